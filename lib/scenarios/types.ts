@@ -1,0 +1,85 @@
+/** Scenario files, as loaded, and the results of running them. */
+import type { Decision, RequestInput, Stage, ContextInputValue } from '../sts/types.js';
+import type { CompiledPolicy } from '../sts/compile.js';
+import type { Claims, ProviderEntry } from '../providers/types.js';
+
+/** An error in an input file, with its place. Exit code 2. */
+export interface FileError {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  /** Stable id, e.g. `yaml-syntax`, `unknown-field`, `policy-duplicate-key`. */
+  code: string;
+  hint?: string;
+  /** A few lines of the source around the place, with a caret (plain text, no colors). */
+  frame?: string;
+  severity?: 'error' | 'warning';
+}
+
+export type Expectation =
+  | { decision: 'allow' }
+  | { decision: 'deny'; stage?: Stage; because?: string };
+
+/** A role as a scenario uses it: its policy compiled once and shared by every scenario naming it. */
+export interface LoadedRole {
+  arn: string;
+  maxSessionDuration?: number;
+  tags?: Record<string, string>;
+  policy: CompiledPolicy;
+  /** The file the policy came from (the scenario file itself for an inline policy). */
+  policyFile: string;
+}
+
+export interface Scenario {
+  file: string;
+  line: number;
+  column: number;
+  /** Unique in the file; matrix copies are named after their values. */
+  name: string;
+  role: LoadedRole;
+  providers?: ProviderEntry[];
+  claims: Claims;
+  header?: Readonly<Record<string, unknown>>;
+  tokenLength?: number;
+  request: RequestInput;
+  context?: Record<string, ContextInputValue>;
+  now: number;
+  expect: Expectation;
+  skip: boolean;
+  only: boolean;
+}
+
+/** One cause of a denial, named in the user's terms, with the fix (see lib/explain). */
+export interface Diagnosis {
+  /** Stable id, e.g. `key-written-with-provider-arn`, `github-environment-subject`. */
+  cause: string;
+  title: string;
+  detail: string;
+  fix: string;
+  /** Where to fix it, when it is a place in the policy. */
+  at?: { file?: string; line: number; column: number };
+}
+
+export interface ScenarioResult {
+  file: string;
+  line: number;
+  column: number;
+  name: string;
+  expected: Expectation;
+  skipped: boolean;
+  /** Absent when skipped. */
+  decision?: Decision;
+  ok: boolean;
+  /** When not ok: what differed from `expect`, in one sentence. */
+  mismatch?: string;
+  diagnoses: Diagnosis[];
+  policyFile: string;
+}
+
+export interface RunReport {
+  files: string[];
+  results: ScenarioResult[];
+  errors: FileError[];
+  warnings: FileError[];
+}

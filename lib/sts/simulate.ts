@@ -1,0 +1,535 @@
+/**
+ * The AssumeRoleWithWebIdentity pipeline: request → token → context → trust policy → duration,
+ * in the order of spec §1.8 (our order: AWS does not document its own, UNCONFIRMED 10).
+ * Pure: everything, including `now`, comes in as arguments; a Decision comes out.
+ */
+import type { ContextEntry } from '../conditions/context.js';
+import { makeContext } from '../conditions/context.js';
+import { evaluateClause } from '../conditions/evaluate.js';
+import type { ClauseTrace } from '../conditions/trace.js';
+import type { Finding } from '../diagnostics.js';
+import {
+  contextFromClaims,
+  explainAbsentKey,
+  hostPathFromIssuer,
+  oidcProviderArn,
+  parseFederatedPrincipal,
+  parseRoleArn,
+  providerForHostPath,
+  providerForOAuthId,
+} from '../providers/index.js';
+import type { ProviderEntry, ProviderModule } from '../providers/types.js';
+import { actionMatch, type CompiledPolicy, type CompiledStatement } from './compile.js';
+import {
+  callerEntries,
+  globalEntries,
+  parseSessionTags,
+  SOURCE_IDENTITY_CLAIM,
+  tagEntries,
+} from './context.js';
+import { requestChecks } from './request.js';
+import type {
+  ActionDecision,
+  Check,
+  Decision,
+  PrincipalTrace,
+  SimulationInput,
+  Stage,
+  StatementTrace,
+  StsErrorCode,
+} from './types.js';
+
+export const ASSUME_ACTION = 'sts:AssumeRoleWithWebIdentity';
+export const TAG_SESSION = 'sts:TagSession';
+export const SET_SOURCE_IDENTITY = 'sts:SetSourceIdentity';
+const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
+const ORDER_NOTE = '§1.8 (UNCONFIRMED 10): the order of STS checks is ours; AWS does not document it';
+
+class Run {
+  checks: Check[] = [];
+  findings: Finding[] = [];
+  unconfirmed = new Set<string>();
+  context: ContextEntry[] = [];
+  statements: StatementTrace[] = [];
+  actions: ActionDecision[] = [];
+  provider: Decision['provider'];
+
+  add(check: Check): boolean {
+    this.checks.push(check);
+    if (check.unconfirmed) this.unconfirmed.add(check.unconfirmed);
+    return check.ok;
+  }
+
+  deny(stage: Stage, code: StsErrorCode, message: string, failedCheck: string): Decision {
+    return this.result({ decision: 'deny', stage, code, message, failedCheck });
+  }
+
+  result(head: Pick<Decision, 'decision' | 'stage' | 'code' | 'message' | 'failedCheck'>): Decision {
+    const multiFault = this.checks.filter((c) => !c.ok).length > 1;
+    if (multiFault) this.unconfirmed.add(ORDER_NOTE);
+    return {
+      ...head,
+      checks: this.checks,
+      ...(this.provider ? { provider: this.provider } : {}),
+      context: this.context,
+      statements: this.statements,
+      actions: this.actions,
+      unconfirmed: [...this.unconfirmed],
+      findings: this.findings,
+    };
+  }
+}
+
+function fmtTime(sec: number): string {
+  return new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function stripScheme(url: string): string {
+  return url.startsWith('https://') ? url.slice('https://'.length) : url;
+}
+
+/** Simulate one AssumeRoleWithWebIdentity call. */
+export function simulate(input: SimulationInput): Decision {
+  const run = new Run();
+  const { role, token, request } = input;
+  const claims = token.claims;
+
+  // ── 1. request parameters ───────────────────────────────────────────────────────────
+  const roleArn = parseRoleArn(role.arn);
+  if (!roleArn.ok) {
+    const msg = `1 validation error detected: Value '${role.arn}' at 'roleArn' failed to satisfy constraint: ${roleArn.message}`;
+    run.add({ stage: 'request', id: 'request.role-arn', ok: false, message: msg, actual: role.arn });
+    return run.deny('request', 'ValidationError', msg, 'request.role-arn');
+  }
+  run.add({
+    stage: 'request',
+    id: 'request.role-arn',
+    ok: true,
+    message: `RoleArn names role "${roleArn.name}" (path ${roleArn.path}) in account ${roleArn.account}, partition ${roleArn.partition}`,
+    actual: role.arn,
+  });
+  for (const c of requestChecks(request, token.length)) {
+    if (!run.add(c)) return run.deny('request', 'ValidationError', c.message, c.id);
+  }
+
+  // ── 2. token ────────────────────────────────────────────────────────────────────────
+  let module: ProviderModule;
+  let hostPath: string;
+  let callerPrincipal: string;
+  let clientIds: string[] | undefined;
+  const oauth = request.providerId !== undefined;
+  if (oauth) {
+    module = providerForOAuthId(request.providerId as string);
+    hostPath = request.providerId as string;
+    callerPrincipal = hostPath;
+    run.provider = { id: module.id, hostPath, registered: true, assumed: false };
+    run.add({
+      stage: 'token',
+      id: 'token.provider',
+      ok: true,
+      message: `ProviderId ${hostPath}: STS validates the OAuth 2.0 access token with ${module.displayName}`,
+    });
+    const missing = (module.id === 'facebook' ? ['app_id', 'id'] : ['app_id', 'user_id']).filter(
+      (c) => claims[c] === undefined,
+    );
+    if (missing.length > 0) {
+      const msg = `${hostPath}: the provider did not return ${missing.join(' and ')} for this access token`;
+      run.add({ stage: 'token', id: 'token.required-claims', ok: false, message: msg, expected: missing.join(', ') });
+      return run.deny('token', 'IDPRejectedClaim', msg, 'token.required-claims');
+    }
+  } else {
+    if (token.header !== undefined) {
+      const alg = token.header['alg'];
+      const ok = typeof alg === 'string' && ALGORITHMS.includes(alg);
+      run.add({
+        stage: 'token',
+        id: 'token.algorithm',
+        ok,
+        message: ok
+          ? `token is signed with ${alg}`
+          : `the token's signing algorithm ${JSON.stringify(alg)} is not accepted: STS takes RS256, RS384, RS512, ES256, ES384 or ES512`,
+        expected: ALGORITHMS.join(', '),
+        actual: String(alg),
+        unconfirmed: ok ? undefined : '§1.3 (UNCONFIRMED 2): the error STS returns for an unsupported alg',
+      } as Check);
+      if (!ok) return run.deny('token', 'InvalidIdentityToken', 'The token is not signed with a supported algorithm', 'token.algorithm');
+    }
+    const iss = claims['iss'];
+    if (typeof iss !== 'string' || iss === '') {
+      const msg = 'Missing a required claim: iss';
+      run.add({ stage: 'token', id: 'token.issuer', ok: false, message: msg });
+      return run.deny('token', 'InvalidIdentityToken', msg, 'token.issuer');
+    }
+    // Google's ID tokens may carry iss without a scheme.
+    const hp = iss === 'accounts.google.com' ? { ok: true as const, hostPath: iss } : hostPathFromIssuer(iss);
+    if (!hp.ok) {
+      const msg = `The token's issuer "${iss}" is not a valid OpenID Connect issuer: ${hp.message}`;
+      run.add({ stage: 'token', id: 'token.issuer', ok: false, message: msg, actual: iss });
+      return run.deny('token', 'InvalidIdentityToken', msg, 'token.issuer');
+    }
+    hostPath = hp.hostPath;
+    module = providerForHostPath(hostPath);
+    if (module.builtIn) {
+      callerPrincipal = hostPath;
+      run.provider = { id: module.id, hostPath, registered: true, assumed: false };
+      run.add({
+        stage: 'token',
+        id: 'token.provider',
+        ok: true,
+        message: `${hostPath} is a built-in identity provider: no IAM OIDC provider is needed`,
+      });
+    } else {
+      const arn = oidcProviderArn(roleArn.partition, roleArn.account, hostPath);
+      callerPrincipal = arn;
+      let entry: ProviderEntry | undefined;
+      let assumed = false;
+      if (input.providers === undefined) {
+        const named = role.policy.policy.statements.some((s) =>
+          s.principal.federated.some((f) => {
+            const p = parseFederatedPrincipal(f.value);
+            return p.kind === 'oidc' && p.hostPath === hostPath;
+          }),
+        );
+        if (named) {
+          assumed = true;
+          entry = { url: `https://${hostPath}`, clientIds: audiences(claims['aud']) };
+        }
+      } else {
+        entry = input.providers.find((p) => stripScheme(p.url) === hostPath);
+      }
+      if (!entry) {
+        const near = input.providers?.find(
+          (p) => stripScheme(p.url).replace(/\/$/, '').toLowerCase() === hostPath.replace(/\/$/, '').toLowerCase(),
+        );
+        const registered = input.providers?.map((p) => p.url) ?? [];
+        const msg = `No OpenIDConnect provider found in your account for ${iss}`;
+        run.add({
+          stage: 'token',
+          id: 'token.provider',
+          ok: false,
+          message:
+            input.providers === undefined
+              ? `${msg}: no providers were given and no Federated principal of the trust policy names ${hostPath}`
+              : near
+                ? `${msg}: the registered provider ${near.url} differs only in letter case or a trailing "/", and STS compares the URL exactly`
+                : `${msg}: the account's providers are ${registered.length ? registered.join(', ') : '(none)'}`,
+          expected: `an IAM OIDC provider with URL https://${hostPath} in account ${roleArn.account}`,
+          actual: registered.join(', ') || '(none)',
+          ...(near ? { unconfirmed: '§1.3 (UNCONFIRMED 6): how STS normalises a trailing "/" or letter case in iss vs the provider URL' } : {}),
+          ...(input.providers === undefined ? { assumed: true } : {}),
+        });
+        return run.deny('token', 'InvalidIdentityToken', msg, 'token.provider');
+      }
+      clientIds = entry.clientIds;
+      run.provider = { id: module.id, hostPath, arn, registered: true, assumed };
+      run.add({
+        stage: 'token',
+        id: 'token.provider',
+        ok: true,
+        message: assumed
+          ? `assumed registered: ${arn} (no providers were given; the trust policy names this issuer)`
+          : `${iss} is registered as ${arn}`,
+        ...(assumed ? { assumed: true } : {}),
+      });
+    }
+  }
+
+  if (!oauth) {
+    for (const claim of ['aud', 'sub'] as const) {
+      const v = claims[claim];
+      const present = typeof v === 'string' ? v !== '' : Array.isArray(v) && v.length > 0;
+      if (!present) {
+        const msg = `Missing a required claim: ${claim}`;
+        run.add({ stage: 'token', id: `token.claim-${claim}`, ok: false, message: msg });
+        return run.deny('token', 'InvalidIdentityToken', msg, `token.claim-${claim}`);
+      }
+    }
+    if (clientIds !== undefined) {
+      const auds = audiences(claims['aud']);
+      const hit = auds.find((a) => clientIds.includes(a));
+      const ok = hit !== undefined;
+      const multi = auds.length > 1;
+      run.add({
+        stage: 'token',
+        id: 'token.audience',
+        ok,
+        message: ok
+          ? `aud "${hit}" is in the provider's client-ID list`
+          : `Incorrect token audience: aud ${auds.map((a) => `"${a}"`).join(', ')} is not in the provider's client-ID list [${clientIds.join(', ')}]`,
+        expected: clientIds.join(', '),
+        actual: auds.join(', '),
+        ...(multi ? { unconfirmed: '§1.3 (UNCONFIRMED 4): a token whose aud lists several audiences is accepted when any of them is a client ID' } : {}),
+        ...(run.provider?.assumed ? { assumed: true } : {}),
+      });
+      if (!ok) return run.deny('token', 'InvalidIdentityToken', 'Incorrect token audience', 'token.audience');
+    }
+  }
+
+  // Time claims must be integers (§1.3).
+  const nowSec = Math.floor(input.now / 1000);
+  for (const claim of ['exp', 'nbf', 'iat'] as const) {
+    const v = claims[claim];
+    if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v))) {
+      const msg = `The token's "${claim}" claim must be an integer (seconds since the epoch), not ${JSON.stringify(v)}`;
+      run.add({ stage: 'token', id: `token.${claim}`, ok: false, message: msg });
+      return run.deny('token', 'InvalidIdentityToken', msg, `token.${claim}`);
+    }
+  }
+  const exp = claims['exp'] as number | undefined;
+  if (exp === undefined) {
+    run.add({ stage: 'token', id: 'token.exp', ok: true, message: 'the token has no exp: treated as fresh' });
+  } else {
+    const ok = nowSec < exp;
+    const msg = ok
+      ? `the token expires at ${fmtTime(exp)}, after now (${fmtTime(nowSec)})`
+      : `Token expired: current date/time ${nowSec} must be before the expiration date/time${exp}`;
+    run.add({ stage: 'token', id: 'token.exp', ok, message: msg, expected: `now < ${fmtTime(exp)}`, actual: fmtTime(nowSec) });
+    if (!ok) return run.deny('token', oauth ? 'IDPRejectedClaim' : 'ExpiredTokenException', msg, 'token.exp');
+  }
+  const nbf = claims['nbf'] as number | undefined;
+  if (nbf !== undefined) {
+    const ok = nowSec >= nbf;
+    const msg = ok
+      ? `the token is valid from ${fmtTime(nbf)}, before now`
+      : `Token is not yet valid: current date/time ${nowSec} is before the not-before date/time ${nbf}`;
+    run.add({
+      stage: 'token',
+      id: 'token.nbf',
+      ok,
+      message: msg,
+      expected: `now ≥ ${fmtTime(nbf)}`,
+      actual: fmtTime(nowSec),
+      ...(ok ? {} : { unconfirmed: '§1.3 (UNCONFIRMED 3): STS is taken to enforce nbf, with no clock-skew tolerance' }),
+    });
+    if (!ok) return run.deny('token', 'ExpiredTokenException', msg, 'token.nbf');
+  }
+  const iat = claims['iat'] as number | undefined;
+  if (iat !== undefined && iat > nowSec) {
+    run.findings.push({
+      code: 'token-issued-in-future',
+      severity: 'warning',
+      message: `the token's iat (${fmtTime(iat)}) is after now (${fmtTime(nowSec)})`,
+      hint: 'check the scenario\'s "now" and the token\'s time claims',
+    });
+  } else if (iat !== undefined && nowSec - iat > 7 * 24 * 3600) {
+    run.findings.push({
+      code: 'token-old',
+      severity: 'warning',
+      message: `the token was issued ${Math.floor((nowSec - iat) / 86400)} days before now; STS refuses tokens issued too long ago ("Token too old"), at a limit AWS does not publish`,
+      spec: '§1.3 (UNCONFIRMED 3)',
+    });
+  }
+
+  // Session tags and source identity travel in the token (§3.2, §3.3).
+  const tags = parseSessionTags(claims);
+  if (!tags.ok) {
+    run.add({ stage: 'token', id: 'token.session-tags', ok: false, message: tags.message, unconfirmed: '§3.2 (UNCONFIRMED 17): the error for a malformed tags claim' });
+    return run.deny('token', 'InvalidIdentityToken', tags.message, 'token.session-tags');
+  }
+  for (const u of tags.unconfirmed) run.unconfirmed.add(u);
+  const sourceIdentity = claims[SOURCE_IDENTITY_CLAIM];
+  if (sourceIdentity !== undefined) {
+    const ok = typeof sourceIdentity === 'string' && /^[\w+=,.@-]{2,64}$/.test(sourceIdentity);
+    if (!ok) {
+      const msg = `the source identity ${JSON.stringify(sourceIdentity)} must be 2–64 characters of [\\w+=,.@-]`;
+      run.add({ stage: 'token', id: 'token.source-identity', ok: false, message: msg });
+      return run.deny('token', 'InvalidIdentityToken', msg, 'token.source-identity');
+    }
+  }
+
+  // ── 3. request context ──────────────────────────────────────────────────────────────
+  const fromClaims = contextFromClaims(module, hostPath, claims, clientIds);
+  run.findings.push(...fromClaims.findings);
+  const entries: ContextEntry[] = [...fromClaims.entries];
+  if (tags.value) entries.push(...tagEntries(tags.value));
+  if (typeof sourceIdentity === 'string') {
+    entries.push({ key: 'sts:SourceIdentity', values: [sourceIdentity], multiValued: false, type: 'String', source: `token claim "${SOURCE_IDENTITY_CLAIM}"` });
+  }
+  if (request.roleSessionName !== undefined) {
+    entries.push({ key: 'sts:RoleSessionName', values: [request.roleSessionName], multiValued: false, type: 'String', source: 'request RoleSessionName' });
+  }
+  entries.push(...globalEntries(input.now));
+  for (const [k, v] of Object.entries(role.tags ?? {})) {
+    entries.push({ key: `aws:ResourceTag/${k}`, values: [v], multiValued: false, type: 'String', source: 'role tag' });
+    entries.push({ key: `iam:ResourceTag/${k}`, values: [v], multiValued: false, type: 'String', source: 'role tag' });
+  }
+  const derived = makeContext(entries);
+  if (input.context) {
+    for (const e of callerEntries(input.context, run.findings)) {
+      const prior = derived.get(e.key.toLowerCase());
+      if (prior && prior.source.startsWith('token claim')) {
+        run.findings.push({
+          code: 'context-overrides-token',
+          severity: 'warning',
+          message: `the scenario context sets "${e.key}", which the token already sets (${prior.source}); the context value is used`,
+          hint: 'put token claims under token:, so the simulation derives the key as AWS does',
+        });
+      }
+      derived.set(e.key.toLowerCase(), e);
+    }
+  }
+  run.context = [...derived.values()];
+  for (const e of run.context) if (e.unconfirmed) run.unconfirmed.add(e.unconfirmed);
+
+  // ── 4. trust policy ─────────────────────────────────────────────────────────────────
+  const required = [ASSUME_ACTION];
+  if (tags.value && tags.value.tags.length > 0) required.push(TAG_SESSION);
+  if (typeof sourceIdentity === 'string') required.push(SET_SOURCE_IDENTITY);
+  const ctx = derived;
+
+  for (const cs of role.policy.statements) {
+    run.statements.push(evaluateStatement(cs, callerPrincipal, required, ctx, hostPath, run));
+  }
+  for (const action of required) {
+    const allowedBy = run.statements.filter((s) => s.effect === 'Allow' && s.appliesTo.includes(action)).map((s) => s.index);
+    const deniedBy = run.statements.filter((s) => s.effect === 'Deny' && s.appliesTo.includes(action)).map((s) => s.index);
+    const allowed = allowedBy.length > 0 && deniedBy.length === 0;
+    run.actions.push({ action, allowed, allowedBy, deniedBy });
+    const label = (ids: number[]) =>
+      ids.map((i) => {
+        const s = run.statements[i];
+        return s?.sid ? `"${s.sid}"` : `#${i + 1}`;
+      }).join(', ');
+    run.add({
+      stage: 'trust-policy',
+      id: `trust-policy.${action}`,
+      ok: allowed,
+      message: allowed
+        ? `${action} is allowed by statement ${label(allowedBy)}`
+        : deniedBy.length > 0
+          ? `${action} is explicitly denied by statement ${label(deniedBy)}`
+          : action === ASSUME_ACTION
+            ? `no statement allows ${action} for ${callerPrincipal}`
+            : `the token carries ${action === TAG_SESSION ? 'session tags' : 'a source identity'}, so the trust policy must also allow ${action}, and no statement does`,
+      ...(action !== ASSUME_ACTION && !allowed
+        ? { unconfirmed: '§1.5 (UNCONFIRMED 8): STS is taken to answer AccessDenied when sts:TagSession / sts:SetSourceIdentity is not allowed' }
+        : {}),
+    });
+  }
+  const refused = run.actions.find((a) => !a.allowed);
+  if (refused) {
+    for (const s of run.statements) for (const c of s.conditions) for (const u of c.unconfirmed) run.unconfirmed.add(u);
+    return run.deny('trust-policy', 'AccessDenied', `Not authorized to perform ${ASSUME_ACTION}`, `trust-policy.${refused.action}`);
+  }
+  for (const s of run.statements) {
+    if (s.appliesTo.length > 0) for (const c of s.conditions) for (const u of c.unconfirmed) run.unconfirmed.add(u);
+  }
+
+  // ── 5. duration against the role's maximum (checked after the trust policy, §1.8) ──────
+  const max = role.maxSessionDuration ?? 3600;
+  const duration = request.durationSeconds ?? 3600;
+  const ok = duration <= max;
+  const msg = ok
+    ? `DurationSeconds ${duration} is within the role's MaxSessionDuration ${max}`
+    : 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.';
+  run.add({ stage: 'request', id: 'request.max-session-duration', ok, message: msg, expected: `≤ ${max}`, actual: String(duration) });
+  if (!ok) return run.deny('request', 'ValidationError', msg, 'request.max-session-duration');
+
+  return run.result({ decision: 'allow' });
+}
+
+function audiences(aud: unknown): string[] {
+  if (typeof aud === 'string') return [aud];
+  if (Array.isArray(aud)) return aud.filter((a): a is string => typeof a === 'string');
+  return [];
+}
+
+function evaluateStatement(
+  cs: CompiledStatement,
+  callerPrincipal: string,
+  required: string[],
+  ctx: ReturnType<typeof makeContext>,
+  hostPath: string,
+  run: Run,
+): StatementTrace {
+  const s = cs.statement;
+  const principal = matchPrincipal(s.principal.federated.map((f) => f.value), s.principal.star, s.principal.other, callerPrincipal);
+  const trace: PrincipalTrace = { ...principal, caller: callerPrincipal, span: s.principal.span };
+  const actions = required.map((action) => {
+    const hit = actionMatch(cs, action);
+    const matched = s.action.negated ? hit === undefined : hit !== undefined;
+    const list = cs.actions.map((a) => `"${a.text}"`).join(', ');
+    return {
+      action,
+      matched,
+      reason: s.action.negated
+        ? matched
+          ? `NotAction [${list}] does not cover ${action}`
+          : `NotAction "${hit}" covers ${action}`
+        : matched
+          ? `Action "${hit}" covers ${action}`
+          : `Action [${list}] does not cover ${action}`,
+      span: s.action.span,
+    };
+  });
+  const conditions: ClauseTrace[] = cs.clauses.map((c) => evaluateClause(c, ctx));
+  for (const c of conditions) {
+    if (!c.present) {
+      const why = explainAbsentKey(c.key, { hostPath });
+      if (why) {
+        run.findings.push({
+          code: 'condition-key-absent',
+          severity: 'warning',
+          message: why,
+          span: cs.clauses[conditions.indexOf(c)]?.clause.keySpan,
+          spec: '§3.1',
+        });
+      }
+    }
+  }
+  const conditionsMet = conditions.every((c) => c.result);
+  const appliesTo = principal.matched && conditionsMet ? actions.filter((a) => a.matched).map((a) => a.action) : [];
+  return {
+    index: s.index,
+    ...(s.sid ? { sid: s.sid.value } : {}),
+    effect: s.effect.value,
+    span: s.span,
+    principal: trace,
+    actions,
+    conditions,
+    conditionsMet,
+    appliesTo,
+  };
+}
+
+/** Does the Principal element name the caller? Exact, case-sensitive (§2.1; UNCONFIRMED 6). */
+function matchPrincipal(
+  federated: string[],
+  star: boolean,
+  other: { type: string; values: { value: string }[] }[],
+  caller: string,
+): { matched: boolean; written: string[]; reason: string } {
+  const written = [
+    ...(star ? ['*'] : []),
+    ...federated,
+    ...other.flatMap((o) => o.values.map((v) => `${o.type}: ${v.value}`)),
+  ];
+  if (star) return { matched: true, written, reason: 'Principal "*" matches every caller (a high-risk trust policy, §4.1)' };
+  if (federated.includes(caller)) return { matched: true, written, reason: `Federated "${caller}" names the token's provider` };
+  if (federated.length === 0) {
+    return { matched: false, written, reason: `the statement names no Federated principal; a web-identity caller (${caller}) is never an AWS, Service or CanonicalUser principal` };
+  }
+  return { matched: false, written, reason: principalMismatch(federated, caller) };
+}
+
+function principalMismatch(federated: string[], caller: string): string {
+  const want = parseFederatedPrincipal(caller);
+  const reasons: string[] = [];
+  for (const f of federated) {
+    const p = parseFederatedPrincipal(f);
+    if (p.kind === 'oidc' && want.kind === 'oidc') {
+      const diffs: string[] = [];
+      if (p.partition !== want.partition) diffs.push(`partition "${p.partition}" instead of the role's "${want.partition}"`);
+      if (p.account !== want.account) diffs.push(`account ${p.account} instead of the role's account ${want.account} (the provider must be in the role's account)`);
+      if (p.hostPath !== want.hostPath) {
+        if (want.hostPath.startsWith(p.hostPath + '/')) diffs.push(`provider "${p.hostPath}" misses the path part "${want.hostPath.slice(p.hostPath.length)}" of the token's issuer`);
+        else if (p.hostPath.toLowerCase() === want.hostPath.toLowerCase()) diffs.push(`provider "${p.hostPath}" differs from the token's issuer "${want.hostPath}" in letter case`);
+        else diffs.push(`provider "${p.hostPath}" instead of the token's issuer "${want.hostPath}"`);
+      }
+      reasons.push(`Federated "${f}": ${diffs.join('; ')}`);
+    } else {
+      reasons.push(`Federated "${f}" is not the token's provider`);
+    }
+  }
+  return `${reasons.join('. ')} — the caller is ${caller}`;
+}

@@ -12,7 +12,11 @@ export function looksLikeJwt(text: string): boolean {
 export function decodeCompactJwt(text: string): JwtDecode {
   const token = text.trim();
   if (!looksLikeJwt(token)) {
-    return { ok: false, message: 'not a compact JWT: expected three base64url parts joined by "." (header.payload.signature)' };
+    return {
+      ok: false,
+      message:
+        'not a compact JWT: expected three base64url parts joined by "." (header.payload.signature)',
+    };
   }
   try {
     const header = decodeProtectedHeader(token) as Record<string, unknown>;

@@ -32,14 +32,30 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let files = 0;
-for (const file of tapFiles(resultsDir)) {
-  files++;
-  const parser = new Parser({ flat: true });
+/**
+ * Count leaf assertions at every depth. The first point after a subtest's body closes that
+ * subtest and is not an assertion of its own (tap-parser's closingTestPoint misses names with "#").
+ */
+function attach(parser) {
+  let closing = false;
+  parser.on('child', (child) => {
+    attach(child);
+    closing = true;
+  });
   parser.on('assert', (a) => {
+    if (closing) {
+      closing = false;
+      return;
+    }
     if (a.skip || a.todo) skipped++;
     else if (a.ok) passed++;
     else failed++;
   });
+}
+for (const file of tapFiles(resultsDir)) {
+  files++;
+  const parser = new Parser();
+  attach(parser);
   parser.end(readFileSync(file, 'utf8'));
 }
 const status = run.status ?? 1;

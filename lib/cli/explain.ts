@@ -47,7 +47,8 @@ function readInput(io: Io, value: string, what: string): { text: string; file?: 
 
 function integer(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^-?\d+$/.test(value)) throw new UsageError(`${flag} "${value}" is not a whole number of seconds`);
+  if (!/^-?\d+$/.test(value))
+    throw new UsageError(`${flag} "${value}" is not a whole number of seconds`);
   return Number(value);
 }
 
@@ -55,7 +56,9 @@ function parseData(text: string, what: string): unknown {
   try {
     return parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 });
   } catch (e) {
-    throw new UsageError(`${what} is not valid JSON or YAML: ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(
+      `${what} is not valid JSON or YAML: ${(e as Error).message.split('\n')[0]}`,
+    );
   }
 }
 
@@ -64,11 +67,18 @@ function providersFrom(opts: ExplainOptions, io: Io): ProviderEntry[] | undefine
   const list: ProviderEntry[] = [];
   if (typeof opts.providers === 'string') {
     const data = parseData(readInput(io, opts.providers, '--providers').text, '--providers');
-    if (!Array.isArray(data)) throw new UsageError('--providers must be a list of {url, clientIds}');
+    if (!Array.isArray(data))
+      throw new UsageError('--providers must be a list of {url, clientIds}');
     for (const p of data) {
       const e = p as { url?: unknown; clientIds?: unknown };
-      if (typeof e.url !== 'string' || !Array.isArray(e.clientIds) || e.clientIds.some((c) => typeof c !== 'string')) {
-        throw new UsageError('--providers: each entry needs url (a string) and clientIds (a list of strings)');
+      if (
+        typeof e.url !== 'string' ||
+        !Array.isArray(e.clientIds) ||
+        e.clientIds.some((c) => typeof c !== 'string')
+      ) {
+        throw new UsageError(
+          '--providers: each entry needs url (a string) and clientIds (a list of strings)',
+        );
       }
       list.push({ url: e.url, clientIds: e.clientIds as string[] });
     }
@@ -77,9 +87,21 @@ function providersFrom(opts: ExplainOptions, io: Io): ProviderEntry[] | undefine
     const eq = spec.indexOf('=');
     const url = eq < 0 ? spec : spec.slice(0, eq);
     if (!url.startsWith('https://')) {
-      throw new UsageError(`--provider "${spec}": the provider URL must start with https://`, 'e.g. --provider https://token.actions.githubusercontent.com=sts.amazonaws.com');
+      throw new UsageError(
+        `--provider "${spec}": the provider URL must start with https://`,
+        'e.g. --provider https://token.actions.githubusercontent.com=sts.amazonaws.com',
+      );
     }
-    list.push({ url, clientIds: eq < 0 ? [] : spec.slice(eq + 1).split(',').filter(Boolean) });
+    list.push({
+      url,
+      clientIds:
+        eq < 0
+          ? []
+          : spec
+              .slice(eq + 1)
+              .split(',')
+              .filter(Boolean),
+    });
   }
   return list.length > 0 || typeof opts.providers === 'string' ? list : undefined;
 }
@@ -89,9 +111,19 @@ function contextFrom(specs: string[]): Record<string, ContextInputValue> | undef
   const out: Record<string, ContextInputValue> = {};
   for (const spec of specs) {
     const eq = spec.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--context "${spec}" must be KEY=VALUE`, 'e.g. --context aws:SourceIp=203.0.113.5');
+    if (eq <= 0)
+      throw new UsageError(
+        `--context "${spec}" must be KEY=VALUE`,
+        'e.g. --context aws:SourceIp=203.0.113.5',
+      );
     const value = spec.slice(eq + 1);
-    out[spec.slice(0, eq)] = /^\[.*\]$/.test(value) ? value.slice(1, -1).split(',').map((v) => v.trim()).filter(Boolean) : value;
+    out[spec.slice(0, eq)] = /^\[.*\]$/.test(value)
+      ? value
+          .slice(1, -1)
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : value;
   }
   return out;
 }
@@ -101,7 +133,10 @@ function timeClaim(value: string | undefined): number | undefined {
   return Math.floor(parseNow(value) / 1000);
 }
 
-function claimsFrom(opts: ExplainOptions, io: Io): { claims: Record<string, unknown>; header?: Record<string, unknown>; length?: number } {
+function claimsFrom(
+  opts: ExplainOptions,
+  io: Io,
+): { claims: Record<string, unknown>; header?: Record<string, unknown>; length?: number } {
   let claims: Record<string, unknown> = {};
   let header: Record<string, unknown> | undefined;
   let length: number | undefined;
@@ -113,7 +148,8 @@ function claimsFrom(opts: ExplainOptions, io: Io): { claims: Record<string, unkn
   }
   if (opts.claims !== undefined) {
     const data = parseData(readInput(io, opts.claims, '--claims').text, '--claims');
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UsageError('--claims must be a JSON/YAML object of claims');
+    if (data === null || typeof data !== 'object' || Array.isArray(data))
+      throw new UsageError('--claims must be a JSON/YAML object of claims');
     claims = { ...claims, ...(data as Record<string, unknown>) };
   }
   if (opts.iss !== undefined) claims['iss'] = opts.iss;
@@ -122,12 +158,20 @@ function claimsFrom(opts: ExplainOptions, io: Io): { claims: Record<string, unkn
   const exp = timeClaim(opts.exp);
   if (exp !== undefined) claims['exp'] = exp;
   if (Object.keys(claims).length === 0) {
-    throw new UsageError('no token given', 'give --jwt FILE, --claims FILE|JSON, or --iss/--sub/--aud');
+    throw new UsageError(
+      'no token given',
+      'give --jwt FILE, --claims FILE|JSON, or --iss/--sub/--aud',
+    );
   }
   return { claims, ...(header ? { header } : {}), ...(length !== undefined ? { length } : {}) };
 }
 
-function print(io: Io, opts: ExplainOptions, input: SimulationInput, policyFile: string | undefined): number {
+function print(
+  io: Io,
+  opts: ExplainOptions,
+  input: SimulationInput,
+  policyFile: string | undefined,
+): number {
   const decision = simulate(input);
   const diagnoses = diagnose(decision, input, policyFile ? { policyFile } : {});
   if (opts.json) {
@@ -145,13 +189,23 @@ function print(io: Io, opts: ExplainOptions, input: SimulationInput, policyFile:
   return decision.decision === 'allow' ? EXIT.ok : EXIT.failed;
 }
 
-export async function explainCommand(file: string | undefined, opts: ExplainOptions, io: Io): Promise<number> {
+export async function explainCommand(
+  file: string | undefined,
+  opts: ExplainOptions,
+  io: Io,
+): Promise<number> {
   const nowOpt = opts.now !== undefined ? parseNow(opts.now) : undefined;
   if (file !== undefined) {
-    const loaded = loadScenarioFile(resolve(io.cwd, file), { now: nowOpt, defaultNow: Date.now(), cwd: io.cwd });
+    const loaded = loadScenarioFile(resolve(io.cwd, file), {
+      now: nowOpt,
+      defaultNow: Date.now(),
+      cwd: io.cwd,
+    });
     if (loaded.errors.length > 0) {
       for (const e of loaded.errors) {
-        io.stderr.write(`${e.file}:${e.line}:${e.column}: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}${e.frame ? e.frame + '\n' : ''}`);
+        io.stderr.write(
+          `${e.file}:${e.line}:${e.column}: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}${e.frame ? e.frame + '\n' : ''}`,
+        );
       }
       return EXIT.usage;
     }
@@ -164,21 +218,33 @@ export async function explainCommand(file: string | undefined, opts: ExplainOpti
           : undefined;
     if (!scenario) {
       throw new UsageError(
-        opts.scenario !== undefined ? `no scenario named "${opts.scenario}" in ${file}` : `${file} has ${names.length} scenarios: name one with --scenario`,
+        opts.scenario !== undefined
+          ? `no scenario named "${opts.scenario}" in ${file}`
+          : `${file} has ${names.length} scenarios: name one with --scenario`,
         `scenarios: ${names.map((n) => `"${n}"`).join(', ')}`,
       );
     }
-    return print(io, opts, scenarioInput(scenario), relative(io.cwd, scenario.role.policyFile) || scenario.role.policyFile);
+    return print(
+      io,
+      opts,
+      scenarioInput(scenario),
+      relative(io.cwd, scenario.role.policyFile) || scenario.role.policyFile,
+    );
   }
 
   if (opts.policy === undefined) {
-    throw new UsageError('explain needs a role', 'give --policy FILE (and --role-arn ARN), or a scenario file and --scenario NAME');
+    throw new UsageError(
+      'explain needs a role',
+      'give --policy FILE (and --role-arn ARN), or a scenario file and --scenario NAME',
+    );
   }
   const policyPath = resolve(io.cwd, opts.policy);
   if (!existsSync(policyPath)) throw new UsageError(`--policy: no file "${opts.policy}"`);
   const text = readFileSync(policyPath, 'utf8');
   const ext = extname(policyPath).toLowerCase();
-  const parsed = parsePolicy(text, { format: ext === '.json' ? 'json' : ext === '.yaml' || ext === '.yml' ? 'yaml' : 'auto' });
+  const parsed = parsePolicy(text, {
+    format: ext === '.json' ? 'json' : ext === '.yaml' || ext === '.yml' ? 'yaml' : 'auto',
+  });
   const shown = relative(io.cwd, policyPath) || policyPath;
   const errors = parsed.findings.filter((f) => f.severity === 'error');
   const compiled = parsed.ok ? compilePolicy(parsed.policy) : undefined;
@@ -186,7 +252,9 @@ export async function explainCommand(file: string | undefined, opts: ExplainOpti
   for (const f of [...errors, ...compileErrors]) {
     const line = f.span?.start.line ?? 1;
     const column = f.span?.start.column ?? 1;
-    io.stderr.write(`${shown}:${line}:${column}: ${f.message}\n${f.hint ? `  ${f.hint}\n` : ''}${codeFrame(text, line, column)}\n`);
+    io.stderr.write(
+      `${shown}:${line}:${column}: ${f.message}\n${f.hint ? `  ${f.hint}\n` : ''}${codeFrame(text, line, column)}\n`,
+    );
   }
   if (!parsed.ok || !compiled || !compiled.ok) return EXIT.usage;
 
@@ -197,7 +265,9 @@ export async function explainCommand(file: string | undefined, opts: ExplainOpti
       .map((f) => parseFederatedPrincipal(f.value))
       .find((p) => p.kind === 'oidc');
     if (!oidc || oidc.kind !== 'oidc') {
-      throw new UsageError('--role-arn is needed: the policy names no IAM OIDC provider to take the account from');
+      throw new UsageError(
+        '--role-arn is needed: the policy names no IAM OIDC provider to take the account from',
+      );
     }
     roleArn = `arn:${oidc.partition}:iam::${oidc.account}:role/simulated-role`;
   }
@@ -207,7 +277,11 @@ export async function explainCommand(file: string | undefined, opts: ExplainOpti
   const duration = integer(opts.duration, '--duration');
   const maxSessionDuration = integer(opts.maxSessionDuration, '--max-session-duration');
   const input: SimulationInput = {
-    role: { arn: roleArn, policy: compiled, ...(maxSessionDuration !== undefined ? { maxSessionDuration } : {}) },
+    role: {
+      arn: roleArn,
+      policy: compiled,
+      ...(maxSessionDuration !== undefined ? { maxSessionDuration } : {}),
+    },
     ...(providers !== undefined ? { providers } : {}),
     token,
     request: {

@@ -60,7 +60,10 @@ export function parseNow(text: string): number {
   const utc = !m ? '' : text.length === 10 ? `${text}T00:00:00Z` : m[4] ? text : `${text}Z`;
   const ms = m ? Date.parse(utc) : NaN;
   if (Number.isNaN(ms)) {
-    throw new UsageError(`--now "${text}" is not a date`, 'write an ISO 8601 date-time such as 2026-06-01T00:00:00Z, or epoch seconds');
+    throw new UsageError(
+      `--now "${text}" is not a date`,
+      'write an ISO 8601 date-time such as 2026-06-01T00:00:00Z, or epoch seconds',
+    );
   }
   return ms;
 }

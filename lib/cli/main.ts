@@ -6,7 +6,9 @@ import { testCommand } from './test.js';
 import { explainCommand } from './explain.js';
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+  const pkg = JSON.parse(
+    readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
+  ) as {
     version: string;
   };
   return pkg.version;
@@ -31,13 +33,24 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   program
     .command('test')
-    .description('run every scenario in *.trustspec.yaml files and report which met their expectation')
+    .description(
+      'run every scenario in *.trustspec.yaml files and report which met their expectation',
+    )
     .argument('[paths...]', 'files, folders or globs (default: the current folder)')
     .addOption(
-      new Option('-r, --reporter <name>', 'output format').choices(['human', 'tap', 'junit', 'json', 'github']),
+      new Option('-r, --reporter <name>', 'output format').choices([
+        'human',
+        'tap',
+        'junit',
+        'json',
+        'github',
+      ]),
     )
     .option('-f, --filter <text>', 'run only scenarios whose name contains TEXT (case-insensitive)')
-    .option('--now <iso>', 'the simulated clock for every file (ISO 8601 or epoch seconds); overrides the files\' now')
+    .option(
+      '--now <iso>',
+      "the simulated clock for every file (ISO 8601 or epoch seconds); overrides the files' now",
+    )
     .option(
       '-o, --output <[reporter:]file>',
       'also write a report to FILE (reporter from the prefix, or from the extension: .xml junit, .json json, .tap tap); repeatable',
@@ -56,14 +69,28 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   program
     .command('explain')
-    .description('simulate one token against one role, stage by stage, and say why it is refused and how to fix it')
-    .argument('[scenario-file]', 'take role, token and request from a scenario file (with --scenario)')
+    .description(
+      'simulate one token against one role, stage by stage, and say why it is refused and how to fix it',
+    )
+    .argument(
+      '[scenario-file]',
+      'take role, token and request from a scenario file (with --scenario)',
+    )
     .option('-s, --scenario <name>', 'the scenario of SCENARIO-FILE to explain')
-    .option('-p, --policy <file>', 'the role\'s trust policy (JSON or YAML)')
-    .option('--role-arn <arn>', 'the role ARN (partition, account and path matter); default: the account of the policy\'s Federated principal, role "simulated-role"')
-    .option('--max-session-duration <seconds>', 'the role\'s MaxSessionDuration (3600–43200, default 3600)')
-    .option('--jwt <file|token>', 'the web identity token: a compact JWT, a file holding one, or - for standard input')
-    .option('--claims <file|json>', 'the token\'s claims as a JSON/YAML file or inline JSON')
+    .option('-p, --policy <file>', "the role's trust policy (JSON or YAML)")
+    .option(
+      '--role-arn <arn>',
+      'the role ARN (partition, account and path matter); default: the account of the policy\'s Federated principal, role "simulated-role"',
+    )
+    .option(
+      '--max-session-duration <seconds>',
+      "the role's MaxSessionDuration (3600–43200, default 3600)",
+    )
+    .option(
+      '--jwt <file|token>',
+      'the web identity token: a compact JWT, a file holding one, or - for standard input',
+    )
+    .option('--claims <file|json>', "the token's claims as a JSON/YAML file or inline JSON")
     .option('--iss <url>', 'token issuer')
     .option('--sub <sub>', 'token subject')
     .option('--aud <aud>', 'token audience')
@@ -73,11 +100,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--provider-id <id>', 'ProviderId (graph.facebook.com or www.amazon.com)')
     .option(
       '--provider <url[=clientId,...]>',
-      'an IAM OIDC provider registered in the role\'s account; repeatable. Without any, issuers named by the policy are assumed registered',
+      "an IAM OIDC provider registered in the role's account; repeatable. Without any, issuers named by the policy are assumed registered",
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
-    .option('--providers <file|json>', 'the account\'s providers as a JSON/YAML list of {url, clientIds}')
+    .option(
+      '--providers <file|json>',
+      "the account's providers as a JSON/YAML list of {url, clientIds}",
+    )
     .option('--no-providers', 'the account has no IAM OIDC providers')
     .option(
       '-c, --context <key=value>',
@@ -117,7 +147,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const err = e as Error;
     io.stderr.write(
       `trustspec: internal error: ${err.message}\n` +
-        (io.env['TRUSTSPEC_DEBUG'] ? `${err.stack}\n` : '  (set TRUSTSPEC_DEBUG=1 for the stack; please report it)\n'),
+        (io.env['TRUSTSPEC_DEBUG']
+          ? `${err.stack}\n`
+          : '  (set TRUSTSPEC_DEBUG=1 for the stack; please report it)\n'),
     );
     return EXIT.usage;
   }

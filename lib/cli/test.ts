@@ -13,7 +13,11 @@ export interface TestOptions {
   verbose?: boolean;
 }
 
-const BY_EXTENSION: Record<string, ReporterName> = { '.xml': 'junit', '.json': 'json', '.tap': 'tap' };
+const BY_EXTENSION: Record<string, ReporterName> = {
+  '.xml': 'junit',
+  '.json': 'json',
+  '.tap': 'tap',
+};
 
 /** `junit:report.xml` → junit; `report.xml` → junit by extension; anything else → human. */
 export function parseOutput(spec: string): { reporter: ReporterName; file: string } {
@@ -31,17 +35,25 @@ export async function testCommand(paths: string[], opts: TestOptions, io: Io): P
     ...(now !== undefined ? { now } : {}),
     defaultNow: Date.now(),
     ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
-    diagnose: (decision, scenario) => diagnose(decision, scenario.input, { policyFile: scenario.role.policyFile }),
+    diagnose: (decision, scenario) =>
+      diagnose(decision, scenario.input, { policyFile: scenario.role.policyFile }),
   });
   const reporter = opts.reporter ?? 'human';
   const base = { cwd: io.cwd, verbose: opts.verbose === true };
-  io.stdout.write(REPORTERS[reporter](report, { ...base, color: reporter === 'human' && useColor(io.stdout, io.env) }));
+  io.stdout.write(
+    REPORTERS[reporter](report, {
+      ...base,
+      color: reporter === 'human' && useColor(io.stdout, io.env),
+    }),
+  );
   for (const o of outputs) {
     const path = resolve(io.cwd, o.file);
     try {
       writeFileAtomic(path, REPORTERS[o.reporter](report, { ...base, color: false }));
     } catch (e) {
-      throw new UsageError(`cannot write the ${o.reporter} report to ${o.file}: ${(e as Error).message}`);
+      throw new UsageError(
+        `cannot write the ${o.reporter} report to ${o.file}: ${(e as Error).message}`,
+      );
     }
   }
   if (report.errors.length > 0) return EXIT.usage;

@@ -1,6 +1,7 @@
 /** The request context a condition is evaluated against: keys → values, with where each came from. */
 
-export type ContextValueType = 'String' | 'Numeric' | 'Date' | 'Bool' | 'IpAddress' | 'Arn' | 'Binary';
+export type ContextValueType =
+  'String' | 'Numeric' | 'Date' | 'Bool' | 'IpAddress' | 'Arn' | 'Binary';
 
 export interface ContextEntry {
   /** The key's canonical spelling, e.g. `token.actions.githubusercontent.com:sub`. */

@@ -1,14 +1,7 @@
 /** The condition operators IAM knows (§5), parsed once from their written name. */
 
 export type OperatorFamily =
-  | 'String'
-  | 'Numeric'
-  | 'Date'
-  | 'Bool'
-  | 'Binary'
-  | 'IpAddress'
-  | 'Arn'
-  | 'Null';
+  'String' | 'Numeric' | 'Date' | 'Bool' | 'Binary' | 'IpAddress' | 'Arn' | 'Null';
 
 export interface BaseOperatorInfo {
   /** Canonical spelling, e.g. `StringNotEqualsIgnoreCase`. */
@@ -88,7 +81,12 @@ export interface OperatorSpec {
 
 export type OperatorParse =
   | { ok: true; spec: OperatorSpec }
-  | { ok: false; code: 'unknown-operator' | 'unknown-set-operator' | 'null-if-exists'; message: string; hint?: string };
+  | {
+      ok: false;
+      code: 'unknown-operator' | 'unknown-set-operator' | 'null-if-exists';
+      message: string;
+      hint?: string;
+    };
 
 /**
  * Parse an operator name. Operator names are matched case-sensitively, as IAM does; a name that
@@ -101,7 +99,9 @@ export function parseOperator(raw: string): OperatorParse {
   if (colon >= 0) {
     const prefix = rest.slice(0, colon);
     if (prefix !== 'ForAnyValue' && prefix !== 'ForAllValues') {
-      const fix = ['ForAnyValue', 'ForAllValues'].find((p) => p.toLowerCase() === prefix.toLowerCase());
+      const fix = ['ForAnyValue', 'ForAllValues'].find(
+        (p) => p.toLowerCase() === prefix.toLowerCase(),
+      );
       return {
         ok: false,
         code: 'unknown-set-operator',

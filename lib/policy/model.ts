@@ -16,6 +16,10 @@ export interface TrustPolicy {
   id?: string;
   statements: Statement[];
   span: Span;
+  /** Where `Version` is written, when it is. */
+  versionSpan?: Span;
+  /** Non-whitespace characters, as IAM counts them against the trust-policy quota (§5.7). */
+  size?: number;
 }
 
 export type Effect = 'Allow' | 'Deny';

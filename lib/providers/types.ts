@@ -1,5 +1,6 @@
 /** What every identity-provider module tells the simulator. */
 import type { ContextEntry } from '../conditions/context.js';
+import type { Finding } from '../diagnostics.js';
 
 export type Partition = 'aws' | 'aws-us-gov' | 'aws-cn' | (string & {});
 
@@ -93,4 +94,10 @@ export interface Tenancy {
 export interface ClaimRead {
   claim: string;
   value: unknown;
+}
+
+/** What `contextFromClaims` returns: the claim-derived entries and what it noticed on the way. */
+export interface ClaimContext {
+  entries: ContextEntry[];
+  findings: Finding[];
 }

@@ -1,5 +1,12 @@
 /** Scenario files, as loaded, and the results of running them. */
-import type { Decision, RequestInput, Stage, ContextInputValue } from '../sts/types.js';
+import type {
+  Decision,
+  RequestInput,
+  Stage,
+  ContextInputValue,
+  SimulationInput,
+  StsErrorCode,
+} from '../sts/types.js';
 import type { CompiledPolicy } from '../sts/compile.js';
 import type { Claims, ProviderEntry } from '../providers/types.js';
 
@@ -19,7 +26,13 @@ export interface FileError {
 
 export type Expectation =
   | { decision: 'allow' }
-  | { decision: 'deny'; stage?: Stage; because?: string };
+  | {
+      decision: 'deny';
+      stage?: Stage;
+      because?: string;
+      /** The error code STS must return (`expect: {deny: {code: AccessDenied}}`). */
+      code?: StsErrorCode;
+    };
 
 /** A role as a scenario uses it: its policy compiled once and shared by every scenario naming it. */
 export interface LoadedRole {
@@ -48,6 +61,13 @@ export interface Scenario {
   expect: Expectation;
   skip: boolean;
   only: boolean;
+  /** `skip: "reason"`. */
+  skipReason?: string;
+  description?: string;
+  /** For a matrix copy: the values it was made with. */
+  matrix?: Record<string, unknown>;
+  /** The simulation input this scenario describes (computed from the fields above; not enumerable). */
+  readonly input: SimulationInput;
 }
 
 /** One cause of a denial, named in the user's terms, with the fix (see lib/explain). */
@@ -75,6 +95,8 @@ export interface ScenarioResult {
   mismatch?: string;
   diagnoses: Diagnosis[];
   policyFile: string;
+  /** Why it was skipped: `skip: "reason"`, or that other scenarios are marked `only`. */
+  skipReason?: string;
 }
 
 export interface RunReport {

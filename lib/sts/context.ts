@@ -46,14 +46,19 @@ export interface SessionTags {
   transitive: string[];
 }
 
-export type TagsParse = { ok: true; value: SessionTags | undefined; unconfirmed: string[] } | { ok: false; message: string };
+export type TagsParse =
+  | { ok: true; value: SessionTags | undefined; unconfirmed: string[] }
+  | { ok: false; message: string };
 
 /** Reads the `https://aws.amazon.com/tags` claim (§3.2). */
 export function parseSessionTags(claims: Claims): TagsParse {
   const raw = claims[TAGS_CLAIM];
   if (raw === undefined) return { ok: true, value: undefined, unconfirmed: [] };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { ok: false, message: `the "${TAGS_CLAIM}" claim must be an object with principal_tags (and optionally transitive_tag_keys)` };
+    return {
+      ok: false,
+      message: `the "${TAGS_CLAIM}" claim must be an object with principal_tags (and optionally transitive_tag_keys)`,
+    };
   }
   const obj = raw as Record<string, unknown>;
   const pt = obj['principal_tags'];
@@ -61,28 +66,45 @@ export function parseSessionTags(claims: Claims): TagsParse {
   const tags: { key: string; value: string }[] = [];
   if (pt !== undefined) {
     if (pt === null || typeof pt !== 'object' || Array.isArray(pt)) {
-      return { ok: false, message: `"principal_tags" in the "${TAGS_CLAIM}" claim must be an object of tag key → [value]` };
+      return {
+        ok: false,
+        message: `"principal_tags" in the "${TAGS_CLAIM}" claim must be an object of tag key → [value]`,
+      };
     }
     for (const [key, v] of Object.entries(pt as Record<string, unknown>)) {
       const values = Array.isArray(v) ? v : [v];
       if (values.length === 0 || values.some((x) => typeof x !== 'string')) {
-        return { ok: false, message: `session tag "${key}" must have a string value (written as ["value"])` };
+        return {
+          ok: false,
+          message: `session tag "${key}" must have a string value (written as ["value"])`,
+        };
       }
       if (values.length > 1) {
-        unconfirmed.push(`§3.2 (UNCONFIRMED 17): session tag "${key}" has ${values.length} values; the first is used`);
+        unconfirmed.push(
+          `§3.2 (UNCONFIRMED 17): session tag "${key}" has ${values.length} values; the first is used`,
+        );
       }
-      if (key.length < 1 || key.length > 128) return { ok: false, message: `session tag key "${key}" must be 1–128 characters` };
+      if (key.length < 1 || key.length > 128)
+        return { ok: false, message: `session tag key "${key}" must be 1–128 characters` };
       const value = values[0] as string;
-      if (value.length > 256) return { ok: false, message: `session tag "${key}" value must be at most 256 characters` };
+      if (value.length > 256)
+        return { ok: false, message: `session tag "${key}" value must be at most 256 characters` };
       tags.push({ key, value });
     }
   }
-  if (tags.length > 50) return { ok: false, message: `the token carries ${tags.length} session tags; at most 50 are allowed` };
+  if (tags.length > 50)
+    return {
+      ok: false,
+      message: `the token carries ${tags.length} session tags; at most 50 are allowed`,
+    };
   const tt = obj['transitive_tag_keys'];
   let transitive: string[] = [];
   if (tt !== undefined) {
     if (!Array.isArray(tt) || tt.some((x) => typeof x !== 'string')) {
-      return { ok: false, message: `"transitive_tag_keys" in the "${TAGS_CLAIM}" claim must be a list of tag keys` };
+      return {
+        ok: false,
+        message: `"transitive_tag_keys" in the "${TAGS_CLAIM}" claim must be a list of tag keys`,
+      };
     }
     transitive = tt as string[];
   }
@@ -99,8 +121,20 @@ export function tagEntries(t: SessionTags): ContextEntry[] {
       type: 'String' as const,
       source: src,
     })),
-    { key: 'aws:TagKeys', values: t.tags.map((x) => x.key), multiValued: true, type: 'String', source: src },
-    { key: 'sts:TransitiveTagKeys', values: t.transitive, multiValued: true, type: 'String', source: src },
+    {
+      key: 'aws:TagKeys',
+      values: t.tags.map((x) => x.key),
+      multiValued: true,
+      type: 'String',
+      source: src,
+    },
+    {
+      key: 'sts:TransitiveTagKeys',
+      values: t.transitive,
+      multiValued: true,
+      type: 'String',
+      source: src,
+    },
   ];
 }
 
@@ -131,7 +165,9 @@ export function callerEntries(
       key,
       values: multi ? value.map(stringify) : [stringify(value)],
       multiValued: multi,
-      type: GLOBAL_TYPES[lower] ?? (typeof value === 'number' ? 'Numeric' : typeof value === 'boolean' ? 'Bool' : 'String'),
+      type:
+        GLOBAL_TYPES[lower] ??
+        (typeof value === 'number' ? 'Numeric' : typeof value === 'boolean' ? 'Bool' : 'String'),
       source: 'scenario context',
     });
   }
@@ -141,9 +177,33 @@ export function callerEntries(
 /** Global keys derived from the simulated clock and the call itself (§3.5). */
 export function globalEntries(now: number): ContextEntry[] {
   return [
-    { key: 'aws:CurrentTime', values: [new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')], multiValued: false, type: 'Date', source: 'now' },
-    { key: 'aws:EpochTime', values: [String(Math.floor(now / 1000))], multiValued: false, type: 'Numeric', source: 'now' },
-    { key: 'aws:SecureTransport', values: ['true'], multiValued: false, type: 'Bool', source: 'STS is called over HTTPS' },
-    { key: 'aws:ViaAWSService', values: ['false'], multiValued: false, type: 'Bool', source: 'the caller is not an AWS service' },
+    {
+      key: 'aws:CurrentTime',
+      values: [new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')],
+      multiValued: false,
+      type: 'Date',
+      source: 'now',
+    },
+    {
+      key: 'aws:EpochTime',
+      values: [String(Math.floor(now / 1000))],
+      multiValued: false,
+      type: 'Numeric',
+      source: 'now',
+    },
+    {
+      key: 'aws:SecureTransport',
+      values: ['true'],
+      multiValued: false,
+      type: 'Bool',
+      source: 'STS is called over HTTPS',
+    },
+    {
+      key: 'aws:ViaAWSService',
+      values: ['false'],
+      multiValued: false,
+      type: 'Bool',
+      source: 'the caller is not an AWS service',
+    },
   ];
 }

@@ -39,7 +39,7 @@ export function requestChecks(req: RequestInput, tokenLength: number | undefined
     });
   } else if (!SESSION_NAME.test(name)) {
     // \w is read as ASCII [A-Za-z0-9_] (§1.2, UNCONFIRMED 1).
-    const nonAscii = /[^\x00-\x7f]/.test(name);
+    const nonAscii = [...name].some((ch) => ch.charCodeAt(0) > 0x7f);
     checks.push({
       stage: 'request',
       id: 'request.role-session-name',
@@ -113,7 +113,11 @@ export function requestChecks(req: RequestInput, tokenLength: number | undefined
       id: 'request.policy',
       ok: bad === undefined,
       message: bad
-        ? validation('policy', req.policy.length > 40 ? req.policy.slice(0, 40) + '…' : req.policy, bad)
+        ? validation(
+            'policy',
+            req.policy.length > 40 ? req.policy.slice(0, 40) + '…' : req.policy,
+            bad,
+          )
         : `session Policy is ${len} characters (1–2048)`,
     });
   }
@@ -128,9 +132,17 @@ export function requestChecks(req: RequestInput, tokenLength: number | undefined
       id: 'request.policy-arns',
       ok: !tooMany && badArn === undefined,
       message: tooMany
-        ? validation('policyArns', `${req.policyArns.length} ARNs`, 'Member must have length less than or equal to 10')
+        ? validation(
+            'policyArns',
+            `${req.policyArns.length} ARNs`,
+            'Member must have length less than or equal to 10',
+          )
         : badArn !== undefined
-          ? validation('policyArns', badArn, 'Member must be a managed policy ARN (arn:PARTITION:iam::ACCOUNT:policy/NAME)')
+          ? validation(
+              'policyArns',
+              badArn,
+              'Member must be a managed policy ARN (arn:PARTITION:iam::ACCOUNT:policy/NAME)',
+            )
           : `${req.policyArns.length} managed session policy ARN(s)`,
     });
   }

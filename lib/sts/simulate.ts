@@ -19,7 +19,7 @@ import {
   providerForOAuthId,
 } from '../providers/index.js';
 import type { ProviderEntry, ProviderModule } from '../providers/types.js';
-import { actionMatch, type CompiledPolicy, type CompiledStatement } from './compile.js';
+import { actionMatch, type CompiledStatement } from './compile.js';
 import {
   callerEntries,
   globalEntries,
@@ -43,7 +43,8 @@ export const ASSUME_ACTION = 'sts:AssumeRoleWithWebIdentity';
 export const TAG_SESSION = 'sts:TagSession';
 export const SET_SOURCE_IDENTITY = 'sts:SetSourceIdentity';
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
-const ORDER_NOTE = '§1.8 (UNCONFIRMED 10): the order of STS checks is ours; AWS does not document it';
+const ORDER_NOTE =
+  '§1.8 (UNCONFIRMED 10): the order of STS checks is ours; AWS does not document it';
 
 class Run {
   checks: Check[] = [];
@@ -64,7 +65,9 @@ class Run {
     return this.result({ decision: 'deny', stage, code, message, failedCheck });
   }
 
-  result(head: Pick<Decision, 'decision' | 'stage' | 'code' | 'message' | 'failedCheck'>): Decision {
+  result(
+    head: Pick<Decision, 'decision' | 'stage' | 'code' | 'message' | 'failedCheck'>,
+  ): Decision {
     const multiFault = this.checks.filter((c) => !c.ok).length > 1;
     if (multiFault) this.unconfirmed.add(ORDER_NOTE);
     return {
@@ -98,7 +101,13 @@ export function simulate(input: SimulationInput): Decision {
   const roleArn = parseRoleArn(role.arn);
   if (!roleArn.ok) {
     const msg = `1 validation error detected: Value '${role.arn}' at 'roleArn' failed to satisfy constraint: ${roleArn.message}`;
-    run.add({ stage: 'request', id: 'request.role-arn', ok: false, message: msg, actual: role.arn });
+    run.add({
+      stage: 'request',
+      id: 'request.role-arn',
+      ok: false,
+      message: msg,
+      actual: role.arn,
+    });
     return run.deny('request', 'ValidationError', msg, 'request.role-arn');
   }
   run.add({
@@ -134,7 +143,13 @@ export function simulate(input: SimulationInput): Decision {
     );
     if (missing.length > 0) {
       const msg = `${hostPath}: the provider did not return ${missing.join(' and ')} for this access token`;
-      run.add({ stage: 'token', id: 'token.required-claims', ok: false, message: msg, expected: missing.join(', ') });
+      run.add({
+        stage: 'token',
+        id: 'token.required-claims',
+        ok: false,
+        message: msg,
+        expected: missing.join(', '),
+      });
       return run.deny('token', 'IDPRejectedClaim', msg, 'token.required-claims');
     }
   } else {
@@ -150,9 +165,17 @@ export function simulate(input: SimulationInput): Decision {
           : `the token's signing algorithm ${JSON.stringify(alg)} is not accepted: STS takes RS256, RS384, RS512, ES256, ES384 or ES512`,
         expected: ALGORITHMS.join(', '),
         actual: String(alg),
-        unconfirmed: ok ? undefined : '§1.3 (UNCONFIRMED 2): the error STS returns for an unsupported alg',
+        unconfirmed: ok
+          ? undefined
+          : '§1.3 (UNCONFIRMED 2): the error STS returns for an unsupported alg',
       } as Check);
-      if (!ok) return run.deny('token', 'InvalidIdentityToken', 'The token is not signed with a supported algorithm', 'token.algorithm');
+      if (!ok)
+        return run.deny(
+          'token',
+          'InvalidIdentityToken',
+          'The token is not signed with a supported algorithm',
+          'token.algorithm',
+        );
     }
     const iss = claims['iss'];
     if (typeof iss !== 'string' || iss === '') {
@@ -161,7 +184,10 @@ export function simulate(input: SimulationInput): Decision {
       return run.deny('token', 'InvalidIdentityToken', msg, 'token.issuer');
     }
     // Google's ID tokens may carry iss without a scheme.
-    const hp = iss === 'accounts.google.com' ? { ok: true as const, hostPath: iss } : hostPathFromIssuer(iss);
+    const hp =
+      iss === 'accounts.google.com'
+        ? { ok: true as const, hostPath: iss }
+        : hostPathFromIssuer(iss);
     if (!hp.ok) {
       const msg = `The token's issuer "${iss}" is not a valid OpenID Connect issuer: ${hp.message}`;
       run.add({ stage: 'token', id: 'token.issuer', ok: false, message: msg, actual: iss });
@@ -199,7 +225,9 @@ export function simulate(input: SimulationInput): Decision {
       }
       if (!entry) {
         const near = input.providers?.find(
-          (p) => stripScheme(p.url).replace(/\/$/, '').toLowerCase() === hostPath.replace(/\/$/, '').toLowerCase(),
+          (p) =>
+            stripScheme(p.url).replace(/\/$/, '').toLowerCase() ===
+            hostPath.replace(/\/$/, '').toLowerCase(),
         );
         const registered = input.providers?.map((p) => p.url) ?? [];
         const msg = `No OpenIDConnect provider found in your account for ${iss}`;
@@ -215,7 +243,12 @@ export function simulate(input: SimulationInput): Decision {
                 : `${msg}: the account's providers are ${registered.length ? registered.join(', ') : '(none)'}`,
           expected: `an IAM OIDC provider with URL https://${hostPath} in account ${roleArn.account}`,
           actual: registered.join(', ') || '(none)',
-          ...(near ? { unconfirmed: '§1.3 (UNCONFIRMED 6): how STS normalises a trailing "/" or letter case in iss vs the provider URL' } : {}),
+          ...(near
+            ? {
+                unconfirmed:
+                  '§1.3 (UNCONFIRMED 6): how STS normalises a trailing "/" or letter case in iss vs the provider URL',
+              }
+            : {}),
           ...(input.providers === undefined ? { assumed: true } : {}),
         });
         return run.deny('token', 'InvalidIdentityToken', msg, 'token.provider');
@@ -258,10 +291,21 @@ export function simulate(input: SimulationInput): Decision {
           : `Incorrect token audience: aud ${auds.map((a) => `"${a}"`).join(', ')} is not in the provider's client-ID list [${clientIds.join(', ')}]`,
         expected: clientIds.join(', '),
         actual: auds.join(', '),
-        ...(multi ? { unconfirmed: '§1.3 (UNCONFIRMED 4): a token whose aud lists several audiences is accepted when any of them is a client ID' } : {}),
+        ...(multi
+          ? {
+              unconfirmed:
+                '§1.3 (UNCONFIRMED 4): a token whose aud lists several audiences is accepted when any of them is a client ID',
+            }
+          : {}),
         ...(run.provider?.assumed ? { assumed: true } : {}),
       });
-      if (!ok) return run.deny('token', 'InvalidIdentityToken', 'Incorrect token audience', 'token.audience');
+      if (!ok)
+        return run.deny(
+          'token',
+          'InvalidIdentityToken',
+          'Incorrect token audience',
+          'token.audience',
+        );
     }
   }
 
@@ -277,14 +321,32 @@ export function simulate(input: SimulationInput): Decision {
   }
   const exp = claims['exp'] as number | undefined;
   if (exp === undefined) {
-    run.add({ stage: 'token', id: 'token.exp', ok: true, message: 'the token has no exp: treated as fresh' });
+    run.add({
+      stage: 'token',
+      id: 'token.exp',
+      ok: true,
+      message: 'the token has no exp: treated as fresh',
+    });
   } else {
     const ok = nowSec < exp;
     const msg = ok
       ? `the token expires at ${fmtTime(exp)}, after now (${fmtTime(nowSec)})`
       : `Token expired: current date/time ${nowSec} must be before the expiration date/time${exp}`;
-    run.add({ stage: 'token', id: 'token.exp', ok, message: msg, expected: `now < ${fmtTime(exp)}`, actual: fmtTime(nowSec) });
-    if (!ok) return run.deny('token', oauth ? 'IDPRejectedClaim' : 'ExpiredTokenException', msg, 'token.exp');
+    run.add({
+      stage: 'token',
+      id: 'token.exp',
+      ok,
+      message: msg,
+      expected: `now < ${fmtTime(exp)}`,
+      actual: fmtTime(nowSec),
+    });
+    if (!ok)
+      return run.deny(
+        'token',
+        oauth ? 'IDPRejectedClaim' : 'ExpiredTokenException',
+        msg,
+        'token.exp',
+      );
   }
   const nbf = claims['nbf'] as number | undefined;
   if (nbf !== undefined) {
@@ -299,7 +361,12 @@ export function simulate(input: SimulationInput): Decision {
       message: msg,
       expected: `now ≥ ${fmtTime(nbf)}`,
       actual: fmtTime(nowSec),
-      ...(ok ? {} : { unconfirmed: '§1.3 (UNCONFIRMED 3): STS is taken to enforce nbf, with no clock-skew tolerance' }),
+      ...(ok
+        ? {}
+        : {
+            unconfirmed:
+              '§1.3 (UNCONFIRMED 3): STS is taken to enforce nbf, with no clock-skew tolerance',
+          }),
     });
     if (!ok) return run.deny('token', 'ExpiredTokenException', msg, 'token.nbf');
   }
@@ -323,7 +390,13 @@ export function simulate(input: SimulationInput): Decision {
   // Session tags and source identity travel in the token (§3.2, §3.3).
   const tags = parseSessionTags(claims);
   if (!tags.ok) {
-    run.add({ stage: 'token', id: 'token.session-tags', ok: false, message: tags.message, unconfirmed: '§3.2 (UNCONFIRMED 17): the error for a malformed tags claim' });
+    run.add({
+      stage: 'token',
+      id: 'token.session-tags',
+      ok: false,
+      message: tags.message,
+      unconfirmed: '§3.2 (UNCONFIRMED 17): the error for a malformed tags claim',
+    });
     return run.deny('token', 'InvalidIdentityToken', tags.message, 'token.session-tags');
   }
   for (const u of tags.unconfirmed) run.unconfirmed.add(u);
@@ -343,15 +416,39 @@ export function simulate(input: SimulationInput): Decision {
   const entries: ContextEntry[] = [...fromClaims.entries];
   if (tags.value) entries.push(...tagEntries(tags.value));
   if (typeof sourceIdentity === 'string') {
-    entries.push({ key: 'sts:SourceIdentity', values: [sourceIdentity], multiValued: false, type: 'String', source: `token claim "${SOURCE_IDENTITY_CLAIM}"` });
+    entries.push({
+      key: 'sts:SourceIdentity',
+      values: [sourceIdentity],
+      multiValued: false,
+      type: 'String',
+      source: `token claim "${SOURCE_IDENTITY_CLAIM}"`,
+    });
   }
   if (request.roleSessionName !== undefined) {
-    entries.push({ key: 'sts:RoleSessionName', values: [request.roleSessionName], multiValued: false, type: 'String', source: 'request RoleSessionName' });
+    entries.push({
+      key: 'sts:RoleSessionName',
+      values: [request.roleSessionName],
+      multiValued: false,
+      type: 'String',
+      source: 'request RoleSessionName',
+    });
   }
   entries.push(...globalEntries(input.now));
   for (const [k, v] of Object.entries(role.tags ?? {})) {
-    entries.push({ key: `aws:ResourceTag/${k}`, values: [v], multiValued: false, type: 'String', source: 'role tag' });
-    entries.push({ key: `iam:ResourceTag/${k}`, values: [v], multiValued: false, type: 'String', source: 'role tag' });
+    entries.push({
+      key: `aws:ResourceTag/${k}`,
+      values: [v],
+      multiValued: false,
+      type: 'String',
+      source: 'role tag',
+    });
+    entries.push({
+      key: `iam:ResourceTag/${k}`,
+      values: [v],
+      multiValued: false,
+      type: 'String',
+      source: 'role tag',
+    });
   }
   const derived = makeContext(entries);
   if (input.context) {
@@ -381,15 +478,21 @@ export function simulate(input: SimulationInput): Decision {
     run.statements.push(evaluateStatement(cs, callerPrincipal, required, ctx, hostPath, run));
   }
   for (const action of required) {
-    const allowedBy = run.statements.filter((s) => s.effect === 'Allow' && s.appliesTo.includes(action)).map((s) => s.index);
-    const deniedBy = run.statements.filter((s) => s.effect === 'Deny' && s.appliesTo.includes(action)).map((s) => s.index);
+    const allowedBy = run.statements
+      .filter((s) => s.effect === 'Allow' && s.appliesTo.includes(action))
+      .map((s) => s.index);
+    const deniedBy = run.statements
+      .filter((s) => s.effect === 'Deny' && s.appliesTo.includes(action))
+      .map((s) => s.index);
     const allowed = allowedBy.length > 0 && deniedBy.length === 0;
     run.actions.push({ action, allowed, allowedBy, deniedBy });
     const label = (ids: number[]) =>
-      ids.map((i) => {
-        const s = run.statements[i];
-        return s?.sid ? `"${s.sid}"` : `#${i + 1}`;
-      }).join(', ');
+      ids
+        .map((i) => {
+          const s = run.statements[i];
+          return s?.sid ? `"${s.sid}"` : `#${i + 1}`;
+        })
+        .join(', ');
     run.add({
       stage: 'trust-policy',
       id: `trust-policy.${action}`,
@@ -402,17 +505,27 @@ export function simulate(input: SimulationInput): Decision {
             ? `no statement allows ${action} for ${callerPrincipal}`
             : `the token carries ${action === TAG_SESSION ? 'session tags' : 'a source identity'}, so the trust policy must also allow ${action}, and no statement does`,
       ...(action !== ASSUME_ACTION && !allowed
-        ? { unconfirmed: '§1.5 (UNCONFIRMED 8): STS is taken to answer AccessDenied when sts:TagSession / sts:SetSourceIdentity is not allowed' }
+        ? {
+            unconfirmed:
+              '§1.5 (UNCONFIRMED 8): STS is taken to answer AccessDenied when sts:TagSession / sts:SetSourceIdentity is not allowed',
+          }
         : {}),
     });
   }
   const refused = run.actions.find((a) => !a.allowed);
   if (refused) {
-    for (const s of run.statements) for (const c of s.conditions) for (const u of c.unconfirmed) run.unconfirmed.add(u);
-    return run.deny('trust-policy', 'AccessDenied', `Not authorized to perform ${ASSUME_ACTION}`, `trust-policy.${refused.action}`);
+    for (const s of run.statements)
+      for (const c of s.conditions) for (const u of c.unconfirmed) run.unconfirmed.add(u);
+    return run.deny(
+      'trust-policy',
+      'AccessDenied',
+      `Not authorized to perform ${ASSUME_ACTION}`,
+      `trust-policy.${refused.action}`,
+    );
   }
   for (const s of run.statements) {
-    if (s.appliesTo.length > 0) for (const c of s.conditions) for (const u of c.unconfirmed) run.unconfirmed.add(u);
+    if (s.appliesTo.length > 0)
+      for (const c of s.conditions) for (const u of c.unconfirmed) run.unconfirmed.add(u);
   }
 
   // ── 5. duration against the role's maximum (checked after the trust policy, §1.8) ──────
@@ -422,7 +535,14 @@ export function simulate(input: SimulationInput): Decision {
   const msg = ok
     ? `DurationSeconds ${duration} is within the role's MaxSessionDuration ${max}`
     : 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.';
-  run.add({ stage: 'request', id: 'request.max-session-duration', ok, message: msg, expected: `≤ ${max}`, actual: String(duration) });
+  run.add({
+    stage: 'request',
+    id: 'request.max-session-duration',
+    ok,
+    message: msg,
+    expected: `≤ ${max}`,
+    actual: String(duration),
+  });
   if (!ok) return run.deny('request', 'ValidationError', msg, 'request.max-session-duration');
 
   return run.result({ decision: 'allow' });
@@ -443,7 +563,12 @@ function evaluateStatement(
   run: Run,
 ): StatementTrace {
   const s = cs.statement;
-  const principal = matchPrincipal(s.principal.federated.map((f) => f.value), s.principal.star, s.principal.other, callerPrincipal);
+  const principal = matchPrincipal(
+    s.principal.federated.map((f) => f.value),
+    s.principal.star,
+    s.principal.other,
+    callerPrincipal,
+  );
   const trace: PrincipalTrace = { ...principal, caller: callerPrincipal, span: s.principal.span };
   const actions = required.map((action) => {
     const hit = actionMatch(cs, action);
@@ -478,7 +603,8 @@ function evaluateStatement(
     }
   }
   const conditionsMet = conditions.every((c) => c.result);
-  const appliesTo = principal.matched && conditionsMet ? actions.filter((a) => a.matched).map((a) => a.action) : [];
+  const appliesTo =
+    principal.matched && conditionsMet ? actions.filter((a) => a.matched).map((a) => a.action) : [];
   return {
     index: s.index,
     ...(s.sid ? { sid: s.sid.value } : {}),
@@ -504,10 +630,20 @@ function matchPrincipal(
     ...federated,
     ...other.flatMap((o) => o.values.map((v) => `${o.type}: ${v.value}`)),
   ];
-  if (star) return { matched: true, written, reason: 'Principal "*" matches every caller (a high-risk trust policy, §4.1)' };
-  if (federated.includes(caller)) return { matched: true, written, reason: `Federated "${caller}" names the token's provider` };
+  if (star)
+    return {
+      matched: true,
+      written,
+      reason: 'Principal "*" matches every caller (a high-risk trust policy, §4.1)',
+    };
+  if (federated.includes(caller))
+    return { matched: true, written, reason: `Federated "${caller}" names the token's provider` };
   if (federated.length === 0) {
-    return { matched: false, written, reason: `the statement names no Federated principal; a web-identity caller (${caller}) is never an AWS, Service or CanonicalUser principal` };
+    return {
+      matched: false,
+      written,
+      reason: `the statement names no Federated principal; a web-identity caller (${caller}) is never an AWS, Service or CanonicalUser principal`,
+    };
   }
   return { matched: false, written, reason: principalMismatch(federated, caller) };
 }
@@ -519,12 +655,23 @@ function principalMismatch(federated: string[], caller: string): string {
     const p = parseFederatedPrincipal(f);
     if (p.kind === 'oidc' && want.kind === 'oidc') {
       const diffs: string[] = [];
-      if (p.partition !== want.partition) diffs.push(`partition "${p.partition}" instead of the role's "${want.partition}"`);
-      if (p.account !== want.account) diffs.push(`account ${p.account} instead of the role's account ${want.account} (the provider must be in the role's account)`);
+      if (p.partition !== want.partition)
+        diffs.push(`partition "${p.partition}" instead of the role's "${want.partition}"`);
+      if (p.account !== want.account)
+        diffs.push(
+          `account ${p.account} instead of the role's account ${want.account} (the provider must be in the role's account)`,
+        );
       if (p.hostPath !== want.hostPath) {
-        if (want.hostPath.startsWith(p.hostPath + '/')) diffs.push(`provider "${p.hostPath}" misses the path part "${want.hostPath.slice(p.hostPath.length)}" of the token's issuer`);
-        else if (p.hostPath.toLowerCase() === want.hostPath.toLowerCase()) diffs.push(`provider "${p.hostPath}" differs from the token's issuer "${want.hostPath}" in letter case`);
-        else diffs.push(`provider "${p.hostPath}" instead of the token's issuer "${want.hostPath}"`);
+        if (want.hostPath.startsWith(p.hostPath + '/'))
+          diffs.push(
+            `provider "${p.hostPath}" misses the path part "${want.hostPath.slice(p.hostPath.length)}" of the token's issuer`,
+          );
+        else if (p.hostPath.toLowerCase() === want.hostPath.toLowerCase())
+          diffs.push(
+            `provider "${p.hostPath}" differs from the token's issuer "${want.hostPath}" in letter case`,
+          );
+        else
+          diffs.push(`provider "${p.hostPath}" instead of the token's issuer "${want.hostPath}"`);
       }
       reasons.push(`Federated "${f}": ${diffs.join('; ')}`);
     } else {

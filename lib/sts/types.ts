@@ -127,7 +127,13 @@ export interface Decision {
   failedCheck?: string;
   checks: Check[];
   /** Provider identified from the token's issuer (or ProviderId). */
-  provider?: { id: ProviderId; hostPath: string; arn?: string; registered: boolean; assumed: boolean };
+  provider?: {
+    id: ProviderId;
+    hostPath: string;
+    arn?: string;
+    registered: boolean;
+    assumed: boolean;
+  };
   context: ContextEntry[];
   statements: StatementTrace[];
   actions: ActionDecision[];

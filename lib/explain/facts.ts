@@ -1,0 +1,143 @@
+/**
+ * What every detector reads: the decision, the input, and a few values derived once (the token's
+ * issuer host/path, the role's partition and account, the Federated principal the policy must name).
+ */
+import type { Span } from '../diagnostics.js';
+import type { ConditionClause } from '../policy/model.js';
+import {
+  federatedPrincipalFor,
+  hostPathFromIssuer,
+  parseRoleArn,
+  providerForHostPath,
+  providerForOAuthId,
+} from '../providers/index.js';
+import type { Claims, ProviderModule } from '../providers/types.js';
+import type { Diagnosis } from '../scenarios/types.js';
+import type { ClauseTrace } from '../conditions/trace.js';
+import type { Decision, SimulationInput, StatementTrace } from '../sts/types.js';
+import type { DiagnoseOptions, DiagnosisSeverity, ExplainedDiagnosis } from './types.js';
+
+export interface Facts {
+  decision: Decision;
+  input: SimulationInput;
+  file?: string;
+  claims: Claims;
+  /** The token's issuer without `https://` (or the OAuth ProviderId), when it is valid. */
+  hostPath?: string;
+  module?: ProviderModule;
+  role?: { partition: string; account: string; name: string };
+  /** The Federated value that names the token's provider, in the role's partition and account. */
+  caller?: string;
+}
+
+export function gatherFacts(
+  decision: Decision,
+  input: SimulationInput,
+  opts: DiagnoseOptions,
+): Facts {
+  const claims = input.token.claims;
+  const facts: Facts = {
+    decision,
+    input,
+    claims,
+    ...(opts.policyFile ? { file: opts.policyFile } : {}),
+  };
+  const role = parseRoleArn(input.role.arn);
+  if (role.ok) facts.role = { partition: role.partition, account: role.account, name: role.name };
+  const hostPath = decision.provider?.hostPath ?? issuerHostPath(input);
+  if (hostPath === undefined) return facts;
+  facts.hostPath = hostPath;
+  facts.module =
+    input.request.providerId !== undefined
+      ? providerForOAuthId(input.request.providerId)
+      : providerForHostPath(hostPath);
+  facts.caller =
+    decision.provider?.arn ??
+    (facts.role
+      ? federatedPrincipalFor(
+          hostPath,
+          facts.module.builtIn || facts.module.oauth,
+          facts.role.partition,
+          facts.role.account,
+        )
+      : undefined);
+  return facts;
+}
+
+function issuerHostPath(input: SimulationInput): string | undefined {
+  if (input.request.providerId !== undefined) return input.request.providerId;
+  const iss = input.token.claims['iss'];
+  if (typeof iss !== 'string') return undefined;
+  const hp = hostPathFromIssuer(iss);
+  return hp.ok ? hp.hostPath : undefined;
+}
+
+export function diag(
+  cause: string,
+  title: string,
+  detail: string,
+  fix: string,
+  where?: Diagnosis['at'],
+  severity: DiagnosisSeverity = 'error',
+): ExplainedDiagnosis {
+  return { cause, title, detail, fix, ...(where ? { at: where } : {}), severity };
+}
+
+/** A place in the policy file for `Diagnosis.at`. */
+export function at(f: Facts, span: Span | undefined): Diagnosis['at'] {
+  if (!span) return undefined;
+  return { ...(f.file ? { file: f.file } : {}), line: span.start.line, column: span.start.column };
+}
+
+/** `"Sid"` when the statement has one, else `#N` (1-based), as the simulator names statements. */
+export function statementLabel(st: Pick<StatementTrace, 'sid' | 'index'>): string {
+  return st.sid ? `"${st.sid}"` : `#${st.index + 1}`;
+}
+
+/** The parsed clause behind a clause trace (same statement, same position), when it is the same key. */
+export function sourceClause(
+  f: Facts,
+  st: StatementTrace,
+  ci: number,
+): ConditionClause | undefined {
+  const cs = f.input.role.policy.statements.find((s) => s.statement.index === st.index);
+  const clause = cs?.clauses[ci]?.clause;
+  return clause && clause.key === st.conditions[ci]?.key ? clause : undefined;
+}
+
+/** Where a condition's key is written (falling back to the clause's own span). */
+export function keyAt(f: Facts, st: StatementTrace, ci: number, c: ClauseTrace): Diagnosis['at'] {
+  return at(f, sourceClause(f, st, ci)?.keySpan ?? c.span);
+}
+
+/** The values as written in the policy (before variable substitution), else the trace's. */
+export function writtenValues(f: Facts, st: StatementTrace, ci: number, c: ClauseTrace): string[] {
+  return sourceClause(f, st, ci)?.values.map((v) => v.value) ?? c.policyValues;
+}
+
+/** `PREFIX:suffix` split at the last `:`; a key without `:` has an empty prefix. */
+export function splitKey(key: string): { prefix: string; suffix: string } {
+  const i = key.lastIndexOf(':');
+  return i < 0
+    ? { prefix: '', suffix: key }
+    : { prefix: key.slice(0, i), suffix: key.slice(i + 1) };
+}
+
+export function quote(v: string): string {
+  return `"${v}"`;
+}
+
+export function quoteList(values: readonly string[]): string {
+  return values.length === 0 ? '(none)' : values.map(quote).join(', ');
+}
+
+export function tokenAudiences(claims: Claims): string[] {
+  const aud = claims['aud'];
+  if (typeof aud === 'string') return [aud];
+  if (Array.isArray(aud)) return aud.filter((a): a is string => typeof a === 'string');
+  return [];
+}
+
+export function fmtEpoch(sec: number): string {
+  return new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,59 @@
+/** Public API of the trust-policy parser: text or a YAML node → TrustPolicy + findings (data). */
+export type {
+  ConditionClause,
+  Effect,
+  Located,
+  ParseResult,
+  PolicyVersion,
+  PrincipalSpec,
+  Statement,
+  TrustPolicy,
+} from './model.js';
+export type {
+  AstArray,
+  AstBoolean,
+  AstKind,
+  AstMember,
+  AstNode,
+  AstNull,
+  AstNumber,
+  AstObject,
+  AstString,
+} from './ast.js';
+export { astToValue, describeKind, getMember, LineIndex } from './ast.js';
+export { MAX_JSON_DEPTH, parseJson, type JsonParseOptions, type JsonParseResult } from './json.js';
+export {
+  MAX_YAML_NODES,
+  parseYaml,
+  yamlDocumentToAst,
+  yamlErrorFinding,
+  yamlNodeToAst,
+  yamlPosition,
+  type YamlAstResult,
+  type YamlConvertOptions,
+  type YamlParseResult,
+} from './yaml.js';
+export {
+  detectFormat,
+  parsePolicy,
+  policyFromAst,
+  policyFromYamlNode,
+  type ParsePolicyOptions,
+  type PolicyFormat,
+} from './parse.js';
+export {
+  BUILT_IN_FEDERATED,
+  COGNITO_CN,
+  PARTITIONS,
+  parseFederatedPrincipal,
+  type FederatedParse,
+  type FederatedPrincipal,
+  type Issue,
+} from './principal.js';
+export {
+  TRUST_POLICY_DEFAULT_QUOTA,
+  TRUST_POLICY_MAX_QUOTA,
+  invalidCharacterFindings,
+  isAllowedPolicyChar,
+  nonWhitespaceLength,
+} from './limits.js';

@@ -1,0 +1,505 @@
+/**
+ * A strict JSON (RFC 8259) parser that keeps positions and reports duplicate keys, which
+ * `JSON.parse` silently resolves in favour of the last one (IAM refuses them, §4.1). It never
+ * throws: every problem is a Finding. Linear in the input; nesting deeper than `MAX_DEPTH` is
+ * refused rather than risking the call stack.
+ */
+import type { Finding, Span } from '../diagnostics.js';
+import { LineIndex, type AstMember, type AstNode } from './ast.js';
+
+export const MAX_JSON_DEPTH = 1000;
+
+export interface JsonParseResult {
+  /**
+   * The tree, when the text could be read to its end. Present also after recoverable errors (a
+   * trailing comma, a bad escape, a raw control character in a string), which are in `findings`.
+   */
+  ast: AstNode | undefined;
+  findings: Finding[];
+  lines: LineIndex;
+}
+
+export interface JsonParseOptions {
+  /** Report duplicate keys (default true). */
+  duplicateKeys?: boolean;
+}
+
+/** Thrown inside the parser to stop at an unrecoverable error; never escapes `parseJson`. */
+class Stop {}
+
+const WS_SPACE = 0x20;
+const WS_TAB = 0x09;
+const WS_LF = 0x0a;
+const WS_CR = 0x0d;
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isHex(c: number): boolean {
+  return isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+
+function isWordChar(c: number): boolean {
+  return (
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    isDigit(c) ||
+    c === 0x5f ||
+    c === 0x24 ||
+    c === 0x2d ||
+    c === 0x2b ||
+    c === 0x2e
+  );
+}
+
+/** `"x"` for printable characters, `U+0007` for the others. */
+export function showChar(ch: string): string {
+  const code = ch.codePointAt(0) ?? 0;
+  if (code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0) || code === 0xfeff) {
+    return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  }
+  return JSON.stringify(ch);
+}
+
+const ESCAPES: Record<string, string> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
+
+const CONTROL_ESCAPE: Record<number, string> = {
+  0x08: '\\b',
+  0x09: '\\t',
+  0x0a: '\\n',
+  0x0c: '\\f',
+  0x0d: '\\r',
+};
+
+class JsonParser {
+  private pos = 0;
+  readonly findings: Finding[] = [];
+
+  constructor(
+    private readonly text: string,
+    readonly lines: LineIndex,
+    private readonly reportDuplicates: boolean,
+  ) {}
+
+  parse(): AstNode | undefined {
+    const text = this.text;
+    if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
+    try {
+      this.skipWs();
+      if (this.pos >= text.length) {
+        this.error(
+          'empty-input',
+          'empty document — expected a JSON value',
+          this.pos,
+          this.pos,
+          'a trust policy is a JSON object: {"Version": "2012-10-17", "Statement": [...]}',
+        );
+        return undefined;
+      }
+      const value = this.parseValue(0);
+      this.skipWs();
+      if (this.pos < text.length) {
+        const ch = this.charAt(this.pos);
+        this.error(
+          'json-trailing-content',
+          `unexpected ${showChar(ch)} after the end of the document`,
+          this.pos,
+          text.length,
+          'a JSON document holds exactly one value: remove what follows it',
+        );
+        return undefined;
+      }
+      return value;
+    } catch (e) {
+      if (e instanceof Stop) return undefined;
+      this.error('json-internal-error', `internal parser error: ${String(e)}`, 0, 0);
+      return undefined;
+    }
+  }
+
+  private error(code: string, message: string, start: number, end: number, hint?: string): void {
+    this.findings.push({
+      code,
+      severity: 'error',
+      message,
+      span: this.lines.span(start, end),
+      ...(hint ? { hint } : {}),
+    });
+  }
+
+  private fatal(code: string, message: string, start: number, end: number, hint?: string): never {
+    this.error(code, message, start, end, hint);
+    throw new Stop();
+  }
+
+  private charAt(i: number): string {
+    const c = this.text.codePointAt(i);
+    return c === undefined ? '' : String.fromCodePoint(c);
+  }
+
+  private skipWs(): void {
+    const text = this.text;
+    let p = this.pos;
+    for (;;) {
+      const c = text.charCodeAt(p);
+      if (c === WS_SPACE || c === WS_LF || c === WS_CR || c === WS_TAB) p++;
+      else break;
+    }
+    this.pos = p;
+  }
+
+  /** Reports an unexpected character (or the end of input) where `expected` should be. */
+  private unexpected(expected: string, context: 'value' | 'key' | 'other'): never {
+    const text = this.text;
+    const p = this.pos;
+    if (p >= text.length) {
+      this.fatal(
+        'json-unexpected-end',
+        `unexpected end of input — expected ${expected}`,
+        p,
+        p,
+        'the document ends early: close every open string, object and list',
+      );
+    }
+    const c = text.charCodeAt(p);
+    let hint =
+      context === 'value'
+        ? 'write a value here: a string in double quotes, a number, true, false, null, an object or a list'
+        : context === 'key'
+          ? 'write a key in double quotes, or close the object with "}"'
+          : `write ${expected} here`;
+    let end = p + this.charAt(p).length;
+    if (c === 0x27) hint = 'JSON strings and keys are written in double quotes (")';
+    else if (context === 'other' && (c === 0x22 || c === 0x7b || c === 0x5b)) {
+      hint = `a "," is missing before this, or write ${expected} here`;
+    } else if (c === 0x2f && (text[p + 1] === '/' || text[p + 1] === '*')) {
+      hint = 'JSON has no comments: remove them';
+    } else if (isWordChar(c) && c !== 0x2d && c !== 0x2e && c !== 0x2b) {
+      while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+      const word = text.slice(p, end);
+      const lower = word.toLowerCase();
+      if (context === 'key') hint = 'object keys are strings in double quotes';
+      else if (lower === 'true' || lower === 'false' || lower === 'null') {
+        hint = `JSON literals are lower-case: write ${lower}`;
+      } else if (context === 'value') hint = 'strings are written in double quotes';
+      this.fatal(
+        'json-unexpected-char',
+        `unexpected ${JSON.stringify(word)} — expected ${expected}`,
+        p,
+        end,
+        hint,
+      );
+    }
+    this.fatal(
+      'json-unexpected-char',
+      `unexpected ${showChar(this.charAt(p))} — expected ${expected}`,
+      p,
+      end,
+      hint,
+    );
+  }
+
+  private parseValue(depth: number): AstNode {
+    const text = this.text;
+    const start = this.pos;
+    const c = text.charCodeAt(start);
+    switch (c) {
+      case 0x7b: // {
+      case 0x5b: // [
+        if (depth >= MAX_JSON_DEPTH) {
+          this.fatal(
+            'json-too-deep',
+            `nesting deeper than ${MAX_JSON_DEPTH} levels`,
+            start,
+            start + 1,
+            'a trust policy nests only a few levels deep',
+          );
+        }
+        return c === 0x7b ? this.parseObject(depth + 1) : this.parseArray(depth + 1);
+      case 0x22: {
+        const value = this.parseString();
+        return { kind: 'string', value, span: this.lines.span(start, this.pos) };
+      }
+      case 0x74: // t
+        if (text.startsWith('true', start) && !isWordChar(text.charCodeAt(start + 4))) {
+          this.pos = start + 4;
+          return { kind: 'boolean', value: true, span: this.lines.span(start, this.pos) };
+        }
+        break;
+      case 0x66: // f
+        if (text.startsWith('false', start) && !isWordChar(text.charCodeAt(start + 5))) {
+          this.pos = start + 5;
+          return { kind: 'boolean', value: false, span: this.lines.span(start, this.pos) };
+        }
+        break;
+      case 0x6e: // n
+        if (text.startsWith('null', start) && !isWordChar(text.charCodeAt(start + 4))) {
+          this.pos = start + 4;
+          return { kind: 'null', span: this.lines.span(start, this.pos) };
+        }
+        break;
+      default:
+        if (c === 0x2d || isDigit(c)) return this.parseNumber();
+    }
+    return this.unexpected('a value', 'value');
+  }
+
+  private parseNumber(): AstNode {
+    const text = this.text;
+    const start = this.pos;
+    let p = start;
+    const bad = (at: number, what: string): never =>
+      this.fatal(
+        'json-invalid-number',
+        `invalid number: ${what}`,
+        start,
+        Math.max(at, start + 1),
+        'JSON numbers look like -12, 0.5 or 1e3 (no leading zeros, no "+", no ".5" or "5.")',
+      );
+    if (text.charCodeAt(p) === 0x2d) p++;
+    const first = text.charCodeAt(p);
+    if (!isDigit(first)) {
+      bad(p + 1, p >= text.length ? 'a digit is missing after "-"' : 'a digit must follow "-"');
+    }
+    p++;
+    if (first === 0x30 && isDigit(text.charCodeAt(p))) bad(p + 1, 'leading zeros are not allowed');
+    while (isDigit(text.charCodeAt(p))) p++;
+    if (text.charCodeAt(p) === 0x2e) {
+      p++;
+      if (!isDigit(text.charCodeAt(p))) bad(p + 1, 'a digit must follow "."');
+      while (isDigit(text.charCodeAt(p))) p++;
+    }
+    const e = text.charCodeAt(p);
+    if (e === 0x65 || e === 0x45) {
+      p++;
+      const sign = text.charCodeAt(p);
+      if (sign === 0x2b || sign === 0x2d) p++;
+      if (!isDigit(text.charCodeAt(p))) bad(p + 1, 'the exponent needs digits');
+      while (isDigit(text.charCodeAt(p))) p++;
+    }
+    this.pos = p;
+    const raw = text.slice(start, p);
+    return { kind: 'number', value: Number(raw), raw, span: this.lines.span(start, p) };
+  }
+
+  /** Reads a string starting at the opening quote; leaves `pos` after the closing quote. */
+  private parseString(): string {
+    const text = this.text;
+    const open = this.pos;
+    let p = open + 1;
+    let chunkStart = p;
+    let out = '';
+    for (;;) {
+      if (p >= text.length) {
+        this.fatal(
+          'json-unterminated-string',
+          'unterminated string',
+          open,
+          text.length,
+          'close the string with a double quote (")',
+        );
+      }
+      const c = text.charCodeAt(p);
+      if (c === 0x22) {
+        out += text.slice(chunkStart, p);
+        this.pos = p + 1;
+        return out;
+      }
+      if (c === 0x5c) {
+        out += text.slice(chunkStart, p);
+        p = this.parseEscape(p, (s) => (out += s));
+        chunkStart = p;
+        continue;
+      }
+      if (c < 0x20) {
+        if (c === WS_LF || c === WS_CR) {
+          this.fatal(
+            'json-unterminated-string',
+            'unterminated string (a line break inside a string)',
+            open,
+            p,
+            'close the string before the end of the line, or write the line break as \\n',
+          );
+        }
+        this.error(
+          'json-control-char',
+          `control character ${showChar(text[p] ?? '')} inside a string`,
+          p,
+          p + 1,
+          `escape it${CONTROL_ESCAPE[c] ? ` as ${CONTROL_ESCAPE[c]}` : ` as \\u${c.toString(16).padStart(4, '0')}`}`,
+        );
+      }
+      p++;
+    }
+  }
+
+  /** Decodes the escape at `p` (a backslash), passing its text to `emit`; returns the next offset. */
+  private parseEscape(p: number, emit: (s: string) => void): number {
+    const text = this.text;
+    const e = text[p + 1];
+    if (e === undefined) return p + 1; // the unterminated-string check reports it
+    if (e === 'u') {
+      let ok = true;
+      for (let i = 2; i < 6; i++) if (!isHex(text.charCodeAt(p + i))) ok = false;
+      if (!ok) {
+        let end = p + 2;
+        while (end < p + 6 && isHex(text.charCodeAt(end))) end++;
+        this.error(
+          'json-invalid-escape',
+          `invalid escape ${JSON.stringify(text.slice(p, end))}: \\u takes exactly four hex digits`,
+          p,
+          end,
+          'write \\u followed by four hex digits, e.g. \\u00e9',
+        );
+        emit(text.slice(p + 1, end));
+        return end;
+      }
+      emit(String.fromCharCode(parseInt(text.slice(p + 2, p + 6), 16)));
+      return p + 6;
+    }
+    const decoded = ESCAPES[e];
+    if (decoded === undefined) {
+      const ch = this.charAt(p + 1);
+      if (ch === '\n' || ch === '\r') return p + 1; // the line-break check reports it
+      this.error(
+        'json-invalid-escape',
+        `invalid escape "\\${ch}"`,
+        p,
+        p + 1 + ch.length,
+        'JSON escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write a backslash as \\\\',
+      );
+      emit(ch);
+      return p + 1 + ch.length;
+    }
+    emit(decoded);
+    return p + 2;
+  }
+
+  private parseArray(depth: number): AstNode {
+    const text = this.text;
+    const start = this.pos;
+    this.pos++;
+    const items: AstNode[] = [];
+    this.skipWs();
+    if (text.charCodeAt(this.pos) === 0x5d) {
+      this.pos++;
+      return { kind: 'array', items, span: this.lines.span(start, this.pos) };
+    }
+    for (;;) {
+      this.skipWs();
+      items.push(this.parseValue(depth));
+      this.skipWs();
+      const c = text.charCodeAt(this.pos);
+      if (c === 0x2c) {
+        const comma = this.pos;
+        this.pos++;
+        this.skipWs();
+        if (text.charCodeAt(this.pos) === 0x5d) {
+          this.trailingComma(comma);
+          this.pos++;
+          break;
+        }
+        continue;
+      }
+      if (c === 0x5d) {
+        this.pos++;
+        break;
+      }
+      this.unexpected('"," or "]"', 'other');
+    }
+    return { kind: 'array', items, span: this.lines.span(start, this.pos) };
+  }
+
+  private trailingComma(at: number): void {
+    this.error(
+      'json-trailing-comma',
+      'trailing comma',
+      at,
+      at + 1,
+      'JSON allows no comma after the last element: remove it',
+    );
+  }
+
+  private parseObject(depth: number): AstNode {
+    const text = this.text;
+    const start = this.pos;
+    this.pos++;
+    const members: AstMember[] = [];
+    const seen = new Map<string, Span>();
+    this.skipWs();
+    if (text.charCodeAt(this.pos) === 0x7d) {
+      this.pos++;
+      return { kind: 'object', members, span: this.lines.span(start, this.pos) };
+    }
+    for (;;) {
+      this.skipWs();
+      const keyStart = this.pos;
+      if (text.charCodeAt(keyStart) !== 0x22) this.unexpected('a string key', 'key');
+      const key = this.parseString();
+      const keySpan = this.lines.span(keyStart, this.pos);
+      this.skipWs();
+      if (text.charCodeAt(this.pos) !== 0x3a) this.unexpected('":"', 'other');
+      this.pos++;
+      this.skipWs();
+      const value = this.parseValue(depth);
+      members.push({ key, keySpan, value, span: { start: keySpan.start, end: value.span.end } });
+      if (this.reportDuplicates) {
+        const first = seen.get(key);
+        if (first) {
+          this.findings.push(duplicateKeyFinding(key, keySpan, first));
+        } else seen.set(key, keySpan);
+      }
+      this.skipWs();
+      const c = text.charCodeAt(this.pos);
+      if (c === 0x2c) {
+        const comma = this.pos;
+        this.pos++;
+        this.skipWs();
+        if (text.charCodeAt(this.pos) === 0x7d) {
+          this.trailingComma(comma);
+          this.pos++;
+          break;
+        }
+        continue;
+      }
+      if (c === 0x7d) {
+        this.pos++;
+        break;
+      }
+      this.unexpected('"," or "}"', 'other');
+    }
+    return { kind: 'object', members, span: this.lines.span(start, this.pos) };
+  }
+}
+
+/** The finding for a key written twice in one object (`span` is the second one). */
+export function duplicateKeyFinding(key: string, span: Span, first: Span, hint?: string): Finding {
+  return {
+    code: 'duplicate-key',
+    severity: 'error',
+    message: `duplicate key ${JSON.stringify(key)} (first at line ${first.start.line}, column ${first.start.column})`,
+    span,
+    hint:
+      hint ??
+      'a key may appear only once in an object (IAM refuses duplicates; JSON.parse would silently keep the last): remove or merge one',
+    spec: '§4.1',
+  };
+}
+
+/** Parses JSON text into a positioned tree. Never throws. */
+export function parseJson(text: string, opts: JsonParseOptions = {}): JsonParseResult {
+  const lines = new LineIndex(text);
+  const parser = new JsonParser(text, lines, opts.duplicateKeys ?? true);
+  const ast = parser.parse();
+  return { ast, findings: parser.findings, lines };
+}

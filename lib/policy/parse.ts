@@ -1,0 +1,936 @@
+/**
+ * Trust-policy text → the typed model, refusing what IAM refuses (§4.1, §5, §5.7). Every problem
+ * is a Finding with the span of the element at fault; all of them are reported in one pass.
+ */
+import type { Document, LineCounter } from 'yaml';
+import type { Finding, Span } from '../diagnostics.js';
+import { parseOperator } from '../conditions/operators.js';
+import {
+  astToValue,
+  describeKind,
+  LineIndex,
+  type AstMember,
+  type AstNode,
+  type AstObject,
+} from './ast.js';
+import { duplicateKeyFinding, parseJson } from './json.js';
+import {
+  firstInvalidChar,
+  invalidCharacterFindings,
+  nonWhitespaceLength,
+  sizeFinding,
+} from './limits.js';
+import type {
+  ConditionClause,
+  Effect,
+  Located,
+  ParseResult,
+  PolicyVersion,
+  PrincipalSpec,
+  Statement,
+  TrustPolicy,
+} from './model.js';
+import { parseFederatedPrincipal } from './principal.js';
+import { parseYaml, yamlNodeToAst } from './yaml.js';
+
+export type PolicyFormat = 'json' | 'yaml' | 'auto';
+
+export interface ParsePolicyOptions {
+  /** `auto` (default): JSON when the first non-whitespace character is `{`, else YAML. */
+  format?: PolicyFormat;
+}
+
+const VERSIONS: readonly PolicyVersion[] = ['2012-10-17', '2008-10-17'];
+const POLICY_ELEMENTS = ['Version', 'Id', 'Statement'];
+const STATEMENT_ELEMENTS = ['Sid', 'Effect', 'Principal', 'Action', 'NotAction', 'Condition'];
+const PRINCIPAL_TYPES = ['Federated', 'AWS', 'Service', 'CanonicalUser'];
+const ACTION_PATTERN = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
+
+/** Which policy element an object is, for duplicate-key hints. */
+type Role = 'policy' | 'statement' | 'condition' | 'block' | 'other';
+
+function caseFix(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  return known.find((k) => k.toLowerCase() === lower && k !== name);
+}
+
+function q(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** Sorts by place (stable) and drops exact repeats (same code and span). */
+function tidy(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const id = `${f.code}@${f.span?.start.offset ?? -1}-${f.span?.end.offset ?? -1}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(f);
+  }
+  return out
+    .map((f, i) => ({ f, i }))
+    .sort(
+      (a, b) =>
+        (a.f.span?.start.offset ?? Infinity) - (b.f.span?.start.offset ?? Infinity) || a.i - b.i,
+    )
+    .map((x) => x.f);
+}
+
+function result(policy: TrustPolicy | undefined, findings: Finding[]): ParseResult {
+  const all = tidy(findings);
+  if (policy && !all.some((f) => f.severity === 'error')) {
+    return { ok: true, policy, findings: all };
+  }
+  return { ok: false, findings: all };
+}
+
+interface BuildOptions {
+  /** The text the spans point into. */
+  text?: string;
+  /** The text is the JSON IAM receives: characters and size were checked on it already. */
+  rawChecked: boolean;
+}
+
+class Builder {
+  readonly findings: Finding[] = [];
+  private readonly sids = new Map<string, Span>();
+
+  constructor(private readonly opts: BuildOptions) {}
+
+  private add(
+    severity: Finding['severity'],
+    code: string,
+    message: string,
+    span: Span,
+    hint?: string,
+    spec?: string,
+  ): void {
+    this.findings.push({
+      code,
+      severity,
+      message,
+      span,
+      ...(hint ? { hint } : {}),
+      ...(spec ? { spec } : {}),
+    });
+  }
+
+  private error(code: string, message: string, span: Span, hint?: string, spec?: string): void {
+    this.add('error', code, message, span, hint, spec);
+  }
+
+  // ---- whole-tree checks -------------------------------------------------------------------
+
+  /** Duplicate keys in every object of the tree, with hints that fit the element. */
+  private duplicates(root: AstNode): void {
+    const stack: { node: AstNode; role: Role }[] = [{ node: root, role: 'policy' }];
+    while (stack.length > 0) {
+      const { node, role } = stack.pop() as { node: AstNode; role: Role };
+      if (node.kind === 'array') {
+        for (const item of node.items)
+          stack.push({ node: item, role: role === 'statement' ? 'statement' : 'other' });
+        continue;
+      }
+      if (node.kind !== 'object') continue;
+      const seen = new Map<string, Span>();
+      for (const m of node.members) {
+        const first = seen.get(m.key);
+        if (first) {
+          const hint =
+            role === 'condition'
+              ? `write one ${q(m.key)} block holding all its keys: IAM refuses the same operator twice in one Condition`
+              : role === 'block'
+                ? `give ${q(m.key)} once, with all its values in one list`
+                : undefined;
+          this.findings.push(duplicateKeyFinding(m.key, m.keySpan, first, hint));
+        } else seen.set(m.key, m.keySpan);
+        let child: Role = 'other';
+        if (role === 'policy' && m.key === 'Statement') child = 'statement';
+        else if (role === 'statement' && m.key === 'Condition') child = 'condition';
+        else if (role === 'condition') child = 'block';
+        stack.push({ node: m.value, role: child });
+      }
+    }
+  }
+
+  /** Characters IAM refuses, checked on decoded keys and strings (YAML and inline sources). */
+  private characters(root: AstNode): void {
+    const text = this.opts.text;
+    let lines: LineIndex | undefined;
+    const check = (value: string, span: Span): void => {
+      const bad = firstInvalidChar(value);
+      if (bad === undefined) return;
+      let at = span;
+      if (text !== undefined) {
+        const i = text.slice(span.start.offset, span.end.offset).indexOf(bad);
+        if (i >= 0) {
+          const start = span.start.offset + i;
+          lines ??= new LineIndex(text);
+          at = lines.span(start, start + bad.length);
+        }
+      }
+      const code = bad.codePointAt(0) ?? 0;
+      this.error(
+        'invalid-character',
+        `character U+${code.toString(16).toUpperCase().padStart(4, '0')} ${q(bad)} is not allowed in a policy document`,
+        at,
+        'IAM accepts only tab, line feed, carriage return and U+0020–U+00FF in a policy document: remove or replace the character',
+        '§5.7',
+      );
+    };
+    const stack: AstNode[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop() as AstNode;
+      if (node.kind === 'string') check(node.value, node.span);
+      else if (node.kind === 'array') stack.push(...node.items);
+      else if (node.kind === 'object') {
+        for (const m of node.members) {
+          check(m.key, m.keySpan);
+          stack.push(m.value);
+        }
+      }
+    }
+  }
+
+  // ---- the policy ---------------------------------------------------------------------------
+
+  build(root: AstNode): TrustPolicy | undefined {
+    this.duplicates(root);
+    let size: number | undefined;
+    if (!this.opts.rawChecked) {
+      this.characters(root);
+      size = nonWhitespaceLength(JSON.stringify(astToValue(root)) ?? '');
+      const f = sizeFinding(size, root.span);
+      if (f) this.findings.push(f);
+    }
+    if (root.kind !== 'object') {
+      this.error(
+        'policy-not-object',
+        `a trust policy is an object, found ${describeKind(root.kind)}`,
+        root.span,
+        'write {"Version": "2012-10-17", "Statement": [...]}',
+        '§4.1',
+      );
+      return undefined;
+    }
+    let version: PolicyVersion | undefined;
+    let versionSpan: Span | undefined;
+    let id: string | undefined;
+    let statementNode: AstMember | undefined;
+    for (const m of root.members) {
+      switch (m.key) {
+        case 'Version':
+          versionSpan = m.value.span;
+          if (
+            m.value.kind === 'string' &&
+            (VERSIONS as readonly string[]).includes(m.value.value)
+          ) {
+            version = m.value.value as PolicyVersion;
+          } else {
+            this.error(
+              'invalid-version',
+              `Version must be "2012-10-17" or "2008-10-17", found ${m.value.kind === 'string' ? q(m.value.value) : describeKind(m.value.kind)}`,
+              m.value.span,
+              'write "Version": "2012-10-17" (the only version with policy variables)',
+              '§4.1',
+            );
+          }
+          break;
+        case 'Id':
+          if (m.value.kind === 'string') id = m.value.value;
+          else {
+            this.error(
+              'invalid-id',
+              `Id must be a string, found ${describeKind(m.value.kind)}`,
+              m.value.span,
+              'write "Id": "..." or leave Id out',
+              '§4.1',
+            );
+          }
+          break;
+        case 'Statement':
+          statementNode ??= m;
+          break;
+        default: {
+          const fix = caseFix(m.key, POLICY_ELEMENTS);
+          const misplaced = STATEMENT_ELEMENTS.includes(m.key);
+          this.error(
+            'unknown-element',
+            `unknown policy element ${q(m.key)}`,
+            m.keySpan,
+            fix
+              ? `element names are case-sensitive: write ${q(fix)}`
+              : misplaced
+                ? `${q(m.key)} belongs inside a statement: "Statement": [{"Effect": ..., ${q(m.key)}: ...}]`
+                : 'a policy has only "Version", "Id" and "Statement"',
+            '§4.1',
+          );
+        }
+      }
+    }
+    if (version === undefined && versionSpan === undefined) {
+      this.add(
+        'info',
+        'missing-version',
+        'no Version: AWS then uses 2008-10-17, in which policy variables such as ${...} are literal text',
+        { start: root.span.start, end: root.span.start },
+        'add "Version": "2012-10-17"',
+        '§4.1',
+      );
+    }
+    const statements: Statement[] = [];
+    if (!statementNode) {
+      this.error(
+        'missing-statement',
+        'the policy has no Statement',
+        root.span,
+        'add "Statement": [{"Effect": "Allow", "Principal": {...}, "Action": "sts:AssumeRoleWithWebIdentity"}]',
+        '§4.1',
+      );
+    } else {
+      const s = statementNode.value;
+      if (s.kind === 'object') {
+        const st = this.statement(s, 0);
+        if (st) statements.push(st);
+      } else if (s.kind === 'array' && s.items.length > 0) {
+        s.items.forEach((item, i) => {
+          if (item.kind !== 'object') {
+            this.error(
+              'invalid-statement',
+              `a statement is an object, found ${describeKind(item.kind)}`,
+              item.span,
+              'write each statement as {"Effect": ..., "Principal": ..., "Action": ...}',
+              '§4.1',
+            );
+            return;
+          }
+          const st = this.statement(item, i);
+          if (st) statements.push(st);
+        });
+      } else {
+        this.error(
+          'invalid-statement',
+          s.kind === 'array'
+            ? 'Statement is an empty list'
+            : `Statement must be an object or a non-empty list of objects, found ${describeKind(s.kind)}`,
+          s.span,
+          'write "Statement": [{"Effect": "Allow", "Principal": {...}, "Action": "sts:AssumeRoleWithWebIdentity"}]',
+          '§4.1',
+        );
+      }
+    }
+    if (version !== '2012-10-17') this.literalVariables(statements, versionSpan);
+    return {
+      version,
+      ...(id !== undefined ? { id } : {}),
+      statements,
+      span: root.span,
+      ...(versionSpan ? { versionSpan } : {}),
+      ...(size !== undefined ? { size } : {}),
+    };
+  }
+
+  /** Without Version 2012-10-17, `${...}` in a condition value is compared literally (§5.6). */
+  private literalVariables(statements: Statement[], versionSpan: Span | undefined): void {
+    for (const st of statements) {
+      for (const c of st.conditions) {
+        for (const v of c.values) {
+          if (!/\$\{[^}]*\}/.test(v.value)) continue;
+          this.add(
+            'warning',
+            'policy-variable-literal',
+            `${q(v.value)} holds a policy variable, but without "Version": "2012-10-17" it is literal text`,
+            v.span,
+            versionSpan
+              ? 'set "Version": "2012-10-17" to substitute policy variables'
+              : 'add "Version": "2012-10-17" to substitute policy variables',
+            '§4.1, §5.6',
+          );
+        }
+      }
+    }
+  }
+
+  // ---- statements ---------------------------------------------------------------------------
+
+  private statement(node: AstObject, index: number): Statement | undefined {
+    let sid: Located<string> | undefined;
+    let effect: Located<Effect> | undefined;
+    let effectSeen = false;
+    let principal: PrincipalSpec | undefined;
+    let principalSeen = false;
+    let action: AstMember | undefined;
+    let notAction: AstMember | undefined;
+    let conditions: ConditionClause[] = [];
+    for (const m of node.members) {
+      switch (m.key) {
+        case 'Sid':
+          sid = this.sid(m) ?? sid;
+          break;
+        case 'Effect':
+          effectSeen = true;
+          effect = this.effect(m.value) ?? effect;
+          break;
+        case 'Principal':
+          principalSeen = true;
+          principal = this.principal(m.value) ?? principal;
+          break;
+        case 'NotPrincipal':
+          this.error(
+            'not-principal-in-trust-policy',
+            'NotPrincipal is not allowed in a role trust policy',
+            m.keySpan,
+            'name who may assume the role with "Principal"; use a Deny statement to exclude callers',
+            '§4.1',
+          );
+          break;
+        case 'Resource':
+        case 'NotResource':
+          this.error(
+            'resource-in-trust-policy',
+            `${m.key} is not allowed in a role trust policy`,
+            m.keySpan,
+            `remove ${q(m.key)}: the resource of a trust policy is the role itself (IAM answers "Has prohibited field ${m.key}")`,
+            '§4.1',
+          );
+          break;
+        case 'Action':
+          action ??= m;
+          break;
+        case 'NotAction':
+          notAction ??= m;
+          break;
+        case 'Condition':
+          conditions = this.condition(m.value);
+          break;
+        default: {
+          const fix = caseFix(m.key, [...STATEMENT_ELEMENTS, 'NotPrincipal']);
+          this.error(
+            'unknown-element',
+            `unknown statement element ${q(m.key)}`,
+            m.keySpan,
+            fix
+              ? `element names are case-sensitive: write ${q(fix)}`
+              : POLICY_ELEMENTS.includes(m.key)
+                ? `${q(m.key)} belongs at the top of the policy, not inside a statement`
+                : 'a statement has only "Sid", "Effect", "Principal", "Action" or "NotAction", and "Condition"',
+            '§4.1',
+          );
+        }
+      }
+    }
+    if (!effectSeen) {
+      this.error(
+        'missing-effect',
+        'the statement has no Effect',
+        node.span,
+        'add "Effect": "Allow" or "Effect": "Deny"',
+        '§4.1',
+      );
+    }
+    if (!principalSeen) {
+      this.error(
+        'missing-principal',
+        'the statement has no Principal (required in a role trust policy)',
+        node.span,
+        'add "Principal": {"Federated": "arn:aws:iam::ACCOUNT:oidc-provider/HOST"}',
+        '§4.1',
+      );
+    }
+    let patterns: Located<string>[] | undefined;
+    let actionSpan: Span | undefined;
+    if (action && notAction) {
+      this.error(
+        'action-and-not-action',
+        'a statement has either Action or NotAction, not both',
+        notAction.keySpan,
+        'remove "NotAction" and list the actions under "Action"',
+        '§4.1',
+      );
+    } else if (!action && !notAction) {
+      this.error(
+        'missing-action',
+        'the statement has no Action',
+        node.span,
+        'add "Action": "sts:AssumeRoleWithWebIdentity"',
+        '§4.1',
+      );
+    }
+    if (action) {
+      patterns = this.actions(action.value);
+      actionSpan = action.value.span;
+    }
+    if (notAction) {
+      const p = this.actions(notAction.value);
+      this.add(
+        'warning',
+        'not-action',
+        'NotAction in a trust policy: whether IAM accepts it is UNCONFIRMED (18)',
+        notAction.keySpan,
+        'list the allowed actions under "Action", e.g. "sts:AssumeRoleWithWebIdentity"',
+        '§4.1',
+      );
+      if (!action) {
+        patterns = p;
+        actionSpan = notAction.value.span;
+      }
+    }
+    if (!effect || !principal || !patterns || !actionSpan) return undefined;
+    return {
+      index,
+      ...(sid ? { sid } : {}),
+      effect,
+      principal,
+      action: { negated: !action, patterns, span: actionSpan },
+      conditions,
+      span: node.span,
+    };
+  }
+
+  private sid(m: AstMember): Located<string> | undefined {
+    const v = m.value;
+    if (v.kind !== 'string') {
+      this.error(
+        'invalid-sid',
+        `Sid must be a string, found ${describeKind(v.kind)}`,
+        v.span,
+        'write "Sid": "AllowGitHubDeploy"',
+        '§4.1',
+      );
+      return undefined;
+    }
+    if (!/^[A-Za-z0-9]*$/.test(v.value)) {
+      this.add(
+        'warning',
+        'sid-not-alphanumeric',
+        `Sid ${q(v.value)} has characters other than letters and digits`,
+        v.span,
+        `IAM expects alphanumerics only, e.g. ${q(v.value.replace(/[^A-Za-z0-9]/g, '') || 'Statement1')}`,
+        '§4.1',
+      );
+    }
+    if (v.value !== '') {
+      const first = this.sids.get(v.value);
+      if (first) {
+        this.error(
+          'duplicate-sid',
+          `Sid ${q(v.value)} is used by another statement (line ${first.start.line}, column ${first.start.column})`,
+          v.span,
+          'give every statement its own Sid',
+          '§4.1',
+        );
+      } else this.sids.set(v.value, v.span);
+    }
+    return { value: v.value, span: v.span };
+  }
+
+  private effect(v: AstNode): Located<Effect> | undefined {
+    if (v.kind === 'string' && (v.value === 'Allow' || v.value === 'Deny')) {
+      return { value: v.value, span: v.span };
+    }
+    const fix = v.kind === 'string' ? caseFix(v.value, ['Allow', 'Deny']) : undefined;
+    this.error(
+      'invalid-effect',
+      `Effect must be "Allow" or "Deny", found ${v.kind === 'string' ? q(v.value) : describeKind(v.kind)}`,
+      v.span,
+      fix
+        ? `Effect is case-sensitive: write ${q(fix)}`
+        : 'write "Effect": "Allow" or "Effect": "Deny"',
+      '§3.6',
+    );
+    return undefined;
+  }
+
+  /** A string or a non-empty list of strings. `code` names the error for a wrong type. */
+  private strings(
+    v: AstNode,
+    element: string,
+    code: string,
+    hint: string,
+  ): Located<string>[] | undefined {
+    if (v.kind === 'string') return [{ value: v.value, span: v.span }];
+    if (v.kind === 'array') {
+      if (v.items.length === 0) {
+        this.error('empty-list', `${element} is an empty list`, v.span, hint, '§4.1');
+        return undefined;
+      }
+      const out: Located<string>[] = [];
+      let ok = true;
+      for (const item of v.items) {
+        if (item.kind === 'string') out.push({ value: item.value, span: item.span });
+        else {
+          ok = false;
+          this.error(
+            code,
+            `${element} values are strings, found ${describeKind(item.kind)}`,
+            item.span,
+            hint,
+            '§4.1',
+          );
+        }
+      }
+      return ok ? out : undefined;
+    }
+    this.error(
+      code,
+      `${element} must be a string or a list of strings, found ${describeKind(v.kind)}`,
+      v.span,
+      hint,
+      '§4.1',
+    );
+    return undefined;
+  }
+
+  // ---- Principal ----------------------------------------------------------------------------
+
+  private wildcardWarning(span: Span, written: string): void {
+    this.add(
+      'warning',
+      'principal-wildcard',
+      `Principal ${written} lets every caller past the principal check: only the conditions protect the role`,
+      span,
+      'name the identity provider: {"Federated": "arn:aws:iam::ACCOUNT:oidc-provider/HOST"} (whether IAM accepts "*" here, and whether it matches web-identity callers, is UNCONFIRMED 18)',
+      '§4.1, §8.1',
+    );
+  }
+
+  private principal(v: AstNode): PrincipalSpec | undefined {
+    const spec: PrincipalSpec = { star: false, federated: [], other: [], span: v.span };
+    if (v.kind === 'string') {
+      if (v.value === '*') {
+        spec.star = true;
+        this.wildcardWarning(v.span, '"*"');
+        return spec;
+      }
+      this.error(
+        'invalid-principal',
+        `Principal must be "*" or an object such as {"Federated": ...}, found the string ${q(v.value)}`,
+        v.span,
+        v.value.startsWith('arn:') || v.value.includes('.')
+          ? `write "Principal": {"Federated": ${q(v.value)}}`
+          : `write "Principal": {"Federated": "arn:aws:iam::ACCOUNT:oidc-provider/HOST"}`,
+        '§2.1',
+      );
+      return undefined;
+    }
+    if (v.kind !== 'object' || v.members.length === 0) {
+      this.error(
+        'invalid-principal',
+        v.kind === 'object'
+          ? 'Principal is an empty object'
+          : `Principal must be "*" or an object such as {"Federated": ...}, found ${describeKind(v.kind)}`,
+        v.span,
+        'write "Principal": {"Federated": "arn:aws:iam::ACCOUNT:oidc-provider/HOST"}',
+        '§2.1',
+      );
+      return undefined;
+    }
+    let ok = true;
+    for (const m of v.members) {
+      if (!PRINCIPAL_TYPES.includes(m.key)) {
+        const fix = caseFix(m.key, PRINCIPAL_TYPES);
+        this.error(
+          'unknown-principal-type',
+          `unknown principal type ${q(m.key)}`,
+          m.keySpan,
+          fix
+            ? `principal types are case-sensitive: write ${q(fix)}`
+            : 'the principal types are "Federated", "AWS", "Service" and "CanonicalUser"; web identity uses "Federated"',
+          '§2.1',
+        );
+        ok = false;
+        continue;
+      }
+      const values = this.strings(
+        m.value,
+        `Principal ${m.key}`,
+        'invalid-principal-value',
+        `write ${q(m.key)}: "..." or ${q(m.key)}: ["...", "..."]`,
+      );
+      if (!values) {
+        ok = false;
+        continue;
+      }
+      const kept: Located<string>[] = [];
+      for (const val of values) {
+        if (val.value === '*') {
+          if (m.key === 'AWS') {
+            spec.star = true;
+            this.wildcardWarning(val.span, '{"AWS": "*"}');
+          } else {
+            ok = false;
+            this.error(
+              'invalid-principal-wildcard',
+              `"*" is not a valid ${m.key} principal`,
+              val.span,
+              'a wildcard principal is written "Principal": "*" or {"AWS": "*"}; for web identity name the provider',
+              '§2.1',
+            );
+          }
+          continue;
+        }
+        if (val.value.includes('*')) {
+          ok = false;
+          this.error(
+            'principal-partial-wildcard',
+            `a principal cannot contain a wildcard: ${q(val.value)}`,
+            val.span,
+            'IAM allows no partial wildcards in principals: write the full name or ARN, and narrow callers with conditions',
+            '§2.1',
+          );
+          continue;
+        }
+        if (m.key === 'Federated') {
+          const parsed = parseFederatedPrincipal(val.value);
+          for (const issue of parsed.issues) this.findings.push({ ...issue, span: val.span });
+          if (!parsed.ok) {
+            ok = false;
+            continue;
+          }
+        }
+        kept.push(val);
+      }
+      if (m.key === 'Federated') spec.federated.push(...kept);
+      else if (kept.length > 0) {
+        const existing = spec.other.find((o) => o.type === m.key);
+        if (existing) existing.values.push(...kept);
+        else spec.other.push({ type: m.key, values: kept });
+      }
+    }
+    return ok ? spec : undefined;
+  }
+
+  // ---- Action -------------------------------------------------------------------------------
+
+  private actions(v: AstNode): Located<string>[] | undefined {
+    const hint =
+      'write "sts:AssumeRoleWithWebIdentity" (service prefix, colon, action name; * and ? as wildcards)';
+    const values = this.strings(v, 'Action', 'invalid-action', hint);
+    if (!values) return undefined;
+    let ok = true;
+    for (const a of values) {
+      if (a.value === '*' || ACTION_PATTERN.test(a.value)) continue;
+      ok = false;
+      this.error('invalid-action', `${q(a.value)} is not a valid action`, a.span, hint, '§4.1');
+    }
+    return ok ? values : undefined;
+  }
+
+  // ---- Condition ----------------------------------------------------------------------------
+
+  private condition(v: AstNode): ConditionClause[] {
+    if (v.kind !== 'object') {
+      this.error(
+        'invalid-condition',
+        `Condition must be an object of operator blocks, found ${describeKind(v.kind)}`,
+        v.span,
+        'write "Condition": {"StringEquals": {"KEY": "value"}}',
+        '§5.1',
+      );
+      return [];
+    }
+    const clauses: ConditionClause[] = [];
+    for (const block of v.members) {
+      const op = parseOperator(block.key);
+      if (!op.ok) this.error(op.code, op.message, block.keySpan, op.hint, '§5');
+      const b = block.value;
+      if (b.kind !== 'object') {
+        this.error(
+          'invalid-condition-block',
+          `the ${q(block.key)} block must be an object of condition keys, found ${describeKind(b.kind)}`,
+          b.span,
+          `write ${q(block.key)}: {"KEY": "value"}`,
+          '§5.1',
+        );
+        continue;
+      }
+      if (b.members.length === 0) {
+        this.add(
+          'warning',
+          'empty-condition-block',
+          `the ${q(block.key)} block has no condition keys: it tests nothing`,
+          b.span,
+          'add the keys to test, or remove the block',
+          '§5.1',
+        );
+      }
+      const lowerSeen = new Map<string, AstMember>();
+      for (const k of b.members) {
+        const keyLower = k.key.toLowerCase();
+        if (k.key === '') {
+          this.error(
+            'invalid-condition-key',
+            'an empty condition key',
+            k.keySpan,
+            'write a key such as "token.actions.githubusercontent.com:sub"',
+            '§3',
+          );
+        }
+        const first = lowerSeen.get(keyLower);
+        if (first && first.key !== k.key) {
+          this.error(
+            'duplicate-condition-key',
+            `condition key ${q(k.key)} repeats ${q(first.key)} (line ${first.keySpan.start.line}, column ${first.keySpan.start.column}): key names are case-insensitive`,
+            k.keySpan,
+            `give the key once under ${q(block.key)}, with all its values in one list`,
+            '§3.6',
+          );
+        } else if (!first) lowerSeen.set(keyLower, k);
+        const values = this.conditionValues(k.value, k.key);
+        if (!op.ok || !values) continue;
+        clauses.push({
+          operator: op.spec,
+          operatorSpan: block.keySpan,
+          key: k.key,
+          keyLower,
+          keySpan: k.keySpan,
+          values: values.values,
+          nonStringValues: values.nonString,
+        });
+      }
+    }
+    return clauses;
+  }
+
+  private conditionValues(
+    v: AstNode,
+    key: string,
+  ): { values: Located<string>[]; nonString: boolean } | undefined {
+    const hint = `write ${q(key)}: "value" or ${q(key)}: ["value1", "value2"]`;
+    const items = v.kind === 'array' ? v.items : [v];
+    if (v.kind === 'array' && items.length === 0) {
+      this.error(
+        'empty-list',
+        `condition key ${q(key)} has an empty list of values`,
+        v.span,
+        `${hint} (AWS's own guidance on an empty list is contradictory, UNCONFIRMED 20)`,
+        '§5.1',
+      );
+      return undefined;
+    }
+    const values: Located<string>[] = [];
+    let nonString = false;
+    let ok = true;
+    for (const item of items) {
+      switch (item.kind) {
+        case 'string':
+          values.push({ value: item.value, span: item.span });
+          break;
+        case 'number':
+        case 'boolean': {
+          const text = item.kind === 'number' ? item.raw : String(item.value);
+          nonString = true;
+          values.push({ value: text, span: item.span });
+          this.add(
+            'warning',
+            'non-string-condition-value',
+            `condition value ${text} is written as a JSON ${item.kind}; it is compared as the string ${q(text)}`,
+            item.span,
+            `quote it: ${q(text)} (whether IAM accepts unquoted values is UNCONFIRMED 23)`,
+            '§5.4',
+          );
+          break;
+        }
+        default:
+          ok = false;
+          this.error(
+            'invalid-condition-value',
+            `a condition value is a string, number or boolean, found ${describeKind(item.kind)}${v.kind === 'array' ? ' in the list' : ''}`,
+            item.span,
+            hint,
+            '§5.1',
+          );
+      }
+    }
+    return ok ? { values, nonString } : undefined;
+  }
+}
+
+/**
+ * Builds the model from a tree. For inline policies (a mapping inside a bigger YAML file): `text`
+ * is the text the spans point into, used to place character findings precisely. Reports
+ * duplicate keys itself; when the tree came from `yamlNodeToAst`/`parseJson` with duplicate
+ * reporting on, drop their `duplicate-key` findings (or convert with `duplicateKeys: false`).
+ */
+export function policyFromAst(ast: AstNode, text?: string): ParseResult {
+  try {
+    const builder = new Builder({ ...(text !== undefined ? { text } : {}), rawChecked: false });
+    const policy = builder.build(ast);
+    return result(policy, builder.findings);
+  } catch (e) {
+    return { ok: false, findings: [internalError(e)] };
+  }
+}
+
+/**
+ * An inline trust policy: a YAML node of an already parsed file (e.g. a scenario's
+ * `role.trustPolicy` mapping) → the model, spans pointing into that file. `doc` lets aliases
+ * resolve; `text` (the file's text) places character findings at the character. Never throws.
+ */
+export function policyFromYamlNode(
+  node: unknown,
+  lineCounter: LineCounter,
+  opts: { doc?: Document; text?: string } = {},
+): ParseResult {
+  const converted = yamlNodeToAst(node, lineCounter, {
+    ...(opts.doc ? { doc: opts.doc } : {}),
+    duplicateKeys: false,
+  });
+  if (!converted.ast) return result(undefined, converted.findings);
+  const built = policyFromAst(converted.ast, opts.text);
+  const findings = [...converted.findings, ...built.findings];
+  return result(built.ok ? built.policy : undefined, findings);
+}
+
+function internalError(e: unknown): Finding {
+  return {
+    code: 'internal-error',
+    severity: 'error',
+    message: `internal error while reading the policy: ${e instanceof Error ? e.message : String(e)}`,
+  };
+}
+
+/** Which parser `auto` picks: JSON when the first non-whitespace character is `{`. */
+export function detectFormat(text: string): 'json' | 'yaml' {
+  const m = /^[\s\uFEFF]*(.)/u.exec(text);
+  return m?.[1] === '{' ? 'json' : 'yaml';
+}
+
+/** Parses a trust-policy document (JSON or YAML) into the model. Never throws. */
+export function parsePolicy(text: string, opts: ParsePolicyOptions = {}): ParseResult {
+  try {
+    const format =
+      opts.format === undefined || opts.format === 'auto' ? detectFormat(text) : opts.format;
+    if (format === 'json') {
+      const parsed = parseJson(text, { duplicateKeys: false });
+      const findings = [...parsed.findings, ...invalidCharacterFindings(text, parsed.lines)];
+      const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+      const size = nonWhitespaceLength(text) - bom;
+      const sizeSpan = parsed.ast?.span ?? parsed.lines.span(0, text.length);
+      const sizeIssue = sizeFinding(size, sizeSpan);
+      if (sizeIssue) findings.push(sizeIssue);
+      let policy: TrustPolicy | undefined;
+      if (parsed.ast) {
+        const builder = new Builder({ text, rawChecked: true });
+        policy = builder.build(parsed.ast);
+        findings.push(...builder.findings);
+        if (policy) policy.size = size;
+      }
+      return result(policy, findings);
+    }
+    const parsed = parseYaml(text, { duplicateKeys: false });
+    const findings = [...parsed.findings];
+    // A broken document would only add guesses: build the policy from a readable one.
+    const syntaxBroken = findings.some((f) => f.code === 'yaml-syntax');
+    let policy: TrustPolicy | undefined;
+    if (parsed.ast && !syntaxBroken) {
+      const builder = new Builder({ text, rawChecked: false });
+      policy = builder.build(parsed.ast);
+      findings.push(...builder.findings);
+    }
+    return result(policy, findings);
+  } catch (e) {
+    return { ok: false, findings: [internalError(e)] };
+  }
+}

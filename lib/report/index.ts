@@ -1,0 +1,29 @@
+/** The reporters, by the name `--reporter` takes. Each is a pure function of the run's results. */
+import type { RunReport } from '../scenarios/types.js';
+import type { ReporterOptions } from './common.js';
+import { githubReport } from './github.js';
+import { humanReport } from './human.js';
+import { jsonReport } from './json.js';
+import { junitReport } from './junit.js';
+import { tapReport } from './tap.js';
+
+export type ReporterName = 'human' | 'tap' | 'junit' | 'json' | 'github';
+export type Reporter = (report: RunReport, opts: ReporterOptions) => string;
+
+export const REPORTERS: Record<ReporterName, Reporter> = {
+  human: humanReport,
+  tap: tapReport,
+  junit: junitReport,
+  json: jsonReport,
+  github: githubReport,
+};
+
+export const REPORTER_NAMES = Object.keys(REPORTERS) as ReporterName[];
+
+export type { ReporterOptions } from './common.js';
+export { formatDecision, explainResult, type ExplainOptions } from './explain-text.js';
+export { humanReport } from './human.js';
+export { tapReport } from './tap.js';
+export { junitReport } from './junit.js';
+export { jsonReport, jsonDocument, type Json } from './json.js';
+export { githubReport, escapeData, escapeProperty } from './github.js';

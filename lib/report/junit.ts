@@ -1,0 +1,168 @@
+/**
+ * JUnit XML as GitLab and Jenkins read it: one `<testsuite>` a scenario file, one `<testcase>` a
+ * scenario (names unique in their suite), file errors as test cases with an `<error>`.
+ */
+import type { FileError, ScenarioResult, RunReport } from '../scenarios/types.js';
+import {
+  groupByFile,
+  isFailure,
+  mismatchText,
+  oneLine,
+  skipReason,
+  type FileGroup,
+  type ReporterOptions,
+} from './common.js';
+import { explainResult } from './explain-text.js';
+
+export function junitReport(report: RunReport, opts: ReporterOptions): string {
+  const suites = groupByFile(report, opts.cwd).map((g) => suite(g, opts));
+  const sum = (k: keyof Counts): number => suites.reduce((n, s) => n + s.counts[k], 0);
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="trustspec" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}" skipped="${sum('skipped')}" time="0">`,
+    ...suites.flatMap((s) => s.lines),
+    '</testsuites>',
+  ];
+  return `${out.join('\n')}\n`;
+}
+
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+/** `policies/gha-deploy.trustspec.yaml` → `policies.gha-deploy`. */
+export function classnameFor(file: string): string {
+  const parts = file
+    .replace(/(\.trustspec)?\.(ya?ml|json)$/i, '')
+    .split(/[\\/]+/)
+    .filter((p) => p !== '' && p !== '.' && p !== '..');
+  return parts.join('.') || 'trustspec';
+}
+
+function suite(g: FileGroup, opts: ReporterOptions): { lines: string[]; counts: Counts } {
+  const classname = classnameFor(g.file);
+  const names = new Names();
+  const counts: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  const cases: string[] = [];
+  for (const r of g.results) {
+    counts.tests++;
+    const attrs = caseAttrs(names.take(r.name, r.line), classname, g.file, r.line);
+    if (r.skipped) {
+      counts.skipped++;
+      cases.push(
+        `    <testcase ${attrs}>`,
+        `      <skipped message="${attr(oneLine(skipReason(r)))}"/>`,
+        '    </testcase>',
+      );
+    } else if (isFailure(r)) {
+      counts.failures++;
+      cases.push(`    <testcase ${attrs}>`, `      ${failure(r, opts)}`, '    </testcase>');
+    } else {
+      cases.push(`    <testcase ${attrs}/>`);
+    }
+  }
+  for (const e of g.errors) {
+    counts.tests++;
+    counts.errors++;
+    const name = names.take(`${g.file}:${e.line}:${e.column}: ${oneLine(e.message)}`, e.line);
+    cases.push(
+      `    <testcase ${caseAttrs(name, classname, g.file, e.line)}>`,
+      `      ${errorElement(e, g.file)}`,
+      '    </testcase>',
+    );
+  }
+  const head =
+    `  <testsuite name="${attr(g.file)}" tests="${counts.tests}" failures="${counts.failures}" ` +
+    `errors="${counts.errors}" skipped="${counts.skipped}" time="0" file="${attr(g.file)}"`;
+  if (cases.length === 0 && g.warnings.length === 0) return { lines: [`${head}/>`], counts };
+  const lines = [`${head}>`, ...cases];
+  if (g.warnings.length > 0) {
+    const text = g.warnings
+      .map(
+        (w) =>
+          `${g.file}:${w.line}:${w.column}: warning: ${w.message}${w.hint ? `\nhint: ${w.hint}` : ''}`,
+      )
+      .join('\n');
+    lines.push(`    <system-err>${text_(text)}</system-err>`);
+  }
+  lines.push('  </testsuite>');
+  return { lines, counts };
+}
+
+function caseAttrs(name: string, classname: string, file: string, line: number): string {
+  return `name="${attr(name)}" classname="${attr(classname)}" file="${attr(file)}" line="${line}" time="0"`;
+}
+
+function failure(r: ScenarioResult, opts: ReporterOptions): string {
+  const message = mismatchText(r);
+  const type = r.decision === undefined ? 'no-decision' : (r.decision.code ?? 'allow');
+  const body = [message];
+  const explanation = explainResult(r, { ...opts, color: false });
+  if (explanation !== undefined) body.push('', explanation);
+  return `<failure message="${attr(oneLine(message))}" type="${attr(type)}">${text_(body.join('\n'))}</failure>`;
+}
+
+function errorElement(e: FileError, file: string): string {
+  const body = [`${file}:${e.line}:${e.column}: ${e.message}`];
+  if (e.hint !== undefined && e.hint !== '') body.push(`hint: ${e.hint}`);
+  if (e.frame !== undefined && e.frame !== '') body.push('', e.frame);
+  return `<error message="${attr(oneLine(e.message))}" type="${attr(e.code || 'error')}">${text_(body.join('\n'))}</error>`;
+}
+
+/** Test-case names made unique in their suite: ` (line N)`, then ` (2)`, ` (3)`… when needed. */
+class Names {
+  private readonly used = new Set<string>();
+
+  take(wanted: string, line: number): string {
+    const base = legal(wanted);
+    let name = base;
+    if (this.used.has(name)) name = `${base} (line ${line})`;
+    for (let i = 2; this.used.has(name); i++) name = `${base} (line ${line}) (${i})`;
+    this.used.add(name);
+    return name;
+  }
+}
+
+/**
+ * Drop what XML 1.0 cannot carry at all: C0 controls other than tab, LF, CR; lone surrogates;
+ * U+FFFE and U+FFFF.
+ */
+export function legal(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) as number;
+    const ok =
+      c === 0x09 ||
+      c === 0x0a ||
+      c === 0x0d ||
+      (c >= 0x20 && c <= 0xd7ff) ||
+      (c >= 0xe000 && c <= 0xfffd) ||
+      c >= 0x10000;
+    if (ok) out += ch;
+  }
+  return out;
+}
+
+/** An attribute value: quotes and markup escaped, and tab/LF/CR as references so they survive attribute-value normalisation. */
+function attr(s: string): string {
+  return legal(s).replace(/[&<>"'\t\n\r]/g, (c) => ATTR_ESCAPES[c] as string);
+}
+
+const ATTR_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+};
+
+/** Character data: markup escaped; CR as a reference so a parser does not fold it into LF. */
+function text_(s: string): string {
+  return legal(s).replace(/[&<>\r]/g, (c) => (c === '\r' ? '&#13;' : (ATTR_ESCAPES[c] as string)));
+}

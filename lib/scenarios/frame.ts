@@ -1,0 +1,48 @@
+/** A few lines of source around a place, with line numbers and a caret under the column. */
+
+/** Longest line shown whole; longer lines (minified JSON) are cut to a window around the column. */
+const MAX_WIDTH = 120;
+
+function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+/**
+ * Two lines before `line`, the line itself (marked `>`), a caret line, and one line after.
+ * `line` and `column` are 1-based; out-of-range values are clamped, so this never throws.
+ */
+export function codeFrame(text: string, line: number, column: number): string {
+  const lines = splitLines(text);
+  const at = Math.min(Math.max(1, Math.floor(line) || 1), lines.length);
+  const first = Math.max(1, at - 2);
+  const last = Math.min(lines.length, at + 1);
+  const width = String(last).length;
+  const out: string[] = [];
+  for (let n = first; n <= last; n++) {
+    const raw = lines[n - 1] ?? '';
+    const col = Math.max(1, Math.floor(column) || 1);
+    const { shown, caretAt } = windowed(raw, n === at ? col : 1);
+    const gutter = `${n === at ? '>' : ' '} ${String(n).padStart(width)} |`;
+    out.push(shown === '' ? gutter : `${gutter} ${shown}`);
+    if (n === at) {
+      // Keep tabs in the caret line so the caret sits under the same character.
+      const lead = shown.slice(0, caretAt - 1).replace(/[^\t]/g, ' ');
+      out.push(`  ${' '.repeat(width)} | ${lead}^`);
+    }
+  }
+  return out.join('\n');
+}
+
+/** The part of a long line around `column`, and where the column falls in it (1-based). */
+function windowed(raw: string, column: number): { shown: string; caretAt: number } {
+  const clamped = Math.min(column, raw.length + 1);
+  if (raw.length <= MAX_WIDTH) return { shown: raw, caretAt: clamped };
+  const start = Math.max(0, Math.min(clamped - 1 - MAX_WIDTH / 2, raw.length - MAX_WIDTH));
+  const end = Math.min(raw.length, start + MAX_WIDTH);
+  const prefix = start > 0 ? '…' : '';
+  const suffix = end < raw.length ? '…' : '';
+  return {
+    shown: `${prefix}${raw.slice(start, end)}${suffix}`,
+    caretAt: clamped - start + prefix.length,
+  };
+}

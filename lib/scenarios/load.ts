@@ -1,0 +1,877 @@
+/**
+ * Loading one scenario file: YAML → schema check → role and policy → defaults, shorthands and
+ * matrices expanded → Scenarios. Every problem becomes a FileError with its place and a code
+ * frame; nothing here throws for bad input.
+ */
+import { dirname, resolve } from 'node:path';
+import { LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
+import {
+  cognitoClaims,
+  eksClaims,
+  githubClaims,
+  gitlabClaims,
+  parseRoleArn,
+  terraformClaims,
+  type ProviderEntry,
+} from '../providers/index.js';
+import type { ContextInputValue, RequestInput, Stage, StsErrorCode } from '../sts/types.js';
+import { decodeCompactJwt, looksLikeJwt } from '../token.js';
+import { claimTime, parseDate } from './dates.js';
+import { displayPath } from './discover.js';
+import {
+  copyName,
+  deepMerge,
+  isPlainObject,
+  matrixRows,
+  placeholderPaths,
+  setOwn,
+  substitute,
+  type ExpandProblem,
+  type Row,
+} from './expand.js';
+import { codeFrame } from './frame.js';
+import { firstAlias, keyPlace, lookup, placeAt, placeOf, type Path, type Place } from './nodes.js';
+import { loadInlinePolicy, loadPolicyFile, readText, type PolicyCache } from './policy.js';
+import { scenarioInput } from './run.js';
+import { validateFile, validateScenario, type SchemaProblem } from './validate.js';
+import type { Expectation, FileError, LoadedRole, Scenario } from './types.js';
+
+export interface LoadOptions {
+  /** Epoch ms; overrides the file's `now` (the command line's `--now`). */
+  now?: number;
+  /** Epoch ms used when neither `now` nor the file gives a clock (the CLI passes `Date.now()`). */
+  defaultNow?: number;
+  /** File names in results and errors are relative to this folder. */
+  cwd?: string;
+  /** Policy files already loaded in this run (keyed by absolute path); shared across files. */
+  policyCache?: PolicyCache;
+}
+
+export interface LoadResult {
+  scenarios: Scenario[];
+  errors: FileError[];
+  warnings: FileError[];
+}
+
+/** Aliases may repeat a node this many times in total; more is an alias bomb. */
+export const MAX_ALIAS_COUNT = 100;
+
+type Obj = Record<string, unknown>;
+
+const SHORTHANDS = ['github', 'eks', 'gitlab', 'terraform', 'cognito'] as const;
+type Shorthand = (typeof SHORTHANDS)[number];
+
+const REQUIRED_SHORTHAND_FIELDS: Record<Shorthand, string[]> = {
+  github: ['repository'],
+  eks: ['issuer', 'namespace', 'serviceAccount'],
+  gitlab: ['projectPath'],
+  terraform: ['organization', 'workspace'],
+  cognito: ['identityPoolId', 'identityId'],
+};
+
+const SHORTHAND_HELP: Record<Shorthand, string> = {
+  github: 'e.g. github: {repository: acme/app, ref: refs/heads/main}',
+  eks: 'e.g. eks: {issuer: https://oidc.eks.us-east-1.amazonaws.com/id/ID, namespace: web, serviceAccount: api}',
+  gitlab: 'e.g. gitlab: {projectPath: group/project, ref: main}',
+  terraform: 'e.g. terraform: {organization: acme, workspace: prod}',
+  cognito: "e.g. cognito: {identityPoolId: 'us-east-1:…', identityId: 'us-east-1:…'}",
+};
+
+const TIME_CLAIMS = ['exp', 'iat', 'nbf'];
+
+function isUnder(path: Path, prefix: Path): boolean {
+  return prefix.length <= path.length && prefix.every((p, i) => path[i] === p);
+}
+
+class FileLoader {
+  readonly errors: FileError[] = [];
+  readonly warnings: FileError[] = [];
+  readonly scenarios: Scenario[] = [];
+  private readonly abs: string;
+  private readonly dir: string;
+  private readonly file: string;
+  private readonly cache: PolicyCache;
+  private text = '';
+  private lc = new LineCounter();
+  private doc: Document | undefined;
+  /** Paths with schema problems: what lies under them is not looked at again. */
+  private readonly badPaths: Path[] = [];
+  /** Policy files whose problems were already reported for this file. */
+  private readonly reportedPolicies = new Set<string>();
+  private readonly seenErrors = new Set<string>();
+
+  constructor(
+    path: string,
+    private readonly opts: LoadOptions,
+  ) {
+    this.abs = resolve(opts.cwd ?? '.', path);
+    this.dir = dirname(this.abs);
+    this.file = opts.cwd !== undefined ? displayPath(this.abs, opts.cwd) : path;
+    this.cache = opts.policyCache ?? new Map();
+  }
+
+  // ── problems ──────────────────────────────────────────────────────────────────────
+
+  private report(
+    severity: 'error' | 'warning',
+    code: string,
+    message: string,
+    place: Place,
+    hint?: string,
+  ): void {
+    const id = `${severity}|${place.line}|${place.column}|${code}|${message}`;
+    if (this.seenErrors.has(id)) return;
+    this.seenErrors.add(id);
+    const fe: FileError = {
+      file: this.file,
+      line: place.line,
+      column: place.column,
+      message,
+      code,
+      ...(hint ? { hint } : {}),
+      ...(this.text !== '' ? { frame: codeFrame(this.text, place.line, place.column) } : {}),
+      severity,
+    };
+    (severity === 'error' ? this.errors : this.warnings).push(fe);
+  }
+
+  private error(code: string, message: string, place: Place, hint?: string): void {
+    this.report('error', code, message, place, hint);
+  }
+
+  private warn(code: string, message: string, place: Place, hint?: string): void {
+    this.report('warning', code, message, place, hint);
+  }
+
+  /** The place of the value at `path` (or of what exists of the path). */
+  private at(path: Path): Place {
+    if (!this.doc) return { line: 1, column: 1 };
+    return placeOf(lookup(this.doc, path).deepest, this.lc);
+  }
+
+  /** A path inside scenario `i`: written in the scenario, else in `defaults`, else the scenario. */
+  private inScenario(i: number, path: Path, key?: string): Place {
+    if (!this.doc) return { line: 1, column: 1 };
+    const own = lookup(this.doc, ['scenarios', i, ...path]);
+    if (own.complete)
+      return key
+        ? keyPlace(this.doc, this.lc, ['scenarios', i, ...path], key)
+        : placeOf(own.value, this.lc);
+    const fromDefaults = lookup(this.doc, ['defaults', ...path]);
+    if (fromDefaults.complete) {
+      return key
+        ? keyPlace(this.doc, this.lc, ['defaults', ...path], key)
+        : placeOf(fromDefaults.value, this.lc);
+    }
+    return placeOf(own.deepest, this.lc);
+  }
+
+  private schemaProblem(p: SchemaProblem, base: Path, scenario?: number, prefix = ''): void {
+    const place =
+      scenario !== undefined
+        ? this.inScenario(scenario, p.path, p.key)
+        : p.key !== undefined && this.doc
+          ? keyPlace(this.doc, this.lc, [...base, ...p.path], p.key)
+          : this.at([...base, ...p.path]);
+    this.error(p.code, `${prefix}${p.message}`, place, p.hint);
+    // An unknown key taints only itself, so the rest of its mapping is still checked.
+    this.badPaths.push(p.key !== undefined ? [...base, ...p.path, p.key] : [...base, ...p.path]);
+  }
+
+  private isBad(path: Path): boolean {
+    return this.badPaths.some((b) => isUnder(b, path) || isUnder(path, b));
+  }
+
+  // ── the file ──────────────────────────────────────────────────────────────────────
+
+  load(): LoadResult {
+    try {
+      this.loadFile();
+    } catch (e) {
+      // A bug of ours must not stop the other files: report it as this file's error.
+      this.error(
+        'internal-error',
+        `internal error while loading the file: ${(e as Error).message}`,
+        {
+          line: 1,
+          column: 1,
+        },
+      );
+    }
+    const byPlace = (a: FileError, b: FileError): number => a.line - b.line || a.column - b.column;
+    return {
+      scenarios: this.scenarios,
+      errors: this.errors.sort(byPlace),
+      warnings: this.warnings.sort(byPlace),
+    };
+  }
+
+  private loadFile(): void {
+    const read = readText(this.abs);
+    const top = { line: 1, column: 1 };
+    if (!read.ok) {
+      const what =
+        read.code === 'file-not-found'
+          ? 'the scenario file does not exist'
+          : `the file ${read.message}`;
+      this.error(read.code, what, top, read.hint ?? 'check the path');
+      return;
+    }
+    this.text = read.text;
+    if (this.text.replace(/^\uFEFF/, '').trim() === '') {
+      this.error(
+        'empty-file',
+        'the file is empty',
+        top,
+        'a scenario file holds at least role: and scenarios:',
+      );
+      return;
+    }
+    let doc: Document;
+    try {
+      doc = parseDocument(this.text, {
+        lineCounter: this.lc,
+        uniqueKeys: true,
+        prettyErrors: false,
+        merge: true,
+      });
+    } catch (e) {
+      this.error(
+        'yaml-syntax',
+        `cannot parse the YAML: ${(e as Error).message}`,
+        top,
+        'is this a YAML file?',
+      );
+      return;
+    }
+    this.doc = doc;
+    for (const err of doc.errors) this.yamlError(err);
+    for (const w of doc.warnings) {
+      this.warn('yaml-warning', cleanYamlMessage(w.message), placeAt(w.pos[0], this.lc));
+    }
+    if (doc.errors.length > 0) return;
+    if (doc.contents === null || doc.contents === undefined) {
+      this.error(
+        'empty-file',
+        'the file holds no YAML content (only comments)',
+        top,
+        'a scenario file holds at least role: and scenarios:',
+      );
+      return;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      const alias = firstAlias(doc);
+      if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+        this.error(
+          'yaml-alias-bomb',
+          `the YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} copies): this looks like an alias bomb`,
+          alias ? placeOf(alias, this.lc) : top,
+          'write the values out, or share them through defaults: instead of aliases',
+        );
+      } else {
+        this.error(
+          'yaml-syntax',
+          `cannot read the YAML: ${(e as Error).message}`,
+          alias ? placeOf(alias, this.lc) : top,
+          'check the anchors and aliases (&name, *name)',
+        );
+      }
+      return;
+    }
+    if (!isPlainObject(value)) {
+      this.error(
+        'not-a-mapping',
+        `the top level of a scenario file must be a mapping (version:, role:, scenarios:, …), not ${Array.isArray(value) ? 'a list' : 'a single value'}`,
+        placeOf(doc.contents, this.lc),
+        'start with role: and scenarios:',
+      );
+      return;
+    }
+    const clean = this.plainData(value, []);
+    if (this.errors.length > 0 || !isPlainObject(clean)) return;
+    for (const p of validateFile(clean)) this.schemaProblem(p, []);
+    this.semantic(clean);
+  }
+
+  private yamlError(err: YAMLError): void {
+    const place = placeAt(err.pos[0], this.lc);
+    if (err.code === 'DUPLICATE_KEY') {
+      const key = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:\n]*?)\s*:/.exec(
+        this.text.slice(err.pos[0]),
+      )?.[1];
+      this.error(
+        'duplicate-key',
+        `the key ${key ? `"${key.replace(/^["']|["']$/g, '')}" ` : ''}is written twice in one mapping`,
+        place,
+        'remove one of them; YAML keeps only one value per key',
+      );
+    } else if (err.code === 'MULTIPLE_DOCS') {
+      this.error(
+        'yaml-multiple-documents',
+        'the file holds more than one YAML document ("---")',
+        place,
+        'a scenario file is one document: remove the "---" and what follows, or merge the documents',
+      );
+    } else {
+      this.error(
+        'yaml-syntax',
+        `YAML syntax error: ${cleanYamlMessage(err.message)}`,
+        place,
+        'check the indentation, the colons and the closing brackets and quotes here or just before',
+      );
+    }
+  }
+
+  /** Refuses values JSON cannot hold (binary, infinities); YAML 1.1 dates become ISO text. */
+  private plainData(value: unknown, path: Path): unknown {
+    if (value instanceof Date)
+      return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
+    if (value instanceof Uint8Array || value instanceof Map || value instanceof Set) {
+      this.error(
+        'yaml-non-json-value',
+        'a binary or other tagged value that is not plain data',
+        this.at(path),
+        'write a string, number, boolean, list or mapping',
+      );
+      return null;
+    }
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      this.error(
+        'yaml-non-json-value',
+        `${value} is not a number a scenario can hold`,
+        this.at(path),
+        'quote it if a string is meant',
+      );
+      return null;
+    }
+    if (typeof value === 'bigint') return Number(value);
+    if (Array.isArray(value)) return value.map((v, i) => this.plainData(v, [...path, i]));
+    if (value !== null && typeof value === 'object') {
+      const out: Obj = {};
+      for (const [k, v] of Object.entries(value)) setOwn(out, k, this.plainData(v, [...path, k]));
+      return out;
+    }
+    return value;
+  }
+
+  // ── meaning ───────────────────────────────────────────────────────────────────────
+
+  private semantic(file: Obj): void {
+    let fileNow: number | undefined;
+    if (file['now'] !== undefined && !this.isBad(['now'])) {
+      const d = parseDate(file['now']);
+      if (d.ok) fileNow = d.ms;
+      else this.error('bad-date', `"now": ${d.message}`, this.at(['now']), d.hint);
+    }
+    const now = this.opts.now ?? fileNow ?? this.opts.defaultNow;
+
+    for (const path of placeholderPaths(file['role'], ['role'])) {
+      this.error(
+        'placeholder-in-role',
+        'matrix placeholders are not replaced in role',
+        this.at(path),
+        'give each value its own scenario, or name the role in full',
+      );
+    }
+    let fileRole: LoadedRole | undefined;
+    let fileRoleBroken = false;
+    if (isPlainObject(file['role'])) {
+      if (this.isBad(['role'])) fileRoleBroken = true;
+      else {
+        fileRole = this.loadRole(file['role'], ['role']);
+        fileRoleBroken = fileRole === undefined;
+      }
+    }
+    const providers =
+      Array.isArray(file['providers']) && !this.isBad(['providers'])
+        ? (file['providers'] as ProviderEntry[])
+        : undefined;
+    const defaults = isPlainObject(file['defaults']) ? file['defaults'] : {};
+    if (this.isBad(['defaults'])) return;
+
+    const list = Array.isArray(file['scenarios']) ? file['scenarios'] : [];
+    if (Array.isArray(file['scenarios']) && list.length === 0) {
+      this.warn('no-scenarios', 'the file has no scenarios', this.at(['scenarios']));
+    }
+    if (list.length > 0 && now === undefined) {
+      this.error(
+        'no-clock',
+        'no clock: the file has no "now" and none was given',
+        this.at(['scenarios']),
+        'write now: 2026-06-01T00:00:00Z in the file, or pass --now',
+      );
+      return;
+    }
+
+    const names = new Map<string, { line: number; index: number }>();
+    list.forEach((entry, i) => {
+      if (!isPlainObject(entry)) return;
+      const rawName = entry['name'];
+      if (typeof rawName === 'string') {
+        const first = names.get(rawName);
+        if (first && first.index !== i) {
+          this.error(
+            'duplicate-name',
+            `duplicate scenario name "${rawName}" — already used on line ${first.line}`,
+            this.at(['scenarios', i, 'name']),
+            'scenario names are unique in a file',
+          );
+          return;
+        }
+        names.set(rawName, { line: this.at(['scenarios', i, 'name']).line, index: i });
+      }
+      if (this.isBad(['scenarios', i])) return;
+      this.scenarioEntry(entry, i, {
+        defaults,
+        fileRole,
+        fileRoleBroken,
+        providers,
+        now: now as number,
+        names,
+      });
+    });
+  }
+
+  private loadRole(role: Obj, path: Path): LoadedRole | undefined {
+    const arn = String(role['arn']);
+    const parsed = parseRoleArn(arn);
+    let ok = true;
+    if (!parsed.ok) {
+      ok = false;
+      this.error(
+        'bad-role-arn',
+        `role.arn: ${parsed.message}`,
+        this.at([...path, 'arn']),
+        parsed.hint ?? 'arn:aws:iam::ACCOUNT_ID:role/NAME',
+      );
+    }
+    const tp = role['trustPolicy'];
+    let compiled: LoadedRole['policy'] | undefined;
+    let policyFile = this.abs;
+    if (typeof tp === 'string') {
+      const abs = resolve(this.dir, tp);
+      const entry = loadPolicyFile(abs, displayPath(abs, this.opts.cwd), this.cache);
+      policyFile = abs;
+      if (entry.readError) {
+        const missing = entry.readError.code === 'file-not-found';
+        this.error(
+          missing ? 'policy-file-not-found' : `policy-${entry.readError.code}`,
+          missing
+            ? `the trust policy file "${tp}" does not exist (looked for ${abs})`
+            : `the trust policy file "${tp}" ${entry.readError.message}`,
+          this.at([...path, 'trustPolicy']),
+          missing
+            ? 'the path is relative to this scenario file'
+            : (entry.readError.hint ?? 'give the path of a policy file (JSON or YAML)'),
+        );
+        return undefined;
+      }
+      if (!this.reportedPolicies.has(abs)) {
+        this.reportedPolicies.add(abs);
+        this.errors.push(...entry.errors);
+        this.warnings.push(...entry.warnings);
+      }
+      compiled = entry.compiled;
+    } else if (isPlainObject(tp) && this.doc) {
+      const node = lookup(this.doc, [...path, 'trustPolicy']).value;
+      const inline = loadInlinePolicy(
+        node,
+        this.lc,
+        this.doc,
+        this.file,
+        this.text,
+        this.at([...path, 'trustPolicy']),
+      );
+      this.errors.push(...inline.errors);
+      this.warnings.push(...inline.warnings);
+      compiled = inline.compiled;
+    }
+    if (!ok || !compiled) return undefined;
+    const max = role['maxSessionDuration'];
+    const tags = role['tags'];
+    return {
+      arn,
+      ...(typeof max === 'number' ? { maxSessionDuration: max } : {}),
+      ...(isPlainObject(tags) ? { tags: tags as Record<string, string> } : {}),
+      policy: compiled,
+      policyFile,
+    };
+  }
+
+  // ── scenarios ─────────────────────────────────────────────────────────────────────
+
+  private scenarioEntry(
+    entry: Obj,
+    i: number,
+    ctx: {
+      defaults: Obj;
+      fileRole: LoadedRole | undefined;
+      fileRoleBroken: boolean;
+      providers: ProviderEntry[] | undefined;
+      now: number;
+      names: Map<string, { line: number; index: number }>;
+    },
+  ): void {
+    const place = this.at(['scenarios', i]);
+    const rawName = String(entry['name']);
+
+    for (const path of placeholderPaths(entry['role'], ['role'])) {
+      this.error(
+        'placeholder-in-role',
+        'matrix placeholders are not replaced in role',
+        this.inScenario(i, path),
+        'give each role its own scenario, or name the role in full',
+      );
+    }
+    // Without a usable role the scenario is still checked, so that all its problems show at once.
+    let role: LoadedRole | undefined;
+    if (isPlainObject(entry['role'])) {
+      role = this.loadRole(entry['role'], ['scenarios', i, 'role']);
+    } else {
+      role = ctx.fileRole;
+      if (!role && !ctx.fileRoleBroken) {
+        this.error(
+          'missing-role',
+          `scenario "${rawName}" has no role`,
+          place,
+          'give the file a role: {arn, trustPolicy}, or give the scenario its own role',
+        );
+      }
+    }
+    const providers = Array.isArray(entry['providers'])
+      ? (entry['providers'] as ProviderEntry[])
+      : ctx.providers;
+
+    const body: Obj = {};
+    for (const [k, v] of Object.entries(entry))
+      if (k !== 'role' && k !== 'matrix' && k !== 'providers') setOwn(body, k, v);
+    const merged = deepMerge(ctx.defaults, body) as Obj;
+
+    const hasMatrix = entry['matrix'] !== undefined;
+    const { rows, problem } = hasMatrix
+      ? matrixRows(entry['matrix'])
+      : { rows: [undefined] as (Row | undefined)[], problem: undefined };
+    if (problem) {
+      this.error(problem.code, problem.message, this.inScenario(i, problem.path), problem.hint);
+      return;
+    }
+    const ownClaims = new Set(isPlainObject(entry['token']) ? Object.keys(entry['token']) : []);
+    const copies = new Map<string, Row>();
+    for (const row of rows) {
+      const problems: ExpandProblem[] = [];
+      const copy = substitute(merged, row, [], problems) as Obj;
+      for (const p of problems) this.error(p.code, p.message, this.inScenario(i, p.path), p.hint);
+      if (problems.length > 0) continue;
+      let name = rawName;
+      if (row) {
+        name = copyName(
+          rawName,
+          row,
+          typeof copy['name'] === 'string' ? copy['name'] : JSON.stringify(copy['name']),
+        );
+        setOwn(copy, 'name', name);
+        const schemaProblems = validateScenario(copy);
+        for (const p of schemaProblems)
+          this.schemaProblem(p, [], i, `in the matrix copy "${name}": `);
+        if (schemaProblems.length > 0) continue;
+        const twin = copies.get(name);
+        if (twin) {
+          this.error(
+            'duplicate-name',
+            `two matrix copies are both named "${name}"`,
+            this.inScenario(i, ['matrix']),
+            'put ${{ matrix.NAME }} for each matrix value into the name, or leave placeholders out of it',
+          );
+          continue;
+        }
+        copies.set(name, row);
+        const other = ctx.names.get(name);
+        if (other && other.index !== i) {
+          this.error(
+            'duplicate-name',
+            `the matrix copy "${name}" has the name of the scenario on line ${other.line}`,
+            this.inScenario(i, ['name']),
+            'scenario names are unique in a file, matrix copies included: rename one of them',
+          );
+          continue;
+        }
+        if (!other) ctx.names.set(name, { line: place.line, index: i });
+      }
+      const scenario = this.build(copy, i, name, role, providers, ctx.now, place, row, ownClaims);
+      if (scenario) this.scenarios.push(scenario);
+    }
+  }
+
+  private build(
+    v: Obj,
+    i: number,
+    name: string,
+    role: LoadedRole | undefined,
+    providers: ProviderEntry[] | undefined,
+    now: number,
+    place: Place,
+    row: Row | undefined,
+    own: ReadonlySet<string>,
+  ): Scenario | undefined {
+    const before = this.errors.length;
+    const token = this.claims(v, i, own);
+    const expect = this.expectation(v['expect'], i);
+    if (!role || !token || !expect || this.errors.length > before) return undefined;
+    const skip = v['skip'];
+    const fields: Omit<Scenario, 'input'> = {
+      file: this.file,
+      line: place.line,
+      column: place.column,
+      name,
+      role,
+      ...(providers !== undefined ? { providers } : {}),
+      claims: token.claims,
+      ...(token.header !== undefined ? { header: token.header } : {}),
+      ...(token.length !== undefined ? { tokenLength: token.length } : {}),
+      request: requestOf(v['request']),
+      ...(isPlainObject(v['context'])
+        ? { context: v['context'] as Record<string, ContextInputValue> }
+        : {}),
+      now,
+      expect,
+      skip: skip === true || typeof skip === 'string',
+      only: v['only'] === true,
+      ...(typeof skip === 'string' && skip !== '' ? { skipReason: skip } : {}),
+      ...(typeof v['description'] === 'string' ? { description: v['description'] } : {}),
+      ...(row ? { matrix: row } : {}),
+    };
+    Object.defineProperty(fields, 'input', {
+      get(this: Scenario) {
+        return scenarioInput(this);
+      },
+      enumerable: false,
+    });
+    return fields as Scenario;
+  }
+
+  private expectation(e: unknown, i: number): Expectation | undefined {
+    if (e === 'allow') return { decision: 'allow' };
+    if (e === 'deny') return { decision: 'deny' };
+    if (isPlainObject(e) && 'deny' in e) {
+      const d = isPlainObject(e['deny']) ? e['deny'] : {};
+      return {
+        decision: 'deny',
+        ...(typeof d['stage'] === 'string' ? { stage: d['stage'] as Stage } : {}),
+        ...(typeof d['because'] === 'string' ? { because: d['because'] } : {}),
+        ...(typeof d['code'] === 'string' ? { code: d['code'] as StsErrorCode } : {}),
+      };
+    }
+    if (e === undefined) {
+      this.error(
+        'missing-expect',
+        'missing required field "expect" in a scenario (write it in the scenario or in defaults)',
+        this.at(['scenarios', i]),
+        'expect: allow, expect: deny, or expect: {deny: {stage, because}}',
+      );
+    } else {
+      this.error(
+        'bad-expect',
+        '"expect" must be allow, deny, or {deny: {stage, because}}',
+        this.inScenario(i, ['expect']),
+        'expect: allow, expect: deny, or expect: {deny: {stage, because}}',
+      );
+    }
+    return undefined;
+  }
+
+  /**
+   * Claims, in rising precedence: a shorthand's, those of `defaults.token`, the JWT's, then those
+   * written in the scenario's own `token` (`own`: its keys).
+   */
+  private claims(
+    v: Obj,
+    i: number,
+    own: ReadonlySet<string>,
+  ): { claims: Obj; header?: Record<string, unknown>; length?: number } | undefined {
+    const claims: Obj = {};
+    let ok = true;
+    const given = SHORTHANDS.filter((s) => v[s] !== undefined);
+    if (given.length > 1) {
+      this.error(
+        'conflicting-shorthands',
+        `a scenario takes one token shorthand, but has ${given.join(' and ')}`,
+        this.inScenario(i, [given[1] as string]),
+        'one may come from defaults: write the other claims in token',
+      );
+      return undefined;
+    }
+    const short = given[0];
+    if (short !== undefined) {
+      const input = v[short] as Obj;
+      const missing = REQUIRED_SHORTHAND_FIELDS[short].filter((f) => input[f] === undefined);
+      if (missing.length > 0) {
+        this.error(
+          'missing-field',
+          `the ${short} shorthand needs ${missing.map((m) => `"${m}"`).join(' and ')}`,
+          this.inScenario(i, [short]),
+          SHORTHAND_HELP[short],
+        );
+        return undefined;
+      }
+      try {
+        for (const [k, val] of Object.entries(shorthandClaims(short, input)))
+          setOwn(claims, k, val);
+      } catch (e) {
+        this.error(
+          'bad-shorthand',
+          `${short}: ${(e as Error).message}`,
+          this.inScenario(i, [short]),
+          SHORTHAND_HELP[short],
+        );
+        return undefined;
+      }
+    }
+    const token = isPlainObject(v['token']) ? v['token'] : {};
+    let header: Record<string, unknown> | undefined;
+    let length: number | undefined;
+    const written = (fromScenario: boolean): void => {
+      for (const [k, val] of Object.entries(token)) {
+        if (k === 'jwt' || own.has(k) !== fromScenario) continue;
+        if (TIME_CLAIMS.includes(k)) {
+          const t = claimTime(val);
+          if (!t.ok) {
+            this.error(
+              'bad-date',
+              `token.${k}: ${t.message}`,
+              this.inScenario(i, ['token', k]),
+              t.hint,
+            );
+            ok = false;
+            continue;
+          }
+          setOwn(claims, k, t.value);
+        } else {
+          setOwn(claims, k, val);
+        }
+      }
+    };
+    // defaults' claims < the JWT's < the scenario's own claims.
+    written(false);
+    if (token['jwt'] !== undefined) {
+      const jwt = this.jwt(String(token['jwt']), i);
+      if (jwt) {
+        for (const [k, val] of Object.entries(jwt.claims)) setOwn(claims, k, val);
+        header = jwt.header;
+        length = jwt.length;
+      } else {
+        ok = false;
+      }
+    }
+    written(true);
+    if (!ok) return undefined;
+    return { claims, ...(header ? { header } : {}), ...(length !== undefined ? { length } : {}) };
+  }
+
+  private readonly jwtFiles = new Map<string, ReturnType<typeof readText>>();
+
+  private jwt(
+    value: string,
+    i: number,
+  ): { claims: Obj; header: Record<string, unknown>; length: number } | undefined {
+    const place = this.inScenario(i, ['token', 'jwt']);
+    if (looksLikeJwt(value)) {
+      const d = decodeCompactJwt(value);
+      if (d.ok) return d;
+      // It may still be a file name such as main.push.jwt.
+      const abs = resolve(this.dir, value);
+      if (!readText(abs).ok) {
+        this.error(
+          'bad-jwt',
+          `token.jwt: ${d.message}`,
+          place,
+          'a compact JWT is three base64url parts (header.payload.signature), or give a path to a file holding one',
+        );
+        return undefined;
+      }
+    }
+    const abs = resolve(this.dir, value.trim());
+    let read = this.jwtFiles.get(abs);
+    if (!read) {
+      read = readText(abs);
+      this.jwtFiles.set(abs, read);
+    }
+    if (!read.ok) {
+      if (read.code === 'file-not-found') {
+        this.error(
+          'jwt-file-not-found',
+          `token.jwt: "${value}" is neither a compact JWT nor an existing file (looked for ${abs})`,
+          place,
+          'give a compact JWT (header.payload.signature), or a path relative to this scenario file',
+        );
+      } else {
+        this.error(
+          'bad-jwt',
+          `token.jwt: the file "${value}" ${read.message}`,
+          place,
+          read.hint ?? 'give the path of a file holding the JWT',
+        );
+      }
+      return undefined;
+    }
+    const d = decodeCompactJwt(read.text);
+    if (!d.ok) {
+      this.error(
+        'bad-jwt',
+        `token.jwt: the file "${value}" holds no usable JWT: ${d.message}`,
+        place,
+        'the file holds one compact JWT (header.payload.signature), as a CI job would receive it',
+      );
+      return undefined;
+    }
+    return d;
+  }
+}
+
+function cleanYamlMessage(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  return first.replace(/ at line \d+, column \d+:?\s*$/, '').trim();
+}
+
+function shorthandClaims(kind: Shorthand, input: Obj): Obj {
+  switch (kind) {
+    case 'github':
+      return githubClaims(input as unknown as Parameters<typeof githubClaims>[0]);
+    case 'eks':
+      return eksClaims(input as unknown as Parameters<typeof eksClaims>[0]);
+    case 'gitlab': {
+      const { audience, ...rest } = input;
+      return gitlabClaims({
+        ...(rest as unknown as Parameters<typeof gitlabClaims>[0]),
+        ...(audience !== undefined ? { aud: audience as string | string[] } : {}),
+      });
+    }
+    case 'terraform':
+      return terraformClaims(input as unknown as Parameters<typeof terraformClaims>[0]);
+    case 'cognito':
+      return cognitoClaims(input as unknown as Parameters<typeof cognitoClaims>[0]);
+  }
+}
+
+function requestOf(r: unknown): RequestInput {
+  if (!isPlainObject(r)) return {};
+  const out: RequestInput = {};
+  if (typeof r['roleSessionName'] === 'string') out.roleSessionName = r['roleSessionName'];
+  if (typeof r['durationSeconds'] === 'number') out.durationSeconds = r['durationSeconds'];
+  if (typeof r['providerId'] === 'string') out.providerId = r['providerId'];
+  if (typeof r['policy'] === 'string') out.policy = r['policy'];
+  else if (isPlainObject(r['policy'])) out.policy = JSON.stringify(r['policy']);
+  if (Array.isArray(r['policyArns'])) out.policyArns = r['policyArns'].map(String);
+  return out;
+}
+
+/**
+ * Loads one scenario file. Never throws for bad input: every problem of the file is in `errors`
+ * (with file, line, column, code, hint and a code frame), and the scenarios that could be built
+ * are returned beside them.
+ */
+export function loadScenarioFile(path: string, opts: LoadOptions = {}): LoadResult {
+  return new FileLoader(path, opts).load();
+}

@@ -1,0 +1,177 @@
+/** Running loaded scenarios through the simulator and judging each decision against `expect`. */
+import { simulate } from '../sts/simulate.js';
+import type { Decision, SimulationInput } from '../sts/types.js';
+import type { Diagnosis, Expectation, Scenario, ScenarioResult } from './types.js';
+
+export interface RunOptions {
+  /** Keep only scenarios whose name contains this text (case-insensitive). */
+  filter?: string;
+  /** Explains a denial or a mismatch (lib/explain); called only then. */
+  diagnose?: (decision: Decision, scenario: Scenario) => Diagnosis[];
+}
+
+/** The simulation input a scenario describes. */
+export function scenarioInput(s: Scenario): SimulationInput {
+  return {
+    role: {
+      arn: s.role.arn,
+      policy: s.role.policy,
+      ...(s.role.maxSessionDuration !== undefined
+        ? { maxSessionDuration: s.role.maxSessionDuration }
+        : {}),
+      ...(s.role.tags !== undefined ? { tags: s.role.tags } : {}),
+    },
+    ...(s.providers !== undefined ? { providers: s.providers } : {}),
+    token: {
+      claims: s.claims,
+      ...(s.header !== undefined ? { header: s.header } : {}),
+      ...(s.tokenLength !== undefined ? { length: s.tokenLength } : {}),
+    },
+    request: s.request,
+    ...(s.context !== undefined ? { context: s.context } : {}),
+    now: s.now,
+  };
+}
+
+/** What a denial can be attributed to, for `expect: {deny: {because}}`. */
+export interface DenialSources {
+  /** The failed check's id, e.g. `token.audience`, `trust-policy.sts:AssumeRoleWithWebIdentity`. */
+  check?: string;
+  /** Condition keys as written: failed in a statement that could have allowed, or met in a Deny that applied. */
+  keys: string[];
+  /** Sids of those statements. */
+  sids: string[];
+}
+
+export function denialSources(d: Decision): DenialSources {
+  const out: DenialSources = {
+    ...(d.failedCheck ? { check: d.failedCheck } : {}),
+    keys: [],
+    sids: [],
+  };
+  if (d.decision !== 'deny' || d.stage !== 'trust-policy') return out;
+  const refused = d.actions.find((a) => !a.allowed)?.action;
+  const add = (list: string[], v: string): void => {
+    if (!list.includes(v)) list.push(v);
+  };
+  for (const s of d.statements) {
+    const actionMatched = s.actions.some(
+      (a) => a.matched && (refused === undefined || a.action === refused),
+    );
+    if (s.effect === 'Allow' && s.principal.matched && actionMatched) {
+      const failed = s.conditions.filter((c) => !c.result);
+      for (const c of failed) add(out.keys, c.key);
+      if (s.sid !== undefined) add(out.sids, s.sid);
+    } else if (s.effect === 'Deny' && s.appliesTo.length > 0) {
+      for (const c of s.conditions) if (c.result) add(out.keys, c.key);
+      if (s.sid !== undefined) add(out.sids, s.sid);
+    }
+  }
+  return out;
+}
+
+/** Does `because` name the check, a condition key or a Sid the denial came from? */
+export function becauseMatches(because: string, sources: DenialSources): boolean {
+  const want = because.trim().toLowerCase();
+  if (want === '') return true;
+  if (sources.check !== undefined) {
+    const check = sources.check.toLowerCase();
+    const last = check.slice(check.lastIndexOf('.') + 1);
+    if (want === check || want === last) return true;
+  }
+  if (sources.keys.some((k) => k.toLowerCase() === want)) return true;
+  return sources.sids.some((s) => s.toLowerCase() === want);
+}
+
+function quoteList(values: string[]): string {
+  const q = values.map((v) => `"${v}"`);
+  return q.length <= 1 ? (q[0] ?? '') : `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
+}
+
+function describeSources(s: DenialSources): string {
+  if (s.keys.length > 0) return quoteList(s.keys);
+  if (s.sids.length > 0) return `statement ${quoteList(s.sids)}`;
+  return s.check !== undefined ? `the check "${s.check}"` : 'an unnamed check';
+}
+
+export function describeExpectation(e: Expectation): string {
+  if (e.decision === 'allow') return 'allow';
+  const parts = ['deny'];
+  if (e.stage) parts.push(`at ${e.stage}`);
+  if (e.code) parts.push(`with ${e.code}`);
+  if (e.because) parts.push(`because "${e.because}"`);
+  return parts.join(' ');
+}
+
+/** `undefined` when the decision meets the expectation; else one sentence saying how it differs. */
+export function judge(expect: Expectation, d: Decision): string | undefined {
+  const denied = `STS would deny at ${d.stage ?? 'an unknown stage'} (${d.code ?? 'no code'})`;
+  if (expect.decision === 'allow') {
+    if (d.decision === 'allow') return undefined;
+    return `expected allow, but ${denied}${d.message ? `: ${d.message}` : ''}`;
+  }
+  const wanted = describeExpectation(expect);
+  if (d.decision === 'allow') return `expected ${wanted}, but STS would allow`;
+  if (expect.stage !== undefined && expect.stage !== d.stage)
+    return `expected ${wanted}, but ${denied}`;
+  if (expect.code !== undefined && expect.code !== d.code)
+    return `expected ${wanted}, but ${denied}`;
+  if (expect.because !== undefined) {
+    const sources = denialSources(d);
+    if (!becauseMatches(expect.because, sources)) {
+      return `expected deny because "${expect.because}", but the denial came from ${describeSources(sources)}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs the scenarios in order. With `filter`, only matching names run (the others leave no
+ * result). When any remaining scenario is marked `only`, the rest are reported as skipped.
+ */
+export function runScenarios(scenarios: Scenario[], opts: RunOptions = {}): ScenarioResult[] {
+  const needle = opts.filter?.toLowerCase();
+  const chosen = needle
+    ? scenarios.filter((s) => s.name.toLowerCase().includes(needle))
+    : scenarios;
+  const anyOnly = chosen.some((s) => s.only);
+  return chosen.map((s): ScenarioResult => {
+    const base = {
+      file: s.file,
+      line: s.line,
+      column: s.column,
+      name: s.name,
+      expected: s.expect,
+      policyFile: s.role.policyFile,
+    };
+    if (s.skip || (anyOnly && !s.only)) {
+      const skipReason = s.skip ? s.skipReason : 'other scenarios are marked only';
+      return {
+        ...base,
+        skipped: true,
+        ok: true,
+        diagnoses: [],
+        ...(skipReason ? { skipReason } : {}),
+      };
+    }
+    let decision: Decision;
+    try {
+      decision = simulate(scenarioInput(s));
+    } catch (e) {
+      // A bug in the simulator fails this scenario, not the run.
+      const mismatch = `the simulator failed on this scenario: ${e instanceof Error ? e.message : String(e)}`;
+      return { ...base, skipped: false, ok: false, mismatch, diagnoses: [] };
+    }
+    const mismatch = judge(s.expect, decision);
+    const ok = mismatch === undefined;
+    let diagnoses: Diagnosis[] = [];
+    if (opts.diagnose && (!ok || decision.decision === 'deny')) {
+      try {
+        diagnoses = opts.diagnose(decision, s);
+      } catch {
+        // Diagnoses are advice: without them the result still stands.
+      }
+    }
+    return { ...base, skipped: false, decision, ok, ...(mismatch ? { mismatch } : {}), diagnoses };
+  });
+}

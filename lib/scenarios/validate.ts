@@ -1,0 +1,356 @@
+/**
+ * Schema validation of a scenario file, with ajv's errors turned into problems in the user's
+ * terms: one problem per mistake, at the path of the value (or of the unknown key).
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { editDistance } from '../providers/index.js';
+import { SCHEMA, type SchemaNode } from './schema.js';
+import type { Path } from './nodes.js';
+
+export interface SchemaProblem {
+  path: Path;
+  /** Set for an unknown field: the problem sits at this key of the mapping at `path`. */
+  key?: string;
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+let validators: { file: ValidateFunction; scenario: ValidateFunction } | undefined;
+
+function compiled(): { file: ValidateFunction; scenario: ValidateFunction } {
+  if (validators) return validators;
+  const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
+  ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
+  const file = ajv.compile(SCHEMA);
+  const scenario = ajv.compile({
+    definitions: SCHEMA['definitions'],
+    allOf: [{ $ref: '#/definitions/scenario' }],
+  });
+  validators = { file, scenario };
+  return validators;
+}
+
+/** Problems of a whole file's value (`[]` when it is valid). */
+export function validateFile(value: unknown): SchemaProblem[] {
+  const v = compiled().file;
+  return v(value) ? [] : explain(v.errors ?? [], value);
+}
+
+/** Problems of one scenario (a matrix copy after substitution), with paths inside the scenario. */
+export function validateScenario(value: unknown): SchemaProblem[] {
+  const v = compiled().scenario;
+  return v(value) ? [] : explain(v.errors ?? [], value);
+}
+
+function decodePointer(pointer: string): Path {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+}
+
+function isCombinator(e: ErrorObject): boolean {
+  return e.keyword === 'anyOf' || e.keyword === 'oneOf';
+}
+
+/** Keeps the errors that say what is wrong, dropping the noise of failed alternatives. */
+function select(errors: ErrorObject[]): ErrorObject[] {
+  const consumed = new Set<ErrorObject>();
+  const out: ErrorObject[] = [];
+  const combos = errors
+    .filter(isCombinator)
+    .sort((a, b) => a.schemaPath.length - b.schemaPath.length);
+  for (const c of combos) {
+    if (consumed.has(c)) continue;
+    consumed.add(c);
+    const inner = errors.filter(
+      (e) =>
+        e !== c &&
+        e.schemaPath.startsWith(`${c.schemaPath}/`) &&
+        (e.instancePath === c.instancePath || e.instancePath.startsWith(`${c.instancePath}/`)),
+    );
+    for (const e of inner) consumed.add(e);
+    out.push(...resolveCombinator(c, inner));
+  }
+  for (const e of errors) if (!consumed.has(e)) out.push(e);
+  return out;
+}
+
+/**
+ * An `anyOf` failed. When exactly one alternative has the right shape at this level (its errors
+ * all lie deeper), its errors are the real ones; otherwise the combinator's own message is.
+ */
+function resolveCombinator(c: ErrorObject, inner: ErrorObject[]): ErrorObject[] {
+  const branches = new Map<string, ErrorObject[]>();
+  for (const e of inner) {
+    const branch = e.schemaPath.slice(c.schemaPath.length + 1).split('/')[0] ?? '';
+    const list = branches.get(branch) ?? [];
+    list.push(e);
+    branches.set(branch, list);
+  }
+  const deeper = [...branches.values()].filter((errs) =>
+    errs.every((e) => e.instancePath.length > c.instancePath.length),
+  );
+  if (deeper.length === 1) return select(deeper[0] as ErrorObject[]);
+  return [c];
+}
+
+function fieldOf(path: Path): string {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const step = path[i];
+    if (typeof step === 'string') {
+      const rest = path.slice(i + 1);
+      return rest.length === 0 ? step : `${step}${rest.map((n) => `[${n}]`).join('')}`;
+    }
+  }
+  return 'the file';
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  switch (typeof value) {
+    case 'string':
+      return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    case 'number':
+      return Number.isInteger(value) ? `the number ${value}` : `the number ${value}`;
+    case 'boolean':
+      return `${value}`;
+    case 'object':
+      return 'a mapping';
+    default:
+      return typeof value;
+  }
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  null: 'empty',
+};
+
+function typeWords(type: unknown): string {
+  const list = Array.isArray(type) ? type : [type];
+  const words = list.map((t) => TYPE_WORDS[String(t)] ?? String(t));
+  if (words.length <= 1) return words[0] ?? 'something else';
+  return `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+function oneOfList(values: readonly unknown[]): string {
+  const words = values.map((v) => String(v));
+  if (words.length <= 2) return words.join(' or ');
+  return `${words.slice(0, -1).join(', ')}, or ${words[words.length - 1]}`;
+}
+
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
+  return best !== undefined && bestD <= limit ? best : undefined;
+}
+
+/** Scenario fields written at the top level (a missing `scenarios:` or wrong indentation). */
+const SCENARIO_FIELDS = [
+  'name',
+  'token',
+  'request',
+  'context',
+  'expect',
+  'github',
+  'eks',
+  'matrix',
+];
+
+function codeFor(path: Path, fallback: string): string {
+  if (path.includes('expect')) return 'bad-expect';
+  if (path.includes('matrix')) return 'bad-matrix';
+  return fallback;
+}
+
+function problemOf(e: ErrorObject, root: unknown): SchemaProblem {
+  const path = decodePointer(e.instancePath);
+  const parent = (e.parentSchema ?? {}) as SchemaNode;
+  const custom = typeof parent['errorMessage'] === 'string' ? parent['errorMessage'] : undefined;
+  const title = typeof parent['title'] === 'string' ? parent['title'] : 'this mapping';
+  const field = fieldOf(path);
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const name = String(params['additionalProperty']);
+      const known = Object.keys(
+        (parent['properties'] as Record<string, unknown> | undefined) ?? {},
+      );
+      const guess = closest(name, known);
+      const topLevelScenarioField = path.length === 0 && SCENARIO_FIELDS.includes(name);
+      return {
+        path,
+        key: name,
+        code: codeFor(path, 'unknown-field'),
+        message: `unknown field "${name}" in ${title}${guess ? ` — did you mean "${guess}"?` : ''}`,
+        hint: topLevelScenarioField
+          ? `"${name}" belongs to a scenario: write it under "scenarios:" as part of a "- name: …" entry`
+          : `the fields of ${title} are ${known.join(', ')}`,
+      };
+    }
+    case 'required': {
+      const name = String(params['missingProperty']);
+      const props = (parent['properties'] as Record<string, SchemaNode> | undefined) ?? {};
+      const about = descriptionOf(props[name]);
+      return {
+        path,
+        code: codeFor(path, 'missing-field'),
+        message: `missing required field "${name}" in ${title}`,
+        ...(about ? { hint: `${name}: ${about}` } : {}),
+      };
+    }
+    case 'type':
+      return {
+        path,
+        code: codeFor(path, 'wrong-type'),
+        message:
+          custom ??
+          `"${field}" must be ${typeWords(params['type'])}, not ${describeValue(valueAt(root, path))}`,
+      };
+    case 'enum': {
+      const allowed = (params['allowedValues'] as unknown[] | undefined) ?? [];
+      const actual = valueAt(root, path);
+      const guess =
+        typeof actual === 'string'
+          ? closest(
+              actual,
+              allowed.map((a) => String(a)),
+            )
+          : undefined;
+      return {
+        path,
+        code: codeFor(path, 'bad-value'),
+        message: custom ?? `"${field}" must be ${oneOfList(allowed)}, not ${describeValue(actual)}`,
+        ...(guess ? { hint: `did you mean "${guess}"?` } : {}),
+      };
+    }
+    case 'const':
+      return {
+        path,
+        code:
+          path.length === 1 && path[0] === 'version'
+            ? 'unsupported-version'
+            : codeFor(path, 'bad-value'),
+        message: `"${field}" must be ${JSON.stringify(params['allowedValue'])}, not ${describeValue(valueAt(root, path))}`,
+        ...(path[0] === 'version' ? { hint: 'this trustspec reads version 1 scenario files' } : {}),
+      };
+    case 'minimum':
+    case 'maximum': {
+      const min = parent['minimum'];
+      const max = parent['maximum'];
+      const range =
+        typeof min === 'number' && typeof max === 'number'
+          ? `between ${min} and ${max}`
+          : e.keyword === 'minimum'
+            ? `at least ${String(params['limit'])}`
+            : `at most ${String(params['limit'])}`;
+      return {
+        path,
+        code: codeFor(path, 'out-of-range'),
+        message: `"${field}" must be ${range}, not ${describeValue(valueAt(root, path))}`,
+      };
+    }
+    case 'minLength':
+    case 'minItems':
+    case 'minProperties':
+      if (path.length >= 2 && path[path.length - 2] === 'matrix') {
+        return {
+          path,
+          code: 'bad-matrix',
+          message: `the matrix variable "${field}" has no values`,
+        };
+      }
+      return {
+        path,
+        code: codeFor(path, 'empty-value'),
+        message: custom ?? `"${field}" must not be empty`,
+      };
+    case 'pattern':
+      return {
+        path,
+        code: codeFor(path, 'bad-value'),
+        message: custom ?? `"${field}" must match ${String(params['pattern'])}`,
+      };
+    case 'propertyNames':
+      return {
+        path,
+        key: String(params['propertyName']),
+        code: codeFor(path, 'bad-value'),
+        message: `"${String(params['propertyName'])}" is not a valid name in "${field}": use letters, digits, "_" and "-"`,
+      };
+    case 'anyOf':
+    case 'oneOf':
+      return {
+        path,
+        code: codeFor(path, 'bad-value'),
+        message: custom ?? `"${field}" is not valid here: ${describeValue(valueAt(root, path))}`,
+      };
+    default:
+      return {
+        path,
+        code: codeFor(path, 'bad-value'),
+        message: `"${field}" ${e.message ?? 'is not valid'}`,
+      };
+  }
+}
+
+/** A schema node's description, following a `$ref` into the definitions. */
+function descriptionOf(node: SchemaNode | undefined): string | undefined {
+  if (!node) return undefined;
+  if (typeof node['description'] === 'string') return node['description'];
+  const ref = node['$ref'];
+  if (typeof ref === 'string') {
+    const defs = SCHEMA['definitions'] as Record<string, SchemaNode>;
+    return descriptionOf(defs[ref.split('/').pop() ?? '']);
+  }
+  return undefined;
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let cur = root;
+  for (const step of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[step];
+  }
+  return cur;
+}
+
+function explain(errors: ErrorObject[], root: unknown): SchemaProblem[] {
+  // A propertyNames failure also reports the failing pattern for the name: keep one.
+  const kept = select(errors).filter(
+    (e) => !(e.keyword === 'pattern' && e.propertyName !== undefined),
+  );
+  const seen = new Set<string>();
+  const out: SchemaProblem[] = [];
+  for (const e of kept) {
+    const p = problemOf(e, root);
+    // Without a better hint, say what the field is for (the text editors show for it).
+    if (p.hint === undefined && p.key === undefined) {
+      const about = descriptionOf((e.parentSchema ?? undefined) as SchemaNode | undefined);
+      if (about) p.hint = about;
+    }
+    const id = `${JSON.stringify(p.path)}|${p.key ?? ''}|${p.message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(p);
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+import t from 'tap';
+import { PARTITIONS, parseFederatedPrincipal } from '../../lib/policy/index.js';
+
+const valid: [string, unknown][] = [
+  ['accounts.google.com', { kind: 'built-in', name: 'accounts.google.com' }],
+  ['graph.facebook.com', { kind: 'built-in', name: 'graph.facebook.com' }],
+  ['www.amazon.com', { kind: 'built-in', name: 'www.amazon.com' }],
+  ['cognito-identity.amazonaws.com', { kind: 'built-in', name: 'cognito-identity.amazonaws.com' }],
+  [
+    'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
+    {
+      kind: 'oidc',
+      partition: 'aws',
+      account: '123456789012',
+      host: 'token.actions.githubusercontent.com',
+      path: '',
+      provider: 'token.actions.githubusercontent.com',
+    },
+  ],
+  [
+    'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com/acme-corp',
+    { kind: 'oidc', path: '/acme-corp', provider: 'token.actions.githubusercontent.com/acme-corp' },
+  ],
+  [
+    'arn:aws-us-gov:iam::123456789012:oidc-provider/oidc.eks.us-gov-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE',
+    { kind: 'oidc', partition: 'aws-us-gov', host: 'oidc.eks.us-gov-west-1.amazonaws.com' },
+  ],
+  [
+    'arn:aws:iam::123456789012:oidc-provider/api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc',
+    { kind: 'oidc', path: '/2.0/workspaces/acme/pipelines-config/identity/oidc' },
+  ],
+  [
+    'arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/0c2b6a6e-1b8e-4a0a-8b1e-3f4a5b6c7d8e',
+    { kind: 'oidc', host: 'oidc.circleci.com' },
+  ],
+  ['arn:aws:iam::123456789012:oidc-provider/localhost', { kind: 'oidc', host: 'localhost' }],
+  [
+    'arn:aws:iam::123456789012:saml-provider/Okta_Prod-1',
+    { kind: 'saml', partition: 'aws', account: '123456789012', name: 'Okta_Prod-1' },
+  ],
+];
+
+t.test('valid Federated principals', async (t) => {
+  for (const [value, expected] of valid) {
+    const r = parseFederatedPrincipal(value);
+    t.ok(r.ok, value);
+    if (r.ok) t.match(r.principal, expected, value);
+    t.notOk(
+      r.issues.some((i) => i.severity === 'error'),
+      `${value}: no error`,
+    );
+  }
+  for (const p of PARTITIONS) {
+    const r = parseFederatedPrincipal(`arn:${p}:iam::123456789012:oidc-provider/gitlab.com`);
+    t.ok(r.ok && r.principal.kind === 'oidc' && r.principal.partition === p, p);
+  }
+});
+
+const invalid: [string, string, RegExp?][] = [
+  ['', 'invalid-federated-principal'],
+  ['gitlab.com', 'invalid-federated-principal', /oidc-provider\/gitlab\.com/],
+  ['https://gitlab.com/', 'federated-principal-scheme', /oidc-provider\/gitlab\.com$/],
+  ['HTTPS://gitlab.com', 'federated-principal-scheme'],
+  ['arn:aws:iam::123456789012:oidc-provider/https://gitlab.com/', 'federated-principal-scheme'],
+  ['arn:aws:iam::123456789012:oidc-provider/gitlab.com//', 'federated-principal-trailing-slash'],
+  ['arn:aws:iam::123456789012:oidc-provider/', 'invalid-federated-principal', /names no host/],
+  ['arn:aws:iam::123456789012:oidc-provider', 'invalid-federated-principal'],
+  ['arn:aws:iam::123456789012', 'invalid-federated-principal', /complete ARN/],
+  [
+    'arn:aws:iam::1234567890123:oidc-provider/gitlab.com',
+    'invalid-federated-principal',
+    /12 digits/,
+  ],
+  [
+    'arn:aws:iam::12345678901a:oidc-provider/gitlab.com',
+    'invalid-federated-principal',
+    /12 digits/,
+  ],
+  [
+    'arn:AWS:iam::123456789012:oidc-provider/gitlab.com',
+    'invalid-federated-principal',
+    /partition/,
+  ],
+  ['arn:aws:IAM::123456789012:oidc-provider/gitlab.com', 'invalid-federated-principal'],
+  ['arn:aws:iam::123456789012:OIDC-provider/gitlab.com', 'invalid-federated-principal'],
+  ['arn:aws:iam::123456789012:oidc-provider/-gitlab.com', 'invalid-federated-principal'],
+  ['arn:aws:iam::123456789012:oidc-provider/gitlab..com', 'invalid-federated-principal'],
+  ['arn:aws:iam::123456789012:oidc-provider/gitlab.com:443', 'invalid-federated-principal', /port/],
+  ['arn:aws:iam::123456789012:oidc-provider/host/a b', 'invalid-federated-principal'],
+  ['arn:aws:iam::123456789012:saml-provider/', 'invalid-federated-principal'],
+  ['arn:aws:iam::123456789012:saml-provider/a/b', 'invalid-federated-principal'],
+];
+
+t.test('invalid Federated principals', async (t) => {
+  for (const [value, code, hint] of invalid) {
+    const r = parseFederatedPrincipal(value);
+    t.notOk(r.ok, value);
+    t.equal(r.issues[0]?.code, code, value);
+    t.equal(r.issues[0]?.severity, 'error');
+    t.ok(r.issues[0]?.hint, 'says what is right');
+    if (hint) t.match(`${r.issues[0]?.message} | ${r.issues[0]?.hint}`, hint, value);
+  }
+});
+
+t.test('valid but unusual forms carry a note', async (t) => {
+  const cn = parseFederatedPrincipal('cognito-identity.amazonaws.com.cn');
+  t.ok(cn.ok);
+  t.same(
+    cn.issues.map((i) => [i.code, i.severity]),
+    [['cognito-cn-principal', 'info']],
+  );
+  const caseDiff = parseFederatedPrincipal('WWW.Amazon.com');
+  t.ok(caseDiff.ok);
+  t.same(
+    caseDiff.issues.map((i) => [i.code, i.severity]),
+    [['federated-principal-case', 'warning']],
+  );
+  const saml = parseFederatedPrincipal('arn:aws:iam::123456789012:saml-provider/Okta');
+  t.same(
+    saml.issues.map((i) => [i.code, i.severity]),
+    [['saml-principal', 'warning']],
+  );
+});

@@ -177,14 +177,13 @@ function print(
   if (opts.json) {
     io.stdout.write(JSON.stringify({ version: 1, ...decision, diagnoses }, null, 2) + '\n');
   } else {
-    io.stdout.write(
-      formatDecision(decision, {
-        color: useColor(io.stdout, io.env),
-        diagnoses,
-        verbose: opts.verbose === true,
-        ...(policyFile ? { policyFile } : {}),
-      }),
-    );
+    const text = formatDecision(decision, {
+      color: useColor(io.stdout, io.env),
+      diagnoses,
+      verbose: opts.verbose === true,
+      ...(policyFile ? { policyFile } : {}),
+    });
+    io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
   return decision.decision === 'allow' ? EXIT.ok : EXIT.failed;
 }

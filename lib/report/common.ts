@@ -220,3 +220,8 @@ export function relativeDiagnoses(diagnoses: Diagnosis[], cwd?: string): Diagnos
     d.at?.file !== undefined ? { ...d, at: { ...d.at, file: displayPath(d.at.file, cwd) } } : d,
   );
 }
+
+/** `file:line:column` of a file error; a path error has no place in a file (line 0), so just `file`. */
+export function errorPlace(file: string, e: { line: number; column: number }): string {
+  return e.line > 0 ? `${file}:${e.line}:${e.column}` : file;
+}

@@ -48,8 +48,11 @@ interface Place {
 function command(kind: 'error' | 'warning' | 'notice', at: Place, message: string): string {
   const props: string[] = [];
   if (at.file !== undefined) props.push(`file=${escapeProperty(at.file)}`);
-  if (at.line !== undefined) props.push(`line=${at.line}`);
-  if (at.col !== undefined) props.push(`col=${at.col}`);
+  // Line 0 means no place in the file (e.g. a path that does not exist).
+  if (at.line !== undefined && at.line > 0) {
+    props.push(`line=${at.line}`);
+    if (at.col !== undefined) props.push(`col=${at.col}`);
+  }
   props.push(`title=${escapeProperty(at.title)}`);
   return `::${kind} ${props.join(',')}::${escapeData(message)}`;
 }

@@ -12,6 +12,7 @@ import {
   tally,
   type Paint,
   type ReporterOptions,
+  errorPlace,
 } from './common.js';
 import { explainResult } from './explain-text.js';
 
@@ -53,7 +54,7 @@ function scenario(r: ScenarioResult, file: string, p: Paint, opts: ReporterOptio
 function fileProblem(e: FileError, file: string, kind: 'error' | 'warning', p: Paint): string[] {
   const label = kind === 'error' ? p.fail('error:') : p.warn('warning:');
   const code = e.code !== '' ? ` ${p.dim(`[${oneLine(e.code)}]`)}` : '';
-  const lines = [`  ${oneLine(file)}:${e.line}:${e.column}: ${label} ${oneLine(e.message)}${code}`];
+  const lines = [`  ${oneLine(errorPlace(file, e))}: ${label} ${oneLine(e.message)}${code}`];
   if (e.hint !== undefined && e.hint !== '') lines.push(`    hint: ${oneLine(e.hint)}`);
   if (e.frame !== undefined && e.frame !== '') lines.push(indent(multiLine(e.frame), 4));
   return lines;

@@ -11,6 +11,7 @@ import {
   skipReason,
   type FileGroup,
   type ReporterOptions,
+  errorPlace,
 } from './common.js';
 import { explainResult } from './explain-text.js';
 
@@ -67,7 +68,7 @@ function suite(g: FileGroup, opts: ReporterOptions): { lines: string[]; counts: 
   for (const e of g.errors) {
     counts.tests++;
     counts.errors++;
-    const name = names.take(`${g.file}:${e.line}:${e.column}: ${oneLine(e.message)}`, e.line);
+    const name = names.take(`${errorPlace(g.file, e)}: ${oneLine(e.message)}`, e.line);
     cases.push(
       `    <testcase ${caseAttrs(name, classname, g.file, e.line)}>`,
       `      ${errorElement(e, g.file)}`,
@@ -83,7 +84,7 @@ function suite(g: FileGroup, opts: ReporterOptions): { lines: string[]; counts: 
     const text = g.warnings
       .map(
         (w) =>
-          `${g.file}:${w.line}:${w.column}: warning: ${w.message}${w.hint ? `\nhint: ${w.hint}` : ''}`,
+          `${errorPlace(g.file, w)}: warning: ${w.message}${w.hint ? `\nhint: ${w.hint}` : ''}`,
       )
       .join('\n');
     lines.push(`    <system-err>${text_(text)}</system-err>`);
@@ -106,7 +107,7 @@ function failure(r: ScenarioResult, opts: ReporterOptions): string {
 }
 
 function errorElement(e: FileError, file: string): string {
-  const body = [`${file}:${e.line}:${e.column}: ${e.message}`];
+  const body = [`${errorPlace(file, e)}: ${e.message}`];
   if (e.hint !== undefined && e.hint !== '') body.push(`hint: ${e.hint}`);
   if (e.frame !== undefined && e.frame !== '') body.push('', e.frame);
   return `<error message="${attr(oneLine(e.message))}" type="${attr(e.code || 'error')}">${text_(body.join('\n'))}</error>`;

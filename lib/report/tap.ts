@@ -14,6 +14,7 @@ import {
   relativeDiagnoses,
   skipReason,
   type ReporterOptions,
+  errorPlace,
 } from './common.js';
 import { explainResult } from './explain-text.js';
 
@@ -29,7 +30,7 @@ export function tapReport(report: RunReport, opts: ReporterOptions): string {
   }
   for (const g of groups) {
     for (const w of g.warnings) {
-      out.push(`# warning: ${oneLine(`${g.file}:${w.line}:${w.column}: ${w.message}`)}`);
+      out.push(`# warning: ${oneLine(`${errorPlace(g.file, w)}: ${w.message}`)}`);
     }
   }
   return `${out.join('\n')}\n`;
@@ -80,12 +81,12 @@ function errorPoint(n: number, e: FileError, file: string): string[] {
     message: e.message,
     severity: 'error',
     code: e.code,
-    at: `${file}:${e.line}:${e.column}`,
+    at: errorPlace(file, e),
   };
   if (e.hint !== undefined) diag['hint'] = e.hint;
   if (e.frame !== undefined) diag['frame'] = e.frame;
   return [
-    `not ok ${n} - ${description(`${file}:${e.line}:${e.column}: ${e.message}`)}`,
+    `not ok ${n} - ${description(`${errorPlace(file, e)}: ${e.message}`)}`,
     ...yamlBlock(diag),
   ];
 }

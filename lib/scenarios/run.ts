@@ -50,7 +50,11 @@ export function denialSources(d: Decision): DenialSources {
     sids: [],
   };
   if (d.decision !== 'deny' || d.stage !== 'trust-policy') return out;
-  const refused = d.actions.find((a) => !a.allowed)?.action;
+  const refusal = d.actions.find((a) => !a.allowed);
+  const refused = refusal?.action;
+  // An explicit Deny decides on its own: then only the Deny statements that applied are causes,
+  // never an Allow statement that held but was overridden.
+  const explicit = (refusal?.deniedBy.length ?? 0) > 0;
   const add = (list: string[], v: string): void => {
     if (!list.includes(v)) list.push(v);
   };
@@ -58,11 +62,16 @@ export function denialSources(d: Decision): DenialSources {
     const actionMatched = s.actions.some(
       (a) => a.matched && (refused === undefined || a.action === refused),
     );
-    if (s.effect === 'Allow' && s.principal.matched && actionMatched) {
+    if (!explicit && s.effect === 'Allow' && s.principal.matched && actionMatched) {
       const failed = s.conditions.filter((c) => !c.result);
       for (const c of failed) add(out.keys, c.key);
-      if (s.sid !== undefined) add(out.sids, s.sid);
-    } else if (s.effect === 'Deny' && s.appliesTo.length > 0) {
+      if (s.sid !== undefined && failed.length > 0) add(out.sids, s.sid);
+    } else if (
+      explicit &&
+      s.effect === 'Deny' &&
+      refused !== undefined &&
+      s.appliesTo.includes(refused)
+    ) {
       for (const c of s.conditions) if (c.result) add(out.keys, c.key);
       if (s.sid !== undefined) add(out.sids, s.sid);
     }

@@ -158,6 +158,13 @@ const rows: Row[] = [
     mismatch: `expected deny because "${GH}:aud", but the denial came from the check "token.audience"`,
   },
   {
+    name: 'because: the Sid of an Allow that held but was overridden by a Deny is not a cause',
+    sub: PR,
+    expect: '{ deny: { because: GitHubDeploy } }',
+    ok: false,
+    mismatch: 'but the denial came from',
+  },
+  {
     name: 'because: a Sid that is not involved',
     sub: FEATURE,
     expect: '{ deny: { because: NoPullRequests } }',
@@ -329,7 +336,11 @@ t.test('denialSources and becauseMatches on their own', (t) => {
   const [r] = runScenarios([s as Scenario]);
   const d = r?.decision as Decision;
   const sources = denialSources(d);
-  t.same(sources.sids, ['GitHubDeploy', 'NoPullRequests']);
+  t.same(
+    sources.sids,
+    ['NoPullRequests'],
+    'the Deny decided: the overridden Allow is not a source',
+  );
   t.same(sources.keys, [`${GH}:sub`]);
   t.ok(becauseMatches('', sources), 'an empty because names nothing in particular');
   t.notOk(becauseMatches('nope', sources));

@@ -3,7 +3,7 @@ export type { Finding, Position, Span, Severity } from './diagnostics.js';
 export type * from './policy/model.js';
 export { parsePolicy } from './policy/parse.js';
 export { compilePolicy, type CompiledPolicy } from './sts/compile.js';
-export { simulate, ASSUME_ACTION } from './sts/simulate.js';
+export { simulate, decide, ASSUME_ACTION } from './sts/simulate.js';
 export type * from './sts/types.js';
 export type { ClauseTrace, Comparison, ClauseRule } from './conditions/trace.js';
 export type { ContextEntry } from './conditions/context.js';

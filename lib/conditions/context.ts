@@ -19,8 +19,20 @@ export interface ContextEntry {
 /** Keyed by the lower-cased key name: key names are case-insensitive (§3.6). */
 export type RequestContext = ReadonlyMap<string, ContextEntry>;
 
+/** Lower-cased key names, remembered: the same few keys recur in every request of a run. */
+const lowerCache = new Map<string, string>();
+export function lowerKey(key: string): string {
+  let lower = lowerCache.get(key);
+  if (lower === undefined) {
+    if (lowerCache.size >= 8192) lowerCache.clear();
+    lower = key.toLowerCase();
+    lowerCache.set(key, lower);
+  }
+  return lower;
+}
+
 export function makeContext(entries: Iterable<ContextEntry>): Map<string, ContextEntry> {
   const map = new Map<string, ContextEntry>();
-  for (const e of entries) map.set(e.key.toLowerCase(), e);
+  for (const e of entries) map.set(lowerKey(e.key), e);
   return map;
 }

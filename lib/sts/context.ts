@@ -174,9 +174,15 @@ export function callerEntries(
   return out;
 }
 
-/** Global keys derived from the simulated clock and the call itself (§3.5). */
-export function globalEntries(now: number): ContextEntry[] {
-  return [
+let lastNow: { now: number; entries: readonly ContextEntry[] } | undefined;
+
+/**
+ * Global keys derived from the simulated clock and the call itself (§3.5). Runs use one clock for
+ * many requests, so the entries of the last clock are kept (they are never mutated).
+ */
+export function globalEntries(now: number): readonly ContextEntry[] {
+  if (lastNow?.now === now) return lastNow.entries;
+  const entries: ContextEntry[] = [
     {
       key: 'aws:CurrentTime',
       values: [new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')],
@@ -206,4 +212,6 @@ export function globalEntries(now: number): ContextEntry[] {
       source: 'the caller is not an AWS service',
     },
   ];
+  lastNow = { now, entries };
+  return entries;
 }

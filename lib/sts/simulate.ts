@@ -5,7 +5,7 @@
  */
 import type { ContextEntry } from '../conditions/context.js';
 import { makeContext } from '../conditions/context.js';
-import { evaluateClause } from '../conditions/evaluate.js';
+import { evaluateClause, testClause } from '../conditions/evaluate.js';
 import type { ClauseTrace } from '../conditions/trace.js';
 import type { Finding } from '../diagnostics.js';
 import {
@@ -55,10 +55,19 @@ class Run {
   actions: ActionDecision[] = [];
   provider: Decision['provider'];
 
-  add(check: Check): boolean {
-    this.checks.push(check);
-    if (check.unconfirmed) this.unconfirmed.add(check.unconfirmed);
-    return check.ok;
+  constructor(readonly trace: boolean) {}
+
+  /**
+   * Record a check. Its details are built only when a trace is wanted or the check failed, so a
+   * decision-only run (`decide`) spends nothing on explaining checks that passed.
+   */
+  add(ok: boolean, make: () => Check): boolean {
+    if (!ok || this.trace) {
+      const check = make();
+      this.checks.push(check);
+      if (check.unconfirmed) this.unconfirmed.add(check.unconfirmed);
+    }
+    return ok;
   }
 
   deny(stage: Stage, code: StsErrorCode, message: string, failedCheck: string): Decision {
@@ -68,16 +77,22 @@ class Run {
   result(
     head: Pick<Decision, 'decision' | 'stage' | 'code' | 'message' | 'failedCheck'>,
   ): Decision {
-    const multiFault = this.checks.filter((c) => !c.ok).length > 1;
-    if (multiFault) this.unconfirmed.add(ORDER_NOTE);
+    let failed = 0;
+    for (const c of this.checks) if (!c.ok) failed++;
+    if (failed > 1) this.unconfirmed.add(ORDER_NOTE);
+    // One literal with every key, so that every Decision has the same shape (fast to build and read).
     return {
-      ...head,
+      decision: head.decision,
+      stage: head.stage,
+      code: head.code,
+      message: head.message,
+      failedCheck: head.failedCheck,
       checks: this.checks,
-      ...(this.provider ? { provider: this.provider } : {}),
+      provider: this.provider,
       context: this.context,
       statements: this.statements,
       actions: this.actions,
-      unconfirmed: [...this.unconfirmed],
+      unconfirmed: this.unconfirmed.size === 0 ? [] : [...this.unconfirmed],
       findings: this.findings,
     };
   }
@@ -87,38 +102,75 @@ function fmtTime(sec: number): string {
   return new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Issuers parsed once per distinct string, for the same reason as role ARNs below. */
+const issuerCache = new Map<string, ReturnType<typeof hostPathFromIssuer>>();
+function hostPathFromIssuerCached(iss: string): ReturnType<typeof hostPathFromIssuer> {
+  let parsed = issuerCache.get(iss);
+  if (parsed === undefined) {
+    if (issuerCache.size >= 4096) issuerCache.clear();
+    parsed = hostPathFromIssuer(iss);
+    issuerCache.set(iss, parsed);
+  }
+  return parsed;
+}
+
+/** Role ARNs parsed once: a run simulates many requests against few roles. */
+const roleArnCache = new Map<string, ReturnType<typeof parseRoleArn>>();
+function parseRoleArnCached(arn: string): ReturnType<typeof parseRoleArn> {
+  let parsed = roleArnCache.get(arn);
+  if (parsed === undefined) {
+    if (roleArnCache.size >= 4096) roleArnCache.clear();
+    parsed = parseRoleArn(arn);
+    roleArnCache.set(arn, parsed);
+  }
+  return parsed;
+}
+
 function stripScheme(url: string): string {
   return url.startsWith('https://') ? url.slice('https://'.length) : url;
 }
 
-/** Simulate one AssumeRoleWithWebIdentity call. */
+/** Simulate one AssumeRoleWithWebIdentity call, with the full trace of every check. */
 export function simulate(input: SimulationInput): Decision {
-  const run = new Run();
+  return run(input, true);
+}
+
+/**
+ * The same decision as `simulate` — decision, stage, code, message and failed check — without the
+ * trace: `checks` holds only the failed check, `statements` and `context` are empty. For bulk
+ * evaluation (a property test pins it to `simulate`).
+ */
+export function decide(input: SimulationInput): Decision {
+  return run(input, false);
+}
+
+function run(input: SimulationInput, trace: boolean): Decision {
+  const run = new Run(trace);
   const { role, token, request } = input;
   const claims = token.claims;
 
   // ── 1. request parameters ───────────────────────────────────────────────────────────
-  const roleArn = parseRoleArn(role.arn);
+  const roleArn = parseRoleArnCached(role.arn);
   if (!roleArn.ok) {
     const msg = `1 validation error detected: Value '${role.arn}' at 'roleArn' failed to satisfy constraint: ${roleArn.message}`;
-    run.add({
+    run.add(false, () => ({
       stage: 'request',
       id: 'request.role-arn',
       ok: false,
       message: msg,
       actual: role.arn,
-    });
+    }));
     return run.deny('request', 'ValidationError', msg, 'request.role-arn');
   }
-  run.add({
+  run.add(true, () => ({
     stage: 'request',
     id: 'request.role-arn',
     ok: true,
     message: `RoleArn names role "${roleArn.name}" (path ${roleArn.path}) in account ${roleArn.account}, partition ${roleArn.partition}`,
     actual: role.arn,
-  });
+  }));
   for (const c of requestChecks(request, token.length)) {
-    if (!run.add(c)) return run.deny('request', 'ValidationError', c.message, c.id);
+    if (!run.add(c.ok, () => c)) return run.deny('request', 'ValidationError', c.message, c.id);
   }
 
   // ── 2. token ────────────────────────────────────────────────────────────────────────
@@ -132,31 +184,31 @@ export function simulate(input: SimulationInput): Decision {
     hostPath = request.providerId as string;
     callerPrincipal = hostPath;
     run.provider = { id: module.id, hostPath, registered: true, assumed: false };
-    run.add({
+    run.add(true, () => ({
       stage: 'token',
       id: 'token.provider',
       ok: true,
       message: `ProviderId ${hostPath}: STS validates the OAuth 2.0 access token with ${module.displayName}`,
-    });
+    }));
     const missing = (module.id === 'facebook' ? ['app_id', 'id'] : ['app_id', 'user_id']).filter(
       (c) => claims[c] === undefined,
     );
     if (missing.length > 0) {
       const msg = `${hostPath}: the provider did not return ${missing.join(' and ')} for this access token`;
-      run.add({
+      run.add(false, () => ({
         stage: 'token',
         id: 'token.required-claims',
         ok: false,
         message: msg,
         expected: missing.join(', '),
-      });
+      }));
       return run.deny('token', 'IDPRejectedClaim', msg, 'token.required-claims');
     }
   } else {
     if (token.header !== undefined) {
       const alg = token.header['alg'];
       const ok = typeof alg === 'string' && ALGORITHMS.includes(alg);
-      run.add({
+      run.add(ok, () => ({
         stage: 'token',
         id: 'token.algorithm',
         ok,
@@ -165,10 +217,10 @@ export function simulate(input: SimulationInput): Decision {
           : `the token's signing algorithm ${JSON.stringify(alg)} is not accepted: STS takes RS256, RS384, RS512, ES256, ES384 or ES512`,
         expected: ALGORITHMS.join(', '),
         actual: String(alg),
-        unconfirmed: ok
-          ? undefined
-          : '§1.3 (UNCONFIRMED 2): the error STS returns for an unsupported alg',
-      } as Check);
+        ...(ok
+          ? {}
+          : { unconfirmed: '§1.3 (UNCONFIRMED 2): the error STS returns for an unsupported alg' }),
+      }));
       if (!ok)
         return run.deny(
           'token',
@@ -180,17 +232,23 @@ export function simulate(input: SimulationInput): Decision {
     const iss = claims['iss'];
     if (typeof iss !== 'string' || iss === '') {
       const msg = 'Missing a required claim: iss';
-      run.add({ stage: 'token', id: 'token.issuer', ok: false, message: msg });
+      run.add(false, () => ({ stage: 'token', id: 'token.issuer', ok: false, message: msg }));
       return run.deny('token', 'InvalidIdentityToken', msg, 'token.issuer');
     }
     // Google's ID tokens may carry iss without a scheme.
     const hp =
       iss === 'accounts.google.com'
         ? { ok: true as const, hostPath: iss }
-        : hostPathFromIssuer(iss);
+        : hostPathFromIssuerCached(iss);
     if (!hp.ok) {
       const msg = `The token's issuer "${iss}" is not a valid OpenID Connect issuer: ${hp.message}`;
-      run.add({ stage: 'token', id: 'token.issuer', ok: false, message: msg, actual: iss });
+      run.add(false, () => ({
+        stage: 'token',
+        id: 'token.issuer',
+        ok: false,
+        message: msg,
+        actual: iss,
+      }));
       return run.deny('token', 'InvalidIdentityToken', msg, 'token.issuer');
     }
     hostPath = hp.hostPath;
@@ -198,12 +256,12 @@ export function simulate(input: SimulationInput): Decision {
     if (module.builtIn) {
       callerPrincipal = hostPath;
       run.provider = { id: module.id, hostPath, registered: true, assumed: false };
-      run.add({
+      run.add(true, () => ({
         stage: 'token',
         id: 'token.provider',
         ok: true,
         message: `${hostPath} is a built-in identity provider: no IAM OIDC provider is needed`,
-      });
+      }));
     } else {
       const arn = oidcProviderArn(roleArn.partition, roleArn.account, hostPath);
       callerPrincipal = arn;
@@ -231,7 +289,7 @@ export function simulate(input: SimulationInput): Decision {
         );
         const registered = input.providers?.map((p) => p.url) ?? [];
         const msg = `No OpenIDConnect provider found in your account for ${iss}`;
-        run.add({
+        run.add(false, () => ({
           stage: 'token',
           id: 'token.provider',
           ok: false,
@@ -250,12 +308,12 @@ export function simulate(input: SimulationInput): Decision {
               }
             : {}),
           ...(input.providers === undefined ? { assumed: true } : {}),
-        });
+        }));
         return run.deny('token', 'InvalidIdentityToken', msg, 'token.provider');
       }
       clientIds = entry.clientIds;
       run.provider = { id: module.id, hostPath, arn, registered: true, assumed };
-      run.add({
+      run.add(true, () => ({
         stage: 'token',
         id: 'token.provider',
         ok: true,
@@ -263,7 +321,7 @@ export function simulate(input: SimulationInput): Decision {
           ? `assumed registered: ${arn} (no providers were given; the trust policy names this issuer)`
           : `${iss} is registered as ${arn}`,
         ...(assumed ? { assumed: true } : {}),
-      });
+      }));
     }
   }
 
@@ -273,7 +331,12 @@ export function simulate(input: SimulationInput): Decision {
       const present = typeof v === 'string' ? v !== '' : Array.isArray(v) && v.length > 0;
       if (!present) {
         const msg = `Missing a required claim: ${claim}`;
-        run.add({ stage: 'token', id: `token.claim-${claim}`, ok: false, message: msg });
+        run.add(false, () => ({
+          stage: 'token',
+          id: `token.claim-${claim}`,
+          ok: false,
+          message: msg,
+        }));
         return run.deny('token', 'InvalidIdentityToken', msg, `token.claim-${claim}`);
       }
     }
@@ -282,7 +345,7 @@ export function simulate(input: SimulationInput): Decision {
       const hit = auds.find((a) => clientIds.includes(a));
       const ok = hit !== undefined;
       const multi = auds.length > 1;
-      run.add({
+      run.add(ok, () => ({
         stage: 'token',
         id: 'token.audience',
         ok,
@@ -298,7 +361,7 @@ export function simulate(input: SimulationInput): Decision {
             }
           : {}),
         ...(run.provider?.assumed ? { assumed: true } : {}),
-      });
+      }));
       if (!ok)
         return run.deny(
           'token',
@@ -315,31 +378,29 @@ export function simulate(input: SimulationInput): Decision {
     const v = claims[claim];
     if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v))) {
       const msg = `The token's "${claim}" claim must be an integer (seconds since the epoch), not ${JSON.stringify(v)}`;
-      run.add({ stage: 'token', id: `token.${claim}`, ok: false, message: msg });
+      run.add(false, () => ({ stage: 'token', id: `token.${claim}`, ok: false, message: msg }));
       return run.deny('token', 'InvalidIdentityToken', msg, `token.${claim}`);
     }
   }
   const exp = claims['exp'] as number | undefined;
   if (exp === undefined) {
-    run.add({
+    run.add(true, () => ({
       stage: 'token',
       id: 'token.exp',
       ok: true,
       message: 'the token has no exp: treated as fresh',
-    });
+    }));
   } else {
     const ok = nowSec < exp;
-    const msg = ok
-      ? `the token expires at ${fmtTime(exp)}, after now (${fmtTime(nowSec)})`
-      : `Token expired: current date/time ${nowSec} must be before the expiration date/time${exp}`;
-    run.add({
+    const msg = `Token expired: current date/time ${nowSec} must be before the expiration date/time${exp}`;
+    run.add(ok, () => ({
       stage: 'token',
       id: 'token.exp',
       ok,
-      message: msg,
+      message: ok ? `the token expires at ${fmtTime(exp)}, after now (${fmtTime(nowSec)})` : msg,
       expected: `now < ${fmtTime(exp)}`,
       actual: fmtTime(nowSec),
-    });
+    }));
     if (!ok)
       return run.deny(
         'token',
@@ -351,14 +412,12 @@ export function simulate(input: SimulationInput): Decision {
   const nbf = claims['nbf'] as number | undefined;
   if (nbf !== undefined) {
     const ok = nowSec >= nbf;
-    const msg = ok
-      ? `the token is valid from ${fmtTime(nbf)}, before now`
-      : `Token is not yet valid: current date/time ${nowSec} is before the not-before date/time ${nbf}`;
-    run.add({
+    const msg = `Token is not yet valid: current date/time ${nowSec} is before the not-before date/time ${nbf}`;
+    run.add(ok, () => ({
       stage: 'token',
       id: 'token.nbf',
       ok,
-      message: msg,
+      message: ok ? `the token is valid from ${fmtTime(nbf)}, before now` : msg,
       expected: `now ≥ ${fmtTime(nbf)}`,
       actual: fmtTime(nowSec),
       ...(ok
@@ -367,7 +426,7 @@ export function simulate(input: SimulationInput): Decision {
             unconfirmed:
               '§1.3 (UNCONFIRMED 3): STS is taken to enforce nbf, with no clock-skew tolerance',
           }),
-    });
+    }));
     if (!ok) return run.deny('token', 'ExpiredTokenException', msg, 'token.nbf');
   }
   const iat = claims['iat'] as number | undefined;
@@ -390,13 +449,13 @@ export function simulate(input: SimulationInput): Decision {
   // Session tags and source identity travel in the token (§3.2, §3.3).
   const tags = parseSessionTags(claims);
   if (!tags.ok) {
-    run.add({
+    run.add(false, () => ({
       stage: 'token',
       id: 'token.session-tags',
       ok: false,
       message: tags.message,
       unconfirmed: '§3.2 (UNCONFIRMED 17): the error for a malformed tags claim',
-    });
+    }));
     return run.deny('token', 'InvalidIdentityToken', tags.message, 'token.session-tags');
   }
   for (const u of tags.unconfirmed) run.unconfirmed.add(u);
@@ -405,7 +464,12 @@ export function simulate(input: SimulationInput): Decision {
     const ok = typeof sourceIdentity === 'string' && /^[\w+=,.@-]{2,64}$/.test(sourceIdentity);
     if (!ok) {
       const msg = `the source identity ${JSON.stringify(sourceIdentity)} must be 2–64 characters of [\\w+=,.@-]`;
-      run.add({ stage: 'token', id: 'token.source-identity', ok: false, message: msg });
+      run.add(false, () => ({
+        stage: 'token',
+        id: 'token.source-identity',
+        ok: false,
+        message: msg,
+      }));
       return run.deny('token', 'InvalidIdentityToken', msg, 'token.source-identity');
     }
   }
@@ -465,8 +529,10 @@ export function simulate(input: SimulationInput): Decision {
       derived.set(e.key.toLowerCase(), e);
     }
   }
-  run.context = [...derived.values()];
-  for (const e of run.context) if (e.unconfirmed) run.unconfirmed.add(e.unconfirmed);
+  if (run.trace) {
+    run.context = [...derived.values()];
+    for (const e of run.context) if (e.unconfirmed) run.unconfirmed.add(e.unconfirmed);
+  }
 
   // ── 4. trust policy ─────────────────────────────────────────────────────────────────
   const required = [ASSUME_ACTION];
@@ -474,26 +540,32 @@ export function simulate(input: SimulationInput): Decision {
   if (typeof sourceIdentity === 'string') required.push(SET_SOURCE_IDENTITY);
   const ctx = derived;
 
+  const applied: Applied[] = [];
   for (const cs of role.policy.statements) {
-    run.statements.push(evaluateStatement(cs, callerPrincipal, required, ctx, hostPath, run));
+    if (run.trace) {
+      const st = evaluateStatement(cs, callerPrincipal, required, ctx, hostPath, run);
+      run.statements.push(st);
+      applied.push(st);
+    } else {
+      applied.push(appliesFast(cs, callerPrincipal, required, ctx));
+    }
   }
   for (const action of required) {
-    const allowedBy = run.statements
-      .filter((s) => s.effect === 'Allow' && s.appliesTo.includes(action))
-      .map((s) => s.index);
-    const deniedBy = run.statements
-      .filter((s) => s.effect === 'Deny' && s.appliesTo.includes(action))
-      .map((s) => s.index);
+    const allowedBy: number[] = [];
+    const deniedBy: number[] = [];
+    for (const a of applied) {
+      if (a.appliesTo.includes(action)) (a.effect === 'Allow' ? allowedBy : deniedBy).push(a.index);
+    }
     const allowed = allowedBy.length > 0 && deniedBy.length === 0;
     run.actions.push({ action, allowed, allowedBy, deniedBy });
     const label = (ids: number[]) =>
       ids
         .map((i) => {
-          const s = run.statements[i];
+          const s = applied[i];
           return s?.sid ? `"${s.sid}"` : `#${i + 1}`;
         })
         .join(', ');
-    run.add({
+    run.add(allowed, () => ({
       stage: 'trust-policy',
       id: `trust-policy.${action}`,
       ok: allowed,
@@ -510,7 +582,7 @@ export function simulate(input: SimulationInput): Decision {
               '§1.5 (UNCONFIRMED 8): STS is taken to answer AccessDenied when sts:TagSession / sts:SetSourceIdentity is not allowed',
           }
         : {}),
-    });
+    }));
   }
   const refused = run.actions.find((a) => !a.allowed);
   if (refused) {
@@ -535,14 +607,14 @@ export function simulate(input: SimulationInput): Decision {
   const msg = ok
     ? `DurationSeconds ${duration} is within the role's MaxSessionDuration ${max}`
     : 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.';
-  run.add({
+  run.add(ok, () => ({
     stage: 'request',
     id: 'request.max-session-duration',
     ok,
     message: msg,
     expected: `≤ ${max}`,
     actual: String(duration),
-  });
+  }));
   if (!ok) return run.deny('request', 'ValidationError', msg, 'request.max-session-duration');
 
   return run.result({ decision: 'allow' });
@@ -552,6 +624,34 @@ function audiences(aud: unknown): string[] {
   if (typeof aud === 'string') return [aud];
   if (Array.isArray(aud)) return aud.filter((a): a is string => typeof a === 'string');
   return [];
+}
+
+/** What the decision needs of a statement: whether, and for which actions, it applies. */
+interface Applied {
+  index: number;
+  sid?: string | undefined;
+  effect: 'Allow' | 'Deny';
+  appliesTo: string[];
+}
+
+/** A statement's applicability without its trace: first failing part wins, nothing is explained. */
+function appliesFast(
+  cs: CompiledStatement,
+  callerPrincipal: string,
+  required: string[],
+  ctx: ReturnType<typeof makeContext>,
+): Applied {
+  const s = cs.statement;
+  const out: Applied = { index: s.index, sid: s.sid?.value, effect: s.effect.value, appliesTo: [] };
+  if (!s.principal.star && !s.principal.federated.some((f) => f.value === callerPrincipal)) {
+    return out;
+  }
+  for (const c of cs.clauses) if (!testClause(c, ctx)) return out;
+  for (const action of required) {
+    const hit = actionMatch(cs, action);
+    if (s.action.negated ? hit === undefined : hit !== undefined) out.appliesTo.push(action);
+  }
+  return out;
 }
 
 function evaluateStatement(

@@ -6,7 +6,7 @@
 import type { Decision, SimulationInput } from '../sts/types.js';
 import { gatherFacts, type Facts } from './facts.js';
 import { durationMaximum, durationRange, otherRequest, sessionName } from './request.js';
-import { explicitDeny, refusedActions } from './statements.js';
+import { allowedBy, explicitDeny, refusedActions } from './statements.js';
 import {
   audienceNotInClientIds,
   otherToken,
@@ -46,7 +46,8 @@ function unique(list: ExplainedDiagnosis[]): ExplainedDiagnosis[] {
 
 /**
  * The causes of a denial (severity `error`, most likely first), then the traps in the policy's
- * shape (severity `warning`, cause ids `trap:…`). An allowed request gets only traps.
+ * shape (severity `warning`, cause ids `trap:…`). An allowed request gets the statements that
+ * allowed it (severity `info`, `allowed-by-statement`), then the traps.
  */
 export function diagnose(
   decision: Decision,
@@ -55,7 +56,9 @@ export function diagnose(
 ): ExplainedDiagnosis[] {
   const f = gatherFacts(decision, input, opts);
   const causes =
-    decision.decision === 'deny' ? unique(DENIAL_DETECTORS.flatMap((detect) => detect(f))) : [];
+    decision.decision === 'deny'
+      ? unique(DENIAL_DETECTORS.flatMap((detect) => detect(f)))
+      : allowedBy(f);
   const reported = new Set(causes.map((d) => placeKey(d.cause, d)));
   return [...causes, ...unique(findTraps(f, reported))];
 }

@@ -176,3 +176,35 @@ export function refusedActions(f: Facts): ExplainedDiagnosis[] {
   if (f.decision.stage !== 'trust-policy') return [];
   return f.decision.actions.flatMap((a) => refusedAction(f, a));
 }
+
+/**
+ * On an allow: each statement that allowed the call, with the conditions that held and their
+ * values — what a scenario expecting a denial needs to see.
+ */
+export function allowedBy(f: Facts): ExplainedDiagnosis[] {
+  const d = f.decision;
+  if (d.decision !== 'allow') return [];
+  const ids = d.actions.find((a) => a.action === 'sts:AssumeRoleWithWebIdentity')?.allowedBy ?? [];
+  return ids.flatMap((i) => {
+    const st = d.statements.find((s) => s.index === i);
+    if (!st) return [];
+    const held = st.conditions.map((c) => `${c.operator} ${c.key}: ${c.reason}`);
+    const detail =
+      `statement ${statementLabel(st)} allows the call: ${st.principal.reason}` +
+      (held.length > 0
+        ? `; its conditions hold — ${held.join('; ')}`
+        : '; it has no conditions at all');
+    return [
+      diag(
+        'allowed-by-statement',
+        `Allowed by statement ${statementLabel(st)}`,
+        detail,
+        held.length > 0
+          ? 'if this token must be refused, narrow the condition that let it in (pin sub to the exact repository and branch or environment), or add a Deny statement for it'
+          : 'add conditions that pin the token: for a shared issuer at least aud and sub',
+        at(f, st.span),
+        'info',
+      ),
+    ];
+  });
+}

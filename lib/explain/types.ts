@@ -3,9 +3,10 @@ import type { Diagnosis } from '../scenarios/types.js';
 
 /**
  * `error`: a cause of this denial. `warning`: a trap in the policy's shape that did not decide this
- * request (its cause id then starts with `trap:`).
+ * request (its cause id then starts with `trap:`). `info`: on an allow, what let the token in
+ * (`allowed-by-statement`) — the answer to "why was this not refused?".
  */
-export type DiagnosisSeverity = 'error' | 'warning';
+export type DiagnosisSeverity = 'error' | 'warning' | 'info';
 
 export interface ExplainedDiagnosis extends Diagnosis {
   severity: DiagnosisSeverity;

@@ -130,11 +130,17 @@ class Writer {
 
   /**
    * Statements whose details bear on a trust-policy denial: the explicit Deny statements that
-   * refused an action, or else the Allow statements that failed to allow it. On an allow, none.
+   * refused an action, or else the Allow statements that failed to allow it. On an allow, the
+   * statements that allowed it.
    */
   private detailed(): Set<number> {
     const out = new Set<number>();
-    if (this.d.decision !== 'deny' || this.d.stage !== 'trust-policy') return out;
+    if (this.d.decision === 'allow') {
+      // What let the token in is what a reader of an allow needs to see.
+      for (const a of this.d.actions) for (const i of a.allowedBy) out.add(i);
+      return out;
+    }
+    if (this.d.stage !== 'trust-policy') return out;
     for (const a of this.d.actions) {
       if (a.allowed) continue;
       if (a.deniedBy.length > 0) {

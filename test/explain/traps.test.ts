@@ -257,7 +257,13 @@ for (const row of clean) {
   t.test(`clean: ${row.name}`, async (t) => {
     const { decision, diagnoses } = run(row.case);
     t.equal(decision.decision, 'allow');
-    t.same(diagnoses, [], `no diagnosis (got ${diagnoses.map((d) => d.cause).join(', ')})`);
+    const problems = diagnoses.filter((d) => d.severity !== 'info');
+    t.same(problems, [], `no problem diagnosed (got ${problems.map((d) => d.cause).join(', ')})`);
+    t.same(
+      diagnoses.map((d) => d.cause),
+      ['allowed-by-statement'],
+      'only the statement that allowed it, as info',
+    );
   });
 }
 
@@ -278,3 +284,23 @@ t.test('a key written with the provider ARN: the cause, not also the trap', asyn
     ['key-written-with-provider-arn'],
   );
 });
+
+t.test(
+  'an allow names the statement that let the token in, with the values that matched',
+  async (t) => {
+    const { decision, diagnoses } = run({
+      policy: policyText({
+        ...allow(GH_ARN, { StringLike: { [`${GH}:sub`]: 'repo:acme/*' } }),
+        Sid: 'WholeOrg',
+      }),
+      claims: { ...GH_CLAIMS, sub: 'repo:acme/app:pull_request' },
+    });
+    t.equal(decision.decision, 'allow');
+    const d = diagnoses.find((x) => x.cause === 'allowed-by-statement');
+    t.ok(d, 'present');
+    t.equal(d?.severity, 'info');
+    t.match(d?.title, /"WholeOrg"/);
+    t.match(d?.detail, /repo:acme\/app:pull_request/);
+    t.match(d?.detail, /repo:acme\/\*/);
+  },
+);

@@ -612,16 +612,24 @@ interface Outcome {
   entry: ContextEntry | undefined;
 }
 
+/** The outcome of a clause, and its rule in the trace (a plain function: no closure per clause). */
+function finish(
+  rec: Recorder | null,
+  result: boolean,
+  rule: ClauseRule,
+  present: boolean,
+  entry: ContextEntry | undefined,
+): Outcome {
+  if (rec) rec.rule = rule;
+  return { result, present, entry };
+}
+
 function run(c: CompiledClause, ctx: RequestContext, rec: Recorder | null): Outcome {
   const { clause, plan } = c;
   const op = clause.operator;
   const base = op.base;
   const entry = ctx.get(clause.keyLower);
   const present = entry !== undefined && !(entry.multiValued && entry.values.length === 0);
-  const done = (result: boolean, rule: ClauseRule): Outcome => {
-    if (rec) rec.rule = rule;
-    return { result, present, entry };
-  };
 
   if (!plan.family) {
     // Null: "true" = the key is absent, "false" = present; several values: OR.
@@ -629,21 +637,23 @@ function run(c: CompiledClause, ctx: RequestContext, rec: Recorder | null): Outc
     if (rec) {
       for (const s of plan.slots) rec.policyValues.push(s.display);
     }
-    return done(result, 'null-check');
+    return finish(rec, result, 'null-check', present, entry);
   }
   if (!present) {
     if (rec) policyValues(plan, ctx, rec);
-    if (op.ifExists) return done(true, 'if-exists-missing');
-    if (op.setOperator === 'ForAllValues') return done(true, 'for-all-values-vacuous');
-    if (op.setOperator === 'ForAnyValue') return done(false, 'for-any-value-empty');
-    return done(base.negated, 'missing-key');
+    if (op.ifExists) return finish(rec, true, 'if-exists-missing', present, entry);
+    if (op.setOperator === 'ForAllValues')
+      return finish(rec, true, 'for-all-values-vacuous', present, entry);
+    if (op.setOperator === 'ForAnyValue')
+      return finish(rec, false, 'for-any-value-empty', present, entry);
+    return finish(rec, base.negated, 'missing-key', present, entry);
   }
   if (!op.setOperator && entry.multiValued) {
     if (rec) {
       policyValues(plan, ctx, rec);
       addNote(rec.notes, NOTE_BARE_MULTIVALUED);
     }
-    return done(false, 'bare-operator-multivalued');
+    return finish(rec, false, 'bare-operator-multivalued', present, entry);
   }
 
   const fam = plan.family;

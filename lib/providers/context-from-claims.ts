@@ -57,6 +57,27 @@ interface Values {
  * array, an object or `null` leaves the key absent (warning). Multivalued keys (`amr`) take an array
  * (scalars stringified; other elements dropped with a warning) or a lone scalar as one value.
  */
+/** A provider's keys for one issuer, with their full names, built once: the same few recur per run. */
+interface PreparedKey {
+  ck: ClaimKey;
+  key: string;
+}
+const prepared = new WeakMap<ProviderModule, Map<string, PreparedKey[]>>();
+function keysFor(module: ProviderModule, hostPath: string): PreparedKey[] {
+  let byHost = prepared.get(module);
+  if (!byHost) {
+    byHost = new Map();
+    prepared.set(module, byHost);
+  }
+  let keys = byHost.get(hostPath);
+  if (!keys) {
+    if (byHost.size >= 1024) byHost.clear();
+    keys = module.claimKeys(hostPath).map((ck) => ({ ck, key: `${hostPath}:${ck.name}` }));
+    byHost.set(hostPath, keys);
+  }
+  return keys;
+}
+
 export function contextFromClaims(
   module: ProviderModule,
   hostPath: string,
@@ -65,10 +86,9 @@ export function contextFromClaims(
 ): ClaimContext {
   const entries: ContextEntry[] = [];
   const findings: Finding[] = [];
-  for (const ck of module.claimKeys(hostPath)) {
+  for (const { ck, key } of keysFor(module, hostPath)) {
     const read = readClaim(module, ck, claims);
     if (read === undefined) continue;
-    const key = `${hostPath}:${ck.name}`;
     const warn = (code: string, message: string, spec: string, hint?: string): void => {
       findings.push({ code, severity: 'warning', message, spec, ...(hint ? { hint } : {}) });
     };
@@ -97,15 +117,19 @@ export function contextFromClaims(
         '§5.4',
       );
     }
-    const notes = [ck.unconfirmed, got.unconfirmed].filter((n): n is string => n !== undefined);
-    entries.push({
+    const entry: ContextEntry = {
       key,
       values: got.values,
       multiValued: ck.multiValued,
       type: ck.type,
       source: `token claim "${read.claim}"`,
-      ...(notes.length > 0 ? { unconfirmed: notes.join('; ') } : {}),
-    });
+    };
+    if (ck.unconfirmed !== undefined || got.unconfirmed !== undefined) {
+      entry.unconfirmed = [ck.unconfirmed, got.unconfirmed]
+        .filter((n) => n !== undefined)
+        .join('; ');
+    }
+    entries.push(entry);
   }
   return { entries, findings };
 }

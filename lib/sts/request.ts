@@ -9,21 +9,29 @@ function validation(field: string, value: string, constraint: string): string {
   return `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`;
 }
 
-/** Checks in STS's order; the first failing one decides (ValidationError). */
-export function requestChecks(req: RequestInput, tokenLength: number | undefined): Check[] {
+/** Checks in STS's order; the first failing one decides (ValidationError). Without `trace`, only the failed ones. */
+export function requestChecks(
+  req: RequestInput,
+  tokenLength: number | undefined,
+  trace = true,
+): Check[] {
   const checks: Check[] = [];
+  // A passing check's details are built only when a trace is wanted.
+  const add = (ok: boolean, make: () => Check): void => {
+    if (!ok || trace) checks.push(make());
+  };
   const name = req.roleSessionName;
   if (name === undefined) {
-    checks.push({
+    add(false, () => ({
       stage: 'request',
       id: 'request.role-session-name',
       ok: false,
       message: validation('roleSessionName', 'null', 'Member must not be null'),
       expected: '2–64 characters of [\\w+=,.@-]',
       actual: '(missing)',
-    });
+    }));
   } else if (name.length < 2 || name.length > 64) {
-    checks.push({
+    add(false, () => ({
       stage: 'request',
       id: 'request.role-session-name',
       ok: false,
@@ -36,11 +44,11 @@ export function requestChecks(req: RequestInput, tokenLength: number | undefined
       ),
       expected: '2–64 characters',
       actual: `${name.length} characters`,
-    });
+    }));
   } else if (!SESSION_NAME.test(name)) {
     // \w is read as ASCII [A-Za-z0-9_] (§1.2, UNCONFIRMED 1).
     const nonAscii = [...name].some((ch) => ch.charCodeAt(0) > 0x7f);
-    checks.push({
+    add(false, () => ({
       stage: 'request',
       id: 'request.role-session-name',
       ok: false,
@@ -54,15 +62,15 @@ export function requestChecks(req: RequestInput, tokenLength: number | undefined
       ...(nonAscii
         ? { unconfirmed: '§1.2 (UNCONFIRMED 1): \\w is taken as ASCII letters, digits and _' }
         : {}),
-    });
+    }));
   } else {
-    checks.push({
+    add(true, () => ({
       stage: 'request',
       id: 'request.role-session-name',
       ok: true,
       message: `RoleSessionName "${name}" is 2–64 characters of [\\w+=,.@-]`,
       actual: name,
-    });
+    }));
   }
 
   const d = req.durationSeconds;
@@ -74,7 +82,7 @@ export function requestChecks(req: RequestInput, tokenLength: number | undefined
         : d > 43200
           ? 'Member must have value less than or equal to 43200'
           : undefined;
-    checks.push({
+    add(bad === undefined, () => ({
       stage: 'request',
       id: 'request.duration-seconds',
       ok: bad === undefined,
@@ -83,12 +91,12 @@ export function requestChecks(req: RequestInput, tokenLength: number | undefined
         : `DurationSeconds ${d} is within 900–43200`,
       expected: '900–43200',
       actual: String(d),
-    });
+    }));
   }
 
   if (req.providerId !== undefined) {
     const ok = (OAUTH_PROVIDER_IDS as readonly string[]).includes(req.providerId);
-    checks.push({
+    add(ok, () => ({
       stage: 'request',
       id: 'request.provider-id',
       ok,
@@ -97,44 +105,42 @@ export function requestChecks(req: RequestInput, tokenLength: number | undefined
         : `ProviderId "${req.providerId}" is not accepted: only graph.facebook.com and www.amazon.com take a ProviderId; omit it for OpenID Connect tokens`,
       expected: OAUTH_PROVIDER_IDS.join(' or '),
       actual: req.providerId,
-    });
+    }));
   }
 
-  if (req.policy !== undefined) {
-    const len = req.policy.length;
+  const policy = req.policy;
+  if (policy !== undefined) {
+    const len = policy.length;
     const bad =
       len < 1 || len > 2048
         ? `Member must have length ${len < 1 ? 'greater than or equal to 1' : 'less than or equal to 2048'}`
-        : !POLICY_CHARS.test(req.policy)
+        : !POLICY_CHARS.test(policy)
           ? 'Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+'
           : undefined;
-    checks.push({
+    add(bad === undefined, () => ({
       stage: 'request',
       id: 'request.policy',
       ok: bad === undefined,
       message: bad
-        ? validation(
-            'policy',
-            req.policy.length > 40 ? req.policy.slice(0, 40) + '…' : req.policy,
-            bad,
-          )
+        ? validation('policy', policy.length > 40 ? policy.slice(0, 40) + '…' : policy, bad)
         : `session Policy is ${len} characters (1–2048)`,
-    });
+    }));
   }
 
-  if (req.policyArns !== undefined) {
-    const tooMany = req.policyArns.length > 10;
-    const badArn = req.policyArns.find(
+  const arns = req.policyArns;
+  if (arns !== undefined) {
+    const tooMany = arns.length > 10;
+    const badArn = arns.find(
       (a) => a.length < 20 || a.length > 2048 || !/^arn:[\w-]+:iam::(\d{12}|aws):policy\//.test(a),
     );
-    checks.push({
+    add(!tooMany && badArn === undefined, () => ({
       stage: 'request',
       id: 'request.policy-arns',
       ok: !tooMany && badArn === undefined,
       message: tooMany
         ? validation(
             'policyArns',
-            `${req.policyArns.length} ARNs`,
+            `${arns.length} ARNs`,
             'Member must have length less than or equal to 10',
           )
         : badArn !== undefined
@@ -143,13 +149,13 @@ export function requestChecks(req: RequestInput, tokenLength: number | undefined
               badArn,
               'Member must be a managed policy ARN (arn:PARTITION:iam::ACCOUNT:policy/NAME)',
             )
-          : `${req.policyArns.length} managed session policy ARN(s)`,
-    });
+          : `${arns.length} managed session policy ARN(s)`,
+    }));
   }
 
   if (tokenLength !== undefined) {
     const ok = tokenLength >= 4 && tokenLength <= 20000;
-    checks.push({
+    add(ok, () => ({
       stage: 'request',
       id: 'request.web-identity-token',
       ok,
@@ -162,7 +168,7 @@ export function requestChecks(req: RequestInput, tokenLength: number | undefined
               ? 'Member must have length greater than or equal to 4'
               : 'Member must have length less than or equal to 20000',
           ),
-    });
+    }));
   }
   return checks;
 }

@@ -43,6 +43,7 @@ export const ASSUME_ACTION = 'sts:AssumeRoleWithWebIdentity';
 export const TAG_SESSION = 'sts:TagSession';
 export const SET_SOURCE_IDENTITY = 'sts:SetSourceIdentity';
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
+const TIME_CLAIMS = ['exp', 'nbf', 'iat'] as const;
 const ORDER_NOTE =
   '§1.8 (UNCONFIRMED 10): the order of STS checks is ours; AWS does not document it';
 
@@ -114,6 +115,24 @@ function hostPathFromIssuerCached(iss: string): ReturnType<typeof hostPathFromIs
   return parsed;
 }
 
+/** Provider ARNs built once per partition, account and issuer. */
+const providerArnCache = new Map<string, Map<string, string>>();
+function providerArnCached(partition: string, account: string, hostPath: string): string {
+  const scope = `${partition}:${account}`;
+  let byHost = providerArnCache.get(scope);
+  if (!byHost) {
+    if (providerArnCache.size >= 1024) providerArnCache.clear();
+    byHost = new Map();
+    providerArnCache.set(scope, byHost);
+  }
+  let arn = byHost.get(hostPath);
+  if (arn === undefined) {
+    arn = oidcProviderArn(partition, account, hostPath);
+    byHost.set(hostPath, arn);
+  }
+  return arn;
+}
+
 /** Role ARNs parsed once: a run simulates many requests against few roles. */
 const roleArnCache = new Map<string, ReturnType<typeof parseRoleArn>>();
 function parseRoleArnCached(arn: string): ReturnType<typeof parseRoleArn> {
@@ -169,7 +188,7 @@ function run(input: SimulationInput, trace: boolean): Decision {
     message: `RoleArn names role "${roleArn.name}" (path ${roleArn.path}) in account ${roleArn.account}, partition ${roleArn.partition}`,
     actual: role.arn,
   }));
-  for (const c of requestChecks(request, token.length)) {
+  for (const c of requestChecks(request, token.length, run.trace)) {
     if (!run.add(c.ok, () => c)) return run.deny('request', 'ValidationError', c.message, c.id);
   }
 
@@ -263,7 +282,7 @@ function run(input: SimulationInput, trace: boolean): Decision {
         message: `${hostPath} is a built-in identity provider: no IAM OIDC provider is needed`,
       }));
     } else {
-      const arn = oidcProviderArn(roleArn.partition, roleArn.account, hostPath);
+      const arn = providerArnCached(roleArn.partition, roleArn.account, hostPath);
       callerPrincipal = arn;
       let entry: ProviderEntry | undefined;
       let assumed = false;
@@ -374,7 +393,7 @@ function run(input: SimulationInput, trace: boolean): Decision {
 
   // Time claims must be integers (§1.3).
   const nowSec = Math.floor(input.now / 1000);
-  for (const claim of ['exp', 'nbf', 'iat'] as const) {
+  for (const claim of TIME_CLAIMS) {
     const v = claims[claim];
     if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v))) {
       const msg = `The token's "${claim}" claim must be an integer (seconds since the epoch), not ${JSON.stringify(v)}`;
@@ -392,12 +411,15 @@ function run(input: SimulationInput, trace: boolean): Decision {
     }));
   } else {
     const ok = nowSec < exp;
-    const msg = `Token expired: current date/time ${nowSec} must be before the expiration date/time${exp}`;
+    const expired = (): string =>
+      `Token expired: current date/time ${nowSec} must be before the expiration date/time${exp}`;
     run.add(ok, () => ({
       stage: 'token',
       id: 'token.exp',
       ok,
-      message: ok ? `the token expires at ${fmtTime(exp)}, after now (${fmtTime(nowSec)})` : msg,
+      message: ok
+        ? `the token expires at ${fmtTime(exp)}, after now (${fmtTime(nowSec)})`
+        : expired(),
       expected: `now < ${fmtTime(exp)}`,
       actual: fmtTime(nowSec),
     }));
@@ -405,19 +427,20 @@ function run(input: SimulationInput, trace: boolean): Decision {
       return run.deny(
         'token',
         oauth ? 'IDPRejectedClaim' : 'ExpiredTokenException',
-        msg,
+        expired(),
         'token.exp',
       );
   }
   const nbf = claims['nbf'] as number | undefined;
   if (nbf !== undefined) {
     const ok = nowSec >= nbf;
-    const msg = `Token is not yet valid: current date/time ${nowSec} is before the not-before date/time ${nbf}`;
+    const early = (): string =>
+      `Token is not yet valid: current date/time ${nowSec} is before the not-before date/time ${nbf}`;
     run.add(ok, () => ({
       stage: 'token',
       id: 'token.nbf',
       ok,
-      message: ok ? `the token is valid from ${fmtTime(nbf)}, before now` : msg,
+      message: ok ? `the token is valid from ${fmtTime(nbf)}, before now` : early(),
       expected: `now ≥ ${fmtTime(nbf)}`,
       actual: fmtTime(nowSec),
       ...(ok
@@ -427,7 +450,7 @@ function run(input: SimulationInput, trace: boolean): Decision {
               '§1.3 (UNCONFIRMED 3): STS is taken to enforce nbf, with no clock-skew tolerance',
           }),
     }));
-    if (!ok) return run.deny('token', 'ExpiredTokenException', msg, 'token.nbf');
+    if (!ok) return run.deny('token', 'ExpiredTokenException', early(), 'token.nbf');
   }
   const iat = claims['iat'] as number | undefined;
   if (iat !== undefined && iat > nowSec) {
@@ -498,22 +521,23 @@ function run(input: SimulationInput, trace: boolean): Decision {
     });
   }
   entries.push(...globalEntries(input.now));
-  for (const [k, v] of Object.entries(role.tags ?? {})) {
-    entries.push({
-      key: `aws:ResourceTag/${k}`,
-      values: [v],
-      multiValued: false,
-      type: 'String',
-      source: 'role tag',
-    });
-    entries.push({
-      key: `iam:ResourceTag/${k}`,
-      values: [v],
-      multiValued: false,
-      type: 'String',
-      source: 'role tag',
-    });
-  }
+  if (role.tags)
+    for (const [k, v] of Object.entries(role.tags)) {
+      entries.push({
+        key: `aws:ResourceTag/${k}`,
+        values: [v],
+        multiValued: false,
+        type: 'String',
+        source: 'role tag',
+      });
+      entries.push({
+        key: `iam:ResourceTag/${k}`,
+        values: [v],
+        multiValued: false,
+        type: 'String',
+        source: 'role tag',
+      });
+    }
   const derived = makeContext(entries);
   if (input.context) {
     for (const e of callerEntries(input.context, run.findings)) {

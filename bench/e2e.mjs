@@ -94,7 +94,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 let n = 0;
-for (const d of readdirSync(process.argv[2]).sort()) {
+for (const d of readdirSync(process.argv[2]).filter((n) => n.startsWith('role-')).sort()) {
   const dir = join(process.argv[2], d);
   n += parse(readFileSync(join(dir, 'role.trustspec.yaml'), 'utf8')).scenarios.length;
   JSON.parse(readFileSync(join(dir, 'role.trust.json'), 'utf8'));

@@ -12,7 +12,7 @@ import { diagnose } from '../explain/index.js';
 import { formatDecision } from '../report/explain-text.js';
 import { codeFrame } from '../scenarios/frame.js';
 import { loadScenarioFile, scenarioInput } from '../scenarios/index.js';
-import { decodeCompactJwt } from '../token.js';
+import { decodeCompactJwt, looksLikeJwt } from '../token.js';
 import { EXIT, parseNow, UsageError, useColor, type Io } from './io.js';
 
 export interface ExplainOptions {
@@ -41,7 +41,8 @@ function readInput(io: Io, value: string, what: string): { text: string; file?: 
   if (value === '-') return { text: readFileSync(0, 'utf8') };
   const path = resolve(io.cwd, value);
   if (existsSync(path)) return { text: readFileSync(path, 'utf8'), file: path };
-  if (/^\s*[[{]/.test(value) || value.includes('.')) return { text: value };
+  // Inline JSON/YAML, or a compact JWT (three base64url parts); anything else names a file.
+  if (/^\s*[[{]/.test(value) || looksLikeJwt(value)) return { text: value };
   throw new UsageError(`${what}: no file "${value}"`);
 }
 
@@ -130,7 +131,7 @@ function contextFrom(specs: string[]): Record<string, ContextInputValue> | undef
 
 function timeClaim(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  return Math.floor(parseNow(value) / 1000);
+  return Math.floor(parseNow(value, '--exp') / 1000);
 }
 
 function claimsFrom(

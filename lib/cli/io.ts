@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { parseDate } from '../scenarios/dates.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -23,7 +24,10 @@ export class UsageError extends Error {
   }
 }
 
-/** Colors only on a TTY, and never when NO_COLOR is set (any value) or FORCE_COLOR=0. */
+/**
+ * Colors on a TTY; never when NO_COLOR is set to a non-empty value (no-color.org); FORCE_COLOR
+ * decides otherwise (any value but "0" forces them on, also into a pipe).
+ */
 export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
   if (env['FORCE_COLOR'] !== undefined) return env['FORCE_COLOR'] !== '0';
@@ -51,19 +55,13 @@ export function writeFileAtomic(path: string, data: string): void {
   }
 }
 
-/** Parse `--now`: an ISO 8601 date-time (or date), or epoch seconds. Returns epoch milliseconds. */
-export function parseNow(text: string): number {
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const iso = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-  // A date-time without a zone is read as UTC, so results never depend on the machine's zone.
-  const m = iso.exec(text);
-  const utc = !m ? '' : text.length === 10 ? `${text}T00:00:00Z` : m[4] ? text : `${text}Z`;
-  const ms = m ? Date.parse(utc) : NaN;
-  if (Number.isNaN(ms)) {
-    throw new UsageError(
-      `--now "${text}" is not a date`,
-      'write an ISO 8601 date-time such as 2026-06-01T00:00:00Z, or epoch seconds',
-    );
-  }
-  return ms;
+/**
+ * Parse `--now` (and the other time flags): ISO 8601 or epoch seconds, by the same rules as a
+ * scenario file's `now:` — an impossible date or a number in milliseconds is an error, not a clock.
+ * Returns epoch milliseconds.
+ */
+export function parseNow(text: string, flag = '--now'): number {
+  const r = parseDate(/^\d+$/.test(text) ? Number(text) : text);
+  if (!r.ok) throw new UsageError(`${flag}: ${r.message}`, r.hint);
+  return r.ms;
 }

@@ -2,8 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError, type Io } from './io.js';
-import { testCommand } from './test.js';
-import { explainCommand } from './explain.js';
 
 function version(): string {
   const pkg = JSON.parse(
@@ -64,6 +62,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         'Examples:\n  trustspec test\n  trustspec test policies/ --reporter junit --output junit:report.xml\n  trustspec test "**/*.trustspec.yaml" --filter deploy --now 2026-06-01T00:00:00Z',
     )
     .action(async (paths: string[], opts) => {
+      // Each command is loaded when it runs, so --help and --version stay light.
+      const { testCommand } = await import('./test.js');
       code = await testCommand(paths, opts, io);
     });
 
@@ -126,6 +126,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         '  trustspec explain deploy.trustspec.yaml --scenario "main branch deploys"',
     )
     .action(async (file: string | undefined, opts) => {
+      const { explainCommand } = await import('./explain.js');
       code = await explainCommand(file, opts, io);
     });
 

@@ -44,14 +44,20 @@ export function jsonDocument(report: RunReport, opts: ReporterOptions): JsonObje
       skipped: t.skipped,
       warnings: t.warnings,
     },
-    results: report.results.map((r) => result(r, opts.cwd)),
+    results: report.results.map((r) => result(r, opts.cwd, opts.verbose === true)),
     errors: report.errors.map((e) => fileError(e, opts.cwd)),
     warnings: report.warnings.map((w) => fileError(w, opts.cwd)),
   };
 }
 
-function result(r: ScenarioResult, cwd?: string): JsonObject {
+/**
+ * `explanation` is the trace the human reporter prints: for a scenario that met its expectation
+ * that is nothing (null) unless `verbose` — a run of 20,000 passing scenarios would otherwise
+ * write hundreds of megabytes of traces nobody asked for.
+ */
+function result(r: ScenarioResult, cwd: string | undefined, verbose: boolean): JsonObject {
   const d = r.decision;
+  const explain = d !== undefined && (verbose || !r.ok);
   const exp = r.expected;
   return {
     file: displayPath(r.file, cwd),
@@ -62,7 +68,7 @@ function result(r: ScenarioResult, cwd?: string): JsonObject {
     stage: d?.stage ?? null,
     code: d?.code ?? null,
     ok: r.ok,
-    explanation: d !== undefined ? explanation(d, relativeDiagnoses(r.diagnoses, cwd)) : null,
+    explanation: explain ? explanation(d, relativeDiagnoses(r.diagnoses, cwd)) : null,
     // ── added to the contract ──
     column: r.column,
     skipped: r.skipped,

@@ -12,11 +12,12 @@ import {
   type FileGroup,
   type ReporterOptions,
   errorPlace,
+  displayPath,
 } from './common.js';
 import { explainResult } from './explain-text.js';
 
 export function junitReport(report: RunReport, opts: ReporterOptions): string {
-  const suites = groupByFile(report, opts.cwd).map((g) => suite(g, opts));
+  const suites = suiteGroups(report, opts).map((g) => suite(g, opts));
   const sum = (k: keyof Counts): number => suites.reduce((n, s) => n + s.counts[k], 0);
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -25,6 +26,24 @@ export function junitReport(report: RunReport, opts: ReporterOptions): string {
     '</testsuites>',
   ];
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * One group a scenario file. A policy file's warnings go into the `<system-err>` of the scenario
+ * files that use that policy, not into a suite of their own with no test case.
+ */
+function suiteGroups(report: RunReport, opts: ReporterOptions): FileGroup[] {
+  const groups = groupByFile(report, opts.cwd);
+  const out: FileGroup[] = [];
+  for (const g of groups) {
+    const warningsOnly = g.results.length === 0 && g.errors.length === 0 && g.warnings.length > 0;
+    const users = warningsOnly
+      ? groups.filter((u) => u.results.some((r) => displayPath(r.policyFile, opts.cwd) === g.file))
+      : [];
+    if (users.length === 0) out.push(g);
+    else for (const u of users) u.warnings.push(...g.warnings);
+  }
+  return out;
 }
 
 interface Counts {
@@ -84,7 +103,7 @@ function suite(g: FileGroup, opts: ReporterOptions): { lines: string[]; counts: 
     const text = g.warnings
       .map(
         (w) =>
-          `${errorPlace(g.file, w)}: warning: ${w.message}${w.hint ? `\nhint: ${w.hint}` : ''}`,
+          `${errorPlace(displayPath(w.file, opts.cwd), w)}: warning: ${w.message}${w.hint ? `\nhint: ${w.hint}` : ''}`,
       )
       .join('\n');
     lines.push(`    <system-err>${text_(text)}</system-err>`);

@@ -21,7 +21,11 @@ export const NOW = '2026-06-01T00:00:00Z';
 /** A line of a JavaScript stack trace. */
 export const STACK_LINE = /^\s+at /m;
 /** Any ANSI escape sequence (CSI). */
+// eslint-disable-next-line no-control-regex
 export const ANSI = /\u001b\[/;
+/** An SGR sequence (colors, bold, dim), to strip them. */
+// eslint-disable-next-line no-control-regex
+export const SGR = /\u001b\[[0-9;]*m/g;
 
 export interface Run {
   status: number | null;
@@ -62,6 +66,7 @@ export function trustspec(args: string[], opts: RunOptions = {}): Run {
     env: cleanEnv(opts.env),
     encoding: 'utf8',
     timeout: 30_000,
+    maxBuffer: 256 * 1024 * 1024,
     ...(opts.input !== undefined ? { input: opts.input } : {}),
   });
   if (r.error) throw r.error;
@@ -69,7 +74,7 @@ export function trustspec(args: string[], opts: RunOptions = {}): Run {
 }
 
 /** A fresh temporary folder holding a copy of test/fixtures/cli plus `extra` files. */
-export function fixtureDir(t: Test, extra: Record<string, string | Buffer> = {}): string {
+export function fixtureDir(t: Test, extra: Parameters<Test['testdir']>[0] = {}): string {
   const dir = t.testdir(extra);
   cpSync(FIXTURES, dir, { recursive: true });
   return dir;
@@ -187,9 +192,11 @@ export interface JsonReport {
     failed: number;
     errors: number;
     skipped?: number;
+    warnings?: number;
   };
   results: JsonResult[];
   errors: JsonFileError[];
+  warnings?: JsonFileError[];
 }
 
 export const CONTRACT_TOP_KEYS = ['version', 'summary', 'results', 'errors'];
@@ -233,5 +240,5 @@ export function summaryOf(human: string): {
 /** A compact JWT with the given claims: base64url header and payload, and a dummy signature. */
 export function compactJwt(claims: Record<string, unknown>): string {
   const part = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
-  return `${part({ alg: 'RS256', typ: 'JWT', kid: 'test' })}.${part(claims)}.${Buffer.from('not a signature').toString('base64url')}`;
+  return `${part({ alg: 'RS256' })}.${part(claims)}.${Buffer.from('not a signature').toString('base64url')}`;
 }

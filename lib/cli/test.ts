@@ -35,6 +35,8 @@ export async function testCommand(paths: string[], opts: TestOptions, io: Io): P
     ...(now !== undefined ? { now } : {}),
     defaultNow: Date.now(),
     ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
+    // Reports show traces and diagnoses for failures only, unless --verbose.
+    trace: opts.verbose ? 'all' : 'failures',
     diagnose: (decision, scenario) =>
       diagnose(decision, scenario.input, { policyFile: scenario.role.policyFile }),
   });

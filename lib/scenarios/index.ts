@@ -59,6 +59,7 @@ export function loadAndRun(paths: string[], opts: LoadAndRunOptions = {}): RunRe
   const results = runScenarios(scenarios, {
     ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
     ...(opts.diagnose ? { diagnose: opts.diagnose } : {}),
+    ...(opts.trace ? { trace: opts.trace } : {}),
   });
   const shown = discovery.files.map((f) => displayPath(f, cwd));
   const files =

@@ -1,5 +1,5 @@
 /** Running loaded scenarios through the simulator and judging each decision against `expect`. */
-import { simulate } from '../sts/simulate.js';
+import { decide, simulate } from '../sts/simulate.js';
 import type { Decision, SimulationInput } from '../sts/types.js';
 import type { Diagnosis, Expectation, Scenario, ScenarioResult } from './types.js';
 
@@ -8,6 +8,13 @@ export interface RunOptions {
   filter?: string;
   /** Explains a denial or a mismatch (lib/explain); called only then. */
   diagnose?: (decision: Decision, scenario: Scenario) => Diagnosis[];
+  /**
+   * `all` (default): every result carries the full trace and denials their diagnoses.
+   * `failures`: a scenario that meets its expectation is decided without building a trace (its
+   * `decision` holds the decision, stage and code only), and only failures are traced and
+   * diagnosed — what a report shows, at a fraction of the cost.
+   */
+  trace?: 'all' | 'failures';
 }
 
 /** The simulation input a scenario describes. */
@@ -165,7 +172,16 @@ export function runScenarios(scenarios: Scenario[], opts: RunOptions = {}): Scen
     }
     let decision: Decision;
     try {
-      decision = simulate(scenarioInput(s));
+      const input = scenarioInput(s);
+      // `because` is judged on the trace; anything else can be judged on the decision alone.
+      const lean = opts.trace === 'failures' && !(s.expect.decision === 'deny' && s.expect.because);
+      if (lean) {
+        const quick = decide(input);
+        if (judge(s.expect, quick) === undefined) {
+          return { ...base, skipped: false, decision: quick, ok: true, diagnoses: [] };
+        }
+      }
+      decision = simulate(input);
     } catch (e) {
       // A bug in the simulator fails this scenario, not the run.
       const mismatch = `the simulator failed on this scenario: ${e instanceof Error ? e.message : String(e)}`;
@@ -174,7 +190,8 @@ export function runScenarios(scenarios: Scenario[], opts: RunOptions = {}): Scen
     const mismatch = judge(s.expect, decision);
     const ok = mismatch === undefined;
     let diagnoses: Diagnosis[] = [];
-    if (opts.diagnose && (!ok || decision.decision === 'deny')) {
+    const wanted = opts.trace === 'failures' ? !ok : !ok || decision.decision === 'deny';
+    if (opts.diagnose && wanted) {
       try {
         diagnoses = opts.diagnose(decision, s);
       } catch {

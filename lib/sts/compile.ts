@@ -12,6 +12,8 @@ export interface CompiledStatement {
   /** Action patterns compiled case-insensitively (action names are case-insensitive, §3.6). */
   actions: { text: string; pattern: Wildcard }[];
   clauses: CompiledClause[];
+  /** The Federated principal values, for an exact lookup of the caller. */
+  federated: ReadonlySet<string>;
 }
 
 export interface CompiledPolicy {
@@ -38,6 +40,7 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
         pattern: compileWildcard(p.value, { ignoreCase: true }),
       })),
       clauses,
+      federated: new Set(statement.principal.federated.map((f) => f.value)),
     };
   });
   return { policy, statements, findings, ok: !findings.some((f) => f.severity === 'error') };

@@ -667,7 +667,7 @@ function appliesFast(
 ): Applied {
   const s = cs.statement;
   const out: Applied = { index: s.index, sid: s.sid?.value, effect: s.effect.value, appliesTo: [] };
-  if (!s.principal.star && !s.principal.federated.some((f) => f.value === callerPrincipal)) {
+  if (!s.principal.star && !cs.federated.has(callerPrincipal)) {
     return out;
   }
   for (const c of cs.clauses) if (!testClause(c, ctx)) return out;

@@ -3,6 +3,7 @@
  * Pure string functions; every failure is returned as data with a hint.
  */
 import type { Partition, ProviderId } from './types.js';
+import { parseFederatedPrincipal as checkFederatedPrincipal } from '../policy/principal.js';
 
 export type HostPathResult =
   | {
@@ -209,6 +210,21 @@ const ACCOUNT_RE = /^\d{12}$/;
  * explained invalid value (§2.1). Matching is exact and case-sensitive (UNCONFIRMED 6).
  */
 export function parseFederatedPrincipal(value: string): FederatedPrincipal {
+  // Validity is the policy parser's rule (it reports the findings): a value it refuses is invalid
+  // here too, so the two can never disagree. Where both refuse, this module's message is kept.
+  const read = readFederatedPrincipal(value);
+  if (read.kind === 'invalid') return read;
+  const checked = checkFederatedPrincipal(value);
+  if (checked.ok) return read;
+  const issue = checked.issues.find((i) => i.severity === 'error') ?? checked.issues[0];
+  return {
+    kind: 'invalid',
+    message: issue?.message ?? `"${value}" is not a Federated principal`,
+    ...(issue?.hint ? { hint: issue.hint } : {}),
+  };
+}
+
+function readFederatedPrincipal(value: string): FederatedPrincipal {
   if (typeof value !== 'string' || value === '') {
     return {
       kind: 'invalid',

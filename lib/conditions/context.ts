@@ -1,4 +1,5 @@
 /** The request context a condition is evaluated against: keys → values, with where each came from. */
+import { memoize } from '../memo.js';
 
 export type ContextValueType =
   'String' | 'Numeric' | 'Date' | 'Bool' | 'IpAddress' | 'Arn' | 'Binary';
@@ -20,16 +21,7 @@ export interface ContextEntry {
 export type RequestContext = ReadonlyMap<string, ContextEntry>;
 
 /** Lower-cased key names, remembered: the same few keys recur in every request of a run. */
-const lowerCache = new Map<string, string>();
-export function lowerKey(key: string): string {
-  let lower = lowerCache.get(key);
-  if (lower === undefined) {
-    if (lowerCache.size >= 8192) lowerCache.clear();
-    lower = key.toLowerCase();
-    lowerCache.set(key, lower);
-  }
-  return lower;
-}
+export const lowerKey = memoize((key) => key.toLowerCase(), 8192);
 
 export function makeContext(entries: Iterable<ContextEntry>): Map<string, ContextEntry> {
   const map = new Map<string, ContextEntry>();

@@ -147,8 +147,8 @@ export function compareIssuer(iss: string, providerUrl: string): IssuerCompariso
       match: false,
       reason: 'trailing-slash',
       message: issHas
-        ? `the token's iss "${iss}" ends with "/" but the provider URL "${providerUrl}" does not; STS compares them exactly`
-        : `the provider URL "${providerUrl}" ends with "/" but the token's iss "${iss}" does not; STS compares them exactly`,
+        ? `the token's iss "${iss}" ends with a trailing "/" but the provider URL "${providerUrl}" does not; STS compares them exactly`
+        : `the provider URL "${providerUrl}" ends with a trailing "/" but the token's iss "${iss}" does not; STS compares them exactly`,
       hint: issHas
         ? `register the provider as ${HTTPS}${a.hostPath} or have the IdP issue ${HTTPS}${b.hostPath}`
         : `register the provider as ${HTTPS}${a.hostPath} (without the trailing "/"; the AWS CLI is known to add one)`,

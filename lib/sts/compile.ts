@@ -5,6 +5,7 @@
 import type { Finding } from '../diagnostics.js';
 import type { Statement, TrustPolicy } from '../policy/model.js';
 import { compileClause, type CompiledClause } from '../conditions/evaluate.js';
+import { parseFederatedPrincipal } from '../providers/arn.js';
 import { compileWildcard, wildcardMatch, type Wildcard } from '../conditions/wildcard.js';
 
 export interface CompiledStatement {
@@ -19,6 +20,8 @@ export interface CompiledStatement {
 export interface CompiledPolicy {
   policy: TrustPolicy;
   statements: CompiledStatement[];
+  /** Issuers (host/path) that the policy's OIDC Federated principals name. */
+  federatedIssuers: ReadonlySet<string>;
   /** Findings from compiling condition values (errors mean the policy cannot be simulated). */
   findings: Finding[];
   ok: boolean;
@@ -43,7 +46,20 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
       federated: new Set(statement.principal.federated.map((f) => f.value)),
     };
   });
-  return { policy, statements, findings, ok: !findings.some((f) => f.severity === 'error') };
+  const federatedIssuers = new Set<string>();
+  for (const s of policy.statements) {
+    for (const f of s.principal.federated) {
+      const p = parseFederatedPrincipal(f.value);
+      if (p.kind === 'oidc') federatedIssuers.add(p.hostPath);
+    }
+  }
+  return {
+    policy,
+    statements,
+    federatedIssuers,
+    findings,
+    ok: !findings.some((f) => f.severity === 'error'),
+  };
 }
 
 /** Does the statement's Action/NotAction cover `action`? Returns the matching pattern, if any. */

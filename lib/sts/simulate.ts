@@ -4,12 +4,15 @@
  * Pure: everything, including `now`, comes in as arguments; a Decision comes out.
  */
 import type { ContextEntry } from '../conditions/context.js';
+import { memoize } from '../memo.js';
 import { makeContext } from '../conditions/context.js';
 import { evaluateClause, testClause } from '../conditions/evaluate.js';
 import type { ClauseTrace } from '../conditions/trace.js';
 import type { Finding } from '../diagnostics.js';
 import {
+  compareIssuer,
   contextFromClaims,
+  hostPathFromProviderUrl,
   explainAbsentKey,
   hostPathFromIssuer,
   oidcProviderArn,
@@ -103,17 +106,14 @@ function fmtTime(sec: number): string {
   return new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Issuers parsed once per distinct string, for the same reason as role ARNs below. */
-const issuerCache = new Map<string, ReturnType<typeof hostPathFromIssuer>>();
-function hostPathFromIssuerCached(iss: string): ReturnType<typeof hostPathFromIssuer> {
-  let parsed = issuerCache.get(iss);
-  if (parsed === undefined) {
-    if (issuerCache.size >= 4096) issuerCache.clear();
-    parsed = hostPathFromIssuer(iss);
-    issuerCache.set(iss, parsed);
-  }
-  return parsed;
-}
+/** Parsed once per distinct string (see lib/memo.ts). */
+const hostPathFromIssuerCached = memoize(hostPathFromIssuer);
+const parseRoleArnCached = memoize(parseRoleArn);
+/** A registered provider URL's host/path (with or without `https://`); undefined when invalid. */
+const providerHostPath = memoize((url) => {
+  const r = hostPathFromProviderUrl(url);
+  return r.ok ? r.hostPath : undefined;
+});
 
 /** Provider ARNs built once per partition, account and issuer. */
 const providerArnCache = new Map<string, Map<string, string>>();
@@ -131,22 +131,6 @@ function providerArnCached(partition: string, account: string, hostPath: string)
     byHost.set(hostPath, arn);
   }
   return arn;
-}
-
-/** Role ARNs parsed once: a run simulates many requests against few roles. */
-const roleArnCache = new Map<string, ReturnType<typeof parseRoleArn>>();
-function parseRoleArnCached(arn: string): ReturnType<typeof parseRoleArn> {
-  let parsed = roleArnCache.get(arn);
-  if (parsed === undefined) {
-    if (roleArnCache.size >= 4096) roleArnCache.clear();
-    parsed = parseRoleArn(arn);
-    roleArnCache.set(arn, parsed);
-  }
-  return parsed;
-}
-
-function stripScheme(url: string): string {
-  return url.startsWith('https://') ? url.slice('https://'.length) : url;
 }
 
 /** Simulate one AssumeRoleWithWebIdentity call, with the full trace of every check. */
@@ -287,25 +271,18 @@ function run(input: SimulationInput, trace: boolean): Decision {
       let entry: ProviderEntry | undefined;
       let assumed = false;
       if (input.providers === undefined) {
-        const named = role.policy.policy.statements.some((s) =>
-          s.principal.federated.some((f) => {
-            const p = parseFederatedPrincipal(f.value);
-            return p.kind === 'oidc' && p.hostPath === hostPath;
-          }),
-        );
-        if (named) {
+        if (role.policy.federatedIssuers.has(hostPath)) {
           assumed = true;
           entry = { url: `https://${hostPath}`, clientIds: audiences(claims['aud']) };
         }
       } else {
-        entry = input.providers.find((p) => stripScheme(p.url) === hostPath);
+        entry = input.providers.find((p) => providerHostPath(p.url) === hostPath);
       }
       if (!entry) {
-        const near = input.providers?.find(
-          (p) =>
-            stripScheme(p.url).replace(/\/$/, '').toLowerCase() ===
-            hostPath.replace(/\/$/, '').toLowerCase(),
-        );
+        // Why no registered provider matched: a trailing "/" or letter case is told apart (§1.3).
+        const near = input.providers
+          ?.map((p) => compareIssuer(iss, p.url))
+          .find((c) => !c.match && (c.reason === 'trailing-slash' || c.reason === 'letter-case'));
         const registered = input.providers?.map((p) => p.url) ?? [];
         const msg = `No OpenIDConnect provider found in your account for ${iss}`;
         run.add(false, () => ({
@@ -315,17 +292,12 @@ function run(input: SimulationInput, trace: boolean): Decision {
           message:
             input.providers === undefined
               ? `${msg}: no providers were given and no Federated principal of the trust policy names ${hostPath}`
-              : near
-                ? `${msg}: the registered provider ${near.url} differs only in letter case or a trailing "/", and STS compares the URL exactly`
+              : near && !near.match
+                ? `${msg}: ${near.message}`
                 : `${msg}: the account's providers are ${registered.length ? registered.join(', ') : '(none)'}`,
           expected: `an IAM OIDC provider with URL https://${hostPath} in account ${roleArn.account}`,
           actual: registered.join(', ') || '(none)',
-          ...(near
-            ? {
-                unconfirmed:
-                  '§1.3 (UNCONFIRMED 6): how STS normalises a trailing "/" or letter case in iss vs the provider URL',
-              }
-            : {}),
+          ...(near && !near.match && near.unconfirmed ? { unconfirmed: near.unconfirmed } : {}),
           ...(input.providers === undefined ? { assumed: true } : {}),
         }));
         return run.deny('token', 'InvalidIdentityToken', msg, 'token.provider');

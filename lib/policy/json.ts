@@ -398,26 +398,33 @@ class JsonParser {
     for (;;) {
       this.skipWs();
       items.push(this.parseValue(depth));
-      this.skipWs();
-      const c = text.charCodeAt(this.pos);
-      if (c === 0x2c) {
-        const comma = this.pos;
-        this.pos++;
-        this.skipWs();
-        if (text.charCodeAt(this.pos) === 0x5d) {
-          this.trailingComma(comma);
-          this.pos++;
-          break;
-        }
-        continue;
-      }
-      if (c === 0x5d) {
-        this.pos++;
-        break;
-      }
-      this.unexpected('"," or "]"', 'other');
+      if (this.endOfItem(0x5d, ']')) break;
     }
     return { kind: 'array', items, span: this.lines.span(start, this.pos) };
+  }
+
+  /**
+   * After an item of an array or object: `,` → false (another item follows), the closing
+   * character → true (consumed). A trailing comma before the close is reported and forgiven.
+   */
+  private endOfItem(close: number, closeText: string): boolean {
+    const text = this.text;
+    this.skipWs();
+    const c = text.charCodeAt(this.pos);
+    if (c === 0x2c) {
+      const comma = this.pos;
+      this.pos++;
+      this.skipWs();
+      if (text.charCodeAt(this.pos) !== close) return false;
+      this.trailingComma(comma);
+      this.pos++;
+      return true;
+    }
+    if (c === close) {
+      this.pos++;
+      return true;
+    }
+    return this.unexpected(`"," or "${closeText}"`, 'other');
   }
 
   private trailingComma(at: number): void {
@@ -459,24 +466,7 @@ class JsonParser {
           this.findings.push(duplicateKeyFinding(key, keySpan, first));
         } else seen.set(key, keySpan);
       }
-      this.skipWs();
-      const c = text.charCodeAt(this.pos);
-      if (c === 0x2c) {
-        const comma = this.pos;
-        this.pos++;
-        this.skipWs();
-        if (text.charCodeAt(this.pos) === 0x7d) {
-          this.trailingComma(comma);
-          this.pos++;
-          break;
-        }
-        continue;
-      }
-      if (c === 0x7d) {
-        this.pos++;
-        break;
-      }
-      this.unexpected('"," or "}"', 'other');
+      if (this.endOfItem(0x7d, '}')) break;
     }
     return { kind: 'object', members, span: this.lines.span(start, this.pos) };
   }

@@ -35,6 +35,34 @@ interface Row {
 const withRequest = (req: SimulationInput['request']) =>
   githubInput(mainOnly, {}, { request: req });
 
+/** The authenticated role of a Cognito identity pool (§7.6), and a token with the given amr. */
+function cognitoInput(amr: string[]): SimulationInput {
+  const doc = policy(
+    allow(
+      { Federated: 'cognito-identity.amazonaws.com' },
+      {
+        StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:pool' },
+        'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+      },
+    ),
+  );
+  return {
+    role: { arn: ROLE_ARN, policy: compile(doc) },
+    providers: [],
+    token: {
+      claims: {
+        iss: 'https://cognito-identity.amazonaws.com',
+        aud: 'us-east-1:pool',
+        sub: 'us-east-1:id',
+        amr,
+        exp: NOW_SEC + 60,
+      },
+    },
+    request: { roleSessionName: 'app' },
+    now: NOW,
+  };
+}
+
 const rows: Row[] = [
   // ── request parameters (§1.2) ──
   {
@@ -759,68 +787,14 @@ const rows: Row[] = [
   {
     name: 'Cognito: an unauthenticated identity on the authenticated role',
     spec: '§9 #9',
-    input: () => ({
-      role: {
-        arn: ROLE_ARN,
-        policy: compile(
-          policy(
-            allow(
-              { Federated: 'cognito-identity.amazonaws.com' },
-              {
-                StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:pool' },
-                'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
-              },
-            ),
-          ),
-        ),
-      },
-      providers: [],
-      token: {
-        claims: {
-          iss: 'https://cognito-identity.amazonaws.com',
-          aud: 'us-east-1:pool',
-          sub: 'us-east-1:id',
-          amr: ['unauthenticated'],
-          exp: NOW_SEC + 60,
-        },
-      },
-      request: { roleSessionName: 'app' },
-      now: NOW,
-    }),
+    input: () => cognitoInput(['unauthenticated']),
     decision: 'deny',
     code: 'AccessDenied',
   },
   {
     name: 'Cognito: an authenticated identity (built-in, no provider entity needed)',
     spec: '§9 #9, §1.3',
-    input: () => ({
-      role: {
-        arn: ROLE_ARN,
-        policy: compile(
-          policy(
-            allow(
-              { Federated: 'cognito-identity.amazonaws.com' },
-              {
-                StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:pool' },
-                'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
-              },
-            ),
-          ),
-        ),
-      },
-      providers: [],
-      token: {
-        claims: {
-          iss: 'https://cognito-identity.amazonaws.com',
-          aud: 'us-east-1:pool',
-          sub: 'us-east-1:id',
-          amr: ['authenticated', 'accounts.google.com'],
-          exp: NOW_SEC + 60,
-        },
-      },
-      request: { roleSessionName: 'app' },
-      now: NOW,
-    }),
+    input: () => cognitoInput(['authenticated', 'accounts.google.com']),
     decision: 'allow',
   },
   {

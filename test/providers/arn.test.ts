@@ -122,7 +122,10 @@ t.test(
       }
     }
     const slash = compareIssuer('https://example.com', 'https://example.com/');
-    t.match(!slash.match && slash.message, /provider URL "https:\/\/example.com\/" ends with a trailing "\/"/);
+    t.match(
+      !slash.match && slash.message,
+      /provider URL "https:\/\/example.com\/" ends with a trailing "\/"/,
+    );
   },
 );
 

@@ -1,0 +1,226 @@
+#!/usr/bin/env node
+// Parse/compile benchmark: microseconds per trust policy for parsePolicy (from JSON text and from
+// an already-parsed object), compilePolicy, and parse + compile, on a realistic mix (GitHub
+// Actions, EKS IRSA, Cognito, GitLab; 1–5 statements; some Deny statements). Each figure is the
+// median of several timed rounds. Run on the build:  npm run build && node bench/parse.mjs
+// Options: --rounds N (default 9), --ms N (minimum milliseconds per round, default 40).
+import { performance } from 'node:perf_hooks';
+import { parsePolicy } from '../dist/lib/policy/parse.js';
+import { compilePolicy } from '../dist/lib/sts/compile.js';
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const ROUNDS = option('rounds', 9);
+const ROUND_MS = option('ms', 40);
+
+const ACCOUNT = '111122223333';
+const GH = 'token.actions.githubusercontent.com';
+const EKS = 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+const GL = 'gitlab.com';
+const COGNITO = 'cognito-identity.amazonaws.com';
+const oidc = (host) => ({ Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${host}` });
+const stmt = (sid, effect, principal, condition, action = 'sts:AssumeRoleWithWebIdentity') => ({
+  Sid: sid,
+  Effect: effect,
+  Principal: principal,
+  Action: action,
+  Condition: condition,
+});
+const policy = (...statements) => ({ Version: '2012-10-17', Statement: statements });
+
+function github(n) {
+  const out = [
+    stmt('GitHubDeployMain', 'Allow', oidc(GH), {
+      StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com' },
+      StringLike: {
+        [`${GH}:sub`]: [
+          'repo:acme-corp/payments-api:ref:refs/heads/main',
+          'repo:acme-corp/payments-api:environment:production',
+          'repo:acme-corp/payments-api:ref:refs/tags/v*',
+        ],
+      },
+    }),
+  ];
+  for (let i = 1; i < n; i++) {
+    if (i === 2) {
+      out.push(
+        stmt('DenyPullRequests', 'Deny', oidc(GH), {
+          StringLike: { [`${GH}:sub`]: 'repo:acme-corp/*:pull_request' },
+        }),
+      );
+      continue;
+    }
+    out.push(
+      stmt(
+        `GitHubService${i}`,
+        'Allow',
+        oidc(GH),
+        {
+          StringEquals: {
+            [`${GH}:aud`]: 'sts.amazonaws.com',
+            [`${GH}:repository_owner_id`]: '1234567',
+          },
+          StringLike: {
+            [`${GH}:sub`]: [
+              `repo:acme-corp/service-${i}:ref:refs/heads/*`,
+              `repo:acme-corp/service-${i}:environment:*`,
+            ],
+          },
+        },
+        ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'],
+      ),
+    );
+  }
+  return policy(...out);
+}
+
+function eks(n) {
+  return policy(
+    ...Array.from({ length: n }, (_, i) =>
+      stmt(`Irsa${i}`, 'Allow', oidc(EKS.replace('EXAMPLE', `EXAMPLE${i}`)), {
+        StringEquals: {
+          [`${EKS}:aud`]: 'sts.amazonaws.com',
+          [`${EKS}:sub`]: `system:serviceaccount:payments:payments-api-${i}`,
+        },
+      }),
+    ),
+  );
+}
+
+function cognito(n) {
+  const out = [
+    stmt(
+      'CognitoAuthenticated',
+      'Allow',
+      { Federated: COGNITO },
+      {
+        StringEquals: { [`${COGNITO}:aud`]: 'us-east-1:12345678-abcd-4321-abcd-1234567890ab' },
+        'ForAnyValue:StringLike': { [`${COGNITO}:amr`]: 'authenticated' },
+      },
+    ),
+  ];
+  for (let i = 1; i < n; i++) {
+    out.push(
+      stmt(
+        i % 2 ? 'DenyUnauthenticated' : `CognitoPool${i}`,
+        i % 2 ? 'Deny' : 'Allow',
+        { Federated: COGNITO },
+        {
+          StringEquals: { [`${COGNITO}:aud`]: `us-east-1:12345678-abcd-4321-abcd-12345678900${i}` },
+          'ForAnyValue:StringLike': {
+            [`${COGNITO}:amr`]: i % 2 ? 'unauthenticated' : ['authenticated', 'cognito-idp.*'],
+          },
+        },
+      ),
+    );
+  }
+  return policy(...out);
+}
+
+function gitlab(n) {
+  return policy(
+    ...Array.from({ length: n }, (_, i) =>
+      stmt(i === 1 ? 'DenyFeatureBranches' : `GitLab${i}`, i === 1 ? 'Deny' : 'Allow', oidc(GL), {
+        StringEquals: { [`${GL}:aud`]: `https://${GL}` },
+        StringLike: {
+          [`${GL}:sub`]:
+            i === 1
+              ? 'project_path:acme/*:ref_type:branch:ref:feature/*'
+              : `project_path:acme/group-${i}/*:ref_type:branch:ref:main`,
+        },
+      }),
+    ),
+  );
+}
+
+const MIX = [
+  ['github-1', github(1)],
+  ['github-3', github(3)],
+  ['github-5', github(5)],
+  ['eks-1', eks(1)],
+  ['eks-2', eks(2)],
+  ['cognito-1', cognito(1)],
+  ['cognito-3', cognito(3)],
+  ['gitlab-2', gitlab(2)],
+  ['gitlab-4', gitlab(4)],
+];
+
+// Before parsePolicy took objects, the object figure falls back to JSON.stringify + parse.
+let objectMode = 'direct';
+function parseObject(doc) {
+  if (objectMode === 'direct') return parsePolicy(doc);
+  return parsePolicy(JSON.stringify(doc));
+}
+{
+  let r;
+  try {
+    r = parsePolicy(MIX[0][1]);
+  } catch {
+    r = { ok: false };
+  }
+  if (!r.ok) objectMode = 'via JSON.stringify';
+}
+
+let sink = 0;
+/** Median µs per call of fn over ROUNDS rounds of at least ROUND_MS each. */
+function measure(fn) {
+  let n = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) sink += fn();
+    if (performance.now() - t0 >= ROUND_MS / 4) break;
+    n *= 2;
+  }
+  n *= 4;
+  const rounds = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) sink += fn();
+    rounds.push(((performance.now() - t0) * 1000) / n);
+  }
+  rounds.sort((a, b) => a - b);
+  return rounds[rounds.length >> 1];
+}
+
+const rows = [];
+for (const [name, doc] of MIX) {
+  const text = JSON.stringify(doc, null, 2);
+  const parsed = parsePolicy(text);
+  if (!parsed.ok) throw new Error(`${name}: ${JSON.stringify(parsed.findings)}`);
+  const compiled = compilePolicy(parsed.policy);
+  if (!compiled.ok) throw new Error(`${name}: ${JSON.stringify(compiled.findings)}`);
+  const pol = parsed.policy;
+  rows.push({
+    name,
+    statements: pol.statements.length,
+    bytes: text.length,
+    text: measure(() => parsePolicy(text).findings.length),
+    object: measure(() => parseObject(doc).findings.length),
+    compile: measure(() => compilePolicy(pol).statements.length),
+    both: measure(() => {
+      const r = parsePolicy(text);
+      return r.ok ? compilePolicy(r.policy).statements.length : 0;
+    }),
+  });
+}
+
+const f = (x) => x.toFixed(1).padStart(7);
+console.log(`parse/compile µs per policy (median of ${ROUNDS} rounds; object parse ${objectMode})`);
+console.log('policy       stmts  bytes  parse(text) parse(obj)  compile  parse+compile');
+for (const r of rows) {
+  console.log(
+    `${r.name.padEnd(12)} ${String(r.statements).padStart(5)} ${String(r.bytes).padStart(6)}  ${f(r.text)}     ${f(r.object)}   ${f(r.compile)}  ${f(r.both)}`,
+  );
+}
+const max = (k) => Math.max(...rows.map((r) => r[k]));
+const mid = (k) => {
+  const s = rows.map((r) => r[k]).sort((a, b) => a - b);
+  return s[s.length >> 1];
+};
+if (sink === -1) console.log('');
+console.log(
+  `summary: parse+compile median ${mid('both').toFixed(1)} µs, max ${max('both').toFixed(1)} µs ` +
+    `(parse text ${mid('text').toFixed(1)}, parse object ${mid('object').toFixed(1)}, compile ${mid('compile').toFixed(1)} µs median) over ${rows.length} policies of 1–5 statements`,
+);

@@ -25,7 +25,7 @@
  */
 import type { Finding, Severity } from '../diagnostics.js';
 import type { ConditionClause, PolicyVersion } from '../policy/model.js';
-import type { BaseOperatorInfo } from './operators.js';
+import type { BaseOperatorInfo } from '../policy/operators.js';
 import type { ContextEntry, RequestContext } from './context.js';
 import type { ClauseRule, ClauseTrace, Comparison } from './trace.js';
 import { WildcardPattern, hasWildcard, splitPattern, type PatternPart } from './wildcard.js';

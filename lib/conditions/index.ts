@@ -7,7 +7,7 @@ export {
   type OperatorParse,
   type OperatorSpec,
   type SetOperator,
-} from './operators.js';
+} from '../policy/operators.js';
 export {
   makeContext,
   type ContextEntry,

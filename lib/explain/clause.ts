@@ -4,7 +4,7 @@
  * a claim AWS does not expose, letter case, a `*` under StringEquals, the audience).
  */
 import type { ClauseTrace } from '../conditions/trace.js';
-import { parseOperator, type OperatorSpec } from '../conditions/operators.js';
+import { parseOperator, type OperatorSpec } from '../policy/operators.js';
 import { wildcardMatch } from '../conditions/wildcard.js';
 import { explainAbsentKey } from '../providers/index.js';
 import type { Diagnosis } from '../scenarios/types.js';

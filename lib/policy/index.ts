@@ -57,3 +57,12 @@ export {
   isAllowedPolicyChar,
   nonWhitespaceLength,
 } from './limits.js';
+export {
+  BASE_OPERATORS,
+  parseOperator,
+  type BaseOperatorInfo,
+  type OperatorFamily,
+  type OperatorParse,
+  type OperatorSpec,
+  type SetOperator,
+} from './operators.js';

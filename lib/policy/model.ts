@@ -1,6 +1,6 @@
 /** The typed model of a role trust policy, every element carrying its place in the source. */
 import type { Finding, Span } from '../diagnostics.js';
-import type { OperatorSpec } from '../conditions/operators.js';
+import type { OperatorSpec } from './operators.js';
 
 export interface Located<T> {
   value: T;

@@ -4,7 +4,7 @@
  */
 import type { Document, LineCounter } from 'yaml';
 import type { Finding, Span } from '../diagnostics.js';
-import { parseOperator } from '../conditions/operators.js';
+import { parseOperator } from './operators.js';
 import {
   astToValue,
   describeKind,

@@ -1,0 +1,147 @@
+/**
+ * The condition operators IAM knows (§5), parsed once from their written name. The operator grammar
+ * belongs to the policy parser, which refuses unknown operators; conditions/ evaluates them.
+ */
+
+export type OperatorFamily =
+  'String' | 'Numeric' | 'Date' | 'Bool' | 'Binary' | 'IpAddress' | 'Arn' | 'Null';
+
+export interface BaseOperatorInfo {
+  /** Canonical spelling, e.g. `StringNotEqualsIgnoreCase`. */
+  name: string;
+  family: OperatorFamily;
+  /** Negated operators: a missing key is true and several values combine with AND (§5.1, §5.2). */
+  negated: boolean;
+  /** String family: `Like` semantics (IAM wildcards). Arn family is always field-wise like. */
+  like: boolean;
+  ignoreCase: boolean;
+  /** Numeric/Date comparison kind. */
+  compare?: 'eq' | 'lt' | 'lte' | 'gt' | 'gte';
+  /** Whether policy variables `${...}` are substituted in values (§5.6). */
+  variables: boolean;
+}
+
+const table: BaseOperatorInfo[] = [];
+function add(
+  name: string,
+  family: OperatorFamily,
+  opts: Partial<Omit<BaseOperatorInfo, 'name' | 'family'>> = {},
+): void {
+  table.push({
+    name,
+    family,
+    negated: opts.negated ?? false,
+    like: opts.like ?? false,
+    ignoreCase: opts.ignoreCase ?? false,
+    variables: opts.variables ?? false,
+    ...(opts.compare ? { compare: opts.compare } : {}),
+  });
+}
+
+add('StringEquals', 'String', { variables: true });
+add('StringNotEquals', 'String', { negated: true, variables: true });
+add('StringEqualsIgnoreCase', 'String', { ignoreCase: true, variables: true });
+add('StringNotEqualsIgnoreCase', 'String', { negated: true, ignoreCase: true, variables: true });
+add('StringLike', 'String', { like: true, variables: true });
+add('StringNotLike', 'String', { negated: true, like: true, variables: true });
+add('NumericEquals', 'Numeric', { compare: 'eq' });
+add('NumericNotEquals', 'Numeric', { compare: 'eq', negated: true });
+add('NumericLessThan', 'Numeric', { compare: 'lt' });
+add('NumericLessThanEquals', 'Numeric', { compare: 'lte' });
+add('NumericGreaterThan', 'Numeric', { compare: 'gt' });
+add('NumericGreaterThanEquals', 'Numeric', { compare: 'gte' });
+add('DateEquals', 'Date', { compare: 'eq' });
+add('DateNotEquals', 'Date', { compare: 'eq', negated: true });
+add('DateLessThan', 'Date', { compare: 'lt' });
+add('DateLessThanEquals', 'Date', { compare: 'lte' });
+add('DateGreaterThan', 'Date', { compare: 'gt' });
+add('DateGreaterThanEquals', 'Date', { compare: 'gte' });
+// Bool: the operators page allows variables, the variables page does not (UNCONFIRMED 22); we allow.
+add('Bool', 'Bool', { variables: true });
+add('BinaryEquals', 'Binary');
+add('IpAddress', 'IpAddress');
+add('NotIpAddress', 'IpAddress', { negated: true });
+add('ArnEquals', 'Arn', { like: true, variables: true });
+add('ArnLike', 'Arn', { like: true, variables: true });
+add('ArnNotEquals', 'Arn', { like: true, negated: true, variables: true });
+add('ArnNotLike', 'Arn', { like: true, negated: true, variables: true });
+add('Null', 'Null');
+
+/** Base operators by exact (case-sensitive) name. */
+export const BASE_OPERATORS: ReadonlyMap<string, BaseOperatorInfo> = new Map(
+  table.map((op) => [op.name, op]),
+);
+
+export type SetOperator = 'ForAnyValue' | 'ForAllValues';
+
+export interface OperatorSpec {
+  /** As written in the policy, e.g. `ForAnyValue:StringLikeIfExists`. */
+  raw: string;
+  setOperator?: SetOperator;
+  base: BaseOperatorInfo;
+  ifExists: boolean;
+}
+
+export type OperatorParse =
+  | { ok: true; spec: OperatorSpec }
+  | {
+      ok: false;
+      code: 'unknown-operator' | 'unknown-set-operator' | 'null-if-exists';
+      message: string;
+      hint?: string;
+    };
+
+/**
+ * Parse an operator name. Operator names are matched case-sensitively, as IAM does; a name that
+ * differs only in case gets a hint with the right spelling.
+ */
+export function parseOperator(raw: string): OperatorParse {
+  let rest = raw;
+  let setOperator: SetOperator | undefined;
+  const colon = rest.indexOf(':');
+  if (colon >= 0) {
+    const prefix = rest.slice(0, colon);
+    if (prefix !== 'ForAnyValue' && prefix !== 'ForAllValues') {
+      const fix = ['ForAnyValue', 'ForAllValues'].find(
+        (p) => p.toLowerCase() === prefix.toLowerCase(),
+      );
+      return {
+        ok: false,
+        code: 'unknown-set-operator',
+        message: `unknown set operator "${prefix}" in "${raw}"`,
+        hint: fix ? `write "${fix}:"` : 'the set operators are "ForAnyValue:" and "ForAllValues:"',
+      };
+    }
+    setOperator = prefix;
+    rest = rest.slice(colon + 1);
+  }
+  let ifExists = false;
+  let base = BASE_OPERATORS.get(rest);
+  if (!base && rest.endsWith('IfExists')) {
+    base = BASE_OPERATORS.get(rest.slice(0, -'IfExists'.length));
+    ifExists = base !== undefined;
+  }
+  if (!base) {
+    const lower = rest.toLowerCase();
+    const near = [...BASE_OPERATORS.keys()].find(
+      (n) => n.toLowerCase() === lower || `${n}IfExists`.toLowerCase() === lower,
+    );
+    return {
+      ok: false,
+      code: 'unknown-operator',
+      message: `unknown condition operator "${raw}"`,
+      hint: near
+        ? `operator names are case-sensitive: did you mean "${setOperator ? setOperator + ':' : ''}${lower.endsWith('ifexists') ? near + 'IfExists' : near}"?`
+        : 'see the IAM condition operators: String*, Numeric*, Date*, Bool, BinaryEquals, IpAddress, NotIpAddress, Arn*, Null',
+    };
+  }
+  if (ifExists && base.name === 'Null') {
+    return {
+      ok: false,
+      code: 'null-if-exists',
+      message: `"${raw}": the Null operator cannot take IfExists`,
+      hint: 'use "Null" alone: it already tests whether the key exists',
+    };
+  }
+  return { ok: true, spec: { raw, ...(setOperator ? { setOperator } : {}), base, ifExists } };
+}

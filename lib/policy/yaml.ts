@@ -4,20 +4,23 @@
  * scenario) converts with spans that point into that file. Aliases are expanded with a budget on
  * the number of nodes produced (alias bombs) and a cycle guard.
  */
-import {
-  LineCounter,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseDocument,
-  type Document,
-  type YAMLError,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, YAMLError } from 'yaml';
 import type { Finding, Position, Span } from '../diagnostics.js';
 import type { AstMember, AstNode } from './ast.js';
 import { duplicateKeyFinding } from './json.js';
+
+type YamlLibrary = typeof import('yaml');
+let library: YamlLibrary | undefined;
+
+/**
+ * The `yaml` package, loaded on first use: a program that parses only JSON policies never loads it
+ * (the core entry stays small). The package ships CommonJS for Node, so `require` gives the same
+ * module instance that `import 'yaml'` gives elsewhere.
+ */
+function yaml(): YamlLibrary {
+  return (library ??= createRequire(import.meta.url)('yaml') as YamlLibrary);
+}
 
 /** Default cap on the nodes one conversion may produce, aliases expanded. */
 export const MAX_YAML_NODES = 100_000;
@@ -141,7 +144,7 @@ class Converter {
   }
 
   private resolveAlias(node: YamlNode): YamlNode | undefined {
-    if (!isAlias(node)) return undefined;
+    if (!yaml().isAlias(node)) return undefined;
     if (this.opts.doc) {
       try {
         const target = node.resolve(this.opts.doc);
@@ -161,7 +164,7 @@ class Converter {
       throw new Stop();
     }
     if (node === null || node === undefined) return { kind: 'null', span };
-    if (isAlias(node)) {
+    if (yaml().isAlias(node)) {
       const target = this.resolveAlias(node);
       if (target === undefined) {
         this.error(
@@ -188,13 +191,13 @@ class Converter {
       return { ...converted, span };
     }
     this.remember(node);
-    if (isScalar(node)) return this.scalar(node.value, node.source, span);
-    if (isMap(node)) {
+    if (yaml().isScalar(node)) return this.scalar(node.value, node.source, span);
+    if (yaml().isMap(node)) {
       this.expanding.add(node);
       const members: AstMember[] = [];
       const seen = new Map<string, Span>();
       for (const pair of node.items) {
-        if (!isPair(pair)) continue;
+        if (!yaml().isPair(pair)) continue;
         const key = this.key(pair.key, span);
         const value =
           pair.value === null || pair.value === undefined
@@ -216,7 +219,7 @@ class Converter {
       this.expanding.delete(node);
       return { kind: 'object', members, span };
     }
-    if (isSeq(node)) {
+    if (yaml().isSeq(node)) {
       this.expanding.add(node);
       const items = node.items.map((item) => this.convert(item, depth + 1, span));
       this.expanding.delete(node);
@@ -266,8 +269,8 @@ class Converter {
   private key(key: unknown, parent: Span): { text: string | undefined; span: Span } {
     let node: unknown = key;
     const span = this.spanOf(key, parent);
-    if (isAlias(node)) node = this.resolveAlias(node);
-    if (isScalar(node)) {
+    if (yaml().isAlias(node)) node = this.resolveAlias(node);
+    if (yaml().isScalar(node)) {
       const v = node.value;
       if (typeof v === 'string') return { text: v, span };
       if (v !== null && v !== undefined && typeof v !== 'object') {
@@ -342,10 +345,10 @@ export function parseYaml(
   text: string,
   opts: Omit<YamlConvertOptions, 'doc'> = {},
 ): YamlParseResult {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    doc = yaml().parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   } catch (e) {
     return {
       ast: undefined,
@@ -355,7 +358,7 @@ export function parseYaml(
           code: 'yaml-syntax',
           severity: 'error',
           message: `cannot parse the YAML: ${e instanceof Error ? e.message : String(e)}`,
-          span: yamlSpan(new LineCounter(), 0, 0),
+          span: yamlSpan(new (yaml().LineCounter)(), 0, 0),
         },
       ],
     };

@@ -43,12 +43,17 @@ export {
 } from './parse.js';
 export {
   BUILT_IN_FEDERATED,
+  BUILT_IN_PROVIDERS,
   COGNITO_CN,
   PARTITIONS,
+  isPartition,
   parseFederatedPrincipal,
+  type BuiltInDomain,
+  type BuiltInProviderId,
   type FederatedParse,
   type FederatedPrincipal,
   type Issue,
+  type Partition,
 } from './principal.js';
 export {
   TRUST_POLICY_DEFAULT_QUOTA,

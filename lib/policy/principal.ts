@@ -1,17 +1,33 @@
-/** The shapes a `Principal.Federated` value may take (§2.1), parsed and checked. */
+/**
+ * The shapes a `Principal.Federated` value may take (§2.1), parsed and checked. This is the one
+ * reader of Federated principals: the policy parser reports its issues as findings, and the
+ * simulator (lib/providers/arn.ts) matches callers against what it returns.
+ */
 import type { Finding } from '../diagnostics.js';
 
-/** Federated names IAM knows without a registered provider (§2.1). */
-export const BUILT_IN_FEDERATED = [
-  'accounts.google.com',
-  'graph.facebook.com',
-  'www.amazon.com',
-  'cognito-identity.amazonaws.com',
-] as const;
+/**
+ * Federated names IAM knows without a registered provider (§2.1), with the provider each one
+ * stands for. The name is also the prefix of the provider's condition keys.
+ */
+export const BUILT_IN_PROVIDERS = {
+  'accounts.google.com': 'google',
+  'graph.facebook.com': 'facebook',
+  'www.amazon.com': 'amazon',
+  'cognito-identity.amazonaws.com': 'cognito',
+} as const;
+
+export type BuiltInDomain = keyof typeof BUILT_IN_PROVIDERS;
+export type BuiltInProviderId = (typeof BUILT_IN_PROVIDERS)[BuiltInDomain];
+
+/** The built-in Federated names (§2.1), in the order of `BUILT_IN_PROVIDERS`. */
+export const BUILT_IN_FEDERATED: readonly BuiltInDomain[] = Object.keys(
+  BUILT_IN_PROVIDERS,
+) as BuiltInDomain[];
 
 /** Third-party templates use this for Cognito in aws-cn (§2.1, UNCONFIRMED 13). */
 export const COGNITO_CN = 'cognito-identity.amazonaws.com.cn';
 
+/** The AWS partitions: the one list for provider ARNs and role ARNs alike (§2.1). */
 export const PARTITIONS = [
   'aws',
   'aws-cn',
@@ -23,19 +39,39 @@ export const PARTITIONS = [
   'aws-eusc',
 ] as const;
 
+export type Partition = (typeof PARTITIONS)[number];
+
+export function isPartition(value: string): value is Partition {
+  return (PARTITIONS as readonly string[]).includes(value);
+}
+
 export type FederatedPrincipal =
-  | { kind: 'built-in'; name: string }
+  | {
+      kind: 'built-in';
+      /** As written. */
+      name: string;
+      /** The built-in name it stands for: the condition-key prefix. */
+      domain: BuiltInDomain | typeof COGNITO_CN;
+      provider: BuiltInProviderId;
+      /** Set when the name implies a partition (`….amazonaws.com.cn` → `aws-cn`). */
+      partition?: Partition;
+      /**
+       * The value differs from `domain` in letter case. It is accepted (with a warning), but under
+       * the exact reading of principals (UNCONFIRMED 6) it names no caller.
+       */
+      caseDiffers?: true;
+    }
   | {
       kind: 'oidc';
-      partition: string;
+      partition: Partition;
       account: string;
       host: string;
-      /** `''` or `/seg/seg`. */
+      /** `''`, `/seg/seg`, or with a trailing slash (`/`, `/seg/`) as the provider was registered. */
       path: string;
       /** `HOST[/PATH]`: the condition-key prefix and the issuer without `https://` (§1.3). */
       provider: string;
     }
-  | { kind: 'saml'; partition: string; account: string; name: string };
+  | { kind: 'saml'; partition: Partition; account: string; name: string };
 
 /** A finding without its place; the caller adds the span of the value. */
 export type Issue = Omit<Finding, 'span'>;
@@ -43,15 +79,14 @@ export type Issue = Omit<Finding, 'span'>;
 export type FederatedParse =
   { ok: true; principal: FederatedPrincipal; issues: Issue[] } | { ok: false; issues: Issue[] };
 
-const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-/** RFC 3986 path characters (pchar), without `*`, which principals never take. */
-const PATH_SEGMENT = /^(?:[A-Za-z0-9._~!$&'()+,;=:@-]|%[0-9A-Fa-f]{2})+$/;
-const SAML_NAME = /^[A-Za-z0-9._-]{1,128}$/;
-
 const FORMS =
   'a Federated principal is "accounts.google.com", "graph.facebook.com", "www.amazon.com", ' +
   '"cognito-identity.amazonaws.com", "arn:aws:iam::ACCOUNT:oidc-provider/HOST[/PATH]" or ' +
   '"arn:aws:iam::ACCOUNT:saml-provider/NAME"';
+
+function q(s: string): string {
+  return JSON.stringify(s);
+}
 
 function invalid(
   message: string,
@@ -61,24 +96,131 @@ function invalid(
   return { ok: false, issues: [{ code, severity: 'error', message, hint, spec: '§2.1' }] };
 }
 
+function ok(principal: FederatedPrincipal, issues?: Issue[]): FederatedParse {
+  return { ok: true, principal, issues: issues ?? [] };
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
+}
+
+/** Labels of letters, digits and inner hyphens, 1–63 characters each, 253 at most in all. */
 function isDnsName(host: string): boolean {
-  if (host.length === 0 || host.length > 253) return false;
-  return host.split('.').every((label) => DNS_LABEL.test(label));
+  const n = host.length;
+  if (n === 0 || n > 253) return false;
+  let start = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? host.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      const len = i - start;
+      if (len === 0 || len > 63) return false;
+      if (!isAlnum(host.charCodeAt(start)) || !isAlnum(host.charCodeAt(i - 1))) return false;
+      start = i + 1;
+    } else if (!isAlnum(c) && c !== 0x2d) return false;
+  }
+  return true;
+}
+
+/** RFC 3986 path characters (pchar) other than `%`, without `*`, which principals never take. */
+function isPathChar(c: number): boolean {
+  return (
+    isAlnum(c) ||
+    c === 0x2e || // .
+    c === 0x5f || // _
+    c === 0x7e || // ~
+    c === 0x21 || // !
+    c === 0x24 || // $
+    c === 0x26 || // &
+    c === 0x27 || // '
+    c === 0x28 || // (
+    c === 0x29 || // )
+    c === 0x2b || // +
+    c === 0x2c || // ,
+    c === 0x3b || // ;
+    c === 0x3d || // =
+    c === 0x3a || // :
+    c === 0x40 || // @
+    c === 0x2d // -
+  );
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+
+/** `/seg/seg` (or `''`): non-empty segments of pchar or %XX. */
+function isPath(path: string): boolean {
+  const n = path.length;
+  let segment = 0;
+  for (let i = 1; i <= n; i++) {
+    const c = i < n ? path.charCodeAt(i) : 0x2f;
+    if (c === 0x2f) {
+      if (segment === 0) return false;
+      segment = 0;
+    } else if (c === 0x25) {
+      if (!isHex(path.charCodeAt(i + 1)) || !isHex(path.charCodeAt(i + 2))) return false;
+      i += 2;
+      segment += 3;
+    } else if (isPathChar(c)) segment++;
+    else return false;
+  }
+  return true;
+}
+
+function isSamlName(name: string): boolean {
+  const n = name.length;
+  if (n === 0 || n > 128) return false;
+  for (let i = 0; i < n; i++) {
+    const c = name.charCodeAt(i);
+    if (!isAlnum(c) && c !== 0x2e && c !== 0x5f && c !== 0x2d) return false;
+  }
+  return true;
+}
+
+function isAccount(account: string): boolean {
+  if (account.length !== 12) return false;
+  for (let i = 0; i < 12; i++) {
+    const c = account.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+/** The length of a leading `scheme://` (letters only), or 0. */
+function schemeLength(v: string): number {
+  let i = 0;
+  for (; i < v.length; i++) {
+    const c = v.charCodeAt(i) | 0x20;
+    if (c < 0x61 || c > 0x7a) break;
+  }
+  return i > 0 && v.startsWith('://', i) ? i + 3 : 0;
+}
+
+function hasWhiteSpace(v: string): boolean {
+  return /\s/.test(v);
 }
 
 function stripScheme(v: string): string {
-  return v.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+  return v.slice(schemeLength(v)).replace(/\/+$/, '');
+}
+
+function builtIn(name: string): BuiltInDomain | undefined {
+  return Object.prototype.hasOwnProperty.call(BUILT_IN_PROVIDERS, name)
+    ? (name as BuiltInDomain)
+    : undefined;
 }
 
 /** Checks the host-and-path part of an OIDC provider ARN (after `oidc-provider/`). */
 function parseProvider(
+  value: string,
   rest: string,
   arnHead: string,
 ): FederatedParse | { host: string; path: string } {
-  if (/^[a-z]+:\/\//i.test(rest)) {
+  const scheme = schemeLength(rest);
+  if (scheme > 0) {
     return invalid(
-      `the OIDC provider ARN contains a URL scheme: ${JSON.stringify(rest)}`,
-      `write the host without "https://": ${arnHead}oidc-provider/${stripScheme(rest)}`,
+      `the OIDC provider ARN contains a URL scheme (${q(rest)}): the provider part keeps no scheme`,
+      `write the host without ${q(rest.slice(0, scheme))}: ${arnHead}oidc-provider/${stripScheme(rest)}`,
       'federated-principal-scheme',
     );
   }
@@ -89,28 +231,26 @@ function parseProvider(
       'federated-principal-trailing-slash',
     );
   }
-  if (rest === '')
-    return invalid('the OIDC provider ARN names no host', `write ${arnHead}oidc-provider/HOST`);
+  if (rest === '') {
+    return invalid(
+      `${q(value)} names no provider after "oidc-provider/"`,
+      `the ARN names no host: write ${arnHead}oidc-provider/HOST[/PATH]`,
+    );
+  }
   const slash = rest.indexOf('/');
   const host = slash < 0 ? rest : rest.slice(0, slash);
   const path = slash < 0 ? '' : rest.slice(slash);
   if (!isDnsName(host)) {
     return invalid(
-      `${JSON.stringify(host)} is not a DNS host name`,
+      `${q(host)} is not a DNS host name`,
       host.includes(':')
         ? 'the provider is named by its host (and path) only, without a port'
         : 'the provider part is the issuer URL without "https://": HOST[/PATH], e.g. token.actions.githubusercontent.com',
     );
   }
-  if (
-    path !== '' &&
-    !path
-      .slice(1)
-      .split('/')
-      .every((seg) => PATH_SEGMENT.test(seg))
-  ) {
+  if (!isPath(path)) {
     return invalid(
-      `the provider path ${JSON.stringify(path)} is malformed`,
+      `the provider path ${q(path)} is malformed`,
       'the path is the issuer URL path: non-empty segments separated by single "/"',
     );
   }
@@ -120,17 +260,30 @@ function parseProvider(
 /**
  * Parses a `Federated` principal value. Invalid forms give one error issue; valid unusual forms
  * (SAML, the aws-cn Cognito name, a built-in name in other letter case) give warnings/notes.
- * Wildcards are the caller's business (they are refused before this is called).
+ * Never throws.
  */
 export function parseFederatedPrincipal(value: string): FederatedParse {
-  if ((BUILT_IN_FEDERATED as readonly string[]).includes(value)) {
-    return { ok: true, principal: { kind: 'built-in', name: value }, issues: [] };
+  if (typeof value !== 'string') return invalid('the Federated principal is not a string');
+  const domain = builtIn(value);
+  if (domain !== undefined) {
+    return ok({ kind: 'built-in', name: value, domain, provider: BUILT_IN_PROVIDERS[domain] });
   }
+  if (value.startsWith('arn:')) return parseArn(value);
+  return parseName(value);
+}
+
+/** A value that is not an ARN: the aws-cn Cognito name, a built-in in other case, or a mistake. */
+function parseName(value: string): FederatedParse {
   if (value === COGNITO_CN) {
-    return {
-      ok: true,
-      principal: { kind: 'built-in', name: value },
-      issues: [
+    return ok(
+      {
+        kind: 'built-in',
+        name: value,
+        domain: COGNITO_CN,
+        provider: 'cognito',
+        partition: 'aws-cn',
+      },
+      [
         {
           code: 'cognito-cn-principal',
           severity: 'info',
@@ -139,110 +292,142 @@ export function parseFederatedPrincipal(value: string): FederatedParse {
           spec: '§2.1',
         },
       ],
-    };
+    );
+  }
+  if (value === '') return invalid('the Federated principal is empty');
+  if (hasWhiteSpace(value)) {
+    return invalid(
+      `the Federated principal ${q(value)} contains white space`,
+      `write it without white space: ${q(value.replace(/\s+/g, ''))}`,
+    );
   }
   const lower = value.toLowerCase();
-  const builtIn = BUILT_IN_FEDERATED.find((b) => b === lower);
-  if (builtIn !== undefined) {
-    return {
-      ok: true,
-      principal: { kind: 'built-in', name: value },
-      issues: [
+  const folded = builtIn(lower);
+  if (folded !== undefined) {
+    return ok(
+      {
+        kind: 'built-in',
+        name: value,
+        domain: folded,
+        provider: BUILT_IN_PROVIDERS[folded],
+        caseDiffers: true,
+      },
+      [
         {
           code: 'federated-principal-case',
           severity: 'warning',
-          message: `${JSON.stringify(value)} differs from the built-in provider "${builtIn}" in letter case`,
-          hint: `write "${builtIn}" (whether IAM matches it case-insensitively is UNCONFIRMED 6)`,
+          message: `${q(value)} differs from the built-in provider "${folded}" in letter case`,
+          hint: `write "${folded}" (whether IAM matches it case-insensitively is UNCONFIRMED 6)`,
           spec: '§2.1',
         },
       ],
-    };
+    );
   }
-  if (/^[a-z]+:\/\//i.test(value)) {
+  if (schemeLength(value) > 0) {
+    const tail = stripScheme(value);
     return invalid(
-      `a Federated principal is not a URL: ${JSON.stringify(value)}`,
-      `name an OIDC provider by its ARN: arn:aws:iam::ACCOUNT:oidc-provider/${stripScheme(value)}`,
+      `${q(value)} is a URL; a Federated principal names the provider without a scheme`,
+      builtIn(tail) !== undefined
+        ? `a built-in provider is named by its domain: write "${tail}"`
+        : `name an OIDC provider by its ARN: arn:aws:iam::ACCOUNT:oidc-provider/${tail}`,
       'federated-principal-scheme',
     );
   }
-  if (!value.startsWith('arn:')) {
-    const looksLikeHost = isDnsName(value.split('/')[0] ?? '') && value.includes('.');
+  const slash = value.indexOf('/');
+  const looksLikeHost = value.includes('.') && isDnsName(slash < 0 ? value : value.slice(0, slash));
+  return invalid(
+    `${q(value)} is not a built-in provider; an IAM OIDC provider is named by its ARN (§2.1)`,
+    looksLikeHost
+      ? `write its ARN: arn:aws:iam::ACCOUNT:oidc-provider/${value.replace(/\/+$/, '')}`
+      : FORMS,
+  );
+}
+
+/** `arn:PARTITION:iam::ACCOUNT:oidc-provider/HOST[/PATH]` or `…:saml-provider/NAME`. */
+function parseArn(value: string): FederatedParse {
+  // arn : partition : service : region : account : resource (the resource may hold colons)
+  const c1 = 3;
+  const c2 = value.indexOf(':', c1 + 1);
+  const c3 = c2 < 0 ? -1 : value.indexOf(':', c2 + 1);
+  const c4 = c3 < 0 ? -1 : value.indexOf(':', c3 + 1);
+  const c5 = c4 < 0 ? -1 : value.indexOf(':', c4 + 1);
+  if (c5 < 0) {
     return invalid(
-      `${JSON.stringify(value)} is not a valid Federated principal`,
-      looksLikeHost
-        ? `an IAM OIDC provider is named by its ARN: arn:aws:iam::ACCOUNT:oidc-provider/${value.replace(/\/+$/, '')}`
-        : FORMS,
+      `${q(value)} is not a complete ARN (a well-formed one has six fields)`,
+      'write arn:PARTITION:iam::ACCOUNT:oidc-provider/HOST[/PATH]',
     );
   }
-  const parts = value.split(':');
-  if (parts.length < 6) return invalid(`${JSON.stringify(value)} is not a complete ARN`);
-  const [, partition = '', service = '', region = '', account = ''] = parts;
-  const resource = parts.slice(5).join(':');
-  const head = `arn:${partition}:iam::${/^\d{12}$/.test(account) ? account : 'ACCOUNT'}:`;
-  if (!(PARTITIONS as readonly string[]).includes(partition)) {
+  if (hasWhiteSpace(value)) {
     return invalid(
-      `unknown partition ${JSON.stringify(partition)} in ${JSON.stringify(value)}`,
+      `the Federated principal ${q(value)} contains white space`,
+      `write it without white space: ${q(value.replace(/\s+/g, ''))}`,
+    );
+  }
+  const partition = value.slice(c1 + 1, c2);
+  const service = value.slice(c2 + 1, c3);
+  const region = value.slice(c3 + 1, c4);
+  const account = value.slice(c4 + 1, c5);
+  const resource = value.slice(c5 + 1);
+  const accountOk = isAccount(account);
+  const head = `arn:${partition}:iam::${accountOk ? account : 'ACCOUNT'}:`;
+  if (!isPartition(partition)) {
+    return invalid(
+      `${q(partition)} is not a partition, in ${q(value)}`,
       `the partition is one of ${PARTITIONS.join(', ')}`,
     );
   }
-  if (service !== 'iam') {
+  const oidc = resource.startsWith('oidc-provider/');
+  if (service !== 'iam' || !(oidc || resource.startsWith('saml-provider/'))) {
     return invalid(
-      `a Federated principal ARN names an IAM identity provider, not a "${service}" resource`,
+      `${q(value)} is not an identity-provider ARN: a Federated principal names an IAM oidc-provider or saml-provider (other principals go under "AWS" or "Service")`,
       'write arn:aws:iam::ACCOUNT:oidc-provider/HOST or arn:aws:iam::ACCOUNT:saml-provider/NAME',
     );
   }
   if (region !== '') {
     return invalid(
-      `IAM ARNs have no region, found ${JSON.stringify(region)}`,
-      `leave the region field empty: ${head}…`,
+      `IAM ARNs have no region, but ${q(region)} is given`,
+      `leave the region field empty: arn:${partition}:iam::${account}:${resource}`,
     );
   }
-  if (!/^\d{12}$/.test(account)) {
+  if (!accountOk) {
     return invalid(
-      `the account in a provider ARN is exactly 12 digits, found ${JSON.stringify(account)}`,
+      `the account ${q(account)} in a provider ARN is not 12 digits`,
       'write the 12-digit account ID of the account that holds the identity provider',
     );
   }
-  if (resource.startsWith('oidc-provider/')) {
-    const r = parseProvider(resource.slice('oidc-provider/'.length), head);
+  if (resource.includes('*') || resource.includes('?')) {
+    return invalid(
+      `wildcards are not allowed inside a principal: ${q(value)}`,
+      'name the provider exactly, and narrow callers with conditions',
+      'principal-partial-wildcard',
+    );
+  }
+  if (oidc) {
+    const r = parseProvider(value, resource.slice('oidc-provider/'.length), head);
     if ('ok' in r) return r;
-    return {
-      ok: true,
-      principal: {
-        kind: 'oidc',
-        partition,
-        account,
-        host: r.host,
-        path: r.path,
-        provider: r.host + r.path,
-      },
-      issues: [],
-    };
+    return ok({
+      kind: 'oidc',
+      partition,
+      account,
+      host: r.host,
+      path: r.path,
+      provider: r.host + r.path,
+    });
   }
-  if (resource.startsWith('saml-provider/')) {
-    const name = resource.slice('saml-provider/'.length);
-    if (!SAML_NAME.test(name)) {
-      return invalid(
-        `${JSON.stringify(name)} is not a valid SAML provider name`,
-        'a SAML provider name is 1–128 letters, digits, ".", "_" or "-"',
-      );
-    }
-    return {
-      ok: true,
-      principal: { kind: 'saml', partition, account, name },
-      issues: [
-        {
-          code: 'saml-principal',
-          severity: 'warning',
-          message: 'a SAML provider principal never matches a web-identity caller',
-          hint: 'SAML principals go with sts:AssumeRoleWithSAML; AssumeRoleWithWebIdentity needs an oidc-provider or a built-in provider',
-          spec: '§4.1',
-        },
-      ],
-    };
+  const name = resource.slice('saml-provider/'.length);
+  if (!isSamlName(name)) {
+    return invalid(
+      `${q(name)} is not a valid SAML provider name`,
+      'a SAML provider name is 1–128 letters, digits, ".", "_" or "-"',
+    );
   }
-  return invalid(
-    `the ARN ${JSON.stringify(value)} names neither an oidc-provider nor a saml-provider`,
-    `write ${head}oidc-provider/HOST[/PATH]`,
-  );
+  return ok({ kind: 'saml', partition, account, name }, [
+    {
+      code: 'saml-principal',
+      severity: 'warning',
+      message: 'a SAML provider principal never matches a web-identity caller',
+      hint: 'SAML principals go with sts:AssumeRoleWithSAML; AssumeRoleWithWebIdentity needs an oidc-provider or a built-in provider',
+      spec: '§4.1',
+    },
+  ]);
 }

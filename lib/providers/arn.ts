@@ -3,7 +3,12 @@
  * Pure string functions; every failure is returned as data with a hint.
  */
 import type { Partition, ProviderId } from './types.js';
-import { parseFederatedPrincipal as checkFederatedPrincipal } from '../policy/principal.js';
+import {
+  BUILT_IN_PROVIDERS,
+  COGNITO_CN,
+  isPartition,
+  parseFederatedPrincipal as parsePrincipal,
+} from '../policy/principal.js';
 
 export type HostPathResult =
   | {
@@ -176,19 +181,23 @@ export function oidcProviderArn(partition: Partition, account: string, hostPath:
   return `arn:${partition}:iam::${account}:oidc-provider/${hostPath}`;
 }
 
-/** The built-in providers' Federated values (§1.3, §2.1). */
+/**
+ * The built-in providers' Federated values (§1.3, §2.1): the policy layer's list
+ * (`BUILT_IN_PROVIDERS`) plus the aws-cn Cognito name.
+ */
 export const BUILT_IN_PRINCIPALS: Readonly<Record<string, ProviderId>> = {
-  'accounts.google.com': 'google',
-  'graph.facebook.com': 'facebook',
-  'www.amazon.com': 'amazon',
-  'cognito-identity.amazonaws.com': 'cognito',
-  'cognito-identity.amazonaws.com.cn': 'cognito',
+  ...BUILT_IN_PROVIDERS,
+  [COGNITO_CN]: 'cognito',
 };
 
 const UNCONFIRMED_13 =
   '§2.1 (UNCONFIRMED 13): cognito-identity.amazonaws.com.cn as the aws-cn Cognito principal is seen only in third-party templates';
 
-export type FederatedPrincipal =
+/**
+ * A Federated value as the simulator matches it: the provider it names, or why it names none.
+ * A view of the one parser's result (`FederatedPrincipal` in lib/policy/principal.ts).
+ */
+export type ProviderPrincipal =
   | {
       kind: 'builtin';
       /** The domain: both the Federated value and the key prefix. */
@@ -202,152 +211,54 @@ export type FederatedPrincipal =
   | { kind: 'saml'; partition: Partition; account: string; name: string; arn: string }
   | { kind: 'invalid'; message: string; hint?: string };
 
-const PARTITION_RE = /^aws(-[a-z]+)*$/;
-const ACCOUNT_RE = /^\d{12}$/;
-
 /**
  * A `Principal.Federated` value → built-in domain, IAM OIDC provider ARN, SAML provider ARN, or an
- * explained invalid value (§2.1). Matching is exact and case-sensitive (UNCONFIRMED 6).
+ * explained invalid value (§2.1). It reads the value with the policy parser
+ * (`parseFederatedPrincipal` of lib/policy/principal.ts), so the two never disagree; only the
+ * shape differs. Matching is exact and case-sensitive (UNCONFIRMED 6): a built-in name in other
+ * letter case, which the parser accepts with a warning, names no provider here.
  */
-export function parseFederatedPrincipal(value: string): FederatedPrincipal {
-  // Validity is the policy parser's rule (it reports the findings): a value it refuses is invalid
-  // here too, so the two can never disagree. Where both refuse, this module's message is kept.
-  const read = readFederatedPrincipal(value);
-  if (read.kind === 'invalid') return read;
-  const checked = checkFederatedPrincipal(value);
-  if (checked.ok) return read;
-  const issue = checked.issues.find((i) => i.severity === 'error') ?? checked.issues[0];
-  return {
-    kind: 'invalid',
-    message: issue?.message ?? `"${value}" is not a Federated principal`,
-    ...(issue?.hint ? { hint: issue.hint } : {}),
-  };
-}
-
-function readFederatedPrincipal(value: string): FederatedPrincipal {
-  if (typeof value !== 'string' || value === '') {
+export function parseFederatedPrincipal(value: string): ProviderPrincipal {
+  const r = parsePrincipal(value);
+  if (!r.ok) {
+    const issue = r.issues[0];
     return {
       kind: 'invalid',
-      message: 'the Federated principal is empty',
-      hint: 'a built-in domain (e.g. accounts.google.com) or arn:aws:iam::ACCOUNT:oidc-provider/HOST',
+      message: issue?.message ?? `${JSON.stringify(value)} is not a Federated principal`,
+      ...(issue?.hint ? { hint: issue.hint } : {}),
     };
   }
-  if (value !== value.trim() || /\s/.test(value)) {
-    return {
-      kind: 'invalid',
-      message: `the Federated principal ${JSON.stringify(value)} contains white space`,
-      hint: value.trim().replace(/\s+/g, ''),
-    };
-  }
-  const builtIn = BUILT_IN_PRINCIPALS[value];
-  if (builtIn !== undefined && Object.prototype.hasOwnProperty.call(BUILT_IN_PRINCIPALS, value)) {
-    return value.endsWith('.cn')
-      ? {
-          kind: 'builtin',
-          hostPath: value,
-          provider: builtIn,
-          partition: 'aws-cn',
-          unconfirmed: UNCONFIRMED_13,
-        }
-      : { kind: 'builtin', hostPath: value, provider: builtIn };
-  }
-  const folded = Object.keys(BUILT_IN_PRINCIPALS).find((d) => d === value.toLowerCase());
-  if (folded) {
-    return {
-      kind: 'invalid',
-      message: `"${value}" differs from the built-in provider "${folded}" in letter case; the principal is matched exactly`,
-      hint: folded,
-    };
-  }
-  if (value.startsWith('https://') || value.startsWith('http://')) {
-    const tail = value.replace(/^https?:\/\//, '');
-    const principal = BUILT_IN_PRINCIPALS[tail]
-      ? tail
-      : `arn:aws:iam::ACCOUNT_ID:oidc-provider/${tail}`;
-    return {
-      kind: 'invalid',
-      message: `"${value}" is a URL; a Federated principal names the provider without a scheme`,
-      hint: principal,
-    };
-  }
-  if (!value.startsWith('arn:')) {
-    return {
-      kind: 'invalid',
-      message: `"${value}" is not a built-in provider; an IAM OIDC provider is named by its ARN (§2.1)`,
-      hint: `arn:aws:iam::ACCOUNT_ID:oidc-provider/${value}`,
-    };
-  }
-  const parts = /^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$/.exec(value);
-  if (!parts) {
-    return {
-      kind: 'invalid',
-      message: `"${value}" is not a well-formed ARN (arn:PARTITION:iam::ACCOUNT:oidc-provider/HOST)`,
-      hint: 'arn:aws:iam::ACCOUNT_ID:oidc-provider/HOST[/PATH]',
-    };
-  }
-  const [, partition = '', service = '', region = '', account = '', resource = ''] = parts;
-  const slash = resource.indexOf('/');
-  const type = slash < 0 ? resource : resource.slice(0, slash);
-  const tail = slash < 0 ? '' : resource.slice(slash + 1);
-  if (service !== 'iam' || (type !== 'oidc-provider' && type !== 'saml-provider')) {
-    return {
-      kind: 'invalid',
-      message: `"${value}" is not an identity-provider ARN; a Federated principal is an oidc-provider or saml-provider ARN of IAM (other principals go under "AWS" or "Service")`,
-      hint: 'arn:aws:iam::ACCOUNT_ID:oidc-provider/HOST[/PATH]',
-    };
-  }
-  if (!PARTITION_RE.test(partition)) {
-    return {
-      kind: 'invalid',
-      message: `"${value}": "${partition}" is not a partition (aws, aws-cn, aws-us-gov, …)`,
-      hint: value.replace(/^arn:[^:]*:/, 'arn:aws:'),
-    };
-  }
-  if (region !== '') {
-    return {
-      kind: 'invalid',
-      message: `"${value}": IAM ARNs have no region, but "${region}" is given`,
-      hint: `arn:${partition}:iam::${account}:${resource}`,
-    };
-  }
-  if (!ACCOUNT_RE.test(account)) {
-    return {
-      kind: 'invalid',
-      message: `"${value}": the account "${account}" is not 12 digits`,
-      hint: 'the 12-digit id of the account that owns the provider (and the role)',
-    };
-  }
-  if (/[*?]/.test(tail)) {
-    return {
-      kind: 'invalid',
-      message: `"${value}": wildcards are not allowed inside a principal (§2.1)`,
-      hint: 'name the provider exactly',
-    };
-  }
-  if (type === 'saml-provider') {
-    if (!/^[\w.-]{1,128}$/.test(tail)) {
-      return {
-        kind: 'invalid',
-        message: `"${value}": "${tail}" is not a SAML provider name (1–128 of [A-Za-z0-9_.-])`,
-      };
+  const p = r.principal;
+  switch (p.kind) {
+    case 'built-in': {
+      if (p.caseDiffers) {
+        return {
+          kind: 'invalid',
+          message: `${JSON.stringify(value)} differs from the built-in provider "${p.domain}" in letter case; the principal is matched exactly`,
+          hint: p.domain,
+        };
+      }
+      return p.partition
+        ? {
+            kind: 'builtin',
+            hostPath: p.name,
+            provider: p.provider,
+            partition: p.partition,
+            unconfirmed: UNCONFIRMED_13,
+          }
+        : { kind: 'builtin', hostPath: p.name, provider: p.provider };
     }
-    return { kind: 'saml', partition, account, name: tail, arn: value };
+    case 'oidc':
+      return {
+        kind: 'oidc',
+        partition: p.partition,
+        account: p.account,
+        hostPath: p.provider,
+        arn: value,
+      };
+    case 'saml':
+      return { kind: 'saml', partition: p.partition, account: p.account, name: p.name, arn: value };
   }
-  if (tail === '') {
-    return {
-      kind: 'invalid',
-      message: `"${value}" names no provider after oidc-provider/`,
-      hint: `arn:${partition}:iam::${account}:oidc-provider/HOST[/PATH]`,
-    };
-  }
-  if (/^https?:\/\//.test(tail)) {
-    return {
-      kind: 'invalid',
-      message: `"${value}": the provider part keeps no scheme`,
-      hint: `arn:${partition}:iam::${account}:oidc-provider/${tail.replace(/^https?:\/\//, '')}`,
-    };
-  }
-  return { kind: 'oidc', partition, account, hostPath: tail, arn: value };
 }
 
 /**
@@ -375,6 +286,7 @@ export type RoleArnResult =
     }
   | { ok: false; message: string; hint?: string };
 
+const ACCOUNT_RE = /^\d{12}$/;
 const ROLE_NAME_RE = /^[\w+=,.@-]{1,64}$/;
 const PATH_SEGMENT_RE = /^[\u0021-\u007e]+$/;
 
@@ -414,7 +326,7 @@ export function parseRoleArn(arn: string): RoleArnResult {
       hint: 'arn:aws:iam::ACCOUNT_ID:role/NAME',
     };
   }
-  if (!PARTITION_RE.test(partition)) {
+  if (!isPartition(partition)) {
     return {
       ok: false,
       message: `"${arn}": "${partition}" is not a partition (aws, aws-cn, aws-us-gov, …)`,

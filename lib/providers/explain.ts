@@ -3,6 +3,7 @@
  * and 9, field notes): a claim AWS does not expose, a key written with the provider ARN, a key of
  * another provider, a typo.
  */
+import { BUILT_IN_FEDERATED } from '../policy/principal.js';
 import { GITHUB_PUBLIC_ISSUER_HOST } from './github.js';
 import { JWT_REGISTERED_CLAIMS } from './keys.js';
 import { providerForHostPath } from './registry.js';
@@ -23,10 +24,7 @@ const WELL_KNOWN_PREFIXES: readonly string[] = [
   'gitlab.com',
   'app.terraform.io',
   'agent.buildkite.com',
-  'accounts.google.com',
-  'graph.facebook.com',
-  'www.amazon.com',
-  'cognito-identity.amazonaws.com',
+  ...BUILT_IN_FEDERATED,
 ];
 
 /** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), case-insensitive. */

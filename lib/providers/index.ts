@@ -13,7 +13,7 @@ export {
   parseFederatedPrincipal,
   parseRoleArn,
 } from './arn.js';
-export type { FederatedPrincipal, HostPathResult, IssuerComparison, RoleArnResult } from './arn.js';
+export type { HostPathResult, IssuerComparison, ProviderPrincipal, RoleArnResult } from './arn.js';
 export {
   ALL_PROVIDERS,
   providerById,

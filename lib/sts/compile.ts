@@ -5,7 +5,7 @@
 import type { Finding } from '../diagnostics.js';
 import type { Statement, TrustPolicy } from '../policy/model.js';
 import { compileClause, type CompiledClause } from '../conditions/evaluate.js';
-import { parseFederatedPrincipal } from '../providers/arn.js';
+import { parseFederatedPrincipal } from '../policy/principal.js';
 import { compileWildcard, wildcardMatch, type Wildcard } from '../conditions/wildcard.js';
 
 export interface CompiledStatement {
@@ -50,7 +50,7 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
   for (const s of policy.statements) {
     for (const f of s.principal.federated) {
       const p = parseFederatedPrincipal(f.value);
-      if (p.kind === 'oidc') federatedIssuers.add(p.hostPath);
+      if (p.ok && p.principal.kind === 'oidc') federatedIssuers.add(p.principal.provider);
     }
   }
   return {

@@ -1,4 +1,9 @@
+import fc from 'fast-check';
 import t from 'tap';
+import {
+  PARTITIONS,
+  parseFederatedPrincipal as parsePrincipal,
+} from '../../lib/policy/principal.js';
 import {
   compareIssuer,
   federatedPrincipalFor,
@@ -234,7 +239,8 @@ t.test('parseFederatedPrincipal: invalid values with hints (§2.1)', async (t) =
     {
       value: 'token.actions.githubusercontent.com',
       match: /named by its ARN/,
-      hint: 'arn:aws:iam::ACCOUNT_ID:oidc-provider/token.actions.githubusercontent.com',
+      // One parser reads principals (lib/policy/principal.ts); its hints write the account as ACCOUNT.
+      hint: 'arn:aws:iam::ACCOUNT:oidc-provider/token.actions.githubusercontent.com',
     },
     {
       value: 'https://token.actions.githubusercontent.com',
@@ -364,4 +370,148 @@ t.test('parseRoleArn: invalid with hints (§1.2, §2.1)', async (t) => {
 t.test('hostPathFromIssuer: a port with a path keeps the path in the hint (§1.3)', async (t) => {
   const got = hostPathFromIssuer('https://example.com:443');
   t.match(!got.ok && got.hint, 'https://example.com');
+});
+
+t.test(
+  'one partition list for role ARNs and Federated principals (structure review P4)',
+  async (t) => {
+    const rows: Array<{ partition: string; valid: boolean }> = [
+      ...PARTITIONS.map((partition) => ({ partition, valid: true })),
+      // Shaped like a partition, but not one: refused by both (before, role ARNs took any aws-*).
+      { partition: 'aws-foo', valid: false },
+      { partition: 'aws-iso-x', valid: false },
+      { partition: 'aws-', valid: false },
+      { partition: 'AWS', valid: false },
+      { partition: 'amazon', valid: false },
+      { partition: '', valid: false },
+    ];
+    for (const r of rows) {
+      const role = parseRoleArn(`arn:${r.partition}:iam::123456789012:role/deploy`);
+      t.equal(role.ok, r.valid, `role ARN in ${JSON.stringify(r.partition)}`);
+      if (!role.ok && !r.valid) t.match(role.message, /not a partition/);
+      const arn = `arn:${r.partition}:iam::123456789012:oidc-provider/gitlab.com`;
+      t.equal(
+        parsePrincipal(arn).ok,
+        r.valid,
+        `Federated principal in ${JSON.stringify(r.partition)}`,
+      );
+      t.equal(parseFederatedPrincipal(arn).kind, r.valid ? 'oidc' : 'invalid', `simulator's view`);
+    }
+  },
+);
+
+/** What a reading says, in one shape: valid or not, and which provider in which account. */
+function viaPolicy(v: string): Record<string, unknown> {
+  const r = parsePrincipal(v);
+  if (!r.ok) return { valid: false };
+  const p = r.principal;
+  // A built-in in other letter case is accepted with a warning, but under the exact reading
+  // (§3.6, UNCONFIRMED 6) it names no provider: the simulator never matches it.
+  if (p.kind === 'built-in')
+    return p.caseDiffers ? { valid: false } : { valid: true, kind: 'builtin', provider: p.name };
+  if (p.kind === 'oidc')
+    return {
+      valid: true,
+      kind: 'oidc',
+      partition: p.partition,
+      account: p.account,
+      provider: p.provider,
+    };
+  return {
+    valid: true,
+    kind: 'saml',
+    partition: p.partition,
+    account: p.account,
+    provider: p.name,
+  };
+}
+
+function viaProviders(v: string): Record<string, unknown> {
+  const p = parseFederatedPrincipal(v);
+  if (p.kind === 'invalid') return { valid: false };
+  if (p.kind === 'builtin') return { valid: true, kind: 'builtin', provider: p.hostPath };
+  if (p.kind === 'oidc')
+    return {
+      valid: true,
+      kind: 'oidc',
+      partition: p.partition,
+      account: p.account,
+      provider: p.hostPath,
+    };
+  return {
+    valid: true,
+    kind: 'saml',
+    partition: p.partition,
+    account: p.account,
+    provider: p.name,
+  };
+}
+
+// Carried over from test/consistency (deleted once the simulator's reader became a view of the
+// policy parser): real and broken forms, then random edits of valid ones.
+const A = '111122223333';
+const PRINCIPALS = [
+  'accounts.google.com',
+  'graph.facebook.com',
+  'www.amazon.com',
+  'cognito-identity.amazonaws.com',
+  'cognito-identity.amazonaws.com.cn',
+  `arn:aws:iam::${A}:oidc-provider/token.actions.githubusercontent.com`,
+  `arn:aws:iam::${A}:oidc-provider/token.actions.githubusercontent.com/acme`,
+  `arn:aws-us-gov:iam::${A}:oidc-provider/oidc.eks.us-gov-west-1.amazonaws.com/id/ABC123`,
+  `arn:aws-cn:iam::${A}:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC123`,
+  `arn:aws:iam::${A}:oidc-provider/api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc`,
+  `arn:aws:iam::${A}:saml-provider/Okta`,
+  'Accounts.Google.com',
+  `arn:aws:iam::${A}:oidc-provider/https://gitlab.com`,
+  `arn:aws:iam::${A}:oidc-provider/`,
+  `arn:aws:iam::1234:oidc-provider/gitlab.com`,
+  `arn:aws:iam::*:oidc-provider/gitlab.com`,
+  `arn:aws:sts::${A}:oidc-provider/gitlab.com`,
+  `arn:aws:iam::${A}:role/x`,
+  `arn:nope:iam::${A}:oidc-provider/gitlab.com`,
+  `arn:aws-foo:iam::${A}:oidc-provider/gitlab.com`,
+  `arn:aws:iam::${A}:oidc-provider/gitlab.com:443`,
+  `arn:aws:iam::${A}:oidc-provider/git lab.com`,
+  'gitlab.com',
+  '',
+  '*',
+];
+const VALID = 11;
+
+t.test('the simulator reads every Federated principal as the policy parser does', async (t) => {
+  PRINCIPALS.forEach((v, i) => {
+    const got = viaProviders(v);
+    t.same(got, viaPolicy(v), JSON.stringify(v));
+    t.equal(got.valid, i < VALID, `${JSON.stringify(v)} is ${i < VALID ? 'valid' : 'invalid'}`);
+  });
+});
+
+t.test('…and every edit of a valid one', async (t) => {
+  const edit = fc.tuple(
+    fc.constantFrom(...PRINCIPALS.slice(0, VALID)),
+    fc.nat(80),
+    fc.nat(3),
+    fc.constantFrom('/', ':', '.', '-', 'A', '*', ' ', '%', '_', '9'),
+  );
+  const disagreements: string[] = [];
+  fc.assert(
+    fc.property(edit, ([v, at, op, ch]) => {
+      const i = at % (v.length + 1);
+      const m =
+        op === 0
+          ? v.slice(0, i) + ch + v.slice(i)
+          : op === 1
+            ? v.slice(0, i) + v.slice(i + 1)
+            : op === 2
+              ? v.slice(0, i) + ch + v.slice(i + 1)
+              : v.slice(0, i);
+      const a = JSON.stringify(viaPolicy(m));
+      const b = JSON.stringify(viaProviders(m));
+      if (a !== b && disagreements.length < 20)
+        disagreements.push(`${JSON.stringify(m)}: policy ${a} vs providers ${b}`);
+    }),
+    { numRuns: 3000, seed: 42 },
+  );
+  t.same(disagreements, [], 'no disagreement');
 });

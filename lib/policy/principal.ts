@@ -66,7 +66,7 @@ export type FederatedPrincipal =
       partition: Partition;
       account: string;
       host: string;
-      /** `''`, `/seg/seg`, or with a trailing slash (`/`, `/seg/`) as the provider was registered. */
+      /** `''`, `/seg/seg`, or either with a trailing `/` (`/`, `/seg/`) when the provider has one. */
       path: string;
       /** `HOST[/PATH]`: the condition-key prefix and the issuer without `https://` (§1.3). */
       provider: string;
@@ -224,14 +224,15 @@ function parseProvider(
       'federated-principal-scheme',
     );
   }
-  if (rest.endsWith('/')) {
+  if (rest.endsWith('//')) {
+    const bare = rest.replace(/\/+$/, '');
     return invalid(
-      'the OIDC provider ARN ends with "/"',
-      `remove the trailing slash: ${arnHead}oidc-provider/${rest.replace(/\/+$/, '')} (provider ARNs never end with "/")`,
+      `the OIDC provider ARN ends with ${q(rest.slice(bare.length))}`,
+      `a provider URL ends with at most one "/": write ${arnHead}oidc-provider/${bare} or ${arnHead}oidc-provider/${bare}/, as the provider is registered`,
       'federated-principal-trailing-slash',
     );
   }
-  if (rest === '') {
+  if (rest === '' || rest.startsWith('/')) {
     return invalid(
       `${q(value)} names no provider after "oidc-provider/"`,
       `the ARN names no host: write ${arnHead}oidc-provider/HOST[/PATH]`,
@@ -240,6 +241,8 @@ function parseProvider(
   const slash = rest.indexOf('/');
   const host = slash < 0 ? rest : rest.slice(0, slash);
   const path = slash < 0 ? '' : rest.slice(slash);
+  // A provider registered with a trailing "/" (Auth0, Entra ID v1) keeps it in its ARN and key prefix.
+  const trailing = path.endsWith('/');
   if (!isDnsName(host)) {
     return invalid(
       `${q(host)} is not a DNS host name`,
@@ -248,7 +251,7 @@ function parseProvider(
         : 'the provider part is the issuer URL without "https://": HOST[/PATH], e.g. token.actions.githubusercontent.com',
     );
   }
-  if (!isPath(path)) {
+  if (!isPath(trailing ? path.slice(0, -1) : path)) {
     return invalid(
       `the provider path ${q(path)} is malformed`,
       'the path is the issuer URL path: non-empty segments separated by single "/"',
@@ -343,6 +346,20 @@ function parseName(value: string): FederatedParse {
   );
 }
 
+/**
+ * A provider URL may end with "/" (Auth0 `https://TENANT.auth0.com/`, Entra ID v1
+ * `https://sts.windows.net/TENANT/`): the ARN, the key prefix and the matching `iss` keep it.
+ */
+function trailingSlashNote(provider: string): Issue {
+  return {
+    code: 'oidc-provider-trailing-slash',
+    severity: 'info',
+    message: `the provider URL ends with "/": its condition keys are "${provider}:aud", "${provider}:sub", …, and only tokens whose iss ends with "/" match it`,
+    hint: 'keep the slash in the keys as well; a token whose iss has no trailing "/" needs a provider registered without it',
+    spec: '§1.3',
+  };
+}
+
 /** `arn:PARTITION:iam::ACCOUNT:oidc-provider/HOST[/PATH]` or `…:saml-provider/NAME`. */
 function parseArn(value: string): FederatedParse {
   // arn : partition : service : region : account : resource (the resource may hold colons)
@@ -405,14 +422,11 @@ function parseArn(value: string): FederatedParse {
   if (oidc) {
     const r = parseProvider(value, resource.slice('oidc-provider/'.length), head);
     if ('ok' in r) return r;
-    return ok({
-      kind: 'oidc',
-      partition,
-      account,
-      host: r.host,
-      path: r.path,
-      provider: r.host + r.path,
-    });
+    const provider = r.host + r.path;
+    return ok(
+      { kind: 'oidc', partition, account, host: r.host, path: r.path, provider },
+      provider.endsWith('/') ? [trailingSlashNote(provider)] : undefined,
+    );
   }
   const name = resource.slice('saml-provider/'.length);
   if (!isSamlName(name)) {

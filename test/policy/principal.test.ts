@@ -1,5 +1,6 @@
 import t from 'tap';
-import { PARTITIONS, parseFederatedPrincipal } from '../../lib/policy/index.js';
+import { PARTITIONS, parseFederatedPrincipal, parsePolicy } from '../../lib/policy/index.js';
+import { compilePolicy } from '../../lib/sts/compile.js';
 
 const valid: [string, unknown][] = [
   ['accounts.google.com', { kind: 'built-in', name: 'accounts.google.com' }],
@@ -34,6 +35,34 @@ const valid: [string, unknown][] = [
     { kind: 'oidc', host: 'oidc.circleci.com' },
   ],
   ['arn:aws:iam::123456789012:oidc-provider/localhost', { kind: 'oidc', host: 'localhost' }],
+  // Provider URLs ending with "/" are valid and keep the slash in the ARN and the key prefix
+  // (fidelity corrections, item 2): Mozilla's production Auth0 setup documents Federated
+  // "arn:aws:iam::*:oidc-provider/auth.mozilla.auth0.com/" with keys "auth.mozilla.auth0.com/:aud"
+  // (mozilla-iam/mozilla-aws-cli README, Troubleshooting); SAM CLI created the provider
+  // "own-gitlab.com/" (https://github.com/aws/aws-sam-cli/issues/7432); Entra ID v1 issuers are
+  // https://sts.windows.net/TENANT/.
+  [
+    'arn:aws:iam::111122223333:oidc-provider/auth-dev.example.auth0.com/',
+    {
+      kind: 'oidc',
+      host: 'auth-dev.example.auth0.com',
+      path: '/',
+      provider: 'auth-dev.example.auth0.com/',
+    },
+  ],
+  [
+    'arn:aws:iam::111122223333:oidc-provider/sts.windows.net/9188040d-6c67-4c5b-b112-36a304b66dad/',
+    {
+      kind: 'oidc',
+      host: 'sts.windows.net',
+      path: '/9188040d-6c67-4c5b-b112-36a304b66dad/',
+      provider: 'sts.windows.net/9188040d-6c67-4c5b-b112-36a304b66dad/',
+    },
+  ],
+  [
+    'arn:aws:iam::111122223333:oidc-provider/own-gitlab.com/',
+    { kind: 'oidc', provider: 'own-gitlab.com/' },
+  ],
   [
     'arn:aws:iam::123456789012:saml-provider/Okta_Prod-1',
     { kind: 'saml', partition: 'aws', account: '123456789012', name: 'Okta_Prod-1' },
@@ -63,6 +92,16 @@ const invalid: [string, string, RegExp?][] = [
   ['HTTPS://gitlab.com', 'federated-principal-scheme'],
   ['arn:aws:iam::123456789012:oidc-provider/https://gitlab.com/', 'federated-principal-scheme'],
   ['arn:aws:iam::123456789012:oidc-provider/gitlab.com//', 'federated-principal-trailing-slash'],
+  [
+    'arn:aws:iam::123456789012:oidc-provider/sts.windows.net/tenant//',
+    'federated-principal-trailing-slash',
+    /at most one "\/"/,
+  ],
+  [
+    'arn:aws:iam::123456789012:oidc-provider/sts.windows.net//tenant/',
+    'invalid-federated-principal',
+  ],
+  ['arn:aws:iam::123456789012:oidc-provider//', 'invalid-federated-principal', /names no host/],
   ['arn:aws:iam::123456789012:oidc-provider/', 'invalid-federated-principal', /names no host/],
   ['arn:aws:iam::123456789012:oidc-provider', 'invalid-federated-principal'],
   ['arn:aws:iam::123456789012', 'invalid-federated-principal', /complete ARN/],
@@ -120,4 +159,72 @@ t.test('valid but unusual forms carry a note', async (t) => {
     saml.issues.map((i) => [i.code, i.severity]),
     [['saml-principal', 'warning']],
   );
+});
+
+t.test('a trailing slash is kept and noted once (fidelity corrections, item 2)', async (t) => {
+  const rows: [string, string][] = [
+    [
+      'arn:aws:iam::111122223333:oidc-provider/auth-dev.example.auth0.com/',
+      'auth-dev.example.auth0.com/',
+    ],
+    [
+      'arn:aws-cn:iam::111122223333:oidc-provider/sts.chinacloudapi.cn/tenant/',
+      'sts.chinacloudapi.cn/tenant/',
+    ],
+    [
+      'arn:aws:iam::111122223333:oidc-provider/auth-dev.example.auth0.com',
+      'auth-dev.example.auth0.com',
+    ],
+  ];
+  for (const [value, provider] of rows) {
+    const r = parseFederatedPrincipal(value);
+    t.ok(r.ok && r.principal.kind === 'oidc' && r.principal.provider === provider, value);
+    const notes = r.issues.filter((i) => i.code === 'oidc-provider-trailing-slash');
+    if (provider.endsWith('/')) {
+      t.same(
+        notes.map((i) => i.severity),
+        ['info'],
+        `${value}: one note`,
+      );
+      t.match(
+        notes[0]?.message,
+        `"${provider}:aud"`,
+        'the note names the key prefix with the slash',
+      );
+    } else t.same(notes, [], `${value}: no note`);
+  }
+});
+
+t.test('a policy trusting a provider with a trailing slash, keys written with it', async (t) => {
+  // Mozilla's Auth0 roles: Federated ".../oidc-provider/auth.mozilla.auth0.com/" with the keys
+  // "auth.mozilla.auth0.com/:aud" and ForAnyValue:StringLike on ".../:amr"
+  // (mozilla-iam/mozilla-aws-cli README, Troubleshooting; fidelity corrections, item 2).
+  const host = 'auth-dev.example.auth0.com/';
+  const text = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: {
+      Effect: 'Allow',
+      Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${host}` },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: {
+        StringEquals: { [`${host}:aud`]: 'client-id' },
+        'ForAnyValue:StringLike': { [`${host}:amr`]: 'team_*' },
+      },
+    },
+  });
+  const r = parsePolicy(text);
+  t.ok(r.ok, 'parses');
+  t.same(
+    r.findings.map((f) => [f.code, f.severity]),
+    [['oidc-provider-trailing-slash', 'info']],
+  );
+  if (!r.ok) return;
+  t.same(
+    r.policy.statements[0]?.conditions.map((c) => c.keyLower),
+    [`${host}:aud`, `${host}:amr`],
+    'the keys keep the slash',
+  );
+  const compiled = compilePolicy(r.policy);
+  t.ok(compiled.ok, 'compiles');
+  t.same([...compiled.federatedIssuers], [host], 'the issuer keeps the slash');
 });

@@ -26,6 +26,16 @@ export interface Finding {
   hint?: string;
   /** Section of the semantics spec the finding rests on, e.g. "§5.5". */
   spec?: string;
+  /**
+   * IAM would refuse to store this policy; the simulation still evaluates it. A write-time
+   * finding (usually of severity `error`) does not make a parse or compile result not `ok`.
+   */
+  writeTime?: true;
+}
+
+/** True for a finding that stops the simulation: an error that is not a write-time finding. */
+export function isBlocking(f: Finding): boolean {
+  return f.severity === 'error' && f.writeTime !== true;
 }
 
 export const NO_SPAN: Span = {

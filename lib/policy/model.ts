@@ -63,7 +63,10 @@ export interface ConditionClause {
   nonStringValues: boolean;
 }
 
-/** The result of parsing: the policy when there is no error, and every finding either way. */
+/**
+ * The result of parsing: the policy when no finding is an error (write-time findings, which IAM
+ * would refuse to store but the simulation evaluates, aside), and every finding either way.
+ */
 export type ParseResult =
   | { ok: true; policy: TrustPolicy; findings: Finding[] }
   | { ok: false; policy?: undefined; findings: Finding[] };

@@ -3,7 +3,7 @@
  * is a Finding with the span of the element at fault; all of them are reported in one pass.
  */
 import type { Document, LineCounter } from 'yaml';
-import type { Finding, Span } from '../diagnostics.js';
+import { isBlocking, type Finding, type Span } from '../diagnostics.js';
 import { parseOperator } from './operators.js';
 import {
   astToValue,
@@ -79,7 +79,7 @@ function tidy(findings: Finding[]): Finding[] {
 
 function result(policy: TrustPolicy | undefined, findings: Finding[]): ParseResult {
   const all = tidy(findings);
-  if (policy && !all.some((f) => f.severity === 'error')) {
+  if (policy && !all.some(isBlocking)) {
     return { ok: true, policy, findings: all };
   }
   return { ok: false, findings: all };
@@ -293,7 +293,18 @@ class Builder {
       if (s.kind === 'object') {
         const st = this.statement(s, 0);
         if (st) statements.push(st);
-      } else if (s.kind === 'array' && s.items.length > 0) {
+      } else if (s.kind === 'array' && s.items.length === 0) {
+        this.findings.push({
+          code: 'empty-statement-list',
+          severity: 'error',
+          message:
+            'Statement is an empty list: IAM would most likely refuse to store this policy (MalformedPolicyDocument: Syntax errors in policy.); simulated, it allows nothing (an implicit deny for every request)',
+          span: s.span,
+          hint: 'add a statement: "Statement": [{"Effect": "Allow", "Principal": {...}, "Action": "sts:AssumeRoleWithWebIdentity"}] (the write-time refusal is UNCONFIRMED: no AWS text; IAM answers so for "Statement": null, kops#13095)',
+          spec: '§4.1',
+          writeTime: true,
+        });
+      } else if (s.kind === 'array') {
         s.items.forEach((item, i) => {
           if (item.kind !== 'object') {
             this.error(
@@ -311,9 +322,7 @@ class Builder {
       } else {
         this.error(
           'invalid-statement',
-          s.kind === 'array'
-            ? 'Statement is an empty list'
-            : `Statement must be an object or a non-empty list of objects, found ${describeKind(s.kind)}`,
+          `Statement must be an object or a non-empty list of objects, found ${describeKind(s.kind)}`,
           s.span,
           'write "Statement": [{"Effect": "Allow", "Principal": {...}, "Action": "sts:AssumeRoleWithWebIdentity"}]',
           '§4.1',

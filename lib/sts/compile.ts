@@ -2,7 +2,7 @@
  * A trust policy compiled once for any number of simulations: condition values pre-parsed,
  * action patterns and principals pre-matched into fast forms.
  */
-import type { Finding } from '../diagnostics.js';
+import { isBlocking, type Finding } from '../diagnostics.js';
 import type { Statement, TrustPolicy } from '../policy/model.js';
 import { compileClause, type CompiledClause } from '../conditions/evaluate.js';
 import { parseFederatedPrincipal } from '../policy/principal.js';
@@ -24,6 +24,7 @@ export interface CompiledPolicy {
   federatedIssuers: ReadonlySet<string>;
   /** Findings from compiling condition values (errors mean the policy cannot be simulated). */
   findings: Finding[];
+  /** No finding is an error, write-time findings (`Finding.writeTime`) aside. */
   ok: boolean;
 }
 
@@ -58,7 +59,7 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
     statements,
     federatedIssuers,
     findings,
-    ok: !findings.some((f) => f.severity === 'error'),
+    ok: !findings.some(isBlocking),
   };
 }
 

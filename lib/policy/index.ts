@@ -61,7 +61,9 @@ export {
   invalidCharacterFindings,
   isAllowedPolicyChar,
   nonWhitespaceLength,
+  serializedSize,
 } from './limits.js';
+export { valueToAst, type ValueAstResult, type ValuePath, type ValueSpanOptions } from './value.js';
 export {
   BASE_OPERATORS,
   parseOperator,

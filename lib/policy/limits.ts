@@ -1,6 +1,6 @@
 /** The character set and size limits IAM applies to a policy document (§5.7). */
 import type { Finding, Span } from '../diagnostics.js';
-import { LineIndex } from './ast.js';
+import { LineIndex, type AstMember, type AstNode } from './ast.js';
 
 /** Default quota for a role trust policy, in non-whitespace characters (§5.7). */
 export const TRUST_POLICY_DEFAULT_QUOTA = 2048;
@@ -132,4 +132,78 @@ export function sizeFinding(size: number, span: Span): Finding | undefined {
       : `the quota can be raised to ${TRUST_POLICY_MAX_QUOTA} (Service Quotas: "Role trust policy length"); or shorten the policy`,
     spec: '§5.7',
   };
+}
+
+/** Non-whitespace length of a string as `JSON.stringify` writes it (quotes and escapes included). */
+function stringSize(s: string): number {
+  let n = 2;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x23 && c < 0xd800) {
+      n += c === 0x5c ? 2 : 1;
+    } else if (c === 0x20) {
+      // a space is white space: not counted
+    } else if (c === 0x22 || c === 0x21) {
+      n += c === 0x22 ? 2 : 1;
+    } else if (c < 0x20) {
+      n += c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d ? 2 : 6;
+    } else if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 2;
+        i++;
+      } else n += 6; // a lone surrogate is written \udXXX
+    } else n += c >= 0xdc00 && c <= 0xdfff ? 6 : 1;
+  }
+  return n;
+}
+
+/**
+ * The size IAM would count for the tree written as compact JSON: the non-whitespace length of
+ * `JSON.stringify` of its value (a later duplicate key replaces an earlier one), computed from the
+ * tree without writing the text (§5.7).
+ */
+export function serializedSize(node: AstNode): number {
+  switch (node.kind) {
+    case 'string':
+      return stringSize(node.value);
+    case 'number':
+      return Number.isFinite(node.value) ? String(node.value).length : 4;
+    case 'boolean':
+      return node.value ? 4 : 5;
+    case 'null':
+      return 4;
+    case 'array': {
+      let n = node.items.length > 0 ? node.items.length + 1 : 2;
+      for (const item of node.items) n += serializedSize(item);
+      return n;
+    }
+    case 'object': {
+      const members = node.members;
+      const last = members.length > 16 ? lastIndexByKey(members) : undefined;
+      let n = 2;
+      let count = 0;
+      for (let i = 0; i < members.length; i++) {
+        const m = members[i] as AstMember;
+        if (last ? last.get(m.key) !== i : laterDuplicate(members, i)) continue;
+        n += stringSize(m.key) + 1 + serializedSize(m.value);
+        count++;
+      }
+      return count > 0 ? n + count - 1 : n;
+    }
+  }
+}
+
+function lastIndexByKey(members: readonly AstMember[]): Map<string, number> {
+  const last = new Map<string, number>();
+  members.forEach((m, i) => last.set(m.key, i));
+  return last;
+}
+
+/** A member with the same key comes later (small objects: a scan beats a map). */
+function laterDuplicate(members: readonly AstMember[], i: number): boolean {
+  const key = (members[i] as AstMember).key;
+  for (let j = i + 1; j < members.length; j++)
+    if ((members[j] as AstMember).key === key) return true;
+  return false;
 }

@@ -5,19 +5,13 @@
 import type { Document, LineCounter } from 'yaml';
 import { isBlocking, type Finding, type Span } from '../diagnostics.js';
 import { parseOperator } from './operators.js';
-import {
-  astToValue,
-  describeKind,
-  LineIndex,
-  type AstMember,
-  type AstNode,
-  type AstObject,
-} from './ast.js';
+import { describeKind, LineIndex, type AstMember, type AstNode, type AstObject } from './ast.js';
 import { duplicateKeyFinding, parseJson } from './json.js';
 import {
   firstInvalidChar,
   invalidCharacterFindings,
   nonWhitespaceLength,
+  serializedSize,
   sizeFinding,
 } from './limits.js';
 import type {
@@ -31,12 +25,16 @@ import type {
   TrustPolicy,
 } from './model.js';
 import { parseFederatedPrincipal } from './principal.js';
+import { valueToAst, type ValueSpanOptions } from './value.js';
 import { parseYaml, yamlNodeToAst } from './yaml.js';
 
 export type PolicyFormat = 'json' | 'yaml' | 'auto';
 
-export interface ParsePolicyOptions {
-  /** `auto` (default): JSON when the first non-whitespace character is `{`, else YAML. */
+export interface ParsePolicyOptions extends ValueSpanOptions {
+  /**
+   * For text: `auto` (default) reads JSON when the first non-whitespace character is `{`, else
+   * YAML. Not used for an already-parsed value.
+   */
   format?: PolicyFormat;
 }
 
@@ -58,13 +56,17 @@ function q(s: string): string {
   return JSON.stringify(s);
 }
 
-/** Sorts by place (stable) and drops exact repeats (same code and span). */
-function tidy(findings: Finding[]): Finding[] {
+/**
+ * Sorts by place (stable) and drops exact repeats (same code and span). With `keepRepeats` (a
+ * value's nodes often share one span) only sorts.
+ */
+function tidy(findings: Finding[], keepRepeats = false): Finding[] {
+  if (findings.length === 0) return findings;
   const seen = new Set<string>();
   const out: Finding[] = [];
   for (const f of findings) {
     const id = `${f.code}@${f.span?.start.offset ?? -1}-${f.span?.end.offset ?? -1}`;
-    if (seen.has(id)) continue;
+    if (!keepRepeats && seen.has(id)) continue;
     seen.add(id);
     out.push(f);
   }
@@ -77,8 +79,12 @@ function tidy(findings: Finding[]): Finding[] {
     .map((x) => x.f);
 }
 
-function result(policy: TrustPolicy | undefined, findings: Finding[]): ParseResult {
-  const all = tidy(findings);
+function result(
+  policy: TrustPolicy | undefined,
+  findings: Finding[],
+  keepRepeats = false,
+): ParseResult {
+  const all = tidy(findings, keepRepeats);
   if (policy && !all.some(isBlocking)) {
     return { ok: true, policy, findings: all };
   }
@@ -200,7 +206,7 @@ class Builder {
     let size: number | undefined;
     if (!this.opts.rawChecked) {
       this.characters(root);
-      size = nonWhitespaceLength(JSON.stringify(astToValue(root)) ?? '');
+      size = serializedSize(root);
       const f = sizeFinding(size, root.span);
       if (f) this.findings.push(f);
     }
@@ -892,6 +898,19 @@ export function policyFromYamlNode(
   return result(built.ok ? built.policy : undefined, findings);
 }
 
+/** An already-parsed value → the model, with the character and size checks done on the tree. */
+function policyFromValue(value: unknown, opts: ValueSpanOptions): ParseResult {
+  try {
+    const read = valueToAst(value, opts);
+    if (!read.ast) return result(undefined, read.findings, true);
+    const builder = new Builder({ rawChecked: false });
+    const policy = builder.build(read.ast);
+    return result(policy, [...read.findings, ...builder.findings], true);
+  } catch (e) {
+    return { ok: false, findings: [internalError(e)] };
+  }
+}
+
 function internalError(e: unknown): Finding {
   return {
     code: 'internal-error',
@@ -906,8 +925,17 @@ export function detectFormat(text: string): 'json' | 'yaml' {
   return m?.[1] === '{' ? 'json' : 'yaml';
 }
 
-/** Parses a trust-policy document (JSON or YAML) into the model. Never throws. */
-export function parsePolicy(text: string, opts: ParsePolicyOptions = {}): ParseResult {
+/**
+ * Parses a trust policy into the model. Never throws: every problem is a finding.
+ *
+ * `input` is the document's text (JSON or YAML, see `format`) or an already-parsed value (an
+ * object from CloudFormation, Terraform or a YAML loader), which is read directly. The same
+ * refusals apply to both; a value's spans point at `opts.at` (default line 1, column 1), or
+ * wherever `opts.spanOf` places a node. For YAML nodes with positions, see `policyFromYamlNode`.
+ */
+export function parsePolicy(input: string | object, opts: ParsePolicyOptions = {}): ParseResult {
+  if (typeof input !== 'string') return policyFromValue(input, opts);
+  const text = input;
   try {
     const format =
       opts.format === undefined || opts.format === 'auto' ? detectFormat(text) : opts.format;

@@ -92,10 +92,38 @@ export type OperatorParse =
     };
 
 /**
+ * Every valid operator name (with or without a set-operator prefix and `IfExists`) → its spec:
+ * the grammar is finite, so it is spelled out once. Specs are frozen and shared.
+ */
+const SPECS: ReadonlyMap<string, OperatorParse> = (() => {
+  const specs = new Map<string, OperatorParse>();
+  for (const base of table) {
+    for (const setOperator of [undefined, 'ForAnyValue', 'ForAllValues'] as const) {
+      for (const ifExists of base.name === 'Null' ? [false] : [false, true]) {
+        const raw = `${setOperator ? setOperator + ':' : ''}${base.name}${ifExists ? 'IfExists' : ''}`;
+        const spec: OperatorSpec = Object.freeze({
+          raw,
+          ...(setOperator ? { setOperator } : {}),
+          base: Object.freeze(base),
+          ifExists,
+        });
+        specs.set(raw, Object.freeze({ ok: true as const, spec }));
+      }
+    }
+  }
+  return specs;
+})();
+
+/**
  * Parse an operator name. Operator names are matched case-sensitively, as IAM does; a name that
  * differs only in case gets a hint with the right spelling.
  */
 export function parseOperator(raw: string): OperatorParse {
+  return SPECS.get(raw) ?? explainOperator(raw);
+}
+
+/** Why `raw` is not an operator (or, for a name the table lacks, its spec all the same). */
+function explainOperator(raw: string): OperatorParse {
   let rest = raw;
   let setOperator: SetOperator | undefined;
   const colon = rest.indexOf(':');

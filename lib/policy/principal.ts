@@ -204,23 +204,23 @@ function stripScheme(v: string): string {
   return v.slice(schemeLength(v)).replace(/\/+$/, '');
 }
 
+const BUILT_IN_SET: ReadonlySet<string> = new Set(BUILT_IN_FEDERATED);
+
 function builtIn(name: string): BuiltInDomain | undefined {
-  return Object.prototype.hasOwnProperty.call(BUILT_IN_PROVIDERS, name)
-    ? (name as BuiltInDomain)
-    : undefined;
+  return BUILT_IN_SET.has(name) ? (name as BuiltInDomain) : undefined;
 }
 
 /** Checks the host-and-path part of an OIDC provider ARN (after `oidc-provider/`). */
 function parseProvider(
   value: string,
   rest: string,
-  arnHead: string,
+  head: () => string,
 ): FederatedParse | { host: string; path: string } {
   const scheme = schemeLength(rest);
   if (scheme > 0) {
     return invalid(
       `the OIDC provider ARN contains a URL scheme (${q(rest)}): the provider part keeps no scheme`,
-      `write the host without ${q(rest.slice(0, scheme))}: ${arnHead}oidc-provider/${stripScheme(rest)}`,
+      `write the host without ${q(rest.slice(0, scheme))}: ${head()}oidc-provider/${stripScheme(rest)}`,
       'federated-principal-scheme',
     );
   }
@@ -228,14 +228,14 @@ function parseProvider(
     const bare = rest.replace(/\/+$/, '');
     return invalid(
       `the OIDC provider ARN ends with ${q(rest.slice(bare.length))}`,
-      `a provider URL ends with at most one "/": write ${arnHead}oidc-provider/${bare} or ${arnHead}oidc-provider/${bare}/, as the provider is registered`,
+      `a provider URL ends with at most one "/": write ${head()}oidc-provider/${bare} or ${head()}oidc-provider/${bare}/, as the provider is registered`,
       'federated-principal-trailing-slash',
     );
   }
   if (rest === '' || rest.startsWith('/')) {
     return invalid(
       `${q(value)} names no provider after "oidc-provider/"`,
-      `the ARN names no host: write ${arnHead}oidc-provider/HOST[/PATH]`,
+      `the ARN names no host: write ${head()}oidc-provider/HOST[/PATH]`,
     );
   }
   const slash = rest.indexOf('/');
@@ -271,8 +271,15 @@ export function parseFederatedPrincipal(value: string): FederatedParse {
   if (domain !== undefined) {
     return ok({ kind: 'built-in', name: value, domain, provider: BUILT_IN_PROVIDERS[domain] });
   }
-  if (value.startsWith('arn:')) return parseArn(value);
-  return parseName(value);
+  const r = value.startsWith('arn:') ? parseArn(value) : parseName(value);
+  // White space never passes the checks; when it is there, it is the thing to point out.
+  if (!r.ok && hasWhiteSpace(value)) {
+    return invalid(
+      `the Federated principal ${q(value)} contains white space`,
+      `write it without white space: ${q(value.replace(/\s+/g, ''))}`,
+    );
+  }
+  return r;
 }
 
 /** A value that is not an ARN: the aws-cn Cognito name, a built-in in other case, or a mistake. */
@@ -298,12 +305,6 @@ function parseName(value: string): FederatedParse {
     );
   }
   if (value === '') return invalid('the Federated principal is empty');
-  if (hasWhiteSpace(value)) {
-    return invalid(
-      `the Federated principal ${q(value)} contains white space`,
-      `write it without white space: ${q(value.replace(/\s+/g, ''))}`,
-    );
-  }
   const lower = value.toLowerCase();
   const folded = builtIn(lower);
   if (folded !== undefined) {
@@ -374,19 +375,11 @@ function parseArn(value: string): FederatedParse {
       'write arn:PARTITION:iam::ACCOUNT:oidc-provider/HOST[/PATH]',
     );
   }
-  if (hasWhiteSpace(value)) {
-    return invalid(
-      `the Federated principal ${q(value)} contains white space`,
-      `write it without white space: ${q(value.replace(/\s+/g, ''))}`,
-    );
-  }
   const partition = value.slice(c1 + 1, c2);
   const service = value.slice(c2 + 1, c3);
   const region = value.slice(c3 + 1, c4);
   const account = value.slice(c4 + 1, c5);
   const resource = value.slice(c5 + 1);
-  const accountOk = isAccount(account);
-  const head = `arn:${partition}:iam::${accountOk ? account : 'ACCOUNT'}:`;
   if (!isPartition(partition)) {
     return invalid(
       `${q(partition)} is not a partition, in ${q(value)}`,
@@ -406,7 +399,7 @@ function parseArn(value: string): FederatedParse {
       `leave the region field empty: arn:${partition}:iam::${account}:${resource}`,
     );
   }
-  if (!accountOk) {
+  if (!isAccount(account)) {
     return invalid(
       `the account ${q(account)} in a provider ARN is not 12 digits`,
       'write the 12-digit account ID of the account that holds the identity provider',
@@ -420,7 +413,11 @@ function parseArn(value: string): FederatedParse {
     );
   }
   if (oidc) {
-    const r = parseProvider(value, resource.slice('oidc-provider/'.length), head);
+    const r = parseProvider(
+      value,
+      resource.slice('oidc-provider/'.length),
+      () => `arn:${partition}:iam::${account}:`,
+    );
     if ('ok' in r) return r;
     const provider = r.host + r.path;
     return ok(

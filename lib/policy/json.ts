@@ -3,8 +3,13 @@
  * `JSON.parse` silently resolves in favour of the last one (IAM refuses them, §4.1). It never
  * throws: every problem is a Finding. Linear in the input; nesting deeper than `MAX_DEPTH` is
  * refused rather than risking the call stack.
+ *
+ * Made for one pass: the parser counts lines as it skips white space (a JSON line break can only
+ * sit there), so every position is known without a line table; the table (`lines`) is built
+ * only when asked for, e.g. to place an error. The same pass counts white space and notes any
+ * character IAM refuses, so a caller can skip its own scans of a clean text (`scan`).
  */
-import type { Finding, Span } from '../diagnostics.js';
+import type { Finding, Position, Span } from '../diagnostics.js';
 import { LineIndex, type AstMember, type AstNode } from './ast.js';
 
 export const MAX_JSON_DEPTH = 1000;
@@ -16,7 +21,14 @@ export interface JsonParseResult {
    */
   ast: AstNode | undefined;
   findings: Finding[];
+  /** Offsets → lines and columns for the whole text (built on first use). */
   lines: LineIndex;
+  /**
+   * What the parse saw of the raw text, when it read all of it without a finding: the number of
+   * white-space characters (space, tab, LF, CR) and whether every character is one IAM allows
+   * in a policy (§5.7). Undefined when the parse stopped early or found a problem.
+   */
+  scan: { whiteSpace: number; allowedChars: boolean } | undefined;
 }
 
 export interface JsonParseOptions {
@@ -83,13 +95,35 @@ const CONTROL_ESCAPE: Record<number, string> = {
 
 class JsonParser {
   private pos = 0;
+  /** 1-based line of `pos`, and the offset where that line starts. */
+  private line = 1;
+  private lineStart = 0;
+  /** White-space characters skipped between tokens, and spaces inside strings. */
+  whiteSpace = 0;
+  /** A character outside U+0009, U+000A, U+000D, U+0020–U+00FF was seen in a string. */
+  sawDisallowed = false;
   readonly findings: Finding[] = [];
+  private index: LineIndex | undefined;
 
   constructor(
     private readonly text: string,
-    readonly lines: LineIndex,
     private readonly reportDuplicates: boolean,
   ) {}
+
+  /** The line table, for offsets anywhere in the text (errors, callers). */
+  get lines(): LineIndex {
+    return (this.index ??= new LineIndex(this.text));
+  }
+
+  /** The position of `offset`, which must lie on the current line at or before `pos`. */
+  private at(offset: number): Position {
+    return { line: this.line, column: offset - this.lineStart + 1, offset };
+  }
+
+  /** The span from `start` (taken when the node began) to the current position. */
+  private spanFrom(start: Position): Span {
+    return { start, end: this.at(this.pos) };
+  }
 
   parse(): AstNode | undefined {
     const text = this.text;
@@ -147,14 +181,26 @@ class JsonParser {
     return c === undefined ? '' : String.fromCodePoint(c);
   }
 
+  /** Skips white space, counting it and the line breaks in it (LF, CRLF or a lone CR). */
   private skipWs(): void {
     const text = this.text;
-    let p = this.pos;
+    const from = this.pos;
+    let p = from;
     for (;;) {
       const c = text.charCodeAt(p);
-      if (c === WS_SPACE || c === WS_LF || c === WS_CR || c === WS_TAB) p++;
-      else break;
+      if (c === WS_SPACE || c === WS_TAB) p++;
+      else if (c === WS_LF) {
+        p++;
+        this.line++;
+        this.lineStart = p;
+      } else if (c === WS_CR) {
+        p++;
+        if (text.charCodeAt(p) === WS_LF) p++;
+        this.line++;
+        this.lineStart = p;
+      } else break;
     }
+    this.whiteSpace += p - from;
     this.pos = p;
   }
 
@@ -213,6 +259,7 @@ class JsonParser {
     const text = this.text;
     const start = this.pos;
     const c = text.charCodeAt(start);
+    const begin = this.at(start);
     switch (c) {
       case 0x7b: // {
       case 0x5b: // [
@@ -225,36 +272,36 @@ class JsonParser {
             'a trust policy nests only a few levels deep',
           );
         }
-        return c === 0x7b ? this.parseObject(depth + 1) : this.parseArray(depth + 1);
+        return c === 0x7b ? this.parseObject(depth + 1, begin) : this.parseArray(depth + 1, begin);
       case 0x22: {
         const value = this.parseString();
-        return { kind: 'string', value, span: this.lines.span(start, this.pos) };
+        return { kind: 'string', value, span: this.spanFrom(begin) };
       }
       case 0x74: // t
         if (text.startsWith('true', start) && !isWordChar(text.charCodeAt(start + 4))) {
           this.pos = start + 4;
-          return { kind: 'boolean', value: true, span: this.lines.span(start, this.pos) };
+          return { kind: 'boolean', value: true, span: this.spanFrom(begin) };
         }
         break;
       case 0x66: // f
         if (text.startsWith('false', start) && !isWordChar(text.charCodeAt(start + 5))) {
           this.pos = start + 5;
-          return { kind: 'boolean', value: false, span: this.lines.span(start, this.pos) };
+          return { kind: 'boolean', value: false, span: this.spanFrom(begin) };
         }
         break;
       case 0x6e: // n
         if (text.startsWith('null', start) && !isWordChar(text.charCodeAt(start + 4))) {
           this.pos = start + 4;
-          return { kind: 'null', span: this.lines.span(start, this.pos) };
+          return { kind: 'null', span: this.spanFrom(begin) };
         }
         break;
       default:
-        if (c === 0x2d || isDigit(c)) return this.parseNumber();
+        if (c === 0x2d || isDigit(c)) return this.parseNumber(begin);
     }
     return this.unexpected('a value', 'value');
   }
 
-  private parseNumber(): AstNode {
+  private parseNumber(begin: Position): AstNode {
     const text = this.text;
     const start = this.pos;
     let p = start;
@@ -289,18 +336,33 @@ class JsonParser {
     }
     this.pos = p;
     const raw = text.slice(start, p);
-    return { kind: 'number', value: Number(raw), raw, span: this.lines.span(start, p) };
+    return { kind: 'number', value: Number(raw), raw, span: this.spanFrom(begin) };
   }
 
   /** Reads a string starting at the opening quote; leaves `pos` after the closing quote. */
   private parseString(): string {
     const text = this.text;
     const open = this.pos;
+    const n = text.length;
     let p = open + 1;
-    let chunkStart = p;
+    // The common case: printable Latin-1 up to the closing quote, no escape.
+    let spaces = 0;
+    for (;;) {
+      const c = text.charCodeAt(p);
+      if (c === 0x22) {
+        this.whiteSpace += spaces;
+        this.pos = p + 1;
+        return text.slice(open + 1, p);
+      }
+      if (c < 0x20 || c > 0xff || c === 0x5c || p >= n) break;
+      if (c === WS_SPACE) spaces++;
+      p++;
+    }
+    this.whiteSpace += spaces;
+    let chunkStart = open + 1;
     let out = '';
     for (;;) {
-      if (p >= text.length) {
+      if (p >= n) {
         this.fatal(
           'json-unterminated-string',
           'unterminated string',
@@ -321,6 +383,8 @@ class JsonParser {
         chunkStart = p;
         continue;
       }
+      if (c === WS_SPACE) this.whiteSpace++;
+      else if (c > 0xff) this.sawDisallowed = true;
       if (c < 0x20) {
         if (c === WS_LF || c === WS_CR) {
           this.fatal(
@@ -385,22 +449,21 @@ class JsonParser {
     return p + 2;
   }
 
-  private parseArray(depth: number): AstNode {
+  private parseArray(depth: number, begin: Position): AstNode {
     const text = this.text;
-    const start = this.pos;
     this.pos++;
     const items: AstNode[] = [];
     this.skipWs();
     if (text.charCodeAt(this.pos) === 0x5d) {
       this.pos++;
-      return { kind: 'array', items, span: this.lines.span(start, this.pos) };
+      return { kind: 'array', items, span: this.spanFrom(begin) };
     }
     for (;;) {
       this.skipWs();
       items.push(this.parseValue(depth));
       if (this.endOfItem(0x5d, ']')) break;
     }
-    return { kind: 'array', items, span: this.lines.span(start, this.pos) };
+    return { kind: 'array', items, span: this.spanFrom(begin) };
   }
 
   /**
@@ -437,39 +500,46 @@ class JsonParser {
     );
   }
 
-  private parseObject(depth: number): AstNode {
+  private parseObject(depth: number, begin: Position): AstNode {
     const text = this.text;
-    const start = this.pos;
     this.pos++;
     const members: AstMember[] = [];
-    const seen = new Map<string, Span>();
     this.skipWs();
     if (text.charCodeAt(this.pos) === 0x7d) {
       this.pos++;
-      return { kind: 'object', members, span: this.lines.span(start, this.pos) };
+      return { kind: 'object', members, span: this.spanFrom(begin) };
     }
     for (;;) {
       this.skipWs();
       const keyStart = this.pos;
       if (text.charCodeAt(keyStart) !== 0x22) this.unexpected('a string key', 'key');
+      const keyBegin = this.at(keyStart);
       const key = this.parseString();
-      const keySpan = this.lines.span(keyStart, this.pos);
+      const keySpan = this.spanFrom(keyBegin);
       this.skipWs();
       if (text.charCodeAt(this.pos) !== 0x3a) this.unexpected('":"', 'other');
       this.pos++;
       this.skipWs();
       const value = this.parseValue(depth);
-      members.push({ key, keySpan, value, span: { start: keySpan.start, end: value.span.end } });
       if (this.reportDuplicates) {
-        const first = seen.get(key);
-        if (first) {
-          this.findings.push(duplicateKeyFinding(key, keySpan, first));
-        } else seen.set(key, keySpan);
+        const first = firstWithKey(members, key);
+        if (first) this.findings.push(duplicateKeyFinding(key, keySpan, first.keySpan));
       }
+      members.push({ key, keySpan, value, span: { start: keySpan.start, end: value.span.end } });
       if (this.endOfItem(0x7d, '}')) break;
     }
-    return { kind: 'object', members, span: this.lines.span(start, this.pos) };
+    return { kind: 'object', members, span: this.spanFrom(begin) };
   }
+}
+
+/** The first member with this key: a scan, as policy objects have a handful of members. */
+function firstWithKey(members: readonly AstMember[], key: string): AstMember | undefined {
+  if (members.length > 32) return members.find((m) => m.key === key);
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i] as AstMember;
+    if (m.key === key) return m;
+  }
+  return undefined;
 }
 
 /** The finding for a key written twice in one object (`span` is the second one). */
@@ -488,8 +558,20 @@ export function duplicateKeyFinding(key: string, span: Span, first: Span, hint?:
 
 /** Parses JSON text into a positioned tree. Never throws. */
 export function parseJson(text: string, opts: JsonParseOptions = {}): JsonParseResult {
-  const lines = new LineIndex(text);
-  const parser = new JsonParser(text, lines, opts.duplicateKeys ?? true);
+  const parser = new JsonParser(text, opts.duplicateKeys ?? true);
   const ast = parser.parse();
-  return { ast, findings: parser.findings, lines };
+  const clean = ast !== undefined && parser.findings.length === 0;
+  return {
+    ast,
+    findings: parser.findings,
+    get lines() {
+      return parser.lines;
+    },
+    scan: clean
+      ? {
+          whiteSpace: parser.whiteSpace,
+          allowedChars: !parser.sawDisallowed && text.charCodeAt(0) !== 0xfeff,
+        }
+      : undefined,
+  };
 }

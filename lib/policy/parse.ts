@@ -24,7 +24,7 @@ import type {
   Statement,
   TrustPolicy,
 } from './model.js';
-import { parseFederatedPrincipal } from './principal.js';
+import { parseFederatedPrincipal, type FederatedParse } from './principal.js';
 import { valueToAst, type ValueSpanOptions } from './value.js';
 import { parseYaml, yamlNodeToAst } from './yaml.js';
 
@@ -43,6 +43,26 @@ const POLICY_ELEMENTS = ['Version', 'Id', 'Statement'];
 const STATEMENT_ELEMENTS = ['Sid', 'Effect', 'Principal', 'Action', 'NotAction', 'Condition'];
 const PRINCIPAL_TYPES = ['Federated', 'AWS', 'Service', 'CanonicalUser'];
 const ACTION_PATTERN = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
+
+/**
+ * The first member before `i` with the same key as member `i`, or undefined. Policy objects have
+ * a handful of members, so a scan beats a map; `seen` (first member by key, filled in order) is
+ * given for big objects, which only broken input has.
+ */
+function firstBefore(
+  members: readonly AstMember[],
+  i: number,
+  seen: Map<string, AstMember> | undefined,
+): AstMember | undefined {
+  const m = members[i] as AstMember;
+  if (seen) {
+    const first = seen.get(m.key);
+    if (!first) seen.set(m.key, m);
+    return first;
+  }
+  for (let j = 0; j < i; j++) if ((members[j] as AstMember).key === m.key) return members[j];
+  return undefined;
+}
 
 /** Which policy element an object is, for duplicate-key hints. */
 type Role = 'policy' | 'statement' | 'condition' | 'block' | 'other';
@@ -101,6 +121,8 @@ interface BuildOptions {
 class Builder {
   readonly findings: Finding[] = [];
   private readonly sids = new Map<string, Span>();
+  /** Federated values read so far: statements of one policy often name the same provider. */
+  private readonly principals = new Map<string, FederatedParse>();
 
   constructor(private readonly opts: BuildOptions) {}
 
@@ -129,34 +151,35 @@ class Builder {
   // ---- whole-tree checks -------------------------------------------------------------------
 
   /** Duplicate keys in every object of the tree, with hints that fit the element. */
-  private duplicates(root: AstNode): void {
-    const stack: { node: AstNode; role: Role }[] = [{ node: root, role: 'policy' }];
-    while (stack.length > 0) {
-      const { node, role } = stack.pop() as { node: AstNode; role: Role };
-      if (node.kind === 'array') {
-        for (const item of node.items)
-          stack.push({ node: item, role: role === 'statement' ? 'statement' : 'other' });
-        continue;
+  private duplicates(node: AstNode, role: Role): void {
+    if (node.kind === 'array') {
+      const child = role === 'statement' ? 'statement' : 'other';
+      for (const item of node.items)
+        if (item.kind === 'object' || item.kind === 'array') this.duplicates(item, child);
+      return;
+    }
+    if (node.kind !== 'object') return;
+    const members = node.members;
+    const seen = members.length > 32 ? new Map<string, AstMember>() : undefined;
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i] as AstMember;
+      const first = firstBefore(members, i, seen);
+      if (first) {
+        const hint =
+          role === 'condition'
+            ? `write one ${q(m.key)} block holding all its keys: IAM refuses the same operator twice in one Condition`
+            : role === 'block'
+              ? `give ${q(m.key)} once, with all its values in one list`
+              : undefined;
+        this.findings.push(duplicateKeyFinding(m.key, m.keySpan, first.keySpan, hint));
       }
-      if (node.kind !== 'object') continue;
-      const seen = new Map<string, Span>();
-      for (const m of node.members) {
-        const first = seen.get(m.key);
-        if (first) {
-          const hint =
-            role === 'condition'
-              ? `write one ${q(m.key)} block holding all its keys: IAM refuses the same operator twice in one Condition`
-              : role === 'block'
-                ? `give ${q(m.key)} once, with all its values in one list`
-                : undefined;
-          this.findings.push(duplicateKeyFinding(m.key, m.keySpan, first, hint));
-        } else seen.set(m.key, m.keySpan);
-        let child: Role = 'other';
-        if (role === 'policy' && m.key === 'Statement') child = 'statement';
-        else if (role === 'statement' && m.key === 'Condition') child = 'condition';
-        else if (role === 'condition') child = 'block';
-        stack.push({ node: m.value, role: child });
-      }
+      const v = m.value;
+      if (v.kind !== 'object' && v.kind !== 'array') continue;
+      let child: Role = 'other';
+      if (role === 'policy' && m.key === 'Statement') child = 'statement';
+      else if (role === 'statement' && m.key === 'Condition') child = 'condition';
+      else if (role === 'condition') child = 'block';
+      this.duplicates(v, child);
     }
   }
 
@@ -202,7 +225,7 @@ class Builder {
   // ---- the policy ---------------------------------------------------------------------------
 
   build(root: AstNode): TrustPolicy | undefined {
-    this.duplicates(root);
+    this.duplicates(root, 'policy');
     let size: number | undefined;
     if (!this.opts.rawChecked) {
       this.characters(root);
@@ -557,17 +580,20 @@ class Builder {
     return undefined;
   }
 
-  /** A string or a non-empty list of strings. `code` names the error for a wrong type. */
+  /**
+   * A string or a non-empty list of strings. `code` names the error for a wrong type; `hint` is
+   * called only when there is an error to explain.
+   */
   private strings(
     v: AstNode,
     element: string,
     code: string,
-    hint: string,
+    hintFor: () => string,
   ): Located<string>[] | undefined {
     if (v.kind === 'string') return [{ value: v.value, span: v.span }];
     if (v.kind === 'array') {
       if (v.items.length === 0) {
-        this.error('empty-list', `${element} is an empty list`, v.span, hint, '§4.1');
+        this.error('empty-list', `${element} is an empty list`, v.span, hintFor(), '§4.1');
         return undefined;
       }
       const out: Located<string>[] = [];
@@ -580,7 +606,7 @@ class Builder {
             code,
             `${element} values are strings, found ${describeKind(item.kind)}`,
             item.span,
-            hint,
+            hintFor(),
             '§4.1',
           );
         }
@@ -591,7 +617,7 @@ class Builder {
       code,
       `${element} must be a string or a list of strings, found ${describeKind(v.kind)}`,
       v.span,
-      hint,
+      hintFor(),
       '§4.1',
     );
     return undefined;
@@ -661,7 +687,7 @@ class Builder {
         m.value,
         `Principal ${m.key}`,
         'invalid-principal-value',
-        `write ${q(m.key)}: "..." or ${q(m.key)}: ["...", "..."]`,
+        () => `write ${q(m.key)}: "..." or ${q(m.key)}: ["...", "..."]`,
       );
       if (!values) {
         ok = false;
@@ -697,7 +723,11 @@ class Builder {
           continue;
         }
         if (m.key === 'Federated') {
-          const parsed = parseFederatedPrincipal(val.value);
+          let parsed = this.principals.get(val.value);
+          if (!parsed) {
+            parsed = parseFederatedPrincipal(val.value);
+            this.principals.set(val.value, parsed);
+          }
           for (const issue of parsed.issues) this.findings.push({ ...issue, span: val.span });
           if (!parsed.ok) {
             ok = false;
@@ -721,7 +751,7 @@ class Builder {
   private actions(v: AstNode): Located<string>[] | undefined {
     const hint =
       'write "sts:AssumeRoleWithWebIdentity" (service prefix, colon, action name; * and ? as wildcards)';
-    const values = this.strings(v, 'Action', 'invalid-action', hint);
+    const values = this.strings(v, 'Action', 'invalid-action', () => hint);
     if (!values) return undefined;
     let ok = true;
     for (const a of values) {
@@ -770,8 +800,12 @@ class Builder {
           '§5.1',
         );
       }
-      const lowerSeen = new Map<string, AstMember>();
-      for (const k of b.members) {
+      const keys = b.members;
+      // Lower-cased keys so far: a list for the usual handful, a map for many.
+      const lowers: string[] = [];
+      const byLower = keys.length > 32 ? new Map<string, AstMember>() : undefined;
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i] as AstMember;
         const keyLower = k.key.toLowerCase();
         if (k.key === '') {
           this.error(
@@ -782,7 +816,15 @@ class Builder {
             '§3',
           );
         }
-        const first = lowerSeen.get(keyLower);
+        let first: AstMember | undefined;
+        if (byLower) {
+          first = byLower.get(keyLower);
+          if (!first) byLower.set(keyLower, k);
+        } else {
+          const j = lowers.indexOf(keyLower);
+          first = j >= 0 ? keys[j] : undefined;
+          lowers.push(keyLower);
+        }
         if (first && first.key !== k.key) {
           this.error(
             'duplicate-condition-key',
@@ -791,7 +833,7 @@ class Builder {
             `give the key once under ${q(block.key)}, with all its values in one list`,
             '§3.6',
           );
-        } else if (!first) lowerSeen.set(keyLower, k);
+        }
         const values = this.conditionValues(k.value, k.key);
         if (!op.ok || !values) continue;
         clauses.push({
@@ -812,14 +854,17 @@ class Builder {
     v: AstNode,
     key: string,
   ): { values: Located<string>[]; nonString: boolean } | undefined {
-    const hint = `write ${q(key)}: "value" or ${q(key)}: ["value1", "value2"]`;
+    const hint = (): string => `write ${q(key)}: "value" or ${q(key)}: ["value1", "value2"]`;
+    if (v.kind === 'string') {
+      return { values: [{ value: v.value, span: v.span }], nonString: false };
+    }
     const items = v.kind === 'array' ? v.items : [v];
     if (v.kind === 'array' && items.length === 0) {
       this.error(
         'empty-list',
         `condition key ${q(key)} has an empty list of values`,
         v.span,
-        `${hint} (AWS's own guidance on an empty list is contradictory, UNCONFIRMED 20)`,
+        `${hint()} (AWS's own guidance on an empty list is contradictory, UNCONFIRMED 20)`,
         '§5.1',
       );
       return undefined;
@@ -853,7 +898,7 @@ class Builder {
             'invalid-condition-value',
             `a condition value is a string, number or boolean, found ${describeKind(item.kind)}${v.kind === 'array' ? ' in the list' : ''}`,
             item.span,
-            hint,
+            hint(),
             '§5.1',
           );
       }
@@ -941,9 +986,14 @@ export function parsePolicy(input: string | object, opts: ParsePolicyOptions = {
       opts.format === undefined || opts.format === 'auto' ? detectFormat(text) : opts.format;
     if (format === 'json') {
       const parsed = parseJson(text, { duplicateKeys: false });
-      const findings = [...parsed.findings, ...invalidCharacterFindings(text, parsed.lines)];
+      // A clean parse has seen every character: no second scan of the text is needed.
+      const scan = parsed.scan;
+      const findings =
+        scan?.allowedChars === true
+          ? parsed.findings
+          : [...parsed.findings, ...invalidCharacterFindings(text, parsed.lines)];
       const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-      const size = nonWhitespaceLength(text) - bom;
+      const size = (scan ? text.length - scan.whiteSpace : nonWhitespaceLength(text)) - bom;
       const sizeSpan = parsed.ast?.span ?? parsed.lines.span(0, text.length);
       const sizeIssue = sizeFinding(size, sizeSpan);
       if (sizeIssue) findings.push(sizeIssue);

@@ -3,6 +3,7 @@
 // an already-parsed object), compilePolicy, and parse + compile, on a realistic mix (GitHub
 // Actions, EKS IRSA, Cognito, GitLab; 1–5 statements; some Deny statements). Each figure is the
 // median of several timed rounds. Run on the build:  npm run build && node bench/parse.mjs
+// JSON.parse of the same text is timed too, as a yardstick of the machine's speed at the time.
 // Options: --rounds N (default 9), --ms N (minimum milliseconds per round, default 40).
 import { performance } from 'node:perf_hooks';
 import { parsePolicy } from '../dist/lib/policy/parse.js';
@@ -164,7 +165,15 @@ function parseObject(doc) {
 }
 
 let sink = 0;
-/** Median µs per call of fn over ROUNDS rounds of at least ROUND_MS each. */
+/** Process CPU time in µs: unlike wall time, it does not grow while other processes hold the CPU. */
+function cpu() {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+/**
+ * Median µs per call of fn over ROUNDS rounds of at least ROUND_MS each, as CPU time and as wall
+ * time (on a loaded machine the wall figure also counts the time spent waiting for a core).
+ */
 function measure(fn) {
   let n = 1;
   for (;;) {
@@ -174,14 +183,31 @@ function measure(fn) {
     n *= 2;
   }
   n *= 4;
-  const rounds = [];
+  const cpuRounds = [];
+  const wallRounds = [];
   for (let r = 0; r < ROUNDS; r++) {
+    const c0 = cpu();
     const t0 = performance.now();
     for (let i = 0; i < n; i++) sink += fn();
-    rounds.push(((performance.now() - t0) * 1000) / n);
+    wallRounds.push(((performance.now() - t0) * 1000) / n);
+    cpuRounds.push((cpu() - c0) / n);
   }
-  rounds.sort((a, b) => a - b);
-  return rounds[rounds.length >> 1];
+  const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+  return { cpu: median(cpuRounds), wall: median(wallRounds) };
+}
+
+const cases = MIX.map(([name, doc]) => {
+  const text = JSON.stringify(doc, null, 2);
+  const parsed = parsePolicy(text);
+  if (!parsed.ok) throw new Error(`${name}: ${JSON.stringify(parsed.findings)}`);
+  return { name, doc, text, policy: parsed.policy };
+});
+// Warm up: let the JIT settle on every path before anything is timed.
+for (const end = performance.now() + 1500; performance.now() < end;) {
+  for (const c of cases) {
+    sink += parsePolicy(c.text).findings.length + parseObject(c.doc).findings.length;
+    sink += compilePolicy(c.policy).statements.length;
+  }
 }
 
 const rows = [];
@@ -199,6 +225,7 @@ for (const [name, doc] of MIX) {
     text: measure(() => parsePolicy(text).findings.length),
     object: measure(() => parseObject(doc).findings.length),
     compile: measure(() => compilePolicy(pol).statements.length),
+    json: measure(() => (JSON.parse(text).Statement ? 1 : 0)),
     both: measure(() => {
       const r = parsePolicy(text);
       return r.ok ? compilePolicy(r.policy).statements.length : 0;
@@ -206,21 +233,25 @@ for (const [name, doc] of MIX) {
   });
 }
 
-const f = (x) => x.toFixed(1).padStart(7);
-console.log(`parse/compile µs per policy (median of ${ROUNDS} rounds; object parse ${objectMode})`);
-console.log('policy       stmts  bytes  parse(text) parse(obj)  compile  parse+compile');
+const f = (x) => x.cpu.toFixed(1).padStart(7);
+console.log(
+  `parse/compile µs of CPU time per policy (median of ${ROUNDS} rounds; object parse ${objectMode})`,
+);
+console.log(
+  'policy       stmts  bytes  parse(text) parse(obj)  compile  parse+compile  (wall)  JSON.parse',
+);
 for (const r of rows) {
   console.log(
-    `${r.name.padEnd(12)} ${String(r.statements).padStart(5)} ${String(r.bytes).padStart(6)}  ${f(r.text)}     ${f(r.object)}   ${f(r.compile)}  ${f(r.both)}`,
+    `${r.name.padEnd(12)} ${String(r.statements).padStart(5)} ${String(r.bytes).padStart(6)}  ${f(r.text)}     ${f(r.object)}   ${f(r.compile)}  ${f(r.both)}   ${r.both.wall.toFixed(1).padStart(8)}  ${f(r.json)}`,
   );
 }
-const max = (k) => Math.max(...rows.map((r) => r[k]));
-const mid = (k) => {
-  const s = rows.map((r) => r[k]).sort((a, b) => a - b);
-  return s[s.length >> 1];
-};
+const pick = (k, m) => rows.map((r) => r[k][m]).sort((a, b) => a - b);
+const mid = (k, m = 'cpu') => pick(k, m)[rows.length >> 1].toFixed(1);
+const max = (k, m = 'cpu') => pick(k, m)[rows.length - 1].toFixed(1);
 if (sink === -1) console.log('');
 console.log(
-  `summary: parse+compile median ${mid('both').toFixed(1)} µs, max ${max('both').toFixed(1)} µs ` +
-    `(parse text ${mid('text').toFixed(1)}, parse object ${mid('object').toFixed(1)}, compile ${mid('compile').toFixed(1)} µs median) over ${rows.length} policies of 1–5 statements`,
+  `summary: parse+compile median ${mid('both')} µs, max ${max('both')} µs CPU ` +
+    `(parse text ${mid('text')}, parse object ${mid('object')}, compile ${mid('compile')}; ` +
+    `wall median ${mid('both', 'wall')}, max ${max('both', 'wall')}; JSON.parse of the same texts ${mid('json')}) ` +
+    `over ${rows.length} policies of 1–5 statements`,
 );

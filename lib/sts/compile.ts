@@ -4,7 +4,7 @@
  */
 import { isBlocking, type Finding } from '../diagnostics.js';
 import type { Statement, TrustPolicy } from '../policy/model.js';
-import { compileClause, type CompiledClause } from '../conditions/evaluate.js';
+import { compileClauseInto, type CompiledClause } from '../conditions/compile.js';
 import { parseFederatedPrincipal } from '../policy/principal.js';
 import { compileWildcard, wildcardMatch, type Wildcard } from '../conditions/wildcard.js';
 
@@ -28,31 +28,39 @@ export interface CompiledPolicy {
   ok: boolean;
 }
 
+const IGNORE_CASE = { ignoreCase: true } as const;
+
 export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
   const findings: Finding[] = [];
-  const statements = policy.statements.map((statement): CompiledStatement => {
+  const statements: CompiledStatement[] = [];
+  const federatedIssuers = new Set<string>();
+  // Statements of one policy repeat their actions and principals: each distinct one is read once.
+  const patterns = new Map<string, Wildcard>();
+  const principals = new Set<string>();
+  for (const statement of policy.statements) {
     const clauses: CompiledClause[] = [];
     for (const clause of statement.conditions) {
-      const r = compileClause(clause, policy.version);
-      findings.push(...r.findings);
-      if (r.compiled) clauses.push(r.compiled);
+      const compiled = compileClauseInto(clause, policy.version, findings);
+      if (compiled) clauses.push(compiled);
     }
-    return {
-      statement,
-      actions: statement.action.patterns.map((p) => ({
-        text: p.value,
-        pattern: compileWildcard(p.value, { ignoreCase: true }),
-      })),
-      clauses,
-      federated: new Set(statement.principal.federated.map((f) => f.value)),
-    };
-  });
-  const federatedIssuers = new Set<string>();
-  for (const s of policy.statements) {
-    for (const f of s.principal.federated) {
+    const actions: CompiledStatement['actions'] = [];
+    for (const p of statement.action.patterns) {
+      let pattern = patterns.get(p.value);
+      if (!pattern) {
+        pattern = compileWildcard(p.value, IGNORE_CASE);
+        patterns.set(p.value, pattern);
+      }
+      actions.push({ text: p.value, pattern });
+    }
+    const federated = new Set<string>();
+    for (const f of statement.principal.federated) {
+      federated.add(f.value);
+      if (principals.has(f.value)) continue;
+      principals.add(f.value);
       const p = parseFederatedPrincipal(f.value);
       if (p.ok && p.principal.kind === 'oidc') federatedIssuers.add(p.principal.provider);
     }
+    statements.push({ statement, actions, clauses, federated });
   }
   return {
     policy,

@@ -112,7 +112,7 @@ function stringLike(ignoreCase: boolean): Family<WildcardPattern, string> {
     invalid: STRING_INVALID,
     wildcards: true,
     build: (parts) => new WildcardPattern(likeParts(parts), options),
-    buildText: (text) => new WildcardPattern(splitPattern(text), options),
+    buildText: (text) => new WildcardPattern(text, options),
     prepare: (r) => r,
     test: (r, p) => p.test(r),
     emptyStarOnly: (r, p) => p.matchesOnlyViaEmptyStar(r),

@@ -27,6 +27,7 @@ const ONE_PLACEHOLDER = '\u0000';
 const STAR_TOKEN = -1;
 const ONE_TOKEN = -2;
 const SURROGATE = /[\uD800-\uDFFF]/;
+const NO_ONES: readonly number[] = Object.freeze([]);
 
 interface Segment {
   /** Literal text with `?` positions holding a placeholder. */
@@ -63,7 +64,8 @@ export class WildcardPattern {
   readonly hasStar: boolean;
   readonly hasOne: boolean;
   readonly ignoreCase: boolean;
-  private readonly parts: readonly PatternPart[];
+  /** The parts, when built from parts; from text they are split only if needed. */
+  private partList: readonly PatternPart[] | undefined;
   /** Segments between stars; there are (number of star runs + 1) of them. */
   private readonly segs: readonly Segment[];
   /** Minimum value length in UTF-16 units (literals plus one unit per `?`). */
@@ -71,9 +73,55 @@ export class WildcardPattern {
   private tokens: Int32Array | undefined;
   private strict: WildcardPattern | undefined;
 
-  constructor(parts: readonly PatternPart[], options: PatternOptions = {}) {
+  /** From parts, or from pattern text where every `*` and `?` is a wildcard. */
+  constructor(parts: readonly PatternPart[] | string, options: PatternOptions = {}) {
     this.ignoreCase = options.ignoreCase === true;
-    this.parts = parts;
+    if (typeof parts === 'string') {
+      // Pattern text: the same segments as from its parts, without making the parts.
+      const t = parts;
+      const segs: Segment[] = [];
+      let text = '';
+      let ones: number[] | undefined;
+      let minLength = 0;
+      let hasStar = false;
+      let hasOne = false;
+      let lastWasStar = false;
+      let start = 0;
+      for (let i = 0; i <= t.length; i++) {
+        const c = i < t.length ? t.charCodeAt(i) : -1;
+        if (c !== 42 && c !== 63 && c !== -1) continue;
+        if (i > start) {
+          const lit = this.ignoreCase ? t.slice(start, i).toLowerCase() : t.slice(start, i);
+          text += lit;
+          minLength += lit.length;
+          lastWasStar = false;
+        }
+        start = i + 1;
+        if (c === 42) {
+          hasStar = true;
+          if (lastWasStar) continue;
+          segs.push(makeSegment(text, ones ?? NO_ONES));
+          text = '';
+          ones = undefined;
+          lastWasStar = true;
+        } else if (c === 63) {
+          hasOne = true;
+          lastWasStar = false;
+          (ones ??= []).push(text.length);
+          text += ONE_PLACEHOLDER;
+          minLength++;
+        }
+      }
+      segs.push(makeSegment(text, ones ?? NO_ONES));
+      this.partList = undefined;
+      this.source = t;
+      this.hasStar = hasStar;
+      this.hasOne = hasOne;
+      this.segs = segs;
+      this.minLength = minLength;
+      return;
+    }
+    this.partList = parts;
     let source = '';
     let hasStar = false;
     let hasOne = false;
@@ -117,7 +165,12 @@ export class WildcardPattern {
 
   /** Compile pattern text, where every `*` and `?` is a wildcard. */
   static fromText(pattern: string, options: PatternOptions = {}): WildcardPattern {
-    return new WildcardPattern(splitPattern(pattern), options);
+    return new WildcardPattern(pattern, options);
+  }
+
+  /** The parts (split from the source when the pattern was made from text). */
+  private get parts(): readonly PatternPart[] {
+    return (this.partList ??= splitPattern(this.source));
   }
 
   /** Does the whole value match? */
@@ -214,7 +267,7 @@ export class WildcardPattern {
   }
 }
 
-function makeSegment(text: string, ones: number[]): Segment {
+function makeSegment(text: string, ones: readonly number[]): Segment {
   if (ones.length === 0) return { text, ones: undefined };
   const mask = new Uint8Array(text.length);
   for (const i of ones) mask[i] = 1;

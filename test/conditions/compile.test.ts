@@ -1,5 +1,9 @@
+import fc from 'fast-check';
 import t from 'tap';
 import type { Severity } from '../../lib/diagnostics.js';
+import { BASE_OPERATORS } from '../../lib/policy/operators.js';
+import { familyFor } from '../../lib/conditions/compile.js';
+import { WildcardPattern, splitPattern } from '../../lib/conditions/wildcard.js';
 import type { PolicyVersion } from '../../lib/policy/model.js';
 import { compileClause, evaluateClause } from '../../lib/conditions/evaluate.js';
 import { V2012, clause, ctxOf, valueSpan } from './fixtures/clauses.js';
@@ -108,4 +112,74 @@ t.test('warnings describe what evaluation does', async (t) => {
       ['invalid-number', valueSpan(1)],
     ],
   );
+});
+
+// A value without variables is compiled straight from its text (buildText, and WildcardPattern
+// from text): it must give what the general path gives from the value's one text part.
+const patternText = fc.string({
+  unit: fc.constantFrom('a', 'B', '*', '?', '/', ':', 'Σ', 'İ', 'ß', '😀', '\ud800', ' '),
+  maxLength: 10,
+});
+
+t.test('a pattern from text is the pattern from its parts', async (t) => {
+  t.doesNotThrow(() =>
+    fc.assert(
+      fc.property(
+        patternText,
+        fc.array(patternText, { maxLength: 6 }),
+        fc.boolean(),
+        (p, values, ignoreCase) => {
+          const fromText = new WildcardPattern(p, { ignoreCase });
+          const fromParts = new WildcardPattern(splitPattern(p), { ignoreCase });
+          if (fromText.source !== fromParts.source)
+            throw new Error(`source of ${JSON.stringify(p)}`);
+          for (const v of [...values, p, p.replace(/[*?]/g, '')]) {
+            if (fromText.test(v) !== fromParts.test(v))
+              throw new Error(`${JSON.stringify(p)} vs ${JSON.stringify(v)}: test differs`);
+            if (fromText.matchesOnlyViaEmptyStar(v) !== fromParts.matchesOnlyViaEmptyStar(v))
+              throw new Error(`${JSON.stringify(p)} vs ${JSON.stringify(v)}: empty-star differs`);
+          }
+        },
+      ),
+      { numRuns: 2000, seed: 5 },
+    ),
+  );
+});
+
+t.test('every family builds a text value as it builds its one part', async (t) => {
+  const texts = fc.oneof(
+    patternText,
+    fc.constantFrom(
+      '10',
+      '-2.5',
+      '2026-06-01T00:00:00Z',
+      'true',
+      'QmluYXJ5',
+      '10.0.0.0/8',
+      'arn:aws:iam::*:role/x',
+      '',
+    ),
+  );
+  for (const base of BASE_OPERATORS.values()) {
+    const fam = familyFor(base);
+    if (!fam?.buildText) continue;
+    const buildText = fam.buildText.bind(fam);
+    t.doesNotThrow(
+      () =>
+        fc.assert(
+          fc.property(texts, patternText, (text, request) => {
+            const a = buildText(text);
+            const b = fam.build(text === '' ? [] : [{ text, wild: true }]);
+            if ((a === undefined) !== (b === undefined))
+              throw new Error(`${text}: validity differs`);
+            if (a === undefined || b === undefined) return;
+            const r = fam.prepare(request);
+            if (r !== undefined && fam.test(r, a) !== fam.test(r, b))
+              throw new Error(`${JSON.stringify(text)} vs ${JSON.stringify(request)}`);
+          }),
+          { numRuns: 300, seed: 9 },
+        ),
+      base.name,
+    );
+  }
 });

@@ -43,6 +43,7 @@ const POLICY_ELEMENTS = ['Version', 'Id', 'Statement'];
 const STATEMENT_ELEMENTS = ['Sid', 'Effect', 'Principal', 'Action', 'NotAction', 'Condition'];
 const PRINCIPAL_TYPES = ['Federated', 'AWS', 'Service', 'CanonicalUser'];
 const ACTION_PATTERN = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
+const ASSUME = 'sts:AssumeRoleWithWebIdentity';
 
 /**
  * The first member before `i` with the same key as member `i`, or undefined. Policy objects have
@@ -120,9 +121,10 @@ interface BuildOptions {
 
 class Builder {
   readonly findings: Finding[] = [];
-  private readonly sids = new Map<string, Span>();
+  /** Sids so far and where: a list, as a policy has a few statements. */
+  private readonly sids: Located<string>[] = [];
   /** Federated values read so far: statements of one policy often name the same provider. */
-  private readonly principals = new Map<string, FederatedParse>();
+  private readonly principals: { value: string; parsed: FederatedParse }[] = [];
 
   constructor(private readonly opts: BuildOptions) {}
 
@@ -549,7 +551,7 @@ class Builder {
       );
     }
     if (v.value !== '') {
-      const first = this.sids.get(v.value);
+      const first = this.sids.find((x) => x.value === v.value)?.span;
       if (first) {
         this.error(
           'duplicate-sid',
@@ -558,7 +560,7 @@ class Builder {
           'give every statement its own Sid',
           '§4.1',
         );
-      } else this.sids.set(v.value, v.span);
+      } else this.sids.push({ value: v.value, span: v.span });
     }
     return { value: v.value, span: v.span };
   }
@@ -723,10 +725,10 @@ class Builder {
           continue;
         }
         if (m.key === 'Federated') {
-          let parsed = this.principals.get(val.value);
+          let parsed = this.principals.find((x) => x.value === val.value)?.parsed;
           if (!parsed) {
             parsed = parseFederatedPrincipal(val.value);
-            this.principals.set(val.value, parsed);
+            if (this.principals.length < 16) this.principals.push({ value: val.value, parsed });
           }
           for (const issue of parsed.issues) this.findings.push({ ...issue, span: val.span });
           if (!parsed.ok) {
@@ -755,7 +757,7 @@ class Builder {
     if (!values) return undefined;
     let ok = true;
     for (const a of values) {
-      if (a.value === '*' || ACTION_PATTERN.test(a.value)) continue;
+      if (a.value === ASSUME || a.value === '*' || ACTION_PATTERN.test(a.value)) continue;
       ok = false;
       this.error('invalid-action', `${q(a.value)} is not a valid action`, a.span, hint, '§4.1');
     }
@@ -966,8 +968,19 @@ function internalError(e: unknown): Finding {
 
 /** Which parser `auto` picks: JSON when the first non-whitespace character is `{`. */
 export function detectFormat(text: string): 'json' | 'yaml' {
-  const m = /^[\s\uFEFF]*(.)/u.exec(text);
-  return m?.[1] === '{' ? 'json' : 'yaml';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) return 'json';
+    // White space as \s knows it (ASCII, Latin-1, Unicode spaces, line separators) and the BOM.
+    if (!(c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xfeff || (c > 0x7f && isSpace(c)))) {
+      return 'yaml';
+    }
+  }
+  return 'yaml';
+}
+
+function isSpace(c: number): boolean {
+  return /\s/.test(String.fromCharCode(c));
 }
 
 /**

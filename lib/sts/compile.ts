@@ -34,9 +34,10 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
   const findings: Finding[] = [];
   const statements: CompiledStatement[] = [];
   const federatedIssuers = new Set<string>();
-  // Statements of one policy repeat their actions and principals: each distinct one is read once.
-  const patterns = new Map<string, Wildcard>();
-  const principals = new Set<string>();
+  // Statements of one policy repeat their actions and principals: each distinct one is read once
+  // (a short list: a policy names a few).
+  const actionsSeen: CompiledStatement['actions'] = [];
+  const principals: string[] = [];
   for (const statement of policy.statements) {
     const clauses: CompiledClause[] = [];
     for (const clause of statement.conditions) {
@@ -45,18 +46,18 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
     }
     const actions: CompiledStatement['actions'] = [];
     for (const p of statement.action.patterns) {
-      let pattern = patterns.get(p.value);
-      if (!pattern) {
-        pattern = compileWildcard(p.value, IGNORE_CASE);
-        patterns.set(p.value, pattern);
+      let action = actionsSeen.find((a) => a.text === p.value);
+      if (!action) {
+        action = { text: p.value, pattern: compileWildcard(p.value, IGNORE_CASE) };
+        if (actionsSeen.length < 32) actionsSeen.push(action);
       }
-      actions.push({ text: p.value, pattern });
+      actions.push(action);
     }
     const federated = new Set<string>();
     for (const f of statement.principal.federated) {
       federated.add(f.value);
-      if (principals.has(f.value)) continue;
-      principals.add(f.value);
+      if (principals.includes(f.value)) continue;
+      if (principals.length < 32) principals.push(f.value);
       const p = parseFederatedPrincipal(f.value);
       if (p.ok && p.principal.kind === 'oidc') federatedIssuers.add(p.principal.provider);
     }

@@ -188,12 +188,14 @@ class JsonParser {
     let p = from;
     for (;;) {
       const c = text.charCodeAt(p);
-      if (c === WS_SPACE || c === WS_TAB) p++;
+      if (c === WS_SPACE) p++;
+      else if (c > WS_SPACE) break;
       else if (c === WS_LF) {
         p++;
         this.line++;
         this.lineStart = p;
-      } else if (c === WS_CR) {
+      } else if (c === WS_TAB) p++;
+      else if (c === WS_CR) {
         p++;
         if (text.charCodeAt(p) === WS_LF) p++;
         this.line++;
@@ -349,14 +351,15 @@ class JsonParser {
     let spaces = 0;
     for (;;) {
       const c = text.charCodeAt(p);
-      if (c === 0x22) {
+      if (c > 0x22 && c <= 0xff && c !== 0x5c) p++;
+      else if (c === 0x22) {
         this.whiteSpace += spaces;
         this.pos = p + 1;
         return text.slice(open + 1, p);
-      }
-      if (c < 0x20 || c > 0xff || c === 0x5c || p >= n) break;
-      if (c === WS_SPACE) spaces++;
-      p++;
+      } else if (c === WS_SPACE || c === 0x21) {
+        if (c === WS_SPACE) spaces++;
+        p++;
+      } else break; // a backslash, a control character, beyond Latin-1, or the end
     }
     this.whiteSpace += spaces;
     let chunkStart = open + 1;

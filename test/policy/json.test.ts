@@ -203,7 +203,9 @@ t.test('__proto__ is an ordinary key', async (t) => {
   t.equal(({} as Record<string, unknown>).polluted, undefined);
 });
 
-t.test('linear time on big input', async (t) => {
+// No clock here (tests never time themselves): a quadratic parser would not finish these within
+// tap's per-file timeout; bench/parse.mjs measures speed.
+t.test('big input', async (t) => {
   const big = JSON.stringify(
     Array.from({ length: 50_000 }, (_, i) => ({
       key: `value-${i}`,
@@ -212,14 +214,10 @@ t.test('linear time on big input', async (t) => {
       s: 'x\\"y',
     })),
   );
-  const start = performance.now();
   const r = parseJson(big);
-  const ms = performance.now() - start;
   t.same(r.findings, []);
   t.same(r.ast && astToValue(r.ast), JSON.parse(big));
-  t.ok(ms < 3000, `${big.length} characters in ${ms.toFixed(0)} ms`);
+  t.same(r.scan, { whiteSpace: 0, allowedChars: true }, 'one pass saw every character');
   const longString = '"' + 'a'.repeat(2_000_000) + '"';
-  const s2 = performance.now();
-  t.same(parseJson(longString).findings, []);
-  t.ok(performance.now() - s2 < 2000, 'a 2 MB string');
+  t.same(parseJson(longString).findings, [], 'a 2 MB string');
 });

@@ -65,6 +65,21 @@ function firstBefore(
   return undefined;
 }
 
+const ACTION_HINT =
+  'write "sts:AssumeRoleWithWebIdentity" (service prefix, colon, action name; * and ? as wildcards)';
+
+function actionHint(): string {
+  return ACTION_HINT;
+}
+
+function principalValuesHint(type: string): string {
+  return `write ${q(type)}: "..." or ${q(type)}: ["...", "..."]`;
+}
+
+function valuesHint(key: string): string {
+  return `write ${q(key)}: "value" or ${q(key)}: ["value1", "value2"]`;
+}
+
 /** Which policy element an object is, for duplicate-key hints. */
 type Role = 'policy' | 'statement' | 'condition' | 'block' | 'other';
 
@@ -590,12 +605,13 @@ class Builder {
     v: AstNode,
     element: string,
     code: string,
-    hintFor: () => string,
+    hintFor: (name: string) => string,
+    name: string,
   ): Located<string>[] | undefined {
     if (v.kind === 'string') return [{ value: v.value, span: v.span }];
     if (v.kind === 'array') {
       if (v.items.length === 0) {
-        this.error('empty-list', `${element} is an empty list`, v.span, hintFor(), '§4.1');
+        this.error('empty-list', `${element} is an empty list`, v.span, hintFor(name), '§4.1');
         return undefined;
       }
       const out: Located<string>[] = [];
@@ -608,7 +624,7 @@ class Builder {
             code,
             `${element} values are strings, found ${describeKind(item.kind)}`,
             item.span,
-            hintFor(),
+            hintFor(name),
             '§4.1',
           );
         }
@@ -619,7 +635,7 @@ class Builder {
       code,
       `${element} must be a string or a list of strings, found ${describeKind(v.kind)}`,
       v.span,
-      hintFor(),
+      hintFor(name),
       '§4.1',
     );
     return undefined;
@@ -689,7 +705,8 @@ class Builder {
         m.value,
         `Principal ${m.key}`,
         'invalid-principal-value',
-        () => `write ${q(m.key)}: "..." or ${q(m.key)}: ["...", "..."]`,
+        principalValuesHint,
+        m.key,
       );
       if (!values) {
         ok = false;
@@ -751,15 +768,19 @@ class Builder {
   // ---- Action -------------------------------------------------------------------------------
 
   private actions(v: AstNode): Located<string>[] | undefined {
-    const hint =
-      'write "sts:AssumeRoleWithWebIdentity" (service prefix, colon, action name; * and ? as wildcards)';
-    const values = this.strings(v, 'Action', 'invalid-action', () => hint);
+    const values = this.strings(v, 'Action', 'invalid-action', actionHint, '');
     if (!values) return undefined;
     let ok = true;
     for (const a of values) {
       if (a.value === ASSUME || a.value === '*' || ACTION_PATTERN.test(a.value)) continue;
       ok = false;
-      this.error('invalid-action', `${q(a.value)} is not a valid action`, a.span, hint, '§4.1');
+      this.error(
+        'invalid-action',
+        `${q(a.value)} is not a valid action`,
+        a.span,
+        ACTION_HINT,
+        '§4.1',
+      );
     }
     return ok ? values : undefined;
   }
@@ -856,7 +877,6 @@ class Builder {
     v: AstNode,
     key: string,
   ): { values: Located<string>[]; nonString: boolean } | undefined {
-    const hint = (): string => `write ${q(key)}: "value" or ${q(key)}: ["value1", "value2"]`;
     if (v.kind === 'string') {
       return { values: [{ value: v.value, span: v.span }], nonString: false };
     }
@@ -866,7 +886,7 @@ class Builder {
         'empty-list',
         `condition key ${q(key)} has an empty list of values`,
         v.span,
-        `${hint()} (AWS's own guidance on an empty list is contradictory, UNCONFIRMED 20)`,
+        `${valuesHint(key)} (AWS's own guidance on an empty list is contradictory, UNCONFIRMED 20)`,
         '§5.1',
       );
       return undefined;
@@ -900,7 +920,7 @@ class Builder {
             'invalid-condition-value',
             `a condition value is a string, number or boolean, found ${describeKind(item.kind)}${v.kind === 'array' ? ' in the list' : ''}`,
             item.span,
-            hint(),
+            valuesHint(key),
             '§5.1',
           );
       }

@@ -35,6 +35,10 @@ const valid: [string, unknown][] = [
     { kind: 'oidc', host: 'oidc.circleci.com' },
   ],
   ['arn:aws:iam::123456789012:oidc-provider/localhost', { kind: 'oidc', host: 'localhost' }],
+  [
+    'arn:aws:iam::123456789012:oidc-provider/idp.example.com/realms/a%2Fb',
+    { kind: 'oidc', path: '/realms/a%2Fb' },
+  ],
   // Provider URLs ending with "/" are valid and keep the slash in the ARN and the key prefix
   // (fidelity corrections, item 2): Mozilla's production Auth0 setup documents Federated
   // "arn:aws:iam::*:oidc-provider/auth.mozilla.auth0.com/" with keys "auth.mozilla.auth0.com/:aud"
@@ -126,6 +130,8 @@ const invalid: [string, string, RegExp?][] = [
   ['arn:aws:iam::123456789012:oidc-provider/gitlab..com', 'invalid-federated-principal'],
   ['arn:aws:iam::123456789012:oidc-provider/gitlab.com:443', 'invalid-federated-principal', /port/],
   ['arn:aws:iam::123456789012:oidc-provider/host/a b', 'invalid-federated-principal'],
+  ['arn:aws:iam::123456789012:oidc-provider/host/a%2G', 'invalid-federated-principal'],
+  ['arn:aws:iam::123456789012:oidc-provider/host/a%2', 'invalid-federated-principal'],
   ['arn:aws:iam::123456789012:saml-provider/', 'invalid-federated-principal'],
   ['arn:aws:iam::123456789012:saml-provider/a/b', 'invalid-federated-principal'],
 ];

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import t, { type Test } from 'tap';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Span } from '../../lib/diagnostics.js';
@@ -284,6 +285,33 @@ t.test('format detection', async (t) => {
   t.equal(detectFormat('Version: x'), 'yaml');
   t.equal(detectFormat('["a"]'), 'yaml');
   t.equal(detectFormat(''), 'yaml');
+  t.equal(detectFormat('\u00a0\u2028\u3000\t{}'), 'json', 'Unicode white space before {');
+  t.equal(detectFormat('\u00a0x'), 'yaml');
+  t.equal(detectFormat('\u200b{}'), 'yaml', 'a zero-width space is not white space');
+  // The rule as first written: a regular expression. The loop must agree with it everywhere.
+  const rule = (s: string): string => (/^[\s\uFEFF]*(.)/u.exec(s)?.[1] === '{' ? 'json' : 'yaml');
+  const unit = fc.constantFrom(
+    ' ',
+    '\n',
+    '\t',
+    '\v',
+    '\u00a0',
+    '\u1680',
+    '\u2029',
+    '\ufeff',
+    '\u200b',
+    '{',
+    'a',
+    '😀',
+  );
+  t.doesNotThrow(() =>
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 6 }), (s) => {
+        if (detectFormat(s) !== rule(s)) throw new Error(JSON.stringify(s));
+      }),
+      { numRuns: 2000, seed: 3 },
+    ),
+  );
   const forced = parsePolicy(SINGLE, { format: 'yaml' });
   t.ok(forced.ok, 'JSON is YAML too');
   const asJson = parsePolicy(YAML_POLICY, { format: 'json' });

@@ -9,6 +9,7 @@ import t from 'tap';
 import { NO_SPAN, type Finding, type Span } from '../../lib/diagnostics.js';
 import {
   nonWhitespaceLength,
+  parseJson,
   parsePolicy,
   serializedSize,
   valueToAst,
@@ -361,5 +362,31 @@ t.test('the size of a value is what IAM would count in its JSON text (§5.7)', a
       }),
       { numRuns: 1000, seed: 11 },
     ),
+  );
+});
+
+t.test('big objects: duplicates and sizes beyond the small-object scans', async (t) => {
+  // 40 members, two keys repeated: duplicate-key findings and the size of what JSON.parse keeps.
+  const members = Array.from({ length: 40 }, (_, i) => `"k${i % 38}": "v${i}"`).join(', ');
+  const text = `{"Version": "2012-10-17", "Statement": [], "Id": {${members}}}`;
+  const r = parsePolicy(text);
+  t.same(
+    r.findings.filter((f) => f.code === 'duplicate-key').map((f) => f.message.slice(0, 20)),
+    ['duplicate key "k0" (', 'duplicate key "k1" ('],
+  );
+  const tree = parseJson(`{${members}}`, { duplicateKeys: false }).ast;
+  t.equal(
+    tree && serializedSize(tree),
+    nonWhitespaceLength(JSON.stringify(JSON.parse(`{${members}}`))),
+    'the size counts a repeated key once, with its last value',
+  );
+  const keys = Array.from({ length: 40 }, (_, i) => `"K:${i % 38}": "x"`).join(', ');
+  const block = parsePolicy(
+    `{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*", "Action": "sts:*", "Condition": {"StringEquals": {${keys}, "k:1": "y"}}}}`,
+  );
+  t.same(
+    block.findings.filter((f) => f.code.startsWith('duplicate')).map((f) => f.code),
+    ['duplicate-key', 'duplicate-key', 'duplicate-condition-key'],
+    'a big condition block: repeats and keys differing only in case',
   );
 });

@@ -87,9 +87,14 @@ export class WildcardPattern {
       let hasOne = false;
       let lastWasStar = false;
       let start = 0;
-      for (let i = 0; i <= t.length; i++) {
-        const c = i < t.length ? t.charCodeAt(i) : -1;
-        if (c !== 42 && c !== 63 && c !== -1) continue;
+      // Jump from wildcard to wildcard (indexOf scans natively); -1 stands for the end.
+      let star = t.indexOf('*');
+      let one = t.indexOf('?');
+      for (;;) {
+        const i = star < 0 ? (one < 0 ? t.length : one) : one < 0 || star < one ? star : one;
+        const c = i === t.length ? -1 : t.charCodeAt(i);
+        if (c === 42) star = t.indexOf('*', i + 1);
+        else if (c === 63) one = t.indexOf('?', i + 1);
         if (i > start) {
           const lit = this.ignoreCase ? t.slice(start, i).toLowerCase() : t.slice(start, i);
           text += lit;
@@ -110,7 +115,7 @@ export class WildcardPattern {
           (ones ??= []).push(text.length);
           text += ONE_PLACEHOLDER;
           minLength++;
-        }
+        } else break;
       }
       segs.push(makeSegment(text, ones ?? NO_ONES));
       this.partList = undefined;

@@ -3,7 +3,7 @@
  * action patterns and principals pre-matched into fast forms.
  */
 import { isBlocking, type Finding } from '../diagnostics.js';
-import type { Statement, TrustPolicy } from '../policy/model.js';
+import type { Located, Statement, TrustPolicy } from '../policy/model.js';
 import { compileClauseInto, type CompiledClause } from '../conditions/compile.js';
 import { parseFederatedPrincipal } from '../policy/principal.js';
 import { compileWildcard, wildcardMatch, type Wildcard } from '../conditions/wildcard.js';
@@ -38,6 +38,8 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
   // (a short list: a policy names a few).
   const actionsSeen: CompiledStatement['actions'] = [];
   const principals: string[] = [];
+  let previous: Set<string> | undefined;
+  let previousWritten: readonly Located<string>[] = [];
   for (const statement of policy.statements) {
     const clauses: CompiledClause[] = [];
     for (const clause of statement.conditions) {
@@ -53,14 +55,21 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
       }
       actions.push(action);
     }
-    const federated = new Set<string>();
-    for (const f of statement.principal.federated) {
-      federated.add(f.value);
-      if (principals.includes(f.value)) continue;
-      if (principals.length < 32) principals.push(f.value);
-      const p = parseFederatedPrincipal(f.value);
-      if (p.ok && p.principal.kind === 'oidc') federatedIssuers.add(p.principal.provider);
+    const written = statement.principal.federated;
+    let federated = previous;
+    if (!federated || !sameValues(written, previousWritten)) {
+      federated = new Set<string>();
+      for (const f of written) {
+        federated.add(f.value);
+        if (principals.includes(f.value)) continue;
+        if (principals.length < 32) principals.push(f.value);
+        const p = parseFederatedPrincipal(f.value);
+        if (p.ok && p.principal.kind === 'oidc') federatedIssuers.add(p.principal.provider);
+      }
     }
+    // The next statement often names the same principals: it then shares this (read-only) set.
+    previous = federated;
+    previousWritten = written;
     statements.push({ statement, actions, clauses, federated });
   }
   return {
@@ -70,6 +79,12 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
     findings,
     ok: !findings.some(isBlocking),
   };
+}
+
+function sameValues(a: readonly Located<string>[], b: readonly Located<string>[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]?.value !== b[i]?.value) return false;
+  return true;
 }
 
 /** Does the statement's Action/NotAction cover `action`? Returns the matching pattern, if any. */

@@ -234,3 +234,28 @@ t.test('a policy trusting a provider with a trailing slash, keys written with it
   t.ok(compiled.ok, 'compiles');
   t.same([...compiled.federatedIssuers], [host], 'the issuer keeps the slash');
 });
+
+t.test('compiled statements: each statement its principals, each issuer once', async (t) => {
+  const A = 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com';
+  const B = 'arn:aws:iam::111122223333:oidc-provider/gitlab.com';
+  const st = (federated: string | string[]) => ({
+    Effect: 'Allow',
+    Principal: { Federated: federated },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+  });
+  const r = parsePolicy({
+    Version: '2012-10-17',
+    Statement: [st(A), st(A), st([A, B]), st([B, A]), st('accounts.google.com'), st(A)],
+  });
+  if (!r.ok) return t.fail('parses');
+  const compiled = compilePolicy(r.policy);
+  t.same(
+    compiled.statements.map((s) => [...s.federated]),
+    [[A], [A], [A, B], [B, A], ['accounts.google.com'], [A]],
+  );
+  t.same([...compiled.federatedIssuers], ['token.actions.githubusercontent.com', 'gitlab.com']);
+  t.same(
+    compiled.statements.map((s) => s.actions.map((a) => a.text)),
+    Array.from({ length: 6 }, () => ['sts:AssumeRoleWithWebIdentity']),
+  );
+});

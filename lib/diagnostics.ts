@@ -26,6 +26,11 @@ export interface Finding {
   hint?: string;
   /** Section of the semantics spec the finding rests on, e.g. "§5.5". */
   spec?: string;
+  /**
+   * IAM would refuse to store this policy (CreateRole / UpdateAssumeRolePolicy); the simulation
+   * still evaluates it, so such an error does not make the policy unusable.
+   */
+  writeTime?: true;
 }
 
 export const NO_SPAN: Span = {

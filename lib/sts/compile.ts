@@ -7,6 +7,7 @@ import type { Statement, TrustPolicy } from '../policy/model.js';
 import { compileClause, type CompiledClause } from '../conditions/evaluate.js';
 import { parseFederatedPrincipal } from '../providers/arn.js';
 import { compileWildcard, wildcardMatch, type Wildcard } from '../conditions/wildcard.js';
+import { writeTimeFindings } from './write-checks.js';
 
 export interface CompiledStatement {
   statement: Statement;
@@ -53,12 +54,13 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
       if (p.kind === 'oidc') federatedIssuers.add(p.hostPath);
     }
   }
+  findings.push(...writeTimeFindings(policy));
   return {
     policy,
     statements,
     federatedIssuers,
     findings,
-    ok: !findings.some((f) => f.severity === 'error'),
+    ok: !findings.some((f) => f.severity === 'error' && !f.writeTime),
   };
 }
 

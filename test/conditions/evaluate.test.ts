@@ -14,6 +14,7 @@ import {
   testClause,
 } from '../../lib/conditions/evaluate.js';
 import { V2012, clause, ctxOf, entry, rowName, run, type Row } from './fixtures/clauses.js';
+import { clauseReason } from '../../lib/explain/describe.js';
 
 const P = 'token.actions.githubusercontent.com';
 const SUB = `${P}:sub`;
@@ -145,7 +146,7 @@ function runRows(t: Asserts, rows: Row[]): void {
     );
     t.equal(trace.result, r.expect, rowName(r));
     if (r.rule) t.equal(trace.rule, r.rule, `${rowName(r)}: rule ${r.rule}`);
-    t.ok(trace.reason.length > 0, 'has a reason');
+    t.ok(clauseReason(trace).length > 0, 'has a reason');
   }
 }
 
@@ -187,7 +188,7 @@ t.test('§5.2 missing keys: positive false, negated true', async (t) => {
   runRows(t, rows);
   const tr = run('StringNotEquals', 'absent:key', ['x'], ctxOf({}));
   t.equal(
-    tr.reason,
+    clauseReason(tr),
     'key "absent:key" is absent, so the negated operator StringNotEquals is true (§5.2)',
   );
   t.notOk(tr.present);
@@ -246,13 +247,13 @@ t.test('§5.5 set operators', async (t) => {
   const tr = run('StringEquals', 'amr', ['a'], ctxOf({ amr: ['a', 'b'] }));
   t.same(tr.unconfirmed, [NOTE_BARE_MULTIVALUED]);
   t.match(tr.unconfirmed[0], '§5.5 (UNCONFIRMED 24)');
-  t.match(tr.reason, /multivalued \(2 values: "a", "b"\).*§5\.5, UNCONFIRMED 24/);
+  t.match(clauseReason(tr), /multivalued \(2 values: "a", "b"\).*§5\.5, UNCONFIRMED 24/);
   t.equal(
-    run('ForAllValues:StringEquals', 'tags', ['a'], ctxOf({})).reason,
+    clauseReason(run('ForAllValues:StringEquals', 'tags', ['a'], ctxOf({}))),
     'key "tags" is absent, so ForAllValues:StringEquals is vacuously true (§5.5)',
   );
   t.equal(
-    run('ForAnyValue:StringEquals', 'tags', ['a'], ctxOf({ tags: [] })).reason,
+    clauseReason(run('ForAnyValue:StringEquals', 'tags', ['a'], ctxOf({ tags: [] }))),
     'key "tags" has no values, so ForAnyValue:StringEquals is false (§5.5: ForAnyValue needs at least one value)',
   );
 });
@@ -320,7 +321,7 @@ t.test('§5.6 policy variables', async (t) => {
   t.notOk(un.result, '§5.6 unresolved never matches a positive operator');
   t.equal(un.rule, 'unresolved-variable');
   t.same(un.policyValues, ['${aws:nope}'], 'unresolved shows as written');
-  t.match(un.reason, '${aws:nope} (key absent) cannot be resolved');
+  t.match(clauseReason(un), '${aws:nope} (key absent) cannot be resolved');
   const unNeg = r('StringNotEquals', 'sts:RoleSessionName', ['${aws:nope}']);
   t.ok(unNeg.result, '§5.6 unresolved always differs for a negated operator');
   t.equal(unNeg.rule, 'unresolved-variable');
@@ -336,7 +337,7 @@ t.test('§5.6 policy variables', async (t) => {
 
   const multi = r('StringEquals', 'sts:RoleSessionName', ["${multi, 'octocat'}"]);
   t.notOk(multi.result, '§5.6 multivalued key → unresolvable (default not used)');
-  t.match(multi.reason, 'key is multivalued');
+  t.match(clauseReason(multi), 'key is multivalued');
 
   t.ok(r('StringEquals', 'sts:RoleSessionName', ['${aws:nope}'], '2008-10-17').result === false);
   const lit = makeContext([entry('k', '${aws:x}')]);
@@ -387,7 +388,7 @@ t.test('§5.6 policy variables', async (t) => {
     makeContext([entry('b', 'true'), entry('flag', 'yes')]),
   );
   t.notOk(badBool.result, 'a variable that is not a boolean never matches');
-  t.match(badBool.reason, 'after substitution');
+  t.match(clauseReason(badBool), 'after substitution');
 });
 
 t.test('§9 vector 14: ${*} is a literal star', async (t) => {
@@ -428,7 +429,7 @@ t.test('§9 condition-level vectors', async (t) => {
   ]);
   const v15 = run('StringNotEquals', SUB, ['a', 'b'], ctxOf({ [SUB]: 'a' }));
   t.equal(
-    v15.reason,
+    clauseReason(v15),
     '"a" equals "a", so StringNotEquals is false (§5.1: a negated operator needs the value to differ from every listed value)',
   );
 });
@@ -451,7 +452,7 @@ t.test('invalid request values', async (t) => {
   ]);
   const tr = run('IpAddress', 'aws:SourceIp', ['203.0.113.0/24'], ctxOf({ 'aws:SourceIp': 'abc' }));
   t.equal(
-    tr.reason,
+    clauseReason(tr),
     '"abc" is not in "203.0.113.0/24", so IpAddress is false; request value "abc" is not an IP address, so it satisfies no comparison',
   );
   t.same(tr.comparisons, [{ request: 'abc', policy: '203.0.113.0/24', matched: false }]);
@@ -475,7 +476,7 @@ t.test('traces: fields, reasons, comparisons', async (t) => {
     unconfirmed: [],
   });
   t.equal(
-    tr.reason,
+    clauseReason(tr),
     '"repo:acme/app:pull_request" does not match "repo:acme/app:ref:refs/heads/*", so StringLike is false',
   );
   t.same(tr.comparisons, [
@@ -486,39 +487,41 @@ t.test('traces: fields, reasons, comparisons', async (t) => {
     },
   ]);
   t.equal(
-    run('StringEquals', SUB, ['a', 'b'], ctxOf({ [SUB]: 'b' })).reason,
+    clauseReason(run('StringEquals', SUB, ['a', 'b'], ctxOf({ [SUB]: 'b' }))),
     '"b" equals "b", so StringEquals is true',
   );
   t.equal(
-    run('StringEquals', SUB, ['a', 'b'], ctxOf({ [SUB]: 'c' })).reason,
+    clauseReason(run('StringEquals', SUB, ['a', 'b'], ctxOf({ [SUB]: 'c' }))),
     '"c" does not equal any of "a", "b", so StringEquals is false',
   );
   t.equal(
-    run('NumericLessThan', 'n', ['10'], ctxOf({ n: '12' })).reason,
+    clauseReason(run('NumericLessThan', 'n', ['10'], ctxOf({ n: '12' }))),
     '"12" is not less than "10", so NumericLessThan is false',
   );
   t.equal(
-    run('ForAnyValue:StringLike', 'amr', ['auth*'], ctxOf({ amr: ['x', 'authenticated'] })).reason,
+    clauseReason(
+      run('ForAnyValue:StringLike', 'amr', ['auth*'], ctxOf({ amr: ['x', 'authenticated'] })),
+    ),
     'request value "authenticated" matches "auth*", so ForAnyValue:StringLike is true',
   );
   t.equal(
-    run('ForAnyValue:StringLike', 'amr', ['auth*'], ctxOf({ amr: ['x', 'y'] })).reason,
+    clauseReason(run('ForAnyValue:StringLike', 'amr', ['auth*'], ctxOf({ amr: ['x', 'y'] }))),
     'none of the request values "x", "y" matches "auth*", so ForAnyValue:StringLike is false',
   );
   t.equal(
-    run('ForAllValues:StringEquals', 'tags', ['a', 'b'], ctxOf({ tags: ['a', 'c'] })).reason,
+    clauseReason(run('ForAllValues:StringEquals', 'tags', ['a', 'b'], ctxOf({ tags: ['a', 'c'] }))),
     'request value "c" does not equal any of "a", "b", so ForAllValues:StringEquals is false',
   );
   t.equal(
-    run('ForAllValues:StringEquals', 'tags', ['a', 'b'], ctxOf({ tags: ['a', 'b'] })).reason,
+    clauseReason(run('ForAllValues:StringEquals', 'tags', ['a', 'b'], ctxOf({ tags: ['a', 'b'] }))),
     'every request value ("a", "b") equals one of "a", "b", so ForAllValues:StringEquals is true',
   );
   t.equal(
-    run('Null', 'k', ['true'], ctxOf({})).reason,
+    clauseReason(run('Null', 'k', ['true'], ctxOf({}))),
     'key "k" is absent, so Null "true" is true (§5.2: "true" means the key is absent, "false" that it is present)',
   );
   t.equal(
-    run('StringEqualsIfExists', 'k', ['x'], ctxOf({})).reason,
+    clauseReason(run('StringEqualsIfExists', 'k', ['x'], ctxOf({}))),
     'key "k" is absent, so StringEqualsIfExists is true (§5.2: …IfExists is true when the key is missing)',
   );
 
@@ -574,7 +577,7 @@ t.test('unconfirmed notes', async (t) => {
   const noneTrace = evaluateClause(none.compiled!, ctxOf({ k: 'x' }));
   t.notOk(noneTrace.result, '§5.1 UNCONFIRMED 20: positive with no values is false');
   t.same(noneTrace.unconfirmed, [NOTE_EMPTY_VALUES]);
-  t.match(noneTrace.reason, 'lists no values');
+  t.match(clauseReason(noneTrace), 'lists no values');
   const noneNeg = compileClause(clause('StringNotEquals', 'k', []), V2012);
   t.ok(testClause(noneNeg.compiled!, ctxOf({ k: 'x' })), 'negated with no values is true');
 });

@@ -321,15 +321,18 @@ const rows: Row[] = [
   // ── 7. time ──
   {
     name: 'the token expired',
-    case: { policy: githubPolicy(MAIN), claims: gh({ exp: NOW_SEC - 60 }) },
+    // STS accepts a token up to 300 s past exp (IAM User Guide, OIDC providers: clock skew).
+    case: { policy: githubPolicy(MAIN), claims: gh({ exp: NOW_SEC - 600 }) },
     cause: 'token-expired',
-    fix: ['2026-05-31T23:59:00Z'],
+    fix: ['2026-05-31T23:55:00Z'],
+    detail: ['300 seconds past exp'],
   },
   {
     name: 'the token is not valid yet',
     case: { policy: githubPolicy(MAIN), claims: gh({ nbf: NOW_SEC + 3600 }) },
     cause: 'token-not-yet-valid',
-    fix: ['2026-06-01T01:00:00Z'],
+    // nbf gets the same 300 s of skew as exp (UNCONFIRMED 3).
+    fix: ['2026-06-01T00:55:00Z'],
   },
   // ── 8. extra actions ──
   {

@@ -262,10 +262,12 @@ t.test('shared issuers and required keys (§8.2)', async (t) => {
     unconfirmed?: boolean;
   }> = [
     { hostPath: 'token.actions.githubusercontent.com', shared: true, requiredKeys: ['sub'] },
+    // IAM refuses such a role without a sub condition (observed 2024-06-06:
+    // https://github.com/unfunco/terraform-aws-oidc-github/issues/57).
     {
       hostPath: 'token.actions.githubusercontent.com/octo-enterprise',
-      shared: false,
-      requiredKeys: [],
+      shared: true,
+      requiredKeys: ['sub'],
     },
     { hostPath: 'token.actions.octocorp.ghe.com', shared: false, requiredKeys: [] },
     { hostPath: 'gitlab.com', shared: true, requiredKeys: ['sub'] },

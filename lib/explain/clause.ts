@@ -7,7 +7,6 @@ import type { ClauseTrace } from '../conditions/trace.js';
 import type { OperatorSpec, SetOperator } from '../conditions/operators.js';
 import { wildcardMatch } from '../conditions/wildcard.js';
 import { explainAbsentKey } from '../providers/index.js';
-import type { Diagnosis } from '../scenarios/types.js';
 import type { StatementTrace } from '../sts/types.js';
 import { clauseReason } from './describe-clause.js';
 import {
@@ -21,7 +20,7 @@ import {
   type Facts,
 } from './facts.js';
 import { eksCluster } from '../providers/eks.js';
-import type { ExplainedDiagnosis } from './types.js';
+import type { Diagnosis, ExplainedDiagnosis } from './types.js';
 
 export interface ClauseFacts {
   f: Facts;

@@ -11,13 +11,12 @@ import {
   providerForOAuthId,
 } from '../providers/index.js';
 import type { Claims, ProviderModule } from '../providers/types.js';
-import type { Diagnosis } from '../scenarios/types.js';
 import type { ClauseTrace } from '../conditions/trace.js';
 import type { Decision, SimulationInput } from '../sts/types.js';
 
 export { formatEpoch as fmtEpoch, statementLabel } from '../sts/vocabulary.js';
 export { tokenAudiences } from '../sts/stages/token.js';
-import type { DiagnoseOptions, DiagnosisSeverity, ExplainedDiagnosis } from './types.js';
+import type { DiagnoseOptions, Diagnosis, DiagnosisSeverity, ExplainedDiagnosis } from './types.js';
 
 export interface Facts {
   decision: Decision;

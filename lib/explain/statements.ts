@@ -105,7 +105,34 @@ export function explicitDeny(f: Facts): ExplainedDiagnosis[] {
     });
 }
 
+/** The service principal of EKS Pod Identity, which trusts AssumeRole + TagSession, not web identity. */
+const POD_IDENTITY = 'pods.eks.amazonaws.com';
+
+/**
+ * An EKS Pod Identity role (EKS User Guide, "Create the EKS Pod Identity role": Service
+ * pods.eks.amazonaws.com with sts:AssumeRole and sts:TagSession) is never assumed with a token.
+ */
+function podIdentityRole(f: Facts): ExplainedDiagnosis[] {
+  const st = f.input.role.policy.policy.statements.find((s) =>
+    s.principal.other.some(
+      (o) => o.type === 'Service' && o.values.some((v) => v.value === POD_IDENTITY),
+    ),
+  );
+  if (!st) return [];
+  return [
+    diag(
+      'eks-pod-identity-role',
+      'This is an EKS Pod Identity role, not a web-identity (IRSA) role',
+      `statement ${statementLabel({ index: st.index, ...(st.sid ? { sid: st.sid.value } : {}) })} trusts the service ${POD_IDENTITY}: EKS Pod Identity assumes the role with sts:AssumeRole and sts:TagSession through the EKS Auth API, never with ${ASSUME} and a token`,
+      `for IRSA, trust "Federated": "${f.caller ?? 'arn:aws:iam::ACCOUNT_ID:oidc-provider/oidc.eks.REGION.amazonaws.com/id/ID'}" with ${ASSUME} and conditions on :aud and :sub; for Pod Identity, create a pod identity association (aws eks create-pod-identity-association) instead of annotating the service account`,
+      at(f, st.principal.span),
+    ),
+  ];
+}
+
 function noMatchingStatement(f: Facts, allows: StatementTrace[]): ExplainedDiagnosis[] {
+  const podIdentity = podIdentityRole(f);
+  if (podIdentity.length > 0) return podIdentity;
   const written = [...new Set(allows.flatMap((s) => s.principal.written))];
   return [
     diag(

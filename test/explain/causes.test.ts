@@ -487,6 +487,27 @@ const rows: Row[] = [
     not: ['principal-other-provider'],
   },
   {
+    // EKS User Guide, "Create the EKS Pod Identity role": the trust policy names the service
+    // pods.eks.amazonaws.com with sts:AssumeRole and sts:TagSession (fidelity note, item 8).
+    name: 'an EKS Pod Identity role is not a web-identity role',
+    case: {
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'pods.eks.amazonaws.com' },
+            Action: ['sts:AssumeRole', 'sts:TagSession'],
+          },
+        ],
+      }),
+      claims: EKS_CLAIMS,
+    },
+    cause: 'eks-pod-identity-role',
+    fix: ['create-pod-identity-association', EKS_ARN],
+    not: ['no-matching-statement'],
+  },
+  {
     name: 'the statement allows sts:AssumeRole',
     case: {
       policy: policyText(

@@ -1044,3 +1044,29 @@ t.test('the simulated clock is the only clock', async (t) => {
   t.equal(early.decision, 'allow');
   t.equal(late.code, 'ExpiredTokenException');
 });
+
+t.test('a result lists an UNCONFIRMED rule only when it read what rests on it', async (t) => {
+  // Generic OIDC: the oaud/email/azp keys rest on UNCONFIRMED 15. A policy that never reads them
+  // must not claim to rest on it (it did for every failing generic-OIDC scenario before).
+  const host = 'auth.example.com';
+  const arn = `arn:aws:iam::111122223333:oidc-provider/${host}`;
+  const doc = policy(allow({ Federated: arn }, { StringEquals: { [`${host}:sub`]: 'user-1' } }));
+  const claims = { iss: `https://${host}`, aud: 'app', sub: 'user-2', email: 'u@example.com' };
+  const input = (d: unknown) =>
+    githubInput(d, claims, { providers: [{ url: `https://${host}`, clientIds: ['app'] }] });
+  const denied = simulate(input(doc));
+  t.equal(denied.decision, 'deny');
+  t.notOk(
+    denied.unconfirmed.some((u) => /UNCONFIRMED 15/.test(u)),
+    `no UNCONFIRMED 15 without a condition on oaud/email: ${denied.unconfirmed.join(' | ')}`,
+  );
+  const reads = policy(
+    allow({ Federated: arn }, { StringEquals: { [`${host}:email`]: 'v@example.com' } }),
+  );
+  const readsEmail = simulate(input(reads));
+  t.equal(readsEmail.decision, 'deny');
+  t.ok(
+    readsEmail.unconfirmed.some((u) => /UNCONFIRMED 15/.test(u)),
+    'a condition on email rests on UNCONFIRMED 15',
+  );
+});

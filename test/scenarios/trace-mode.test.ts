@@ -1,7 +1,11 @@
 /** trace: 'failures' must judge every scenario exactly as trace: 'all', tracing only the failures. */
 import t from 'tap';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
+import { isMap, isSeq, parseDocument } from 'yaml';
+import { testCommand } from '../../lib/cli/test.js';
 import {
   discoverFiles,
   loadAndRun,
@@ -124,3 +128,60 @@ for (const target of ['spec-examples', TRAPS]) {
     },
   );
 }
+
+/**
+ * `trustspec test --reporter json [--verbose] .` in this process (the command behind the bin,
+ * which reads its version from the built package); the exit code and what it printed.
+ */
+async function trustspecTest(
+  verbose: boolean,
+  cwd: string,
+): Promise<{ code: number; out: string }> {
+  let out = '';
+  const sink = (keep: boolean) =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        if (keep) out += chunk.toString();
+        done();
+      },
+    });
+  const code = await testCommand(
+    ['.'],
+    { reporter: 'json', output: [], verbose },
+    { stdout: sink(true), stderr: sink(false), cwd, env: {} },
+  );
+  return { code, out };
+}
+
+interface JsonReport {
+  summary: { scenarios: number; passed: number; failed: number; errors: number };
+}
+
+t.test('trustspec test with and without --verbose: no false pass on inverted traps', async (t) => {
+  const dir = t.testdir();
+  cpSync(join(REPO, TRAPS), dir, { recursive: true });
+  let inverted = 0;
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.trustspec.yaml'))) {
+    const doc = parseDocument(readFileSync(join(dir, name), 'utf8'));
+    const scenarios = doc.get('scenarios');
+    if (!isSeq(scenarios)) throw new Error(`${name}: no scenarios`);
+    for (const item of scenarios.items) {
+      if (!isMap(item)) continue;
+      item.set('expect', item.get('expect') === 'allow' ? 'deny' : 'allow');
+      inverted++;
+    }
+    writeFileSync(join(dir, name), String(doc));
+  }
+  t.ok(inverted >= 20, `${inverted} expectations inverted`);
+  for (const verbose of [false, true]) {
+    const r = await trustspecTest(verbose, dir);
+    const report = JSON.parse(r.out) as JsonReport;
+    const mode = verbose ? '--verbose' : 'default mode';
+    t.equal(r.code, 1, `${mode}: exit code 1`);
+    t.match(
+      report.summary,
+      { scenarios: inverted, passed: 0, failed: inverted, errors: 0 },
+      `${mode}: every inverted scenario fails`,
+    );
+  }
+});

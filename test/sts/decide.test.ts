@@ -4,7 +4,8 @@
  * differs is a false pass (test-audit §1.3). The generator (test/helpers/requests.ts) reaches every
  * stage and both decisions, and the test counts that it does.
  *
- * TRUSTSPEC_PROPERTY_SEED (a number, or `random`) and TRUSTSPEC_PROPERTY_RUNS vary the second
+ * TRUSTSPEC_PROPERTY_SEED (a number, or `random`, printed in the test name) and
+ * TRUSTSPEC_PROPERTY_RUNS (500 or more: the minimum shares are set for 500) vary the second
  * property for a longer or a different search; without them both properties are deterministic.
  */
 import t from 'tap';
@@ -86,7 +87,10 @@ function checkShares(t: Asserts, tally: Tally, min: Record<string, number>): voi
   );
   for (const [o, share] of Object.entries(min)) {
     const n = tally.outcomes.get(o) ?? 0;
-    t.ok(n >= share * tally.runs, `${o}: ${n} of ${tally.runs} runs (at least ${share * 100} %)`);
+    t.ok(
+      n >= share * tally.runs,
+      `${o}: ${n} of ${tally.runs} runs (at least ${Math.round(share * 100)} %)`,
+    );
   }
 }
 
@@ -160,7 +164,10 @@ const seed =
 const runs = Number(process.env['TRUSTSPEC_PROPERTY_RUNS'] ?? 500);
 
 t.test(`decide() agrees with simulate() — seed ${seed}, ${runs} cases`, async (t) => {
-  t.ok(Number.isInteger(seed) && Number.isInteger(runs) && runs >= 500, 'seed and runs are usable');
+  t.ok(
+    Number.isInteger(seed) && Number.isInteger(runs) && runs >= 500,
+    'TRUSTSPEC_PROPERTY_SEED is an integer and TRUSTSPEC_PROPERTY_RUNS at least 500',
+  );
   const tally = runProperty(seed, runs);
   t.comment(`outcomes: ${show(tally.outcomes, tally.runs)}`);
   checkShares(t, tally, MIN_SHARES);

@@ -21,7 +21,11 @@ const SUB = `${P}:sub`;
 const T0 = '2026-06-01T00:00:00Z';
 const T0_EPOCH = '1780272000';
 
-/** Rows for every operator of the table (positive and negative), with the rule that decides. */
+/**
+ * Rows for every operator of the table (positive and negative), with the rule that decides.
+ * A row tagged `choice` instead of a § pins the simulator's own rule where the spec is silent or
+ * reads otherwise (test-audit §3); its note says where lib/ documents that rule.
+ */
 // prettier-ignore
 const operatorRows: Row[] = [
   // String (§5.3, §3.6)
@@ -83,7 +87,7 @@ const operatorRows: Row[] = [
   // Bool, Binary (§5.4)
   { spec: '§5.4', op: 'Bool', key: 'aws:SecureTransport', values: ['true'], ctx: { 'aws:SecureTransport': 'true' }, expect: true },
   { spec: '§5.4', op: 'Bool', key: 'aws:SecureTransport', values: ['true'], ctx: { 'aws:SecureTransport': 'false' }, expect: false },
-  { spec: '§5.4', op: 'Bool', key: 'aws:SecureTransport', values: ['false'], ctx: { 'aws:SecureTransport': 'FALSE' }, expect: true, note: 'letter case' },
+  { spec: 'choice', op: 'Bool', key: 'aws:SecureTransport', values: ['false'], ctx: { 'aws:SecureTransport': 'FALSE' }, expect: true, note: 'Bool accepts any letter case, lib/conditions/bool.ts' },
   { spec: '§5.4', op: 'BinaryEquals', key: 'k', values: ['QmluYXJ5VmFsdWU='], ctx: { k: 'QmluYXJ5VmFsdWU=' }, expect: true },
   { spec: '§5.4', op: 'BinaryEquals', key: 'k', values: ['QmluYXJ5VmFsdWU='], ctx: { k: 'QmluYXJ5' }, expect: false },
   // IP (§5.4)
@@ -114,7 +118,7 @@ const operatorRows: Row[] = [
   { spec: '§5.2', op: 'Null', key: 'aws:TokenIssueTime', values: ['true'], ctx: { 'aws:TokenIssueTime': T0 }, expect: false, rule: 'null-check' },
   { spec: '§5.2', op: 'Null', key: 'aws:TokenIssueTime', values: ['false'], ctx: { 'aws:TokenIssueTime': T0 }, expect: true, rule: 'null-check' },
   { spec: '§5.2', op: 'Null', key: 'aws:TokenIssueTime', values: ['false'], ctx: {}, expect: false, rule: 'null-check' },
-  { spec: '§5.2', op: 'Null', key: 'tags', values: ['true'], ctx: { tags: [] }, expect: true, note: 'empty multivalued = absent' },
+  { spec: 'choice', op: 'Null', key: 'tags', values: ['true'], ctx: { tags: [] }, expect: true, note: 'empty multivalued key = absent, evaluate.ts' },
   { spec: '§5.2', op: 'Null', key: 'tags', values: ['false'], ctx: { tags: ['a'] }, expect: true },
   { spec: '§5.2', op: 'Null', key: 'k', values: ['false'], ctx: { k: '' }, expect: true, note: 'empty string is present' },
 ];
@@ -204,7 +208,7 @@ t.test('§5.2 IfExists with the key present: normal test', async (t) => {
     { spec: '§5.2', op: 'StringNotEqualsIfExists', values: ['x'], ctx: {}, expect: true, rule: 'if-exists-missing' },
     { spec: '§5.2', op: 'NumericLessThanIfExists', key: 'k', values: ['5'], ctx: { k: '6' }, expect: false },
     { spec: '§5.2', op: 'IpAddressIfExists', key: 'aws:SourceIp', values: ['10.0.0.0/8'], ctx: { 'aws:SourceIp': '10.1.1.1' }, expect: true },
-    { spec: '§5.5', op: 'ForAnyValue:StringLikeIfExists', key: 'k', values: ['a*'], ctx: {}, expect: true, rule: 'if-exists-missing', note: 'IfExists before ForAnyValue' },
+    { spec: 'choice', op: 'ForAnyValue:StringLikeIfExists', key: 'k', values: ['a*'], ctx: {}, expect: true, rule: 'if-exists-missing', note: 'IfExists wins over ForAnyValue on an absent key, evaluate.ts' },
     { spec: '§5.5', op: 'ForAnyValue:StringLikeIfExists', key: 'k', values: ['a*'], ctx: { k: ['b'] }, expect: false },
   ]);
 });
@@ -242,7 +246,7 @@ t.test('§5.5 set operators', async (t) => {
     { spec: '§5.5', op: 'StringEquals', key: 'amr', values: ['authenticated'], ctx: { amr: ['authenticated'] }, expect: false, rule: 'bare-operator-multivalued' },
     { spec: '§5.5', op: 'StringNotEquals', key: 'amr', values: ['x'], ctx: { amr: ['a', 'b'] }, expect: false, rule: 'bare-operator-multivalued' },
     { spec: '§5.5', op: 'StringEqualsIfExists', key: 'amr', values: ['a'], ctx: { amr: ['a'] }, expect: false, rule: 'bare-operator-multivalued' },
-    { spec: '§5.2', op: 'StringNotEquals', key: 'amr', values: ['x'], ctx: { amr: [] }, expect: true, rule: 'missing-key', note: 'empty multivalued = absent' },
+    { spec: 'choice', op: 'StringNotEquals', key: 'amr', values: ['x'], ctx: { amr: [] }, expect: true, rule: 'missing-key', note: 'empty multivalued key = absent, evaluate.ts' },
   ]);
   const tr = run('StringEquals', 'amr', ['a'], ctxOf({ amr: ['a', 'b'] }));
   t.same(tr.unconfirmed, [NOTE_BARE_MULTIVALUED]);
@@ -437,18 +441,18 @@ t.test('§9 condition-level vectors', async (t) => {
 t.test('invalid request values', async (t) => {
   // prettier-ignore
   runRows(t, [
-    { spec: '§5.4', op: 'IpAddress', key: 'aws:SourceIp', values: ['0.0.0.0/0'], ctx: { 'aws:SourceIp': 'abc' }, expect: false, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'NotIpAddress', key: 'aws:SourceIp', values: ['10.0.0.0/8'], ctx: { 'aws:SourceIp': 'abc' }, expect: true, rule: 'invalid-request-value', note: 'simulator choice: differs' },
-    { spec: '§5.4', op: 'NumericLessThan', key: 'n', values: ['10'], ctx: { n: 'five' }, expect: false, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'NumericNotEquals', key: 'n', values: ['10'], ctx: { n: 'five' }, expect: true, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'DateGreaterThan', key: 'd', values: [T0], ctx: { d: 'soon' }, expect: false, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'DateNotEquals', key: 'd', values: [T0], ctx: { d: 'soon' }, expect: true, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'Bool', key: 'b', values: ['true'], ctx: { b: 'yes' }, expect: false, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'BinaryEquals', key: 'b', values: ['QQ=='], ctx: { b: '!!' }, expect: false, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'ArnLike', key: 'a', values: ['arn:*:*:*:*:*'], ctx: { a: 'not-an-arn' }, expect: false, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'ArnNotLike', key: 'a', values: ['arn:*:*:*:*:*'], ctx: { a: 'not-an-arn' }, expect: true, rule: 'invalid-request-value' },
-    { spec: '§5.5', op: 'ForAnyValue:IpAddress', key: 'ips', values: ['10.0.0.0/8'], ctx: { ips: ['abc', '10.1.2.3'] }, expect: true, rule: 'compare' },
-    { spec: '§5.5', op: 'ForAllValues:IpAddress', key: 'ips', values: ['10.0.0.0/8'], ctx: { ips: ['abc', '10.1.2.3'] }, expect: false, rule: 'invalid-request-value' },
+    { spec: 'choice', op: 'IpAddress', key: 'aws:SourceIp', values: ['0.0.0.0/0'], ctx: { 'aws:SourceIp': 'abc' }, expect: false, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'NotIpAddress', key: 'aws:SourceIp', values: ['10.0.0.0/8'], ctx: { 'aws:SourceIp': 'abc' }, expect: true, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'NumericLessThan', key: 'n', values: ['10'], ctx: { n: 'five' }, expect: false, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'NumericNotEquals', key: 'n', values: ['10'], ctx: { n: 'five' }, expect: true, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'DateGreaterThan', key: 'd', values: [T0], ctx: { d: 'soon' }, expect: false, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'DateNotEquals', key: 'd', values: [T0], ctx: { d: 'soon' }, expect: true, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'Bool', key: 'b', values: ['true'], ctx: { b: 'yes' }, expect: false, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'BinaryEquals', key: 'b', values: ['QQ=='], ctx: { b: '!!' }, expect: false, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'ArnLike', key: 'a', values: ['arn:*:*:*:*:*'], ctx: { a: 'not-an-arn' }, expect: false, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'ArnNotLike', key: 'a', values: ['arn:*:*:*:*:*'], ctx: { a: 'not-an-arn' }, expect: true, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'ForAnyValue:IpAddress', key: 'ips', values: ['10.0.0.0/8'], ctx: { ips: ['abc', '10.1.2.3'] }, expect: true, rule: 'compare', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'ForAllValues:IpAddress', key: 'ips', values: ['10.0.0.0/8'], ctx: { ips: ['abc', '10.1.2.3'] }, expect: false, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
   ]);
   const tr = run('IpAddress', 'aws:SourceIp', ['203.0.113.0/24'], ctxOf({ 'aws:SourceIp': 'abc' }));
   t.equal(
@@ -582,7 +586,7 @@ t.test('unconfirmed notes', async (t) => {
   t.ok(testClause(noneNeg.compiled!, ctxOf({ k: 'x' })), 'negated with no values is true');
 });
 
-t.test('testClause agrees with evaluateClause (random contexts)', async (t) => {
+t.test('testClause agrees with evaluateClause (a fixed grid of combinations)', async (t) => {
   const ops = [
     'StringEquals',
     'StringNotLike',
@@ -592,6 +596,7 @@ t.test('testClause agrees with evaluateClause (random contexts)', async (t) => {
   ];
   const vals = ['a', 'b*', '?', '${v}', "${w, 'a'}"];
   let n = 0;
+  let held = 0;
   for (const op of ops) {
     for (let mask = 0; mask < 32; mask++) {
       const values = vals.filter((_, i) => mask & (1 << i));
@@ -604,10 +609,14 @@ t.test('testClause agrees with evaluateClause (random contexts)', async (t) => {
         { k: 'x', v: ['x'] },
       ];
       for (const c of contexts) {
-        run(op, 'k', values, ctxOf(c)); // throws on disagreement
+        if (run(op, 'k', values, ctxOf(c)).result) held++; // run() throws on disagreement
         n++;
       }
     }
   }
-  t.ok(n > 900, `${n} combinations agree`);
+  // Agreement means little if nearly every combination gives the same answer.
+  t.ok(
+    held >= n / 4 && n - held >= n / 4,
+    `${n} combinations agree: ${held} true, ${n - held} false`,
+  );
 });

@@ -160,7 +160,7 @@ interface JsonReport {
 t.test('trustspec test with and without --verbose: no false pass on inverted traps', async (t) => {
   const dir = t.testdir();
   cpSync(join(REPO, TRAPS), dir, { recursive: true });
-  let inverted = 0;
+  let flipped = 0;
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.trustspec.yaml'))) {
     const doc = parseDocument(readFileSync(join(dir, name), 'utf8'));
     const scenarios = doc.get('scenarios');
@@ -168,11 +168,11 @@ t.test('trustspec test with and without --verbose: no false pass on inverted tra
     for (const item of scenarios.items) {
       if (!isMap(item)) continue;
       item.set('expect', item.get('expect') === 'allow' ? 'deny' : 'allow');
-      inverted++;
+      flipped++;
     }
     writeFileSync(join(dir, name), String(doc));
   }
-  t.ok(inverted >= 20, `${inverted} expectations inverted`);
+  t.ok(flipped >= 20, `${flipped} expectations inverted`);
   for (const verbose of [false, true]) {
     const r = await trustspecTest(verbose, dir);
     const report = JSON.parse(r.out) as JsonReport;
@@ -180,7 +180,7 @@ t.test('trustspec test with and without --verbose: no false pass on inverted tra
     t.equal(r.code, 1, `${mode}: exit code 1`);
     t.match(
       report.summary,
-      { scenarios: inverted, passed: 0, failed: inverted, errors: 0 },
+      { scenarios: flipped, passed: 0, failed: flipped, errors: 0 },
       `${mode}: every inverted scenario fails`,
     );
   }

@@ -1,11 +1,14 @@
 /**
  * Schema validation of a scenario file, with ajv's errors turned into problems in the user's
- * terms: one problem per mistake, at the path of the value (or of the unknown key).
+ * terms: one problem per mistake, at the path of the value (or of the unknown key). The validators
+ * are Ajv's code generated ahead of time from SCHEMA (scripts/generate-validators.mjs), so no
+ * schema is compiled when trustspec starts.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { editDistance } from '../providers/index.js';
 import { SCHEMA, type SchemaNode } from './schema.js';
 import type { Path } from './nodes.js';
+import * as generated from './validators.generated.js';
 
 export interface SchemaProblem {
   path: Path;
@@ -16,30 +19,23 @@ export interface SchemaProblem {
   hint?: string;
 }
 
-let validators: { file: ValidateFunction; scenario: ValidateFunction } | undefined;
-
-function compiled(): { file: ValidateFunction; scenario: ValidateFunction } {
-  if (validators) return validators;
-  const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
-  ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
-  const file = ajv.compile(SCHEMA);
-  const scenario = ajv.compile({
-    definitions: SCHEMA['definitions'],
-    allOf: [{ $ref: '#/definitions/scenario' }],
-  });
-  validators = { file, scenario };
-  return validators;
+/** A validator as Ajv generates it: true or false, with the errors of the last call. */
+interface Validator {
+  (value: unknown): boolean;
+  errors?: ErrorObject[] | null;
 }
+
+const validators = generated as unknown as { file: Validator; scenario: Validator };
 
 /** Problems of a whole file's value (`[]` when it is valid). */
 export function validateFile(value: unknown): SchemaProblem[] {
-  const v = compiled().file;
+  const v = validators.file;
   return v(value) ? [] : explain(v.errors ?? [], value);
 }
 
 /** Problems of one scenario (a matrix copy after substitution), with paths inside the scenario. */
 export function validateScenario(value: unknown): SchemaProblem[] {
-  const v = compiled().scenario;
+  const v = validators.scenario;
   return v(value) ? [] : explain(v.errors ?? [], value);
 }
 

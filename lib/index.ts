@@ -13,3 +13,11 @@ export type {
 } from './scenarios/types.js';
 export { diagnose } from './explain/index.js';
 export { REPORTERS, formatDecision, type ReporterName } from './report/index.js';
+// Sentences rendered from the typed trace, as every reporter prints them.
+export {
+  actionReason,
+  clauseReason,
+  describeCheck,
+  principalReason,
+  type CheckText,
+} from './explain/describe.js';

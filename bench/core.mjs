@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 // Core benchmark: simulated AssumeRoleWithWebIdentity evaluations per second on one core, on a
-// realistic mix (GitHub Actions, EKS IRSA, Cognito; 1–5 statements), and the IAM wildcard
+// realistic mix (GitHub Actions, EKS IRSA, GitLab, Cognito; 1–5 statements); the cost of
+// decide() against the trust-policy evaluation alone on the same inputs; and the IAM wildcard
 // matcher's worst case. Run: npm run bench   (builds first, then runs this on dist/).
 import { performance } from 'node:perf_hooks';
 import { parsePolicy } from '../dist/lib/policy/parse.js';
 import { compilePolicy } from '../dist/lib/sts/compile.js';
 import { decide, simulate } from '../dist/lib/sts/simulate.js';
+import { Recorder } from '../dist/lib/sts/trace.js';
+import { requestStage } from '../dist/lib/sts/stages/request.js';
+import { tokenStage } from '../dist/lib/sts/stages/token.js';
+import { makeContext } from '../dist/lib/conditions/context.js';
+import { authorize, requiredActions } from '../dist/lib/sts/stages/policy.js';
 import { compileWildcard, wildcardMatch } from '../dist/lib/conditions/wildcard.js';
 
 const ACCOUNT = '111122223333';
 const GH = 'token.actions.githubusercontent.com';
 const EKS = 'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+const GL = 'gitlab.com';
 const NOW = Date.UTC(2026, 5, 1);
 const exp = NOW / 1000 + 3600;
 
@@ -64,6 +71,16 @@ const eks = (n) =>
       }),
     ),
   });
+const gitlab = (n) =>
+  compile({
+    Version: '2012-10-17',
+    Statement: Array.from({ length: n }, (_, i) =>
+      stmt(oidc(GL), {
+        StringEquals: { [`${GL}:aud`]: 'https://gitlab.com' },
+        StringLike: { [`${GL}:sub`]: `project_path:acme/app${i}:ref_type:branch:ref:*` },
+      }),
+    ),
+  });
 const cognito = compile({
   Version: '2012-10-17',
   Statement: [
@@ -83,6 +100,7 @@ const role = (policy) => ({ arn: `arn:aws:iam::${ACCOUNT}:role/ci/deploy`, polic
 const providers = [
   { url: `https://${GH}`, clientIds: ['sts.amazonaws.com'] },
   { url: `https://${EKS}`, clientIds: ['sts.amazonaws.com'] },
+  { url: `https://${GL}`, clientIds: ['https://gitlab.com'] },
 ];
 const request = { roleSessionName: 'bench-session' };
 const cases = [];
@@ -100,6 +118,23 @@ for (let n = 1; n <= 5; n++) {
       request,
       now: NOW,
       token: { claims: { iss: `https://${GH}`, aud: 'sts.amazonaws.com', sub, exp } },
+    });
+  }
+  const gl = role(gitlab(n));
+  for (const i of [0, n - 1, n + 3]) {
+    cases.push({
+      role: gl,
+      providers,
+      request,
+      now: NOW,
+      token: {
+        claims: {
+          iss: `https://${GL}`,
+          aud: 'https://gitlab.com',
+          sub: `project_path:acme/app${i}:ref_type:branch:ref:main`,
+          exp,
+        },
+      },
     });
   }
   for (const i of [0, n - 1, n + 3]) {
@@ -147,21 +182,54 @@ for (const c of cases) {
   decisions[full.decision]++;
 }
 
-/** Evaluations per second of 5 rounds of 200,000, after a warm-up, sorted. */
-function rate(fn) {
-  for (let i = 0; i < 20000; i++) sink += fn(cases[i % cases.length]).checks.length;
-  const runs = [];
-  for (let r = 0; r < 5; r++) {
-    const n = 200000;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) sink += fn(cases[i % cases.length]).checks.length;
-    runs.push(n / ((performance.now() - t0) / 1000));
+/**
+ * Each case prepared up to the trust policy: the caller, the required actions and the request
+ * context, as the pipeline builds them. `authorize()` on these is the policy evaluation alone.
+ */
+const prepared = cases.map((c) => {
+  const rec = new Recorder(false);
+  const req = requestStage(c, rec);
+  if (!req.ok) throw new Error('bench case refused at the request stage');
+  const tok = tokenStage(c, rec, req.role);
+  if (!tok.ok) throw new Error('bench case refused at the token stage');
+  // The context as a plain map of every key the request has (what simulate() lists).
+  const ctx = makeContext(simulate(c).context);
+  return {
+    statements: c.role.policy.statements,
+    caller: tok.facts.caller,
+    required: requiredActions(tok.facts),
+    ctx,
+  };
+});
+const policyOnly = (i) => {
+  const p = prepared[i];
+  return authorize(p.statements, p.caller, p.required, p.ctx, null).length;
+};
+
+const ROUNDS = 7;
+const N = 200000;
+/** Nanoseconds per call, one entry per round; the functions' rounds are interleaved. */
+function measure(fns) {
+  const out = fns.map(() => []);
+  for (const fn of fns) for (let i = 0; i < 20000; i++) sink += fn(i % cases.length);
+  for (let r = 0; r < ROUNDS; r++) {
+    fns.forEach((fn, k) => {
+      const t0 = performance.now();
+      for (let i = 0; i < N; i++) sink += fn(i % cases.length);
+      out[k].push(((performance.now() - t0) * 1e6) / N);
+    });
   }
-  return runs.sort((a, b) => a - b);
+  return out.map((xs) => xs.sort((a, b) => a - b));
 }
-const fast = rate(decide);
-const full = rate(simulate);
+const median = (xs) => xs[Math.floor(xs.length / 2)];
+const [decideNs, policyNs, simulateNs] = measure([
+  (i) => decide(cases[i]).checks.length,
+  policyOnly,
+  (i) => simulate(cases[i]).checks.length,
+]);
+const ratios = decideNs.map((d, r) => d / policyNs[r]).sort((a, b) => a - b);
 const fmt = (x) => Math.round(x).toLocaleString('en-US');
+const perSec = (ns) => fmt(1e9 / ns);
 
 const pattern = compileWildcard('*a'.repeat(24) + '*b');
 const value = 'a'.repeat(20000);
@@ -172,11 +240,19 @@ const wildcardMs = performance.now() - w0;
 console.log(
   `cases in the mix: ${cases.length} (${decisions.allow} allow, ${decisions.deny} deny), 1–5 statements`,
 );
+const span = (ns) => `${perSec(median(ns))}/s (${perSec(ns[ns.length - 1])}–${perSec(ns[0])})`;
+console.log(`rounds: ${ROUNDS} × ${fmt(N)} per function, interleaved; medians, range in brackets`);
 console.log(
-  `decide(), the decision only — evaluations/s on one core, median of 5 × 200,000: ${fmt(fast[2])} (min ${fmt(fast[0])}, max ${fmt(fast[4])})`,
+  `decide(), the decision only: ${span(decideNs)}, ${median(decideNs).toFixed(0)} ns each`,
 );
 console.log(
-  `simulate(), with the full trace — evaluations/s on one core, median of 5 × 200,000: ${fmt(full[2])} (min ${fmt(full[0])}, max ${fmt(full[4])})`,
+  `trust policy alone (authorize): ${span(policyNs)}, ${median(policyNs).toFixed(0)} ns each`,
+);
+console.log(
+  `simulate(), with the full trace: ${span(simulateNs)}, ${median(simulateNs).toFixed(0)} ns each`,
+);
+console.log(
+  `decide() / trust policy alone: ${median(ratios).toFixed(2)}× (rounds ${ratios[0].toFixed(2)}–${ratios[ratios.length - 1].toFixed(2)}; aim ≤ 1.5×)`,
 );
 console.log(
   `wildcard worst case (25 '*' pattern vs 20,000 characters, no match=${!matched}): ${wildcardMs.toFixed(2)} ms`,

@@ -27,8 +27,8 @@ export interface Finding {
   /** Section of the semantics spec the finding rests on, e.g. "§5.5". */
   spec?: string;
   /**
-   * IAM would refuse to store this policy; the simulation still evaluates it. A write-time
-   * finding (usually of severity `error`) does not make a parse or compile result not `ok`.
+   * IAM would refuse to store this policy (CreateRole / UpdateAssumeRolePolicy); the simulation
+   * still evaluates it, so such an error does not make a parse or compile result not `ok`.
    */
   writeTime?: true;
 }

@@ -1,13 +1,5 @@
-/** trustspec's public library API. */
-export type { Finding, Position, Span, Severity } from './diagnostics.js';
-export type * from './policy/model.js';
-export { parsePolicy } from './policy/parse.js';
-export { compilePolicy, type CompiledPolicy } from './sts/compile.js';
-export { simulate, decide, ASSUME_ACTION } from './sts/simulate.js';
-export type * from './sts/types.js';
-export type { ClauseTrace, Comparison, ClauseRule } from './conditions/trace.js';
-export type { ContextEntry } from './conditions/context.js';
-export type { ProviderEntry, Claims, ProviderId } from './providers/types.js';
+/** trustspec's public library API: the pure core (also `trustspec/core`) and `trustspec test`. */
+export * from './core.js';
 
 // Scenario files, the runner, diagnoses and reporters: what `trustspec test` is made of.
 export { loadAndRun, loadScenarioFile, runScenarios, scenarioInput } from './scenarios/index.js';
@@ -21,3 +13,11 @@ export type {
 } from './scenarios/types.js';
 export { diagnose } from './explain/index.js';
 export { REPORTERS, formatDecision, type ReporterName } from './report/index.js';
+// Sentences rendered from the typed trace, as every reporter prints them.
+export {
+  actionReason,
+  clauseReason,
+  describeCheck,
+  principalReason,
+  type CheckText,
+} from './explain/describe.js';

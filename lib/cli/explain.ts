@@ -9,6 +9,7 @@ import type { ContextInputValue, SimulationInput } from '../sts/types.js';
 import type { ProviderEntry } from '../providers/types.js';
 import { parseFederatedPrincipal } from '../providers/index.js';
 import { diagnose } from '../explain/index.js';
+import type { Finding } from '../diagnostics.js';
 import { formatDecision } from '../report/explain-text.js';
 import { codeFrame } from '../scenarios/frame.js';
 import { loadScenarioFile, scenarioInput } from '../scenarios/index.js';
@@ -246,10 +247,11 @@ export async function explainCommand(
     format: ext === '.json' ? 'json' : ext === '.yaml' || ext === '.yml' ? 'yaml' : 'auto',
   });
   const shown = relative(io.cwd, policyPath) || policyPath;
-  const errors = parsed.findings.filter((f) => f.severity === 'error');
+  const shownFindings = (list: readonly Finding[]): Finding[] =>
+    list.filter((f) => f.severity === 'error');
   const compiled = parsed.ok ? compilePolicy(parsed.policy) : undefined;
-  const compileErrors = compiled?.findings.filter((f) => f.severity === 'error') ?? [];
-  for (const f of [...errors, ...compileErrors]) {
+  // Errors stop the run; write-time errors (IAM would refuse to store the policy) are shown too.
+  for (const f of [...shownFindings(parsed.findings), ...shownFindings(compiled?.findings ?? [])]) {
     const line = f.span?.start.line ?? 1;
     const column = f.span?.start.column ?? 1;
     io.stderr.write(

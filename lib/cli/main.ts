@@ -1,7 +1,13 @@
 /** argv → a command. Every user error ends as one message and exit code 2, never a stack trace. */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { REPORTER_NAMES } from '../report/names.js';
 import { EXIT, UsageError, type Io } from './io.js';
+
+/** Where a command's action leaves its exit code. */
+interface Outcome {
+  code: number;
+}
 
 function version(): string {
   const pkg = JSON.parse(
@@ -12,9 +18,8 @@ function version(): string {
   return pkg.version;
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
-  let code: number = EXIT.ok;
-  const program = new Command('trustspec')
+function program(io: Io): Command {
+  return new Command('trustspec')
     .description(
       'Test AWS IAM role trust policies for web-identity federation (GitHub Actions, EKS, GitLab, Cognito, any OIDC issuer)\n' +
         'by simulating sts:AssumeRoleWithWebIdentity exactly, and explaining every decision.',
@@ -28,22 +33,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(s.replace(/^error: /, 'trustspec: ')),
     });
+}
 
-  program
+function addTest(cli: Command, io: Io, out: Outcome): void {
+  cli
     .command('test')
     .description(
       'run every scenario in *.trustspec.yaml files and report which met their expectation',
     )
     .argument('[paths...]', 'files, folders or globs (default: the current folder)')
-    .addOption(
-      new Option('-r, --reporter <name>', 'output format').choices([
-        'human',
-        'tap',
-        'junit',
-        'json',
-        'github',
-      ]),
-    )
+    .addOption(new Option('-r, --reporter <name>', 'output format').choices(REPORTER_NAMES))
     .option('-f, --filter <text>', 'run only scenarios whose name contains TEXT (case-insensitive)')
     .option(
       '--now <iso>',
@@ -64,10 +63,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action(async (paths: string[], opts) => {
       // Each command is loaded when it runs, so --help and --version stay light.
       const { testCommand } = await import('./test.js');
-      code = await testCommand(paths, opts, io);
+      out.code = await testCommand(paths, opts, io);
     });
+}
 
-  program
+function addExplain(cli: Command, io: Io, out: Outcome): void {
+  cli
     .command('explain')
     .description(
       'simulate one token against one role, stage by stage, and say why it is refused and how to fix it',
@@ -127,16 +128,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
     )
     .action(async (file: string | undefined, opts) => {
       const { explainCommand } = await import('./explain.js');
-      code = await explainCommand(file, opts, io);
+      out.code = await explainCommand(file, opts, io);
     });
+}
 
+export async function main(argv: string[], io: Io): Promise<number> {
+  const out: Outcome = { code: EXIT.ok };
+  const cli = program(io);
+  addTest(cli, io, out);
+  addExplain(cli, io, out);
   try {
     if (argv.length === 0) {
-      program.outputHelp();
+      cli.outputHelp();
       return EXIT.usage;
     }
-    await program.parseAsync(argv, { from: 'user' });
-    return code;
+    await cli.parseAsync(argv, { from: 'user' });
+    return out.code;
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;

@@ -2,7 +2,7 @@
 import { extname, resolve } from 'node:path';
 import { loadAndRun } from '../scenarios/index.js';
 import { diagnose } from '../explain/index.js';
-import { REPORTERS, type ReporterName } from '../report/index.js';
+import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../report/index.js';
 import { EXIT, parseNow, UsageError, useColor, writeFileAtomic, type Io } from './io.js';
 
 export interface TestOptions {
@@ -19,9 +19,11 @@ const BY_EXTENSION: Record<string, ReporterName> = {
   '.tap': 'tap',
 };
 
+const OUTPUT_SPEC = new RegExp(`^(${REPORTER_NAMES.join('|')}):(.+)$`);
+
 /** `junit:report.xml` → junit; `report.xml` → junit by extension; anything else → human. */
 export function parseOutput(spec: string): { reporter: ReporterName; file: string } {
-  const m = /^(human|tap|junit|json|github):(.+)$/.exec(spec);
+  const m = OUTPUT_SPEC.exec(spec);
   if (m) return { reporter: m[1] as ReporterName, file: m[2] as string };
   if (spec === '') throw new UsageError('--output needs a file name');
   return { reporter: BY_EXTENSION[extname(spec).toLowerCase()] ?? 'human', file: spec };

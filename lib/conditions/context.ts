@@ -18,7 +18,10 @@ export interface ContextEntry {
 }
 
 /** Keyed by the lower-cased key name: key names are case-insensitive (§3.6). */
-export type RequestContext = ReadonlyMap<string, ContextEntry>;
+export interface RequestContext {
+  /** The entry of a key, by its lower-cased name; `undefined` when the request does not have it. */
+  get(keyLower: string): ContextEntry | undefined;
+}
 
 /** Lower-cased key names, remembered: the same few keys recur in every request of a run. */
 export const lowerKey = memoize((key) => key.toLowerCase(), 8192);

@@ -23,13 +23,15 @@
  *   variable that is not true/false, an ARN variable that leaves fewer than six fields) never
  *   matches, like an unresolved variable.
  */
+import type { OperatorSpec } from '../policy/operators.js';
 import type { ContextEntry, RequestContext } from './context.js';
-import type { ClauseRule, ClauseTrace, Comparison } from './trace.js';
+import type { ClauseRule, ClauseTrace, Comparison, ValueOutcome } from './trace.js';
 import { resolveTemplate } from './variables.js';
 import {
   DEAD,
   UNRESOLVED,
   displayOf,
+  familyFor,
   type ClausePlan,
   type CompiledClause,
   type Family,
@@ -64,7 +66,7 @@ const UNRES = 4;
 const EMPTY_ONLY = 8;
 const MATCH = 16;
 
-interface ValueOutcome {
+interface RawOutcome {
   value: string;
   flags: number;
   /** Index of the first policy value it matched, or -1. */
@@ -80,7 +82,7 @@ interface Recorder {
   unresolved: string[];
   /** Policy values that can never match (invalid after substitution, invalid ARN). */
   dead: string[];
-  outcomes: ValueOutcome[];
+  outcomes: RawOutcome[];
   rule: ClauseRule;
 }
 
@@ -272,10 +274,10 @@ function run(c: CompiledClause, ctx: RequestContext, rec: Recorder | null): Outc
 }
 
 function decidingOutcomes(
-  outcomes: readonly ValueOutcome[],
+  outcomes: readonly RawOutcome[],
   setOperator: string | undefined,
   result: boolean,
-): ValueOutcome[] {
+): RawOutcome[] {
   if (setOperator === 'ForAnyValue' && result) return outcomes.filter((o) => o.flags & SAT);
   if (setOperator === 'ForAllValues' && !result) return outcomes.filter((o) => !(o.flags & SAT));
   return outcomes.slice();
@@ -303,125 +305,40 @@ export function evaluateClause(c: CompiledClause, ctx: RequestContext): ClauseTr
   for (const n of rec.notes) addNote(notes, n);
   return {
     operator: c.clause.operator.raw,
+    op: c.clause.operator,
+    clause: c.clause,
     key: c.clause.key,
     span: c.clause.keySpan,
     present,
+    given: entry !== undefined,
     requestValues: entry ? [...entry.values] : [],
     policyValues: rec.policyValues,
     result,
     rule: rec.rule,
-    reason: reasonFor(c, entry, present, result, rec),
+    outcomes: rec.outcomes.map(publicOutcome),
+    unresolved: rec.unresolved,
+    dead: rec.dead,
+    ...(c.plan.family ? {} : { nullExpect: c.plan.nullExpect }),
     comparisons: rec.comparisons,
     unconfirmed: notes,
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Reasons
-
-function q(s: string): string {
-  return JSON.stringify(s);
+function publicOutcome(o: RawOutcome): ValueOutcome {
+  return {
+    value: o.value,
+    match: o.match,
+    satisfied: (o.flags & SAT) !== 0,
+    invalid: (o.flags & INVALID) !== 0,
+    unresolved: (o.flags & UNRES) !== 0,
+    emptyStarOnly: (o.flags & EMPTY_ONLY) !== 0,
+  };
 }
 
-function list(values: readonly string[]): string {
-  const shown = values.slice(0, 8).map(q);
-  if (values.length > 8) shown.push(`… (${values.length} in all)`);
-  return shown.join(', ');
-}
-
-/** `"a"` for one policy value, `any of "a", "b"` for several. */
-function anyOf(values: readonly string[]): string {
-  return values.length === 1 ? q(values[0] as string) : `any of ${list(values)}`;
-}
-
-function reasonFor(
-  c: CompiledClause,
-  entry: ContextEntry | undefined,
-  present: boolean,
-  result: boolean,
-  rec: Recorder,
-): string {
-  const clause = c.clause;
-  const op = clause.operator;
-  const name = op.raw;
-  const key = `key ${q(clause.key)}`;
-  const verdict = `${name} is ${result}`;
-  const absence = entry ? `${key} has no values` : `${key} is absent`;
-
-  switch (rec.rule) {
-    case 'null-check': {
-      const expect = c.plan.nullExpect.map((b) => q(String(b))).join(' or ');
-      return `${present ? `${key} is present` : absence}, so Null ${expect} is ${result} (§5.2: "true" means the key is absent, "false" that it is present)`;
-    }
-    case 'if-exists-missing':
-      return `${absence}, so ${verdict} (§5.2: …IfExists is true when the key is missing)`;
-    case 'for-all-values-vacuous':
-      return `${absence}, so ${name} is vacuously true (§5.5)`;
-    case 'for-any-value-empty':
-      return `${absence}, so ${verdict} (§5.5: ForAnyValue needs at least one value)`;
-    case 'missing-key':
-      return op.base.negated
-        ? `${absence}, so the negated operator ${verdict} (§5.2)`
-        : `${absence}, so ${verdict} (§5.2)`;
-    case 'bare-operator-multivalued':
-      return `${key} is multivalued (${entry?.values.length ?? 0} values: ${list(entry?.values ?? [])}) but ${name} has no ForAnyValue:/ForAllValues: prefix, so the simulator evaluates it as false (§5.5, UNCONFIRMED 24)`;
-    default:
-      break;
-  }
-
-  const fam = c.plan.family as Family<unknown, unknown>;
-  const [pos, neg] = fam.verbs;
-  const negated = op.base.negated;
-  const P = rec.policyValues;
-  const outcomes = rec.outcomes;
-  const extras: string[] = [];
-  const invalid = outcomes.filter((o) => o.flags & INVALID).map((o) => o.value);
-  if (invalid.length) {
-    extras.push(
-      `request value ${list(invalid)} is not ${fam.what}, so it satisfies no comparison` +
-        (negated ? ' and counts as differing from every policy value (simulator choice)' : ''),
-    );
-  }
-  if (rec.unresolved.length) {
-    extras.push(
-      `${rec.unresolved.join(', ')} cannot be resolved, so a value using it never matches (§5.6)`,
-    );
-  }
-  if (rec.dead.length) {
-    extras.push(`${list(rec.dead)} is not ${fam.what} after substitution, so it never matches`);
-  }
-
-  let main: string;
-  if (P.length === 0) {
-    main = `the clause lists no values, so ${verdict} (UNCONFIRMED 20)`;
-  } else if (!op.setOperator) {
-    const o = outcomes[0] as ValueOutcome;
-    const v = q(o.value);
-    if (o.flags & MATCH) main = `${v} ${pos} ${q(P[o.match] as string)}, so ${verdict}`;
-    else main = `${v} ${neg} ${anyOf(P)}, so ${verdict}`;
-    if (negated && P.length > 1)
-      main += ' (§5.1: a negated operator needs the value to differ from every listed value)';
-  } else {
-    const all = list(outcomes.map((o) => o.value));
-    const first = outcomes.find(
-      (o) => (op.setOperator === 'ForAnyValue') === ((o.flags & SAT) !== 0),
-    );
-    const one = (o: ValueOutcome): string =>
-      o.flags & MATCH
-        ? `request value ${q(o.value)} ${pos} ${q(P[o.match] as string)}`
-        : `request value ${q(o.value)} ${neg} ${anyOf(P)}`;
-    if (op.setOperator === 'ForAnyValue') {
-      if (result && first) main = `${one(first)}, so ${verdict}`;
-      else if (negated)
-        main = `every request value (${all}) ${pos} some policy value, so ${verdict}`;
-      else main = `none of the request values ${all} ${pos} ${anyOf(P)}, so ${verdict}`;
-    } else if (!result && first) {
-      main = `${one(first)}, so ${verdict}`;
-    } else if (negated) {
-      main = `none of the request values ${all} ${pos} ${anyOf(P)}, so ${verdict}`;
-    } else {
-      main = `every request value (${all}) ${pos} ${P.length === 1 ? q(P[0] as string) : `one of ${list(P)}`}, so ${verdict}`;
-    }
-  }
-  return extras.length ? `${main}; ${extras.join('; ')}` : main;
+/** What a valid value of the operator's family is, and its verbs, for sentences about a clause. */
+export function familyWords(op: OperatorSpec): { what: string; verbs: readonly [string, string] } {
+  const fam = familyFor(op.base);
+  return fam
+    ? { what: fam.what, verbs: fam.verbs }
+    : { what: '"true" or "false"', verbs: ['is', 'is not'] };
 }

@@ -4,11 +4,11 @@
  * a claim AWS does not expose, letter case, a `*` under StringEquals, the audience).
  */
 import type { ClauseTrace } from '../conditions/trace.js';
-import { parseOperator, type OperatorSpec } from '../policy/operators.js';
+import type { OperatorSpec, SetOperator } from '../policy/operators.js';
 import { wildcardMatch } from '../conditions/wildcard.js';
 import { explainAbsentKey } from '../providers/index.js';
-import type { Diagnosis } from '../scenarios/types.js';
 import type { StatementTrace } from '../sts/types.js';
+import { clauseReason } from './describe-clause.js';
 import {
   at,
   diag,
@@ -19,8 +19,8 @@ import {
   writtenValues,
   type Facts,
 } from './facts.js';
-import { eksCluster } from './principal.js';
-import type { ExplainedDiagnosis } from './types.js';
+import { eksCluster } from '../providers/eks.js';
+import type { Diagnosis, ExplainedDiagnosis } from './types.js';
 
 export interface ClauseFacts {
   f: Facts;
@@ -28,7 +28,7 @@ export interface ClauseFacts {
   /** Position of the clause in the statement. */
   ci: number;
   c: ClauseTrace;
-  op: OperatorSpec | undefined;
+  op: OperatorSpec;
   prefix: string;
   suffix: string;
   where: Diagnosis['at'];
@@ -41,17 +41,25 @@ export type ClauseDetector = (cf: ClauseFacts) => ExplainedDiagnosis[];
 export function clauseFacts(f: Facts, st: StatementTrace, ci: number): ClauseFacts | undefined {
   const c = st.conditions[ci];
   if (!c) return undefined;
-  const parsed = parseOperator(c.operator);
   return {
     f,
     st,
     ci,
     c,
-    op: parsed.ok ? parsed.spec : undefined,
+    op: c.op,
     ...splitKey(c.key),
-    where: at(f, c.span),
+    where: at(f, c.clause.keySpan),
     label: statementLabel(st),
   };
+}
+
+/** An operator's name with its base or set operator replaced, e.g. `StringLike` → `StringEquals`. */
+export function spellOperator(
+  op: OperatorSpec,
+  change: { base?: string; setOperator?: SetOperator | null } = {},
+): string {
+  const set = change.setOperator === null ? undefined : (change.setOperator ?? op.setOperator);
+  return `${set ? `${set}:` : ''}${change.base ?? op.base.name}${op.ifExists ? 'IfExists' : ''}`;
 }
 
 /** `StringLike {"k": ["a", "b"]} in statement #1`. */
@@ -61,7 +69,7 @@ export function describeClause(cf: ClauseFacts): string {
 
 /** A positive String operator (StringEquals, StringLike, their IgnoreCase/IfExists/set forms). */
 export function positiveString(cf: ClauseFacts): boolean {
-  return cf.op !== undefined && cf.op.base.family === 'String' && !cf.op.base.negated;
+  return cf.op.base.family === 'String' && !cf.op.base.negated;
 }
 
 /** Would `value` satisfy the clause's base operator against `pattern`? (For what-ifs only.) */
@@ -69,9 +77,9 @@ export function satisfies(
   cf: ClauseFacts,
   pattern: string,
   value: string,
-  ignoreCase = cf.op?.base.ignoreCase,
+  ignoreCase = cf.op.base.ignoreCase,
 ): boolean {
-  if (cf.op?.base.like) return wildcardMatch(pattern, value, { ignoreCase: ignoreCase === true });
+  if (cf.op.base.like) return wildcardMatch(pattern, value, { ignoreCase: ignoreCase === true });
   return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
 }
 
@@ -179,7 +187,7 @@ export function unexposedAdvice(cf: ClauseFacts): string {
 
 /** Pairs (request value, policy value) that would match if the letter case were ignored. */
 function casePairs(cf: ClauseFacts): Array<[string, string]> {
-  if (!positiveString(cf) || cf.op?.base.ignoreCase) return [];
+  if (!positiveString(cf) || cf.op.base.ignoreCase) return [];
   const pairs: Array<[string, string]> = [];
   for (const r of cf.c.requestValues) {
     for (const p of cf.c.policyValues) {
@@ -219,8 +227,8 @@ export function valueCaseMismatch(cf: ClauseFacts): ExplainedDiagnosis[] {
   const pair = casePairs(cf)[0];
   if (!pair) return [];
   const [r, p] = pair;
-  const base = cf.op?.base.name ?? 'the operator';
-  const like = cf.op?.base.like === true;
+  const base = cf.op.base.name ?? 'the operator';
+  const like = cf.op.base.like === true;
   const right = like ? recasePattern(p, r) : r;
   return [
     diag(
@@ -237,15 +245,15 @@ export function valueCaseMismatch(cf: ClauseFacts): ExplainedDiagnosis[] {
 
 /** A `*` or `?` under StringEquals is literal: when StringLike would have matched, that is the cause. */
 export function wildcardUnderEquals(cf: ClauseFacts): ExplainedDiagnosis[] {
-  if (!positiveString(cf) || cf.op?.base.like) return [];
-  const values = writtenValues(cf.f, cf.st, cf.ci, cf.c).filter((v) => v.includes('*'));
+  if (!positiveString(cf) || cf.op.base.like) return [];
+  const values = writtenValues(cf.c).filter((v) => v.includes('*'));
   const hit = values.find((p) =>
     cf.c.requestValues.some((r) =>
-      wildcardMatch(p, r, { ignoreCase: cf.op?.base.ignoreCase === true }),
+      wildcardMatch(p, r, { ignoreCase: cf.op.base.ignoreCase === true }),
     ),
   );
   if (hit === undefined) return [];
-  const like = (cf.op?.raw ?? '').replace(/StringEquals(IgnoreCase)?/, 'StringLike');
+  const like = spellOperator(cf.op, { base: 'StringLike' });
   return [
     diag(
       'wildcard-under-string-equals',
@@ -280,7 +288,7 @@ export function audienceConditionMismatch(cf: ClauseFacts): ExplainedDiagnosis[]
 /** The catch-all: the failing condition, the request value and the policy values. */
 export function conditionMismatch(cf: ClauseFacts): ExplainedDiagnosis[] {
   const c = cf.c;
-  const negated = cf.op?.base.negated === true;
+  const negated = cf.op.base.negated === true;
   const values = quoteList(c.policyValues);
   const request = c.present ? quoteList(c.requestValues) : 'absent';
   const fix = !c.present
@@ -292,7 +300,7 @@ export function conditionMismatch(cf: ClauseFacts): ExplainedDiagnosis[] {
     diag(
       'condition-mismatch',
       `The condition on ${c.key} is not met`,
-      `${describeClause(cf)} is false: request value ${request}. ${c.reason}`,
+      `${describeClause(cf)} is false: request value ${request}. ${clauseReason(c)}`,
       fix,
       cf.where,
     ),

@@ -3,7 +3,6 @@
  * issuer host/path, the role's partition and account, the Federated principal the policy must name).
  */
 import type { Span } from '../diagnostics.js';
-import type { ConditionClause } from '../policy/model.js';
 import {
   federatedPrincipalFor,
   hostPathFromIssuer,
@@ -12,10 +11,12 @@ import {
   providerForOAuthId,
 } from '../providers/index.js';
 import type { Claims, ProviderModule } from '../providers/types.js';
-import type { Diagnosis } from '../scenarios/types.js';
 import type { ClauseTrace } from '../conditions/trace.js';
-import type { Decision, SimulationInput, StatementTrace } from '../sts/types.js';
-import type { DiagnoseOptions, DiagnosisSeverity, ExplainedDiagnosis } from './types.js';
+import type { Decision, SimulationInput } from '../sts/types.js';
+
+export { formatEpoch as fmtEpoch, statementLabel } from '../sts/vocabulary.js';
+export { tokenAudiences } from '../sts/stages/token.js';
+import type { DiagnoseOptions, Diagnosis, DiagnosisSeverity, ExplainedDiagnosis } from './types.js';
 
 export interface Facts {
   decision: Decision;
@@ -52,7 +53,7 @@ export function gatherFacts(
       ? providerForOAuthId(input.request.providerId)
       : providerForHostPath(hostPath);
   facts.caller =
-    decision.provider?.arn ??
+    decision.caller ??
     (facts.role
       ? federatedPrincipalFor(
           hostPath,
@@ -89,30 +90,14 @@ export function at(f: Facts, span: Span | undefined): Diagnosis['at'] {
   return { ...(f.file ? { file: f.file } : {}), line: span.start.line, column: span.start.column };
 }
 
-/** `"Sid"` when the statement has one, else `#N` (1-based), as the simulator names statements. */
-export function statementLabel(st: Pick<StatementTrace, 'sid' | 'index'>): string {
-  return st.sid ? `"${st.sid}"` : `#${st.index + 1}`;
+/** Where a condition's key is written. */
+export function keyAt(f: Facts, c: ClauseTrace): Diagnosis['at'] {
+  return at(f, c.clause.keySpan);
 }
 
-/** The parsed clause behind a clause trace (same statement, same position), when it is the same key. */
-export function sourceClause(
-  f: Facts,
-  st: StatementTrace,
-  ci: number,
-): ConditionClause | undefined {
-  const cs = f.input.role.policy.statements.find((s) => s.statement.index === st.index);
-  const clause = cs?.clauses[ci]?.clause;
-  return clause && clause.key === st.conditions[ci]?.key ? clause : undefined;
-}
-
-/** Where a condition's key is written (falling back to the clause's own span). */
-export function keyAt(f: Facts, st: StatementTrace, ci: number, c: ClauseTrace): Diagnosis['at'] {
-  return at(f, sourceClause(f, st, ci)?.keySpan ?? c.span);
-}
-
-/** The values as written in the policy (before variable substitution), else the trace's. */
-export function writtenValues(f: Facts, st: StatementTrace, ci: number, c: ClauseTrace): string[] {
-  return sourceClause(f, st, ci)?.values.map((v) => v.value) ?? c.policyValues;
+/** The values as written in the policy (before variable substitution). */
+export function writtenValues(c: ClauseTrace): string[] {
+  return c.clause.values.map((v) => v.value);
 }
 
 /** `PREFIX:suffix` split at the last `:`; a key without `:` has an empty prefix. */
@@ -129,15 +114,4 @@ export function quote(v: string): string {
 
 export function quoteList(values: readonly string[]): string {
   return values.length === 0 ? '(none)' : values.map(quote).join(', ');
-}
-
-export function tokenAudiences(claims: Claims): string[] {
-  const aud = claims['aud'];
-  if (typeof aud === 'string') return [aud];
-  if (Array.isArray(aud)) return aud.filter((a): a is string => typeof a === 'string');
-  return [];
-}
-
-export function fmtEpoch(sec: number): string {
-  return new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

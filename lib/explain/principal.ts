@@ -4,7 +4,13 @@
  * names the token's provider; never re-evaluates the policy.
  */
 import type { Located, Statement } from '../policy/model.js';
-import { editDistance, parseFederatedPrincipal } from '../providers/index.js';
+import { eksCluster, issuerPartition } from '../providers/eks.js';
+import {
+  editDistance,
+  federatedDifference,
+  parseFederatedPrincipal,
+  type PrincipalDifference,
+} from '../providers/index.js';
 import { at, diag, statementLabel, type Facts } from './facts.js';
 import type { ExplainedDiagnosis } from './types.js';
 
@@ -12,22 +18,6 @@ import type { ExplainedDiagnosis } from './types.js';
 export interface Scored {
   d: ExplainedDiagnosis;
   score: number;
-}
-
-const EKS_HOST = /^oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/id\/([A-Za-z0-9]+)$/i;
-
-/** The EKS cluster behind an issuer host/path: region and OIDC id. */
-export function eksCluster(hostPath: string): { region: string; id: string } | undefined {
-  const m = EKS_HOST.exec(hostPath);
-  return m ? { region: m[1] as string, id: m[2] as string } : undefined;
-}
-
-/** The partition an issuer lives in, when its name says so (EKS GovCloud and China regions). */
-export function issuerPartition(hostPath: string): string | undefined {
-  const host = hostPath.split('/')[0] ?? '';
-  if (/\.amazonaws\.com\.cn$/i.test(host)) return 'aws-cn';
-  if (/^oidc\.eks\.us-gov-/i.test(host)) return 'aws-us-gov';
-  return undefined;
 }
 
 interface Ctx {
@@ -80,8 +70,11 @@ function partitionCause(c: Ctx, written: string, wanted: string, hostPath: strin
   };
 }
 
-function hostCause(c: Ctx, written: string, wanted: string): Scored | undefined {
-  if (wanted.startsWith(written + '/')) {
+type HostDifference = NonNullable<Extract<PrincipalDifference, { kind: 'oidc' }>['host']>;
+
+function hostCause(c: Ctx, host: HostDifference): Scored | undefined {
+  const { written, caller: wanted } = host;
+  if (host.how === 'missing-path') {
     return {
       score: 1,
       d: principalDiag(
@@ -111,7 +104,7 @@ function hostCause(c: Ctx, written: string, wanted: string): Scored | undefined 
   const distance = editDistance(written, wanted);
   if (!sameHost && distance > Math.max(3, Math.floor(wanted.length / 10))) return undefined;
   const how =
-    written.toLowerCase() === wanted.toLowerCase()
+    host.how === 'letter-case'
       ? 'they differ only in letter case, and principals are matched exactly'
       : sameHost
         ? 'the same host with another path'
@@ -130,30 +123,33 @@ function hostCause(c: Ctx, written: string, wanted: string): Scored | undefined 
 
 /** What is wrong with one written Federated value, closest cause first; empty when unrelated. */
 export function comparePrincipal(c: Ctx): Scored[] {
-  const want = parseFederatedPrincipal(c.caller);
-  const got = parseFederatedPrincipal(c.written.value);
-  if (want.kind === 'oidc' && got.kind === 'oidc') {
-    const host =
-      got.hostPath === want.hostPath ? undefined : hostCause(c, got.hostPath, want.hostPath);
-    if (got.hostPath !== want.hostPath && !host) return [];
+  const diff = federatedDifference(c.written.value, c.caller);
+  if (diff.kind === 'oidc') {
+    const host = diff.host ? hostCause(c, diff.host) : undefined;
+    if (diff.host && !host) return [];
     const out: Scored[] = [];
-    if (got.partition !== want.partition)
-      out.push(partitionCause(c, got.partition, want.partition, want.hostPath));
-    if (got.account !== want.account) {
+    if (diff.partition) {
+      const hostPath = diff.host?.caller ?? hostPathOf(c.caller);
+      out.push(partitionCause(c, diff.partition.written, diff.partition.caller, hostPath));
+    }
+    if (diff.account) {
+      const { written, caller } = diff.account;
       out.push({
         score: 1,
         d: principalDiag(
           c,
           'principal-other-account',
           'The Federated principal names a provider in another account',
-          `account ${got.account} instead of the role's account ${want.account}; STS only uses the IAM OIDC provider in the role's own account`,
-          `write "Federated": "${c.caller}" and register the provider in account ${want.account} if it is not there (or correct the role ARN if the role is in ${got.account})`,
+          `account ${written} instead of the role's account ${caller}; STS only uses the IAM OIDC provider in the role's own account`,
+          `write "Federated": "${c.caller}" and register the provider in account ${caller} if it is not there (or correct the role ARN if the role is in ${written})`,
         ),
       });
     }
     if (host) out.push(host);
     return out;
   }
+  const want = parseFederatedPrincipal(c.caller);
+  const got = parseFederatedPrincipal(c.written.value);
   const wantHost = want.kind === 'builtin' ? want.hostPath : c.caller;
   const related =
     (got.kind === 'oidc' && got.hostPath === wantHost) ||
@@ -173,6 +169,12 @@ export function comparePrincipal(c: Ctx): Scored[] {
       ),
     },
   ];
+}
+
+/** The issuer host/path of a provider ARN. */
+function hostPathOf(arn: string): string {
+  const p = parseFederatedPrincipal(arn);
+  return p.kind === 'oidc' ? p.hostPath : arn;
 }
 
 /** The scored principal causes of one statement of the policy model. */

@@ -4,6 +4,8 @@
  * failing conditions of the statements that come closest to allowing the request.
  */
 import type { ActionDecision, StatementTrace } from '../sts/types.js';
+import { ASSUME_ACTION as ASSUME, TAG_SESSION } from '../sts/vocabulary.js';
+import { actionReason, clauseReason, principalReason } from './describe.js';
 import { at, diag, quoteList, statementLabel, type Facts } from './facts.js';
 import {
   audienceConditionMismatch,
@@ -22,7 +24,6 @@ import { githubRefKey, githubSubject } from './github.js';
 import { bestPrincipalCauses } from './principal.js';
 import type { ExplainedDiagnosis } from './types.js';
 
-const ASSUME = 'sts:AssumeRoleWithWebIdentity';
 const EXTRA_ACTION_CAUSES: Readonly<Record<string, { cause: string; why: string }>> = {
   'sts:TagSession': {
     cause: 'missing-tag-session',
@@ -78,7 +79,7 @@ function denyClause(f: Facts, st: StatementTrace): string {
       const cf = clauseFacts(f, st, ci);
       const shown = cf ? describeClause(cf) : `${c.operator} "${c.key}"`;
       const value = c.present ? `request value ${quoteList(c.requestValues)}` : `the key is absent`;
-      return `${shown} is true (${value}; ${c.reason})`;
+      return `${shown} is true (${value}; ${clauseReason(c)})`;
     })
     .join('; ');
 }
@@ -99,12 +100,39 @@ export function explicitDeny(f: Facts): ExplainedDiagnosis[] {
         absentNegated
           ? `a negated operator is true when its key is absent (§5.2): check the key's spelling, or add "Null": {"KEY": "false"} to the Deny only if an absent key should not deny`
           : `if this caller should be allowed, narrow the Deny's condition so that it no longer matches (today it matches ${quoteList(st.conditions.flatMap((c) => c.requestValues))}); otherwise this denial is intended`,
-        at(f, st.conditions[0]?.span ?? st.span),
+        at(f, st.conditions[0]?.clause.keySpan ?? st.span),
       );
     });
 }
 
+/** The service principal of EKS Pod Identity, which trusts AssumeRole + TagSession, not web identity. */
+const POD_IDENTITY = 'pods.eks.amazonaws.com';
+
+/**
+ * An EKS Pod Identity role (EKS User Guide, "Create the EKS Pod Identity role": Service
+ * pods.eks.amazonaws.com with sts:AssumeRole and sts:TagSession) is never assumed with a token.
+ */
+function podIdentityRole(f: Facts): ExplainedDiagnosis[] {
+  const st = f.input.role.policy.policy.statements.find((s) =>
+    s.principal.other.some(
+      (o) => o.type === 'Service' && o.values.some((v) => v.value === POD_IDENTITY),
+    ),
+  );
+  if (!st) return [];
+  return [
+    diag(
+      'eks-pod-identity-role',
+      'This is an EKS Pod Identity role, not a web-identity (IRSA) role',
+      `statement ${statementLabel({ index: st.index, ...(st.sid ? { sid: st.sid.value } : {}) })} trusts the service ${POD_IDENTITY}: EKS Pod Identity assumes the role with sts:AssumeRole and sts:TagSession through the EKS Auth API, never with ${ASSUME} and a token`,
+      `for IRSA, trust "Federated": "${f.caller ?? 'arn:aws:iam::ACCOUNT_ID:oidc-provider/oidc.eks.REGION.amazonaws.com/id/ID'}" with ${ASSUME} and conditions on :aud and :sub; for Pod Identity, create a pod identity association (aws eks create-pod-identity-association) instead of annotating the service account`,
+      at(f, st.principal.span),
+    ),
+  ];
+}
+
 function noMatchingStatement(f: Facts, allows: StatementTrace[]): ExplainedDiagnosis[] {
+  const podIdentity = podIdentityRole(f);
+  if (podIdentity.length > 0) return podIdentity;
   const written = [...new Set(allows.flatMap((s) => s.principal.written))];
   return [
     diag(
@@ -141,15 +169,15 @@ function actionNotCovered(f: Facts, st: StatementTrace, action: string): Explain
     return diag(
       extra.cause,
       `The trust policy does not allow ${action}`,
-      `${extra.why}, so STS also authorises ${action}; statement ${statementLabel(st)} names the caller but ${trace?.reason ?? `does not cover ${action}`}`,
-      `add "${action}" to the Action of statement ${statementLabel(st)} (e.g. "Action": ["${ASSUME}", "${action}"])${action === 'sts:TagSession' ? ', or stop the IdP from sending session tags' : ''}`,
+      `${extra.why}, so STS also authorises ${action}; statement ${statementLabel(st)} names the caller but ${trace ? actionReason(trace) : `does not cover ${action}`}`,
+      `add "${action}" to the Action of statement ${statementLabel(st)} (e.g. "Action": ["${ASSUME}", "${action}"])${action === TAG_SESSION ? ', or stop the IdP from sending session tags' : ''}`,
       at(f, trace?.span ?? st.span),
     );
   }
   return diag(
     'action-not-allowed',
     `Statement ${statementLabel(st)} does not allow ${action}`,
-    `statement ${statementLabel(st)} names the caller, but ${trace?.reason ?? `does not cover ${action}`}`,
+    `statement ${statementLabel(st)} names the caller, but ${trace ? actionReason(trace) : `does not cover ${action}`}`,
     `write "Action": "${action}" in statement ${statementLabel(st)} (web-identity roles are assumed with ${ASSUME}, not sts:AssumeRole)`,
     at(f, trace?.span ?? st.span),
   );
@@ -184,13 +212,13 @@ export function refusedActions(f: Facts): ExplainedDiagnosis[] {
 export function allowedBy(f: Facts): ExplainedDiagnosis[] {
   const d = f.decision;
   if (d.decision !== 'allow') return [];
-  const ids = d.actions.find((a) => a.action === 'sts:AssumeRoleWithWebIdentity')?.allowedBy ?? [];
+  const ids = d.actions.find((a) => a.action === ASSUME)?.allowedBy ?? [];
   return ids.flatMap((i) => {
     const st = d.statements.find((s) => s.index === i);
     if (!st) return [];
-    const held = st.conditions.map((c) => `${c.operator} ${c.key}: ${c.reason}`);
+    const held = st.conditions.map((c) => `${c.operator} ${c.key}: ${clauseReason(c)}`);
     const detail =
-      `statement ${statementLabel(st)} allows the call: ${st.principal.reason}` +
+      `statement ${statementLabel(st)} allows the call: ${principalReason(st.principal)}` +
       (held.length > 0
         ? `; its conditions hold — ${held.join('; ')}`
         : '; it has no conditions at all');

@@ -12,6 +12,7 @@ import {
   tokenKey,
   unexposedClaim,
   type ClauseFacts,
+  spellOperator,
 } from './clause.js';
 import { TRAP_PREFIX, type ExplainedDiagnosis } from './types.js';
 
@@ -51,8 +52,8 @@ function trap(
 }
 
 function forAllValuesSingleValued(cf: ClauseFacts): ExplainedDiagnosis[] {
-  if (cf.op?.setOperator !== 'ForAllValues' || !singleValued(cf)) return [];
-  const bare = cf.c.operator.replace(/^ForAllValues:/, '');
+  if (cf.op.setOperator !== 'ForAllValues' || !singleValued(cf)) return [];
+  const bare = spellOperator(cf.op, { setOperator: null });
   return [
     trap(
       'for-all-values-single-valued',
@@ -66,14 +67,14 @@ function forAllValuesSingleValued(cf: ClauseFacts): ExplainedDiagnosis[] {
 
 function likeWithoutWildcard(cf: ClauseFacts): ExplainedDiagnosis[] {
   // With a set operator (e.g. Cognito's `ForAnyValue:StringLike` on amr) it is AWS's documented form.
-  if (cf.op?.base.family !== 'String' || !cf.op.base.like || cf.op.setOperator !== undefined)
+  if (cf.op.base.family !== 'String' || !cf.op.base.like || cf.op.setOperator !== undefined)
     return [];
-  const values = writtenValues(cf.f, cf.st, cf.ci, cf.c);
+  const values = writtenValues(cf.c);
   if (values.length === 0 || values.some((v) => /[*?]/.test(v.replace(/\$\{[*?$]\}/g, ''))))
     return [];
-  const equals = cf.c.operator
-    .replace('StringLike', 'StringEquals')
-    .replace('StringNotLike', 'StringNotEquals');
+  const equals = spellOperator(cf.op, {
+    base: cf.op.base.negated ? 'StringNotEquals' : 'StringEquals',
+  });
   return [
     trap(
       'like-without-wildcard',
@@ -86,15 +87,12 @@ function likeWithoutWildcard(cf: ClauseFacts): ExplainedDiagnosis[] {
 }
 
 function wildcardUnderStringEquals(cf: ClauseFacts): ExplainedDiagnosis[] {
-  if (cf.op?.base.family !== 'String' || cf.op.base.like) return [];
-  const starred = writtenValues(cf.f, cf.st, cf.ci, cf.c).filter((v) =>
-    v.replace(/\$\{\*\}/g, '').includes('*'),
-  );
+  if (cf.op.base.family !== 'String' || cf.op.base.like) return [];
+  const starred = writtenValues(cf.c).filter((v) => v.replace(/\$\{\*\}/g, '').includes('*'));
   if (starred.length === 0) return [];
-  const like = cf.c.operator.replace(
-    /String(Not)?Equals(IgnoreCase)?/,
-    (_m, not: string | undefined) => `String${not ?? ''}Like`,
-  );
+  const like = spellOperator(cf.op, {
+    base: cf.op.base.negated ? 'StringNotLike' : 'StringLike',
+  });
   return [
     trap(
       'wildcard-under-string-equals',
@@ -113,9 +111,7 @@ function unexposedClaimTrap(cf: ClauseFacts): ExplainedDiagnosis[] {
     claims: cf.f.claims,
   });
   const negated =
-    cf.op?.base.negated === true ||
-    cf.op?.ifExists === true ||
-    cf.op?.setOperator === 'ForAllValues';
+    cf.op.base.negated === true || cf.op.ifExists === true || cf.op.setOperator === 'ForAllValues';
   return [
     trap(
       'condition-on-unexposed-claim',

@@ -1,5 +1,15 @@
-/** What `diagnose` returns: the scenario module's `Diagnosis`, plus how serious it is. */
-import type { Diagnosis } from '../scenarios/types.js';
+/** What `diagnose` returns: causes in the user's terms, each with the fix and how serious it is. */
+
+/** One cause of a denial, named in the user's terms, with the fix. */
+export interface Diagnosis {
+  /** Stable id, e.g. `key-written-with-provider-arn`, `github-environment-subject`. */
+  cause: string;
+  title: string;
+  detail: string;
+  fix: string;
+  /** Where to fix it, when it is a place in the policy. */
+  at?: { file?: string; line: number; column: number };
+}
 
 /**
  * `error`: a cause of this denial. `warning`: a trap in the policy's shape that did not decide this

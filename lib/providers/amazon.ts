@@ -14,6 +14,7 @@ export const amazon: ProviderModule = {
   requiredKeys: [],
   matchesHostPath: (hostPath) => matchesAny([/^www\.amazon\.com$/i], hostPath),
   claimKeys: () => [str('app_id'), str('user_id')],
+  oauthRequiredClaims: ['app_id', 'user_id'],
   knownUnexposedClaims: [],
   absentKeyNotes: {
     aud: 'for Login with Amazon the audience key is `{P}:app_id`',

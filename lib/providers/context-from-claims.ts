@@ -57,13 +57,25 @@ interface Values {
  * array, an object or `null` leaves the key absent (warning). Multivalued keys (`amr`) take an array
  * (scalars stringified; other elements dropped with a warning) or a lone scalar as one value.
  */
-/** A provider's keys for one issuer, with their full names, built once: the same few recur per run. */
-interface PreparedKey {
+/** A provider's key for one issuer, with its full and lower-cased names, built once. */
+export interface PreparedKey {
   ck: ClaimKey;
   key: string;
+  keyLower: string;
+  /** The trace's `source` of the entry, when the claim read is the key's own. */
+  source: string;
 }
-const prepared = new WeakMap<ProviderModule, Map<string, PreparedKey[]>>();
-function keysFor(module: ProviderModule, hostPath: string): PreparedKey[] {
+
+/** A provider's keys for one issuer, in order and by lower-cased name. */
+export interface PreparedKeys {
+  list: readonly PreparedKey[];
+  byLower: ReadonlyMap<string, PreparedKey>;
+}
+
+const prepared = new WeakMap<ProviderModule, Map<string, PreparedKeys>>();
+
+/** The keys a provider sets for tokens of `hostPath`, built once per issuer (the same few recur). */
+export function preparedKeys(module: ProviderModule, hostPath: string): PreparedKeys {
   let byHost = prepared.get(module);
   if (!byHost) {
     byHost = new Map();
@@ -72,10 +84,95 @@ function keysFor(module: ProviderModule, hostPath: string): PreparedKey[] {
   let keys = byHost.get(hostPath);
   if (!keys) {
     if (byHost.size >= 1024) byHost.clear();
-    keys = module.claimKeys(hostPath).map((ck) => ({ ck, key: `${hostPath}:${ck.name}` }));
+    const list = module.claimKeys(hostPath).map((ck) => {
+      const key = `${hostPath}:${ck.name}`;
+      return {
+        ck,
+        key,
+        keyLower: key.toLowerCase(),
+        source: `token claim "${ck.claim ?? ck.name}"`,
+      };
+    });
+    keys = { list, byLower: new Map(list.map((k) => [k.keyLower, k])) };
     byHost.set(hostPath, keys);
   }
   return keys;
+}
+
+/**
+ * The context entry of one provider key for this token, or `undefined` when the key is absent;
+ * what it noticed on the way (a null claim, an array for a single-valued key, …) goes to `findings`.
+ */
+export function claimEntry(
+  module: ProviderModule,
+  pk: PreparedKey,
+  claims: Claims,
+  clientIds: readonly string[] | undefined,
+  findings: Finding[],
+): ContextEntry | undefined {
+  const { ck, key } = pk;
+  // The common case first: a plain string claim for a single-valued String key.
+  if (
+    !module.claimValue &&
+    ck.type === 'String' &&
+    !ck.multiValued &&
+    ck.unconfirmed === undefined
+  ) {
+    const v = claims[ck.claim ?? ck.name];
+    if (typeof v === 'string' && Object.prototype.hasOwnProperty.call(claims, ck.claim ?? ck.name))
+      return { key, values: [v], multiValued: false, type: 'String', source: pk.source };
+  }
+  const read = readClaim(module, ck, claims);
+  if (read === undefined) return undefined;
+  const warn: Warn = (code, message, spec, hint) => {
+    findings.push({ code, severity: 'warning', message, spec, ...(hint ? { hint } : {}) });
+  };
+  let got: Values | undefined;
+  if (read.value === null) {
+    warn('claim-null', `claim "${read.claim}" is null, so ${key} is absent`, '§3.1');
+  } else if (read.claim === 'aud' && !ck.multiValued) {
+    got = audience(read.value, key, clientIds, warn);
+  } else if (ck.multiValued) {
+    got = multiValues(read, key, warn);
+  } else {
+    got = singleValue(read, key, warn);
+  }
+  if (got === undefined) return undefined;
+  typeWarnings(ck, key, read.claim, got.values, warn);
+  const entry: ContextEntry = {
+    key,
+    values: got.values,
+    multiValued: ck.multiValued,
+    type: ck.type,
+    source: read.claim === (ck.claim ?? ck.name) ? pk.source : `token claim "${read.claim}"`,
+  };
+  if (ck.unconfirmed !== undefined || got.unconfirmed !== undefined) {
+    entry.unconfirmed = [ck.unconfirmed, got.unconfirmed].filter((n) => n !== undefined).join('; ');
+  }
+  return entry;
+}
+
+function typeWarnings(
+  ck: ClaimKey,
+  key: string,
+  claim: string,
+  values: string[],
+  warn: Warn,
+): void {
+  if (ck.type === 'Numeric' && !values.every((v) => /^-?\d+(\.\d+)?$/.test(v))) {
+    warn(
+      'claim-not-numeric',
+      `${key} is a Numeric key but claim "${claim}" is ${JSON.stringify(values[0])}; numeric operators will not match it`,
+      '§5.4',
+    );
+  }
+  if (ck.type === 'Bool' && !values.every((v) => v === 'true' || v === 'false')) {
+    warn(
+      'claim-not-bool',
+      `${key} is a Bool key but claim "${claim}" is ${JSON.stringify(values[0])}`,
+      '§5.4',
+    );
+  }
 }
 
 export function contextFromClaims(
@@ -86,50 +183,9 @@ export function contextFromClaims(
 ): ClaimContext {
   const entries: ContextEntry[] = [];
   const findings: Finding[] = [];
-  for (const { ck, key } of keysFor(module, hostPath)) {
-    const read = readClaim(module, ck, claims);
-    if (read === undefined) continue;
-    const warn = (code: string, message: string, spec: string, hint?: string): void => {
-      findings.push({ code, severity: 'warning', message, spec, ...(hint ? { hint } : {}) });
-    };
-    let got: Values | undefined;
-    if (read.value === null) {
-      warn('claim-null', `claim "${read.claim}" is null, so ${key} is absent`, '§3.1');
-    } else if (read.claim === 'aud' && !ck.multiValued) {
-      got = audience(read.value, key, clientIds, warn);
-    } else if (ck.multiValued) {
-      got = multiValues(read, key, warn);
-    } else {
-      got = singleValue(read, key, warn);
-    }
-    if (got === undefined) continue;
-    if (ck.type === 'Numeric' && !got.values.every((v) => /^-?\d+(\.\d+)?$/.test(v))) {
-      warn(
-        'claim-not-numeric',
-        `${key} is a Numeric key but claim "${read.claim}" is ${JSON.stringify(got.values[0])}; numeric operators will not match it`,
-        '§5.4',
-      );
-    }
-    if (ck.type === 'Bool' && !got.values.every((v) => v === 'true' || v === 'false')) {
-      warn(
-        'claim-not-bool',
-        `${key} is a Bool key but claim "${read.claim}" is ${JSON.stringify(got.values[0])}`,
-        '§5.4',
-      );
-    }
-    const entry: ContextEntry = {
-      key,
-      values: got.values,
-      multiValued: ck.multiValued,
-      type: ck.type,
-      source: `token claim "${read.claim}"`,
-    };
-    if (ck.unconfirmed !== undefined || got.unconfirmed !== undefined) {
-      entry.unconfirmed = [ck.unconfirmed, got.unconfirmed]
-        .filter((n) => n !== undefined)
-        .join('; ');
-    }
-    entries.push(entry);
+  for (const pk of preparedKeys(module, hostPath).list) {
+    const entry = claimEntry(module, pk, claims, clientIds, findings);
+    if (entry) entries.push(entry);
   }
   return { entries, findings };
 }

@@ -14,6 +14,7 @@ export const facebook: ProviderModule = {
   requiredKeys: [],
   matchesHostPath: (hostPath) => matchesAny([/^graph\.facebook\.com$/i], hostPath),
   claimKeys: () => [str('app_id'), str('id')],
+  oauthRequiredClaims: ['app_id', 'id'],
   knownUnexposedClaims: [],
   absentKeyNotes: {
     aud: 'for Facebook the audience key is `{P}:app_id`',

@@ -17,6 +17,16 @@ const HOST_PATTERNS: readonly RegExp[] = [
   /^github\.com\/enterprises\/[A-Za-z0-9_.-]+$/i,
 ];
 
+/** The public issuer, or an enterprise's `token.actions.githubusercontent.com/<slug>` issuer. */
+export function isSharedGithubIssuer(hostPath: string): boolean {
+  const lower = hostPath.toLowerCase();
+  return (
+    lower === GITHUB_PUBLIC_ISSUER_HOST ||
+    (lower.startsWith(`${GITHUB_PUBLIC_ISSUER_HOST}/`) &&
+      (HOST_PATTERNS[1] as RegExp).test(hostPath))
+  );
+}
+
 /** `sub`, `aud` and the keys the SAR lists since 2026-02 (§3.1). All single-valued Strings. */
 const KEYS: readonly ClaimKey[] = [
   'sub',
@@ -63,8 +73,10 @@ export const github: ProviderModule = {
     'repo_property_*',
   ],
   defaultAudience: 'sts.amazonaws.com',
+  // The public issuer and an enterprise's `/<slug>` issuer are shared: IAM refuses a role trusting
+  // them without a sub (or, since 2026, job_workflow_ref) condition (fidelity note, item 8).
   tenancy: (hostPath): Tenancy =>
-    hostPath.toLowerCase() === GITHUB_PUBLIC_ISSUER_HOST
+    isSharedGithubIssuer(hostPath)
       ? { shared: true, requiredKeys: ['sub'] }
       : { shared: false, requiredKeys: [] },
   absentKeyNotes: {

@@ -14,6 +14,7 @@ export {
   parseRoleArn,
 } from './arn.js';
 export type { HostPathResult, IssuerComparison, ProviderPrincipal, RoleArnResult } from './arn.js';
+export { federatedDifference, type PrincipalDifference } from './principal-diff.js';
 export {
   ALL_PROVIDERS,
   providerById,
@@ -21,7 +22,13 @@ export {
   providerForOAuthId,
   tenancyFor,
 } from './registry.js';
-export { contextFromClaims } from './context-from-claims.js';
+export {
+  claimEntry,
+  contextFromClaims,
+  preparedKeys,
+  type PreparedKey,
+  type PreparedKeys,
+} from './context-from-claims.js';
 export { editDistance, explainAbsentKey } from './explain.js';
 export type { AbsentKeyContext } from './explain.js';
 export {
@@ -55,7 +62,7 @@ export { circleci } from './circleci.js';
 export { cognito } from './cognito.js';
 export { eks } from './eks.js';
 export { facebook } from './facebook.js';
-export { github } from './github.js';
+export { github, isSharedGithubIssuer } from './github.js';
 export { gitlab } from './gitlab.js';
 export { google } from './google.js';
 export { oidc, OTHER_SHARED_ISSUERS } from './oidc.js';

@@ -61,6 +61,11 @@ export interface ProviderModule {
   knownUnexposedClaims: string[];
   /** The audience AWS/the vendor uses by default, when there is one (e.g. `sts.amazonaws.com`). */
   defaultAudience?: string;
+  /**
+   * OAuth 2.0 providers: the claims the provider must return for an access token, else STS answers
+   * IDPRejectedClaim (§1.4), e.g. Facebook `app_id` and `id`.
+   */
+  oauthRequiredClaims?: readonly string[];
 
   // ── optional hooks, added by the providers module (all pure) ──
   /**

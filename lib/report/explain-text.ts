@@ -8,6 +8,7 @@ import type { Finding, Span } from '../diagnostics.js';
 import type { Diagnosis, ScenarioResult } from '../scenarios/types.js';
 import type { Check, Decision, Stage, StatementTrace } from '../sts/types.js';
 import { displayPath, oneLine, paint, relativeDiagnoses, type Paint } from './common.js';
+import { actionReason, clauseReason, describeCheck, principalReason } from '../explain/describe.js';
 
 export interface ExplainOptions {
   color: boolean;
@@ -96,10 +97,11 @@ class Writer {
     const notes: string[] = [];
     if (c.assumed === true) notes.push(this.p.warn('(assumed)'));
     notes.push(this.p.dim(`[${oneLine(c.id)}]`));
-    this.lines.push(`  ${this.mark(c.ok)} ${oneLine(c.message)} ${notes.join(' ')}`);
+    const text = describeCheck(c);
+    this.lines.push(`  ${this.mark(c.ok)} ${oneLine(text.message)} ${notes.join(' ')}`);
     if (!c.ok || this.verbose) {
-      if (c.expected !== undefined) this.lines.push(`      expected: ${oneLine(c.expected)}`);
-      if (c.actual !== undefined) this.lines.push(`      actual:   ${oneLine(c.actual)}`);
+      if (text.expected !== undefined) this.lines.push(`      expected: ${oneLine(text.expected)}`);
+      if (text.actual !== undefined) this.lines.push(`      actual:   ${oneLine(text.actual)}`);
     }
     if (c.unconfirmed !== undefined && this.verbose) {
       this.lines.push(this.p.dim(`      UNCONFIRMED: ${oneLine(c.unconfirmed)}`));
@@ -178,14 +180,14 @@ class Writer {
     this.lines.push(head);
     if (!full) return;
     const pr = s.principal;
-    this.lines.push(`      ${this.mark(pr.matched)} principal: ${oneLine(pr.reason)}`);
+    this.lines.push(`      ${this.mark(pr.matched)} principal: ${oneLine(principalReason(pr))}`);
     if (this.verbose || !pr.matched) {
       this.lines.push(`          written: ${oneLine(valueList(pr.written))}`);
       this.lines.push(`          caller:  ${oneLine(pr.caller)}`);
     }
     for (const a of s.actions) {
       this.lines.push(
-        `      ${this.mark(a.matched)} action ${oneLine(a.action)}: ${oneLine(a.reason)}`,
+        `      ${this.mark(a.matched)} action ${oneLine(a.action)}: ${oneLine(actionReason(a))}`,
       );
     }
     if (s.conditions.length === 0) {
@@ -201,7 +203,7 @@ class Writer {
     const parts = [
       `      ${this.mark(c.result)} ${oneLine(c.operator)} ${oneLine(c.key)}:`,
       `request ${oneLine(request)} vs policy ${oneLine(valueList(c.policyValues))}`,
-      `→ ${oneLine(c.reason)}`,
+      `→ ${oneLine(clauseReason(c))}`,
     ];
     if (rule !== '') parts.push(this.p.accent(rule));
     parts.push(this.p.dim(this.place(c.span)));
@@ -249,10 +251,8 @@ class Writer {
       this.lines.push(`${this.p.bold('decision:')} ${this.p.ok('ALLOW')}`);
       return;
     }
-    const head = [d.stage ?? '', d.code ?? ''].filter((x) => x !== '').join(' · ');
-    const msg = d.message !== undefined ? `: ${oneLine(d.message)}` : '';
     this.lines.push(
-      `${this.p.bold('decision:')} ${this.p.fail('DENY')}${head !== '' ? ` — ${head}` : ''}${msg}`,
+      `${this.p.bold('decision:')} ${this.p.fail('DENY')} — ${d.stage} · ${d.code}: ${oneLine(d.message)}`,
     );
   }
 

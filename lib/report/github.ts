@@ -64,7 +64,8 @@ export function githubReport(report: RunReport, opts: ReporterOptions): string {
       out.push(command('error', scenarioPlace(r, opts.cwd), failureMessage(r, opts.cwd)));
   }
   for (const e of report.errors) out.push(fileProblem('error', e, opts.cwd));
-  for (const w of report.warnings) out.push(fileProblem('warning', w, opts.cwd));
+  for (const w of report.warnings)
+    out.push(fileProblem(w.severity === 'error' ? 'error' : 'warning', w, opts.cwd));
   // Findings the simulator met, once each even when many scenarios share the policy.
   const seen = new Set<string>();
   for (const r of report.results) {

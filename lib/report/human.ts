@@ -24,7 +24,8 @@ export function humanReport(report: RunReport, opts: ReporterOptions): string {
     out.push(p.bold(oneLine(g.file)));
     for (const r of g.results) out.push(...scenario(r, g.file, p, opts));
     for (const e of g.errors) out.push(...fileProblem(e, g.file, 'error', p));
-    for (const w of g.warnings) out.push(...fileProblem(w, g.file, 'warning', p));
+    for (const w of g.warnings)
+      out.push(...fileProblem(w, g.file, w.severity === 'error' ? 'error' : 'warning', p));
     out.push('');
   }
   const t = tally(report);

@@ -7,7 +7,9 @@ import { jsonReport } from './json.js';
 import { junitReport } from './junit.js';
 import { tapReport } from './tap.js';
 
-export type ReporterName = 'human' | 'tap' | 'junit' | 'json' | 'github';
+import type { ReporterName } from './names.js';
+
+export { REPORTER_NAMES, type ReporterName } from './names.js';
 export type Reporter = (report: RunReport, opts: ReporterOptions) => string;
 
 export const REPORTERS: Record<ReporterName, Reporter> = {
@@ -17,8 +19,6 @@ export const REPORTERS: Record<ReporterName, Reporter> = {
   json: jsonReport,
   github: githubReport,
 };
-
-export const REPORTER_NAMES = Object.keys(REPORTERS) as ReporterName[];
 
 export type { ReporterOptions } from './common.js';
 export { formatDecision, explainResult, type ExplainOptions } from './explain-text.js';

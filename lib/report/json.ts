@@ -5,6 +5,7 @@
  */
 import type { ContextEntry } from '../conditions/context.js';
 import type { ClauseTrace, Comparison } from '../conditions/trace.js';
+import { actionReason, clauseReason, describeCheck, principalReason } from '../explain/describe.js';
 import type { Finding, Span } from '../diagnostics.js';
 import type { Diagnosis, FileError, RunReport, ScenarioResult } from '../scenarios/types.js';
 import type {
@@ -114,7 +115,17 @@ function explanation(d: Decision, diagnoses: Diagnosis[]): JsonObject {
 }
 
 const check = (c: Check): JsonObject =>
-  ordered(c, ['stage', 'id', 'ok', 'message', 'expected', 'actual', 'assumed', 'unconfirmed']);
+  ordered({ ...c, ...describeCheck(c) }, [
+    'stage',
+    'id',
+    'ok',
+    'message',
+    'expected',
+    'actual',
+    'assumed',
+    'unconfirmed',
+    'data',
+  ]);
 
 const span = (s: Span): JsonObject => ({
   start: ordered(s.start, ['line', 'column', 'offset']),
@@ -122,16 +133,23 @@ const span = (s: Span): JsonObject => ({
 });
 
 const principal = (p: PrincipalTrace): JsonObject =>
-  ordered(p, ['matched', 'caller', 'written', 'reason', 'span'], { span });
+  ordered(
+    { ...p, reason: principalReason(p) },
+    ['matched', 'caller', 'written', 'reason', 'span'],
+    {
+      span,
+    },
+  );
 
 const actionTrace = (a: ActionTrace): JsonObject =>
-  ordered(a, ['action', 'matched', 'reason', 'span'], { span });
+  ordered({ ...a, reason: actionReason(a) }, ['action', 'matched', 'reason', 'span'], { span });
 
 const comparison = (c: Comparison): JsonObject => ordered(c, ['request', 'policy', 'matched']);
 
-const clause = (c: ClauseTrace): JsonObject =>
+/** The trace's references into the policy model (`clause`, `op`) are not output: `span` places it. */
+const clause = ({ clause: _clause, op: _op, ...c }: ClauseTrace): JsonObject =>
   ordered(
-    c,
+    { ...c, reason: clauseReason({ clause: _clause, op: _op, ...c }) },
     [
       'operator',
       'key',
@@ -148,7 +166,7 @@ const clause = (c: ClauseTrace): JsonObject =>
     { span, comparisons: (v: Comparison[]) => v.map(comparison) },
   );
 
-const statement = (s: StatementTrace): JsonObject =>
+const statement = ({ statement: _statement, ...s }: StatementTrace): JsonObject =>
   ordered(
     s,
     [

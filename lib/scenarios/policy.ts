@@ -99,7 +99,9 @@ export function findingsToFileErrors(
       frame: codeFrame(text, line, column),
       severity: f.severity,
     };
-    (f.severity === 'error' ? errors : warnings).push(fe);
+    // A write-time error (IAM would refuse to store the policy) is reported but does not stop the
+    // scenarios: the role may exist, and the simulation can evaluate it.
+    (f.severity === 'error' && !f.writeTime ? errors : warnings).push(fe);
   }
   return { errors, warnings };
 }

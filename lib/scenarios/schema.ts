@@ -5,6 +5,9 @@
  * `errorMessage` is what an editor (and the loader) says when a value fits none of the forms.
  */
 
+import { STAGES, STS_ERROR_CODES } from '../sts/types.js';
+import { OAUTH_PROVIDER_IDS } from '../sts/vocabulary.js';
+
 /** A JSON Schema node, as far as this file uses it. */
 export interface SchemaNode {
   [keyword: string]: unknown;
@@ -14,15 +17,9 @@ export interface SchemaNode {
 export const PLACEHOLDER_SOURCE = '\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}';
 const WHOLE_PLACEHOLDER = `^${PLACEHOLDER_SOURCE}$`;
 
-export const STAGES = ['request', 'token', 'trust-policy'] as const;
-export const STS_ERROR_CODES = [
-  'ValidationError',
-  'InvalidIdentityToken',
-  'ExpiredTokenException',
-  'IDPRejectedClaim',
-  'AccessDenied',
-] as const;
-export const OAUTH_PROVIDER_IDS = ['graph.facebook.com', 'www.amazon.com'] as const;
+// The stages, error codes and OAuth provider ids a scenario may name are the simulator's own lists.
+export { STAGES, STS_ERROR_CODES } from '../sts/types.js';
+export { OAUTH_PROVIDER_IDS } from '../sts/vocabulary.js';
 
 const placeholder: SchemaNode = {
   type: 'string',

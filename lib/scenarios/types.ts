@@ -9,6 +9,9 @@ import type {
 } from '../sts/types.js';
 import type { CompiledPolicy } from '../sts/compile.js';
 import type { Claims, ProviderEntry } from '../providers/types.js';
+import type { Diagnosis } from '../explain/types.js';
+
+export type { Diagnosis };
 
 /** An error in an input file, with its place. Exit code 2. */
 export interface FileError {
@@ -68,17 +71,6 @@ export interface Scenario {
   matrix?: Record<string, unknown>;
   /** The simulation input this scenario describes (computed from the fields above; not enumerable). */
   readonly input: SimulationInput;
-}
-
-/** One cause of a denial, named in the user's terms, with the fix (see lib/explain). */
-export interface Diagnosis {
-  /** Stable id, e.g. `key-written-with-provider-arn`, `github-environment-subject`. */
-  cause: string;
-  title: string;
-  detail: string;
-  fix: string;
-  /** Where to fix it, when it is a place in the policy. */
-  at?: { file?: string; line: number; column: number };
 }
 
 export interface ScenarioResult {

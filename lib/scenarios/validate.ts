@@ -1,11 +1,14 @@
 /**
  * Schema validation of a scenario file, with ajv's errors turned into problems in the user's
- * terms: one problem per mistake, at the path of the value (or of the unknown key).
+ * terms: one problem per mistake, at the path of the value (or of the unknown key). The validators
+ * are Ajv's code generated ahead of time from SCHEMA (scripts/generate-validators.mjs), so no
+ * schema is compiled when trustspec starts.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { editDistance } from '../providers/index.js';
 import { SCHEMA, type SchemaNode } from './schema.js';
 import type { Path } from './nodes.js';
+import * as generated from './validators.generated.js';
 
 export interface SchemaProblem {
   path: Path;
@@ -16,30 +19,23 @@ export interface SchemaProblem {
   hint?: string;
 }
 
-let validators: { file: ValidateFunction; scenario: ValidateFunction } | undefined;
-
-function compiled(): { file: ValidateFunction; scenario: ValidateFunction } {
-  if (validators) return validators;
-  const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
-  ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
-  const file = ajv.compile(SCHEMA);
-  const scenario = ajv.compile({
-    definitions: SCHEMA['definitions'],
-    allOf: [{ $ref: '#/definitions/scenario' }],
-  });
-  validators = { file, scenario };
-  return validators;
+/** A validator as Ajv generates it: true or false, with the errors of the last call. */
+interface Validator {
+  (value: unknown): boolean;
+  errors?: ErrorObject[] | null;
 }
+
+const validators = generated as unknown as { file: Validator; scenario: Validator };
 
 /** Problems of a whole file's value (`[]` when it is valid). */
 export function validateFile(value: unknown): SchemaProblem[] {
-  const v = compiled().file;
+  const v = validators.file;
   return v(value) ? [] : explain(v.errors ?? [], value);
 }
 
 /** Problems of one scenario (a matrix copy after substitution), with paths inside the scenario. */
 export function validateScenario(value: unknown): SchemaProblem[] {
-  const v = compiled().scenario;
+  const v = validators.scenario;
   return v(value) ? [] : explain(v.errors ?? [], value);
 }
 
@@ -181,135 +177,167 @@ function codeFor(path: Path, fallback: string): string {
   return fallback;
 }
 
+/** What a handler of one ajv keyword reads. */
+interface ErrorContext {
+  e: ErrorObject;
+  root: unknown;
+  path: Path;
+  parent: SchemaNode;
+  /** The schema's own message for this node (`errorMessage`), when it has one. */
+  custom: string | undefined;
+  /** The mapping's title, e.g. "a scenario". */
+  title: string;
+  /** The field's name, for messages. */
+  field: string;
+  params: Record<string, unknown>;
+}
+
+function unknownField(c: ErrorContext): SchemaProblem {
+  const name = String(c.params['additionalProperty']);
+  const known = Object.keys((c.parent['properties'] as Record<string, unknown> | undefined) ?? {});
+  const guess = closest(name, known);
+  const topLevelScenarioField = c.path.length === 0 && SCENARIO_FIELDS.includes(name);
+  return {
+    path: c.path,
+    key: name,
+    code: codeFor(c.path, 'unknown-field'),
+    message: `unknown field "${name}" in ${c.title}${guess ? ` — did you mean "${guess}"?` : ''}`,
+    hint: topLevelScenarioField
+      ? `"${name}" belongs to a scenario: write it under "scenarios:" as part of a "- name: …" entry`
+      : `the fields of ${c.title} are ${known.join(', ')}`,
+  };
+}
+
+function missingField(c: ErrorContext): SchemaProblem {
+  const name = String(c.params['missingProperty']);
+  const props = (c.parent['properties'] as Record<string, SchemaNode> | undefined) ?? {};
+  const about = descriptionOf(props[name]);
+  return {
+    path: c.path,
+    code: codeFor(c.path, 'missing-field'),
+    message: `missing required field "${name}" in ${c.title}`,
+    ...(about ? { hint: `${name}: ${about}` } : {}),
+  };
+}
+
+function notInEnum(c: ErrorContext): SchemaProblem {
+  const allowed = (c.params['allowedValues'] as unknown[] | undefined) ?? [];
+  const actual = valueAt(c.root, c.path);
+  const guess =
+    typeof actual === 'string'
+      ? closest(
+          actual,
+          allowed.map((a) => String(a)),
+        )
+      : undefined;
+  return {
+    path: c.path,
+    code: codeFor(c.path, 'bad-value'),
+    message: c.custom ?? `"${c.field}" must be ${oneOfList(allowed)}, not ${describeValue(actual)}`,
+    ...(guess ? { hint: `did you mean "${guess}"?` } : {}),
+  };
+}
+
+function notConst(c: ErrorContext): SchemaProblem {
+  const version = c.path.length === 1 && c.path[0] === 'version';
+  return {
+    path: c.path,
+    code: version ? 'unsupported-version' : codeFor(c.path, 'bad-value'),
+    message: `"${c.field}" must be ${JSON.stringify(c.params['allowedValue'])}, not ${describeValue(valueAt(c.root, c.path))}`,
+    ...(c.path[0] === 'version' ? { hint: 'this trustspec reads version 1 scenario files' } : {}),
+  };
+}
+
+function outOfRange(c: ErrorContext): SchemaProblem {
+  const min = c.parent['minimum'];
+  const max = c.parent['maximum'];
+  const range =
+    typeof min === 'number' && typeof max === 'number'
+      ? `between ${min} and ${max}`
+      : c.e.keyword === 'minimum'
+        ? `at least ${String(c.params['limit'])}`
+        : `at most ${String(c.params['limit'])}`;
+  return {
+    path: c.path,
+    code: codeFor(c.path, 'out-of-range'),
+    message: `"${c.field}" must be ${range}, not ${describeValue(valueAt(c.root, c.path))}`,
+  };
+}
+
+function empty(c: ErrorContext): SchemaProblem {
+  const { path } = c;
+  if (path.length >= 2 && path[path.length - 2] === 'matrix') {
+    return { path, code: 'bad-matrix', message: `the matrix variable "${c.field}" has no values` };
+  }
+  return {
+    path,
+    code: codeFor(path, 'empty-value'),
+    message: c.custom ?? `"${c.field}" must not be empty`,
+  };
+}
+
+/** One handler per ajv keyword; any other keyword gets ajv's own words. */
+const HANDLERS: Readonly<Record<string, (c: ErrorContext) => SchemaProblem>> = {
+  additionalProperties: unknownField,
+  required: missingField,
+  type: (c) => ({
+    path: c.path,
+    code: codeFor(c.path, 'wrong-type'),
+    message:
+      c.custom ??
+      `"${c.field}" must be ${typeWords(c.params['type'])}, not ${describeValue(valueAt(c.root, c.path))}`,
+  }),
+  enum: notInEnum,
+  const: notConst,
+  minimum: outOfRange,
+  maximum: outOfRange,
+  minLength: empty,
+  minItems: empty,
+  minProperties: empty,
+  pattern: (c) => ({
+    path: c.path,
+    code: codeFor(c.path, 'bad-value'),
+    message: c.custom ?? `"${c.field}" must match ${String(c.params['pattern'])}`,
+  }),
+  propertyNames: (c) => ({
+    path: c.path,
+    key: String(c.params['propertyName']),
+    code: codeFor(c.path, 'bad-value'),
+    message: `"${String(c.params['propertyName'])}" is not a valid name in "${c.field}": use letters, digits, "_" and "-"`,
+  }),
+  anyOf: (c) => notValidHere(c),
+  oneOf: (c) => notValidHere(c),
+};
+
+function notValidHere(c: ErrorContext): SchemaProblem {
+  return {
+    path: c.path,
+    code: codeFor(c.path, 'bad-value'),
+    message:
+      c.custom ?? `"${c.field}" is not valid here: ${describeValue(valueAt(c.root, c.path))}`,
+  };
+}
+
 function problemOf(e: ErrorObject, root: unknown): SchemaProblem {
   const path = decodePointer(e.instancePath);
   const parent = (e.parentSchema ?? {}) as SchemaNode;
-  const custom = typeof parent['errorMessage'] === 'string' ? parent['errorMessage'] : undefined;
-  const title = typeof parent['title'] === 'string' ? parent['title'] : 'this mapping';
-  const field = fieldOf(path);
-  const params = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const name = String(params['additionalProperty']);
-      const known = Object.keys(
-        (parent['properties'] as Record<string, unknown> | undefined) ?? {},
-      );
-      const guess = closest(name, known);
-      const topLevelScenarioField = path.length === 0 && SCENARIO_FIELDS.includes(name);
-      return {
-        path,
-        key: name,
-        code: codeFor(path, 'unknown-field'),
-        message: `unknown field "${name}" in ${title}${guess ? ` — did you mean "${guess}"?` : ''}`,
-        hint: topLevelScenarioField
-          ? `"${name}" belongs to a scenario: write it under "scenarios:" as part of a "- name: …" entry`
-          : `the fields of ${title} are ${known.join(', ')}`,
-      };
-    }
-    case 'required': {
-      const name = String(params['missingProperty']);
-      const props = (parent['properties'] as Record<string, SchemaNode> | undefined) ?? {};
-      const about = descriptionOf(props[name]);
-      return {
-        path,
-        code: codeFor(path, 'missing-field'),
-        message: `missing required field "${name}" in ${title}`,
-        ...(about ? { hint: `${name}: ${about}` } : {}),
-      };
-    }
-    case 'type':
-      return {
-        path,
-        code: codeFor(path, 'wrong-type'),
-        message:
-          custom ??
-          `"${field}" must be ${typeWords(params['type'])}, not ${describeValue(valueAt(root, path))}`,
-      };
-    case 'enum': {
-      const allowed = (params['allowedValues'] as unknown[] | undefined) ?? [];
-      const actual = valueAt(root, path);
-      const guess =
-        typeof actual === 'string'
-          ? closest(
-              actual,
-              allowed.map((a) => String(a)),
-            )
-          : undefined;
-      return {
-        path,
-        code: codeFor(path, 'bad-value'),
-        message: custom ?? `"${field}" must be ${oneOfList(allowed)}, not ${describeValue(actual)}`,
-        ...(guess ? { hint: `did you mean "${guess}"?` } : {}),
-      };
-    }
-    case 'const':
-      return {
-        path,
-        code:
-          path.length === 1 && path[0] === 'version'
-            ? 'unsupported-version'
-            : codeFor(path, 'bad-value'),
-        message: `"${field}" must be ${JSON.stringify(params['allowedValue'])}, not ${describeValue(valueAt(root, path))}`,
-        ...(path[0] === 'version' ? { hint: 'this trustspec reads version 1 scenario files' } : {}),
-      };
-    case 'minimum':
-    case 'maximum': {
-      const min = parent['minimum'];
-      const max = parent['maximum'];
-      const range =
-        typeof min === 'number' && typeof max === 'number'
-          ? `between ${min} and ${max}`
-          : e.keyword === 'minimum'
-            ? `at least ${String(params['limit'])}`
-            : `at most ${String(params['limit'])}`;
-      return {
-        path,
-        code: codeFor(path, 'out-of-range'),
-        message: `"${field}" must be ${range}, not ${describeValue(valueAt(root, path))}`,
-      };
-    }
-    case 'minLength':
-    case 'minItems':
-    case 'minProperties':
-      if (path.length >= 2 && path[path.length - 2] === 'matrix') {
-        return {
-          path,
-          code: 'bad-matrix',
-          message: `the matrix variable "${field}" has no values`,
-        };
-      }
-      return {
-        path,
-        code: codeFor(path, 'empty-value'),
-        message: custom ?? `"${field}" must not be empty`,
-      };
-    case 'pattern':
-      return {
-        path,
-        code: codeFor(path, 'bad-value'),
-        message: custom ?? `"${field}" must match ${String(params['pattern'])}`,
-      };
-    case 'propertyNames':
-      return {
-        path,
-        key: String(params['propertyName']),
-        code: codeFor(path, 'bad-value'),
-        message: `"${String(params['propertyName'])}" is not a valid name in "${field}": use letters, digits, "_" and "-"`,
-      };
-    case 'anyOf':
-    case 'oneOf':
-      return {
-        path,
-        code: codeFor(path, 'bad-value'),
-        message: custom ?? `"${field}" is not valid here: ${describeValue(valueAt(root, path))}`,
-      };
-    default:
-      return {
-        path,
-        code: codeFor(path, 'bad-value'),
-        message: `"${field}" ${e.message ?? 'is not valid'}`,
-      };
-  }
+  const c: ErrorContext = {
+    e,
+    root,
+    path,
+    parent,
+    custom: typeof parent['errorMessage'] === 'string' ? parent['errorMessage'] : undefined,
+    title: typeof parent['title'] === 'string' ? parent['title'] : 'this mapping',
+    field: fieldOf(path),
+    params: e.params as Record<string, unknown>,
+  };
+  const handler = Object.hasOwn(HANDLERS, e.keyword) ? HANDLERS[e.keyword] : undefined;
+  if (handler) return handler(c);
+  return {
+    path,
+    code: codeFor(path, 'bad-value'),
+    message: `"${c.field}" ${e.message ?? 'is not valid'}`,
+  };
 }
 
 /** A schema node's description, following a `$ref` into the definitions. */

@@ -7,6 +7,7 @@ import type { Located, Statement, TrustPolicy } from '../policy/model.js';
 import { compileClauseInto, type CompiledClause } from '../conditions/compile.js';
 import { parseFederatedPrincipal } from '../policy/principal.js';
 import { compileWildcard, wildcardMatch, type Wildcard } from '../conditions/wildcard.js';
+import { writeTimeFindings } from './write-checks.js';
 
 export interface CompiledStatement {
   statement: Statement;
@@ -72,6 +73,7 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
     previousWritten = written;
     statements.push({ statement, actions, clauses, federated });
   }
+  findings.push(...writeTimeFindings(policy));
   return {
     policy,
     statements,

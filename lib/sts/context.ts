@@ -50,10 +50,12 @@ export type TagsParse =
   | { ok: true; value: SessionTags | undefined; unconfirmed: string[] }
   | { ok: false; message: string };
 
+const NO_TAGS: TagsParse = Object.freeze({ ok: true, value: undefined, unconfirmed: [] });
+
 /** Reads the `https://aws.amazon.com/tags` claim (§3.2). */
 export function parseSessionTags(claims: Claims): TagsParse {
   const raw = claims[TAGS_CLAIM];
-  if (raw === undefined) return { ok: true, value: undefined, unconfirmed: [] };
+  if (raw === undefined) return NO_TAGS;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return {
       ok: false,

@@ -14,13 +14,18 @@ import {
   testClause,
 } from '../../lib/conditions/evaluate.js';
 import { V2012, clause, ctxOf, entry, rowName, run, type Row } from './fixtures/clauses.js';
+import { clauseReason } from '../../lib/explain/describe.js';
 
 const P = 'token.actions.githubusercontent.com';
 const SUB = `${P}:sub`;
 const T0 = '2026-06-01T00:00:00Z';
 const T0_EPOCH = '1780272000';
 
-/** Rows for every operator of the table (positive and negative), with the rule that decides. */
+/**
+ * Rows for every operator of the table (positive and negative), with the rule that decides.
+ * A row tagged `choice` instead of a § pins the simulator's own rule where the spec is silent or
+ * reads otherwise (test-audit §3); its note says where lib/ documents that rule.
+ */
 // prettier-ignore
 const operatorRows: Row[] = [
   // String (§5.3, §3.6)
@@ -82,7 +87,7 @@ const operatorRows: Row[] = [
   // Bool, Binary (§5.4)
   { spec: '§5.4', op: 'Bool', key: 'aws:SecureTransport', values: ['true'], ctx: { 'aws:SecureTransport': 'true' }, expect: true },
   { spec: '§5.4', op: 'Bool', key: 'aws:SecureTransport', values: ['true'], ctx: { 'aws:SecureTransport': 'false' }, expect: false },
-  { spec: '§5.4', op: 'Bool', key: 'aws:SecureTransport', values: ['false'], ctx: { 'aws:SecureTransport': 'FALSE' }, expect: true, note: 'letter case' },
+  { spec: 'choice', op: 'Bool', key: 'aws:SecureTransport', values: ['false'], ctx: { 'aws:SecureTransport': 'FALSE' }, expect: true, note: 'Bool accepts any letter case, lib/conditions/bool.ts' },
   { spec: '§5.4', op: 'BinaryEquals', key: 'k', values: ['QmluYXJ5VmFsdWU='], ctx: { k: 'QmluYXJ5VmFsdWU=' }, expect: true },
   { spec: '§5.4', op: 'BinaryEquals', key: 'k', values: ['QmluYXJ5VmFsdWU='], ctx: { k: 'QmluYXJ5' }, expect: false },
   // IP (§5.4)
@@ -113,7 +118,7 @@ const operatorRows: Row[] = [
   { spec: '§5.2', op: 'Null', key: 'aws:TokenIssueTime', values: ['true'], ctx: { 'aws:TokenIssueTime': T0 }, expect: false, rule: 'null-check' },
   { spec: '§5.2', op: 'Null', key: 'aws:TokenIssueTime', values: ['false'], ctx: { 'aws:TokenIssueTime': T0 }, expect: true, rule: 'null-check' },
   { spec: '§5.2', op: 'Null', key: 'aws:TokenIssueTime', values: ['false'], ctx: {}, expect: false, rule: 'null-check' },
-  { spec: '§5.2', op: 'Null', key: 'tags', values: ['true'], ctx: { tags: [] }, expect: true, note: 'empty multivalued = absent' },
+  { spec: 'choice', op: 'Null', key: 'tags', values: ['true'], ctx: { tags: [] }, expect: true, note: 'empty multivalued key = absent, evaluate.ts' },
   { spec: '§5.2', op: 'Null', key: 'tags', values: ['false'], ctx: { tags: ['a'] }, expect: true },
   { spec: '§5.2', op: 'Null', key: 'k', values: ['false'], ctx: { k: '' }, expect: true, note: 'empty string is present' },
 ];
@@ -145,7 +150,7 @@ function runRows(t: Asserts, rows: Row[]): void {
     );
     t.equal(trace.result, r.expect, rowName(r));
     if (r.rule) t.equal(trace.rule, r.rule, `${rowName(r)}: rule ${r.rule}`);
-    t.ok(trace.reason.length > 0, 'has a reason');
+    t.ok(clauseReason(trace).length > 0, 'has a reason');
   }
 }
 
@@ -187,7 +192,7 @@ t.test('§5.2 missing keys: positive false, negated true', async (t) => {
   runRows(t, rows);
   const tr = run('StringNotEquals', 'absent:key', ['x'], ctxOf({}));
   t.equal(
-    tr.reason,
+    clauseReason(tr),
     'key "absent:key" is absent, so the negated operator StringNotEquals is true (§5.2)',
   );
   t.notOk(tr.present);
@@ -203,7 +208,7 @@ t.test('§5.2 IfExists with the key present: normal test', async (t) => {
     { spec: '§5.2', op: 'StringNotEqualsIfExists', values: ['x'], ctx: {}, expect: true, rule: 'if-exists-missing' },
     { spec: '§5.2', op: 'NumericLessThanIfExists', key: 'k', values: ['5'], ctx: { k: '6' }, expect: false },
     { spec: '§5.2', op: 'IpAddressIfExists', key: 'aws:SourceIp', values: ['10.0.0.0/8'], ctx: { 'aws:SourceIp': '10.1.1.1' }, expect: true },
-    { spec: '§5.5', op: 'ForAnyValue:StringLikeIfExists', key: 'k', values: ['a*'], ctx: {}, expect: true, rule: 'if-exists-missing', note: 'IfExists before ForAnyValue' },
+    { spec: 'choice', op: 'ForAnyValue:StringLikeIfExists', key: 'k', values: ['a*'], ctx: {}, expect: true, rule: 'if-exists-missing', note: 'IfExists wins over ForAnyValue on an absent key, evaluate.ts' },
     { spec: '§5.5', op: 'ForAnyValue:StringLikeIfExists', key: 'k', values: ['a*'], ctx: { k: ['b'] }, expect: false },
   ]);
 });
@@ -241,18 +246,18 @@ t.test('§5.5 set operators', async (t) => {
     { spec: '§5.5', op: 'StringEquals', key: 'amr', values: ['authenticated'], ctx: { amr: ['authenticated'] }, expect: false, rule: 'bare-operator-multivalued' },
     { spec: '§5.5', op: 'StringNotEquals', key: 'amr', values: ['x'], ctx: { amr: ['a', 'b'] }, expect: false, rule: 'bare-operator-multivalued' },
     { spec: '§5.5', op: 'StringEqualsIfExists', key: 'amr', values: ['a'], ctx: { amr: ['a'] }, expect: false, rule: 'bare-operator-multivalued' },
-    { spec: '§5.2', op: 'StringNotEquals', key: 'amr', values: ['x'], ctx: { amr: [] }, expect: true, rule: 'missing-key', note: 'empty multivalued = absent' },
+    { spec: 'choice', op: 'StringNotEquals', key: 'amr', values: ['x'], ctx: { amr: [] }, expect: true, rule: 'missing-key', note: 'empty multivalued key = absent, evaluate.ts' },
   ]);
   const tr = run('StringEquals', 'amr', ['a'], ctxOf({ amr: ['a', 'b'] }));
   t.same(tr.unconfirmed, [NOTE_BARE_MULTIVALUED]);
   t.match(tr.unconfirmed[0], '§5.5 (UNCONFIRMED 24)');
-  t.match(tr.reason, /multivalued \(2 values: "a", "b"\).*§5\.5, UNCONFIRMED 24/);
+  t.match(clauseReason(tr), /multivalued \(2 values: "a", "b"\).*§5\.5, UNCONFIRMED 24/);
   t.equal(
-    run('ForAllValues:StringEquals', 'tags', ['a'], ctxOf({})).reason,
+    clauseReason(run('ForAllValues:StringEquals', 'tags', ['a'], ctxOf({}))),
     'key "tags" is absent, so ForAllValues:StringEquals is vacuously true (§5.5)',
   );
   t.equal(
-    run('ForAnyValue:StringEquals', 'tags', ['a'], ctxOf({ tags: [] })).reason,
+    clauseReason(run('ForAnyValue:StringEquals', 'tags', ['a'], ctxOf({ tags: [] }))),
     'key "tags" has no values, so ForAnyValue:StringEquals is false (§5.5: ForAnyValue needs at least one value)',
   );
 });
@@ -320,7 +325,7 @@ t.test('§5.6 policy variables', async (t) => {
   t.notOk(un.result, '§5.6 unresolved never matches a positive operator');
   t.equal(un.rule, 'unresolved-variable');
   t.same(un.policyValues, ['${aws:nope}'], 'unresolved shows as written');
-  t.match(un.reason, '${aws:nope} (key absent) cannot be resolved');
+  t.match(clauseReason(un), '${aws:nope} (key absent) cannot be resolved');
   const unNeg = r('StringNotEquals', 'sts:RoleSessionName', ['${aws:nope}']);
   t.ok(unNeg.result, '§5.6 unresolved always differs for a negated operator');
   t.equal(unNeg.rule, 'unresolved-variable');
@@ -336,7 +341,7 @@ t.test('§5.6 policy variables', async (t) => {
 
   const multi = r('StringEquals', 'sts:RoleSessionName', ["${multi, 'octocat'}"]);
   t.notOk(multi.result, '§5.6 multivalued key → unresolvable (default not used)');
-  t.match(multi.reason, 'key is multivalued');
+  t.match(clauseReason(multi), 'key is multivalued');
 
   t.ok(r('StringEquals', 'sts:RoleSessionName', ['${aws:nope}'], '2008-10-17').result === false);
   const lit = makeContext([entry('k', '${aws:x}')]);
@@ -387,7 +392,7 @@ t.test('§5.6 policy variables', async (t) => {
     makeContext([entry('b', 'true'), entry('flag', 'yes')]),
   );
   t.notOk(badBool.result, 'a variable that is not a boolean never matches');
-  t.match(badBool.reason, 'after substitution');
+  t.match(clauseReason(badBool), 'after substitution');
 });
 
 t.test('§9 vector 14: ${*} is a literal star', async (t) => {
@@ -428,7 +433,7 @@ t.test('§9 condition-level vectors', async (t) => {
   ]);
   const v15 = run('StringNotEquals', SUB, ['a', 'b'], ctxOf({ [SUB]: 'a' }));
   t.equal(
-    v15.reason,
+    clauseReason(v15),
     '"a" equals "a", so StringNotEquals is false (§5.1: a negated operator needs the value to differ from every listed value)',
   );
 });
@@ -436,22 +441,22 @@ t.test('§9 condition-level vectors', async (t) => {
 t.test('invalid request values', async (t) => {
   // prettier-ignore
   runRows(t, [
-    { spec: '§5.4', op: 'IpAddress', key: 'aws:SourceIp', values: ['0.0.0.0/0'], ctx: { 'aws:SourceIp': 'abc' }, expect: false, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'NotIpAddress', key: 'aws:SourceIp', values: ['10.0.0.0/8'], ctx: { 'aws:SourceIp': 'abc' }, expect: true, rule: 'invalid-request-value', note: 'simulator choice: differs' },
-    { spec: '§5.4', op: 'NumericLessThan', key: 'n', values: ['10'], ctx: { n: 'five' }, expect: false, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'NumericNotEquals', key: 'n', values: ['10'], ctx: { n: 'five' }, expect: true, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'DateGreaterThan', key: 'd', values: [T0], ctx: { d: 'soon' }, expect: false, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'DateNotEquals', key: 'd', values: [T0], ctx: { d: 'soon' }, expect: true, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'Bool', key: 'b', values: ['true'], ctx: { b: 'yes' }, expect: false, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'BinaryEquals', key: 'b', values: ['QQ=='], ctx: { b: '!!' }, expect: false, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'ArnLike', key: 'a', values: ['arn:*:*:*:*:*'], ctx: { a: 'not-an-arn' }, expect: false, rule: 'invalid-request-value' },
-    { spec: '§5.4', op: 'ArnNotLike', key: 'a', values: ['arn:*:*:*:*:*'], ctx: { a: 'not-an-arn' }, expect: true, rule: 'invalid-request-value' },
-    { spec: '§5.5', op: 'ForAnyValue:IpAddress', key: 'ips', values: ['10.0.0.0/8'], ctx: { ips: ['abc', '10.1.2.3'] }, expect: true, rule: 'compare' },
-    { spec: '§5.5', op: 'ForAllValues:IpAddress', key: 'ips', values: ['10.0.0.0/8'], ctx: { ips: ['abc', '10.1.2.3'] }, expect: false, rule: 'invalid-request-value' },
+    { spec: 'choice', op: 'IpAddress', key: 'aws:SourceIp', values: ['0.0.0.0/0'], ctx: { 'aws:SourceIp': 'abc' }, expect: false, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'NotIpAddress', key: 'aws:SourceIp', values: ['10.0.0.0/8'], ctx: { 'aws:SourceIp': 'abc' }, expect: true, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'NumericLessThan', key: 'n', values: ['10'], ctx: { n: 'five' }, expect: false, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'NumericNotEquals', key: 'n', values: ['10'], ctx: { n: 'five' }, expect: true, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'DateGreaterThan', key: 'd', values: [T0], ctx: { d: 'soon' }, expect: false, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'DateNotEquals', key: 'd', values: [T0], ctx: { d: 'soon' }, expect: true, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'Bool', key: 'b', values: ['true'], ctx: { b: 'yes' }, expect: false, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'BinaryEquals', key: 'b', values: ['QQ=='], ctx: { b: '!!' }, expect: false, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'ArnLike', key: 'a', values: ['arn:*:*:*:*:*'], ctx: { a: 'not-an-arn' }, expect: false, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'ArnNotLike', key: 'a', values: ['arn:*:*:*:*:*'], ctx: { a: 'not-an-arn' }, expect: true, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'ForAnyValue:IpAddress', key: 'ips', values: ['10.0.0.0/8'], ctx: { ips: ['abc', '10.1.2.3'] }, expect: true, rule: 'compare', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
+    { spec: 'choice', op: 'ForAllValues:IpAddress', key: 'ips', values: ['10.0.0.0/8'], ctx: { ips: ['abc', '10.1.2.3'] }, expect: false, rule: 'invalid-request-value', note: 'an unparsable request value satisfies no comparison, evaluate.ts' },
   ]);
   const tr = run('IpAddress', 'aws:SourceIp', ['203.0.113.0/24'], ctxOf({ 'aws:SourceIp': 'abc' }));
   t.equal(
-    tr.reason,
+    clauseReason(tr),
     '"abc" is not in "203.0.113.0/24", so IpAddress is false; request value "abc" is not an IP address, so it satisfies no comparison',
   );
   t.same(tr.comparisons, [{ request: 'abc', policy: '203.0.113.0/24', matched: false }]);
@@ -475,7 +480,7 @@ t.test('traces: fields, reasons, comparisons', async (t) => {
     unconfirmed: [],
   });
   t.equal(
-    tr.reason,
+    clauseReason(tr),
     '"repo:acme/app:pull_request" does not match "repo:acme/app:ref:refs/heads/*", so StringLike is false',
   );
   t.same(tr.comparisons, [
@@ -486,39 +491,41 @@ t.test('traces: fields, reasons, comparisons', async (t) => {
     },
   ]);
   t.equal(
-    run('StringEquals', SUB, ['a', 'b'], ctxOf({ [SUB]: 'b' })).reason,
+    clauseReason(run('StringEquals', SUB, ['a', 'b'], ctxOf({ [SUB]: 'b' }))),
     '"b" equals "b", so StringEquals is true',
   );
   t.equal(
-    run('StringEquals', SUB, ['a', 'b'], ctxOf({ [SUB]: 'c' })).reason,
+    clauseReason(run('StringEquals', SUB, ['a', 'b'], ctxOf({ [SUB]: 'c' }))),
     '"c" does not equal any of "a", "b", so StringEquals is false',
   );
   t.equal(
-    run('NumericLessThan', 'n', ['10'], ctxOf({ n: '12' })).reason,
+    clauseReason(run('NumericLessThan', 'n', ['10'], ctxOf({ n: '12' }))),
     '"12" is not less than "10", so NumericLessThan is false',
   );
   t.equal(
-    run('ForAnyValue:StringLike', 'amr', ['auth*'], ctxOf({ amr: ['x', 'authenticated'] })).reason,
+    clauseReason(
+      run('ForAnyValue:StringLike', 'amr', ['auth*'], ctxOf({ amr: ['x', 'authenticated'] })),
+    ),
     'request value "authenticated" matches "auth*", so ForAnyValue:StringLike is true',
   );
   t.equal(
-    run('ForAnyValue:StringLike', 'amr', ['auth*'], ctxOf({ amr: ['x', 'y'] })).reason,
+    clauseReason(run('ForAnyValue:StringLike', 'amr', ['auth*'], ctxOf({ amr: ['x', 'y'] }))),
     'none of the request values "x", "y" matches "auth*", so ForAnyValue:StringLike is false',
   );
   t.equal(
-    run('ForAllValues:StringEquals', 'tags', ['a', 'b'], ctxOf({ tags: ['a', 'c'] })).reason,
+    clauseReason(run('ForAllValues:StringEquals', 'tags', ['a', 'b'], ctxOf({ tags: ['a', 'c'] }))),
     'request value "c" does not equal any of "a", "b", so ForAllValues:StringEquals is false',
   );
   t.equal(
-    run('ForAllValues:StringEquals', 'tags', ['a', 'b'], ctxOf({ tags: ['a', 'b'] })).reason,
+    clauseReason(run('ForAllValues:StringEquals', 'tags', ['a', 'b'], ctxOf({ tags: ['a', 'b'] }))),
     'every request value ("a", "b") equals one of "a", "b", so ForAllValues:StringEquals is true',
   );
   t.equal(
-    run('Null', 'k', ['true'], ctxOf({})).reason,
+    clauseReason(run('Null', 'k', ['true'], ctxOf({}))),
     'key "k" is absent, so Null "true" is true (§5.2: "true" means the key is absent, "false" that it is present)',
   );
   t.equal(
-    run('StringEqualsIfExists', 'k', ['x'], ctxOf({})).reason,
+    clauseReason(run('StringEqualsIfExists', 'k', ['x'], ctxOf({}))),
     'key "k" is absent, so StringEqualsIfExists is true (§5.2: …IfExists is true when the key is missing)',
   );
 
@@ -574,12 +581,12 @@ t.test('unconfirmed notes', async (t) => {
   const noneTrace = evaluateClause(none.compiled!, ctxOf({ k: 'x' }));
   t.notOk(noneTrace.result, '§5.1 UNCONFIRMED 20: positive with no values is false');
   t.same(noneTrace.unconfirmed, [NOTE_EMPTY_VALUES]);
-  t.match(noneTrace.reason, 'lists no values');
+  t.match(clauseReason(noneTrace), 'lists no values');
   const noneNeg = compileClause(clause('StringNotEquals', 'k', []), V2012);
   t.ok(testClause(noneNeg.compiled!, ctxOf({ k: 'x' })), 'negated with no values is true');
 });
 
-t.test('testClause agrees with evaluateClause (random contexts)', async (t) => {
+t.test('testClause agrees with evaluateClause (a fixed grid of combinations)', async (t) => {
   const ops = [
     'StringEquals',
     'StringNotLike',
@@ -589,6 +596,7 @@ t.test('testClause agrees with evaluateClause (random contexts)', async (t) => {
   ];
   const vals = ['a', 'b*', '?', '${v}', "${w, 'a'}"];
   let n = 0;
+  let held = 0;
   for (const op of ops) {
     for (let mask = 0; mask < 32; mask++) {
       const values = vals.filter((_, i) => mask & (1 << i));
@@ -601,10 +609,14 @@ t.test('testClause agrees with evaluateClause (random contexts)', async (t) => {
         { k: 'x', v: ['x'] },
       ];
       for (const c of contexts) {
-        run(op, 'k', values, ctxOf(c)); // throws on disagreement
+        if (run(op, 'k', values, ctxOf(c)).result) held++; // run() throws on disagreement
         n++;
       }
     }
   }
-  t.ok(n > 900, `${n} combinations agree`);
+  // Agreement means little if nearly every combination gives the same answer.
+  t.ok(
+    held >= n / 4 && n - held >= n / 4,
+    `${n} combinations agree: ${held} true, ${n - held} false`,
+  );
 });

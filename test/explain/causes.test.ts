@@ -321,15 +321,18 @@ const rows: Row[] = [
   // ── 7. time ──
   {
     name: 'the token expired',
-    case: { policy: githubPolicy(MAIN), claims: gh({ exp: NOW_SEC - 60 }) },
+    // STS accepts a token up to 300 s past exp (IAM User Guide, OIDC providers: clock skew).
+    case: { policy: githubPolicy(MAIN), claims: gh({ exp: NOW_SEC - 600 }) },
     cause: 'token-expired',
-    fix: ['2026-05-31T23:59:00Z'],
+    fix: ['2026-05-31T23:55:00Z'],
+    detail: ['300 seconds past exp'],
   },
   {
     name: 'the token is not valid yet',
     case: { policy: githubPolicy(MAIN), claims: gh({ nbf: NOW_SEC + 3600 }) },
     cause: 'token-not-yet-valid',
-    fix: ['2026-06-01T01:00:00Z'],
+    // nbf gets the same 300 s of skew as exp (UNCONFIRMED 3).
+    fix: ['2026-06-01T00:55:00Z'],
   },
   // ── 8. extra actions ──
   {
@@ -482,6 +485,27 @@ const rows: Row[] = [
     cause: 'no-matching-statement',
     fix: [GH_ARN],
     not: ['principal-other-provider'],
+  },
+  {
+    // EKS User Guide, "Create the EKS Pod Identity role": the trust policy names the service
+    // pods.eks.amazonaws.com with sts:AssumeRole and sts:TagSession (fidelity note, item 8).
+    name: 'an EKS Pod Identity role is not a web-identity role',
+    case: {
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'pods.eks.amazonaws.com' },
+            Action: ['sts:AssumeRole', 'sts:TagSession'],
+          },
+        ],
+      }),
+      claims: EKS_CLAIMS,
+    },
+    cause: 'eks-pod-identity-role',
+    fix: ['create-pod-identity-association', EKS_ARN],
+    not: ['no-matching-statement'],
   },
   {
     name: 'the statement allows sts:AssumeRole',

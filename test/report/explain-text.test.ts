@@ -44,7 +44,7 @@ t.test('stages in STS order, each check with its mark and id', async (t) => {
   );
   t.match(
     lines[trust + 5],
-    /^ {6}✗ StringLike .*:sub: request \["repo:acme\/app:pull_request"\] vs policy \["repo:acme\/app:ref:refs\/heads\/\*"\] → "repo:acme\/app:pull_request" does not match "repo:acme\/app:ref:refs\/heads\/\*" policies\/p\.json:13$/,
+    /^ {6}✗ StringLike .*:sub: request \["repo:acme\/app:pull_request"\] vs policy \["repo:acme\/app:ref:refs\/heads\/\*"\] → "repo:acme\/app:pull_request" does not match "repo:acme\/app:ref:refs\/heads\/\*", so StringLike is false policies\/p\.json:13$/,
   );
   t.equal(lines[trust + 6], '  - Deny #2 policies/p.json:20 — does not apply: conditions not met');
   t.match(
@@ -73,11 +73,11 @@ t.test('non-verbose hides what does not bear on the decision, never a failing ch
   t.match(explicit, '  ✗ Deny #2 policies/p.json:20 — applies to sts:AssumeRoleWithWebIdentity');
   t.match(
     explicit,
-    '✓ ForAllValues:StringEquals aws:TagKeys: request [] vs policy ["team"] → the key has no values, so ForAllValues is true (ForAllValues: vacuously true)',
+    '✓ ForAllValues:StringEquals aws:TagKeys: request (absent) vs policy ["team"] → key "aws:TagKeys" has no values, so ForAllValues:StringEquals is vacuously true (§5.5) (ForAllValues: vacuously true)',
   );
   t.match(
     explicit,
-    '✓ StringEqualsIfExists aws:SourceIp: request (absent) vs policy ["203.0.113.5"] → the key is absent, so …IfExists is true (IfExists, key absent)',
+    '✓ StringEqualsIfExists aws:SourceIp: request (absent) vs policy ["203.0.113.5"] → key "aws:SourceIp" is absent, so StringEqualsIfExists is true (§5.2: …IfExists is true when the key is missing) (IfExists, key absent)',
   );
   t.notMatch(explicit, /StringLike/, 'the Allow that applied is not detailed');
   t.match(explicit, '  ✗ sts:AssumeRoleWithWebIdentity is explicitly denied by statement #2');
@@ -113,7 +113,7 @@ t.test('verbose shows everything, the provider and the request context', async (
   );
   t.match(
     text,
-    '✗ StringEqualsIfExists aws:SourceIp: request (absent) vs policy ["203.0.113.5"] → the key is absent (key absent)',
+    '✗ StringEqualsIfExists aws:SourceIp: request (absent) vs policy ["203.0.113.5"] → key "aws:SourceIp" is absent, so StringEqualsIfExists is false (§5.2) (key absent)',
   );
   t.match(text, '      expected: sts.amazonaws.com\n      actual:   sts.amazonaws.com');
   t.match(text, '          UNCONFIRMED: §5.5 (UNCONFIRMED 24): vacuous truth of ForAllValues');
@@ -177,7 +177,7 @@ t.test('every clause rule is marked', async (t) => {
     if (mark === '')
       t.match(
         line,
-        /→ "repo:acme\/app:pull_request" does not match "repo:acme\/app:ref:refs\/heads\/\*" policies\/p\.json:13$/,
+        /→ "repo:acme\/app:pull_request" does not match "repo:acme\/app:ref:refs\/heads\/\*", so StringLike is false policies\/p\.json:13$/,
         rule,
       );
     else t.ok(line.includes(` ${mark} policies/p.json:13`), `${rule}: ${line}`);
@@ -191,7 +191,7 @@ t.test('colors only when asked, and data cannot inject escapes', async (t) => {
     s.conditions[1] = {
       ...(s.conditions[1] as ClauseTrace),
       requestValues: ['\u001b[2Jevil\nline'],
-      reason: 'bad\u001b[0m\rreason',
+      policyValues: ['bad\u001b[0m\rreason'],
     };
   const colored = formatDecision(d, { ...plain, color: true });
   t.match(colored, ANSI);
@@ -199,7 +199,7 @@ t.test('colors only when asked, and data cannot inject escapes', async (t) => {
   const text = formatDecision(d, plain);
   t.notMatch(text, ESC_RE);
   t.match(text, 'request ["\\u001b[2Jevil\\nline"]');
-  t.match(text, '→ bad\\u001b[0m\\rreason');
+  t.match(text, 'vs policy ["bad\\u001b[0m\\rreason"]');
   t.notMatch(text, /\r/);
 });
 
@@ -217,7 +217,15 @@ t.test('a Principal mismatch shows what was written and who called', async (t) =
       matched: false,
       caller: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com',
       written: ['arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com'],
-      reason: 'Federated "…": account 999999999999 instead of the role\'s account 111122223333',
+      via: 'none',
+      noFederated: false,
+      differences: [
+        {
+          value: 'arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com',
+          kind: 'oidc',
+          account: { written: '999999999999', caller: '111122223333' },
+        },
+      ],
       span: span(7),
     };
     s.actions = s.actions.map((a) => ({ ...a, matched: false }));
@@ -229,7 +237,7 @@ t.test('a Principal mismatch shows what was written and who called', async (t) =
   );
   t.match(
     text,
-    '      ✗ principal: Federated "…": account 999999999999 instead of the role\'s account 111122223333\n          written: ["arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com"]\n          caller:  arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com',
+    '      ✗ principal: Federated "arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com": account 999999999999 instead of the role\'s account 111122223333 (the provider must be in the role\'s account) — the caller is arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com\n          written: ["arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com"]\n          caller:  arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com',
   );
 });
 
@@ -259,7 +267,8 @@ t.test('session tags: the statement that allows the call but not sts:TagSession'
     s.actions.push({
       action: 'sts:TagSession',
       matched: false,
-      reason: 'Action ["sts:AssumeRoleWithWebIdentity"] does not cover sts:TagSession',
+      negated: false,
+      patterns: ['sts:AssumeRoleWithWebIdentity'],
       span: span(9, 7),
     });
     s.appliesTo = ['sts:AssumeRoleWithWebIdentity'];
@@ -272,8 +281,13 @@ t.test('session tags: the statement that allows the call but not sts:TagSession'
     stage: 'trust-policy',
     id: 'trust-policy.sts:TagSession',
     ok: false,
-    message:
-      'the token carries session tags, so the trust policy must also allow sts:TagSession, and no statement does',
+    data: {
+      action: 'sts:TagSession',
+      caller: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com',
+      allowedBy: [],
+      deniedBy: [],
+      neededFor: 'session-tags',
+    },
     unconfirmed: '§1.5 (UNCONFIRMED 8): AccessDenied when sts:TagSession is not allowed',
   };
   const text = formatDecision(d, plain);

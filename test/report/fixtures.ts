@@ -14,6 +14,8 @@ import type {
   ScenarioResult,
 } from '../../lib/scenarios/types.js';
 import type { Check, Decision, StatementTrace } from '../../lib/sts/types.js';
+import type { ConditionClause } from '../../lib/policy/model.js';
+import { parseOperator, type OperatorSpec } from '../../lib/conditions/operators.js';
 
 export const CWD = '/repo';
 export const ISSUER = 'token.actions.githubusercontent.com';
@@ -32,21 +34,19 @@ export function span(line: number, column = 5): Span {
   };
 }
 
+const NOW = 1780272000;
+
 const requestOk: Check[] = [
   {
     stage: 'request',
     id: 'request.role-arn',
     ok: true,
-    message:
-      'RoleArn names role "gha-deploy" (path /deploy/) in account 111122223333, partition aws',
-    actual: 'arn:aws:iam::111122223333:role/deploy/gha-deploy',
+    data: {
+      arn: 'arn:aws:iam::111122223333:role/deploy/gha-deploy',
+      role: { partition: 'aws', account: '111122223333', path: '/deploy/', name: 'gha-deploy' },
+    },
   },
-  {
-    stage: 'request',
-    id: 'request.role-session-name',
-    ok: true,
-    message: 'RoleSessionName "ci" is 2–64 characters of [\\w+=,.@-]',
-  },
+  { stage: 'request', id: 'request.role-session-name', ok: true, data: { name: 'ci' } },
 ];
 
 const tokenOk: Check[] = [
@@ -54,23 +54,32 @@ const tokenOk: Check[] = [
     stage: 'token',
     id: 'token.provider',
     ok: true,
-    message: `https://${ISSUER} is registered as ${PROVIDER_ARN}`,
+    data: {
+      kind: 'oidc',
+      hostPath: ISSUER,
+      displayName: 'GitHub Actions',
+      issuer: `https://${ISSUER}`,
+      arn: PROVIDER_ARN,
+      account: '111122223333',
+      registered: [`https://${ISSUER}`],
+    },
   },
   {
     stage: 'token',
     id: 'token.audience',
     ok: true,
-    message: 'aud "sts.amazonaws.com" is in the provider\'s client-ID list',
-    expected: 'sts.amazonaws.com',
-    actual: 'sts.amazonaws.com',
+    data: {
+      audiences: ['sts.amazonaws.com'],
+      clientIds: ['sts.amazonaws.com'],
+      accepted: 'sts.amazonaws.com',
+      multiple: false,
+    },
   },
   {
     stage: 'token',
     id: 'token.exp',
     ok: true,
-    message: 'the token expires at 2026-06-01T01:00:00Z, after now (2026-06-01T00:00:00Z)',
-    expected: 'now < 2026-06-01T01:00:00Z',
-    actual: '2026-06-01T00:00:00Z',
+    data: { claim: 'exp', value: NOW + 3600, now: NOW, skew: 300 },
   },
 ];
 
@@ -78,10 +87,26 @@ const durationOk: Check = {
   stage: 'request',
   id: 'request.max-session-duration',
   ok: true,
-  message: "DurationSeconds 3600 is within the role's MaxSessionDuration 3600",
-  expected: '≤ 3600',
-  actual: '3600',
+  data: { requested: 3600, maximum: 3600 },
 };
+
+export function operator(name: string): OperatorSpec {
+  const r = parseOperator(name);
+  if (!r.ok) throw new Error(r.message);
+  return r.spec;
+}
+
+function modelClause(op: OperatorSpec, key: string, values: string[], at: Span): ConditionClause {
+  return {
+    operator: op,
+    operatorSpan: at,
+    key,
+    keyLower: key.toLowerCase(),
+    keySpan: at,
+    values: values.map((value) => ({ value, span: at })),
+    nonStringValues: false,
+  };
+}
 
 export function context(sub = SUB): ContextEntry[] {
   return [
@@ -110,25 +135,45 @@ export function context(sub = SUB): ContextEntry[] {
   ];
 }
 
-function clause(over: Partial<ClauseTrace> & Pick<ClauseTrace, 'key' | 'result'>): ClauseTrace {
+/** A clause trace; `match` is the policy value each request value matched (-1: none). */
+export function clause(
+  over: Partial<ClauseTrace> & Pick<ClauseTrace, 'key' | 'result'> & { match?: number },
+): ClauseTrace {
+  const { match = over.result ? 0 : -1, ...rest } = over;
+  const operatorName = rest.operator ?? 'StringEquals';
+  const op = operator(operatorName);
+  const at = rest.span ?? span(12, 9);
+  const requestValues = rest.requestValues ?? ['sts.amazonaws.com'];
+  const policyValues = rest.policyValues ?? ['sts.amazonaws.com'];
   return {
-    operator: 'StringEquals',
-    span: span(12, 9),
+    operator: operatorName,
+    op,
+    clause: modelClause(op, rest.key, policyValues, at),
+    span: at,
     present: true,
-    requestValues: ['sts.amazonaws.com'],
-    policyValues: ['sts.amazonaws.com'],
+    given: true,
+    requestValues,
+    policyValues,
     rule: 'compare',
-    reason: 'equal',
+    outcomes: requestValues.map((value) => ({
+      value,
+      match,
+      satisfied: over.result,
+      invalid: false,
+      unresolved: false,
+      emptyStarOnly: false,
+    })),
+    unresolved: [],
+    dead: [],
     comparisons: [],
     unconfirmed: [],
-    ...over,
+    ...rest,
   };
 }
 
 const audClause = clause({
   key: `${ISSUER}:aud`,
   result: true,
-  reason: '"sts.amazonaws.com" equals "sts.amazonaws.com"',
   comparisons: [{ request: 'sts.amazonaws.com', policy: 'sts.amazonaws.com', matched: true }],
 });
 
@@ -141,9 +186,24 @@ function subClause(sub: string): ClauseTrace {
     requestValues: [sub],
     policyValues: [SUB_PATTERN],
     result: ok,
-    reason: ok ? `"${sub}" matches "${SUB_PATTERN}"` : `"${sub}" does not match "${SUB_PATTERN}"`,
     comparisons: [{ request: sub, policy: SUB_PATTERN, matched: ok }],
   });
+}
+
+/** The policy-model statement a trace points at (only its place and effect are read). */
+function modelStatement(
+  index: number,
+  effect: 'Allow' | 'Deny',
+  at: Span,
+): StatementTrace['statement'] {
+  return {
+    index,
+    effect: { value: effect, span: at },
+    principal: { star: false, federated: [], other: [], span: at },
+    action: { negated: false, patterns: [], span: at },
+    conditions: [],
+    span: at,
+  };
 }
 
 function allowStatement(sub: string, applies: boolean): StatementTrace {
@@ -154,18 +214,23 @@ function allowStatement(sub: string, applies: boolean): StatementTrace {
     sid: 'GitHubDeploy',
     effect: 'Allow',
     span: span(4, 5),
+    statement: modelStatement(0, 'Allow', span(4, 5)),
     principal: {
       matched: true,
       caller: PROVIDER_ARN,
       written: [PROVIDER_ARN],
-      reason: `Federated "${PROVIDER_ARN}" names the token's provider`,
+      via: 'federated',
+      noFederated: false,
+      differences: [],
       span: span(7, 7),
     },
     actions: [
       {
         action: ASSUME,
         matched: true,
-        reason: `Action "${ASSUME}" covers ${ASSUME}`,
+        negated: false,
+        hit: ASSUME,
+        patterns: [ASSUME],
         span: span(9, 7),
       },
     ],
@@ -181,18 +246,23 @@ function denyStatement(applies: boolean): StatementTrace {
     index: 1,
     effect: 'Deny',
     span: span(20, 5),
+    statement: modelStatement(1, 'Deny', span(20, 5)),
     principal: {
       matched: true,
       caller: PROVIDER_ARN,
       written: ['*'],
-      reason: 'Principal "*" matches every caller',
+      via: 'star',
+      noFederated: true,
+      differences: [],
       span: span(22, 7),
     },
     actions: [
       {
         action: ASSUME,
         matched: true,
-        reason: `Action "sts:*" covers ${ASSUME}`,
+        negated: false,
+        hit: 'sts:*',
+        patterns: ['sts:*'],
         span: span(23, 7),
       },
     ],
@@ -201,12 +271,12 @@ function denyStatement(applies: boolean): StatementTrace {
         operator: 'ForAllValues:StringEquals',
         key: 'aws:TagKeys',
         span: span(25, 9),
-        present: true,
+        present: false,
         requestValues: [],
         policyValues: ['team'],
         result: true,
         rule: 'for-all-values-vacuous',
-        reason: 'the key has no values, so ForAllValues is true',
+        outcomes: [],
         unconfirmed: ['§5.5 (UNCONFIRMED 24): vacuous truth of ForAllValues'],
       }),
       clause({
@@ -217,8 +287,9 @@ function denyStatement(applies: boolean): StatementTrace {
         requestValues: [],
         policyValues: ['203.0.113.5'],
         result: applies,
+        given: false,
         rule: applies ? 'if-exists-missing' : 'missing-key',
-        reason: applies ? 'the key is absent, so …IfExists is true' : 'the key is absent',
+        outcomes: [],
       }),
     ],
     conditionsMet: applies,
@@ -226,8 +297,9 @@ function denyStatement(applies: boolean): StatementTrace {
   };
 }
 
-function base(): Pick<Decision, 'provider' | 'unconfirmed' | 'findings'> {
+function base(): Pick<Decision, 'provider' | 'caller' | 'unconfirmed' | 'findings'> {
   return {
+    caller: PROVIDER_ARN,
     provider: {
       id: 'github',
       hostPath: ISSUER,
@@ -255,7 +327,12 @@ export function allowDecision(): Decision {
         stage: 'trust-policy',
         id: `trust-policy.${ASSUME}`,
         ok: true,
-        message: `${ASSUME} is allowed by statement "GitHubDeploy"`,
+        data: {
+          action: ASSUME,
+          caller: PROVIDER_ARN,
+          allowedBy: [{ index: 0, sid: 'GitHubDeploy' }],
+          deniedBy: [],
+        },
       },
       durationOk,
     ],
@@ -281,7 +358,7 @@ export function trustDenyDecision(): Decision {
         stage: 'trust-policy',
         id: `trust-policy.${ASSUME}`,
         ok: false,
-        message: `no statement allows ${ASSUME} for ${PROVIDER_ARN}`,
+        data: { action: ASSUME, caller: PROVIDER_ARN, allowedBy: [], deniedBy: [] },
       },
     ],
     context: context(SUB),
@@ -312,7 +389,12 @@ export function explicitDenyDecision(): Decision {
         stage: 'trust-policy',
         id: `trust-policy.${ASSUME}`,
         ok: false,
-        message: `${ASSUME} is explicitly denied by statement #2`,
+        data: {
+          action: ASSUME,
+          caller: PROVIDER_ARN,
+          allowedBy: [{ index: 0, sid: 'GitHubDeploy' }],
+          deniedBy: [{ index: 1 }],
+        },
       },
     ],
     context: context('repo:acme/app:ref:refs/heads/main'),
@@ -337,9 +419,7 @@ export function tokenDenyDecision(): Decision {
         stage: 'token',
         id: 'token.audience',
         ok: false,
-        message: `Incorrect token audience: aud "api://wrong" is not in the provider's client-ID list [sts.amazonaws.com]`,
-        expected: 'sts.amazonaws.com',
-        actual: 'api://wrong',
+        data: { audiences: ['api://wrong'], clientIds: ['sts.amazonaws.com'], multiple: false },
       },
     ],
     context: [],
@@ -363,9 +443,7 @@ export function requestDenyDecision(): Decision {
         stage: 'request',
         id: 'request.role-session-name',
         ok: false,
-        message,
-        expected: '2–64 characters of [\\w+=,.@-]',
-        actual: 'x',
+        data: { name: 'x', constraint: 'Member must have length greater than or equal to 2' },
       },
     ],
     context: [],

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { REPORTERS, REPORTER_NAMES, type ReporterName } from '../../lib/report/index.js';
+import { REPORTERS, REPORTER_NAMES } from '../../lib/report/index.js';
 import { CWD, EMPTY, mixedReport } from './fixtures.js';
 
 t.test('every reporter is registered under its --reporter name', async (t) => {
@@ -8,7 +8,7 @@ t.test('every reporter is registered under its --reporter name', async (t) => {
 });
 
 t.test('every reporter returns text ending with a newline, and is pure', async (t) => {
-  for (const name of REPORTER_NAMES as ReporterName[]) {
+  for (const name of REPORTER_NAMES) {
     for (const report of [EMPTY, mixedReport()]) {
       const first = REPORTERS[name](report, { color: false, cwd: CWD });
       t.ok(first.endsWith('\n'), `${name} ends with a newline`);

@@ -2,10 +2,18 @@
 import t from 'tap';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
+import { isDeepStrictEqual } from 'node:util';
+import { Ajv, type ErrorObject } from 'ajv';
+import fc from 'fast-check';
 import { format, resolveConfig } from 'prettier';
 import { parse } from 'yaml';
 import { formatJson, SCHEMA, schemaJson, type SchemaNode } from '../../lib/scenarios/schema.js';
+import * as generated from '../../lib/scenarios/validators.generated.js';
+import {
+  AJV_OPTIONS,
+  VALIDATORS_PATH,
+  validatorsSource,
+} from '../../scripts/generate-validators.mjs';
 import { FIXTURES } from './helpers.js';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../../schema/scenario.schema.json', import.meta.url));
@@ -46,10 +54,12 @@ function* nodes(node: unknown, path: string): Generator<[string, SchemaNode]> {
 }
 
 t.test('every field has a description', (t) => {
+  let checked = 0;
   for (const [path, node] of nodes(SCHEMA, '#')) {
     const props = node['properties'] as Record<string, SchemaNode> | undefined;
     if (!props) continue;
     for (const [name, prop] of Object.entries(props)) {
+      checked++;
       const described =
         typeof prop['description'] === 'string' ||
         (typeof prop['$ref'] === 'string' &&
@@ -59,6 +69,8 @@ t.test('every field has a description', (t) => {
       t.ok(described, `${path}/properties/${name}`);
     }
   }
+  // Without a guard the test would pass on a walk that visits nothing.
+  t.ok(checked >= 80, `${checked} fields checked (at least 80)`);
   t.end();
 });
 
@@ -106,5 +118,110 @@ t.test('the schema file validates the good fixtures as an editor would', (t) => 
     }
   }
   t.notOk(validate({ scenarios: [{ name: 'a', tokn: {} }] }), 'and refuses an unknown field');
+  t.end();
+});
+
+t.test('the committed validators are generated from SCHEMA, byte for byte', (t) => {
+  const committed = readFileSync(new URL(`../../${VALIDATORS_PATH}`, import.meta.url), 'utf8');
+  t.ok(
+    committed === validatorsSource(SCHEMA),
+    `${VALIDATORS_PATH} is what its generator writes (out of date? run \`npm run generate\`)`,
+  );
+  t.end();
+});
+
+interface Validator {
+  (value: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/** The validators as the loader compiled them at start-up before they were generated. */
+function compiledNow(): { file: Validator; scenario: Validator } {
+  const ajv = new Ajv(AJV_OPTIONS);
+  ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
+  return {
+    file: ajv.compile(SCHEMA),
+    scenario: ajv.compile({
+      definitions: SCHEMA['definitions'],
+      allOf: [{ $ref: '#/definitions/scenario' }],
+    }),
+  };
+}
+
+/** Every scenario file of the fixtures and the examples, parsed. */
+function goodDocuments(): unknown[] {
+  const roots = [FIXTURES, fileURLToPath(new URL('../../spec-examples/', import.meta.url))];
+  const docs: unknown[] = [];
+  for (const root of roots) {
+    for (const name of readdirSync(root, { recursive: true, encoding: 'utf8' }).sort()) {
+      if (/\.trustspec\.ya?ml$/.test(name)) docs.push(parse(readFileSync(root + name, 'utf8')));
+    }
+  }
+  return docs;
+}
+
+type Step = string | number;
+
+/** The path of every value in `value`, the root included. */
+function paths(value: unknown, at: Step[] = []): Step[][] {
+  const out: Step[][] = [at];
+  if (Array.isArray(value)) value.forEach((v, i) => out.push(...paths(v, [...at, i])));
+  else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...at, k]));
+  return out;
+}
+
+/** A copy of `doc` with the value at `path` replaced (`undefined`: removed). */
+function mutate(doc: unknown, path: Step[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const copy = structuredClone(doc) as Record<Step, unknown>;
+  let parent = copy;
+  for (const step of path.slice(0, -1)) parent = parent[step] as Record<Step, unknown>;
+  const last = path[path.length - 1] as Step;
+  if (value === undefined && !Array.isArray(parent)) delete parent[last];
+  else parent[last] = value;
+  return copy;
+}
+
+const someValue = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer({ min: -5, max: 50000 }),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.constantFrom('', 'allow', 'deny', 'token', 'https://x', '${{ matrix.a }}', 'x\ud83d\ude00'),
+  fc.string({ maxLength: 6 }),
+  fc.array(fc.oneof(fc.string({ maxLength: 3 }), fc.integer()), { maxLength: 2 }),
+  fc.dictionary(
+    fc.constantFrom('name', 'sub', 'expect', 'tokn', 'bad name', 'a'),
+    fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.constant({})),
+    { maxKeys: 2 },
+  ),
+);
+
+t.test('the generated validators report exactly what a compiled schema reports', (t) => {
+  const fresh = compiledNow();
+  const gen = generated as unknown as { file: Validator; scenario: Validator };
+  const same = (name: 'file' | 'scenario', value: unknown): boolean => {
+    const a = gen[name](value);
+    const b = fresh[name](value);
+    return a === b && isDeepStrictEqual(gen[name].errors ?? null, fresh[name].errors ?? null);
+  };
+  const docs = goodDocuments();
+  t.ok(docs.length >= 40, `${docs.length} scenario files`);
+  for (const doc of docs) t.ok(gen.file(doc) && same('file', doc), 'a good file is valid');
+  const cases = docs.flatMap((doc) => paths(doc).map((path) => ({ doc, path })));
+  fc.assert(
+    fc.property(fc.constantFrom(...cases), someValue, ({ doc, path }, value) => {
+      const bad = mutate(doc, path, value);
+      const scenarios = (bad as { scenarios?: unknown } | null)?.scenarios;
+      return (
+        same('file', bad) &&
+        (!Array.isArray(scenarios) || scenarios.every((s) => same('scenario', s)))
+      );
+    }),
+    { numRuns: 1500, seed: 20261130 },
+  );
+  t.pass('1500 mutated files: the same verdict and the same errors');
   t.end();
 });

@@ -1,0 +1,245 @@
+/**
+ * Stage 4: the trust policy (§4). One evaluator decides whether a statement applies; given a trace
+ * to fill it records principal, actions and every condition, and without one it stops at the first
+ * part that fails — the same code path, so `decide` and `simulate` cannot disagree.
+ */
+import type { RequestContext } from '../../conditions/context.js';
+import { evaluateClause, testClause } from '../../conditions/evaluate.js';
+import { explainAbsentKey, federatedDifference } from '../../providers/index.js';
+import { actionMatch, type CompiledStatement } from '../compile.js';
+import type { Recorder } from '../trace.js';
+import type {
+  ActionDecision,
+  ActionTrace,
+  AuthorizedAction,
+  Decision,
+  PrincipalTrace,
+  StatementRef,
+  StatementTrace,
+} from '../types.js';
+import { ASSUME_ACTION, SET_SOURCE_IDENTITY, TAG_SESSION } from '../vocabulary.js';
+import type { TokenFacts } from './token.js';
+import type { SimulationInput } from '../types.js';
+
+const TAG_SESSION_NOTE =
+  '§1.5 (UNCONFIRMED 8): STS is taken to answer AccessDenied when sts:TagSession / sts:SetSourceIdentity is not allowed';
+
+function principalTrace(cs: CompiledStatement, caller: string): PrincipalTrace {
+  const p = cs.statement.principal;
+  const federated = p.federated.map((f) => f.value);
+  const via = p.star ? 'star' : cs.federated.has(caller) ? 'federated' : 'none';
+  return {
+    matched: via !== 'none',
+    caller,
+    written: [
+      ...(p.star ? ['*'] : []),
+      ...federated,
+      ...p.other.flatMap((o) => o.values.map((v) => `${o.type}: ${v.value}`)),
+    ],
+    via,
+    noFederated: federated.length === 0,
+    differences: via === 'none' ? federated.map((f) => federatedDifference(f, caller)) : [],
+    span: p.span,
+  };
+}
+
+function actionTrace(cs: CompiledStatement, action: AuthorizedAction): ActionTrace {
+  const hit = actionMatch(cs, action);
+  const negated = cs.statement.action.negated;
+  return {
+    action,
+    matched: negated ? hit === undefined : hit !== undefined,
+    negated,
+    ...(hit !== undefined ? { hit } : {}),
+    patterns: cs.actions.map((a) => a.text),
+    span: cs.statement.action.span,
+  };
+}
+
+/** Does the Action/NotAction element cover `action`? */
+function covers(cs: CompiledStatement, action: AuthorizedAction): boolean {
+  const hit = actionMatch(cs, action) !== undefined;
+  return cs.statement.action.negated ? !hit : hit;
+}
+
+/**
+ * The actions among `required` that the statement applies to: its principal names the caller, all
+ * of its conditions hold and its Action/NotAction covers the action. With `trace`, the statement's
+ * full trace is filled in (every part evaluated); without, the first failing part ends it.
+ */
+export function statementApplies(
+  cs: CompiledStatement,
+  caller: string,
+  required: readonly AuthorizedAction[],
+  ctx: RequestContext,
+  trace: StatementTrace | null,
+): AuthorizedAction[] {
+  const s = cs.statement;
+  const principalOk = s.principal.star || cs.federated.has(caller);
+  if (trace) trace.principal = principalTrace(cs, caller);
+  else if (!principalOk) return [];
+  let met = true;
+  for (const c of cs.clauses) {
+    if (trace) {
+      const t = evaluateClause(c, ctx);
+      trace.conditions.push(t);
+      if (!t.result) met = false;
+    } else if (!testClause(c, ctx)) return [];
+  }
+  const out: AuthorizedAction[] = [];
+  for (const action of required) {
+    if (trace) {
+      const a = actionTrace(cs, action);
+      trace.actions.push(a);
+      if (a.matched) out.push(action);
+    } else if (covers(cs, action)) out.push(action);
+  }
+  if (trace) {
+    trace.conditionsMet = met;
+    trace.appliesTo = principalOk && met ? out : [];
+    return trace.appliesTo;
+  }
+  return out;
+}
+
+function emptyTrace(cs: CompiledStatement, caller: string): StatementTrace {
+  const s = cs.statement;
+  return {
+    index: s.index,
+    ...(s.sid ? { sid: s.sid.value } : {}),
+    effect: s.effect.value,
+    span: s.span,
+    statement: s,
+    principal: {
+      matched: false,
+      caller,
+      written: [],
+      via: 'none',
+      noFederated: true,
+      differences: [],
+      span: s.principal.span,
+    },
+    actions: [],
+    conditions: [],
+    conditionsMet: false,
+    appliesTo: [],
+  };
+}
+
+/** Warnings for condition keys that are absent because the provider never sets them. */
+function absentKeyFindings(rec: Recorder, st: StatementTrace, hostPath: string): void {
+  for (const c of st.conditions) {
+    if (c.present) continue;
+    const why = explainAbsentKey(c.key, { hostPath });
+    if (why) {
+      rec.findings.push({
+        code: 'condition-key-absent',
+        severity: 'warning',
+        message: why,
+        span: c.clause.keySpan,
+        spec: '§3.1',
+      });
+    }
+  }
+}
+
+function ref(cs: CompiledStatement): StatementRef {
+  const sid = cs.statement.sid?.value;
+  return sid ? { index: cs.statement.index, sid } : { index: cs.statement.index };
+}
+
+/**
+ * The trust policy alone, as IAM's authorizer combines it (§4.3): for each required action, the
+ * statements that allow it and those that explicitly deny it. With `traces`, every statement's
+ * trace is appended to it.
+ */
+export function authorize(
+  statements: readonly CompiledStatement[],
+  caller: string,
+  required: readonly AuthorizedAction[],
+  ctx: RequestContext,
+  traces: StatementTrace[] | null,
+): ActionDecision[] {
+  const applies: AuthorizedAction[][] = [];
+  for (const cs of statements) {
+    const st = traces ? emptyTrace(cs, caller) : null;
+    applies.push(statementApplies(cs, caller, required, ctx, st));
+    if (st) traces?.push(st);
+  }
+  return required.map((action) => {
+    const allowedBy: number[] = [];
+    const deniedBy: number[] = [];
+    for (let i = 0; i < statements.length; i++) {
+      if (!applies[i]?.includes(action)) continue;
+      const s = (statements[i] as CompiledStatement).statement;
+      (s.effect.value === 'Allow' ? allowedBy : deniedBy).push(s.index);
+    }
+    return { action, allowed: allowedBy.length > 0 && deniedBy.length === 0, allowedBy, deniedBy };
+  });
+}
+
+/** The actions the call needs allowed: session tags and a source identity add their own (§3.2, §3.3). */
+export function requiredActions(
+  t: Pick<TokenFacts, 'tags' | 'sourceIdentity'>,
+): AuthorizedAction[] {
+  const required: AuthorizedAction[] = [ASSUME_ACTION];
+  if (t.tags && t.tags.tags.length > 0) required.push(TAG_SESSION);
+  if (t.sourceIdentity !== undefined) required.push(SET_SOURCE_IDENTITY);
+  return required;
+}
+
+/** Stage 4: authorize, record a check per required action, and deny on the first refused one. */
+export function policyStage(
+  input: SimulationInput,
+  rec: Recorder,
+  t: TokenFacts,
+  ctx: RequestContext,
+): Decision | undefined {
+  const statements = input.role.policy.statements;
+  // Built only for a check that is recorded (failed, or traced).
+  const refs = (ids: number[]): StatementRef[] =>
+    ids.map((i) => ref(statements.find((cs) => cs.statement.index === i) as CompiledStatement));
+  const actions = authorize(
+    statements,
+    t.caller,
+    requiredActions(t),
+    ctx,
+    rec.trace ? rec.statements : null,
+  );
+  for (const st of rec.statements) absentKeyFindings(rec, st, t.hostPath);
+  for (const a of actions) {
+    rec.actions.push(a);
+    if (a.allowed && !rec.trace) continue; // nothing to record: spare the check's closure
+    rec.add(a.allowed, () => ({
+      id: `trust-policy.${a.action}`,
+      stage: 'trust-policy',
+      ok: a.allowed,
+      data: {
+        action: a.action,
+        caller: t.caller,
+        allowedBy: refs(a.allowedBy),
+        deniedBy: refs(a.deniedBy),
+        ...(a.action === TAG_SESSION
+          ? { neededFor: 'session-tags' as const }
+          : a.action === ASSUME_ACTION
+            ? {}
+            : { neededFor: 'source-identity' as const }),
+      },
+      ...(a.action !== ASSUME_ACTION && !a.allowed ? { unconfirmed: TAG_SESSION_NOTE } : {}),
+    }));
+  }
+  const refused = actions.find((a) => !a.allowed);
+  // The conditions' UNCONFIRMED rules count when their statement could decide: on a denial, every
+  // statement; on an allow, the statements that applied.
+  for (const st of rec.statements) {
+    if (refused || st.appliesTo.length > 0)
+      for (const c of st.conditions) for (const u of c.unconfirmed) rec.note(u);
+  }
+  if (!refused) return undefined;
+  return rec.deny(
+    'trust-policy',
+    'AccessDenied',
+    `Not authorized to perform ${ASSUME_ACTION}`,
+    `trust-policy.${refused.action}`,
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * The recorder one simulation writes to. With `trace` on it keeps every check; off (`decide`), a
+ * passing check costs one call and allocates nothing: its data is built only when it failed.
+ */
+import type { ContextEntry } from '../conditions/context.js';
+import type { Finding } from '../diagnostics.js';
+import type {
+  ActionDecision,
+  Check,
+  CheckId,
+  Decision,
+  ProviderFacts,
+  Stage,
+  StatementTrace,
+  StsErrorCode,
+} from './types.js';
+
+const ORDER_NOTE =
+  '§1.8 (UNCONFIRMED 10): the order of STS checks is ours; AWS does not document it';
+
+export class Recorder {
+  readonly checks: Check[] = [];
+  readonly findings: Finding[] = [];
+  /** Allocated on the first note: most requests rest on no UNCONFIRMED rule. */
+  private unconfirmed: Set<string> | undefined;
+  context: ContextEntry[] = [];
+  readonly statements: StatementTrace[] = [];
+  readonly actions: ActionDecision[] = [];
+  provider: ProviderFacts | undefined;
+  caller: string | undefined;
+
+  constructor(readonly trace: boolean) {}
+
+  /** Record a check; `make` runs only when a trace is wanted or the check failed. Returns `ok`. */
+  add(ok: boolean, make: () => Check): boolean {
+    if (!ok || this.trace) {
+      const check = make();
+      this.checks.push(check);
+      if (check.unconfirmed) this.note(check.unconfirmed);
+    }
+    return ok;
+  }
+
+  /**
+   * Record a check that passed; call it only under `if (rec.trace)`, so that `decide` builds
+   * neither the check nor a closure for it.
+   */
+  passed(check: Check): void {
+    this.checks.push(check);
+    this.note(check.unconfirmed);
+  }
+
+  note(unconfirmed: string | undefined): void {
+    if (unconfirmed !== undefined) (this.unconfirmed ??= new Set()).add(unconfirmed);
+  }
+
+  deny(stage: Stage, code: StsErrorCode, message: string, failedCheck: CheckId): Decision {
+    return this.finish('deny', stage, code, message, failedCheck) as Decision;
+  }
+
+  allow(): Decision {
+    return this.finish('allow', undefined, undefined, undefined, undefined) as Decision;
+  }
+
+  /** One literal with every key, so every Decision has the same shape (fast to build and read). */
+  private finish(
+    decision: Decision['decision'],
+    stage: Stage | undefined,
+    code: StsErrorCode | undefined,
+    message: string | undefined,
+    failedCheck: CheckId | undefined,
+  ): unknown {
+    let failed = 0;
+    for (const c of this.checks) if (!c.ok) failed++;
+    if (failed > 1) this.note(ORDER_NOTE);
+    return {
+      decision,
+      stage,
+      code,
+      message,
+      failedCheck,
+      checks: this.checks,
+      provider: this.provider,
+      caller: this.caller,
+      context: this.context,
+      statements: this.statements,
+      actions: this.actions,
+      unconfirmed: this.unconfirmed ? [...this.unconfirmed] : [],
+      findings: this.findings,
+    };
+  }
+}

@@ -7,7 +7,7 @@
  */
 import type { Finding, Severity, Span } from '../diagnostics.js';
 import type { ConditionClause, PolicyVersion } from '../policy/model.js';
-import { BASE_OPERATORS, type BaseOperatorInfo } from '../policy/operators.js';
+import type { BaseOperatorInfo } from '../policy/operators.js';
 import { WildcardPattern, hasWildcard, splitPattern, type PatternPart } from './wildcard.js';
 import {
   parseTemplate,
@@ -272,14 +272,20 @@ function makeFamily(base: BaseOperatorInfo): Family<unknown, unknown> | undefine
   return made as Family<unknown, unknown>;
 }
 
-/** The family of every base operator, made once: the operator table is static. */
-const FAMILIES: ReadonlyMap<BaseOperatorInfo, Family<unknown, unknown> | undefined> = new Map(
-  [...BASE_OPERATORS.values()].map((base) => [base, makeFamily(base)]),
-);
+/**
+ * The family of each base operator, made on first use: base operators are the static objects of
+ * the operator table, so this holds at most one family per operator.
+ */
+const FAMILIES = new WeakMap<BaseOperatorInfo, Family<unknown, unknown> | null>();
 
 /** The family of an operator (undefined for `Null`). */
 export function familyFor(base: BaseOperatorInfo): Family<unknown, unknown> | undefined {
-  return FAMILIES.has(base) ? FAMILIES.get(base) : makeFamily(base);
+  let fam = FAMILIES.get(base);
+  if (fam === undefined) {
+    fam = makeFamily(base) ?? null;
+    FAMILIES.set(base, fam);
+  }
+  return fam ?? undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,12 +1,11 @@
 /** Public API of the condition engine (§5): operators, context, wildcard matching, evaluation. */
-export {
-  BASE_OPERATORS,
-  parseOperator,
-  type BaseOperatorInfo,
-  type OperatorFamily,
-  type OperatorParse,
-  type OperatorSpec,
-  type SetOperator,
+// The operator grammar belongs to the parser: values in lib/policy/operators.ts, types here too.
+export type {
+  BaseOperatorInfo,
+  OperatorFamily,
+  OperatorParse,
+  OperatorSpec,
+  SetOperator,
 } from '../policy/operators.js';
 export {
   makeContext,

@@ -1,6 +1,6 @@
 import type { Span } from '../diagnostics.js';
 import type { ConditionClause } from '../policy/model.js';
-import type { OperatorSpec } from './operators.js';
+import type { OperatorSpec } from '../policy/operators.js';
 
 /** One comparison of a request value with a policy value. */
 export interface Comparison {

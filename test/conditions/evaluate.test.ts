@@ -1,5 +1,5 @@
 import t from 'tap';
-import { BASE_OPERATORS } from '../../lib/conditions/operators.js';
+import { BASE_OPERATORS } from '../../lib/policy/operators.js';
 import { makeContext } from '../../lib/conditions/context.js';
 import {
   MAX_COMPARISONS,

@@ -15,7 +15,7 @@ import type {
 } from '../../lib/scenarios/types.js';
 import type { Check, Decision, StatementTrace } from '../../lib/sts/types.js';
 import type { ConditionClause } from '../../lib/policy/model.js';
-import { parseOperator, type OperatorSpec } from '../../lib/conditions/operators.js';
+import { parseOperator, type OperatorSpec } from '../../lib/policy/operators.js';
 
 export const CWD = '/repo';
 export const ISSUER = 'token.actions.githubusercontent.com';

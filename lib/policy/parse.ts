@@ -80,6 +80,25 @@ function valuesHint(key: string): string {
   return `write ${q(key)}: "value" or ${q(key)}: ["value1", "value2"]`;
 }
 
+/**
+ * `"Statement": []`: no AWS text says what IAM answers; it answers "MalformedPolicyDocument: Syntax
+ * errors in policy." for `"Statement": null` (kops#13095), so most likely the same (fidelity
+ * corrections, item 1). A write-time error: the simulation evaluates the policy, which allows
+ * nothing.
+ */
+function emptyStatementList(span: Span): Finding {
+  return {
+    code: 'empty-statement-list',
+    severity: 'error',
+    message:
+      'Statement is an empty list: IAM would most likely refuse to store this policy (MalformedPolicyDocument: Syntax errors in policy.); simulated, it allows nothing (an implicit deny for every request)',
+    span,
+    hint: 'add a statement: "Statement": [{"Effect": "Allow", "Principal": {...}, "Action": "sts:AssumeRoleWithWebIdentity"}] (the write-time refusal is UNCONFIRMED: no AWS text; IAM answers so for "Statement": null, kops#13095)',
+    spec: '§4.1',
+    writeTime: true,
+  };
+}
+
 /** Which policy element an object is, for duplicate-key hints. */
 type Role = 'policy' | 'statement' | 'condition' | 'block' | 'other';
 
@@ -325,56 +344,7 @@ class Builder {
         '§4.1',
       );
     }
-    const statements: Statement[] = [];
-    if (!statementNode) {
-      this.error(
-        'missing-statement',
-        'the policy has no Statement',
-        root.span,
-        'add "Statement": [{"Effect": "Allow", "Principal": {...}, "Action": "sts:AssumeRoleWithWebIdentity"}]',
-        '§4.1',
-      );
-    } else {
-      const s = statementNode.value;
-      if (s.kind === 'object') {
-        const st = this.statement(s, 0);
-        if (st) statements.push(st);
-      } else if (s.kind === 'array' && s.items.length === 0) {
-        this.findings.push({
-          code: 'empty-statement-list',
-          severity: 'error',
-          message:
-            'Statement is an empty list: IAM would most likely refuse to store this policy (MalformedPolicyDocument: Syntax errors in policy.); simulated, it allows nothing (an implicit deny for every request)',
-          span: s.span,
-          hint: 'add a statement: "Statement": [{"Effect": "Allow", "Principal": {...}, "Action": "sts:AssumeRoleWithWebIdentity"}] (the write-time refusal is UNCONFIRMED: no AWS text; IAM answers so for "Statement": null, kops#13095)',
-          spec: '§4.1',
-          writeTime: true,
-        });
-      } else if (s.kind === 'array') {
-        s.items.forEach((item, i) => {
-          if (item.kind !== 'object') {
-            this.error(
-              'invalid-statement',
-              `a statement is an object, found ${describeKind(item.kind)}`,
-              item.span,
-              'write each statement as {"Effect": ..., "Principal": ..., "Action": ...}',
-              '§4.1',
-            );
-            return;
-          }
-          const st = this.statement(item, i);
-          if (st) statements.push(st);
-        });
-      } else {
-        this.error(
-          'invalid-statement',
-          `Statement must be an object or a non-empty list of objects, found ${describeKind(s.kind)}`,
-          s.span,
-          'write "Statement": [{"Effect": "Allow", "Principal": {...}, "Action": "sts:AssumeRoleWithWebIdentity"}]',
-          '§4.1',
-        );
-      }
-    }
+    const statements = this.statementList(statementNode, root);
     if (version !== '2012-10-17') this.literalVariables(statements, versionSpan);
     return {
       version,
@@ -384,6 +354,52 @@ class Builder {
       ...(versionSpan ? { versionSpan } : {}),
       ...(size !== undefined ? { size } : {}),
     };
+  }
+
+  /** The `Statement` element: one statement object or a list of them. */
+  private statementList(member: AstMember | undefined, root: AstNode): Statement[] {
+    const statements: Statement[] = [];
+    if (!member) {
+      this.error(
+        'missing-statement',
+        'the policy has no Statement',
+        root.span,
+        'add "Statement": [{"Effect": "Allow", "Principal": {...}, "Action": "sts:AssumeRoleWithWebIdentity"}]',
+        '§4.1',
+      );
+      return statements;
+    }
+    const s = member.value;
+    if (s.kind === 'object') {
+      const st = this.statement(s, 0);
+      if (st) statements.push(st);
+    } else if (s.kind === 'array' && s.items.length === 0) {
+      this.findings.push(emptyStatementList(s.span));
+    } else if (s.kind === 'array') {
+      s.items.forEach((item, i) => {
+        if (item.kind !== 'object') {
+          this.error(
+            'invalid-statement',
+            `a statement is an object, found ${describeKind(item.kind)}`,
+            item.span,
+            'write each statement as {"Effect": ..., "Principal": ..., "Action": ...}',
+            '§4.1',
+          );
+          return;
+        }
+        const st = this.statement(item, i);
+        if (st) statements.push(st);
+      });
+    } else {
+      this.error(
+        'invalid-statement',
+        `Statement must be an object or a non-empty list of objects, found ${describeKind(s.kind)}`,
+        s.span,
+        'write "Statement": [{"Effect": "Allow", "Principal": {...}, "Action": "sts:AssumeRoleWithWebIdentity"}]',
+        '§4.1',
+      );
+    }
+    return statements;
   }
 
   /** Without Version 2012-10-17, `${...}` in a condition value is compared literally (§5.6). */
@@ -493,6 +509,25 @@ class Builder {
         '§4.1',
       );
     }
+    const act = this.actionElement(node, action, notAction);
+    if (!effect || !principal || !act) return undefined;
+    return {
+      index,
+      ...(sid ? { sid } : {}),
+      effect,
+      principal,
+      action: act,
+      conditions,
+      span: node.span,
+    };
+  }
+
+  /** `Action` or `NotAction` (not both, not neither) of a statement. */
+  private actionElement(
+    node: AstObject,
+    action: AstMember | undefined,
+    notAction: AstMember | undefined,
+  ): Statement['action'] | undefined {
     let patterns: Located<string>[] | undefined;
     let actionSpan: Span | undefined;
     if (action && notAction) {
@@ -531,16 +566,8 @@ class Builder {
         actionSpan = notAction.value.span;
       }
     }
-    if (!effect || !principal || !patterns || !actionSpan) return undefined;
-    return {
-      index,
-      ...(sid ? { sid } : {}),
-      effect,
-      principal,
-      action: { negated: !action, patterns, span: actionSpan },
-      conditions,
-      span: node.span,
-    };
+    if (!patterns || !actionSpan) return undefined;
+    return { negated: !action, patterns, span: actionSpan };
   }
 
   private sid(m: AstMember): Located<string> | undefined {

@@ -104,17 +104,21 @@ function isAlnum(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
 }
 
-/** Labels of letters, digits and inner hyphens, 1–63 characters each, 253 at most in all. */
-function isDnsName(host: string): boolean {
-  const n = host.length;
+/**
+ * Labels of letters, digits and inner hyphens, 1–63 characters each, 253 at most in all: the
+ * characters of `s` from `from` to `to`. (Reading them in place, not from a slice: a slice of a
+ * longer string is slower to read character by character.)
+ */
+function isDnsName(s: string, from = 0, to = s.length): boolean {
+  const n = to - from;
   if (n === 0 || n > 253) return false;
-  let start = 0;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? host.charCodeAt(i) : 0x2e;
+  let start = from;
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? s.charCodeAt(i) : 0x2e;
     if (c === 0x2e) {
       const len = i - start;
       if (len === 0 || len > 63) return false;
-      if (!isAlnum(host.charCodeAt(start)) || !isAlnum(host.charCodeAt(i - 1))) return false;
+      if (!isAlnum(s.charCodeAt(start)) || !isAlnum(s.charCodeAt(i - 1))) return false;
       start = i + 1;
     } else if (!isAlnum(c) && c !== 0x2d) return false;
   }
@@ -148,17 +152,16 @@ function isHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
-/** `/seg/seg` (or `''`): non-empty segments of pchar or %XX. */
-function isPath(path: string): boolean {
-  const n = path.length;
+/** `/seg/seg` (or empty): non-empty segments of pchar or %XX, the characters of `s` from `from` to `to`. */
+function isPath(s: string, from: number, to: number): boolean {
   let segment = 0;
-  for (let i = 1; i <= n; i++) {
-    const c = i < n ? path.charCodeAt(i) : 0x2f;
+  for (let i = from + 1; i <= to; i++) {
+    const c = i < to ? s.charCodeAt(i) : 0x2f;
     if (c === 0x2f) {
       if (segment === 0) return false;
       segment = 0;
     } else if (c === 0x25) {
-      if (!isHex(path.charCodeAt(i + 1)) || !isHex(path.charCodeAt(i + 2))) return false;
+      if (!isHex(s.charCodeAt(i + 1)) || !isHex(s.charCodeAt(i + 2)) || i + 2 >= to) return false;
       i += 2;
       segment += 3;
     } else if (isPathChar(c)) segment++;
@@ -213,9 +216,10 @@ function builtIn(name: string): BuiltInDomain | undefined {
 /** Checks the host-and-path part of an OIDC provider ARN (after `oidc-provider/`). */
 function parseProvider(
   value: string,
-  rest: string,
+  from: number,
   head: () => string,
-): FederatedParse | { host: string; path: string } {
+): FederatedParse | { host: string; path: string; provider: string } {
+  const rest = value.slice(from);
   const scheme = schemeLength(rest);
   if (scheme > 0) {
     return invalid(
@@ -238,12 +242,13 @@ function parseProvider(
       `the ARN names no host: write ${head()}oidc-provider/HOST[/PATH]`,
     );
   }
-  const slash = rest.indexOf('/');
-  const host = slash < 0 ? rest : rest.slice(0, slash);
-  const path = slash < 0 ? '' : rest.slice(slash);
+  const end = value.length;
+  const slash = value.indexOf('/', from);
+  const hostEnd = slash < 0 ? end : slash;
   // A provider registered with a trailing "/" (Auth0, Entra ID v1) keeps it in its ARN and key prefix.
-  const trailing = path.endsWith('/');
-  if (!isDnsName(host)) {
+  const pathEnd = slash >= 0 && value.endsWith('/') ? end - 1 : end;
+  if (!isDnsName(value, from, hostEnd)) {
+    const host = value.slice(from, hostEnd);
     return invalid(
       `${q(host)} is not a DNS host name`,
       host.includes(':')
@@ -251,13 +256,13 @@ function parseProvider(
         : 'the provider part is the issuer URL without "https://": HOST[/PATH], e.g. token.actions.githubusercontent.com',
     );
   }
-  if (!isPath(trailing ? path.slice(0, -1) : path)) {
+  if (!isPath(value, hostEnd, pathEnd)) {
     return invalid(
-      `the provider path ${q(path)} is malformed`,
+      `the provider path ${q(value.slice(hostEnd))} is malformed`,
       'the path is the issuer URL path: non-empty segments separated by single "/"',
     );
   }
-  return { host, path };
+  return { host: value.slice(from, hostEnd), path: value.slice(hostEnd), provider: rest };
 }
 
 /**
@@ -415,11 +420,11 @@ function parseArn(value: string): FederatedParse {
   if (oidc) {
     const r = parseProvider(
       value,
-      resource.slice('oidc-provider/'.length),
+      c5 + 1 + 'oidc-provider/'.length,
       () => `arn:${partition}:iam::${account}:`,
     );
     if ('ok' in r) return r;
-    const provider = r.host + r.path;
+    const provider = r.provider;
     return ok(
       { kind: 'oidc', partition, account, host: r.host, path: r.path, provider },
       provider.endsWith('/') ? [trailingSlashNote(provider)] : undefined,

@@ -4,17 +4,29 @@
 // Actions, EKS IRSA, Cognito, GitLab; 1–5 statements; some Deny statements). Each figure is the
 // median of several timed rounds. Run on the build:  npm run build && node bench/parse.mjs
 // JSON.parse of the same text is timed too, as a yardstick of the machine's speed at the time.
-// Options: --rounds N (default 9), --ms N (minimum milliseconds per round, default 40).
+// Options: --rounds N (default 9), --ms N (minimum milliseconds per cell, default 40),
+// --compare DIR (also time the build in DIR/dist, e.g. a checkout of an older commit, in the same
+// process, cell by cell with this one, so that both see the same machine).
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parsePolicy } from '../dist/lib/policy/parse.js';
-import { compilePolicy } from '../dist/lib/sts/compile.js';
+import { pathToFileURL } from 'node:url';
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  return i > 0 ? process.argv[i + 1] : fallback;
 }
-const ROUNDS = option('rounds', 9);
-const ROUND_MS = option('ms', 40);
+const ROUNDS = Number(option('rounds', 9));
+const ROUND_MS = Number(option('ms', 40));
+
+async function loadBuild(label, dist) {
+  const url = (p) => pathToFileURL(resolve(dist, p)).href;
+  const { parsePolicy } = await import(url('lib/policy/parse.js'));
+  const { compilePolicy } = await import(url('lib/sts/compile.js'));
+  return { label, parsePolicy, compilePolicy };
+}
+const builds = [await loadBuild('this build', new URL('../dist/', import.meta.url).pathname)];
+const compare = option('compare', undefined);
+if (compare) builds.push(await loadBuild(`${compare}`, resolve(compare, 'dist')));
 
 const ACCOUNT = '111122223333';
 const GH = 'token.actions.githubusercontent.com';
@@ -143,22 +155,6 @@ const MIX = [
   ['gitlab-4', gitlab(4)],
 ];
 
-// Before parsePolicy took objects, the object figure falls back to JSON.stringify + parse.
-let objectMode = 'direct';
-function parseObject(doc) {
-  if (objectMode === 'direct') return parsePolicy(doc);
-  return parsePolicy(JSON.stringify(doc));
-}
-{
-  let r;
-  try {
-    r = parsePolicy(MIX[0][1]);
-  } catch {
-    r = { ok: false };
-  }
-  if (!r.ok) objectMode = 'via JSON.stringify';
-}
-
 let sink = 0;
 /** Process CPU time in µs: unlike wall time, it does not grow while other processes hold the CPU. */
 function cpu() {
@@ -183,37 +179,56 @@ function calibrate(fn) {
 
 const cases = MIX.map(([name, doc]) => {
   const text = JSON.stringify(doc, null, 2);
-  const parsed = parsePolicy(text);
+  const parsed = builds[0].parsePolicy(text);
   if (!parsed.ok) throw new Error(`${name}: ${JSON.stringify(parsed.findings)}`);
-  const compiled = compilePolicy(parsed.policy);
-  if (!compiled.ok) throw new Error(`${name}: ${JSON.stringify(compiled.findings)}`);
+  if (!builds[0].compilePolicy(parsed.policy).ok) throw new Error(`${name} does not compile`);
   if (parsed.findings.some((f) => f.code === 'policy-size-quota'))
     throw new Error(`${name} is over the default quota: not a realistic policy`);
-  return { name, doc, text, policy: parsed.policy };
+  return { name, doc, text, statements: parsed.policy.statements.length };
 });
+
+// Before parsePolicy took objects, the object figure falls back to JSON.stringify + parse.
+for (const b of builds) {
+  let direct;
+  try {
+    direct = b.parsePolicy(MIX[0][1]).ok === true;
+  } catch {
+    direct = false;
+  }
+  b.objectMode = direct ? 'direct' : 'via JSON.stringify';
+  b.parseObject = direct
+    ? (doc) => b.parsePolicy(doc)
+    : (doc) => b.parsePolicy(JSON.stringify(doc));
+  b.policies = new Map(cases.map((c) => [c.name, b.parsePolicy(c.text).policy]));
+}
+
 // Warm up: let the JIT settle on every path before anything is timed.
-for (const end = performance.now() + 1500; performance.now() < end;) {
-  for (const c of cases) {
-    sink += parsePolicy(c.text).findings.length + parseObject(c.doc).findings.length;
-    sink += compilePolicy(c.policy).statements.length;
+for (const end = performance.now() + 1500 * builds.length; performance.now() < end;) {
+  for (const b of builds) {
+    for (const c of cases) {
+      sink += b.parsePolicy(c.text).findings.length + b.parseObject(c.doc).findings.length;
+      sink += b.compilePolicy(b.policies.get(c.name)).statements.length;
+    }
   }
 }
 
 const MEASURES = {
-  text: (c) => () => parsePolicy(c.text).findings.length,
-  object: (c) => () => parseObject(c.doc).findings.length,
-  compile: (c) => () => compilePolicy(c.policy).statements.length,
-  both: (c) => () => {
-    const r = parsePolicy(c.text);
-    return r.ok ? compilePolicy(r.policy).statements.length : 0;
+  text: (b, c) => () => b.parsePolicy(c.text).findings.length,
+  object: (b, c) => () => b.parseObject(c.doc).findings.length,
+  compile: (b, c) => () => b.compilePolicy(b.policies.get(c.name)).statements.length,
+  both: (b, c) => () => {
+    const r = b.parsePolicy(c.text);
+    return r.ok ? b.compilePolicy(r.policy).statements.length : 0;
   },
-  json: (c) => () => (JSON.parse(c.text).Statement ? 1 : 0),
+  json: (_b, c) => () => (JSON.parse(c.text).Statement ? 1 : 0),
 };
 const cells = [];
 for (const c of cases) {
-  for (const [measure, make] of Object.entries(MEASURES)) {
-    const fn = make(c);
-    cells.push({ name: c.name, measure, fn, n: calibrate(fn), cpu: [], wall: [] });
+  for (const b of builds) {
+    for (const [measure, make] of Object.entries(MEASURES)) {
+      const fn = make(b, c);
+      cells.push({ build: b, name: c.name, measure, fn, n: calibrate(fn), cpu: [], wall: [] });
+    }
   }
 }
 for (let r = 0; r < ROUNDS; r++) {
@@ -227,33 +242,35 @@ for (let r = 0; r < ROUNDS; r++) {
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const rows = cases.map((c) => {
-  const row = { name: c.name, statements: c.policy.statements.length, bytes: c.text.length };
-  for (const cell of cells.filter((x) => x.name === c.name)) {
-    row[cell.measure] = { cpu: median(cell.cpu), wall: median(cell.wall) };
-  }
-  return row;
-});
 
 const f = (x) => x.cpu.toFixed(1).padStart(7);
-console.log(
-  `parse/compile µs of CPU time per policy (median of ${ROUNDS} rounds; object parse ${objectMode})`,
-);
-console.log(
-  'policy       stmts  bytes  parse(text) parse(obj)  compile  parse+compile  (wall)  JSON.parse',
-);
-for (const r of rows) {
+if (sink === -1) console.log('');
+for (const b of builds) {
+  const rows = cases.map((c) => {
+    const row = { name: c.name, statements: c.statements, bytes: c.text.length };
+    for (const cell of cells.filter((x) => x.build === b && x.name === c.name)) {
+      row[cell.measure] = { cpu: median(cell.cpu), wall: median(cell.wall) };
+    }
+    return row;
+  });
   console.log(
-    `${r.name.padEnd(12)} ${String(r.statements).padStart(5)} ${String(r.bytes).padStart(6)}  ${f(r.text)}     ${f(r.object)}   ${f(r.compile)}  ${f(r.both)}   ${r.both.wall.toFixed(1).padStart(8)}  ${f(r.json)}`,
+    `${b.label}: parse/compile µs of CPU time per policy (median of ${ROUNDS} rounds; object parse ${b.objectMode})`,
+  );
+  console.log(
+    'policy       stmts  bytes  parse(text) parse(obj)  compile  parse+compile  (wall)  JSON.parse',
+  );
+  for (const r of rows) {
+    console.log(
+      `${r.name.padEnd(12)} ${String(r.statements).padStart(5)} ${String(r.bytes).padStart(6)}  ${f(r.text)}     ${f(r.object)}   ${f(r.compile)}  ${f(r.both)}   ${r.both.wall.toFixed(1).padStart(8)}  ${f(r.json)}`,
+    );
+  }
+  const pick = (k, m) => rows.map((r) => r[k][m]).sort((x, y) => x - y);
+  const mid = (k, m = 'cpu') => pick(k, m)[rows.length >> 1].toFixed(1);
+  const max = (k, m = 'cpu') => pick(k, m)[rows.length - 1].toFixed(1);
+  console.log(
+    `summary (${b.label}): parse+compile median ${mid('both')} µs, max ${max('both')} µs CPU ` +
+      `(parse text ${mid('text')}, parse object ${mid('object')}, compile ${mid('compile')}; ` +
+      `wall median ${mid('both', 'wall')}, max ${max('both', 'wall')}; JSON.parse of the same texts ${mid('json')}) ` +
+      `over ${rows.length} policies of 1–5 statements`,
   );
 }
-const pick = (k, m) => rows.map((r) => r[k][m]).sort((a, b) => a - b);
-const mid = (k, m = 'cpu') => pick(k, m)[rows.length >> 1].toFixed(1);
-const max = (k, m = 'cpu') => pick(k, m)[rows.length - 1].toFixed(1);
-if (sink === -1) console.log('');
-console.log(
-  `summary: parse+compile median ${mid('both')} µs, max ${max('both')} µs CPU ` +
-    `(parse text ${mid('text')}, parse object ${mid('object')}, compile ${mid('compile')}; ` +
-    `wall median ${mid('both', 'wall')}, max ${max('both', 'wall')}; JSON.parse of the same texts ${mid('json')}) ` +
-    `over ${rows.length} policies of 1–5 statements`,
-);

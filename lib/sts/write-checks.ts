@@ -10,11 +10,11 @@ import { isSharedGithubIssuer, parseFederatedPrincipal } from '../providers/inde
 /** The operators IAM accepts for the identity-provider control (its own error message lists them). */
 const CONTROL_OPERATORS = new Set(['StringEquals', 'StringLike', 'StringEqualsIgnoreCase']);
 const GITHUB_CONTROL_KEYS = ['sub', 'job_workflow_ref'];
+const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
 
 /** Does the clause scope `HOST:sub` / `HOST:job_workflow_ref` to something narrower than `*`? */
-function scopes(clause: ConditionClause, hostPath: string): boolean {
+function scopes(clause: ConditionClause, prefix: string): boolean {
   if (!CONTROL_OPERATORS.has(clause.operator.base.name)) return false;
-  const prefix = `${hostPath.toLowerCase()}:`;
   if (!clause.keyLower.startsWith(prefix)) return false;
   if (!GITHUB_CONTROL_KEYS.includes(clause.keyLower.slice(prefix.length))) return false;
   return clause.values.some((v) => v.value !== '*');
@@ -24,9 +24,12 @@ function githubControl(s: Statement): Finding[] {
   if (s.effect.value !== 'Allow') return [];
   const out: Finding[] = [];
   for (const f of s.principal.federated) {
+    // Most principals are not GitHub's: skip them before parsing.
+    if (!f.value.toLowerCase().includes(GITHUB_ISSUER)) continue;
     const p = parseFederatedPrincipal(f.value);
     if (p.kind !== 'oidc' || !isSharedGithubIssuer(p.hostPath)) continue;
-    if (s.conditions.some((c) => scopes(c, p.hostPath))) continue;
+    const prefix = `${p.hostPath.toLowerCase()}:`;
+    if (s.conditions.some((c) => scopes(c, prefix))) continue;
     out.push({
       code: 'idp-control-missing',
       severity: 'error',

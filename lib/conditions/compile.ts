@@ -342,8 +342,23 @@ export function displayOf(
 }
 
 /** The text parts (wildcards active) of a template, for the Like/Equals warnings. */
-function textHasWildcard(t: PolicyTemplate): boolean {
-  return t.parts.some((p) => p.kind === 'text' && hasWildcard(p.text));
+function textHasWildcard(t: PolicyTemplate, star = false): boolean {
+  return t.parts.some(
+    (p) => p.kind === 'text' && (star ? p.text.includes('*') : hasWildcard(p.text)),
+  );
+}
+
+/**
+ * Does a written String value hold an active wildcard (`*`, or `*`/`?` unless `star`), outside
+ * the `${*}` `${?}` `${$}` escapes of policy variables? The one rule behind the compile warnings
+ * and the traps `explain` reports.
+ */
+export function hasActiveWildcard(
+  text: string,
+  version: PolicyVersion | undefined,
+  star = false,
+): boolean {
+  return textHasWildcard(parseTemplate(text, version === '2012-10-17').template, star);
 }
 
 /**

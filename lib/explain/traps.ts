@@ -2,6 +2,7 @@
  * Policy-shape traps (§5.5, §8.1 items 6, 7, 9), read from the trace whatever the decision: reported
  * as warnings with `trap:` cause ids, unless the same clause is already named as a cause.
  */
+import { hasActiveWildcard } from '../conditions/compile.js';
 import { explainAbsentKey } from '../providers/index.js';
 import { diag, quote, quoteList, writtenValues, type Facts } from './facts.js';
 import {
@@ -70,8 +71,8 @@ function likeWithoutWildcard(cf: ClauseFacts): ExplainedDiagnosis[] {
   if (cf.op.base.family !== 'String' || !cf.op.base.like || cf.op.setOperator !== undefined)
     return [];
   const values = writtenValues(cf.c);
-  if (values.length === 0 || values.some((v) => /[*?]/.test(v.replace(/\$\{[*?$]\}/g, ''))))
-    return [];
+  const version = cf.f.input.role.policy.policy.version;
+  if (values.length === 0 || values.some((v) => hasActiveWildcard(v, version))) return [];
   const equals = spellOperator(cf.op, {
     base: cf.op.base.negated ? 'StringNotEquals' : 'StringEquals',
   });
@@ -88,7 +89,8 @@ function likeWithoutWildcard(cf: ClauseFacts): ExplainedDiagnosis[] {
 
 function wildcardUnderStringEquals(cf: ClauseFacts): ExplainedDiagnosis[] {
   if (cf.op.base.family !== 'String' || cf.op.base.like) return [];
-  const starred = writtenValues(cf.c).filter((v) => v.replace(/\$\{\*\}/g, '').includes('*'));
+  const version = cf.f.input.role.policy.policy.version;
+  const starred = writtenValues(cf.c).filter((v) => hasActiveWildcard(v, version, true));
   if (starred.length === 0) return [];
   const like = spellOperator(cf.op, {
     base: cf.op.base.negated ? 'StringNotLike' : 'StringLike',

@@ -59,6 +59,8 @@ interface Values {
  */
 /** A provider's key for one issuer, with its full and lower-cased names, built once. */
 export interface PreparedKey {
+  /** Position in the provider's key list (a per-request cache is an array indexed by it). */
+  index: number;
   ck: ClaimKey;
   key: string;
   keyLower: string;
@@ -84,9 +86,10 @@ export function preparedKeys(module: ProviderModule, hostPath: string): Prepared
   let keys = byHost.get(hostPath);
   if (!keys) {
     if (byHost.size >= 1024) byHost.clear();
-    const list = module.claimKeys(hostPath).map((ck) => {
+    const list = module.claimKeys(hostPath).map((ck, index): PreparedKey => {
       const key = `${hostPath}:${ck.name}`;
       return {
+        index,
         ck,
         key,
         keyLower: key.toLowerCase(),

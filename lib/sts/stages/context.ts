@@ -41,7 +41,9 @@ function globals(now: number): ReadonlyMap<string, ContextEntry> {
 /** The keys derived from the token, the request, the clock and the role; built on first use. */
 class DerivedContext implements RequestContext {
   private readonly keys: PreparedKeys;
-  private readonly resolved = new Map<string, ContextEntry | null>();
+  /** Provider keys worked out so far, by position (`null`: absent); allocated on first use. */
+  private claims: Array<ContextEntry | null | undefined> | undefined;
+  private tagKeys: Map<string, ContextEntry> | undefined;
 
   constructor(
     private readonly input: SimulationInput,
@@ -51,25 +53,32 @@ class DerivedContext implements RequestContext {
     this.keys = preparedKeys(t.module, t.hostPath);
   }
 
-  /** Each key is worked out once per request; a policy reads the same few keys in every statement. */
+  /**
+   * The entry of a key. A provider key is worked out once per request (a policy reads the same
+   * few keys in every statement), cached by its position in the provider's key list.
+   */
   get(keyLower: string): ContextEntry | undefined {
-    const known = this.resolved.get(keyLower);
-    if (known !== undefined) return known ?? undefined;
-    const entry = this.resolve(keyLower);
-    this.resolved.set(keyLower, entry ?? null);
-    return entry;
-  }
-
-  private resolve(keyLower: string): ContextEntry | undefined {
     // Only the AWS-owned prefixes name keys of the other layers; a provider key is `HOST:claim`.
     if (awsOwned(keyLower)) {
       const entry = this.awsKey(keyLower);
       if (entry) return entry;
     }
     const pk = this.keys.byLower.get(keyLower);
-    return (
-      pk && claimEntry(this.t.module, pk, this.input.token.claims, this.t.clientIds, this.findings)
+    if (!pk) return undefined;
+    const cache = (this.claims ??= new Array<ContextEntry | null | undefined>(
+      this.keys.list.length,
+    ));
+    const known = cache[pk.index];
+    if (known !== undefined) return known ?? undefined;
+    const entry = claimEntry(
+      this.t.module,
+      pk,
+      this.input.token.claims,
+      this.t.clientIds,
+      this.findings,
     );
+    cache[pk.index] = entry ?? null;
+    return entry;
   }
 
   /** Role tags, global keys, RoleSessionName, source identity and session tags. */
@@ -95,7 +104,8 @@ class DerivedContext implements RequestContext {
         `token claim "${SOURCE_IDENTITY_CLAIM}"`,
       );
     if (!t.tags) return undefined;
-    return tagEntries(t.tags).find((e) => lowerKey(e.key) === keyLower);
+    this.tagKeys ??= new Map(tagEntries(t.tags).map((e) => [lowerKey(e.key), e]));
+    return this.tagKeys.get(keyLower);
   }
 
   /** Every key the request has, in the order of the layers (for the trace). */

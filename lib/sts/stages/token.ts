@@ -37,9 +37,6 @@ const NBF_NOTE =
   '§1.3 (UNCONFIRMED 3): STS is taken to enforce nbf with the same 5-minute clock-skew allowance as exp; the message is the simulator’s own';
 const TAGS_NOTE = '§3.2 (UNCONFIRMED 17): the error for a malformed tags claim';
 
-const REQUIRED_CLAIMS = ['aud', 'sub'] as const;
-const TIME_CLAIMS = ['exp', 'nbf', 'iat'] as const;
-
 /** What the token stage found, for the context and trust-policy stages. */
 export interface TokenFacts {
   module: ProviderModule;
@@ -56,14 +53,23 @@ export type TokenStageResult = { ok: true; facts: TokenFacts } | { ok: false; de
 
 type Refusal = { ok: false; decision: Decision };
 
-const hostPathFromIssuerCached = memoize(hostPathFromIssuer);
-const providerForHostPathCached = memoize(providerForHostPath);
+/** An issuer's host/path and provider module, worked out once per distinct `iss`. */
+const issuerOf = memoize((iss) => {
+  const hp = hostPathFromIssuer(iss);
+  return hp.ok
+    ? { ok: true as const, hostPath: hp.hostPath, module: providerForHostPath(hp.hostPath) }
+    : hp;
+});
 /** The account's providers by issuer host/path, indexed once per providers list. */
 const providerIndex = new WeakMap<readonly ProviderEntry[], Map<string, ProviderEntry>>();
+/** A run evaluates many requests against one account's providers: the last list is kept at hand. */
+let lastProviders:
+  { list: readonly ProviderEntry[]; index: Map<string, ProviderEntry> } | undefined;
 function registeredEntry(
   providers: readonly ProviderEntry[],
   hostPath: string,
 ): ProviderEntry | undefined {
+  if (lastProviders?.list === providers) return lastProviders.index.get(hostPath);
   let index = providerIndex.get(providers);
   if (!index) {
     index = new Map();
@@ -74,13 +80,16 @@ function registeredEntry(
     }
     providerIndex.set(providers, index);
   }
+  lastProviders = { list: providers, index };
   return index.get(hostPath);
 }
 /** Provider ARNs per role (the role's parts object is stable per ARN) and issuer, built once. */
 const providerArns = new WeakMap<RoleArnParts, Map<string, string>>();
+let lastRole: { role: RoleArnParts; byHost: Map<string, string> } | undefined;
 function providerArn(role: RoleArnParts, hostPath: string): string {
-  let byHost = providerArns.get(role);
+  let byHost = lastRole?.role === role ? lastRole.byHost : providerArns.get(role);
   if (!byHost) providerArns.set(role, (byHost = new Map()));
+  if (lastRole?.role !== role) lastRole = { role, byHost };
   let arn = byHost.get(hostPath);
   if (arn === undefined) {
     if (byHost.size >= 1024) byHost.clear();
@@ -243,7 +252,7 @@ function oidcProvider(input: SimulationInput, rec: Recorder, role: RoleArnParts)
     const check: TokenCheck = { id: 'token.issuer', stage: 'token', ok: false, data: { iss } };
     return refuse(rec, check, 'InvalidIdentityToken', 'Missing a required claim: iss');
   }
-  const hp = hostPathFromIssuerCached(iss);
+  const hp = issuerOf(iss);
   if (!hp.ok) {
     const check: TokenCheck = {
       id: 'token.issuer',
@@ -255,7 +264,7 @@ function oidcProvider(input: SimulationInput, rec: Recorder, role: RoleArnParts)
     return refuse(rec, check, 'InvalidIdentityToken', message);
   }
   const hostPath = hp.hostPath;
-  const module = providerForHostPathCached(hostPath);
+  const module = hp.module;
   if (!module.builtIn) return registeredProvider(input, rec, iss, hostPath, module, role);
   rec.provider = { id: module.id, hostPath, registered: true, assumed: false };
   rec.caller = hostPath;
@@ -269,25 +278,28 @@ function oidcProvider(input: SimulationInput, rec: Recorder, role: RoleArnParts)
   return { module, hostPath, caller: hostPath, clientIds: undefined };
 }
 
+/** A non-empty string, or a non-empty array. */
+function present(v: unknown): boolean {
+  return typeof v === 'string' ? v !== '' : Array.isArray(v) && v.length > 0;
+}
+
 /** `aud` and `sub` must be present, and one audience must be a client ID of the provider. */
 function audience(input: SimulationInput, rec: Recorder, found: Found): Refusal | undefined {
   const claims = input.token.claims;
-  for (const claim of REQUIRED_CLAIMS) {
-    const v = claims[claim];
-    const present = typeof v === 'string' ? v !== '' : Array.isArray(v) && v.length > 0;
-    if (!present) {
-      const check = {
-        id: `token.claim-${claim}`,
-        stage: 'token',
-        ok: false,
-        data: { claim },
-      } as TokenCheck;
-      return refuse(rec, check, 'InvalidIdentityToken', `Missing a required claim: ${claim}`);
-    }
+  const aud = claims['aud'];
+  const sub = claims['sub'];
+  if (!present(aud) || !present(sub)) {
+    const claim = !present(aud) ? 'aud' : 'sub';
+    const check = {
+      id: `token.claim-${claim}`,
+      stage: 'token',
+      ok: false,
+      data: { claim },
+    } as TokenCheck;
+    return refuse(rec, check, 'InvalidIdentityToken', `Missing a required claim: ${claim}`);
   }
   const clientIds = found.clientIds;
   if (clientIds === undefined) return undefined;
-  const aud = claims['aud'];
   const single =
     typeof aud === 'string' ? aud : Array.isArray(aud) && aud.length === 1 ? aud[0] : undefined;
   if (!rec.trace && typeof single === 'string' && clientIds.includes(single)) return undefined;
@@ -329,14 +341,32 @@ function timeCheck(claim: TimeClaim, value: unknown, now: number, ok: boolean): 
 function timeClaims(input: SimulationInput, rec: Recorder, oauth: boolean): Refusal | undefined {
   const claims = input.token.claims;
   const now = Math.floor(input.now / 1000);
-  for (const claim of TIME_CLAIMS) {
+  // Each claim read once, by name: this runs for every request.
+  const exp = claims['exp'];
+  const nbf = claims['nbf'];
+  const iat = claims['iat'];
+  if (!timeClaim(exp) || !timeClaim(nbf) || !timeClaim(iat)) {
+    const claim = !timeClaim(exp) ? 'exp' : !timeClaim(nbf) ? 'nbf' : 'iat';
     const v = claims[claim];
-    if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v))) {
-      const message = `The token's "${claim}" claim must be an integer (seconds since the epoch), not ${JSON.stringify(v)}`;
-      return refuse(rec, timeCheck(claim, v, now, false), 'InvalidIdentityToken', message);
-    }
+    const message = `The token's "${claim}" claim must be an integer (seconds since the epoch), not ${JSON.stringify(v)}`;
+    return refuse(rec, timeCheck(claim, v, now, false), 'InvalidIdentityToken', message);
   }
-  const exp = claims['exp'] as number | undefined;
+  return expiry(rec, exp, nbf, iat, now, oauth);
+}
+
+/** Absent, or an integer number of seconds. */
+function timeClaim(v: unknown): v is number | undefined {
+  return v === undefined || (typeof v === 'number' && Number.isInteger(v));
+}
+
+function expiry(
+  rec: Recorder,
+  exp: number | undefined,
+  nbf: number | undefined,
+  iat: number | undefined,
+  now: number,
+  oauth: boolean,
+): Refusal | undefined {
   if (exp === undefined) {
     if (rec.trace) rec.passed(timeCheck('exp', undefined, now, true));
   } else {
@@ -348,7 +378,6 @@ function timeClaims(input: SimulationInput, rec: Recorder, oauth: boolean): Refu
     }
     if (rec.trace) rec.passed(timeCheck('exp', exp, now, true));
   }
-  const nbf = claims['nbf'] as number | undefined;
   if (nbf !== undefined) {
     const ok = nbf <= now + CLOCK_SKEW_SECONDS;
     if (!ok) {
@@ -357,7 +386,6 @@ function timeClaims(input: SimulationInput, rec: Recorder, oauth: boolean): Refu
     }
     if (rec.trace) rec.passed(timeCheck('nbf', nbf, now, true));
   }
-  const iat = claims['iat'] as number | undefined;
   if (iat !== undefined) iatFindings(rec, iat, now);
   return undefined;
 }

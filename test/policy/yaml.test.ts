@@ -100,9 +100,9 @@ t.test('alias bombs are cut off', async (t) => {
     const prev = names[i - 1]!;
     levels.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${prev}`).join(', ')}]`);
   }
-  const start = performance.now();
+  // 9^9 nodes if expanded: refused by counting nodes, never built (tap's time limit guards a hang;
+  // no wall-clock assertion, which a busy machine would make flaky).
   const r = parseYaml(levels.join('\n') + '\n');
-  t.ok(performance.now() - start < 5000, 'quickly');
   t.equal(r.ast, undefined);
   t.same(
     r.findings.map((f) => f.code),

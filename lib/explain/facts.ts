@@ -3,13 +3,7 @@
  * issuer host/path, the role's partition and account, the Federated principal the policy must name).
  */
 import type { Span } from '../diagnostics.js';
-import {
-  federatedPrincipalFor,
-  hostPathFromIssuer,
-  parseRoleArn,
-  providerForHostPath,
-  providerForOAuthId,
-} from '../providers/index.js';
+import { parseRoleArn, providerForHostPath, providerForOAuthId } from '../providers/index.js';
 import type { Claims, ProviderModule } from '../providers/types.js';
 import type { ClauseTrace } from '../conditions/trace.js';
 import type { Decision, SimulationInput } from '../sts/types.js';
@@ -45,32 +39,19 @@ export function gatherFacts(
   };
   const role = parseRoleArn(input.role.arn);
   if (role.ok) facts.role = { partition: role.partition, account: role.account, name: role.name };
-  const hostPath = decision.provider?.hostPath ?? issuerHostPath(input);
+  // What the token stage found: the provider, or (when it refused) the issuer it looked up.
+  const lookup = decision.checks.find((c) => c.id === 'token.provider');
+  const hostPath =
+    decision.provider?.hostPath ??
+    (lookup?.id === 'token.provider' ? lookup.data.hostPath : undefined);
   if (hostPath === undefined) return facts;
   facts.hostPath = hostPath;
   facts.module =
     input.request.providerId !== undefined
       ? providerForOAuthId(input.request.providerId)
       : providerForHostPath(hostPath);
-  facts.caller =
-    decision.caller ??
-    (facts.role
-      ? federatedPrincipalFor(
-          hostPath,
-          facts.module.builtIn || facts.module.oauth,
-          facts.role.partition,
-          facts.role.account,
-        )
-      : undefined);
+  if (decision.caller !== undefined) facts.caller = decision.caller;
   return facts;
-}
-
-function issuerHostPath(input: SimulationInput): string | undefined {
-  if (input.request.providerId !== undefined) return input.request.providerId;
-  const iss = input.token.claims['iss'];
-  if (typeof iss !== 'string') return undefined;
-  const hp = hostPathFromIssuer(iss);
-  return hp.ok ? hp.hostPath : undefined;
 }
 
 export function diag(

@@ -129,6 +129,17 @@ function policyConstraint(policy: string): string | undefined {
   return undefined;
 }
 
+/** Records a check (built only when traced or failed); returns it when it failed. */
+function record(rec: Recorder, ok: boolean, make: () => RequestCheck): RequestCheck | undefined {
+  if (ok) {
+    if (rec.trace) rec.passed(make());
+    return undefined;
+  }
+  const check = make();
+  rec.add(false, () => check);
+  return check;
+}
+
 /** The optional parameters, each checked only when given. */
 function optionalChecks(
   req: RequestInput,
@@ -145,7 +156,8 @@ function optionalChecks(
       ok,
       data: { seconds: d, ...(ok ? {} : { constraint }) },
     });
-    if (!rec.add(ok, make)) return rec.checks[rec.checks.length - 1] as RequestCheck;
+    const refused = record(rec, ok, make);
+    if (refused) return refused;
   }
   const providerId = req.providerId;
   if (providerId !== undefined) {
@@ -156,7 +168,8 @@ function optionalChecks(
       ok,
       data: { providerId, accepted: OAUTH_PROVIDER_IDS },
     });
-    if (!rec.add(ok, make)) return rec.checks[rec.checks.length - 1] as RequestCheck;
+    const refused = record(rec, ok, make);
+    if (refused) return refused;
   }
   const policy = req.policy;
   if (policy !== undefined) {
@@ -172,7 +185,8 @@ function optionalChecks(
         ...(ok ? {} : { constraint }),
       },
     });
-    if (!rec.add(ok, make)) return rec.checks[rec.checks.length - 1] as RequestCheck;
+    const refused = record(rec, ok, make);
+    if (refused) return refused;
   }
   const arns = req.policyArns;
   if (arns !== undefined) {
@@ -196,7 +210,8 @@ function optionalChecks(
             : {}),
       },
     });
-    if (!rec.add(ok, make)) return rec.checks[rec.checks.length - 1] as RequestCheck;
+    const refused = record(rec, ok, make);
+    if (refused) return refused;
   }
   if (tokenLength !== undefined) {
     const ok = tokenLength >= 4 && tokenLength <= 20000;
@@ -216,7 +231,8 @@ function optionalChecks(
             }),
       },
     });
-    if (!rec.add(ok, make)) return rec.checks[rec.checks.length - 1] as RequestCheck;
+    const refused = record(rec, ok, make);
+    if (refused) return refused;
   }
   return undefined;
 }
@@ -251,12 +267,8 @@ export function requestStage(input: SimulationInput, rec: Recorder): RequestStag
     name.length >= SESSION_NAME_MIN &&
     name.length <= SESSION_NAME_MAX &&
     SESSION_NAME_CHARS.test(name);
-  if (!valid) {
-    const check = sessionNameCheck(name);
-    rec.add(false, () => check);
-    return refuse(rec, check);
-  }
-  if (rec.trace) rec.passed(sessionNameCheck(name));
-  const failed = optionalChecks(input.request, input.token.length, rec);
+  const failed =
+    record(rec, valid, () => sessionNameCheck(name)) ??
+    optionalChecks(input.request, input.token.length, rec);
   return failed ? refuse(rec, failed) : { ok: true, role };
 }

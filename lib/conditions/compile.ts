@@ -325,6 +325,12 @@ export interface CompiledClause {
   readonly clause: ConditionClause;
   /** Pre-parsed policy values and the family comparator. */
   readonly plan: ClausePlan;
+  /**
+   * The clause's key as a number, the same for every clause of one policy that reads that key
+   * (case-insensitively), from 0 up: a request context may cache what it worked out for a key
+   * under it. -1 when the clause was compiled alone.
+   */
+  readonly slot: number;
 }
 
 /** A value for display: `${*}`-style escapes stay visible where `*` and `?` are wildcards. */
@@ -381,6 +387,7 @@ export function compileClauseInto(
   clause: ConditionClause,
   version: PolicyVersion | undefined,
   findings: Finding[],
+  slot = -1,
 ): CompiledClause | undefined {
   const base = clause.operator.base;
   const fam = familyFor(base);
@@ -483,7 +490,7 @@ export function compileClauseInto(
     nullExpect: nullExpect ?? NO_BOOLS,
     notes: notes ?? NO_NOTES,
   };
-  return { clause, plan };
+  return { clause, plan, slot };
 }
 
 function variableNotAllowed(base: BaseOperatorInfo, text: string, span: Span): Finding {

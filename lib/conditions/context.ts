@@ -19,8 +19,12 @@ export interface ContextEntry {
 
 /** Keyed by the lower-cased key name: key names are case-insensitive (§3.6). */
 export interface RequestContext {
-  /** The entry of a key, by its lower-cased name; `undefined` when the request does not have it. */
-  get(keyLower: string): ContextEntry | undefined;
+  /**
+   * The entry of a key, by its lower-cased name; `undefined` when the request does not have it.
+   * `slot` (a compiled clause's, ≥ 0) numbers the key within one policy: a context built for one
+   * request of that policy may remember the answer under it.
+   */
+  get(keyLower: string, slot?: number): ContextEntry | undefined;
 }
 
 /** Lower-cased key names, remembered: the same few keys recur in every request of a run. */

@@ -134,28 +134,49 @@ export function sizeFinding(size: number, span: Span): Finding | undefined {
   };
 }
 
+/**
+ * Characters IAM refuses were seen by `stringSize` since the last `sizeOf` (a flag beside the
+ * count, so that one pass over the strings both measures and checks them).
+ */
+let sawInvalid = false;
+
 /** Non-whitespace length of a string as `JSON.stringify` writes it (quotes and escapes included). */
 function stringSize(s: string): number {
   let n = 2;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x23 && c < 0xd800) {
+      if (c > 0xff) sawInvalid = true;
       n += c === 0x5c ? 2 : 1;
     } else if (c === 0x20) {
       // a space is white space: not counted
     } else if (c === 0x22 || c === 0x21) {
       n += c === 0x22 ? 2 : 1;
     } else if (c < 0x20) {
+      if (c !== 0x09 && c !== 0x0a && c !== 0x0d) sawInvalid = true;
       n += c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d ? 2 : 6;
-    } else if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 2;
-        i++;
-      } else n += 6; // a lone surrogate is written \udXXX
-    } else n += c >= 0xdc00 && c <= 0xdfff ? 6 : 1;
+    } else {
+      sawInvalid = true;
+      if (c >= 0xd800 && c <= 0xdbff) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          n += 2;
+          i++;
+        } else n += 6; // a lone surrogate is written \udXXX
+      } else n += c >= 0xdc00 && c <= 0xdfff ? 6 : 1;
+    }
   }
   return n;
+}
+
+/**
+ * `serializedSize` of the tree, and whether every key and string holds only characters IAM
+ * allows (see `isAllowedPolicyChar`) — one walk for both.
+ */
+export function sizeOf(node: AstNode): { size: number; allowedChars: boolean } {
+  sawInvalid = false;
+  const size = serializedSize(node);
+  return { size, allowedChars: !sawInvalid };
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   firstInvalidChar,
   invalidCharacterFindings,
   nonWhitespaceLength,
-  serializedSize,
+  sizeOf,
   sizeFinding,
 } from './limits.js';
 import type {
@@ -264,8 +264,9 @@ class Builder {
     this.duplicates(root, 'policy');
     let size: number | undefined;
     if (!this.opts.rawChecked) {
-      this.characters(root);
-      size = serializedSize(root);
+      const measured = sizeOf(root);
+      if (!measured.allowedChars) this.characters(root);
+      size = measured.size;
       const f = sizeFinding(size, root.span);
       if (f) this.findings.push(f);
     }

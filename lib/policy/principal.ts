@@ -268,9 +268,21 @@ function parseProvider(
 /**
  * Parses a `Federated` principal value. Invalid forms give one error issue; valid unusual forms
  * (SAML, the aws-cn Cognito name, a built-in name in other letter case) give warnings/notes.
- * Never throws.
+ * Never throws. Remembered per value (policies repeat their principals): the result is shared,
+ * so callers never modify it.
  */
 export function parseFederatedPrincipal(value: string): FederatedParse {
+  let r = parsed.get(value);
+  if (r === undefined) {
+    if (parsed.size >= 1024) parsed.clear(); // bounded: a stream of new values cannot grow it
+    r = readFederatedPrincipal(value);
+    parsed.set(value, r);
+  }
+  return r;
+}
+const parsed = new Map<string, FederatedParse>();
+
+function readFederatedPrincipal(value: string): FederatedParse {
   if (typeof value !== 'string') return invalid('the Federated principal is not a string');
   const domain = builtIn(value);
   if (domain !== undefined) {

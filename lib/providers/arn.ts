@@ -2,6 +2,7 @@
  * Issuer URL ↔ host/path ↔ provider ARN ↔ Federated principal ↔ role ARN (spec §1.3, §2.1).
  * Pure string functions; every failure is returned as data with a hint.
  */
+import { memoize } from '../memo.js';
 import type { Partition, ProviderId } from './types.js';
 import {
   BUILT_IN_PROVIDERS,
@@ -216,9 +217,15 @@ export type ProviderPrincipal =
  * explained invalid value (§2.1). It reads the value with the policy parser
  * (`parseFederatedPrincipal` of lib/policy/principal.ts), so the two never disagree; only the
  * shape differs. Matching is exact and case-sensitive (UNCONFIRMED 6): a built-in name in other
- * letter case, which the parser accepts with a warning, names no provider here.
+ * letter case, which the parser accepts with a warning, names no provider here. Remembered per
+ * value: the result is shared, so callers never modify it.
  */
-export function parseFederatedPrincipal(value: string): ProviderPrincipal {
+export const parseFederatedPrincipal: (value: string) => ProviderPrincipal = memoize(
+  readFederatedPrincipal,
+  1024,
+);
+
+function readFederatedPrincipal(value: string): ProviderPrincipal {
   const r = parsePrincipal(value);
   if (!r.ok) {
     const issue = r.issues[0];

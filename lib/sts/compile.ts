@@ -27,6 +27,8 @@ export interface CompiledPolicy {
   findings: Finding[];
   /** No finding is an error, write-time findings (`Finding.writeTime`) aside. */
   ok: boolean;
+  /** How many distinct condition keys the clauses read: their `slot`s are 0 … keySlots - 1. */
+  keySlots: number;
 }
 
 const IGNORE_CASE = { ignoreCase: true } as const;
@@ -41,10 +43,13 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
   const principals: string[] = [];
   let previous: Set<string> | undefined;
   let previousWritten: readonly Located<string>[] = [];
+  const slots = new Map<string, number>();
   for (const statement of policy.statements) {
     const clauses: CompiledClause[] = [];
     for (const clause of statement.conditions) {
-      const compiled = compileClauseInto(clause, policy.version, findings);
+      let slot = slots.get(clause.keyLower);
+      if (slot === undefined) slots.set(clause.keyLower, (slot = slots.size));
+      const compiled = compileClauseInto(clause, policy.version, findings, slot);
       if (compiled) clauses.push(compiled);
     }
     const actions: CompiledStatement['actions'] = [];
@@ -80,6 +85,7 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
     federatedIssuers,
     findings,
     ok: !findings.some(isBlocking),
+    keySlots: slots.size,
   };
 }
 

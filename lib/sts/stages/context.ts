@@ -53,11 +53,30 @@ class DerivedContext implements RequestContext {
     this.keys = preparedKeys(t.module, t.hostPath);
   }
 
+  /** What `get` answered per clause slot, and for which key (a slot belongs to one policy). */
+  private slotEntries: Array<ContextEntry | null> | undefined;
+  private slotKeys: string[] | undefined;
+
   /**
-   * The entry of a key. A provider key is worked out once per request (a policy reads the same
-   * few keys in every statement), cached by its position in the provider's key list.
+   * The entry of a key. A policy reads the same few keys in every statement: the answer is kept
+   * under the clause's slot, so a repeated read costs an array lookup.
    */
-  get(keyLower: string): ContextEntry | undefined {
+  get(keyLower: string, slot = -1): ContextEntry | undefined {
+    if (slot < 0) return this.lookup(keyLower);
+    const keys = (this.slotKeys ??= []);
+    const entries = (this.slotEntries ??= []);
+    if (keys[slot] === keyLower) return entries[slot] ?? undefined;
+    const entry = this.lookup(keyLower);
+    keys[slot] = keyLower;
+    entries[slot] = entry ?? null;
+    return entry;
+  }
+
+  /**
+   * The entry of a key, worked out. A provider key is worked out once per request, cached by its
+   * position in the provider's key list.
+   */
+  private lookup(keyLower: string): ContextEntry | undefined {
     // Only the AWS-owned prefixes name keys of the other layers; a provider key is `HOST:claim`.
     if (awsOwned(keyLower)) {
       const entry = this.awsKey(keyLower);
@@ -137,8 +156,8 @@ class CallerContext implements RequestContext {
     private readonly given: ReadonlyMap<string, ContextEntry>,
   ) {}
 
-  get(keyLower: string): ContextEntry | undefined {
-    return this.given.get(keyLower) ?? this.derived.get(keyLower);
+  get(keyLower: string, slot?: number): ContextEntry | undefined {
+    return this.given.get(keyLower) ?? this.derived.get(keyLower, slot);
   }
 }
 

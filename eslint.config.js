@@ -11,6 +11,8 @@ const LAYERS = [
   'conditions',
   'providers',
   'sts',
+  'aws',
+  'sources',
   'explain',
   'scenarios',
   'report',

@@ -55,9 +55,12 @@ function addTest(cli: Command, io: Io, out: Outcome): void {
       [] as string[],
     )
     .option('-v, --verbose', 'show the full trace (request context, every statement) for failures')
+    .option('--strict', 'warnings fail the run (exit code 1)')
+    .option('--no-strict', 'warnings do not fail the run, whatever trustspec.config.yaml says')
     .addHelpText(
       'after',
-      '\nExit codes: 0 every scenario met its expectation, 1 at least one did not, 2 the input could not be used.\n' +
+      '\nExit codes: 0 every scenario met its expectation, 1 at least one did not (or, with --strict, a warning), 2 the input could not be used.\n' +
+        'Defaults (reporter, strict, ignore, paths) come from the nearest trustspec.config.yaml, up to the repository root.\n' +
         'Examples:\n  trustspec test\n  trustspec test policies/ --reporter junit --output junit:report.xml\n  trustspec test "**/*.trustspec.yaml" --filter deploy --now 2026-06-01T00:00:00Z',
     )
     .action(async (paths: string[], opts) => {

@@ -197,12 +197,14 @@ function print(
 }
 
 /** At most this many candidates are listed when --scenario names none or several. */
-const LISTED = 20;
+const LISTED = 30;
 
+/** `"a", "b", "c"` (and how many more). */
 function candidates(names: string[]): string {
-  const shown = names.slice(0, LISTED).map((n) => `  ${JSON.stringify(n)}`);
-  if (names.length > LISTED) shown.push(`  … and ${names.length - LISTED} more`);
-  return shown.join('\n');
+  const shown = names.slice(0, LISTED).map((n) => JSON.stringify(n));
+  return names.length > LISTED
+    ? `${shown.join(', ')} and ${names.length - LISTED} more`
+    : shown.join(', ');
 }
 
 /**
@@ -219,8 +221,8 @@ export function pickScenario<S extends { name: string }>(
   if (wanted === undefined) {
     if (scenarios.length === 1) return scenarios[0] as S;
     throw new UsageError(
-      `${file} has ${names.length} scenarios: name one with --scenario (a part of its name will do)`,
-      `the scenarios:\n${candidates(names)}`,
+      `${file} has ${names.length} scenarios: name one with --scenario`,
+      `scenarios: ${candidates(names)} (a part of a name will do)`,
     );
   }
   const exact = scenarios.filter((s) => s.name === wanted);
@@ -233,7 +235,7 @@ export function pickScenario<S extends { name: string }>(
   if (hits.length === 0) {
     throw new UsageError(
       `no scenario of ${file} has "${wanted}" in its name`,
-      `the scenarios:\n${candidates(names)}`,
+      `scenarios: ${candidates(names)}`,
     );
   }
   throw new UsageError(

@@ -9,13 +9,20 @@ interface Outcome {
   code: number;
 }
 
+/** The package's version: package.json is three folders up from dist/lib/cli, two from lib/cli. */
 function version(): string {
-  const pkg = JSON.parse(
-    readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
-  ) as {
-    version: string;
-  };
-  return pkg.version;
+  for (const up of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
+        name?: string;
+        version: string;
+      };
+      if (pkg.name === 'trustspec') return pkg.version;
+    } catch {
+      // Not this folder.
+    }
+  }
+  return 'unknown';
 }
 
 function program(io: Io): Command {

@@ -68,7 +68,7 @@ export async function testCommand(args: string[], opts: TestOptions, io: Io): Pr
   if (opts.filter !== undefined && report.results.length === 0 && report.errors.length === 0) {
     throw new UsageError(
       `--filter "${opts.filter}" matches no scenario`,
-      'the filter is a part of a scenario name, in any letter case',
+      'it keeps scenarios whose name contains the text (case-insensitive)',
     );
   }
   const reporter = opts.reporter ?? (cfg.reporter as ReporterName | undefined) ?? 'human';

@@ -69,9 +69,7 @@ export function clauseReason(c: ClauseTrace): string {
     );
   }
   if (c.unresolved.length) {
-    extras.push(
-      `${c.unresolved.join(', ')} cannot be resolved, so a value using it never matches`,
-    );
+    extras.push(`${c.unresolved.join(', ')} cannot be resolved, so a value using it never matches`);
   }
   if (c.dead.length) {
     extras.push(`${list(c.dead)} is not ${what} after substitution, so it never matches`);

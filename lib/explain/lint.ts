@@ -38,7 +38,9 @@ function issuersOf(s: Statement): { hostPath: string; module: ProviderModule }[]
 
 /** An absent key makes these operators true, so the condition restricts nothing. */
 function trueWhenAbsent(c: ConditionClause): boolean {
-  return c.operator.base.negated || c.operator.ifExists || c.operator.setOperator === 'ForAllValues';
+  return (
+    c.operator.base.negated || c.operator.ifExists || c.operator.setOperator === 'ForAllValues'
+  );
 }
 
 function clauseFindings(

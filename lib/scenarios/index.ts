@@ -42,7 +42,13 @@ export {
   type Config,
   type ConfigLoad,
 } from './config.js';
-export { applyIgnores, ignoreRules, sameCode, type ScopedRule, type Suppression } from './suppress.js';
+export {
+  applyIgnores,
+  ignoreRules,
+  sameCode,
+  type ScopedRule,
+  type Suppression,
+} from './suppress.js';
 
 export interface LoadAndRunOptions extends LoadOptions, RunOptions {
   /** Where relative paths start and what reported file names are relative to (default: the process's). */
@@ -135,9 +141,7 @@ function inFileOrder(files: string[], results: ScenarioResult[]): ScenarioResult
     .map((r, i) => ({ r, i }))
     .sort(
       (a, b) =>
-        (rank.get(a.r.file) ?? 0) - (rank.get(b.r.file) ?? 0) ||
-        a.r.line - b.r.line ||
-        a.i - b.i,
+        (rank.get(a.r.file) ?? 0) - (rank.get(b.r.file) ?? 0) || a.r.line - b.r.line || a.i - b.i,
     )
     .map((x) => x.r);
 }

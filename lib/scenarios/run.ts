@@ -1,13 +1,7 @@
 /** Running loaded scenarios through the simulator and judging each decision against `expect`. */
 import { decide, simulate } from '../sts/simulate.js';
 import type { Decision, SimulationInput } from '../sts/types.js';
-import type {
-  BlockedScenario,
-  Diagnosis,
-  Expectation,
-  Scenario,
-  ScenarioResult,
-} from './types.js';
+import type { BlockedScenario, Diagnosis, Expectation, Scenario, ScenarioResult } from './types.js';
 
 export interface RunOptions {
   /** Keep only scenarios whose name contains this text (case-insensitive). */

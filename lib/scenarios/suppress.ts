@@ -10,7 +10,11 @@ import type { FileError, IgnoreRule, SuppressedFinding } from './types.js';
 
 /** `like-without-wildcard` and `policy-like-without-wildcard` name the same finding. */
 export function sameCode(a: string, b: string): boolean {
-  const norm = (c: string): string => c.trim().toLowerCase().replace(/^policy-/, '');
+  const norm = (c: string): string =>
+    c
+      .trim()
+      .toLowerCase()
+      .replace(/^policy-/, '');
   return norm(a) === norm(b);
 }
 

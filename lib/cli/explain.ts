@@ -240,7 +240,7 @@ export function pickScenario<S extends { name: string }>(
   }
   throw new UsageError(
     `${hits.length} scenarios of ${file} have "${wanted}" in their name: say which`,
-    `the candidates:\n${candidates(hits.map((s) => s.name))}`,
+    `candidates: ${candidates(hits.map((s) => s.name))}`,
   );
 }
 

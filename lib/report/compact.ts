@@ -162,18 +162,25 @@ export function compactFailure(
   return withinBudget(rows(opts.header), head, compared, tail);
 }
 
+/**
+ * Fits the block in the rows left after the header, giving up the least useful first: long lines
+ * are held to two rows; then the check lines and the sentences around them to one row; then check
+ * lines beyond two; then every line to one row; then check lines beyond the first; last, the tail
+ * from its end (how many more causes, where, the fix).
+ */
 function withinBudget(used: number, head: string[], compared: string[], tail: string[]): string[] {
-  const total = (ls: string[]): number => ls.reduce((n, l) => n + rows(l), 0);
+  const budget = MAX_ROWS - used;
   let h = head.map((l) => fit(l, 2));
   let c = compared.map((l) => fit(l, 2));
   let t = tail.map((l) => fit(l, 2));
-  const budget = MAX_ROWS - used;
-  while (c.length > 1 && total([...h, ...c, ...t]) > budget) c = c.slice(0, -1);
-  if (total([...h, ...c, ...t]) > budget) {
+  const over = (): boolean => [...h, ...c, ...t].reduce((n, l) => n + rows(l), 0) > budget;
+  if (over()) {
     h = h.map((l) => fit(l, 1));
     c = c.map((l) => fit(l, 1));
-    t = t.map((l) => fit(l, 1));
   }
-  while (t.length > 0 && total([...h, ...c, ...t]) > budget) t = t.slice(0, -1);
+  if (over()) c = c.slice(0, 2);
+  if (over()) t = t.map((l) => fit(l, 1));
+  while (over() && c.length > 1) c = c.slice(0, -1);
+  while (over() && t.length > 0) t = t.slice(0, -1);
   return [...h, ...c, ...t];
 }

@@ -131,6 +131,17 @@ export const UNCONFIRMED_RULES: Readonly<Record<string, UnconfirmedRule>> = {
     reading: 'the Google organization key is read from the `google.organization_number` claim',
     unsure: 'AWS names the key, not the claim',
   },
+  // Not notes of a decision but of a finding's text; listed so the README table is complete.
+  'token-old': {
+    id: 'token-old',
+    reading: 'from 24 hours after `iat` trustspec warns that STS may answer `Token too old`',
+    unsure: 'the limit is unpublished (seen from ~42 h)',
+  },
+  'empty-statement': {
+    id: 'empty-statement',
+    reading: '`"Statement": []` evaluates as an implicit deny, with a write-time error finding',
+    unsure: 'what IAM answers when storing it',
+  },
 };
 
 /** The rule a raw note (as the simulator records it) stands for, when one is known. */

@@ -159,12 +159,27 @@ function noScenarioFiles(paths: string[]): FileError {
   };
 }
 
+function nothingToRun(files: string[]): FileError {
+  return {
+    file: files[0] as string,
+    line: 0,
+    column: 0,
+    code: 'no-scenarios-to-run',
+    severity: 'error',
+    message:
+      files.length === 1
+        ? 'the scenario file holds no scenario: nothing was tested'
+        : `the ${files.length} scenario files hold no scenario: nothing was tested`,
+    hint: 'write the calls to test under scenarios:',
+  };
+}
+
 /**
  * Discovers the scenario files named by `paths` (none: everything under `cwd`), loads them all
  * with one shared policy cache (a policy file used by many is parsed once), and runs them.
  * A bad file adds its errors and never stops the others; a scenario it stops is reported as
  * blocked. Each policy's findings are reported once; `ignore:` rules move them to `suppressed`.
- * Finding no scenario file at all is an error.
+ * Finding no scenario file at all, or no scenario in the files found, is an error.
  */
 export function loadAndRun(paths: string[], opts: LoadAndRunOptions = {}): RunReport {
   const cwd = opts.cwd ?? process.cwd();
@@ -187,6 +202,10 @@ export function loadAndRun(paths: string[], opts: LoadAndRunOptions = {}): RunRe
       ...loaded.scenarios.map((s) => displayPath(s.role.policyFile, cwd)),
     ]);
     for (const rule of loaded.ignore) rules.push({ rule, files: scope });
+  }
+  if (discovery.files.length > 0 && scenarios.length + blocked.length === 0 && errors.length === 0) {
+    // A run that tests nothing must not pass.
+    errors.push(nothingToRun(discovery.files.map((f) => displayPath(f, cwd))));
   }
   const run = runScenarios(scenarios, {
     ...(opts.filter !== undefined ? { filter: opts.filter } : {}),

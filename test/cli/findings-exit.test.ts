@@ -40,6 +40,20 @@ t.test('no scenario file: exit 2, naming the paths searched', async (t) => {
   t.match(junit, /<testsuites name="trustspec" tests="1" failures="0" errors="1"/);
 });
 
+t.test('scenario files that hold no scenario: exit 2, nothing was tested', async (t) => {
+  const dir = t.testdir({
+    'policy.json': SOUND,
+    'a.trustspec.yaml': scenarioFile('./policy.json', '').replace(/scenarios:$/, 'scenarios: []'),
+  });
+  const r = await cli(['test'], dir);
+  t.equal(r.code, 2);
+  t.match(
+    r.stdout,
+    'a.trustspec.yaml: error: the scenario file holds no scenario: nothing was tested',
+  );
+  t.match(r.stdout, /warning: the file has no scenarios \[no-scenarios\]/, 'and the file says so');
+});
+
 t.test('--filter matching no scenario: exit 2', async (t) => {
   const dir = t.testdir({
     'policy.json': SOUND,

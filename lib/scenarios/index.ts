@@ -203,7 +203,11 @@ export function loadAndRun(paths: string[], opts: LoadAndRunOptions = {}): RunRe
     ]);
     for (const rule of loaded.ignore) rules.push({ rule, files: scope });
   }
-  if (discovery.files.length > 0 && scenarios.length + blocked.length === 0 && errors.length === 0) {
+  if (
+    discovery.files.length > 0 &&
+    scenarios.length + blocked.length === 0 &&
+    errors.length === 0
+  ) {
     // A run that tests nothing must not pass.
     errors.push(nothingToRun(discovery.files.map((f) => displayPath(f, cwd))));
   }

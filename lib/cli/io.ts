@@ -93,21 +93,20 @@ export function parseNow(text: string, flag = '--now'): number {
 /**
  * Where a report goes. `replace`: a regular file, or none yet, written as a temporary file renamed
  * over it (a link to a regular file keeps being a link: its target is replaced). `through`: a named
- * pipe, a character device (/dev/stdout on a terminal or a pipe, /dev/null), or the very file this
- * process's standard output or error goes to — opened and written as it is, never replaced.
+ * pipe or a character device (/dev/null, a terminal), opened and written as it is, never replaced.
+ * `stdout`/`stderr`: what this process's standard output or error is (`/dev/stdout`, `/dev/fd/2`,
+ * or the file they are redirected to), written on that stream after what is already there.
  */
 export interface OutputFile {
   /** The path as the user wrote it. */
   file: string;
   /** The absolute path written. */
   path: string;
-  how: 'replace' | 'through';
+  how: 'replace' | 'through' | 'stdout' | 'stderr';
   /** `dev:ino` of a target that exists. */
   id?: string;
   /** Permissions of an existing regular file, kept on replacing it. */
   mode?: number;
-  /** Append (the file standard output goes to) rather than truncate. */
-  append?: boolean;
 }
 
 function statBig(path: string): BigIntStats | undefined {
@@ -118,22 +117,24 @@ function statBig(path: string): BigIntStats | undefined {
   }
 }
 
-/** `dev:ino` of what a file descriptor of this process is, if it is a regular file. */
-function stdioFileIds(): Set<string> {
-  const ids = new Set<string>();
-  for (const fd of [1, 2]) {
+/** `dev:ino` of what this process's standard output and error are (file, pipe, socket, tty). */
+function stdioIds(): Map<string, 'stdout' | 'stderr'> {
+  const ids = new Map<string, 'stdout' | 'stderr'>();
+  for (const [fd, name] of [
+    [2, 'stderr'],
+    [1, 'stdout'],
+  ] as const) {
     try {
-      const st = fstatSync(fd, { bigint: true });
-      if (st.isFile()) ids.add(identityOf(st));
+      ids.set(identityOf(fstatSync(fd, { bigint: true })), name);
     } catch {
-      // Not open: nothing to protect.
+      // Not open: nothing to write through.
     }
   }
   return ids;
 }
 
 /** Where and how one `--output` file is written; refuses what must not be written to. */
-function planOne(file: string, cwd: string, stdio: Set<string>): OutputFile {
+function planOne(file: string, cwd: string, stdio: Map<string, 'stdout' | 'stderr'>): OutputFile {
   if (file === '') throw new UsageError('--output needs a file name');
   const abs = resolve(cwd, file);
   const st = statBig(abs);
@@ -159,9 +160,10 @@ function planOne(file: string, cwd: string, stdio: Set<string>): OutputFile {
     return { file, path: join(realpathSync(parent), basename(abs)), how: 'replace' };
   }
   const id = identityOf(st);
+  const stream = stdio.get(id);
+  if (stream !== undefined) return { file, path: abs, how: stream, id };
   const kind = fileKind(st);
   if (kind === undefined) {
-    if (stdio.has(id)) return { file, path: abs, how: 'through', id, append: true };
     return { file, path: realpathSync(abs), how: 'replace', id, mode: Number(st.mode) & 0o7777 };
   }
   if (st.isFIFO() || st.isCharacterDevice()) return { file, path: abs, how: 'through', id };
@@ -180,7 +182,7 @@ export function planOutputs<T extends { file: string }>(
   specs: readonly T[],
   cwd: string,
 ): (T & OutputFile)[] {
-  const stdio = stdioFileIds();
+  const stdio = stdioIds();
   const seen = new Map<string, string>();
   return specs.map((spec) => {
     const out = { ...spec, ...planOne(spec.file, cwd, stdio) };
@@ -224,11 +226,7 @@ const STALL_MS = 30_000;
 
 /** Writes `data` to a pipe or device without replacing it (non-blocking: a pipe nobody reads fails). */
 function writeThrough(o: OutputFile, data: string): void {
-  const flags =
-    constants.O_WRONLY |
-    (constants.O_NONBLOCK ?? 0) |
-    (constants.O_NOCTTY ?? 0) |
-    (o.append ? constants.O_APPEND : 0);
+  const flags = constants.O_WRONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
   let fd: number;
   try {
     fd = openSync(o.path, flags);
@@ -257,9 +255,10 @@ function writeThrough(o: OutputFile, data: string): void {
 }
 
 /** Writes one planned report file; any failure is a UsageError naming the file. */
-export function writeOutput(o: OutputFile & { reporter: string }, data: string): void {
+export function writeOutput(o: OutputFile & { reporter: string }, data: string, io: Io): void {
   try {
-    if (o.how === 'through') writeThrough(o, data);
+    if (o.how === 'stdout' || o.how === 'stderr') io[o.how].write(data);
+    else if (o.how === 'through') writeThrough(o, data);
     else writeFileAtomic(o.path, data, o.mode);
   } catch (e) {
     throw new UsageError(

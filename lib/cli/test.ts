@@ -74,7 +74,8 @@ export async function testCommand(paths: string[], opts: TestOptions, io: Io): P
       color: reporter === 'human' && useColor(io.stdout, io.env),
     }),
   );
-  for (const o of outputs) writeOutput(o, REPORTERS[o.reporter](report, { ...base, color: false }));
+  for (const o of outputs)
+    writeOutput(o, REPORTERS[o.reporter](report, { ...base, color: false }), io);
   if (report.errors.length > 0) return EXIT.usage;
   return report.results.some((r) => !r.ok && !r.skipped) ? EXIT.failed : EXIT.ok;
 }

@@ -134,7 +134,12 @@ function stdioIds(): Map<string, 'stdout' | 'stderr'> {
 }
 
 /** Where and how one `--output` file is written; refuses what must not be written to. */
-function planOne(file: string, cwd: string, stdio: Map<string, 'stdout' | 'stderr'>): OutputFile {
+function planOne(
+  spec: { file: string; reporter?: string },
+  cwd: string,
+  stdio: Map<string, 'stdout' | 'stderr'>,
+): OutputFile {
+  const file = spec.file;
   if (file === '') throw new UsageError('--output needs a file name');
   const abs = resolve(cwd, file);
   const st = statBig(abs);
@@ -153,8 +158,10 @@ function planOne(file: string, cwd: string, stdio: Map<string, 'stdout' | 'stder
     }
     const parent = dirname(abs);
     if (!statBig(parent)?.isDirectory()) {
+      const folder = relative(cwd, parent) || parent;
       throw new UsageError(
-        `--output "${file}": the folder ${relative(cwd, parent) || parent} does not exist`,
+        `cannot write the ${spec.reporter ?? 'output'} report to ${file}: the folder ${folder} does not exist (ENOENT)`,
+        'trustspec creates no folder: make it first',
       );
     }
     return { file, path: join(realpathSync(parent), basename(abs)), how: 'replace' };
@@ -178,14 +185,14 @@ function planOne(file: string, cwd: string, stdio: Map<string, 'stdout' | 'stder
  * path), none names the same file as another (after `..`, links and hard links), and none is a
  * folder, socket or block device.
  */
-export function planOutputs<T extends { file: string }>(
+export function planOutputs<T extends { file: string; reporter?: string }>(
   specs: readonly T[],
   cwd: string,
 ): (T & OutputFile)[] {
   const stdio = stdioIds();
   const seen = new Map<string, string>();
   return specs.map((spec) => {
-    const out = { ...spec, ...planOne(spec.file, cwd, stdio) };
+    const out = { ...spec, ...planOne(spec, cwd, stdio) };
     const key = out.id ?? out.path;
     const before = seen.get(key);
     if (before !== undefined) {

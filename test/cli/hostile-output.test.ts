@@ -259,7 +259,11 @@ t.test(
 
     const noFolder = await run(['test', '--output', 'missing/r.json'], { cwd: dir });
     t.equal(noFolder.status, 2);
-    t.match(noFolder.stderr, /the folder missing does not exist/);
+    t.match(
+      noFolder.stderr,
+      /^trustspec: cannot write the json report to missing\/r\.json: the folder missing does not exist \(ENOENT\)\n/,
+    );
+    t.equal(noFolder.stdout, '', 'refused before the run');
   },
 );
 

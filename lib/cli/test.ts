@@ -1,9 +1,19 @@
 /** `trustspec test`: discover scenario files, run them, report, and exit 0/1/2. */
-import { extname, resolve } from 'node:path';
+import { extname } from 'node:path';
+import { recordReads } from '../files.js';
 import { loadAndRun } from '../scenarios/index.js';
 import { diagnose } from '../explain/index.js';
 import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../report/index.js';
-import { EXIT, parseNow, UsageError, useColor, writeFileAtomic, type Io } from './io.js';
+import {
+  EXIT,
+  parseNow,
+  planOutputs,
+  refuseInputs,
+  UsageError,
+  useColor,
+  writeOutput,
+  type Io,
+} from './io.js';
 
 export interface TestOptions {
   reporter?: ReporterName;
@@ -19,11 +29,16 @@ const BY_EXTENSION: Record<string, ReporterName> = {
   '.tap': 'tap',
 };
 
-const OUTPUT_SPEC = new RegExp(`^(${REPORTER_NAMES.join('|')}):(.+)$`);
+const OUTPUT_SPEC = new RegExp(`^(${REPORTER_NAMES.join('|')}):(.*)$`);
 
 /** `junit:report.xml` → junit; `report.xml` → junit by extension; anything else → human. */
 export function parseOutput(spec: string): { reporter: ReporterName; file: string } {
   const m = OUTPUT_SPEC.exec(spec);
+  if (m?.[2] === '')
+    throw new UsageError(
+      `--output ${spec} needs a file name after the colon`,
+      `e.g. ${spec}report`,
+    );
   if (m) return { reporter: m[1] as ReporterName, file: m[2] as string };
   if (spec === '') throw new UsageError('--output needs a file name');
   return { reporter: BY_EXTENSION[extname(spec).toLowerCase()] ?? 'human', file: spec };
@@ -31,7 +46,8 @@ export function parseOutput(spec: string): { reporter: ReporterName; file: strin
 
 export async function testCommand(paths: string[], opts: TestOptions, io: Io): Promise<number> {
   const now = opts.now !== undefined ? parseNow(opts.now) : undefined;
-  const outputs = opts.output.map(parseOutput);
+  const outputs = planOutputs(opts.output.map(parseOutput), io.cwd);
+  const reads = recordReads();
   const report = loadAndRun(paths, {
     cwd: io.cwd,
     ...(now !== undefined ? { now } : {}),
@@ -42,6 +58,14 @@ export async function testCommand(paths: string[], opts: TestOptions, io: Io): P
     diagnose: (decision, scenario) =>
       diagnose(decision, scenario.input, { policyFile: scenario.role.policyFile }),
   });
+  const inputs = reads.stop();
+  if (opts.filter !== undefined && report.results.length === 0 && report.errors.length === 0) {
+    throw new UsageError(
+      `--filter "${opts.filter}" matches no scenario`,
+      'it keeps scenarios whose name contains the text (case-insensitive)',
+    );
+  }
+  refuseInputs(outputs, inputs, io.cwd);
   const reporter = opts.reporter ?? 'human';
   const base = { cwd: io.cwd, verbose: opts.verbose === true };
   io.stdout.write(
@@ -50,16 +74,8 @@ export async function testCommand(paths: string[], opts: TestOptions, io: Io): P
       color: reporter === 'human' && useColor(io.stdout, io.env),
     }),
   );
-  for (const o of outputs) {
-    const path = resolve(io.cwd, o.file);
-    try {
-      writeFileAtomic(path, REPORTERS[o.reporter](report, { ...base, color: false }));
-    } catch (e) {
-      throw new UsageError(
-        `cannot write the ${o.reporter} report to ${o.file}: ${(e as Error).message}`,
-      );
-    }
-  }
+  for (const o of outputs)
+    writeOutput(o, REPORTERS[o.reporter](report, { ...base, color: false }), io);
   if (report.errors.length > 0) return EXIT.usage;
   return report.results.some((r) => !r.ok && !r.skipped) ? EXIT.failed : EXIT.ok;
 }

@@ -48,7 +48,7 @@ export function loadAndRun(paths: string[], opts: LoadAndRunOptions = {}): RunRe
   const policyCache: PolicyCache = opts.policyCache ?? new Map();
   const discovery = discoverFiles(paths, cwd);
   const errors: FileError[] = [...discovery.errors];
-  const warnings: FileError[] = [];
+  const warnings: FileError[] = [...discovery.warnings];
   const scenarios: Scenario[] = [];
   for (const file of discovery.files) {
     const loaded = loadScenarioFile(file, { ...opts, cwd, policyCache });

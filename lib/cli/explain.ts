@@ -1,5 +1,4 @@
 /** `trustspec explain`: one token against one role, stage by stage, with the cause and the fix. */
-import { existsSync, readFileSync } from 'node:fs';
 import { extname, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parsePolicy } from '../policy/parse.js';
@@ -11,7 +10,8 @@ import { parseFederatedPrincipal } from '../providers/index.js';
 import { diagnose, userDecision, userDiagnosis, userText } from '../explain/index.js';
 import type { Finding } from '../diagnostics.js';
 import { formatDecision } from '../report/explain-text.js';
-import { codeFrame } from '../scenarios/frame.js';
+import { pathExists, readStdinText, readText, type TextRead } from '../files.js';
+import { codeFrame, framesAllowed } from '../scenarios/frame.js';
 import { loadScenarioFile, scenarioInput } from '../scenarios/index.js';
 import { decodeCompactJwt, looksLikeJwt } from '../token.js';
 import { EXIT, parseNow, UsageError, useColor, type Io } from './io.js';
@@ -38,20 +38,45 @@ export interface ExplainOptions {
   verbose?: boolean;
 }
 
+/** The text of a file the user named, or a UsageError naming the option, the file and why. */
+function fileText(read: TextRead, value: string, what: string): string {
+  if (read.ok) return read.text;
+  if (read.code === 'file-not-found') throw new UsageError(`${what}: no file "${value}"`);
+  throw new UsageError(`${what}: the file "${value}" ${read.message}`, read.hint);
+}
+
 function readInput(io: Io, value: string, what: string): { text: string; file?: string } {
-  if (value === '-') return { text: readFileSync(0, 'utf8') };
+  if (value === '-') return { text: fileText(readStdinText(), 'standard input', what) };
   const path = resolve(io.cwd, value);
-  if (existsSync(path)) return { text: readFileSync(path, 'utf8'), file: path };
+  if (pathExists(path)) return { text: fileText(readText(path), value, what), file: path };
   // Inline JSON/YAML, or a compact JWT (three base64url parts); anything else names a file.
   if (/^\s*[[{]/.test(value) || looksLikeJwt(value)) return { text: value };
   throw new UsageError(`${what}: no file "${value}"`);
 }
 
-function integer(value: string | undefined, flag: string): number | undefined {
+/** The largest number of seconds an option takes: STS's DurationSeconds is a 32-bit integer. */
+const MAX_SECONDS = 2 ** 31 - 1;
+
+/**
+ * A whole, non-negative number of seconds within `range`. Out of STS's range but a number is left
+ * to the simulation when `range` is absent (`--duration 60` is refused as STS refuses it).
+ */
+function seconds(
+  value: string | undefined,
+  flag: string,
+  range?: { min: number; max: number; why: string },
+): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^-?\d+$/.test(value))
-    throw new UsageError(`${flag} "${value}" is not a whole number of seconds`);
-  return Number(value);
+  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  const min = range?.min ?? 0;
+  const max = range?.max ?? MAX_SECONDS;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(
+      `${flag} "${value}" is not a whole number of seconds from ${min} to ${max}`,
+      range?.why,
+    );
+  }
+  return n;
 }
 
 function parseData(text: string, what: string): unknown {
@@ -279,9 +304,15 @@ export async function explainCommand(
       'give --policy FILE (and --role-arn ARN), or a scenario file and --scenario NAME',
     );
   }
+  // Options are checked before any file is read.
+  const duration = seconds(opts.duration, '--duration');
+  const maxSessionDuration = seconds(opts.maxSessionDuration, '--max-session-duration', {
+    min: 3600,
+    max: 43200,
+    why: "a role's MaxSessionDuration is 1 to 12 hours; IAM stores no other value",
+  });
   const policyPath = resolve(io.cwd, opts.policy);
-  if (!existsSync(policyPath)) throw new UsageError(`--policy: no file "${opts.policy}"`);
-  const text = readFileSync(policyPath, 'utf8');
+  const text = fileText(readText(policyPath), opts.policy, '--policy');
   const ext = extname(policyPath).toLowerCase();
   const parsed = parsePolicy(text, {
     format: ext === '.json' ? 'json' : ext === '.yaml' || ext === '.yml' ? 'yaml' : 'auto',
@@ -290,12 +321,17 @@ export async function explainCommand(
   const shownFindings = (list: readonly Finding[]): Finding[] =>
     list.filter((f) => f.severity === 'error');
   const compiled = parsed.ok ? compilePolicy(parsed.policy) : undefined;
+  // Lines of the file only when it is a policy (any file can be named: never quote a key file).
+  const frames = framesAllowed(
+    text,
+    parsed.findings.map((f) => f.code),
+  );
   // Errors stop the run; write-time errors (IAM would refuse to store the policy) are shown too.
   for (const f of [...shownFindings(parsed.findings), ...shownFindings(compiled?.findings ?? [])]) {
     const line = f.span?.start.line ?? 1;
     const column = f.span?.start.column ?? 1;
     io.stderr.write(
-      `${shown}:${line}:${column}: ${userText(f.message)}\n${f.hint ? `  ${userText(f.hint)}\n` : ''}${codeFrame(text, line, column)}\n`,
+      `${shown}:${line}:${column}: ${userText(f.message)}\n${f.hint ? `  ${userText(f.hint)}\n` : ''}${frames ? `${codeFrame(text, line, column)}\n` : ''}`,
     );
   }
   if (!parsed.ok || !compiled || !compiled.ok) return EXIT.usage;
@@ -316,8 +352,6 @@ export async function explainCommand(
   const token = claimsFrom(opts, io);
   const providers = providersFrom(opts, io);
   const context = contextFrom(opts.context);
-  const duration = integer(opts.duration, '--duration');
-  const maxSessionDuration = integer(opts.maxSessionDuration, '--max-session-duration');
   const input: SimulationInput = {
     role: {
       arn: roleArn,

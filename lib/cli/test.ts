@@ -1,5 +1,6 @@
 /** `trustspec test`: discover scenario files, run them, report, and exit 0/1/2. */
-import { extname, relative, resolve } from 'node:path';
+import { extname, relative } from 'node:path';
+import { recordReads } from '../files.js';
 import { loadAndRun, loadConfig, type Config } from '../scenarios/index.js';
 import { diagnose } from '../explain/index.js';
 import {
@@ -10,7 +11,16 @@ import {
   tally,
   type ReporterName,
 } from '../report/index.js';
-import { EXIT, parseNow, UsageError, useColor, writeFileAtomic, type Io } from './io.js';
+import {
+  EXIT,
+  parseNow,
+  planOutputs,
+  refuseInputs,
+  UsageError,
+  useColor,
+  writeOutput,
+  type Io,
+} from './io.js';
 
 export interface TestOptions {
   reporter?: ReporterName;
@@ -28,11 +38,16 @@ const BY_EXTENSION: Record<string, ReporterName> = {
   '.tap': 'tap',
 };
 
-const OUTPUT_SPEC = new RegExp(`^(${REPORTER_NAMES.join('|')}):(.+)$`);
+const OUTPUT_SPEC = new RegExp(`^(${REPORTER_NAMES.join('|')}):(.*)$`);
 
 /** `junit:report.xml` → junit; `report.xml` → junit by extension; anything else → human. */
 export function parseOutput(spec: string): { reporter: ReporterName; file: string } {
   const m = OUTPUT_SPEC.exec(spec);
+  if (m?.[2] === '')
+    throw new UsageError(
+      `--output ${spec} needs a file name after the colon`,
+      `e.g. ${spec}report`,
+    );
   if (m) return { reporter: m[1] as ReporterName, file: m[2] as string };
   if (spec === '') throw new UsageError('--output needs a file name');
   return { reporter: BY_EXTENSION[extname(spec).toLowerCase()] ?? 'human', file: spec };
@@ -48,12 +63,13 @@ function config(io: Io): Config | undefined {
 
 export async function testCommand(args: string[], opts: TestOptions, io: Io): Promise<number> {
   const now = opts.now !== undefined ? parseNow(opts.now) : undefined;
-  const outputs = opts.output.map(parseOutput);
+  const outputs = planOutputs(opts.output.map(parseOutput), io.cwd);
   const cfg = config(io);
   if (cfg === undefined) return EXIT.usage;
   // The config's paths are relative to its folder; shown (and searched) relative to the cwd.
   const paths = args.length > 0 ? args : (cfg.paths ?? []).map((p) => relative(io.cwd, p) || '.');
   const strict = opts.strict ?? cfg.strict ?? false;
+  const reads = recordReads();
   const report = loadAndRun(paths, {
     cwd: io.cwd,
     ignore: cfg.ignore,
@@ -65,12 +81,14 @@ export async function testCommand(args: string[], opts: TestOptions, io: Io): Pr
     diagnose: (decision, scenario) =>
       diagnose(decision, scenario.input, { policyFile: scenario.role.policyFile }),
   });
+  const inputs = reads.stop();
   if (opts.filter !== undefined && report.results.length === 0 && report.errors.length === 0) {
     throw new UsageError(
       `--filter "${opts.filter}" matches no scenario`,
       'it keeps scenarios whose name contains the text (case-insensitive)',
     );
   }
+  refuseInputs(outputs, inputs, io.cwd);
   const reporter = opts.reporter ?? (cfg.reporter as ReporterName | undefined) ?? 'human';
   const base = { cwd: io.cwd, verbose: opts.verbose === true, strict };
   io.stdout.write(
@@ -79,15 +97,7 @@ export async function testCommand(args: string[], opts: TestOptions, io: Io): Pr
       color: reporter === 'human' && useColor(io.stdout, io.env),
     }),
   );
-  for (const o of outputs) {
-    const path = resolve(io.cwd, o.file);
-    try {
-      writeFileAtomic(path, REPORTERS[o.reporter](report, { ...base, color: false }));
-    } catch (e) {
-      throw new UsageError(
-        `cannot write the ${o.reporter} report to ${o.file}: ${(e as Error).message}`,
-      );
-    }
-  }
+  for (const o of outputs)
+    writeOutput(o, REPORTERS[o.reporter](report, { ...base, color: false }), io);
   return exitCodeOf(tally(report), strict);
 }

@@ -187,7 +187,7 @@ export function loadAndRun(paths: string[], opts: LoadAndRunOptions = {}): RunRe
   const discovery = discoverFiles(paths, cwd);
   const errors: FileError[] = [...discovery.errors];
   if (discovery.files.length === 0 && errors.length === 0) errors.push(noScenarioFiles(paths));
-  const warnings: FileError[] = [];
+  const warnings: FileError[] = [...discovery.warnings];
   const scenarios: Scenario[] = [];
   const blocked: BlockedScenario[] = [];
   const rules: ScopedRule[] = (opts.ignore ?? []).map((rule) => ({ rule }));

@@ -15,6 +15,7 @@ import {
   type ProviderEntry,
 } from '../providers/index.js';
 import type { ContextInputValue, RequestInput, Stage, StsErrorCode } from '../sts/types.js';
+import { pathExists } from '../files.js';
 import { decodeCompactJwt, looksLikeJwt } from '../token.js';
 import { claimTime, parseDate } from './dates.js';
 import { displayPath } from './discover.js';
@@ -833,7 +834,7 @@ class FileLoader {
       if (d.ok) return d;
       // It may still be a file name such as main.push.jwt.
       const abs = resolve(this.dir, value);
-      if (!readText(abs).ok) {
+      if (!pathExists(abs)) {
         this.error(
           'bad-jwt',
           `token.jwt: ${d.message}`,

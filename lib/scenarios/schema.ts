@@ -56,7 +56,7 @@ const role: SchemaNode = {
     ),
     trustPolicy: {
       description:
-        "The role's trust policy: a path to a JSON or YAML file (relative to this file), or the policy written inline as a mapping.",
+        "The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.",
       type: ['string', 'object'],
       errorMessage: '"trustPolicy" must be a path to a policy file or an inline policy mapping',
     },
@@ -119,7 +119,7 @@ const token: SchemaNode = {
   additionalProperties: { description: 'A token claim.' },
   properties: {
     jwt: str(
-      'A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file). Its header is kept for the alg check and its length for the 4–20,000 character limit.',
+      'A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit.',
     ),
     iss: str('Issuer, e.g. https://token.actions.githubusercontent.com.'),
     sub: str('Subject, e.g. repo:acme/app:ref:refs/heads/main.'),

@@ -64,12 +64,16 @@ function config(io: Io): Config | undefined {
 export async function testCommand(args: string[], opts: TestOptions, io: Io): Promise<number> {
   const now = opts.now !== undefined ? parseNow(opts.now) : undefined;
   const outputs = planOutputs(opts.output.map(parseOutput), io.cwd);
+  // Every file read, the config included, is an input no report may be written over.
+  const reads = recordReads();
   const cfg = config(io);
-  if (cfg === undefined) return EXIT.usage;
+  if (cfg === undefined) {
+    reads.stop();
+    return EXIT.usage;
+  }
   // The config's paths are relative to its folder; shown (and searched) relative to the cwd.
   const paths = args.length > 0 ? args : (cfg.paths ?? []).map((p) => relative(io.cwd, p) || '.');
   const strict = opts.strict ?? cfg.strict ?? false;
-  const reads = recordReads();
   const report = loadAndRun(paths, {
     cwd: io.cwd,
     ignore: cfg.ignore,

@@ -6,7 +6,7 @@
  * place (exit 2). In-process through main(argv, io).
  */
 import t, { type Test } from 'tap';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   GITLAB_DEPLOYS,
@@ -240,4 +240,12 @@ t.test('a config that names a folder without scenario files', async (t) => {
     r.stdout,
     /no scenario files \(\*\.trustspec\.yaml or \*\.trustspec\.yml\) in "\.\.\/docs"/,
   );
+});
+
+t.test('the config file is an input: no report is written over it', async (t) => {
+  const config = 'strict: false\n';
+  const root = repo(t, config);
+  const r = await cli(['test', '--output', 'json:trustspec.config.yaml'], root);
+  t.equal(r.code, 2);
+  t.equal(readFileSync(join(root, 'trustspec.config.yaml'), 'utf8'), config, 'untouched');
 });

@@ -7,7 +7,7 @@ import { simulate } from '../sts/simulate.js';
 import type { ContextInputValue, SimulationInput } from '../sts/types.js';
 import type { ProviderEntry } from '../providers/types.js';
 import { parseFederatedPrincipal } from '../providers/index.js';
-import { diagnose } from '../explain/index.js';
+import { diagnose, userDecision, userDiagnosis, userText } from '../explain/index.js';
 import type { Finding } from '../diagnostics.js';
 import { formatDecision } from '../report/explain-text.js';
 import { pathExists, readStdinText, readText, type TextRead } from '../files.js';
@@ -202,7 +202,13 @@ function print(
   const decision = simulate(input);
   const diagnoses = diagnose(decision, input, policyFile ? { policyFile } : {});
   if (opts.json) {
-    io.stdout.write(JSON.stringify({ version: 1, ...decision, diagnoses }, null, 2) + '\n');
+    // Notes in the user's terms: no section numbers of trustspec's own notes.
+    const shown = {
+      version: 1,
+      ...userDecision(decision),
+      diagnoses: diagnoses.map(userDiagnosis),
+    };
+    io.stdout.write(JSON.stringify(shown, null, 2) + '\n');
   } else {
     const text = formatDecision(decision, {
       color: useColor(io.stdout, io.env),
@@ -213,6 +219,54 @@ function print(
     io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
   return decision.decision === 'allow' ? EXIT.ok : EXIT.failed;
+}
+
+/** At most this many candidates are listed when --scenario names none or several. */
+const LISTED = 30;
+
+/** `"a", "b", "c"` (and how many more). */
+function candidates(names: string[]): string {
+  const shown = names.slice(0, LISTED).map((n) => JSON.stringify(n));
+  return names.length > LISTED
+    ? `${shown.join(', ')} and ${names.length - LISTED} more`
+    : shown.join(', ');
+}
+
+/**
+ * The scenario `--scenario` names, matched as `test --filter` matches: a part of the name in any
+ * letter case. An exact full name wins over names that merely contain it. None or several: exit
+ * 2, listing the candidates.
+ */
+export function pickScenario<S extends { name: string }>(
+  scenarios: S[],
+  wanted: string | undefined,
+  file: string,
+): S {
+  const names = scenarios.map((s) => s.name);
+  if (wanted === undefined) {
+    if (scenarios.length === 1) return scenarios[0] as S;
+    throw new UsageError(
+      `${file} has ${names.length} scenarios: name one with --scenario`,
+      `scenarios: ${candidates(names)} (a part of a name will do)`,
+    );
+  }
+  const exact = scenarios.filter((s) => s.name === wanted);
+  if (exact.length === 1) return exact[0] as S;
+  const lower = wanted.toLowerCase();
+  const same = scenarios.filter((s) => s.name.toLowerCase() === lower);
+  if (same.length === 1) return same[0] as S;
+  const hits = scenarios.filter((s) => s.name.toLowerCase().includes(lower));
+  if (hits.length === 1) return hits[0] as S;
+  if (hits.length === 0) {
+    throw new UsageError(
+      `no scenario of ${file} has "${wanted}" in its name`,
+      `scenarios: ${candidates(names)}`,
+    );
+  }
+  throw new UsageError(
+    `${hits.length} scenarios of ${file} have "${wanted}" in their name: say which`,
+    `candidates: ${candidates(hits.map((s) => s.name))}`,
+  );
 }
 
 export async function explainCommand(
@@ -230,26 +284,12 @@ export async function explainCommand(
     if (loaded.errors.length > 0) {
       for (const e of loaded.errors) {
         io.stderr.write(
-          `${e.file}:${e.line}:${e.column}: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}${e.frame ? e.frame + '\n' : ''}`,
+          `${e.file}:${e.line}:${e.column}: ${userText(e.message)}\n${e.hint ? `  ${userText(e.hint)}\n` : ''}${e.frame ? e.frame + '\n' : ''}`,
         );
       }
       return EXIT.usage;
     }
-    const names = loaded.scenarios.map((s) => s.name);
-    const scenario =
-      opts.scenario !== undefined
-        ? loaded.scenarios.find((s) => s.name === opts.scenario)
-        : loaded.scenarios.length === 1
-          ? loaded.scenarios[0]
-          : undefined;
-    if (!scenario) {
-      throw new UsageError(
-        opts.scenario !== undefined
-          ? `no scenario named "${opts.scenario}" in ${file}`
-          : `${file} has ${names.length} scenarios: name one with --scenario`,
-        `scenarios: ${names.map((n) => `"${n}"`).join(', ')}`,
-      );
-    }
+    const scenario = pickScenario(loaded.scenarios, opts.scenario, file);
     return print(
       io,
       opts,
@@ -291,7 +331,10 @@ export async function explainCommand(
     const line = f.span?.start.line ?? 1;
     const column = f.span?.start.column ?? 1;
     io.stderr.write(
-      `${shown}:${line}:${column}: ${f.message}\n${f.hint ? `  ${f.hint}\n` : ''}${frames ? `${codeFrame(text, line, column)}\n` : ''}`,
+      `${shown}:${line}:${column}: ${userText(f.message)}
+${f.hint ? `  ${userText(f.hint)}
+` : ''}${frames ? `${codeFrame(text, line, column)}
+` : ''}`,
     );
   }
   if (!parsed.ok || !compiled || !compiled.ok) return EXIT.usage;

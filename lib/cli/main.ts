@@ -9,13 +9,20 @@ interface Outcome {
   code: number;
 }
 
+/** The package's version: package.json is three folders up from dist/lib/cli, two from lib/cli. */
 function version(): string {
-  const pkg = JSON.parse(
-    readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
-  ) as {
-    version: string;
-  };
-  return pkg.version;
+  for (const up of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
+        name?: string;
+        version: string;
+      };
+      if (pkg.name === 'trustspec') return pkg.version;
+    } catch {
+      // Not this folder.
+    }
+  }
+  return 'unknown';
 }
 
 function program(io: Io): Command {
@@ -55,9 +62,12 @@ function addTest(cli: Command, io: Io, out: Outcome): void {
       [] as string[],
     )
     .option('-v, --verbose', 'show the full trace (request context, every statement) for failures')
+    .option('--strict', 'warnings fail the run (exit code 1)')
+    .option('--no-strict', 'warnings do not fail the run, whatever trustspec.config.yaml says')
     .addHelpText(
       'after',
-      '\nExit codes: 0 every scenario met its expectation, 1 at least one did not, 2 the input could not be used.\n' +
+      '\nExit codes: 0 every scenario met its expectation, 1 at least one did not (or, with --strict, a warning), 2 the input could not be used.\n' +
+        'Defaults (reporter, strict, ignore, paths) come from the nearest trustspec.config.yaml, up to the repository root.\n' +
         'Examples:\n  trustspec test\n  trustspec test policies/ --reporter junit --output junit:report.xml\n  trustspec test "**/*.trustspec.yaml" --filter deploy --now 2026-06-01T00:00:00Z',
     )
     .action(async (paths: string[], opts) => {

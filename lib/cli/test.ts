@@ -1,9 +1,16 @@
 /** `trustspec test`: discover scenario files, run them, report, and exit 0/1/2. */
-import { extname } from 'node:path';
+import { extname, relative } from 'node:path';
 import { recordReads } from '../files.js';
-import { loadAndRun } from '../scenarios/index.js';
+import { loadAndRun, loadConfig, type Config } from '../scenarios/index.js';
 import { diagnose } from '../explain/index.js';
-import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../report/index.js';
+import {
+  REPORTER_NAMES,
+  REPORTERS,
+  exitCodeOf,
+  fileErrorText,
+  tally,
+  type ReporterName,
+} from '../report/index.js';
 import {
   EXIT,
   parseNow,
@@ -21,6 +28,8 @@ export interface TestOptions {
   now?: string;
   output: string[];
   verbose?: boolean;
+  /** `--strict` / `--no-strict`; default: the config file's `strict`, else false. */
+  strict?: boolean;
 }
 
 const BY_EXTENSION: Record<string, ReporterName> = {
@@ -44,12 +53,26 @@ export function parseOutput(spec: string): { reporter: ReporterName; file: strin
   return { reporter: BY_EXTENSION[extname(spec).toLowerCase()] ?? 'human', file: spec };
 }
 
-export async function testCommand(paths: string[], opts: TestOptions, io: Io): Promise<number> {
+/** The nearest trustspec.config.yaml; its errors end the command (exit 2) before anything runs. */
+function config(io: Io): Config | undefined {
+  const { config: found, errors } = loadConfig(io.cwd, REPORTER_NAMES);
+  if (errors.length === 0) return found;
+  for (const e of errors) io.stderr.write(fileErrorText(e, useColor(io.stderr, io.env)));
+  return undefined;
+}
+
+export async function testCommand(args: string[], opts: TestOptions, io: Io): Promise<number> {
   const now = opts.now !== undefined ? parseNow(opts.now) : undefined;
   const outputs = planOutputs(opts.output.map(parseOutput), io.cwd);
+  const cfg = config(io);
+  if (cfg === undefined) return EXIT.usage;
+  // The config's paths are relative to its folder; shown (and searched) relative to the cwd.
+  const paths = args.length > 0 ? args : (cfg.paths ?? []).map((p) => relative(io.cwd, p) || '.');
+  const strict = opts.strict ?? cfg.strict ?? false;
   const reads = recordReads();
   const report = loadAndRun(paths, {
     cwd: io.cwd,
+    ignore: cfg.ignore,
     ...(now !== undefined ? { now } : {}),
     defaultNow: Date.now(),
     ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
@@ -66,8 +89,8 @@ export async function testCommand(paths: string[], opts: TestOptions, io: Io): P
     );
   }
   refuseInputs(outputs, inputs, io.cwd);
-  const reporter = opts.reporter ?? 'human';
-  const base = { cwd: io.cwd, verbose: opts.verbose === true };
+  const reporter = opts.reporter ?? (cfg.reporter as ReporterName | undefined) ?? 'human';
+  const base = { cwd: io.cwd, verbose: opts.verbose === true, strict };
   io.stdout.write(
     REPORTERS[reporter](report, {
       ...base,
@@ -76,6 +99,5 @@ export async function testCommand(paths: string[], opts: TestOptions, io: Io): P
   );
   for (const o of outputs)
     writeOutput(o, REPORTERS[o.reporter](report, { ...base, color: false }), io);
-  if (report.errors.length > 0) return EXIT.usage;
-  return report.results.some((r) => !r.ok && !r.skipped) ? EXIT.failed : EXIT.ok;
+  return exitCodeOf(tally(report), strict);
 }

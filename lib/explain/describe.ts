@@ -250,8 +250,7 @@ function differenceText(d: PrincipalDifference): string {
 
 /** Why the statement's Principal names the caller, or does not (§2.1). */
 export function principalReason(p: PrincipalTrace): string {
-  if (p.via === 'star')
-    return 'Principal "*" matches every caller (a high-risk trust policy, §4.1)';
+  if (p.via === 'star') return 'Principal "*" matches every caller (a high-risk trust policy)';
   if (p.via === 'federated') return `Federated "${p.caller}" names the token's provider`;
   if (p.noFederated)
     return `the statement names no Federated principal; a web-identity caller (${p.caller}) is never an AWS, Service or CanonicalUser principal`;

@@ -34,8 +34,16 @@ import { codeFrame } from './frame.js';
 import { firstAlias, keyPlace, lookup, placeAt, placeOf, type Path, type Place } from './nodes.js';
 import { loadInlinePolicy, loadPolicyFile, readText, type PolicyCache } from './policy.js';
 import { scenarioInput } from './run.js';
+import { ignoreRules } from './suppress.js';
 import { validateFile, validateScenario, type SchemaProblem } from './validate.js';
-import type { Expectation, FileError, LoadedRole, Scenario } from './types.js';
+import type {
+  BlockedScenario,
+  Expectation,
+  FileError,
+  IgnoreRule,
+  LoadedRole,
+  Scenario,
+} from './types.js';
 
 export interface LoadOptions {
   /** Epoch ms; overrides the file's `now` (the command line's `--now`). */
@@ -52,6 +60,10 @@ export interface LoadResult {
   scenarios: Scenario[];
   errors: FileError[];
   warnings: FileError[];
+  /** The file's `ignore:` entries. */
+  ignore: IgnoreRule[];
+  /** Scenarios written in the file that could not be built, each with the error that stopped it. */
+  blocked: BlockedScenario[];
 }
 
 /** Aliases may repeat a node this many times in total; more is an alias bomb. */
@@ -100,6 +112,9 @@ class FileLoader {
   /** Policy files whose problems were already reported for this file. */
   private readonly reportedPolicies = new Set<string>();
   private readonly seenErrors = new Set<string>();
+  private ignore: IgnoreRule[] = [];
+  /** The `scenarios:` entries as written, to account for those that could not be built. */
+  private entries: unknown[] = [];
 
   constructor(
     path: string,
@@ -204,7 +219,37 @@ class FileLoader {
       scenarios: this.scenarios,
       errors: this.errors.sort(byPlace),
       warnings: this.warnings.sort(byPlace),
+      ignore: this.ignore,
+      blocked: this.blocked(),
     };
+  }
+
+  /**
+   * The entries of `scenarios:` that gave no scenario: each is blocked by the first error written
+   * inside it, else by the first error of the file (its role, its policy, its clock).
+   */
+  private blocked(): BlockedScenario[] {
+    if (this.errors.length === 0 || !this.doc) return [];
+    const built = new Set(this.scenarios.map((s) => s.line));
+    const starts = this.entries.map((_e, i) => this.at(['scenarios', i]));
+    const out: BlockedScenario[] = [];
+    this.entries.forEach((entry, i) => {
+      const at = starts[i] as Place;
+      if (built.has(at.line)) return;
+      const end = starts[i + 1]?.line ?? Infinity;
+      const inside = this.errors.find(
+        (e) => e.file === this.file && e.line >= at.line && e.line < end,
+      );
+      const name = isPlainObject(entry) ? entry['name'] : undefined;
+      out.push({
+        file: this.file,
+        line: at.line,
+        column: at.column,
+        name: typeof name === 'string' && name !== '' ? name : `scenario ${i + 1}`,
+        error: inside ?? (this.errors[0] as FileError),
+      });
+    });
+    return out;
   }
 
   private loadFile(): void {
@@ -361,6 +406,12 @@ class FileLoader {
   // ── meaning ───────────────────────────────────────────────────────────────────────
 
   private semantic(file: Obj): void {
+    this.entries = Array.isArray(file['scenarios']) ? file['scenarios'] : [];
+    if (!this.isBad(['ignore'])) {
+      this.ignore = ignoreRules(file['ignore'], this.file, 'scenario-file', (i) =>
+        this.at(['ignore', i]),
+      );
+    }
     let fileNow: number | undefined;
     if (file['now'] !== undefined && !this.isBad(['now'])) {
       const d = parseDate(file['now']);

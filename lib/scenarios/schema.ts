@@ -388,6 +388,41 @@ const matrix: SchemaNode = {
     '"matrix" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, "_" and "-")',
 };
 
+/** A finding code as reports print it (`[like-without-wildcard]`), kebab-case. */
+const findingCode: SchemaNode = {
+  type: 'string',
+  pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$',
+  description:
+    'A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional).',
+};
+
+/**
+ * `ignore:` — findings accepted. Shared by scenario files and `trustspec.config.yaml`
+ * (lib/scenarios/config.ts).
+ */
+export const IGNORE: SchemaNode = {
+  type: 'array',
+  description:
+    'Findings accepted: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.',
+  items: {
+    anyOf: [
+      findingCode,
+      {
+        title: 'an ignore entry',
+        type: 'object',
+        required: ['code'],
+        additionalProperties: false,
+        properties: {
+          code: findingCode,
+          reason: str('Why the finding is accepted (shown with the suppressed findings).'),
+          sid: str('Only findings in the trust-policy statement with this Sid.'),
+        },
+      },
+    ],
+    errorMessage: 'an ignore entry is a finding code, or {code, reason, sid}',
+  },
+};
+
 /** Fields shared by a scenario and `defaults`. */
 const scenarioFields: Record<string, SchemaNode> = {
   token: { $ref: '#/definitions/token' },
@@ -467,6 +502,11 @@ export const SCHEMA: SchemaNode = {
     providers: { $ref: '#/definitions/providers' },
     now,
     defaults: { $ref: '#/definitions/defaults' },
+    ignore: {
+      ...IGNORE,
+      description:
+        'Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.',
+    },
     scenarios: {
       type: 'array',
       description: 'The scenarios.',

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 "use strict";
 export const file = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"defaults":{"$ref":"#/definitions/defaults"},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}}},"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim."},"properties":{"jwt":{"type":"string","description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":"string","description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":"string","description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"iat":{"type":["integer","string"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"nbf":{"type":["integer","string"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":"string","description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":"object","description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":"string","description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError).","additionalProperties":false,"properties":{"roleSessionName":{"type":"string","description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Required by STS; when omitted the simulated call fails with ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":"string","enum":["graph.facebook.com","www.amazon.com"],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object"]},"policyArns":{"type":"array","description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them.","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":"object","description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults).","additionalProperties":false,"properties":{"repository":{"type":"string","description":"OWNER/REPO."},"ref":{"type":"string","description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":"string","description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":"string","description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer"],"description":"repository_id."},"immutable":{"type":"boolean","description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":"string","description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array"],"items":{"type":"string"}},"sub":{"type":"string","description":"A customised subject, replacing the default one."},"actor":{"type":"string","description":"actor."},"actorId":{"type":["string","integer"],"description":"actor_id."},"workflow":{"type":"string","description":"workflow."},"jobWorkflowRef":{"type":"string","description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":"string","description":"enterprise."},"enterpriseId":{"type":["string","integer"],"description":"enterprise_id."},"runnerEnvironment":{"type":"string","description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":"string","description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":"object","description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults).","additionalProperties":false,"properties":{"issuer":{"type":"string","description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":"string","description":"The Kubernetes namespace."},"serviceAccount":{"type":"string","description":"The service account name."},"audience":{"type":"string","description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":"object","description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults).","additionalProperties":false,"properties":{"projectPath":{"type":"string","description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":"string","description":"Branch or tag name; default main."},"refType":{"type":"string","enum":["branch","tag"],"description":"branch (default) or tag."},"host":{"type":"string","description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array"],"items":{"type":"string"}},"pipelineSource":{"type":"string","description":"pipeline_source; default push."},"projectId":{"type":["string","integer"],"description":"project_id."},"namespaceId":{"type":["string","integer"],"description":"namespace_id."},"refProtected":{"type":"boolean","description":"ref_protected."},"environment":{"type":"string","description":"environment."},"userLogin":{"type":"string","description":"user_login."},"userId":{"type":["string","integer"],"description":"user_id."},"userEmail":{"type":"string","description":"user_email."},"userAccessLevel":{"type":"string","description":"user_access_level."},"runnerEnvironment":{"type":"string","description":"runner_environment."},"sub":{"type":"string","description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":"object","description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults).","additionalProperties":false,"properties":{"organization":{"type":"string","description":"The organization."},"project":{"type":"string","description":"The project; default Default Project."},"workspace":{"type":"string","description":"The workspace."},"runPhase":{"type":"string","description":"plan or apply (default)."},"audience":{"type":"string","description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":"object","description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults).","additionalProperties":false,"properties":{"identityPoolId":{"type":"string","description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":"string","description":"The identity id."},"authenticated":{"type":"boolean","description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":"array","description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}}},"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim."},"properties":{"jwt":{"type":"string","description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":"string","description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":"string","description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"iat":{"type":["integer","string"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"nbf":{"type":["integer","string"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":"string","description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":"object","description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":"string","description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError).","additionalProperties":false,"properties":{"roleSessionName":{"type":"string","description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Required by STS; when omitted the simulated call fails with ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":"string","enum":["graph.facebook.com","www.amazon.com"],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object"]},"policyArns":{"type":"array","description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them.","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":"object","description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults).","additionalProperties":false,"properties":{"repository":{"type":"string","description":"OWNER/REPO."},"ref":{"type":"string","description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":"string","description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":"string","description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer"],"description":"repository_id."},"immutable":{"type":"boolean","description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":"string","description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array"],"items":{"type":"string"}},"sub":{"type":"string","description":"A customised subject, replacing the default one."},"actor":{"type":"string","description":"actor."},"actorId":{"type":["string","integer"],"description":"actor_id."},"workflow":{"type":"string","description":"workflow."},"jobWorkflowRef":{"type":"string","description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":"string","description":"enterprise."},"enterpriseId":{"type":["string","integer"],"description":"enterprise_id."},"runnerEnvironment":{"type":"string","description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":"string","description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":"object","description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults).","additionalProperties":false,"properties":{"issuer":{"type":"string","description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":"string","description":"The Kubernetes namespace."},"serviceAccount":{"type":"string","description":"The service account name."},"audience":{"type":"string","description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":"object","description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults).","additionalProperties":false,"properties":{"projectPath":{"type":"string","description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":"string","description":"Branch or tag name; default main."},"refType":{"type":"string","enum":["branch","tag"],"description":"branch (default) or tag."},"host":{"type":"string","description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array"],"items":{"type":"string"}},"pipelineSource":{"type":"string","description":"pipeline_source; default push."},"projectId":{"type":["string","integer"],"description":"project_id."},"namespaceId":{"type":["string","integer"],"description":"namespace_id."},"refProtected":{"type":"boolean","description":"ref_protected."},"environment":{"type":"string","description":"environment."},"userLogin":{"type":"string","description":"user_login."},"userId":{"type":["string","integer"],"description":"user_id."},"userEmail":{"type":"string","description":"user_email."},"userAccessLevel":{"type":"string","description":"user_access_level."},"runnerEnvironment":{"type":"string","description":"runner_environment."},"sub":{"type":"string","description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":"object","description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults).","additionalProperties":false,"properties":{"organization":{"type":"string","description":"The organization."},"project":{"type":"string","description":"The project; default Default Project."},"workspace":{"type":"string","description":"The workspace."},"runPhase":{"type":"string","description":"plan or apply (default)."},"audience":{"type":"string","description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":"object","description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults).","additionalProperties":false,"properties":{"identityPoolId":{"type":"string","description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":"string","description":"The identity id."},"authenticated":{"type":"boolean","description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":"array","description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
 const schema12 = {"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}};
 const schema13 = {"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}};
 const schema14 = {"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}};
@@ -1633,7 +1633,7 @@ return errors === 0;
 const schema25 = {"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}};
 const schema36 = {"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"};
 const func6 = require("ajv/dist/runtime/ucs2length").default;
-const pattern5 = new RegExp("^[A-Za-z_][A-Za-z0-9_-]*$", "u");
+const pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_-]*$", "u");
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3311,7 +3311,7 @@ errors++;
 for(const key12 in data93){
 const _errs232 = errors;
 if(typeof key12 === "string"){
-if(!pattern5.test(key12)){
+if(!pattern7.test(key12)){
 const err124 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key12,propertyName:key12};
 if(vErrors === null){
 vErrors = [err124];
@@ -3402,7 +3402,7 @@ errors++;
 for(const key14 in data95){
 const _errs240 = errors;
 if(typeof key14 === "string"){
-if(!pattern5.test(key14)){
+if(!pattern7.test(key14)){
 const err131 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err131];
@@ -3514,6 +3514,7 @@ validate15.errors = vErrors;
 return errors === 0;
 }
 
+const pattern3 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3530,7 +3531,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(((((((key0 === "$schema") || (key0 === "version")) || (key0 === "role")) || (key0 === "providers")) || (key0 === "now")) || (key0 === "defaults")) || (key0 === "scenarios"))){
+if(!((((((((key0 === "$schema") || (key0 === "version")) || (key0 === "role")) || (key0 === "providers")) || (key0 === "now")) || (key0 === "defaults")) || (key0 === "ignore")) || (key0 === "scenarios"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -3738,19 +3739,18 @@ vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.error
 errors = vErrors.length;
 }
 }
-if(data.scenarios !== undefined){
-let data11 = data.scenarios;
+if(data.ignore !== undefined){
+let data11 = data.ignore;
 if(Array.isArray(data11)){
 const len0 = data11.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate15(data11[i0], {instancePath:instancePath+"/scenarios/" + i0,parentData:data11,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err17 = {instancePath:instancePath+"/scenarios",schemaPath:"#/properties/scenarios/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scenarios.type,parentSchema:schema11.properties.scenarios,data:data11};
+let data12 = data11[i0];
+const _errs29 = errors;
+let valid6 = false;
+const _errs30 = errors;
+if(typeof data12 === "string"){
+if(!pattern3.test(data12)){
+const err17 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema11.properties.ignore.items.anyOf[0],data:data12};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3760,14 +3760,172 @@ vErrors.push(err17);
 errors++;
 }
 }
-}
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err18 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[0].type,parentSchema:schema11.properties.ignore.items.anyOf[0],data:data12};
 if(vErrors === null){
 vErrors = [err18];
 }
 else {
 vErrors.push(err18);
+}
+errors++;
+}
+var _valid0 = _errs30 === errors;
+valid6 = valid6 || _valid0;
+if(!valid6){
+const _errs32 = errors;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.code === undefined){
+const err19 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/1/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.ignore.items.anyOf[1].required,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data12};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+for(const key3 in data12){
+if(!(((key3 === "code") || (key3 === "reason")) || (key3 === "sid"))){
+const err20 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data12};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data12.code !== undefined){
+let data13 = data12.code;
+if(typeof data13 === "string"){
+if(!pattern3.test(data13)){
+const err21 = {instancePath:instancePath+"/ignore/" + i0+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema11.properties.ignore.items.anyOf[1].properties.code,data:data13};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/ignore/" + i0+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.code.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.code,data:data13};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data12.reason !== undefined){
+let data14 = data12.reason;
+if(typeof data14 !== "string"){
+const err23 = {instancePath:instancePath+"/ignore/" + i0+"/reason",schemaPath:"#/properties/ignore/items/anyOf/1/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.reason.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.reason,data:data14};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data12.sid !== undefined){
+let data15 = data12.sid;
+if(typeof data15 !== "string"){
+const err24 = {instancePath:instancePath+"/ignore/" + i0+"/sid",schemaPath:"#/properties/ignore/items/anyOf/1/properties/sid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.sid.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.sid,data:data15};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ignore.items.anyOf[1].type,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data12};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+var _valid0 = _errs32 === errors;
+valid6 = valid6 || _valid0;
+}
+if(!valid6){
+const err26 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.ignore.items.anyOf,parentSchema:schema11.properties.ignore.items,data:data12};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+else {
+errors = _errs29;
+if(vErrors !== null){
+if(_errs29){
+vErrors.length = _errs29;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.ignore.type,parentSchema:schema11.properties.ignore,data:data11};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data.scenarios !== undefined){
+let data16 = data.scenarios;
+if(Array.isArray(data16)){
+const len1 = data16.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate15(data16[i1], {instancePath:instancePath+"/scenarios/" + i1,parentData:data16,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/scenarios",schemaPath:"#/properties/scenarios/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scenarios.type,parentSchema:schema11.properties.scenarios,data:data16};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
 }
 errors++;
 }
@@ -5576,7 +5734,7 @@ errors++;
 for(const key12 in data93){
 const _errs232 = errors;
 if(typeof key12 === "string"){
-if(!pattern5.test(key12)){
+if(!pattern7.test(key12)){
 const err124 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key12,propertyName:key12};
 if(vErrors === null){
 vErrors = [err124];
@@ -5667,7 +5825,7 @@ errors++;
 for(const key14 in data95){
 const _errs240 = errors;
 if(typeof key14 === "string"){
-if(!pattern5.test(key14)){
+if(!pattern7.test(key14)){
 const err131 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err131];

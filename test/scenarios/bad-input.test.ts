@@ -750,9 +750,14 @@ t.test('several bad files are reported together, and the good ones still run', (
       ['c-missing-policy.trustspec.yaml', 'policy-file-not-found'],
     ],
   );
+  // The scenarios a file error stopped are results too, each naming that error.
   t.same(
-    report.results.map((r) => [r.file, r.name, r.ok]),
-    [['d-good.trustspec.yaml', 'main', true]],
+    report.results.map((r) => [r.file, r.name, r.ok, r.blockedBy?.code ?? null]),
+    [
+      ['b-unknown.trustspec.yaml', 'b', false, 'unknown-field'],
+      ['c-missing-policy.trustspec.yaml', 'main', false, 'policy-file-not-found'],
+      ['d-good.trustspec.yaml', 'main', true, null],
+    ],
   );
   t.end();
 });
@@ -771,7 +776,14 @@ t.test('a broken policy shared by two files is reported once', (t) => {
   );
   const ids = report.errors.map((e) => `${e.line}:${e.column}:${e.code}`);
   t.same(ids, [...new Set(ids)], 'no error twice');
-  t.same(report.results, []);
+  t.same(
+    report.results.map((r) => [r.file, r.name, r.blockedBy?.file]),
+    [
+      ['a.trustspec.yaml', 'main', 'policy.json'],
+      ['b.trustspec.yaml', 'main', 'policy.json'],
+    ],
+    'each scenario blocked by the policy error, none run',
+  );
   t.end();
 });
 

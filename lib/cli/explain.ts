@@ -332,9 +332,17 @@ export async function explainCommand(
     const column = f.span?.start.column ?? 1;
     io.stderr.write(
       `${shown}:${line}:${column}: ${userText(f.message)}
-${f.hint ? `  ${userText(f.hint)}
-` : ''}${frames ? `${codeFrame(text, line, column)}
-` : ''}`,
+${
+  f.hint
+    ? `  ${userText(f.hint)}
+`
+    : ''
+}${
+        frames
+          ? `${codeFrame(text, line, column)}
+`
+          : ''
+      }`,
     );
   }
   if (!parsed.ok || !compiled || !compiled.ok) return EXIT.usage;

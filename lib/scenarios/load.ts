@@ -79,8 +79,31 @@ const SHORTHAND_HELP: Record<Shorthand, string> = {
 
 const TIME_CLAIMS = ['exp', 'iat', 'nbf'];
 
-function isUnder(path: Path, prefix: Path): boolean {
-  return prefix.length <= path.length && prefix.every((p, i) => path[i] === p);
+/** The keys of a path and of each of its prefixes, shortest first (`[]` included). */
+function prefixKeys(path: Path): string[] {
+  const keys = ['[]'];
+  for (let i = 1; i <= path.length; i++) keys.push(JSON.stringify(path.slice(0, i)));
+  return keys;
+}
+
+/**
+ * Paths with schema problems. A path is bad when it lies under one of them or holds one: both
+ * are set look-ups, so a file with thousands of bad scenarios is checked in linear time.
+ */
+class BadPaths {
+  private readonly bad = new Set<string>();
+  private readonly holders = new Set<string>();
+
+  add(path: Path): void {
+    const keys = prefixKeys(path);
+    this.bad.add(keys[keys.length - 1] as string);
+    for (const k of keys) this.holders.add(k);
+  }
+
+  has(path: Path): boolean {
+    const keys = prefixKeys(path);
+    return this.holders.has(keys[keys.length - 1] as string) || keys.some((k) => this.bad.has(k));
+  }
 }
 
 class FileLoader {
@@ -95,7 +118,7 @@ class FileLoader {
   private lc = new LineCounter();
   private doc: Document | undefined;
   /** Paths with schema problems: what lies under them is not looked at again. */
-  private readonly badPaths: Path[] = [];
+  private readonly badPaths = new BadPaths();
   /** Policy files whose problems were already reported for this file. */
   private readonly reportedPolicies = new Set<string>();
   private readonly seenErrors = new Set<string>();
@@ -175,11 +198,11 @@ class FileLoader {
           : this.at([...base, ...p.path]);
     this.error(p.code, `${prefix}${p.message}`, place, p.hint);
     // An unknown key taints only itself, so the rest of its mapping is still checked.
-    this.badPaths.push(p.key !== undefined ? [...base, ...p.path, p.key] : [...base, ...p.path]);
+    this.badPaths.add(p.key !== undefined ? [...base, ...p.path, p.key] : [...base, ...p.path]);
   }
 
   private isBad(path: Path): boolean {
-    return this.badPaths.some((b) => isUnder(b, path) || isUnder(path, b));
+    return this.badPaths.has(path);
   }
 
   // ── the file ──────────────────────────────────────────────────────────────────────

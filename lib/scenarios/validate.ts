@@ -19,18 +19,53 @@ export interface SchemaProblem {
   hint?: string;
 }
 
+/** Where Ajv's generated code places a value it validates (its second, optional argument). */
+interface ValidationContext {
+  instancePath: string;
+  parentData: unknown;
+  parentDataProperty: string | number;
+  rootData: unknown;
+}
+
 /** A validator as Ajv generates it: true or false, with the errors of the last call. */
 interface Validator {
-  (value: unknown): boolean;
+  (value: unknown, context?: ValidationContext): boolean;
   errors?: ErrorObject[] | null;
 }
 
 const validators = generated as unknown as { file: Validator; scenario: Validator };
 
-/** Problems of a whole file's value (`[]` when it is valid). */
+function push(into: ErrorObject[], errors: ErrorObject[] | null | undefined): void {
+  for (const e of errors ?? []) into.push(e);
+}
+
+/**
+ * Problems of a whole file's value (`[]` when it is valid). The scenarios are validated one by
+ * one, each at its place in the file: Ajv's code for the whole file copies the error list once
+ * per failing scenario (`concat`), which made a file of thousands of bad scenarios quadratic.
+ */
 export function validateFile(value: unknown): SchemaProblem[] {
-  const v = validators.file;
-  return v(value) ? [] : explain(v.errors ?? [], value);
+  const list =
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)['scenarios']
+      : undefined;
+  if (!Array.isArray(list)) {
+    const v = validators.file;
+    return v(value) ? [] : explain(v.errors ?? [], value);
+  }
+  const errors: ErrorObject[] = [];
+  if (!validators.file({ ...(value as Record<string, unknown>), scenarios: [] }))
+    push(errors, validators.file.errors);
+  list.forEach((item, i) => {
+    const context = {
+      instancePath: `/scenarios/${i}`,
+      parentData: list,
+      parentDataProperty: i,
+      rootData: value,
+    };
+    if (!validators.scenario(item, context)) push(errors, validators.scenario.errors);
+  });
+  return errors.length === 0 ? [] : explain(errors, value);
 }
 
 /** Problems of one scenario (a matrix copy after substitution), with paths inside the scenario. */
@@ -52,21 +87,45 @@ function isCombinator(e: ErrorObject): boolean {
   return e.keyword === 'anyOf' || e.keyword === 'oneOf';
 }
 
-/** Keeps the errors that say what is wrong, dropping the noise of failed alternatives. */
-function select(errors: ErrorObject[]): ErrorObject[] {
+/**
+ * The errors at `instancePath` or below it, for every instance path that has errors: one list per
+ * ancestor of each error (so a combinator finds its inner errors without scanning all of them).
+ */
+function errorsBelow(errors: readonly ErrorObject[]): Map<string, ErrorObject[]> {
+  const below = new Map<string, ErrorObject[]>();
+  const add = (path: string, e: ErrorObject): void => {
+    const list = below.get(path);
+    if (list) list.push(e);
+    else below.set(path, [e]);
+  };
+  for (const e of errors) {
+    const path = e.instancePath;
+    add('', e);
+    for (let i = path.indexOf('/', 1); i !== -1; i = path.indexOf('/', i + 1))
+      add(path.slice(0, i), e);
+    if (path !== '') add(path, e);
+  }
+  return below;
+}
+
+/**
+ * Keeps the errors that say what is wrong, dropping the noise of failed alternatives. Linear in
+ * the errors for a file of many scenarios: a combinator looks only at the errors at or below its
+ * own instance path.
+ */
+export function selectErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   const consumed = new Set<ErrorObject>();
   const out: ErrorObject[] = [];
   const combos = errors
     .filter(isCombinator)
     .sort((a, b) => a.schemaPath.length - b.schemaPath.length);
+  const below = combos.length > 0 ? errorsBelow(errors) : undefined;
   for (const c of combos) {
     if (consumed.has(c)) continue;
     consumed.add(c);
-    const inner = errors.filter(
-      (e) =>
-        e !== c &&
-        e.schemaPath.startsWith(`${c.schemaPath}/`) &&
-        (e.instancePath === c.instancePath || e.instancePath.startsWith(`${c.instancePath}/`)),
+    const prefix = `${c.schemaPath}/`;
+    const inner = (below?.get(c.instancePath) ?? []).filter(
+      (e) => e !== c && e.schemaPath.startsWith(prefix),
     );
     for (const e of inner) consumed.add(e);
     out.push(...resolveCombinator(c, inner));
@@ -90,7 +149,7 @@ function resolveCombinator(c: ErrorObject, inner: ErrorObject[]): ErrorObject[] 
   const deeper = [...branches.values()].filter((errs) =>
     errs.every((e) => e.instancePath.length > c.instancePath.length),
   );
-  if (deeper.length === 1) return select(deeper[0] as ErrorObject[]);
+  if (deeper.length === 1) return selectErrors(deeper[0] as ErrorObject[]);
   return [c];
 }
 
@@ -363,7 +422,7 @@ function valueAt(root: unknown, path: Path): unknown {
 
 function explain(errors: ErrorObject[], root: unknown): SchemaProblem[] {
   // A propertyNames failure also reports the failing pattern for the name: keep one.
-  const kept = select(errors).filter(
+  const kept = selectErrors(errors).filter(
     (e) => !(e.keyword === 'pattern' && e.propertyName !== undefined),
   );
   const seen = new Set<string>();

@@ -23,6 +23,9 @@ export type {
 export { astToValue, describeKind, getMember, LineIndex } from './ast.js';
 export { MAX_JSON_DEPTH, parseJson, type JsonParseOptions, type JsonParseResult } from './json.js';
 export {
+  aliasTargets,
+  firstTooDeep,
+  MAX_YAML_DEPTH,
   MAX_YAML_NODES,
   parseYaml,
   yamlDocumentToAst,

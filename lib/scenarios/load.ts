@@ -5,6 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
+import { MAX_YAML_DEPTH } from '../policy/yaml.js';
 import {
   cognitoClaims,
   eksClaims,
@@ -30,7 +31,16 @@ import {
   type Row,
 } from './expand.js';
 import { codeFrame } from './frame.js';
-import { firstAlias, keyPlace, lookup, placeAt, placeOf, type Path, type Place } from './nodes.js';
+import {
+  documentValue,
+  firstTooDeep,
+  keyPlace,
+  lookup,
+  placeAt,
+  placeOf,
+  type Path,
+  type Place,
+} from './nodes.js';
 import { loadInlinePolicy, loadPolicyFile, readText, type PolicyCache } from './policy.js';
 import { scenarioInput } from './run.js';
 import { validateFile, validateScenario, type SchemaProblem } from './validate.js';
@@ -53,7 +63,7 @@ export interface LoadResult {
   warnings: FileError[];
 }
 
-/** Aliases may repeat a node this many times in total; more is an alias bomb. */
+/** Aliases may make at most this many times the nodes written; more is an alias bomb. */
 export const MAX_ALIAS_COUNT = 100;
 
 type Obj = Record<string, unknown>;
@@ -254,7 +264,9 @@ class FileLoader {
     try {
       doc = parseDocument(this.text, {
         lineCounter: this.lc,
-        uniqueKeys: true,
+        // Keys written twice are found while the value is read (documentValue), in linear time and
+        // by the key the data will have (`1` and "1" are the same key).
+        uniqueKeys: false,
         prettyErrors: false,
         merge: true,
       });
@@ -268,7 +280,9 @@ class FileLoader {
       return;
     }
     this.doc = doc;
-    for (const err of doc.errors) this.yamlError(err);
+    const exhausted = doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION');
+    for (const err of doc.errors) if (err.code !== 'RESOURCE_EXHAUSTION') this.yamlError(err);
+    if (exhausted) this.tooDeep(firstTooDeep(doc.contents, MAX_YAML_DEPTH));
     for (const w of doc.warnings) {
       this.warn('yaml-warning', cleanYamlMessage(w.message), placeAt(w.pos[0], this.lc));
     }
@@ -282,28 +296,12 @@ class FileLoader {
       );
       return;
     }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (e) {
-      const alias = firstAlias(doc);
-      if (e instanceof ReferenceError && /alias/i.test(e.message)) {
-        this.error(
-          'yaml-alias-bomb',
-          `the YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} copies): this looks like an alias bomb`,
-          alias ? placeOf(alias, this.lc) : top,
-          'write the values out, or share them through defaults: instead of aliases',
-        );
-      } else {
-        this.error(
-          'yaml-syntax',
-          `cannot read the YAML: ${(e as Error).message}`,
-          alias ? placeOf(alias, this.lc) : top,
-          'check the anchors and aliases (&name, *name)',
-        );
-      }
-      return;
-    }
+    const { value, problems } = documentValue(doc, {
+      maxDepth: MAX_YAML_DEPTH,
+      maxGrowth: MAX_ALIAS_COUNT,
+    });
+    for (const p of problems) this.error(p.code, p.message, placeOf(p.node, this.lc), p.hint);
+    if (problems.length > 0) return;
     if (!isPlainObject(value)) {
       this.error(
         'not-a-mapping',
@@ -313,25 +311,23 @@ class FileLoader {
       );
       return;
     }
-    const clean = this.plainData(value, []);
-    if (this.errors.length > 0 || !isPlainObject(clean)) return;
-    for (const p of validateFile(clean)) this.schemaProblem(p, []);
-    this.semantic(clean);
+    for (const p of validateFile(value)) this.schemaProblem(p, []);
+    this.semantic(value);
+  }
+
+  /** Nesting the yaml library could not follow (it ran out of stack): placed where it passes the limit. */
+  private tooDeep(node: unknown): void {
+    this.error(
+      'yaml-too-deep',
+      `the YAML is nested too deeply: more than ${MAX_YAML_DEPTH} levels of lists and mappings`,
+      node === undefined ? { line: 1, column: 1 } : placeOf(node, this.lc),
+      'a scenario file nests a few levels: write the data flatter',
+    );
   }
 
   private yamlError(err: YAMLError): void {
     const place = placeAt(err.pos[0], this.lc);
-    if (err.code === 'DUPLICATE_KEY') {
-      const key = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:\n]*?)\s*:/.exec(
-        this.text.slice(err.pos[0]),
-      )?.[1];
-      this.error(
-        'duplicate-key',
-        `the key ${key ? `"${key.replace(/^["']|["']$/g, '')}" ` : ''}is written twice in one mapping`,
-        place,
-        'remove one of them; YAML keeps only one value per key',
-      );
-    } else if (err.code === 'MULTIPLE_DOCS') {
+    if (err.code === 'MULTIPLE_DOCS') {
       this.error(
         'yaml-multiple-documents',
         'the file holds more than one YAML document ("---")',
@@ -346,38 +342,6 @@ class FileLoader {
         'check the indentation, the colons and the closing brackets and quotes here or just before',
       );
     }
-  }
-
-  /** Refuses values JSON cannot hold (binary, infinities); YAML 1.1 dates become ISO text. */
-  private plainData(value: unknown, path: Path): unknown {
-    if (value instanceof Date)
-      return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
-    if (value instanceof Uint8Array || value instanceof Map || value instanceof Set) {
-      this.error(
-        'yaml-non-json-value',
-        'a binary or other tagged value that is not plain data',
-        this.at(path),
-        'write a string, number, boolean, list or mapping',
-      );
-      return null;
-    }
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      this.error(
-        'yaml-non-json-value',
-        `${value} is not a number a scenario can hold`,
-        this.at(path),
-        'quote it if a string is meant',
-      );
-      return null;
-    }
-    if (typeof value === 'bigint') return Number(value);
-    if (Array.isArray(value)) return value.map((v, i) => this.plainData(v, [...path, i]));
-    if (value !== null && typeof value === 'object') {
-      const out: Obj = {};
-      for (const [k, v] of Object.entries(value)) setOwn(out, k, this.plainData(v, [...path, k]));
-      return out;
-    }
-    return value;
   }
 
   // ── meaning ───────────────────────────────────────────────────────────────────────

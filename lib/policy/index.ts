@@ -69,6 +69,7 @@ export {
 export { valueToAst, type ValueAstResult, type ValuePath, type ValueSpanOptions } from './value.js';
 export {
   BASE_OPERATORS,
+  nearestOperator,
   parseOperator,
   type BaseOperatorInfo,
   type OperatorFamily,

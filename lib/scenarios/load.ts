@@ -16,7 +16,7 @@ import {
   type ProviderEntry,
 } from '../providers/index.js';
 import type { ContextInputValue, RequestInput, Stage, StsErrorCode } from '../sts/types.js';
-import { decodeCompactJwt, looksLikeJwt } from '../token.js';
+import { decodeCompactJwt, jwtShaped } from '../token.js';
 import { claimTime, parseDate } from './dates.js';
 import { displayPath } from './discover.js';
 import {
@@ -759,26 +759,25 @@ class FileLoader {
 
   private readonly jwtFiles = new Map<string, ReturnType<typeof readText>>();
 
+  /** The place of character `at` of an inline JWT, when the file holds it as written. */
+  private placeInJwt(i: number, value: string, at: number | undefined): Place | undefined {
+    if (!this.doc || at === undefined) return undefined;
+    const own = lookup(this.doc, ['scenarios', i, 'token', 'jwt']);
+    const found = own.complete ? own : lookup(this.doc, ['defaults', 'token', 'jwt']);
+    const range = (found.value as { range?: readonly number[] } | undefined)?.range;
+    if (!found.complete || !range) return undefined;
+    const k = this.text.slice(range[0], range[1]).indexOf(value.trim());
+    return k < 0 ? undefined : placeAt((range[0] as number) + k + at, this.lc);
+  }
+
   private jwt(
     value: string,
     i: number,
   ): { claims: Obj; header: Record<string, unknown>; length: number } | undefined {
     const place = this.inScenario(i, ['token', 'jwt']);
-    if (looksLikeJwt(value)) {
-      const d = decodeCompactJwt(value);
-      if (d.ok) return d;
-      // It may still be a file name such as main.push.jwt.
-      const abs = resolve(this.dir, value);
-      if (!readText(abs).ok) {
-        this.error(
-          'bad-jwt',
-          `token.jwt: ${d.message}`,
-          place,
-          'a compact JWT is three base64url parts (header.payload.signature), or give a path to a file holding one',
-        );
-        return undefined;
-      }
-    }
+    const inline = decodeCompactJwt(value);
+    if (inline.ok) return inline;
+    // Not a usable JWT: it may be a file name such as main.push.jwt.
     const abs = resolve(this.dir, value.trim());
     let read = this.jwtFiles.get(abs);
     if (!read) {
@@ -786,7 +785,14 @@ class FileLoader {
       this.jwtFiles.set(abs, read);
     }
     if (!read.ok) {
-      if (read.code === 'file-not-found') {
+      if (read.code === 'file-not-found' && jwtShaped(value)) {
+        this.error(
+          'bad-jwt',
+          `token.jwt: ${inline.message}`,
+          this.placeInJwt(i, value, inline.at) ?? place,
+          'a compact JWT is three base64url parts (header.payload.signature), as the CI job received it; or give the path of a file holding one',
+        );
+      } else if (read.code === 'file-not-found') {
         this.error(
           'jwt-file-not-found',
           `token.jwt: "${value}" is neither a compact JWT nor an existing file (looked for ${abs})`,

@@ -38,9 +38,10 @@ const idValue = (description: string): SchemaNode => ({
   description,
 });
 
-const epochOrDate = (description: string): SchemaNode => ({
+const epochOrDate = (field: string, description: string): SchemaNode => ({
   type: ['integer', 'string'],
   description: `${description} Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.`,
+  errorMessage: `"${field}" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time`,
 });
 
 const role: SchemaNode = {
@@ -108,6 +109,7 @@ const providers: SchemaNode = {
 };
 
 const now: SchemaNode = epochOrDate(
+  'now',
   "The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used.",
 );
 
@@ -128,9 +130,9 @@ const token: SchemaNode = {
       type: ['string', 'array'],
       items: { type: 'string', description: 'An audience.' },
     },
-    exp: epochOrDate('Expiry. Without exp the token is treated as fresh.'),
-    iat: epochOrDate('Issued at.'),
-    nbf: epochOrDate('Not before.'),
+    exp: epochOrDate('exp', 'Expiry. Without exp the token is treated as fresh.'),
+    iat: epochOrDate('iat', 'Issued at.'),
+    nbf: epochOrDate('nbf', 'Not before.'),
     amr: {
       description:
         'Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).',

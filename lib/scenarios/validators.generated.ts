@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 "use strict";
 export const file = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"defaults":{"$ref":"#/definitions/defaults"},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}}},"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim."},"properties":{"jwt":{"type":"string","description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":"string","description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":"string","description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"iat":{"type":["integer","string"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"nbf":{"type":["integer","string"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":"string","description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":"object","description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":"string","description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError).","additionalProperties":false,"properties":{"roleSessionName":{"type":"string","description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Required by STS; when omitted the simulated call fails with ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":"string","enum":["graph.facebook.com","www.amazon.com"],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object"]},"policyArns":{"type":"array","description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them.","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":"object","description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults).","additionalProperties":false,"properties":{"repository":{"type":"string","description":"OWNER/REPO."},"ref":{"type":"string","description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":"string","description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":"string","description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer"],"description":"repository_id."},"immutable":{"type":"boolean","description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":"string","description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array"],"items":{"type":"string"}},"sub":{"type":"string","description":"A customised subject, replacing the default one."},"actor":{"type":"string","description":"actor."},"actorId":{"type":["string","integer"],"description":"actor_id."},"workflow":{"type":"string","description":"workflow."},"jobWorkflowRef":{"type":"string","description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":"string","description":"enterprise."},"enterpriseId":{"type":["string","integer"],"description":"enterprise_id."},"runnerEnvironment":{"type":"string","description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":"string","description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":"object","description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults).","additionalProperties":false,"properties":{"issuer":{"type":"string","description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":"string","description":"The Kubernetes namespace."},"serviceAccount":{"type":"string","description":"The service account name."},"audience":{"type":"string","description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":"object","description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults).","additionalProperties":false,"properties":{"projectPath":{"type":"string","description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":"string","description":"Branch or tag name; default main."},"refType":{"type":"string","enum":["branch","tag"],"description":"branch (default) or tag."},"host":{"type":"string","description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array"],"items":{"type":"string"}},"pipelineSource":{"type":"string","description":"pipeline_source; default push."},"projectId":{"type":["string","integer"],"description":"project_id."},"namespaceId":{"type":["string","integer"],"description":"namespace_id."},"refProtected":{"type":"boolean","description":"ref_protected."},"environment":{"type":"string","description":"environment."},"userLogin":{"type":"string","description":"user_login."},"userId":{"type":["string","integer"],"description":"user_id."},"userEmail":{"type":"string","description":"user_email."},"userAccessLevel":{"type":"string","description":"user_access_level."},"runnerEnvironment":{"type":"string","description":"runner_environment."},"sub":{"type":"string","description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":"object","description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults).","additionalProperties":false,"properties":{"organization":{"type":"string","description":"The organization."},"project":{"type":"string","description":"The project; default Default Project."},"workspace":{"type":"string","description":"The workspace."},"runPhase":{"type":"string","description":"plan or apply (default)."},"audience":{"type":"string","description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":"object","description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults).","additionalProperties":false,"properties":{"identityPoolId":{"type":"string","description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":"string","description":"The identity id."},"authenticated":{"type":"boolean","description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":"array","description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}}},"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim."},"properties":{"jwt":{"type":"string","description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":"string","description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":"string","description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":"string","description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":"object","description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":"string","description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError).","additionalProperties":false,"properties":{"roleSessionName":{"type":"string","description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Required by STS; when omitted the simulated call fails with ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":"string","enum":["graph.facebook.com","www.amazon.com"],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object"]},"policyArns":{"type":"array","description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them.","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":"object","description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults).","additionalProperties":false,"properties":{"repository":{"type":"string","description":"OWNER/REPO."},"ref":{"type":"string","description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":"string","description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":"string","description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer"],"description":"repository_id."},"immutable":{"type":"boolean","description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":"string","description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array"],"items":{"type":"string"}},"sub":{"type":"string","description":"A customised subject, replacing the default one."},"actor":{"type":"string","description":"actor."},"actorId":{"type":["string","integer"],"description":"actor_id."},"workflow":{"type":"string","description":"workflow."},"jobWorkflowRef":{"type":"string","description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":"string","description":"enterprise."},"enterpriseId":{"type":["string","integer"],"description":"enterprise_id."},"runnerEnvironment":{"type":"string","description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":"string","description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":"object","description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults).","additionalProperties":false,"properties":{"issuer":{"type":"string","description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":"string","description":"The Kubernetes namespace."},"serviceAccount":{"type":"string","description":"The service account name."},"audience":{"type":"string","description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":"object","description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults).","additionalProperties":false,"properties":{"projectPath":{"type":"string","description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":"string","description":"Branch or tag name; default main."},"refType":{"type":"string","enum":["branch","tag"],"description":"branch (default) or tag."},"host":{"type":"string","description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array"],"items":{"type":"string"}},"pipelineSource":{"type":"string","description":"pipeline_source; default push."},"projectId":{"type":["string","integer"],"description":"project_id."},"namespaceId":{"type":["string","integer"],"description":"namespace_id."},"refProtected":{"type":"boolean","description":"ref_protected."},"environment":{"type":"string","description":"environment."},"userLogin":{"type":"string","description":"user_login."},"userId":{"type":["string","integer"],"description":"user_id."},"userEmail":{"type":"string","description":"user_email."},"userAccessLevel":{"type":"string","description":"user_access_level."},"runnerEnvironment":{"type":"string","description":"runner_environment."},"sub":{"type":"string","description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":"object","description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults).","additionalProperties":false,"properties":{"organization":{"type":"string","description":"The organization."},"project":{"type":"string","description":"The project; default Default Project."},"workspace":{"type":"string","description":"The workspace."},"runPhase":{"type":"string","description":"plan or apply (default)."},"audience":{"type":"string","description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":"object","description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults).","additionalProperties":false,"properties":{"identityPoolId":{"type":"string","description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":"string","description":"The identity id."},"authenticated":{"type":"boolean","description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":"array","description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
 const schema12 = {"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}};
 const schema13 = {"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}};
 const schema14 = {"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}};
@@ -136,7 +136,7 @@ return errors === 0;
 }
 
 const schema15 = {"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}};
-const schema16 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim."},"properties":{"jwt":{"type":"string","description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":"string","description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":"string","description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"iat":{"type":["integer","string"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"nbf":{"type":["integer","string"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":"string","description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":"object","description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":"string","description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
+const schema16 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim."},"properties":{"jwt":{"type":"string","description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":"string","description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":"string","description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":"string","description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":"object","description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":"string","description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
 const schema17 = {"title":"the github shorthand","type":"object","description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults).","additionalProperties":false,"properties":{"repository":{"type":"string","description":"OWNER/REPO."},"ref":{"type":"string","description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":"string","description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":"string","description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer"],"description":"repository_id."},"immutable":{"type":"boolean","description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":"string","description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array"],"items":{"type":"string"}},"sub":{"type":"string","description":"A customised subject, replacing the default one."},"actor":{"type":"string","description":"actor."},"actorId":{"type":["string","integer"],"description":"actor_id."},"workflow":{"type":"string","description":"workflow."},"jobWorkflowRef":{"type":"string","description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":"string","description":"enterprise."},"enterpriseId":{"type":["string","integer"],"description":"enterprise_id."},"runnerEnvironment":{"type":"string","description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":"string","description":"repository_visibility: public, private or internal."}}};
 const schema18 = {"title":"the eks shorthand","type":"object","description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults).","additionalProperties":false,"properties":{"issuer":{"type":"string","description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":"string","description":"The Kubernetes namespace."},"serviceAccount":{"type":"string","description":"The service account name."},"audience":{"type":"string","description":"The audience; default sts.amazonaws.com."}}};
 const schema19 = {"title":"the gitlab shorthand","type":"object","description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults).","additionalProperties":false,"properties":{"projectPath":{"type":"string","description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":"string","description":"Branch or tag name; default main."},"refType":{"type":"string","enum":["branch","tag"],"description":"branch (default) or tag."},"host":{"type":"string","description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array"],"items":{"type":"string"}},"pipelineSource":{"type":"string","description":"pipeline_source; default push."},"projectId":{"type":["string","integer"],"description":"project_id."},"namespaceId":{"type":["string","integer"],"description":"namespace_id."},"refProtected":{"type":"boolean","description":"ref_protected."},"environment":{"type":"string","description":"environment."},"userLogin":{"type":"string","description":"user_login."},"userId":{"type":["string","integer"],"description":"user_id."},"userEmail":{"type":"string","description":"user_email."},"userAccessLevel":{"type":"string","description":"user_access_level."},"runnerEnvironment":{"type":"string","description":"runner_environment."},"sub":{"type":"string","description":"A customised subject, replacing the default one."}}};
@@ -1188,9 +1188,9 @@ errors++;
 }
 if(data69.durationSeconds !== undefined){
 let data71 = data69.durationSeconds;
-const _errs159 = errors;
+const _errs162 = errors;
 let valid25 = false;
-const _errs160 = errors;
+const _errs163 = errors;
 if(!(((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71))) && (isFinite(data71)))){
 const err78 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema22.properties.durationSeconds.anyOf[0].type,parentSchema:schema22.properties.durationSeconds.anyOf[0],data:data71};
 if(vErrors === null){
@@ -1201,10 +1201,10 @@ vErrors.push(err78);
 }
 errors++;
 }
-var _valid0 = _errs160 === errors;
+var _valid0 = _errs163 === errors;
 valid25 = valid25 || _valid0;
 if(!valid25){
-const _errs162 = errors;
+const _errs165 = errors;
 if(typeof data71 === "string"){
 if(!pattern1.test(data71)){
 const err79 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data71};
@@ -1227,7 +1227,7 @@ vErrors.push(err80);
 }
 errors++;
 }
-var _valid0 = _errs162 === errors;
+var _valid0 = _errs165 === errors;
 valid25 = valid25 || _valid0;
 }
 if(!valid25){
@@ -1241,10 +1241,10 @@ vErrors.push(err81);
 errors++;
 }
 else {
-errors = _errs159;
+errors = _errs162;
 if(vErrors !== null){
-if(_errs159){
-vErrors.length = _errs159;
+if(_errs162){
+vErrors.length = _errs162;
 }
 else {
 vErrors = null;
@@ -1334,9 +1334,9 @@ let data76 = data.context;
 if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
 for(const key7 in data76){
 let data77 = data76[key7];
-const _errs178 = errors;
+const _errs181 = errors;
 let valid30 = false;
-const _errs179 = errors;
+const _errs182 = errors;
 if(((typeof data77 !== "string") && (!((typeof data77 == "number") && (isFinite(data77))))) && (typeof data77 !== "boolean")){
 const err88 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[0].type,parentSchema:schema23.additionalProperties.anyOf[0],data:data77};
 if(vErrors === null){
@@ -1347,10 +1347,10 @@ vErrors.push(err88);
 }
 errors++;
 }
-var _valid1 = _errs179 === errors;
+var _valid1 = _errs182 === errors;
 valid30 = valid30 || _valid1;
 if(!valid30){
-const _errs181 = errors;
+const _errs184 = errors;
 if(Array.isArray(data77)){
 const len6 = data77.length;
 for(let i6=0; i6<len6; i6++){
@@ -1377,7 +1377,7 @@ vErrors.push(err90);
 }
 errors++;
 }
-var _valid1 = _errs181 === errors;
+var _valid1 = _errs184 === errors;
 valid30 = valid30 || _valid1;
 }
 if(!valid30){
@@ -1391,10 +1391,10 @@ vErrors.push(err91);
 errors++;
 }
 else {
-errors = _errs178;
+errors = _errs181;
 if(vErrors !== null){
-if(_errs178){
-vErrors.length = _errs178;
+if(_errs181){
+vErrors.length = _errs181;
 }
 else {
 vErrors = null;
@@ -1416,9 +1416,9 @@ errors++;
 }
 if(data.expect !== undefined){
 let data79 = data.expect;
-const _errs188 = errors;
+const _errs191 = errors;
 let valid34 = false;
-const _errs189 = errors;
+const _errs192 = errors;
 if(typeof data79 !== "string"){
 const err93 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[0].type,parentSchema:schema24.anyOf[0],data:data79};
 if(vErrors === null){
@@ -1439,10 +1439,10 @@ vErrors.push(err94);
 }
 errors++;
 }
-var _valid2 = _errs189 === errors;
+var _valid2 = _errs192 === errors;
 valid34 = valid34 || _valid2;
 if(!valid34){
-const _errs191 = errors;
+const _errs194 = errors;
 if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
 if(data79.deny === undefined){
 const err95 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema24.anyOf[1].required,parentSchema:schema24.anyOf[1],data:data79};
@@ -1563,10 +1563,10 @@ vErrors.push(err104);
 }
 errors++;
 }
-var _valid2 = _errs191 === errors;
+var _valid2 = _errs194 === errors;
 valid34 = valid34 || _valid2;
 if(!valid34){
-const _errs203 = errors;
+const _errs206 = errors;
 if(typeof data79 === "string"){
 if(!pattern1.test(data79)){
 const err105 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema24.anyOf[2],data:data79};
@@ -1589,7 +1589,7 @@ vErrors.push(err106);
 }
 errors++;
 }
-var _valid2 = _errs203 === errors;
+var _valid2 = _errs206 === errors;
 valid34 = valid34 || _valid2;
 }
 }
@@ -1604,10 +1604,10 @@ vErrors.push(err107);
 errors++;
 }
 else {
-errors = _errs188;
+errors = _errs191;
 if(vErrors !== null){
-if(_errs188){
-vErrors.length = _errs188;
+if(_errs191){
+vErrors.length = _errs191;
 }
 else {
 vErrors = null;
@@ -2723,9 +2723,9 @@ errors++;
 }
 if(data71.durationSeconds !== undefined){
 let data73 = data71.durationSeconds;
-const _errs163 = errors;
+const _errs166 = errors;
 let valid25 = false;
-const _errs164 = errors;
+const _errs167 = errors;
 if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
 const err82 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema22.properties.durationSeconds.anyOf[0].type,parentSchema:schema22.properties.durationSeconds.anyOf[0],data:data73};
 if(vErrors === null){
@@ -2736,10 +2736,10 @@ vErrors.push(err82);
 }
 errors++;
 }
-var _valid0 = _errs164 === errors;
+var _valid0 = _errs167 === errors;
 valid25 = valid25 || _valid0;
 if(!valid25){
-const _errs166 = errors;
+const _errs169 = errors;
 if(typeof data73 === "string"){
 if(!pattern1.test(data73)){
 const err83 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data73};
@@ -2762,7 +2762,7 @@ vErrors.push(err84);
 }
 errors++;
 }
-var _valid0 = _errs166 === errors;
+var _valid0 = _errs169 === errors;
 valid25 = valid25 || _valid0;
 }
 if(!valid25){
@@ -2776,10 +2776,10 @@ vErrors.push(err85);
 errors++;
 }
 else {
-errors = _errs163;
+errors = _errs166;
 if(vErrors !== null){
-if(_errs163){
-vErrors.length = _errs163;
+if(_errs166){
+vErrors.length = _errs166;
 }
 else {
 vErrors = null;
@@ -2869,9 +2869,9 @@ let data78 = data.context;
 if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
 for(const key7 in data78){
 let data79 = data78[key7];
-const _errs182 = errors;
+const _errs185 = errors;
 let valid30 = false;
-const _errs183 = errors;
+const _errs186 = errors;
 if(((typeof data79 !== "string") && (!((typeof data79 == "number") && (isFinite(data79))))) && (typeof data79 !== "boolean")){
 const err92 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[0].type,parentSchema:schema23.additionalProperties.anyOf[0],data:data79};
 if(vErrors === null){
@@ -2882,10 +2882,10 @@ vErrors.push(err92);
 }
 errors++;
 }
-var _valid1 = _errs183 === errors;
+var _valid1 = _errs186 === errors;
 valid30 = valid30 || _valid1;
 if(!valid30){
-const _errs185 = errors;
+const _errs188 = errors;
 if(Array.isArray(data79)){
 const len6 = data79.length;
 for(let i6=0; i6<len6; i6++){
@@ -2912,7 +2912,7 @@ vErrors.push(err94);
 }
 errors++;
 }
-var _valid1 = _errs185 === errors;
+var _valid1 = _errs188 === errors;
 valid30 = valid30 || _valid1;
 }
 if(!valid30){
@@ -2926,10 +2926,10 @@ vErrors.push(err95);
 errors++;
 }
 else {
-errors = _errs182;
+errors = _errs185;
 if(vErrors !== null){
-if(_errs182){
-vErrors.length = _errs182;
+if(_errs185){
+vErrors.length = _errs185;
 }
 else {
 vErrors = null;
@@ -2951,9 +2951,9 @@ errors++;
 }
 if(data.expect !== undefined){
 let data81 = data.expect;
-const _errs192 = errors;
+const _errs195 = errors;
 let valid34 = false;
-const _errs193 = errors;
+const _errs196 = errors;
 if(typeof data81 !== "string"){
 const err97 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[0].type,parentSchema:schema24.anyOf[0],data:data81};
 if(vErrors === null){
@@ -2974,10 +2974,10 @@ vErrors.push(err98);
 }
 errors++;
 }
-var _valid2 = _errs193 === errors;
+var _valid2 = _errs196 === errors;
 valid34 = valid34 || _valid2;
 if(!valid34){
-const _errs195 = errors;
+const _errs198 = errors;
 if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
 if(data81.deny === undefined){
 const err99 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema24.anyOf[1].required,parentSchema:schema24.anyOf[1],data:data81};
@@ -3098,10 +3098,10 @@ vErrors.push(err108);
 }
 errors++;
 }
-var _valid2 = _errs195 === errors;
+var _valid2 = _errs198 === errors;
 valid34 = valid34 || _valid2;
 if(!valid34){
-const _errs207 = errors;
+const _errs210 = errors;
 if(typeof data81 === "string"){
 if(!pattern1.test(data81)){
 const err109 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema24.anyOf[2],data:data81};
@@ -3124,7 +3124,7 @@ vErrors.push(err110);
 }
 errors++;
 }
-var _valid2 = _errs207 === errors;
+var _valid2 = _errs210 === errors;
 valid34 = valid34 || _valid2;
 }
 }
@@ -3139,10 +3139,10 @@ vErrors.push(err111);
 errors++;
 }
 else {
-errors = _errs192;
+errors = _errs195;
 if(vErrors !== null){
-if(_errs192){
-vErrors.length = _errs192;
+if(_errs195){
+vErrors.length = _errs195;
 }
 else {
 vErrors = null;
@@ -3294,9 +3294,9 @@ errors = vErrors.length;
 }
 if(data.matrix !== undefined){
 let data93 = data.matrix;
-const _errs229 = errors;
+const _errs232 = errors;
 let valid41 = false;
-const _errs230 = errors;
+const _errs233 = errors;
 if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
 if(Object.keys(data93).length < 1){
 const err123 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data93};
@@ -3309,7 +3309,7 @@ vErrors.push(err123);
 errors++;
 }
 for(const key12 in data93){
-const _errs232 = errors;
+const _errs235 = errors;
 if(typeof key12 === "string"){
 if(!pattern5.test(key12)){
 const err124 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key12,propertyName:key12};
@@ -3322,7 +3322,7 @@ vErrors.push(err124);
 errors++;
 }
 }
-var valid42 = _errs232 === errors;
+var valid42 = _errs235 === errors;
 if(!valid42){
 const err125 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key12},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data93};
 if(vErrors === null){
@@ -3370,10 +3370,10 @@ vErrors.push(err128);
 }
 errors++;
 }
-var _valid3 = _errs230 === errors;
+var _valid3 = _errs233 === errors;
 valid41 = valid41 || _valid3;
 if(!valid41){
-const _errs236 = errors;
+const _errs239 = errors;
 if(Array.isArray(data93)){
 if(data93.length < 1){
 const err129 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data93};
@@ -3400,7 +3400,7 @@ vErrors.push(err130);
 errors++;
 }
 for(const key14 in data95){
-const _errs240 = errors;
+const _errs243 = errors;
 if(typeof key14 === "string"){
 if(!pattern5.test(key14)){
 const err131 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key14,propertyName:key14};
@@ -3413,7 +3413,7 @@ vErrors.push(err131);
 errors++;
 }
 }
-var valid46 = _errs240 === errors;
+var valid46 = _errs243 === errors;
 if(!valid46){
 const err132 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data95};
 if(vErrors === null){
@@ -3448,7 +3448,7 @@ vErrors.push(err134);
 }
 errors++;
 }
-var _valid3 = _errs236 === errors;
+var _valid3 = _errs239 === errors;
 valid41 = valid41 || _valid3;
 }
 if(!valid41){
@@ -3462,10 +3462,10 @@ vErrors.push(err135);
 errors++;
 }
 else {
-errors = _errs229;
+errors = _errs232;
 if(vErrors !== null){
-if(_errs229){
-vErrors.length = _errs229;
+if(_errs232){
+vErrors.length = _errs232;
 }
 else {
 vErrors = null;
@@ -3776,7 +3776,7 @@ return errors === 0;
 }
 
 export const scenario = validate18;
-const schema37 = {"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim."},"properties":{"jwt":{"type":"string","description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":"string","description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":"string","description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"iat":{"type":["integer","string"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"nbf":{"type":["integer","string"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":"string","description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":"object","description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":"string","description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError).","additionalProperties":false,"properties":{"roleSessionName":{"type":"string","description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Required by STS; when omitted the simulated call fails with ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":"string","enum":["graph.facebook.com","www.amazon.com"],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object"]},"policyArns":{"type":"array","description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them.","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":"object","description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults).","additionalProperties":false,"properties":{"repository":{"type":"string","description":"OWNER/REPO."},"ref":{"type":"string","description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":"string","description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":"string","description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer"],"description":"repository_id."},"immutable":{"type":"boolean","description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":"string","description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array"],"items":{"type":"string"}},"sub":{"type":"string","description":"A customised subject, replacing the default one."},"actor":{"type":"string","description":"actor."},"actorId":{"type":["string","integer"],"description":"actor_id."},"workflow":{"type":"string","description":"workflow."},"jobWorkflowRef":{"type":"string","description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":"string","description":"enterprise."},"enterpriseId":{"type":["string","integer"],"description":"enterprise_id."},"runnerEnvironment":{"type":"string","description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":"string","description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":"object","description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults).","additionalProperties":false,"properties":{"issuer":{"type":"string","description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":"string","description":"The Kubernetes namespace."},"serviceAccount":{"type":"string","description":"The service account name."},"audience":{"type":"string","description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":"object","description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults).","additionalProperties":false,"properties":{"projectPath":{"type":"string","description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":"string","description":"Branch or tag name; default main."},"refType":{"type":"string","enum":["branch","tag"],"description":"branch (default) or tag."},"host":{"type":"string","description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array"],"items":{"type":"string"}},"pipelineSource":{"type":"string","description":"pipeline_source; default push."},"projectId":{"type":["string","integer"],"description":"project_id."},"namespaceId":{"type":["string","integer"],"description":"namespace_id."},"refProtected":{"type":"boolean","description":"ref_protected."},"environment":{"type":"string","description":"environment."},"userLogin":{"type":"string","description":"user_login."},"userId":{"type":["string","integer"],"description":"user_id."},"userEmail":{"type":"string","description":"user_email."},"userAccessLevel":{"type":"string","description":"user_access_level."},"runnerEnvironment":{"type":"string","description":"runner_environment."},"sub":{"type":"string","description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":"object","description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults).","additionalProperties":false,"properties":{"organization":{"type":"string","description":"The organization."},"project":{"type":"string","description":"The project; default Default Project."},"workspace":{"type":"string","description":"The workspace."},"runPhase":{"type":"string","description":"plan or apply (default)."},"audience":{"type":"string","description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":"object","description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults).","additionalProperties":false,"properties":{"identityPoolId":{"type":"string","description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":"string","description":"The identity id."},"authenticated":{"type":"boolean","description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":"array","description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
+const schema37 = {"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim."},"properties":{"jwt":{"type":"string","description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":"string","description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":"string","description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":"string","description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":"object","description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":"string","description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError).","additionalProperties":false,"properties":{"roleSessionName":{"type":"string","description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Required by STS; when omitted the simulated call fails with ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":"string","enum":["graph.facebook.com","www.amazon.com"],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object"]},"policyArns":{"type":"array","description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them.","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":"object","description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults).","additionalProperties":false,"properties":{"repository":{"type":"string","description":"OWNER/REPO."},"ref":{"type":"string","description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":"string","description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":"string","description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer"],"description":"repository_id."},"immutable":{"type":"boolean","description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":"string","description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array"],"items":{"type":"string"}},"sub":{"type":"string","description":"A customised subject, replacing the default one."},"actor":{"type":"string","description":"actor."},"actorId":{"type":["string","integer"],"description":"actor_id."},"workflow":{"type":"string","description":"workflow."},"jobWorkflowRef":{"type":"string","description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":"string","description":"enterprise."},"enterpriseId":{"type":["string","integer"],"description":"enterprise_id."},"runnerEnvironment":{"type":"string","description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":"string","description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":"object","description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults).","additionalProperties":false,"properties":{"issuer":{"type":"string","description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":"string","description":"The Kubernetes namespace."},"serviceAccount":{"type":"string","description":"The service account name."},"audience":{"type":"string","description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":"object","description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults).","additionalProperties":false,"properties":{"projectPath":{"type":"string","description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":"string","description":"Branch or tag name; default main."},"refType":{"type":"string","enum":["branch","tag"],"description":"branch (default) or tag."},"host":{"type":"string","description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array"],"items":{"type":"string"}},"pipelineSource":{"type":"string","description":"pipeline_source; default push."},"projectId":{"type":["string","integer"],"description":"project_id."},"namespaceId":{"type":["string","integer"],"description":"namespace_id."},"refProtected":{"type":"boolean","description":"ref_protected."},"environment":{"type":"string","description":"environment."},"userLogin":{"type":"string","description":"user_login."},"userId":{"type":["string","integer"],"description":"user_id."},"userEmail":{"type":"string","description":"user_email."},"userAccessLevel":{"type":"string","description":"user_access_level."},"runnerEnvironment":{"type":"string","description":"runner_environment."},"sub":{"type":"string","description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":"object","description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults).","additionalProperties":false,"properties":{"organization":{"type":"string","description":"The organization."},"project":{"type":"string","description":"The project; default Default Project."},"workspace":{"type":"string","description":"The workspace."},"runPhase":{"type":"string","description":"plan or apply (default)."},"audience":{"type":"string","description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":"object","description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults).","additionalProperties":false,"properties":{"identityPoolId":{"type":"string","description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":"string","description":"The identity id."},"authenticated":{"type":"boolean","description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":"array","description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4988,9 +4988,9 @@ errors++;
 }
 if(data71.durationSeconds !== undefined){
 let data73 = data71.durationSeconds;
-const _errs163 = errors;
+const _errs166 = errors;
 let valid25 = false;
-const _errs164 = errors;
+const _errs167 = errors;
 if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
 const err82 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema22.properties.durationSeconds.anyOf[0].type,parentSchema:schema22.properties.durationSeconds.anyOf[0],data:data73};
 if(vErrors === null){
@@ -5001,10 +5001,10 @@ vErrors.push(err82);
 }
 errors++;
 }
-var _valid0 = _errs164 === errors;
+var _valid0 = _errs167 === errors;
 valid25 = valid25 || _valid0;
 if(!valid25){
-const _errs166 = errors;
+const _errs169 = errors;
 if(typeof data73 === "string"){
 if(!pattern1.test(data73)){
 const err83 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data73};
@@ -5027,7 +5027,7 @@ vErrors.push(err84);
 }
 errors++;
 }
-var _valid0 = _errs166 === errors;
+var _valid0 = _errs169 === errors;
 valid25 = valid25 || _valid0;
 }
 if(!valid25){
@@ -5041,10 +5041,10 @@ vErrors.push(err85);
 errors++;
 }
 else {
-errors = _errs163;
+errors = _errs166;
 if(vErrors !== null){
-if(_errs163){
-vErrors.length = _errs163;
+if(_errs166){
+vErrors.length = _errs166;
 }
 else {
 vErrors = null;
@@ -5134,9 +5134,9 @@ let data78 = data.context;
 if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
 for(const key7 in data78){
 let data79 = data78[key7];
-const _errs182 = errors;
+const _errs185 = errors;
 let valid30 = false;
-const _errs183 = errors;
+const _errs186 = errors;
 if(((typeof data79 !== "string") && (!((typeof data79 == "number") && (isFinite(data79))))) && (typeof data79 !== "boolean")){
 const err92 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[0].type,parentSchema:schema23.additionalProperties.anyOf[0],data:data79};
 if(vErrors === null){
@@ -5147,10 +5147,10 @@ vErrors.push(err92);
 }
 errors++;
 }
-var _valid1 = _errs183 === errors;
+var _valid1 = _errs186 === errors;
 valid30 = valid30 || _valid1;
 if(!valid30){
-const _errs185 = errors;
+const _errs188 = errors;
 if(Array.isArray(data79)){
 const len6 = data79.length;
 for(let i6=0; i6<len6; i6++){
@@ -5177,7 +5177,7 @@ vErrors.push(err94);
 }
 errors++;
 }
-var _valid1 = _errs185 === errors;
+var _valid1 = _errs188 === errors;
 valid30 = valid30 || _valid1;
 }
 if(!valid30){
@@ -5191,10 +5191,10 @@ vErrors.push(err95);
 errors++;
 }
 else {
-errors = _errs182;
+errors = _errs185;
 if(vErrors !== null){
-if(_errs182){
-vErrors.length = _errs182;
+if(_errs185){
+vErrors.length = _errs185;
 }
 else {
 vErrors = null;
@@ -5216,9 +5216,9 @@ errors++;
 }
 if(data.expect !== undefined){
 let data81 = data.expect;
-const _errs192 = errors;
+const _errs195 = errors;
 let valid34 = false;
-const _errs193 = errors;
+const _errs196 = errors;
 if(typeof data81 !== "string"){
 const err97 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[0].type,parentSchema:schema24.anyOf[0],data:data81};
 if(vErrors === null){
@@ -5239,10 +5239,10 @@ vErrors.push(err98);
 }
 errors++;
 }
-var _valid2 = _errs193 === errors;
+var _valid2 = _errs196 === errors;
 valid34 = valid34 || _valid2;
 if(!valid34){
-const _errs195 = errors;
+const _errs198 = errors;
 if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
 if(data81.deny === undefined){
 const err99 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema24.anyOf[1].required,parentSchema:schema24.anyOf[1],data:data81};
@@ -5363,10 +5363,10 @@ vErrors.push(err108);
 }
 errors++;
 }
-var _valid2 = _errs195 === errors;
+var _valid2 = _errs198 === errors;
 valid34 = valid34 || _valid2;
 if(!valid34){
-const _errs207 = errors;
+const _errs210 = errors;
 if(typeof data81 === "string"){
 if(!pattern1.test(data81)){
 const err109 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema24.anyOf[2],data:data81};
@@ -5389,7 +5389,7 @@ vErrors.push(err110);
 }
 errors++;
 }
-var _valid2 = _errs207 === errors;
+var _valid2 = _errs210 === errors;
 valid34 = valid34 || _valid2;
 }
 }
@@ -5404,10 +5404,10 @@ vErrors.push(err111);
 errors++;
 }
 else {
-errors = _errs192;
+errors = _errs195;
 if(vErrors !== null){
-if(_errs192){
-vErrors.length = _errs192;
+if(_errs195){
+vErrors.length = _errs195;
 }
 else {
 vErrors = null;
@@ -5559,9 +5559,9 @@ errors = vErrors.length;
 }
 if(data.matrix !== undefined){
 let data93 = data.matrix;
-const _errs229 = errors;
+const _errs232 = errors;
 let valid41 = false;
-const _errs230 = errors;
+const _errs233 = errors;
 if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
 if(Object.keys(data93).length < 1){
 const err123 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data93};
@@ -5574,7 +5574,7 @@ vErrors.push(err123);
 errors++;
 }
 for(const key12 in data93){
-const _errs232 = errors;
+const _errs235 = errors;
 if(typeof key12 === "string"){
 if(!pattern5.test(key12)){
 const err124 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key12,propertyName:key12};
@@ -5587,7 +5587,7 @@ vErrors.push(err124);
 errors++;
 }
 }
-var valid42 = _errs232 === errors;
+var valid42 = _errs235 === errors;
 if(!valid42){
 const err125 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key12},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data93};
 if(vErrors === null){
@@ -5635,10 +5635,10 @@ vErrors.push(err128);
 }
 errors++;
 }
-var _valid3 = _errs230 === errors;
+var _valid3 = _errs233 === errors;
 valid41 = valid41 || _valid3;
 if(!valid41){
-const _errs236 = errors;
+const _errs239 = errors;
 if(Array.isArray(data93)){
 if(data93.length < 1){
 const err129 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data93};
@@ -5665,7 +5665,7 @@ vErrors.push(err130);
 errors++;
 }
 for(const key14 in data95){
-const _errs240 = errors;
+const _errs243 = errors;
 if(typeof key14 === "string"){
 if(!pattern5.test(key14)){
 const err131 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key14,propertyName:key14};
@@ -5678,7 +5678,7 @@ vErrors.push(err131);
 errors++;
 }
 }
-var valid46 = _errs240 === errors;
+var valid46 = _errs243 === errors;
 if(!valid46){
 const err132 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data95};
 if(vErrors === null){
@@ -5713,7 +5713,7 @@ vErrors.push(err134);
 }
 errors++;
 }
-var _valid3 = _errs236 === errors;
+var _valid3 = _errs239 === errors;
 valid41 = valid41 || _valid3;
 }
 if(!valid41){
@@ -5727,10 +5727,10 @@ vErrors.push(err135);
 errors++;
 }
 else {
-errors = _errs229;
+errors = _errs232;
 if(vErrors !== null){
-if(_errs229){
-vErrors.length = _errs229;
+if(_errs232){
+vErrors.length = _errs232;
 }
 else {
 vErrors = null;

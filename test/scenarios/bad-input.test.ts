@@ -301,7 +301,12 @@ scenarios:
     name: 'bad JWT inline',
     yaml: `${HEAD}  - name: a\n    token: { jwt: abc.def.ghi }\n    expect: allow\n`,
     errors: [
-      { code: 'bad-jwt', line: 10, column: 19, message: 'token.jwt: the JWT cannot be decoded' },
+      {
+        code: 'bad-jwt',
+        line: 10,
+        column: 19,
+        message: 'token.jwt: the header (part 1) decodes to bytes',
+      },
     ],
   },
   {

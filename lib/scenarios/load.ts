@@ -24,6 +24,8 @@ import {
   deepMerge,
   isPlainObject,
   matrixRows,
+  mergeContext,
+  withoutNulls,
   placeholderPaths,
   setOwn,
   substitute,
@@ -43,7 +45,14 @@ import {
 } from './nodes.js';
 import { loadInlinePolicy, loadPolicyFile, readText, type PolicyCache } from './policy.js';
 import { scenarioInput } from './run.js';
-import { validateFile, validateScenario, type SchemaProblem } from './validate.js';
+import { DEFAULT_ROLE_SESSION_NAME } from './schema.js';
+import {
+  caseRepeats,
+  contextKeyOwner,
+  validateFile,
+  validateScenario,
+  type SchemaProblem,
+} from './validate.js';
 import type { Expectation, FileError, LoadedRole, Scenario } from './types.js';
 
 export interface LoadOptions {
@@ -186,7 +195,12 @@ class FileLoader {
   private inScenario(i: number, path: Path, key?: string): Place {
     if (!this.doc) return { line: 1, column: 1 };
     const own = lookup(this.doc, ['scenarios', i, ...path]);
-    if (own.complete)
+    // A key given in defaults only (e.g. a context key) is placed there.
+    const keyInDefaults =
+      key !== undefined &&
+      !lookup(this.doc, ['scenarios', i, ...path, key]).complete &&
+      lookup(this.doc, ['defaults', ...path, key]).complete;
+    if (own.complete && !keyInDefaults)
       return key
         ? keyPlace(this.doc, this.lc, ['scenarios', i, ...path], key)
         : placeOf(own.value, this.lc);
@@ -377,18 +391,19 @@ class FileLoader {
         ? (file['providers'] as ProviderEntry[])
         : undefined;
     const defaults = isPlainObject(file['defaults']) ? file['defaults'] : {};
-    if (this.isBad(['defaults'])) return;
+    if (this.isBad(['defaults']) || !this.contextKeysOnce(defaults['context'], ['defaults']))
+      return;
 
     const list = Array.isArray(file['scenarios']) ? file['scenarios'] : [];
     if (Array.isArray(file['scenarios']) && list.length === 0) {
       this.warn('no-scenarios', 'the file has no scenarios', this.at(['scenarios']));
     }
-    if (list.length > 0 && now === undefined) {
+    if (now === undefined && list.some((e) => !isPlainObject(e) || e['now'] === undefined)) {
       this.error(
         'no-clock',
         'no clock: the file has no "now" and none was given',
         this.at(['scenarios']),
-        'write now: 2026-06-01T00:00:00Z in the file, or pass --now',
+        'write now: 2026-06-01T00:00:00Z in the file (or in each scenario), or pass --now',
       );
       return;
     }
@@ -416,7 +431,7 @@ class FileLoader {
         fileRole,
         fileRoleBroken,
         providers,
-        now: now as number,
+        now,
         names,
       });
     });
@@ -498,7 +513,8 @@ class FileLoader {
       fileRole: LoadedRole | undefined;
       fileRoleBroken: boolean;
       providers: ProviderEntry[] | undefined;
-      now: number;
+      /** The clock of the command line or the file, if any (a scenario may have its own). */
+      now: number | undefined;
       names: Map<string, { line: number; index: number }>;
     },
   ): void {
@@ -535,7 +551,10 @@ class FileLoader {
     const body: Obj = {};
     for (const [k, v] of Object.entries(entry))
       if (k !== 'role' && k !== 'matrix' && k !== 'providers') setOwn(body, k, v);
+    if (!this.contextKeysOnce(entry['context'], ['scenarios', i])) return;
     const merged = deepMerge(ctx.defaults, body) as Obj;
+    const context = mergeContext(ctx.defaults['context'], body['context']);
+    if (context !== undefined) setOwn(merged, 'context', context);
 
     const hasMatrix = entry['matrix'] !== undefined;
     const { rows, problem } = hasMatrix
@@ -598,7 +617,7 @@ class FileLoader {
     name: string,
     role: LoadedRole | undefined,
     providers: ProviderEntry[] | undefined,
-    now: number,
+    fileNow: number | undefined,
     place: Place,
     row: Row | undefined,
     own: ReadonlySet<string>,
@@ -606,7 +625,10 @@ class FileLoader {
     const before = this.errors.length;
     const token = this.claims(v, i, own);
     const expect = this.expectation(v['expect'], i);
-    if (!role || !token || !expect || this.errors.length > before) return undefined;
+    const now = this.clock(v['now'], i, fileNow, place);
+    const context = this.context(v['context'], i);
+    if (!role || !token || !expect || now === undefined || context === false) return undefined;
+    if (this.errors.length > before) return undefined;
     const skip = v['skip'];
     const fields: Omit<Scenario, 'input'> = {
       file: this.file,
@@ -619,9 +641,7 @@ class FileLoader {
       ...(token.header !== undefined ? { header: token.header } : {}),
       ...(token.length !== undefined ? { tokenLength: token.length } : {}),
       request: requestOf(v['request']),
-      ...(isPlainObject(v['context'])
-        ? { context: v['context'] as Record<string, ContextInputValue> }
-        : {}),
+      ...(context !== undefined ? { context } : {}),
       now,
       expect,
       skip: skip === true || typeof skip === 'string',
@@ -637,6 +657,74 @@ class FileLoader {
       enumerable: false,
     });
     return fields as Scenario;
+  }
+
+  /** The clock: the command line's, else the scenario's own `now`, else the file's. */
+  private clock(
+    own: unknown,
+    i: number,
+    fileNow: number | undefined,
+    place: Place,
+  ): number | undefined {
+    if (this.opts.now !== undefined) return this.opts.now;
+    if (own !== undefined && own !== null) {
+      const d = parseDate(own);
+      if (d.ok) return d.ms;
+      this.error('bad-date', `"now": ${d.message}`, this.inScenario(i, ['now']), d.hint);
+      return undefined;
+    }
+    if (fileNow === undefined)
+      this.error(
+        'no-clock',
+        'no clock: the scenario has no "now" and the file has none',
+        place,
+        'write now: in the file or in the scenario, or pass --now',
+      );
+    return fileNow;
+  }
+
+  /**
+   * Keys written twice in one context mapping, in different letter case (condition keys are
+   * case-insensitive, so one would silently replace the other): an error. False when there are.
+   */
+  private contextKeysOnce(context: unknown, at: Path): boolean {
+    if (!isPlainObject(context) || !this.doc) return true;
+    const repeats = caseRepeats(Object.keys(context));
+    for (const { key, first } of repeats) {
+      this.error(
+        'duplicate-context-key',
+        `the context key "${key}" is "${first}" again: condition keys are case-insensitive`,
+        keyPlace(this.doc, this.lc, [...at, 'context'], key),
+        "write each key once (a scenario's key replaces the one in defaults, whatever its case)",
+      );
+    }
+    return repeats.length === 0;
+  }
+
+  /**
+   * The scenario's context without its null keys. A key the token, the request, the clock or the
+   * role determines is an error (false): the context would contradict what it is derived from.
+   */
+  private context(c: unknown, i: number): Record<string, ContextInputValue> | false | undefined {
+    if (!isPlainObject(c)) return undefined;
+    const out: Record<string, ContextInputValue> = {};
+    let ok = true;
+    for (const [key, value] of Object.entries(c)) {
+      const owner = contextKeyOwner(key);
+      if (owner) {
+        // Reported once per place (a key of defaults), but every scenario it reaches is refused.
+        this.error(
+          'context-key-derived',
+          `context cannot set "${key}": ${owner.by} determines it`,
+          this.inScenario(i, ['context'], key),
+          owner.hint,
+        );
+        ok = false;
+      } else if (value !== null) {
+        setOwn(out, key, value);
+      }
+    }
+    return ok && out;
   }
 
   private expectation(e: unknown, i: number): Expectation | undefined {
@@ -680,7 +768,8 @@ class FileLoader {
   ): { claims: Obj; header?: Record<string, unknown>; length?: number } | undefined {
     const claims: Obj = {};
     let ok = true;
-    const given = SHORTHANDS.filter((s) => v[s] !== undefined);
+    // A shorthand written as null drops the one of defaults.
+    const given = SHORTHANDS.filter((s) => v[s] !== undefined && v[s] !== null);
     if (given.length > 1) {
       this.error(
         'conflicting-shorthands',
@@ -692,7 +781,7 @@ class FileLoader {
     }
     const short = given[0];
     if (short !== undefined) {
-      const input = v[short] as Obj;
+      const input = withoutNulls(v[short] as Obj);
       const missing = REQUIRED_SHORTHAND_FIELDS[short].filter((f) => input[f] === undefined);
       if (missing.length > 0) {
         this.error(
@@ -722,7 +811,10 @@ class FileLoader {
     const written = (fromScenario: boolean): void => {
       for (const [k, val] of Object.entries(token)) {
         if (k === 'jwt' || own.has(k) !== fromScenario) continue;
-        if (TIME_CLAIMS.includes(k)) {
+        if (val === null) {
+          // null: the token has no such claim, whatever gave it before.
+          delete claims[k];
+        } else if (TIME_CLAIMS.includes(k)) {
           const t = claimTime(val);
           if (!t.ok) {
             this.error(
@@ -742,7 +834,7 @@ class FileLoader {
     };
     // defaults' claims < the JWT's < the scenario's own claims.
     written(false);
-    if (token['jwt'] !== undefined) {
+    if (token['jwt'] !== undefined && token['jwt'] !== null) {
       const jwt = this.jwt(String(token['jwt']), i);
       if (jwt) {
         for (const [k, val] of Object.entries(jwt.claims)) setOwn(claims, k, val);
@@ -848,10 +940,16 @@ function shorthandClaims(kind: Shorthand, input: Obj): Obj {
   }
 }
 
-function requestOf(r: unknown): RequestInput {
-  if (!isPlainObject(r)) return {};
+/**
+ * The request: a field written as null is absent; RoleSessionName, which every call needs, is
+ * `trustspec` when not written (as `trustspec explain`'s --session-name), absent when null.
+ */
+function requestOf(given: unknown): RequestInput {
+  const r = isPlainObject(given) ? given : {};
   const out: RequestInput = {};
-  if (typeof r['roleSessionName'] === 'string') out.roleSessionName = r['roleSessionName'];
+  const name = r['roleSessionName'];
+  if (typeof name === 'string') out.roleSessionName = name;
+  else if (name === undefined) out.roleSessionName = DEFAULT_ROLE_SESSION_NAME;
   if (typeof r['durationSeconds'] === 'number') out.durationSeconds = r['durationSeconds'];
   if (typeof r['providerId'] === 'string') out.providerId = r['providerId'];
   if (typeof r['policy'] === 'string') out.policy = r['policy'];

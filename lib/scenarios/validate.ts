@@ -6,6 +6,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { editDistance } from '../providers/index.js';
+import { globalEntries, SOURCE_IDENTITY_CLAIM, TAGS_CLAIM } from '../sts/context.js';
 import { SCHEMA, type SchemaNode } from './schema.js';
 import type { Path } from './nodes.js';
 import * as generated from './validators.generated.js';
@@ -438,6 +439,79 @@ function explain(errors: ErrorObject[], root: unknown): SchemaProblem[] {
     if (seen.has(id)) continue;
     seen.add(id);
     out.push(p);
+  }
+  return out;
+}
+
+/** Who determines a request-context key, and what to write instead of setting it in `context`. */
+export interface KeyOwner {
+  by: string;
+  hint: string;
+}
+
+let globalKeys: ReadonlyMap<string, KeyOwner> | undefined;
+
+/** The keys of the clock and of the call itself, as the simulator derives them. */
+function globalKeyOwners(): ReadonlyMap<string, KeyOwner> {
+  globalKeys ??= new Map(
+    globalEntries(0).map((e) => [
+      e.key.toLowerCase(),
+      e.source === 'now'
+        ? {
+            by: 'the clock',
+            hint: 'set the clock with now: (in the scenario or the file) or --now',
+          }
+        : { by: `the call itself (${e.source})`, hint: 'remove it: every call has this value' },
+    ]),
+  );
+  return globalKeys;
+}
+
+const TOKEN_TAGS: KeyOwner = {
+  by: `the token's session tags (its "${TAGS_CLAIM}" claim)`,
+  hint: `write the tags in the token's "${TAGS_CLAIM}" claim`,
+};
+
+/**
+ * Who determines `key` when it is not the scenario's `context`: the token (a provider's claim
+ * keys, session tags, source identity), the request (RoleSessionName), the clock, the call, the
+ * role's tags. Undefined for a key only the context can give (aws:SourceIp, …). A context that
+ * set one of these would contradict what it is derived from (a token of another repository would
+ * pass a sub condition), so such a key is refused.
+ */
+export function contextKeyOwner(key: string): KeyOwner | undefined {
+  const lower = key.toLowerCase();
+  const global = globalKeyOwners().get(lower);
+  if (global) return global;
+  if (lower === 'sts:rolesessionname')
+    return { by: 'the request', hint: 'write request: {roleSessionName: …}' };
+  if (lower === 'sts:sourceidentity')
+    return {
+      by: `the token's "${SOURCE_IDENTITY_CLAIM}" claim`,
+      hint: `write the claim under token:`,
+    };
+  if (lower === 'aws:tagkeys' || lower === 'sts:transitivetagkeys') return TOKEN_TAGS;
+  if (lower.startsWith('aws:requesttag/')) return TOKEN_TAGS;
+  if (lower.startsWith('aws:resourcetag/') || lower.startsWith('iam:resourcetag/'))
+    return { by: "the role's tags", hint: 'write them under role: {tags: {KEY: value}}' };
+  const colon = lower.indexOf(':');
+  if (colon > 0 && /[./]/.test(lower.slice(0, colon))) {
+    return {
+      by: `the token (a claim key of the identity provider ${key.slice(0, colon)})`,
+      hint: 'write the claim under token: (or use a shorthand such as github:), so the key is derived from it as STS does',
+    };
+  }
+  return undefined;
+}
+
+/** Keys that repeat an earlier key but for letter case, each with the key it repeats. */
+export function caseRepeats(keys: readonly string[]): Array<{ key: string; first: string }> {
+  const seen = new Map<string, string>();
+  const out: Array<{ key: string; first: string }> = [];
+  for (const key of keys) {
+    const first = seen.get(key.toLowerCase());
+    if (first === undefined) seen.set(key.toLowerCase(), key);
+    else out.push({ key, first });
   }
   return out;
 }

@@ -331,7 +331,18 @@ export async function explainCommand(
     const line = f.span?.start.line ?? 1;
     const column = f.span?.start.column ?? 1;
     io.stderr.write(
-      `${shown}:${line}:${column}: ${userText(f.message)}\n${f.hint ? `  ${userText(f.hint)}\n` : ''}${frames ? `${codeFrame(text, line, column)}\n` : ''}`,
+      `${shown}:${line}:${column}: ${userText(f.message)}
+${
+  f.hint
+    ? `  ${userText(f.hint)}
+`
+    : ''
+}${
+        frames
+          ? `${codeFrame(text, line, column)}
+`
+          : ''
+      }`,
     );
   }
   if (!parsed.ok || !compiled || !compiled.ok) return EXIT.usage;

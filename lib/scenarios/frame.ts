@@ -3,8 +3,15 @@
 /** Longest line shown whole; longer lines (minified JSON) are cut to a window around the column. */
 const MAX_WIDTH = 120;
 
+/**
+ * The lines of the last text framed: a file with thousands of errors is split once, not once per
+ * error (which made loading such a file quadratic).
+ */
+let lastSplit: { text: string; lines: string[] } | undefined;
+
 function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
+  if (lastSplit?.text !== text) lastSplit = { text, lines: text.split(/\r\n|\r|\n/) };
+  return lastSplit.lines;
 }
 
 /**

@@ -38,7 +38,7 @@ interface JsonProblem {
   frame?: string | null;
 }
 interface Json {
-  results: { file: string; name: string; status?: string }[];
+  results: { file: string; name: string; status: string }[];
   errors: JsonProblem[];
   warnings: JsonProblem[];
 }
@@ -93,11 +93,14 @@ t.test(
         ],
         `${c.field}: the error names the pipe at the field's value`,
       );
-      // The scenario the pipe blocked is a result too, with status "error".
       t.same(
         report.results.filter((x) => x.status !== 'error').map((x) => x.name),
         ['main deploys'],
         `${c.field}: the other file still ran`,
+      );
+      t.ok(
+        report.results.some((x) => x.status === 'error'),
+        `${c.field}: the blocked file's scenarios are counted as blocked`,
       );
     }
   },

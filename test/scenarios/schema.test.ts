@@ -103,6 +103,7 @@ t.test('enums for expect, stage and providerId', (t) => {
   t.same((defs['request']?.['properties'] as Record<string, SchemaNode>)['providerId']?.['enum'], [
     'graph.facebook.com',
     'www.amazon.com',
+    null,
   ]);
   t.end();
 });

@@ -123,10 +123,15 @@ function lintPolicies(policies: RunPolicy[]): FileError[] {
 
 /** The Sid of the statement each policy finding sits in, for `ignore: {sid}`. */
 function withSids(warnings: FileError[], policies: RunPolicy[]): FileError[] {
+  const byFile = new Map<string, RunPolicy[]>();
+  for (const p of policies) {
+    const list = byFile.get(p.file);
+    if (list) list.push(p);
+    else byFile.set(p.file, [p]);
+  }
   return warnings.map((w) => {
     if (w.sid !== undefined) return w;
-    for (const p of policies) {
-      if (p.file !== w.file) continue;
+    for (const p of byFile.get(w.file) ?? []) {
       const st = p.policy.policy.statements.find((s) => within(s.span, w));
       if (st?.sid !== undefined) return { ...w, sid: st.sid.value };
     }

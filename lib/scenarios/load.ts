@@ -278,14 +278,17 @@ class FileLoader {
     if (this.errors.length === 0 || !this.doc) return [];
     const built = new Set(this.scenarios.map((s) => s.line));
     const starts = this.entries.map((_e, i) => this.at(['scenarios', i]));
+    // This file's errors by line; entries are in line order too, so one walk pairs them.
+    const own = this.errors.filter((e) => e.file === this.file).sort((a, b) => a.line - b.line);
+    let next = 0;
     const out: BlockedScenario[] = [];
     this.entries.forEach((entry, i) => {
       const at = starts[i] as Place;
-      if (built.has(at.line)) return;
       const end = starts[i + 1]?.line ?? Infinity;
-      const inside = this.errors.find(
-        (e) => e.file === this.file && e.line >= at.line && e.line < end,
-      );
+      while (next < own.length && (own[next] as FileError).line < at.line) next++;
+      const candidate = own[next];
+      const inside = candidate !== undefined && candidate.line < end ? candidate : undefined;
+      if (built.has(at.line)) return;
       const name = isPlainObject(entry) ? entry['name'] : undefined;
       out.push({
         file: this.file,

@@ -8,14 +8,17 @@ import { isPlainObject } from './expand.js';
 import type { Place } from './nodes.js';
 import type { FileError, IgnoreRule, SuppressedFinding } from './types.js';
 
+/** A code without its case and its `policy-` prefix. */
+function normalCode(code: string): string {
+  return code
+    .trim()
+    .toLowerCase()
+    .replace(/^policy-/, '');
+}
+
 /** `like-without-wildcard` and `policy-like-without-wildcard` name the same finding. */
 export function sameCode(a: string, b: string): boolean {
-  const norm = (c: string): string =>
-    c
-      .trim()
-      .toLowerCase()
-      .replace(/^policy-/, '');
-  return norm(a) === norm(b);
+  return normalCode(a) === normalCode(b);
 }
 
 /**
@@ -78,8 +81,16 @@ export function applyIgnores(warnings: FileError[], rules: readonly ScopedRule[]
     ...rules.filter((r) => r.rule.source === 'scenario-file'),
     ...rules.filter((r) => r.rule.source !== 'scenario-file'),
   ];
+  // By code: each warning looks only at the rules of its own code.
+  const byCode = new Map<string, ScopedRule[]>();
+  for (const r of ordered) {
+    const code = normalCode(r.rule.code);
+    const list = byCode.get(code);
+    if (list) list.push(r);
+    else byCode.set(code, [r]);
+  }
   for (const w of warnings) {
-    const hits = ordered.filter((r) => matches(r, w));
+    const hits = (byCode.get(normalCode(w.code)) ?? []).filter((r) => matches(r, w));
     for (const h of hits) used.add(h);
     const first = hits[0];
     if (first === undefined) shown.push(w);

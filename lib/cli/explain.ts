@@ -14,7 +14,7 @@ import { formatDecision } from '../report/explain-text.js';
 import { codeFrame } from '../scenarios/frame.js';
 import { loadScenarioFile, scenarioInput } from '../scenarios/index.js';
 import { decodeCompactJwt, looksLikeJwt } from '../token.js';
-import { EXIT, parseNow, UsageError, useColor, type Io } from './io.js';
+import { clockOf, EXIT, parseNow, stdinOf, UsageError, useColor, type Io } from './io.js';
 
 export interface ExplainOptions {
   scenario?: string;
@@ -39,7 +39,7 @@ export interface ExplainOptions {
 }
 
 function readInput(io: Io, value: string, what: string): { text: string; file?: string } {
-  if (value === '-') return { text: readFileSync(0, 'utf8') };
+  if (value === '-') return { text: stdinOf(io) };
   const path = resolve(io.cwd, value);
   if (existsSync(path)) return { text: readFileSync(path, 'utf8'), file: path };
   // Inline JSON/YAML, or a compact JWT (three base64url parts); anything else names a file.
@@ -199,7 +199,7 @@ export async function explainCommand(
   if (file !== undefined) {
     const loaded = loadScenarioFile(resolve(io.cwd, file), {
       now: nowOpt,
-      defaultNow: Date.now(),
+      defaultNow: clockOf(io),
       cwd: io.cwd,
     });
     if (loaded.errors.length > 0) {
@@ -292,7 +292,7 @@ export async function explainCommand(
       ...(opts.providerId !== undefined ? { providerId: opts.providerId } : {}),
     },
     ...(context ? { context } : {}),
-    now: nowOpt ?? Date.now(),
+    now: nowOpt ?? clockOf(io),
   };
   return print(io, opts, input, shown);
 }

@@ -1,6 +1,14 @@
 /** What a command needs from the outside world, passed in so commands stay testable. */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseDate } from '../scenarios/dates.js';
 
@@ -9,7 +17,18 @@ export interface Io {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** The clock when neither --now nor a file gives one, in epoch ms (default: the wall clock). */
+  now?: () => number;
+  /** Standard input, read whole, for `--jwt -` (default: file descriptor 0). */
+  readStdin?: () => string;
 }
+
+/** The time a command takes as "now" when nothing else gives one. */
+export const clockOf = (io: Io): number => (io.now ? io.now() : Date.now());
+
+/** The whole of standard input. */
+export const stdinOf = (io: Io): string =>
+  io.readStdin ? io.readStdin() : readFileSync(0, 'utf8');
 
 /** Exit codes of the contract: 0 all met, 1 some did not, 2 input could not be used. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

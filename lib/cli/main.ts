@@ -1,5 +1,5 @@
 /** argv → a command. Every user error ends as one message and exit code 2, never a stack trace. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { REPORTER_NAMES } from '../report/names.js';
 import { EXIT, UsageError, type Io } from './io.js';
@@ -9,14 +9,23 @@ interface Outcome {
   code: number;
 }
 
+/**
+ * The version of package.json: three folders up from the built dist/lib/cli/main.js, two from the
+ * source lib/cli/main.ts (which the tests run in process).
+ */
 function version(): string {
-  const pkg = JSON.parse(
-    readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
-  ) as {
-    version: string;
-  };
-  return pkg.version;
+  for (const up of ['../../../package.json', '../../package.json']) {
+    const url = new URL(up, import.meta.url);
+    if (!existsSync(url)) continue;
+    const pkg = JSON.parse(readFileSync(url, 'utf8')) as { name?: string; version: string };
+    if (pkg.name === 'trustspec') return pkg.version;
+  }
+  throw new Error('package.json of trustspec not found');
 }
+
+/** A terminal's width, or commander's default of 80 columns (a pipe, or no width known). */
+const helpWidth = (stream: { isTTY?: boolean; columns?: number }): number =>
+  (stream.isTTY === true && stream.columns) || 80;
 
 function program(io: Io): Command {
   return new Command('trustspec')
@@ -31,6 +40,9 @@ function program(io: Io): Command {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      // Help wraps to the terminal the command writes to, not to this process's own stdout.
+      getOutHelpWidth: () => helpWidth(io.stdout),
+      getErrHelpWidth: () => helpWidth(io.stderr),
       outputError: (s, write) => write(s.replace(/^error: /, 'trustspec: ')),
     });
 }

@@ -3,7 +3,7 @@ import { extname, resolve } from 'node:path';
 import { loadAndRun } from '../scenarios/index.js';
 import { diagnose } from '../explain/index.js';
 import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../report/index.js';
-import { EXIT, parseNow, UsageError, useColor, writeFileAtomic, type Io } from './io.js';
+import { clockOf, EXIT, parseNow, UsageError, useColor, writeFileAtomic, type Io } from './io.js';
 
 export interface TestOptions {
   reporter?: ReporterName;
@@ -35,7 +35,7 @@ export async function testCommand(paths: string[], opts: TestOptions, io: Io): P
   const report = loadAndRun(paths, {
     cwd: io.cwd,
     ...(now !== undefined ? { now } : {}),
-    defaultNow: Date.now(),
+    defaultNow: clockOf(io),
     ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
     // Reports show traces and diagnoses for failures only, unless --verbose.
     trace: opts.verbose ? 'all' : 'failures',

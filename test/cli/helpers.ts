@@ -122,7 +122,9 @@ export function trustspec(args: string[], opts: RunOptions = {}): Run {
     cwd: opts.cwd ?? REPO,
     env: cleanEnv(opts.env),
     encoding: 'utf8',
-    timeout: 30_000,
+    // A guard against a hang, not a measure of speed: far above what a loaded machine needs (a
+    // spawn is about a second of CPU), below tap's per-file limit.
+    timeout: 120_000,
     maxBuffer: 256 * 1024 * 1024,
     ...(opts.input !== undefined ? { input: opts.input } : {}),
   });

@@ -25,6 +25,10 @@ function version(): string {
   return 'unknown';
 }
 
+/** A terminal's width, or commander's default of 80 columns (a pipe, or no width known). */
+const helpWidth = (stream: { isTTY?: boolean; columns?: number }): number =>
+  (stream.isTTY === true && stream.columns) || 80;
+
 function program(io: Io): Command {
   return new Command('trustspec')
     .description(
@@ -38,6 +42,9 @@ function program(io: Io): Command {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      // Help wraps to the terminal the command writes to, not to this process's own stdout.
+      getOutHelpWidth: () => helpWidth(io.stdout),
+      getErrHelpWidth: () => helpWidth(io.stderr),
       outputError: (s, write) => write(s.replace(/^error: /, 'trustspec: ')),
     });
 }

@@ -80,6 +80,14 @@ export function detectKind(path: string): { kind: Kind; path: string } {
   return { kind: 'cloudformation', path };
 }
 
+const KIND_NAMES: Record<Kind, string> = {
+  cloudformation: 'a CloudFormation template',
+  cdk: 'a CDK cloud assembly',
+  terraform: 'a Terraform plan or state',
+  live: 'a live role',
+};
+
+/** Refuses flags that do not apply to the detected kind of source. */
 function only(
   opts: ResolveOptions,
   keys: (keyof ResolveOptions)[],
@@ -88,9 +96,7 @@ function only(
 ): void {
   for (const k of keys) {
     if (opts[k] !== undefined)
-      throw new UsageError(
-        `${flags} applies to ${kind === 'terraform' ? 'a Terraform plan' : kind === 'cdk' ? 'a CDK cloud assembly' : 'a CloudFormation template'} sources only`,
-      );
+      throw new UsageError(`${flags} can be used only with ${KIND_NAMES[kind]}`);
   }
 }
 
@@ -113,23 +119,27 @@ export function specFrom(source: string, opts: ResolveOptions, io: Io): SourceSp
     throw new UsageError('give --construct or --logical-id, not both');
   }
   if (kind === 'terraform') {
-    if (opts.param.length > 0 || opts.import.length > 0)
-      throw new UsageError('--param and --import apply to CloudFormation and CDK sources only');
-    only(
-      opts,
-      [
-        'logicalId',
-        'stack',
-        'construct',
-        'parametersFile',
-        'account',
-        'region',
-        'partition',
-        'stackName',
-      ],
-      kind,
-      '--logical-id, --stack, --construct, --parameters-file, --account, --region, --partition and --stack-name',
-    );
+    if (opts.param.length > 0 || opts.import.length > 0) {
+      throw new UsageError(
+        '--param and --import can be used only with CloudFormation and CDK sources',
+      );
+    }
+    const templateOnly = [
+      'logicalId',
+      'stack',
+      'construct',
+      'parametersFile',
+      'account',
+      'region',
+      'partition',
+      'stackName',
+    ] as const;
+    for (const k of templateOnly) {
+      if (opts[k] !== undefined) {
+        const flag = k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        throw new UsageError(`--${flag} can be used only with CloudFormation and CDK sources`);
+      }
+    }
     return {
       kind,
       file: path,

@@ -505,7 +505,54 @@ export async function resolveCdk(spec: CdkSpec, opts: SourceOptions): Promise<So
   const stack = selectStack(stacks, spec, join(dir, 'manifest.json'));
   if ('code' in stack) return { ok: false, findings: placed([...findings, stack]) };
   const env = envOf(spec, stack, params);
+  env.exportValue = exportsOf(stacks, stack, spec);
   const st = new StackTemplates(stack, env);
-  st.load(stack.templateFile, env);
+  st.load(stack.templateFile, env)?.undeclaredParameters();
   return finish(st, spec, findings);
+}
+
+/**
+ * `Fn::ImportValue` of an export another stack of the same assembly defines (CDK's cross-stack
+ * references, `Stack:ExportsOutputRef…`): that stack's output, evaluated in that stack.
+ */
+function exportsOf(stacks: readonly Stack[], self: Stack, spec: CdkSpec): EvalEnv['exportValue'] {
+  const evaluators = new Map<Stack, Evaluator | undefined>();
+  const busy = new Set<string>();
+  const evaluatorOf = (s: Stack): Evaluator | undefined => {
+    if (!evaluators.has(s)) {
+      const file = readSourceFile(s.templateFile, 'the stack template');
+      const t = file.ok ? readTemplate(file.text, s.templateFile) : undefined;
+      const env: EvalEnv = {
+        ...envOf({ ...spec, parameters: {} } as CdkSpec, s, { values: {}, findings: [] }),
+        exportValue: lookup,
+      };
+      evaluators.set(s, t?.root ? new Evaluator(t, env) : undefined);
+    }
+    return evaluators.get(s);
+  };
+  function lookup(name: string, at: Span): PNode | undefined {
+    if (busy.has(name)) return undefined;
+    busy.add(name);
+    try {
+      for (const s of stacks) {
+        if (s === self) continue;
+        const ev = evaluatorOf(s);
+        const outputs = ev?.section('Outputs');
+        if (!ev || !outputs || outputs.kind !== 'object') continue;
+        for (const o of outputs.members) {
+          const exported = get(get(o.value, 'Export'), 'Name');
+          const value = get(o.value, 'Value');
+          if (!exported || !value) continue;
+          const n = ev.eval(exported);
+          if (n.k !== 'scalar' || n.v !== name) continue;
+          const note = `export ${name} of stack ${s.displayName} (${ev.file} line ${value.span.start.line})`;
+          return replaced(ev.eval(value), at, note);
+        }
+      }
+      return undefined;
+    } finally {
+      busy.delete(name);
+    }
+  }
+  return lookup;
 }

@@ -194,6 +194,7 @@ export async function resolveCloudFormation(
     ...pick(spec, ['account', 'region', 'partition', 'stackName', 'resources', 'imports']),
   };
   const ev = new Evaluator(template, env);
+  ev.undeclaredParameters();
   const id = selectRole(ev, spec.logicalId);
   if (typeof id !== 'string') return { ok: false, findings: placed([...findings, id]) };
   const result = resolveRole(ev, id, findings);

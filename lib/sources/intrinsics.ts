@@ -115,11 +115,8 @@ export class Evaluator {
     readonly env: EvalEnv,
   ) {
     this.file = template.file;
-    this.root = template.root ?? {
-      kind: 'object',
-      members: [],
-      span: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-    };
+    if (!template.root) throw new Error(`${template.file}: evaluate only a template that was read`);
+    this.root = template.root;
   }
 
   // ── causes ───────────────────────────────────────────────────────────────────────────────
@@ -785,7 +782,12 @@ export class Evaluator {
       });
     }
     const fromAssembly = this.env.exportValue?.(key, node.span);
-    if (fromAssembly) return fromAssembly;
+    if (fromAssembly) {
+      return this.wrap(fromAssembly, {
+        span: node.span,
+        text: `${name} ${JSON.stringify(key)} is an output of another stack of the assembly`,
+      });
+    }
     return this.cause(
       'unresolved-import',
       `${name} ${JSON.stringify(key)} is the export of another stack, read at deployment`,
@@ -874,10 +876,6 @@ export class Evaluator {
   conditionValue(node: TNode): boolean | PUnknown {
     const fn = node.kind === 'object' ? intrinsicName(node, true) : undefined;
     if (node.kind !== 'object' || fn === undefined) {
-      const p = this.eval(node);
-      if (p.k === 'unknown') return p;
-      if (p.k === 'scalar' && (p.v === true || p.v === false || p.v === 'true' || p.v === 'false'))
-        return p.v === true || p.v === 'true';
       return this.invalid(
         'a condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition',
         node.span,
@@ -953,6 +951,23 @@ export class Evaluator {
         'cfn-invalid-condition',
       );
     return this.condition(name, c.value.span);
+  }
+
+  /** Warnings for given parameters the template does not declare (a typo, most often). */
+  undeclaredParameters(): void {
+    const declared = this.section('Parameters');
+    const names = declared && declared.kind === 'object' ? declared.members.map((m) => m.key) : [];
+    for (const name of Object.keys(this.env.parameters ?? {})) {
+      if (names.includes(name)) continue;
+      this.warn(
+        'parameter-not-in-template',
+        `parameter ${name} was given, but the template declares no parameter ${name} (CloudFormation refuses it)`,
+        declared?.span ?? this.root.span,
+        names.length > 0
+          ? `the template's parameters are: ${names.join(', ')}`
+          : 'the template has no Parameters',
+      );
+    }
   }
 
   /** Account for building ARNs. */

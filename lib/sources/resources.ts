@@ -21,7 +21,10 @@ import { parseJsonText, text, unknown, type PNode, type PUnknown } from './value
 export const PROVIDER_TYPES = ['AWS::IAM::OIDCProvider', 'Custom::AWSCDKOpenIdConnectProvider'];
 const ARN_EXAMPLE = 'arn:aws:iam::111122223333:oidc-provider/HOST/PATH';
 
-/** The value of a resource's property, evaluated once (a cycle is an invalid template). */
+/**
+ * The value of a resource's property, evaluated once (a cycle is an invalid template); undefined
+ * when it is not set, or set to AWS::NoValue.
+ */
 export function property(ev: Evaluator, id: string, name: string): PNode | undefined {
   const key = `${id}#${name}`;
   const memo = ev.attributeMemo.get(key);
@@ -39,6 +42,8 @@ export function property(ev: Evaluator, id: string, name: string): PNode | undef
   ev.attributeStack.add(key);
   const v = ev.eval(node);
   ev.attributeStack.delete(key);
+  // `!If [Cond, value, !Ref AWS::NoValue]`: the property is not set.
+  if (v.k === 'novalue') return undefined;
   ev.attributeMemo.set(key, v);
   return v;
 }
@@ -171,8 +176,7 @@ function cfnJson(ev: Evaluator, id: string, span: Span): PNode {
       'cfn-invalid-template',
     );
   }
-  if (value.k === 'unknown')
-    return ev.wrap(value, frame, [supplyKey.resource(`${id}.Value`, '{…}')]);
+  if (value.k === 'unknown') return ev.wrap(value, frame);
   if (value.k !== 'scalar' || typeof value.v !== 'string') {
     return ev.invalid(
       `Custom::AWSCDKCfnJson ${id}: Value is not a string of JSON text`,

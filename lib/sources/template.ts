@@ -301,11 +301,17 @@ function yamlScalar(ctx: YamlContext, node: Scalar, span: Span): TScalar {
     }
     return { kind: 'scalar', value: v, span };
   }
-  if (typeof v === 'bigint') return { kind: 'scalar', value: Number(v), span };
   if (typeof v === 'boolean' || v === null || v === undefined)
     return { kind: 'scalar', value: v ?? null, span };
   // A YAML 1.1 timestamp or a binary: keep the text as written.
   return { kind: 'scalar', value: node.source ?? String(v), span };
+}
+
+/** The node's span widened to start at its tag (the library's range starts after the tag). */
+function tagSpan(ctx: YamlContext, tag: string, span: Span): Span {
+  const at = ctx.text.lastIndexOf(tag, span.start.offset);
+  if (at < 0 || ctx.text.slice(at + tag.length, span.start.offset).trim() !== '') return span;
+  return { start: yamlPos(ctx.lc, at), end: span.end };
 }
 
 function tagged(ctx: YamlContext, tag: string, inner: TNode, span: Span): TNode {
@@ -354,16 +360,19 @@ function convertYaml(ctx: YamlContext, node: unknown, depth: number, seen: Set<u
       span,
     };
     seen.delete(node);
-  } else if (y.isMap(node)) {
-    seen.add(node);
-    out = { kind: 'object', members: yamlMembers(ctx, node.items, depth, seen), span };
-    seen.delete(node);
   } else {
-    error(ctx, 'yaml-non-json-value', 'a value a template cannot hold', span);
-    return { kind: 'scalar', value: null, span };
+    // A mapping (pairs only appear inside one).
+    seen.add(node);
+    out = {
+      kind: 'object',
+      members: yamlMembers(ctx, (node as { items: unknown[] }).items, depth, seen),
+      span,
+    };
+    seen.delete(node);
   }
   const tag = (node as YamlNode).tag;
-  if (tag && tag.startsWith('!') && !tag.startsWith('!!')) return tagged(ctx, tag, out, span);
+  if (tag && tag.startsWith('!') && !tag.startsWith('!!'))
+    return tagged(ctx, tag, out, tagSpan(ctx, tag, span));
   return out;
 }
 
@@ -396,7 +405,7 @@ function yamlMembers(
         ctx,
         'cfn-intrinsic-key',
         `${keyNode.tag} ${JSON.stringify(key)} is used as a key: CloudFormation allows intrinsic functions only in values, and rejects the template`,
-        keySpan,
+        tagSpan(ctx, keyNode.tag, keySpan),
         'to compute a condition key, write the whole AssumeRolePolicyDocument as a !Sub | JSON string (keys included)',
       );
       continue;

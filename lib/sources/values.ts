@@ -7,7 +7,7 @@ import type { Position, Span } from '../diagnostics.js';
 import type { AstNode } from '../policy/ast.js';
 import { parseJson } from '../policy/json.js';
 import type { ValuePath } from '../policy/value.js';
-import { jsonStringOffsets, type CharMap } from './template.js';
+import type { CharMap } from './template.js';
 import type { Provenance } from './types.js';
 
 /** Where a value not written literally in the file came from. */
@@ -270,7 +270,7 @@ function placed(chars: CharMap, start: number, end: number): Span {
   return { start: chars(start), end: end > start ? after(chars(end - 1)) : chars(start) };
 }
 
-function fromAst(node: AstNode, whole: PScalar, source: string, chars: CharMap): PNode {
+function fromAst(node: AstNode, whole: PScalar, chars: CharMap): PNode {
   const span = placed(chars, node.span.start.offset, node.span.end.offset);
   const origins = originsBetween(whole, node.span.start.offset, node.span.end.offset);
   switch (node.kind) {
@@ -283,20 +283,15 @@ function fromAst(node: AstNode, whole: PScalar, source: string, chars: CharMap):
           return {
             key: m.key,
             keySpan: placed(chars, m.keySpan.start.offset, m.keySpan.end.offset),
-            value: fromAst(m.value, whole, source, chars),
+            value: fromAst(m.value, whole, chars),
             ...(keyOrigins ? { keyOrigins } : {}),
           };
         }),
       };
     case 'array':
-      return { k: 'list', span, items: node.items.map((i) => fromAst(i, whole, source, chars)) };
-    case 'string': {
-      const offsets = jsonStringOffsets(source, node.span.start.offset, node.value);
-      const inner: CharMap | undefined = offsets
-        ? (i) => chars(offsets[Math.max(0, Math.min(i, offsets.length - 1))] ?? 0)
-        : undefined;
-      return text(node.value, span, inner, origins);
-    }
+      return { k: 'list', span, items: node.items.map((i) => fromAst(i, whole, chars)) };
+    case 'string':
+      return text(node.value, span, undefined, origins);
     case 'number':
     case 'boolean':
       return { k: 'scalar', v: node.value, span, ...(origins ? { origins } : {}) };
@@ -326,5 +321,5 @@ export function parseJsonText(s: PScalar): JsonTextResult {
       ...(err?.hint ? { hint: err.hint } : {}),
     };
   }
-  return { ok: true, value: fromAst(parsed.ast, s, source, chars) };
+  return { ok: true, value: fromAst(parsed.ast, s, chars) };
 }

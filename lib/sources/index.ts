@@ -3,6 +3,7 @@
  * when its kind is first used (dynamic `import()`), so reading a CloudFormation template never
  * loads the AWS SDK, and a program that resolves no source loads none of them.
  */
+import { resolve } from 'node:path';
 import type { SourceOptions, SourceResult, SourceSpec } from './types.js';
 
 export type * from './types.js';
@@ -30,6 +31,7 @@ export function supportedKinds(): Kind[] {
 export async function resolveSource(spec: SourceSpec, opts: SourceOptions): Promise<SourceResult> {
   const load = READERS[spec.kind] as (() => Promise<Reader<typeof spec.kind>>) | undefined;
   if (!load) {
+    const file = 'file' in spec ? spec.file : 'dir' in spec ? spec.dir : undefined;
     return {
       ok: false,
       findings: [
@@ -38,6 +40,15 @@ export async function resolveSource(spec: SourceSpec, opts: SourceOptions): Prom
           severity: 'error',
           message: `role sources of kind "${spec.kind}" are not supported by this version of trustspec`,
           hint: `supported kinds: ${supportedKinds().join(', ')}; export the trust policy to a JSON file meanwhile`,
+          ...(file !== undefined
+            ? {
+                file: resolve(opts.baseDir, file),
+                span: {
+                  start: { line: 1, column: 1, offset: 0 },
+                  end: { line: 1, column: 1, offset: 0 },
+                },
+              }
+            : {}),
         },
       ],
     };

@@ -176,6 +176,11 @@ export class Evaluator {
     return r && r.kind === 'object' ? r : undefined;
   }
 
+  /** Where the resource is named (its logical id in Resources), for findings about it. */
+  resourcePlace(logicalId: string): Span | undefined {
+    return member(this.section('Resources'), logicalId)?.keySpan;
+  }
+
   resourceType(logicalId: string): string | undefined {
     return str(get(this.resource(logicalId), 'Type'));
   }

@@ -112,7 +112,7 @@ export function providerUrl(ev: Evaluator, id: string, span: Span): PNode {
   if (!url) {
     return ev.invalid(
       `${ev.resourceType(id)} ${id} has no Url`,
-      ev.resource(id)?.span ?? span,
+      ev.resourcePlace(id) ?? span,
       'an OIDC provider needs its issuer URL: Url: https://…',
       'cfn-provider-url',
     );

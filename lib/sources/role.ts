@@ -193,7 +193,7 @@ function trustDocument(ev: Evaluator, id: string, out: Collector): PNode | undef
     out.error(
       'trust-policy-missing',
       `role ${id} has no AssumeRolePolicyDocument`,
-      ev.resource(id)?.span,
+      ev.resourcePlace(id),
       'CloudFormation requires AssumeRolePolicyDocument on AWS::IAM::Role',
     );
     return undefined;
@@ -238,7 +238,7 @@ function trustDocument(ev: Evaluator, id: string, out: Collector): PNode | undef
 function roleArn(ev: Evaluator, id: string, out: Collector): string | undefined {
   const name = property(ev, id, 'RoleName');
   const path = property(ev, id, 'Path');
-  const span = ev.resource(id)?.span;
+  const span = ev.resourcePlace(id);
   if (!name) {
     out.warn(
       'role-name-generated',
@@ -368,7 +368,7 @@ function provider(
   out: Collector,
 ): ProviderEntry | undefined {
   const type = ev.resourceType(id) as string;
-  const span = ev.resource(id)?.span as Span;
+  const span = ev.resourcePlace(id) as Span;
   const exists = ev.resourceExists(id);
   if (exists === false) return undefined;
   if (exists !== true) {
@@ -453,7 +453,7 @@ export function resolveRole(
     out.error(
       'role-not-created',
       `role ${id} has Condition ${cond}, which is false with these inputs: CloudFormation does not create it`,
-      ev.resource(id)?.span,
+      ev.resourcePlace(id),
       'give the parameters that make the condition true',
     );
   } else if (exists !== true) out.unknowns(exists, `role ${id} (its Condition)`);

@@ -343,7 +343,7 @@ t.test("the role's facts: each invalid one is an error at its place", async (t) 
       name: 'no AssumeRolePolicyDocument',
       body: ROLE('', 'Description: x'),
       code: 'trust-policy-missing',
-      at: 'Type: AWS::IAM::Role',
+      at: 'R:\n',
     },
     {
       name: 'a document string that is not JSON',
@@ -361,7 +361,7 @@ t.test("the role's facts: each invalid one is an error at its place", async (t) 
       name: 'a role whose Condition is false',
       body: `${ROLE().replace('    Type: AWS::IAM::Role\n', '    Type: AWS::IAM::Role\n    Condition: No\n')}Conditions:\n  No: !Equals [a, b]\n`,
       code: 'role-not-created',
-      at: 'Type: AWS::IAM::Role',
+      at: 'R:\n',
     },
     {
       name: 'a provider Url without https://',
@@ -373,7 +373,7 @@ t.test("the role's facts: each invalid one is an error at its place", async (t) 
       name: 'a provider without Url',
       body: `${ROLE()}  P:\n    Type: AWS::IAM::OIDCProvider\n    Properties: { ClientIdList: [a] }\n`,
       code: 'cfn-provider-url',
-      at: 'Type: AWS::IAM::OIDCProvider',
+      at: 'P:\n',
     },
     {
       name: 'client IDs that are not strings',

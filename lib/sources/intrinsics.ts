@@ -559,7 +559,7 @@ export class Evaluator {
       literal(last, m.index);
       last = m.index + m[0].length;
       const span: Span = { start: chars(m.index), end: chars(Math.max(m.index, last - 1)) };
-      const value = this.subVariable(inner.trim(), vars, span, name);
+      const value = this.subVariable(inner, vars, span, name);
       if (value.k === 'scalar') parts.push({ ...value, span, chars: at0(span) });
       else missing.push(value);
     }

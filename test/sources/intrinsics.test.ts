@@ -801,6 +801,14 @@ const UNKNOWN: UnknownCase[] = [
     key: 'Conditions',
   },
   {
+    name: 'Fn::Sub does not trim the name in ${ }',
+    test: '!Sub "${ Org }"',
+    code: 'cfn-unknown-reference',
+    at: '${ Org }',
+    message: 'no parameter or resource named  Org ',
+    key: 'case-sensitive',
+  },
+  {
     name: 'a condition that is not a condition function',
     test: '!If [Plain, a, b]',
     code: 'cfn-invalid-condition',

@@ -10,11 +10,11 @@ import { parseFederatedPrincipal } from '../providers/index.js';
 import { diagnose, userDecision, userDiagnosis, userText } from '../explain/index.js';
 import type { Finding } from '../diagnostics.js';
 import { formatDecision } from '../report/explain-text.js';
-import { pathExists, readStdinText, readText, type TextRead } from '../files.js';
+import { pathExists, readText, type TextRead } from '../files.js';
 import { codeFrame, framesAllowed } from '../scenarios/frame.js';
 import { loadScenarioFile, scenarioInput } from '../scenarios/index.js';
 import { decodeCompactJwt, looksLikeJwt } from '../token.js';
-import { EXIT, parseNow, UsageError, useColor, type Io } from './io.js';
+import { clockOf, EXIT, parseNow, stdinOf, UsageError, useColor, type Io } from './io.js';
 
 export interface ExplainOptions {
   scenario?: string;
@@ -46,7 +46,7 @@ function fileText(read: TextRead, value: string, what: string): string {
 }
 
 function readInput(io: Io, value: string, what: string): { text: string; file?: string } {
-  if (value === '-') return { text: fileText(readStdinText(), 'standard input', what) };
+  if (value === '-') return { text: fileText(stdinOf(io), 'standard input', what) };
   const path = resolve(io.cwd, value);
   if (pathExists(path)) return { text: fileText(readText(path), value, what), file: path };
   // Inline JSON/YAML, or a compact JWT (three base64url parts); anything else names a file.
@@ -278,7 +278,7 @@ export async function explainCommand(
   if (file !== undefined) {
     const loaded = loadScenarioFile(resolve(io.cwd, file), {
       now: nowOpt,
-      defaultNow: Date.now(),
+      defaultNow: clockOf(io),
       cwd: io.cwd,
     });
     if (loaded.errors.length > 0) {
@@ -377,7 +377,7 @@ ${
       ...(opts.providerId !== undefined ? { providerId: opts.providerId } : {}),
     },
     ...(context ? { context } : {}),
-    now: nowOpt ?? Date.now(),
+    now: nowOpt ?? clockOf(io),
   };
   return print(io, opts, input, shown);
 }

@@ -16,7 +16,7 @@ import {
   type BigIntStats,
 } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileKind, identityOf, type FileIdentity } from '../files.js';
+import { fileKind, identityOf, readStdinText, type FileIdentity, type TextRead } from '../files.js';
 import { parseDate } from '../scenarios/dates.js';
 
 export interface Io {
@@ -24,7 +24,18 @@ export interface Io {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** The clock when neither --now nor a file gives one, in epoch ms (default: the wall clock). */
+  now?: () => number;
+  /** Standard input, read whole, for `--jwt -` (default: file descriptor 0). */
+  readStdin?: () => string;
 }
+
+/** The time a command takes as "now" when nothing else gives one. */
+export const clockOf = (io: Io): number => (io.now ? io.now() : Date.now());
+
+/** The whole of standard input, through the capped reader unless `io` brings its own. */
+export const stdinOf = (io: Io): TextRead =>
+  io.readStdin ? { ok: true, text: io.readStdin() } : readStdinText();
 
 /** Exit codes of the contract: 0 all met, 1 some did not, 2 input could not be used. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -12,6 +12,7 @@ import {
   type ReporterName,
 } from '../report/index.js';
 import {
+  clockOf,
   EXIT,
   parseNow,
   planOutputs,
@@ -78,7 +79,7 @@ export async function testCommand(args: string[], opts: TestOptions, io: Io): Pr
     cwd: io.cwd,
     ignore: cfg.ignore,
     ...(now !== undefined ? { now } : {}),
-    defaultNow: Date.now(),
+    defaultNow: clockOf(io),
     ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
     // Reports show traces and diagnoses for failures only, unless --verbose.
     trace: opts.verbose ? 'all' : 'failures',

@@ -13,7 +13,7 @@ import {
   parseTap,
   placeOf,
   summaryOf,
-  trustspec,
+  cli,
   type JsonReport,
 } from './helpers.js';
 
@@ -167,7 +167,7 @@ t.test('one run: every bad file reported in place, the good files still run', as
     if (b.in) bad[b.in.file.slice('bad/'.length)] = b.in.text;
   }
   const dir = fixtureDir(t, { bad });
-  const r = trustspec(
+  const r = await cli(
     [
       'test',
       'bad',

@@ -191,11 +191,14 @@ export function classifyAwsError(
   const said = raw !== '' && raw !== name ? `${name}: ${raw}` : name;
   const after = attempts > 0 ? ` after ${attemptsText(attempts)}` : '';
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(raw)) {
+    const profile = opts.profile || (opts.env ?? process.env)['AWS_PROFILE'];
     return {
       ...base,
       attempts: 0,
       kind: 'no-credentials',
-      message: `no AWS credentials (${raw}); set a profile or the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY environment`,
+      message: profile
+        ? `no AWS credentials for profile "${profile}" (${raw}); check the profile in the shared config files`
+        : `no AWS credentials (${raw}); set a profile or the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY environment`,
     };
   }
   if (name === 'NoSuchEntityException' || name === 'NoSuchEntity') {

@@ -27,6 +27,8 @@ export interface FakeRequest {
   action: string;
   /** The SigV4 `Authorization` header, when the request was signed. */
   authorization?: string;
+  /** `X-Amz-Security-Token`, sent with temporary credentials. */
+  securityToken?: string;
 }
 
 export type FakeReply =
@@ -187,6 +189,7 @@ export async function startFakeIam(script: FakeScript): Promise<FakeIam> {
     void readBody(req).then((body) => {
       const params = Object.fromEntries(new URLSearchParams(body));
       const auth = req.headers['authorization'];
+      const token = req.headers['x-amz-security-token'];
       const request: FakeRequest = {
         n: requests.length + 1,
         method: req.method ?? '',
@@ -195,6 +198,7 @@ export async function startFakeIam(script: FakeScript): Promise<FakeIam> {
         params,
         action: params['Action'] ?? '',
         ...(typeof auth === 'string' ? { authorization: auth } : {}),
+        ...(typeof token === 'string' ? { securityToken: token } : {}),
       };
       requests.push(request);
       let reply: FakeReply;

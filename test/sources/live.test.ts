@@ -34,11 +34,11 @@ const ROLE: FakeRole = {
 const ARN = roleArn(ROLE);
 const GITHUB = 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com';
 
-function opts(url: string): SourceOptions {
+function opts(url: string, requestTimeoutMs = 5000): SourceOptions {
   return {
     baseDir: '.',
     env: fakeEnv(url),
-    aws: { retryDelayMs: 0, requestTimeoutMs: 300, deadlineMs: 20_000 },
+    aws: { retryDelayMs: 0, requestTimeoutMs, deadlineMs: 20_000 },
   };
 }
 
@@ -153,6 +153,7 @@ interface FaultCase {
   message: RegExp;
   hint?: RegExp;
   providers?: boolean;
+  timeoutMs?: number;
 }
 
 const FAULTS: FaultCase[] = [
@@ -173,6 +174,7 @@ const FAULTS: FaultCase[] = [
   {
     name: 'a hung server',
     script: () => ({ hang: true }),
+    timeoutMs: 300,
     code: 'live-unavailable',
     message: /: timed out after 3 attempts/,
   },
@@ -211,7 +213,7 @@ for (const c of FAULTS) {
     await withFake(c.script, async (url) => {
       const r = await resolveLive(
         { kind: 'live', arn: ARN, ...(c.providers ? { providers: true } : {}) },
-        opts(url),
+        opts(url, c.timeoutMs),
       );
       t.notOk(r.ok, 'never a result');
       t.equal(r.findings.length, 1);
@@ -261,4 +263,35 @@ t.test('a document IAM returned that is not JSON is an error, not a policy', asy
       });
     },
   );
+});
+
+t.test('a profile that is not configured: an error naming it, before any request', async (t) => {
+  await withFake(providersScript, async (url, requests) => {
+    const r = await resolveLive(
+      { kind: 'live', arn: ARN, profile: 'ci-readonly', region: 'eu-west-1', providers: true },
+      opts(url),
+    );
+    t.notOk(r.ok);
+    t.match(r.findings, [{ code: 'live-no-credentials', message: /ci-readonly/ }]);
+    const p = await resolveLiveProviders('111122223333', {
+      ...opts(url),
+      profile: 'ci-readonly',
+      region: 'eu-west-1',
+    });
+    t.notOk(p.ok);
+    t.match(p.findings, [{ code: 'live-no-credentials' }]);
+    t.equal(requests.length, 0);
+  });
+});
+
+t.test('the region and providers together: one role, its account’s providers', async (t) => {
+  await withFake(providersScript, async (url, requests) => {
+    const r = await resolveLive(
+      { kind: 'live', arn: ARN, region: 'eu-west-1', providers: true },
+      opts(url),
+    );
+    t.ok(r.ok);
+    t.equal(requests.length, 3);
+    t.match(requests[0]?.authorization, /\/eu-west-1\/iam\//);
+  });
 });

@@ -678,3 +678,44 @@ t.test('a data.aws_iam_role (an existing role read while planning)', async (t) =
   t.equal(r?.role.arn, 'arn:aws:iam::111122223333:role/ci/existing');
   t.same(r?.role.tags, {});
 });
+
+t.test(
+  'the README example: resolve, parse with positions, simulate with the plan’s providers',
+  async (t) => {
+    const trustspec = await import('../../lib/index.js');
+    const source = await trustspec.resolveTerraform(
+      { kind: 'terraform', file: 'github-oidc-module.plan.json', address: GH_ROLE },
+      { baseDir: DIR },
+    );
+    if (!source.ok) throw new Error(source.findings.map((f) => f.message).join('\n'));
+    const { trustPolicy, arn, maxSessionDuration } = source.role;
+    const parsed = trustspec.parsePolicy(trustPolicy.document as object, {
+      spanOf: trustPolicy.spanOf,
+    });
+    if (!parsed.ok) throw new Error(parsed.findings.map((f) => f.message).join('\n'));
+    const input = (sub: string) => ({
+      role: {
+        arn: arn ?? 'arn:aws:iam::111122223333:role/ci/deploy',
+        policy: trustspec.compilePolicy(parsed.policy),
+        maxSessionDuration,
+      },
+      providers: source.providers,
+      token: {
+        claims: {
+          iss: 'https://token.actions.githubusercontent.com',
+          aud: 'sts.amazonaws.com',
+          sub,
+        },
+      },
+      request: { roleSessionName: 'GitHubActions' },
+      now: Date.UTC(2026, 5, 1),
+    });
+    t.equal(trustspec.simulate(input('repo:acme/app:ref:refs/heads/main')).decision, 'allow');
+    t.match(trustspec.simulate(input('repo:acme/app:pull_request')), {
+      decision: 'deny',
+      code: 'AccessDenied',
+    });
+    t.type(trustspec.resolveLive, 'function');
+    t.type(trustspec.resolveLiveProviders, 'function');
+  },
+);

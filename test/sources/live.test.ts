@@ -295,3 +295,26 @@ t.test('the region and providers together: one role, its account’s providers',
     t.match(requests[0]?.authorization, /\/eu-west-1\/iam\//);
   });
 });
+
+t.test(
+  'the endpoint variables: AWS_ENDPOINT_URL alone, and the process environment by default',
+  async (t) => {
+    await withFake(providersScript, async (url, requests) => {
+      const generic = fakeEnv('', { AWS_ENDPOINT_URL_IAM: undefined, AWS_ENDPOINT_URL: url });
+      const r = await resolveLive({ kind: 'live', arn: ARN }, { ...opts(url), env: generic });
+      t.ok(r.ok, 'AWS_ENDPOINT_URL reaches the fake');
+      const saved = { ...process.env };
+      isolateProcessEnv(fakeEnv(url));
+      try {
+        const fromProcess = await resolveLive(
+          { kind: 'live', arn: ARN },
+          { baseDir: '.', aws: { retryDelayMs: 0 } },
+        );
+        t.ok(fromProcess.ok, 'no env option: process.env is read');
+      } finally {
+        isolateProcessEnv(saved);
+      }
+      t.equal(requests.length, 2);
+    });
+  },
+);

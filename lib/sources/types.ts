@@ -22,6 +22,10 @@ export type SourceSpec =
       parametersFile?: string;
       account?: string;
       region?: string;
+      /** `aws`, `aws-cn`, `aws-us-gov`, …; derived from `region` when not given. */
+      partition?: string;
+      /** `AWS::StackName`, when the template refers to it. */
+      stackName?: string;
       /** Values known only after deployment: `LogicalId.Attribute` → value. */
       resources?: Readonly<Record<string, unknown>>;
       /** `Fn::ImportValue` export name → value. */
@@ -35,8 +39,11 @@ export type SourceSpec =
       construct?: string;
       logicalId?: string;
       parameters?: Readonly<Record<string, string | readonly string[]>>;
+      parametersFile?: string;
+      /** Default: the stack's environment in the assembly, when it is not environment-agnostic. */
       account?: string;
       region?: string;
+      partition?: string;
       resources?: Readonly<Record<string, unknown>>;
       imports?: Readonly<Record<string, unknown>>;
     }
@@ -48,9 +55,9 @@ export type SourceSpec =
       address?: string;
       /** Values known only after apply: `ADDRESS.attribute` → value. */
       resources?: Readonly<Record<string, unknown>>;
-      /** For the role ARN when the plan does not know it (else `data.aws_caller_identity`). */
+      /** Builds the role ARN from its name and path when the plan does not know it. */
       account?: string;
-      /** With `account`: `aws`, `aws-cn`, `aws-us-gov`, … (else `data.aws_partition`). */
+      /** With `account`: `aws` (the default), `aws-cn`, `aws-us-gov`, … */
       partition?: string;
     }
   | {

@@ -21,3 +21,9 @@ export {
   principalReason,
   type CheckText,
 } from './explain/describe.js';
+
+// Role sources read where the role lives: a Terraform plan or state, the live account (the AWS SDK
+// is loaded only when a live source is resolved).
+export { resolveTerraform } from './sources/terraform.js';
+export { resolveLive, resolveLiveProviders, type ProvidersResult } from './sources/live.js';
+export type * from './sources/types.js';

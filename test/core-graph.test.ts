@@ -211,6 +211,37 @@ t.test('trustspec test does not load the AWS SDK', (t) => {
   t.end();
 });
 
+/**
+ * The Terraform reader and the scenario runner never load the AWS SDK; the live reader loads it
+ * only when it resolves a role (a dynamic import inside a function), through lib/aws/iam.ts.
+ */
+t.test('role sources load the AWS SDK only when a live source is resolved', (t) => {
+  const sdkIn = (chains: Map<string, string[]>) =>
+    [...chains.keys()].filter((m) => m.startsWith('@aws-sdk/') || m.startsWith('@smithy/'));
+  for (const entry of [
+    'lib/sources/terraform.ts',
+    'lib/sources/live.ts',
+    'lib/aws/iam.ts',
+    'lib/scenarios/index.ts',
+  ]) {
+    const { chains } = reach([entry]);
+    const found = sdkIn(chains).map((m) => show(chains.get(m) as string[]));
+    t.same(found, [], `importing ${entry} loads no @aws-sdk/* or @smithy/* module`);
+  }
+  const live = reach(['lib/sources/live.ts']);
+  t.ok(
+    live.lazy.some((l) => l.to === 'lib/aws/iam.ts'),
+    'lib/sources/live.ts imports lib/aws/iam.ts inside a function',
+  );
+  const iam = reach(['lib/aws/iam.ts']);
+  t.same(
+    iam.lazy.map((l) => l.to).sort(),
+    ['@aws-sdk/client-iam', '@smithy/core'],
+    'lib/aws/iam.ts imports the SDK inside functions only',
+  );
+  t.end();
+});
+
 /** Sources for checking the walk itself. */
 const VIRTUAL: Record<string, string> = {
   'v/entry.ts': `

@@ -55,6 +55,10 @@ export type SourceSpec =
       address?: string;
       /** Values known only after apply: `ADDRESS.attribute` → value. */
       resources?: Readonly<Record<string, unknown>>;
+      /** Builds the role ARN from its name and path when the plan does not know it. */
+      account?: string;
+      /** With `account`: `aws` (the default), `aws-cn`, `aws-us-gov`, … */
+      partition?: string;
     }
   | {
       kind: 'live';
@@ -62,6 +66,8 @@ export type SourceSpec =
       arn: string;
       profile?: string;
       region?: string;
+      /** Also list the OIDC providers of the role's account (`providers: live`). */
+      providers?: boolean;
     };
 
 /** Where one value came from. */
@@ -123,4 +129,12 @@ export interface SourceOptions {
   baseDir: string;
   /** Environment for live sources (credentials, AWS_ENDPOINT_URL, AWS_PROFILE, …). */
   env?: NodeJS.ProcessEnv;
+  /** Live sources: per-attempt timeout, overall deadline, attempts (defaults 10 s, 45 s, 3). */
+  aws?: {
+    requestTimeoutMs?: number;
+    deadlineMs?: number;
+    maxAttempts?: number;
+    /** A fixed wait between attempts instead of the SDK's backoff (tests). */
+    retryDelayMs?: number;
+  };
 }

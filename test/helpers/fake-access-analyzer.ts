@@ -50,6 +50,11 @@ export interface FakeAccessAnalyzer {
   requests: FakeRequest[];
   /** Answers for the next requests of `op`, in order; after them the default answer. */
   queue(op: Operation, ...replies: FakeReply[]): void;
+  /**
+   * Answers `op` by its request (e.g. by policy text, when calls run concurrently); undefined
+   * falls through to the queue. Replaces an earlier route.
+   */
+  route(op: Operation, answer: (req: FakeRequest) => FakeReply | undefined): void;
   close(): Promise<void>;
 }
 
@@ -131,6 +136,7 @@ function reply(res: ServerResponse, r: FakeReply): void {
 export async function startFakeAccessAnalyzer(): Promise<FakeAccessAnalyzer> {
   const requests: FakeRequest[] = [];
   const queues: Record<Operation, FakeReply[]> = { ValidatePolicy: [], CheckNoPublicAccess: [] };
+  const routes: Partial<Record<Operation, (req: FakeRequest) => FakeReply | undefined>> = {};
   const sockets = new Set<Socket>();
 
   const server = createServer((req, res) => {
@@ -145,14 +151,15 @@ export async function startFakeAccessAnalyzer(): Promise<FakeAccessAnalyzer> {
       } catch {
         body = undefined;
       }
-      requests.push({
+      const logged: FakeRequest = {
         operation,
         method: req.method ?? '',
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
         headers: req.headers,
         body,
-      });
+      };
+      requests.push(logged);
       if (!operation || req.method !== 'POST') {
         sendError(
           res,
@@ -184,7 +191,7 @@ export async function startFakeAccessAnalyzer(): Promise<FakeAccessAnalyzer> {
         });
         return;
       }
-      reply(res, queues[operation].shift() ?? DEFAULTS[operation]);
+      reply(res, routes[operation]?.(logged) ?? queues[operation].shift() ?? DEFAULTS[operation]);
     });
   });
   server.on('connection', (s: Socket) => {
@@ -199,6 +206,9 @@ export async function startFakeAccessAnalyzer(): Promise<FakeAccessAnalyzer> {
     requests,
     queue(op, ...replies) {
       queues[op].push(...replies);
+    },
+    route(op, answer) {
+      routes[op] = answer;
     },
     close() {
       for (const s of sockets) s.destroy();

@@ -61,12 +61,18 @@ export interface AccessAnalyzerOptions {
   retryStrategy?: AccessAnalyzerClientConfig['retryStrategy'];
   /** A session to share one client between calls (see `openAccessAnalyzer`). */
   session?: AccessAnalyzerSession;
+  /** How the SDK module is loaded (default: a dynamic import, on first use). */
+  loadSdk?: () => Promise<AccessAnalyzerSdk>;
 }
+
+export type AccessAnalyzerSdk = typeof import('@aws-sdk/client-accessanalyzer');
+
+const importSdk = (): Promise<AccessAnalyzerSdk> => import('@aws-sdk/client-accessanalyzer');
 
 /** One client and the settings its calls run with. */
 export interface AccessAnalyzerSession {
   client: AccessAnalyzerClient;
-  commands: typeof import('@aws-sdk/client-accessanalyzer');
+  commands: AccessAnalyzerSdk;
   settings: { deadlineMs: number; requestTimeoutMs: number; profile?: string };
   /** Closes the client's connections. */
   close(): void;
@@ -116,9 +122,9 @@ export async function openAccessAnalyzer(
     requestTimeoutMs,
     ...(opts.profile ? { profile: opts.profile } : {}),
   };
-  let commands: typeof import('@aws-sdk/client-accessanalyzer');
+  let commands: AccessAnalyzerSdk;
   try {
-    commands = await import('@aws-sdk/client-accessanalyzer');
+    commands = await (opts.loadSdk ?? importSdk)();
   } catch (err) {
     return {
       status: 'unavailable',

@@ -112,7 +112,7 @@ const INPUT_ERRORS = new Set([
   'UnprocessableEntityException',
 ]);
 
-/** A client for these options, or why none can be had (the SDK cannot be loaded). */
+/** A client for these options, or why none can be had (the SDK cannot be loaded or set up). */
 export async function openAccessAnalyzer(
   opts: AccessAnalyzerOptions = {},
 ): Promise<AccessAnalyzerSession | Unavailable> {
@@ -122,31 +122,33 @@ export async function openAccessAnalyzer(
     requestTimeoutMs,
     ...(opts.profile ? { profile: opts.profile } : {}),
   };
-  let commands: AccessAnalyzerSdk;
+  let step = 'loaded';
   try {
-    commands = await (opts.loadSdk ?? importSdk)();
+    const commands = await (opts.loadSdk ?? importSdk)();
+    step = 'set up';
+    const client = new commands.AccessAnalyzerClient({
+      ...(opts.region ? { region: opts.region } : {}),
+      ...(opts.profile ? { profile: opts.profile } : {}),
+      ...(opts.maxAttempts !== undefined ? { maxAttempts: opts.maxAttempts } : {}),
+      ...(opts.retryStrategy ? { retryStrategy: opts.retryStrategy } : {}),
+      requestHandler: {
+        requestTimeout: requestTimeoutMs,
+        connectionTimeout: opts.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+        throwOnRequestTimeout: true,
+      },
+    });
+    return { client, commands, settings, close: () => client.destroy() };
   } catch (err) {
+    const detail = oneLine(err instanceof Error ? err.message : String(err));
     return {
       status: 'unavailable',
-      reason: 'the AWS SDK for Access Analyzer could not be loaded',
-      hint: `reinstall trustspec (${oneLine(err instanceof Error ? err.message : String(err))})`,
-      error: 'ModuleLoadError',
+      reason: `the AWS SDK for Access Analyzer could not be ${step}`,
+      hint: step === 'loaded' ? `reinstall trustspec (${detail})` : detail,
+      error: step === 'loaded' ? 'ModuleLoadError' : 'ClientSetupError',
       attempts: 0,
       scope: 'session',
     };
   }
-  const client = new commands.AccessAnalyzerClient({
-    ...(opts.region ? { region: opts.region } : {}),
-    ...(opts.profile ? { profile: opts.profile } : {}),
-    ...(opts.maxAttempts !== undefined ? { maxAttempts: opts.maxAttempts } : {}),
-    ...(opts.retryStrategy ? { retryStrategy: opts.retryStrategy } : {}),
-    requestHandler: {
-      requestTimeout: requestTimeoutMs,
-      connectionTimeout: opts.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-    },
-  });
-  return { client, commands, settings, close: () => client.destroy() };
 }
 
 /** Runs `work` with the given session, or one opened (and closed) for it. */

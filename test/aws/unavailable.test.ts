@@ -6,7 +6,7 @@
 import t from 'tap';
 import { classifyFault, oneLine, type CallContext } from '../../lib/aws/unavailable.js';
 import { pathElements } from '../../lib/aws/access-analyzer-findings.js';
-import { validateTrustPolicy } from '../../lib/aws/access-analyzer.js';
+import { validateTrustPolicy, type AccessAnalyzerSdk } from '../../lib/aws/access-analyzer.js';
 import { crossCheck } from '../../lib/aws/cross-check.js';
 
 const CTX: CallContext = {
@@ -224,4 +224,21 @@ t.test('an SDK that cannot be loaded: unavailable for every policy, nothing thro
     'cross-check unavailable for 2 of 2 policies: the AWS SDK for Access Analyzer could not be loaded',
   );
   t.same([report.calls, report.charged, report.unavailableCount], [0, 0, 2]);
+});
+
+t.test('a client that cannot be set up: unavailable, nothing thrown', async (t) => {
+  const loadSdk = async () =>
+    ({
+      AccessAnalyzerClient: class {
+        constructor() {
+          throw new Error('Invalid configuration: bad endpoint');
+        }
+      },
+    }) as unknown as AccessAnalyzerSdk;
+  t.match(await validateTrustPolicy('{}', { loadSdk }), {
+    status: 'unavailable',
+    reason: 'the AWS SDK for Access Analyzer could not be set up',
+    hint: 'Invalid configuration: bad endpoint',
+    error: 'ClientSetupError',
+  });
 });

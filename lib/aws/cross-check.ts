@@ -58,9 +58,9 @@ export interface CrossCheckReport {
   policies: PolicyCrossCheck[];
   /** Policies with at least one check unavailable. */
   unavailableCount: number;
-  /** API calls answered (ValidatePolicy pages and CheckNoPublicAccess calls). */
+  /** API calls answered, refusals of the input included (ValidatePolicy pages, CheckNoPublicAccess). */
   calls: number;
-  /** Of those, calls AWS charges for (CheckNoPublicAccess). */
+  /** CheckNoPublicAccess calls that gave PASS or FAIL: AWS charges for each custom policy check. */
   charged: number;
   /** "cross-check unavailable for K of M policies: <reason>"; absent when every check answered. */
   summary?: string;
@@ -103,6 +103,9 @@ class Batch {
     } else if (reply.status === 'ok') {
       this.calls += 'pages' in reply ? reply.pages : 1;
       if (check === 'public') this.charged++;
+    } else {
+      // Refused: AWS answered about the input (whether such a call is charged is not documented).
+      this.calls++;
     }
   }
 

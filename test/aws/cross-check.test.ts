@@ -259,6 +259,11 @@ t.test(
       report.summary,
       'cross-check unavailable for 2 of 3 policies: throttled after 3 attempts (1); service error (HTTP 500 InternalServerException) after 3 attempts (1)',
     );
+    t.same(
+      [report.calls, report.charged],
+      [1, 0],
+      'the refusal was an answer; the outages were not',
+    );
   },
 );
 

@@ -40,11 +40,14 @@ const GITHUB_TEXT = `{
 }
 `;
 
-/** No waits between retries, short timeouts: every fault case ends quickly. */
+/**
+ * No waits between retries. The timeouts are generous, so that a busy machine does not turn an
+ * answer into a retry; only the hang cases set short ones, to end soon.
+ */
 const FAST: AccessAnalyzerOptions = {
   retryStrategy: noWaitRetries(),
-  requestTimeoutMs: 200,
-  deadlineMs: 10_000,
+  requestTimeoutMs: 10_000,
+  deadlineMs: 60_000,
 };
 
 async function fake(t: Test): Promise<FakeAccessAnalyzer> {
@@ -244,7 +247,7 @@ const THROTTLED: FakeReply = {
 t.test("the SDK's standard retries (real waits): 429 then an answer is an answer", async (t) => {
   const f = await fake(t);
   f.queue('ValidatePolicy', THROTTLED, { body: { findings: [finding('A')] } });
-  const out = await validateTrustPolicy(GITHUB_TEXT, { requestTimeoutMs: 2_000 });
+  const out = await validateTrustPolicy(GITHUB_TEXT, { requestTimeoutMs: 10_000 });
   t.match(out, { status: 'ok', pages: 1 });
   t.equal(f.requests.length, 2, 'one retry');
 });
@@ -252,7 +255,7 @@ t.test("the SDK's standard retries (real waits): 429 then an answer is an answer
 t.test("the SDK's standard retries (real waits): 429 three times is unavailable", async (t) => {
   const f = await fake(t);
   f.queue('ValidatePolicy', THROTTLED, THROTTLED, THROTTLED, { body: { findings: [] } });
-  const out = await validateTrustPolicy(GITHUB_TEXT, { requestTimeoutMs: 2_000 });
+  const out = await validateTrustPolicy(GITHUB_TEXT, { requestTimeoutMs: 10_000 });
   t.same(out, {
     status: 'unavailable',
     reason: 'throttled after 3 attempts',
@@ -308,14 +311,15 @@ const FAULTS: FaultCase[] = [
   {
     name: 'a hang: each attempt times out',
     replies: Array(3).fill({ hang: true }),
+    opts: { requestTimeoutMs: 200 },
     reason: 'timed out after 3 attempts (0.2 s each)',
     requests: 3,
   },
   {
     name: 'a hang past the overall deadline',
     replies: [{ hang: true }],
-    opts: { requestTimeoutMs: 30_000, deadlineMs: 300 },
-    reason: 'no answer within the 0.3 s deadline',
+    opts: { requestTimeoutMs: 30_000, deadlineMs: 2_000 },
+    reason: 'no answer within the 2 s deadline',
     requests: 1,
   },
   {
@@ -363,9 +367,9 @@ t.test('the deadline also bounds CheckNoPublicAccess', async (t) => {
   const out = await checkNoPublicAccess(GITHUB_TEXT, {
     ...FAST,
     requestTimeoutMs: 30_000,
-    deadlineMs: 300,
+    deadlineMs: 2_000,
   });
-  t.match(out, { status: 'unavailable', reason: 'no answer within the 0.3 s deadline' });
+  t.match(out, { status: 'unavailable', reason: 'no answer within the 2 s deadline' });
 });
 
 t.test('ValidationException is a finding about the policy, not an outage', async (t) => {

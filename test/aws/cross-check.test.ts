@@ -49,7 +49,8 @@ const POLICIES: PolicyToCheck[] = [
   { file: 'copies/app.json', text: A },
 ];
 
-const FAST: CrossCheckOptions = { retryStrategy: noWaitRetries(), requestTimeoutMs: 200 };
+/** No waits between retries; a timeout generous enough that a busy machine causes no retry. */
+const FAST: CrossCheckOptions = { retryStrategy: noWaitRetries(), requestTimeoutMs: 10_000 };
 const THROTTLED: FakeReply = {
   error: 'ThrottlingException',
   status: 429,

@@ -1,9 +1,5 @@
 #!/usr/bin/env node
+import { runCli } from '../lib/cli/io.js';
 import { main } from '../lib/cli/main.js';
 
-process.exitCode = await main(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  cwd: process.cwd(),
-  env: process.env,
-});
+await runCli(main, process.argv.slice(2), process);

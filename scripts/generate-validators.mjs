@@ -3,7 +3,8 @@
 // trustspec starts: lib/scenarios/validators.generated.ts is Ajv's standalone output for the
 // schema of lib/scenarios/schema.ts, compiled with the options the loader's messages rely on.
 // The file is committed; test/scenarios/schema.test.ts fails when it is out of date.
-// Run: npm run generate   (builds, then runs this on dist/; also rewrites schema/scenario.schema.json)
+// Run: npm run generate   (builds, then runs this on dist/; also rewrites schema/scenario.schema.json
+// and schema/config.schema.json, the schema of trustspec.config.yaml)
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
@@ -45,7 +46,12 @@ export function validatorsSource(schema) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = new URL('..', import.meta.url);
   const { SCHEMA, schemaJson } = await import(new URL('dist/lib/scenarios/schema.js', root).href);
+  const { configSchemaJson } = await import(new URL('dist/lib/scenarios/config.js', root).href);
+  const { REPORTER_NAMES } = await import(new URL('dist/lib/report/names.js', root).href);
   writeFileSync(new URL('schema/scenario.schema.json', root), schemaJson());
+  writeFileSync(new URL('schema/config.schema.json', root), configSchemaJson(REPORTER_NAMES));
   writeFileSync(new URL(VALIDATORS_PATH, root), validatorsSource(SCHEMA));
-  console.log(`wrote schema/scenario.schema.json and ${VALIDATORS_PATH}`);
+  console.log(
+    `wrote schema/scenario.schema.json, schema/config.schema.json and ${VALIDATORS_PATH}`,
+  );
 }

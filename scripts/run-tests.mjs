@@ -1,15 +1,26 @@
 #!/usr/bin/env node
-// Runs the test suite with tap, then prints one closing line `N passed, N failed[, N skipped]`
-// counted from tap's own per-file results (.tap/test-results), keeping tap's exit code.
+// Runs the test suite with tap, then prints a one-line coverage summary and one closing line
+// `N passed, N failed[, N skipped]` counted from tap's own per-file results (.tap/test-results),
+// keeping tap's exit code. Arguments go to tap: `npm test -- --coverage-report=text` prints the
+// full coverage table as well (`npx tap report text` prints it again after a run).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { Parser } from 'tap-parser';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { closingLines, countTap, sumCounts } from './tap-count.mjs';
 
 const resultsDir = join('.tap', 'test-results');
+const summaryFile = join('.tap', 'report', 'coverage-summary.json');
 rmSync(resultsDir, { recursive: true, force: true });
+rmSync(summaryFile, { force: true });
 
-const run = spawnSync('npx', ['--no-install', 'tap', ...process.argv.slice(2)], {
+const args = process.argv.slice(2);
+// Coverage as one line (below), read from the json-summary report; a --coverage-report given
+// here (text: the table) is added to it.
+const coverageArgs = args.includes('--disable-coverage') ? [] : ['--coverage-report=json-summary'];
+const tapPackage = createRequire(import.meta.url).resolve('tap/package.json');
+const tapBin = join(dirname(tapPackage), JSON.parse(readFileSync(tapPackage, 'utf8')).bin.tap);
+const run = spawnSync(process.execPath, [tapBin, ...coverageArgs, ...args], {
   stdio: 'inherit',
   env: { ...process.env, TZ: 'UTC' },
 });
@@ -28,38 +39,18 @@ function* tapFiles(dir) {
   }
 }
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-let files = 0;
-/**
- * Count leaf assertions at every depth. The first point after a subtest's body closes that
- * subtest and is not an assertion of its own (tap-parser's closingTestPoint misses names with "#").
- */
-function attach(parser) {
-  let closing = false;
-  parser.on('child', (child) => {
-    attach(child);
-    closing = true;
-  });
-  parser.on('assert', (a) => {
-    if (closing) {
-      closing = false;
-      return;
-    }
-    if (a.skip || a.todo) skipped++;
-    else if (a.ok) passed++;
-    else failed++;
-  });
-}
-for (const file of tapFiles(resultsDir)) {
-  files++;
-  const parser = new Parser();
-  attach(parser);
-  parser.end(readFileSync(file, 'utf8'));
+const files = [...tapFiles(resultsDir)].map((f) => countTap(readFileSync(f, 'utf8')));
+
+if (existsSync(summaryFile)) {
+  const total = JSON.parse(readFileSync(summaryFile, 'utf8')).total;
+  const pct = (k) => `${k} ${total[k].pct}%`;
+  console.log(
+    `coverage: ${['lines', 'branches', 'functions', 'statements'].map(pct).join(', ')}` +
+      ' (the table: npm test -- --coverage-report=text)',
+  );
 }
 const status = run.status ?? 1;
-// A run that produced no results, or failed without a failing assertion, still counts as a failure.
-if (files === 0 || (status !== 0 && failed === 0)) failed++;
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+for (const line of closingLines(sumCounts(files), { files: files.length, status })) {
+  console.log(line);
+}
 process.exit(status);

@@ -1,5 +1,4 @@
 /** `trustspec explain`: one token against one role, stage by stage, with the cause and the fix. */
-import { existsSync, readFileSync } from 'node:fs';
 import { extname, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parsePolicy } from '../policy/parse.js';
@@ -8,13 +7,14 @@ import { simulate } from '../sts/simulate.js';
 import type { ContextInputValue, SimulationInput } from '../sts/types.js';
 import type { ProviderEntry } from '../providers/types.js';
 import { parseFederatedPrincipal } from '../providers/index.js';
-import { diagnose } from '../explain/index.js';
+import { diagnose, userDecision, userDiagnosis, userText } from '../explain/index.js';
 import type { Finding } from '../diagnostics.js';
 import { formatDecision } from '../report/explain-text.js';
-import { codeFrame } from '../scenarios/frame.js';
+import { pathExists, readText, type TextRead } from '../files.js';
+import { codeFrame, framesAllowed } from '../scenarios/frame.js';
 import { loadScenarioFile, scenarioInput } from '../scenarios/index.js';
 import { decodeCompactJwt, looksLikeJwt } from '../token.js';
-import { EXIT, parseNow, UsageError, useColor, type Io } from './io.js';
+import { clockOf, EXIT, parseNow, stdinOf, UsageError, useColor, type Io } from './io.js';
 
 export interface ExplainOptions {
   scenario?: string;
@@ -38,20 +38,45 @@ export interface ExplainOptions {
   verbose?: boolean;
 }
 
+/** The text of a file the user named, or a UsageError naming the option, the file and why. */
+function fileText(read: TextRead, value: string, what: string): string {
+  if (read.ok) return read.text;
+  if (read.code === 'file-not-found') throw new UsageError(`${what}: no file "${value}"`);
+  throw new UsageError(`${what}: the file "${value}" ${read.message}`, read.hint);
+}
+
 function readInput(io: Io, value: string, what: string): { text: string; file?: string } {
-  if (value === '-') return { text: readFileSync(0, 'utf8') };
+  if (value === '-') return { text: fileText(stdinOf(io), 'standard input', what) };
   const path = resolve(io.cwd, value);
-  if (existsSync(path)) return { text: readFileSync(path, 'utf8'), file: path };
+  if (pathExists(path)) return { text: fileText(readText(path), value, what), file: path };
   // Inline JSON/YAML, or a compact JWT (three base64url parts); anything else names a file.
   if (/^\s*[[{]/.test(value) || looksLikeJwt(value)) return { text: value };
   throw new UsageError(`${what}: no file "${value}"`);
 }
 
-function integer(value: string | undefined, flag: string): number | undefined {
+/** The largest number of seconds an option takes: STS's DurationSeconds is a 32-bit integer. */
+const MAX_SECONDS = 2 ** 31 - 1;
+
+/**
+ * A whole, non-negative number of seconds within `range`. Out of STS's range but a number is left
+ * to the simulation when `range` is absent (`--duration 60` is refused as STS refuses it).
+ */
+function seconds(
+  value: string | undefined,
+  flag: string,
+  range?: { min: number; max: number; why: string },
+): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^-?\d+$/.test(value))
-    throw new UsageError(`${flag} "${value}" is not a whole number of seconds`);
-  return Number(value);
+  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  const min = range?.min ?? 0;
+  const max = range?.max ?? MAX_SECONDS;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(
+      `${flag} "${value}" is not a whole number of seconds from ${min} to ${max}`,
+      range?.why,
+    );
+  }
+  return n;
 }
 
 function parseData(text: string, what: string): unknown {
@@ -177,7 +202,13 @@ function print(
   const decision = simulate(input);
   const diagnoses = diagnose(decision, input, policyFile ? { policyFile } : {});
   if (opts.json) {
-    io.stdout.write(JSON.stringify({ version: 1, ...decision, diagnoses }, null, 2) + '\n');
+    // Notes in the user's terms: no section numbers of trustspec's own notes.
+    const shown = {
+      version: 1,
+      ...userDecision(decision),
+      diagnoses: diagnoses.map(userDiagnosis),
+    };
+    io.stdout.write(JSON.stringify(shown, null, 2) + '\n');
   } else {
     const text = formatDecision(decision, {
       color: useColor(io.stdout, io.env),
@@ -190,6 +221,54 @@ function print(
   return decision.decision === 'allow' ? EXIT.ok : EXIT.failed;
 }
 
+/** At most this many candidates are listed when --scenario names none or several. */
+const LISTED = 30;
+
+/** `"a", "b", "c"` (and how many more). */
+function candidates(names: string[]): string {
+  const shown = names.slice(0, LISTED).map((n) => JSON.stringify(n));
+  return names.length > LISTED
+    ? `${shown.join(', ')} and ${names.length - LISTED} more`
+    : shown.join(', ');
+}
+
+/**
+ * The scenario `--scenario` names, matched as `test --filter` matches: a part of the name in any
+ * letter case. An exact full name wins over names that merely contain it. None or several: exit
+ * 2, listing the candidates.
+ */
+export function pickScenario<S extends { name: string }>(
+  scenarios: S[],
+  wanted: string | undefined,
+  file: string,
+): S {
+  const names = scenarios.map((s) => s.name);
+  if (wanted === undefined) {
+    if (scenarios.length === 1) return scenarios[0] as S;
+    throw new UsageError(
+      `${file} has ${names.length} scenarios: name one with --scenario`,
+      `scenarios: ${candidates(names)} (a part of a name will do)`,
+    );
+  }
+  const exact = scenarios.filter((s) => s.name === wanted);
+  if (exact.length === 1) return exact[0] as S;
+  const lower = wanted.toLowerCase();
+  const same = scenarios.filter((s) => s.name.toLowerCase() === lower);
+  if (same.length === 1) return same[0] as S;
+  const hits = scenarios.filter((s) => s.name.toLowerCase().includes(lower));
+  if (hits.length === 1) return hits[0] as S;
+  if (hits.length === 0) {
+    throw new UsageError(
+      `no scenario of ${file} has "${wanted}" in its name`,
+      `scenarios: ${candidates(names)}`,
+    );
+  }
+  throw new UsageError(
+    `${hits.length} scenarios of ${file} have "${wanted}" in their name: say which`,
+    `candidates: ${candidates(hits.map((s) => s.name))}`,
+  );
+}
+
 export async function explainCommand(
   file: string | undefined,
   opts: ExplainOptions,
@@ -199,32 +278,18 @@ export async function explainCommand(
   if (file !== undefined) {
     const loaded = loadScenarioFile(resolve(io.cwd, file), {
       now: nowOpt,
-      defaultNow: Date.now(),
+      defaultNow: clockOf(io),
       cwd: io.cwd,
     });
     if (loaded.errors.length > 0) {
       for (const e of loaded.errors) {
         io.stderr.write(
-          `${e.file}:${e.line}:${e.column}: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}${e.frame ? e.frame + '\n' : ''}`,
+          `${e.file}:${e.line}:${e.column}: ${userText(e.message)}\n${e.hint ? `  ${userText(e.hint)}\n` : ''}${e.frame ? e.frame + '\n' : ''}`,
         );
       }
       return EXIT.usage;
     }
-    const names = loaded.scenarios.map((s) => s.name);
-    const scenario =
-      opts.scenario !== undefined
-        ? loaded.scenarios.find((s) => s.name === opts.scenario)
-        : loaded.scenarios.length === 1
-          ? loaded.scenarios[0]
-          : undefined;
-    if (!scenario) {
-      throw new UsageError(
-        opts.scenario !== undefined
-          ? `no scenario named "${opts.scenario}" in ${file}`
-          : `${file} has ${names.length} scenarios: name one with --scenario`,
-        `scenarios: ${names.map((n) => `"${n}"`).join(', ')}`,
-      );
-    }
+    const scenario = pickScenario(loaded.scenarios, opts.scenario, file);
     return print(
       io,
       opts,
@@ -239,9 +304,15 @@ export async function explainCommand(
       'give --policy FILE (and --role-arn ARN), or a scenario file and --scenario NAME',
     );
   }
+  // Options are checked before any file is read.
+  const duration = seconds(opts.duration, '--duration');
+  const maxSessionDuration = seconds(opts.maxSessionDuration, '--max-session-duration', {
+    min: 3600,
+    max: 43200,
+    why: "a role's MaxSessionDuration is 1 to 12 hours; IAM stores no other value",
+  });
   const policyPath = resolve(io.cwd, opts.policy);
-  if (!existsSync(policyPath)) throw new UsageError(`--policy: no file "${opts.policy}"`);
-  const text = readFileSync(policyPath, 'utf8');
+  const text = fileText(readText(policyPath), opts.policy, '--policy');
   const ext = extname(policyPath).toLowerCase();
   const parsed = parsePolicy(text, {
     format: ext === '.json' ? 'json' : ext === '.yaml' || ext === '.yml' ? 'yaml' : 'auto',
@@ -250,12 +321,28 @@ export async function explainCommand(
   const shownFindings = (list: readonly Finding[]): Finding[] =>
     list.filter((f) => f.severity === 'error');
   const compiled = parsed.ok ? compilePolicy(parsed.policy) : undefined;
+  // Lines of the file only when it is a policy (any file can be named: never quote a key file).
+  const frames = framesAllowed(
+    text,
+    parsed.findings.map((f) => f.code),
+  );
   // Errors stop the run; write-time errors (IAM would refuse to store the policy) are shown too.
   for (const f of [...shownFindings(parsed.findings), ...shownFindings(compiled?.findings ?? [])]) {
     const line = f.span?.start.line ?? 1;
     const column = f.span?.start.column ?? 1;
     io.stderr.write(
-      `${shown}:${line}:${column}: ${f.message}\n${f.hint ? `  ${f.hint}\n` : ''}${codeFrame(text, line, column)}\n`,
+      `${shown}:${line}:${column}: ${userText(f.message)}
+${
+  f.hint
+    ? `  ${userText(f.hint)}
+`
+    : ''
+}${
+        frames
+          ? `${codeFrame(text, line, column)}
+`
+          : ''
+      }`,
     );
   }
   if (!parsed.ok || !compiled || !compiled.ok) return EXIT.usage;
@@ -276,8 +363,6 @@ export async function explainCommand(
   const token = claimsFrom(opts, io);
   const providers = providersFrom(opts, io);
   const context = contextFrom(opts.context);
-  const duration = integer(opts.duration, '--duration');
-  const maxSessionDuration = integer(opts.maxSessionDuration, '--max-session-duration');
   const input: SimulationInput = {
     role: {
       arn: roleArn,
@@ -292,7 +377,7 @@ export async function explainCommand(
       ...(opts.providerId !== undefined ? { providerId: opts.providerId } : {}),
     },
     ...(context ? { context } : {}),
-    now: nowOpt ?? Date.now(),
+    now: nowOpt ?? clockOf(io),
   };
   return print(io, opts, input, shown);
 }

@@ -9,14 +9,25 @@ interface Outcome {
   code: number;
 }
 
+/** The package's version: package.json is three folders up from dist/lib/cli, two from lib/cli. */
 function version(): string {
-  const pkg = JSON.parse(
-    readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
-  ) as {
-    version: string;
-  };
-  return pkg.version;
+  for (const up of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
+        name?: string;
+        version: string;
+      };
+      if (pkg.name === 'trustspec') return pkg.version;
+    } catch {
+      // Not this folder.
+    }
+  }
+  return 'unknown';
 }
+
+/** A terminal's width, or commander's default of 80 columns (a pipe, or no width known). */
+const helpWidth = (stream: { isTTY?: boolean; columns?: number }): number =>
+  (stream.isTTY === true && stream.columns) || 80;
 
 function program(io: Io): Command {
   return new Command('trustspec')
@@ -31,6 +42,9 @@ function program(io: Io): Command {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      // Help wraps to the terminal the command writes to, not to this process's own stdout.
+      getOutHelpWidth: () => helpWidth(io.stdout),
+      getErrHelpWidth: () => helpWidth(io.stderr),
       outputError: (s, write) => write(s.replace(/^error: /, 'trustspec: ')),
     });
 }
@@ -55,9 +69,12 @@ function addTest(cli: Command, io: Io, out: Outcome): void {
       [] as string[],
     )
     .option('-v, --verbose', 'show the full trace (request context, every statement) for failures')
+    .option('--strict', 'warnings fail the run (exit code 1)')
+    .option('--no-strict', 'warnings do not fail the run, whatever trustspec.config.yaml says')
     .addHelpText(
       'after',
-      '\nExit codes: 0 every scenario met its expectation, 1 at least one did not, 2 the input could not be used.\n' +
+      '\nExit codes: 0 every scenario met its expectation, 1 at least one did not (or, with --strict, a warning), 2 the input could not be used.\n' +
+        'Defaults (reporter, strict, ignore, paths) come from the nearest trustspec.config.yaml, up to the repository root.\n' +
         'Examples:\n  trustspec test\n  trustspec test policies/ --reporter junit --output junit:report.xml\n  trustspec test "**/*.trustspec.yaml" --filter deploy --now 2026-06-01T00:00:00Z',
     )
     .action(async (paths: string[], opts) => {
@@ -132,11 +149,64 @@ function addExplain(cli: Command, io: Io, out: Outcome): void {
     });
 }
 
+function addResolve(cli: Command, io: Io, out: Outcome): void {
+  const many = (v: string, prev: string[]) => [...prev, v];
+  cli
+    .command('resolve')
+    .description(
+      "show what a role source resolves to: the trust policy, the role's facts and the OIDC providers, each value with where it came from",
+    )
+    .argument(
+      '<source>',
+      'a CloudFormation template (JSON or YAML), a CDK cloud assembly folder (cdk.out), or `terraform show -json` output',
+    )
+    .option('--logical-id <id>', 'the AWS::IAM::Role to resolve (default: the only one)')
+    .option('--stack <name>', 'CDK: the stack (artifact id or display name)')
+    .option('--construct <path>', 'CDK: the role construct path, e.g. Stack/DeployRole')
+    .option('--address <address>', 'Terraform: the aws_iam_role resource address')
+    .option('--param <key=value>', 'a template parameter value; repeatable', many, [] as string[])
+    .option(
+      '--parameters-file <file>',
+      'parameter values in the CLI, CodePipeline or KEY=VALUE-list JSON format',
+    )
+    .option('--account <id>', 'the account the stack is deployed in (AWS::AccountId)')
+    .option(
+      '--region <region>',
+      'the region the stack is deployed in (AWS::Region; the partition follows)',
+    )
+    .option('--partition <partition>', 'aws, aws-cn, aws-us-gov, … (default: from --region)')
+    .option('--stack-name <name>', 'CloudFormation: AWS::StackName')
+    .option(
+      '--resource <key=value>',
+      'a value known only after deployment: LogicalId (its Ref) or LogicalId.Attribute; repeatable',
+      many,
+      [] as string[],
+    )
+    .option(
+      '--import <name=value>',
+      'the value of an Fn::ImportValue export; repeatable',
+      many,
+      [] as string[],
+    )
+    .option('--json', 'print {role, providers, provenance, findings} as JSON')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 resolved, 2 the source could not be resolved (each reason at its file:line:column, with the key that supplies the value).\n' +
+        'Examples:\n  trustspec resolve infra/github-oidc.yaml --param GitHubOrganization=acme --account 111122223333 --region us-east-1\n' +
+        '  trustspec resolve cdk.out --construct PipelineStack/DeployRole --json',
+    )
+    .action(async (source: string, opts) => {
+      const { resolveCommand } = await import('./resolve.js');
+      out.code = await resolveCommand(source, opts, io);
+    });
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   const out: Outcome = { code: EXIT.ok };
   const cli = program(io);
   addTest(cli, io, out);
   addExplain(cli, io, out);
+  addResolve(cli, io, out);
   try {
     if (argv.length === 0) {
       cli.outputHelp();

@@ -1,9 +1,27 @@
 /** `trustspec test`: discover scenario files, run them, report, and exit 0/1/2. */
-import { extname, resolve } from 'node:path';
-import { loadAndRun } from '../scenarios/index.js';
+import { extname, relative } from 'node:path';
+import { recordReads } from '../files.js';
+import { loadAndRun, loadConfig, type Config } from '../scenarios/index.js';
 import { diagnose } from '../explain/index.js';
-import { REPORTER_NAMES, REPORTERS, type ReporterName } from '../report/index.js';
-import { EXIT, parseNow, UsageError, useColor, writeFileAtomic, type Io } from './io.js';
+import {
+  REPORTER_NAMES,
+  REPORTERS,
+  exitCodeOf,
+  fileErrorText,
+  tally,
+  type ReporterName,
+} from '../report/index.js';
+import {
+  clockOf,
+  EXIT,
+  parseNow,
+  planOutputs,
+  refuseInputs,
+  UsageError,
+  useColor,
+  writeOutput,
+  type Io,
+} from './io.js';
 
 export interface TestOptions {
   reporter?: ReporterName;
@@ -11,6 +29,8 @@ export interface TestOptions {
   now?: string;
   output: string[];
   verbose?: boolean;
+  /** `--strict` / `--no-strict`; default: the config file's `strict`, else false. */
+  strict?: boolean;
 }
 
 const BY_EXTENSION: Record<string, ReporterName> = {
@@ -19,47 +39,66 @@ const BY_EXTENSION: Record<string, ReporterName> = {
   '.tap': 'tap',
 };
 
-const OUTPUT_SPEC = new RegExp(`^(${REPORTER_NAMES.join('|')}):(.+)$`);
+const OUTPUT_SPEC = new RegExp(`^(${REPORTER_NAMES.join('|')}):(.*)$`);
 
 /** `junit:report.xml` → junit; `report.xml` → junit by extension; anything else → human. */
 export function parseOutput(spec: string): { reporter: ReporterName; file: string } {
   const m = OUTPUT_SPEC.exec(spec);
+  if (m?.[2] === '')
+    throw new UsageError(
+      `--output ${spec} needs a file name after the colon`,
+      `e.g. ${spec}report`,
+    );
   if (m) return { reporter: m[1] as ReporterName, file: m[2] as string };
   if (spec === '') throw new UsageError('--output needs a file name');
   return { reporter: BY_EXTENSION[extname(spec).toLowerCase()] ?? 'human', file: spec };
 }
 
-export async function testCommand(paths: string[], opts: TestOptions, io: Io): Promise<number> {
+/** The nearest trustspec.config.yaml; its errors end the command (exit 2) before anything runs. */
+function config(io: Io): Config | undefined {
+  const { config: found, errors } = loadConfig(io.cwd, REPORTER_NAMES);
+  if (errors.length === 0) return found;
+  for (const e of errors) io.stderr.write(fileErrorText(e, useColor(io.stderr, io.env)));
+  return undefined;
+}
+
+export async function testCommand(args: string[], opts: TestOptions, io: Io): Promise<number> {
   const now = opts.now !== undefined ? parseNow(opts.now) : undefined;
-  const outputs = opts.output.map(parseOutput);
+  const outputs = planOutputs(opts.output.map(parseOutput), io.cwd);
+  const cfg = config(io);
+  if (cfg === undefined) return EXIT.usage;
+  // The config's paths are relative to its folder; shown (and searched) relative to the cwd.
+  const paths = args.length > 0 ? args : (cfg.paths ?? []).map((p) => relative(io.cwd, p) || '.');
+  const strict = opts.strict ?? cfg.strict ?? false;
+  const reads = recordReads();
   const report = loadAndRun(paths, {
     cwd: io.cwd,
+    ignore: cfg.ignore,
     ...(now !== undefined ? { now } : {}),
-    defaultNow: Date.now(),
+    defaultNow: clockOf(io),
     ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
     // Reports show traces and diagnoses for failures only, unless --verbose.
     trace: opts.verbose ? 'all' : 'failures',
     diagnose: (decision, scenario) =>
       diagnose(decision, scenario.input, { policyFile: scenario.role.policyFile }),
   });
-  const reporter = opts.reporter ?? 'human';
-  const base = { cwd: io.cwd, verbose: opts.verbose === true };
+  const inputs = reads.stop();
+  if (opts.filter !== undefined && report.results.length === 0 && report.errors.length === 0) {
+    throw new UsageError(
+      `--filter "${opts.filter}" matches no scenario`,
+      'it keeps scenarios whose name contains the text (case-insensitive)',
+    );
+  }
+  refuseInputs(outputs, inputs, io.cwd);
+  const reporter = opts.reporter ?? (cfg.reporter as ReporterName | undefined) ?? 'human';
+  const base = { cwd: io.cwd, verbose: opts.verbose === true, strict };
   io.stdout.write(
     REPORTERS[reporter](report, {
       ...base,
       color: reporter === 'human' && useColor(io.stdout, io.env),
     }),
   );
-  for (const o of outputs) {
-    const path = resolve(io.cwd, o.file);
-    try {
-      writeFileAtomic(path, REPORTERS[o.reporter](report, { ...base, color: false }));
-    } catch (e) {
-      throw new UsageError(
-        `cannot write the ${o.reporter} report to ${o.file}: ${(e as Error).message}`,
-      );
-    }
-  }
-  if (report.errors.length > 0) return EXIT.usage;
-  return report.results.some((r) => !r.ok && !r.skipped) ? EXIT.failed : EXIT.ok;
+  for (const o of outputs)
+    writeOutput(o, REPORTERS[o.reporter](report, { ...base, color: false }), io);
+  return exitCodeOf(tally(report), strict);
 }

@@ -25,7 +25,7 @@ import {
   type ArnPattern,
 } from './arn.js';
 import { parseDecimal, compareDecimal, type Decimal } from './numeric.js';
-import { parseDate } from './date.js';
+import { parseInstant } from './date.js';
 import { parseBool } from './bool.js';
 import { parseBase64, bytesEqual } from './binary.js';
 
@@ -142,7 +142,7 @@ function numeric(kind: CompareKind): Family<Decimal, Decimal> {
   };
 }
 
-function date(kind: CompareKind): Family<number, number> {
+function date(kind: CompareKind): Family<Decimal, Decimal> {
   const verbs: Record<CompareKind, [string, string]> = {
     eq: ['is the same instant as', 'is not the same instant as'],
     lt: ['is before', 'is not before'],
@@ -159,9 +159,9 @@ function date(kind: CompareKind): Family<number, number> {
       hint: 'write a W3C ISO-8601 date such as "2026-06-01T00:00:00Z" or epoch seconds such as "1780272000"',
     },
     wildcards: false,
-    build: (parts) => parseDate(joinParts(parts)),
-    prepare: parseDate,
-    test: (r, p) => holds(r < p ? -1 : r > p ? 1 : 0, kind),
+    build: (parts) => parseInstant(joinParts(parts)),
+    prepare: parseInstant,
+    test: (r, p) => holds(compareDecimal(r, p), kind),
     check: (_p, text) =>
       /^\d{1,4}$/.test(text)
         ? [

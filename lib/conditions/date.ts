@@ -1,6 +1,8 @@
 /**
  * Instants for the `Date…` operators (§5.4): W3C ISO-8601 forms or epoch seconds, compared as
- * instants (milliseconds since 1970-01-01T00:00:00Z, fractions kept).
+ * exact instants: seconds since 1970-01-01T00:00:00Z as a decimal with every fraction digit kept
+ * (`…23:59:59.999999999Z` is before midnight; a binary floating-point number of milliseconds would
+ * round it to midnight).
  *
  * Accepted:
  * - epoch seconds: `1780000000`, `-5`, `1780000000.25` — a string of digits is always epoch
@@ -10,6 +12,8 @@
  *   `±hh`; without a zone designator the time is taken as UTC.
  * Fields are range-checked (month 1–12, day within the month, hour 0–23, minute/second 0–59).
  */
+
+import { parseDecimal, type Decimal } from './numeric.js';
 
 const EPOCH = /^[+-]?\d+(?:\.\d+)?$/;
 const ISO =
@@ -31,9 +35,8 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146097 + doe - 719468;
 }
 
-/** Parse a date value to epoch milliseconds, or undefined when it is not a valid date. */
-export function parseDate(s: string): number | undefined {
-  if (EPOCH.test(s)) return Number(s) * 1000;
+/** An ISO date as whole seconds since the epoch and the digits of its fraction of a second. */
+function isoFields(s: string): { seconds: number; fraction: string } | undefined {
   const m = ISO.exec(s);
   if (!m) return undefined;
   const year = Number(m[1]);
@@ -46,7 +49,6 @@ export function parseDate(s: string): number | undefined {
   const minute = m[5] === undefined ? 0 : Number(m[5]);
   const second = m[6] === undefined ? 0 : Number(m[6]);
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const fraction = m[7] === undefined ? 0 : Number(`0.${m[7]}`) * 1000;
   let offsetMinutes = 0;
   const zone = m[8];
   if (zone !== undefined && zone !== 'Z' && zone !== 'z') {
@@ -57,5 +59,33 @@ export function parseDate(s: string): number | undefined {
     offsetMinutes = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
   }
   const days = daysFromCivil(year, month, day);
-  return ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60000 + second * 1000 + fraction;
+  return {
+    seconds: ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60 + second,
+    fraction: (m[7] ?? '').replace(/0+$/, ''),
+  };
+}
+
+/** Parse a date value to epoch milliseconds, or undefined when it is not a valid date. */
+export function parseDate(s: string): number | undefined {
+  if (EPOCH.test(s)) return Number(s) * 1000;
+  const f = isoFields(s);
+  return f && f.seconds * 1000 + Number(`0.${f.fraction || '0'}`) * 1000;
+}
+
+/**
+ * Parse a date value to an exact instant (seconds since the epoch, as a decimal), or undefined
+ * when it is not a valid date. Compare instants with `compareDecimal`.
+ */
+export function parseInstant(s: string): Decimal | undefined {
+  if (EPOCH.test(s)) return parseDecimal(s);
+  const f = isoFields(s);
+  if (!f) return undefined;
+  const { seconds, fraction } = f;
+  if (fraction === '') return parseDecimal(String(seconds));
+  if (seconds >= 0) return parseDecimal(`${seconds}.${fraction}`);
+  // Before 1970: -S + 0.F is -((S - 1) + (1 - 0.F)), and 1 - 0.F has the digits 10^n - F.
+  const rest = (10n ** BigInt(fraction.length) - BigInt(fraction))
+    .toString()
+    .padStart(fraction.length, '0');
+  return parseDecimal(`-${-seconds - 1}.${rest}`);
 }

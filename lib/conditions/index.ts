@@ -48,7 +48,7 @@ export {
   type ArnPattern,
 } from './arn.js';
 export { compareDecimal, parseDecimal, type Decimal } from './numeric.js';
-export { parseDate } from './date.js';
+export { parseDate, parseInstant } from './date.js';
 export { parseBool } from './bool.js';
 export { bytesEqual, parseBase64 } from './binary.js';
 export {

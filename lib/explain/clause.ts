@@ -234,7 +234,7 @@ export function valueCaseMismatch(cf: ClauseFacts): ExplainedDiagnosis[] {
     diag(
       'value-case-mismatch',
       'A value differs from the policy only in letter case',
-      `${describeClause(cf)}: the request value ${quote(r)} and the policy value ${quote(p)} differ only in letter case, and ${base} compares case-sensitively (§3.6). GitHub and most IdPs send owner and repository names spelled as they are now.`,
+      `${describeClause(cf)}: the request value ${quote(r)} and the policy value ${quote(p)} differ only in letter case, and ${base} compares case-sensitively. GitHub and most IdPs send owner and repository names spelled as they are now.`,
       like
         ? `change the policy value ${quote(p)} to ${right !== undefined ? quote(right) : `the letter case of ${quote(r)}`} (StringLike has no IgnoreCase form)`
         : `change the policy value ${quote(p)} to ${quote(r)} (or use ${base}IgnoreCase, only if every spelling is really meant to pass)`,

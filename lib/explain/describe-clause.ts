@@ -30,20 +30,20 @@ function ruleReason(c: ClauseTrace): string | undefined {
   switch (c.rule) {
     case 'null-check': {
       const expect = (c.nullExpect ?? []).map((b) => q(String(b))).join(' or ');
-      return `${c.present ? `${key} is present` : absence}, so Null ${expect} is ${c.result} (§5.2: "true" means the key is absent, "false" that it is present)`;
+      return `${c.present ? `${key} is present` : absence}, so Null ${expect} is ${c.result} ("true" means the key is absent, "false" that it is present)`;
     }
     case 'if-exists-missing':
-      return `${absence}, so ${verdict} (§5.2: …IfExists is true when the key is missing)`;
+      return `${absence}, so ${verdict} (…IfExists is true when the key is missing)`;
     case 'for-all-values-vacuous':
-      return `${absence}, so ${name} is vacuously true (§5.5)`;
+      return `${absence}, so ${name} is vacuously true`;
     case 'for-any-value-empty':
-      return `${absence}, so ${verdict} (§5.5: ForAnyValue needs at least one value)`;
+      return `${absence}, so ${verdict} (ForAnyValue needs at least one value)`;
     case 'missing-key':
       return op.base.negated
-        ? `${absence}, so the negated operator ${verdict} (§5.2)`
-        : `${absence}, so ${verdict} (§5.2)`;
+        ? `${absence}, so the negated operator ${verdict}`
+        : `${absence}, so ${verdict}`;
     case 'bare-operator-multivalued':
-      return `${key} is multivalued (${c.requestValues.length} values: ${list(c.requestValues)}) but ${name} has no ForAnyValue:/ForAllValues: prefix, so the simulator evaluates it as false (§5.5, UNCONFIRMED 24)`;
+      return `${key} is multivalued (${c.requestValues.length} values: ${list(c.requestValues)}) but ${name} has no ForAnyValue:/ForAllValues: prefix, so the simulator evaluates it as false (UNCONFIRMED [bare-multivalued])`;
     default:
       return undefined;
   }
@@ -69,9 +69,7 @@ export function clauseReason(c: ClauseTrace): string {
     );
   }
   if (c.unresolved.length) {
-    extras.push(
-      `${c.unresolved.join(', ')} cannot be resolved, so a value using it never matches (§5.6)`,
-    );
+    extras.push(`${c.unresolved.join(', ')} cannot be resolved, so a value using it never matches`);
   }
   if (c.dead.length) {
     extras.push(`${list(c.dead)} is not ${what} after substitution, so it never matches`);
@@ -83,14 +81,14 @@ export function clauseReason(c: ClauseTrace): string {
 
   let main: string;
   if (P.length === 0) {
-    main = `the clause lists no values, so ${verdict} (UNCONFIRMED 20)`;
+    main = `the clause lists no values, so ${verdict} (UNCONFIRMED [empty-values])`;
   } else if (!op.setOperator) {
     const o = outcomes[0] as ValueOutcome;
     const v = q(o.value);
     if (o.match >= 0) main = `${v} ${pos} ${q(P[o.match] as string)}, so ${verdict}`;
     else main = `${v} ${neg} ${anyOf(P)}, so ${verdict}`;
     if (negated && P.length > 1)
-      main += ' (§5.1: a negated operator needs the value to differ from every listed value)';
+      main += ' (a negated operator needs the value to differ from every listed value)';
   } else {
     const all = list(outcomes.map((o) => o.value));
     const first = outcomes.find((o) => (op.setOperator === 'ForAnyValue') === o.satisfied);

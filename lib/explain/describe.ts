@@ -3,6 +3,7 @@
  * compared, a principal's and an action's match. The core records data only; every reporter and
  * `explain` render through these functions, so one check always reads the same way.
  */
+import { numericDateProblem } from '../token.js';
 import { compareIssuer } from '../providers/index.js';
 import { requestCheckMessage } from '../sts/stages/request.js';
 import type {
@@ -134,7 +135,7 @@ function timeText(d: TimeCheckData, ok: boolean): CheckText {
   const { claim, now } = d;
   if (d.problem === 'not-integer')
     return {
-      message: `The token's "${claim}" claim must be an integer (seconds since the epoch), not ${JSON.stringify(d.value)}`,
+      message: `The token's ${numericDateProblem(claim, d.value) ?? `"${claim}" is not a NumericDate`}`,
     };
   if (d.value === undefined) return { message: `the token has no ${claim}: treated as fresh` };
   const v = d.value as number;
@@ -250,8 +251,7 @@ function differenceText(d: PrincipalDifference): string {
 
 /** Why the statement's Principal names the caller, or does not (§2.1). */
 export function principalReason(p: PrincipalTrace): string {
-  if (p.via === 'star')
-    return 'Principal "*" matches every caller (a high-risk trust policy, §4.1)';
+  if (p.via === 'star') return 'Principal "*" matches every caller (a high-risk trust policy)';
   if (p.via === 'federated') return `Federated "${p.caller}" names the token's provider`;
   if (p.noFederated)
     return `the statement names no Federated principal; a web-identity caller (${p.caller}) is never an AWS, Service or CanonicalUser principal`;

@@ -8,3 +8,17 @@ export {
 } from './types.js';
 export { parseServiceAccountSub } from './eks.js';
 export { parseSubPattern, parseTokenSub } from './github.js';
+export { policyFindings } from './lint.js';
+export {
+  UNCONFIRMED_RULES,
+  UNCONFIRMED_SEE,
+  unconfirmedLine,
+  unconfirmedLines,
+  unconfirmedRule,
+  userDecision,
+  userDiagnosis,
+  userFinding,
+  userSpec,
+  userText,
+  type UnconfirmedRule,
+} from './notes.js';

@@ -98,7 +98,7 @@ export function explicitDeny(f: Facts): ExplainedDiagnosis[] {
         `Deny statement ${statementLabel(st)} applies to this request`,
         `statement ${statementLabel(st)} (Effect Deny) denies ${actions.join(', ')}, and an explicit Deny wins over every Allow: ${denyClause(f, st)}`,
         absentNegated
-          ? `a negated operator is true when its key is absent (§5.2): check the key's spelling, or add "Null": {"KEY": "false"} to the Deny only if an absent key should not deny`
+          ? `a negated operator is true when its key is absent: check the key's spelling, or add "Null": {"KEY": "false"} to the Deny only if an absent key should not deny`
           : `if this caller should be allowed, narrow the Deny's condition so that it no longer matches (today it matches ${quoteList(st.conditions.flatMap((c) => c.requestValues))}); otherwise this denial is intended`,
         at(f, st.conditions[0]?.clause.keySpan ?? st.span),
       );

@@ -36,7 +36,7 @@ function multipleAudiences(f: Facts, auds: readonly string[]): ExplainedDiagnosi
   return diag(
     'token-multiple-audiences',
     'The token lists several audiences',
-    `the token's aud is an array of ${auds.length} audiences (${quoteList(auds)}). STS is taken to refuse such a token with InvalidIdentityToken even when one of them is a client ID of the provider: an Auth0 access token whose aud listed the API and the /userinfo URL was refused (2023), while ID tokens with one audience worked. AWS documents nothing here (UNCONFIRMED).`,
+    `the token's aud is an array of ${auds.length} audiences (${quoteList(auds)}). STS is taken to refuse such a token with InvalidIdentityToken even when one of them is a client ID of the provider: an Auth0 access token whose aud listed the API and the /userinfo URL was refused (2023), while ID tokens with one audience worked. AWS documents nothing here (UNCONFIRMED [aud-array]).`,
     `request a token with a single audience (for Auth0, an ID token, or an access token for one API) that is a client ID of ${f.caller ?? 'the provider'}`,
   );
 }

@@ -59,7 +59,7 @@ function forAllValuesSingleValued(cf: ClauseFacts): ExplainedDiagnosis[] {
     trap(
       'for-all-values-single-valued',
       'ForAllValues on a single-valued key restricts nothing when the key is absent',
-      `${describeClause(cf)}: "${cf.c.key}" has one value; ForAllValues is true when the key is absent or empty (§5.5), so a typo in the key or a token without the claim passes this condition${cf.c.present ? '' : ' — as it does now: the key is absent'}`,
+      `${describeClause(cf)}: "${cf.c.key}" has one value; ForAllValues is true when the key is absent or empty, so a typo in the key or a token without the claim passes this condition${cf.c.present ? '' : ' — as it does now: the key is absent'}`,
       `use "${bare}" (no set operator) for a single-valued key`,
       cf,
     ),

@@ -23,6 +23,9 @@ export type {
 export { astToValue, describeKind, getMember, LineIndex } from './ast.js';
 export { MAX_JSON_DEPTH, parseJson, type JsonParseOptions, type JsonParseResult } from './json.js';
 export {
+  aliasTargets,
+  firstTooDeep,
+  MAX_YAML_DEPTH,
   MAX_YAML_NODES,
   parseYaml,
   yamlDocumentToAst,
@@ -66,6 +69,7 @@ export {
 export { valueToAst, type ValueAstResult, type ValuePath, type ValueSpanOptions } from './value.js';
 export {
   BASE_OPERATORS,
+  nearestOperator,
   parseOperator,
   type BaseOperatorInfo,
   type OperatorFamily,

@@ -114,9 +114,67 @@ const SPECS: ReadonlyMap<string, OperatorParse> = (() => {
   return specs;
 })();
 
+/** Every valid spelling, in the table's order (for suggestions). */
+const SPELLINGS: readonly string[] = [...SPECS.keys()];
+
+/** Levenshtein distance of two strings, or `limit + 1` once it is sure to exceed `limit`. */
+function distance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const d = Math.min(
+        (prev[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (prev[j - 1] as number) + cost,
+      );
+      row.push(d);
+      if (d < best) best = d;
+    }
+    if (best > limit) return limit + 1;
+    prev = row;
+  }
+  return prev[b.length] as number;
+}
+
+/**
+ * The valid operator nearest to `raw`, letter case ignored, when it is near enough to be a typo
+ * (a few edits, more for a longer name): `ForAllValue:StringEquals` → `ForAllValues:StringEquals`,
+ * `StringEqualsIfExist` → `StringEqualsIfExists`. The first in the table wins a tie.
+ */
+export function nearestOperator(raw: string): string | undefined {
+  const lower = raw.toLowerCase();
+  // A few edits for a long name, but never half of the operator's own part (`Foo` is not `Bool`).
+  const own = raw.length - raw.indexOf(':') - 1;
+  const limit = Math.min(Math.max(2, Math.floor(raw.length / 6)), Math.ceil(own / 2) - 1);
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const name of SPELLINGS) {
+    const d = distance(lower, name.toLowerCase(), bestDistance - 1);
+    if (d < bestDistance) {
+      best = name;
+      bestDistance = d;
+      if (d === 0) break;
+    }
+  }
+  return best;
+}
+
+/** The hint for a name that is not an operator: the nearest one, or where to look. */
+function suggestion(raw: string, otherwise: string): string {
+  const near = nearestOperator(raw);
+  if (near === undefined) return otherwise;
+  return near.toLowerCase() === raw.toLowerCase()
+    ? `operator names are case-sensitive: did you mean "${near}"?`
+    : `did you mean "${near}"?`;
+}
+
 /**
  * Parse an operator name. Operator names are matched case-sensitively, as IAM does; a name that
- * differs only in case gets a hint with the right spelling.
+ * differs only in case, or by a typo, gets a hint with the nearest operator.
  */
 export function parseOperator(raw: string): OperatorParse {
   return SPECS.get(raw) ?? explainOperator(raw);
@@ -130,14 +188,11 @@ function explainOperator(raw: string): OperatorParse {
   if (colon >= 0) {
     const prefix = rest.slice(0, colon);
     if (prefix !== 'ForAnyValue' && prefix !== 'ForAllValues') {
-      const fix = ['ForAnyValue', 'ForAllValues'].find(
-        (p) => p.toLowerCase() === prefix.toLowerCase(),
-      );
       return {
         ok: false,
         code: 'unknown-set-operator',
         message: `unknown set operator "${prefix}" in "${raw}"`,
-        hint: fix ? `write "${fix}:"` : 'the set operators are "ForAnyValue:" and "ForAllValues:"',
+        hint: suggestion(raw, 'the set operators are "ForAnyValue:" and "ForAllValues:"'),
       };
     }
     setOperator = prefix;
@@ -150,17 +205,14 @@ function explainOperator(raw: string): OperatorParse {
     ifExists = base !== undefined;
   }
   if (!base) {
-    const lower = rest.toLowerCase();
-    const near = [...BASE_OPERATORS.keys()].find(
-      (n) => n.toLowerCase() === lower || `${n}IfExists`.toLowerCase() === lower,
-    );
     return {
       ok: false,
       code: 'unknown-operator',
       message: `unknown condition operator "${raw}"`,
-      hint: near
-        ? `operator names are case-sensitive: did you mean "${setOperator ? setOperator + ':' : ''}${lower.endsWith('ifexists') ? near + 'IfExists' : near}"?`
-        : 'see the IAM condition operators: String*, Numeric*, Date*, Bool, BinaryEquals, IpAddress, NotIpAddress, Arn*, Null',
+      hint: suggestion(
+        raw,
+        'see the IAM condition operators: String*, Numeric*, Date*, Bool, BinaryEquals, IpAddress, NotIpAddress, Arn*, Null',
+      ),
     };
   }
   if (ifExists && base.name === 'Null') {

@@ -24,7 +24,12 @@ function yaml(): YamlLibrary {
 
 /** Default cap on the nodes one conversion may produce, aliases expanded. */
 export const MAX_YAML_NODES = 100_000;
-const MAX_YAML_DEPTH = 1000;
+/**
+ * Lists and mappings may nest this deep (a trust policy or a scenario file nests a few levels).
+ * Well below the depth at which the yaml library runs out of stack (some 800 levels, less on a
+ * smaller stack), so the limit, not the machine, decides.
+ */
+export const MAX_YAML_DEPTH = 100;
 
 export interface YamlAstResult {
   ast: AstNode | undefined;
@@ -96,7 +101,74 @@ export function yamlErrorFinding(err: YAMLError, lc: LineCounter, textLength?: n
   };
 }
 
+/** The target of every alias of a document, worked out once per document. */
+const aliasTargetsOf = new WeakMap<Document, ReadonlyMap<unknown, unknown>>();
+
+/**
+ * The node each alias of `doc` stands for: the last node anchored with its name before it, in
+ * document order (what the yaml library's `Alias.resolve` answers). The library walks the whole
+ * document for every alias it resolves, which made a policy of 10,000 aliases take seconds; this
+ * walks it once, without recursion, and keeps the answer for the document.
+ */
+export function aliasTargets(doc: Document): ReadonlyMap<unknown, unknown> {
+  const known = aliasTargetsOf.get(doc);
+  if (known) return known;
+  const y = yaml();
+  const targets = new Map<unknown, unknown>();
+  const anchors = new Map<string, unknown>();
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (y.isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target !== undefined) targets.set(node, target);
+      continue;
+    }
+    const anchor = (node as { anchor?: unknown } | null | undefined)?.anchor;
+    if (typeof anchor === 'string' && anchor !== '') anchors.set(anchor, node);
+    // Children are pushed last first, so that they are taken in document order.
+    if (y.isMap(node) || y.isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+    } else if (y.isPair(node)) {
+      stack.push(node.value, node.key);
+    }
+  }
+  aliasTargetsOf.set(doc, targets);
+  return targets;
+}
+
+/**
+ * The first list or mapping (in document order) nested `max` levels deep, found without recursion:
+ * where a document too deep for the yaml library (which then reports it ran out of stack, at a
+ * depth that depends on the machine) passes the limit.
+ */
+export function firstTooDeep(root: unknown, max: number): unknown {
+  const y = yaml();
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (!y.isMap(node) && !y.isSeq(node)) continue;
+    if (depth >= max) return node;
+    for (let i = node.items.length - 1; i >= 0; i--) {
+      const item: unknown = node.items[i];
+      if (y.isPair(item)) stack.push([item.value, depth + 1], [item.key, depth + 1]);
+      else stack.push([item, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
 class Stop {}
+
+function tooDeepFinding(span: Span): Finding {
+  return {
+    code: 'yaml-too-deep',
+    severity: 'error',
+    message: `nested too deeply: more than ${MAX_YAML_DEPTH} levels of lists and mappings`,
+    span,
+    hint: 'a trust policy nests only a few levels deep',
+  };
+}
 
 type YamlNode = unknown;
 
@@ -126,6 +198,11 @@ class Converter {
     this.findings.push({ code, severity: 'error', message, span, ...(hint ? { hint } : {}) });
   }
 
+  private tooDeep(span: Span): never {
+    this.findings.push(tooDeepFinding(span));
+    throw new Stop();
+  }
+
   private tick(span: Span): void {
     if (++this.count > this.maxNodes) {
       this.error(
@@ -145,24 +222,14 @@ class Converter {
 
   private resolveAlias(node: YamlNode): YamlNode | undefined {
     if (!yaml().isAlias(node)) return undefined;
-    if (this.opts.doc) {
-      try {
-        const target = node.resolve(this.opts.doc);
-        if (target) return target;
-      } catch {
-        // fall back to the anchors seen so far
-      }
-    }
-    return this.anchors.get(node.source);
+    const target = this.opts.doc ? aliasTargets(this.opts.doc).get(node) : undefined;
+    return target ?? this.anchors.get(node.source);
   }
 
   convert(node: YamlNode, depth: number, fallback?: Span): AstNode {
     const span = this.spanOf(node, fallback);
     this.tick(span);
-    if (depth > MAX_YAML_DEPTH) {
-      this.error('yaml-too-deep', `nesting deeper than ${MAX_YAML_DEPTH} levels`, span);
-      throw new Stop();
-    }
+    if (depth > MAX_YAML_DEPTH) this.tooDeep(span);
     if (node === null || node === undefined) return { kind: 'null', span };
     if (yaml().isAlias(node)) {
       const target = this.resolveAlias(node);
@@ -322,9 +389,18 @@ export function yamlDocumentToAst(
   opts: Omit<YamlConvertOptions, 'doc'> & { textLength?: number } = {},
 ): YamlAstResult {
   const findings: Finding[] = [];
+  let exhausted = false;
   for (const err of [...doc.errors, ...doc.warnings]) {
     if (err.code === 'DUPLICATE_KEY') continue;
-    findings.push(yamlErrorFinding(err, lineCounter, opts.textLength));
+    if (err.code === 'RESOURCE_EXHAUSTION') exhausted = true;
+    else findings.push(yamlErrorFinding(err, lineCounter, opts.textLength));
+  }
+  if (exhausted) {
+    // The library ran out of stack on deep nesting: say so where the nesting passes the limit.
+    const deep = firstTooDeep(doc.contents, MAX_YAML_DEPTH + 1) as { range?: number[] } | undefined;
+    const start = deep?.range?.[0] ?? 0;
+    findings.push(tooDeepFinding(yamlSpan(lineCounter, start, deep?.range?.[1] ?? start)));
+    return { ast: undefined, findings };
   }
   if (doc.contents === null || doc.contents === undefined) {
     findings.push({
@@ -348,7 +424,9 @@ export function parseYaml(
   const lineCounter = new (yaml().LineCounter)();
   let doc: Document;
   try {
-    doc = yaml().parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    // Keys written twice are found by the conversion (linear; the library compares each key with
+    // every key before it in its mapping).
+    doc = yaml().parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   } catch (e) {
     return {
       ast: undefined,

@@ -8,7 +8,15 @@ import type { Finding, Span } from '../diagnostics.js';
 import type { Diagnosis, ScenarioResult } from '../scenarios/types.js';
 import type { Check, Decision, Stage, StatementTrace } from '../sts/types.js';
 import { displayPath, oneLine, paint, relativeDiagnoses, type Paint } from './common.js';
-import { actionReason, clauseReason, describeCheck, principalReason } from '../explain/describe.js';
+import { unconfirmedLine, unconfirmedLines, userSpec, userText } from '../explain/notes.js';
+import { actionReason, clauseReason, describeCheck, principalReason } from './words.js';
+
+/** The keys the policy's conditions read: only their UNCONFIRMED notes bear on the result. */
+function readKeys(d: Decision): Set<string> {
+  const keys = new Set<string>();
+  for (const s of d.statements) for (const c of s.conditions) keys.add(c.key.toLowerCase());
+  return keys;
+}
 
 export interface ExplainOptions {
   color: boolean;
@@ -104,7 +112,7 @@ class Writer {
       if (text.actual !== undefined) this.lines.push(`      actual:   ${oneLine(text.actual)}`);
     }
     if (c.unconfirmed !== undefined && this.verbose) {
-      this.lines.push(this.p.dim(`      UNCONFIRMED: ${oneLine(c.unconfirmed)}`));
+      this.lines.push(this.p.dim(`      ${oneLine(unconfirmedLine(c.unconfirmed))}`));
     }
   }
 
@@ -209,8 +217,8 @@ class Writer {
     parts.push(this.p.dim(this.place(c.span)));
     this.lines.push(parts.join(' '));
     if (this.verbose) {
-      for (const u of c.unconfirmed)
-        this.lines.push(this.p.dim(`          UNCONFIRMED: ${oneLine(u)}`));
+      for (const u of unconfirmedLines(c.unconfirmed))
+        this.lines.push(this.p.dim(`          ${oneLine(u)}`));
     }
   }
 
@@ -229,10 +237,13 @@ class Writer {
     }
     if (this.d.context.length === 0) return;
     this.lines.push(this.p.bold('request context'));
+    // A key's UNCONFIRMED reading matters only when a condition reads the key.
+    const read = readKeys(this.d);
     const rows = this.d.context.map((e) => [
       oneLine(e.key),
       contextValues(e),
-      oneLine(e.source) + (e.unconfirmed !== undefined ? ' (UNCONFIRMED)' : ''),
+      oneLine(e.source) +
+        (e.unconfirmed !== undefined && read.has(e.key.toLowerCase()) ? ' (UNCONFIRMED)' : ''),
     ]);
     const header = ['key', 'values', 'source'];
     const width = (i: number): number =>
@@ -258,9 +269,9 @@ class Writer {
 
   private diagnoses(): void {
     for (const g of this.opts.diagnoses ?? []) {
-      this.lines.push(`${this.p.warn('diagnosis:')} ${oneLine(g.title)}`);
-      if (g.detail !== '') this.lines.push(`  ${oneLine(g.detail)}`);
-      if (g.fix !== '') this.lines.push(`  ${this.p.ok('fix:')} ${oneLine(g.fix)}`);
+      this.lines.push(`${this.p.warn('diagnosis:')} ${oneLine(userText(g.title))}`);
+      if (g.detail !== '') this.lines.push(`  ${oneLine(userText(g.detail))}`);
+      if (g.fix !== '') this.lines.push(`  ${this.p.ok('fix:')} ${oneLine(userText(g.fix))}`);
       if (g.at !== undefined) {
         const file = g.at.file !== undefined ? oneLine(g.at.file) : this.file;
         const at = `${g.at.line}:${g.at.column}`;
@@ -272,7 +283,7 @@ class Writer {
   private unconfirmed(): void {
     if (this.d.unconfirmed.length === 0) return;
     this.lines.push(this.p.warn('rests on UNCONFIRMED rules:'));
-    for (const u of this.d.unconfirmed) this.lines.push(`  - ${oneLine(u)}`);
+    for (const u of unconfirmedLines(this.d.unconfirmed)) this.lines.push(`  - ${oneLine(u)}`);
   }
 
   private findings(): void {
@@ -284,9 +295,12 @@ class Writer {
 
   private finding(f: Finding): void {
     const label = f.severity === 'error' ? this.p.fail('error:') : this.p.warn(`${f.severity}:`);
-    this.lines.push(`${label} ${oneLine(f.message)} ${this.p.dim(`[${oneLine(f.code)}]`)}`);
-    if (f.hint !== undefined) this.lines.push(`  hint: ${oneLine(f.hint)}`);
-    if (f.spec !== undefined) this.lines.push(this.p.dim(`  spec: ${oneLine(f.spec)}`));
+    this.lines.push(
+      `${label} ${oneLine(userText(f.message))} ${this.p.dim(`[${oneLine(f.code)}]`)}`,
+    );
+    if (f.hint !== undefined) this.lines.push(`  hint: ${oneLine(userText(f.hint))}`);
+    const spec = userSpec(f.spec);
+    if (spec !== undefined) this.lines.push(this.p.dim(`  source: ${oneLine(spec)}`));
     if (f.span !== undefined) this.lines.push(this.p.dim(`  at ${this.place(f.span, true)}`));
   }
 }

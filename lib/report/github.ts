@@ -1,15 +1,18 @@
 /**
- * GitHub Actions workflow commands: an `::error` annotation at each failing scenario and each
- * file error, `::warning` for warnings, and a closing `::notice` with the counts.
+ * GitHub Actions workflow commands: an `::error` annotation at each failing scenario, each
+ * scenario a file error blocked and each file error; `::warning` for each warning (each policy's
+ * findings once; `::error` with `strict`); a closing `::notice` with the counts.
  */
 import type { FileError, RunReport, ScenarioResult } from '../scenarios/types.js';
 import {
+  blockedText,
   displayPath,
   isFailure,
   mismatchText,
   relativeDiagnoses,
   summaryLine,
   tally,
+  userError,
   type ReporterOptions,
 } from './common.js';
 
@@ -62,27 +65,14 @@ export function githubReport(report: RunReport, opts: ReporterOptions): string {
   for (const r of report.results) {
     if (isFailure(r))
       out.push(command('error', scenarioPlace(r, opts.cwd), failureMessage(r, opts.cwd)));
+    else if (r.blockedBy !== undefined)
+      out.push(command('error', scenarioPlace(r, opts.cwd), blockedText(r, opts.cwd)));
   }
   for (const e of report.errors) out.push(fileProblem('error', e, opts.cwd));
-  for (const w of report.warnings)
-    out.push(fileProblem(w.severity === 'error' ? 'error' : 'warning', w, opts.cwd));
-  // Findings the simulator met, once each even when many scenarios share the policy.
-  const seen = new Set<string>();
-  for (const r of report.results) {
-    for (const f of r.decision?.findings ?? []) {
-      if (f.severity !== 'warning' && f.severity !== 'error') continue;
-      const file = displayPath(r.policyFile, opts.cwd);
-      const place: Place = { file, title: `trustspec: ${f.code}` };
-      if (f.span !== undefined) {
-        place.line = f.span.start.line;
-        place.col = f.span.start.column;
-      }
-      const message = f.hint !== undefined ? `${f.message}\nhint: ${f.hint}` : f.message;
-      const line = command('warning', place, message);
-      if (seen.has(line)) continue;
-      seen.add(line);
-      out.push(line);
-    }
+  // Each policy's findings once (the report holds them once, however many scenarios use it).
+  for (const w of report.warnings) {
+    const kind = w.severity === 'error' || opts.strict === true ? 'error' : 'warning';
+    out.push(fileProblem(kind, w, opts.cwd));
   }
   out.push(command('notice', { title: 'trustspec' }, summaryLine(tally(report))));
   return `${out.join('\n')}\n`;
@@ -117,7 +107,8 @@ function failureMessage(r: ScenarioResult, cwd?: string): string {
   return lines.join('\n');
 }
 
-function fileProblem(kind: 'error' | 'warning', e: FileError, cwd?: string): string {
+function fileProblem(kind: 'error' | 'warning', raw: FileError, cwd?: string): string {
+  const e = userError(raw);
   const place: Place = {
     file: displayPath(e.file, cwd),
     line: e.line,

@@ -22,7 +22,9 @@ export const REPORTERS: Record<ReporterName, Reporter> = {
 
 export type { ReporterOptions } from './common.js';
 export { formatDecision, explainResult, type ExplainOptions } from './explain-text.js';
-export { humanReport } from './human.js';
+export { humanReport, fileErrorText } from './human.js';
+export { compactFailure, COLUMNS, MAX_ROWS, rows } from './compact.js';
+export { exitCodeOf, summaryLine, tally, type Tally } from './common.js';
 export { tapReport } from './tap.js';
 export { junitReport } from './junit.js';
 export { jsonReport, jsonDocument, type Json } from './json.js';

@@ -5,9 +5,15 @@
  */
 import type { ContextEntry } from '../conditions/context.js';
 import type { ClauseTrace, Comparison } from '../conditions/trace.js';
-import { actionReason, clauseReason, describeCheck, principalReason } from '../explain/describe.js';
+import { unconfirmedLines, userSpec, userText } from '../explain/notes.js';
 import type { Finding, Span } from '../diagnostics.js';
-import type { Diagnosis, FileError, RunReport, ScenarioResult } from '../scenarios/types.js';
+import type {
+  Diagnosis,
+  FileError,
+  RunReport,
+  ScenarioResult,
+  SuppressedFinding,
+} from '../scenarios/types.js';
 import type {
   ActionDecision,
   ActionTrace,
@@ -18,11 +24,15 @@ import type {
 } from '../sts/types.js';
 import {
   displayPath,
+  isBlocked,
+  isFailure,
   mismatchText,
   relativeDiagnoses,
   tally,
+  userError,
   type ReporterOptions,
 } from './common.js';
+import { actionReason, clauseReason, describeCheck, principalReason } from './words.js';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -44,11 +54,21 @@ export function jsonDocument(report: RunReport, opts: ReporterOptions): JsonObje
       errors: t.errors,
       skipped: t.skipped,
       warnings: t.warnings,
+      blocked: t.blocked,
+      suppressed: t.suppressed,
+      strict: opts.strict === true,
     },
     results: report.results.map((r) => result(r, opts.cwd, opts.verbose === true)),
     errors: report.errors.map((e) => fileError(e, opts.cwd)),
     warnings: report.warnings.map((w) => fileError(w, opts.cwd)),
+    suppressed: (report.suppressed ?? []).map((s) => suppressed(s, opts.cwd)),
   };
+}
+
+function status(r: ScenarioResult): string {
+  if (isBlocked(r)) return 'error';
+  if (r.skipped) return 'skipped';
+  return isFailure(r) ? 'failed' : 'passed';
 }
 
 /**
@@ -60,11 +80,12 @@ function result(r: ScenarioResult, cwd: string | undefined, verbose: boolean): J
   const d = r.decision;
   const explain = d !== undefined && (verbose || !r.ok);
   const exp = r.expected;
+  const blocked = r.blockedBy !== undefined;
   return {
     file: displayPath(r.file, cwd),
     line: r.line,
     name: r.name,
-    expected: exp.decision,
+    expected: blocked ? null : exp.decision,
     decision: d?.decision ?? null,
     stage: d?.stage ?? null,
     code: d?.code ?? null,
@@ -79,12 +100,15 @@ function result(r: ScenarioResult, cwd: string | undefined, verbose: boolean): J
     skipReason: r.skipped ? (r.skipReason ?? null) : null,
     stsMessage: d?.message ?? null,
     failedCheck: d?.failedCheck ?? null,
-    mismatch: r.ok || r.skipped ? null : mismatchText(r),
+    mismatch: r.ok || r.skipped || blocked ? null : mismatchText(r),
     policyFile: displayPath(r.policyFile, cwd),
+    status: status(r),
+    error: r.blockedBy !== undefined ? fileError(r.blockedBy, cwd) : null,
   };
 }
 
-function fileError(e: FileError, cwd?: string): JsonObject {
+function fileError(raw: FileError, cwd?: string): JsonObject {
+  const e = userError(raw);
   return {
     file: displayPath(e.file, cwd),
     line: e.line,
@@ -94,11 +118,29 @@ function fileError(e: FileError, cwd?: string): JsonObject {
     hint: e.hint ?? null,
     frame: e.frame ?? null,
     severity: e.severity ?? null,
+    ...(e.sid !== undefined ? { sid: e.sid } : {}),
+  };
+}
+
+function suppressed(s: SuppressedFinding, cwd?: string): JsonObject {
+  const by = s.ignoredBy;
+  return {
+    ...fileError(s, cwd),
+    ignoredBy: {
+      file: displayPath(by.file, cwd),
+      line: by.line,
+      column: by.column,
+      code: by.code,
+      reason: by.reason ?? null,
+      sid: by.sid ?? null,
+    },
   };
 }
 
 /** The trace as data: the same things the human reporter prints. */
 function explanation(d: Decision, diagnoses: Diagnosis[]): JsonObject {
+  const read = new Set<string>();
+  for (const s of d.statements) for (const c of s.conditions) read.add(c.key.toLowerCase());
   return {
     checks: d.checks.map(check),
     provider:
@@ -106,16 +148,16 @@ function explanation(d: Decision, diagnoses: Diagnosis[]): JsonObject {
         ? ordered(d.provider, ['id', 'hostPath', 'arn', 'registered', 'assumed'])
         : null,
     statements: d.statements.map(statement),
-    context: d.context.map(contextEntry),
+    context: d.context.map((e) => contextEntry(e, read)),
     actions: d.actions.map(action),
     diagnoses: diagnoses.map(diagnosis),
-    unconfirmed: [...d.unconfirmed],
+    unconfirmed: unconfirmedLines(d.unconfirmed),
     findings: d.findings.map(finding),
   };
 }
 
 const check = (c: Check): JsonObject =>
-  ordered({ ...c, ...describeCheck(c) }, [
+  ordered({ ...c, ...describeCheck(c), unconfirmed: note(c.unconfirmed) }, [
     'stage',
     'id',
     'ok',
@@ -149,7 +191,11 @@ const comparison = (c: Comparison): JsonObject => ordered(c, ['request', 'policy
 /** The trace's references into the policy model (`clause`, `op`) are not output: `span` places it. */
 const clause = ({ clause: _clause, op: _op, ...c }: ClauseTrace): JsonObject =>
   ordered(
-    { ...c, reason: clauseReason({ clause: _clause, op: _op, ...c }) },
+    {
+      ...c,
+      reason: clauseReason({ clause: _clause, op: _op, ...c }),
+      unconfirmed: unconfirmedLines(c.unconfirmed),
+    },
     [
       'operator',
       'key',
@@ -188,19 +234,44 @@ const statement = ({ statement: _statement, ...s }: StatementTrace): JsonObject 
     },
   );
 
-const contextEntry = (e: ContextEntry): JsonObject =>
-  ordered(e, ['key', 'values', 'multiValued', 'type', 'source', 'unconfirmed']);
+/** A key's UNCONFIRMED reading is shown only when a condition reads the key. */
+const contextEntry = (e: ContextEntry, read: ReadonlySet<string>): JsonObject =>
+  ordered(
+    {
+      ...e,
+      unconfirmed: read.has(e.key.toLowerCase()) ? note(e.unconfirmed) : undefined,
+    },
+    ['key', 'values', 'multiValued', 'type', 'source', 'unconfirmed'],
+  );
+
+/** A raw UNCONFIRMED note as its one line for users. */
+function note(u: string | undefined): string | undefined {
+  return u === undefined ? undefined : unconfirmedLines([u])[0];
+}
 
 const action = (a: ActionDecision): JsonObject =>
   ordered(a, ['action', 'allowed', 'allowedBy', 'deniedBy']);
 
 const diagnosis = (g: Diagnosis): JsonObject =>
-  ordered(g, ['cause', 'title', 'detail', 'fix', 'at'], {
-    at: (at: NonNullable<Diagnosis['at']>) => ordered(at, ['file', 'line', 'column']),
-  });
+  ordered(
+    { ...g, title: userText(g.title), detail: userText(g.detail), fix: userText(g.fix) },
+    ['cause', 'title', 'detail', 'fix', 'at'],
+    {
+      at: (at: NonNullable<Diagnosis['at']>) => ordered(at, ['file', 'line', 'column']),
+    },
+  );
 
 const finding = (f: Finding): JsonObject =>
-  ordered(f, ['code', 'severity', 'message', 'hint', 'spec', 'span'], { span });
+  ordered(
+    {
+      ...f,
+      message: userText(f.message),
+      hint: f.hint !== undefined ? userText(f.hint) : undefined,
+      spec: userSpec(f.spec),
+    },
+    ['code', 'severity', 'message', 'hint', 'spec', 'span'],
+    { span },
+  );
 
 /**
  * A copy of `obj` with the listed keys first, in that order, then any other key sorted (fields

@@ -1,14 +1,21 @@
 /**
  * JUnit XML as GitLab and Jenkins read it: one `<testsuite>` a scenario file, one `<testcase>` a
- * scenario (names unique in their suite), file errors as test cases with an `<error>`.
+ * scenario (names unique in their suite). A scenario a file error blocked is a test case with an
+ * `<error>`; a file error that blocked no scenario is a test case of its own. Warnings (each
+ * policy's findings once) are `<properties>` and `<system-out>` of the suites whose scenarios use
+ * the policy — or, with `strict`, test cases with a `<failure>`.
  */
 import type { FileError, ScenarioResult, RunReport } from '../scenarios/types.js';
 import {
+  blockedText,
+  errorKey,
   groupByFile,
   isFailure,
   mismatchText,
   oneLine,
   skipReason,
+  unattachedErrors,
+  userError,
   type FileGroup,
   type ReporterOptions,
   errorPlace,
@@ -17,7 +24,8 @@ import {
 import { explainResult } from './explain-text.js';
 
 export function junitReport(report: RunReport, opts: ReporterOptions): string {
-  const suites = suiteGroups(report, opts).map((g) => suite(g, opts));
+  const own = new Set(unattachedErrors(report).map(errorKey));
+  const suites = suiteGroups(report, opts).map((g) => suite(g, opts, own));
   const sum = (k: keyof Counts): number => suites.reduce((n, s) => n + s.counts[k], 0);
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -29,8 +37,8 @@ export function junitReport(report: RunReport, opts: ReporterOptions): string {
 }
 
 /**
- * One group a scenario file. A policy file's warnings go into the `<system-err>` of the scenario
- * files that use that policy, not into a suite of their own with no test case.
+ * One group a scenario file. A policy file's warnings go into the first scenario file that uses
+ * the policy (once, however many use it), not into a suite of their own with no test case.
  */
 function suiteGroups(report: RunReport, opts: ReporterOptions): FileGroup[] {
   const groups = groupByFile(report, opts.cwd);
@@ -40,8 +48,10 @@ function suiteGroups(report: RunReport, opts: ReporterOptions): FileGroup[] {
     const users = warningsOnly
       ? groups.filter((u) => u.results.some((r) => displayPath(r.policyFile, opts.cwd) === g.file))
       : [];
-    if (users.length === 0) out.push(g);
-    else for (const u of users) u.warnings.push(...g.warnings);
+    // Once per policy: in the first suite that uses it.
+    const first = users[0];
+    if (first === undefined) out.push(g);
+    else first.warnings.push(...g.warnings);
   }
   return out;
 }
@@ -62,7 +72,11 @@ export function classnameFor(file: string): string {
   return parts.join('.') || 'trustspec';
 }
 
-function suite(g: FileGroup, opts: ReporterOptions): { lines: string[]; counts: Counts } {
+function suite(
+  g: FileGroup,
+  opts: ReporterOptions,
+  own: ReadonlySet<string>,
+): { lines: string[]; counts: Counts } {
   const classname = classnameFor(g.file);
   const names = new Names();
   const counts: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
@@ -70,7 +84,14 @@ function suite(g: FileGroup, opts: ReporterOptions): { lines: string[]; counts: 
   for (const r of g.results) {
     counts.tests++;
     const attrs = caseAttrs(names.take(r.name, r.line), classname, g.file, r.line);
-    if (r.skipped) {
+    if (r.blockedBy !== undefined) {
+      counts.errors++;
+      cases.push(
+        `    <testcase ${attrs}>`,
+        `      ${errorElement(r.blockedBy, displayPath(r.blockedBy.file, opts.cwd), blockedText(r, opts.cwd))}`,
+        '    </testcase>',
+      );
+    } else if (r.skipped) {
       counts.skipped++;
       cases.push(
         `    <testcase ${attrs}>`,
@@ -85,6 +106,7 @@ function suite(g: FileGroup, opts: ReporterOptions): { lines: string[]; counts: 
     }
   }
   for (const e of g.errors) {
+    if (!own.has(errorKey(e))) continue;
     counts.tests++;
     counts.errors++;
     const name = names.take(`${errorPlace(g.file, e)}: ${oneLine(e.message)}`, e.line);
@@ -94,19 +116,40 @@ function suite(g: FileGroup, opts: ReporterOptions): { lines: string[]; counts: 
       '    </testcase>',
     );
   }
+  const warnings = g.warnings.map((w) => {
+    const e = userError(w);
+    const place = errorPlace(displayPath(e.file, opts.cwd), e);
+    return { e, place, text: `${place}: warning: ${e.message} [${e.code}]` };
+  });
+  if (opts.strict === true) {
+    for (const w of warnings) {
+      counts.tests++;
+      counts.failures++;
+      cases.push(
+        `    <testcase ${caseAttrs(names.take(`${w.place}: ${oneLine(w.e.message)}`, w.e.line), classname, g.file, w.e.line)}>`,
+        `      <failure message="${attr(oneLine(w.e.message))}" type="${attr(w.e.code || 'warning')}">${text_(w.text)}</failure>`,
+        '    </testcase>',
+      );
+    }
+  }
   const head =
     `  <testsuite name="${attr(g.file)}" tests="${counts.tests}" failures="${counts.failures}" ` +
     `errors="${counts.errors}" skipped="${counts.skipped}" time="0" file="${attr(g.file)}"`;
-  if (cases.length === 0 && g.warnings.length === 0) return { lines: [`${head}/>`], counts };
-  const lines = [`${head}>`, ...cases];
-  if (g.warnings.length > 0) {
-    const text = g.warnings
-      .map(
-        (w) =>
-          `${errorPlace(displayPath(w.file, opts.cwd), w)}: warning: ${w.message}${w.hint ? `\nhint: ${w.hint}` : ''}`,
-      )
+  if (cases.length === 0 && warnings.length === 0) return { lines: [`${head}/>`], counts };
+  const lines = [`${head}>`];
+  if (warnings.length > 0) {
+    lines.push(
+      '    <properties>',
+      ...warnings.map((w) => `      <property name="warning" value="${attr(oneLine(w.text))}"/>`),
+      '    </properties>',
+    );
+  }
+  lines.push(...cases);
+  if (warnings.length > 0) {
+    const text = warnings
+      .map((w) => `${w.text}${w.e.hint ? `\nhint: ${w.e.hint}` : ''}`)
       .join('\n');
-    lines.push(`    <system-err>${text_(text)}</system-err>`);
+    lines.push(`    <system-out>${text_(text)}</system-out>`);
   }
   lines.push('  </testsuite>');
   return { lines, counts };
@@ -125,8 +168,9 @@ function failure(r: ScenarioResult, opts: ReporterOptions): string {
   return `<failure message="${attr(oneLine(message))}" type="${attr(type)}">${text_(body.join('\n'))}</failure>`;
 }
 
-function errorElement(e: FileError, file: string): string {
-  const body = [`${errorPlace(file, e)}: ${e.message}`];
+function errorElement(raw: FileError, file: string, lead?: string): string {
+  const e = userError(raw);
+  const body = [lead ?? `${errorPlace(file, e)}: ${e.message}`];
   if (e.hint !== undefined && e.hint !== '') body.push(`hint: ${e.hint}`);
   if (e.frame !== undefined && e.frame !== '') body.push('', e.frame);
   return `<error message="${attr(oneLine(e.message))}" type="${attr(e.code || 'error')}">${text_(body.join('\n'))}</error>`;

@@ -1,11 +1,15 @@
 /**
  * TAP version 14: a plan, one test point a scenario, a YAML diagnostic block under each failure;
- * file errors are failing test points of their own.
+ * a scenario a file error blocked fails with that error; file errors that blocked no scenario are
+ * failing test points of their own. Warnings (each policy's findings once) are comments, or
+ * failing points with `strict`; suppressed warnings are counted in a comment.
  */
 import type { FileError, RunReport, ScenarioResult } from '../scenarios/types.js';
 import {
+  blockedText,
   decisionText,
   displayPath,
+  errorKey,
   expectationText,
   groupByFile,
   isFailure,
@@ -13,6 +17,8 @@ import {
   oneLine,
   relativeDiagnoses,
   skipReason,
+  unattachedErrors,
+  userError,
   type ReporterOptions,
   errorPlace,
 } from './common.js';
@@ -21,19 +27,46 @@ import { explainResult } from './explain-text.js';
 export function tapReport(report: RunReport, opts: ReporterOptions): string {
   const out = ['TAP version 14'];
   const groups = groupByFile(report, opts.cwd);
-  const total = report.results.length + report.errors.length;
+  const own = new Set(unattachedErrors(report).map(errorKey));
+  const strict = opts.strict === true;
+  const total = report.results.length + own.size + (strict ? report.warnings.length : 0);
   out.push(total === 0 ? '1..0 # SKIP no scenarios found' : `1..${total}`);
   let n = 0;
   for (const g of groups) {
-    for (const r of g.results) out.push(...testPoint(++n, r, g.file, opts));
-    for (const e of g.errors) out.push(...errorPoint(++n, e, g.file));
+    for (const r of g.results) {
+      out.push(
+        ...(r.blockedBy ? blockedPoint(++n, r, g.file, opts) : testPoint(++n, r, g.file, opts)),
+      );
+    }
+    for (const e of g.errors) if (own.has(errorKey(e))) out.push(...errorPoint(++n, e, g.file));
+    if (strict) for (const w of g.warnings) out.push(...errorPoint(++n, w, g.file, 'warning'));
   }
   for (const g of groups) {
-    for (const w of g.warnings) {
-      out.push(`# warning: ${oneLine(`${errorPlace(g.file, w)}: ${w.message}`)}`);
+    if (strict) break;
+    for (const raw of g.warnings) {
+      const w = userError(raw);
+      out.push(`# warning: ${oneLine(`${errorPlace(g.file, w)}: ${w.message} [${w.code}]`)}`);
     }
   }
+  const suppressed = report.suppressed?.length ?? 0;
+  if (suppressed > 0) {
+    out.push(`# ${suppressed} ${suppressed === 1 ? 'warning' : 'warnings'} suppressed by ignore:`);
+  }
   return `${out.join('\n')}\n`;
+}
+
+/** A scenario that did not run: it fails, with the file error that stopped it. */
+function blockedPoint(n: number, r: ScenarioResult, file: string, opts: ReporterOptions): string[] {
+  const e = userError(r.blockedBy as FileError);
+  const diag: YamlMap = {
+    message: blockedText(r, opts.cwd),
+    severity: 'error',
+    code: e.code,
+    at: `${file}:${r.line}`,
+    error: errorPlace(displayPath(e.file, opts.cwd), e),
+  };
+  if (e.hint !== undefined) diag['hint'] = e.hint;
+  return [`not ok ${n} - ${description(`${file} › ${r.name}`)}`, ...yamlBlock(diag)];
 }
 
 function testPoint(n: number, r: ScenarioResult, file: string, opts: ReporterOptions): string[] {
@@ -76,10 +109,16 @@ function testPoint(n: number, r: ScenarioResult, file: string, opts: ReporterOpt
   return [`not ok ${n} - ${desc}`, ...yamlBlock(diag)];
 }
 
-function errorPoint(n: number, e: FileError, file: string): string[] {
+function errorPoint(
+  n: number,
+  raw: FileError,
+  file: string,
+  severity: 'error' | 'warning' = 'error',
+): string[] {
+  const e = userError(raw);
   const diag: YamlMap = {
     message: e.message,
-    severity: 'error',
+    severity,
     code: e.code,
     at: errorPlace(file, e),
   };

@@ -66,11 +66,28 @@ export function parseDate(value: unknown): DateResult {
   return { ok: true, ms };
 }
 
-/** A token time claim (`exp`, `iat`, `nbf`): numbers are kept as written, date text becomes epoch seconds. */
+/**
+ * A token time claim (`exp`, `iat`, `nbf`) written in a scenario: a number is kept as written, ISO
+ * text becomes epoch seconds. Anything else is not a NumericDate (RFC 7519 §2), and says so.
+ */
 export function claimTime(
   value: unknown,
 ): { ok: true; value: unknown } | { ok: false; message: string; hint: string } {
   if (typeof value === 'number') return { ok: true, value };
+  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
+    return {
+      ok: false,
+      message: `the string "${value}" is not a NumericDate: a token's time claims are JSON numbers`,
+      hint: `write the number without quotes (${value.trim()}), or an ISO 8601 date-time`,
+    };
+  }
+  if (typeof value !== 'string') {
+    return {
+      ok: false,
+      message: `${JSON.stringify(value)} is not a NumericDate (a number of seconds since the epoch)`,
+      hint: HINT,
+    };
+  }
   const r = parseDate(value);
   if (!r.ok) return r;
   return { ok: true, value: Math.floor(r.ms / 1000) };

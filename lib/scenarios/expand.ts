@@ -41,6 +41,27 @@ export function deepMerge(base: unknown, over: unknown): unknown {
   return out;
 }
 
+/**
+ * `defaults.context` under a scenario's `context`: keys are case-insensitive, so a scenario's key
+ * replaces the one of defaults whatever its case (`null` then drops it).
+ */
+export function mergeContext(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const replaced = new Set(Object.keys(over).map((k) => k.toLowerCase()));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(base)) if (!replaced.has(k.toLowerCase())) setOwn(out, k, v);
+  for (const [k, v] of Object.entries(over)) setOwn(out, k, v);
+  return out;
+}
+
+/** A mapping without its `null` fields (a field written as null is absent). */
+export function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) setOwn(out, k, v);
+  return out;
+}
+
 /** The rows of a (schema-valid) matrix: the cartesian product of a mapping, or the list as is. */
 export function matrixRows(matrix: unknown): { rows: Row[]; problem?: ExpandProblem } {
   if (Array.isArray(matrix)) return { rows: matrix.filter(isPlainObject) };

@@ -3,8 +3,15 @@
 /** Longest line shown whole; longer lines (minified JSON) are cut to a window around the column. */
 const MAX_WIDTH = 120;
 
+/**
+ * The lines of the last text framed: a file with thousands of errors is split once, not once per
+ * error (which made loading such a file quadratic).
+ */
+let lastSplit: { text: string; lines: string[] } | undefined;
+
 function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
+  if (lastSplit?.text !== text) lastSplit = { text, lines: text.split(/\r\n|\r|\n/) };
+  return lastSplit.lines;
 }
 
 /**
@@ -45,4 +52,28 @@ function windowed(raw: string, column: number): { shown: string; caretAt: number
     shown: `${prefix}${raw.slice(start, end)}${suffix}`,
     caretAt: clamped - start + prefix.length,
   };
+}
+
+/** Codes of a text that did not parse as JSON or YAML, or not into a mapping. */
+const UNPARSED = new Set([
+  'yaml-syntax',
+  'yaml-internal-error',
+  'yaml-multiple-documents',
+  'empty-input',
+  'internal-error',
+  'policy-not-object',
+]);
+
+/** A policy element as a key: `"Statement":`, `Version:`, `'Statement' :`. */
+const POLICY_KEY = /(?:^|[\s{,])["']?(?:Statement|Version)["']?\s*:/;
+
+/**
+ * Whether the lines of a policy file may be shown in a code frame. Any path can be named as a
+ * `trustPolicy` or `--policy` (a key file, a configuration with secrets): its lines are quoted in
+ * reports, and so in CI logs, only when the file parsed as JSON or YAML text into a mapping that
+ * names `Version` or `Statement`. Otherwise errors keep their file, line and column, without lines.
+ */
+export function framesAllowed(text: string, codes: readonly string[]): boolean {
+  if (codes.some((c) => c.startsWith('json-') || UNPARSED.has(c))) return false;
+  return POLICY_KEY.test(text);
 }

@@ -1,15 +1,26 @@
 /** Scenario files: discover, load (with their places for every error), expand and run them. */
+import { policyFindings } from '../explain/lint.js';
+import type { CompiledPolicy } from '../sts/compile.js';
 import { discoverFiles, displayPath } from './discover.js';
 import { loadScenarioFile, type LoadOptions } from './load.js';
-import type { PolicyCache } from './policy.js';
-import { runScenarios, type RunOptions } from './run.js';
-import type { FileError, RunReport, Scenario } from './types.js';
+import { findingsToFileErrors, readText, type PolicyCache } from './policy.js';
+import { blockedResults, runScenarios, type RunOptions } from './run.js';
+import { applyIgnores, type ScopedRule } from './suppress.js';
+import type {
+  BlockedScenario,
+  FileError,
+  IgnoreRule,
+  RunReport,
+  Scenario,
+  ScenarioResult,
+} from './types.js';
 
 export type * from './types.js';
 export { codeFrame } from './frame.js';
 export { discoverFiles, displayPath, SCENARIO_FILE, type Discovery } from './discover.js';
 export { loadScenarioFile, MAX_ALIAS_COUNT, type LoadOptions, type LoadResult } from './load.js';
 export {
+  blockedResults,
   becauseMatches,
   denialSources,
   describeExpectation,
@@ -22,13 +33,31 @@ export {
 export { loadPolicyFile, readText, type PolicyCache, type PolicyEntry } from './policy.js';
 export { parseDate } from './dates.js';
 export { SCHEMA, schemaJson, formatJson } from './schema.js';
+export {
+  CONFIG_FILES,
+  configSchema,
+  configSchemaJson,
+  findConfig,
+  loadConfig,
+  type Config,
+  type ConfigLoad,
+} from './config.js';
+export {
+  applyIgnores,
+  ignoreRules,
+  sameCode,
+  type ScopedRule,
+  type Suppression,
+} from './suppress.js';
 
 export interface LoadAndRunOptions extends LoadOptions, RunOptions {
   /** Where relative paths start and what reported file names are relative to (default: the process's). */
   cwd?: string;
+  /** `ignore:` rules for every file of the run (trustspec.config.yaml's). */
+  ignore?: IgnoreRule[];
 }
 
-function dedupe(list: FileError[]): FileError[] {
+function dedupe<T extends FileError>(list: T[]): T[] {
   const seen = new Set<string>();
   return list.filter((e) => {
     const id = `${e.file}|${e.line}|${e.column}|${e.code}|${e.message}`;
@@ -38,31 +67,170 @@ function dedupe(list: FileError[]): FileError[] {
   });
 }
 
+/** Is (line, column) inside the span? */
+function within(span: { start: Place; end: Place }, at: Place): boolean {
+  const after = (a: Place, b: Place): boolean =>
+    a.line > b.line || (a.line === b.line && a.column >= b.column);
+  return after(at, span.start) && after(span.end, at);
+}
+
+interface Place {
+  line: number;
+  column: number;
+}
+
+/** Each trust policy of the run once: its file as shown, its text when known, its model. */
+interface RunPolicy {
+  file: string;
+  text?: string;
+  policy: CompiledPolicy;
+}
+
+function runPolicies(cache: PolicyCache, scenarios: Scenario[], cwd: string): RunPolicy[] {
+  const out = new Map<CompiledPolicy, RunPolicy>();
+  for (const entry of cache.values()) {
+    if (entry.compiled) {
+      out.set(entry.compiled, {
+        file: entry.file,
+        policy: entry.compiled,
+        ...(entry.text !== undefined ? { text: entry.text } : {}),
+      });
+    }
+  }
+  for (const s of scenarios) {
+    if (out.has(s.role.policy)) continue;
+    // An inline policy: its findings point into the scenario file.
+    const read = readText(s.role.policyFile);
+    out.set(s.role.policy, {
+      file: displayPath(s.role.policyFile, cwd),
+      policy: s.role.policy,
+      ...(read.ok ? { text: read.text } : {}),
+    });
+  }
+  return [...out.values()];
+}
+
+/** The policy-level findings (the shape of each policy, lib/explain/lint.ts), once per policy. */
+function lintPolicies(policies: RunPolicy[]): FileError[] {
+  const out: FileError[] = [];
+  for (const p of policies) {
+    const found = policyFindings(p.policy.policy);
+    if (found.length === 0) continue;
+    out.push(...findingsToFileErrors(found, p.file, p.text ?? '').warnings);
+  }
+  return out;
+}
+
+/** The Sid of the statement each policy finding sits in, for `ignore: {sid}`. */
+function withSids(warnings: FileError[], policies: RunPolicy[]): FileError[] {
+  return warnings.map((w) => {
+    if (w.sid !== undefined) return w;
+    for (const p of policies) {
+      if (p.file !== w.file) continue;
+      const st = p.policy.policy.statements.find((s) => within(s.span, w));
+      if (st?.sid !== undefined) return { ...w, sid: st.sid.value };
+    }
+    return w;
+  });
+}
+
+/** Run results and blocked scenarios in file order, then line order. */
+function inFileOrder(files: string[], results: ScenarioResult[]): ScenarioResult[] {
+  const rank = new Map(files.map((f, i) => [f, i]));
+  return results
+    .map((r, i) => ({ r, i }))
+    .sort(
+      (a, b) =>
+        (rank.get(a.r.file) ?? 0) - (rank.get(b.r.file) ?? 0) || a.r.line - b.r.line || a.i - b.i,
+    )
+    .map((x) => x.r);
+}
+
+function noScenarioFiles(paths: string[]): FileError {
+  const searched = paths.length === 0 ? ['.'] : paths;
+  return {
+    file: searched[0] as string,
+    line: 0,
+    column: 0,
+    code: 'no-scenario-files',
+    severity: 'error',
+    message: `no scenario files (*.trustspec.yaml or *.trustspec.yml) in ${searched.map((p) => `"${p}"`).join(', ')}`,
+    hint: 'name scenario files *.trustspec.yaml, or give the files or folders that hold them',
+  };
+}
+
+function nothingToRun(files: string[]): FileError {
+  return {
+    file: files[0] as string,
+    line: 0,
+    column: 0,
+    code: 'no-scenarios-to-run',
+    severity: 'error',
+    message:
+      files.length === 1
+        ? 'the scenario file holds no scenario: nothing was tested'
+        : `the ${files.length} scenario files hold no scenario: nothing was tested`,
+    hint: 'write the calls to test under scenarios:',
+  };
+}
+
 /**
  * Discovers the scenario files named by `paths` (none: everything under `cwd`), loads them all
  * with one shared policy cache (a policy file used by many is parsed once), and runs them.
- * A bad file adds its errors and never stops the others.
+ * A bad file adds its errors and never stops the others; a scenario it stops is reported as
+ * blocked. Each policy's findings are reported once; `ignore:` rules move them to `suppressed`.
+ * Finding no scenario file at all, or no scenario in the files found, is an error.
  */
 export function loadAndRun(paths: string[], opts: LoadAndRunOptions = {}): RunReport {
   const cwd = opts.cwd ?? process.cwd();
   const policyCache: PolicyCache = opts.policyCache ?? new Map();
   const discovery = discoverFiles(paths, cwd);
   const errors: FileError[] = [...discovery.errors];
-  const warnings: FileError[] = [];
+  if (discovery.files.length === 0 && errors.length === 0) errors.push(noScenarioFiles(paths));
+  const warnings: FileError[] = [...discovery.warnings];
   const scenarios: Scenario[] = [];
+  const blocked: BlockedScenario[] = [];
+  const rules: ScopedRule[] = (opts.ignore ?? []).map((rule) => ({ rule }));
   for (const file of discovery.files) {
     const loaded = loadScenarioFile(file, { ...opts, cwd, policyCache });
     errors.push(...loaded.errors);
     warnings.push(...loaded.warnings);
     scenarios.push(...loaded.scenarios);
+    blocked.push(...loaded.blocked);
+    const scope = new Set([
+      displayPath(file, cwd),
+      ...loaded.scenarios.map((s) => displayPath(s.role.policyFile, cwd)),
+    ]);
+    for (const rule of loaded.ignore) rules.push({ rule, files: scope });
   }
-  const results = runScenarios(scenarios, {
+  if (
+    discovery.files.length > 0 &&
+    scenarios.length + blocked.length === 0 &&
+    errors.length === 0
+  ) {
+    // A run that tests nothing must not pass.
+    errors.push(nothingToRun(discovery.files.map((f) => displayPath(f, cwd))));
+  }
+  const run = runScenarios(scenarios, {
     ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
     ...(opts.diagnose ? { diagnose: opts.diagnose } : {}),
     ...(opts.trace ? { trace: opts.trace } : {}),
   });
   const shown = discovery.files.map((f) => displayPath(f, cwd));
+  const results = inFileOrder(shown, [...run, ...blockedResults(blocked, opts.filter)]);
   const files =
     opts.filter === undefined ? shown : shown.filter((f) => results.some((r) => r.file === f));
-  return { files, results, errors: dedupe(errors), warnings: dedupe(warnings) };
+  const policies = runPolicies(policyCache, scenarios, cwd);
+  const all = withSids(dedupe([...warnings, ...lintPolicies(policies)]), policies).sort(
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column,
+  );
+  const split = applyIgnores(all, rules);
+  return {
+    files,
+    results,
+    errors: dedupe(errors),
+    warnings: dedupe([...split.warnings, ...split.unused]),
+    suppressed: split.suppressed,
+  };
 }

@@ -5,6 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
+import { MAX_YAML_DEPTH } from '../policy/yaml.js';
 import {
   cognitoClaims,
   eksClaims,
@@ -15,7 +16,7 @@ import {
   type ProviderEntry,
 } from '../providers/index.js';
 import type { ContextInputValue, RequestInput, Stage, StsErrorCode } from '../sts/types.js';
-import { decodeCompactJwt, looksLikeJwt } from '../token.js';
+import { decodeCompactJwt, jwtShaped } from '../token.js';
 import { claimTime, parseDate } from './dates.js';
 import { displayPath } from './discover.js';
 import {
@@ -23,6 +24,8 @@ import {
   deepMerge,
   isPlainObject,
   matrixRows,
+  mergeContext,
+  withoutNulls,
   placeholderPaths,
   setOwn,
   substitute,
@@ -30,11 +33,35 @@ import {
   type Row,
 } from './expand.js';
 import { codeFrame } from './frame.js';
-import { firstAlias, keyPlace, lookup, placeAt, placeOf, type Path, type Place } from './nodes.js';
+import {
+  documentValue,
+  firstTooDeep,
+  keyPlace,
+  lookup,
+  placeAt,
+  placeOf,
+  type Path,
+  type Place,
+} from './nodes.js';
 import { loadInlinePolicy, loadPolicyFile, readText, type PolicyCache } from './policy.js';
 import { scenarioInput } from './run.js';
-import { validateFile, validateScenario, type SchemaProblem } from './validate.js';
-import type { Expectation, FileError, LoadedRole, Scenario } from './types.js';
+import { DEFAULT_ROLE_SESSION_NAME } from './schema.js';
+import { ignoreRules } from './suppress.js';
+import {
+  caseRepeats,
+  contextKeyOwner,
+  validateFile,
+  validateScenario,
+  type SchemaProblem,
+} from './validate.js';
+import type {
+  BlockedScenario,
+  Expectation,
+  FileError,
+  IgnoreRule,
+  LoadedRole,
+  Scenario,
+} from './types.js';
 
 export interface LoadOptions {
   /** Epoch ms; overrides the file's `now` (the command line's `--now`). */
@@ -51,9 +78,13 @@ export interface LoadResult {
   scenarios: Scenario[];
   errors: FileError[];
   warnings: FileError[];
+  /** The file's `ignore:` entries. */
+  ignore: IgnoreRule[];
+  /** Scenarios written in the file that could not be built, each with the error that stopped it. */
+  blocked: BlockedScenario[];
 }
 
-/** Aliases may repeat a node this many times in total; more is an alias bomb. */
+/** Aliases may make at most this many times the nodes written; more is an alias bomb. */
 export const MAX_ALIAS_COUNT = 100;
 
 type Obj = Record<string, unknown>;
@@ -79,8 +110,31 @@ const SHORTHAND_HELP: Record<Shorthand, string> = {
 
 const TIME_CLAIMS = ['exp', 'iat', 'nbf'];
 
-function isUnder(path: Path, prefix: Path): boolean {
-  return prefix.length <= path.length && prefix.every((p, i) => path[i] === p);
+/** The keys of a path and of each of its prefixes, shortest first (`[]` included). */
+function prefixKeys(path: Path): string[] {
+  const keys = ['[]'];
+  for (let i = 1; i <= path.length; i++) keys.push(JSON.stringify(path.slice(0, i)));
+  return keys;
+}
+
+/**
+ * Paths with schema problems. A path is bad when it lies under one of them or holds one: both
+ * are set look-ups, so a file with thousands of bad scenarios is checked in linear time.
+ */
+class BadPaths {
+  private readonly bad = new Set<string>();
+  private readonly holders = new Set<string>();
+
+  add(path: Path): void {
+    const keys = prefixKeys(path);
+    this.bad.add(keys[keys.length - 1] as string);
+    for (const k of keys) this.holders.add(k);
+  }
+
+  has(path: Path): boolean {
+    const keys = prefixKeys(path);
+    return this.holders.has(keys[keys.length - 1] as string) || keys.some((k) => this.bad.has(k));
+  }
 }
 
 class FileLoader {
@@ -95,10 +149,13 @@ class FileLoader {
   private lc = new LineCounter();
   private doc: Document | undefined;
   /** Paths with schema problems: what lies under them is not looked at again. */
-  private readonly badPaths: Path[] = [];
+  private readonly badPaths = new BadPaths();
   /** Policy files whose problems were already reported for this file. */
   private readonly reportedPolicies = new Set<string>();
   private readonly seenErrors = new Set<string>();
+  private ignore: IgnoreRule[] = [];
+  /** The `scenarios:` entries as written, to account for those that could not be built. */
+  private entries: unknown[] = [];
 
   constructor(
     path: string,
@@ -153,7 +210,12 @@ class FileLoader {
   private inScenario(i: number, path: Path, key?: string): Place {
     if (!this.doc) return { line: 1, column: 1 };
     const own = lookup(this.doc, ['scenarios', i, ...path]);
-    if (own.complete)
+    // A key given in defaults only (e.g. a context key) is placed there.
+    const keyInDefaults =
+      key !== undefined &&
+      !lookup(this.doc, ['scenarios', i, ...path, key]).complete &&
+      lookup(this.doc, ['defaults', ...path, key]).complete;
+    if (own.complete && !keyInDefaults)
       return key
         ? keyPlace(this.doc, this.lc, ['scenarios', i, ...path], key)
         : placeOf(own.value, this.lc);
@@ -175,11 +237,11 @@ class FileLoader {
           : this.at([...base, ...p.path]);
     this.error(p.code, `${prefix}${p.message}`, place, p.hint);
     // An unknown key taints only itself, so the rest of its mapping is still checked.
-    this.badPaths.push(p.key !== undefined ? [...base, ...p.path, p.key] : [...base, ...p.path]);
+    this.badPaths.add(p.key !== undefined ? [...base, ...p.path, p.key] : [...base, ...p.path]);
   }
 
   private isBad(path: Path): boolean {
-    return this.badPaths.some((b) => isUnder(b, path) || isUnder(path, b));
+    return this.badPaths.has(path);
   }
 
   // ── the file ──────────────────────────────────────────────────────────────────────
@@ -203,7 +265,37 @@ class FileLoader {
       scenarios: this.scenarios,
       errors: this.errors.sort(byPlace),
       warnings: this.warnings.sort(byPlace),
+      ignore: this.ignore,
+      blocked: this.blocked(),
     };
+  }
+
+  /**
+   * The entries of `scenarios:` that gave no scenario: each is blocked by the first error written
+   * inside it, else by the first error of the file (its role, its policy, its clock).
+   */
+  private blocked(): BlockedScenario[] {
+    if (this.errors.length === 0 || !this.doc) return [];
+    const built = new Set(this.scenarios.map((s) => s.line));
+    const starts = this.entries.map((_e, i) => this.at(['scenarios', i]));
+    const out: BlockedScenario[] = [];
+    this.entries.forEach((entry, i) => {
+      const at = starts[i] as Place;
+      if (built.has(at.line)) return;
+      const end = starts[i + 1]?.line ?? Infinity;
+      const inside = this.errors.find(
+        (e) => e.file === this.file && e.line >= at.line && e.line < end,
+      );
+      const name = isPlainObject(entry) ? entry['name'] : undefined;
+      out.push({
+        file: this.file,
+        line: at.line,
+        column: at.column,
+        name: typeof name === 'string' && name !== '' ? name : `scenario ${i + 1}`,
+        error: inside ?? (this.errors[0] as FileError),
+      });
+    });
+    return out;
   }
 
   private loadFile(): void {
@@ -231,7 +323,9 @@ class FileLoader {
     try {
       doc = parseDocument(this.text, {
         lineCounter: this.lc,
-        uniqueKeys: true,
+        // Keys written twice are found while the value is read (documentValue), in linear time and
+        // by the key the data will have (`1` and "1" are the same key).
+        uniqueKeys: false,
         prettyErrors: false,
         merge: true,
       });
@@ -245,7 +339,9 @@ class FileLoader {
       return;
     }
     this.doc = doc;
-    for (const err of doc.errors) this.yamlError(err);
+    const exhausted = doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION');
+    for (const err of doc.errors) if (err.code !== 'RESOURCE_EXHAUSTION') this.yamlError(err);
+    if (exhausted) this.tooDeep(firstTooDeep(doc.contents, MAX_YAML_DEPTH));
     for (const w of doc.warnings) {
       this.warn('yaml-warning', cleanYamlMessage(w.message), placeAt(w.pos[0], this.lc));
     }
@@ -259,28 +355,12 @@ class FileLoader {
       );
       return;
     }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (e) {
-      const alias = firstAlias(doc);
-      if (e instanceof ReferenceError && /alias/i.test(e.message)) {
-        this.error(
-          'yaml-alias-bomb',
-          `the YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} copies): this looks like an alias bomb`,
-          alias ? placeOf(alias, this.lc) : top,
-          'write the values out, or share them through defaults: instead of aliases',
-        );
-      } else {
-        this.error(
-          'yaml-syntax',
-          `cannot read the YAML: ${(e as Error).message}`,
-          alias ? placeOf(alias, this.lc) : top,
-          'check the anchors and aliases (&name, *name)',
-        );
-      }
-      return;
-    }
+    const { value, problems } = documentValue(doc, {
+      maxDepth: MAX_YAML_DEPTH,
+      maxGrowth: MAX_ALIAS_COUNT,
+    });
+    for (const p of problems) this.error(p.code, p.message, placeOf(p.node, this.lc), p.hint);
+    if (problems.length > 0) return;
     if (!isPlainObject(value)) {
       this.error(
         'not-a-mapping',
@@ -290,25 +370,23 @@ class FileLoader {
       );
       return;
     }
-    const clean = this.plainData(value, []);
-    if (this.errors.length > 0 || !isPlainObject(clean)) return;
-    for (const p of validateFile(clean)) this.schemaProblem(p, []);
-    this.semantic(clean);
+    for (const p of validateFile(value)) this.schemaProblem(p, []);
+    this.semantic(value);
+  }
+
+  /** Nesting the yaml library could not follow (it ran out of stack): placed where it passes the limit. */
+  private tooDeep(node: unknown): void {
+    this.error(
+      'yaml-too-deep',
+      `the YAML is nested too deeply: more than ${MAX_YAML_DEPTH} levels of lists and mappings`,
+      node === undefined ? { line: 1, column: 1 } : placeOf(node, this.lc),
+      'a scenario file nests a few levels: write the data flatter',
+    );
   }
 
   private yamlError(err: YAMLError): void {
     const place = placeAt(err.pos[0], this.lc);
-    if (err.code === 'DUPLICATE_KEY') {
-      const key = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:\n]*?)\s*:/.exec(
-        this.text.slice(err.pos[0]),
-      )?.[1];
-      this.error(
-        'duplicate-key',
-        `the key ${key ? `"${key.replace(/^["']|["']$/g, '')}" ` : ''}is written twice in one mapping`,
-        place,
-        'remove one of them; YAML keeps only one value per key',
-      );
-    } else if (err.code === 'MULTIPLE_DOCS') {
+    if (err.code === 'MULTIPLE_DOCS') {
       this.error(
         'yaml-multiple-documents',
         'the file holds more than one YAML document ("---")',
@@ -325,41 +403,15 @@ class FileLoader {
     }
   }
 
-  /** Refuses values JSON cannot hold (binary, infinities); YAML 1.1 dates become ISO text. */
-  private plainData(value: unknown, path: Path): unknown {
-    if (value instanceof Date)
-      return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
-    if (value instanceof Uint8Array || value instanceof Map || value instanceof Set) {
-      this.error(
-        'yaml-non-json-value',
-        'a binary or other tagged value that is not plain data',
-        this.at(path),
-        'write a string, number, boolean, list or mapping',
-      );
-      return null;
-    }
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      this.error(
-        'yaml-non-json-value',
-        `${value} is not a number a scenario can hold`,
-        this.at(path),
-        'quote it if a string is meant',
-      );
-      return null;
-    }
-    if (typeof value === 'bigint') return Number(value);
-    if (Array.isArray(value)) return value.map((v, i) => this.plainData(v, [...path, i]));
-    if (value !== null && typeof value === 'object') {
-      const out: Obj = {};
-      for (const [k, v] of Object.entries(value)) setOwn(out, k, this.plainData(v, [...path, k]));
-      return out;
-    }
-    return value;
-  }
-
   // ── meaning ───────────────────────────────────────────────────────────────────────
 
   private semantic(file: Obj): void {
+    this.entries = Array.isArray(file['scenarios']) ? file['scenarios'] : [];
+    if (!this.isBad(['ignore'])) {
+      this.ignore = ignoreRules(file['ignore'], this.file, 'scenario-file', (i) =>
+        this.at(['ignore', i]),
+      );
+    }
     let fileNow: number | undefined;
     if (file['now'] !== undefined && !this.isBad(['now'])) {
       const d = parseDate(file['now']);
@@ -390,18 +442,19 @@ class FileLoader {
         ? (file['providers'] as ProviderEntry[])
         : undefined;
     const defaults = isPlainObject(file['defaults']) ? file['defaults'] : {};
-    if (this.isBad(['defaults'])) return;
+    if (this.isBad(['defaults']) || !this.contextKeysOnce(defaults['context'], ['defaults']))
+      return;
 
     const list = Array.isArray(file['scenarios']) ? file['scenarios'] : [];
     if (Array.isArray(file['scenarios']) && list.length === 0) {
       this.warn('no-scenarios', 'the file has no scenarios', this.at(['scenarios']));
     }
-    if (list.length > 0 && now === undefined) {
+    if (now === undefined && list.some((e) => !isPlainObject(e) || e['now'] === undefined)) {
       this.error(
         'no-clock',
         'no clock: the file has no "now" and none was given',
         this.at(['scenarios']),
-        'write now: 2026-06-01T00:00:00Z in the file, or pass --now',
+        'write now: 2026-06-01T00:00:00Z in the file (or in each scenario), or pass --now',
       );
       return;
     }
@@ -429,7 +482,7 @@ class FileLoader {
         fileRole,
         fileRoleBroken,
         providers,
-        now: now as number,
+        now,
         names,
       });
     });
@@ -511,7 +564,8 @@ class FileLoader {
       fileRole: LoadedRole | undefined;
       fileRoleBroken: boolean;
       providers: ProviderEntry[] | undefined;
-      now: number;
+      /** The clock of the command line or the file, if any (a scenario may have its own). */
+      now: number | undefined;
       names: Map<string, { line: number; index: number }>;
     },
   ): void {
@@ -548,7 +602,10 @@ class FileLoader {
     const body: Obj = {};
     for (const [k, v] of Object.entries(entry))
       if (k !== 'role' && k !== 'matrix' && k !== 'providers') setOwn(body, k, v);
+    if (!this.contextKeysOnce(entry['context'], ['scenarios', i])) return;
     const merged = deepMerge(ctx.defaults, body) as Obj;
+    const context = mergeContext(ctx.defaults['context'], body['context']);
+    if (context !== undefined) setOwn(merged, 'context', context);
 
     const hasMatrix = entry['matrix'] !== undefined;
     const { rows, problem } = hasMatrix
@@ -611,7 +668,7 @@ class FileLoader {
     name: string,
     role: LoadedRole | undefined,
     providers: ProviderEntry[] | undefined,
-    now: number,
+    fileNow: number | undefined,
     place: Place,
     row: Row | undefined,
     own: ReadonlySet<string>,
@@ -619,7 +676,10 @@ class FileLoader {
     const before = this.errors.length;
     const token = this.claims(v, i, own);
     const expect = this.expectation(v['expect'], i);
-    if (!role || !token || !expect || this.errors.length > before) return undefined;
+    const now = this.clock(v['now'], i, fileNow, place);
+    const context = this.context(v['context'], i);
+    if (!role || !token || !expect || now === undefined || context === false) return undefined;
+    if (this.errors.length > before) return undefined;
     const skip = v['skip'];
     const fields: Omit<Scenario, 'input'> = {
       file: this.file,
@@ -632,9 +692,7 @@ class FileLoader {
       ...(token.header !== undefined ? { header: token.header } : {}),
       ...(token.length !== undefined ? { tokenLength: token.length } : {}),
       request: requestOf(v['request']),
-      ...(isPlainObject(v['context'])
-        ? { context: v['context'] as Record<string, ContextInputValue> }
-        : {}),
+      ...(context !== undefined ? { context } : {}),
       now,
       expect,
       skip: skip === true || typeof skip === 'string',
@@ -650,6 +708,74 @@ class FileLoader {
       enumerable: false,
     });
     return fields as Scenario;
+  }
+
+  /** The clock: the command line's, else the scenario's own `now`, else the file's. */
+  private clock(
+    own: unknown,
+    i: number,
+    fileNow: number | undefined,
+    place: Place,
+  ): number | undefined {
+    if (this.opts.now !== undefined) return this.opts.now;
+    if (own !== undefined && own !== null) {
+      const d = parseDate(own);
+      if (d.ok) return d.ms;
+      this.error('bad-date', `"now": ${d.message}`, this.inScenario(i, ['now']), d.hint);
+      return undefined;
+    }
+    if (fileNow === undefined)
+      this.error(
+        'no-clock',
+        'no clock: the scenario has no "now" and the file has none',
+        place,
+        'write now: in the file or in the scenario, or pass --now',
+      );
+    return fileNow;
+  }
+
+  /**
+   * Keys written twice in one context mapping, in different letter case (condition keys are
+   * case-insensitive, so one would silently replace the other): an error. False when there are.
+   */
+  private contextKeysOnce(context: unknown, at: Path): boolean {
+    if (!isPlainObject(context) || !this.doc) return true;
+    const repeats = caseRepeats(Object.keys(context));
+    for (const { key, first } of repeats) {
+      this.error(
+        'duplicate-context-key',
+        `the context key "${key}" is "${first}" again: condition keys are case-insensitive`,
+        keyPlace(this.doc, this.lc, [...at, 'context'], key),
+        "write each key once (a scenario's key replaces the one in defaults, whatever its case)",
+      );
+    }
+    return repeats.length === 0;
+  }
+
+  /**
+   * The scenario's context without its null keys. A key the token, the request, the clock or the
+   * role determines is an error (false): the context would contradict what it is derived from.
+   */
+  private context(c: unknown, i: number): Record<string, ContextInputValue> | false | undefined {
+    if (!isPlainObject(c)) return undefined;
+    const out: Record<string, ContextInputValue> = {};
+    let ok = true;
+    for (const [key, value] of Object.entries(c)) {
+      const owner = contextKeyOwner(key);
+      if (owner) {
+        // Reported once per place (a key of defaults), but every scenario it reaches is refused.
+        this.error(
+          'context-key-derived',
+          `context cannot set "${key}": ${owner.by} determines it`,
+          this.inScenario(i, ['context'], key),
+          owner.hint,
+        );
+        ok = false;
+      } else if (value !== null) {
+        setOwn(out, key, value);
+      }
+    }
+    return ok && out;
   }
 
   private expectation(e: unknown, i: number): Expectation | undefined {
@@ -693,7 +819,8 @@ class FileLoader {
   ): { claims: Obj; header?: Record<string, unknown>; length?: number } | undefined {
     const claims: Obj = {};
     let ok = true;
-    const given = SHORTHANDS.filter((s) => v[s] !== undefined);
+    // A shorthand written as null drops the one of defaults.
+    const given = SHORTHANDS.filter((s) => v[s] !== undefined && v[s] !== null);
     if (given.length > 1) {
       this.error(
         'conflicting-shorthands',
@@ -705,7 +832,7 @@ class FileLoader {
     }
     const short = given[0];
     if (short !== undefined) {
-      const input = v[short] as Obj;
+      const input = withoutNulls(v[short] as Obj);
       const missing = REQUIRED_SHORTHAND_FIELDS[short].filter((f) => input[f] === undefined);
       if (missing.length > 0) {
         this.error(
@@ -735,7 +862,10 @@ class FileLoader {
     const written = (fromScenario: boolean): void => {
       for (const [k, val] of Object.entries(token)) {
         if (k === 'jwt' || own.has(k) !== fromScenario) continue;
-        if (TIME_CLAIMS.includes(k)) {
+        if (val === null) {
+          // null: the token has no such claim, whatever gave it before.
+          delete claims[k];
+        } else if (TIME_CLAIMS.includes(k)) {
           const t = claimTime(val);
           if (!t.ok) {
             this.error(
@@ -755,7 +885,7 @@ class FileLoader {
     };
     // defaults' claims < the JWT's < the scenario's own claims.
     written(false);
-    if (token['jwt'] !== undefined) {
+    if (token['jwt'] !== undefined && token['jwt'] !== null) {
       const jwt = this.jwt(String(token['jwt']), i);
       if (jwt) {
         for (const [k, val] of Object.entries(jwt.claims)) setOwn(claims, k, val);
@@ -772,26 +902,25 @@ class FileLoader {
 
   private readonly jwtFiles = new Map<string, ReturnType<typeof readText>>();
 
+  /** The place of character `at` of an inline JWT, when the file holds it as written. */
+  private placeInJwt(i: number, value: string, at: number | undefined): Place | undefined {
+    if (!this.doc || at === undefined) return undefined;
+    const own = lookup(this.doc, ['scenarios', i, 'token', 'jwt']);
+    const found = own.complete ? own : lookup(this.doc, ['defaults', 'token', 'jwt']);
+    const range = (found.value as { range?: readonly number[] } | undefined)?.range;
+    if (!found.complete || !range) return undefined;
+    const k = this.text.slice(range[0], range[1]).indexOf(value.trim());
+    return k < 0 ? undefined : placeAt((range[0] as number) + k + at, this.lc);
+  }
+
   private jwt(
     value: string,
     i: number,
   ): { claims: Obj; header: Record<string, unknown>; length: number } | undefined {
     const place = this.inScenario(i, ['token', 'jwt']);
-    if (looksLikeJwt(value)) {
-      const d = decodeCompactJwt(value);
-      if (d.ok) return d;
-      // It may still be a file name such as main.push.jwt.
-      const abs = resolve(this.dir, value);
-      if (!readText(abs).ok) {
-        this.error(
-          'bad-jwt',
-          `token.jwt: ${d.message}`,
-          place,
-          'a compact JWT is three base64url parts (header.payload.signature), or give a path to a file holding one',
-        );
-        return undefined;
-      }
-    }
+    const inline = decodeCompactJwt(value);
+    if (inline.ok) return inline;
+    // Not a usable JWT: it may be a file name such as main.push.jwt.
     const abs = resolve(this.dir, value.trim());
     let read = this.jwtFiles.get(abs);
     if (!read) {
@@ -799,7 +928,14 @@ class FileLoader {
       this.jwtFiles.set(abs, read);
     }
     if (!read.ok) {
-      if (read.code === 'file-not-found') {
+      if (read.code === 'file-not-found' && jwtShaped(value)) {
+        this.error(
+          'bad-jwt',
+          `token.jwt: ${inline.message}`,
+          this.placeInJwt(i, value, inline.at) ?? place,
+          'a compact JWT is three base64url parts (header.payload.signature), as the CI job received it; or give the path of a file holding one',
+        );
+      } else if (read.code === 'file-not-found') {
         this.error(
           'jwt-file-not-found',
           `token.jwt: "${value}" is neither a compact JWT nor an existing file (looked for ${abs})`,
@@ -855,10 +991,16 @@ function shorthandClaims(kind: Shorthand, input: Obj): Obj {
   }
 }
 
-function requestOf(r: unknown): RequestInput {
-  if (!isPlainObject(r)) return {};
+/**
+ * The request: a field written as null is absent; RoleSessionName, which every call needs, is
+ * `trustspec` when not written (as `trustspec explain`'s --session-name), absent when null.
+ */
+function requestOf(given: unknown): RequestInput {
+  const r = isPlainObject(given) ? given : {};
   const out: RequestInput = {};
-  if (typeof r['roleSessionName'] === 'string') out.roleSessionName = r['roleSessionName'];
+  const name = r['roleSessionName'];
+  if (typeof name === 'string') out.roleSessionName = name;
+  else if (name === undefined) out.roleSessionName = DEFAULT_ROLE_SESSION_NAME;
   if (typeof r['durationSeconds'] === 'number') out.durationSeconds = r['durationSeconds'];
   if (typeof r['providerId'] === 'string') out.providerId = r['providerId'];
   if (typeof r['policy'] === 'string') out.policy = r['policy'];

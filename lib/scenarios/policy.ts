@@ -3,14 +3,14 @@
  * is keyed by absolute path and shared by every scenario file); an inline policy is parsed from the
  * scenario file's own YAML node, so its problems point into the scenario file.
  */
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import type { Finding } from '../diagnostics.js';
 import { parsePolicy, policyFromYamlNode } from '../policy/parse.js';
 import type { ParseResult } from '../policy/model.js';
 import { compilePolicy, type CompiledPolicy } from '../sts/compile.js';
-import { codeFrame } from './frame.js';
+import { readText } from '../files.js';
+import { codeFrame, framesAllowed } from './frame.js';
 import type { FileError } from './types.js';
 
 export interface PolicyEntry {
@@ -18,7 +18,7 @@ export interface PolicyEntry {
   path: string;
   /** How the file is named in reports. */
   file: string;
-  /** Set when the file could not be read (missing, a folder, binary, not UTF-8). */
+  /** Set when the file could not be read (missing, not a regular file, too large, binary, not UTF-8). */
   readError?: { code: string; message: string; hint?: string };
   text?: string;
   /** The compiled policy; absent when the policy has errors. */
@@ -32,56 +32,23 @@ export interface PolicyEntry {
 /** Shared by all the scenario files of a run; keyed by absolute policy path. */
 export type PolicyCache = Map<string, PolicyEntry>;
 
-export type TextRead =
-  { ok: true; text: string } | { ok: false; code: string; message: string; hint?: string };
-
-/** Reads a UTF-8 text file, refusing binary data and invalid UTF-8 with a clear reason. */
-export function readText(path: string): TextRead {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR')
-      return { ok: false, code: 'file-not-found', message: 'no such file' };
-    if (code === 'EISDIR')
-      return { ok: false, code: 'not-a-file', message: 'is a folder, not a file' };
-    return {
-      ok: false,
-      code: 'unreadable-file',
-      message: `cannot be read: ${(e as Error).message}`,
-    };
-  }
-  if (bytes.includes(0)) {
-    return {
-      ok: false,
-      code: 'binary-file',
-      message: 'holds binary data (NUL bytes), not text',
-      hint: 'scenario and policy files are UTF-8 text',
-    };
-  }
-  try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
-    return {
-      ok: false,
-      code: 'invalid-utf8',
-      message: 'is not valid UTF-8 text',
-      hint: 'save the file as UTF-8',
-    };
-  }
-}
+/** Input files are read by the one safe reader (lib/files.ts): regular files of at most 5 MB. */
+export { readText, type TextRead } from '../files.js';
 
 function policyCode(code: string): string {
   return code.startsWith('policy-') ? code : `policy-${code}`;
 }
 
-/** Policy findings (from parsing or compiling) as file errors and warnings. */
+/**
+ * Policy findings (from parsing or compiling) as file errors and warnings; with a code frame
+ * unless `frames` is false (a file that is not a policy: see `framesAllowed`).
+ */
 export function findingsToFileErrors(
   findings: readonly Finding[],
   file: string,
   text: string,
   fallback: { line: number; column: number } = { line: 1, column: 1 },
+  frames = true,
 ): { errors: FileError[]; warnings: FileError[] } {
   const errors: FileError[] = [];
   const warnings: FileError[] = [];
@@ -96,7 +63,7 @@ export function findingsToFileErrors(
       message: f.message,
       code: policyCode(f.code),
       ...(f.hint ? { hint: f.hint } : {}),
-      frame: codeFrame(text, line, column),
+      ...(frames ? { frame: codeFrame(text, line, column) } : {}),
       severity: f.severity,
     };
     // A write-time error (IAM would refuse to store the policy) is reported but does not stop the
@@ -111,11 +78,12 @@ function finish(
   file: string,
   text: string,
   fallback?: { line: number; column: number },
+  frames = true,
 ): Pick<PolicyEntry, 'compiled' | 'errors' | 'warnings'> {
-  const { errors, warnings } = findingsToFileErrors(parsed.findings, file, text, fallback);
+  const { errors, warnings } = findingsToFileErrors(parsed.findings, file, text, fallback, frames);
   if (!parsed.ok) return { errors, warnings };
   const compiled = compilePolicy(parsed.policy);
-  const c = findingsToFileErrors(compiled.findings, file, text, fallback);
+  const c = findingsToFileErrors(compiled.findings, file, text, fallback, frames);
   errors.push(...c.errors);
   warnings.push(...c.warnings);
   return { ...(compiled.ok && errors.length === 0 ? { compiled } : {}), errors, warnings };
@@ -155,7 +123,11 @@ export function loadPolicyFile(path: string, file: string, cache: PolicyCache): 
       ],
     };
   }
-  Object.assign(entry, finish(parsed, file, read.text));
+  const frames = framesAllowed(
+    read.text,
+    parsed.findings.map((f) => f.code),
+  );
+  Object.assign(entry, finish(parsed, file, read.text, undefined, frames));
   return entry;
 }
 

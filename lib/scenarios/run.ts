@@ -1,7 +1,7 @@
 /** Running loaded scenarios through the simulator and judging each decision against `expect`. */
 import { decide, simulate } from '../sts/simulate.js';
 import type { Decision, SimulationInput } from '../sts/types.js';
-import type { Diagnosis, Expectation, Scenario, ScenarioResult } from './types.js';
+import type { BlockedScenario, Diagnosis, Expectation, Scenario, ScenarioResult } from './types.js';
 
 export interface RunOptions {
   /** Keep only scenarios whose name contains this text (case-insensitive). */
@@ -200,4 +200,27 @@ export function runScenarios(scenarios: Scenario[], opts: RunOptions = {}): Scen
     }
     return { ...base, skipped: false, decision, ok, ...(mismatch ? { mismatch } : {}), diagnoses };
   });
+}
+
+/**
+ * Results for scenarios a file error stopped: neither passed nor failed, each naming the error
+ * (counted as errors by every reporter). With `filter`, only those whose name matches.
+ */
+export function blockedResults(blocked: BlockedScenario[], filter?: string): ScenarioResult[] {
+  const needle = filter?.toLowerCase();
+  return blocked
+    .filter((b) => needle === undefined || b.name.toLowerCase().includes(needle))
+    .map((b) => ({
+      file: b.file,
+      line: b.line,
+      column: b.column,
+      name: b.name,
+      // The expectation could not be read either: an empty deny says nothing about it.
+      expected: { decision: 'deny' },
+      skipped: false,
+      ok: false,
+      diagnoses: [],
+      policyFile: b.file,
+      blockedBy: b.error,
+    }));
 }

@@ -38,10 +38,35 @@ const idValue = (description: string): SchemaNode => ({
   description,
 });
 
-const epochOrDate = (description: string): SchemaNode => ({
+const epochOrDate = (field: string, description: string): SchemaNode => ({
   type: ['integer', 'string'],
   description: `${description} Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.`,
+  errorMessage: `"${field}" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time`,
 });
+
+/** The RoleSessionName of a scenario that gives none: the same as `trustspec explain`'s default. */
+export const DEFAULT_ROLE_SESSION_NAME = 'trustspec';
+
+/**
+ * The node, with `null` allowed too: a field written as null removes what `defaults` (or, for a
+ * claim, a shorthand or the JWT) would give.
+ */
+function nullable(node: SchemaNode): SchemaNode {
+  const out: SchemaNode = { ...node };
+  if (Array.isArray(node['anyOf'])) out['anyOf'] = [...node['anyOf'], { type: 'null' }];
+  else if (node['type'] !== undefined)
+    out['type'] = [...(Array.isArray(node['type']) ? node['type'] : [node['type']]), 'null'];
+  if (Array.isArray(node['enum'])) out['enum'] = [...node['enum'], null];
+  return out;
+}
+
+function nullableFields(fields: Record<string, SchemaNode>): Record<string, SchemaNode> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, nullable(v)]));
+}
+
+/** What null means in a shorthand, for its description. */
+const SHORTHAND_NULL =
+  ' A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.';
 
 const role: SchemaNode = {
   title: 'the role',
@@ -56,7 +81,7 @@ const role: SchemaNode = {
     ),
     trustPolicy: {
       description:
-        "The role's trust policy: a path to a JSON or YAML file (relative to this file), or the policy written inline as a mapping.",
+        "The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.",
       type: ['string', 'object'],
       errorMessage: '"trustPolicy" must be a path to a policy file or an inline policy mapping',
     },
@@ -108,6 +133,7 @@ const providers: SchemaNode = {
 };
 
 const now: SchemaNode = epochOrDate(
+  'now',
   "The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used.",
 );
 
@@ -115,11 +141,11 @@ const token: SchemaNode = {
   title: 'the token',
   type: 'object',
   description:
-    "The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.",
-  additionalProperties: { description: 'A token claim.' },
-  properties: {
+    "The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.",
+  additionalProperties: { description: 'A token claim (null: the token has no such claim).' },
+  properties: nullableFields({
     jwt: str(
-      'A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file). Its header is kept for the alg check and its length for the 4–20,000 character limit.',
+      'A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit.',
     ),
     iss: str('Issuer, e.g. https://token.actions.githubusercontent.com.'),
     sub: str('Subject, e.g. repo:acme/app:ref:refs/heads/main.'),
@@ -128,9 +154,9 @@ const token: SchemaNode = {
       type: ['string', 'array'],
       items: { type: 'string', description: 'An audience.' },
     },
-    exp: epochOrDate('Expiry. Without exp the token is treated as fresh.'),
-    iat: epochOrDate('Issued at.'),
-    nbf: epochOrDate('Not before.'),
+    exp: epochOrDate('exp', 'Expiry. Without exp the token is treated as fresh.'),
+    iat: epochOrDate('iat', 'Issued at.'),
+    nbf: epochOrDate('nbf', 'Not before.'),
     amr: {
       description:
         'Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).',
@@ -146,18 +172,18 @@ const token: SchemaNode = {
     'https://aws.amazon.com/source_identity': str(
       'Source identity; the trust policy must then also allow sts:SetSourceIdentity.',
     ),
-  },
+  }),
 };
 
 const request: SchemaNode = {
   title: 'the request',
   type: 'object',
   description:
-    'The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError).',
+    'The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).',
   additionalProperties: false,
-  properties: {
+  properties: nullableFields({
     roleSessionName: str(
-      'RoleSessionName: 2–64 characters of [\\w+=,.@-]. Required by STS; when omitted the simulated call fails with ValidationError.',
+      `RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default "${DEFAULT_ROLE_SESSION_NAME}" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError.`,
     ),
     durationSeconds: {
       description:
@@ -181,7 +207,7 @@ const request: SchemaNode = {
       description: 'PolicyArns: up to 10 managed-policy ARNs for the session.',
       items: { type: 'string', description: 'A managed-policy ARN.' },
     },
-  },
+  }),
 };
 
 const contextScalar: SchemaNode = { type: ['string', 'number', 'boolean'] };
@@ -190,10 +216,11 @@ const context: SchemaNode = {
   title: 'the context',
   type: 'object',
   description:
-    'Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent.',
+    "Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.",
   additionalProperties: {
-    description: 'A context value: a string, number or boolean, or a list of them.',
-    anyOf: [contextScalar, { type: 'array', items: contextScalar }],
+    description:
+      'A context value: a string, number or boolean, or a list of them (null: the key is absent).',
+    anyOf: [contextScalar, { type: 'array', items: contextScalar }, { type: 'null' }],
     errorMessage: 'a context value must be a string, number or boolean, or a list of them',
   },
 };
@@ -239,11 +266,12 @@ const expect: SchemaNode = {
 
 const github: SchemaNode = {
   title: 'the github shorthand',
-  type: 'object',
+  type: ['object', 'null'],
   description:
-    'GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults).',
+    'GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults).' +
+    SHORTHAND_NULL,
   additionalProperties: false,
-  properties: {
+  properties: nullableFields({
     repository: str('OWNER/REPO.'),
     ref: str('refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main.'),
     environment: str("The job's environment; the sub is then repo:O/R:environment:E."),
@@ -274,30 +302,32 @@ const github: SchemaNode = {
     enterpriseId: idValue('enterprise_id.'),
     runnerEnvironment: str('runner_environment: github-hosted or self-hosted.'),
     repositoryVisibility: str('repository_visibility: public, private or internal.'),
-  },
+  }),
 };
 
 const eks: SchemaNode = {
   title: 'the eks shorthand',
-  type: 'object',
+  type: ['object', 'null'],
   description:
-    "An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults).",
+    "An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults)." +
+    SHORTHAND_NULL,
   additionalProperties: false,
-  properties: {
+  properties: nullableFields({
     issuer: str("The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."),
     namespace: str('The Kubernetes namespace.'),
     serviceAccount: str('The service account name.'),
     audience: str('The audience; default sts.amazonaws.com.'),
-  },
+  }),
 };
 
 const gitlab: SchemaNode = {
   title: 'the gitlab shorthand',
-  type: 'object',
+  type: ['object', 'null'],
   description:
-    'A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults).',
+    'A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults).' +
+    SHORTHAND_NULL,
   additionalProperties: false,
-  properties: {
+  properties: nullableFields({
     projectPath: str('GROUP[/SUBGROUP…]/PROJECT.'),
     ref: str('Branch or tag name; default main.'),
     refType: { type: 'string', enum: ['branch', 'tag'], description: 'branch (default) or tag.' },
@@ -318,31 +348,33 @@ const gitlab: SchemaNode = {
     userAccessLevel: str('user_access_level.'),
     runnerEnvironment: str('runner_environment.'),
     sub: str('A customised subject, replacing the default one.'),
-  },
+  }),
 };
 
 const terraform: SchemaNode = {
   title: 'the terraform shorthand',
-  type: 'object',
+  type: ['object', 'null'],
   description:
-    'An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults).',
+    'An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults).' +
+    SHORTHAND_NULL,
   additionalProperties: false,
-  properties: {
+  properties: nullableFields({
     organization: str('The organization.'),
     project: str('The project; default Default Project.'),
     workspace: str('The workspace.'),
     runPhase: str('plan or apply (default).'),
     audience: str('The audience; default aws.workload.identity.'),
-  },
+  }),
 };
 
 const cognito: SchemaNode = {
   title: 'the cognito shorthand',
-  type: 'object',
+  type: ['object', 'null'],
   description:
-    'A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults).',
+    'A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults).' +
+    SHORTHAND_NULL,
   additionalProperties: false,
-  properties: {
+  properties: nullableFields({
     identityPoolId: str(
       'The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012.',
     ),
@@ -356,7 +388,7 @@ const cognito: SchemaNode = {
       description: 'Login providers listed in amr after authenticated, e.g. accounts.google.com.',
       items: { type: 'string' },
     },
-  },
+  }),
 };
 
 const matrix: SchemaNode = {
@@ -388,6 +420,41 @@ const matrix: SchemaNode = {
     '"matrix" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, "_" and "-")',
 };
 
+/** A finding code as reports print it (`[like-without-wildcard]`), kebab-case. */
+const findingCode: SchemaNode = {
+  type: 'string',
+  pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$',
+  description:
+    'A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional).',
+};
+
+/**
+ * `ignore:` — findings accepted. Shared by scenario files and `trustspec.config.yaml`
+ * (lib/scenarios/config.ts).
+ */
+export const IGNORE: SchemaNode = {
+  type: 'array',
+  description:
+    'Findings accepted: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.',
+  items: {
+    anyOf: [
+      findingCode,
+      {
+        title: 'an ignore entry',
+        type: 'object',
+        required: ['code'],
+        additionalProperties: false,
+        properties: {
+          code: findingCode,
+          reason: str('Why the finding is accepted (shown with the suppressed findings).'),
+          sid: str('Only findings in the trust-policy statement with this Sid.'),
+        },
+      },
+    ],
+    errorMessage: 'an ignore entry is a finding code, or {code, reason, sid}',
+  },
+};
+
 /** Fields shared by a scenario and `defaults`. */
 const scenarioFields: Record<string, SchemaNode> = {
   token: { $ref: '#/definitions/token' },
@@ -413,6 +480,10 @@ const scenario: SchemaNode = {
       minLength: 1,
     }),
     description: str('What the scenario shows (shown in reports).'),
+    now: epochOrDate(
+      'now',
+      "This scenario's clock, instead of the file's now; the command line's --now overrides both.",
+    ),
     ...scenarioFields,
     role: {
       $ref: '#/definitions/role',
@@ -467,6 +538,11 @@ export const SCHEMA: SchemaNode = {
     providers: { $ref: '#/definitions/providers' },
     now,
     defaults: { $ref: '#/definitions/defaults' },
+    ignore: {
+      ...IGNORE,
+      description:
+        'Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.',
+    },
     scenarios: {
       type: 'array',
       description: 'The scenarios.',

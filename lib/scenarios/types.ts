@@ -25,6 +25,40 @@ export interface FileError {
   /** A few lines of the source around the place, with a caret (plain text, no colors). */
   frame?: string;
   severity?: 'error' | 'warning';
+  /** For a finding in a trust policy: the Sid of the statement it is in (what `ignore: {sid}` matches). */
+  sid?: string;
+}
+
+/**
+ * One `ignore:` entry: a finding code to accept, from a scenario file (for that file and the trust
+ * policies its scenarios use) or from `trustspec.config.yaml` (for every file of the run).
+ */
+export interface IgnoreRule {
+  /** A finding code, as reports print it; the `policy-` prefix of policy findings is optional. */
+  code: string;
+  reason?: string;
+  /** Only findings inside the policy statement with this Sid. */
+  sid?: string;
+  /** Where the entry is written. */
+  file: string;
+  line: number;
+  column: number;
+  source: 'scenario-file' | 'config';
+}
+
+/** A warning the user accepted with `ignore:`: counted as suppressed, never dropped silently. */
+export interface SuppressedFinding extends FileError {
+  ignoredBy: IgnoreRule;
+}
+
+/** A scenario written in a file that could not be run, because of the file error named. */
+export interface BlockedScenario {
+  file: string;
+  line: number;
+  column: number;
+  name: string;
+  /** The first error that stopped it (in the scenario itself, else in its file or policy). */
+  error: FileError;
 }
 
 export type Expectation =
@@ -89,11 +123,20 @@ export interface ScenarioResult {
   policyFile: string;
   /** Why it was skipped: `skip: "reason"`, or that other scenarios are marked `only`. */
   skipReason?: string;
+  /**
+   * Set when the scenario could not run at all: the file error that stopped it. Such a result is
+   * neither passed nor failed (`ok` false, no decision): it counts as an error.
+   */
+  blockedBy?: FileError;
 }
 
 export interface RunReport {
   files: string[];
+  /** Every scenario: run, skipped, or blocked by a file error (`blockedBy`). */
   results: ScenarioResult[];
   errors: FileError[];
+  /** Findings and warnings still to show: each policy's once. */
   warnings: FileError[];
+  /** Warnings accepted with `ignore:` (counted, not shown one by one unless asked). */
+  suppressed?: SuppressedFinding[];
 }

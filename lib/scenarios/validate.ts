@@ -6,6 +6,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { editDistance } from '../providers/index.js';
+import { globalEntries, SOURCE_IDENTITY_CLAIM, TAGS_CLAIM } from '../sts/context.js';
 import { SCHEMA, type SchemaNode } from './schema.js';
 import type { Path } from './nodes.js';
 import * as generated from './validators.generated.js';
@@ -19,18 +20,53 @@ export interface SchemaProblem {
   hint?: string;
 }
 
+/** Where Ajv's generated code places a value it validates (its second, optional argument). */
+interface ValidationContext {
+  instancePath: string;
+  parentData: unknown;
+  parentDataProperty: string | number;
+  rootData: unknown;
+}
+
 /** A validator as Ajv generates it: true or false, with the errors of the last call. */
 interface Validator {
-  (value: unknown): boolean;
+  (value: unknown, context?: ValidationContext): boolean;
   errors?: ErrorObject[] | null;
 }
 
 const validators = generated as unknown as { file: Validator; scenario: Validator };
 
-/** Problems of a whole file's value (`[]` when it is valid). */
+function push(into: ErrorObject[], errors: ErrorObject[] | null | undefined): void {
+  for (const e of errors ?? []) into.push(e);
+}
+
+/**
+ * Problems of a whole file's value (`[]` when it is valid). The scenarios are validated one by
+ * one, each at its place in the file: Ajv's code for the whole file copies the error list once
+ * per failing scenario (`concat`), which made a file of thousands of bad scenarios quadratic.
+ */
 export function validateFile(value: unknown): SchemaProblem[] {
-  const v = validators.file;
-  return v(value) ? [] : explain(v.errors ?? [], value);
+  const list =
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)['scenarios']
+      : undefined;
+  if (!Array.isArray(list)) {
+    const v = validators.file;
+    return v(value) ? [] : explain(v.errors ?? [], value);
+  }
+  const errors: ErrorObject[] = [];
+  if (!validators.file({ ...(value as Record<string, unknown>), scenarios: [] }))
+    push(errors, validators.file.errors);
+  list.forEach((item, i) => {
+    const context = {
+      instancePath: `/scenarios/${i}`,
+      parentData: list,
+      parentDataProperty: i,
+      rootData: value,
+    };
+    if (!validators.scenario(item, context)) push(errors, validators.scenario.errors);
+  });
+  return errors.length === 0 ? [] : explain(errors, value);
 }
 
 /** Problems of one scenario (a matrix copy after substitution), with paths inside the scenario. */
@@ -52,21 +88,45 @@ function isCombinator(e: ErrorObject): boolean {
   return e.keyword === 'anyOf' || e.keyword === 'oneOf';
 }
 
-/** Keeps the errors that say what is wrong, dropping the noise of failed alternatives. */
-function select(errors: ErrorObject[]): ErrorObject[] {
+/**
+ * The errors at `instancePath` or below it, for every instance path that has errors: one list per
+ * ancestor of each error (so a combinator finds its inner errors without scanning all of them).
+ */
+function errorsBelow(errors: readonly ErrorObject[]): Map<string, ErrorObject[]> {
+  const below = new Map<string, ErrorObject[]>();
+  const add = (path: string, e: ErrorObject): void => {
+    const list = below.get(path);
+    if (list) list.push(e);
+    else below.set(path, [e]);
+  };
+  for (const e of errors) {
+    const path = e.instancePath;
+    add('', e);
+    for (let i = path.indexOf('/', 1); i !== -1; i = path.indexOf('/', i + 1))
+      add(path.slice(0, i), e);
+    if (path !== '') add(path, e);
+  }
+  return below;
+}
+
+/**
+ * Keeps the errors that say what is wrong, dropping the noise of failed alternatives. Linear in
+ * the errors for a file of many scenarios: a combinator looks only at the errors at or below its
+ * own instance path.
+ */
+export function selectErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   const consumed = new Set<ErrorObject>();
   const out: ErrorObject[] = [];
   const combos = errors
     .filter(isCombinator)
     .sort((a, b) => a.schemaPath.length - b.schemaPath.length);
+  const below = combos.length > 0 ? errorsBelow(errors) : undefined;
   for (const c of combos) {
     if (consumed.has(c)) continue;
     consumed.add(c);
-    const inner = errors.filter(
-      (e) =>
-        e !== c &&
-        e.schemaPath.startsWith(`${c.schemaPath}/`) &&
-        (e.instancePath === c.instancePath || e.instancePath.startsWith(`${c.instancePath}/`)),
+    const prefix = `${c.schemaPath}/`;
+    const inner = (below?.get(c.instancePath) ?? []).filter(
+      (e) => e !== c && e.schemaPath.startsWith(prefix),
     );
     for (const e of inner) consumed.add(e);
     out.push(...resolveCombinator(c, inner));
@@ -90,7 +150,7 @@ function resolveCombinator(c: ErrorObject, inner: ErrorObject[]): ErrorObject[] 
   const deeper = [...branches.values()].filter((errs) =>
     errs.every((e) => e.instancePath.length > c.instancePath.length),
   );
-  if (deeper.length === 1) return select(deeper[0] as ErrorObject[]);
+  if (deeper.length === 1) return selectErrors(deeper[0] as ErrorObject[]);
   return [c];
 }
 
@@ -363,7 +423,7 @@ function valueAt(root: unknown, path: Path): unknown {
 
 function explain(errors: ErrorObject[], root: unknown): SchemaProblem[] {
   // A propertyNames failure also reports the failing pattern for the name: keep one.
-  const kept = select(errors).filter(
+  const kept = selectErrors(errors).filter(
     (e) => !(e.keyword === 'pattern' && e.propertyName !== undefined),
   );
   const seen = new Set<string>();
@@ -379,6 +439,79 @@ function explain(errors: ErrorObject[], root: unknown): SchemaProblem[] {
     if (seen.has(id)) continue;
     seen.add(id);
     out.push(p);
+  }
+  return out;
+}
+
+/** Who determines a request-context key, and what to write instead of setting it in `context`. */
+export interface KeyOwner {
+  by: string;
+  hint: string;
+}
+
+let globalKeys: ReadonlyMap<string, KeyOwner> | undefined;
+
+/** The keys of the clock and of the call itself, as the simulator derives them. */
+function globalKeyOwners(): ReadonlyMap<string, KeyOwner> {
+  globalKeys ??= new Map(
+    globalEntries(0).map((e) => [
+      e.key.toLowerCase(),
+      e.source === 'now'
+        ? {
+            by: 'the clock',
+            hint: 'set the clock with now: (in the scenario or the file) or --now',
+          }
+        : { by: `the call itself (${e.source})`, hint: 'remove it: every call has this value' },
+    ]),
+  );
+  return globalKeys;
+}
+
+const TOKEN_TAGS: KeyOwner = {
+  by: `the token's session tags (its "${TAGS_CLAIM}" claim)`,
+  hint: `write the tags in the token's "${TAGS_CLAIM}" claim`,
+};
+
+/**
+ * Who determines `key` when it is not the scenario's `context`: the token (a provider's claim
+ * keys, session tags, source identity), the request (RoleSessionName), the clock, the call, the
+ * role's tags. Undefined for a key only the context can give (aws:SourceIp, …). A context that
+ * set one of these would contradict what it is derived from (a token of another repository would
+ * pass a sub condition), so such a key is refused.
+ */
+export function contextKeyOwner(key: string): KeyOwner | undefined {
+  const lower = key.toLowerCase();
+  const global = globalKeyOwners().get(lower);
+  if (global) return global;
+  if (lower === 'sts:rolesessionname')
+    return { by: 'the request', hint: 'write request: {roleSessionName: …}' };
+  if (lower === 'sts:sourceidentity')
+    return {
+      by: `the token's "${SOURCE_IDENTITY_CLAIM}" claim`,
+      hint: `write the claim under token:`,
+    };
+  if (lower === 'aws:tagkeys' || lower === 'sts:transitivetagkeys') return TOKEN_TAGS;
+  if (lower.startsWith('aws:requesttag/')) return TOKEN_TAGS;
+  if (lower.startsWith('aws:resourcetag/') || lower.startsWith('iam:resourcetag/'))
+    return { by: "the role's tags", hint: 'write them under role: {tags: {KEY: value}}' };
+  const colon = lower.indexOf(':');
+  if (colon > 0 && /[./]/.test(lower.slice(0, colon))) {
+    return {
+      by: `the token (a claim key of the identity provider ${key.slice(0, colon)})`,
+      hint: 'write the claim under token: (or use a shorthand such as github:), so the key is derived from it as STS does',
+    };
+  }
+  return undefined;
+}
+
+/** Keys that repeat an earlier key but for letter case, each with the key it repeats. */
+export function caseRepeats(keys: readonly string[]): Array<{ key: string; first: string }> {
+  const seen = new Map<string, string>();
+  const out: Array<{ key: string; first: string }> = [];
+  for (const key of keys) {
+    const first = seen.get(key.toLowerCase());
+    if (first === undefined) seen.set(key.toLowerCase(), key);
+    else out.push({ key, first });
   }
   return out;
 }

@@ -8,8 +8,8 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 "use strict";
 export const file = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"defaults":{"$ref":"#/definitions/defaults"},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}}},"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim."},"properties":{"jwt":{"type":"string","description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":"string","description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":"string","description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"iat":{"type":["integer","string"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"nbf":{"type":["integer","string"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":"string","description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":"object","description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":"string","description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError).","additionalProperties":false,"properties":{"roleSessionName":{"type":"string","description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Required by STS; when omitted the simulated call fails with ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":"string","enum":["graph.facebook.com","www.amazon.com"],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object"]},"policyArns":{"type":"array","description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them.","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":"object","description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults).","additionalProperties":false,"properties":{"repository":{"type":"string","description":"OWNER/REPO."},"ref":{"type":"string","description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":"string","description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":"string","description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer"],"description":"repository_id."},"immutable":{"type":"boolean","description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":"string","description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array"],"items":{"type":"string"}},"sub":{"type":"string","description":"A customised subject, replacing the default one."},"actor":{"type":"string","description":"actor."},"actorId":{"type":["string","integer"],"description":"actor_id."},"workflow":{"type":"string","description":"workflow."},"jobWorkflowRef":{"type":"string","description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":"string","description":"enterprise."},"enterpriseId":{"type":["string","integer"],"description":"enterprise_id."},"runnerEnvironment":{"type":"string","description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":"string","description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":"object","description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults).","additionalProperties":false,"properties":{"issuer":{"type":"string","description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":"string","description":"The Kubernetes namespace."},"serviceAccount":{"type":"string","description":"The service account name."},"audience":{"type":"string","description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":"object","description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults).","additionalProperties":false,"properties":{"projectPath":{"type":"string","description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":"string","description":"Branch or tag name; default main."},"refType":{"type":"string","enum":["branch","tag"],"description":"branch (default) or tag."},"host":{"type":"string","description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array"],"items":{"type":"string"}},"pipelineSource":{"type":"string","description":"pipeline_source; default push."},"projectId":{"type":["string","integer"],"description":"project_id."},"namespaceId":{"type":["string","integer"],"description":"namespace_id."},"refProtected":{"type":"boolean","description":"ref_protected."},"environment":{"type":"string","description":"environment."},"userLogin":{"type":"string","description":"user_login."},"userId":{"type":["string","integer"],"description":"user_id."},"userEmail":{"type":"string","description":"user_email."},"userAccessLevel":{"type":"string","description":"user_access_level."},"runnerEnvironment":{"type":"string","description":"runner_environment."},"sub":{"type":"string","description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":"object","description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults).","additionalProperties":false,"properties":{"organization":{"type":"string","description":"The organization."},"project":{"type":"string","description":"The project; default Default Project."},"workspace":{"type":"string","description":"The workspace."},"runPhase":{"type":"string","description":"plan or apply (default)."},"audience":{"type":"string","description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":"object","description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults).","additionalProperties":false,"properties":{"identityPoolId":{"type":"string","description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":"string","description":"The identity id."},"authenticated":{"type":"boolean","description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":"array","description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
-const schema12 = {"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}}},"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
+const schema12 = {"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}};
 const schema13 = {"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}};
 const schema14 = {"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}};
 const pattern0 = new RegExp("^https://", "u");
@@ -136,14 +136,14 @@ return errors === 0;
 }
 
 const schema15 = {"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}};
-const schema16 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim."},"properties":{"jwt":{"type":"string","description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":"string","description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":"string","description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"iat":{"type":["integer","string"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"nbf":{"type":["integer","string"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":"string","description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":"object","description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":"string","description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
-const schema17 = {"title":"the github shorthand","type":"object","description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults).","additionalProperties":false,"properties":{"repository":{"type":"string","description":"OWNER/REPO."},"ref":{"type":"string","description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":"string","description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":"string","description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer"],"description":"repository_id."},"immutable":{"type":"boolean","description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":"string","description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array"],"items":{"type":"string"}},"sub":{"type":"string","description":"A customised subject, replacing the default one."},"actor":{"type":"string","description":"actor."},"actorId":{"type":["string","integer"],"description":"actor_id."},"workflow":{"type":"string","description":"workflow."},"jobWorkflowRef":{"type":"string","description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":"string","description":"enterprise."},"enterpriseId":{"type":["string","integer"],"description":"enterprise_id."},"runnerEnvironment":{"type":"string","description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":"string","description":"repository_visibility: public, private or internal."}}};
-const schema18 = {"title":"the eks shorthand","type":"object","description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults).","additionalProperties":false,"properties":{"issuer":{"type":"string","description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":"string","description":"The Kubernetes namespace."},"serviceAccount":{"type":"string","description":"The service account name."},"audience":{"type":"string","description":"The audience; default sts.amazonaws.com."}}};
-const schema19 = {"title":"the gitlab shorthand","type":"object","description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults).","additionalProperties":false,"properties":{"projectPath":{"type":"string","description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":"string","description":"Branch or tag name; default main."},"refType":{"type":"string","enum":["branch","tag"],"description":"branch (default) or tag."},"host":{"type":"string","description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array"],"items":{"type":"string"}},"pipelineSource":{"type":"string","description":"pipeline_source; default push."},"projectId":{"type":["string","integer"],"description":"project_id."},"namespaceId":{"type":["string","integer"],"description":"namespace_id."},"refProtected":{"type":"boolean","description":"ref_protected."},"environment":{"type":"string","description":"environment."},"userLogin":{"type":"string","description":"user_login."},"userId":{"type":["string","integer"],"description":"user_id."},"userEmail":{"type":"string","description":"user_email."},"userAccessLevel":{"type":"string","description":"user_access_level."},"runnerEnvironment":{"type":"string","description":"runner_environment."},"sub":{"type":"string","description":"A customised subject, replacing the default one."}}};
-const schema20 = {"title":"the terraform shorthand","type":"object","description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults).","additionalProperties":false,"properties":{"organization":{"type":"string","description":"The organization."},"project":{"type":"string","description":"The project; default Default Project."},"workspace":{"type":"string","description":"The workspace."},"runPhase":{"type":"string","description":"plan or apply (default)."},"audience":{"type":"string","description":"The audience; default aws.workload.identity."}}};
-const schema21 = {"title":"the cognito shorthand","type":"object","description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults).","additionalProperties":false,"properties":{"identityPoolId":{"type":"string","description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":"string","description":"The identity id."},"authenticated":{"type":"boolean","description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":"array","description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}};
-const schema22 = {"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError).","additionalProperties":false,"properties":{"roleSessionName":{"type":"string","description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Required by STS; when omitted the simulated call fails with ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":"string","enum":["graph.facebook.com","www.amazon.com"],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object"]},"policyArns":{"type":"array","description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}};
-const schema23 = {"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them.","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}};
+const schema16 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
+const schema17 = {"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}};
+const schema18 = {"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}};
+const schema19 = {"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}};
+const schema20 = {"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}};
+const schema21 = {"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}};
+const schema22 = {"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}};
+const schema23 = {"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}};
 const schema24 = {"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern1 = new RegExp("^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$", "u");
@@ -169,8 +169,8 @@ let data0 = data.token;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.jwt !== undefined){
 let data1 = data0.jwt;
-if(typeof data1 !== "string"){
-const err1 = {instancePath:instancePath+"/token/jwt",schemaPath:"#/definitions/token/properties/jwt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.jwt.type,parentSchema:schema16.properties.jwt,data:data1};
+if((typeof data1 !== "string") && (data1 !== null)){
+const err1 = {instancePath:instancePath+"/token/jwt",schemaPath:"#/definitions/token/properties/jwt/type",keyword:"type",params:{type: schema16.properties.jwt.type},message:"must be string,null",schema:schema16.properties.jwt.type,parentSchema:schema16.properties.jwt,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -182,8 +182,8 @@ errors++;
 }
 if(data0.iss !== undefined){
 let data2 = data0.iss;
-if(typeof data2 !== "string"){
-const err2 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.iss.type,parentSchema:schema16.properties.iss,data:data2};
+if((typeof data2 !== "string") && (data2 !== null)){
+const err2 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema16.properties.iss.type},message:"must be string,null",schema:schema16.properties.iss.type,parentSchema:schema16.properties.iss,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -195,8 +195,8 @@ errors++;
 }
 if(data0.sub !== undefined){
 let data3 = data0.sub;
-if(typeof data3 !== "string"){
-const err3 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data3};
+if((typeof data3 !== "string") && (data3 !== null)){
+const err3 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data3};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -208,8 +208,8 @@ errors++;
 }
 if(data0.aud !== undefined){
 let data4 = data0.aud;
-if((typeof data4 !== "string") && (!(Array.isArray(data4)))){
-const err4 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema16.properties.aud.type},message:"must be string,array",schema:schema16.properties.aud.type,parentSchema:schema16.properties.aud,data:data4};
+if(((typeof data4 !== "string") && (!(Array.isArray(data4)))) && (data4 !== null)){
+const err4 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema16.properties.aud.type},message:"must be string,array,null",schema:schema16.properties.aud.type,parentSchema:schema16.properties.aud,data:data4};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -237,8 +237,8 @@ errors++;
 }
 if(data0.exp !== undefined){
 let data6 = data0.exp;
-if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")){
-const err6 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema16.properties.exp.type},message:"must be integer,string",schema:schema16.properties.exp.type,parentSchema:schema16.properties.exp,data:data6};
+if(((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")) && (data6 !== null)){
+const err6 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema16.properties.exp.type},message:"must be integer,string,null",schema:schema16.properties.exp.type,parentSchema:schema16.properties.exp,data:data6};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -250,8 +250,8 @@ errors++;
 }
 if(data0.iat !== undefined){
 let data7 = data0.iat;
-if((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")){
-const err7 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema16.properties.iat.type},message:"must be integer,string",schema:schema16.properties.iat.type,parentSchema:schema16.properties.iat,data:data7};
+if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
+const err7 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema16.properties.iat.type},message:"must be integer,string,null",schema:schema16.properties.iat.type,parentSchema:schema16.properties.iat,data:data7};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -263,8 +263,8 @@ errors++;
 }
 if(data0.nbf !== undefined){
 let data8 = data0.nbf;
-if((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")){
-const err8 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema16.properties.nbf.type},message:"must be integer,string",schema:schema16.properties.nbf.type,parentSchema:schema16.properties.nbf,data:data8};
+if(((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")) && (data8 !== null)){
+const err8 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema16.properties.nbf.type},message:"must be integer,string,null",schema:schema16.properties.nbf.type,parentSchema:schema16.properties.nbf,data:data8};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -276,8 +276,8 @@ errors++;
 }
 if(data0.amr !== undefined){
 let data9 = data0.amr;
-if((typeof data9 !== "string") && (!(Array.isArray(data9)))){
-const err9 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema16.properties.amr.type},message:"must be string,array",schema:schema16.properties.amr.type,parentSchema:schema16.properties.amr,data:data9};
+if(((typeof data9 !== "string") && (!(Array.isArray(data9)))) && (data9 !== null)){
+const err9 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema16.properties.amr.type},message:"must be string,array,null",schema:schema16.properties.amr.type,parentSchema:schema16.properties.amr,data:data9};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -305,8 +305,8 @@ errors++;
 }
 if(data0.azp !== undefined){
 let data11 = data0.azp;
-if(typeof data11 !== "string"){
-const err11 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.azp.type,parentSchema:schema16.properties.azp,data:data11};
+if((typeof data11 !== "string") && (data11 !== null)){
+const err11 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema16.properties.azp.type},message:"must be string,null",schema:schema16.properties.azp.type,parentSchema:schema16.properties.azp,data:data11};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -318,8 +318,8 @@ errors++;
 }
 if(data0["https://aws.amazon.com/tags"] !== undefined){
 let data12 = data0["https://aws.amazon.com/tags"];
-if(!(data12 && typeof data12 == "object" && !Array.isArray(data12))){
-const err12 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.properties["https://aws.amazon.com/tags"].type,parentSchema:schema16.properties["https://aws.amazon.com/tags"],data:data12};
+if((!(data12 && typeof data12 == "object" && !Array.isArray(data12))) && (data12 !== null)){
+const err12 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema16.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema16.properties["https://aws.amazon.com/tags"].type,parentSchema:schema16.properties["https://aws.amazon.com/tags"],data:data12};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -331,8 +331,8 @@ errors++;
 }
 if(data0["https://aws.amazon.com/source_identity"] !== undefined){
 let data13 = data0["https://aws.amazon.com/source_identity"];
-if(typeof data13 !== "string"){
-const err13 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema16.properties["https://aws.amazon.com/source_identity"],data:data13};
+if((typeof data13 !== "string") && (data13 !== null)){
+const err13 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema16.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema16.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema16.properties["https://aws.amazon.com/source_identity"],data:data13};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -356,10 +356,8 @@ errors++;
 }
 if(data.github !== undefined){
 let data14 = data.github;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key1 in data14){
-if(!(func2.call(schema17.properties, key1))){
-const err15 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data14};
+if((!(data14 && typeof data14 == "object" && !Array.isArray(data14))) && (data14 !== null)){
+const err15 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data14};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -368,11 +366,10 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-if(data14.repository !== undefined){
-let data15 = data14.repository;
-if(typeof data15 !== "string"){
-const err16 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.repository.type,parentSchema:schema17.properties.repository,data:data15};
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+if(!(func2.call(schema17.properties, key1))){
+const err16 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -382,10 +379,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data14.ref !== undefined){
-let data16 = data14.ref;
-if(typeof data16 !== "string"){
-const err17 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.ref.type,parentSchema:schema17.properties.ref,data:data16};
+if(data14.repository !== undefined){
+let data15 = data14.repository;
+if((typeof data15 !== "string") && (data15 !== null)){
+const err17 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema17.properties.repository.type},message:"must be string,null",schema:schema17.properties.repository.type,parentSchema:schema17.properties.repository,data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -395,10 +392,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data14.environment !== undefined){
-let data17 = data14.environment;
-if(typeof data17 !== "string"){
-const err18 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.environment.type,parentSchema:schema17.properties.environment,data:data17};
+if(data14.ref !== undefined){
+let data16 = data14.ref;
+if((typeof data16 !== "string") && (data16 !== null)){
+const err18 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema17.properties.ref.type},message:"must be string,null",schema:schema17.properties.ref.type,parentSchema:schema17.properties.ref,data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -408,10 +405,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data14.event !== undefined){
-let data18 = data14.event;
-if(typeof data18 !== "string"){
-const err19 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.event.type,parentSchema:schema17.properties.event,data:data18};
+if(data14.environment !== undefined){
+let data17 = data14.environment;
+if((typeof data17 !== "string") && (data17 !== null)){
+const err19 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema17.properties.environment.type},message:"must be string,null",schema:schema17.properties.environment.type,parentSchema:schema17.properties.environment,data:data17};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -421,10 +418,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data14.ownerId !== undefined){
-let data19 = data14.ownerId;
-if((typeof data19 !== "string") && (!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19))))){
-const err20 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema17.properties.ownerId.type},message:"must be string,integer",schema:schema17.properties.ownerId.type,parentSchema:schema17.properties.ownerId,data:data19};
+if(data14.event !== undefined){
+let data18 = data14.event;
+if((typeof data18 !== "string") && (data18 !== null)){
+const err20 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema17.properties.event.type},message:"must be string,null",schema:schema17.properties.event.type,parentSchema:schema17.properties.event,data:data18};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -434,10 +431,10 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data14.repositoryId !== undefined){
-let data20 = data14.repositoryId;
-if((typeof data20 !== "string") && (!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20))))){
-const err21 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema17.properties.repositoryId.type},message:"must be string,integer",schema:schema17.properties.repositoryId.type,parentSchema:schema17.properties.repositoryId,data:data20};
+if(data14.ownerId !== undefined){
+let data19 = data14.ownerId;
+if(((typeof data19 !== "string") && (!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19))))) && (data19 !== null)){
+const err21 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema17.properties.ownerId.type},message:"must be string,integer,null",schema:schema17.properties.ownerId.type,parentSchema:schema17.properties.ownerId,data:data19};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -447,10 +444,10 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data14.immutable !== undefined){
-let data21 = data14.immutable;
-if(typeof data21 !== "boolean"){
-const err22 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema17.properties.immutable.type,parentSchema:schema17.properties.immutable,data:data21};
+if(data14.repositoryId !== undefined){
+let data20 = data14.repositoryId;
+if(((typeof data20 !== "string") && (!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20))))) && (data20 !== null)){
+const err22 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema17.properties.repositoryId.type},message:"must be string,integer,null",schema:schema17.properties.repositoryId.type,parentSchema:schema17.properties.repositoryId,data:data20};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -460,10 +457,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data14.issuer !== undefined){
-let data22 = data14.issuer;
-if(typeof data22 !== "string"){
-const err23 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data22};
+if(data14.immutable !== undefined){
+let data21 = data14.immutable;
+if((typeof data21 !== "boolean") && (data21 !== null)){
+const err23 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema17.properties.immutable.type},message:"must be boolean,null",schema:schema17.properties.immutable.type,parentSchema:schema17.properties.immutable,data:data21};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -473,10 +470,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data14.audience !== undefined){
-let data23 = data14.audience;
-if((typeof data23 !== "string") && (!(Array.isArray(data23)))){
-const err24 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,array",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data23};
+if(data14.issuer !== undefined){
+let data22 = data14.issuer;
+if((typeof data22 !== "string") && (data22 !== null)){
+const err24 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data22};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -485,12 +482,11 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(Array.isArray(data23)){
-const len2 = data23.length;
-for(let i2=0; i2<len2; i2++){
-let data24 = data23[i2];
-if(typeof data24 !== "string"){
-const err25 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.audience.items.type,parentSchema:schema17.properties.audience.items,data:data24};
+}
+if(data14.audience !== undefined){
+let data23 = data14.audience;
+if(((typeof data23 !== "string") && (!(Array.isArray(data23)))) && (data23 !== null)){
+const err25 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,array,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data23};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -499,13 +495,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-}
-}
-if(data14.sub !== undefined){
-let data25 = data14.sub;
-if(typeof data25 !== "string"){
-const err26 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.sub.type,parentSchema:schema17.properties.sub,data:data25};
+if(Array.isArray(data23)){
+const len2 = data23.length;
+for(let i2=0; i2<len2; i2++){
+let data24 = data23[i2];
+if(typeof data24 !== "string"){
+const err26 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.audience.items.type,parentSchema:schema17.properties.audience.items,data:data24};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -515,10 +510,12 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data14.actor !== undefined){
-let data26 = data14.actor;
-if(typeof data26 !== "string"){
-const err27 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.actor.type,parentSchema:schema17.properties.actor,data:data26};
+}
+}
+if(data14.sub !== undefined){
+let data25 = data14.sub;
+if((typeof data25 !== "string") && (data25 !== null)){
+const err27 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema17.properties.sub.type},message:"must be string,null",schema:schema17.properties.sub.type,parentSchema:schema17.properties.sub,data:data25};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -528,10 +525,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data14.actorId !== undefined){
-let data27 = data14.actorId;
-if((typeof data27 !== "string") && (!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27))))){
-const err28 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema17.properties.actorId.type},message:"must be string,integer",schema:schema17.properties.actorId.type,parentSchema:schema17.properties.actorId,data:data27};
+if(data14.actor !== undefined){
+let data26 = data14.actor;
+if((typeof data26 !== "string") && (data26 !== null)){
+const err28 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema17.properties.actor.type},message:"must be string,null",schema:schema17.properties.actor.type,parentSchema:schema17.properties.actor,data:data26};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -541,10 +538,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data14.workflow !== undefined){
-let data28 = data14.workflow;
-if(typeof data28 !== "string"){
-const err29 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.workflow.type,parentSchema:schema17.properties.workflow,data:data28};
+if(data14.actorId !== undefined){
+let data27 = data14.actorId;
+if(((typeof data27 !== "string") && (!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27))))) && (data27 !== null)){
+const err29 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema17.properties.actorId.type},message:"must be string,integer,null",schema:schema17.properties.actorId.type,parentSchema:schema17.properties.actorId,data:data27};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -554,10 +551,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data14.jobWorkflowRef !== undefined){
-let data29 = data14.jobWorkflowRef;
-if(typeof data29 !== "string"){
-const err30 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.jobWorkflowRef.type,parentSchema:schema17.properties.jobWorkflowRef,data:data29};
+if(data14.workflow !== undefined){
+let data28 = data14.workflow;
+if((typeof data28 !== "string") && (data28 !== null)){
+const err30 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema17.properties.workflow.type},message:"must be string,null",schema:schema17.properties.workflow.type,parentSchema:schema17.properties.workflow,data:data28};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -567,10 +564,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data14.enterprise !== undefined){
-let data30 = data14.enterprise;
-if(typeof data30 !== "string"){
-const err31 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.enterprise.type,parentSchema:schema17.properties.enterprise,data:data30};
+if(data14.jobWorkflowRef !== undefined){
+let data29 = data14.jobWorkflowRef;
+if((typeof data29 !== "string") && (data29 !== null)){
+const err31 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema17.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema17.properties.jobWorkflowRef.type,parentSchema:schema17.properties.jobWorkflowRef,data:data29};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -580,10 +577,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data14.enterpriseId !== undefined){
-let data31 = data14.enterpriseId;
-if((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))){
-const err32 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema17.properties.enterpriseId.type},message:"must be string,integer",schema:schema17.properties.enterpriseId.type,parentSchema:schema17.properties.enterpriseId,data:data31};
+if(data14.enterprise !== undefined){
+let data30 = data14.enterprise;
+if((typeof data30 !== "string") && (data30 !== null)){
+const err32 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema17.properties.enterprise.type},message:"must be string,null",schema:schema17.properties.enterprise.type,parentSchema:schema17.properties.enterprise,data:data30};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -593,10 +590,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data14.runnerEnvironment !== undefined){
-let data32 = data14.runnerEnvironment;
-if(typeof data32 !== "string"){
-const err33 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.runnerEnvironment.type,parentSchema:schema17.properties.runnerEnvironment,data:data32};
+if(data14.enterpriseId !== undefined){
+let data31 = data14.enterpriseId;
+if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (data31 !== null)){
+const err33 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema17.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema17.properties.enterpriseId.type,parentSchema:schema17.properties.enterpriseId,data:data31};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -606,10 +603,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data14.repositoryVisibility !== undefined){
-let data33 = data14.repositoryVisibility;
-if(typeof data33 !== "string"){
-const err34 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.repositoryVisibility.type,parentSchema:schema17.properties.repositoryVisibility,data:data33};
+if(data14.runnerEnvironment !== undefined){
+let data32 = data14.runnerEnvironment;
+if((typeof data32 !== "string") && (data32 !== null)){
+const err34 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema17.properties.runnerEnvironment.type},message:"must be string,null",schema:schema17.properties.runnerEnvironment.type,parentSchema:schema17.properties.runnerEnvironment,data:data32};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -619,9 +616,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.type,parentSchema:schema17,data:data14};
+if(data14.repositoryVisibility !== undefined){
+let data33 = data14.repositoryVisibility;
+if((typeof data33 !== "string") && (data33 !== null)){
+const err35 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema17.properties.repositoryVisibility.type},message:"must be string,null",schema:schema17.properties.repositoryVisibility.type,parentSchema:schema17.properties.repositoryVisibility,data:data33};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -631,12 +629,12 @@ vErrors.push(err35);
 errors++;
 }
 }
+}
+}
 if(data.eks !== undefined){
 let data34 = data.eks;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-for(const key2 in data34){
-if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
-const err36 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data34};
+if((!(data34 && typeof data34 == "object" && !Array.isArray(data34))) && (data34 !== null)){
+const err36 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data34};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -645,11 +643,10 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-if(data34.issuer !== undefined){
-let data35 = data34.issuer;
-if(typeof data35 !== "string"){
-const err37 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.issuer.type,parentSchema:schema18.properties.issuer,data:data35};
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+for(const key2 in data34){
+if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
+const err37 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data34};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -659,10 +656,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data34.namespace !== undefined){
-let data36 = data34.namespace;
-if(typeof data36 !== "string"){
-const err38 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.namespace.type,parentSchema:schema18.properties.namespace,data:data36};
+if(data34.issuer !== undefined){
+let data35 = data34.issuer;
+if((typeof data35 !== "string") && (data35 !== null)){
+const err38 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema18.properties.issuer.type},message:"must be string,null",schema:schema18.properties.issuer.type,parentSchema:schema18.properties.issuer,data:data35};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -672,10 +669,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data34.serviceAccount !== undefined){
-let data37 = data34.serviceAccount;
-if(typeof data37 !== "string"){
-const err39 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.serviceAccount.type,parentSchema:schema18.properties.serviceAccount,data:data37};
+if(data34.namespace !== undefined){
+let data36 = data34.namespace;
+if((typeof data36 !== "string") && (data36 !== null)){
+const err39 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema18.properties.namespace.type},message:"must be string,null",schema:schema18.properties.namespace.type,parentSchema:schema18.properties.namespace,data:data36};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -685,10 +682,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data34.audience !== undefined){
-let data38 = data34.audience;
-if(typeof data38 !== "string"){
-const err40 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data38};
+if(data34.serviceAccount !== undefined){
+let data37 = data34.serviceAccount;
+if((typeof data37 !== "string") && (data37 !== null)){
+const err40 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema18.properties.serviceAccount.type},message:"must be string,null",schema:schema18.properties.serviceAccount.type,parentSchema:schema18.properties.serviceAccount,data:data37};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -698,9 +695,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
-else {
-const err41 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.type,parentSchema:schema18,data:data34};
+if(data34.audience !== undefined){
+let data38 = data34.audience;
+if((typeof data38 !== "string") && (data38 !== null)){
+const err41 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data38};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -710,12 +708,12 @@ vErrors.push(err41);
 errors++;
 }
 }
+}
+}
 if(data.gitlab !== undefined){
 let data39 = data.gitlab;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-for(const key3 in data39){
-if(!(func2.call(schema19.properties, key3))){
-const err42 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data39};
+if((!(data39 && typeof data39 == "object" && !Array.isArray(data39))) && (data39 !== null)){
+const err42 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data39};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -724,11 +722,10 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-if(data39.projectPath !== undefined){
-let data40 = data39.projectPath;
-if(typeof data40 !== "string"){
-const err43 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.projectPath.type,parentSchema:schema19.properties.projectPath,data:data40};
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+for(const key3 in data39){
+if(!(func2.call(schema19.properties, key3))){
+const err43 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data39};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -738,10 +735,10 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data39.ref !== undefined){
-let data41 = data39.ref;
-if(typeof data41 !== "string"){
-const err44 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.ref.type,parentSchema:schema19.properties.ref,data:data41};
+if(data39.projectPath !== undefined){
+let data40 = data39.projectPath;
+if((typeof data40 !== "string") && (data40 !== null)){
+const err44 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema19.properties.projectPath.type},message:"must be string,null",schema:schema19.properties.projectPath.type,parentSchema:schema19.properties.projectPath,data:data40};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -751,10 +748,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data39.refType !== undefined){
-let data42 = data39.refType;
-if(typeof data42 !== "string"){
-const err45 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.refType.type,parentSchema:schema19.properties.refType,data:data42};
+if(data39.ref !== undefined){
+let data41 = data39.ref;
+if((typeof data41 !== "string") && (data41 !== null)){
+const err45 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema19.properties.ref.type},message:"must be string,null",schema:schema19.properties.ref.type,parentSchema:schema19.properties.ref,data:data41};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -763,8 +760,11 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(!((data42 === "branch") || (data42 === "tag"))){
-const err46 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema19.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema19.properties.refType.enum,parentSchema:schema19.properties.refType,data:data42};
+}
+if(data39.refType !== undefined){
+let data42 = data39.refType;
+if((typeof data42 !== "string") && (data42 !== null)){
+const err46 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema19.properties.refType.type},message:"must be string,null",schema:schema19.properties.refType.type,parentSchema:schema19.properties.refType,data:data42};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -773,11 +773,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-if(data39.host !== undefined){
-let data43 = data39.host;
-if(typeof data43 !== "string"){
-const err47 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.host.type,parentSchema:schema19.properties.host,data:data43};
+if(!(((data42 === "branch") || (data42 === "tag")) || (data42 === null))){
+const err47 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema19.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema19.properties.refType.enum,parentSchema:schema19.properties.refType,data:data42};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -787,10 +784,10 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data39.audience !== undefined){
-let data44 = data39.audience;
-if((typeof data44 !== "string") && (!(Array.isArray(data44)))){
-const err48 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,array",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data44};
+if(data39.host !== undefined){
+let data43 = data39.host;
+if((typeof data43 !== "string") && (data43 !== null)){
+const err48 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema19.properties.host.type},message:"must be string,null",schema:schema19.properties.host.type,parentSchema:schema19.properties.host,data:data43};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -799,12 +796,11 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(Array.isArray(data44)){
-const len3 = data44.length;
-for(let i3=0; i3<len3; i3++){
-let data45 = data44[i3];
-if(typeof data45 !== "string"){
-const err49 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.audience.items.type,parentSchema:schema19.properties.audience.items,data:data45};
+}
+if(data39.audience !== undefined){
+let data44 = data39.audience;
+if(((typeof data44 !== "string") && (!(Array.isArray(data44)))) && (data44 !== null)){
+const err49 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,array,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data44};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -813,13 +809,12 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-}
-}
-if(data39.pipelineSource !== undefined){
-let data46 = data39.pipelineSource;
-if(typeof data46 !== "string"){
-const err50 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.pipelineSource.type,parentSchema:schema19.properties.pipelineSource,data:data46};
+if(Array.isArray(data44)){
+const len3 = data44.length;
+for(let i3=0; i3<len3; i3++){
+let data45 = data44[i3];
+if(typeof data45 !== "string"){
+const err50 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.audience.items.type,parentSchema:schema19.properties.audience.items,data:data45};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -829,10 +824,12 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data39.projectId !== undefined){
-let data47 = data39.projectId;
-if((typeof data47 !== "string") && (!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47))))){
-const err51 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema19.properties.projectId.type},message:"must be string,integer",schema:schema19.properties.projectId.type,parentSchema:schema19.properties.projectId,data:data47};
+}
+}
+if(data39.pipelineSource !== undefined){
+let data46 = data39.pipelineSource;
+if((typeof data46 !== "string") && (data46 !== null)){
+const err51 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema19.properties.pipelineSource.type},message:"must be string,null",schema:schema19.properties.pipelineSource.type,parentSchema:schema19.properties.pipelineSource,data:data46};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -842,10 +839,10 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data39.namespaceId !== undefined){
-let data48 = data39.namespaceId;
-if((typeof data48 !== "string") && (!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48))))){
-const err52 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema19.properties.namespaceId.type},message:"must be string,integer",schema:schema19.properties.namespaceId.type,parentSchema:schema19.properties.namespaceId,data:data48};
+if(data39.projectId !== undefined){
+let data47 = data39.projectId;
+if(((typeof data47 !== "string") && (!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47))))) && (data47 !== null)){
+const err52 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema19.properties.projectId.type},message:"must be string,integer,null",schema:schema19.properties.projectId.type,parentSchema:schema19.properties.projectId,data:data47};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -855,10 +852,10 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data39.refProtected !== undefined){
-let data49 = data39.refProtected;
-if(typeof data49 !== "boolean"){
-const err53 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema19.properties.refProtected.type,parentSchema:schema19.properties.refProtected,data:data49};
+if(data39.namespaceId !== undefined){
+let data48 = data39.namespaceId;
+if(((typeof data48 !== "string") && (!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48))))) && (data48 !== null)){
+const err53 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema19.properties.namespaceId.type},message:"must be string,integer,null",schema:schema19.properties.namespaceId.type,parentSchema:schema19.properties.namespaceId,data:data48};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -868,10 +865,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data39.environment !== undefined){
-let data50 = data39.environment;
-if(typeof data50 !== "string"){
-const err54 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.environment.type,parentSchema:schema19.properties.environment,data:data50};
+if(data39.refProtected !== undefined){
+let data49 = data39.refProtected;
+if((typeof data49 !== "boolean") && (data49 !== null)){
+const err54 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema19.properties.refProtected.type},message:"must be boolean,null",schema:schema19.properties.refProtected.type,parentSchema:schema19.properties.refProtected,data:data49};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -881,10 +878,10 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data39.userLogin !== undefined){
-let data51 = data39.userLogin;
-if(typeof data51 !== "string"){
-const err55 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.userLogin.type,parentSchema:schema19.properties.userLogin,data:data51};
+if(data39.environment !== undefined){
+let data50 = data39.environment;
+if((typeof data50 !== "string") && (data50 !== null)){
+const err55 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema19.properties.environment.type},message:"must be string,null",schema:schema19.properties.environment.type,parentSchema:schema19.properties.environment,data:data50};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -894,10 +891,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data39.userId !== undefined){
-let data52 = data39.userId;
-if((typeof data52 !== "string") && (!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52))))){
-const err56 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema19.properties.userId.type},message:"must be string,integer",schema:schema19.properties.userId.type,parentSchema:schema19.properties.userId,data:data52};
+if(data39.userLogin !== undefined){
+let data51 = data39.userLogin;
+if((typeof data51 !== "string") && (data51 !== null)){
+const err56 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema19.properties.userLogin.type},message:"must be string,null",schema:schema19.properties.userLogin.type,parentSchema:schema19.properties.userLogin,data:data51};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -907,10 +904,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data39.userEmail !== undefined){
-let data53 = data39.userEmail;
-if(typeof data53 !== "string"){
-const err57 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.userEmail.type,parentSchema:schema19.properties.userEmail,data:data53};
+if(data39.userId !== undefined){
+let data52 = data39.userId;
+if(((typeof data52 !== "string") && (!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52))))) && (data52 !== null)){
+const err57 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema19.properties.userId.type},message:"must be string,integer,null",schema:schema19.properties.userId.type,parentSchema:schema19.properties.userId,data:data52};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -920,10 +917,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data39.userAccessLevel !== undefined){
-let data54 = data39.userAccessLevel;
-if(typeof data54 !== "string"){
-const err58 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.userAccessLevel.type,parentSchema:schema19.properties.userAccessLevel,data:data54};
+if(data39.userEmail !== undefined){
+let data53 = data39.userEmail;
+if((typeof data53 !== "string") && (data53 !== null)){
+const err58 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema19.properties.userEmail.type},message:"must be string,null",schema:schema19.properties.userEmail.type,parentSchema:schema19.properties.userEmail,data:data53};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -933,10 +930,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data39.runnerEnvironment !== undefined){
-let data55 = data39.runnerEnvironment;
-if(typeof data55 !== "string"){
-const err59 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.runnerEnvironment.type,parentSchema:schema19.properties.runnerEnvironment,data:data55};
+if(data39.userAccessLevel !== undefined){
+let data54 = data39.userAccessLevel;
+if((typeof data54 !== "string") && (data54 !== null)){
+const err59 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema19.properties.userAccessLevel.type},message:"must be string,null",schema:schema19.properties.userAccessLevel.type,parentSchema:schema19.properties.userAccessLevel,data:data54};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -946,10 +943,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data39.sub !== undefined){
-let data56 = data39.sub;
-if(typeof data56 !== "string"){
-const err60 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.sub.type,parentSchema:schema19.properties.sub,data:data56};
+if(data39.runnerEnvironment !== undefined){
+let data55 = data39.runnerEnvironment;
+if((typeof data55 !== "string") && (data55 !== null)){
+const err60 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema19.properties.runnerEnvironment.type},message:"must be string,null",schema:schema19.properties.runnerEnvironment.type,parentSchema:schema19.properties.runnerEnvironment,data:data55};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -959,9 +956,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-}
-else {
-const err61 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.type,parentSchema:schema19,data:data39};
+if(data39.sub !== undefined){
+let data56 = data39.sub;
+if((typeof data56 !== "string") && (data56 !== null)){
+const err61 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema19.properties.sub.type},message:"must be string,null",schema:schema19.properties.sub.type,parentSchema:schema19.properties.sub,data:data56};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -971,12 +969,12 @@ vErrors.push(err61);
 errors++;
 }
 }
+}
+}
 if(data.terraform !== undefined){
 let data57 = data.terraform;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-for(const key4 in data57){
-if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
-const err62 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data57};
+if((!(data57 && typeof data57 == "object" && !Array.isArray(data57))) && (data57 !== null)){
+const err62 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data57};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -985,11 +983,10 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-if(data57.organization !== undefined){
-let data58 = data57.organization;
-if(typeof data58 !== "string"){
-const err63 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.organization.type,parentSchema:schema20.properties.organization,data:data58};
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+for(const key4 in data57){
+if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
+const err63 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data57};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -999,10 +996,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data57.project !== undefined){
-let data59 = data57.project;
-if(typeof data59 !== "string"){
-const err64 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.project.type,parentSchema:schema20.properties.project,data:data59};
+if(data57.organization !== undefined){
+let data58 = data57.organization;
+if((typeof data58 !== "string") && (data58 !== null)){
+const err64 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema20.properties.organization.type},message:"must be string,null",schema:schema20.properties.organization.type,parentSchema:schema20.properties.organization,data:data58};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1012,10 +1009,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data57.workspace !== undefined){
-let data60 = data57.workspace;
-if(typeof data60 !== "string"){
-const err65 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.workspace.type,parentSchema:schema20.properties.workspace,data:data60};
+if(data57.project !== undefined){
+let data59 = data57.project;
+if((typeof data59 !== "string") && (data59 !== null)){
+const err65 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema20.properties.project.type},message:"must be string,null",schema:schema20.properties.project.type,parentSchema:schema20.properties.project,data:data59};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1025,10 +1022,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data57.runPhase !== undefined){
-let data61 = data57.runPhase;
-if(typeof data61 !== "string"){
-const err66 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.runPhase.type,parentSchema:schema20.properties.runPhase,data:data61};
+if(data57.workspace !== undefined){
+let data60 = data57.workspace;
+if((typeof data60 !== "string") && (data60 !== null)){
+const err66 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema20.properties.workspace.type},message:"must be string,null",schema:schema20.properties.workspace.type,parentSchema:schema20.properties.workspace,data:data60};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1038,10 +1035,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data57.audience !== undefined){
-let data62 = data57.audience;
-if(typeof data62 !== "string"){
-const err67 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.audience.type,parentSchema:schema20.properties.audience,data:data62};
+if(data57.runPhase !== undefined){
+let data61 = data57.runPhase;
+if((typeof data61 !== "string") && (data61 !== null)){
+const err67 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema20.properties.runPhase.type},message:"must be string,null",schema:schema20.properties.runPhase.type,parentSchema:schema20.properties.runPhase,data:data61};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1051,9 +1048,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-}
-else {
-const err68 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data:data57};
+if(data57.audience !== undefined){
+let data62 = data57.audience;
+if((typeof data62 !== "string") && (data62 !== null)){
+const err68 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema20.properties.audience.type},message:"must be string,null",schema:schema20.properties.audience.type,parentSchema:schema20.properties.audience,data:data62};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1063,12 +1061,12 @@ vErrors.push(err68);
 errors++;
 }
 }
+}
+}
 if(data.cognito !== undefined){
 let data63 = data.cognito;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-for(const key5 in data63){
-if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
-const err69 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data63};
+if((!(data63 && typeof data63 == "object" && !Array.isArray(data63))) && (data63 !== null)){
+const err69 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema21.type},message:"must be object,null",schema:schema21.type,parentSchema:schema21,data:data63};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1077,11 +1075,10 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-if(data63.identityPoolId !== undefined){
-let data64 = data63.identityPoolId;
-if(typeof data64 !== "string"){
-const err70 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.identityPoolId.type,parentSchema:schema21.properties.identityPoolId,data:data64};
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+for(const key5 in data63){
+if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
+const err70 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data63};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1091,10 +1088,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data63.identityId !== undefined){
-let data65 = data63.identityId;
-if(typeof data65 !== "string"){
-const err71 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.identityId.type,parentSchema:schema21.properties.identityId,data:data65};
+if(data63.identityPoolId !== undefined){
+let data64 = data63.identityPoolId;
+if((typeof data64 !== "string") && (data64 !== null)){
+const err71 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema21.properties.identityPoolId.type},message:"must be string,null",schema:schema21.properties.identityPoolId.type,parentSchema:schema21.properties.identityPoolId,data:data64};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1104,10 +1101,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data63.authenticated !== undefined){
-let data66 = data63.authenticated;
-if(typeof data66 !== "boolean"){
-const err72 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema21.properties.authenticated.type,parentSchema:schema21.properties.authenticated,data:data66};
+if(data63.identityId !== undefined){
+let data65 = data63.identityId;
+if((typeof data65 !== "string") && (data65 !== null)){
+const err72 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema21.properties.identityId.type},message:"must be string,null",schema:schema21.properties.identityId.type,parentSchema:schema21.properties.identityId,data:data65};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1117,14 +1114,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data63.loginProviders !== undefined){
-let data67 = data63.loginProviders;
-if(Array.isArray(data67)){
-const len4 = data67.length;
-for(let i4=0; i4<len4; i4++){
-let data68 = data67[i4];
-if(typeof data68 !== "string"){
-const err73 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.loginProviders.items.type,parentSchema:schema21.properties.loginProviders.items,data:data68};
+if(data63.authenticated !== undefined){
+let data66 = data63.authenticated;
+if((typeof data66 !== "boolean") && (data66 !== null)){
+const err73 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema21.properties.authenticated.type},message:"must be boolean,null",schema:schema21.properties.authenticated.type,parentSchema:schema21.properties.authenticated,data:data66};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1134,9 +1127,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-}
-else {
-const err74 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema21.properties.loginProviders.type,parentSchema:schema21.properties.loginProviders,data:data67};
+if(data63.loginProviders !== undefined){
+let data67 = data63.loginProviders;
+if((!(Array.isArray(data67))) && (data67 !== null)){
+const err74 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema21.properties.loginProviders.type},message:"must be array,null",schema:schema21.properties.loginProviders.type,parentSchema:schema21.properties.loginProviders,data:data67};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1145,10 +1139,12 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data63};
+if(Array.isArray(data67)){
+const len4 = data67.length;
+for(let i4=0; i4<len4; i4++){
+let data68 = data67[i4];
+if(typeof data68 !== "string"){
+const err75 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.loginProviders.items.type,parentSchema:schema21.properties.loginProviders.items,data:data68};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1156,6 +1152,10 @@ else {
 vErrors.push(err75);
 }
 errors++;
+}
+}
+}
+}
 }
 }
 if(data.request !== undefined){
@@ -1175,8 +1175,8 @@ errors++;
 }
 if(data69.roleSessionName !== undefined){
 let data70 = data69.roleSessionName;
-if(typeof data70 !== "string"){
-const err77 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.roleSessionName.type,parentSchema:schema22.properties.roleSessionName,data:data70};
+if((typeof data70 !== "string") && (data70 !== null)){
+const err77 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema22.properties.roleSessionName.type},message:"must be string,null",schema:schema22.properties.roleSessionName.type,parentSchema:schema22.properties.roleSessionName,data:data70};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1188,9 +1188,9 @@ errors++;
 }
 if(data69.durationSeconds !== undefined){
 let data71 = data69.durationSeconds;
-const _errs159 = errors;
+const _errs162 = errors;
 let valid25 = false;
-const _errs160 = errors;
+const _errs163 = errors;
 if(!(((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71))) && (isFinite(data71)))){
 const err78 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema22.properties.durationSeconds.anyOf[0].type,parentSchema:schema22.properties.durationSeconds.anyOf[0],data:data71};
 if(vErrors === null){
@@ -1201,10 +1201,10 @@ vErrors.push(err78);
 }
 errors++;
 }
-var _valid0 = _errs160 === errors;
+var _valid0 = _errs163 === errors;
 valid25 = valid25 || _valid0;
 if(!valid25){
-const _errs162 = errors;
+const _errs165 = errors;
 if(typeof data71 === "string"){
 if(!pattern1.test(data71)){
 const err79 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data71};
@@ -1227,11 +1227,12 @@ vErrors.push(err80);
 }
 errors++;
 }
-var _valid0 = _errs162 === errors;
+var _valid0 = _errs165 === errors;
 valid25 = valid25 || _valid0;
-}
 if(!valid25){
-const err81 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.properties.durationSeconds.anyOf,parentSchema:schema22.properties.durationSeconds,data:data71};
+const _errs167 = errors;
+if(data71 !== null){
+const err81 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.properties.durationSeconds.anyOf[2].type,parentSchema:schema22.properties.durationSeconds.anyOf[2],data:data71};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1240,11 +1241,25 @@ vErrors.push(err81);
 }
 errors++;
 }
+var _valid0 = _errs167 === errors;
+valid25 = valid25 || _valid0;
+}
+}
+if(!valid25){
+const err82 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.properties.durationSeconds.anyOf,parentSchema:schema22.properties.durationSeconds,data:data71};
+if(vErrors === null){
+vErrors = [err82];
+}
 else {
-errors = _errs159;
+vErrors.push(err82);
+}
+errors++;
+}
+else {
+errors = _errs162;
 if(vErrors !== null){
-if(_errs159){
-vErrors.length = _errs159;
+if(_errs162){
+vErrors.length = _errs162;
 }
 else {
 vErrors = null;
@@ -1254,18 +1269,8 @@ vErrors = null;
 }
 if(data69.providerId !== undefined){
 let data72 = data69.providerId;
-if(typeof data72 !== "string"){
-const err82 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.providerId.type,parentSchema:schema22.properties.providerId,data:data72};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-if(!((data72 === "graph.facebook.com") || (data72 === "www.amazon.com"))){
-const err83 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema22.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema22.properties.providerId.enum,parentSchema:schema22.properties.providerId,data:data72};
+if((typeof data72 !== "string") && (data72 !== null)){
+const err83 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema22.properties.providerId.type},message:"must be string,null",schema:schema22.properties.providerId.type,parentSchema:schema22.properties.providerId,data:data72};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1274,11 +1279,8 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-if(data69.policy !== undefined){
-let data73 = data69.policy;
-if((typeof data73 !== "string") && (!(data73 && typeof data73 == "object" && !Array.isArray(data73)))){
-const err84 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema22.properties.policy.type},message:"must be string,object",schema:schema22.properties.policy.type,parentSchema:schema22.properties.policy,data:data73};
+if(!(((data72 === "graph.facebook.com") || (data72 === "www.amazon.com")) || (data72 === null))){
+const err84 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema22.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema22.properties.providerId.enum,parentSchema:schema22.properties.providerId,data:data72};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1288,14 +1290,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data69.policyArns !== undefined){
-let data74 = data69.policyArns;
-if(Array.isArray(data74)){
-const len5 = data74.length;
-for(let i5=0; i5<len5; i5++){
-let data75 = data74[i5];
-if(typeof data75 !== "string"){
-const err85 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.policyArns.items.type,parentSchema:schema22.properties.policyArns.items,data:data75};
+if(data69.policy !== undefined){
+let data73 = data69.policy;
+if(((typeof data73 !== "string") && (!(data73 && typeof data73 == "object" && !Array.isArray(data73)))) && (data73 !== null)){
+const err85 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema22.properties.policy.type},message:"must be string,object,null",schema:schema22.properties.policy.type,parentSchema:schema22.properties.policy,data:data73};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1305,9 +1303,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-else {
-const err86 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.properties.policyArns.type,parentSchema:schema22.properties.policyArns,data:data74};
+if(data69.policyArns !== undefined){
+let data74 = data69.policyArns;
+if((!(Array.isArray(data74))) && (data74 !== null)){
+const err86 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema22.properties.policyArns.type},message:"must be array,null",schema:schema22.properties.policyArns.type,parentSchema:schema22.properties.policyArns,data:data74};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1316,10 +1315,12 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-}
-else {
-const err87 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data69};
+if(Array.isArray(data74)){
+const len5 = data74.length;
+for(let i5=0; i5<len5; i5++){
+let data75 = data74[i5];
+if(typeof data75 !== "string"){
+const err87 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.policyArns.items.type,parentSchema:schema22.properties.policyArns.items,data:data75};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1329,16 +1330,11 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data.context !== undefined){
-let data76 = data.context;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-for(const key7 in data76){
-let data77 = data76[key7];
-const _errs178 = errors;
-let valid30 = false;
-const _errs179 = errors;
-if(((typeof data77 !== "string") && (!((typeof data77 == "number") && (isFinite(data77))))) && (typeof data77 !== "boolean")){
-const err88 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[0].type,parentSchema:schema23.additionalProperties.anyOf[0],data:data77};
+}
+}
+}
+else {
+const err88 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data69};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1347,16 +1343,17 @@ vErrors.push(err88);
 }
 errors++;
 }
-var _valid1 = _errs179 === errors;
-valid30 = valid30 || _valid1;
-if(!valid30){
-const _errs181 = errors;
-if(Array.isArray(data77)){
-const len6 = data77.length;
-for(let i6=0; i6<len6; i6++){
-let data78 = data77[i6];
-if(((typeof data78 !== "string") && (!((typeof data78 == "number") && (isFinite(data78))))) && (typeof data78 !== "boolean")){
-const err89 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[1].items.type,parentSchema:schema23.additionalProperties.anyOf[1].items,data:data78};
+}
+if(data.context !== undefined){
+let data76 = data.context;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+for(const key7 in data76){
+let data77 = data76[key7];
+const _errs183 = errors;
+let valid30 = false;
+const _errs184 = errors;
+if(((typeof data77 !== "string") && (!((typeof data77 == "number") && (isFinite(data77))))) && (typeof data77 !== "boolean")){
+const err89 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[0].type,parentSchema:schema23.additionalProperties.anyOf[0],data:data77};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1365,10 +1362,16 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-}
-else {
-const err90 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema23.additionalProperties.anyOf[1].type,parentSchema:schema23.additionalProperties.anyOf[1],data:data77};
+var _valid1 = _errs184 === errors;
+valid30 = valid30 || _valid1;
+if(!valid30){
+const _errs186 = errors;
+if(Array.isArray(data77)){
+const len6 = data77.length;
+for(let i6=0; i6<len6; i6++){
+let data78 = data77[i6];
+if(((typeof data78 !== "string") && (!((typeof data78 == "number") && (isFinite(data78))))) && (typeof data78 !== "boolean")){
+const err90 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[1].items.type,parentSchema:schema23.additionalProperties.anyOf[1].items,data:data78};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1377,11 +1380,10 @@ vErrors.push(err90);
 }
 errors++;
 }
-var _valid1 = _errs181 === errors;
-valid30 = valid30 || _valid1;
 }
-if(!valid30){
-const err91 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.additionalProperties.anyOf,parentSchema:schema23.additionalProperties,data:data77};
+}
+else {
+const err91 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema23.additionalProperties.anyOf[1].type,parentSchema:schema23.additionalProperties.anyOf[1],data:data77};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1390,11 +1392,39 @@ vErrors.push(err91);
 }
 errors++;
 }
+var _valid1 = _errs186 === errors;
+valid30 = valid30 || _valid1;
+if(!valid30){
+const _errs190 = errors;
+if(data77 !== null){
+const err92 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema23.additionalProperties.anyOf[2].type,parentSchema:schema23.additionalProperties.anyOf[2],data:data77};
+if(vErrors === null){
+vErrors = [err92];
+}
 else {
-errors = _errs178;
+vErrors.push(err92);
+}
+errors++;
+}
+var _valid1 = _errs190 === errors;
+valid30 = valid30 || _valid1;
+}
+}
+if(!valid30){
+const err93 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.additionalProperties.anyOf,parentSchema:schema23.additionalProperties,data:data77};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+else {
+errors = _errs183;
 if(vErrors !== null){
-if(_errs178){
-vErrors.length = _errs178;
+if(_errs183){
+vErrors.length = _errs183;
 }
 else {
 vErrors = null;
@@ -1404,33 +1434,7 @@ vErrors = null;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.type,parentSchema:schema23,data:data76};
-if(vErrors === null){
-vErrors = [err92];
-}
-else {
-vErrors.push(err92);
-}
-errors++;
-}
-}
-if(data.expect !== undefined){
-let data79 = data.expect;
-const _errs188 = errors;
-let valid34 = false;
-const _errs189 = errors;
-if(typeof data79 !== "string"){
-const err93 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[0].type,parentSchema:schema24.anyOf[0],data:data79};
-if(vErrors === null){
-vErrors = [err93];
-}
-else {
-vErrors.push(err93);
-}
-errors++;
-}
-if(!((data79 === "allow") || (data79 === "deny"))){
-const err94 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[0].enum,parentSchema:schema24.anyOf[0],data:data79};
+const err94 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.type,parentSchema:schema23,data:data76};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1439,13 +1443,14 @@ vErrors.push(err94);
 }
 errors++;
 }
-var _valid2 = _errs189 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs191 = errors;
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.deny === undefined){
-const err95 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema24.anyOf[1].required,parentSchema:schema24.anyOf[1],data:data79};
+}
+if(data.expect !== undefined){
+let data79 = data.expect;
+const _errs195 = errors;
+let valid34 = false;
+const _errs196 = errors;
+if(typeof data79 !== "string"){
+const err95 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[0].type,parentSchema:schema24.anyOf[0],data:data79};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1454,9 +1459,8 @@ vErrors.push(err95);
 }
 errors++;
 }
-for(const key8 in data79){
-if(!(key8 === "deny")){
-const err96 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1],data:data79};
+if(!((data79 === "allow") || (data79 === "deny"))){
+const err96 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[0].enum,parentSchema:schema24.anyOf[0],data:data79};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1465,11 +1469,13 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-if(data79.deny !== undefined){
-let data80 = data79.deny;
-if((!(data80 && typeof data80 == "object" && !Array.isArray(data80))) && (data80 !== null)){
-const err97 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema24.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema24.anyOf[1].properties.deny.type,parentSchema:schema24.anyOf[1].properties.deny,data:data80};
+var _valid2 = _errs196 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs198 = errors;
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(data79.deny === undefined){
+const err97 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema24.anyOf[1].required,parentSchema:schema24.anyOf[1],data:data79};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1478,10 +1484,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-for(const key9 in data80){
-if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
-const err98 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1].properties.deny,data:data80};
+for(const key8 in data79){
+if(!(key8 === "deny")){
+const err98 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1],data:data79};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1491,10 +1496,10 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data80.stage !== undefined){
-let data81 = data80.stage;
-if(typeof data81 !== "string"){
-const err99 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data81};
+if(data79.deny !== undefined){
+let data80 = data79.deny;
+if((!(data80 && typeof data80 == "object" && !Array.isArray(data80))) && (data80 !== null)){
+const err99 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema24.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema24.anyOf[1].properties.deny.type,parentSchema:schema24.anyOf[1].properties.deny,data:data80};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1503,8 +1508,10 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(!(((data81 === "request") || (data81 === "token")) || (data81 === "trust-policy"))){
-const err100 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data81};
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+for(const key9 in data80){
+if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
+const err100 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1].properties.deny,data:data80};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1514,10 +1521,10 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data80.because !== undefined){
-let data82 = data80.because;
-if(typeof data82 !== "string"){
-const err101 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.because.type,parentSchema:schema24.anyOf[1].properties.deny.properties.because,data:data82};
+if(data80.stage !== undefined){
+let data81 = data80.stage;
+if(typeof data81 !== "string"){
+const err101 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data81};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1526,11 +1533,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-if(data80.code !== undefined){
-let data83 = data80.code;
-if(typeof data83 !== "string"){
-const err102 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.code.type,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data83};
+if(!(((data81 === "request") || (data81 === "token")) || (data81 === "trust-policy"))){
+const err102 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data81};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1539,8 +1543,11 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(!(((((data83 === "ValidationError") || (data83 === "InvalidIdentityToken")) || (data83 === "ExpiredTokenException")) || (data83 === "IDPRejectedClaim")) || (data83 === "AccessDenied"))){
-const err103 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data83};
+}
+if(data80.because !== undefined){
+let data82 = data80.because;
+if(typeof data82 !== "string"){
+const err103 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.because.type,parentSchema:schema24.anyOf[1].properties.deny.properties.because,data:data82};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1550,11 +1557,10 @@ vErrors.push(err103);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err104 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.anyOf[1].type,parentSchema:schema24.anyOf[1],data:data79};
+if(data80.code !== undefined){
+let data83 = data80.code;
+if(typeof data83 !== "string"){
+const err104 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.code.type,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data83};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1563,13 +1569,8 @@ vErrors.push(err104);
 }
 errors++;
 }
-var _valid2 = _errs191 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs203 = errors;
-if(typeof data79 === "string"){
-if(!pattern1.test(data79)){
-const err105 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema24.anyOf[2],data:data79};
+if(!(((((data83 === "ValidationError") || (data83 === "InvalidIdentityToken")) || (data83 === "ExpiredTokenException")) || (data83 === "IDPRejectedClaim")) || (data83 === "AccessDenied"))){
+const err105 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data83};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1579,8 +1580,11 @@ vErrors.push(err105);
 errors++;
 }
 }
+}
+}
+}
 else {
-const err106 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[2].type,parentSchema:schema24.anyOf[2],data:data79};
+const err106 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.anyOf[1].type,parentSchema:schema24.anyOf[1],data:data79};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1589,12 +1593,13 @@ vErrors.push(err106);
 }
 errors++;
 }
-var _valid2 = _errs203 === errors;
+var _valid2 = _errs198 === errors;
 valid34 = valid34 || _valid2;
-}
-}
 if(!valid34){
-const err107 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema24.anyOf,parentSchema:schema24,data:data79};
+const _errs210 = errors;
+if(typeof data79 === "string"){
+if(!pattern1.test(data79)){
+const err107 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema24.anyOf[2],data:data79};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1603,11 +1608,36 @@ vErrors.push(err107);
 }
 errors++;
 }
+}
 else {
-errors = _errs188;
+const err108 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[2].type,parentSchema:schema24.anyOf[2],data:data79};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+var _valid2 = _errs210 === errors;
+valid34 = valid34 || _valid2;
+}
+}
+if(!valid34){
+const err109 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema24.anyOf,parentSchema:schema24,data:data79};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+else {
+errors = _errs195;
 if(vErrors !== null){
-if(_errs188){
-vErrors.length = _errs188;
+if(_errs195){
+vErrors.length = _errs195;
 }
 else {
 vErrors = null;
@@ -1617,12 +1647,12 @@ vErrors = null;
 }
 }
 else {
-const err108 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data};
+const err110 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data};
 if(vErrors === null){
-vErrors = [err108];
+vErrors = [err110];
 }
 else {
-vErrors.push(err108);
+vErrors.push(err110);
 }
 errors++;
 }
@@ -1630,10 +1660,10 @@ validate13.errors = vErrors;
 return errors === 0;
 }
 
-const schema25 = {"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}};
+const schema25 = {"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}};
 const schema36 = {"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"};
 const func6 = require("ajv/dist/runtime/ucs2length").default;
-const pattern5 = new RegExp("^[A-Za-z_][A-Za-z0-9_-]*$", "u");
+const pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_-]*$", "u");
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1699,13 +1729,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.token !== undefined){
-let data2 = data.token;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.jwt !== undefined){
-let data3 = data2.jwt;
-if(typeof data3 !== "string"){
-const err5 = {instancePath:instancePath+"/token/jwt",schemaPath:"#/definitions/token/properties/jwt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.jwt.type,parentSchema:schema16.properties.jwt,data:data3};
+if(data.now !== undefined){
+let data2 = data.now;
+if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
+const err5 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema25.properties.now.type},message:"must be integer,string",schema:schema25.properties.now.type,parentSchema:schema25.properties.now,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1715,10 +1742,13 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data2.iss !== undefined){
-let data4 = data2.iss;
-if(typeof data4 !== "string"){
-const err6 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.iss.type,parentSchema:schema16.properties.iss,data:data4};
+if(data.token !== undefined){
+let data3 = data.token;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.jwt !== undefined){
+let data4 = data3.jwt;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err6 = {instancePath:instancePath+"/token/jwt",schemaPath:"#/definitions/token/properties/jwt/type",keyword:"type",params:{type: schema16.properties.jwt.type},message:"must be string,null",schema:schema16.properties.jwt.type,parentSchema:schema16.properties.jwt,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1728,10 +1758,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data2.sub !== undefined){
-let data5 = data2.sub;
-if(typeof data5 !== "string"){
-const err7 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data5};
+if(data3.iss !== undefined){
+let data5 = data3.iss;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err7 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema16.properties.iss.type},message:"must be string,null",schema:schema16.properties.iss.type,parentSchema:schema16.properties.iss,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1741,10 +1771,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data2.aud !== undefined){
-let data6 = data2.aud;
-if((typeof data6 !== "string") && (!(Array.isArray(data6)))){
-const err8 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema16.properties.aud.type},message:"must be string,array",schema:schema16.properties.aud.type,parentSchema:schema16.properties.aud,data:data6};
+if(data3.sub !== undefined){
+let data6 = data3.sub;
+if((typeof data6 !== "string") && (data6 !== null)){
+const err8 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1753,12 +1783,11 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(Array.isArray(data6)){
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-if(typeof data7 !== "string"){
-const err9 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.aud.items.type,parentSchema:schema16.properties.aud.items,data:data7};
+}
+if(data3.aud !== undefined){
+let data7 = data3.aud;
+if(((typeof data7 !== "string") && (!(Array.isArray(data7)))) && (data7 !== null)){
+const err9 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema16.properties.aud.type},message:"must be string,array,null",schema:schema16.properties.aud.type,parentSchema:schema16.properties.aud,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1767,13 +1796,12 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-}
-}
-if(data2.exp !== undefined){
-let data8 = data2.exp;
-if((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")){
-const err10 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema16.properties.exp.type},message:"must be integer,string",schema:schema16.properties.exp.type,parentSchema:schema16.properties.exp,data:data8};
+if(Array.isArray(data7)){
+const len0 = data7.length;
+for(let i0=0; i0<len0; i0++){
+let data8 = data7[i0];
+if(typeof data8 !== "string"){
+const err10 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.aud.items.type,parentSchema:schema16.properties.aud.items,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1783,10 +1811,12 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data2.iat !== undefined){
-let data9 = data2.iat;
-if((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")){
-const err11 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema16.properties.iat.type},message:"must be integer,string",schema:schema16.properties.iat.type,parentSchema:schema16.properties.iat,data:data9};
+}
+}
+if(data3.exp !== undefined){
+let data9 = data3.exp;
+if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
+const err11 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema16.properties.exp.type},message:"must be integer,string,null",schema:schema16.properties.exp.type,parentSchema:schema16.properties.exp,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1796,10 +1826,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data2.nbf !== undefined){
-let data10 = data2.nbf;
-if((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")){
-const err12 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema16.properties.nbf.type},message:"must be integer,string",schema:schema16.properties.nbf.type,parentSchema:schema16.properties.nbf,data:data10};
+if(data3.iat !== undefined){
+let data10 = data3.iat;
+if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
+const err12 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema16.properties.iat.type},message:"must be integer,string,null",schema:schema16.properties.iat.type,parentSchema:schema16.properties.iat,data:data10};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1809,10 +1839,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data2.amr !== undefined){
-let data11 = data2.amr;
-if((typeof data11 !== "string") && (!(Array.isArray(data11)))){
-const err13 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema16.properties.amr.type},message:"must be string,array",schema:schema16.properties.amr.type,parentSchema:schema16.properties.amr,data:data11};
+if(data3.nbf !== undefined){
+let data11 = data3.nbf;
+if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
+const err13 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema16.properties.nbf.type},message:"must be integer,string,null",schema:schema16.properties.nbf.type,parentSchema:schema16.properties.nbf,data:data11};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1821,12 +1851,11 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(Array.isArray(data11)){
-const len1 = data11.length;
-for(let i1=0; i1<len1; i1++){
-let data12 = data11[i1];
-if(typeof data12 !== "string"){
-const err14 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.amr.items.type,parentSchema:schema16.properties.amr.items,data:data12};
+}
+if(data3.amr !== undefined){
+let data12 = data3.amr;
+if(((typeof data12 !== "string") && (!(Array.isArray(data12)))) && (data12 !== null)){
+const err14 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema16.properties.amr.type},message:"must be string,array,null",schema:schema16.properties.amr.type,parentSchema:schema16.properties.amr,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1835,13 +1864,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-}
-}
-if(data2.azp !== undefined){
-let data13 = data2.azp;
+if(Array.isArray(data12)){
+const len1 = data12.length;
+for(let i1=0; i1<len1; i1++){
+let data13 = data12[i1];
 if(typeof data13 !== "string"){
-const err15 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.azp.type,parentSchema:schema16.properties.azp,data:data13};
+const err15 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.amr.items.type,parentSchema:schema16.properties.amr.items,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1851,10 +1879,12 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data2["https://aws.amazon.com/tags"] !== undefined){
-let data14 = data2["https://aws.amazon.com/tags"];
-if(!(data14 && typeof data14 == "object" && !Array.isArray(data14))){
-const err16 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.properties["https://aws.amazon.com/tags"].type,parentSchema:schema16.properties["https://aws.amazon.com/tags"],data:data14};
+}
+}
+if(data3.azp !== undefined){
+let data14 = data3.azp;
+if((typeof data14 !== "string") && (data14 !== null)){
+const err16 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema16.properties.azp.type},message:"must be string,null",schema:schema16.properties.azp.type,parentSchema:schema16.properties.azp,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1864,10 +1894,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data2["https://aws.amazon.com/source_identity"] !== undefined){
-let data15 = data2["https://aws.amazon.com/source_identity"];
-if(typeof data15 !== "string"){
-const err17 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema16.properties["https://aws.amazon.com/source_identity"],data:data15};
+if(data3["https://aws.amazon.com/tags"] !== undefined){
+let data15 = data3["https://aws.amazon.com/tags"];
+if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
+const err17 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema16.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema16.properties["https://aws.amazon.com/tags"].type,parentSchema:schema16.properties["https://aws.amazon.com/tags"],data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1877,9 +1907,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-}
-else {
-const err18 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.type,parentSchema:schema16,data:data2};
+if(data3["https://aws.amazon.com/source_identity"] !== undefined){
+let data16 = data3["https://aws.amazon.com/source_identity"];
+if((typeof data16 !== "string") && (data16 !== null)){
+const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema16.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema16.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema16.properties["https://aws.amazon.com/source_identity"],data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1889,12 +1920,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.github !== undefined){
-let data16 = data.github;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-for(const key1 in data16){
-if(!(func2.call(schema17.properties, key1))){
-const err19 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data16};
+}
+else {
+const err19 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.type,parentSchema:schema16,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1904,10 +1932,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data16.repository !== undefined){
-let data17 = data16.repository;
-if(typeof data17 !== "string"){
-const err20 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.repository.type,parentSchema:schema17.properties.repository,data:data17};
+if(data.github !== undefined){
+let data17 = data.github;
+if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
+const err20 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data17};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1916,11 +1944,10 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-if(data16.ref !== undefined){
-let data18 = data16.ref;
-if(typeof data18 !== "string"){
-const err21 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.ref.type,parentSchema:schema17.properties.ref,data:data18};
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+for(const key1 in data17){
+if(!(func2.call(schema17.properties, key1))){
+const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data17};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1930,10 +1957,10 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data16.environment !== undefined){
-let data19 = data16.environment;
-if(typeof data19 !== "string"){
-const err22 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.environment.type,parentSchema:schema17.properties.environment,data:data19};
+if(data17.repository !== undefined){
+let data18 = data17.repository;
+if((typeof data18 !== "string") && (data18 !== null)){
+const err22 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema17.properties.repository.type},message:"must be string,null",schema:schema17.properties.repository.type,parentSchema:schema17.properties.repository,data:data18};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1943,10 +1970,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data16.event !== undefined){
-let data20 = data16.event;
-if(typeof data20 !== "string"){
-const err23 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.event.type,parentSchema:schema17.properties.event,data:data20};
+if(data17.ref !== undefined){
+let data19 = data17.ref;
+if((typeof data19 !== "string") && (data19 !== null)){
+const err23 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema17.properties.ref.type},message:"must be string,null",schema:schema17.properties.ref.type,parentSchema:schema17.properties.ref,data:data19};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1956,10 +1983,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data16.ownerId !== undefined){
-let data21 = data16.ownerId;
-if((typeof data21 !== "string") && (!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21))))){
-const err24 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema17.properties.ownerId.type},message:"must be string,integer",schema:schema17.properties.ownerId.type,parentSchema:schema17.properties.ownerId,data:data21};
+if(data17.environment !== undefined){
+let data20 = data17.environment;
+if((typeof data20 !== "string") && (data20 !== null)){
+const err24 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema17.properties.environment.type},message:"must be string,null",schema:schema17.properties.environment.type,parentSchema:schema17.properties.environment,data:data20};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1969,10 +1996,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data16.repositoryId !== undefined){
-let data22 = data16.repositoryId;
-if((typeof data22 !== "string") && (!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22))))){
-const err25 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema17.properties.repositoryId.type},message:"must be string,integer",schema:schema17.properties.repositoryId.type,parentSchema:schema17.properties.repositoryId,data:data22};
+if(data17.event !== undefined){
+let data21 = data17.event;
+if((typeof data21 !== "string") && (data21 !== null)){
+const err25 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema17.properties.event.type},message:"must be string,null",schema:schema17.properties.event.type,parentSchema:schema17.properties.event,data:data21};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1982,10 +2009,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data16.immutable !== undefined){
-let data23 = data16.immutable;
-if(typeof data23 !== "boolean"){
-const err26 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema17.properties.immutable.type,parentSchema:schema17.properties.immutable,data:data23};
+if(data17.ownerId !== undefined){
+let data22 = data17.ownerId;
+if(((typeof data22 !== "string") && (!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22))))) && (data22 !== null)){
+const err26 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema17.properties.ownerId.type},message:"must be string,integer,null",schema:schema17.properties.ownerId.type,parentSchema:schema17.properties.ownerId,data:data22};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1995,10 +2022,10 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data16.issuer !== undefined){
-let data24 = data16.issuer;
-if(typeof data24 !== "string"){
-const err27 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data24};
+if(data17.repositoryId !== undefined){
+let data23 = data17.repositoryId;
+if(((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))) && (data23 !== null)){
+const err27 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema17.properties.repositoryId.type},message:"must be string,integer,null",schema:schema17.properties.repositoryId.type,parentSchema:schema17.properties.repositoryId,data:data23};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2008,10 +2035,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data16.audience !== undefined){
-let data25 = data16.audience;
-if((typeof data25 !== "string") && (!(Array.isArray(data25)))){
-const err28 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,array",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data25};
+if(data17.immutable !== undefined){
+let data24 = data17.immutable;
+if((typeof data24 !== "boolean") && (data24 !== null)){
+const err28 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema17.properties.immutable.type},message:"must be boolean,null",schema:schema17.properties.immutable.type,parentSchema:schema17.properties.immutable,data:data24};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2020,12 +2047,11 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(Array.isArray(data25)){
-const len2 = data25.length;
-for(let i2=0; i2<len2; i2++){
-let data26 = data25[i2];
-if(typeof data26 !== "string"){
-const err29 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.audience.items.type,parentSchema:schema17.properties.audience.items,data:data26};
+}
+if(data17.issuer !== undefined){
+let data25 = data17.issuer;
+if((typeof data25 !== "string") && (data25 !== null)){
+const err29 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data25};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2035,12 +2061,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-}
-}
-if(data16.sub !== undefined){
-let data27 = data16.sub;
-if(typeof data27 !== "string"){
-const err30 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.sub.type,parentSchema:schema17.properties.sub,data:data27};
+if(data17.audience !== undefined){
+let data26 = data17.audience;
+if(((typeof data26 !== "string") && (!(Array.isArray(data26)))) && (data26 !== null)){
+const err30 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,array,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data26};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2049,11 +2073,12 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-if(data16.actor !== undefined){
-let data28 = data16.actor;
-if(typeof data28 !== "string"){
-const err31 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.actor.type,parentSchema:schema17.properties.actor,data:data28};
+if(Array.isArray(data26)){
+const len2 = data26.length;
+for(let i2=0; i2<len2; i2++){
+let data27 = data26[i2];
+if(typeof data27 !== "string"){
+const err31 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.audience.items.type,parentSchema:schema17.properties.audience.items,data:data27};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2063,10 +2088,12 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data16.actorId !== undefined){
-let data29 = data16.actorId;
-if((typeof data29 !== "string") && (!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29))))){
-const err32 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema17.properties.actorId.type},message:"must be string,integer",schema:schema17.properties.actorId.type,parentSchema:schema17.properties.actorId,data:data29};
+}
+}
+if(data17.sub !== undefined){
+let data28 = data17.sub;
+if((typeof data28 !== "string") && (data28 !== null)){
+const err32 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema17.properties.sub.type},message:"must be string,null",schema:schema17.properties.sub.type,parentSchema:schema17.properties.sub,data:data28};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2076,10 +2103,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data16.workflow !== undefined){
-let data30 = data16.workflow;
-if(typeof data30 !== "string"){
-const err33 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.workflow.type,parentSchema:schema17.properties.workflow,data:data30};
+if(data17.actor !== undefined){
+let data29 = data17.actor;
+if((typeof data29 !== "string") && (data29 !== null)){
+const err33 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema17.properties.actor.type},message:"must be string,null",schema:schema17.properties.actor.type,parentSchema:schema17.properties.actor,data:data29};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2089,10 +2116,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data16.jobWorkflowRef !== undefined){
-let data31 = data16.jobWorkflowRef;
-if(typeof data31 !== "string"){
-const err34 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.jobWorkflowRef.type,parentSchema:schema17.properties.jobWorkflowRef,data:data31};
+if(data17.actorId !== undefined){
+let data30 = data17.actorId;
+if(((typeof data30 !== "string") && (!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30))))) && (data30 !== null)){
+const err34 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema17.properties.actorId.type},message:"must be string,integer,null",schema:schema17.properties.actorId.type,parentSchema:schema17.properties.actorId,data:data30};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2102,10 +2129,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data16.enterprise !== undefined){
-let data32 = data16.enterprise;
-if(typeof data32 !== "string"){
-const err35 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.enterprise.type,parentSchema:schema17.properties.enterprise,data:data32};
+if(data17.workflow !== undefined){
+let data31 = data17.workflow;
+if((typeof data31 !== "string") && (data31 !== null)){
+const err35 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema17.properties.workflow.type},message:"must be string,null",schema:schema17.properties.workflow.type,parentSchema:schema17.properties.workflow,data:data31};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2115,10 +2142,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data16.enterpriseId !== undefined){
-let data33 = data16.enterpriseId;
-if((typeof data33 !== "string") && (!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33))))){
-const err36 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema17.properties.enterpriseId.type},message:"must be string,integer",schema:schema17.properties.enterpriseId.type,parentSchema:schema17.properties.enterpriseId,data:data33};
+if(data17.jobWorkflowRef !== undefined){
+let data32 = data17.jobWorkflowRef;
+if((typeof data32 !== "string") && (data32 !== null)){
+const err36 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema17.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema17.properties.jobWorkflowRef.type,parentSchema:schema17.properties.jobWorkflowRef,data:data32};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2128,10 +2155,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data16.runnerEnvironment !== undefined){
-let data34 = data16.runnerEnvironment;
-if(typeof data34 !== "string"){
-const err37 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.runnerEnvironment.type,parentSchema:schema17.properties.runnerEnvironment,data:data34};
+if(data17.enterprise !== undefined){
+let data33 = data17.enterprise;
+if((typeof data33 !== "string") && (data33 !== null)){
+const err37 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema17.properties.enterprise.type},message:"must be string,null",schema:schema17.properties.enterprise.type,parentSchema:schema17.properties.enterprise,data:data33};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2141,10 +2168,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data16.repositoryVisibility !== undefined){
-let data35 = data16.repositoryVisibility;
-if(typeof data35 !== "string"){
-const err38 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.repositoryVisibility.type,parentSchema:schema17.properties.repositoryVisibility,data:data35};
+if(data17.enterpriseId !== undefined){
+let data34 = data17.enterpriseId;
+if(((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))) && (data34 !== null)){
+const err38 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema17.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema17.properties.enterpriseId.type,parentSchema:schema17.properties.enterpriseId,data:data34};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2154,9 +2181,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.type,parentSchema:schema17,data:data16};
+if(data17.runnerEnvironment !== undefined){
+let data35 = data17.runnerEnvironment;
+if((typeof data35 !== "string") && (data35 !== null)){
+const err39 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema17.properties.runnerEnvironment.type},message:"must be string,null",schema:schema17.properties.runnerEnvironment.type,parentSchema:schema17.properties.runnerEnvironment,data:data35};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2166,12 +2194,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data.eks !== undefined){
-let data36 = data.eks;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-for(const key2 in data36){
-if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
-const err40 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data36};
+if(data17.repositoryVisibility !== undefined){
+let data36 = data17.repositoryVisibility;
+if((typeof data36 !== "string") && (data36 !== null)){
+const err40 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema17.properties.repositoryVisibility.type},message:"must be string,null",schema:schema17.properties.repositoryVisibility.type,parentSchema:schema17.properties.repositoryVisibility,data:data36};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2181,10 +2207,12 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data36.issuer !== undefined){
-let data37 = data36.issuer;
-if(typeof data37 !== "string"){
-const err41 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.issuer.type,parentSchema:schema18.properties.issuer,data:data37};
+}
+}
+if(data.eks !== undefined){
+let data37 = data.eks;
+if((!(data37 && typeof data37 == "object" && !Array.isArray(data37))) && (data37 !== null)){
+const err41 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data37};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2193,11 +2221,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-if(data36.namespace !== undefined){
-let data38 = data36.namespace;
-if(typeof data38 !== "string"){
-const err42 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.namespace.type,parentSchema:schema18.properties.namespace,data:data38};
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+for(const key2 in data37){
+if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
+const err42 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data37};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2207,10 +2234,10 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data36.serviceAccount !== undefined){
-let data39 = data36.serviceAccount;
-if(typeof data39 !== "string"){
-const err43 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.serviceAccount.type,parentSchema:schema18.properties.serviceAccount,data:data39};
+if(data37.issuer !== undefined){
+let data38 = data37.issuer;
+if((typeof data38 !== "string") && (data38 !== null)){
+const err43 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema18.properties.issuer.type},message:"must be string,null",schema:schema18.properties.issuer.type,parentSchema:schema18.properties.issuer,data:data38};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2220,10 +2247,10 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data36.audience !== undefined){
-let data40 = data36.audience;
-if(typeof data40 !== "string"){
-const err44 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data40};
+if(data37.namespace !== undefined){
+let data39 = data37.namespace;
+if((typeof data39 !== "string") && (data39 !== null)){
+const err44 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema18.properties.namespace.type},message:"must be string,null",schema:schema18.properties.namespace.type,parentSchema:schema18.properties.namespace,data:data39};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2233,9 +2260,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
-else {
-const err45 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.type,parentSchema:schema18,data:data36};
+if(data37.serviceAccount !== undefined){
+let data40 = data37.serviceAccount;
+if((typeof data40 !== "string") && (data40 !== null)){
+const err45 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema18.properties.serviceAccount.type},message:"must be string,null",schema:schema18.properties.serviceAccount.type,parentSchema:schema18.properties.serviceAccount,data:data40};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2245,12 +2273,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data.gitlab !== undefined){
-let data41 = data.gitlab;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key3 in data41){
-if(!(func2.call(schema19.properties, key3))){
-const err46 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data41};
+if(data37.audience !== undefined){
+let data41 = data37.audience;
+if((typeof data41 !== "string") && (data41 !== null)){
+const err46 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data41};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2260,10 +2286,12 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data41.projectPath !== undefined){
-let data42 = data41.projectPath;
-if(typeof data42 !== "string"){
-const err47 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.projectPath.type,parentSchema:schema19.properties.projectPath,data:data42};
+}
+}
+if(data.gitlab !== undefined){
+let data42 = data.gitlab;
+if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
+const err47 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data42};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2272,11 +2300,10 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-if(data41.ref !== undefined){
-let data43 = data41.ref;
-if(typeof data43 !== "string"){
-const err48 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.ref.type,parentSchema:schema19.properties.ref,data:data43};
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+for(const key3 in data42){
+if(!(func2.call(schema19.properties, key3))){
+const err48 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data42};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2286,10 +2313,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data41.refType !== undefined){
-let data44 = data41.refType;
-if(typeof data44 !== "string"){
-const err49 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.refType.type,parentSchema:schema19.properties.refType,data:data44};
+if(data42.projectPath !== undefined){
+let data43 = data42.projectPath;
+if((typeof data43 !== "string") && (data43 !== null)){
+const err49 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema19.properties.projectPath.type},message:"must be string,null",schema:schema19.properties.projectPath.type,parentSchema:schema19.properties.projectPath,data:data43};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2298,8 +2325,11 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(!((data44 === "branch") || (data44 === "tag"))){
-const err50 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema19.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema19.properties.refType.enum,parentSchema:schema19.properties.refType,data:data44};
+}
+if(data42.ref !== undefined){
+let data44 = data42.ref;
+if((typeof data44 !== "string") && (data44 !== null)){
+const err50 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema19.properties.ref.type},message:"must be string,null",schema:schema19.properties.ref.type,parentSchema:schema19.properties.ref,data:data44};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2309,10 +2339,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data41.host !== undefined){
-let data45 = data41.host;
-if(typeof data45 !== "string"){
-const err51 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.host.type,parentSchema:schema19.properties.host,data:data45};
+if(data42.refType !== undefined){
+let data45 = data42.refType;
+if((typeof data45 !== "string") && (data45 !== null)){
+const err51 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema19.properties.refType.type},message:"must be string,null",schema:schema19.properties.refType.type,parentSchema:schema19.properties.refType,data:data45};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2321,11 +2351,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-if(data41.audience !== undefined){
-let data46 = data41.audience;
-if((typeof data46 !== "string") && (!(Array.isArray(data46)))){
-const err52 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,array",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data46};
+if(!(((data45 === "branch") || (data45 === "tag")) || (data45 === null))){
+const err52 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema19.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema19.properties.refType.enum,parentSchema:schema19.properties.refType,data:data45};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2334,12 +2361,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(Array.isArray(data46)){
-const len3 = data46.length;
-for(let i3=0; i3<len3; i3++){
-let data47 = data46[i3];
-if(typeof data47 !== "string"){
-const err53 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.audience.items.type,parentSchema:schema19.properties.audience.items,data:data47};
+}
+if(data42.host !== undefined){
+let data46 = data42.host;
+if((typeof data46 !== "string") && (data46 !== null)){
+const err53 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema19.properties.host.type},message:"must be string,null",schema:schema19.properties.host.type,parentSchema:schema19.properties.host,data:data46};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2349,12 +2375,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-}
-}
-if(data41.pipelineSource !== undefined){
-let data48 = data41.pipelineSource;
-if(typeof data48 !== "string"){
-const err54 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.pipelineSource.type,parentSchema:schema19.properties.pipelineSource,data:data48};
+if(data42.audience !== undefined){
+let data47 = data42.audience;
+if(((typeof data47 !== "string") && (!(Array.isArray(data47)))) && (data47 !== null)){
+const err54 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,array,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data47};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2363,11 +2387,12 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-if(data41.projectId !== undefined){
-let data49 = data41.projectId;
-if((typeof data49 !== "string") && (!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49))))){
-const err55 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema19.properties.projectId.type},message:"must be string,integer",schema:schema19.properties.projectId.type,parentSchema:schema19.properties.projectId,data:data49};
+if(Array.isArray(data47)){
+const len3 = data47.length;
+for(let i3=0; i3<len3; i3++){
+let data48 = data47[i3];
+if(typeof data48 !== "string"){
+const err55 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.audience.items.type,parentSchema:schema19.properties.audience.items,data:data48};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2377,10 +2402,12 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data41.namespaceId !== undefined){
-let data50 = data41.namespaceId;
-if((typeof data50 !== "string") && (!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50))))){
-const err56 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema19.properties.namespaceId.type},message:"must be string,integer",schema:schema19.properties.namespaceId.type,parentSchema:schema19.properties.namespaceId,data:data50};
+}
+}
+if(data42.pipelineSource !== undefined){
+let data49 = data42.pipelineSource;
+if((typeof data49 !== "string") && (data49 !== null)){
+const err56 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema19.properties.pipelineSource.type},message:"must be string,null",schema:schema19.properties.pipelineSource.type,parentSchema:schema19.properties.pipelineSource,data:data49};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2390,10 +2417,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data41.refProtected !== undefined){
-let data51 = data41.refProtected;
-if(typeof data51 !== "boolean"){
-const err57 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema19.properties.refProtected.type,parentSchema:schema19.properties.refProtected,data:data51};
+if(data42.projectId !== undefined){
+let data50 = data42.projectId;
+if(((typeof data50 !== "string") && (!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50))))) && (data50 !== null)){
+const err57 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema19.properties.projectId.type},message:"must be string,integer,null",schema:schema19.properties.projectId.type,parentSchema:schema19.properties.projectId,data:data50};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2403,10 +2430,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data41.environment !== undefined){
-let data52 = data41.environment;
-if(typeof data52 !== "string"){
-const err58 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.environment.type,parentSchema:schema19.properties.environment,data:data52};
+if(data42.namespaceId !== undefined){
+let data51 = data42.namespaceId;
+if(((typeof data51 !== "string") && (!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51))))) && (data51 !== null)){
+const err58 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema19.properties.namespaceId.type},message:"must be string,integer,null",schema:schema19.properties.namespaceId.type,parentSchema:schema19.properties.namespaceId,data:data51};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2416,10 +2443,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data41.userLogin !== undefined){
-let data53 = data41.userLogin;
-if(typeof data53 !== "string"){
-const err59 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.userLogin.type,parentSchema:schema19.properties.userLogin,data:data53};
+if(data42.refProtected !== undefined){
+let data52 = data42.refProtected;
+if((typeof data52 !== "boolean") && (data52 !== null)){
+const err59 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema19.properties.refProtected.type},message:"must be boolean,null",schema:schema19.properties.refProtected.type,parentSchema:schema19.properties.refProtected,data:data52};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2429,10 +2456,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data41.userId !== undefined){
-let data54 = data41.userId;
-if((typeof data54 !== "string") && (!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54))))){
-const err60 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema19.properties.userId.type},message:"must be string,integer",schema:schema19.properties.userId.type,parentSchema:schema19.properties.userId,data:data54};
+if(data42.environment !== undefined){
+let data53 = data42.environment;
+if((typeof data53 !== "string") && (data53 !== null)){
+const err60 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema19.properties.environment.type},message:"must be string,null",schema:schema19.properties.environment.type,parentSchema:schema19.properties.environment,data:data53};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2442,10 +2469,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data41.userEmail !== undefined){
-let data55 = data41.userEmail;
-if(typeof data55 !== "string"){
-const err61 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.userEmail.type,parentSchema:schema19.properties.userEmail,data:data55};
+if(data42.userLogin !== undefined){
+let data54 = data42.userLogin;
+if((typeof data54 !== "string") && (data54 !== null)){
+const err61 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema19.properties.userLogin.type},message:"must be string,null",schema:schema19.properties.userLogin.type,parentSchema:schema19.properties.userLogin,data:data54};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2455,10 +2482,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data41.userAccessLevel !== undefined){
-let data56 = data41.userAccessLevel;
-if(typeof data56 !== "string"){
-const err62 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.userAccessLevel.type,parentSchema:schema19.properties.userAccessLevel,data:data56};
+if(data42.userId !== undefined){
+let data55 = data42.userId;
+if(((typeof data55 !== "string") && (!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55))))) && (data55 !== null)){
+const err62 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema19.properties.userId.type},message:"must be string,integer,null",schema:schema19.properties.userId.type,parentSchema:schema19.properties.userId,data:data55};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2468,10 +2495,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data41.runnerEnvironment !== undefined){
-let data57 = data41.runnerEnvironment;
-if(typeof data57 !== "string"){
-const err63 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.runnerEnvironment.type,parentSchema:schema19.properties.runnerEnvironment,data:data57};
+if(data42.userEmail !== undefined){
+let data56 = data42.userEmail;
+if((typeof data56 !== "string") && (data56 !== null)){
+const err63 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema19.properties.userEmail.type},message:"must be string,null",schema:schema19.properties.userEmail.type,parentSchema:schema19.properties.userEmail,data:data56};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2481,10 +2508,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data41.sub !== undefined){
-let data58 = data41.sub;
-if(typeof data58 !== "string"){
-const err64 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.sub.type,parentSchema:schema19.properties.sub,data:data58};
+if(data42.userAccessLevel !== undefined){
+let data57 = data42.userAccessLevel;
+if((typeof data57 !== "string") && (data57 !== null)){
+const err64 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema19.properties.userAccessLevel.type},message:"must be string,null",schema:schema19.properties.userAccessLevel.type,parentSchema:schema19.properties.userAccessLevel,data:data57};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2494,9 +2521,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-}
-else {
-const err65 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.type,parentSchema:schema19,data:data41};
+if(data42.runnerEnvironment !== undefined){
+let data58 = data42.runnerEnvironment;
+if((typeof data58 !== "string") && (data58 !== null)){
+const err65 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema19.properties.runnerEnvironment.type},message:"must be string,null",schema:schema19.properties.runnerEnvironment.type,parentSchema:schema19.properties.runnerEnvironment,data:data58};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2506,12 +2534,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data.terraform !== undefined){
-let data59 = data.terraform;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-for(const key4 in data59){
-if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
-const err66 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data59};
+if(data42.sub !== undefined){
+let data59 = data42.sub;
+if((typeof data59 !== "string") && (data59 !== null)){
+const err66 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema19.properties.sub.type},message:"must be string,null",schema:schema19.properties.sub.type,parentSchema:schema19.properties.sub,data:data59};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2521,10 +2547,12 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data59.organization !== undefined){
-let data60 = data59.organization;
-if(typeof data60 !== "string"){
-const err67 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.organization.type,parentSchema:schema20.properties.organization,data:data60};
+}
+}
+if(data.terraform !== undefined){
+let data60 = data.terraform;
+if((!(data60 && typeof data60 == "object" && !Array.isArray(data60))) && (data60 !== null)){
+const err67 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data60};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2533,11 +2561,10 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-if(data59.project !== undefined){
-let data61 = data59.project;
-if(typeof data61 !== "string"){
-const err68 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.project.type,parentSchema:schema20.properties.project,data:data61};
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+for(const key4 in data60){
+if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
+const err68 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data60};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2547,10 +2574,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data59.workspace !== undefined){
-let data62 = data59.workspace;
-if(typeof data62 !== "string"){
-const err69 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.workspace.type,parentSchema:schema20.properties.workspace,data:data62};
+if(data60.organization !== undefined){
+let data61 = data60.organization;
+if((typeof data61 !== "string") && (data61 !== null)){
+const err69 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema20.properties.organization.type},message:"must be string,null",schema:schema20.properties.organization.type,parentSchema:schema20.properties.organization,data:data61};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2560,10 +2587,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data59.runPhase !== undefined){
-let data63 = data59.runPhase;
-if(typeof data63 !== "string"){
-const err70 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.runPhase.type,parentSchema:schema20.properties.runPhase,data:data63};
+if(data60.project !== undefined){
+let data62 = data60.project;
+if((typeof data62 !== "string") && (data62 !== null)){
+const err70 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema20.properties.project.type},message:"must be string,null",schema:schema20.properties.project.type,parentSchema:schema20.properties.project,data:data62};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2573,10 +2600,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data59.audience !== undefined){
-let data64 = data59.audience;
-if(typeof data64 !== "string"){
-const err71 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.audience.type,parentSchema:schema20.properties.audience,data:data64};
+if(data60.workspace !== undefined){
+let data63 = data60.workspace;
+if((typeof data63 !== "string") && (data63 !== null)){
+const err71 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema20.properties.workspace.type},message:"must be string,null",schema:schema20.properties.workspace.type,parentSchema:schema20.properties.workspace,data:data63};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2586,9 +2613,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
-else {
-const err72 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data:data59};
+if(data60.runPhase !== undefined){
+let data64 = data60.runPhase;
+if((typeof data64 !== "string") && (data64 !== null)){
+const err72 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema20.properties.runPhase.type},message:"must be string,null",schema:schema20.properties.runPhase.type,parentSchema:schema20.properties.runPhase,data:data64};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2598,12 +2626,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data.cognito !== undefined){
-let data65 = data.cognito;
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-for(const key5 in data65){
-if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
-const err73 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data65};
+if(data60.audience !== undefined){
+let data65 = data60.audience;
+if((typeof data65 !== "string") && (data65 !== null)){
+const err73 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema20.properties.audience.type},message:"must be string,null",schema:schema20.properties.audience.type,parentSchema:schema20.properties.audience,data:data65};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2613,10 +2639,12 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data65.identityPoolId !== undefined){
-let data66 = data65.identityPoolId;
-if(typeof data66 !== "string"){
-const err74 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.identityPoolId.type,parentSchema:schema21.properties.identityPoolId,data:data66};
+}
+}
+if(data.cognito !== undefined){
+let data66 = data.cognito;
+if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
+const err74 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema21.type},message:"must be object,null",schema:schema21.type,parentSchema:schema21,data:data66};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2625,11 +2653,10 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-if(data65.identityId !== undefined){
-let data67 = data65.identityId;
-if(typeof data67 !== "string"){
-const err75 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.identityId.type,parentSchema:schema21.properties.identityId,data:data67};
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key5 in data66){
+if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
+const err75 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data66};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2639,10 +2666,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data65.authenticated !== undefined){
-let data68 = data65.authenticated;
-if(typeof data68 !== "boolean"){
-const err76 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema21.properties.authenticated.type,parentSchema:schema21.properties.authenticated,data:data68};
+if(data66.identityPoolId !== undefined){
+let data67 = data66.identityPoolId;
+if((typeof data67 !== "string") && (data67 !== null)){
+const err76 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema21.properties.identityPoolId.type},message:"must be string,null",schema:schema21.properties.identityPoolId.type,parentSchema:schema21.properties.identityPoolId,data:data67};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2652,14 +2679,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data65.loginProviders !== undefined){
-let data69 = data65.loginProviders;
-if(Array.isArray(data69)){
-const len4 = data69.length;
-for(let i4=0; i4<len4; i4++){
-let data70 = data69[i4];
-if(typeof data70 !== "string"){
-const err77 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.loginProviders.items.type,parentSchema:schema21.properties.loginProviders.items,data:data70};
+if(data66.identityId !== undefined){
+let data68 = data66.identityId;
+if((typeof data68 !== "string") && (data68 !== null)){
+const err77 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema21.properties.identityId.type},message:"must be string,null",schema:schema21.properties.identityId.type,parentSchema:schema21.properties.identityId,data:data68};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2669,9 +2692,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-}
-else {
-const err78 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema21.properties.loginProviders.type,parentSchema:schema21.properties.loginProviders,data:data69};
+if(data66.authenticated !== undefined){
+let data69 = data66.authenticated;
+if((typeof data69 !== "boolean") && (data69 !== null)){
+const err78 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema21.properties.authenticated.type},message:"must be boolean,null",schema:schema21.properties.authenticated.type,parentSchema:schema21.properties.authenticated,data:data69};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2681,9 +2705,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-}
-else {
-const err79 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data65};
+if(data66.loginProviders !== undefined){
+let data70 = data66.loginProviders;
+if((!(Array.isArray(data70))) && (data70 !== null)){
+const err79 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema21.properties.loginProviders.type},message:"must be array,null",schema:schema21.properties.loginProviders.type,parentSchema:schema21.properties.loginProviders,data:data70};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2692,13 +2717,12 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-if(data.request !== undefined){
-let data71 = data.request;
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-for(const key6 in data71){
-if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
-const err80 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema22,data:data71};
+if(Array.isArray(data70)){
+const len4 = data70.length;
+for(let i4=0; i4<len4; i4++){
+let data71 = data70[i4];
+if(typeof data71 !== "string"){
+const err80 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.loginProviders.items.type,parentSchema:schema21.properties.loginProviders.items,data:data71};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2708,10 +2732,16 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data71.roleSessionName !== undefined){
-let data72 = data71.roleSessionName;
-if(typeof data72 !== "string"){
-const err81 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.roleSessionName.type,parentSchema:schema22.properties.roleSessionName,data:data72};
+}
+}
+}
+}
+if(data.request !== undefined){
+let data72 = data.request;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key6 in data72){
+if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
+const err81 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema22,data:data72};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2721,13 +2751,10 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data71.durationSeconds !== undefined){
-let data73 = data71.durationSeconds;
-const _errs163 = errors;
-let valid25 = false;
-const _errs164 = errors;
-if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
-const err82 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema22.properties.durationSeconds.anyOf[0].type,parentSchema:schema22.properties.durationSeconds.anyOf[0],data:data73};
+if(data72.roleSessionName !== undefined){
+let data73 = data72.roleSessionName;
+if((typeof data73 !== "string") && (data73 !== null)){
+const err82 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema22.properties.roleSessionName.type},message:"must be string,null",schema:schema22.properties.roleSessionName.type,parentSchema:schema22.properties.roleSessionName,data:data73};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2736,13 +2763,14 @@ vErrors.push(err82);
 }
 errors++;
 }
-var _valid0 = _errs164 === errors;
-valid25 = valid25 || _valid0;
-if(!valid25){
-const _errs166 = errors;
-if(typeof data73 === "string"){
-if(!pattern1.test(data73)){
-const err83 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data73};
+}
+if(data72.durationSeconds !== undefined){
+let data74 = data72.durationSeconds;
+const _errs169 = errors;
+let valid25 = false;
+const _errs170 = errors;
+if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
+const err83 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema22.properties.durationSeconds.anyOf[0].type,parentSchema:schema22.properties.durationSeconds.anyOf[0],data:data74};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2751,9 +2779,13 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-else {
-const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.durationSeconds.anyOf[1].type,parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data73};
+var _valid0 = _errs170 === errors;
+valid25 = valid25 || _valid0;
+if(!valid25){
+const _errs172 = errors;
+if(typeof data74 === "string"){
+if(!pattern1.test(data74)){
+const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data74};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2762,11 +2794,9 @@ vErrors.push(err84);
 }
 errors++;
 }
-var _valid0 = _errs166 === errors;
-valid25 = valid25 || _valid0;
 }
-if(!valid25){
-const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.properties.durationSeconds.anyOf,parentSchema:schema22.properties.durationSeconds,data:data73};
+else {
+const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.durationSeconds.anyOf[1].type,parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data74};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2775,22 +2805,12 @@ vErrors.push(err85);
 }
 errors++;
 }
-else {
-errors = _errs163;
-if(vErrors !== null){
-if(_errs163){
-vErrors.length = _errs163;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data71.providerId !== undefined){
-let data74 = data71.providerId;
-if(typeof data74 !== "string"){
-const err86 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.providerId.type,parentSchema:schema22.properties.providerId,data:data74};
+var _valid0 = _errs172 === errors;
+valid25 = valid25 || _valid0;
+if(!valid25){
+const _errs174 = errors;
+if(data74 !== null){
+const err86 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.properties.durationSeconds.anyOf[2].type,parentSchema:schema22.properties.durationSeconds.anyOf[2],data:data74};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2799,8 +2819,12 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(!((data74 === "graph.facebook.com") || (data74 === "www.amazon.com"))){
-const err87 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema22.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema22.properties.providerId.enum,parentSchema:schema22.properties.providerId,data:data74};
+var _valid0 = _errs174 === errors;
+valid25 = valid25 || _valid0;
+}
+}
+if(!valid25){
+const err87 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.properties.durationSeconds.anyOf,parentSchema:schema22.properties.durationSeconds,data:data74};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2809,11 +2833,22 @@ vErrors.push(err87);
 }
 errors++;
 }
+else {
+errors = _errs169;
+if(vErrors !== null){
+if(_errs169){
+vErrors.length = _errs169;
 }
-if(data71.policy !== undefined){
-let data75 = data71.policy;
-if((typeof data75 !== "string") && (!(data75 && typeof data75 == "object" && !Array.isArray(data75)))){
-const err88 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema22.properties.policy.type},message:"must be string,object",schema:schema22.properties.policy.type,parentSchema:schema22.properties.policy,data:data75};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data72.providerId !== undefined){
+let data75 = data72.providerId;
+if((typeof data75 !== "string") && (data75 !== null)){
+const err88 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema22.properties.providerId.type},message:"must be string,null",schema:schema22.properties.providerId.type,parentSchema:schema22.properties.providerId,data:data75};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2822,15 +2857,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-if(data71.policyArns !== undefined){
-let data76 = data71.policyArns;
-if(Array.isArray(data76)){
-const len5 = data76.length;
-for(let i5=0; i5<len5; i5++){
-let data77 = data76[i5];
-if(typeof data77 !== "string"){
-const err89 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.policyArns.items.type,parentSchema:schema22.properties.policyArns.items,data:data77};
+if(!(((data75 === "graph.facebook.com") || (data75 === "www.amazon.com")) || (data75 === null))){
+const err89 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema22.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema22.properties.providerId.enum,parentSchema:schema22.properties.providerId,data:data75};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2840,9 +2868,10 @@ vErrors.push(err89);
 errors++;
 }
 }
-}
-else {
-const err90 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.properties.policyArns.type,parentSchema:schema22.properties.policyArns,data:data76};
+if(data72.policy !== undefined){
+let data76 = data72.policy;
+if(((typeof data76 !== "string") && (!(data76 && typeof data76 == "object" && !Array.isArray(data76)))) && (data76 !== null)){
+const err90 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema22.properties.policy.type},message:"must be string,object,null",schema:schema22.properties.policy.type,parentSchema:schema22.properties.policy,data:data76};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2852,9 +2881,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data71};
+if(data72.policyArns !== undefined){
+let data77 = data72.policyArns;
+if((!(Array.isArray(data77))) && (data77 !== null)){
+const err91 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema22.properties.policyArns.type},message:"must be array,null",schema:schema22.properties.policyArns.type,parentSchema:schema22.properties.policyArns,data:data77};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2863,17 +2893,12 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-if(data.context !== undefined){
-let data78 = data.context;
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-for(const key7 in data78){
-let data79 = data78[key7];
-const _errs182 = errors;
-let valid30 = false;
-const _errs183 = errors;
-if(((typeof data79 !== "string") && (!((typeof data79 == "number") && (isFinite(data79))))) && (typeof data79 !== "boolean")){
-const err92 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[0].type,parentSchema:schema23.additionalProperties.anyOf[0],data:data79};
+if(Array.isArray(data77)){
+const len5 = data77.length;
+for(let i5=0; i5<len5; i5++){
+let data78 = data77[i5];
+if(typeof data78 !== "string"){
+const err92 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.policyArns.items.type,parentSchema:schema22.properties.policyArns.items,data:data78};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2882,16 +2907,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-var _valid1 = _errs183 === errors;
-valid30 = valid30 || _valid1;
-if(!valid30){
-const _errs185 = errors;
-if(Array.isArray(data79)){
-const len6 = data79.length;
-for(let i6=0; i6<len6; i6++){
-let data80 = data79[i6];
-if(((typeof data80 !== "string") && (!((typeof data80 == "number") && (isFinite(data80))))) && (typeof data80 !== "boolean")){
-const err93 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[1].items.type,parentSchema:schema23.additionalProperties.anyOf[1].items,data:data80};
+}
+}
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data72};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2901,9 +2922,16 @@ vErrors.push(err93);
 errors++;
 }
 }
-}
-else {
-const err94 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema23.additionalProperties.anyOf[1].type,parentSchema:schema23.additionalProperties.anyOf[1],data:data79};
+if(data.context !== undefined){
+let data79 = data.context;
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+for(const key7 in data79){
+let data80 = data79[key7];
+const _errs190 = errors;
+let valid30 = false;
+const _errs191 = errors;
+if(((typeof data80 !== "string") && (!((typeof data80 == "number") && (isFinite(data80))))) && (typeof data80 !== "boolean")){
+const err94 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[0].type,parentSchema:schema23.additionalProperties.anyOf[0],data:data80};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2912,11 +2940,16 @@ vErrors.push(err94);
 }
 errors++;
 }
-var _valid1 = _errs185 === errors;
+var _valid1 = _errs191 === errors;
 valid30 = valid30 || _valid1;
-}
 if(!valid30){
-const err95 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.additionalProperties.anyOf,parentSchema:schema23.additionalProperties,data:data79};
+const _errs193 = errors;
+if(Array.isArray(data80)){
+const len6 = data80.length;
+for(let i6=0; i6<len6; i6++){
+let data81 = data80[i6];
+if(((typeof data81 !== "string") && (!((typeof data81 == "number") && (isFinite(data81))))) && (typeof data81 !== "boolean")){
+const err95 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[1].items.type,parentSchema:schema23.additionalProperties.anyOf[1].items,data:data81};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2925,11 +2958,51 @@ vErrors.push(err95);
 }
 errors++;
 }
+}
+}
 else {
-errors = _errs182;
+const err96 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema23.additionalProperties.anyOf[1].type,parentSchema:schema23.additionalProperties.anyOf[1],data:data80};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+var _valid1 = _errs193 === errors;
+valid30 = valid30 || _valid1;
+if(!valid30){
+const _errs197 = errors;
+if(data80 !== null){
+const err97 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema23.additionalProperties.anyOf[2].type,parentSchema:schema23.additionalProperties.anyOf[2],data:data80};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+var _valid1 = _errs197 === errors;
+valid30 = valid30 || _valid1;
+}
+}
+if(!valid30){
+const err98 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.additionalProperties.anyOf,parentSchema:schema23.additionalProperties,data:data80};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+else {
+errors = _errs190;
 if(vErrors !== null){
-if(_errs182){
-vErrors.length = _errs182;
+if(_errs190){
+vErrors.length = _errs190;
 }
 else {
 vErrors = null;
@@ -2939,48 +3012,7 @@ vErrors = null;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.type,parentSchema:schema23,data:data78};
-if(vErrors === null){
-vErrors = [err96];
-}
-else {
-vErrors.push(err96);
-}
-errors++;
-}
-}
-if(data.expect !== undefined){
-let data81 = data.expect;
-const _errs192 = errors;
-let valid34 = false;
-const _errs193 = errors;
-if(typeof data81 !== "string"){
-const err97 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[0].type,parentSchema:schema24.anyOf[0],data:data81};
-if(vErrors === null){
-vErrors = [err97];
-}
-else {
-vErrors.push(err97);
-}
-errors++;
-}
-if(!((data81 === "allow") || (data81 === "deny"))){
-const err98 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[0].enum,parentSchema:schema24.anyOf[0],data:data81};
-if(vErrors === null){
-vErrors = [err98];
-}
-else {
-vErrors.push(err98);
-}
-errors++;
-}
-var _valid2 = _errs193 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs195 = errors;
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-if(data81.deny === undefined){
-const err99 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema24.anyOf[1].required,parentSchema:schema24.anyOf[1],data:data81};
+const err99 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.type,parentSchema:schema23,data:data79};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2989,9 +3021,14 @@ vErrors.push(err99);
 }
 errors++;
 }
-for(const key8 in data81){
-if(!(key8 === "deny")){
-const err100 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1],data:data81};
+}
+if(data.expect !== undefined){
+let data82 = data.expect;
+const _errs202 = errors;
+let valid34 = false;
+const _errs203 = errors;
+if(typeof data82 !== "string"){
+const err100 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[0].type,parentSchema:schema24.anyOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -3000,11 +3037,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-if(data81.deny !== undefined){
-let data82 = data81.deny;
-if((!(data82 && typeof data82 == "object" && !Array.isArray(data82))) && (data82 !== null)){
-const err101 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema24.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema24.anyOf[1].properties.deny.type,parentSchema:schema24.anyOf[1].properties.deny,data:data82};
+if(!((data82 === "allow") || (data82 === "deny"))){
+const err101 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[0].enum,parentSchema:schema24.anyOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -3013,10 +3047,13 @@ vErrors.push(err101);
 }
 errors++;
 }
+var _valid2 = _errs203 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs205 = errors;
 if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-for(const key9 in data82){
-if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
-const err102 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1].properties.deny,data:data82};
+if(data82.deny === undefined){
+const err102 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema24.anyOf[1].required,parentSchema:schema24.anyOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -3025,11 +3062,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-if(data82.stage !== undefined){
-let data83 = data82.stage;
-if(typeof data83 !== "string"){
-const err103 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data83};
+for(const key8 in data82){
+if(!(key8 === "deny")){
+const err103 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -3038,8 +3073,11 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(!(((data83 === "request") || (data83 === "token")) || (data83 === "trust-policy"))){
-const err104 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data83};
+}
+if(data82.deny !== undefined){
+let data83 = data82.deny;
+if((!(data83 && typeof data83 == "object" && !Array.isArray(data83))) && (data83 !== null)){
+const err104 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema24.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema24.anyOf[1].properties.deny.type,parentSchema:schema24.anyOf[1].properties.deny,data:data83};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -3048,11 +3086,10 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-if(data82.because !== undefined){
-let data84 = data82.because;
-if(typeof data84 !== "string"){
-const err105 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.because.type,parentSchema:schema24.anyOf[1].properties.deny.properties.because,data:data84};
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+for(const key9 in data83){
+if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
+const err105 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1].properties.deny,data:data83};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -3062,10 +3099,10 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data82.code !== undefined){
-let data85 = data82.code;
-if(typeof data85 !== "string"){
-const err106 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.code.type,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data85};
+if(data83.stage !== undefined){
+let data84 = data83.stage;
+if(typeof data84 !== "string"){
+const err106 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data84};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -3074,8 +3111,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(!(((((data85 === "ValidationError") || (data85 === "InvalidIdentityToken")) || (data85 === "ExpiredTokenException")) || (data85 === "IDPRejectedClaim")) || (data85 === "AccessDenied"))){
-const err107 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data85};
+if(!(((data84 === "request") || (data84 === "token")) || (data84 === "trust-policy"))){
+const err107 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data84};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -3085,11 +3122,10 @@ vErrors.push(err107);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err108 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.anyOf[1].type,parentSchema:schema24.anyOf[1],data:data81};
+if(data83.because !== undefined){
+let data85 = data83.because;
+if(typeof data85 !== "string"){
+const err108 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.because.type,parentSchema:schema24.anyOf[1].properties.deny.properties.because,data:data85};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -3098,13 +3134,11 @@ vErrors.push(err108);
 }
 errors++;
 }
-var _valid2 = _errs195 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs207 = errors;
-if(typeof data81 === "string"){
-if(!pattern1.test(data81)){
-const err109 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema24.anyOf[2],data:data81};
+}
+if(data83.code !== undefined){
+let data86 = data83.code;
+if(typeof data86 !== "string"){
+const err109 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.code.type,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data86};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -3113,9 +3147,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-else {
-const err110 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[2].type,parentSchema:schema24.anyOf[2],data:data81};
+if(!(((((data86 === "ValidationError") || (data86 === "InvalidIdentityToken")) || (data86 === "ExpiredTokenException")) || (data86 === "IDPRejectedClaim")) || (data86 === "AccessDenied"))){
+const err110 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data86};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -3124,12 +3157,12 @@ vErrors.push(err110);
 }
 errors++;
 }
-var _valid2 = _errs207 === errors;
-valid34 = valid34 || _valid2;
 }
 }
-if(!valid34){
-const err111 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema24.anyOf,parentSchema:schema24,data:data81};
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.anyOf[1].type,parentSchema:schema24.anyOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -3138,23 +3171,13 @@ vErrors.push(err111);
 }
 errors++;
 }
-else {
-errors = _errs192;
-if(vErrors !== null){
-if(_errs192){
-vErrors.length = _errs192;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.role !== undefined){
-let data86 = data.role;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-if(data86.arn === undefined){
-const err112 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/required",keyword:"required",params:{missingProperty: "arn"},message:"must have required property '"+"arn"+"'",schema:schema12.required,parentSchema:schema12,data:data86};
+var _valid2 = _errs205 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs217 = errors;
+if(typeof data82 === "string"){
+if(!pattern1.test(data82)){
+const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema24.anyOf[2],data:data82};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -3163,8 +3186,9 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data86.trustPolicy === undefined){
-const err113 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/required",keyword:"required",params:{missingProperty: "trustPolicy"},message:"must have required property '"+"trustPolicy"+"'",schema:schema12.required,parentSchema:schema12,data:data86};
+}
+else {
+const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[2].type,parentSchema:schema24.anyOf[2],data:data82};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -3173,9 +3197,12 @@ vErrors.push(err113);
 }
 errors++;
 }
-for(const key10 in data86){
-if(!((((key10 === "arn") || (key10 === "trustPolicy")) || (key10 === "maxSessionDuration")) || (key10 === "tags"))){
-const err114 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data86};
+var _valid2 = _errs217 === errors;
+valid34 = valid34 || _valid2;
+}
+}
+if(!valid34){
+const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema24.anyOf,parentSchema:schema24,data:data82};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -3184,11 +3211,23 @@ vErrors.push(err114);
 }
 errors++;
 }
+else {
+errors = _errs202;
+if(vErrors !== null){
+if(_errs202){
+vErrors.length = _errs202;
 }
-if(data86.arn !== undefined){
-let data87 = data86.arn;
-if(typeof data87 !== "string"){
-const err115 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data87};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.role !== undefined){
+let data87 = data.role;
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+if(data87.arn === undefined){
+const err115 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/required",keyword:"required",params:{missingProperty: "arn"},message:"must have required property '"+"arn"+"'",schema:schema12.required,parentSchema:schema12,data:data87};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -3197,11 +3236,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-if(data86.trustPolicy !== undefined){
-let data88 = data86.trustPolicy;
-if((typeof data88 !== "string") && (!(data88 && typeof data88 == "object" && !Array.isArray(data88)))){
-const err116 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data88};
+if(data87.trustPolicy === undefined){
+const err116 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/required",keyword:"required",params:{missingProperty: "trustPolicy"},message:"must have required property '"+"trustPolicy"+"'",schema:schema12.required,parentSchema:schema12,data:data87};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -3210,11 +3246,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-if(data86.maxSessionDuration !== undefined){
-let data89 = data86.maxSessionDuration;
-if(!(((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89))) && (isFinite(data89)))){
-const err117 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data89};
+for(const key10 in data87){
+if(!((((key10 === "arn") || (key10 === "trustPolicy")) || (key10 === "maxSessionDuration")) || (key10 === "tags"))){
+const err117 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data87};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -3223,9 +3257,11 @@ vErrors.push(err117);
 }
 errors++;
 }
-if((typeof data89 == "number") && (isFinite(data89))){
-if(data89 > 43200 || isNaN(data89)){
-const err118 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data89};
+}
+if(data87.arn !== undefined){
+let data88 = data87.arn;
+if(typeof data88 !== "string"){
+const err118 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data88};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -3234,8 +3270,11 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data89 < 3600 || isNaN(data89)){
-const err119 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data89};
+}
+if(data87.trustPolicy !== undefined){
+let data89 = data87.trustPolicy;
+if((typeof data89 !== "string") && (!(data89 && typeof data89 == "object" && !Array.isArray(data89)))){
+const err119 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data89};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -3245,14 +3284,10 @@ vErrors.push(err119);
 errors++;
 }
 }
-}
-if(data86.tags !== undefined){
-let data90 = data86.tags;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-for(const key11 in data90){
-let data91 = data90[key11];
-if(typeof data91 !== "string"){
-const err120 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data91};
+if(data87.maxSessionDuration !== undefined){
+let data90 = data87.maxSessionDuration;
+if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
+const err120 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data90};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -3261,10 +3296,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-}
-else {
-const err121 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data90};
+if((typeof data90 == "number") && (isFinite(data90))){
+if(data90 > 43200 || isNaN(data90)){
+const err121 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data90};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -3273,15 +3307,54 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-}
-else {
-const err122 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data86};
+if(data90 < 3600 || isNaN(data90)){
+const err122 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data90};
 if(vErrors === null){
 vErrors = [err122];
 }
 else {
 vErrors.push(err122);
+}
+errors++;
+}
+}
+}
+if(data87.tags !== undefined){
+let data91 = data87.tags;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+for(const key11 in data91){
+let data92 = data91[key11];
+if(typeof data92 !== "string"){
+const err123 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data92};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+}
+else {
+const err124 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data91};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data87};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
 }
 errors++;
 }
@@ -3293,52 +3366,13 @@ errors = vErrors.length;
 }
 }
 if(data.matrix !== undefined){
-let data93 = data.matrix;
-const _errs229 = errors;
+let data94 = data.matrix;
+const _errs239 = errors;
 let valid41 = false;
-const _errs230 = errors;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-if(Object.keys(data93).length < 1){
-const err123 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data93};
-if(vErrors === null){
-vErrors = [err123];
-}
-else {
-vErrors.push(err123);
-}
-errors++;
-}
-for(const key12 in data93){
-const _errs232 = errors;
-if(typeof key12 === "string"){
-if(!pattern5.test(key12)){
-const err124 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key12,propertyName:key12};
-if(vErrors === null){
-vErrors = [err124];
-}
-else {
-vErrors.push(err124);
-}
-errors++;
-}
-}
-var valid42 = _errs232 === errors;
-if(!valid42){
-const err125 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key12},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data93};
-if(vErrors === null){
-vErrors = [err125];
-}
-else {
-vErrors.push(err125);
-}
-errors++;
-}
-}
-for(const key13 in data93){
-let data94 = data93[key13];
-if(Array.isArray(data94)){
-if(data94.length < 1){
-const err126 = {instancePath:instancePath+"/matrix/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data94};
+const _errs240 = errors;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(Object.keys(data94).length < 1){
+const err126 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data94};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -3347,9 +3381,11 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-else {
-const err127 = {instancePath:instancePath+"/matrix/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data94};
+for(const key12 in data94){
+const _errs242 = errors;
+if(typeof key12 === "string"){
+if(!pattern7.test(key12)){
+const err127 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key12,propertyName:key12};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -3359,9 +3395,9 @@ vErrors.push(err127);
 errors++;
 }
 }
-}
-else {
-const err128 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data93};
+var valid42 = _errs242 === errors;
+if(!valid42){
+const err128 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key12},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data94};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -3370,13 +3406,12 @@ vErrors.push(err128);
 }
 errors++;
 }
-var _valid3 = _errs230 === errors;
-valid41 = valid41 || _valid3;
-if(!valid41){
-const _errs236 = errors;
-if(Array.isArray(data93)){
-if(data93.length < 1){
-const err129 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data93};
+}
+for(const key13 in data94){
+let data95 = data94[key13];
+if(Array.isArray(data95)){
+if(data95.length < 1){
+const err129 = {instancePath:instancePath+"/matrix/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data95};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -3385,12 +3420,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-const len7 = data93.length;
-for(let i7=0; i7<len7; i7++){
-let data95 = data93[i7];
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(Object.keys(data95).length < 1){
-const err130 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data95};
+}
+else {
+const err130 = {instancePath:instancePath+"/matrix/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data95};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -3399,11 +3431,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-for(const key14 in data95){
-const _errs240 = errors;
-if(typeof key14 === "string"){
-if(!pattern5.test(key14)){
-const err131 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key14,propertyName:key14};
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data94};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -3412,10 +3443,13 @@ vErrors.push(err131);
 }
 errors++;
 }
-}
-var valid46 = _errs240 === errors;
-if(!valid46){
-const err132 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data95};
+var _valid3 = _errs240 === errors;
+valid41 = valid41 || _valid3;
+if(!valid41){
+const _errs246 = errors;
+if(Array.isArray(data94)){
+if(data94.length < 1){
+const err132 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data94};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -3424,10 +3458,12 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-}
-else {
-const err133 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data95};
+const len7 = data94.length;
+for(let i7=0; i7<len7; i7++){
+let data96 = data94[i7];
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+if(Object.keys(data96).length < 1){
+const err133 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data96};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -3436,10 +3472,11 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-}
-else {
-const err134 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data93};
+for(const key14 in data96){
+const _errs250 = errors;
+if(typeof key14 === "string"){
+if(!pattern7.test(key14)){
+const err134 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -3448,11 +3485,10 @@ vErrors.push(err134);
 }
 errors++;
 }
-var _valid3 = _errs236 === errors;
-valid41 = valid41 || _valid3;
 }
-if(!valid41){
-const err135 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data93};
+var valid46 = _errs250 === errors;
+if(!valid46){
+const err135 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data96};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -3461,22 +3497,10 @@ vErrors.push(err135);
 }
 errors++;
 }
-else {
-errors = _errs229;
-if(vErrors !== null){
-if(_errs229){
-vErrors.length = _errs229;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data.skip !== undefined){
-let data96 = data.skip;
-if((typeof data96 !== "boolean") && (typeof data96 !== "string")){
-const err136 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema25.properties.skip.type},message:"must be boolean,string",schema:schema25.properties.skip.type,parentSchema:schema25.properties.skip,data:data96};
+const err136 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data96};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -3486,10 +3510,9 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data.only !== undefined){
-let data97 = data.only;
-if(typeof data97 !== "boolean"){
-const err137 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema25.properties.only.type,parentSchema:schema25.properties.only,data:data97};
+}
+else {
+const err137 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data94};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -3498,10 +3521,11 @@ vErrors.push(err137);
 }
 errors++;
 }
+var _valid3 = _errs246 === errors;
+valid41 = valid41 || _valid3;
 }
-}
-else {
-const err138 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
+if(!valid41){
+const err138 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data94};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -3510,10 +3534,60 @@ vErrors.push(err138);
 }
 errors++;
 }
+else {
+errors = _errs239;
+if(vErrors !== null){
+if(_errs239){
+vErrors.length = _errs239;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.skip !== undefined){
+let data97 = data.skip;
+if((typeof data97 !== "boolean") && (typeof data97 !== "string")){
+const err139 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema25.properties.skip.type},message:"must be boolean,string",schema:schema25.properties.skip.type,parentSchema:schema25.properties.skip,data:data97};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+if(data.only !== undefined){
+let data98 = data.only;
+if(typeof data98 !== "boolean"){
+const err140 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema25.properties.only.type,parentSchema:schema25.properties.only,data:data98};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+}
+else {
+const err141 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
 validate15.errors = vErrors;
 return errors === 0;
 }
 
+const pattern3 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3530,7 +3604,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(((((((key0 === "$schema") || (key0 === "version")) || (key0 === "role")) || (key0 === "providers")) || (key0 === "now")) || (key0 === "defaults")) || (key0 === "scenarios"))){
+if(!((((((((key0 === "$schema") || (key0 === "version")) || (key0 === "role")) || (key0 === "providers")) || (key0 === "now")) || (key0 === "defaults")) || (key0 === "ignore")) || (key0 === "scenarios"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -3738,19 +3812,18 @@ vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.error
 errors = vErrors.length;
 }
 }
-if(data.scenarios !== undefined){
-let data11 = data.scenarios;
+if(data.ignore !== undefined){
+let data11 = data.ignore;
 if(Array.isArray(data11)){
 const len0 = data11.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate15(data11[i0], {instancePath:instancePath+"/scenarios/" + i0,parentData:data11,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err17 = {instancePath:instancePath+"/scenarios",schemaPath:"#/properties/scenarios/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scenarios.type,parentSchema:schema11.properties.scenarios,data:data11};
+let data12 = data11[i0];
+const _errs30 = errors;
+let valid6 = false;
+const _errs31 = errors;
+if(typeof data12 === "string"){
+if(!pattern3.test(data12)){
+const err17 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema11.properties.ignore.items.anyOf[0],data:data12};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3760,9 +3833,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-}
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err18 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[0].type,parentSchema:schema11.properties.ignore.items.anyOf[0],data:data12};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3771,12 +3843,171 @@ vErrors.push(err18);
 }
 errors++;
 }
+var _valid0 = _errs31 === errors;
+valid6 = valid6 || _valid0;
+if(!valid6){
+const _errs33 = errors;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.code === undefined){
+const err19 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/1/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.ignore.items.anyOf[1].required,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data12};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+for(const key3 in data12){
+if(!(((key3 === "code") || (key3 === "reason")) || (key3 === "sid"))){
+const err20 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data12};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data12.code !== undefined){
+let data13 = data12.code;
+if(typeof data13 === "string"){
+if(!pattern3.test(data13)){
+const err21 = {instancePath:instancePath+"/ignore/" + i0+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema11.properties.ignore.items.anyOf[1].properties.code,data:data13};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/ignore/" + i0+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.code.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.code,data:data13};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data12.reason !== undefined){
+let data14 = data12.reason;
+if(typeof data14 !== "string"){
+const err23 = {instancePath:instancePath+"/ignore/" + i0+"/reason",schemaPath:"#/properties/ignore/items/anyOf/1/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.reason.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.reason,data:data14};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data12.sid !== undefined){
+let data15 = data12.sid;
+if(typeof data15 !== "string"){
+const err24 = {instancePath:instancePath+"/ignore/" + i0+"/sid",schemaPath:"#/properties/ignore/items/anyOf/1/properties/sid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.sid.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.sid,data:data15};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ignore.items.anyOf[1].type,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data12};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+var _valid0 = _errs33 === errors;
+valid6 = valid6 || _valid0;
+}
+if(!valid6){
+const err26 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.ignore.items.anyOf,parentSchema:schema11.properties.ignore.items,data:data12};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+else {
+errors = _errs30;
+if(vErrors !== null){
+if(_errs30){
+vErrors.length = _errs30;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.ignore.type,parentSchema:schema11.properties.ignore,data:data11};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data.scenarios !== undefined){
+let data16 = data.scenarios;
+if(Array.isArray(data16)){
+const len1 = data16.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate15(data16[i1], {instancePath:instancePath+"/scenarios/" + i1,parentData:data16,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/scenarios",schemaPath:"#/properties/scenarios/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scenarios.type,parentSchema:schema11.properties.scenarios,data:data16};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
 validate10.errors = vErrors;
 return errors === 0;
 }
 
 export const scenario = validate18;
-const schema37 = {"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim."},"properties":{"jwt":{"type":"string","description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":"string","description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":"string","description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"iat":{"type":["integer","string"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"nbf":{"type":["integer","string"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z."},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":"string","description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":"object","description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":"string","description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError).","additionalProperties":false,"properties":{"roleSessionName":{"type":"string","description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Required by STS; when omitted the simulated call fails with ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":"string","enum":["graph.facebook.com","www.amazon.com"],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object"]},"policyArns":{"type":"array","description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them.","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":"object","description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults).","additionalProperties":false,"properties":{"repository":{"type":"string","description":"OWNER/REPO."},"ref":{"type":"string","description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":"string","description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":"string","description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer"],"description":"repository_id."},"immutable":{"type":"boolean","description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":"string","description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array"],"items":{"type":"string"}},"sub":{"type":"string","description":"A customised subject, replacing the default one."},"actor":{"type":"string","description":"actor."},"actorId":{"type":["string","integer"],"description":"actor_id."},"workflow":{"type":"string","description":"workflow."},"jobWorkflowRef":{"type":"string","description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":"string","description":"enterprise."},"enterpriseId":{"type":["string","integer"],"description":"enterprise_id."},"runnerEnvironment":{"type":"string","description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":"string","description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":"object","description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults).","additionalProperties":false,"properties":{"issuer":{"type":"string","description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":"string","description":"The Kubernetes namespace."},"serviceAccount":{"type":"string","description":"The service account name."},"audience":{"type":"string","description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":"object","description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults).","additionalProperties":false,"properties":{"projectPath":{"type":"string","description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":"string","description":"Branch or tag name; default main."},"refType":{"type":"string","enum":["branch","tag"],"description":"branch (default) or tag."},"host":{"type":"string","description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array"],"items":{"type":"string"}},"pipelineSource":{"type":"string","description":"pipeline_source; default push."},"projectId":{"type":["string","integer"],"description":"project_id."},"namespaceId":{"type":["string","integer"],"description":"namespace_id."},"refProtected":{"type":"boolean","description":"ref_protected."},"environment":{"type":"string","description":"environment."},"userLogin":{"type":"string","description":"user_login."},"userId":{"type":["string","integer"],"description":"user_id."},"userEmail":{"type":"string","description":"user_email."},"userAccessLevel":{"type":"string","description":"user_access_level."},"runnerEnvironment":{"type":"string","description":"runner_environment."},"sub":{"type":"string","description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":"object","description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults).","additionalProperties":false,"properties":{"organization":{"type":"string","description":"The organization."},"project":{"type":"string","description":"The project; default Default Project."},"workspace":{"type":"string","description":"The workspace."},"runPhase":{"type":"string","description":"plan or apply (default)."},"audience":{"type":"string","description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":"object","description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults).","additionalProperties":false,"properties":{"identityPoolId":{"type":"string","description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":"string","description":"The identity id."},"authenticated":{"type":"boolean","description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":"array","description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
+const schema37 = {"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3964,13 +4195,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.token !== undefined){
-let data2 = data.token;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.jwt !== undefined){
-let data3 = data2.jwt;
-if(typeof data3 !== "string"){
-const err5 = {instancePath:instancePath+"/token/jwt",schemaPath:"#/definitions/token/properties/jwt/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.jwt.type,parentSchema:schema16.properties.jwt,data:data3};
+if(data.now !== undefined){
+let data2 = data.now;
+if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
+const err5 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema25.properties.now.type},message:"must be integer,string",schema:schema25.properties.now.type,parentSchema:schema25.properties.now,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3980,10 +4208,13 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data2.iss !== undefined){
-let data4 = data2.iss;
-if(typeof data4 !== "string"){
-const err6 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.iss.type,parentSchema:schema16.properties.iss,data:data4};
+if(data.token !== undefined){
+let data3 = data.token;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.jwt !== undefined){
+let data4 = data3.jwt;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err6 = {instancePath:instancePath+"/token/jwt",schemaPath:"#/definitions/token/properties/jwt/type",keyword:"type",params:{type: schema16.properties.jwt.type},message:"must be string,null",schema:schema16.properties.jwt.type,parentSchema:schema16.properties.jwt,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3993,10 +4224,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data2.sub !== undefined){
-let data5 = data2.sub;
-if(typeof data5 !== "string"){
-const err7 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data5};
+if(data3.iss !== undefined){
+let data5 = data3.iss;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err7 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema16.properties.iss.type},message:"must be string,null",schema:schema16.properties.iss.type,parentSchema:schema16.properties.iss,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4006,10 +4237,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data2.aud !== undefined){
-let data6 = data2.aud;
-if((typeof data6 !== "string") && (!(Array.isArray(data6)))){
-const err8 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema16.properties.aud.type},message:"must be string,array",schema:schema16.properties.aud.type,parentSchema:schema16.properties.aud,data:data6};
+if(data3.sub !== undefined){
+let data6 = data3.sub;
+if((typeof data6 !== "string") && (data6 !== null)){
+const err8 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4018,12 +4249,11 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(Array.isArray(data6)){
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-if(typeof data7 !== "string"){
-const err9 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.aud.items.type,parentSchema:schema16.properties.aud.items,data:data7};
+}
+if(data3.aud !== undefined){
+let data7 = data3.aud;
+if(((typeof data7 !== "string") && (!(Array.isArray(data7)))) && (data7 !== null)){
+const err9 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema16.properties.aud.type},message:"must be string,array,null",schema:schema16.properties.aud.type,parentSchema:schema16.properties.aud,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4032,13 +4262,12 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-}
-}
-if(data2.exp !== undefined){
-let data8 = data2.exp;
-if((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")){
-const err10 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema16.properties.exp.type},message:"must be integer,string",schema:schema16.properties.exp.type,parentSchema:schema16.properties.exp,data:data8};
+if(Array.isArray(data7)){
+const len0 = data7.length;
+for(let i0=0; i0<len0; i0++){
+let data8 = data7[i0];
+if(typeof data8 !== "string"){
+const err10 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.aud.items.type,parentSchema:schema16.properties.aud.items,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4048,10 +4277,12 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data2.iat !== undefined){
-let data9 = data2.iat;
-if((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")){
-const err11 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema16.properties.iat.type},message:"must be integer,string",schema:schema16.properties.iat.type,parentSchema:schema16.properties.iat,data:data9};
+}
+}
+if(data3.exp !== undefined){
+let data9 = data3.exp;
+if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
+const err11 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema16.properties.exp.type},message:"must be integer,string,null",schema:schema16.properties.exp.type,parentSchema:schema16.properties.exp,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4061,10 +4292,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data2.nbf !== undefined){
-let data10 = data2.nbf;
-if((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")){
-const err12 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema16.properties.nbf.type},message:"must be integer,string",schema:schema16.properties.nbf.type,parentSchema:schema16.properties.nbf,data:data10};
+if(data3.iat !== undefined){
+let data10 = data3.iat;
+if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
+const err12 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema16.properties.iat.type},message:"must be integer,string,null",schema:schema16.properties.iat.type,parentSchema:schema16.properties.iat,data:data10};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4074,10 +4305,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data2.amr !== undefined){
-let data11 = data2.amr;
-if((typeof data11 !== "string") && (!(Array.isArray(data11)))){
-const err13 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema16.properties.amr.type},message:"must be string,array",schema:schema16.properties.amr.type,parentSchema:schema16.properties.amr,data:data11};
+if(data3.nbf !== undefined){
+let data11 = data3.nbf;
+if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
+const err13 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema16.properties.nbf.type},message:"must be integer,string,null",schema:schema16.properties.nbf.type,parentSchema:schema16.properties.nbf,data:data11};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4086,12 +4317,11 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(Array.isArray(data11)){
-const len1 = data11.length;
-for(let i1=0; i1<len1; i1++){
-let data12 = data11[i1];
-if(typeof data12 !== "string"){
-const err14 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.amr.items.type,parentSchema:schema16.properties.amr.items,data:data12};
+}
+if(data3.amr !== undefined){
+let data12 = data3.amr;
+if(((typeof data12 !== "string") && (!(Array.isArray(data12)))) && (data12 !== null)){
+const err14 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema16.properties.amr.type},message:"must be string,array,null",schema:schema16.properties.amr.type,parentSchema:schema16.properties.amr,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4100,13 +4330,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-}
-}
-if(data2.azp !== undefined){
-let data13 = data2.azp;
+if(Array.isArray(data12)){
+const len1 = data12.length;
+for(let i1=0; i1<len1; i1++){
+let data13 = data12[i1];
 if(typeof data13 !== "string"){
-const err15 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.azp.type,parentSchema:schema16.properties.azp,data:data13};
+const err15 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.amr.items.type,parentSchema:schema16.properties.amr.items,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4116,10 +4345,12 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data2["https://aws.amazon.com/tags"] !== undefined){
-let data14 = data2["https://aws.amazon.com/tags"];
-if(!(data14 && typeof data14 == "object" && !Array.isArray(data14))){
-const err16 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.properties["https://aws.amazon.com/tags"].type,parentSchema:schema16.properties["https://aws.amazon.com/tags"],data:data14};
+}
+}
+if(data3.azp !== undefined){
+let data14 = data3.azp;
+if((typeof data14 !== "string") && (data14 !== null)){
+const err16 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema16.properties.azp.type},message:"must be string,null",schema:schema16.properties.azp.type,parentSchema:schema16.properties.azp,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4129,10 +4360,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data2["https://aws.amazon.com/source_identity"] !== undefined){
-let data15 = data2["https://aws.amazon.com/source_identity"];
-if(typeof data15 !== "string"){
-const err17 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema16.properties["https://aws.amazon.com/source_identity"],data:data15};
+if(data3["https://aws.amazon.com/tags"] !== undefined){
+let data15 = data3["https://aws.amazon.com/tags"];
+if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
+const err17 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema16.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema16.properties["https://aws.amazon.com/tags"].type,parentSchema:schema16.properties["https://aws.amazon.com/tags"],data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4142,9 +4373,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-}
-else {
-const err18 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.type,parentSchema:schema16,data:data2};
+if(data3["https://aws.amazon.com/source_identity"] !== undefined){
+let data16 = data3["https://aws.amazon.com/source_identity"];
+if((typeof data16 !== "string") && (data16 !== null)){
+const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema16.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema16.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema16.properties["https://aws.amazon.com/source_identity"],data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4154,12 +4386,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.github !== undefined){
-let data16 = data.github;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-for(const key1 in data16){
-if(!(func2.call(schema17.properties, key1))){
-const err19 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data16};
+}
+else {
+const err19 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.type,parentSchema:schema16,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4169,10 +4398,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data16.repository !== undefined){
-let data17 = data16.repository;
-if(typeof data17 !== "string"){
-const err20 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.repository.type,parentSchema:schema17.properties.repository,data:data17};
+if(data.github !== undefined){
+let data17 = data.github;
+if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
+const err20 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data17};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4181,11 +4410,10 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-if(data16.ref !== undefined){
-let data18 = data16.ref;
-if(typeof data18 !== "string"){
-const err21 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.ref.type,parentSchema:schema17.properties.ref,data:data18};
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+for(const key1 in data17){
+if(!(func2.call(schema17.properties, key1))){
+const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data17};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4195,10 +4423,10 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data16.environment !== undefined){
-let data19 = data16.environment;
-if(typeof data19 !== "string"){
-const err22 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.environment.type,parentSchema:schema17.properties.environment,data:data19};
+if(data17.repository !== undefined){
+let data18 = data17.repository;
+if((typeof data18 !== "string") && (data18 !== null)){
+const err22 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema17.properties.repository.type},message:"must be string,null",schema:schema17.properties.repository.type,parentSchema:schema17.properties.repository,data:data18};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4208,10 +4436,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data16.event !== undefined){
-let data20 = data16.event;
-if(typeof data20 !== "string"){
-const err23 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.event.type,parentSchema:schema17.properties.event,data:data20};
+if(data17.ref !== undefined){
+let data19 = data17.ref;
+if((typeof data19 !== "string") && (data19 !== null)){
+const err23 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema17.properties.ref.type},message:"must be string,null",schema:schema17.properties.ref.type,parentSchema:schema17.properties.ref,data:data19};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4221,10 +4449,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data16.ownerId !== undefined){
-let data21 = data16.ownerId;
-if((typeof data21 !== "string") && (!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21))))){
-const err24 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema17.properties.ownerId.type},message:"must be string,integer",schema:schema17.properties.ownerId.type,parentSchema:schema17.properties.ownerId,data:data21};
+if(data17.environment !== undefined){
+let data20 = data17.environment;
+if((typeof data20 !== "string") && (data20 !== null)){
+const err24 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema17.properties.environment.type},message:"must be string,null",schema:schema17.properties.environment.type,parentSchema:schema17.properties.environment,data:data20};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4234,10 +4462,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data16.repositoryId !== undefined){
-let data22 = data16.repositoryId;
-if((typeof data22 !== "string") && (!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22))))){
-const err25 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema17.properties.repositoryId.type},message:"must be string,integer",schema:schema17.properties.repositoryId.type,parentSchema:schema17.properties.repositoryId,data:data22};
+if(data17.event !== undefined){
+let data21 = data17.event;
+if((typeof data21 !== "string") && (data21 !== null)){
+const err25 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema17.properties.event.type},message:"must be string,null",schema:schema17.properties.event.type,parentSchema:schema17.properties.event,data:data21};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4247,10 +4475,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data16.immutable !== undefined){
-let data23 = data16.immutable;
-if(typeof data23 !== "boolean"){
-const err26 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema17.properties.immutable.type,parentSchema:schema17.properties.immutable,data:data23};
+if(data17.ownerId !== undefined){
+let data22 = data17.ownerId;
+if(((typeof data22 !== "string") && (!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22))))) && (data22 !== null)){
+const err26 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema17.properties.ownerId.type},message:"must be string,integer,null",schema:schema17.properties.ownerId.type,parentSchema:schema17.properties.ownerId,data:data22};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4260,10 +4488,10 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data16.issuer !== undefined){
-let data24 = data16.issuer;
-if(typeof data24 !== "string"){
-const err27 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data24};
+if(data17.repositoryId !== undefined){
+let data23 = data17.repositoryId;
+if(((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))) && (data23 !== null)){
+const err27 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema17.properties.repositoryId.type},message:"must be string,integer,null",schema:schema17.properties.repositoryId.type,parentSchema:schema17.properties.repositoryId,data:data23};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4273,10 +4501,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data16.audience !== undefined){
-let data25 = data16.audience;
-if((typeof data25 !== "string") && (!(Array.isArray(data25)))){
-const err28 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,array",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data25};
+if(data17.immutable !== undefined){
+let data24 = data17.immutable;
+if((typeof data24 !== "boolean") && (data24 !== null)){
+const err28 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema17.properties.immutable.type},message:"must be boolean,null",schema:schema17.properties.immutable.type,parentSchema:schema17.properties.immutable,data:data24};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4285,12 +4513,11 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(Array.isArray(data25)){
-const len2 = data25.length;
-for(let i2=0; i2<len2; i2++){
-let data26 = data25[i2];
-if(typeof data26 !== "string"){
-const err29 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.audience.items.type,parentSchema:schema17.properties.audience.items,data:data26};
+}
+if(data17.issuer !== undefined){
+let data25 = data17.issuer;
+if((typeof data25 !== "string") && (data25 !== null)){
+const err29 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data25};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4300,12 +4527,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-}
-}
-if(data16.sub !== undefined){
-let data27 = data16.sub;
-if(typeof data27 !== "string"){
-const err30 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.sub.type,parentSchema:schema17.properties.sub,data:data27};
+if(data17.audience !== undefined){
+let data26 = data17.audience;
+if(((typeof data26 !== "string") && (!(Array.isArray(data26)))) && (data26 !== null)){
+const err30 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,array,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data26};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4314,11 +4539,12 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-if(data16.actor !== undefined){
-let data28 = data16.actor;
-if(typeof data28 !== "string"){
-const err31 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.actor.type,parentSchema:schema17.properties.actor,data:data28};
+if(Array.isArray(data26)){
+const len2 = data26.length;
+for(let i2=0; i2<len2; i2++){
+let data27 = data26[i2];
+if(typeof data27 !== "string"){
+const err31 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.audience.items.type,parentSchema:schema17.properties.audience.items,data:data27};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4328,10 +4554,12 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data16.actorId !== undefined){
-let data29 = data16.actorId;
-if((typeof data29 !== "string") && (!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29))))){
-const err32 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema17.properties.actorId.type},message:"must be string,integer",schema:schema17.properties.actorId.type,parentSchema:schema17.properties.actorId,data:data29};
+}
+}
+if(data17.sub !== undefined){
+let data28 = data17.sub;
+if((typeof data28 !== "string") && (data28 !== null)){
+const err32 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema17.properties.sub.type},message:"must be string,null",schema:schema17.properties.sub.type,parentSchema:schema17.properties.sub,data:data28};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4341,10 +4569,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data16.workflow !== undefined){
-let data30 = data16.workflow;
-if(typeof data30 !== "string"){
-const err33 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.workflow.type,parentSchema:schema17.properties.workflow,data:data30};
+if(data17.actor !== undefined){
+let data29 = data17.actor;
+if((typeof data29 !== "string") && (data29 !== null)){
+const err33 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema17.properties.actor.type},message:"must be string,null",schema:schema17.properties.actor.type,parentSchema:schema17.properties.actor,data:data29};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -4354,10 +4582,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data16.jobWorkflowRef !== undefined){
-let data31 = data16.jobWorkflowRef;
-if(typeof data31 !== "string"){
-const err34 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.jobWorkflowRef.type,parentSchema:schema17.properties.jobWorkflowRef,data:data31};
+if(data17.actorId !== undefined){
+let data30 = data17.actorId;
+if(((typeof data30 !== "string") && (!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30))))) && (data30 !== null)){
+const err34 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema17.properties.actorId.type},message:"must be string,integer,null",schema:schema17.properties.actorId.type,parentSchema:schema17.properties.actorId,data:data30};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -4367,10 +4595,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data16.enterprise !== undefined){
-let data32 = data16.enterprise;
-if(typeof data32 !== "string"){
-const err35 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.enterprise.type,parentSchema:schema17.properties.enterprise,data:data32};
+if(data17.workflow !== undefined){
+let data31 = data17.workflow;
+if((typeof data31 !== "string") && (data31 !== null)){
+const err35 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema17.properties.workflow.type},message:"must be string,null",schema:schema17.properties.workflow.type,parentSchema:schema17.properties.workflow,data:data31};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4380,10 +4608,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data16.enterpriseId !== undefined){
-let data33 = data16.enterpriseId;
-if((typeof data33 !== "string") && (!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33))))){
-const err36 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema17.properties.enterpriseId.type},message:"must be string,integer",schema:schema17.properties.enterpriseId.type,parentSchema:schema17.properties.enterpriseId,data:data33};
+if(data17.jobWorkflowRef !== undefined){
+let data32 = data17.jobWorkflowRef;
+if((typeof data32 !== "string") && (data32 !== null)){
+const err36 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema17.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema17.properties.jobWorkflowRef.type,parentSchema:schema17.properties.jobWorkflowRef,data:data32};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4393,10 +4621,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data16.runnerEnvironment !== undefined){
-let data34 = data16.runnerEnvironment;
-if(typeof data34 !== "string"){
-const err37 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.runnerEnvironment.type,parentSchema:schema17.properties.runnerEnvironment,data:data34};
+if(data17.enterprise !== undefined){
+let data33 = data17.enterprise;
+if((typeof data33 !== "string") && (data33 !== null)){
+const err37 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema17.properties.enterprise.type},message:"must be string,null",schema:schema17.properties.enterprise.type,parentSchema:schema17.properties.enterprise,data:data33};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -4406,10 +4634,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data16.repositoryVisibility !== undefined){
-let data35 = data16.repositoryVisibility;
-if(typeof data35 !== "string"){
-const err38 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.repositoryVisibility.type,parentSchema:schema17.properties.repositoryVisibility,data:data35};
+if(data17.enterpriseId !== undefined){
+let data34 = data17.enterpriseId;
+if(((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))) && (data34 !== null)){
+const err38 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema17.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema17.properties.enterpriseId.type,parentSchema:schema17.properties.enterpriseId,data:data34};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -4419,9 +4647,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.type,parentSchema:schema17,data:data16};
+if(data17.runnerEnvironment !== undefined){
+let data35 = data17.runnerEnvironment;
+if((typeof data35 !== "string") && (data35 !== null)){
+const err39 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema17.properties.runnerEnvironment.type},message:"must be string,null",schema:schema17.properties.runnerEnvironment.type,parentSchema:schema17.properties.runnerEnvironment,data:data35};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -4431,12 +4660,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data.eks !== undefined){
-let data36 = data.eks;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-for(const key2 in data36){
-if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
-const err40 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data36};
+if(data17.repositoryVisibility !== undefined){
+let data36 = data17.repositoryVisibility;
+if((typeof data36 !== "string") && (data36 !== null)){
+const err40 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema17.properties.repositoryVisibility.type},message:"must be string,null",schema:schema17.properties.repositoryVisibility.type,parentSchema:schema17.properties.repositoryVisibility,data:data36};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -4446,10 +4673,12 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data36.issuer !== undefined){
-let data37 = data36.issuer;
-if(typeof data37 !== "string"){
-const err41 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.issuer.type,parentSchema:schema18.properties.issuer,data:data37};
+}
+}
+if(data.eks !== undefined){
+let data37 = data.eks;
+if((!(data37 && typeof data37 == "object" && !Array.isArray(data37))) && (data37 !== null)){
+const err41 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data37};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -4458,11 +4687,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-if(data36.namespace !== undefined){
-let data38 = data36.namespace;
-if(typeof data38 !== "string"){
-const err42 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.namespace.type,parentSchema:schema18.properties.namespace,data:data38};
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+for(const key2 in data37){
+if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
+const err42 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data37};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -4472,10 +4700,10 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data36.serviceAccount !== undefined){
-let data39 = data36.serviceAccount;
-if(typeof data39 !== "string"){
-const err43 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.serviceAccount.type,parentSchema:schema18.properties.serviceAccount,data:data39};
+if(data37.issuer !== undefined){
+let data38 = data37.issuer;
+if((typeof data38 !== "string") && (data38 !== null)){
+const err43 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema18.properties.issuer.type},message:"must be string,null",schema:schema18.properties.issuer.type,parentSchema:schema18.properties.issuer,data:data38};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -4485,10 +4713,10 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data36.audience !== undefined){
-let data40 = data36.audience;
-if(typeof data40 !== "string"){
-const err44 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data40};
+if(data37.namespace !== undefined){
+let data39 = data37.namespace;
+if((typeof data39 !== "string") && (data39 !== null)){
+const err44 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema18.properties.namespace.type},message:"must be string,null",schema:schema18.properties.namespace.type,parentSchema:schema18.properties.namespace,data:data39};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -4498,9 +4726,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
-else {
-const err45 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.type,parentSchema:schema18,data:data36};
+if(data37.serviceAccount !== undefined){
+let data40 = data37.serviceAccount;
+if((typeof data40 !== "string") && (data40 !== null)){
+const err45 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema18.properties.serviceAccount.type},message:"must be string,null",schema:schema18.properties.serviceAccount.type,parentSchema:schema18.properties.serviceAccount,data:data40};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -4510,12 +4739,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data.gitlab !== undefined){
-let data41 = data.gitlab;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key3 in data41){
-if(!(func2.call(schema19.properties, key3))){
-const err46 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data41};
+if(data37.audience !== undefined){
+let data41 = data37.audience;
+if((typeof data41 !== "string") && (data41 !== null)){
+const err46 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data41};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -4525,10 +4752,12 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data41.projectPath !== undefined){
-let data42 = data41.projectPath;
-if(typeof data42 !== "string"){
-const err47 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.projectPath.type,parentSchema:schema19.properties.projectPath,data:data42};
+}
+}
+if(data.gitlab !== undefined){
+let data42 = data.gitlab;
+if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
+const err47 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data42};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -4537,11 +4766,10 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-if(data41.ref !== undefined){
-let data43 = data41.ref;
-if(typeof data43 !== "string"){
-const err48 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.ref.type,parentSchema:schema19.properties.ref,data:data43};
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+for(const key3 in data42){
+if(!(func2.call(schema19.properties, key3))){
+const err48 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data42};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -4551,10 +4779,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data41.refType !== undefined){
-let data44 = data41.refType;
-if(typeof data44 !== "string"){
-const err49 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.refType.type,parentSchema:schema19.properties.refType,data:data44};
+if(data42.projectPath !== undefined){
+let data43 = data42.projectPath;
+if((typeof data43 !== "string") && (data43 !== null)){
+const err49 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema19.properties.projectPath.type},message:"must be string,null",schema:schema19.properties.projectPath.type,parentSchema:schema19.properties.projectPath,data:data43};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -4563,8 +4791,11 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(!((data44 === "branch") || (data44 === "tag"))){
-const err50 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema19.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema19.properties.refType.enum,parentSchema:schema19.properties.refType,data:data44};
+}
+if(data42.ref !== undefined){
+let data44 = data42.ref;
+if((typeof data44 !== "string") && (data44 !== null)){
+const err50 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema19.properties.ref.type},message:"must be string,null",schema:schema19.properties.ref.type,parentSchema:schema19.properties.ref,data:data44};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -4574,10 +4805,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data41.host !== undefined){
-let data45 = data41.host;
-if(typeof data45 !== "string"){
-const err51 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.host.type,parentSchema:schema19.properties.host,data:data45};
+if(data42.refType !== undefined){
+let data45 = data42.refType;
+if((typeof data45 !== "string") && (data45 !== null)){
+const err51 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema19.properties.refType.type},message:"must be string,null",schema:schema19.properties.refType.type,parentSchema:schema19.properties.refType,data:data45};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -4586,11 +4817,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-if(data41.audience !== undefined){
-let data46 = data41.audience;
-if((typeof data46 !== "string") && (!(Array.isArray(data46)))){
-const err52 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,array",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data46};
+if(!(((data45 === "branch") || (data45 === "tag")) || (data45 === null))){
+const err52 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema19.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema19.properties.refType.enum,parentSchema:schema19.properties.refType,data:data45};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -4599,12 +4827,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(Array.isArray(data46)){
-const len3 = data46.length;
-for(let i3=0; i3<len3; i3++){
-let data47 = data46[i3];
-if(typeof data47 !== "string"){
-const err53 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.audience.items.type,parentSchema:schema19.properties.audience.items,data:data47};
+}
+if(data42.host !== undefined){
+let data46 = data42.host;
+if((typeof data46 !== "string") && (data46 !== null)){
+const err53 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema19.properties.host.type},message:"must be string,null",schema:schema19.properties.host.type,parentSchema:schema19.properties.host,data:data46};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -4614,12 +4841,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-}
-}
-if(data41.pipelineSource !== undefined){
-let data48 = data41.pipelineSource;
-if(typeof data48 !== "string"){
-const err54 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.pipelineSource.type,parentSchema:schema19.properties.pipelineSource,data:data48};
+if(data42.audience !== undefined){
+let data47 = data42.audience;
+if(((typeof data47 !== "string") && (!(Array.isArray(data47)))) && (data47 !== null)){
+const err54 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,array,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data47};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -4628,11 +4853,12 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-if(data41.projectId !== undefined){
-let data49 = data41.projectId;
-if((typeof data49 !== "string") && (!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49))))){
-const err55 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema19.properties.projectId.type},message:"must be string,integer",schema:schema19.properties.projectId.type,parentSchema:schema19.properties.projectId,data:data49};
+if(Array.isArray(data47)){
+const len3 = data47.length;
+for(let i3=0; i3<len3; i3++){
+let data48 = data47[i3];
+if(typeof data48 !== "string"){
+const err55 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.audience.items.type,parentSchema:schema19.properties.audience.items,data:data48};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -4642,10 +4868,12 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data41.namespaceId !== undefined){
-let data50 = data41.namespaceId;
-if((typeof data50 !== "string") && (!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50))))){
-const err56 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema19.properties.namespaceId.type},message:"must be string,integer",schema:schema19.properties.namespaceId.type,parentSchema:schema19.properties.namespaceId,data:data50};
+}
+}
+if(data42.pipelineSource !== undefined){
+let data49 = data42.pipelineSource;
+if((typeof data49 !== "string") && (data49 !== null)){
+const err56 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema19.properties.pipelineSource.type},message:"must be string,null",schema:schema19.properties.pipelineSource.type,parentSchema:schema19.properties.pipelineSource,data:data49};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -4655,10 +4883,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data41.refProtected !== undefined){
-let data51 = data41.refProtected;
-if(typeof data51 !== "boolean"){
-const err57 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema19.properties.refProtected.type,parentSchema:schema19.properties.refProtected,data:data51};
+if(data42.projectId !== undefined){
+let data50 = data42.projectId;
+if(((typeof data50 !== "string") && (!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50))))) && (data50 !== null)){
+const err57 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema19.properties.projectId.type},message:"must be string,integer,null",schema:schema19.properties.projectId.type,parentSchema:schema19.properties.projectId,data:data50};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -4668,10 +4896,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data41.environment !== undefined){
-let data52 = data41.environment;
-if(typeof data52 !== "string"){
-const err58 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.environment.type,parentSchema:schema19.properties.environment,data:data52};
+if(data42.namespaceId !== undefined){
+let data51 = data42.namespaceId;
+if(((typeof data51 !== "string") && (!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51))))) && (data51 !== null)){
+const err58 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema19.properties.namespaceId.type},message:"must be string,integer,null",schema:schema19.properties.namespaceId.type,parentSchema:schema19.properties.namespaceId,data:data51};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -4681,10 +4909,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data41.userLogin !== undefined){
-let data53 = data41.userLogin;
-if(typeof data53 !== "string"){
-const err59 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.userLogin.type,parentSchema:schema19.properties.userLogin,data:data53};
+if(data42.refProtected !== undefined){
+let data52 = data42.refProtected;
+if((typeof data52 !== "boolean") && (data52 !== null)){
+const err59 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema19.properties.refProtected.type},message:"must be boolean,null",schema:schema19.properties.refProtected.type,parentSchema:schema19.properties.refProtected,data:data52};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -4694,10 +4922,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data41.userId !== undefined){
-let data54 = data41.userId;
-if((typeof data54 !== "string") && (!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54))))){
-const err60 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema19.properties.userId.type},message:"must be string,integer",schema:schema19.properties.userId.type,parentSchema:schema19.properties.userId,data:data54};
+if(data42.environment !== undefined){
+let data53 = data42.environment;
+if((typeof data53 !== "string") && (data53 !== null)){
+const err60 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema19.properties.environment.type},message:"must be string,null",schema:schema19.properties.environment.type,parentSchema:schema19.properties.environment,data:data53};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -4707,10 +4935,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data41.userEmail !== undefined){
-let data55 = data41.userEmail;
-if(typeof data55 !== "string"){
-const err61 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.userEmail.type,parentSchema:schema19.properties.userEmail,data:data55};
+if(data42.userLogin !== undefined){
+let data54 = data42.userLogin;
+if((typeof data54 !== "string") && (data54 !== null)){
+const err61 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema19.properties.userLogin.type},message:"must be string,null",schema:schema19.properties.userLogin.type,parentSchema:schema19.properties.userLogin,data:data54};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -4720,10 +4948,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data41.userAccessLevel !== undefined){
-let data56 = data41.userAccessLevel;
-if(typeof data56 !== "string"){
-const err62 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.userAccessLevel.type,parentSchema:schema19.properties.userAccessLevel,data:data56};
+if(data42.userId !== undefined){
+let data55 = data42.userId;
+if(((typeof data55 !== "string") && (!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55))))) && (data55 !== null)){
+const err62 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema19.properties.userId.type},message:"must be string,integer,null",schema:schema19.properties.userId.type,parentSchema:schema19.properties.userId,data:data55};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -4733,10 +4961,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data41.runnerEnvironment !== undefined){
-let data57 = data41.runnerEnvironment;
-if(typeof data57 !== "string"){
-const err63 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.runnerEnvironment.type,parentSchema:schema19.properties.runnerEnvironment,data:data57};
+if(data42.userEmail !== undefined){
+let data56 = data42.userEmail;
+if((typeof data56 !== "string") && (data56 !== null)){
+const err63 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema19.properties.userEmail.type},message:"must be string,null",schema:schema19.properties.userEmail.type,parentSchema:schema19.properties.userEmail,data:data56};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -4746,10 +4974,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data41.sub !== undefined){
-let data58 = data41.sub;
-if(typeof data58 !== "string"){
-const err64 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.sub.type,parentSchema:schema19.properties.sub,data:data58};
+if(data42.userAccessLevel !== undefined){
+let data57 = data42.userAccessLevel;
+if((typeof data57 !== "string") && (data57 !== null)){
+const err64 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema19.properties.userAccessLevel.type},message:"must be string,null",schema:schema19.properties.userAccessLevel.type,parentSchema:schema19.properties.userAccessLevel,data:data57};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -4759,9 +4987,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-}
-else {
-const err65 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.type,parentSchema:schema19,data:data41};
+if(data42.runnerEnvironment !== undefined){
+let data58 = data42.runnerEnvironment;
+if((typeof data58 !== "string") && (data58 !== null)){
+const err65 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema19.properties.runnerEnvironment.type},message:"must be string,null",schema:schema19.properties.runnerEnvironment.type,parentSchema:schema19.properties.runnerEnvironment,data:data58};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -4771,12 +5000,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data.terraform !== undefined){
-let data59 = data.terraform;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-for(const key4 in data59){
-if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
-const err66 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data59};
+if(data42.sub !== undefined){
+let data59 = data42.sub;
+if((typeof data59 !== "string") && (data59 !== null)){
+const err66 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema19.properties.sub.type},message:"must be string,null",schema:schema19.properties.sub.type,parentSchema:schema19.properties.sub,data:data59};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -4786,10 +5013,12 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data59.organization !== undefined){
-let data60 = data59.organization;
-if(typeof data60 !== "string"){
-const err67 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.organization.type,parentSchema:schema20.properties.organization,data:data60};
+}
+}
+if(data.terraform !== undefined){
+let data60 = data.terraform;
+if((!(data60 && typeof data60 == "object" && !Array.isArray(data60))) && (data60 !== null)){
+const err67 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data60};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -4798,11 +5027,10 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-if(data59.project !== undefined){
-let data61 = data59.project;
-if(typeof data61 !== "string"){
-const err68 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.project.type,parentSchema:schema20.properties.project,data:data61};
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+for(const key4 in data60){
+if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
+const err68 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data60};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -4812,10 +5040,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data59.workspace !== undefined){
-let data62 = data59.workspace;
-if(typeof data62 !== "string"){
-const err69 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.workspace.type,parentSchema:schema20.properties.workspace,data:data62};
+if(data60.organization !== undefined){
+let data61 = data60.organization;
+if((typeof data61 !== "string") && (data61 !== null)){
+const err69 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema20.properties.organization.type},message:"must be string,null",schema:schema20.properties.organization.type,parentSchema:schema20.properties.organization,data:data61};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -4825,10 +5053,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data59.runPhase !== undefined){
-let data63 = data59.runPhase;
-if(typeof data63 !== "string"){
-const err70 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.runPhase.type,parentSchema:schema20.properties.runPhase,data:data63};
+if(data60.project !== undefined){
+let data62 = data60.project;
+if((typeof data62 !== "string") && (data62 !== null)){
+const err70 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema20.properties.project.type},message:"must be string,null",schema:schema20.properties.project.type,parentSchema:schema20.properties.project,data:data62};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -4838,10 +5066,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data59.audience !== undefined){
-let data64 = data59.audience;
-if(typeof data64 !== "string"){
-const err71 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.audience.type,parentSchema:schema20.properties.audience,data:data64};
+if(data60.workspace !== undefined){
+let data63 = data60.workspace;
+if((typeof data63 !== "string") && (data63 !== null)){
+const err71 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema20.properties.workspace.type},message:"must be string,null",schema:schema20.properties.workspace.type,parentSchema:schema20.properties.workspace,data:data63};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -4851,9 +5079,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
-else {
-const err72 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data:data59};
+if(data60.runPhase !== undefined){
+let data64 = data60.runPhase;
+if((typeof data64 !== "string") && (data64 !== null)){
+const err72 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema20.properties.runPhase.type},message:"must be string,null",schema:schema20.properties.runPhase.type,parentSchema:schema20.properties.runPhase,data:data64};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -4863,12 +5092,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data.cognito !== undefined){
-let data65 = data.cognito;
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-for(const key5 in data65){
-if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
-const err73 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data65};
+if(data60.audience !== undefined){
+let data65 = data60.audience;
+if((typeof data65 !== "string") && (data65 !== null)){
+const err73 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema20.properties.audience.type},message:"must be string,null",schema:schema20.properties.audience.type,parentSchema:schema20.properties.audience,data:data65};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -4878,10 +5105,12 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data65.identityPoolId !== undefined){
-let data66 = data65.identityPoolId;
-if(typeof data66 !== "string"){
-const err74 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.identityPoolId.type,parentSchema:schema21.properties.identityPoolId,data:data66};
+}
+}
+if(data.cognito !== undefined){
+let data66 = data.cognito;
+if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
+const err74 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema21.type},message:"must be object,null",schema:schema21.type,parentSchema:schema21,data:data66};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -4890,11 +5119,10 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-if(data65.identityId !== undefined){
-let data67 = data65.identityId;
-if(typeof data67 !== "string"){
-const err75 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.identityId.type,parentSchema:schema21.properties.identityId,data:data67};
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key5 in data66){
+if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
+const err75 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data66};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -4904,10 +5132,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data65.authenticated !== undefined){
-let data68 = data65.authenticated;
-if(typeof data68 !== "boolean"){
-const err76 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema21.properties.authenticated.type,parentSchema:schema21.properties.authenticated,data:data68};
+if(data66.identityPoolId !== undefined){
+let data67 = data66.identityPoolId;
+if((typeof data67 !== "string") && (data67 !== null)){
+const err76 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema21.properties.identityPoolId.type},message:"must be string,null",schema:schema21.properties.identityPoolId.type,parentSchema:schema21.properties.identityPoolId,data:data67};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -4917,14 +5145,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data65.loginProviders !== undefined){
-let data69 = data65.loginProviders;
-if(Array.isArray(data69)){
-const len4 = data69.length;
-for(let i4=0; i4<len4; i4++){
-let data70 = data69[i4];
-if(typeof data70 !== "string"){
-const err77 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.loginProviders.items.type,parentSchema:schema21.properties.loginProviders.items,data:data70};
+if(data66.identityId !== undefined){
+let data68 = data66.identityId;
+if((typeof data68 !== "string") && (data68 !== null)){
+const err77 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema21.properties.identityId.type},message:"must be string,null",schema:schema21.properties.identityId.type,parentSchema:schema21.properties.identityId,data:data68};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -4934,9 +5158,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-}
-else {
-const err78 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema21.properties.loginProviders.type,parentSchema:schema21.properties.loginProviders,data:data69};
+if(data66.authenticated !== undefined){
+let data69 = data66.authenticated;
+if((typeof data69 !== "boolean") && (data69 !== null)){
+const err78 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema21.properties.authenticated.type},message:"must be boolean,null",schema:schema21.properties.authenticated.type,parentSchema:schema21.properties.authenticated,data:data69};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -4946,9 +5171,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-}
-else {
-const err79 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data65};
+if(data66.loginProviders !== undefined){
+let data70 = data66.loginProviders;
+if((!(Array.isArray(data70))) && (data70 !== null)){
+const err79 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema21.properties.loginProviders.type},message:"must be array,null",schema:schema21.properties.loginProviders.type,parentSchema:schema21.properties.loginProviders,data:data70};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -4957,13 +5183,12 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-if(data.request !== undefined){
-let data71 = data.request;
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-for(const key6 in data71){
-if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
-const err80 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema22,data:data71};
+if(Array.isArray(data70)){
+const len4 = data70.length;
+for(let i4=0; i4<len4; i4++){
+let data71 = data70[i4];
+if(typeof data71 !== "string"){
+const err80 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.loginProviders.items.type,parentSchema:schema21.properties.loginProviders.items,data:data71};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -4973,10 +5198,16 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data71.roleSessionName !== undefined){
-let data72 = data71.roleSessionName;
-if(typeof data72 !== "string"){
-const err81 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.roleSessionName.type,parentSchema:schema22.properties.roleSessionName,data:data72};
+}
+}
+}
+}
+if(data.request !== undefined){
+let data72 = data.request;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key6 in data72){
+if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
+const err81 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema22,data:data72};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -4986,13 +5217,10 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data71.durationSeconds !== undefined){
-let data73 = data71.durationSeconds;
-const _errs163 = errors;
-let valid25 = false;
-const _errs164 = errors;
-if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
-const err82 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema22.properties.durationSeconds.anyOf[0].type,parentSchema:schema22.properties.durationSeconds.anyOf[0],data:data73};
+if(data72.roleSessionName !== undefined){
+let data73 = data72.roleSessionName;
+if((typeof data73 !== "string") && (data73 !== null)){
+const err82 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema22.properties.roleSessionName.type},message:"must be string,null",schema:schema22.properties.roleSessionName.type,parentSchema:schema22.properties.roleSessionName,data:data73};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -5001,13 +5229,14 @@ vErrors.push(err82);
 }
 errors++;
 }
-var _valid0 = _errs164 === errors;
-valid25 = valid25 || _valid0;
-if(!valid25){
-const _errs166 = errors;
-if(typeof data73 === "string"){
-if(!pattern1.test(data73)){
-const err83 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data73};
+}
+if(data72.durationSeconds !== undefined){
+let data74 = data72.durationSeconds;
+const _errs169 = errors;
+let valid25 = false;
+const _errs170 = errors;
+if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
+const err83 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema22.properties.durationSeconds.anyOf[0].type,parentSchema:schema22.properties.durationSeconds.anyOf[0],data:data74};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -5016,9 +5245,13 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-else {
-const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.durationSeconds.anyOf[1].type,parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data73};
+var _valid0 = _errs170 === errors;
+valid25 = valid25 || _valid0;
+if(!valid25){
+const _errs172 = errors;
+if(typeof data74 === "string"){
+if(!pattern1.test(data74)){
+const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data74};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -5027,11 +5260,9 @@ vErrors.push(err84);
 }
 errors++;
 }
-var _valid0 = _errs166 === errors;
-valid25 = valid25 || _valid0;
 }
-if(!valid25){
-const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.properties.durationSeconds.anyOf,parentSchema:schema22.properties.durationSeconds,data:data73};
+else {
+const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.durationSeconds.anyOf[1].type,parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data74};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -5040,22 +5271,12 @@ vErrors.push(err85);
 }
 errors++;
 }
-else {
-errors = _errs163;
-if(vErrors !== null){
-if(_errs163){
-vErrors.length = _errs163;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data71.providerId !== undefined){
-let data74 = data71.providerId;
-if(typeof data74 !== "string"){
-const err86 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.providerId.type,parentSchema:schema22.properties.providerId,data:data74};
+var _valid0 = _errs172 === errors;
+valid25 = valid25 || _valid0;
+if(!valid25){
+const _errs174 = errors;
+if(data74 !== null){
+const err86 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.properties.durationSeconds.anyOf[2].type,parentSchema:schema22.properties.durationSeconds.anyOf[2],data:data74};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -5064,8 +5285,12 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(!((data74 === "graph.facebook.com") || (data74 === "www.amazon.com"))){
-const err87 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema22.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema22.properties.providerId.enum,parentSchema:schema22.properties.providerId,data:data74};
+var _valid0 = _errs174 === errors;
+valid25 = valid25 || _valid0;
+}
+}
+if(!valid25){
+const err87 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.properties.durationSeconds.anyOf,parentSchema:schema22.properties.durationSeconds,data:data74};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -5074,11 +5299,22 @@ vErrors.push(err87);
 }
 errors++;
 }
+else {
+errors = _errs169;
+if(vErrors !== null){
+if(_errs169){
+vErrors.length = _errs169;
 }
-if(data71.policy !== undefined){
-let data75 = data71.policy;
-if((typeof data75 !== "string") && (!(data75 && typeof data75 == "object" && !Array.isArray(data75)))){
-const err88 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema22.properties.policy.type},message:"must be string,object",schema:schema22.properties.policy.type,parentSchema:schema22.properties.policy,data:data75};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data72.providerId !== undefined){
+let data75 = data72.providerId;
+if((typeof data75 !== "string") && (data75 !== null)){
+const err88 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema22.properties.providerId.type},message:"must be string,null",schema:schema22.properties.providerId.type,parentSchema:schema22.properties.providerId,data:data75};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -5087,15 +5323,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-if(data71.policyArns !== undefined){
-let data76 = data71.policyArns;
-if(Array.isArray(data76)){
-const len5 = data76.length;
-for(let i5=0; i5<len5; i5++){
-let data77 = data76[i5];
-if(typeof data77 !== "string"){
-const err89 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.policyArns.items.type,parentSchema:schema22.properties.policyArns.items,data:data77};
+if(!(((data75 === "graph.facebook.com") || (data75 === "www.amazon.com")) || (data75 === null))){
+const err89 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema22.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema22.properties.providerId.enum,parentSchema:schema22.properties.providerId,data:data75};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -5105,9 +5334,10 @@ vErrors.push(err89);
 errors++;
 }
 }
-}
-else {
-const err90 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.properties.policyArns.type,parentSchema:schema22.properties.policyArns,data:data76};
+if(data72.policy !== undefined){
+let data76 = data72.policy;
+if(((typeof data76 !== "string") && (!(data76 && typeof data76 == "object" && !Array.isArray(data76)))) && (data76 !== null)){
+const err90 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema22.properties.policy.type},message:"must be string,object,null",schema:schema22.properties.policy.type,parentSchema:schema22.properties.policy,data:data76};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -5117,9 +5347,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data71};
+if(data72.policyArns !== undefined){
+let data77 = data72.policyArns;
+if((!(Array.isArray(data77))) && (data77 !== null)){
+const err91 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema22.properties.policyArns.type},message:"must be array,null",schema:schema22.properties.policyArns.type,parentSchema:schema22.properties.policyArns,data:data77};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -5128,17 +5359,12 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-if(data.context !== undefined){
-let data78 = data.context;
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-for(const key7 in data78){
-let data79 = data78[key7];
-const _errs182 = errors;
-let valid30 = false;
-const _errs183 = errors;
-if(((typeof data79 !== "string") && (!((typeof data79 == "number") && (isFinite(data79))))) && (typeof data79 !== "boolean")){
-const err92 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[0].type,parentSchema:schema23.additionalProperties.anyOf[0],data:data79};
+if(Array.isArray(data77)){
+const len5 = data77.length;
+for(let i5=0; i5<len5; i5++){
+let data78 = data77[i5];
+if(typeof data78 !== "string"){
+const err92 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.policyArns.items.type,parentSchema:schema22.properties.policyArns.items,data:data78};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -5147,16 +5373,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-var _valid1 = _errs183 === errors;
-valid30 = valid30 || _valid1;
-if(!valid30){
-const _errs185 = errors;
-if(Array.isArray(data79)){
-const len6 = data79.length;
-for(let i6=0; i6<len6; i6++){
-let data80 = data79[i6];
-if(((typeof data80 !== "string") && (!((typeof data80 == "number") && (isFinite(data80))))) && (typeof data80 !== "boolean")){
-const err93 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[1].items.type,parentSchema:schema23.additionalProperties.anyOf[1].items,data:data80};
+}
+}
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data72};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -5166,9 +5388,16 @@ vErrors.push(err93);
 errors++;
 }
 }
-}
-else {
-const err94 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema23.additionalProperties.anyOf[1].type,parentSchema:schema23.additionalProperties.anyOf[1],data:data79};
+if(data.context !== undefined){
+let data79 = data.context;
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+for(const key7 in data79){
+let data80 = data79[key7];
+const _errs190 = errors;
+let valid30 = false;
+const _errs191 = errors;
+if(((typeof data80 !== "string") && (!((typeof data80 == "number") && (isFinite(data80))))) && (typeof data80 !== "boolean")){
+const err94 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[0].type,parentSchema:schema23.additionalProperties.anyOf[0],data:data80};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -5177,11 +5406,16 @@ vErrors.push(err94);
 }
 errors++;
 }
-var _valid1 = _errs185 === errors;
+var _valid1 = _errs191 === errors;
 valid30 = valid30 || _valid1;
-}
 if(!valid30){
-const err95 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.additionalProperties.anyOf,parentSchema:schema23.additionalProperties,data:data79};
+const _errs193 = errors;
+if(Array.isArray(data80)){
+const len6 = data80.length;
+for(let i6=0; i6<len6; i6++){
+let data81 = data80[i6];
+if(((typeof data81 !== "string") && (!((typeof data81 == "number") && (isFinite(data81))))) && (typeof data81 !== "boolean")){
+const err95 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[1].items.type,parentSchema:schema23.additionalProperties.anyOf[1].items,data:data81};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -5190,11 +5424,51 @@ vErrors.push(err95);
 }
 errors++;
 }
+}
+}
 else {
-errors = _errs182;
+const err96 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema23.additionalProperties.anyOf[1].type,parentSchema:schema23.additionalProperties.anyOf[1],data:data80};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+var _valid1 = _errs193 === errors;
+valid30 = valid30 || _valid1;
+if(!valid30){
+const _errs197 = errors;
+if(data80 !== null){
+const err97 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema23.additionalProperties.anyOf[2].type,parentSchema:schema23.additionalProperties.anyOf[2],data:data80};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+var _valid1 = _errs197 === errors;
+valid30 = valid30 || _valid1;
+}
+}
+if(!valid30){
+const err98 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.additionalProperties.anyOf,parentSchema:schema23.additionalProperties,data:data80};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+else {
+errors = _errs190;
 if(vErrors !== null){
-if(_errs182){
-vErrors.length = _errs182;
+if(_errs190){
+vErrors.length = _errs190;
 }
 else {
 vErrors = null;
@@ -5204,48 +5478,7 @@ vErrors = null;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.type,parentSchema:schema23,data:data78};
-if(vErrors === null){
-vErrors = [err96];
-}
-else {
-vErrors.push(err96);
-}
-errors++;
-}
-}
-if(data.expect !== undefined){
-let data81 = data.expect;
-const _errs192 = errors;
-let valid34 = false;
-const _errs193 = errors;
-if(typeof data81 !== "string"){
-const err97 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[0].type,parentSchema:schema24.anyOf[0],data:data81};
-if(vErrors === null){
-vErrors = [err97];
-}
-else {
-vErrors.push(err97);
-}
-errors++;
-}
-if(!((data81 === "allow") || (data81 === "deny"))){
-const err98 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[0].enum,parentSchema:schema24.anyOf[0],data:data81};
-if(vErrors === null){
-vErrors = [err98];
-}
-else {
-vErrors.push(err98);
-}
-errors++;
-}
-var _valid2 = _errs193 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs195 = errors;
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-if(data81.deny === undefined){
-const err99 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema24.anyOf[1].required,parentSchema:schema24.anyOf[1],data:data81};
+const err99 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.type,parentSchema:schema23,data:data79};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -5254,9 +5487,14 @@ vErrors.push(err99);
 }
 errors++;
 }
-for(const key8 in data81){
-if(!(key8 === "deny")){
-const err100 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1],data:data81};
+}
+if(data.expect !== undefined){
+let data82 = data.expect;
+const _errs202 = errors;
+let valid34 = false;
+const _errs203 = errors;
+if(typeof data82 !== "string"){
+const err100 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[0].type,parentSchema:schema24.anyOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -5265,11 +5503,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-if(data81.deny !== undefined){
-let data82 = data81.deny;
-if((!(data82 && typeof data82 == "object" && !Array.isArray(data82))) && (data82 !== null)){
-const err101 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema24.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema24.anyOf[1].properties.deny.type,parentSchema:schema24.anyOf[1].properties.deny,data:data82};
+if(!((data82 === "allow") || (data82 === "deny"))){
+const err101 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[0].enum,parentSchema:schema24.anyOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -5278,10 +5513,13 @@ vErrors.push(err101);
 }
 errors++;
 }
+var _valid2 = _errs203 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs205 = errors;
 if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-for(const key9 in data82){
-if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
-const err102 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1].properties.deny,data:data82};
+if(data82.deny === undefined){
+const err102 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema24.anyOf[1].required,parentSchema:schema24.anyOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -5290,11 +5528,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-if(data82.stage !== undefined){
-let data83 = data82.stage;
-if(typeof data83 !== "string"){
-const err103 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data83};
+for(const key8 in data82){
+if(!(key8 === "deny")){
+const err103 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -5303,8 +5539,11 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(!(((data83 === "request") || (data83 === "token")) || (data83 === "trust-policy"))){
-const err104 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data83};
+}
+if(data82.deny !== undefined){
+let data83 = data82.deny;
+if((!(data83 && typeof data83 == "object" && !Array.isArray(data83))) && (data83 !== null)){
+const err104 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema24.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema24.anyOf[1].properties.deny.type,parentSchema:schema24.anyOf[1].properties.deny,data:data83};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -5313,11 +5552,10 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-if(data82.because !== undefined){
-let data84 = data82.because;
-if(typeof data84 !== "string"){
-const err105 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.because.type,parentSchema:schema24.anyOf[1].properties.deny.properties.because,data:data84};
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+for(const key9 in data83){
+if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
+const err105 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1].properties.deny,data:data83};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -5327,10 +5565,10 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data82.code !== undefined){
-let data85 = data82.code;
-if(typeof data85 !== "string"){
-const err106 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.code.type,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data85};
+if(data83.stage !== undefined){
+let data84 = data83.stage;
+if(typeof data84 !== "string"){
+const err106 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data84};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -5339,8 +5577,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(!(((((data85 === "ValidationError") || (data85 === "InvalidIdentityToken")) || (data85 === "ExpiredTokenException")) || (data85 === "IDPRejectedClaim")) || (data85 === "AccessDenied"))){
-const err107 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data85};
+if(!(((data84 === "request") || (data84 === "token")) || (data84 === "trust-policy"))){
+const err107 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data84};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -5350,11 +5588,10 @@ vErrors.push(err107);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err108 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.anyOf[1].type,parentSchema:schema24.anyOf[1],data:data81};
+if(data83.because !== undefined){
+let data85 = data83.because;
+if(typeof data85 !== "string"){
+const err108 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.because.type,parentSchema:schema24.anyOf[1].properties.deny.properties.because,data:data85};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -5363,13 +5600,11 @@ vErrors.push(err108);
 }
 errors++;
 }
-var _valid2 = _errs195 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs207 = errors;
-if(typeof data81 === "string"){
-if(!pattern1.test(data81)){
-const err109 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema24.anyOf[2],data:data81};
+}
+if(data83.code !== undefined){
+let data86 = data83.code;
+if(typeof data86 !== "string"){
+const err109 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.code.type,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data86};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -5378,9 +5613,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-else {
-const err110 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[2].type,parentSchema:schema24.anyOf[2],data:data81};
+if(!(((((data86 === "ValidationError") || (data86 === "InvalidIdentityToken")) || (data86 === "ExpiredTokenException")) || (data86 === "IDPRejectedClaim")) || (data86 === "AccessDenied"))){
+const err110 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data86};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -5389,12 +5623,12 @@ vErrors.push(err110);
 }
 errors++;
 }
-var _valid2 = _errs207 === errors;
-valid34 = valid34 || _valid2;
 }
 }
-if(!valid34){
-const err111 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema24.anyOf,parentSchema:schema24,data:data81};
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.anyOf[1].type,parentSchema:schema24.anyOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -5403,23 +5637,13 @@ vErrors.push(err111);
 }
 errors++;
 }
-else {
-errors = _errs192;
-if(vErrors !== null){
-if(_errs192){
-vErrors.length = _errs192;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.role !== undefined){
-let data86 = data.role;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-if(data86.arn === undefined){
-const err112 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/required",keyword:"required",params:{missingProperty: "arn"},message:"must have required property '"+"arn"+"'",schema:schema12.required,parentSchema:schema12,data:data86};
+var _valid2 = _errs205 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs217 = errors;
+if(typeof data82 === "string"){
+if(!pattern1.test(data82)){
+const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema24.anyOf[2],data:data82};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -5428,8 +5652,9 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data86.trustPolicy === undefined){
-const err113 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/required",keyword:"required",params:{missingProperty: "trustPolicy"},message:"must have required property '"+"trustPolicy"+"'",schema:schema12.required,parentSchema:schema12,data:data86};
+}
+else {
+const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[2].type,parentSchema:schema24.anyOf[2],data:data82};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -5438,9 +5663,12 @@ vErrors.push(err113);
 }
 errors++;
 }
-for(const key10 in data86){
-if(!((((key10 === "arn") || (key10 === "trustPolicy")) || (key10 === "maxSessionDuration")) || (key10 === "tags"))){
-const err114 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data86};
+var _valid2 = _errs217 === errors;
+valid34 = valid34 || _valid2;
+}
+}
+if(!valid34){
+const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema24.anyOf,parentSchema:schema24,data:data82};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -5449,11 +5677,23 @@ vErrors.push(err114);
 }
 errors++;
 }
+else {
+errors = _errs202;
+if(vErrors !== null){
+if(_errs202){
+vErrors.length = _errs202;
 }
-if(data86.arn !== undefined){
-let data87 = data86.arn;
-if(typeof data87 !== "string"){
-const err115 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data87};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.role !== undefined){
+let data87 = data.role;
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+if(data87.arn === undefined){
+const err115 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/required",keyword:"required",params:{missingProperty: "arn"},message:"must have required property '"+"arn"+"'",schema:schema12.required,parentSchema:schema12,data:data87};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -5462,11 +5702,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-if(data86.trustPolicy !== undefined){
-let data88 = data86.trustPolicy;
-if((typeof data88 !== "string") && (!(data88 && typeof data88 == "object" && !Array.isArray(data88)))){
-const err116 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data88};
+if(data87.trustPolicy === undefined){
+const err116 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/required",keyword:"required",params:{missingProperty: "trustPolicy"},message:"must have required property '"+"trustPolicy"+"'",schema:schema12.required,parentSchema:schema12,data:data87};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -5475,11 +5712,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-if(data86.maxSessionDuration !== undefined){
-let data89 = data86.maxSessionDuration;
-if(!(((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89))) && (isFinite(data89)))){
-const err117 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data89};
+for(const key10 in data87){
+if(!((((key10 === "arn") || (key10 === "trustPolicy")) || (key10 === "maxSessionDuration")) || (key10 === "tags"))){
+const err117 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data87};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -5488,9 +5723,11 @@ vErrors.push(err117);
 }
 errors++;
 }
-if((typeof data89 == "number") && (isFinite(data89))){
-if(data89 > 43200 || isNaN(data89)){
-const err118 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data89};
+}
+if(data87.arn !== undefined){
+let data88 = data87.arn;
+if(typeof data88 !== "string"){
+const err118 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data88};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -5499,8 +5736,11 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data89 < 3600 || isNaN(data89)){
-const err119 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data89};
+}
+if(data87.trustPolicy !== undefined){
+let data89 = data87.trustPolicy;
+if((typeof data89 !== "string") && (!(data89 && typeof data89 == "object" && !Array.isArray(data89)))){
+const err119 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data89};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -5510,14 +5750,10 @@ vErrors.push(err119);
 errors++;
 }
 }
-}
-if(data86.tags !== undefined){
-let data90 = data86.tags;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-for(const key11 in data90){
-let data91 = data90[key11];
-if(typeof data91 !== "string"){
-const err120 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data91};
+if(data87.maxSessionDuration !== undefined){
+let data90 = data87.maxSessionDuration;
+if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
+const err120 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data90};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -5526,10 +5762,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-}
-else {
-const err121 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data90};
+if((typeof data90 == "number") && (isFinite(data90))){
+if(data90 > 43200 || isNaN(data90)){
+const err121 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data90};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -5538,15 +5773,54 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-}
-else {
-const err122 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data86};
+if(data90 < 3600 || isNaN(data90)){
+const err122 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data90};
 if(vErrors === null){
 vErrors = [err122];
 }
 else {
 vErrors.push(err122);
+}
+errors++;
+}
+}
+}
+if(data87.tags !== undefined){
+let data91 = data87.tags;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+for(const key11 in data91){
+let data92 = data91[key11];
+if(typeof data92 !== "string"){
+const err123 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data92};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+}
+else {
+const err124 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data91};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data87};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
 }
 errors++;
 }
@@ -5558,52 +5832,13 @@ errors = vErrors.length;
 }
 }
 if(data.matrix !== undefined){
-let data93 = data.matrix;
-const _errs229 = errors;
+let data94 = data.matrix;
+const _errs239 = errors;
 let valid41 = false;
-const _errs230 = errors;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-if(Object.keys(data93).length < 1){
-const err123 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data93};
-if(vErrors === null){
-vErrors = [err123];
-}
-else {
-vErrors.push(err123);
-}
-errors++;
-}
-for(const key12 in data93){
-const _errs232 = errors;
-if(typeof key12 === "string"){
-if(!pattern5.test(key12)){
-const err124 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key12,propertyName:key12};
-if(vErrors === null){
-vErrors = [err124];
-}
-else {
-vErrors.push(err124);
-}
-errors++;
-}
-}
-var valid42 = _errs232 === errors;
-if(!valid42){
-const err125 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key12},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data93};
-if(vErrors === null){
-vErrors = [err125];
-}
-else {
-vErrors.push(err125);
-}
-errors++;
-}
-}
-for(const key13 in data93){
-let data94 = data93[key13];
-if(Array.isArray(data94)){
-if(data94.length < 1){
-const err126 = {instancePath:instancePath+"/matrix/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data94};
+const _errs240 = errors;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(Object.keys(data94).length < 1){
+const err126 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data94};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -5612,9 +5847,11 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-else {
-const err127 = {instancePath:instancePath+"/matrix/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data94};
+for(const key12 in data94){
+const _errs242 = errors;
+if(typeof key12 === "string"){
+if(!pattern7.test(key12)){
+const err127 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key12,propertyName:key12};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -5624,9 +5861,9 @@ vErrors.push(err127);
 errors++;
 }
 }
-}
-else {
-const err128 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data93};
+var valid42 = _errs242 === errors;
+if(!valid42){
+const err128 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key12},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data94};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -5635,13 +5872,12 @@ vErrors.push(err128);
 }
 errors++;
 }
-var _valid3 = _errs230 === errors;
-valid41 = valid41 || _valid3;
-if(!valid41){
-const _errs236 = errors;
-if(Array.isArray(data93)){
-if(data93.length < 1){
-const err129 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data93};
+}
+for(const key13 in data94){
+let data95 = data94[key13];
+if(Array.isArray(data95)){
+if(data95.length < 1){
+const err129 = {instancePath:instancePath+"/matrix/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data95};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -5650,12 +5886,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-const len7 = data93.length;
-for(let i7=0; i7<len7; i7++){
-let data95 = data93[i7];
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(Object.keys(data95).length < 1){
-const err130 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data95};
+}
+else {
+const err130 = {instancePath:instancePath+"/matrix/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data95};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -5664,11 +5897,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-for(const key14 in data95){
-const _errs240 = errors;
-if(typeof key14 === "string"){
-if(!pattern5.test(key14)){
-const err131 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key14,propertyName:key14};
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data94};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -5677,10 +5909,13 @@ vErrors.push(err131);
 }
 errors++;
 }
-}
-var valid46 = _errs240 === errors;
-if(!valid46){
-const err132 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data95};
+var _valid3 = _errs240 === errors;
+valid41 = valid41 || _valid3;
+if(!valid41){
+const _errs246 = errors;
+if(Array.isArray(data94)){
+if(data94.length < 1){
+const err132 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data94};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -5689,10 +5924,12 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-}
-else {
-const err133 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data95};
+const len7 = data94.length;
+for(let i7=0; i7<len7; i7++){
+let data96 = data94[i7];
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+if(Object.keys(data96).length < 1){
+const err133 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data96};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -5701,10 +5938,11 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-}
-else {
-const err134 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data93};
+for(const key14 in data96){
+const _errs250 = errors;
+if(typeof key14 === "string"){
+if(!pattern7.test(key14)){
+const err134 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -5713,11 +5951,10 @@ vErrors.push(err134);
 }
 errors++;
 }
-var _valid3 = _errs236 === errors;
-valid41 = valid41 || _valid3;
 }
-if(!valid41){
-const err135 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data93};
+var valid46 = _errs250 === errors;
+if(!valid46){
+const err135 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data96};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -5726,22 +5963,10 @@ vErrors.push(err135);
 }
 errors++;
 }
-else {
-errors = _errs229;
-if(vErrors !== null){
-if(_errs229){
-vErrors.length = _errs229;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data.skip !== undefined){
-let data96 = data.skip;
-if((typeof data96 !== "boolean") && (typeof data96 !== "string")){
-const err136 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema25.properties.skip.type},message:"must be boolean,string",schema:schema25.properties.skip.type,parentSchema:schema25.properties.skip,data:data96};
+const err136 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data96};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -5751,10 +5976,9 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data.only !== undefined){
-let data97 = data.only;
-if(typeof data97 !== "boolean"){
-const err137 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema25.properties.only.type,parentSchema:schema25.properties.only,data:data97};
+}
+else {
+const err137 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data94};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -5763,15 +5987,65 @@ vErrors.push(err137);
 }
 errors++;
 }
+var _valid3 = _errs246 === errors;
+valid41 = valid41 || _valid3;
 }
-}
-else {
-const err138 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
+if(!valid41){
+const err138 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data94};
 if(vErrors === null){
 vErrors = [err138];
 }
 else {
 vErrors.push(err138);
+}
+errors++;
+}
+else {
+errors = _errs239;
+if(vErrors !== null){
+if(_errs239){
+vErrors.length = _errs239;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.skip !== undefined){
+let data97 = data.skip;
+if((typeof data97 !== "boolean") && (typeof data97 !== "string")){
+const err139 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema25.properties.skip.type},message:"must be boolean,string",schema:schema25.properties.skip.type,parentSchema:schema25.properties.skip,data:data97};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+if(data.only !== undefined){
+let data98 = data.only;
+if(typeof data98 !== "boolean"){
+const err140 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema25.properties.only.type,parentSchema:schema25.properties.only,data:data98};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+}
+else {
+const err141 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
 }
 errors++;
 }

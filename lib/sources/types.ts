@@ -22,6 +22,10 @@ export type SourceSpec =
       parametersFile?: string;
       account?: string;
       region?: string;
+      /** `aws`, `aws-cn`, `aws-us-gov`, …; derived from `region` when not given. */
+      partition?: string;
+      /** `AWS::StackName`, when the template refers to it. */
+      stackName?: string;
       /** Values known only after deployment: `LogicalId.Attribute` → value. */
       resources?: Readonly<Record<string, unknown>>;
       /** `Fn::ImportValue` export name → value. */
@@ -35,8 +39,11 @@ export type SourceSpec =
       construct?: string;
       logicalId?: string;
       parameters?: Readonly<Record<string, string | readonly string[]>>;
+      parametersFile?: string;
+      /** Default: the stack's environment in the assembly, when it is not environment-agnostic. */
       account?: string;
       region?: string;
+      partition?: string;
       resources?: Readonly<Record<string, unknown>>;
       imports?: Readonly<Record<string, unknown>>;
     }

@@ -3,7 +3,7 @@
  * action patterns and principals pre-matched into fast forms.
  */
 import { isBlocking, type Finding } from '../diagnostics.js';
-import type { Located, Statement, TrustPolicy } from '../policy/model.js';
+import type { ConditionClause, Located, Statement, TrustPolicy } from '../policy/model.js';
 import { compileClauseInto, type CompiledClause } from '../conditions/compile.js';
 import { parseFederatedPrincipal } from '../policy/principal.js';
 import { compileWildcard, wildcardMatch, type Wildcard } from '../conditions/wildcard.js';
@@ -33,6 +33,20 @@ export interface CompiledPolicy {
 
 const IGNORE_CASE = { ignoreCase: true } as const;
 
+/**
+ * AWS's own documented form for Cognito identity pools: `"ForAnyValue:StringLike":
+ * {"cognito-identity.amazonaws.com:amr": "authenticated"}` (Amazon Cognito Developer Guide, "Role
+ * trust and permissions" and "Using role-based access control"). Its value has no wildcard, and
+ * that is not a mistake to warn about.
+ */
+function documentedPattern(clause: ConditionClause): boolean {
+  return (
+    clause.operator.setOperator === 'ForAnyValue' &&
+    clause.operator.base.name === 'StringLike' &&
+    /^cognito-identity\.amazonaws\.com(\.cn)?:amr$/.test(clause.keyLower)
+  );
+}
+
 export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
   const findings: Finding[] = [];
   const statements: CompiledStatement[] = [];
@@ -49,8 +63,10 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
     for (const clause of statement.conditions) {
       let slot = slots.get(clause.keyLower);
       if (slot === undefined) slots.set(clause.keyLower, (slot = slots.size));
+      const before = findings.length;
       const compiled = compileClauseInto(clause, policy.version, findings, slot);
       if (compiled) clauses.push(compiled);
+      if (documentedPattern(clause)) dropFrom(findings, before, 'like-without-wildcard');
     }
     const actions: CompiledStatement['actions'] = [];
     for (const p of statement.action.patterns) {
@@ -87,6 +103,13 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
     ok: !findings.some(isBlocking),
     keySlots: slots.size,
   };
+}
+
+/** Removes the findings of `code` added since `from`. */
+function dropFrom(findings: Finding[], from: number, code: string): void {
+  for (let i = findings.length - 1; i >= from; i--) {
+    if (findings[i]?.code === code) findings.splice(i, 1);
+  }
 }
 
 function sameValues(a: readonly Located<string>[], b: readonly Located<string>[]): boolean {

@@ -157,7 +157,7 @@ export function callerEntries(
       findings.push({
         code: 'context-key-never-set',
         severity: 'warning',
-        message: `"${key}" is given in the context, but AWS never sets it on AssumeRoleWithWebIdentity, an unsigned call (§3.5)`,
+        message: `"${key}" is given in the context, but AWS never sets it on AssumeRoleWithWebIdentity, an unsigned call`,
         hint: 'remove it: a real request would not carry it, so a condition on it sees the key as absent',
         spec: '§3.5',
       });

@@ -2,19 +2,19 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, REPO, STACK_LINE, trustspec } from './helpers.js';
+import { FIXTURES, REPO, STACK_LINE, cli } from './helpers.js';
 
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
 
 t.test('--version prints the version of package.json', async (t) => {
-  const r = trustspec(['--version']);
+  const r = await cli(['--version']);
   t.equal(r.status, 0);
   t.equal(r.stdout, `${pkg.version}\n`);
   t.equal(r.stderr, '');
 });
 
 t.test('--help names the commands and the global options', async (t) => {
-  const r = trustspec(['--help']);
+  const r = await cli(['--help']);
   t.equal(r.status, 0);
   t.equal(r.stderr, '');
   t.match(r.stdout, /^Usage: trustspec \[options\] \[command\]/);
@@ -25,7 +25,7 @@ t.test('--help names the commands and the global options', async (t) => {
 });
 
 t.test('test --help lists its options and the exit codes', async (t) => {
-  const r = trustspec(['test', '--help']);
+  const r = await cli(['test', '--help']);
   t.equal(r.status, 0);
   t.equal(r.stderr, '');
   t.match(r.stdout, /^Usage: trustspec test \[options\] \[paths\.\.\.\]/);
@@ -43,7 +43,7 @@ t.test('test --help lists its options and the exit codes', async (t) => {
 });
 
 t.test('explain --help lists its options and the exit codes', async (t) => {
-  const r = trustspec(['explain', '--help']);
+  const r = await cli(['explain', '--help']);
   t.equal(r.status, 0);
   t.equal(r.stderr, '');
   t.match(r.stdout, /^Usage: trustspec explain \[options\] \[scenario-file\]/);
@@ -67,7 +67,7 @@ t.test('explain --help lists its options and the exit codes', async (t) => {
 });
 
 t.test('no arguments: the help, and exit 2', async (t) => {
-  const r = trustspec([]);
+  const r = await cli([]);
   t.equal(r.status, 2);
   const all = r.stdout + r.stderr;
   t.match(all, /Usage: trustspec \[options\] \[command\]/);
@@ -115,7 +115,7 @@ const usageErrors: { name: string; args: string[]; message: RegExp }[] = [
 
 for (const u of usageErrors) {
   t.test(`${u.name}: exit 2, one message on stderr, no stack trace`, async (t) => {
-    const r = trustspec(u.args);
+    const r = await cli(u.args);
     t.equal(r.status, 2, 'exit 2');
     t.match(r.stderr, u.message, 'the message');
     t.notMatch(r.stderr, STACK_LINE, 'no stack trace');

@@ -2,15 +2,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  FIXTURES,
-  NOW,
-  STACK_LINE,
-  compactJwt,
-  fixtureDir,
-  placeOf,
-  trustspec,
-} from './helpers.js';
+import { FIXTURES, NOW, STACK_LINE, compactJwt, fixtureDir, placeOf, cli } from './helpers.js';
 
 const GITHUB = 'https://token.actions.githubusercontent.com';
 const MAIN = 'repo:acme/app:ref:refs/heads/main';
@@ -40,7 +32,7 @@ const DUP_KEY_POLICY = `{
 const nowSeconds = Date.parse(NOW) / 1000;
 
 t.test('a scenario of a file, named with --scenario: denied', async (t) => {
-  const r = trustspec(['explain', 'failing.trustspec.yaml', '--scenario', 'pull requests deploy'], {
+  const r = await cli(['explain', 'failing.trustspec.yaml', '--scenario', 'pull requests deploy'], {
     cwd: FIXTURES,
   });
   t.equal(r.status, 1, 'exit 1: denied');
@@ -57,7 +49,7 @@ t.test('a scenario of a file, named with --scenario: denied', async (t) => {
 });
 
 t.test('from flags, the provider registered: allowed', async (t) => {
-  const r = trustspec(
+  const r = await cli(
     ['explain', '--policy', 'deploy.trust.json', ...TOKEN, ...REGISTERED, '--now', NOW],
     { cwd: FIXTURES },
   );
@@ -83,7 +75,7 @@ t.test('--jwt FILE: the claims are decoded from a compact JWT', async (t) => {
     exp: nowSeconds + 300,
   });
   const dir = fixtureDir(t, { 'prod.jwt': `${jwt}\n` });
-  const r = trustspec(
+  const r = await cli(
     ['explain', '--policy', 'deploy.trust.json', '--jwt', 'prod.jwt', ...REGISTERED, '--now', NOW],
     { cwd: dir },
   );
@@ -113,7 +105,7 @@ t.test('--json, and the key written with the provider ARN', async (t) => {
   const args = ['explain', '--policy', 'arn-key.trust.json', ...TOKEN, ...REGISTERED, '--now', NOW];
 
   t.test('--json parses, with the decision, checks, statements and diagnoses', async (t) => {
-    const r = trustspec([...args, '--json'], { cwd: FIXTURES });
+    const r = await cli([...args, '--json'], { cwd: FIXTURES });
     t.equal(r.status, 1);
     t.match(r.stderr, WRITE_TIME, 'the write-time error, and nothing else, on stderr');
     const doc = JSON.parse(r.stdout) as {
@@ -142,7 +134,7 @@ t.test('--json, and the key written with the provider ARN', async (t) => {
   });
 
   t.test('the human diagnosis names the key to write', async (t) => {
-    const r = trustspec(args, { cwd: FIXTURES });
+    const r = await cli(args, { cwd: FIXTURES });
     t.equal(r.status, 1);
     t.match(r.stderr, WRITE_TIME, 'the write-time error, and nothing else, on stderr');
     t.match(r.stdout, /^decision: DENY — trust-policy · AccessDenied/m);
@@ -156,7 +148,7 @@ t.test('--json, and the key written with the provider ARN', async (t) => {
 });
 
 t.test('--no-providers: refused at the token stage', async (t) => {
-  const r = trustspec(
+  const r = await cli(
     ['explain', '--policy', 'deploy.trust.json', ...TOKEN, '--no-providers', '--now', NOW],
     { cwd: FIXTURES },
   );
@@ -176,7 +168,7 @@ t.test('a policy with a duplicate key: exit 2, file:line:column and a code frame
     DUP_KEY_POLICY,
     '"token.actions.githubusercontent.com:sub": "repo:acme/app:environment:prod"',
   );
-  const r = trustspec(['explain', '--policy', 'dup.trust.json', ...TOKEN, '--now', NOW], {
+  const r = await cli(['explain', '--policy', 'dup.trust.json', ...TOKEN, '--now', NOW], {
     cwd: dir,
   });
   t.equal(r.status, 2);
@@ -191,7 +183,7 @@ t.test('a policy with a duplicate key: exit 2, file:line:column and a code frame
 });
 
 t.test('no token: exit 2 with a hint', async (t) => {
-  const r = trustspec(['explain', '--policy', 'deploy.trust.json', '--now', NOW], {
+  const r = await cli(['explain', '--policy', 'deploy.trust.json', '--now', NOW], {
     cwd: FIXTURES,
   });
   t.equal(r.status, 2);
@@ -204,7 +196,7 @@ t.test('no token: exit 2 with a hint', async (t) => {
 });
 
 t.test('--jwt naming a file that does not exist: exit 2, the file named', async (t) => {
-  const r = trustspec(
+  const r = await cli(
     ['explain', '--policy', 'deploy.trust.json', '--jwt', 'missing.jwt', '--now', NOW],
     {
       cwd: FIXTURES,
@@ -221,7 +213,7 @@ t.test('--jwt naming a file that does not exist: exit 2, the file named', async 
 });
 
 t.test('a file of several scenarios without --scenario: exit 2, the names listed', async (t) => {
-  const r = trustspec(['explain', 'failing.trustspec.yaml'], { cwd: FIXTURES });
+  const r = await cli(['explain', 'failing.trustspec.yaml'], { cwd: FIXTURES });
   t.equal(r.status, 2);
   t.equal(r.stdout, '');
   t.match(
@@ -233,4 +225,33 @@ t.test('a file of several scenarios without --scenario: exit 2, the names listed
     /scenarios: "main branch deploys", "pull requests deploy", "another repository is refused"/,
   );
   t.notMatch(r.stderr, STACK_LINE);
+});
+
+t.test('--jwt -: the token is read from standard input', async (t) => {
+  const jwt = compactJwt({
+    iss: GITHUB,
+    sub: 'repo:acme/app:environment:prod',
+    aud: 'sts.amazonaws.com',
+    exp: nowSeconds + 300,
+  });
+  const args = ['explain', '--policy', 'deploy.trust.json', '--jwt', '-', ...REGISTERED];
+  const r = await cli([...args, '--now', NOW], { cwd: FIXTURES, input: `${jwt}\n` });
+  t.equal(r.status, 0, 'allowed: the sub of the token on stdin');
+  t.equal(r.stderr, '');
+  t.match(r.stdout, /✓ the token expires at 2026-06-01T00:05:00Z/, "the token's own exp");
+
+  // Without --now the command's clock is the io's: the wall clock would be another.
+  const onTime = await cli(args, { cwd: FIXTURES, input: jwt, now: Date.parse(NOW) });
+  t.equal(onTime.status, 0, "allowed at the io's clock, NOW");
+  const late = await cli(args, { cwd: FIXTURES, input: jwt, now: Date.parse(NOW) + 600_000 });
+  t.equal(late.status, 1, "denied ten minutes later by the io's clock: expired");
+  t.match(late.stdout, /^decision: DENY — token · ExpiredTokenException/m);
+
+  for (const input of ['', 'not a token\n']) {
+    const bad = await cli(args, { cwd: FIXTURES, input });
+    t.equal(bad.status, 2, `${JSON.stringify(input)} on stdin: exit 2`);
+    t.equal(bad.stdout, '');
+    t.match(bad.stderr, /^trustspec: --jwt: /);
+    t.notMatch(bad.stderr, STACK_LINE);
+  }
 });

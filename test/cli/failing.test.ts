@@ -17,7 +17,7 @@ import {
   parseTap,
   scenarioPlace,
   summaryOf,
-  trustspec,
+  cli,
   type JsonReport,
 } from './helpers.js';
 
@@ -31,7 +31,7 @@ t.test('human, with junit, json and tap reports written beside it', async (t) =>
   const dir = fixtureDir(t);
   // A stale report is replaced whole.
   writeFileSync(join(dir, 'report.json'), '{"stale": true}\n');
-  const r = trustspec(
+  const r = await cli(
     [
       'test',
       FILE,
@@ -115,7 +115,7 @@ t.test('human, with junit, json and tap reports written beside it', async (t) =>
 
 t.test('github: an ::error annotation at the scenario line', async (t) => {
   const dir = fixtureDir(t);
-  const r = trustspec(['test', FILE, '--reporter', 'github'], { cwd: dir });
+  const r = await cli(['test', FILE, '--reporter', 'github'], { cwd: dir });
   t.equal(r.status, 1);
   t.equal(r.stderr, '');
   const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error'));
@@ -149,7 +149,7 @@ t.test('github: an ::error annotation at the scenario line', async (t) => {
 t.test('json: ok false, with what STS did', async (t) => {
   const dir = fixtureDir(t);
   // FORCE_COLOR must not color a machine-readable report.
-  const r = trustspec(['test', FILE, '--reporter', 'json'], {
+  const r = await cli(['test', FILE, '--reporter', 'json'], {
     cwd: dir,
     env: { FORCE_COLOR: '1' },
   });
@@ -186,7 +186,7 @@ t.test('json: ok false, with what STS did', async (t) => {
 
 t.test('--output into a folder that does not exist: exit 2 and a clear message', async (t) => {
   const dir = fixtureDir(t);
-  const r = trustspec(['test', 'passing.trustspec.yaml', '--output', 'junit:nowhere/junit.xml'], {
+  const r = await cli(['test', 'passing.trustspec.yaml', '--output', 'junit:nowhere/junit.xml'], {
     cwd: dir,
   });
   t.equal(r.status, 2);
@@ -200,28 +200,48 @@ t.test('--output into a folder that does not exist: exit 2 and a clear message',
 });
 
 // ── colors: lib/cli/io.ts useColor — a non-empty NO_COLOR wins, then FORCE_COLOR (0 = off, any
-// other value on), then whether stdout is a TTY (never here: stdout is a pipe). ────────────────
+// other value on), then whether stdout is a TTY. ────────────────────────────────────────────────
 
 t.test('colors follow NO_COLOR and FORCE_COLOR', async (t) => {
   // A plain pipe without either variable has no colors: see the first test.
   const dir = fixtureDir(t);
-  const run = (env: Record<string, string>): string => {
-    const r = trustspec(['test', FILE], { cwd: dir, env });
+  const run = async (env: Record<string, string>): Promise<string> => {
+    const r = await cli(['test', FILE], { cwd: dir, env });
     t.equal(r.status, 1, `${JSON.stringify(env)}: exit 1 still`);
     return r.stdout;
   };
-  const noColor = run({ NO_COLOR: '1', FORCE_COLOR: '1' });
+  const noColor = await run({ NO_COLOR: '1', FORCE_COLOR: '1' });
   t.notMatch(noColor, ANSI, 'NO_COLOR wins over FORCE_COLOR');
   t.match(noColor, /^ {2}✗ pull requests deploy /m, 'the same report, plain');
 
-  const forced = run({ FORCE_COLOR: '1' });
+  const forced = await run({ FORCE_COLOR: '1' });
   t.match(forced, ANSI, 'FORCE_COLOR=1 colors a pipe');
   t.ok(forced.includes('\u001b[31m✗\u001b[39m'), 'the ✗ is red');
   t.ok(forced.includes('\u001b[32m✓\u001b[39m'), 'the ✓ is green');
   t.equal(forced.replace(SGR, ''), noColor, 'colors are all that differ');
 
-  const emptyNoColor = run({ NO_COLOR: '', FORCE_COLOR: '1' });
+  const emptyNoColor = await run({ NO_COLOR: '', FORCE_COLOR: '1' });
   t.equal(emptyNoColor, forced, 'an empty NO_COLOR counts as unset (no-color.org)');
 
-  t.equal(run({ FORCE_COLOR: '0' }), noColor, 'FORCE_COLOR=0: no colors');
+  t.equal(await run({ FORCE_COLOR: '0' }), noColor, 'FORCE_COLOR=0: no colors');
+});
+
+t.test('a terminal gets colors unless NO_COLOR or FORCE_COLOR=0 says no', async (t) => {
+  const dir = fixtureDir(t);
+  const cases: { env: Record<string, string>; isTTY: boolean; colors: boolean }[] = [
+    { env: {}, isTTY: true, colors: true },
+    { env: {}, isTTY: false, colors: false },
+    { env: { NO_COLOR: '1' }, isTTY: true, colors: false },
+    { env: { NO_COLOR: '' }, isTTY: true, colors: true },
+    { env: { FORCE_COLOR: '0' }, isTTY: true, colors: false },
+  ];
+  const plain = (await cli(['test', FILE], { cwd: dir })).stdout;
+  for (const c of cases) {
+    const r = await cli(['test', FILE], { cwd: dir, env: c.env, isTTY: c.isTTY });
+    const what = `${JSON.stringify(c.env)}, ${c.isTTY ? 'a terminal' : 'a pipe'}`;
+    t.equal(r.status, 1, `${what}: exit 1 still`);
+    if (c.colors) t.match(r.stdout, ANSI, `${what}: colors`);
+    else t.notMatch(r.stdout, ANSI, `${what}: no colors`);
+    t.equal(r.stdout.replace(SGR, ''), plain, `${what}: the same report otherwise`);
+  }
 });

@@ -1,15 +1,19 @@
 /**
- * Driving the real, built command line: `node dist/bin/trustspec.js ...` in a child process, with
- * an environment free of the test runner's own settings (tap sets NO_COLOR, FORCE_COLOR and a
- * NODE_OPTIONS hook for its children), and readers for what the reporters print.
+ * Driving the command line: `cli()` calls `main(argv, io)` in this process with captured streams,
+ * a cwd, an environment and a fixed clock (what almost every CLI test uses); `trustspec()` runs the
+ * real, built `node dist/bin/trustspec.js ...` in a child process (the smoke tests). Both see an
+ * environment free of the test runner's own settings (tap sets NO_COLOR, FORCE_COLOR and a
+ * NODE_OPTIONS hook for its children). Also readers for what the reporters print.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Parser, type FinalResults, type Result } from 'tap-parser';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Test } from 'tap';
+import { main } from '../../lib/cli/main.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = join(REPO, 'dist', 'bin', 'trustspec.js');
@@ -37,7 +41,15 @@ export interface RunOptions {
   cwd?: string;
   /** Added to the clean environment; `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
+  /** Standard input (`--jwt -`); none means an empty one. */
   input?: string;
+}
+
+export interface CliOptions extends RunOptions {
+  /** Whether stdout and stderr say they are terminals (default: no, like a pipe). */
+  isTTY?: boolean;
+  /** The wall clock the command sees, in epoch ms (default: NOW). */
+  now?: number;
 }
 
 /** The runner's variables that must not reach the CLI, and the ones tests set themselves. */
@@ -54,6 +66,51 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
+/** A stdout or stderr that keeps what is written to it. */
+export class Capture extends Writable {
+  text = '';
+  constructor(readonly isTTY: boolean) {
+    super({ decodeStrings: false });
+  }
+  override _write(chunk: string | Buffer, _encoding: string, done: () => void): void {
+    this.text += String(chunk);
+    done();
+  }
+}
+
+/**
+ * Runs the command in this process: `main(args, io)` with captured output. Like `trustspec()`, the
+ * environment is the clean one (TZ=UTC unless `env` says otherwise) and stdin is `input` or empty.
+ * The process's TZ is set from that environment for the call, since dates read it (a child would
+ * have its own), and put back after.
+ */
+export async function cli(args: string[], opts: CliOptions = {}): Promise<Run> {
+  const stdout = new Capture(opts.isTTY === true);
+  const stderr = new Capture(opts.isTTY === true);
+  const env = cleanEnv(opts.env);
+  const now = opts.now ?? Date.parse(NOW);
+  const tz = process.env['TZ'];
+  setTz(env['TZ']);
+  try {
+    const status = await main(args, {
+      stdout,
+      stderr,
+      cwd: opts.cwd ?? REPO,
+      env,
+      now: () => now,
+      readStdin: () => opts.input ?? '',
+    });
+    return { status, stdout: stdout.text, stderr: stderr.text };
+  } finally {
+    setTz(tz);
+  }
+}
+
+function setTz(tz: string | undefined): void {
+  if (tz === undefined) delete process.env['TZ'];
+  else process.env['TZ'] = tz;
+}
+
 let spawns = 0;
 /** How many times this test file started the CLI (to keep the suite fast). */
 export const spawnCount = (): number => spawns;
@@ -65,7 +122,9 @@ export function trustspec(args: string[], opts: RunOptions = {}): Run {
     cwd: opts.cwd ?? REPO,
     env: cleanEnv(opts.env),
     encoding: 'utf8',
-    timeout: 30_000,
+    // A guard against a hang, not a measure of speed: far above what a loaded machine needs (a
+    // spawn is about a second of CPU), below tap's per-file limit.
+    timeout: 120_000,
     maxBuffer: 256 * 1024 * 1024,
     ...(opts.input !== undefined ? { input: opts.input } : {}),
   });

@@ -16,7 +16,7 @@ import {
   parseJunit,
   parseTap,
   summaryOf,
-  trustspec,
+  cli,
   type JsonReport,
 } from './helpers.js';
 
@@ -24,7 +24,7 @@ const FILES = 42;
 const SCENARIOS = 140;
 
 // Every spec-example file carries its own `now:`, so no --now is given.
-const json = trustspec(['test', 'spec-examples', '--reporter', 'json']);
+const json = await cli(['test', 'spec-examples', '--reporter', 'json']);
 const report = JSON.parse(json.stdout) as JsonReport;
 const files = [...new Set(report.results.map((r) => r.file))];
 const byFile = new Map<string, string[]>(files.map((f) => [f, []]));
@@ -78,7 +78,7 @@ t.test('json: the contract document, every scenario met', async (t) => {
 });
 
 t.test('human: one ✓ per scenario, grouped by file, and the summary', async (t) => {
-  const r = trustspec(['test', 'spec-examples']);
+  const r = await cli(['test', 'spec-examples']);
   t.equal(r.status, 0);
   t.equal(r.stderr, '');
   t.notMatch(r.stdout, ANSI, 'no colors on a pipe');
@@ -115,7 +115,7 @@ t.test('human: one ✓ per scenario, grouped by file, and the summary', async (t
 
 t.test('tap: tap-parser reads 140 passing points and a matching plan', async (t) => {
   // FORCE_COLOR must not leak escapes into a machine-readable format.
-  const r = trustspec(['test', 'spec-examples', '--reporter', 'tap'], {
+  const r = await cli(['test', 'spec-examples', '--reporter', 'tap'], {
     env: { FORCE_COLOR: '1' },
   });
   t.equal(r.status, 0);
@@ -145,7 +145,7 @@ t.test('tap: tap-parser reads 140 passing points and a matching plan', async (t)
 });
 
 t.test('junit: fast-xml-parser reads one suite per file and no failures', async (t) => {
-  const r = trustspec(['test', 'spec-examples', '--reporter', 'junit']);
+  const r = await cli(['test', 'spec-examples', '--reporter', 'junit']);
   t.equal(r.status, 0);
   t.equal(r.stderr, '');
   const doc = parseJunit(r.stdout);
@@ -181,7 +181,7 @@ t.test('junit: fast-xml-parser reads one suite per file and no failures', async 
 t.test(
   'github: workflow commands, ::error only for write-time errors, a closing notice',
   async (t) => {
-    const r = trustspec(['test', 'spec-examples', '--reporter', 'github']);
+    const r = await cli(['test', 'spec-examples', '--reporter', 'github']);
     t.equal(r.status, 0);
     t.equal(r.stderr, '');
     const lines = r.stdout.trimEnd().split('\n');
@@ -204,9 +204,9 @@ t.test(
 
 t.test('json: passing scenarios carry their explanation only with --verbose', async (t) => {
   const file = join(FIXTURES, 'passing.trustspec.yaml');
-  const plain = JSON.parse(trustspec(['test', file, '--reporter', 'json', '--now', NOW]).stdout);
+  const plain = JSON.parse((await cli(['test', file, '--reporter', 'json', '--now', NOW])).stdout);
   const verbose = JSON.parse(
-    trustspec(['test', file, '--reporter', 'json', '--verbose', '--now', NOW]).stdout,
+    (await cli(['test', file, '--reporter', 'json', '--verbose', '--now', NOW])).stdout,
   );
   t.ok(plain.results.length > 0);
   t.ok(

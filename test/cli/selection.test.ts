@@ -2,7 +2,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, fixtureDir, summaryOf, trustspec, type JsonReport } from './helpers.js';
+import { FIXTURES, fixtureDir, summaryOf, cli, type JsonReport } from './helpers.js';
 
 t.test('--filter runs only the scenarios whose name contains the text', async (t) => {
   // Copies in a dot-folder and in node_modules must not be found.
@@ -12,7 +12,7 @@ t.test('--filter runs only the scenarios whose name contains the text', async (t
     node_modules: { pkg: { 'failing.trustspec.yaml': failing } },
   });
   // No path: every scenario file under the current folder.
-  const r = trustspec(['test', '--filter', 'DEPLOY', '--reporter', 'json'], { cwd: dir });
+  const r = await cli(['test', '--filter', 'DEPLOY', '--reporter', 'json'], { cwd: dir });
   // Case-insensitive: "main branch deploys" ×2, "the prod environment deploys", and the wrong
   // expectation "pull requests deploy" (so exit 1); nothing of clock or focus.
   t.equal(r.status, 1);
@@ -35,11 +35,11 @@ t.test('--now overrides the clock written in the file', async (t) => {
   const dir = fixtureDir(t);
   const file = 'clock.trustspec.yaml';
 
-  const own = trustspec(['test', file], { cwd: dir });
+  const own = await cli(['test', file], { cwd: dir });
   t.equal(own.status, 0, "the file's clock (midnight): the token, valid till noon, is fresh");
   t.match(summaryOf(own.stdout), { passed: 1, failed: 0 });
 
-  const later = trustspec(['test', file, '--now', '2026-06-01T13:00:00Z', '--reporter', 'json'], {
+  const later = await cli(['test', file, '--now', '2026-06-01T13:00:00Z', '--reporter', 'json'], {
     cwd: dir,
   });
   t.equal(later.status, 1, '--now 13:00Z: the token has expired');
@@ -53,7 +53,7 @@ t.test('--now overrides the clock written in the file', async (t) => {
 
   // Without a zone the time is UTC whatever the machine's zone: 13:00 in Auckland would be
   // 01:00Z, still before the noon expiry, and would pass.
-  const noZone = trustspec(['test', file, '--now', '2026-06-01T13:00:00', '--reporter', 'json'], {
+  const noZone = await cli(['test', file, '--now', '2026-06-01T13:00:00', '--reporter', 'json'], {
     cwd: dir,
     env: { TZ: 'Pacific/Auckland' },
   });
@@ -64,7 +64,7 @@ t.test('--now overrides the clock written in the file', async (t) => {
 });
 
 t.test('only: the other scenarios are skipped, with the reason', async (t) => {
-  const r = trustspec(['test', 'focus.trustspec.yaml', '--reporter', 'json'], { cwd: FIXTURES });
+  const r = await cli(['test', 'focus.trustspec.yaml', '--reporter', 'json'], { cwd: FIXTURES });
   // "a skipped wrong expectation" would fail if it ran: skipped, it does not.
   t.equal(r.status, 0);
   const doc = JSON.parse(r.stdout) as JsonReport;
@@ -82,7 +82,7 @@ t.test('only: the other scenarios are skipped, with the reason', async (t) => {
 
 t.test('skip without only: the rest run, the skipped one does not', async (t) => {
   // The filter leaves "the focused one" (the only `only`) out.
-  const r = trustspec(['test', 'focus.trustspec.yaml', '--filter', 'a '], { cwd: FIXTURES });
+  const r = await cli(['test', 'focus.trustspec.yaml', '--filter', 'a '], { cwd: FIXTURES });
   t.equal(r.status, 0);
   t.equal(r.stderr, '');
   t.match(r.stdout, /^ {2}✓ a plain allow$/m);

@@ -19,9 +19,10 @@ t.test('one command a line: failures, file errors, warnings, a notice', async (t
   const cmds = lines.map(parseCommand);
   t.same(
     cmds.map((c) => c.kind),
-    ['error', 'error', 'error', 'error', 'error', 'warning', 'warning', 'notice'],
+    ['error', 'error', 'error', 'error', 'error', 'warning', 'notice'],
+    'the findings a scenario met are in its trace; the report warnings are annotated once',
   );
-  const [pr, nasty, session, dup, fileError, warning, finding, notice] = cmds;
+  const [pr, nasty, session, dup, fileError, warning, notice] = cmds;
   t.same(pr?.props, {
     file: 'policies/gha-deploy.trustspec.yaml',
     line: '25',
@@ -58,28 +59,23 @@ t.test('one command a line: failures, file errors, warnings, a notice', async (t
   });
   t.equal(fileError?.message, `${FILE_ERROR.message}\nhint: did you mean "token"?`);
   t.equal(warning?.props['file'], 'policies/gha-deploy.trustspec.yaml');
-  t.match(finding, {
-    props: {
-      file: 'policies/gha-deploy.trust.json',
-      line: '26',
-      col: '9',
-      title: 'trustspec: condition-key-absent',
-    },
-  });
   t.equal(notice?.message, '3 passed, 4 failed, 1 skipped, 1 error, 1 warning · 3 files');
 });
 
-t.test('the same finding in several scenarios is annotated once', async (t) => {
+t.test('each report warning once; strict makes them errors', async (t) => {
   const report = mixedReport();
+  // The same finding met by a second scenario: scenarios' decision findings are not annotated.
   report.results.push({
     ...(report.results[1] as (typeof report.results)[number]),
     name: 'again',
     line: 40,
   });
-  const warnings = githubReport(report, opts)
-    .split('\n')
-    .filter((l) => l.startsWith('::warning') && l.includes('condition-key-absent'));
-  t.equal(warnings.length, 1);
+  const lines = githubReport(report, opts).split('\n');
+  t.equal(lines.filter((l) => l.includes('condition-key-absent')).length, 0);
+  t.equal(lines.filter((l) => l.startsWith('::warning')).length, report.warnings.length);
+  const strict = githubReport(report, { ...opts, strict: true }).split('\n');
+  t.equal(strict.filter((l) => l.startsWith('::warning')).length, 0);
+  t.ok(strict.some((l) => l.startsWith('::error') && l.includes('providers-assumed')));
 });
 
 t.test('escaping', async (t) => {

@@ -35,8 +35,8 @@ t.test('one line a scenario, grouped by file, with a summary', async (t) => {
   );
 });
 
-t.test('a failure shows the values compared, stage by stage', async (t) => {
-  const text = humanReport(mixedReport(), { color: false, cwd: CWD });
+t.test('verbose: a failure shows the whole trace, stage by stage', async (t) => {
+  const text = humanReport(mixedReport(), { color: false, cwd: CWD, verbose: true });
   const start = text.indexOf('  ✗ pull requests deploy');
   const block = text.slice(start, text.indexOf('\n\n', start));
   t.match(
@@ -79,12 +79,15 @@ t.test('verbose explains passes too, with the request context', async (t) => {
   t.match(pass, /request context\n {6}key +values +source\n/);
 });
 
-t.test('an empty run says so', async (t) => {
-  t.equal(
-    humanReport(EMPTY, { color: false }),
-    'no scenarios found\n\n0 passed, 0 failed, 0 skipped, 0 errors · 0 files\n',
-  );
-});
+t.test(
+  'an empty run: the counts (finding no file is an error of the run, not of the report)',
+  async (t) => {
+    t.equal(
+      humanReport(EMPTY, { color: false }),
+      '0 passed, 0 failed, 0 skipped, 0 errors · 0 files\n',
+    );
+  },
+);
 
 t.test('all passing: summary only, green when colored', async (t) => {
   const report = {

@@ -100,7 +100,13 @@ t.test('test cases: names, classnames, failures, skipped, errors', async (t) => 
   t.equal(e['@type'], 'unknown-field');
   t.match(e['#text'] as string, /hint: did you mean "token"\?/);
   t.match(e['#text'] as string, /> 3 \| {3}- tokn: \{\}/);
-  t.match(a['system-err'] as string, /warning: providers omitted/);
+  t.match(a['system-out'] as string, /warning: providers omitted/);
+  const props = (a['properties'] as XmlNode)['property'] as XmlNode[] | XmlNode;
+  t.match(
+    (Array.isArray(props) ? props : [props]).map((x) => x['@value']),
+    [/providers omitted.*\[providers-assumed\]/],
+    'each warning a property too',
+  );
 });
 
 t.test('classnames are stable and dotted', async (t) => {

@@ -48,7 +48,7 @@ t.test('folders are searched recursively', (t) => {
   ]);
   t.same(
     discoverFiles(['c'], dir),
-    { files: [], errors: [] },
+    { files: [], errors: [], warnings: [] },
     'a folder without scenarios is not an error',
   );
   t.end();

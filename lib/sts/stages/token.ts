@@ -4,6 +4,7 @@
  * modules (`lib/providers`); this file holds only STS's order and answers.
  */
 import { memoize } from '../../memo.js';
+import { numericDateProblem } from '../../token.js';
 import {
   compareIssuer,
   hostPathFromIssuer,
@@ -348,7 +349,7 @@ function timeClaims(input: SimulationInput, rec: Recorder, oauth: boolean): Refu
   if (!timeClaim(exp) || !timeClaim(nbf) || !timeClaim(iat)) {
     const claim = !timeClaim(exp) ? 'exp' : !timeClaim(nbf) ? 'nbf' : 'iat';
     const v = claims[claim];
-    const message = `The token's "${claim}" claim must be an integer (seconds since the epoch), not ${JSON.stringify(v)}`;
+    const message = `The token's ${numericDateProblem(claim, v) ?? `"${claim}" is not a NumericDate`}`;
     return refuse(rec, timeCheck(claim, v, now, false), 'InvalidIdentityToken', message);
   }
   return expiry(rec, exp, nbf, iat, now, oauth);

@@ -15,6 +15,7 @@ const LAYERS = [
   'sources',
   'explain',
   'scenarios',
+  'lint',
   'report',
   'cli',
 ];

@@ -1,0 +1,105 @@
+/**
+ * The AWS SDK is loaded only when a cross-check runs, seen at run time: a child process imports
+ * the built modules (dist/, which `npm test` builds first) with a module hook that records every
+ * module Node resolves. Importing trustspec/core, the library with its scenario runner, the
+ * Access Analyzer adapter, the cross-check or the SARIF writer loads no `@aws-sdk/*` or
+ * `@smithy/*` module; opening an Access Analyzer client does (so the check can fail).
+ * test/core-graph.test.ts checks the same from the sources, statically.
+ */
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const DIST = fileURLToPath(new URL('../../dist/lib/', import.meta.url));
+
+/** Imports MODULES (JSON list of paths); with OPEN set, then opens and closes a client. */
+const CHILD = `
+import { register } from 'node:module';
+import { MessageChannel } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+const { port1, port2 } = new MessageChannel();
+const seen = [];
+const done = new Promise((resolve) =>
+  port1.on('message', (m) => (m === 'sentinel:end' ? resolve() : seen.push(m))),
+);
+const hook = \`let port;
+export async function initialize(data) { port = data.port; }
+export async function resolve(specifier, context, next) {
+  if (specifier === 'sentinel:end') {
+    port.postMessage(specifier);
+    return { url: 'data:text/javascript,', shortCircuit: true };
+  }
+  const r = await next(specifier, context);
+  port.postMessage(r.url);
+  return r;
+}\`;
+register('data:text/javascript,' + encodeURIComponent(hook), { data: { port: port2 }, transferList: [port2] });
+for (const m of JSON.parse(process.env.MODULES)) await import(pathToFileURL(m).href);
+if (process.env.OPEN) {
+  const aa = await import(pathToFileURL(process.env.OPEN).href);
+  const session = await aa.openAccessAnalyzer({ region: 'us-east-1' });
+  if ('status' in session) throw new Error(session.reason);
+  session.close();
+}
+// Messages of one port arrive in order: once the sentinel is here, every earlier one is.
+await import('sentinel:end');
+await done;
+port1.close();
+process.stdout.write(JSON.stringify(seen));
+`;
+
+function loaded(modules: string[], open?: string): string[] {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: {
+      ...process.env,
+      MODULES: JSON.stringify(modules.map((m) => `${DIST}${m}`)),
+      ...(open ? { OPEN: `${DIST}${open}` } : {}),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+  });
+  if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as string[];
+}
+
+const packages = (urls: string[]) =>
+  [
+    ...new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? [])),
+  ].sort();
+
+t.test('the built modules are there', (t) => {
+  t.ok(existsSync(`${DIST}index.js`), 'dist/ is built (npm test builds it first)');
+  t.end();
+});
+
+const ENTRIES = [
+  'core.js',
+  'index.js',
+  'scenarios/index.js',
+  'aws/access-analyzer.js',
+  'aws/cross-check.js',
+  'lint/sarif.js',
+];
+
+t.test('importing trustspec, its core, the runner, the adapter or SARIF loads no AWS SDK', (t) => {
+  const urls = loaded(ENTRIES);
+  for (const entry of ENTRIES)
+    t.ok(
+      urls.some((u) => u.endsWith(`/dist/lib/${entry}`)),
+      `${entry} was imported`,
+    );
+  const pkgs = packages(urls);
+  t.ok(pkgs.includes('yaml'), `the hook sees packages (${pkgs.join(', ')})`);
+  const sdk = pkgs.filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/'));
+  t.same(sdk, [], 'no @aws-sdk/* or @smithy/* module');
+  t.end();
+});
+
+t.test('opening an Access Analyzer client loads the SDK (the check above can fail)', (t) => {
+  const pkgs = packages(loaded(['aws/access-analyzer.js'], 'aws/access-analyzer.js'));
+  t.ok(pkgs.includes('@aws-sdk/client-accessanalyzer'), pkgs.join(', '));
+  t.end();
+});

@@ -174,6 +174,16 @@ function probes(module: string, literals: readonly string[]): Probe[] {
           claims: { aud: '999999999999-another-app.apps.googleusercontent.com' },
         },
       ];
+    case 'facebook':
+    case 'amazon':
+      return [
+        {
+          code: 'any-app',
+          severity: 'warning',
+          message: `any ${module === 'facebook' ? 'Facebook' : 'Login with Amazon'} app`,
+          claims: { app_id: fresh('another-app', literals) },
+        },
+      ];
     default:
       return [
         {
@@ -220,7 +230,7 @@ function literalsOfClaim(analysis: ProviderAnalysis, claim: string): string[] {
 export function breadth(analysis: ProviderAnalysis, opts: ExampleOptions): BreadthFinding[] {
   const side = analysis.sides[0];
   if (!side || side.allowed.length === 0) return [];
-  const literals = [...literalsOfClaim(analysis, 'sub'), ...literalsOfClaim(analysis, 'aud')];
+  const literals = ['sub', 'aud', 'app_id'].flatMap((c) => literalsOfClaim(analysis, c));
   const out: BreadthFinding[] = [];
   for (const p of probes(analysis.space.provider.module.id, literals)) {
     if (out.some((f) => f.code === p.code && f.message === p.message)) continue;

@@ -16,14 +16,19 @@ export interface Term {
   key: string;
   /** `equals`, `matches`, `is less than`, … — or `is present` / `is absent` (then no value). */
   verb: string;
+  /** The verb negated: `does not equal`, `does not match`, `is absent`, … */
+  negated: string;
   value?: string;
 }
 
 /**
- * A set of one variable's values: those satisfying some term of `anyOf` (every value when it is
- * empty) and no term of `noneOf`. `examples` instead when no combination of terms is exact.
+ * A set of one variable's values: those satisfying every term of `allOf`, some term of `anyOf`
+ * (every value when it is empty) and no term of `noneOf`. `examples` instead when no combination
+ * of terms is exact.
  */
 export interface Constraint {
+  /** Terms every value satisfies (often none). */
+  allOf?: Term[];
   anyOf: Term[];
   noneOf: Term[];
   examples?: string[];
@@ -60,11 +65,12 @@ function atomsOf(
   v.tests.forEach((t, i) => {
     const mask = testMask(v, i);
     if (t.kind === 'value' && t.value) {
-      const verb = familyWords(t.value.compiled.clause.operator).verbs[0];
+      const [verb, negated] = familyWords(t.value.compiled.clause.operator).verbs;
       add(
         {
           key: displayKey(v, t.value.keyLower),
           verb: t.value.anyValue ? `has a value that ${verb}` : verb,
+          negated: t.value.anyValue ? `has no value that ${verb}` : negated,
           value: t.value.value,
         },
         mask,
@@ -73,21 +79,24 @@ function atomsOf(
       const atom = v.atoms[t.atom];
       const key =
         v.keys.find((k) => k.atoms.length === 1 && k.atoms[0]?.id === atom?.id)?.key ??
-        atom?.name ??
-        '?';
-      add({ key, verb: 'is present' }, mask);
-      add({ key, verb: 'is absent' }, all & ~mask);
+        (atom ? atomLabel(atom) : '?');
+      add({ key, verb: 'is present', negated: 'is absent' }, mask);
+      add({ key, verb: 'is absent', negated: 'is present' }, all & ~mask);
     } else if (t.kind === 'accept') {
       const aud = v.keys.find((k) => k.atoms.some((a) => a.id === 'claim:aud'))?.key ?? 'aud';
       const whose =
         sideNames.length > 1 ? `the ${sideNames[t.side] ?? ''} role's provider` : 'the provider';
-      add({ key: aud, verb: `is a client ID of ${whose}` }, mask);
+      add(
+        { key: aud, verb: `is a client ID of ${whose}`, negated: `is not a client ID of ${whose}` },
+        mask,
+      );
     } else if (clauses && t.kind === 'clause' && t.clause) {
       const c = t.clause.clause;
       add(
         {
           key: displayKey(v, c.keyLower),
-          verb: c.operator.raw,
+          verb: `satisfies ${c.operator.raw}`,
+          negated: `does not satisfy ${c.operator.raw}`,
           value: c.values.map((x) => x.value).join(' | '),
         },
         mask,
@@ -143,10 +152,47 @@ function search(atoms: readonly Atom[], target: bigint, care: bigint): Constrain
 }
 
 function denotes(atoms: readonly Atom[], c: Constraint, care: bigint): bigint {
-  const mask = (terms: readonly Term[]): bigint =>
-    terms.reduce((m, term) => m | (atoms.find((a) => a.term === term)?.mask ?? 0n), 0n);
+  const maskOf = (term: Term): bigint => atoms.find((a) => a.term === term)?.mask ?? 0n;
+  const mask = (terms: readonly Term[]): bigint => terms.reduce((m, term) => m | maskOf(term), 0n);
+  const all = (c.allOf ?? []).reduce((m, term) => m & maskOf(term), care);
   const any = c.anyOf.length === 0 ? care : mask(c.anyOf);
-  return any & ~mask(c.noneOf) & care;
+  return all & any & ~mask(c.noneOf) & care;
+}
+
+/**
+ * A description, with terms every value of the set satisfies (`allOf`) added one by one, most
+ * restrictive first, when "any of … but none of …" alone cannot say it exactly.
+ */
+function searchWithAll(
+  atoms: readonly Atom[],
+  target: bigint,
+  care: bigint,
+): Constraint | undefined {
+  const direct = search(atoms, target, care);
+  if (direct) return direct;
+  const t = target & care;
+  const necessary = atoms
+    .filter((a) => (a.mask & t) === t && (a.mask & care) !== care)
+    .sort((a, b) => popcount(a.mask & care) - popcount(b.mask & care));
+  const allOf: Atom[] = [];
+  let within = care;
+  for (const a of necessary) {
+    if ((within & ~a.mask) === 0n) continue;
+    allOf.push(a);
+    within &= a.mask;
+    const terms = allOf.map((x) => x.term);
+    if (within === t) return { allOf: terms, anyOf: [], noneOf: [] };
+    const rest = search(atoms, t, within);
+    if (rest) return { ...rest, allOf: terms };
+  }
+  return undefined;
+}
+
+/** How a free atom is named when no condition key reads it alone. */
+export function atomLabel(atom: { kind: string; name: string }): string {
+  if (atom.kind === 'source-identity') return 'sts:SourceIdentity';
+  if (atom.kind === 'tags') return 'aws:TagKeys';
+  return atom.name;
 }
 
 /**
@@ -163,7 +209,7 @@ export function describeMask(
   if ((care & ~target) === 0n) return undefined;
   for (const clauses of [false, true]) {
     const atoms = atomsOf(space, v, clauses, sideNames);
-    const c = search(atoms, target, care);
+    const c = searchWithAll(atoms, target, care);
     if (c && denotes(atoms, c, care) === (target & care)) return c;
   }
   const examples: string[] = [];
@@ -196,36 +242,50 @@ export function shortKey(key: string, hostPath: string): string {
     : key;
 }
 
-function termText(t: Term, hostPath: string, withKey: boolean): string {
-  const key = withKey ? `${shortKey(t.key, hostPath)} ` : '';
-  return t.value === undefined ? `${key}${t.verb}` : `${key}${t.verb} ${JSON.stringify(t.value)}`;
+function termText(t: Term, hostPath: string, verb: string): string {
+  const key = shortKey(t.key, hostPath);
+  return t.value === undefined ? `${key} ${verb}` : `${key} ${verb} ${JSON.stringify(t.value)}`;
 }
 
 /** Terms joined, the key and verb said once when they repeat: `sub matches "a" or "b"`. */
-function joinTerms(terms: readonly Term[], hostPath: string, word: string): string {
+function joinTerms(terms: readonly Term[], hostPath: string, negated: boolean): string {
   const parts: string[] = [];
   terms.forEach((t, i) => {
     const prev = terms[i - 1];
     const same =
       prev !== undefined && prev.key === t.key && prev.verb === t.verb && t.value !== undefined;
-    parts.push(same ? JSON.stringify(t.value) : termText(t, hostPath, true));
+    parts.push(
+      same ? JSON.stringify(t.value) : termText(t, hostPath, negated ? t.negated : t.verb),
+    );
   });
-  return parts.join(` ${word} `);
+  return parts.join(negated ? ' nor ' : ' or ');
 }
 
-/** One constraint in words. */
+/** One constraint in words: `sub matches "repo:acme/*" but not "repo:acme/app:*"`. */
 export function constraintText(c: Constraint, hostPath: string): string {
   if (c.examples)
     return `one of ${c.examples.length} kinds of value, e.g. ${c.examples.slice(0, 3).join(', ')}`;
-  const any = c.anyOf.length > 0 ? joinTerms(c.anyOf, hostPath, 'or') : '';
+  const all = (c.allOf ?? []).map((t) => termText(t, hostPath, t.verb)).join(' and ');
+  if (all !== '') {
+    const rest =
+      c.anyOf.length + c.noneOf.length > 0
+        ? constraintText({ anyOf: c.anyOf, noneOf: c.noneOf }, hostPath)
+        : '';
+    return rest === '' ? all : `${all} and ${rest}`;
+  }
+  if (c.anyOf.length === 0) return joinTerms(c.noneOf, hostPath, true);
+  const any = joinTerms(c.anyOf, hostPath, false);
   if (c.noneOf.length === 0) return any;
-  const first = c.noneOf[0] as Term;
-  const sameKey = c.anyOf.length > 0 && c.anyOf.every((t) => t.key === first.key);
-  const none = c.noneOf.map((t) =>
-    sameKey && t.key === first.key && t.value !== undefined
-      ? `${t.verb === c.anyOf[0]?.verb ? '' : `${t.verb} `}${JSON.stringify(t.value)}`
-      : termText(t, hostPath, true),
-  );
-  if (any === '') return `not (${none.join(' or ')})`;
-  return `${any} but not ${none.join(' or ')}`;
+  const first = c.anyOf[0] as Term;
+  // The same key and verb throughout: "matches A but not B or C".
+  if (
+    c.noneOf.every((t) => t.key === first.key && t.verb === first.verb && t.value !== undefined)
+  ) {
+    return `${any} but not ${c.noneOf.map((t) => JSON.stringify(t.value)).join(' or ')}`;
+  }
+  const sameKey = c.noneOf.every((t) => t.key === first.key);
+  const none = sameKey
+    ? joinTerms(c.noneOf, hostPath, true).slice(shortKey(first.key, hostPath).length + 1)
+    : joinTerms(c.noneOf, hostPath, true);
+  return `${any} but ${none}`;
 }

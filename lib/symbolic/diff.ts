@@ -6,8 +6,9 @@
  * decision changed.
  */
 import type { Decision } from '../sts/types.js';
+import { SOURCE_IDENTITY_ATOM, TAGS_ATOM } from './bindings.js';
 import { mergeBoxes, type Box } from './boxes.js';
-import { constraintText, describeBox, shortKey } from './describe.js';
+import { atomLabel, constraintText, describeBox, shortKey } from './describe.js';
 import { analyseProvider, type ProviderAnalysis } from './engine.js';
 import { providerIdentities, type AnalysisRole } from './providers.js';
 import type { Seeds } from './realism.js';
@@ -93,6 +94,24 @@ function refusal(a: ProviderAnalysis, side: number, d: Decision, name: string): 
   return `no ${name} statement allows it${action}`;
 }
 
+/**
+ * The tokens a description speaks of: those the allowing role's token stage accepts, and — for
+ * the source identity and session tags — only what some role allows at all. (Without a statement
+ * allowing sts:SetSourceIdentity / sts:TagSession, a token carrying them is refused by both
+ * roles; saying so in every region would be noise.)
+ */
+function careOf(a: ProviderAnalysis, allowing: number): Box {
+  const care = [...(a.sides[allowing]?.accepted[0] ?? a.boxes.universe)];
+  for (const id of [SOURCE_IDENTITY_ATOM.id, TAGS_ATOM.id]) {
+    const v = a.space.variableOf.get(id);
+    if (v === undefined) continue;
+    let hull = 0n;
+    for (const side of a.sides) for (const b of side.allowed) hull |= b[v] as bigint;
+    if (hull !== 0n) care[v] = hull;
+  }
+  return care;
+}
+
 function entriesOf(
   a: ProviderAnalysis,
   boxes: readonly Box[],
@@ -101,7 +120,7 @@ function entriesOf(
 ): Array<{ entry: DiffEntry; detail: DiffDetail }> {
   const names = opts.names ?? ['old', 'new'];
   const refusing = allowing === 0 ? 1 : 0;
-  const care = a.sides[allowing]?.accepted[0] ?? a.boxes.universe;
+  const care = careOf(a, allowing);
   return boxes.map((box) => {
     const ex = exampleIn(a, box, { now: opts.now, ...(opts.seeds ? { seeds: opts.seeds } : {}) });
     const decisions = replay(a, ex);

@@ -4,8 +4,8 @@ import type { DiffDetail, DiffEntry, DiffReport } from './diff.js';
 import type { ScenarioExample, StatementRef, WhoProvider, WhoResult } from './who.js';
 
 function statementName(s: StatementRef, effect?: string): string {
-  const sid = s.sid ? `"${s.sid}" ` : '';
-  return `${effect ? `${effect} ` : ''}${sid}(#${s.index + 1})`;
+  const name = s.sid ? `"${s.sid}" (#${s.index + 1})` : `#${s.index + 1}`;
+  return `${effect ? `${effect} ` : ''}${name}`;
 }
 
 function flowValue(v: unknown): string {

@@ -10,8 +10,6 @@
 import type { RequestContext, ContextEntry } from '../conditions/context.js';
 import { testClause, type CompiledClause } from '../conditions/evaluate.js';
 import type { CompiledStatement } from '../sts/compile.js';
-import { SET_SOURCE_IDENTITY, TAG_SESSION } from '../sts/vocabulary.js';
-import { actionMatch } from '../sts/compile.js';
 import { FoldUnsupported } from './alphabet.js';
 import {
   bindKey,
@@ -107,11 +105,6 @@ export interface Space {
 
 const DEFAULT_MAX_CELLS = 100_000;
 
-function covers(s: CompiledStatement, action: string): boolean {
-  const hit = actionMatch(s, action) !== undefined;
-  return s.statement.action.negated ? !hit : hit;
-}
-
 /** The context of one region on one role: the variable's keys, then the role's constants. */
 function regionContext(
   keys: readonly AtomsBinding[],
@@ -186,10 +179,12 @@ function collect(provider: ProviderIdentity, sides: readonly SideSpace[]): Colle
           }
         }
       }
-      if (covers(s, SET_SOURCE_IDENTITY)) atoms.set(SOURCE_IDENTITY_ATOM.id, SOURCE_IDENTITY_ATOM);
-      if (covers(s, TAG_SESSION)) atoms.set(TAGS_ATOM.id, TAGS_ATOM);
     }
   }
+  // A source identity or session tags in the token need their own action allowed (§3.2, §3.3):
+  // whether the token carries them is always part of the space.
+  atoms.set(SOURCE_IDENTITY_ATOM.id, SOURCE_IDENTITY_ATOM);
+  atoms.set(TAGS_ATOM.id, TAGS_ATOM);
   // The token stage checks aud against a registered provider's client IDs (§1.3).
   if (sides.some((s) => s.provider.registered && s.provider.clientIds !== undefined)) {
     atoms.set('claim:aud', { id: 'claim:aud', kind: 'claim', name: 'aud', multiValued: false });

@@ -100,6 +100,11 @@ const DEFAULT_SUBJECTS: Readonly<Record<string, string>> = {
   google: '110169484474386276334',
 };
 
+const DEFAULT_AUDIENCES: Readonly<Record<string, string>> = {
+  google: '123456789012-example.apps.googleusercontent.com',
+  cognito: 'us-east-1:00000000-0000-4000-8000-000000000000',
+};
+
 function firstSeed(seeds: Seeds, claim: string): string | undefined {
   for (const c of seeds.claims)
     if (typeof c[claim] === 'string' && c[claim] !== '') return c[claim] as string;
@@ -137,7 +142,10 @@ export function exampleIn(analysis: ProviderAnalysis, box: Box, opts: ExampleOpt
     claims['iss'] ??= `https://${provider.hostPath}`;
     claims['sub'] ??= firstSeed(seeds, 'sub') ?? DEFAULT_SUBJECTS[provider.module.id] ?? 'example';
     claims['aud'] ??=
-      firstSeed(seeds, 'aud') ?? provider.module.defaultAudience ?? 'sts.amazonaws.com';
+      firstSeed(seeds, 'aud') ??
+      provider.module.defaultAudience ??
+      DEFAULT_AUDIENCES[provider.module.id] ??
+      'sts.amazonaws.com';
   }
   // The issuer first, as a token reads.
   const ordered = Object.fromEntries(

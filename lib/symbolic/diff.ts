@@ -189,9 +189,7 @@ export function difference(
     report.proof.push({
       provider: id.hostPath,
       variables: a.space.variables.map((v) => ({
-        name: v.keys[0]
-          ? shortKey(v.keys[0].key, id.hostPath)
-          : v.atoms.map((x) => x.name).join('+'),
+        name: v.keys[0] ? shortKey(v.keys[0].key, id.hostPath) : v.atoms.map(atomLabel).join('+'),
         regions: v.regions.length,
       })),
     });

@@ -15,12 +15,12 @@ export const GH_PROVIDER: ProviderEntry = {
 };
 
 export function role(
-  doc: unknown,
+  document: unknown,
   providers: ProviderEntry[] | undefined = [GH_PROVIDER],
   extra: Partial<AnalysisRole['role']> = {},
 ): AnalysisRole {
   return {
-    role: { arn: ROLE_ARN, policy: compile(doc), ...extra },
+    role: { arn: ROLE_ARN, policy: compile(document), ...extra },
     ...(providers ? { providers } : {}),
   };
 }

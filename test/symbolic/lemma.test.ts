@@ -77,15 +77,15 @@ const policy = fc
 const str = fc
   .array(fc.constantFrom('a', 'b', 'A', 'B', ':'), { minLength: 1, maxLength: 4 })
   .map((a) => a.join(''));
-const name = fc
+const sessionName = fc
   .array(fc.constantFrom('a', 'b', 'A', '-'), { minLength: 2, maxLength: 4 })
   .map((a) => a.join(''));
 const token = fc.record({
   sub: str,
   aud: fc.constantFrom('sts.amazonaws.com', 'other'),
   repository: fc.option(str, { nil: undefined }),
-  session: name,
-  sourceIdentity: fc.option(name, { nil: undefined }),
+  session: sessionName,
+  sourceIdentity: fc.option(sessionName, { nil: undefined }),
   tags: fc.boolean(),
   ip: fc.option(
     fc.constantFrom('203.0.113.9', '203.0.113.200', '198.51.100.1', '10.0.0.1', '2001:db8::1'),

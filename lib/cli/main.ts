@@ -1,5 +1,5 @@
 /** argv → a command. Every user error ends as one message and exit code 2, never a stack trace. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { REPORTER_NAMES } from '../report/names.js';
 import { EXIT, UsageError, type Io } from './io.js';
@@ -12,9 +12,11 @@ interface Outcome {
 }
 
 function version(): string {
-  const pkg = JSON.parse(
-    readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
-  ) as {
+  // dist/lib/cli/main.js in the build; lib/cli/main.ts when tests run the sources in process.
+  const at = ['../../package.json', '../../../package.json'].map(
+    (p) => new URL(p, import.meta.url),
+  );
+  const pkg = JSON.parse(readFileSync(at.find((u) => existsSync(u)) ?? (at[1] as URL), 'utf8')) as {
     version: string;
   };
   return pkg.version;

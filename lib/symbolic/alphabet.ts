@@ -133,8 +133,19 @@ export class Alphabet {
     return this.reps.length;
   }
 
-  /** The class of a code point, or -1 when the domain excludes it. */
+  private readonly known = new Map<number, number>();
+
+  /** The class of a code point, or -1 when the domain excludes it (remembered per code point). */
   classOf(cp: number): number {
+    let c = this.known.get(cp);
+    if (c === undefined) {
+      c = this.work(cp);
+      if (this.known.size < 65536) this.known.set(cp, c);
+    }
+    return c;
+  }
+
+  private work(cp: number): number {
     if (!this.allowed(cp)) return -1;
     const lit = this.literalClass.get(cp);
     if (lit !== undefined) return lit;

@@ -34,6 +34,8 @@ export interface Candidates {
   configurations: number;
   /** The string partition, for looking up concrete values (string atoms). */
   partition?: Partition;
+  /** String atoms: each value's partition key (`absent` for undefined), parallel to `values`. */
+  keys?: string[];
 }
 
 interface Env {
@@ -60,15 +62,21 @@ function kindOf(atom: AtomRef, readers: readonly AtomReader[]): ValueKind {
   return [...kinds][0] as ValueKind;
 }
 
+/** The distinct patterns of the values of the clauses (roles share most of theirs in a diff). */
 function patternsOf(readers: readonly AtomReader[], env: Env): Tokens[] {
   const out: Tokens[] = [];
+  const seen = new Set<string>();
   for (const r of readers) {
     const side = env.sides[r.side] as SideSpace;
     const version = side.analysis.role.policy.policy.version;
     const resolve = constantResolver(side.constants);
     for (const v of r.clause.clause.values) {
       const t = valueTokens(r.clause.clause, v.value, version, resolve);
-      if (t) out.push(t);
+      const key = t?.join(',');
+      if (t && key !== undefined && !seen.has(key)) {
+        seen.add(key);
+        out.push(t);
+      }
     }
   }
   return out;
@@ -113,8 +121,10 @@ function stringAtom(
     for (const l of lists) for (const id of l ?? []) patterns.push(codePoints(id));
   }
   const { partition: p, witnesses } = searched(atom, patterns, domain, env);
+  const keys = p.regions.map((r) => r.key);
   return {
     values: optional ? [undefined, ...witnesses] : witnesses,
+    keys: optional ? ['absent', ...keys] : keys,
     inDomain: (v) =>
       v === undefined ? optional : typeof v === 'string' && p.keyOf(v) !== undefined,
     configurations: p.configurations,

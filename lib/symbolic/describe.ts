@@ -107,6 +107,22 @@ function atomsOf(
   return out;
 }
 
+/** The terms of a variable, made once per variable and naming of the roles. */
+const atomCache = new WeakMap<Variable, Map<string, Atom[]>>();
+function cachedAtoms(
+  space: Space,
+  v: Variable,
+  clauses: boolean,
+  sideNames: readonly string[],
+): Atom[] {
+  let table = atomCache.get(v);
+  if (!table) atomCache.set(v, (table = new Map()));
+  const key = `${clauses}|${sideNames.join('|')}`;
+  let atoms = table.get(key);
+  if (!atoms) table.set(key, (atoms = atomsOf(space, v, clauses, sideNames)));
+  return atoms;
+}
+
 /** Greedy cover of `target` by atoms; undefined when they cannot cover it. */
 function cover(target: bigint, candidates: readonly Atom[]): Atom[] | undefined {
   const chosen: Atom[] = [];
@@ -208,7 +224,7 @@ export function describeMask(
 ): Constraint | undefined {
   if ((care & ~target) === 0n) return undefined;
   for (const clauses of [false, true]) {
-    const atoms = atomsOf(space, v, clauses, sideNames);
+    const atoms = cachedAtoms(space, v, clauses, sideNames);
     const c = searchWithAll(atoms, target, care);
     if (c && denotes(atoms, c, care) === (target & care)) return c;
   }

@@ -49,8 +49,57 @@ interface DfaState {
   next: number[];
 }
 
+/** One pattern's deterministic automaton over the classes; state -1 is dead. */
+interface Dfa {
+  readonly start: number;
+  step(state: number, cls: number): number;
+  accepts(state: number): boolean;
+  /** The classes the state's positions name (the others behave alike). */
+  relevant(state: number): readonly number[];
+}
+
+/**
+ * A pattern without `*`, or with one `*` at its very end (most trust-policy patterns): a chain of
+ * positions, the last one absorbing when the pattern ends with `*`. No sets, no interning.
+ */
+class ChainDfa implements Dfa {
+  readonly start = 0;
+  private readonly n: number;
+  private readonly relevantAt: number[][];
+
+  constructor(
+    private readonly matchers: readonly Matcher[],
+    private readonly trailingStar: Matcher | undefined,
+  ) {
+    this.n = matchers.length;
+    this.relevantAt = matchers.map((m) =>
+      m.kind === 0 ? m.classes : m.except >= 0 ? [m.except] : [],
+    );
+    const end = trailingStar && trailingStar.except >= 0 ? [trailingStar.except] : [];
+    this.relevantAt.push(end);
+  }
+
+  step(state: number, cls: number): number {
+    if (state < this.n) {
+      const m = this.matchers[state] as Matcher;
+      const hit = m.kind === 0 ? m.classes.includes(cls) : cls !== m.except;
+      return hit ? state + 1 : -1;
+    }
+    const star = this.trailingStar;
+    return star && cls !== star.except ? state : -1;
+  }
+
+  accepts(state: number): boolean {
+    return state === this.n;
+  }
+
+  relevant(state: number): readonly number[] {
+    return this.relevantAt[state] as number[];
+  }
+}
+
 /** One pattern's automaton, determinised lazily: a state is a set of token positions. */
-class LazyDfa {
+class LazyDfa implements Dfa {
   readonly states: DfaState[] = [];
   private readonly ids = new Map<string, number>();
   readonly start: number;
@@ -95,6 +144,14 @@ class LazyDfa {
     });
     this.ids.set(key, id);
     return id;
+  }
+
+  accepts(state: number): boolean {
+    return (this.states[state] as DfaState).accept;
+  }
+
+  relevant(state: number): readonly number[] {
+    return (this.states[state] as DfaState).relevant;
   }
 
   step(state: number, cls: number): number {
@@ -155,21 +212,41 @@ export function partition(
   budget = DEFAULT_BUDGET,
 ): Partition {
   const alphabet = alphabetFor(patterns, domain);
-  const dfas = patterns.map((p) => new LazyDfa(matchersOf(p, alphabet), alphabet.size));
+  const dfas = patterns.map((p): Dfa => {
+    const ms = matchersOf(p, alphabet);
+    const stars = ms.filter((m) => m.kind === 2).length;
+    const last = ms[ms.length - 1];
+    if (stars === 0) return new ChainDfa(ms, undefined);
+    if (stars === 1 && last?.kind === 2) return new ChainDfa(ms.slice(0, -1), last);
+    return new LazyDfa(ms, alphabet.size);
+  });
   const search = bfs(dfas, alphabet, domain, budget);
   return {
     ...search,
     keyOf(value: string): string | undefined {
-      let config = startConfig(dfas);
+      // Dense and in place: one state per pattern, -1 once it died.
+      const states = dfas.map((d) => d.start);
+      let live = states.filter((x) => x >= 0).length;
       let length = 0;
       for (const ch of value) {
         length++;
         const cls = alphabet.classOf(ch.codePointAt(0) as number);
         if (cls < 0) return undefined;
-        config = stepConfig(dfas, config, cls);
+        if (live === 0) continue;
+        for (let i = 0; i < states.length; i++) {
+          const st = states[i] as number;
+          if (st < 0) continue;
+          const next = (dfas[i] as Dfa).step(st, cls);
+          states[i] = next;
+          if (next < 0) live--;
+        }
       }
       if (length < domain.minLength || length > domain.maxLength) return undefined;
-      return vectorKey(dfas, config);
+      let key = '';
+      states.forEach((st, i) => {
+        if (st >= 0 && (dfas[i] as Dfa).accepts(st)) key += key === '' ? `${i}` : `,${i}`;
+      });
+      return key;
     },
   };
 }
@@ -180,7 +257,7 @@ export function partition(
  */
 type Config = number[];
 
-function startConfig(dfas: readonly LazyDfa[]): Config {
+function startConfig(dfas: readonly Dfa[]): Config {
   const out: number[] = [];
   dfas.forEach((d, i) => {
     if (d.start >= 0) out.push(i, d.start);
@@ -188,30 +265,33 @@ function startConfig(dfas: readonly LazyDfa[]): Config {
   return out;
 }
 
-function stepConfig(dfas: readonly LazyDfa[], config: Config, cls: number): Config {
-  const out: number[] = [];
+/** The successor of a configuration into `out` (reused); returns its length. */
+function stepInto(dfas: readonly Dfa[], config: Config, cls: number, out: number[]): number {
+  let n = 0;
   for (let j = 0; j < config.length; j += 2) {
     const p = config[j] as number;
-    const s = (dfas[p] as LazyDfa).step(config[j + 1] as number, cls);
-    if (s >= 0) out.push(p, s);
+    const s = (dfas[p] as Dfa).step(config[j + 1] as number, cls);
+    if (s >= 0) {
+      out[n++] = p;
+      out[n++] = s;
+    }
   }
-  return out;
+  return n;
 }
 
 /** Which patterns accept: their indexes, comma-separated. */
-function vectorKey(dfas: readonly LazyDfa[], config: Config): string {
+function vectorKey(dfas: readonly Dfa[], config: Config): string {
   let key = '';
   for (let j = 0; j < config.length; j += 2) {
     const p = config[j] as number;
-    if (((dfas[p] as LazyDfa).states[config[j + 1] as number] as DfaState).accept)
-      key += key === '' ? `${p}` : `,${p}`;
+    if ((dfas[p] as Dfa).accepts(config[j + 1] as number)) key += key === '' ? `${p}` : `,${p}`;
   }
   return key;
 }
 
-function sameConfig(a: Config, b: Config): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameConfig(a: Config, b: Config, n: number): boolean {
+  if (a.length !== n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
@@ -223,14 +303,15 @@ class Seen {
     private readonly clamps: number[],
   ) {}
 
-  /** Adds the configuration unless seen; true when added. */
-  add(config: Config, clamp: number, index: number): boolean {
+  /** Adds the first `n` numbers of `config` unless seen; true when added. */
+  add(config: Config, n: number, clamp: number, index: number): boolean {
     let h = clamp | 0;
-    for (let i = 0; i < config.length; i++) h = (Math.imul(h, 31) + (config[i] as number)) | 0;
+    for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + (config[i] as number)) | 0;
     const bucket = this.table.get(h);
     if (bucket) {
       for (const j of bucket) {
-        if (this.clamps[j] === clamp && sameConfig(this.configs[j] as Config, config)) return false;
+        if (this.clamps[j] === clamp && sameConfig(this.configs[j] as Config, config, n))
+          return false;
       }
       bucket.push(index);
     } else this.table.set(h, [index]);
@@ -239,7 +320,7 @@ class Seen {
 }
 
 function bfs(
-  dfas: LazyDfa[],
+  dfas: Dfa[],
   alphabet: Alphabet,
   domain: Domain,
   budget: number,
@@ -251,10 +332,10 @@ function bfs(
   const via: number[] = [];
   const lengths: number[] = [];
   const seen = new Seen(configs, clamps);
-  const push = (config: Config, parent: number, cls: number, length: number): void => {
+  const push = (config: Config, n: number, parent: number, cls: number, length: number): void => {
     const clamp = Math.min(length, domain.minLength);
-    if (!seen.add(config, clamp, configs.length)) return;
-    configs.push(config);
+    if (!seen.add(config, n, clamp, configs.length)) return;
+    configs.push(config.slice(0, n));
     clamps.push(clamp);
     parents.push(parent);
     via.push(cls);
@@ -266,7 +347,9 @@ function bfs(
       cps.push(alphabet.reps[via[j] as number] as number);
     return String.fromCodePoint(...cps.reverse());
   };
-  push(startConfig(dfas), -1, -1, 0);
+  const start = startConfig(dfas);
+  push(start, start.length, -1, -1, 0);
+  const scratch: number[] = [];
   const mark = new Int32Array(alphabet.size);
   let generation = 0;
   const finish = (complete: boolean, n: number): Omit<Partition, 'keyOf'> => ({
@@ -286,8 +369,8 @@ function bfs(
     generation++;
     const classes: number[] = [];
     for (let j = 0; j < config.length; j += 2) {
-      const dfa = dfas[config[j] as number] as LazyDfa;
-      for (const c of (dfa.states[config[j + 1] as number] as DfaState).relevant) {
+      const dfa = dfas[config[j] as number] as Dfa;
+      for (const c of dfa.relevant(config[j + 1] as number)) {
         if (mark[c] !== generation) {
           mark[c] = generation;
           classes.push(c);
@@ -302,7 +385,7 @@ function bfs(
       }
     }
     classes.sort((a, b) => a - b);
-    for (const c of classes) push(stepConfig(dfas, config, c), head, c, length + 1);
+    for (const c of classes) push(scratch, stepInto(dfas, config, c, scratch), head, c, length + 1);
   }
   return finish(true, configs.length);
 }

@@ -47,9 +47,18 @@ export function variablesOn(base: BaseOperatorInfo, version: PolicyVersion | und
   return base.variables && version === '2012-10-17';
 }
 
-/** The template of a value, parsed as the compiler parses it. */
+const templates = [new Map<string, PolicyTemplate>(), new Map<string, PolicyTemplate>()];
+
+/** The template of a value, parsed as the compiler parses it (remembered: values recur). */
 export function valueTemplate(raw: string, enabled: boolean): PolicyTemplate {
-  return parseTemplate(raw, enabled).template;
+  const table = templates[enabled ? 1 : 0] as Map<string, PolicyTemplate>;
+  let t = table.get(raw);
+  if (!t) {
+    if (table.size >= 4096) table.clear();
+    t = parseTemplate(raw, enabled).template;
+    table.set(raw, t);
+  }
+  return t;
 }
 
 /** The keys (lower-cased) that a clause's values read through policy variables. */

@@ -49,6 +49,8 @@ export interface Atom extends AtomRef {
   inDomain(v: AtomValue): boolean;
   /** String atoms: the partition, to place a concrete value without evaluating every test. */
   partition?: Partition;
+  /** String atoms: each candidate value's partition key, parallel to `values`. */
+  keys?: string[];
 }
 
 /** One test of a region's signature. */
@@ -71,6 +73,8 @@ export interface Region {
 
 export interface Variable {
   index: number;
+  /** A single string atom: its regions by partition key (a value's key decides its signature). */
+  byKey?: Map<string, number>;
   atoms: Atom[];
   /** The keys the policies read from these atoms. */
   keys: AtomsBinding[];
@@ -105,25 +109,58 @@ export interface Space {
 
 const DEFAULT_MAX_CELLS = 100_000;
 
+/** The entries of a variable's keys for concrete atom values, worked out on first read. */
+class RegionEntries {
+  private readonly entries = new Map<string, ContextEntry | undefined>();
+  constructor(
+    private readonly keys: ReadonlyMap<string, { binding: AtomsBinding; positions: number[] }>,
+    private readonly values: readonly AtomValue[],
+  ) {}
+
+  /** The entry of one of the variable's keys; `null` when the key is not the variable's. */
+  get(keyLower: string): ContextEntry | undefined | null {
+    if (this.entries.has(keyLower)) return this.entries.get(keyLower);
+    const k = this.keys.get(keyLower);
+    if (!k) return null;
+    const e = k.binding.entry(k.positions.map((i) => this.values[i]));
+    this.entries.set(keyLower, e);
+    return e;
+  }
+}
+
 /** The context of one region on one role: the variable's keys, then the role's constants. */
-function regionContext(
-  keys: readonly AtomsBinding[],
-  atomIds: readonly string[],
-  values: readonly AtomValue[],
-  constants: RequestContext,
-): RequestContext {
-  const entries = new Map<string, ContextEntry | undefined>();
+function regionContext(entries: RegionEntries, constants: RequestContext): RequestContext {
   return {
     get(keyLower: string): ContextEntry | undefined {
-      if (entries.has(keyLower)) return entries.get(keyLower);
-      const b = keys.find((k) => k.keyLower === keyLower);
-      if (!b) return constants.get(keyLower);
-      const e = b.entry(b.atoms.map((a) => values[atomIds.indexOf(a.id)]));
-      entries.set(keyLower, e);
-      return e;
+      const e = entries.get(keyLower);
+      return e === null ? constants.get(keyLower) : e;
     },
   };
 }
+
+/** A variable's keys by lower-cased name, with the positions of their atoms (built once). */
+const keyTables = new WeakMap<
+  readonly AtomsBinding[],
+  Map<string, { binding: AtomsBinding; positions: number[] }>
+>();
+function keyTable(
+  v: Pick<Variable, 'atoms' | 'keys'>,
+): Map<string, { binding: AtomsBinding; positions: number[] }> {
+  let table = keyTables.get(v.keys);
+  if (!table) {
+    const ids = v.atoms.map((a) => a.id);
+    table = new Map(
+      v.keys.map((b) => [
+        b.keyLower,
+        { binding: b, positions: b.atoms.map((a) => ids.indexOf(a.id)) },
+      ]),
+    );
+    keyTables.set(v.keys, table);
+  }
+  return table;
+}
+
+const NO_CONSTANTS: RequestContext = { get: () => undefined };
 
 function present(v: AtomValue): boolean {
   return v !== undefined && !(Array.isArray(v) && v.length === 0);
@@ -312,13 +349,17 @@ function buildVariable(
   const regions: Region[] = [];
   const bySignature = new Map<string, number>();
   const variable: Variable = { index, atoms, keys, tests, regions, bySignature };
-  for (const values of cells(atoms, maxCells)) {
+  const partitionKeys = atoms.length === 1 ? atoms[0]?.keys : undefined;
+  if (partitionKeys) variable.byKey = new Map();
+  cells(atoms, maxCells).forEach((values, i) => {
     const signature = signatureOf(variable, values, sides);
     if (!bySignature.has(signature)) {
       bySignature.set(signature, regions.length);
       regions.push({ values, signature });
     }
-  }
+    if (partitionKeys)
+      variable.byKey?.set(partitionKeys[i] as string, bySignature.get(signature) as number);
+  });
   return variable;
 }
 
@@ -328,9 +369,9 @@ export function signatureOf(
   values: readonly AtomValue[],
   sides: readonly SideSpace[],
 ): string {
-  const ids = v.atoms.map((a) => a.id);
-  const contexts = sides.map((s) => regionContext(v.keys, ids, values, s.constants));
-  const shared = regionContext(v.keys, ids, values, { get: () => undefined });
+  const entries = new RegionEntries(keyTable(v), values);
+  const contexts = sides.map((s) => regionContext(entries, s.constants));
+  const shared = regionContext(entries, NO_CONSTANTS);
   let sig = '';
   for (const t of v.tests)
     sig += t.run(t.side < 0 ? shared : (contexts[t.side] as RequestContext), values) ? '1' : '0';

@@ -5,7 +5,7 @@
  * that is an internal error (a bug in the engine), never a result (design note §4.3 step 6).
  */
 import type { Claims } from '../providers/types.js';
-import { simulate } from '../sts/simulate.js';
+import { decide } from '../sts/simulate.js';
 import type { Decision, SimulationInput } from '../sts/types.js';
 import { SOURCE_IDENTITY_CLAIM, TAGS_CLAIM, type AtomValue } from './bindings.js';
 import type { Box } from './boxes.js';
@@ -38,11 +38,46 @@ export function regionIndex(
   values: readonly AtomValue[],
   sides: readonly SideSpace[],
 ): number | undefined {
+  const atom = v.atoms[0];
+  const value = values[0];
+  if (v.byKey && atom?.partition && (typeof value === 'string' || value === undefined)) {
+    // A single string atom: the value's partition key decides its region.
+    if (value === undefined) return atom.inDomain(value) ? v.byKey.get('absent') : undefined;
+    const key = atom.partition.keyOf(value);
+    if (key === undefined) return undefined;
+    const r = v.byKey.get(key);
+    if (r !== undefined) return r;
+  }
   if (!v.atoms.every((a, i) => a.inDomain(values[i]))) return undefined;
   return v.bySignature.get(signatureOf(v, values, sides));
 }
 
 const MAX_TRIES = 400;
+
+/** The realistic values of a variable's atoms, made once per analysis, seeds and clock. */
+const realisticLists = new WeakMap<ProviderAnalysis, Map<string, AtomValue[][]>>();
+function realistic(
+  analysis: ProviderAnalysis,
+  v: Variable,
+  opts: ExampleOptions,
+  make: () => AtomValue[][],
+): AtomValue[][] {
+  let table = realisticLists.get(analysis);
+  if (!table) realisticLists.set(analysis, (table = new Map()));
+  const key = `${v.index}|${opts.now}|${opts.seeds === undefined ? '' : seedKey(opts.seeds)}`;
+  let lists = table.get(key);
+  if (!lists) table.set(key, (lists = make()));
+  return lists;
+}
+
+/** A number per seeds object: the seeds a list was made with, without comparing them. */
+const seedKeys = new WeakMap<Seeds, number>();
+let seedCount = 0;
+function seedKey(seeds: Seeds): string {
+  let k = seedKeys.get(seeds);
+  if (k === undefined) seedKeys.set(seeds, (k = ++seedCount));
+  return String(k);
+}
 
 /** Realistic atom values for a variable, inside `mask` (falls back to a region's own values). */
 function chooseValues(
@@ -52,14 +87,16 @@ function chooseValues(
   opts: ExampleOptions,
 ): { values: AtomValue[]; region: number } {
   const { space } = analysis;
-  const lists = v.atoms.map((a) =>
-    realisticValues(
-      v,
-      a,
-      space.provider.module.id,
-      opts.seeds ?? NO_SEEDS,
-      opts.now,
-      space.provider.module.defaultAudience,
+  const lists = realistic(analysis, v, opts, () =>
+    v.atoms.map((a) =>
+      realisticValues(
+        v,
+        a,
+        space.provider.module.id,
+        opts.seeds ?? NO_SEEDS,
+        opts.now,
+        space.provider.module.defaultAudience,
+      ),
     ),
   );
   const tried = new Set<string>();
@@ -173,11 +210,12 @@ export function inputFor(side: SideSpace, ex: Example): SimulationInput {
 
 /**
  * Replay an example on every role: the simulator's decision must be the one the boxes give
- * (allowed iff the cell is in the role's allowed set). Returns the decisions, with traces.
+ * (allowed iff the cell is in the role's allowed set). Returns the decisions (`decide`: the
+ * same decision as `simulate`, with the per-action statements and without the trace).
  */
 export function replay(analysis: ProviderAnalysis, ex: Example): Decision[] {
   return analysis.sides.map((s) => {
-    const decision = simulate(inputFor(s.side, ex));
+    const decision = decide(inputFor(s.side, ex));
     const expected = contains(s.allowed, ex.cell);
     if ((decision.decision === 'allow') !== expected) {
       throw new InternalError(

@@ -53,28 +53,28 @@ function patterns(i, n) {
 /** Non-whitespace characters, as IAM counts them against the quota. */
 const size = (doc) => JSON.stringify(doc).replace(/\s/g, '').length;
 
-/** As many statements of `per` patterns as fit in 4,096 characters. */
+/** As many statements of `per` patterns as fit in 4,096 characters, the edited version too. */
 function packedStatements(per) {
-  const doc = { Version: '2012-10-17', Statement: [] };
+  let doc = { Version: '2012-10-17', Statement: [] };
   for (let i = 0; ; i++) {
     const next = { ...doc, Statement: [...doc.Statement, statement(i, patterns(i, per))] };
-    if (size(next) > 3850) return doc; // room for the edits of the new version
-    doc.Statement = next.Statement;
+    if (Math.max(size(next), size(edited(next))) > 4096) return doc;
+    doc = next;
   }
 }
 
-/** One statement with as many patterns as fit. */
+/** One statement with as many patterns as fit, the edited version too. */
 function packedValues() {
-  const subs = [];
-  for (let i = 0; ; i++) {
-    const next = [...subs, `repo:acme/svc-${i}:ref:refs/heads/*`];
-    if (size({ Version: '2012-10-17', Statement: [statement(0, next)] }) > 3850) break;
-    subs.push(next[next.length - 1]);
+  let doc;
+  for (let n = 1; ; n++) {
+    const subs = Array.from({ length: n }, (_, i) => `repo:acme/svc-${i}:ref:refs/heads/*`);
+    const next = { Version: '2012-10-17', Statement: [statement(0, subs)] };
+    if (Math.max(size(next), size(edited(next))) > 4096) return doc;
+    doc = next;
   }
-  return { Version: '2012-10-17', Statement: [statement(0, subs)] };
 }
 
-/** The new version: one pattern widened, one pattern added, a Deny for pull requests. */
+/** The new version: one pattern widened, a Deny for pull requests added. */
 function edited(doc) {
   const st = JSON.parse(JSON.stringify(doc.Statement));
   const first = st[0].Condition.StringLike[`${GH}:sub`];

@@ -36,6 +36,8 @@ export interface Candidates {
   partition?: Partition;
   /** String atoms: each value's partition key (`absent` for undefined), parallel to `values`. */
   keys?: string[];
+  /** String atoms: the index of each pattern in the partition, by its tokens joined with `,`. */
+  patternIndex?: Map<string, number>;
 }
 
 interface Env {
@@ -122,7 +124,12 @@ function stringAtom(
   }
   const { partition: p, witnesses } = searched(atom, patterns, domain, env);
   const keys = p.regions.map((r) => r.key);
+  const patternIndex = new Map<string, number>();
+  patterns.forEach((t, i) => {
+    if (!patternIndex.has(t.join(','))) patternIndex.set(t.join(','), i);
+  });
   return {
+    patternIndex,
     values: optional ? [undefined, ...witnesses] : witnesses,
     keys: optional ? ['absent', ...keys] : keys,
     inDomain: (v) =>

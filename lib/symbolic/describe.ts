@@ -41,7 +41,12 @@ interface Atom {
 
 function popcount(m: bigint): number {
   let n = 0;
-  for (; m > 0n; m >>= 1n) if (m & 1n) n++;
+  for (; m > 0n; m >>= 32n) {
+    let x = Number(m & 0xffffffffn);
+    x -= (x >>> 1) & 0x55555555;
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    n += (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+  }
   return n;
 }
 

@@ -221,31 +221,28 @@ export function partition(
     return new LazyDfa(ms, alphabet.size);
   });
   const search = bfs(dfas, alphabet, domain, budget);
+  const keys = new Map<number, string>();
   return {
-    ...search,
+    regions: search.regions,
+    complete: search.complete,
+    configurations: search.configurations,
     keyOf(value: string): string | undefined {
-      // Dense and in place: one state per pattern, -1 once it died.
-      const states = dfas.map((d) => d.start);
-      let live = states.filter((x) => x >= 0).length;
+      // Walk the search's own graph: one lookup per character.
+      const { graph } = search;
+      let node = 0;
       let length = 0;
       for (const ch of value) {
         length++;
+        if (length > domain.maxLength) return undefined;
         const cls = alphabet.classOf(ch.codePointAt(0) as number);
         if (cls < 0) return undefined;
-        if (live === 0) continue;
-        for (let i = 0; i < states.length; i++) {
-          const st = states[i] as number;
-          if (st < 0) continue;
-          const next = (dfas[i] as Dfa).step(st, cls);
-          states[i] = next;
-          if (next < 0) live--;
-        }
+        const to = graph.next[node]?.get(cls) ?? graph.fallback[node];
+        if (to === undefined || to < 0) return undefined;
+        node = to;
       }
-      if (length < domain.minLength || length > domain.maxLength) return undefined;
-      let key = '';
-      states.forEach((st, i) => {
-        if (st >= 0 && (dfas[i] as Dfa).accepts(st)) key += key === '' ? `${i}` : `,${i}`;
-      });
+      if (length < domain.minLength) return undefined;
+      let key = keys.get(node);
+      if (key === undefined) keys.set(node, (key = vectorKey(dfas, graph.configs[node] as Config)));
       return key;
     },
   };
@@ -303,20 +300,29 @@ class Seen {
     private readonly clamps: number[],
   ) {}
 
-  /** Adds the first `n` numbers of `config` unless seen; true when added. */
-  add(config: Config, n: number, clamp: number, index: number): boolean {
+  /** The index of the first `n` numbers of `config` at `clamp`, added as `index` when new. */
+  indexOf(config: Config, n: number, clamp: number, index: number): number {
     let h = clamp | 0;
     for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + (config[i] as number)) | 0;
     const bucket = this.table.get(h);
     if (bucket) {
       for (const j of bucket) {
-        if (this.clamps[j] === clamp && sameConfig(this.configs[j] as Config, config, n))
-          return false;
+        if (this.clamps[j] === clamp && sameConfig(this.configs[j] as Config, config, n)) return j;
       }
       bucket.push(index);
     } else this.table.set(h, [index]);
-    return true;
+    return index;
   }
+}
+
+/**
+ * The search's graph, for placing concrete strings: per node, its successor by class; a class
+ * the node's live positions do not name goes to `fallback` (every such class behaves alike).
+ */
+interface Graph {
+  configs: Config[];
+  next: Array<Map<number, number>>;
+  fallback: number[];
 }
 
 function bfs(
@@ -324,22 +330,25 @@ function bfs(
   alphabet: Alphabet,
   domain: Domain,
   budget: number,
-): Omit<Partition, 'keyOf'> {
+): Omit<Partition, 'keyOf'> & { graph: Graph } {
   const regions = new Map<string, number>();
   const configs: Config[] = [];
   const clamps: number[] = [];
   const parents: number[] = [];
   const via: number[] = [];
   const lengths: number[] = [];
+  const graph: Graph = { configs, next: [], fallback: [] };
   const seen = new Seen(configs, clamps);
-  const push = (config: Config, n: number, parent: number, cls: number, length: number): void => {
+  const push = (config: Config, n: number, parent: number, cls: number, length: number): number => {
     const clamp = Math.min(length, domain.minLength);
-    if (!seen.add(config, n, clamp, configs.length)) return;
+    const index = seen.indexOf(config, n, clamp, configs.length);
+    if (index < configs.length) return index;
     configs.push(config.slice(0, n));
     clamps.push(clamp);
     parents.push(parent);
     via.push(cls);
     lengths.push(length);
+    return index;
   };
   const word = (i: number): string => {
     const cps: number[] = [];
@@ -352,10 +361,11 @@ function bfs(
   const scratch: number[] = [];
   const mark = new Int32Array(alphabet.size);
   let generation = 0;
-  const finish = (complete: boolean, n: number): Omit<Partition, 'keyOf'> => ({
+  const finish = (complete: boolean, n: number): Omit<Partition, 'keyOf'> & { graph: Graph } => ({
     regions: [...regions].map(([key, i]) => ({ key, witness: word(i) })),
     complete,
     configurations: n,
+    graph,
   });
   for (let head = 0; head < configs.length; head++) {
     if (head >= budget) return finish(false, head);
@@ -365,6 +375,8 @@ function bfs(
       const key = vectorKey(dfas, config);
       if (!regions.has(key)) regions.set(key, head);
     }
+    graph.next[head] = new Map();
+    graph.fallback[head] = -1;
     if (length >= domain.maxLength) continue;
     generation++;
     const classes: number[] = [];
@@ -378,14 +390,21 @@ function bfs(
       }
     }
     // Every class no live position names behaves alike: one of them stands for all.
+    let fallback = -1;
     for (let c = 0; c < alphabet.size; c++) {
       if (mark[c] !== generation) {
+        fallback = c;
         classes.push(c);
         break;
       }
     }
+    // In preference order: the first witness of a region is the one to keep.
     classes.sort((a, b) => a - b);
-    for (const c of classes) push(scratch, stepInto(dfas, config, c, scratch), head, c, length + 1);
+    for (const c of classes) {
+      const to = push(scratch, stepInto(dfas, config, c, scratch), head, c, length + 1);
+      if (c === fallback) graph.fallback[head] = to;
+      else graph.next[head]?.set(c, to);
+    }
   }
   return finish(true, configs.length);
 }

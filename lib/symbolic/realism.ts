@@ -78,7 +78,8 @@ function harvest(literals: readonly string[], re: RegExp, group = 1): string[] {
 function githubSubjects(literals: readonly string[]): string[] {
   const owners = uniq([...harvest(literals, new RegExp(`^repo:(${NAME})/`)), 'acme']);
   const named = harvest(literals, new RegExp(`^repo:${NAME}/(${NAME}):`));
-  const repos = uniq([...named, ...named.map((r) => `${r}2`), 'app', 'other-repo']);
+  // Each named repository, then a sibling whose name only starts like it (`app2`).
+  const repos = uniq([...named.flatMap((r) => [r, `${r}2`]), 'app', 'other-repo']);
   const contexts = uniq([
     'ref:refs/heads/main',
     ...harvest(literals, /:((?:ref|environment):[^*?]*[^*?:/])(?:$|\*)/),
@@ -218,6 +219,8 @@ export function realisticValues(
     return out;
   }
   if (atom.name === 'aud' && defaultAudience !== undefined) out.push(defaultAudience);
-  out.push(...grammar(provider, atom.name, literals), ...literals.map(instantiate));
+  // The first grammar values, then each pattern instantiated, then the rest of the grammar.
+  const g = grammar(provider, atom.name, literals);
+  out.push(...g.slice(0, 24), ...literals.map(instantiate), ...g.slice(24));
   return out.slice(0, MAX_CANDIDATES);
 }

@@ -25,7 +25,13 @@ import {
 } from './bindings.js';
 import { atomCandidates, Unknown, type AtomReader, type Candidates } from './candidates.js';
 import type { Partition } from './partition.js';
-import { variableKeys, valueAtoms, type ValueAtom } from './patterns.js';
+import {
+  constantResolver,
+  valueAtoms,
+  valueTokens,
+  variableKeys,
+  type ValueAtom,
+} from './patterns.js';
 import {
   statementsFor,
   type AnalysisRole,
@@ -51,6 +57,8 @@ export interface Atom extends AtomRef {
   partition?: Partition;
   /** String atoms: each candidate value's partition key, parallel to `values`. */
   keys?: string[];
+  /** String atoms: the index of each pattern in the partition, by its tokens joined with `,`. */
+  patternIndex?: Map<string, number>;
 }
 
 /** One test of a region's signature. */
@@ -62,6 +70,14 @@ export interface Test {
   atom?: number;
   clause?: CompiledClause;
   value?: ValueAtom;
+  /**
+   * A value of a key that reads a single string atom: its pattern's index in the atom's
+   * partition (-1: it never matches). The test is then a bit of the value's partition key.
+   */
+  pattern?: number;
+  /** A clause on a single string atom: its values' pattern indexes, and results by their bits. */
+  patterns?: number[];
+  memo?: Map<string, boolean>;
   run(ctx: RequestContext, values: readonly AtomValue[]): boolean;
 }
 
@@ -310,14 +326,33 @@ function testsFor(
       });
     }
   }
+  const twins = new Set<string>();
   for (const k of keys) {
     for (const r of c.readers.get(k.keyLower) ?? []) {
       const version = (sides[r.side] as SideSpace).analysis.role.policy.policy.version;
+      const single = k.atoms.length === 1 ? atoms.find((a) => a.id === k.atoms[0]?.id) : undefined;
+      const resolve = constantResolver((sides[r.side] as SideSpace).constants);
+      const patterns: Array<number | undefined> = [];
       for (const value of valueAtoms(r.clause.clause, version, k.multiValued)) {
+        const tokens = single?.patternIndex
+          ? valueTokens(value.clause, value.value, version, resolve)
+          : undefined;
+        const pattern = single?.patternIndex
+          ? tokens === undefined
+            ? -1
+            : single.patternIndex.get(tokens.join(','))
+          : undefined;
+        patterns.push(pattern);
+        // The same value under the same operator on the same pattern (both roles of a diff
+        // mostly write the same ones) is one test.
+        const twin = `${pattern}|${value.compiled.clause.operator.raw}|${value.value}`;
+        if (pattern !== undefined && twins.has(twin)) continue;
+        twins.add(twin);
         tests.push({
           kind: 'value',
           side: r.side,
           value,
+          ...(pattern !== undefined ? { pattern } : {}),
           run: (ctx) => testClause(value.compiled, ctx),
         });
       }
@@ -325,6 +360,9 @@ function testsFor(
         kind: 'clause',
         side: r.side,
         clause: r.clause,
+        ...(single?.patternIndex && patterns.every((x) => x !== undefined)
+          ? { patterns: patterns as number[], memo: new Map<string, boolean>() }
+          : {}),
         run: (ctx) => testClause(r.clause, ctx),
       });
     }
@@ -372,10 +410,31 @@ export function signatureOf(
   const entries = new RegionEntries(keyTable(v), values);
   const contexts = sides.map((s) => regionContext(entries, s.constants));
   const shared = regionContext(entries, NO_CONSTANTS);
-  let sig = '';
-  for (const t of v.tests)
-    sig += t.run(t.side < 0 ? shared : (contexts[t.side] as RequestContext), values) ? '1' : '0';
-  return sig;
+  // A single string atom: its values' tests are bits of the partition key, found once.
+  const p = v.atoms.length === 1 ? v.atoms[0]?.partition : undefined;
+  const value = values[0];
+  const accepting =
+    p && (typeof value === 'string' || value === undefined)
+      ? new Set(
+          (typeof value === 'string' ? (p.keyOf(value) ?? '') : '')
+            .split(',')
+            .filter((x) => x !== '')
+            .map(Number),
+        )
+      : undefined;
+  const bits: string[] = [];
+  for (const t of v.tests) {
+    const ctx = t.side < 0 ? shared : (contexts[t.side] as RequestContext);
+    if (accepting && t.pattern !== undefined) {
+      bits.push(accepting.has(t.pattern) ? '1' : '0');
+    } else if (accepting && t.patterns && t.memo) {
+      const key = `${value === undefined ? 0 : 1}${t.patterns.map((i) => (accepting.has(i) ? 1 : 0)).join('')}`;
+      let r = t.memo.get(key);
+      if (r === undefined) t.memo.set(key, (r = t.run(ctx, values)));
+      bits.push(r ? '1' : '0');
+    } else bits.push(t.run(ctx, values) ? '1' : '0');
+  }
+  return bits.join('');
 }
 
 /** The clauses, per role, that read keys of an atom (for its kind and its constants). */

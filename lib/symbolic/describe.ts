@@ -302,7 +302,10 @@ export function constraintText(c: Constraint, hostPath: string): string {
   if (
     c.noneOf.every((t) => t.key === first.key && t.verb === first.verb && t.value !== undefined)
   ) {
-    return `${any} but not ${c.noneOf.map((t) => JSON.stringify(t.value)).join(' or ')}`;
+    const values = c.noneOf.map((t) => JSON.stringify(t.value));
+    return values.length === 1
+      ? `${any} but not ${values[0]}`
+      : `${any} but none of ${values.join(', ')}`;
   }
   const sameKey = c.noneOf.every((t) => t.key === first.key);
   const none = sameKey

@@ -9,7 +9,8 @@ import type { Decision } from '../sts/types.js';
 import { SOURCE_IDENTITY_ATOM, TAGS_ATOM } from './bindings.js';
 import { mergeBoxes, type Box } from './boxes.js';
 import { atomLabel, constraintText, describeBox, shortKey } from './describe.js';
-import { analyseProvider, type ProviderAnalysis } from './engine.js';
+import { analyseProvider, type ProviderAnalysis, type SideSets } from './engine.js';
+import { ASSUME_ACTION } from '../sts/vocabulary.js';
 import { providerIdentities, type AnalysisRole } from './providers.js';
 import type { Seeds } from './realism.js';
 import { exampleIn, replay } from './witness.js';
@@ -146,6 +147,20 @@ function entriesOf(
   });
 }
 
+/**
+ * Regions of a difference, grouped by why the refusing role refuses them — one of its Deny
+ * statements applies, or none of its Allow statements does — and merged within each group, so
+ * that each region has one explanation (and a description without "or" across the groups).
+ */
+function byReason(a: ProviderAnalysis, diff: readonly Box[], refusing: SideSets): Box[] {
+  if (diff.length === 0) return [];
+  const denied = a.boxes.unionAll((refusing.denies.get(ASSUME_ACTION) ?? []).map((d) => d.box));
+  return [
+    ...mergeBoxes(a.boxes.intersection(diff, denied)),
+    ...mergeBoxes(a.boxes.difference(diff, denied)),
+  ];
+}
+
 /** The difference between two role configurations, for every provider either may trust. */
 export function difference(
   oldRole: AnalysisRole,
@@ -176,8 +191,8 @@ export function difference(
     }
     const [before, after] = a.sides;
     if (!before || !after) continue;
-    const gained = mergeBoxes(a.boxes.difference(after.allowed, before.allowed));
-    const lost = mergeBoxes(a.boxes.difference(before.allowed, after.allowed));
+    const gained = byReason(a, a.boxes.difference(after.allowed, before.allowed), before);
+    const lost = byReason(a, a.boxes.difference(before.allowed, after.allowed), after);
     for (const { entry, detail } of entriesOf(a, gained, 1, opts)) {
       report.result.newlyAllowed.push(entry);
       report.details.newlyAllowed.push(detail);

@@ -34,7 +34,7 @@ export function exampleText(ex: ScenarioExample): string {
 
 function conditions(list: readonly Constraint[], hostPath: string): string {
   return list.length === 0
-    ? 'any token'
+    ? 'any token the provider accepts'
     : list.map((c) => constraintText(c, hostPath)).join(', and ');
 }
 
@@ -58,9 +58,9 @@ function whoProviderText(p: WhoProvider): string[] {
   for (const e of p.allowed) {
     lines.push(`  via ${statementName(e.statement)}: ${conditions(e.when, p.issuer)}`);
     for (const x of e.except) {
-      lines.push(
-        `      except ${conditions(x.when, p.issuer)}  (${statementName(x.statement, 'Deny')})`,
-      );
+      const s = x.statement;
+      const deny = s.sid ? `"${s.sid}", #${s.index + 1}` : `#${s.index + 1}`;
+      lines.push(`      except ${conditions(x.when, p.issuer)}  (Deny ${deny})`);
     }
     lines.push(`      e.g. ${exampleText(e.example)}`);
   }

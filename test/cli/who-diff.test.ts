@@ -86,7 +86,7 @@ t.test("who on a scenario file: the policy's words, an example, a warning", asyn
   t.match(r.stdout, /via "EveryAcmeRepository" \(#1\): sub matches "repo:acme\/\*"/);
   t.match(
     r.stdout,
-    /except sub matches "repo:acme\/legacy-billing:\*" {2}\(Deny "NotTheArchivedBillingRepo" \(#2\)\)/,
+    /except sub matches "repo:acme\/legacy-billing:\*" {2}\(Deny "NotTheArchivedBillingRepo", #2\)/,
   );
   t.match(r.stdout, /⚠ any-repository: any repository of acme/);
 });

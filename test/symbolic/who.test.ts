@@ -190,7 +190,7 @@ t.test('the human text: providers, statements, exceptions, examples, warnings', 
   t.match(text, /^ {2}via "AnyWorkflowOfTheRepo" \(#1\): sub matches "repo:acme\/app:\*"$/m);
   t.match(
     text,
-    /^ {6}except sub matches "repo:\*:pull_request" {2}\(Deny "DenyPullRequests" \(#2\)\)$/m,
+    /^ {6}except sub matches "repo:\*:pull_request" {2}\(Deny "DenyPullRequests", #2\)$/m,
   );
   t.match(text, /^ {6}e\.g\. token \{ sub: repo:acme\/app:ref:refs\/heads\//m);
   t.match(text, /^ {2}ℹ any-branch: any branch of acme\/app — via "AnyWorkflowOfTheRepo" \(#1\)$/m);

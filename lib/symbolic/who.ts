@@ -116,13 +116,13 @@ function nobodyReasons(a: ProviderAnalysis, side: SideSets): string[] {
     ];
   }
   const allows = side.allows.get(ASSUME_ACTION) ?? [];
+  if (side.accepted.length === 0)
+    return ['the token stage accepts none of its tokens (no client ID)'];
   if (side.side.statements.length === 0) return ['no statement names it as its principal'];
   if (allows.length === 0)
     return [
       'no Allow statement for it can ever apply (its conditions never hold, or it does not allow sts:AssumeRoleWithWebIdentity)',
     ];
-  if (side.accepted.length === 0)
-    return ['the token stage accepts none of its tokens (no client ID)'];
   return [
     'every token an Allow statement admits is refused by a Deny statement, the audience check, or a missing sts:TagSession / sts:SetSourceIdentity',
   ];

@@ -309,3 +309,58 @@ t.test(
     t.notMatch(two.stderr, STACK);
   },
 );
+
+t.test('diff --reporter github: newly denied as notices, unknown as errors', async (t) => {
+  const dir = t.testdir({
+    'wide.json': policy('repo:acme/*'),
+    'narrow.json': policy('repo:acme/app:*'),
+    'relational.json': policy(`repo:\${${GH}:actor}/*`),
+  });
+  const denied = await run(['diff', 'wide.json', 'narrow.json', '--reporter', 'github'], dir);
+  t.equal(denied.code, 0);
+  t.match(
+    denied.stdout,
+    /^::notice file=wide\.json,line=4,title=trustspec diff%3A newly denied::/m,
+  );
+  t.match(denied.stdout, /0 newly allowed, 1 newly denied, 0 unknown region\(s\)$/m);
+  const unknown = await run(['diff', 'wide.json', 'relational.json', '--reporter', 'github'], dir);
+  t.equal(unknown.code, 2);
+  t.match(
+    unknown.stdout,
+    /^::error file=relational\.json,title=trustspec diff%3A unknown::token\.actions/m,
+  );
+  const same = await run(['diff', 'wide.json', 'wide.json', '-r', 'github'], dir);
+  t.match(same.stdout, /: no token changes$/m);
+});
+
+t.test('scenario files and policy files that cannot be used', async (t) => {
+  const dir = t.testdir({
+    'broken.trustspec.yaml':
+      'version: 1\nrole: { arn: "arn:aws:iam::111122223333:role/a", trustPolicy: ./missing.json }\nscenarios:\n  - { name: one, github: { repository: acme/app }, expect: allow }\n',
+    'binary.json': Buffer.from([0, 1, 2]),
+    'builtin.json': JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: 'accounts.google.com' },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+        },
+      ],
+    }),
+  });
+  const broken = await run(['who', 'broken.trustspec.yaml'], dir);
+  t.equal(broken.code, 2);
+  t.match(broken.stderr, /^broken\.trustspec\.yaml:2:\d+: /m);
+  t.match(broken.stderr, /trustspec: broken\.trustspec\.yaml cannot be used/);
+  const binary = await run(['who', 'binary.json'], dir);
+  t.equal(binary.code, 2);
+  t.match(binary.stderr, /binary data/);
+  const builtin = await run(['who', 'builtin.json', '--now', '2026-06-01T00:00:00Z'], dir);
+  t.equal(builtin.code, 0);
+  t.match(builtin.stdout, /accounts\.google\.com {2}\(built-in\)/);
+  t.match(builtin.stdout, /assumption: no --role-arn and no IAM OIDC provider/);
+  const badProvider = await run(['who', 'builtin.json', '--provider', 'http://x'], dir);
+  t.equal(badProvider.code, 2);
+  t.match(badProvider.stderr, /must start with https:\/\//);
+});

@@ -257,3 +257,103 @@ t.test(
     t.same(second?.example.context, { 'aws:SourceVpc': 'vpc-0a1b2c' });
   },
 );
+
+t.test(
+  'breadth findings per provider, each with the statement and a replayed example',
+  async (t) => {
+    const EKS = 'oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789';
+    const on = (federated: string, condition?: Record<string, Record<string, unknown>>) => ({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'Wide',
+          Effect: 'Allow',
+          Principal: { Federated: federated },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          ...(condition ? { Condition: condition } : {}),
+        },
+      ],
+    });
+    const account = (host: string) => `arn:aws:iam::111122223333:oidc-provider/${host}`;
+    const rows: Array<[string, unknown, string, string[]]> = [
+      [
+        'GitHub owner prefix',
+        on(account(GH), { StringLike: { [`${GH}:sub`]: 'repo:acme*' } }),
+        GH,
+        ['any-repository', 'owner-prefix'],
+      ],
+      [
+        'GitHub any owner',
+        on(account(GH), { StringLike: { [`${GH}:sub`]: 'repo:*:pull_request' } }),
+        GH,
+        ['any-owner'],
+      ],
+      ['EKS any namespace', on(account(EKS)), EKS, ['any-namespace']],
+      [
+        'EKS one namespace',
+        on(account(EKS), { StringLike: { [`${EKS}:sub`]: 'system:serviceaccount:web:*' } }),
+        EKS,
+        ['any-service-account'],
+      ],
+      ['GitLab', on(account('gitlab.com')), 'gitlab.com', ['any-project']],
+      ['HCP Terraform', on(account('app.terraform.io')), 'app.terraform.io', ['any-organization']],
+      [
+        'Cognito',
+        on('cognito-identity.amazonaws.com'),
+        'cognito-identity.amazonaws.com',
+        ['any-identity-pool'],
+      ],
+      ['Google', on('accounts.google.com'), 'accounts.google.com', ['any-client']],
+      ['Facebook', on('graph.facebook.com'), 'graph.facebook.com', ['any-app']],
+      ['another issuer', on(account('idp.example.com')), 'idp.example.com', ['any-subject']],
+    ];
+    for (const [name, d, issuer, codes] of rows) {
+      const r = whoCanAssume(
+        { role: { arn: 'arn:aws:iam::111122223333:role/x', policy: role(d).role.policy } },
+        { now: NOW },
+      );
+      const p = r.providers.find((x) => x.issuer === issuer);
+      t.same(
+        p?.breadth.map((b) => b.code),
+        codes,
+        name,
+      );
+      t.same(
+        p?.breadth[0]?.statements.map((s) => s.sid),
+        ['Wide'],
+        `${name}: the statement`,
+      );
+    }
+  },
+);
+
+t.test('providers nobody can use, and why', async (t) => {
+  const SUB = `${GH}:sub`;
+  const cases: Array<[string, ReturnType<typeof role>, RegExp]> = [
+    [
+      'no Allow applies',
+      role(doc(statement('Allow', { StringEquals: { 'aws:SecureTransport': 'false' } }))),
+      /no Allow statement for it can ever apply/,
+    ],
+    [
+      'no client ID',
+      role(doc(statement('Allow')), [{ url: `https://${GH}`, clientIds: [] }]),
+      /accepts none of its tokens/,
+    ],
+    [
+      'denied',
+      role(doc(statement('Allow'), statement('Deny', { StringLike: { [SUB]: '*' } }))),
+      /refused by a Deny statement/,
+    ],
+    [
+      'not registered',
+      role(doc(statement('Allow')), []),
+      /not among the account's registered providers/,
+    ],
+  ];
+  for (const [name, r, reason] of cases) {
+    const p = whoCanAssume(r, { now: NOW }).providers.find((x) => x.issuer === GH);
+    t.equal(p?.status, 'nobody', name);
+    t.match(p?.reasons.join(' '), reason, name);
+  }
+});

@@ -21,3 +21,14 @@ export {
   principalReason,
   type CheckText,
 } from './explain/describe.js';
+
+// For all tokens (issue #10): who can assume a role, and which tokens a change lets in or out.
+export {
+  allowedRegions,
+  difference,
+  diffMarkdown,
+  diffText,
+  whoCanAssume,
+  whoText,
+} from './symbolic/index.js';
+export type { AnalysisRole, DiffReport, DiffResult, WhoResult } from './symbolic/index.js';

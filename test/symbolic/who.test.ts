@@ -357,3 +357,17 @@ t.test('providers nobody can use, and why', async (t) => {
     t.match(p?.reasons.join(' '), reason, name);
   }
 });
+
+t.test('the library entry exports the engine', async (t) => {
+  const lib = await import('../../lib/index.js');
+  const r = role(doc(statement('Allow', { StringLike: { [`${GH}:sub`]: 'repo:acme/*' } })));
+  const result = lib.whoCanAssume(r, { now: NOW });
+  t.equal(result.providers[0]?.status, 'allowed');
+  t.match(lib.whoText(result, 'role.json'), /via #1: sub matches "repo:acme\/\*"/);
+  const regions = lib.allowedRegions(r, { now: NOW });
+  t.equal(regions[0]?.sides[0]?.allowed.length, 1);
+  const d = lib.difference(r, r, { now: NOW });
+  t.equal(d.result.unchanged, true);
+  t.match(lib.diffText(d), /NO CHANGE/);
+  t.match(lib.diffMarkdown(d), /no change/);
+});

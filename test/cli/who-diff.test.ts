@@ -364,3 +364,20 @@ t.test('scenario files and policy files that cannot be used', async (t) => {
   t.equal(badProvider.code, 2);
   t.match(badProvider.stderr, /must start with https:\/\//);
 });
+
+t.test('the symbolic engine loads only when who or diff runs', async (t) => {
+  const { readFileSync } = await import('node:fs');
+  for (const file of ['lib/cli/who.ts', 'lib/cli/diff.ts', 'lib/cli/main.ts']) {
+    const text = readFileSync(`${REPO}/${file}`, 'utf8');
+    t.notMatch(
+      text,
+      /^import [^;]*from '\.\.\/symbolic\//m,
+      `${file}: no static import of lib/symbolic`,
+    );
+    t.notMatch(
+      text,
+      /^import [^;]*from '\.\/roles\.js'/m,
+      `${file}: no static import of the loader`,
+    );
+  }
+});

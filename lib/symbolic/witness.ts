@@ -5,7 +5,7 @@
  * that is an internal error (a bug in the engine), never a result (design note §4.3 step 6).
  */
 import type { Claims } from '../providers/types.js';
-import { decide } from '../sts/simulate.js';
+import { simulate } from '../sts/simulate.js';
 import type { Decision, SimulationInput } from '../sts/types.js';
 import { SOURCE_IDENTITY_CLAIM, TAGS_CLAIM, type AtomValue } from './bindings.js';
 import type { Box } from './boxes.js';
@@ -210,12 +210,11 @@ export function inputFor(side: SideSpace, ex: Example): SimulationInput {
 
 /**
  * Replay an example on every role: the simulator's decision must be the one the boxes give
- * (allowed iff the cell is in the role's allowed set). Returns the decisions (`decide`: the
- * same decision as `simulate`, with the per-action statements and without the trace).
+ * (allowed iff the cell is in the role's allowed set). Returns the decisions, with their traces.
  */
 export function replay(analysis: ProviderAnalysis, ex: Example): Decision[] {
   return analysis.sides.map((s) => {
-    const decision = decide(inputFor(s.side, ex));
+    const decision = simulate(inputFor(s.side, ex));
     const expected = contains(s.allowed, ex.cell);
     if ((decision.decision === 'allow') !== expected) {
       throw new InternalError(

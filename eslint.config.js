@@ -11,6 +11,7 @@ const LAYERS = [
   'conditions',
   'providers',
   'sts',
+  'symbolic',
   'aws',
   'sources',
   'explain',

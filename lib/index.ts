@@ -27,3 +27,13 @@ export {
 export { resolveTerraform } from './sources/terraform.js';
 export { resolveLive, resolveLiveProviders, type ProvidersResult } from './sources/live.js';
 export type * from './sources/types.js';
+// For all tokens (issue #10): who can assume a role, and which tokens a change lets in or out.
+export {
+  allowedRegions,
+  difference,
+  diffMarkdown,
+  diffText,
+  whoCanAssume,
+  whoText,
+} from './symbolic/index.js';
+export type { AnalysisRole, DiffReport, DiffResult, WhoResult } from './symbolic/index.js';

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { REPORTER_NAMES } from '../report/names.js';
 import { EXIT, UsageError, type Io } from './io.js';
+import { addWho } from './who.js';
+import { addDiff } from './diff.js';
 
 /** Where a command's action leaves its exit code. */
 interface Outcome {
@@ -207,6 +209,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   addTest(cli, io, out);
   addExplain(cli, io, out);
   addResolve(cli, io, out);
+  addWho(cli, io, out);
+  addDiff(cli, io, out);
   try {
     if (argv.length === 0) {
       cli.outputHelp();

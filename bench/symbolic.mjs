@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+// Symbolic analysis benchmark (issue #10): `diff` of two trust policies at IAM's 4,096-character
+// limit packed with as many statements and wildcard patterns as fit, two 20-statement policies
+// with 10 patterns each through the library (beyond the quota), and `who` on every
+// spec-example. Every figure is the FIRST call in a fresh process (cold JIT; module loading is
+// timed apart), as CPU time of the process (user + system) — the machine is shared, and CPU time
+// does not count waiting for a core — with wall time beside it. Medians over --runs processes.
+// Run: npm run build && node bench/symbolic.mjs [--runs N]   (default 5)
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = (p) => join(root, 'dist', 'lib', p);
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+
+const GH = 'token.actions.githubusercontent.com';
+const ARN = `arn:aws:iam::111122223333:oidc-provider/${GH}`;
+const ROLE = 'arn:aws:iam::111122223333:role/deploy/gha-deploy';
+const NOW = Date.UTC(2026, 5, 1);
+const PROVIDERS = [{ url: `https://${GH}`, clientIds: ['sts.amazonaws.com'] }];
+
+function statement(i, subs, effect = 'Allow') {
+  return {
+    Sid: `S${i}`,
+    Effect: effect,
+    Principal: { Federated: ARN },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Condition: {
+      ...(effect === 'Allow' ? { StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com' } } : {}),
+      StringLike: { [`${GH}:sub`]: subs },
+    },
+  };
+}
+
+/** Sub patterns of service i: a branch glob, an environment, a tag glob, pull requests of forks. */
+function patterns(i, n) {
+  const all = [
+    `repo:acme/svc-${i}:ref:refs/heads/*`,
+    `repo:acme/svc-${i}:environment:prod`,
+    `repo:acme/svc-${i}:ref:refs/tags/v*`,
+    `repo:acme/svc-${i}-*:pull_request`,
+    `repo:acme/svc-${i}:environment:stag*`,
+  ];
+  return Array.from({ length: n }, (_, k) =>
+    k < all.length ? all[k] : `repo:acme/svc-${i}-${k}:*`,
+  );
+}
+
+/** Non-whitespace characters, as IAM counts them against the quota. */
+const size = (doc) => JSON.stringify(doc).replace(/\s/g, '').length;
+
+/** As many statements of `per` patterns as fit in 4,096 characters, the edited version too. */
+function packedStatements(per) {
+  let doc = { Version: '2012-10-17', Statement: [] };
+  for (let i = 0; ; i++) {
+    const next = { ...doc, Statement: [...doc.Statement, statement(i, patterns(i, per))] };
+    if (Math.max(size(next), size(edited(next))) > 4096) return doc;
+    doc = next;
+  }
+}
+
+/** One statement with as many patterns as fit, the edited version too. */
+function packedValues() {
+  let doc;
+  for (let n = 1; ; n++) {
+    const subs = Array.from({ length: n }, (_, i) => `repo:acme/svc-${i}:ref:refs/heads/*`);
+    const next = { Version: '2012-10-17', Statement: [statement(0, subs)] };
+    if (Math.max(size(next), size(edited(next))) > 4096) return doc;
+    doc = next;
+  }
+}
+
+/** The new version: one pattern widened, a Deny for pull requests added. */
+function edited(doc) {
+  const st = JSON.parse(JSON.stringify(doc.Statement));
+  const first = st[0].Condition.StringLike[`${GH}:sub`];
+  first[0] = 'repo:acme/svc-0*';
+  st.push(statement(st.length, ['repo:*:pull_request'], 'Deny'));
+  return { Version: '2012-10-17', Statement: st };
+}
+
+async function child(kind, arg) {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const { parsePolicy } = await import(dist('policy/parse.js'));
+  const { compilePolicy } = await import(dist('sts/compile.js'));
+  const symbolic = await import(dist('symbolic/index.js'));
+  const scenarios = await import(dist('scenarios/index.js'));
+  const load = { cpu: cpuMs(cpu0), wall: performance.now() - t0 };
+  const compile = (doc) => {
+    const r = parsePolicy(JSON.stringify(doc, null, 2));
+    if (!r.ok) throw new Error(JSON.stringify(r.findings.slice(0, 2)));
+    return compilePolicy(r.policy);
+  };
+  /** Beyond the quota the parser refuses the whole: statements parsed one by one, then joined. */
+  const compileJoined = (doc) => {
+    const statements = doc.Statement.flatMap((s, index) => {
+      const r = parsePolicy(JSON.stringify({ Version: doc.Version, Statement: [s] }));
+      if (!r.ok) throw new Error(JSON.stringify(r.findings.slice(0, 2)));
+      return r.policy.statements.map((x) => ({ ...x, index }));
+    });
+    const one = parsePolicy(
+      JSON.stringify({ Version: doc.Version, Statement: [doc.Statement[0]] }),
+    );
+    return compilePolicy({ ...one.policy, statements });
+  };
+  let call;
+  let facts = {};
+  if (kind === 'who') {
+    const loaded = scenarios.loadScenarioFile(arg, { defaultNow: NOW });
+    const s = loaded.scenarios[0];
+    const role = { role: s.role, ...(s.providers ? { providers: s.providers } : {}) };
+    const seeds = { claims: loaded.scenarios.map((x) => x.claims), sessionNames: [], contexts: [] };
+    call = () => symbolic.whoCanAssume(role, { now: s.now, seeds });
+  } else {
+    const old =
+      kind === 'diff-statements'
+        ? packedStatements(2)
+        : kind === 'diff-values'
+          ? packedValues()
+          : null;
+    const docOld = old ?? {
+      Version: '2012-10-17',
+      Statement: Array.from({ length: 20 }, (_, i) => statement(i, patterns(i, 10))),
+    };
+    const docNew = edited(docOld);
+    const make = old ? compile : compileJoined;
+    const before = { role: { arn: ROLE, policy: make(docOld) }, providers: PROVIDERS };
+    const after = { role: { arn: ROLE, policy: make(docNew) }, providers: PROVIDERS };
+    facts = {
+      statements: [docOld.Statement.length, docNew.Statement.length],
+      patterns: [docOld, docNew].map((d) =>
+        d.Statement.reduce((n, s) => n + s.Condition.StringLike[`${GH}:sub`].length, 0),
+      ),
+      size: [size(docOld), size(docNew)],
+    };
+    call = () => symbolic.difference(before, after, { now: NOW });
+  }
+  const c0 = process.cpuUsage();
+  const w0 = performance.now();
+  const result = call();
+  const first = { cpu: cpuMs(c0), wall: performance.now() - w0 };
+  const warm = [];
+  for (let i = 0; i < Number(process.env['BENCH_WARM'] ?? 10); i++) {
+    const c = process.cpuUsage();
+    call();
+    warm.push(cpuMs(c));
+  }
+  const summary =
+    kind === 'who'
+      ? { exact: result.exact }
+      : {
+          allowed: result.result.newlyAllowed.length,
+          denied: result.result.newlyDenied.length,
+          unknown: result.result.unknown.length,
+        };
+  process.stdout.write(JSON.stringify({ load, first, warm: median(warm), facts, summary }));
+}
+
+function cpuMs(from) {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function measure(kind, arg = '') {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', kind, arg], {
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`${kind} ${arg}: ${r.stderr.slice(0, 2000)}`);
+    runs.push(JSON.parse(r.stdout));
+  }
+  const pick = (f) => median(runs.map(f));
+  return {
+    first: pick((r) => r.first.cpu),
+    firstWall: pick((r) => r.first.wall),
+    warm: pick((r) => r.warm),
+    load: pick((r) => r.load.cpu),
+    facts: runs[0].facts,
+    summary: runs[0].summary,
+  };
+}
+
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+if (process.argv[2] === '--child') {
+  await child(process.argv[3], process.argv[4]);
+} else {
+  console.log(
+    `symbolic bench: first call in a fresh process, CPU time (wall), median of ${RUNS} processes`,
+  );
+  for (const [kind, title] of [
+    ['diff-statements', 'diff, 4,096-character policies, statements of 2 patterns'],
+    ['diff-values', 'diff, 4,096-character policies, one statement of many patterns'],
+    ['diff-library', 'diff, 20 statements × 10 patterns (library, beyond the quota)'],
+  ]) {
+    const m = measure(kind);
+    console.log(
+      `${title}: ${ms(m.first)} (${ms(m.firstWall)} wall), warm ${ms(m.warm)}; modules ${ms(m.load)}; ` +
+        `${JSON.stringify(m.facts)} → ${JSON.stringify(m.summary)}`,
+    );
+  }
+  const examples = join(root, 'spec-examples');
+  const files = readdirSync(examples, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.trustspec.yaml'))
+    .sort();
+  const rows = files.map((f) => ({ f, m: measure('who', join(examples, f)) }));
+  const worst = rows.reduce((a, b) => (b.m.first > a.m.first ? b : a));
+  const total = rows.map((r) => r.m.first).sort((a, b) => a - b);
+  console.log(
+    `who, ${rows.length} spec-examples: median ${ms(median(total))}, max ${ms(worst.m.first)} (${worst.f}), ` +
+      `${rows.filter((r) => r.m.first < 20).length}/${rows.length} under 20 ms; warm max ${ms(Math.max(...rows.map((r) => r.m.warm)))}`,
+  );
+  if (process.argv.includes('--verbose'))
+    for (const r of rows)
+      console.log(`  ${r.f}: ${ms(r.m.first)} (${ms(r.m.firstWall)} wall), warm ${ms(r.m.warm)}`);
+}

@@ -1,0 +1,70 @@
+/** `trustspec diff --reporter github`: workflow annotations at the statements that changed access. */
+import { escapeData, escapeProperty } from '../report/github.js';
+import type { DiffDetail, DiffEntry, DiffReport } from '../symbolic/diff.js';
+import { exampleText } from '../symbolic/render.js';
+
+function command(
+  kind: 'error' | 'warning' | 'notice',
+  file: string | undefined,
+  line: number | undefined,
+  title: string,
+  message: string,
+): string {
+  const props: string[] = [];
+  if (file !== undefined) props.push(`file=${escapeProperty(file)}`);
+  if (line !== undefined && line > 0) props.push(`line=${line}`);
+  props.push(`title=${escapeProperty(title)}`);
+  return `::${kind} ${props.join(',')}::${escapeData(message)}`;
+}
+
+function annotate(
+  kind: 'error' | 'notice',
+  title: string,
+  file: string,
+  e: DiffEntry,
+  d: DiffDetail,
+): string {
+  const line = d.allowedBy[0]?.line;
+  const message = `${e.provider}: ${d.conditions || 'every token it accepts'}\n${d.refusal}\ne.g. ${exampleText(e)}`;
+  return command(kind, file, line, title, message);
+}
+
+export function githubDiff(report: DiffReport, oldPolicy: string, newPolicy: string): string {
+  const r = report.result;
+  const out: string[] = [];
+  r.newlyAllowed.forEach((e, i) =>
+    out.push(
+      annotate(
+        'error',
+        'trustspec diff: newly allowed',
+        newPolicy,
+        e,
+        report.details.newlyAllowed[i] as DiffDetail,
+      ),
+    ),
+  );
+  r.newlyDenied.forEach((e, i) =>
+    out.push(
+      annotate(
+        'notice',
+        'trustspec diff: newly denied',
+        oldPolicy,
+        e,
+        report.details.newlyDenied[i] as DiffDetail,
+      ),
+    ),
+  );
+  for (const u of r.unknown)
+    out.push(
+      command(
+        'error',
+        newPolicy,
+        undefined,
+        'trustspec diff: unknown',
+        `${u.provider}: ${u.reason}`,
+      ),
+    );
+  const summary = `${r.newlyAllowed.length} newly allowed, ${r.newlyDenied.length} newly denied, ${r.unknown.length} unknown region(s)${r.unchanged ? ': no token changes' : ''}`;
+  out.push(command('notice', undefined, undefined, 'trustspec diff', summary));
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,410 @@
+/**
+ * The exact finite partition of one string variable (design note §4.1): a breadth-first search
+ * over the product of the patterns' automata, on the character classes of an `Alphabet`. Every
+ * acceptance vector (which patterns match) that some string of the domain reaches is a region,
+ * found with a shortest witness; a vector the search never reaches is proven empty. Two strings
+ * with the same vector are treated alike by every clause that reads the variable, because each
+ * clause's result is a function of which of its values match.
+ */
+import { Alphabet, FOLD, ONE, ONE_NO_COLON, STAR, STAR_NO_COLON, type Domain } from './alphabet.js';
+
+/** A pattern as tokens: code points (< FOLD), FOLD + lower-cased code point, or a wildcard. */
+export type Tokens = readonly number[];
+
+export interface StringRegion {
+  /** Which patterns match: their indexes, comma-separated (empty: none). */
+  key: string;
+  /** A shortest string of the region (first in the preferred character order). */
+  witness: string;
+}
+
+export interface Partition {
+  regions: StringRegion[];
+  /** False when the search budget ran out: the regions found are real, but some may be missing. */
+  complete: boolean;
+  /** Product configurations visited. */
+  configurations: number;
+  /** The acceptance vector of a string, or undefined when the domain excludes it. */
+  keyOf(value: string): string | undefined;
+}
+
+/** Configurations visited before a variable's answer is `unknown` (note §4.1: ≈0.5 s). */
+export const DEFAULT_BUDGET = 200_000;
+
+interface Matcher {
+  /** 0 literal, 1 `?`, 2 `*`. */
+  kind: number;
+  classes: number[];
+  /** The class a wildcard does not match (`:` in ARN fields), or -1. */
+  except: number;
+}
+
+// Plain arrays, not typed arrays: these are many and small, and typed arrays cost the collector.
+interface DfaState {
+  positions: number[];
+  accept: boolean;
+  /** Classes the positions name (literals, and a wildcard's exception). */
+  relevant: number[];
+  /** Next state per class: -2 not computed yet, -1 dead. */
+  next: number[];
+}
+
+/** One pattern's deterministic automaton over the classes; state -1 is dead. */
+interface Dfa {
+  readonly start: number;
+  step(state: number, cls: number): number;
+  accepts(state: number): boolean;
+  /** The classes the state's positions name (the others behave alike). */
+  relevant(state: number): readonly number[];
+}
+
+/**
+ * A pattern without `*`, or with one `*` at its very end (most trust-policy patterns): a chain of
+ * positions, the last one absorbing when the pattern ends with `*`. No sets, no interning.
+ */
+class ChainDfa implements Dfa {
+  readonly start = 0;
+  private readonly n: number;
+  private readonly relevantAt: number[][];
+
+  constructor(
+    private readonly matchers: readonly Matcher[],
+    private readonly trailingStar: Matcher | undefined,
+  ) {
+    this.n = matchers.length;
+    this.relevantAt = matchers.map((m) =>
+      m.kind === 0 ? m.classes : m.except >= 0 ? [m.except] : [],
+    );
+    const end = trailingStar && trailingStar.except >= 0 ? [trailingStar.except] : [];
+    this.relevantAt.push(end);
+  }
+
+  step(state: number, cls: number): number {
+    if (state < this.n) {
+      const m = this.matchers[state] as Matcher;
+      const hit = m.kind === 0 ? m.classes.includes(cls) : cls !== m.except;
+      return hit ? state + 1 : -1;
+    }
+    const star = this.trailingStar;
+    return star && cls !== star.except ? state : -1;
+  }
+
+  accepts(state: number): boolean {
+    return state === this.n;
+  }
+
+  relevant(state: number): readonly number[] {
+    return this.relevantAt[state] as number[];
+  }
+}
+
+/** One pattern's automaton, determinised lazily: a state is a set of token positions. */
+class LazyDfa implements Dfa {
+  readonly states: DfaState[] = [];
+  private readonly ids = new Map<string, number>();
+  readonly start: number;
+
+  constructor(
+    private readonly matchers: Matcher[],
+    private readonly classes: number,
+  ) {
+    this.start = this.intern(this.closure([0]));
+  }
+
+  private closure(positions: number[]): number[] {
+    const set = new Set<number>();
+    const stack = [...positions];
+    while (stack.length > 0) {
+      const p = stack.pop() as number;
+      if (set.has(p)) continue;
+      set.add(p);
+      if (p < this.matchers.length && (this.matchers[p] as Matcher).kind === 2) stack.push(p + 1);
+    }
+    return [...set].sort((a, b) => a - b);
+  }
+
+  private intern(positions: number[]): number {
+    if (positions.length === 0) return -1;
+    const key = positions.join(',');
+    const known = this.ids.get(key);
+    if (known !== undefined) return known;
+    const relevant = new Set<number>();
+    for (const p of positions) {
+      const m = this.matchers[p];
+      if (!m) continue;
+      if (m.kind === 0) for (const c of m.classes) relevant.add(c);
+      else if (m.except >= 0) relevant.add(m.except);
+    }
+    const id = this.states.length;
+    this.states.push({
+      positions,
+      accept: positions.includes(this.matchers.length),
+      relevant: [...relevant],
+      next: new Array<number>(this.classes).fill(-2),
+    });
+    this.ids.set(key, id);
+    return id;
+  }
+
+  accepts(state: number): boolean {
+    return (this.states[state] as DfaState).accept;
+  }
+
+  relevant(state: number): readonly number[] {
+    return (this.states[state] as DfaState).relevant;
+  }
+
+  step(state: number, cls: number): number {
+    const s = this.states[state] as DfaState;
+    const known = s.next[cls] as number;
+    if (known !== -2) return known;
+    const out: number[] = [];
+    for (const p of s.positions) {
+      const m = this.matchers[p];
+      if (!m) continue;
+      const hit = m.kind === 0 ? m.classes.includes(cls) : cls !== m.except;
+      if (!hit) continue;
+      out.push(m.kind === 2 ? p : p + 1);
+    }
+    const next = this.intern(this.closure(out));
+    (this.states[state] as DfaState).next[cls] = next;
+    return next;
+  }
+}
+
+function matchersOf(tokens: Tokens, alphabet: Alphabet): Matcher[] {
+  const out: Matcher[] = [];
+  for (const t of tokens) {
+    const kind = t === STAR || t === STAR_NO_COLON ? 2 : t === ONE || t === ONE_NO_COLON ? 1 : 0;
+    // `**` is `*`.
+    if (kind === 2 && out.length > 0 && (out[out.length - 1] as Matcher).kind === 2) continue;
+    const cls = alphabet.tokenClasses(t);
+    out.push(
+      Array.isArray(cls)
+        ? { kind, classes: cls, except: -1 }
+        : { kind, classes: [], except: cls.except },
+    );
+  }
+  return out;
+}
+
+/** The code points of the patterns' literals and folds (`:` too when an ARN field needs it). */
+export function alphabetFor(patterns: readonly Tokens[], domain: Domain): Alphabet {
+  const lits = new Set<number>();
+  const folds = new Set<number>();
+  for (const p of patterns) {
+    for (const t of p) {
+      if (t >= FOLD) folds.add(t - FOLD);
+      else if (t >= 0) lits.add(t);
+      else if (t === ONE_NO_COLON || t === STAR_NO_COLON) lits.add(58);
+    }
+  }
+  return new Alphabet(lits, folds, domain);
+}
+
+/**
+ * The regions of a string variable constrained by `patterns`, over `domain`. Throws
+ * `FoldUnsupported` (alphabet.ts) for IgnoreCase literals outside the per-code-point fragment.
+ */
+export function partition(
+  patterns: readonly Tokens[],
+  domain: Domain,
+  budget = DEFAULT_BUDGET,
+): Partition {
+  const alphabet = alphabetFor(patterns, domain);
+  const dfas = patterns.map((p): Dfa => {
+    const ms = matchersOf(p, alphabet);
+    const stars = ms.filter((m) => m.kind === 2).length;
+    const last = ms[ms.length - 1];
+    if (stars === 0) return new ChainDfa(ms, undefined);
+    if (stars === 1 && last?.kind === 2) return new ChainDfa(ms.slice(0, -1), last);
+    return new LazyDfa(ms, alphabet.size);
+  });
+  const search = bfs(dfas, alphabet, domain, budget);
+  const keys = new Map<number, string>();
+  return {
+    regions: search.regions,
+    complete: search.complete,
+    configurations: search.configurations,
+    keyOf(value: string): string | undefined {
+      // Walk the search's own graph: one lookup per character.
+      const { graph } = search;
+      let node = 0;
+      let length = 0;
+      for (const ch of value) {
+        length++;
+        if (length > domain.maxLength) return undefined;
+        const cls = alphabet.classOf(ch.codePointAt(0) as number);
+        if (cls < 0) return undefined;
+        const to = graph.next[node]?.get(cls) ?? graph.fallback[node];
+        if (to === undefined || to < 0) return undefined;
+        node = to;
+      }
+      if (length < domain.minLength) return undefined;
+      let key = keys.get(node);
+      if (key === undefined) keys.set(node, (key = vectorKey(dfas, graph.configs[node] as Config)));
+      return key;
+    },
+  };
+}
+
+/**
+ * A product configuration, sparse: (pattern, state) pairs of the patterns still alive, in pattern
+ * order. Most patterns of a trust policy die within a few characters.
+ */
+type Config = number[];
+
+function startConfig(dfas: readonly Dfa[]): Config {
+  const out: number[] = [];
+  dfas.forEach((d, i) => {
+    if (d.start >= 0) out.push(i, d.start);
+  });
+  return out;
+}
+
+/** The successor of a configuration into `out` (reused); returns its length. */
+function stepInto(dfas: readonly Dfa[], config: Config, cls: number, out: number[]): number {
+  let n = 0;
+  for (let j = 0; j < config.length; j += 2) {
+    const p = config[j] as number;
+    const s = (dfas[p] as Dfa).step(config[j + 1] as number, cls);
+    if (s >= 0) {
+      out[n++] = p;
+      out[n++] = s;
+    }
+  }
+  return n;
+}
+
+/** Which patterns accept: their indexes, comma-separated. */
+function vectorKey(dfas: readonly Dfa[], config: Config): string {
+  let key = '';
+  for (let j = 0; j < config.length; j += 2) {
+    const p = config[j] as number;
+    if ((dfas[p] as Dfa).accepts(config[j + 1] as number)) key += key === '' ? `${p}` : `,${p}`;
+  }
+  return key;
+}
+
+function sameConfig(a: Config, b: Config, n: number): boolean {
+  if (a.length !== n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Configurations seen so far, by a numeric hash (no key strings: they dominated the time). */
+class Seen {
+  private readonly table = new Map<number, number[]>();
+  constructor(
+    private readonly configs: Config[],
+    private readonly clamps: number[],
+  ) {}
+
+  /** The index of the first `n` numbers of `config` at `clamp`, added as `index` when new. */
+  indexOf(config: Config, n: number, clamp: number, index: number): number {
+    let h = clamp | 0;
+    for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + (config[i] as number)) | 0;
+    const bucket = this.table.get(h);
+    if (bucket) {
+      for (const j of bucket) {
+        if (this.clamps[j] === clamp && sameConfig(this.configs[j] as Config, config, n)) return j;
+      }
+      bucket.push(index);
+    } else this.table.set(h, [index]);
+    return index;
+  }
+}
+
+/**
+ * The search's graph, for placing concrete strings: per node, its successor by class; a class
+ * the node's live positions do not name goes to `fallback` (every such class behaves alike).
+ */
+interface Graph {
+  configs: Config[];
+  next: Array<Map<number, number>>;
+  fallback: number[];
+}
+
+function bfs(
+  dfas: Dfa[],
+  alphabet: Alphabet,
+  domain: Domain,
+  budget: number,
+): Omit<Partition, 'keyOf'> & { graph: Graph } {
+  const regions = new Map<string, number>();
+  const configs: Config[] = [];
+  const clamps: number[] = [];
+  const parents: number[] = [];
+  const via: number[] = [];
+  const lengths: number[] = [];
+  const graph: Graph = { configs, next: [], fallback: [] };
+  const seen = new Seen(configs, clamps);
+  const push = (config: Config, n: number, parent: number, cls: number, length: number): number => {
+    const clamp = Math.min(length, domain.minLength);
+    const index = seen.indexOf(config, n, clamp, configs.length);
+    if (index < configs.length) return index;
+    configs.push(config.slice(0, n));
+    clamps.push(clamp);
+    parents.push(parent);
+    via.push(cls);
+    lengths.push(length);
+    return index;
+  };
+  const word = (i: number): string => {
+    const cps: number[] = [];
+    for (let j = i; j > 0; j = parents[j] as number)
+      cps.push(alphabet.reps[via[j] as number] as number);
+    return String.fromCodePoint(...cps.reverse());
+  };
+  const start = startConfig(dfas);
+  push(start, start.length, -1, -1, 0);
+  const scratch: number[] = [];
+  const mark = new Int32Array(alphabet.size);
+  let generation = 0;
+  const finish = (complete: boolean, n: number): Omit<Partition, 'keyOf'> & { graph: Graph } => ({
+    regions: [...regions].map(([key, i]) => ({ key, witness: word(i) })),
+    complete,
+    configurations: n,
+    graph,
+  });
+  for (let head = 0; head < configs.length; head++) {
+    if (head >= budget) return finish(false, head);
+    const config = configs[head] as Config;
+    const length = lengths[head] as number;
+    if (length >= domain.minLength) {
+      const key = vectorKey(dfas, config);
+      if (!regions.has(key)) regions.set(key, head);
+    }
+    graph.next[head] = new Map();
+    graph.fallback[head] = -1;
+    if (length >= domain.maxLength) continue;
+    generation++;
+    const classes: number[] = [];
+    for (let j = 0; j < config.length; j += 2) {
+      const dfa = dfas[config[j] as number] as Dfa;
+      for (const c of dfa.relevant(config[j + 1] as number)) {
+        if (mark[c] !== generation) {
+          mark[c] = generation;
+          classes.push(c);
+        }
+      }
+    }
+    // Every class no live position names behaves alike: one of them stands for all.
+    let fallback = -1;
+    for (let c = 0; c < alphabet.size; c++) {
+      if (mark[c] !== generation) {
+        fallback = c;
+        classes.push(c);
+        break;
+      }
+    }
+    // In preference order: the first witness of a region is the one to keep.
+    classes.sort((a, b) => a - b);
+    for (const c of classes) {
+      const to = push(scratch, stepInto(dfas, config, c, scratch), head, c, length + 1);
+      if (c === fallback) graph.fallback[head] = to;
+      else graph.next[head]?.set(c, to);
+    }
+  }
+  return finish(true, configs.length);
+}

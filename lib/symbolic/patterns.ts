@@ -1,0 +1,212 @@
+/**
+ * Condition values as the symbolic engine reads them: each value of a string-like clause (String,
+ * Arn, Bool) becomes a token pattern for the product search, built from the same template parts
+ * the compiler builds its matcher from (lib/conditions/compile.ts), so the two cannot drift; and
+ * each value of any clause becomes a "value atom", a one-value positive clause compiled by the
+ * simulator's own compiler, whose truth on a region is asked of the simulator's own evaluator.
+ */
+import { parseBool } from '../conditions/bool.js';
+import type { RequestContext } from '../conditions/context.js';
+import { compileClause, type CompiledClause } from '../conditions/evaluate.js';
+import {
+  parseTemplate,
+  resolveTemplate,
+  staticParts,
+  type PolicyTemplate,
+  type ResolvedPart,
+} from '../conditions/variables.js';
+import type { ConditionClause, PolicyVersion } from '../policy/model.js';
+import { parseOperator, type BaseOperatorInfo } from '../policy/operators.js';
+import { COLON, FOLD, ONE, ONE_NO_COLON, STAR, STAR_NO_COLON } from './alphabet.js';
+import type { Tokens } from './partition.js';
+
+/** What the engine does with a clause's values, by operator family. */
+export type ValueKind = 'string' | 'numeric' | 'date' | 'ip' | 'binary' | 'null';
+
+export function valueKind(base: BaseOperatorInfo): ValueKind {
+  switch (base.family) {
+    case 'String':
+    case 'Arn':
+    case 'Bool':
+      return 'string';
+    case 'Numeric':
+      return 'numeric';
+    case 'Date':
+      return 'date';
+    case 'IpAddress':
+      return 'ip';
+    case 'Binary':
+      return 'binary';
+    case 'Null':
+      return 'null';
+  }
+}
+
+/** Policy variables are substituted for this operator in this policy version (§5.6). */
+export function variablesOn(base: BaseOperatorInfo, version: PolicyVersion | undefined): boolean {
+  return base.variables && version === '2012-10-17';
+}
+
+const templates = [new Map<string, PolicyTemplate>(), new Map<string, PolicyTemplate>()];
+
+/** The template of a value, parsed as the compiler parses it (remembered: values recur). */
+export function valueTemplate(raw: string, enabled: boolean): PolicyTemplate {
+  const table = templates[enabled ? 1 : 0] as Map<string, PolicyTemplate>;
+  let t = table.get(raw);
+  if (!t) {
+    if (table.size >= 4096) table.clear();
+    t = parseTemplate(raw, enabled).template;
+    table.set(raw, t);
+  }
+  return t;
+}
+
+/** The keys (lower-cased) that a clause's values read through policy variables. */
+export function variableKeys(c: CompiledClause, version: PolicyVersion | undefined): string[] {
+  const base = c.clause.operator.base;
+  if (!variablesOn(base, version)) return [];
+  const out: string[] = [];
+  for (const v of c.clause.values) {
+    for (const p of valueTemplate(v.value, true).parts) if (p.kind === 'var') out.push(p.keyLower);
+  }
+  return out;
+}
+
+function codePoints(text: string, into: number[], offset = 0): void {
+  for (const ch of text) into.push((ch.codePointAt(0) as number) + offset);
+}
+
+/** `…Like` parts: `*`/`?` in written text are wildcards, substituted and escaped text literal. */
+function likeTokens(parts: readonly ResolvedPart[]): number[] {
+  const out: number[] = [];
+  for (const p of parts) {
+    for (const ch of p.text) {
+      const cp = ch.codePointAt(0) as number;
+      if (p.wild && cp === 42) out.push(STAR);
+      else if (p.wild && cp === 63) out.push(ONE);
+      else out.push(cp);
+    }
+  }
+  return out;
+}
+
+/**
+ * ARN parts (lib/conditions/arn.ts): the first five colons, wherever they come from, separate the
+ * six fields; a `*`/`?` in the first five fields never matches `:`. Fewer than six fields: the
+ * value never matches (undefined).
+ */
+function arnTokens(parts: readonly ResolvedPart[]): number[] | undefined {
+  const out: number[] = [];
+  let colons = 0;
+  for (const p of parts) {
+    for (const ch of p.text) {
+      const cp = ch.codePointAt(0) as number;
+      if (cp === COLON && colons < 5) {
+        colons++;
+        out.push(COLON);
+      } else if (p.wild && (cp === 42 || cp === 63)) {
+        const inField = colons < 5;
+        out.push(cp === 42 ? (inField ? STAR_NO_COLON : STAR) : inField ? ONE_NO_COLON : ONE);
+      } else out.push(cp);
+    }
+  }
+  return colons < 5 ? undefined : out;
+}
+
+/** The value's text parts with the constant variables substituted; undefined: never matches. */
+export type Resolver = (t: PolicyTemplate) => readonly ResolvedPart[] | undefined;
+
+/** A resolver over a context of constant keys (role tags, `aws:SecureTransport`, …). */
+export function constantResolver(ctx: RequestContext): Resolver {
+  return (t) => {
+    const r = resolveTemplate(t, ctx);
+    return r.ok ? r.parts : undefined;
+  };
+}
+
+/**
+ * The token pattern of one value of a String/Arn/Bool clause, or undefined when the value can
+ * never match (an unresolved variable, an ARN of fewer than six fields, a Bool that is neither
+ * true nor false).
+ */
+export function valueTokens(
+  clause: ConditionClause,
+  raw: string,
+  version: PolicyVersion | undefined,
+  resolve: Resolver,
+): Tokens | undefined {
+  const base = clause.operator.base;
+  const enabled = variablesOn(base, version);
+  const template = valueTemplate(raw, enabled);
+  const parts = template.hasVariables ? resolve(template) : staticParts(template);
+  if (!parts) return undefined;
+  const text = parts.map((p) => p.text).join('');
+  switch (base.family) {
+    case 'Arn':
+      return arnTokens(parts);
+    case 'Bool': {
+      const b = parseBool(text);
+      if (b === undefined) return undefined;
+      const out: number[] = [];
+      codePoints(b ? 'true' : 'false', out, FOLD);
+      return out;
+    }
+    default: {
+      if (base.like) return likeTokens(parts);
+      const out: number[] = [];
+      if (base.ignoreCase) codePoints(text.toLowerCase(), out, FOLD);
+      else codePoints(text, out);
+      return out;
+    }
+  }
+}
+
+/** The positive operator of a negated one: `StringNotLike` → `StringLike`, `NotIpAddress` → `IpAddress`. */
+export function positiveName(base: BaseOperatorInfo): string {
+  if (!base.negated) return base.name;
+  return base.name === 'NotIpAddress' ? 'IpAddress' : base.name.replace('Not', '');
+}
+
+/** One value of one clause, as a positive one-value clause: "KEY matches VALUE". */
+export interface ValueAtom {
+  /** The clause it comes from, and the value's position in it. */
+  clause: ConditionClause;
+  index: number;
+  keyLower: string;
+  compiled: CompiledClause;
+  /** The value as written. */
+  value: string;
+  /** A multivalued key: "has a value that …" (ForAnyValue). */
+  anyValue: boolean;
+}
+
+/** The value atoms of a clause (none for Null, which only tests presence). */
+export function valueAtoms(
+  clause: ConditionClause,
+  version: PolicyVersion | undefined,
+  multiValued: boolean,
+): ValueAtom[] {
+  const base = clause.operator.base;
+  if (base.family === 'Null') return [];
+  const name = `${multiValued ? 'ForAnyValue:' : ''}${positiveName(base)}`;
+  const op = parseOperator(name);
+  if (!op.ok) throw new Error(`no positive operator for ${base.name}`);
+  return clause.values.map((v, index) => {
+    const single: ConditionClause = {
+      ...clause,
+      operator: op.spec,
+      values: [v],
+    };
+    const compiled = compileClause(single, version).compiled;
+    if (!compiled)
+      throw new Error(`value ${JSON.stringify(v.value)} of ${clause.key} did not compile`);
+    return {
+      clause,
+      index,
+      keyLower: clause.keyLower,
+      compiled,
+      value: v.value,
+      anyValue: multiValued,
+    };
+  });
+}

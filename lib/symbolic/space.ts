@@ -1,0 +1,509 @@
+/**
+ * The input space of one provider for a question about one or more roles (design note §2, §4):
+ * the free atoms the policies read, grouped into variables (atoms a key reads together, and the
+ * network keys, which one call path sets together), and each variable's finite partition into
+ * regions. A region is a set of atom values that every clause, every one-value atom of a clause,
+ * the presence of each atom and the token stage's audience check treat alike — its *signature*.
+ * Candidates that cover every cell of every atom are evaluated with the simulator's own clause
+ * evaluator (`testClause`) and grouped by signature, so the semantics are never re-implemented.
+ */
+import type { RequestContext, ContextEntry } from '../conditions/context.js';
+import { testClause, type CompiledClause } from '../conditions/evaluate.js';
+import type { CompiledStatement } from '../sts/compile.js';
+import { FoldUnsupported } from './alphabet.js';
+import {
+  bindKey,
+  constantContext,
+  NETWORK_KEYS,
+  SOURCE_IDENTITY_ATOM,
+  TAGS_ATOM,
+  UNDOCUMENTED_KEYS,
+  type AtomRef,
+  type AtomValue,
+  type AtomsBinding,
+  type Binding,
+} from './bindings.js';
+import { atomCandidates, Unknown, type AtomReader, type Candidates } from './candidates.js';
+import type { Partition } from './partition.js';
+import {
+  constantResolver,
+  valueAtoms,
+  valueTokens,
+  variableKeys,
+  type ValueAtom,
+} from './patterns.js';
+import {
+  statementsFor,
+  type AnalysisRole,
+  type ProviderIdentity,
+  type SideProvider,
+} from './providers.js';
+
+export interface SpaceOptions {
+  /** The preferred clock (epoch ms): examples use it when the policy does not constrain time. */
+  now: number;
+  /** Product configurations per string atom before its answer is `unknown`. */
+  budget?: number;
+  /** Cells of one variable (a product of atoms) before the answer is `unknown`. */
+  maxCells?: number;
+}
+
+export interface Atom extends AtomRef {
+  /** One value per cell of the atom; `undefined` is "absent". */
+  values: AtomValue[];
+  /** Is a concrete value inside the atom's domain? */
+  inDomain(v: AtomValue): boolean;
+  /** String atoms: the partition, to place a concrete value without evaluating every test. */
+  partition?: Partition;
+  /** String atoms: each candidate value's partition key, parallel to `values`. */
+  keys?: string[];
+  /** String atoms: the index of each pattern in the partition, by its tokens joined with `,`. */
+  patternIndex?: Map<string, number>;
+}
+
+/** One test of a region's signature. */
+export interface Test {
+  kind: 'present' | 'accept' | 'value' | 'clause';
+  /** The role it belongs to (-1: every role). */
+  side: number;
+  /** `present`: the atom's index in the variable. */
+  atom?: number;
+  clause?: CompiledClause;
+  value?: ValueAtom;
+  /**
+   * A value of a key that reads a single string atom: its pattern's index in the atom's
+   * partition (-1: it never matches). The test is then a bit of the value's partition key.
+   */
+  pattern?: number;
+  /** A clause on a single string atom: its values' pattern indexes, and results by their bits. */
+  patterns?: number[];
+  memo?: Map<string, boolean>;
+  run(ctx: RequestContext, values: readonly AtomValue[]): boolean;
+}
+
+export interface Region {
+  /** One value per atom of the variable, in the variable's atom order. */
+  values: AtomValue[];
+  signature: string;
+}
+
+export interface Variable {
+  index: number;
+  /** A single string atom: its regions by partition key (a value's key decides its signature). */
+  byKey?: Map<string, number>;
+  atoms: Atom[];
+  /** The keys the policies read from these atoms. */
+  keys: AtomsBinding[];
+  tests: Test[];
+  regions: Region[];
+  bySignature: Map<string, number>;
+}
+
+export interface SideSpace {
+  index: number;
+  analysis: AnalysisRole;
+  provider: SideProvider;
+  /** Statements whose principal names the caller (none when the provider is not registered). */
+  statements: CompiledStatement[];
+  constants: RequestContext;
+}
+
+export interface Space {
+  provider: ProviderIdentity;
+  sides: SideSpace[];
+  variables: Variable[];
+  /** Why the answer for this provider cannot be exact; empty when it is. */
+  unknown: string[];
+  /** Keys read as absent because AWS does not document them for this call. */
+  assumptions: string[];
+  /** For each key a clause reads: its binding (by lower-cased key). */
+  bindings: Map<string, Binding>;
+  /** Which variable an atom id belongs to. */
+  variableOf: Map<string, number>;
+  stats: { configurations: number; cells: number };
+}
+
+const DEFAULT_MAX_CELLS = 100_000;
+
+/** The entries of a variable's keys for concrete atom values, worked out on first read. */
+class RegionEntries {
+  private readonly entries = new Map<string, ContextEntry | undefined>();
+  constructor(
+    private readonly keys: ReadonlyMap<string, { binding: AtomsBinding; positions: number[] }>,
+    private readonly values: readonly AtomValue[],
+  ) {}
+
+  /** The entry of one of the variable's keys; `null` when the key is not the variable's. */
+  get(keyLower: string): ContextEntry | undefined | null {
+    if (this.entries.has(keyLower)) return this.entries.get(keyLower);
+    const k = this.keys.get(keyLower);
+    if (!k) return null;
+    const e = k.binding.entry(k.positions.map((i) => this.values[i]));
+    this.entries.set(keyLower, e);
+    return e;
+  }
+}
+
+/** The context of one region on one role: the variable's keys, then the role's constants. */
+function regionContext(entries: RegionEntries, constants: RequestContext): RequestContext {
+  return {
+    get(keyLower: string): ContextEntry | undefined {
+      const e = entries.get(keyLower);
+      return e === null ? constants.get(keyLower) : e;
+    },
+  };
+}
+
+/** A variable's keys by lower-cased name, with the positions of their atoms (built once). */
+const keyTables = new WeakMap<
+  readonly AtomsBinding[],
+  Map<string, { binding: AtomsBinding; positions: number[] }>
+>();
+function keyTable(
+  v: Pick<Variable, 'atoms' | 'keys'>,
+): Map<string, { binding: AtomsBinding; positions: number[] }> {
+  let table = keyTables.get(v.keys);
+  if (!table) {
+    const ids = v.atoms.map((a) => a.id);
+    table = new Map(
+      v.keys.map((b) => [
+        b.keyLower,
+        { binding: b, positions: b.atoms.map((a) => ids.indexOf(a.id)) },
+      ]),
+    );
+    keyTables.set(v.keys, table);
+  }
+  return table;
+}
+
+const NO_CONSTANTS: RequestContext = { get: () => undefined };
+
+function present(v: AtomValue): boolean {
+  return v !== undefined && !(Array.isArray(v) && v.length === 0);
+}
+
+interface Collected {
+  bindings: Map<string, Binding>;
+  /** Clauses by the key they read, with their role. */
+  readers: Map<string, Array<{ side: number; clause: CompiledClause }>>;
+  atoms: Map<string, AtomRef>;
+  unknown: string[];
+  assumptions: string[];
+}
+
+function collect(provider: ProviderIdentity, sides: readonly SideSpace[]): Collected {
+  const bindings = new Map<string, Binding>();
+  const readers = new Map<string, Array<{ side: number; clause: CompiledClause }>>();
+  const atoms = new Map<string, AtomRef>();
+  const unknown: string[] = [];
+  const assumptions: string[] = [];
+  const bind = (keyLower: string): Binding => {
+    let b = bindings.get(keyLower);
+    if (!b) {
+      b = bindKey(keyLower, provider.module, provider.hostPath);
+      bindings.set(keyLower, b);
+    }
+    return b;
+  };
+  for (const side of sides) {
+    const version = side.analysis.role.policy.policy.version;
+    for (const s of side.statements) {
+      for (const c of s.clauses) {
+        const b = bind(c.clause.keyLower);
+        if (b.kind === 'tag-key') {
+          note(unknown, `${c.clause.key} reads the session tags, which are not analysed`);
+        } else if (b.kind === 'atoms') {
+          for (const a of b.atoms) atoms.set(a.id, a);
+          const list = readers.get(b.keyLower) ?? [];
+          list.push({ side: side.index, clause: c });
+          readers.set(b.keyLower, list);
+        } else if (UNDOCUMENTED_KEYS.has(c.clause.keyLower)) {
+          note(
+            assumptions,
+            `${c.clause.key} is taken as absent: AWS does not document it for AssumeRoleWithWebIdentity (§3.5)`,
+          );
+        }
+        for (const k of variableKeys(c, version)) {
+          if (bind(k).kind !== 'constant') {
+            note(
+              unknown,
+              `a value of ${c.clause.key} refers to \${${k}}, a value of the request itself (relational policy variables are not analysed, note C7)`,
+            );
+          }
+        }
+      }
+    }
+  }
+  // A source identity or session tags in the token need their own action allowed (§3.2, §3.3):
+  // whether the token carries them is always part of the space.
+  atoms.set(SOURCE_IDENTITY_ATOM.id, SOURCE_IDENTITY_ATOM);
+  atoms.set(TAGS_ATOM.id, TAGS_ATOM);
+  // The token stage checks aud against a registered provider's client IDs (§1.3).
+  if (sides.some((s) => s.provider.registered && s.provider.clientIds !== undefined)) {
+    atoms.set('claim:aud', { id: 'claim:aud', kind: 'claim', name: 'aud', multiValued: false });
+  }
+  return { bindings, readers, atoms, unknown, assumptions };
+}
+
+function note(list: string[], text: string): void {
+  if (!list.includes(text)) list.push(text);
+}
+
+/** Atoms read together by one key, and the network keys, share a variable. */
+function groupAtoms(c: Collected): AtomRef[][] {
+  const parent = new Map<string, string>();
+  const find = (id: string): string => {
+    let p = parent.get(id) ?? id;
+    while (p !== (parent.get(p) ?? p)) p = parent.get(p) ?? p;
+    return p;
+  };
+  const union = (a: string, b: string): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(rb, ra);
+  };
+  for (const b of c.bindings.values()) {
+    if (b.kind !== 'atoms') continue;
+    for (const a of b.atoms.slice(1)) union((b.atoms[0] as AtomRef).id, a.id);
+  }
+  const network = [...c.atoms.values()].filter(
+    (a) => a.kind === 'context' && Object.values(NETWORK_KEYS).includes(a.name),
+  );
+  for (const a of network.slice(1)) union((network[0] as AtomRef).id, a.id);
+  const groups = new Map<string, AtomRef[]>();
+  for (const a of c.atoms.values()) {
+    const r = find(a.id);
+    const g = groups.get(r) ?? [];
+    g.push(a);
+    groups.set(r, g);
+  }
+  return [...groups.values()];
+}
+
+/** The cells of a variable: the product of its atoms' values, the network coupling applied. */
+function cells(atoms: readonly Atom[], max: number): AtomValue[][] {
+  const isNetwork = atoms.some((a) => a.kind === 'context' && a.name in invert(NETWORK_KEYS));
+  let out: AtomValue[][] = [[]];
+  for (const a of atoms) {
+    const next: AtomValue[][] = [];
+    for (const prefix of out) for (const v of a.values) next.push([...prefix, v]);
+    if (next.length > max)
+      throw new Unknown(`too many combinations of ${atoms.map((x) => x.name).join(', ')}`);
+    out = next;
+  }
+  if (!isNetwork) return out;
+  // Over the internet aws:SourceIp is set and no VPC key; through a VPC endpoint the reverse (§3.5).
+  return out.filter(
+    (cell) =>
+      atoms.every((a, i) => (a.name === 'aws:SourceIp') === (cell[i] !== undefined)) ||
+      atoms.every((a, i) => (a.name === 'aws:SourceIp') !== (cell[i] !== undefined)),
+  );
+}
+
+function invert(r: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [v, k]));
+}
+
+function testsFor(
+  atoms: readonly Atom[],
+  keys: readonly AtomsBinding[],
+  c: Collected,
+  sides: readonly SideSpace[],
+): Test[] {
+  const tests: Test[] = [];
+  atoms.forEach((a, i) => {
+    tests.push({ kind: 'present', side: -1, atom: i, run: (_ctx, v) => present(v[i]) });
+  });
+  const audIndex = atoms.findIndex((a) => a.id === 'claim:aud');
+  if (audIndex >= 0) {
+    for (const s of sides) {
+      const ids = s.provider.clientIds;
+      if (!s.provider.registered || ids === undefined) continue;
+      tests.push({
+        kind: 'accept',
+        side: s.index,
+        run: (_ctx, v) => typeof v[audIndex] === 'string' && ids.includes(v[audIndex] as string),
+      });
+    }
+  }
+  const twins = new Set<string>();
+  for (const k of keys) {
+    for (const r of c.readers.get(k.keyLower) ?? []) {
+      const version = (sides[r.side] as SideSpace).analysis.role.policy.policy.version;
+      const single = k.atoms.length === 1 ? atoms.find((a) => a.id === k.atoms[0]?.id) : undefined;
+      const resolve = constantResolver((sides[r.side] as SideSpace).constants);
+      const patterns: Array<number | undefined> = [];
+      for (const value of valueAtoms(r.clause.clause, version, k.multiValued)) {
+        const tokens = single?.patternIndex
+          ? valueTokens(value.clause, value.value, version, resolve)
+          : undefined;
+        const pattern = single?.patternIndex
+          ? tokens === undefined
+            ? -1
+            : single.patternIndex.get(tokens.join(','))
+          : undefined;
+        patterns.push(pattern);
+        // The same value under the same operator on the same pattern (both roles of a diff
+        // mostly write the same ones) is one test.
+        const twin = `${pattern}|${value.compiled.clause.operator.raw}|${value.value}`;
+        if (pattern !== undefined && twins.has(twin)) continue;
+        twins.add(twin);
+        tests.push({
+          kind: 'value',
+          side: r.side,
+          value,
+          ...(pattern !== undefined ? { pattern } : {}),
+          run: (ctx) => testClause(value.compiled, ctx),
+        });
+      }
+      tests.push({
+        kind: 'clause',
+        side: r.side,
+        clause: r.clause,
+        ...(single?.patternIndex && patterns.every((x) => x !== undefined)
+          ? { patterns: patterns as number[], memo: new Map<string, boolean>() }
+          : {}),
+        run: (ctx) => testClause(r.clause, ctx),
+      });
+    }
+  }
+  return tests;
+}
+
+function buildVariable(
+  index: number,
+  refs: readonly AtomRef[],
+  c: Collected,
+  sides: readonly SideSpace[],
+  candidates: Map<string, Candidates>,
+  maxCells: number,
+): Variable {
+  const atoms: Atom[] = refs.map((r) => ({ ...r, ...(candidates.get(r.id) as Candidates) }));
+  const ids = atoms.map((a) => a.id);
+  const keys = [...c.bindings.values()].filter(
+    (b): b is AtomsBinding => b.kind === 'atoms' && b.atoms.some((a) => ids.includes(a.id)),
+  );
+  const tests = testsFor(atoms, keys, c, sides);
+  const regions: Region[] = [];
+  const bySignature = new Map<string, number>();
+  const variable: Variable = { index, atoms, keys, tests, regions, bySignature };
+  const partitionKeys = atoms.length === 1 ? atoms[0]?.keys : undefined;
+  if (partitionKeys) variable.byKey = new Map();
+  cells(atoms, maxCells).forEach((values, i) => {
+    const signature = signatureOf(variable, values, sides);
+    if (!bySignature.has(signature)) {
+      bySignature.set(signature, regions.length);
+      regions.push({ values, signature });
+    }
+    if (partitionKeys)
+      variable.byKey?.set(partitionKeys[i] as string, bySignature.get(signature) as number);
+  });
+  return variable;
+}
+
+/** The signature of concrete atom values: one '0'/'1' per test of the variable. */
+export function signatureOf(
+  v: Pick<Variable, 'atoms' | 'keys' | 'tests'>,
+  values: readonly AtomValue[],
+  sides: readonly SideSpace[],
+): string {
+  const entries = new RegionEntries(keyTable(v), values);
+  const contexts = sides.map((s) => regionContext(entries, s.constants));
+  const shared = regionContext(entries, NO_CONSTANTS);
+  // A single string atom: its values' tests are bits of the partition key, found once.
+  const p = v.atoms.length === 1 ? v.atoms[0]?.partition : undefined;
+  const value = values[0];
+  const accepting =
+    p && (typeof value === 'string' || value === undefined)
+      ? new Set(
+          (typeof value === 'string' ? (p.keyOf(value) ?? '') : '')
+            .split(',')
+            .filter((x) => x !== '')
+            .map(Number),
+        )
+      : undefined;
+  const bits: string[] = [];
+  for (const t of v.tests) {
+    const ctx = t.side < 0 ? shared : (contexts[t.side] as RequestContext);
+    if (accepting && t.pattern !== undefined) {
+      bits.push(accepting.has(t.pattern) ? '1' : '0');
+    } else if (accepting && t.patterns && t.memo) {
+      const key = `${value === undefined ? 0 : 1}${t.patterns.map((i) => (accepting.has(i) ? 1 : 0)).join('')}`;
+      let r = t.memo.get(key);
+      if (r === undefined) t.memo.set(key, (r = t.run(ctx, values)));
+      bits.push(r ? '1' : '0');
+    } else bits.push(t.run(ctx, values) ? '1' : '0');
+  }
+  return bits.join('');
+}
+
+/** The clauses, per role, that read keys of an atom (for its kind and its constants). */
+function readersOf(atom: AtomRef, c: Collected): AtomReader[] {
+  const out: AtomReader[] = [];
+  for (const b of c.bindings.values()) {
+    if (b.kind !== 'atoms' || !b.atoms.some((a) => a.id === atom.id)) continue;
+    for (const r of c.readers.get(b.keyLower) ?? []) out.push({ ...r, keyLower: b.keyLower });
+  }
+  return out;
+}
+
+/** The space of one provider for the roles of a question. */
+export function buildSpace(
+  roles: readonly AnalysisRole[],
+  provider: ProviderIdentity,
+  options: SpaceOptions,
+): Space {
+  const sides: SideSpace[] = roles.map((analysis, index) => {
+    const p = provider.sides[index] as SideProvider;
+    return {
+      index,
+      analysis,
+      provider: p,
+      statements: p.registered ? statementsFor(analysis.role.policy.statements, p.caller) : [],
+      constants: constantContext(analysis.role),
+    };
+  });
+  const c = collect(provider, sides);
+  const space: Space = {
+    provider,
+    sides,
+    variables: [],
+    unknown: c.unknown,
+    assumptions: c.assumptions,
+    bindings: c.bindings,
+    variableOf: new Map(),
+    stats: { configurations: 0, cells: 0 },
+  };
+  if (c.unknown.length > 0) return space;
+  try {
+    const candidates = new Map<string, Candidates>();
+    for (const atom of c.atoms.values()) {
+      const found = atomCandidates(atom, readersOf(atom, c), { provider, sides, options });
+      space.stats.configurations += found.configurations;
+      candidates.set(atom.id, found);
+    }
+    groupAtoms(c).forEach((refs) => {
+      const v = buildVariable(
+        space.variables.length,
+        refs,
+        c,
+        sides,
+        candidates,
+        options.maxCells ?? DEFAULT_MAX_CELLS,
+      );
+      for (const a of v.atoms) space.variableOf.set(a.id, v.index);
+      space.stats.cells += v.regions.length;
+      space.variables.push(v);
+    });
+  } catch (e) {
+    if (e instanceof Unknown) space.unknown.push(e.message);
+    else if (e instanceof FoldUnsupported)
+      space.unknown.push(
+        'an IgnoreCase value holds U+0307, σ or ς, whose case folding is not per character (note C3)',
+      );
+    else throw e;
+  }
+  return space;
+}
+
+export { Unknown };

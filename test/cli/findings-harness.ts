@@ -3,8 +3,7 @@
  * collects what is written. No child process, no terminal, an empty environment (no colors).
  * Also the small policies and scenario files these tests build folders from.
  */
-import { main } from '../../lib/cli/main.js';
-import type { Io } from '../../lib/cli/io.js';
+import { runMain } from './helpers.js';
 
 export interface Ran {
   code: number;
@@ -12,24 +11,10 @@ export interface Ran {
   stderr: string;
 }
 
-function collector(): { stream: Io['stdout']; text: () => string } {
-  const chunks: string[] = [];
-  const stream = {
-    isTTY: false,
-    write(chunk: string | Uint8Array): boolean {
-      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    },
-  } as unknown as Io['stdout'];
-  return { stream, text: () => chunks.join('') };
-}
-
-/** `trustspec ARGV` in `cwd`. */
+/** `trustspec ARGV` in `cwd`, with only `env` as the environment (no colors, no terminal). */
 export async function cli(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-  const out = collector();
-  const err = collector();
-  const code = await main(argv, { stdout: out.stream, stderr: err.stream, cwd, env });
-  return { code, stdout: out.text(), stderr: err.text() };
+  const r = await runMain(argv, { cwd, env });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 export const ARN = 'arn:aws:iam::111122223333';

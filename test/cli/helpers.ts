@@ -69,13 +69,40 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 /** A stdout or stderr that keeps what is written to it. */
 export class Capture extends Writable {
   text = '';
-  constructor(readonly isTTY: boolean) {
+  constructor(readonly isTTY = false) {
     super({ decodeStrings: false });
   }
   override _write(chunk: string | Buffer, _encoding: string, done: () => void): void {
     this.text += String(chunk);
     done();
   }
+}
+
+/** What `runMain` passes to `main`: the environment exactly as given, nothing added. */
+export interface MainIo {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  isTTY?: boolean;
+  /** The clock in epoch ms; none: the command's own default (the wall clock). */
+  now?: number;
+  /** Standard input; none: an empty one. */
+  input?: string;
+}
+
+/** `main(args, io)` in this process with captured stdout and stderr; every in-process harness uses it. */
+export async function runMain(args: string[], opts: MainIo): Promise<Run & { status: number }> {
+  const stdout = new Capture(opts.isTTY === true);
+  const stderr = new Capture(opts.isTTY === true);
+  const now = opts.now;
+  const status = await main(args, {
+    stdout,
+    stderr,
+    cwd: opts.cwd,
+    env: opts.env,
+    ...(now !== undefined ? { now: () => now } : {}),
+    readStdin: () => opts.input ?? '',
+  });
+  return { status, stdout: stdout.text, stderr: stderr.text };
 }
 
 /**
@@ -85,22 +112,17 @@ export class Capture extends Writable {
  * have its own), and put back after.
  */
 export async function cli(args: string[], opts: CliOptions = {}): Promise<Run> {
-  const stdout = new Capture(opts.isTTY === true);
-  const stderr = new Capture(opts.isTTY === true);
   const env = cleanEnv(opts.env);
-  const now = opts.now ?? Date.parse(NOW);
   const tz = process.env['TZ'];
   setTz(env['TZ']);
   try {
-    const status = await main(args, {
-      stdout,
-      stderr,
+    return await runMain(args, {
       cwd: opts.cwd ?? REPO,
       env,
-      now: () => now,
-      readStdin: () => opts.input ?? '',
+      isTTY: opts.isTTY === true,
+      now: opts.now ?? Date.parse(NOW),
+      ...(opts.input !== undefined ? { input: opts.input } : {}),
     });
-    return { status, stdout: stdout.text, stderr: stderr.text };
   } finally {
     setTz(tz);
   }

@@ -4,30 +4,9 @@
  * rows need (closed stdout, deleted working directory).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { main } from '../../dist/lib/cli/main.js';
+import { BIN, runMain } from './helpers.js';
 
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = join(REPO, 'dist', 'bin', 'trustspec.js');
-
-/** A line of a JavaScript stack trace. */
-export const STACK_LINE = /^\s+at /m;
-// eslint-disable-next-line no-control-regex
-export const ANSI = /\u001b\[/;
-
-/** A stream that keeps what is written to it. */
-export class Capture extends Writable {
-  text = '';
-  constructor(readonly isTTY = false) {
-    super();
-  }
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
+export { ANSI, BIN, Capture, REPO, STACK_LINE } from './helpers.js';
 
 export interface Ran {
   status: number;
@@ -36,14 +15,11 @@ export interface Ran {
 }
 
 /** `trustspec ARGV` in this process, in `cwd`, with only `env` as the environment. */
-export async function run(
+export function run(
   argv: string[],
   opts: { cwd: string; env?: NodeJS.ProcessEnv; tty?: boolean },
 ): Promise<Ran> {
-  const stdout = new Capture(opts.tty === true);
-  const stderr = new Capture(opts.tty === true);
-  const status = await main(argv, { stdout, stderr, cwd: opts.cwd, env: opts.env ?? {} });
-  return { status, stdout: stdout.text, stderr: stderr.text };
+  return runMain(argv, { cwd: opts.cwd, env: opts.env ?? {}, isTTY: opts.tty === true });
 }
 
 /** 1-based line and column of the first `needle` in `text`. */

@@ -3,10 +3,8 @@
  * shapes, the exit codes, and the errors for unusable input (one message, exit 2, no stack).
  */
 import t from 'tap';
-import { Writable } from 'node:stream';
-
 import { fileURLToPath } from 'node:url';
-import { main } from '../../lib/cli/main.js';
+import { runMain } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const GH = 'token.actions.githubusercontent.com';
@@ -20,22 +18,8 @@ interface Run {
 
 /** Runs the command line in this process, with its output captured. */
 async function run(args: string[], cwd = REPO): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (add: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk, _enc, done) {
-        add(String(chunk));
-        done();
-      },
-    });
-  const code = await main(args, {
-    stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)),
-    cwd,
-    env: {},
-  });
-  return { code, stdout, stderr };
+  const r = await runMain(args, { cwd, env: {} });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 function policy(sub: string | string[], extra: unknown[] = []): string {

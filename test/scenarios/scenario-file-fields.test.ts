@@ -5,8 +5,7 @@
  * is driven in-process through main(argv, io).
  */
 import t, { type Test } from 'tap';
-import { Writable } from 'node:stream';
-import type { Io } from '../../lib/cli/io.js';
+import { runMain } from '../cli/helpers.js';
 import { loadScenarioFile } from '../../lib/scenarios/index.js';
 import type { Scenario } from '../../lib/scenarios/types.js';
 import { decide } from '../../lib/sts/simulate.js';
@@ -37,29 +36,10 @@ function byName(list: Scenario[], name: string): Scenario {
  * The built command line's main(argv, io): lib/cli/main.ts reads package.json relative to dist/,
  * so it is loaded from there (npm test builds first).
  */
-const { main } = (await import(new URL('../../dist/lib/cli/main.js', import.meta.url).href)) as {
-  main: (argv: string[], io: Io) => Promise<number>;
-};
-
 /** Runs the CLI in-process in `dir`; returns the exit code and what it printed. */
 async function cli(dir: string, argv: string[]) {
-  let out = '';
-  let err = '';
-  const sink = (add: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, done) {
-        add(String(chunk));
-        done();
-      },
-    });
-  const io: Io = {
-    stdout: sink((s) => (out += s)),
-    stderr: sink((s) => (err += s)),
-    cwd: dir,
-    env: {},
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
+  const r = await runMain(argv, { cwd: dir, env: {} });
+  return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 const MAIN = `    github: { repository: acme/app }\n`;

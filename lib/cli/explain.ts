@@ -14,6 +14,7 @@ import { pathExists, readText, type TextRead } from '../files.js';
 import { codeFrame, framesAllowed } from '../scenarios/frame.js';
 import { loadScenarioFile, scenarioInput } from '../scenarios/index.js';
 import { decodeCompactJwt, looksLikeJwt } from '../token.js';
+import { providersOption } from './roles.js';
 import { clockOf, EXIT, parseNow, stdinOf, UsageError, useColor, type Io } from './io.js';
 
 export interface ExplainOptions {
@@ -110,26 +111,7 @@ function providersFrom(opts: ExplainOptions, io: Io): ProviderEntry[] | undefine
       list.push({ url: e.url, clientIds: e.clientIds as string[] });
     }
   }
-  for (const spec of opts.provider) {
-    const eq = spec.indexOf('=');
-    const url = eq < 0 ? spec : spec.slice(0, eq);
-    if (!url.startsWith('https://')) {
-      throw new UsageError(
-        `--provider "${spec}": the provider URL must start with https://`,
-        'e.g. --provider https://token.actions.githubusercontent.com=sts.amazonaws.com',
-      );
-    }
-    list.push({
-      url,
-      clientIds:
-        eq < 0
-          ? []
-          : spec
-              .slice(eq + 1)
-              .split(',')
-              .filter(Boolean),
-    });
-  }
+  list.push(...(providersOption(opts.provider) ?? []));
   return list.length > 0 || typeof opts.providers === 'string' ? list : undefined;
 }
 

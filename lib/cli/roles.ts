@@ -16,7 +16,8 @@ import {
 } from '../scenarios/index.js';
 import type { AnalysisRole } from '../symbolic/providers.js';
 import type { Seeds } from '../symbolic/realism.js';
-import { parseNow, UsageError, type Io } from './io.js';
+import { fileErrorText } from '../report/index.js';
+import { parseNow, UsageError, useColor, type Io } from './io.js';
 
 export interface RoleOptions {
   roleArn?: string;
@@ -36,13 +37,10 @@ export interface LoadedRole {
   arnNote?: string;
 }
 
-/** `file:line:column: message`, the hint and the code frame, as `explain` prints them. */
+/** Each error as `trustspec test` prints a file error: place, message, hint and code frame. */
 export function printErrors(io: Io, errors: readonly FileError[]): void {
-  for (const e of errors) {
-    io.stderr.write(
-      `${e.file}:${e.line}:${e.column}: ${e.message}\n${e.hint ? `  ${e.hint}\n` : ''}${e.frame ? `${e.frame}\n` : ''}`,
-    );
-  }
+  const color = useColor(io.stderr, io.env);
+  for (const e of errors) io.stderr.write(fileErrorText(e, color));
 }
 
 /** `--provider URL[=clientId,…]` (repeatable), as `explain` reads it; none: providers omitted. */

@@ -74,7 +74,8 @@ export function showChar(ch: string): string {
   return JSON.stringify(ch);
 }
 
-const ESCAPES: Record<string, string> = {
+/** What each one-character JSON escape (after the backslash) stands for. */
+export const JSON_ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
   '\\': '\\',
   '/': '/',
@@ -434,7 +435,7 @@ class JsonParser {
       emit(String.fromCharCode(parseInt(text.slice(p + 2, p + 6), 16)));
       return p + 6;
     }
-    const decoded = ESCAPES[e];
+    const decoded = JSON_ESCAPES[e];
     if (decoded === undefined) {
       const ch = this.charAt(p + 1);
       if (ch === '\n' || ch === '\r') return p + 1; // the line-break check reports it

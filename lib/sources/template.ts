@@ -14,7 +14,7 @@ import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
 import type { Position, Span } from '../diagnostics.js';
 import type { AstNode } from '../policy/ast.js';
 import { LineIndex } from '../policy/ast.js';
-import { parseJson } from '../policy/json.js';
+import { JSON_ESCAPES, parseJson } from '../policy/json.js';
 import type { SourceFinding } from './types.js';
 
 type YamlLibrary = typeof import('yaml');
@@ -104,17 +104,6 @@ function charMapOf(offsets: Offsets, place: (offset: number) => Position): CharM
   if (!offsets) return undefined;
   return (i) => place(offsets[Math.max(0, Math.min(i, offsets.length - 1))] ?? 0);
 }
-
-const JSON_ESCAPES: Readonly<Record<string, string>> = {
-  '"': '"',
-  '\\': '\\',
-  '/': '/',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-};
 
 /**
  * The file offset of each UTF-16 unit of a JSON string literal's value (`start` is the offset of

@@ -174,6 +174,18 @@ function readBytes(path: string, limit: number): { ok: true; bytes: Buffer } | R
   }
 }
 
+/**
+ * The bytes of a regular file of at most `limit` bytes (role sources: templates and plans may be
+ * larger than policies), through the same checks as `readText`: no FIFO, device or folder is
+ * opened for reading, and the file is recorded as an input of the run.
+ */
+export function readFileBytes(
+  path: string,
+  limit: number,
+): { ok: true; bytes: Buffer } | ReadFailure {
+  return readBytes(path, limit);
+}
+
 /** UTF-8 text from bytes, refusing binary data (NUL bytes) and invalid UTF-8 with a reason. */
 export function decodeText(bytes: Buffer): TextRead {
   if (bytes.includes(0)) {

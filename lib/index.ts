@@ -2,7 +2,15 @@
 export * from './core.js';
 
 // Scenario files, the runner, diagnoses and reporters: what `trustspec test` is made of.
-export { loadAndRun, loadScenarioFile, runScenarios, scenarioInput } from './scenarios/index.js';
+export {
+  loadAndRun,
+  loadAndRunAsync,
+  loadScenarioFile,
+  loadScenarioFileAsync,
+  RoleSources,
+  runScenarios,
+  scenarioInput,
+} from './scenarios/index.js';
 export type {
   Diagnosis,
   Expectation,

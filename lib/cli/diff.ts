@@ -41,8 +41,8 @@ export async function diffCommand(
   const reporter: DiffReporter = opts.json ? 'json' : (opts.reporter ?? 'human');
   const { loadRole } = await import('./roles.js');
   const symbolic = await import('../symbolic/index.js');
-  const before = loadRole(oldFile, io, opts);
-  const after = loadRole(newFile, io, opts);
+  const before = await loadRole(oldFile, io, opts);
+  const after = await loadRole(newFile, io, opts);
   const report = symbolic.difference(before.analysis, after.analysis, {
     now: after.now,
     seeds: {

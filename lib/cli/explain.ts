@@ -12,7 +12,7 @@ import type { Finding } from '../diagnostics.js';
 import { formatDecision } from '../report/explain-text.js';
 import { pathExists, readText, type TextRead } from '../files.js';
 import { codeFrame, framesAllowed } from '../scenarios/frame.js';
-import { loadScenarioFile, scenarioInput } from '../scenarios/index.js';
+import { loadScenarioFileAsync, RoleSources, scenarioInput } from '../scenarios/index.js';
 import { decodeCompactJwt, looksLikeJwt } from '../token.js';
 import { providersOption } from './roles.js';
 import { clockOf, EXIT, parseNow, stdinOf, UsageError, useColor, type Io } from './io.js';
@@ -258,10 +258,11 @@ export async function explainCommand(
 ): Promise<number> {
   const nowOpt = opts.now !== undefined ? parseNow(opts.now) : undefined;
   if (file !== undefined) {
-    const loaded = loadScenarioFile(resolve(io.cwd, file), {
+    const loaded = await loadScenarioFileAsync(resolve(io.cwd, file), {
       now: nowOpt,
       defaultNow: clockOf(io),
       cwd: io.cwd,
+      sources: new RoleSources({ cwd: io.cwd, env: io.env }),
     });
     if (loaded.errors.length > 0) {
       for (const e of loaded.errors) {

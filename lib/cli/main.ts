@@ -160,7 +160,7 @@ function addResolve(cli: Command, io: Io, out: Outcome): void {
     )
     .argument(
       '<source>',
-      'a CloudFormation template (JSON or YAML), a CDK cloud assembly folder (cdk.out), or `terraform show -json` output',
+      "a CloudFormation template (JSON or YAML), a CDK cloud assembly folder (cdk.out), `terraform show -json` output, or a deployed role's ARN (read with iam:GetRole)",
     )
     .option('--logical-id <id>', 'the AWS::IAM::Role to resolve (default: the only one)')
     .option('--stack <name>', 'CDK: the stack (artifact id or display name)')
@@ -171,7 +171,10 @@ function addResolve(cli: Command, io: Io, out: Outcome): void {
       '--parameters-file <file>',
       'parameter values in the CLI, CodePipeline or KEY=VALUE-list JSON format',
     )
-    .option('--account <id>', 'the account the stack is deployed in (AWS::AccountId)')
+    .option(
+      '--account <id>',
+      'the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN)',
+    )
     .option(
       '--region <region>',
       'the region the stack is deployed in (AWS::Region; the partition follows)',
@@ -190,12 +193,19 @@ function addResolve(cli: Command, io: Io, out: Outcome): void {
       many,
       [] as string[],
     )
+    .option('--profile <name>', 'a live role: the AWS profile of the credentials')
+    .option(
+      '--providers',
+      "a live role: also list the OIDC providers of the role's account (iam:ListOpenIDConnectProviders)",
+    )
     .option('--json', 'print {role, providers, provenance, findings} as JSON')
     .addHelpText(
       'after',
       '\nExit codes: 0 resolved, 2 the source could not be resolved (each reason at its file:line:column, with the key that supplies the value).\n' +
         'Examples:\n  trustspec resolve infra/github-oidc.yaml --param GitHubOrganization=acme --account 111122223333 --region us-east-1\n' +
-        '  trustspec resolve cdk.out --construct PipelineStack/DeployRole --json',
+        '  trustspec resolve cdk.out --construct PipelineStack/DeployRole --json\n' +
+        '  trustspec resolve plan.json --address module.ci.aws_iam_role.this[0] --account 111122223333\n' +
+        '  trustspec resolve arn:aws:iam::111122223333:role/deploy/gha-deploy --providers --profile prod',
     )
     .action(async (source: string, opts) => {
       const { resolveCommand } = await import('./resolve.js');

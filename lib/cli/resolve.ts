@@ -26,6 +26,8 @@ export interface ResolveOptions {
   stackName?: string;
   resource: string[];
   import: string[];
+  profile?: string;
+  providers?: boolean;
   json?: boolean;
 }
 
@@ -100,9 +102,46 @@ function only(
   }
 }
 
+/** A deployed role, by its ARN: only --profile, --region and --providers apply. */
+function liveSpec(arn: string, opts: ResolveOptions): SourceSpec {
+  const templateOnly = [
+    'logicalId',
+    'stack',
+    'construct',
+    'address',
+    'parametersFile',
+    'account',
+    'partition',
+    'stackName',
+  ] as const;
+  for (const k of templateOnly) {
+    if (opts[k] !== undefined) {
+      const flag = k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      throw new UsageError(
+        `--${flag} does not apply to a live role: IAM says what the role is`,
+        'a live role takes --profile, --region and --providers',
+      );
+    }
+  }
+  if (opts.param.length + opts.resource.length + opts.import.length > 0) {
+    throw new UsageError(
+      '--param, --resource and --import do not apply to a live role: IAM says what the role is',
+    );
+  }
+  return {
+    kind: 'live',
+    arn,
+    ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+    ...(opts.region !== undefined ? { region: opts.region } : {}),
+    ...(opts.providers === true ? { providers: true } : {}),
+  };
+}
+
 /** The source spec the options describe. */
 export function specFrom(source: string, opts: ResolveOptions, io: Io): SourceSpec {
+  if (/^arn:/.test(source)) return liveSpec(source, opts);
   const { kind, path } = detectKind(resolve(io.cwd, source));
+  only(opts, ['profile', 'providers'], 'live', '--profile and --providers');
   const common = {
     ...(opts.logicalId !== undefined ? { logicalId: opts.logicalId } : {}),
     ...(opts.param.length > 0
@@ -129,9 +168,7 @@ export function specFrom(source: string, opts: ResolveOptions, io: Io): SourceSp
       'stack',
       'construct',
       'parametersFile',
-      'account',
       'region',
-      'partition',
       'stackName',
     ] as const;
     for (const k of templateOnly) {
@@ -145,6 +182,8 @@ export function specFrom(source: string, opts: ResolveOptions, io: Io): SourceSp
       file: path,
       ...(opts.address !== undefined ? { address: opts.address } : {}),
       ...(common.resources ? { resources: common.resources } : {}),
+      ...(opts.account !== undefined ? { account: opts.account } : {}),
+      ...(opts.partition !== undefined ? { partition: opts.partition } : {}),
     };
   }
   only(opts, ['address'], 'terraform', '--address');

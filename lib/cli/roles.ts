@@ -10,7 +10,8 @@ import { parseFederatedPrincipal } from '../providers/index.js';
 import type { ProviderEntry } from '../providers/types.js';
 import {
   loadPolicyFile,
-  loadScenarioFile,
+  loadScenarioFileAsync,
+  RoleSources,
   SCENARIO_FILE,
   type FileError,
 } from '../scenarios/index.js';
@@ -68,8 +69,14 @@ export function providersOption(specs: readonly string[]): ProviderEntry[] | und
   });
 }
 
-function fromScenarioFile(path: string, shown: string, io: Io, opts: RoleOptions): LoadedRole {
-  const loaded = loadScenarioFile(path, {
+async function fromScenarioFile(
+  path: string,
+  shown: string,
+  io: Io,
+  opts: RoleOptions,
+): Promise<LoadedRole> {
+  const loaded = await loadScenarioFileAsync(path, {
+    sources: new RoleSources({ cwd: io.cwd, env: io.env }),
     ...(opts.now !== undefined ? { now: parseNow(opts.now) } : {}),
     defaultNow: Date.now(),
     cwd: io.cwd,
@@ -160,7 +167,7 @@ function fromPolicyFile(path: string, shown: string, io: Io, opts: RoleOptions):
 }
 
 /** The role of a policy or scenario file. */
-export function loadRole(arg: string, io: Io, opts: RoleOptions): LoadedRole {
+export async function loadRole(arg: string, io: Io, opts: RoleOptions): Promise<LoadedRole> {
   const path = resolve(io.cwd, arg);
   const shown = relative(io.cwd, path) || arg;
   if (!existsSync(path)) throw new UsageError(`no file "${arg}"`);

@@ -1,7 +1,7 @@
 /** `trustspec test`: discover scenario files, run them, report, and exit 0/1/2. */
 import { extname, relative } from 'node:path';
 import { recordReads } from '../files.js';
-import { loadAndRun, loadConfig, type Config } from '../scenarios/index.js';
+import { loadAndRunAsync, loadConfig, RoleSources, type Config } from '../scenarios/index.js';
 import { diagnose } from '../explain/index.js';
 import {
   REPORTER_NAMES,
@@ -75,8 +75,9 @@ export async function testCommand(args: string[], opts: TestOptions, io: Io): Pr
   // The config's paths are relative to its folder; shown (and searched) relative to the cwd.
   const paths = args.length > 0 ? args : (cfg.paths ?? []).map((p) => relative(io.cwd, p) || '.');
   const strict = opts.strict ?? cfg.strict ?? false;
-  const report = loadAndRun(paths, {
+  const report = await loadAndRunAsync(paths, {
     cwd: io.cwd,
+    sources: new RoleSources({ cwd: io.cwd, env: io.env }),
     ignore: cfg.ignore,
     ...(now !== undefined ? { now } : {}),
     defaultNow: clockOf(io),

@@ -12,7 +12,7 @@ export interface WhoCommandOptions {
 export async function whoCommand(file: string, opts: WhoCommandOptions, io: Io): Promise<number> {
   const { loadRole } = await import('./roles.js');
   const { whoCanAssume, whoText } = await import('../symbolic/index.js');
-  const loaded = loadRole(file, io, opts);
+  const loaded = await loadRole(file, io, opts);
   const result = whoCanAssume(loaded.analysis, { now: loaded.now, seeds: loaded.seeds });
   if (loaded.arnNote) result.assumptions.unshift(loaded.arnNote);
   io.stdout.write(

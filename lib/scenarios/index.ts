@@ -2,7 +2,13 @@
 import { policyFindings } from '../explain/lint.js';
 import type { CompiledPolicy } from '../sts/compile.js';
 import { discoverFiles, displayPath } from './discover.js';
-import { loadScenarioFile, type LoadOptions } from './load.js';
+import {
+  loadScenarioFile,
+  loadScenarioFileAsync,
+  type LoadOptions,
+  type LoadResult,
+} from './load.js';
+import { RoleSources } from './role-source.js';
 import { findingsToFileErrors, readText, type PolicyCache } from './policy.js';
 import { blockedResults, runScenarios, type RunOptions } from './run.js';
 import { applyIgnores, type ScopedRule } from './suppress.js';
@@ -18,7 +24,14 @@ import type {
 export type * from './types.js';
 export { codeFrame } from './frame.js';
 export { discoverFiles, displayPath, SCENARIO_FILE, type Discovery } from './discover.js';
-export { loadScenarioFile, MAX_ALIAS_COUNT, type LoadOptions, type LoadResult } from './load.js';
+export {
+  loadScenarioFile,
+  loadScenarioFileAsync,
+  MAX_ALIAS_COUNT,
+  type LoadOptions,
+  type LoadResult,
+} from './load.js';
+export { RoleSources, SOURCE_KEYS, type RoleSourcesOptions } from './role-source.js';
 export {
   blockedResults,
   becauseMatches,
@@ -179,63 +192,112 @@ function nothingToRun(files: string[]): FileError {
   };
 }
 
+/** A run being assembled: the files discovered, then each file's load result, then the report. */
+class Run {
+  readonly cwd: string;
+  readonly policyCache: PolicyCache;
+  readonly discovery: ReturnType<typeof discoverFiles>;
+  private readonly errors: FileError[];
+  private readonly warnings: FileError[];
+  private readonly scenarios: Scenario[] = [];
+  private readonly blocked: BlockedScenario[] = [];
+  private readonly rules: ScopedRule[];
+
+  constructor(
+    private readonly paths: string[],
+    private readonly opts: LoadAndRunOptions,
+  ) {
+    this.cwd = opts.cwd ?? process.cwd();
+    this.policyCache = opts.policyCache ?? new Map();
+    this.discovery = discoverFiles(paths, this.cwd);
+    this.errors = [...this.discovery.errors];
+    if (this.discovery.files.length === 0 && this.errors.length === 0)
+      this.errors.push(noScenarioFiles(paths));
+    this.warnings = [...this.discovery.warnings];
+    this.rules = (opts.ignore ?? []).map((rule) => ({ rule }));
+  }
+
+  /** What every file is loaded with. */
+  get loadOptions(): LoadOptions {
+    return { ...this.opts, cwd: this.cwd, policyCache: this.policyCache };
+  }
+
+  add(file: string, loaded: LoadResult): void {
+    this.errors.push(...loaded.errors);
+    this.warnings.push(...loaded.warnings);
+    this.scenarios.push(...loaded.scenarios);
+    this.blocked.push(...loaded.blocked);
+    const scope = new Set([
+      displayPath(file, this.cwd),
+      ...loaded.scenarios.map((s) => displayPath(s.role.policyFile, this.cwd)),
+    ]);
+    for (const rule of loaded.ignore) this.rules.push({ rule, files: scope });
+  }
+
+  finish(): RunReport {
+    const { opts, cwd, discovery, scenarios, blocked, errors } = this;
+    if (
+      discovery.files.length > 0 &&
+      scenarios.length + blocked.length === 0 &&
+      errors.length === 0
+    ) {
+      // A run that tests nothing must not pass.
+      errors.push(nothingToRun(discovery.files.map((f) => displayPath(f, cwd))));
+    }
+    const run = runScenarios(scenarios, {
+      ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
+      ...(opts.diagnose ? { diagnose: opts.diagnose } : {}),
+      ...(opts.trace ? { trace: opts.trace } : {}),
+    });
+    const shown = discovery.files.map((f) => displayPath(f, cwd));
+    const results = inFileOrder(shown, [...run, ...blockedResults(blocked, opts.filter)]);
+    const files =
+      opts.filter === undefined ? shown : shown.filter((f) => results.some((r) => r.file === f));
+    const policies = runPolicies(this.policyCache, scenarios, cwd);
+    const all = withSids(dedupe([...this.warnings, ...lintPolicies(policies)]), policies).sort(
+      (a, b) =>
+        (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column,
+    );
+    const split = applyIgnores(all, this.rules);
+    return {
+      files,
+      results,
+      errors: dedupe(errors),
+      warnings: dedupe([...split.warnings, ...split.unused]),
+      suppressed: split.suppressed,
+    };
+  }
+}
+
 /**
  * Discovers the scenario files named by `paths` (none: everything under `cwd`), loads them all
  * with one shared policy cache (a policy file used by many is parsed once), and runs them.
  * A bad file adds its errors and never stops the others; a scenario it stops is reported as
  * blocked. Each policy's findings are reported once; `ignore:` rules move them to `suppressed`.
  * Finding no scenario file at all, or no scenario in the files found, is an error.
+ * Role sources (`cloudformation:`, …) are not read here: a file naming one gets an error that
+ * says so. `loadAndRunAsync` reads them.
  */
 export function loadAndRun(paths: string[], opts: LoadAndRunOptions = {}): RunReport {
-  const cwd = opts.cwd ?? process.cwd();
-  const policyCache: PolicyCache = opts.policyCache ?? new Map();
-  const discovery = discoverFiles(paths, cwd);
-  const errors: FileError[] = [...discovery.errors];
-  if (discovery.files.length === 0 && errors.length === 0) errors.push(noScenarioFiles(paths));
-  const warnings: FileError[] = [...discovery.warnings];
-  const scenarios: Scenario[] = [];
-  const blocked: BlockedScenario[] = [];
-  const rules: ScopedRule[] = (opts.ignore ?? []).map((rule) => ({ rule }));
-  for (const file of discovery.files) {
-    const loaded = loadScenarioFile(file, { ...opts, cwd, policyCache });
-    errors.push(...loaded.errors);
-    warnings.push(...loaded.warnings);
-    scenarios.push(...loaded.scenarios);
-    blocked.push(...loaded.blocked);
-    const scope = new Set([
-      displayPath(file, cwd),
-      ...loaded.scenarios.map((s) => displayPath(s.role.policyFile, cwd)),
-    ]);
-    for (const rule of loaded.ignore) rules.push({ rule, files: scope });
-  }
-  if (
-    discovery.files.length > 0 &&
-    scenarios.length + blocked.length === 0 &&
-    errors.length === 0
-  ) {
-    // A run that tests nothing must not pass.
-    errors.push(nothingToRun(discovery.files.map((f) => displayPath(f, cwd))));
-  }
-  const run = runScenarios(scenarios, {
-    ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
-    ...(opts.diagnose ? { diagnose: opts.diagnose } : {}),
-    ...(opts.trace ? { trace: opts.trace } : {}),
-  });
-  const shown = discovery.files.map((f) => displayPath(f, cwd));
-  const results = inFileOrder(shown, [...run, ...blockedResults(blocked, opts.filter)]);
-  const files =
-    opts.filter === undefined ? shown : shown.filter((f) => results.some((r) => r.file === f));
-  const policies = runPolicies(policyCache, scenarios, cwd);
-  const all = withSids(dedupe([...warnings, ...lintPolicies(policies)]), policies).sort(
-    (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column,
+  const run = new Run(paths, opts);
+  for (const file of run.discovery.files) run.add(file, loadScenarioFile(file, run.loadOptions));
+  return run.finish();
+}
+
+/**
+ * As `loadAndRun`, reading the role sources the files name (templates, plans, cloud assemblies,
+ * the live account): each distinct source once per run, the files loaded concurrently.
+ */
+export async function loadAndRunAsync(
+  paths: string[],
+  opts: LoadAndRunOptions = {},
+): Promise<RunReport> {
+  const run = new Run(paths, opts);
+  const sources = opts.sources ?? new RoleSources({ cwd: run.cwd });
+  const files = run.discovery.files;
+  const loaded = await Promise.all(
+    files.map((file) => loadScenarioFileAsync(file, { ...run.loadOptions, sources })),
   );
-  const split = applyIgnores(all, rules);
-  return {
-    files,
-    results,
-    errors: dedupe(errors),
-    warnings: dedupe([...split.warnings, ...split.unused]),
-    suppressed: split.suppressed,
-  };
+  files.forEach((file, i) => run.add(file, loaded[i] as LoadResult));
+  return run.finish();
 }

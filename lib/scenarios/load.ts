@@ -48,6 +48,15 @@ import { scenarioInput } from './run.js';
 import { DEFAULT_ROLE_SESSION_NAME } from './schema.js';
 import { ignoreRules } from './suppress.js';
 import {
+  RoleSources,
+  roleShapeProblems,
+  sourceKeyOf,
+  specOf,
+  type SourceKey,
+} from './role-source.js';
+import type { SourceResult } from '../sources/types.js';
+import type { ProvidersResult } from '../sources/live.js';
+import {
   caseRepeats,
   contextKeyOwner,
   validateFile,
@@ -72,6 +81,11 @@ export interface LoadOptions {
   cwd?: string;
   /** Policy files already loaded in this run (keyed by absolute path); shared across files. */
   policyCache?: PolicyCache;
+  /**
+   * Role sources (`cloudformation:`, `cdk:`, `terraform:`, `live:`, `providers: live`) read in
+   * this run, shared across files; only the asynchronous loader reads them.
+   */
+  sources?: RoleSources;
 }
 
 export interface LoadResult {
@@ -88,6 +102,25 @@ export interface LoadResult {
 export const MAX_ALIAS_COUNT = 100;
 
 type Obj = Record<string, unknown>;
+
+/** What the providers of a file or scenario are: a list, not said (undefined), or unusable. */
+type ProvidersChoice = ProviderEntry[] | undefined | false;
+
+/** A problem found before any source was read, kept to be reported where it belongs. */
+interface RoleProblemAt {
+  problem: { code: string; message: string; hint?: string };
+}
+
+/** The plain value at `path` of the file's value (an empty mapping when it is not one). */
+function lookupValue(file: Obj, path: Path): Obj {
+  let cur: unknown = file;
+  for (const step of path)
+    cur =
+      isPlainObject(cur) || Array.isArray(cur)
+        ? (cur as Record<string | number, unknown>)[step]
+        : undefined;
+  return isPlainObject(cur) ? cur : {};
+}
 
 const SHORTHANDS = ['github', 'eks', 'gitlab', 'terraform', 'cognito'] as const;
 type Shorthand = (typeof SHORTHANDS)[number];
@@ -156,6 +189,13 @@ class FileLoader {
   private ignore: IgnoreRule[] = [];
   /** The `scenarios:` entries as written, to account for those that could not be built. */
   private entries: unknown[] = [];
+  /** Role sources read by the asynchronous loader, by the JSON of the role's path. */
+  private readonly sourceResults = new Map<string, SourceResult>();
+  /** `providers: live` answers, by the JSON of the providers' path. */
+  private readonly liveProviderResults = new Map<string, ProvidersResult | RoleProblemAt>();
+  /** The providers each role's source defines (a template's AWS::IAM::OIDCProvider…). */
+  private readonly sourceProviders = new WeakMap<LoadedRole, ProviderEntry[]>();
+  private sharedSources: RoleSources | undefined;
 
   constructor(
     path: string,
@@ -248,18 +288,37 @@ class FileLoader {
 
   load(): LoadResult {
     try {
-      this.loadFile();
+      const value = this.parseFile();
+      if (value) this.semantic(value);
     } catch (e) {
-      // A bug of ours must not stop the other files: report it as this file's error.
-      this.error(
-        'internal-error',
-        `internal error while loading the file: ${(e as Error).message}`,
-        {
-          line: 1,
-          column: 1,
-        },
-      );
+      this.internalError(e);
     }
+    return this.result();
+  }
+
+  /** As `load`, reading the role sources the file names first (templates, plans, IAM). */
+  async loadAsync(): Promise<LoadResult> {
+    try {
+      const value = this.parseFile();
+      if (value) {
+        await this.readSources(value);
+        this.semantic(value);
+      }
+    } catch (e) {
+      this.internalError(e);
+    }
+    return this.result();
+  }
+
+  /** A bug of ours must not stop the other files: it is reported as this file's error. */
+  private internalError(e: unknown): void {
+    this.error('internal-error', `internal error while loading the file: ${(e as Error).message}`, {
+      line: 1,
+      column: 1,
+    });
+  }
+
+  private result(): LoadResult {
     const byPlace = (a: FileError, b: FileError): number => a.line - b.line || a.column - b.column;
     return {
       scenarios: this.scenarios,
@@ -301,7 +360,8 @@ class FileLoader {
     return out;
   }
 
-  private loadFile(): void {
+  /** The file's value, when it is a YAML mapping that passed the schema's checks. */
+  private parseFile(): Obj | undefined {
     const read = readText(this.abs);
     const top = { line: 1, column: 1 };
     if (!read.ok) {
@@ -310,7 +370,7 @@ class FileLoader {
           ? 'the scenario file does not exist'
           : `the file ${read.message}`;
       this.error(read.code, what, top, read.hint ?? 'check the path');
-      return;
+      return undefined;
     }
     this.text = read.text;
     if (this.text.replace(/^\uFEFF/, '').trim() === '') {
@@ -320,7 +380,7 @@ class FileLoader {
         top,
         'a scenario file holds at least role: and scenarios:',
       );
-      return;
+      return undefined;
     }
     let doc: Document;
     try {
@@ -339,7 +399,7 @@ class FileLoader {
         top,
         'is this a YAML file?',
       );
-      return;
+      return undefined;
     }
     this.doc = doc;
     const exhausted = doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION');
@@ -348,7 +408,7 @@ class FileLoader {
     for (const w of doc.warnings) {
       this.warn('yaml-warning', cleanYamlMessage(w.message), placeAt(w.pos[0], this.lc));
     }
-    if (doc.errors.length > 0) return;
+    if (doc.errors.length > 0) return undefined;
     if (doc.contents === null || doc.contents === undefined) {
       this.error(
         'empty-file',
@@ -356,14 +416,14 @@ class FileLoader {
         top,
         'a scenario file holds at least role: and scenarios:',
       );
-      return;
+      return undefined;
     }
     const { value, problems } = documentValue(doc, {
       maxDepth: MAX_YAML_DEPTH,
       maxGrowth: MAX_ALIAS_COUNT,
     });
     for (const p of problems) this.error(p.code, p.message, placeOf(p.node, this.lc), p.hint);
-    if (problems.length > 0) return;
+    if (problems.length > 0) return undefined;
     if (!isPlainObject(value)) {
       this.error(
         'not-a-mapping',
@@ -371,10 +431,10 @@ class FileLoader {
         placeOf(doc.contents, this.lc),
         'start with role: and scenarios:',
       );
-      return;
+      return undefined;
     }
     for (const p of validateFile(value)) this.schemaProblem(p, []);
-    this.semantic(value);
+    return value;
   }
 
   /** Nesting the yaml library could not follow (it ran out of stack): placed where it passes the limit. */
@@ -440,10 +500,7 @@ class FileLoader {
         fileRoleBroken = fileRole === undefined;
       }
     }
-    const providers =
-      Array.isArray(file['providers']) && !this.isBad(['providers'])
-        ? (file['providers'] as ProviderEntry[])
-        : undefined;
+    const providers = this.providersChoice(file['providers'], ['providers']);
     const defaults = isPlainObject(file['defaults']) ? file['defaults'] : {};
     if (this.isBad(['defaults']) || !this.contextKeysOnce(defaults['context'], ['defaults']))
       return;
@@ -492,6 +549,15 @@ class FileLoader {
   }
 
   private loadRole(role: Obj, path: Path): LoadedRole | undefined {
+    const problems = roleShapeProblems(role);
+    for (const p of problems) {
+      const place =
+        p.key !== undefined && this.doc ? keyPlace(this.doc, this.lc, path, p.key) : this.at(path);
+      this.error(p.code, p.message, place, p.hint);
+    }
+    if (problems.length > 0) return undefined;
+    const kind = sourceKeyOf(role);
+    if (kind !== undefined) return this.sourceRole(role, path, kind);
     const arn = String(role['arn']);
     const parsed = parseRoleArn(arn);
     let ok = true;
@@ -557,6 +623,237 @@ class FileLoader {
     };
   }
 
+  // ── role sources ──────────────────────────────────────────────────────────────────
+
+  private get roleSources(): RoleSources {
+    this.sharedSources ??=
+      this.opts.sources ??
+      new RoleSources(this.opts.cwd !== undefined ? { cwd: this.opts.cwd } : {});
+    return this.sharedSources;
+  }
+
+  /** A finding prepared elsewhere (a source's), reported once. */
+  private push(fe: FileError): void {
+    const severity = fe.severity ?? 'error';
+    const id = `${fe.file}|${severity}|${fe.line}|${fe.column}|${fe.code}|${fe.message}`;
+    if (this.seenErrors.has(id)) return;
+    this.seenErrors.add(id);
+    (severity === 'error' ? this.errors : this.warnings).push({ ...fe, severity });
+  }
+
+  /** A file error at `place` in this file, for a source's finding without a place of its own. */
+  private fileErrorAt(place: Place, severity: 'error' | 'warning'): FileError {
+    return {
+      file: this.file,
+      line: place.line,
+      column: place.column,
+      message: '',
+      code: '',
+      ...(this.text !== '' ? { frame: codeFrame(this.text, place.line, place.column) } : {}),
+      severity,
+    };
+  }
+
+  /** The role mappings with a source key, and each `providers: live`, read before the scenarios are built. */
+  private async readSources(file: Obj): Promise<void> {
+    const roles: Path[] = [];
+    const lists: { path: Path; role: Path | undefined }[] = [];
+    const fileRole = isPlainObject(file['role']) && !this.isBad(['role']) ? ['role'] : undefined;
+    if (fileRole) roles.push(fileRole);
+    if (file['providers'] === 'live' && !this.isBad(['providers']))
+      lists.push({ path: ['providers'], role: fileRole });
+    const scenarios = Array.isArray(file['scenarios']) ? file['scenarios'] : [];
+    scenarios.forEach((entry, i) => {
+      if (!isPlainObject(entry) || this.isBad(['scenarios', i])) return;
+      const own = isPlainObject(entry['role']) ? ['scenarios', i, 'role'] : undefined;
+      if (own) roles.push(own);
+      if (entry['providers'] === 'live')
+        lists.push({ path: ['scenarios', i, 'providers'], role: own ?? fileRole });
+    });
+    await Promise.all(
+      roles.map(async (path) => {
+        const role = lookupValue(file, path);
+        const kind = sourceKeyOf(role);
+        if (kind === undefined || roleShapeProblems(role).length > 0) return;
+        const result = await this.roleSources.read(specOf(role, kind), this.dir);
+        this.sourceResults.set(JSON.stringify(path), result);
+      }),
+    );
+    await Promise.all(
+      lists.map(async ({ path, role }) => {
+        const answer = await this.liveProviders(file, role);
+        this.liveProviderResults.set(JSON.stringify(path), answer);
+      }),
+    );
+  }
+
+  /** `providers: live` for the role at `rolePath`: the providers of the role's account. */
+  private async liveProviders(
+    file: Obj,
+    rolePath: Path | undefined,
+  ): Promise<ProvidersResult | RoleProblemAt> {
+    const role = rolePath ? lookupValue(file, rolePath) : {};
+    const kind = sourceKeyOf(role);
+    const result = rolePath ? this.sourceResults.get(JSON.stringify(rolePath)) : undefined;
+    const arn =
+      typeof role['arn'] === 'string'
+        ? role['arn']
+        : result?.ok === true
+          ? result.role.arn
+          : undefined;
+    const parsed = arn !== undefined ? parseRoleArn(arn) : undefined;
+    if (!parsed?.ok) {
+      return {
+        problem: {
+          code: 'live-providers-no-account',
+          message:
+            "providers: live lists the OIDC providers of the role's account, and the role's ARN is not known",
+          hint: "give the role's arn (or the account its source needs), or list the providers: [{url, clientIds}]",
+        },
+      };
+    }
+    return this.roleSources.liveProviders(parsed.account, parsed.partition, {
+      ...(kind === 'live' && typeof role['profile'] === 'string'
+        ? { profile: role['profile'] }
+        : {}),
+      ...(kind === 'live' && typeof role['region'] === 'string' ? { region: role['region'] } : {}),
+    });
+  }
+
+  /** The providers written at `path`: a list, `live` (as read), or not written. */
+  private providersChoice(value: unknown, path: Path): ProvidersChoice {
+    if (this.isBad(path)) return value === undefined ? undefined : false;
+    if (Array.isArray(value)) return value as ProviderEntry[];
+    if (value !== 'live') return undefined;
+    const answer = this.liveProviderResults.get(JSON.stringify(path));
+    const place = this.at(path);
+    if (answer === undefined) {
+      this.error(
+        'role-source-not-read',
+        'providers: live is read by the asynchronous loader, and this file was loaded without it',
+        place,
+        'use loadScenarioFileAsync or loadAndRunAsync (trustspec test does)',
+      );
+      return false;
+    }
+    if ('problem' in answer) {
+      this.error(answer.problem.code, answer.problem.message, place, answer.problem.hint);
+      return false;
+    }
+    for (const f of answer.findings)
+      this.push(
+        this.roleSources.fileError(
+          f,
+          this.fileErrorAt(place, f.severity === 'error' ? 'error' : 'warning'),
+        ),
+      );
+    return answer.ok ? answer.providers : false;
+  }
+
+  /** A role read from its source, with the fields written beside the source overriding it. */
+  private sourceRole(role: Obj, path: Path, kind: SourceKey): LoadedRole | undefined {
+    const at = this.at([...path, kind]);
+    const result = this.sourceResults.get(JSON.stringify(path));
+    if (result === undefined) {
+      this.error(
+        'role-source-not-read',
+        `the role's ${kind}: source was not read: role sources are read by the asynchronous loader`,
+        at,
+        'use loadScenarioFileAsync or loadAndRunAsync (trustspec test does)',
+      );
+      return undefined;
+    }
+    const sources = this.roleSources;
+    for (const f of result.findings) {
+      this.push(
+        sources.fileError(f, this.fileErrorAt(at, f.severity === 'error' ? 'error' : 'warning')),
+      );
+    }
+    if (!result.ok) return undefined;
+    const policy = sources.policyOf(result);
+    for (const fe of [...policy.errors, ...policy.warnings]) this.push(fe);
+    if (!policy.compiled) return undefined;
+    const arn = this.sourceRoleArn(role, path, kind, result.role.arn);
+    if (arn === undefined) return undefined;
+    const from = `${kind}: ${String(role[kind])}`;
+    const max = this.overridden(
+      path,
+      'maxSessionDuration',
+      role['maxSessionDuration'],
+      result.role.maxSessionDuration,
+      from,
+    );
+    const tags = this.overridden(path, 'tags', role['tags'], result.role.tags, from);
+    const loaded: LoadedRole = {
+      arn,
+      ...(typeof max === 'number' ? { maxSessionDuration: max } : {}),
+      ...(isPlainObject(tags) ? { tags: tags as Record<string, string> } : {}),
+      policy: policy.compiled,
+      policyFile: policy.file,
+    };
+    if (result.providers) this.sourceProviders.set(loaded, result.providers);
+    return loaded;
+  }
+
+  /** The role's ARN: written beside the source (an override), else the source's. */
+  private sourceRoleArn(
+    role: Obj,
+    path: Path,
+    kind: SourceKey,
+    fromSource: string | undefined,
+  ): string | undefined {
+    const written = typeof role['arn'] === 'string' ? role['arn'] : undefined;
+    const arn = this.overridden(
+      path,
+      'arn',
+      written,
+      fromSource,
+      `${kind}: ${String(role[kind])}`,
+    ) as string | undefined;
+    if (arn === undefined) {
+      this.error(
+        'role-arn-unknown',
+        `the ARN of the role cannot be known from ${kind}: ${String(role[kind])} before it is deployed`,
+        this.at([...path, kind]),
+        kind === 'terraform'
+          ? "give account: (the plan has the role's name and path), or write arn: arn:aws:iam::ACCOUNT_ID:role/NAME"
+          : 'give account: and region: (when the template names the role), or write arn: arn:aws:iam::ACCOUNT_ID:role/NAME',
+      );
+      return undefined;
+    }
+    const parsed = parseRoleArn(arn);
+    if (!parsed.ok) {
+      this.error(
+        'bad-role-arn',
+        `role.arn: ${parsed.message}`,
+        written !== undefined ? this.at([...path, 'arn']) : this.at([...path, kind]),
+        parsed.hint ?? 'arn:aws:iam::ACCOUNT_ID:role/NAME',
+      );
+      return undefined;
+    }
+    return arn;
+  }
+
+  /** A field written beside a source wins; a warning says so when the source says otherwise. */
+  private overridden(
+    path: Path,
+    field: string,
+    written: unknown,
+    fromSource: unknown,
+    from: string,
+  ): unknown {
+    if (written === undefined) return fromSource;
+    if (fromSource !== undefined && JSON.stringify(written) !== JSON.stringify(fromSource)) {
+      this.warn(
+        'role-source-override',
+        `role.${field} written here overrides ${JSON.stringify(fromSource)} from ${from}: the scenarios test a role that differs from its source`,
+        this.at([...path, field]),
+        `remove ${field} to test the role as ${from} defines it`,
+      );
+    }
+    return written;
+  }
+
   // ── scenarios ─────────────────────────────────────────────────────────────────────
 
   private scenarioEntry(
@@ -566,7 +863,7 @@ class FileLoader {
       defaults: Obj;
       fileRole: LoadedRole | undefined;
       fileRoleBroken: boolean;
-      providers: ProviderEntry[] | undefined;
+      providers: ProvidersChoice;
       /** The clock of the command line or the file, if any (a scenario may have its own). */
       now: number | undefined;
       names: Map<string, { line: number; index: number }>;
@@ -598,9 +895,12 @@ class FileLoader {
         );
       }
     }
-    const providers = Array.isArray(entry['providers'])
-      ? (entry['providers'] as ProviderEntry[])
-      : ctx.providers;
+    const own = this.providersChoice(entry['providers'], ['scenarios', i, 'providers']);
+    let providers = own !== undefined ? own : ctx.providers;
+    if (providers === undefined && role) providers = this.sourceProviders.get(role);
+    // Providers that could not be read stop the scenario (their error says why); its other
+    // fields are still checked.
+    if (providers === false) role = undefined;
 
     const body: Obj = {};
     for (const [k, v] of Object.entries(entry))
@@ -660,7 +960,17 @@ class FileLoader {
         }
         if (!other) ctx.names.set(name, { line: place.line, index: i });
       }
-      const scenario = this.build(copy, i, name, role, providers, ctx.now, place, row, ownClaims);
+      const scenario = this.build(
+        copy,
+        i,
+        name,
+        role,
+        providers || undefined,
+        ctx.now,
+        place,
+        row,
+        ownClaims,
+      );
       if (scenario) this.scenarios.push(scenario);
     }
   }
@@ -1019,4 +1329,13 @@ function requestOf(given: unknown): RequestInput {
  */
 export function loadScenarioFile(path: string, opts: LoadOptions = {}): LoadResult {
   return new FileLoader(path, opts).load();
+}
+
+/**
+ * As `loadScenarioFile`, and the role sources the file names (`cloudformation:`, `cdk:`,
+ * `terraform:`, `live:`, `providers: live`) are read: pass one `sources` to every file of a run,
+ * so that each source is read once.
+ */
+export function loadScenarioFileAsync(path: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  return new FileLoader(path, opts).loadAsync();
 }

@@ -68,16 +68,34 @@ function nullableFields(fields: Record<string, SchemaNode>): Record<string, Sche
 const SHORTHAND_NULL =
   ' A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.';
 
+const stringMap = (description: string): SchemaNode => ({
+  type: 'object',
+  description,
+  additionalProperties: {
+    anyOf: [
+      { type: ['string', 'number', 'boolean'] },
+      { type: 'array', items: { type: ['string', 'number', 'boolean'] } },
+    ],
+    errorMessage: 'a parameter value is a string, or a list of strings',
+    description: 'The value (a list for a CommaDelimitedList or List<…> parameter).',
+  },
+});
+
+const anyMap = (description: string): SchemaNode => ({
+  type: 'object',
+  description,
+  additionalProperties: { description: 'The value.' },
+});
+
 const role: SchemaNode = {
   title: 'the role',
   type: 'object',
   description:
-    'The role being assumed: its ARN, its trust policy and its maximum session duration.',
-  required: ['arn', 'trustPolicy'],
+    'The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).',
   additionalProperties: false,
   properties: {
     arn: str(
-      'The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered.',
+      'The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know).',
     ),
     trustPolicy: {
       description:
@@ -98,6 +116,53 @@ const role: SchemaNode = {
         'Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.',
       additionalProperties: { type: 'string', description: 'The tag value.' },
     },
+    cloudformation: str(
+      'A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved.',
+    ),
+    cdk: str(
+      'A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId).',
+    ),
+    terraform: str(
+      'The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address.',
+    ),
+    live: str(
+      'The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional).',
+    ),
+    logicalId: str(
+      'cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one).',
+    ),
+    stack: str('cdk: the stack (its id or artifact id in manifest.json; optional with one stack).'),
+    construct: str(
+      'cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId).',
+    ),
+    address: str(
+      'terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role).',
+    ),
+    parameters: stringMap(
+      'cloudformation/cdk: template parameter values by name (parameters without a Default need one).',
+    ),
+    parametersFile: str(
+      "cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file.",
+    ),
+    account: {
+      type: ['string', 'integer'],
+      pattern: '^[0-9]{12}$',
+      errorMessage: '"account" must be a 12-digit account ID (quoted when it starts with 0)',
+      description:
+        'cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it).',
+    },
+    region: str(
+      'cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK.',
+    ),
+    partition: str(
+      'cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws).',
+    ),
+    stackName: str('cloudformation: AWS::StackName, when the template refers to it.'),
+    resources: anyMap(
+      'cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).',
+    ),
+    imports: anyMap('cloudformation/cdk: Fn::ImportValue export name → value.'),
+    profile: str('live: the AWS profile of the credentials (default: the standard chain).'),
   },
 };
 
@@ -126,10 +191,13 @@ const provider: SchemaNode = {
 };
 
 const providers: SchemaNode = {
-  type: 'array',
   description:
-    "The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.",
-  items: { $ref: '#/definitions/provider' },
+    "The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.",
+  anyOf: [
+    { type: 'array', items: { $ref: '#/definitions/provider' } },
+    { type: 'string', enum: ['live'] },
+  ],
+  errorMessage: '"providers" must be a list of {url, clientIds}, or live',
 };
 
 const now: SchemaNode = epochOrDate(

@@ -8,15 +8,21 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 "use strict";
 export const file = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}}},"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
-const schema12 = {"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}};
-const schema13 = {"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}}},"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"$ref":"#/definitions/provider"}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
+const schema12 = {"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}};
+const func2 = Object.prototype.hasOwnProperty;
+const pattern0 = new RegExp("^[0-9]{12}$", "u");
+const pattern4 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
+const schema13 = {"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"$ref":"#/definitions/provider"}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"};
 const schema14 = {"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}};
-const pattern0 = new RegExp("^https://", "u");
+const pattern1 = new RegExp("^https://", "u");
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
 if(Array.isArray(data)){
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
@@ -57,7 +63,7 @@ errors++;
 if(data0.url !== undefined){
 let data1 = data0.url;
 if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
+if(!pattern1.test(data1)){
 const err3 = {instancePath:instancePath+"/" + i0+"/url",schemaPath:"#/definitions/provider/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema14.properties.url,data:data1};
 if(vErrors === null){
 vErrors = [err3];
@@ -122,7 +128,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.type,parentSchema:schema13,data};
+const err8 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -130,6 +136,54 @@ else {
 vErrors.push(err8);
 }
 errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs14 = errors;
+if(typeof data !== "string"){
+const err9 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!(data === "live")){
+const err10 = {instancePath,schemaPath:"#/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+valid0 = valid0 || _valid0;
+}
+if(!valid0){
+const err11 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
 }
 validate11.errors = vErrors;
 return errors === 0;
@@ -145,8 +199,7 @@ const schema21 = {"title":"the cognito shorthand","type":["object","null"],"desc
 const schema22 = {"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}};
 const schema23 = {"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}};
 const schema24 = {"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"};
-const func2 = Object.prototype.hasOwnProperty;
-const pattern1 = new RegExp("^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$", "u");
+const pattern2 = new RegExp("^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$", "u");
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1206,7 +1259,7 @@ valid25 = valid25 || _valid0;
 if(!valid25){
 const _errs165 = errors;
 if(typeof data71 === "string"){
-if(!pattern1.test(data71)){
+if(!pattern2.test(data71)){
 const err79 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data71};
 if(vErrors === null){
 vErrors = [err79];
@@ -1598,7 +1651,7 @@ valid34 = valid34 || _valid2;
 if(!valid34){
 const _errs210 = errors;
 if(typeof data79 === "string"){
-if(!pattern1.test(data79)){
+if(!pattern2.test(data79)){
 const err107 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema24.anyOf[2],data:data79};
 if(vErrors === null){
 vErrors = [err107];
@@ -1662,8 +1715,8 @@ return errors === 0;
 
 const schema25 = {"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}};
 const schema36 = {"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"};
-const func6 = require("ajv/dist/runtime/ucs2length").default;
-const pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_-]*$", "u");
+const func7 = require("ajv/dist/runtime/ucs2length").default;
+const pattern9 = new RegExp("^[A-Za-z_][A-Za-z0-9_-]*$", "u");
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1694,7 +1747,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(func6(data0) < 1){
+if(func7(data0) < 1){
 const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema25.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
@@ -2784,7 +2837,7 @@ valid25 = valid25 || _valid0;
 if(!valid25){
 const _errs172 = errors;
 if(typeof data74 === "string"){
-if(!pattern1.test(data74)){
+if(!pattern2.test(data74)){
 const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data74};
 if(vErrors === null){
 vErrors = [err84];
@@ -3176,7 +3229,7 @@ valid34 = valid34 || _valid2;
 if(!valid34){
 const _errs217 = errors;
 if(typeof data82 === "string"){
-if(!pattern1.test(data82)){
+if(!pattern2.test(data82)){
 const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema24.anyOf[2],data:data82};
 if(vErrors === null){
 vErrors = [err112];
@@ -3226,8 +3279,9 @@ vErrors = null;
 if(data.role !== undefined){
 let data87 = data.role;
 if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-if(data87.arn === undefined){
-const err115 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/required",keyword:"required",params:{missingProperty: "arn"},message:"must have required property '"+"arn"+"'",schema:schema12.required,parentSchema:schema12,data:data87};
+for(const key10 in data87){
+if(!(func2.call(schema12.properties, key10))){
+const err115 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data87};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -3236,8 +3290,11 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data87.trustPolicy === undefined){
-const err116 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/required",keyword:"required",params:{missingProperty: "trustPolicy"},message:"must have required property '"+"trustPolicy"+"'",schema:schema12.required,parentSchema:schema12,data:data87};
+}
+if(data87.arn !== undefined){
+let data88 = data87.arn;
+if(typeof data88 !== "string"){
+const err116 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data88};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -3246,9 +3303,11 @@ vErrors.push(err116);
 }
 errors++;
 }
-for(const key10 in data87){
-if(!((((key10 === "arn") || (key10 === "trustPolicy")) || (key10 === "maxSessionDuration")) || (key10 === "tags"))){
-const err117 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data87};
+}
+if(data87.trustPolicy !== undefined){
+let data89 = data87.trustPolicy;
+if((typeof data89 !== "string") && (!(data89 && typeof data89 == "object" && !Array.isArray(data89)))){
+const err117 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data89};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -3258,10 +3317,10 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data87.arn !== undefined){
-let data88 = data87.arn;
-if(typeof data88 !== "string"){
-const err118 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data88};
+if(data87.maxSessionDuration !== undefined){
+let data90 = data87.maxSessionDuration;
+if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
+const err118 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data90};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -3270,11 +3329,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-if(data87.trustPolicy !== undefined){
-let data89 = data87.trustPolicy;
-if((typeof data89 !== "string") && (!(data89 && typeof data89 == "object" && !Array.isArray(data89)))){
-const err119 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data89};
+if((typeof data90 == "number") && (isFinite(data90))){
+if(data90 > 43200 || isNaN(data90)){
+const err119 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data90};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -3283,37 +3340,13 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-if(data87.maxSessionDuration !== undefined){
-let data90 = data87.maxSessionDuration;
-if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
-const err120 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data90};
+if(data90 < 3600 || isNaN(data90)){
+const err120 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data90};
 if(vErrors === null){
 vErrors = [err120];
 }
 else {
 vErrors.push(err120);
-}
-errors++;
-}
-if((typeof data90 == "number") && (isFinite(data90))){
-if(data90 > 43200 || isNaN(data90)){
-const err121 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data90};
-if(vErrors === null){
-vErrors = [err121];
-}
-else {
-vErrors.push(err121);
-}
-errors++;
-}
-if(data90 < 3600 || isNaN(data90)){
-const err122 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data90};
-if(vErrors === null){
-vErrors = [err122];
-}
-else {
-vErrors.push(err122);
 }
 errors++;
 }
@@ -3325,7 +3358,32 @@ if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
 for(const key11 in data91){
 let data92 = data91[key11];
 if(typeof data92 !== "string"){
-const err123 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data92};
+const err121 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data92};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+}
+}
+else {
+const err122 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data91};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+if(data87.cloudformation !== undefined){
+let data93 = data87.cloudformation;
+if(typeof data93 !== "string"){
+const err123 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data93};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -3335,9 +3393,10 @@ vErrors.push(err123);
 errors++;
 }
 }
-}
-else {
-const err124 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data91};
+if(data87.cdk !== undefined){
+let data94 = data87.cdk;
+if(typeof data94 !== "string"){
+const err124 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data94};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -3347,14 +3406,297 @@ vErrors.push(err124);
 errors++;
 }
 }
-}
-else {
-const err125 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data87};
+if(data87.terraform !== undefined){
+let data95 = data87.terraform;
+if(typeof data95 !== "string"){
+const err125 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data95};
 if(vErrors === null){
 vErrors = [err125];
 }
 else {
 vErrors.push(err125);
+}
+errors++;
+}
+}
+if(data87.live !== undefined){
+let data96 = data87.live;
+if(typeof data96 !== "string"){
+const err126 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data96};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+if(data87.logicalId !== undefined){
+let data97 = data87.logicalId;
+if(typeof data97 !== "string"){
+const err127 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data97};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+if(data87.stack !== undefined){
+let data98 = data87.stack;
+if(typeof data98 !== "string"){
+const err128 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data98};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+if(data87.construct !== undefined){
+let data99 = data87.construct;
+if(typeof data99 !== "string"){
+const err129 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data99};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+if(data87.address !== undefined){
+let data100 = data87.address;
+if(typeof data100 !== "string"){
+const err130 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data100};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+if(data87.parameters !== undefined){
+let data101 = data87.parameters;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+for(const key12 in data101){
+let data102 = data101[key12];
+const _errs256 = errors;
+let valid41 = false;
+const _errs257 = errors;
+if(((typeof data102 !== "string") && (!((typeof data102 == "number") && (isFinite(data102))))) && (typeof data102 !== "boolean")){
+const err131 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data102};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+var _valid3 = _errs257 === errors;
+valid41 = valid41 || _valid3;
+if(!valid41){
+const _errs259 = errors;
+if(Array.isArray(data102)){
+const len7 = data102.length;
+for(let i7=0; i7<len7; i7++){
+let data103 = data102[i7];
+if(((typeof data103 !== "string") && (!((typeof data103 == "number") && (isFinite(data103))))) && (typeof data103 !== "boolean")){
+const err132 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data103};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+}
+else {
+const err133 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data102};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+var _valid3 = _errs259 === errors;
+valid41 = valid41 || _valid3;
+}
+if(!valid41){
+const err134 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data102};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+else {
+errors = _errs256;
+if(vErrors !== null){
+if(_errs256){
+vErrors.length = _errs256;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err135 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data101};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+}
+if(data87.parametersFile !== undefined){
+let data104 = data87.parametersFile;
+if(typeof data104 !== "string"){
+const err136 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data104};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+if(data87.account !== undefined){
+let data105 = data87.account;
+if((typeof data105 !== "string") && (!(((typeof data105 == "number") && (!(data105 % 1) && !isNaN(data105))) && (isFinite(data105))))){
+const err137 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data105};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+if(typeof data105 === "string"){
+if(!pattern0.test(data105)){
+const err138 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data105};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+}
+if(data87.region !== undefined){
+let data106 = data87.region;
+if(typeof data106 !== "string"){
+const err139 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data106};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+if(data87.partition !== undefined){
+let data107 = data87.partition;
+if(typeof data107 !== "string"){
+const err140 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data107};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+if(data87.stackName !== undefined){
+let data108 = data87.stackName;
+if(typeof data108 !== "string"){
+const err141 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data108};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+if(data87.resources !== undefined){
+let data109 = data87.resources;
+if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
+}
+else {
+const err142 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data109};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+if(data87.imports !== undefined){
+let data110 = data87.imports;
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+}
+else {
+const err143 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data110};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+if(data87.profile !== undefined){
+let data111 = data87.profile;
+if(typeof data111 !== "string"){
+const err144 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data111};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data87};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
 }
 errors++;
 }
@@ -3366,179 +3708,179 @@ errors = vErrors.length;
 }
 }
 if(data.matrix !== undefined){
-let data94 = data.matrix;
-const _errs239 = errors;
-let valid41 = false;
-const _errs240 = errors;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(Object.keys(data94).length < 1){
-const err126 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data94};
+let data113 = data.matrix;
+const _errs286 = errors;
+let valid45 = false;
+const _errs287 = errors;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+if(Object.keys(data113).length < 1){
+const err146 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data113};
 if(vErrors === null){
-vErrors = [err126];
+vErrors = [err146];
 }
 else {
-vErrors.push(err126);
+vErrors.push(err146);
 }
 errors++;
 }
-for(const key12 in data94){
-const _errs242 = errors;
-if(typeof key12 === "string"){
-if(!pattern7.test(key12)){
-const err127 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key12,propertyName:key12};
+for(const key13 in data113){
+const _errs289 = errors;
+if(typeof key13 === "string"){
+if(!pattern9.test(key13)){
+const err147 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key13,propertyName:key13};
 if(vErrors === null){
-vErrors = [err127];
+vErrors = [err147];
 }
 else {
-vErrors.push(err127);
-}
-errors++;
-}
-}
-var valid42 = _errs242 === errors;
-if(!valid42){
-const err128 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key12},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data94};
-if(vErrors === null){
-vErrors = [err128];
-}
-else {
-vErrors.push(err128);
+vErrors.push(err147);
 }
 errors++;
 }
 }
-for(const key13 in data94){
-let data95 = data94[key13];
-if(Array.isArray(data95)){
-if(data95.length < 1){
-const err129 = {instancePath:instancePath+"/matrix/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data95};
-if(vErrors === null){
-vErrors = [err129];
-}
-else {
-vErrors.push(err129);
-}
-errors++;
-}
-}
-else {
-const err130 = {instancePath:instancePath+"/matrix/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data95};
-if(vErrors === null){
-vErrors = [err130];
-}
-else {
-vErrors.push(err130);
-}
-errors++;
-}
-}
-}
-else {
-const err131 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data94};
-if(vErrors === null){
-vErrors = [err131];
-}
-else {
-vErrors.push(err131);
-}
-errors++;
-}
-var _valid3 = _errs240 === errors;
-valid41 = valid41 || _valid3;
-if(!valid41){
-const _errs246 = errors;
-if(Array.isArray(data94)){
-if(data94.length < 1){
-const err132 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data94};
-if(vErrors === null){
-vErrors = [err132];
-}
-else {
-vErrors.push(err132);
-}
-errors++;
-}
-const len7 = data94.length;
-for(let i7=0; i7<len7; i7++){
-let data96 = data94[i7];
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-if(Object.keys(data96).length < 1){
-const err133 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data96};
-if(vErrors === null){
-vErrors = [err133];
-}
-else {
-vErrors.push(err133);
-}
-errors++;
-}
-for(const key14 in data96){
-const _errs250 = errors;
-if(typeof key14 === "string"){
-if(!pattern7.test(key14)){
-const err134 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key14,propertyName:key14};
-if(vErrors === null){
-vErrors = [err134];
-}
-else {
-vErrors.push(err134);
-}
-errors++;
-}
-}
-var valid46 = _errs250 === errors;
+var valid46 = _errs289 === errors;
 if(!valid46){
-const err135 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data96};
+const err148 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key13},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data113};
 if(vErrors === null){
-vErrors = [err135];
+vErrors = [err148];
 }
 else {
-vErrors.push(err135);
+vErrors.push(err148);
+}
+errors++;
+}
+}
+for(const key14 in data113){
+let data114 = data113[key14];
+if(Array.isArray(data114)){
+if(data114.length < 1){
+const err149 = {instancePath:instancePath+"/matrix/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data114};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+}
+else {
+const err150 = {instancePath:instancePath+"/matrix/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data114};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
 }
 errors++;
 }
 }
 }
 else {
-const err136 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data96};
+const err151 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data113};
 if(vErrors === null){
-vErrors = [err136];
+vErrors = [err151];
 }
 else {
-vErrors.push(err136);
+vErrors.push(err151);
+}
+errors++;
+}
+var _valid4 = _errs287 === errors;
+valid45 = valid45 || _valid4;
+if(!valid45){
+const _errs293 = errors;
+if(Array.isArray(data113)){
+if(data113.length < 1){
+const err152 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data113};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+const len8 = data113.length;
+for(let i8=0; i8<len8; i8++){
+let data115 = data113[i8];
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(Object.keys(data115).length < 1){
+const err153 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data115};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+for(const key15 in data115){
+const _errs297 = errors;
+if(typeof key15 === "string"){
+if(!pattern9.test(key15)){
+const err154 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key15,propertyName:key15};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+var valid50 = _errs297 === errors;
+if(!valid50){
+const err155 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key15},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data115};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
 }
 errors++;
 }
 }
 }
 else {
-const err137 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data94};
+const err156 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data115};
 if(vErrors === null){
-vErrors = [err137];
+vErrors = [err156];
 }
 else {
-vErrors.push(err137);
+vErrors.push(err156);
 }
 errors++;
 }
-var _valid3 = _errs246 === errors;
-valid41 = valid41 || _valid3;
 }
-if(!valid41){
-const err138 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data94};
-if(vErrors === null){
-vErrors = [err138];
 }
 else {
-vErrors.push(err138);
+const err157 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data113};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+var _valid4 = _errs293 === errors;
+valid45 = valid45 || _valid4;
+}
+if(!valid45){
+const err158 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data113};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
 }
 errors++;
 }
 else {
-errors = _errs239;
+errors = _errs286;
 if(vErrors !== null){
-if(_errs239){
-vErrors.length = _errs239;
+if(_errs286){
+vErrors.length = _errs286;
 }
 else {
 vErrors = null;
@@ -3547,39 +3889,39 @@ vErrors = null;
 }
 }
 if(data.skip !== undefined){
-let data97 = data.skip;
-if((typeof data97 !== "boolean") && (typeof data97 !== "string")){
-const err139 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema25.properties.skip.type},message:"must be boolean,string",schema:schema25.properties.skip.type,parentSchema:schema25.properties.skip,data:data97};
+let data116 = data.skip;
+if((typeof data116 !== "boolean") && (typeof data116 !== "string")){
+const err159 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema25.properties.skip.type},message:"must be boolean,string",schema:schema25.properties.skip.type,parentSchema:schema25.properties.skip,data:data116};
 if(vErrors === null){
-vErrors = [err139];
+vErrors = [err159];
 }
 else {
-vErrors.push(err139);
+vErrors.push(err159);
 }
 errors++;
 }
 }
 if(data.only !== undefined){
-let data98 = data.only;
-if(typeof data98 !== "boolean"){
-const err140 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema25.properties.only.type,parentSchema:schema25.properties.only,data:data98};
+let data117 = data.only;
+if(typeof data117 !== "boolean"){
+const err160 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema25.properties.only.type,parentSchema:schema25.properties.only,data:data117};
 if(vErrors === null){
-vErrors = [err140];
+vErrors = [err160];
 }
 else {
-vErrors.push(err140);
+vErrors.push(err160);
 }
 errors++;
 }
 }
 }
 else {
-const err141 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
+const err161 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
 if(vErrors === null){
-vErrors = [err141];
+vErrors = [err161];
 }
 else {
-vErrors.push(err141);
+vErrors.push(err161);
 }
 errors++;
 }
@@ -3587,7 +3929,6 @@ validate15.errors = vErrors;
 return errors === 0;
 }
 
-const pattern3 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3654,8 +3995,9 @@ errors++;
 if(data.role !== undefined){
 let data2 = data.role;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.arn === undefined){
-const err5 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/required",keyword:"required",params:{missingProperty: "arn"},message:"must have required property '"+"arn"+"'",schema:schema12.required,parentSchema:schema12,data:data2};
+for(const key1 in data2){
+if(!(func2.call(schema12.properties, key1))){
+const err5 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3664,8 +4006,11 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data2.trustPolicy === undefined){
-const err6 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/required",keyword:"required",params:{missingProperty: "trustPolicy"},message:"must have required property '"+"trustPolicy"+"'",schema:schema12.required,parentSchema:schema12,data:data2};
+}
+if(data2.arn !== undefined){
+let data3 = data2.arn;
+if(typeof data3 !== "string"){
+const err6 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3674,9 +4019,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-for(const key1 in data2){
-if(!((((key1 === "arn") || (key1 === "trustPolicy")) || (key1 === "maxSessionDuration")) || (key1 === "tags"))){
-const err7 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data2};
+}
+if(data2.trustPolicy !== undefined){
+let data4 = data2.trustPolicy;
+if((typeof data4 !== "string") && (!(data4 && typeof data4 == "object" && !Array.isArray(data4)))){
+const err7 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3686,10 +4033,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data2.arn !== undefined){
-let data3 = data2.arn;
-if(typeof data3 !== "string"){
-const err8 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data3};
+if(data2.maxSessionDuration !== undefined){
+let data5 = data2.maxSessionDuration;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err8 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3698,11 +4045,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-if(data2.trustPolicy !== undefined){
-let data4 = data2.trustPolicy;
-if((typeof data4 !== "string") && (!(data4 && typeof data4 == "object" && !Array.isArray(data4)))){
-const err9 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data4};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 43200 || isNaN(data5)){
+const err9 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3711,37 +4056,13 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-if(data2.maxSessionDuration !== undefined){
-let data5 = data2.maxSessionDuration;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err10 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data5};
+if(data5 < 3600 || isNaN(data5)){
+const err10 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
 else {
 vErrors.push(err10);
-}
-errors++;
-}
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 43200 || isNaN(data5)){
-const err11 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data5};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-if(data5 < 3600 || isNaN(data5)){
-const err12 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data5};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
 }
 errors++;
 }
@@ -3753,7 +4074,32 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key2 in data6){
 let data7 = data6[key2];
 if(typeof data7 !== "string"){
-const err13 = {instancePath:instancePath+"/role/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data7};
+const err11 = {instancePath:instancePath+"/role/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data7};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data6};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data2.cloudformation !== undefined){
+let data8 = data2.cloudformation;
+if(typeof data8 !== "string"){
+const err13 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data8};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3763,9 +4109,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
-else {
-const err14 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data6};
+if(data2.cdk !== undefined){
+let data9 = data2.cdk;
+if(typeof data9 !== "string"){
+const err14 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data9};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3775,14 +4122,297 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-else {
-const err15 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data2};
+if(data2.terraform !== undefined){
+let data10 = data2.terraform;
+if(typeof data10 !== "string"){
+const err15 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data10};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data2.live !== undefined){
+let data11 = data2.live;
+if(typeof data11 !== "string"){
+const err16 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data11};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data2.logicalId !== undefined){
+let data12 = data2.logicalId;
+if(typeof data12 !== "string"){
+const err17 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data12};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data2.stack !== undefined){
+let data13 = data2.stack;
+if(typeof data13 !== "string"){
+const err18 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data13};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data2.construct !== undefined){
+let data14 = data2.construct;
+if(typeof data14 !== "string"){
+const err19 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data14};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data2.address !== undefined){
+let data15 = data2.address;
+if(typeof data15 !== "string"){
+const err20 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data15};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data2.parameters !== undefined){
+let data16 = data2.parameters;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+for(const key3 in data16){
+let data17 = data16[key3];
+const _errs42 = errors;
+let valid5 = false;
+const _errs43 = errors;
+if(((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))) && (typeof data17 !== "boolean")){
+const err21 = {instancePath:instancePath+"/role/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data17};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var _valid0 = _errs43 === errors;
+valid5 = valid5 || _valid0;
+if(!valid5){
+const _errs45 = errors;
+if(Array.isArray(data17)){
+const len0 = data17.length;
+for(let i0=0; i0<len0; i0++){
+let data18 = data17[i0];
+if(((typeof data18 !== "string") && (!((typeof data18 == "number") && (isFinite(data18))))) && (typeof data18 !== "boolean")){
+const err22 = {instancePath:instancePath+"/role/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data18};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/role/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data17};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var _valid0 = _errs45 === errors;
+valid5 = valid5 || _valid0;
+}
+if(!valid5){
+const err24 = {instancePath:instancePath+"/role/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data17};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+else {
+errors = _errs42;
+if(vErrors !== null){
+if(_errs42){
+vErrors.length = _errs42;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data16};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data2.parametersFile !== undefined){
+let data19 = data2.parametersFile;
+if(typeof data19 !== "string"){
+const err26 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data19};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data2.account !== undefined){
+let data20 = data2.account;
+if((typeof data20 !== "string") && (!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20))))){
+const err27 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data20};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(typeof data20 === "string"){
+if(!pattern0.test(data20)){
+const err28 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data20};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+if(data2.region !== undefined){
+let data21 = data2.region;
+if(typeof data21 !== "string"){
+const err29 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data21};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data2.partition !== undefined){
+let data22 = data2.partition;
+if(typeof data22 !== "string"){
+const err30 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data22};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data2.stackName !== undefined){
+let data23 = data2.stackName;
+if(typeof data23 !== "string"){
+const err31 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data23};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data2.resources !== undefined){
+let data24 = data2.resources;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+}
+else {
+const err32 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data24};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data2.imports !== undefined){
+let data25 = data2.imports;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+}
+else {
+const err33 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data25};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data2.profile !== undefined){
+let data26 = data2.profile;
+if(typeof data26 !== "string"){
+const err34 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data26};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data2};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
 }
 errors++;
 }
@@ -3794,14 +4424,14 @@ errors = vErrors.length;
 }
 }
 if(data.now !== undefined){
-let data9 = data.now;
-if((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")){
-const err16 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema11.properties.now.type},message:"must be integer,string",schema:schema11.properties.now.type,parentSchema:schema11.properties.now,data:data9};
+let data28 = data.now;
+if((!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))) && (typeof data28 !== "string")){
+const err36 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema11.properties.now.type},message:"must be integer,string",schema:schema11.properties.now.type,parentSchema:schema11.properties.now,data:data28};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err36];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err36);
 }
 errors++;
 }
@@ -3813,143 +4443,143 @@ errors = vErrors.length;
 }
 }
 if(data.ignore !== undefined){
-let data11 = data.ignore;
-if(Array.isArray(data11)){
-const len0 = data11.length;
-for(let i0=0; i0<len0; i0++){
-let data12 = data11[i0];
-const _errs30 = errors;
-let valid6 = false;
-const _errs31 = errors;
-if(typeof data12 === "string"){
-if(!pattern3.test(data12)){
-const err17 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema11.properties.ignore.items.anyOf[0],data:data12};
+let data30 = data.ignore;
+if(Array.isArray(data30)){
+const len1 = data30.length;
+for(let i1=0; i1<len1; i1++){
+let data31 = data30[i1];
+const _errs77 = errors;
+let valid10 = false;
+const _errs78 = errors;
+if(typeof data31 === "string"){
+if(!pattern4.test(data31)){
+const err37 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/properties/ignore/items/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema11.properties.ignore.items.anyOf[0],data:data31};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err37];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err37);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[0].type,parentSchema:schema11.properties.ignore.items.anyOf[0],data:data12};
+const err38 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/properties/ignore/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[0].type,parentSchema:schema11.properties.ignore.items.anyOf[0],data:data31};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err38];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err38);
 }
 errors++;
 }
-var _valid0 = _errs31 === errors;
-valid6 = valid6 || _valid0;
-if(!valid6){
-const _errs33 = errors;
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-if(data12.code === undefined){
-const err19 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/1/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.ignore.items.anyOf[1].required,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data12};
+var _valid1 = _errs78 === errors;
+valid10 = valid10 || _valid1;
+if(!valid10){
+const _errs80 = errors;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.code === undefined){
+const err39 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/properties/ignore/items/anyOf/1/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.ignore.items.anyOf[1].required,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data31};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err39];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err39);
 }
 errors++;
 }
-for(const key3 in data12){
-if(!(((key3 === "code") || (key3 === "reason")) || (key3 === "sid"))){
-const err20 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data12};
+for(const key4 in data31){
+if(!(((key4 === "code") || (key4 === "reason")) || (key4 === "sid"))){
+const err40 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/properties/ignore/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data31};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err40];
 }
 else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-if(data12.code !== undefined){
-let data13 = data12.code;
-if(typeof data13 === "string"){
-if(!pattern3.test(data13)){
-const err21 = {instancePath:instancePath+"/ignore/" + i0+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema11.properties.ignore.items.anyOf[1].properties.code,data:data13};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
+vErrors.push(err40);
 }
 errors++;
 }
 }
-else {
-const err22 = {instancePath:instancePath+"/ignore/" + i0+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.code.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.code,data:data13};
+if(data31.code !== undefined){
+let data32 = data31.code;
+if(typeof data32 === "string"){
+if(!pattern4.test(data32)){
+const err41 = {instancePath:instancePath+"/ignore/" + i1+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema11.properties.ignore.items.anyOf[1].properties.code,data:data32};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err41];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err41);
 }
 errors++;
 }
 }
-if(data12.reason !== undefined){
-let data14 = data12.reason;
-if(typeof data14 !== "string"){
-const err23 = {instancePath:instancePath+"/ignore/" + i0+"/reason",schemaPath:"#/properties/ignore/items/anyOf/1/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.reason.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.reason,data:data14};
+else {
+const err42 = {instancePath:instancePath+"/ignore/" + i1+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.code.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.code,data:data32};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err42];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err42);
 }
 errors++;
 }
 }
-if(data12.sid !== undefined){
-let data15 = data12.sid;
-if(typeof data15 !== "string"){
-const err24 = {instancePath:instancePath+"/ignore/" + i0+"/sid",schemaPath:"#/properties/ignore/items/anyOf/1/properties/sid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.sid.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.sid,data:data15};
+if(data31.reason !== undefined){
+let data33 = data31.reason;
+if(typeof data33 !== "string"){
+const err43 = {instancePath:instancePath+"/ignore/" + i1+"/reason",schemaPath:"#/properties/ignore/items/anyOf/1/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.reason.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.reason,data:data33};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err43];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data31.sid !== undefined){
+let data34 = data31.sid;
+if(typeof data34 !== "string"){
+const err44 = {instancePath:instancePath+"/ignore/" + i1+"/sid",schemaPath:"#/properties/ignore/items/anyOf/1/properties/sid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.sid.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.sid,data:data34};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
 }
 errors++;
 }
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ignore.items.anyOf[1].type,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data12};
+const err45 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/properties/ignore/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ignore.items.anyOf[1].type,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data31};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err45];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err45);
 }
 errors++;
 }
-var _valid0 = _errs33 === errors;
-valid6 = valid6 || _valid0;
+var _valid1 = _errs80 === errors;
+valid10 = valid10 || _valid1;
 }
-if(!valid6){
-const err26 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.ignore.items.anyOf,parentSchema:schema11.properties.ignore.items,data:data12};
+if(!valid10){
+const err46 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/properties/ignore/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.ignore.items.anyOf,parentSchema:schema11.properties.ignore.items,data:data31};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err46];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err46);
 }
 errors++;
 }
 else {
-errors = _errs30;
+errors = _errs77;
 if(vErrors !== null){
-if(_errs30){
-vErrors.length = _errs30;
+if(_errs77){
+vErrors.length = _errs77;
 }
 else {
 vErrors = null;
@@ -3959,46 +4589,46 @@ vErrors = null;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.ignore.type,parentSchema:schema11.properties.ignore,data:data11};
+const err47 = {instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.ignore.type,parentSchema:schema11.properties.ignore,data:data30};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err47];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err47);
 }
 errors++;
 }
 }
 if(data.scenarios !== undefined){
-let data16 = data.scenarios;
-if(Array.isArray(data16)){
-const len1 = data16.length;
-for(let i1=0; i1<len1; i1++){
-if(!(validate15(data16[i1], {instancePath:instancePath+"/scenarios/" + i1,parentData:data16,parentDataProperty:i1,rootData}))){
+let data35 = data.scenarios;
+if(Array.isArray(data35)){
+const len2 = data35.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate15(data35[i2], {instancePath:instancePath+"/scenarios/" + i2,parentData:data35,parentDataProperty:i2,rootData}))){
 vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/scenarios",schemaPath:"#/properties/scenarios/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scenarios.type,parentSchema:schema11.properties.scenarios,data:data16};
+const err48 = {instancePath:instancePath+"/scenarios",schemaPath:"#/properties/scenarios/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scenarios.type,parentSchema:schema11.properties.scenarios,data:data35};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err48];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err48);
 }
 errors++;
 }
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err49 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err49];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err49);
 }
 errors++;
 }
@@ -4007,11 +4637,14 @@ return errors === 0;
 }
 
 export const scenario = validate18;
-const schema37 = {"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN, its trust policy and its maximum session duration.","required":["arn","trustPolicy"],"additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"type":"array","description":"The IAM OIDC identity providers that exist in the role's account. Omitted: every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","items":{"$ref":"#/definitions/provider"}},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
+const schema37 = {"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"$ref":"#/definitions/provider"}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
 if(Array.isArray(data)){
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
@@ -4052,7 +4685,7 @@ errors++;
 if(data0.url !== undefined){
 let data1 = data0.url;
 if(typeof data1 === "string"){
-if(!pattern0.test(data1)){
+if(!pattern1.test(data1)){
 const err3 = {instancePath:instancePath+"/" + i0+"/url",schemaPath:"#/definitions/provider/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema14.properties.url,data:data1};
 if(vErrors === null){
 vErrors = [err3];
@@ -4117,7 +4750,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.type,parentSchema:schema13,data};
+const err8 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4125,6 +4758,54 @@ else {
 vErrors.push(err8);
 }
 errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs14 = errors;
+if(typeof data !== "string"){
+const err9 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!(data === "live")){
+const err10 = {instancePath,schemaPath:"#/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+valid0 = valid0 || _valid0;
+}
+if(!valid0){
+const err11 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
 }
 validate20.errors = vErrors;
 return errors === 0;
@@ -4160,7 +4841,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(func6(data0) < 1){
+if(func7(data0) < 1){
 const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema25.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
@@ -5250,7 +5931,7 @@ valid25 = valid25 || _valid0;
 if(!valid25){
 const _errs172 = errors;
 if(typeof data74 === "string"){
-if(!pattern1.test(data74)){
+if(!pattern2.test(data74)){
 const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data74};
 if(vErrors === null){
 vErrors = [err84];
@@ -5642,7 +6323,7 @@ valid34 = valid34 || _valid2;
 if(!valid34){
 const _errs217 = errors;
 if(typeof data82 === "string"){
-if(!pattern1.test(data82)){
+if(!pattern2.test(data82)){
 const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema24.anyOf[2],data:data82};
 if(vErrors === null){
 vErrors = [err112];
@@ -5692,8 +6373,9 @@ vErrors = null;
 if(data.role !== undefined){
 let data87 = data.role;
 if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-if(data87.arn === undefined){
-const err115 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/required",keyword:"required",params:{missingProperty: "arn"},message:"must have required property '"+"arn"+"'",schema:schema12.required,parentSchema:schema12,data:data87};
+for(const key10 in data87){
+if(!(func2.call(schema12.properties, key10))){
+const err115 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data87};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -5702,8 +6384,11 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data87.trustPolicy === undefined){
-const err116 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/required",keyword:"required",params:{missingProperty: "trustPolicy"},message:"must have required property '"+"trustPolicy"+"'",schema:schema12.required,parentSchema:schema12,data:data87};
+}
+if(data87.arn !== undefined){
+let data88 = data87.arn;
+if(typeof data88 !== "string"){
+const err116 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data88};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -5712,9 +6397,11 @@ vErrors.push(err116);
 }
 errors++;
 }
-for(const key10 in data87){
-if(!((((key10 === "arn") || (key10 === "trustPolicy")) || (key10 === "maxSessionDuration")) || (key10 === "tags"))){
-const err117 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data87};
+}
+if(data87.trustPolicy !== undefined){
+let data89 = data87.trustPolicy;
+if((typeof data89 !== "string") && (!(data89 && typeof data89 == "object" && !Array.isArray(data89)))){
+const err117 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data89};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -5724,10 +6411,10 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data87.arn !== undefined){
-let data88 = data87.arn;
-if(typeof data88 !== "string"){
-const err118 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data88};
+if(data87.maxSessionDuration !== undefined){
+let data90 = data87.maxSessionDuration;
+if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
+const err118 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data90};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -5736,11 +6423,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-if(data87.trustPolicy !== undefined){
-let data89 = data87.trustPolicy;
-if((typeof data89 !== "string") && (!(data89 && typeof data89 == "object" && !Array.isArray(data89)))){
-const err119 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data89};
+if((typeof data90 == "number") && (isFinite(data90))){
+if(data90 > 43200 || isNaN(data90)){
+const err119 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data90};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -5749,37 +6434,13 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-if(data87.maxSessionDuration !== undefined){
-let data90 = data87.maxSessionDuration;
-if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
-const err120 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data90};
+if(data90 < 3600 || isNaN(data90)){
+const err120 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data90};
 if(vErrors === null){
 vErrors = [err120];
 }
 else {
 vErrors.push(err120);
-}
-errors++;
-}
-if((typeof data90 == "number") && (isFinite(data90))){
-if(data90 > 43200 || isNaN(data90)){
-const err121 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data90};
-if(vErrors === null){
-vErrors = [err121];
-}
-else {
-vErrors.push(err121);
-}
-errors++;
-}
-if(data90 < 3600 || isNaN(data90)){
-const err122 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data90};
-if(vErrors === null){
-vErrors = [err122];
-}
-else {
-vErrors.push(err122);
 }
 errors++;
 }
@@ -5791,7 +6452,32 @@ if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
 for(const key11 in data91){
 let data92 = data91[key11];
 if(typeof data92 !== "string"){
-const err123 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data92};
+const err121 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data92};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+}
+}
+else {
+const err122 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data91};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+if(data87.cloudformation !== undefined){
+let data93 = data87.cloudformation;
+if(typeof data93 !== "string"){
+const err123 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data93};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -5801,9 +6487,10 @@ vErrors.push(err123);
 errors++;
 }
 }
-}
-else {
-const err124 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data91};
+if(data87.cdk !== undefined){
+let data94 = data87.cdk;
+if(typeof data94 !== "string"){
+const err124 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data94};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -5813,14 +6500,297 @@ vErrors.push(err124);
 errors++;
 }
 }
-}
-else {
-const err125 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data87};
+if(data87.terraform !== undefined){
+let data95 = data87.terraform;
+if(typeof data95 !== "string"){
+const err125 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data95};
 if(vErrors === null){
 vErrors = [err125];
 }
 else {
 vErrors.push(err125);
+}
+errors++;
+}
+}
+if(data87.live !== undefined){
+let data96 = data87.live;
+if(typeof data96 !== "string"){
+const err126 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data96};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+if(data87.logicalId !== undefined){
+let data97 = data87.logicalId;
+if(typeof data97 !== "string"){
+const err127 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data97};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+if(data87.stack !== undefined){
+let data98 = data87.stack;
+if(typeof data98 !== "string"){
+const err128 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data98};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+if(data87.construct !== undefined){
+let data99 = data87.construct;
+if(typeof data99 !== "string"){
+const err129 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data99};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+if(data87.address !== undefined){
+let data100 = data87.address;
+if(typeof data100 !== "string"){
+const err130 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data100};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+if(data87.parameters !== undefined){
+let data101 = data87.parameters;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+for(const key12 in data101){
+let data102 = data101[key12];
+const _errs256 = errors;
+let valid41 = false;
+const _errs257 = errors;
+if(((typeof data102 !== "string") && (!((typeof data102 == "number") && (isFinite(data102))))) && (typeof data102 !== "boolean")){
+const err131 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data102};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+var _valid3 = _errs257 === errors;
+valid41 = valid41 || _valid3;
+if(!valid41){
+const _errs259 = errors;
+if(Array.isArray(data102)){
+const len7 = data102.length;
+for(let i7=0; i7<len7; i7++){
+let data103 = data102[i7];
+if(((typeof data103 !== "string") && (!((typeof data103 == "number") && (isFinite(data103))))) && (typeof data103 !== "boolean")){
+const err132 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data103};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+}
+else {
+const err133 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data102};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+var _valid3 = _errs259 === errors;
+valid41 = valid41 || _valid3;
+}
+if(!valid41){
+const err134 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data102};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+else {
+errors = _errs256;
+if(vErrors !== null){
+if(_errs256){
+vErrors.length = _errs256;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err135 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data101};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+}
+if(data87.parametersFile !== undefined){
+let data104 = data87.parametersFile;
+if(typeof data104 !== "string"){
+const err136 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data104};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+if(data87.account !== undefined){
+let data105 = data87.account;
+if((typeof data105 !== "string") && (!(((typeof data105 == "number") && (!(data105 % 1) && !isNaN(data105))) && (isFinite(data105))))){
+const err137 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data105};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+if(typeof data105 === "string"){
+if(!pattern0.test(data105)){
+const err138 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data105};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+}
+if(data87.region !== undefined){
+let data106 = data87.region;
+if(typeof data106 !== "string"){
+const err139 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data106};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+if(data87.partition !== undefined){
+let data107 = data87.partition;
+if(typeof data107 !== "string"){
+const err140 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data107};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+if(data87.stackName !== undefined){
+let data108 = data87.stackName;
+if(typeof data108 !== "string"){
+const err141 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data108};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+if(data87.resources !== undefined){
+let data109 = data87.resources;
+if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
+}
+else {
+const err142 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data109};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+if(data87.imports !== undefined){
+let data110 = data87.imports;
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+}
+else {
+const err143 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data110};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+if(data87.profile !== undefined){
+let data111 = data87.profile;
+if(typeof data111 !== "string"){
+const err144 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data111};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data87};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
 }
 errors++;
 }
@@ -5832,179 +6802,179 @@ errors = vErrors.length;
 }
 }
 if(data.matrix !== undefined){
-let data94 = data.matrix;
-const _errs239 = errors;
-let valid41 = false;
-const _errs240 = errors;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(Object.keys(data94).length < 1){
-const err126 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data94};
+let data113 = data.matrix;
+const _errs286 = errors;
+let valid45 = false;
+const _errs287 = errors;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+if(Object.keys(data113).length < 1){
+const err146 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data113};
 if(vErrors === null){
-vErrors = [err126];
+vErrors = [err146];
 }
 else {
-vErrors.push(err126);
+vErrors.push(err146);
 }
 errors++;
 }
-for(const key12 in data94){
-const _errs242 = errors;
-if(typeof key12 === "string"){
-if(!pattern7.test(key12)){
-const err127 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key12,propertyName:key12};
+for(const key13 in data113){
+const _errs289 = errors;
+if(typeof key13 === "string"){
+if(!pattern9.test(key13)){
+const err147 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key13,propertyName:key13};
 if(vErrors === null){
-vErrors = [err127];
+vErrors = [err147];
 }
 else {
-vErrors.push(err127);
-}
-errors++;
-}
-}
-var valid42 = _errs242 === errors;
-if(!valid42){
-const err128 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key12},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data94};
-if(vErrors === null){
-vErrors = [err128];
-}
-else {
-vErrors.push(err128);
+vErrors.push(err147);
 }
 errors++;
 }
 }
-for(const key13 in data94){
-let data95 = data94[key13];
-if(Array.isArray(data95)){
-if(data95.length < 1){
-const err129 = {instancePath:instancePath+"/matrix/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data95};
-if(vErrors === null){
-vErrors = [err129];
-}
-else {
-vErrors.push(err129);
-}
-errors++;
-}
-}
-else {
-const err130 = {instancePath:instancePath+"/matrix/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data95};
-if(vErrors === null){
-vErrors = [err130];
-}
-else {
-vErrors.push(err130);
-}
-errors++;
-}
-}
-}
-else {
-const err131 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data94};
-if(vErrors === null){
-vErrors = [err131];
-}
-else {
-vErrors.push(err131);
-}
-errors++;
-}
-var _valid3 = _errs240 === errors;
-valid41 = valid41 || _valid3;
-if(!valid41){
-const _errs246 = errors;
-if(Array.isArray(data94)){
-if(data94.length < 1){
-const err132 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data94};
-if(vErrors === null){
-vErrors = [err132];
-}
-else {
-vErrors.push(err132);
-}
-errors++;
-}
-const len7 = data94.length;
-for(let i7=0; i7<len7; i7++){
-let data96 = data94[i7];
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-if(Object.keys(data96).length < 1){
-const err133 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data96};
-if(vErrors === null){
-vErrors = [err133];
-}
-else {
-vErrors.push(err133);
-}
-errors++;
-}
-for(const key14 in data96){
-const _errs250 = errors;
-if(typeof key14 === "string"){
-if(!pattern7.test(key14)){
-const err134 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key14,propertyName:key14};
-if(vErrors === null){
-vErrors = [err134];
-}
-else {
-vErrors.push(err134);
-}
-errors++;
-}
-}
-var valid46 = _errs250 === errors;
+var valid46 = _errs289 === errors;
 if(!valid46){
-const err135 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data96};
+const err148 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key13},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data113};
 if(vErrors === null){
-vErrors = [err135];
+vErrors = [err148];
 }
 else {
-vErrors.push(err135);
+vErrors.push(err148);
+}
+errors++;
+}
+}
+for(const key14 in data113){
+let data114 = data113[key14];
+if(Array.isArray(data114)){
+if(data114.length < 1){
+const err149 = {instancePath:instancePath+"/matrix/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data114};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+}
+else {
+const err150 = {instancePath:instancePath+"/matrix/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data114};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
 }
 errors++;
 }
 }
 }
 else {
-const err136 = {instancePath:instancePath+"/matrix/" + i7,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data96};
+const err151 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data113};
 if(vErrors === null){
-vErrors = [err136];
+vErrors = [err151];
 }
 else {
-vErrors.push(err136);
+vErrors.push(err151);
+}
+errors++;
+}
+var _valid4 = _errs287 === errors;
+valid45 = valid45 || _valid4;
+if(!valid45){
+const _errs293 = errors;
+if(Array.isArray(data113)){
+if(data113.length < 1){
+const err152 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data113};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+const len8 = data113.length;
+for(let i8=0; i8<len8; i8++){
+let data115 = data113[i8];
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(Object.keys(data115).length < 1){
+const err153 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data115};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+for(const key15 in data115){
+const _errs297 = errors;
+if(typeof key15 === "string"){
+if(!pattern9.test(key15)){
+const err154 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key15,propertyName:key15};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+var valid50 = _errs297 === errors;
+if(!valid50){
+const err155 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key15},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data115};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
 }
 errors++;
 }
 }
 }
 else {
-const err137 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data94};
+const err156 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data115};
 if(vErrors === null){
-vErrors = [err137];
+vErrors = [err156];
 }
 else {
-vErrors.push(err137);
+vErrors.push(err156);
 }
 errors++;
 }
-var _valid3 = _errs246 === errors;
-valid41 = valid41 || _valid3;
 }
-if(!valid41){
-const err138 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data94};
-if(vErrors === null){
-vErrors = [err138];
 }
 else {
-vErrors.push(err138);
+const err157 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data113};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+var _valid4 = _errs293 === errors;
+valid45 = valid45 || _valid4;
+}
+if(!valid45){
+const err158 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data113};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
 }
 errors++;
 }
 else {
-errors = _errs239;
+errors = _errs286;
 if(vErrors !== null){
-if(_errs239){
-vErrors.length = _errs239;
+if(_errs286){
+vErrors.length = _errs286;
 }
 else {
 vErrors = null;
@@ -6013,39 +6983,39 @@ vErrors = null;
 }
 }
 if(data.skip !== undefined){
-let data97 = data.skip;
-if((typeof data97 !== "boolean") && (typeof data97 !== "string")){
-const err139 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema25.properties.skip.type},message:"must be boolean,string",schema:schema25.properties.skip.type,parentSchema:schema25.properties.skip,data:data97};
+let data116 = data.skip;
+if((typeof data116 !== "boolean") && (typeof data116 !== "string")){
+const err159 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema25.properties.skip.type},message:"must be boolean,string",schema:schema25.properties.skip.type,parentSchema:schema25.properties.skip,data:data116};
 if(vErrors === null){
-vErrors = [err139];
+vErrors = [err159];
 }
 else {
-vErrors.push(err139);
+vErrors.push(err159);
 }
 errors++;
 }
 }
 if(data.only !== undefined){
-let data98 = data.only;
-if(typeof data98 !== "boolean"){
-const err140 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema25.properties.only.type,parentSchema:schema25.properties.only,data:data98};
+let data117 = data.only;
+if(typeof data117 !== "boolean"){
+const err160 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema25.properties.only.type,parentSchema:schema25.properties.only,data:data117};
 if(vErrors === null){
-vErrors = [err140];
+vErrors = [err160];
 }
 else {
-vErrors.push(err140);
+vErrors.push(err160);
 }
 errors++;
 }
 }
 }
 else {
-const err141 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
+const err161 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
 if(vErrors === null){
-vErrors = [err141];
+vErrors = [err161];
 }
 else {
-vErrors.push(err141);
+vErrors.push(err161);
 }
 errors++;
 }

@@ -4,9 +4,10 @@
  * the template as written (JSON, or YAML with short-form tags), its intrinsics evaluated as
  * CloudFormation evaluates them; never deployed, never sent to AWS.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Span } from '../diagnostics.js';
+import { decodeText, readFileBytes } from '../files.js';
+import { MAX_SOURCE_BYTES } from './supply.js';
 import { Evaluator, type EvalEnv } from './intrinsics.js';
 import { isAccountId, partitionById, partitionOfRegion } from './partitions.js';
 import { readParametersFile } from './parameters.js';
@@ -16,53 +17,45 @@ import type { SourceFinding, SourceOptions, SourceResult, SourceSpec } from './t
 
 export type CloudFormationSpec = Extract<SourceSpec, { kind: 'cloudformation' }>;
 
-/** Largest template read: CloudFormation's own limit is 1 MB (from S3); CDK output may be larger. */
-export const MAX_TEMPLATE_BYTES = 50 * 1024 * 1024;
+/** Largest template read (see MAX_SOURCE_BYTES). */
+export const MAX_TEMPLATE_BYTES = MAX_SOURCE_BYTES;
 
 export type FileText = { ok: true; text: string } | { ok: false; finding: SourceFinding };
 
-/** A source file's text, or a finding that names it. */
+const READ_CODES: Record<string, string> = {
+  'file-not-found': 'source-not-found',
+  'not-a-file': 'source-not-a-file',
+  'not-a-regular-file': 'source-not-a-file',
+  'file-too-large': 'source-too-large',
+};
+
+const READ_HINTS: Record<string, string> = {
+  'file-not-found': "check the path (relative paths start from the scenario file's folder)",
+  'not-a-file': 'name the file itself',
+  'file-too-large': 'trustspec reads templates, plans and states of at most 50 MB',
+};
+
+/**
+ * A source file's text, or a finding that names it: read by the one safe reader (lib/files.ts),
+ * so a FIFO, a device or a folder is refused without being opened for reading.
+ */
 export function readSourceFile(path: string, what: string): FileText {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) {
-      return {
-        ok: false,
-        finding: {
-          code: 'source-not-a-file',
-          severity: 'error',
-          message: `${what} ${path} is a folder, not a file`,
-          file: path,
-          hint: 'name the file itself',
-        },
-      };
-    }
-    size = st.size;
-  } catch {
-    return {
-      ok: false,
-      finding: {
-        code: 'source-not-found',
-        severity: 'error',
-        message: `${what} ${path} does not exist`,
-        file: path,
-        hint: "check the path (relative paths start from the scenario file's folder)",
-      },
-    };
-  }
-  if (size > MAX_TEMPLATE_BYTES) {
-    return {
-      ok: false,
-      finding: {
-        code: 'source-too-large',
-        severity: 'error',
-        message: `${what} ${path} is ${size} bytes, more than trustspec reads (${MAX_TEMPLATE_BYTES})`,
-        file: path,
-      },
-    };
-  }
-  return { ok: true, text: readFileSync(path, 'utf8').replace(/^\uFEFF/, '') };
+  const read = readFileBytes(path, MAX_SOURCE_BYTES);
+  const text = read.ok ? decodeText(read.bytes) : read;
+  if (text.ok) return { ok: true, text: text.text.replace(/^\uFEFF/, '') };
+  return {
+    ok: false,
+    finding: {
+      code: READ_CODES[text.code] ?? 'source-unreadable',
+      severity: 'error',
+      message:
+        text.code === 'file-not-found'
+          ? `${what} ${path} does not exist`
+          : `${what} ${path} ${text.message}`,
+      file: path,
+      hint: READ_HINTS[text.code] ?? text.hint ?? 'name a regular file',
+    },
+  };
 }
 
 /** Top-level `Transform`s: SAM leaves IAM roles as written; any other transform is refused. */

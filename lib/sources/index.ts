@@ -14,13 +14,12 @@ type Reader<K extends Kind> = (
   opts: SourceOptions,
 ) => Promise<SourceResult>;
 
-/**
- * The readers, by kind. A reader added later (terraform, live) is one line here:
- * `terraform: async () => (await import('./terraform.js')).resolveTerraform,`
- */
+/** The readers, by kind. A reader added later is one line here. */
 const READERS: { [K in Kind]?: () => Promise<Reader<K>> } = {
   cloudformation: async () => (await import('./cloudformation.js')).resolveCloudFormation,
   cdk: async () => (await import('./cdk.js')).resolveCdk,
+  terraform: async () => (await import('./terraform.js')).resolveTerraform,
+  live: async () => (await import('./live.js')).resolveLive,
 };
 
 /** The kinds this build can read. */

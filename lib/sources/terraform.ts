@@ -12,9 +12,10 @@
  * what it depends on (from `configuration`) and the `resources:` key that supplies it: never a
  * guess.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Span } from '../diagnostics.js';
+import { readFileBytes } from '../files.js';
+import { MAX_SOURCE_BYTES } from './supply.js';
 import type { AstNode } from '../policy/ast.js';
 import type { ProviderEntry } from '../providers/types.js';
 import { readEmbeddedJson, spanOfAst } from './json-text.js';
@@ -512,23 +513,30 @@ async function load(
   spec: TerraformSpec,
   opts: SourceOptions,
 ): Promise<{ doc?: TfDocument; findings: SourceFinding[] }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(resolve(opts.baseDir, spec.file));
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? 'error';
+  const file = resolve(opts.baseDir, spec.file);
+  const read = readFileBytes(file, MAX_SOURCE_BYTES);
+  if (!read.ok) {
     return {
       findings: [
         {
-          code: 'tf-file-unreadable',
+          code: read.code === 'file-not-found' ? 'source-not-found' : 'tf-file-unreadable',
           severity: 'error',
-          message: `cannot read ${spec.file} (${code})`,
-          hint: 'paths are relative to the scenario file',
-          file: spec.file,
+          message:
+            read.code === 'file-not-found'
+              ? `the Terraform plan or state ${spec.file} does not exist`
+              : `the Terraform plan or state ${spec.file} ${read.message}`,
+          hint:
+            read.code === 'file-not-found'
+              ? "check the path (relative paths start from the scenario file's folder); write the JSON with terraform show -json plan.out > plan.json"
+              : read.code === 'file-too-large'
+                ? 'trustspec reads plans and states of at most 50 MB'
+                : (read.hint ?? 'name a regular file'),
+          file,
         },
       ],
     };
   }
+  const bytes = read.bytes;
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
     return {
       findings: [
@@ -537,15 +545,15 @@ async function load(
           severity: 'error',
           message: `${spec.file} is a binary plan file (terraform plan -out), not JSON`,
           hint: `convert it: terraform show -json ${spec.file} > plan.json`,
-          file: spec.file,
+          file,
         },
       ],
     };
   }
-  const read = readTerraformJson(decodeText(bytes));
+  const json = readTerraformJson(decodeText(bytes));
   return {
-    ...(read.doc ? { doc: read.doc } : {}),
-    findings: read.findings.map((f) => ({ ...f, file: spec.file })),
+    ...(json.doc ? { doc: json.doc } : {}),
+    findings: json.findings.map((f) => ({ ...f, file })),
   };
 }
 
@@ -556,7 +564,7 @@ export async function resolveTerraform(
 ): Promise<SourceResult> {
   const loaded = await load(spec, opts);
   if (!loaded.doc) return { ok: false, findings: loaded.findings };
-  const ctx: Ctx = { spec, file: spec.file, doc: loaded.doc, findings: [] };
+  const ctx: Ctx = { spec, file: resolve(opts.baseDir, spec.file), doc: loaded.doc, findings: [] };
   if (ctx.doc.errored) {
     ctx.findings.push({
       code: 'tf-plan-errored',

@@ -205,7 +205,7 @@ t.test('the kind of source comes from the path', async (t) => {
     t.equal(r.status, 2, f);
     t.match(
       r.stderr,
-      /error\[source-kind-unsupported\]: role sources of kind "terraform" are not supported/,
+      /error\[tf-no-role\]: no aws_iam_role in this (plan|state)/,
       f,
     );
   }
@@ -281,7 +281,7 @@ t.test(
       '--resource',
       'aws_iam_role.x.arn=["a"]',
     ]);
-    t.match(r3.stderr, 'source-kind-unsupported', 'the terraform spec is built and dispatched');
+    t.match(r3.stderr, 'tf-address-not-found', 'the terraform spec (with its address) is read by the Terraform reader');
   },
 );
 

@@ -1,7 +1,7 @@
 /**
  * resolveSource dispatches on the kind of source, loading each reader only when its kind is used
- * (so resolving a template never loads the AWS SDK a live reader will need); a kind this build
- * cannot read is a finding, never a throw.
+ * (so resolving a template never loads the AWS SDK a live reader will need); every kind of
+ * SourceSpec has its reader.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,10 +23,12 @@ t.test('the readers are imported only when their kind is resolved', async (t) =>
   t.same(staticImports, ['node:path'], 'no reader and no SDK at load time');
   t.match(js, /import\('\.\/cloudformation\.js'\)/);
   t.match(js, /import\('\.\/cdk\.js'\)/);
+  t.match(js, /import\('\.\/terraform\.js'\)/);
+  t.match(js, /import\('\.\/live\.js'\)/);
 });
 
 t.test('dispatch by kind', async (t) => {
-  t.same(supportedKinds(), ['cloudformation', 'cdk']);
+  t.same(supportedKinds(), ['cloudformation', 'cdk', 'terraform', 'live']);
   const cfn = await resolveSource(
     {
       kind: 'cloudformation',
@@ -48,15 +50,28 @@ t.test('dispatch by kind', async (t) => {
     { baseDir: FIXTURES },
   );
   t.ok(cdk.ok);
-  const tf = await resolveSource({ kind: 'terraform', file: 'plan.json' }, { baseDir: FIXTURES });
-  t.notOk(tf.ok);
-  t.equal(tf.findings[0]?.code, 'source-kind-unsupported');
-  t.equal(tf.findings[0]?.file, join(FIXTURES, 'plan.json'));
-  t.equal(tf.findings[0]?.span?.start.line, 1);
-  const live = await resolveSource(
-    { kind: 'live', arn: 'arn:aws:iam::111122223333:role/x' },
+  const tf = await resolveSource(
+    {
+      kind: 'terraform',
+      file: 'terraform/service-role.plan.json',
+      account: '111122223333',
+    },
     { baseDir: FIXTURES },
   );
-  t.equal(live.findings[0]?.code, 'source-kind-unsupported');
+  t.ok(tf.ok, 'the Terraform reader');
+  t.equal(tf.ok && tf.role.arn, 'arn:aws:iam::111122223333:role/test_role');
+  const missing = await resolveSource(
+    { kind: 'terraform', file: 'plan.json' },
+    { baseDir: FIXTURES },
+  );
+  t.notOk(missing.ok);
+  t.equal(missing.findings[0]?.file, join(FIXTURES, 'plan.json'), 'resolved against baseDir');
+  // Not a role ARN: the live reader refuses it before any AWS call (no network here).
+  const live = await resolveSource(
+    { kind: 'live', arn: 'arn:aws:iam::1:role/x' },
+    { baseDir: FIXTURES },
+  );
+  t.notOk(live.ok);
+  t.equal(live.findings[0]?.code, 'live-role-arn', 'the live reader');
   t.equal(live.findings[0]?.file, undefined, 'a live role has no file');
 });

@@ -13,6 +13,7 @@ import { moduleCalls, referencesIn } from '../../lib/sources/terraform-json.js';
 import { decodeText, resolveTerraform, supplyKey } from '../../lib/sources/terraform.js';
 import type { SourceResult, SourceSpec } from '../../lib/sources/types.js';
 import { parseJson } from '../../lib/policy/json.js';
+import { mkfifo } from '../cli/hostile-harness.js';
 
 const DIR = fileURLToPath(new URL('../fixtures/sources/terraform/', import.meta.url));
 const opts = { baseDir: DIR };
@@ -177,7 +178,7 @@ t.test('a role that depends on a provider created in the same apply', async (t) 
     f?.hint,
     /^supply it: resources: \{ aws_iam_role\.deploy\.assume_role_policy: '\{"Version":"2012-10-17","Statement":\[…\]\}' \}/,
   );
-  t.equal(f?.file, 'provider-and-role-same-apply.plan.json');
+  t.equal(f?.file, join(DIR, 'provider-and-role-same-apply.plan.json'), 'the file, absolute');
   t.equal(at('provider-and-role-same-apply.plan.json', f?.span), '"assume_role_policy": true');
 });
 
@@ -566,7 +567,7 @@ t.test('inputs that do not resolve', async (t) => {
     t.ok(f, `${c.name}: ${c.code} (got ${r.findings.map((x) => x.code).join(', ')})`);
     if (!f) continue;
     t.equal(f.severity, c.warning ? 'warning' : 'error', `${c.name}: severity`);
-    t.equal(f.file, 'bad.json', `${c.name}: names the file`);
+    t.equal(f.file, join(dir, 'bad.json'), `${c.name}: names the file (absolute)`);
     if (c.message) t.match(f.message, c.message, `${c.name}: message`);
     if (c.hint) t.match(f.hint, c.hint, `${c.name}: hint`);
     if (c.at !== undefined) {
@@ -584,8 +585,26 @@ t.test('a missing file', async (t) => {
   const r = await resolveTerraform(tf('nope.json'), opts);
   t.notOk(r.ok);
   t.match(r.findings, [
-    { code: 'tf-file-unreadable', message: 'cannot read nope.json (ENOENT)', file: 'nope.json' },
+    {
+      code: 'source-not-found',
+      message: 'the Terraform plan or state nope.json does not exist',
+      file: join(DIR, 'nope.json'),
+    },
   ]);
+});
+
+t.test('what is not a regular file is refused without being read', async (t) => {
+  const dir = t.testdir({ folder: {} });
+  mkfifo(join(dir, 'fifo.json'));
+  const cases: [string, string, RegExp][] = [
+    ['folder', 'tf-file-unreadable', /folder is a folder, not a file/],
+    ['fifo.json', 'tf-file-unreadable', /fifo\.json is a named pipe \(FIFO\), not a regular file/],
+  ];
+  for (const [name, code, message] of cases) {
+    const r = await resolveTerraform(tf(name), { baseDir: dir });
+    t.notOk(r.ok, name);
+    t.match(r.findings, [{ code, message }], name);
+  }
 });
 
 t.test('a UTF-16 file (PowerShell 5 redirect) reads like UTF-8', async (t) => {

@@ -106,9 +106,17 @@ type Obj = Record<string, unknown>;
 /** What the providers of a file or scenario are: a list, not said (undefined), or unusable. */
 type ProvidersChoice = ProviderEntry[] | undefined | false;
 
+/** Source findings that say only that the role's ARN is not known (answered by `arn:`). */
+const ARN_UNKNOWN: ReadonlySet<string> = new Set([
+  'role-name-generated',
+  'role-arn-incomplete',
+  'tf-role-arn-unknown',
+]);
+
 /** A problem found before any source was read, kept to be reported where it belongs. */
 interface RoleProblemAt {
-  problem: { code: string; message: string; hint?: string };
+  /** Undefined: the problem is reported elsewhere (the role's own error). */
+  problem: { code: string; message: string; hint?: string } | undefined;
 }
 
 /** The plain value at `path` of the file's value (an empty mapping when it is not one). */
@@ -702,6 +710,8 @@ class FileLoader {
           ? result.role.arn
           : undefined;
     const parsed = arn !== undefined ? parseRoleArn(arn) : undefined;
+    // A role that could not be read has its own error, which blocks the same scenarios.
+    if (!parsed?.ok && result?.ok === false) return { problem: undefined };
     if (!parsed?.ok) {
       return {
         problem: {
@@ -737,7 +747,8 @@ class FileLoader {
       return false;
     }
     if ('problem' in answer) {
-      this.error(answer.problem.code, answer.problem.message, place, answer.problem.hint);
+      const p = answer.problem;
+      if (p) this.error(p.code, p.message, place, p.hint);
       return false;
     }
     for (const f of answer.findings)
@@ -764,7 +775,10 @@ class FileLoader {
       return undefined;
     }
     const sources = this.roleSources;
+    // "The ARN is not known: give arn:" is answered when the file gives it.
+    const answered = typeof role['arn'] === 'string' ? ARN_UNKNOWN : new Set<string>();
     for (const f of result.findings) {
+      if (answered.has(f.code)) continue;
       this.push(
         sources.fileError(f, this.fileErrorAt(at, f.severity === 'error' ? 'error' : 'warning')),
       );

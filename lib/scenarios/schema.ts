@@ -194,7 +194,9 @@ const providers: SchemaNode = {
   description:
     "The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.",
   anyOf: [
-    { type: 'array', items: { $ref: '#/definitions/provider' } },
+    // The provider schema inline (not a $ref), so that an error in an entry is seen as this
+    // alternative's and reported as it is, rather than as "not a list or live".
+    { type: 'array', items: provider },
     { type: 'string', enum: ['live'] },
   ],
   errorMessage: '"providers" must be a list of {url, clientIds}, or live',
@@ -619,7 +621,6 @@ export const SCHEMA: SchemaNode = {
   },
   definitions: {
     role,
-    provider,
     providers,
     token,
     request,

@@ -8,206 +8,32 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 "use strict";
 export const file = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}}},"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"$ref":"#/definitions/provider"}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}}},"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
 const schema12 = {"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}};
+const schema13 = {"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[0-9]{12}$", "u");
-const pattern4 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
-const schema13 = {"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"$ref":"#/definitions/provider"}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"};
-const schema14 = {"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}};
 const pattern1 = new RegExp("^https://", "u");
+const pattern4 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
+const schema14 = {"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}};
+const schema15 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
+const schema16 = {"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}};
+const schema17 = {"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}};
+const schema18 = {"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}};
+const schema19 = {"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}};
+const schema20 = {"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}};
+const schema21 = {"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}};
+const schema22 = {"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}};
+const schema23 = {"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"};
+const pattern2 = new RegExp("^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$", "u");
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(Array.isArray(data)){
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.url === undefined){
-const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/provider/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema14.required,parentSchema:schema14,data:data0};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data0.clientIds === undefined){
-const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/provider/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema14.required,parentSchema:schema14,data:data0};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-for(const key0 in data0){
-if(!((key0 === "url") || (key0 === "clientIds"))){
-const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/provider/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema14,data:data0};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data0.url !== undefined){
-let data1 = data0.url;
-if(typeof data1 === "string"){
-if(!pattern1.test(data1)){
-const err3 = {instancePath:instancePath+"/" + i0+"/url",schemaPath:"#/definitions/provider/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema14.properties.url,data:data1};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/" + i0+"/url",schemaPath:"#/definitions/provider/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.url.type,parentSchema:schema14.properties.url,data:data1};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data0.clientIds !== undefined){
-let data2 = data0.clientIds;
-if(Array.isArray(data2)){
-const len1 = data2.length;
-for(let i1=0; i1<len1; i1++){
-let data3 = data2[i1];
-if(typeof data3 !== "string"){
-const err5 = {instancePath:instancePath+"/" + i0+"/clientIds/" + i1,schemaPath:"#/definitions/provider/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.clientIds.items.type,parentSchema:schema14.properties.clientIds.items,data:data3};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/" + i0+"/clientIds",schemaPath:"#/definitions/provider/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.clientIds.type,parentSchema:schema14.properties.clientIds,data:data2};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/provider/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data:data0};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const _errs14 = errors;
-if(typeof data !== "string"){
-const err9 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!(data === "live")){
-const err10 = {instancePath,schemaPath:"#/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var _valid0 = _errs14 === errors;
-valid0 = valid0 || _valid0;
-}
-if(!valid0){
-const err11 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate11.errors = vErrors;
-return errors === 0;
-}
-
-const schema15 = {"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}};
-const schema16 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
-const schema17 = {"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}};
-const schema18 = {"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}};
-const schema19 = {"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}};
-const schema20 = {"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}};
-const schema21 = {"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}};
-const schema22 = {"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}};
-const schema23 = {"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}};
-const schema24 = {"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"};
-const pattern2 = new RegExp("^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$", "u");
-
-function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func2.call(schema15.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema15,data};
+if(!(func2.call(schema14.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema14,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -223,7 +49,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.jwt !== undefined){
 let data1 = data0.jwt;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err1 = {instancePath:instancePath+"/token/jwt",schemaPath:"#/definitions/token/properties/jwt/type",keyword:"type",params:{type: schema16.properties.jwt.type},message:"must be string,null",schema:schema16.properties.jwt.type,parentSchema:schema16.properties.jwt,data:data1};
+const err1 = {instancePath:instancePath+"/token/jwt",schemaPath:"#/definitions/token/properties/jwt/type",keyword:"type",params:{type: schema15.properties.jwt.type},message:"must be string,null",schema:schema15.properties.jwt.type,parentSchema:schema15.properties.jwt,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -236,7 +62,7 @@ errors++;
 if(data0.iss !== undefined){
 let data2 = data0.iss;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err2 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema16.properties.iss.type},message:"must be string,null",schema:schema16.properties.iss.type,parentSchema:schema16.properties.iss,data:data2};
+const err2 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -249,7 +75,7 @@ errors++;
 if(data0.sub !== undefined){
 let data3 = data0.sub;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err3 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data3};
+const err3 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data3};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -262,7 +88,7 @@ errors++;
 if(data0.aud !== undefined){
 let data4 = data0.aud;
 if(((typeof data4 !== "string") && (!(Array.isArray(data4)))) && (data4 !== null)){
-const err4 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema16.properties.aud.type},message:"must be string,array,null",schema:schema16.properties.aud.type,parentSchema:schema16.properties.aud,data:data4};
+const err4 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data4};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -276,7 +102,7 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 !== "string"){
-const err5 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.aud.items.type,parentSchema:schema16.properties.aud.items,data:data5};
+const err5 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data5};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -291,7 +117,7 @@ errors++;
 if(data0.exp !== undefined){
 let data6 = data0.exp;
 if(((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")) && (data6 !== null)){
-const err6 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema16.properties.exp.type},message:"must be integer,string,null",schema:schema16.properties.exp.type,parentSchema:schema16.properties.exp,data:data6};
+const err6 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data6};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -304,7 +130,7 @@ errors++;
 if(data0.iat !== undefined){
 let data7 = data0.iat;
 if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
-const err7 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema16.properties.iat.type},message:"must be integer,string,null",schema:schema16.properties.iat.type,parentSchema:schema16.properties.iat,data:data7};
+const err7 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data7};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -317,7 +143,7 @@ errors++;
 if(data0.nbf !== undefined){
 let data8 = data0.nbf;
 if(((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")) && (data8 !== null)){
-const err8 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema16.properties.nbf.type},message:"must be integer,string,null",schema:schema16.properties.nbf.type,parentSchema:schema16.properties.nbf,data:data8};
+const err8 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data8};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -330,7 +156,7 @@ errors++;
 if(data0.amr !== undefined){
 let data9 = data0.amr;
 if(((typeof data9 !== "string") && (!(Array.isArray(data9)))) && (data9 !== null)){
-const err9 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema16.properties.amr.type},message:"must be string,array,null",schema:schema16.properties.amr.type,parentSchema:schema16.properties.amr,data:data9};
+const err9 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data9};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -344,7 +170,7 @@ const len1 = data9.length;
 for(let i1=0; i1<len1; i1++){
 let data10 = data9[i1];
 if(typeof data10 !== "string"){
-const err10 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.amr.items.type,parentSchema:schema16.properties.amr.items,data:data10};
+const err10 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data10};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -359,7 +185,7 @@ errors++;
 if(data0.azp !== undefined){
 let data11 = data0.azp;
 if((typeof data11 !== "string") && (data11 !== null)){
-const err11 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema16.properties.azp.type},message:"must be string,null",schema:schema16.properties.azp.type,parentSchema:schema16.properties.azp,data:data11};
+const err11 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data11};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -372,7 +198,7 @@ errors++;
 if(data0["https://aws.amazon.com/tags"] !== undefined){
 let data12 = data0["https://aws.amazon.com/tags"];
 if((!(data12 && typeof data12 == "object" && !Array.isArray(data12))) && (data12 !== null)){
-const err12 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema16.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema16.properties["https://aws.amazon.com/tags"].type,parentSchema:schema16.properties["https://aws.amazon.com/tags"],data:data12};
+const err12 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data12};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -385,7 +211,7 @@ errors++;
 if(data0["https://aws.amazon.com/source_identity"] !== undefined){
 let data13 = data0["https://aws.amazon.com/source_identity"];
 if((typeof data13 !== "string") && (data13 !== null)){
-const err13 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema16.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema16.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema16.properties["https://aws.amazon.com/source_identity"],data:data13};
+const err13 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data13};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -397,7 +223,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.type,parentSchema:schema16,data:data0};
+const err14 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data0};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -410,7 +236,7 @@ errors++;
 if(data.github !== undefined){
 let data14 = data.github;
 if((!(data14 && typeof data14 == "object" && !Array.isArray(data14))) && (data14 !== null)){
-const err15 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data14};
+const err15 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data14};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -421,8 +247,8 @@ errors++;
 }
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 for(const key1 in data14){
-if(!(func2.call(schema17.properties, key1))){
-const err16 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data14};
+if(!(func2.call(schema16.properties, key1))){
+const err16 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -435,7 +261,7 @@ errors++;
 if(data14.repository !== undefined){
 let data15 = data14.repository;
 if((typeof data15 !== "string") && (data15 !== null)){
-const err17 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema17.properties.repository.type},message:"must be string,null",schema:schema17.properties.repository.type,parentSchema:schema17.properties.repository,data:data15};
+const err17 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -448,7 +274,7 @@ errors++;
 if(data14.ref !== undefined){
 let data16 = data14.ref;
 if((typeof data16 !== "string") && (data16 !== null)){
-const err18 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema17.properties.ref.type},message:"must be string,null",schema:schema17.properties.ref.type,parentSchema:schema17.properties.ref,data:data16};
+const err18 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -461,7 +287,7 @@ errors++;
 if(data14.environment !== undefined){
 let data17 = data14.environment;
 if((typeof data17 !== "string") && (data17 !== null)){
-const err19 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema17.properties.environment.type},message:"must be string,null",schema:schema17.properties.environment.type,parentSchema:schema17.properties.environment,data:data17};
+const err19 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data17};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -474,7 +300,7 @@ errors++;
 if(data14.event !== undefined){
 let data18 = data14.event;
 if((typeof data18 !== "string") && (data18 !== null)){
-const err20 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema17.properties.event.type},message:"must be string,null",schema:schema17.properties.event.type,parentSchema:schema17.properties.event,data:data18};
+const err20 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data18};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -487,7 +313,7 @@ errors++;
 if(data14.ownerId !== undefined){
 let data19 = data14.ownerId;
 if(((typeof data19 !== "string") && (!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19))))) && (data19 !== null)){
-const err21 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema17.properties.ownerId.type},message:"must be string,integer,null",schema:schema17.properties.ownerId.type,parentSchema:schema17.properties.ownerId,data:data19};
+const err21 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data19};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -500,7 +326,7 @@ errors++;
 if(data14.repositoryId !== undefined){
 let data20 = data14.repositoryId;
 if(((typeof data20 !== "string") && (!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20))))) && (data20 !== null)){
-const err22 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema17.properties.repositoryId.type},message:"must be string,integer,null",schema:schema17.properties.repositoryId.type,parentSchema:schema17.properties.repositoryId,data:data20};
+const err22 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data20};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -513,7 +339,7 @@ errors++;
 if(data14.immutable !== undefined){
 let data21 = data14.immutable;
 if((typeof data21 !== "boolean") && (data21 !== null)){
-const err23 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema17.properties.immutable.type},message:"must be boolean,null",schema:schema17.properties.immutable.type,parentSchema:schema17.properties.immutable,data:data21};
+const err23 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data21};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -526,7 +352,7 @@ errors++;
 if(data14.issuer !== undefined){
 let data22 = data14.issuer;
 if((typeof data22 !== "string") && (data22 !== null)){
-const err24 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data22};
+const err24 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data22};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -539,7 +365,7 @@ errors++;
 if(data14.audience !== undefined){
 let data23 = data14.audience;
 if(((typeof data23 !== "string") && (!(Array.isArray(data23)))) && (data23 !== null)){
-const err25 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,array,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data23};
+const err25 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data23};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -553,7 +379,7 @@ const len2 = data23.length;
 for(let i2=0; i2<len2; i2++){
 let data24 = data23[i2];
 if(typeof data24 !== "string"){
-const err26 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.audience.items.type,parentSchema:schema17.properties.audience.items,data:data24};
+const err26 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data24};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -568,7 +394,7 @@ errors++;
 if(data14.sub !== undefined){
 let data25 = data14.sub;
 if((typeof data25 !== "string") && (data25 !== null)){
-const err27 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema17.properties.sub.type},message:"must be string,null",schema:schema17.properties.sub.type,parentSchema:schema17.properties.sub,data:data25};
+const err27 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data25};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -581,7 +407,7 @@ errors++;
 if(data14.actor !== undefined){
 let data26 = data14.actor;
 if((typeof data26 !== "string") && (data26 !== null)){
-const err28 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema17.properties.actor.type},message:"must be string,null",schema:schema17.properties.actor.type,parentSchema:schema17.properties.actor,data:data26};
+const err28 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data26};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -594,7 +420,7 @@ errors++;
 if(data14.actorId !== undefined){
 let data27 = data14.actorId;
 if(((typeof data27 !== "string") && (!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27))))) && (data27 !== null)){
-const err29 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema17.properties.actorId.type},message:"must be string,integer,null",schema:schema17.properties.actorId.type,parentSchema:schema17.properties.actorId,data:data27};
+const err29 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data27};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -607,7 +433,7 @@ errors++;
 if(data14.workflow !== undefined){
 let data28 = data14.workflow;
 if((typeof data28 !== "string") && (data28 !== null)){
-const err30 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema17.properties.workflow.type},message:"must be string,null",schema:schema17.properties.workflow.type,parentSchema:schema17.properties.workflow,data:data28};
+const err30 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data28};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -620,7 +446,7 @@ errors++;
 if(data14.jobWorkflowRef !== undefined){
 let data29 = data14.jobWorkflowRef;
 if((typeof data29 !== "string") && (data29 !== null)){
-const err31 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema17.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema17.properties.jobWorkflowRef.type,parentSchema:schema17.properties.jobWorkflowRef,data:data29};
+const err31 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data29};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -633,7 +459,7 @@ errors++;
 if(data14.enterprise !== undefined){
 let data30 = data14.enterprise;
 if((typeof data30 !== "string") && (data30 !== null)){
-const err32 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema17.properties.enterprise.type},message:"must be string,null",schema:schema17.properties.enterprise.type,parentSchema:schema17.properties.enterprise,data:data30};
+const err32 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data30};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -646,7 +472,7 @@ errors++;
 if(data14.enterpriseId !== undefined){
 let data31 = data14.enterpriseId;
 if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (data31 !== null)){
-const err33 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema17.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema17.properties.enterpriseId.type,parentSchema:schema17.properties.enterpriseId,data:data31};
+const err33 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data31};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -659,7 +485,7 @@ errors++;
 if(data14.runnerEnvironment !== undefined){
 let data32 = data14.runnerEnvironment;
 if((typeof data32 !== "string") && (data32 !== null)){
-const err34 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema17.properties.runnerEnvironment.type},message:"must be string,null",schema:schema17.properties.runnerEnvironment.type,parentSchema:schema17.properties.runnerEnvironment,data:data32};
+const err34 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data32};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -672,7 +498,7 @@ errors++;
 if(data14.repositoryVisibility !== undefined){
 let data33 = data14.repositoryVisibility;
 if((typeof data33 !== "string") && (data33 !== null)){
-const err35 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema17.properties.repositoryVisibility.type},message:"must be string,null",schema:schema17.properties.repositoryVisibility.type,parentSchema:schema17.properties.repositoryVisibility,data:data33};
+const err35 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data33};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -687,7 +513,7 @@ errors++;
 if(data.eks !== undefined){
 let data34 = data.eks;
 if((!(data34 && typeof data34 == "object" && !Array.isArray(data34))) && (data34 !== null)){
-const err36 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data34};
+const err36 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data34};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -699,7 +525,7 @@ errors++;
 if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
 for(const key2 in data34){
 if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
-const err37 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data34};
+const err37 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data34};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -712,7 +538,7 @@ errors++;
 if(data34.issuer !== undefined){
 let data35 = data34.issuer;
 if((typeof data35 !== "string") && (data35 !== null)){
-const err38 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema18.properties.issuer.type},message:"must be string,null",schema:schema18.properties.issuer.type,parentSchema:schema18.properties.issuer,data:data35};
+const err38 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data35};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -725,7 +551,7 @@ errors++;
 if(data34.namespace !== undefined){
 let data36 = data34.namespace;
 if((typeof data36 !== "string") && (data36 !== null)){
-const err39 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema18.properties.namespace.type},message:"must be string,null",schema:schema18.properties.namespace.type,parentSchema:schema18.properties.namespace,data:data36};
+const err39 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data36};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -738,7 +564,7 @@ errors++;
 if(data34.serviceAccount !== undefined){
 let data37 = data34.serviceAccount;
 if((typeof data37 !== "string") && (data37 !== null)){
-const err40 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema18.properties.serviceAccount.type},message:"must be string,null",schema:schema18.properties.serviceAccount.type,parentSchema:schema18.properties.serviceAccount,data:data37};
+const err40 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data37};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -751,7 +577,7 @@ errors++;
 if(data34.audience !== undefined){
 let data38 = data34.audience;
 if((typeof data38 !== "string") && (data38 !== null)){
-const err41 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data38};
+const err41 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data38};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -766,7 +592,7 @@ errors++;
 if(data.gitlab !== undefined){
 let data39 = data.gitlab;
 if((!(data39 && typeof data39 == "object" && !Array.isArray(data39))) && (data39 !== null)){
-const err42 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data39};
+const err42 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data39};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -777,8 +603,8 @@ errors++;
 }
 if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
 for(const key3 in data39){
-if(!(func2.call(schema19.properties, key3))){
-const err43 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data39};
+if(!(func2.call(schema18.properties, key3))){
+const err43 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data39};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -791,7 +617,7 @@ errors++;
 if(data39.projectPath !== undefined){
 let data40 = data39.projectPath;
 if((typeof data40 !== "string") && (data40 !== null)){
-const err44 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema19.properties.projectPath.type},message:"must be string,null",schema:schema19.properties.projectPath.type,parentSchema:schema19.properties.projectPath,data:data40};
+const err44 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data40};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -804,7 +630,7 @@ errors++;
 if(data39.ref !== undefined){
 let data41 = data39.ref;
 if((typeof data41 !== "string") && (data41 !== null)){
-const err45 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema19.properties.ref.type},message:"must be string,null",schema:schema19.properties.ref.type,parentSchema:schema19.properties.ref,data:data41};
+const err45 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data41};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -817,7 +643,7 @@ errors++;
 if(data39.refType !== undefined){
 let data42 = data39.refType;
 if((typeof data42 !== "string") && (data42 !== null)){
-const err46 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema19.properties.refType.type},message:"must be string,null",schema:schema19.properties.refType.type,parentSchema:schema19.properties.refType,data:data42};
+const err46 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data42};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -827,7 +653,7 @@ vErrors.push(err46);
 errors++;
 }
 if(!(((data42 === "branch") || (data42 === "tag")) || (data42 === null))){
-const err47 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema19.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema19.properties.refType.enum,parentSchema:schema19.properties.refType,data:data42};
+const err47 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data42};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -840,7 +666,7 @@ errors++;
 if(data39.host !== undefined){
 let data43 = data39.host;
 if((typeof data43 !== "string") && (data43 !== null)){
-const err48 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema19.properties.host.type},message:"must be string,null",schema:schema19.properties.host.type,parentSchema:schema19.properties.host,data:data43};
+const err48 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data43};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -853,7 +679,7 @@ errors++;
 if(data39.audience !== undefined){
 let data44 = data39.audience;
 if(((typeof data44 !== "string") && (!(Array.isArray(data44)))) && (data44 !== null)){
-const err49 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,array,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data44};
+const err49 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data44};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -867,7 +693,7 @@ const len3 = data44.length;
 for(let i3=0; i3<len3; i3++){
 let data45 = data44[i3];
 if(typeof data45 !== "string"){
-const err50 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.audience.items.type,parentSchema:schema19.properties.audience.items,data:data45};
+const err50 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data45};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -882,7 +708,7 @@ errors++;
 if(data39.pipelineSource !== undefined){
 let data46 = data39.pipelineSource;
 if((typeof data46 !== "string") && (data46 !== null)){
-const err51 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema19.properties.pipelineSource.type},message:"must be string,null",schema:schema19.properties.pipelineSource.type,parentSchema:schema19.properties.pipelineSource,data:data46};
+const err51 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data46};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -895,7 +721,7 @@ errors++;
 if(data39.projectId !== undefined){
 let data47 = data39.projectId;
 if(((typeof data47 !== "string") && (!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47))))) && (data47 !== null)){
-const err52 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema19.properties.projectId.type},message:"must be string,integer,null",schema:schema19.properties.projectId.type,parentSchema:schema19.properties.projectId,data:data47};
+const err52 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data47};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -908,7 +734,7 @@ errors++;
 if(data39.namespaceId !== undefined){
 let data48 = data39.namespaceId;
 if(((typeof data48 !== "string") && (!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48))))) && (data48 !== null)){
-const err53 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema19.properties.namespaceId.type},message:"must be string,integer,null",schema:schema19.properties.namespaceId.type,parentSchema:schema19.properties.namespaceId,data:data48};
+const err53 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data48};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -921,7 +747,7 @@ errors++;
 if(data39.refProtected !== undefined){
 let data49 = data39.refProtected;
 if((typeof data49 !== "boolean") && (data49 !== null)){
-const err54 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema19.properties.refProtected.type},message:"must be boolean,null",schema:schema19.properties.refProtected.type,parentSchema:schema19.properties.refProtected,data:data49};
+const err54 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data49};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -934,7 +760,7 @@ errors++;
 if(data39.environment !== undefined){
 let data50 = data39.environment;
 if((typeof data50 !== "string") && (data50 !== null)){
-const err55 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema19.properties.environment.type},message:"must be string,null",schema:schema19.properties.environment.type,parentSchema:schema19.properties.environment,data:data50};
+const err55 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data50};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -947,7 +773,7 @@ errors++;
 if(data39.userLogin !== undefined){
 let data51 = data39.userLogin;
 if((typeof data51 !== "string") && (data51 !== null)){
-const err56 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema19.properties.userLogin.type},message:"must be string,null",schema:schema19.properties.userLogin.type,parentSchema:schema19.properties.userLogin,data:data51};
+const err56 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data51};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -960,7 +786,7 @@ errors++;
 if(data39.userId !== undefined){
 let data52 = data39.userId;
 if(((typeof data52 !== "string") && (!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52))))) && (data52 !== null)){
-const err57 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema19.properties.userId.type},message:"must be string,integer,null",schema:schema19.properties.userId.type,parentSchema:schema19.properties.userId,data:data52};
+const err57 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data52};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -973,7 +799,7 @@ errors++;
 if(data39.userEmail !== undefined){
 let data53 = data39.userEmail;
 if((typeof data53 !== "string") && (data53 !== null)){
-const err58 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema19.properties.userEmail.type},message:"must be string,null",schema:schema19.properties.userEmail.type,parentSchema:schema19.properties.userEmail,data:data53};
+const err58 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data53};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -986,7 +812,7 @@ errors++;
 if(data39.userAccessLevel !== undefined){
 let data54 = data39.userAccessLevel;
 if((typeof data54 !== "string") && (data54 !== null)){
-const err59 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema19.properties.userAccessLevel.type},message:"must be string,null",schema:schema19.properties.userAccessLevel.type,parentSchema:schema19.properties.userAccessLevel,data:data54};
+const err59 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data54};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -999,7 +825,7 @@ errors++;
 if(data39.runnerEnvironment !== undefined){
 let data55 = data39.runnerEnvironment;
 if((typeof data55 !== "string") && (data55 !== null)){
-const err60 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema19.properties.runnerEnvironment.type},message:"must be string,null",schema:schema19.properties.runnerEnvironment.type,parentSchema:schema19.properties.runnerEnvironment,data:data55};
+const err60 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data55};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1012,7 +838,7 @@ errors++;
 if(data39.sub !== undefined){
 let data56 = data39.sub;
 if((typeof data56 !== "string") && (data56 !== null)){
-const err61 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema19.properties.sub.type},message:"must be string,null",schema:schema19.properties.sub.type,parentSchema:schema19.properties.sub,data:data56};
+const err61 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data56};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1027,7 +853,7 @@ errors++;
 if(data.terraform !== undefined){
 let data57 = data.terraform;
 if((!(data57 && typeof data57 == "object" && !Array.isArray(data57))) && (data57 !== null)){
-const err62 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data57};
+const err62 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data57};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1039,7 +865,7 @@ errors++;
 if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
 for(const key4 in data57){
 if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
-const err63 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data57};
+const err63 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data57};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1052,7 +878,7 @@ errors++;
 if(data57.organization !== undefined){
 let data58 = data57.organization;
 if((typeof data58 !== "string") && (data58 !== null)){
-const err64 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema20.properties.organization.type},message:"must be string,null",schema:schema20.properties.organization.type,parentSchema:schema20.properties.organization,data:data58};
+const err64 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data58};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1065,7 +891,7 @@ errors++;
 if(data57.project !== undefined){
 let data59 = data57.project;
 if((typeof data59 !== "string") && (data59 !== null)){
-const err65 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema20.properties.project.type},message:"must be string,null",schema:schema20.properties.project.type,parentSchema:schema20.properties.project,data:data59};
+const err65 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data59};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1078,7 +904,7 @@ errors++;
 if(data57.workspace !== undefined){
 let data60 = data57.workspace;
 if((typeof data60 !== "string") && (data60 !== null)){
-const err66 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema20.properties.workspace.type},message:"must be string,null",schema:schema20.properties.workspace.type,parentSchema:schema20.properties.workspace,data:data60};
+const err66 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data60};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1091,7 +917,7 @@ errors++;
 if(data57.runPhase !== undefined){
 let data61 = data57.runPhase;
 if((typeof data61 !== "string") && (data61 !== null)){
-const err67 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema20.properties.runPhase.type},message:"must be string,null",schema:schema20.properties.runPhase.type,parentSchema:schema20.properties.runPhase,data:data61};
+const err67 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data61};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1104,7 +930,7 @@ errors++;
 if(data57.audience !== undefined){
 let data62 = data57.audience;
 if((typeof data62 !== "string") && (data62 !== null)){
-const err68 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema20.properties.audience.type},message:"must be string,null",schema:schema20.properties.audience.type,parentSchema:schema20.properties.audience,data:data62};
+const err68 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data62};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1119,7 +945,7 @@ errors++;
 if(data.cognito !== undefined){
 let data63 = data.cognito;
 if((!(data63 && typeof data63 == "object" && !Array.isArray(data63))) && (data63 !== null)){
-const err69 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema21.type},message:"must be object,null",schema:schema21.type,parentSchema:schema21,data:data63};
+const err69 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data63};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1131,7 +957,7 @@ errors++;
 if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
 for(const key5 in data63){
 if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
-const err70 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data63};
+const err70 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data63};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1144,7 +970,7 @@ errors++;
 if(data63.identityPoolId !== undefined){
 let data64 = data63.identityPoolId;
 if((typeof data64 !== "string") && (data64 !== null)){
-const err71 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema21.properties.identityPoolId.type},message:"must be string,null",schema:schema21.properties.identityPoolId.type,parentSchema:schema21.properties.identityPoolId,data:data64};
+const err71 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data64};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1157,7 +983,7 @@ errors++;
 if(data63.identityId !== undefined){
 let data65 = data63.identityId;
 if((typeof data65 !== "string") && (data65 !== null)){
-const err72 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema21.properties.identityId.type},message:"must be string,null",schema:schema21.properties.identityId.type,parentSchema:schema21.properties.identityId,data:data65};
+const err72 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data65};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1170,7 +996,7 @@ errors++;
 if(data63.authenticated !== undefined){
 let data66 = data63.authenticated;
 if((typeof data66 !== "boolean") && (data66 !== null)){
-const err73 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema21.properties.authenticated.type},message:"must be boolean,null",schema:schema21.properties.authenticated.type,parentSchema:schema21.properties.authenticated,data:data66};
+const err73 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data66};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1183,7 +1009,7 @@ errors++;
 if(data63.loginProviders !== undefined){
 let data67 = data63.loginProviders;
 if((!(Array.isArray(data67))) && (data67 !== null)){
-const err74 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema21.properties.loginProviders.type},message:"must be array,null",schema:schema21.properties.loginProviders.type,parentSchema:schema21.properties.loginProviders,data:data67};
+const err74 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data67};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1197,7 +1023,7 @@ const len4 = data67.length;
 for(let i4=0; i4<len4; i4++){
 let data68 = data67[i4];
 if(typeof data68 !== "string"){
-const err75 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.loginProviders.items.type,parentSchema:schema21.properties.loginProviders.items,data:data68};
+const err75 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data68};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1216,7 +1042,7 @@ let data69 = data.request;
 if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
 for(const key6 in data69){
 if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
-const err76 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema22,data:data69};
+const err76 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data69};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1229,7 +1055,7 @@ errors++;
 if(data69.roleSessionName !== undefined){
 let data70 = data69.roleSessionName;
 if((typeof data70 !== "string") && (data70 !== null)){
-const err77 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema22.properties.roleSessionName.type},message:"must be string,null",schema:schema22.properties.roleSessionName.type,parentSchema:schema22.properties.roleSessionName,data:data70};
+const err77 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data70};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1245,7 +1071,7 @@ const _errs162 = errors;
 let valid25 = false;
 const _errs163 = errors;
 if(!(((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71))) && (isFinite(data71)))){
-const err78 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema22.properties.durationSeconds.anyOf[0].type,parentSchema:schema22.properties.durationSeconds.anyOf[0],data:data71};
+const err78 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data71};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1260,7 +1086,7 @@ if(!valid25){
 const _errs165 = errors;
 if(typeof data71 === "string"){
 if(!pattern2.test(data71)){
-const err79 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data71};
+const err79 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data71};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1271,7 +1097,7 @@ errors++;
 }
 }
 else {
-const err80 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.durationSeconds.anyOf[1].type,parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data71};
+const err80 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data71};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1285,7 +1111,7 @@ valid25 = valid25 || _valid0;
 if(!valid25){
 const _errs167 = errors;
 if(data71 !== null){
-const err81 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.properties.durationSeconds.anyOf[2].type,parentSchema:schema22.properties.durationSeconds.anyOf[2],data:data71};
+const err81 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data71};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1299,7 +1125,7 @@ valid25 = valid25 || _valid0;
 }
 }
 if(!valid25){
-const err82 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.properties.durationSeconds.anyOf,parentSchema:schema22.properties.durationSeconds,data:data71};
+const err82 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data71};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1323,7 +1149,7 @@ vErrors = null;
 if(data69.providerId !== undefined){
 let data72 = data69.providerId;
 if((typeof data72 !== "string") && (data72 !== null)){
-const err83 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema22.properties.providerId.type},message:"must be string,null",schema:schema22.properties.providerId.type,parentSchema:schema22.properties.providerId,data:data72};
+const err83 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data72};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1333,7 +1159,7 @@ vErrors.push(err83);
 errors++;
 }
 if(!(((data72 === "graph.facebook.com") || (data72 === "www.amazon.com")) || (data72 === null))){
-const err84 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema22.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema22.properties.providerId.enum,parentSchema:schema22.properties.providerId,data:data72};
+const err84 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data72};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1346,7 +1172,7 @@ errors++;
 if(data69.policy !== undefined){
 let data73 = data69.policy;
 if(((typeof data73 !== "string") && (!(data73 && typeof data73 == "object" && !Array.isArray(data73)))) && (data73 !== null)){
-const err85 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema22.properties.policy.type},message:"must be string,object,null",schema:schema22.properties.policy.type,parentSchema:schema22.properties.policy,data:data73};
+const err85 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data73};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1359,7 +1185,7 @@ errors++;
 if(data69.policyArns !== undefined){
 let data74 = data69.policyArns;
 if((!(Array.isArray(data74))) && (data74 !== null)){
-const err86 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema22.properties.policyArns.type},message:"must be array,null",schema:schema22.properties.policyArns.type,parentSchema:schema22.properties.policyArns,data:data74};
+const err86 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data74};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1373,7 +1199,7 @@ const len5 = data74.length;
 for(let i5=0; i5<len5; i5++){
 let data75 = data74[i5];
 if(typeof data75 !== "string"){
-const err87 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.policyArns.items.type,parentSchema:schema22.properties.policyArns.items,data:data75};
+const err87 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data75};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1387,7 +1213,7 @@ errors++;
 }
 }
 else {
-const err88 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data69};
+const err88 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data69};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1406,7 +1232,7 @@ const _errs183 = errors;
 let valid30 = false;
 const _errs184 = errors;
 if(((typeof data77 !== "string") && (!((typeof data77 == "number") && (isFinite(data77))))) && (typeof data77 !== "boolean")){
-const err89 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[0].type,parentSchema:schema23.additionalProperties.anyOf[0],data:data77};
+const err89 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data77};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1424,7 +1250,7 @@ const len6 = data77.length;
 for(let i6=0; i6<len6; i6++){
 let data78 = data77[i6];
 if(((typeof data78 !== "string") && (!((typeof data78 == "number") && (isFinite(data78))))) && (typeof data78 !== "boolean")){
-const err90 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[1].items.type,parentSchema:schema23.additionalProperties.anyOf[1].items,data:data78};
+const err90 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data78};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1436,7 +1262,7 @@ errors++;
 }
 }
 else {
-const err91 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema23.additionalProperties.anyOf[1].type,parentSchema:schema23.additionalProperties.anyOf[1],data:data77};
+const err91 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data77};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1450,7 +1276,7 @@ valid30 = valid30 || _valid1;
 if(!valid30){
 const _errs190 = errors;
 if(data77 !== null){
-const err92 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema23.additionalProperties.anyOf[2].type,parentSchema:schema23.additionalProperties.anyOf[2],data:data77};
+const err92 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data77};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1464,7 +1290,7 @@ valid30 = valid30 || _valid1;
 }
 }
 if(!valid30){
-const err93 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.additionalProperties.anyOf,parentSchema:schema23.additionalProperties,data:data77};
+const err93 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data77};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1487,7 +1313,7 @@ vErrors = null;
 }
 }
 else {
-const err94 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.type,parentSchema:schema23,data:data76};
+const err94 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data76};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1503,7 +1329,7 @@ const _errs195 = errors;
 let valid34 = false;
 const _errs196 = errors;
 if(typeof data79 !== "string"){
-const err95 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[0].type,parentSchema:schema24.anyOf[0],data:data79};
+const err95 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data79};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1513,7 +1339,7 @@ vErrors.push(err95);
 errors++;
 }
 if(!((data79 === "allow") || (data79 === "deny"))){
-const err96 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[0].enum,parentSchema:schema24.anyOf[0],data:data79};
+const err96 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data79};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1528,7 +1354,7 @@ if(!valid34){
 const _errs198 = errors;
 if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
 if(data79.deny === undefined){
-const err97 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema24.anyOf[1].required,parentSchema:schema24.anyOf[1],data:data79};
+const err97 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data79};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1539,7 +1365,7 @@ errors++;
 }
 for(const key8 in data79){
 if(!(key8 === "deny")){
-const err98 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1],data:data79};
+const err98 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data79};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1552,7 +1378,7 @@ errors++;
 if(data79.deny !== undefined){
 let data80 = data79.deny;
 if((!(data80 && typeof data80 == "object" && !Array.isArray(data80))) && (data80 !== null)){
-const err99 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema24.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema24.anyOf[1].properties.deny.type,parentSchema:schema24.anyOf[1].properties.deny,data:data80};
+const err99 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data80};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1564,7 +1390,7 @@ errors++;
 if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
 for(const key9 in data80){
 if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
-const err100 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1].properties.deny,data:data80};
+const err100 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data80};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1577,7 +1403,7 @@ errors++;
 if(data80.stage !== undefined){
 let data81 = data80.stage;
 if(typeof data81 !== "string"){
-const err101 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data81};
+const err101 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data81};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1587,7 +1413,7 @@ vErrors.push(err101);
 errors++;
 }
 if(!(((data81 === "request") || (data81 === "token")) || (data81 === "trust-policy"))){
-const err102 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data81};
+const err102 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data81};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1600,7 +1426,7 @@ errors++;
 if(data80.because !== undefined){
 let data82 = data80.because;
 if(typeof data82 !== "string"){
-const err103 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.because.type,parentSchema:schema24.anyOf[1].properties.deny.properties.because,data:data82};
+const err103 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data82};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1613,7 +1439,7 @@ errors++;
 if(data80.code !== undefined){
 let data83 = data80.code;
 if(typeof data83 !== "string"){
-const err104 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.code.type,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data83};
+const err104 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data83};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1623,7 +1449,7 @@ vErrors.push(err104);
 errors++;
 }
 if(!(((((data83 === "ValidationError") || (data83 === "InvalidIdentityToken")) || (data83 === "ExpiredTokenException")) || (data83 === "IDPRejectedClaim")) || (data83 === "AccessDenied"))){
-const err105 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data83};
+const err105 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data83};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1637,7 +1463,7 @@ errors++;
 }
 }
 else {
-const err106 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.anyOf[1].type,parentSchema:schema24.anyOf[1],data:data79};
+const err106 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data79};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1652,7 +1478,7 @@ if(!valid34){
 const _errs210 = errors;
 if(typeof data79 === "string"){
 if(!pattern2.test(data79)){
-const err107 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema24.anyOf[2],data:data79};
+const err107 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data79};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1663,7 +1489,7 @@ errors++;
 }
 }
 else {
-const err108 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[2].type,parentSchema:schema24.anyOf[2],data:data79};
+const err108 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data79};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1677,7 +1503,7 @@ valid34 = valid34 || _valid2;
 }
 }
 if(!valid34){
-const err109 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema24.anyOf,parentSchema:schema24,data:data79};
+const err109 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data79};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1700,7 +1526,7 @@ vErrors = null;
 }
 }
 else {
-const err110 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data};
+const err110 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1709,21 +1535,21 @@ vErrors.push(err110);
 }
 errors++;
 }
-validate13.errors = vErrors;
+validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema25 = {"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}};
+const schema24 = {"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}};
 const schema36 = {"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"};
 const func7 = require("ajv/dist/runtime/ucs2length").default;
-const pattern9 = new RegExp("^[A-Za-z_][A-Za-z0-9_-]*$", "u");
+const pattern10 = new RegExp("^[A-Za-z_][A-Za-z0-9_-]*$", "u");
 
-function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema25.required,parentSchema:schema25,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema24.required,parentSchema:schema24,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1733,8 +1559,8 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema25.properties, key0))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema25,data};
+if(!(func2.call(schema24.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema24,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1748,7 +1574,7 @@ if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
 if(func7(data0) < 1){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema25.properties.name,data:data0};
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema24.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1759,7 +1585,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.properties.name.type,parentSchema:schema25.properties.name,data:data0};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.name.type,parentSchema:schema24.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1772,7 +1598,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.properties.description.type,parentSchema:schema25.properties.description,data:data1};
+const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.description.type,parentSchema:schema24.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1785,7 +1611,7 @@ errors++;
 if(data.now !== undefined){
 let data2 = data.now;
 if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
-const err5 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema25.properties.now.type},message:"must be integer,string",schema:schema25.properties.now.type,parentSchema:schema25.properties.now,data:data2};
+const err5 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema24.properties.now.type},message:"must be integer,string",schema:schema24.properties.now.type,parentSchema:schema24.properties.now,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1801,7 +1627,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.jwt !== undefined){
 let data4 = data3.jwt;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err6 = {instancePath:instancePath+"/token/jwt",schemaPath:"#/definitions/token/properties/jwt/type",keyword:"type",params:{type: schema16.properties.jwt.type},message:"must be string,null",schema:schema16.properties.jwt.type,parentSchema:schema16.properties.jwt,data:data4};
+const err6 = {instancePath:instancePath+"/token/jwt",schemaPath:"#/definitions/token/properties/jwt/type",keyword:"type",params:{type: schema15.properties.jwt.type},message:"must be string,null",schema:schema15.properties.jwt.type,parentSchema:schema15.properties.jwt,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1814,7 +1640,7 @@ errors++;
 if(data3.iss !== undefined){
 let data5 = data3.iss;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema16.properties.iss.type},message:"must be string,null",schema:schema16.properties.iss.type,parentSchema:schema16.properties.iss,data:data5};
+const err7 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1827,7 +1653,7 @@ errors++;
 if(data3.sub !== undefined){
 let data6 = data3.sub;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err8 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data6};
+const err8 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1840,7 +1666,7 @@ errors++;
 if(data3.aud !== undefined){
 let data7 = data3.aud;
 if(((typeof data7 !== "string") && (!(Array.isArray(data7)))) && (data7 !== null)){
-const err9 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema16.properties.aud.type},message:"must be string,array,null",schema:schema16.properties.aud.type,parentSchema:schema16.properties.aud,data:data7};
+const err9 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1854,7 +1680,7 @@ const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
 let data8 = data7[i0];
 if(typeof data8 !== "string"){
-const err10 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.aud.items.type,parentSchema:schema16.properties.aud.items,data:data8};
+const err10 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1869,7 +1695,7 @@ errors++;
 if(data3.exp !== undefined){
 let data9 = data3.exp;
 if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
-const err11 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema16.properties.exp.type},message:"must be integer,string,null",schema:schema16.properties.exp.type,parentSchema:schema16.properties.exp,data:data9};
+const err11 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1882,7 +1708,7 @@ errors++;
 if(data3.iat !== undefined){
 let data10 = data3.iat;
 if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
-const err12 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema16.properties.iat.type},message:"must be integer,string,null",schema:schema16.properties.iat.type,parentSchema:schema16.properties.iat,data:data10};
+const err12 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data10};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1895,7 +1721,7 @@ errors++;
 if(data3.nbf !== undefined){
 let data11 = data3.nbf;
 if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
-const err13 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema16.properties.nbf.type},message:"must be integer,string,null",schema:schema16.properties.nbf.type,parentSchema:schema16.properties.nbf,data:data11};
+const err13 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data11};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1908,7 +1734,7 @@ errors++;
 if(data3.amr !== undefined){
 let data12 = data3.amr;
 if(((typeof data12 !== "string") && (!(Array.isArray(data12)))) && (data12 !== null)){
-const err14 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema16.properties.amr.type},message:"must be string,array,null",schema:schema16.properties.amr.type,parentSchema:schema16.properties.amr,data:data12};
+const err14 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1922,7 +1748,7 @@ const len1 = data12.length;
 for(let i1=0; i1<len1; i1++){
 let data13 = data12[i1];
 if(typeof data13 !== "string"){
-const err15 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.amr.items.type,parentSchema:schema16.properties.amr.items,data:data13};
+const err15 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1937,7 +1763,7 @@ errors++;
 if(data3.azp !== undefined){
 let data14 = data3.azp;
 if((typeof data14 !== "string") && (data14 !== null)){
-const err16 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema16.properties.azp.type},message:"must be string,null",schema:schema16.properties.azp.type,parentSchema:schema16.properties.azp,data:data14};
+const err16 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1950,7 +1776,7 @@ errors++;
 if(data3["https://aws.amazon.com/tags"] !== undefined){
 let data15 = data3["https://aws.amazon.com/tags"];
 if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
-const err17 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema16.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema16.properties["https://aws.amazon.com/tags"].type,parentSchema:schema16.properties["https://aws.amazon.com/tags"],data:data15};
+const err17 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1963,7 +1789,7 @@ errors++;
 if(data3["https://aws.amazon.com/source_identity"] !== undefined){
 let data16 = data3["https://aws.amazon.com/source_identity"];
 if((typeof data16 !== "string") && (data16 !== null)){
-const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema16.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema16.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema16.properties["https://aws.amazon.com/source_identity"],data:data16};
+const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1975,7 +1801,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.type,parentSchema:schema16,data:data3};
+const err19 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1988,7 +1814,7 @@ errors++;
 if(data.github !== undefined){
 let data17 = data.github;
 if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
-const err20 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data17};
+const err20 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data17};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1999,8 +1825,8 @@ errors++;
 }
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 for(const key1 in data17){
-if(!(func2.call(schema17.properties, key1))){
-const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data17};
+if(!(func2.call(schema16.properties, key1))){
+const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data17};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2013,7 +1839,7 @@ errors++;
 if(data17.repository !== undefined){
 let data18 = data17.repository;
 if((typeof data18 !== "string") && (data18 !== null)){
-const err22 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema17.properties.repository.type},message:"must be string,null",schema:schema17.properties.repository.type,parentSchema:schema17.properties.repository,data:data18};
+const err22 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data18};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2026,7 +1852,7 @@ errors++;
 if(data17.ref !== undefined){
 let data19 = data17.ref;
 if((typeof data19 !== "string") && (data19 !== null)){
-const err23 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema17.properties.ref.type},message:"must be string,null",schema:schema17.properties.ref.type,parentSchema:schema17.properties.ref,data:data19};
+const err23 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data19};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2039,7 +1865,7 @@ errors++;
 if(data17.environment !== undefined){
 let data20 = data17.environment;
 if((typeof data20 !== "string") && (data20 !== null)){
-const err24 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema17.properties.environment.type},message:"must be string,null",schema:schema17.properties.environment.type,parentSchema:schema17.properties.environment,data:data20};
+const err24 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data20};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2052,7 +1878,7 @@ errors++;
 if(data17.event !== undefined){
 let data21 = data17.event;
 if((typeof data21 !== "string") && (data21 !== null)){
-const err25 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema17.properties.event.type},message:"must be string,null",schema:schema17.properties.event.type,parentSchema:schema17.properties.event,data:data21};
+const err25 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data21};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2065,7 +1891,7 @@ errors++;
 if(data17.ownerId !== undefined){
 let data22 = data17.ownerId;
 if(((typeof data22 !== "string") && (!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22))))) && (data22 !== null)){
-const err26 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema17.properties.ownerId.type},message:"must be string,integer,null",schema:schema17.properties.ownerId.type,parentSchema:schema17.properties.ownerId,data:data22};
+const err26 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data22};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2078,7 +1904,7 @@ errors++;
 if(data17.repositoryId !== undefined){
 let data23 = data17.repositoryId;
 if(((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))) && (data23 !== null)){
-const err27 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema17.properties.repositoryId.type},message:"must be string,integer,null",schema:schema17.properties.repositoryId.type,parentSchema:schema17.properties.repositoryId,data:data23};
+const err27 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data23};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2091,7 +1917,7 @@ errors++;
 if(data17.immutable !== undefined){
 let data24 = data17.immutable;
 if((typeof data24 !== "boolean") && (data24 !== null)){
-const err28 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema17.properties.immutable.type},message:"must be boolean,null",schema:schema17.properties.immutable.type,parentSchema:schema17.properties.immutable,data:data24};
+const err28 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data24};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2104,7 +1930,7 @@ errors++;
 if(data17.issuer !== undefined){
 let data25 = data17.issuer;
 if((typeof data25 !== "string") && (data25 !== null)){
-const err29 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data25};
+const err29 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data25};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2117,7 +1943,7 @@ errors++;
 if(data17.audience !== undefined){
 let data26 = data17.audience;
 if(((typeof data26 !== "string") && (!(Array.isArray(data26)))) && (data26 !== null)){
-const err30 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,array,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data26};
+const err30 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data26};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2131,7 +1957,7 @@ const len2 = data26.length;
 for(let i2=0; i2<len2; i2++){
 let data27 = data26[i2];
 if(typeof data27 !== "string"){
-const err31 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.audience.items.type,parentSchema:schema17.properties.audience.items,data:data27};
+const err31 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data27};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2146,7 +1972,7 @@ errors++;
 if(data17.sub !== undefined){
 let data28 = data17.sub;
 if((typeof data28 !== "string") && (data28 !== null)){
-const err32 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema17.properties.sub.type},message:"must be string,null",schema:schema17.properties.sub.type,parentSchema:schema17.properties.sub,data:data28};
+const err32 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data28};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2159,7 +1985,7 @@ errors++;
 if(data17.actor !== undefined){
 let data29 = data17.actor;
 if((typeof data29 !== "string") && (data29 !== null)){
-const err33 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema17.properties.actor.type},message:"must be string,null",schema:schema17.properties.actor.type,parentSchema:schema17.properties.actor,data:data29};
+const err33 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data29};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2172,7 +1998,7 @@ errors++;
 if(data17.actorId !== undefined){
 let data30 = data17.actorId;
 if(((typeof data30 !== "string") && (!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30))))) && (data30 !== null)){
-const err34 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema17.properties.actorId.type},message:"must be string,integer,null",schema:schema17.properties.actorId.type,parentSchema:schema17.properties.actorId,data:data30};
+const err34 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data30};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2185,7 +2011,7 @@ errors++;
 if(data17.workflow !== undefined){
 let data31 = data17.workflow;
 if((typeof data31 !== "string") && (data31 !== null)){
-const err35 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema17.properties.workflow.type},message:"must be string,null",schema:schema17.properties.workflow.type,parentSchema:schema17.properties.workflow,data:data31};
+const err35 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data31};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2198,7 +2024,7 @@ errors++;
 if(data17.jobWorkflowRef !== undefined){
 let data32 = data17.jobWorkflowRef;
 if((typeof data32 !== "string") && (data32 !== null)){
-const err36 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema17.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema17.properties.jobWorkflowRef.type,parentSchema:schema17.properties.jobWorkflowRef,data:data32};
+const err36 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data32};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2211,7 +2037,7 @@ errors++;
 if(data17.enterprise !== undefined){
 let data33 = data17.enterprise;
 if((typeof data33 !== "string") && (data33 !== null)){
-const err37 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema17.properties.enterprise.type},message:"must be string,null",schema:schema17.properties.enterprise.type,parentSchema:schema17.properties.enterprise,data:data33};
+const err37 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data33};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2224,7 +2050,7 @@ errors++;
 if(data17.enterpriseId !== undefined){
 let data34 = data17.enterpriseId;
 if(((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))) && (data34 !== null)){
-const err38 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema17.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema17.properties.enterpriseId.type,parentSchema:schema17.properties.enterpriseId,data:data34};
+const err38 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data34};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2237,7 +2063,7 @@ errors++;
 if(data17.runnerEnvironment !== undefined){
 let data35 = data17.runnerEnvironment;
 if((typeof data35 !== "string") && (data35 !== null)){
-const err39 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema17.properties.runnerEnvironment.type},message:"must be string,null",schema:schema17.properties.runnerEnvironment.type,parentSchema:schema17.properties.runnerEnvironment,data:data35};
+const err39 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data35};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2250,7 +2076,7 @@ errors++;
 if(data17.repositoryVisibility !== undefined){
 let data36 = data17.repositoryVisibility;
 if((typeof data36 !== "string") && (data36 !== null)){
-const err40 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema17.properties.repositoryVisibility.type},message:"must be string,null",schema:schema17.properties.repositoryVisibility.type,parentSchema:schema17.properties.repositoryVisibility,data:data36};
+const err40 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data36};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2265,7 +2091,7 @@ errors++;
 if(data.eks !== undefined){
 let data37 = data.eks;
 if((!(data37 && typeof data37 == "object" && !Array.isArray(data37))) && (data37 !== null)){
-const err41 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data37};
+const err41 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data37};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2277,7 +2103,7 @@ errors++;
 if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
 for(const key2 in data37){
 if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
-const err42 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data37};
+const err42 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data37};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2290,7 +2116,7 @@ errors++;
 if(data37.issuer !== undefined){
 let data38 = data37.issuer;
 if((typeof data38 !== "string") && (data38 !== null)){
-const err43 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema18.properties.issuer.type},message:"must be string,null",schema:schema18.properties.issuer.type,parentSchema:schema18.properties.issuer,data:data38};
+const err43 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data38};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2303,7 +2129,7 @@ errors++;
 if(data37.namespace !== undefined){
 let data39 = data37.namespace;
 if((typeof data39 !== "string") && (data39 !== null)){
-const err44 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema18.properties.namespace.type},message:"must be string,null",schema:schema18.properties.namespace.type,parentSchema:schema18.properties.namespace,data:data39};
+const err44 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data39};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2316,7 +2142,7 @@ errors++;
 if(data37.serviceAccount !== undefined){
 let data40 = data37.serviceAccount;
 if((typeof data40 !== "string") && (data40 !== null)){
-const err45 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema18.properties.serviceAccount.type},message:"must be string,null",schema:schema18.properties.serviceAccount.type,parentSchema:schema18.properties.serviceAccount,data:data40};
+const err45 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data40};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2329,7 +2155,7 @@ errors++;
 if(data37.audience !== undefined){
 let data41 = data37.audience;
 if((typeof data41 !== "string") && (data41 !== null)){
-const err46 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data41};
+const err46 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data41};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2344,7 +2170,7 @@ errors++;
 if(data.gitlab !== undefined){
 let data42 = data.gitlab;
 if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
-const err47 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data42};
+const err47 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data42};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2355,8 +2181,8 @@ errors++;
 }
 if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
 for(const key3 in data42){
-if(!(func2.call(schema19.properties, key3))){
-const err48 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data42};
+if(!(func2.call(schema18.properties, key3))){
+const err48 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data42};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2369,7 +2195,7 @@ errors++;
 if(data42.projectPath !== undefined){
 let data43 = data42.projectPath;
 if((typeof data43 !== "string") && (data43 !== null)){
-const err49 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema19.properties.projectPath.type},message:"must be string,null",schema:schema19.properties.projectPath.type,parentSchema:schema19.properties.projectPath,data:data43};
+const err49 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data43};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2382,7 +2208,7 @@ errors++;
 if(data42.ref !== undefined){
 let data44 = data42.ref;
 if((typeof data44 !== "string") && (data44 !== null)){
-const err50 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema19.properties.ref.type},message:"must be string,null",schema:schema19.properties.ref.type,parentSchema:schema19.properties.ref,data:data44};
+const err50 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data44};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2395,7 +2221,7 @@ errors++;
 if(data42.refType !== undefined){
 let data45 = data42.refType;
 if((typeof data45 !== "string") && (data45 !== null)){
-const err51 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema19.properties.refType.type},message:"must be string,null",schema:schema19.properties.refType.type,parentSchema:schema19.properties.refType,data:data45};
+const err51 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data45};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2405,7 +2231,7 @@ vErrors.push(err51);
 errors++;
 }
 if(!(((data45 === "branch") || (data45 === "tag")) || (data45 === null))){
-const err52 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema19.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema19.properties.refType.enum,parentSchema:schema19.properties.refType,data:data45};
+const err52 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data45};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2418,7 +2244,7 @@ errors++;
 if(data42.host !== undefined){
 let data46 = data42.host;
 if((typeof data46 !== "string") && (data46 !== null)){
-const err53 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema19.properties.host.type},message:"must be string,null",schema:schema19.properties.host.type,parentSchema:schema19.properties.host,data:data46};
+const err53 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data46};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2431,7 +2257,7 @@ errors++;
 if(data42.audience !== undefined){
 let data47 = data42.audience;
 if(((typeof data47 !== "string") && (!(Array.isArray(data47)))) && (data47 !== null)){
-const err54 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,array,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data47};
+const err54 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data47};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2445,7 +2271,7 @@ const len3 = data47.length;
 for(let i3=0; i3<len3; i3++){
 let data48 = data47[i3];
 if(typeof data48 !== "string"){
-const err55 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.audience.items.type,parentSchema:schema19.properties.audience.items,data:data48};
+const err55 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data48};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2460,7 +2286,7 @@ errors++;
 if(data42.pipelineSource !== undefined){
 let data49 = data42.pipelineSource;
 if((typeof data49 !== "string") && (data49 !== null)){
-const err56 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema19.properties.pipelineSource.type},message:"must be string,null",schema:schema19.properties.pipelineSource.type,parentSchema:schema19.properties.pipelineSource,data:data49};
+const err56 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data49};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2473,7 +2299,7 @@ errors++;
 if(data42.projectId !== undefined){
 let data50 = data42.projectId;
 if(((typeof data50 !== "string") && (!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50))))) && (data50 !== null)){
-const err57 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema19.properties.projectId.type},message:"must be string,integer,null",schema:schema19.properties.projectId.type,parentSchema:schema19.properties.projectId,data:data50};
+const err57 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data50};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2486,7 +2312,7 @@ errors++;
 if(data42.namespaceId !== undefined){
 let data51 = data42.namespaceId;
 if(((typeof data51 !== "string") && (!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51))))) && (data51 !== null)){
-const err58 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema19.properties.namespaceId.type},message:"must be string,integer,null",schema:schema19.properties.namespaceId.type,parentSchema:schema19.properties.namespaceId,data:data51};
+const err58 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data51};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2499,7 +2325,7 @@ errors++;
 if(data42.refProtected !== undefined){
 let data52 = data42.refProtected;
 if((typeof data52 !== "boolean") && (data52 !== null)){
-const err59 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema19.properties.refProtected.type},message:"must be boolean,null",schema:schema19.properties.refProtected.type,parentSchema:schema19.properties.refProtected,data:data52};
+const err59 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data52};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2512,7 +2338,7 @@ errors++;
 if(data42.environment !== undefined){
 let data53 = data42.environment;
 if((typeof data53 !== "string") && (data53 !== null)){
-const err60 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema19.properties.environment.type},message:"must be string,null",schema:schema19.properties.environment.type,parentSchema:schema19.properties.environment,data:data53};
+const err60 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data53};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2525,7 +2351,7 @@ errors++;
 if(data42.userLogin !== undefined){
 let data54 = data42.userLogin;
 if((typeof data54 !== "string") && (data54 !== null)){
-const err61 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema19.properties.userLogin.type},message:"must be string,null",schema:schema19.properties.userLogin.type,parentSchema:schema19.properties.userLogin,data:data54};
+const err61 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data54};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2538,7 +2364,7 @@ errors++;
 if(data42.userId !== undefined){
 let data55 = data42.userId;
 if(((typeof data55 !== "string") && (!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55))))) && (data55 !== null)){
-const err62 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema19.properties.userId.type},message:"must be string,integer,null",schema:schema19.properties.userId.type,parentSchema:schema19.properties.userId,data:data55};
+const err62 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data55};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2551,7 +2377,7 @@ errors++;
 if(data42.userEmail !== undefined){
 let data56 = data42.userEmail;
 if((typeof data56 !== "string") && (data56 !== null)){
-const err63 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema19.properties.userEmail.type},message:"must be string,null",schema:schema19.properties.userEmail.type,parentSchema:schema19.properties.userEmail,data:data56};
+const err63 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data56};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2564,7 +2390,7 @@ errors++;
 if(data42.userAccessLevel !== undefined){
 let data57 = data42.userAccessLevel;
 if((typeof data57 !== "string") && (data57 !== null)){
-const err64 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema19.properties.userAccessLevel.type},message:"must be string,null",schema:schema19.properties.userAccessLevel.type,parentSchema:schema19.properties.userAccessLevel,data:data57};
+const err64 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data57};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2577,7 +2403,7 @@ errors++;
 if(data42.runnerEnvironment !== undefined){
 let data58 = data42.runnerEnvironment;
 if((typeof data58 !== "string") && (data58 !== null)){
-const err65 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema19.properties.runnerEnvironment.type},message:"must be string,null",schema:schema19.properties.runnerEnvironment.type,parentSchema:schema19.properties.runnerEnvironment,data:data58};
+const err65 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data58};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2590,7 +2416,7 @@ errors++;
 if(data42.sub !== undefined){
 let data59 = data42.sub;
 if((typeof data59 !== "string") && (data59 !== null)){
-const err66 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema19.properties.sub.type},message:"must be string,null",schema:schema19.properties.sub.type,parentSchema:schema19.properties.sub,data:data59};
+const err66 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data59};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2605,7 +2431,7 @@ errors++;
 if(data.terraform !== undefined){
 let data60 = data.terraform;
 if((!(data60 && typeof data60 == "object" && !Array.isArray(data60))) && (data60 !== null)){
-const err67 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data60};
+const err67 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data60};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2617,7 +2443,7 @@ errors++;
 if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
 for(const key4 in data60){
 if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
-const err68 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data60};
+const err68 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data60};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2630,7 +2456,7 @@ errors++;
 if(data60.organization !== undefined){
 let data61 = data60.organization;
 if((typeof data61 !== "string") && (data61 !== null)){
-const err69 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema20.properties.organization.type},message:"must be string,null",schema:schema20.properties.organization.type,parentSchema:schema20.properties.organization,data:data61};
+const err69 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data61};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2643,7 +2469,7 @@ errors++;
 if(data60.project !== undefined){
 let data62 = data60.project;
 if((typeof data62 !== "string") && (data62 !== null)){
-const err70 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema20.properties.project.type},message:"must be string,null",schema:schema20.properties.project.type,parentSchema:schema20.properties.project,data:data62};
+const err70 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data62};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2656,7 +2482,7 @@ errors++;
 if(data60.workspace !== undefined){
 let data63 = data60.workspace;
 if((typeof data63 !== "string") && (data63 !== null)){
-const err71 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema20.properties.workspace.type},message:"must be string,null",schema:schema20.properties.workspace.type,parentSchema:schema20.properties.workspace,data:data63};
+const err71 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data63};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2669,7 +2495,7 @@ errors++;
 if(data60.runPhase !== undefined){
 let data64 = data60.runPhase;
 if((typeof data64 !== "string") && (data64 !== null)){
-const err72 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema20.properties.runPhase.type},message:"must be string,null",schema:schema20.properties.runPhase.type,parentSchema:schema20.properties.runPhase,data:data64};
+const err72 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data64};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2682,7 +2508,7 @@ errors++;
 if(data60.audience !== undefined){
 let data65 = data60.audience;
 if((typeof data65 !== "string") && (data65 !== null)){
-const err73 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema20.properties.audience.type},message:"must be string,null",schema:schema20.properties.audience.type,parentSchema:schema20.properties.audience,data:data65};
+const err73 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data65};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2697,7 +2523,7 @@ errors++;
 if(data.cognito !== undefined){
 let data66 = data.cognito;
 if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
-const err74 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema21.type},message:"must be object,null",schema:schema21.type,parentSchema:schema21,data:data66};
+const err74 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data66};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2709,7 +2535,7 @@ errors++;
 if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
 for(const key5 in data66){
 if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
-const err75 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data66};
+const err75 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data66};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2722,7 +2548,7 @@ errors++;
 if(data66.identityPoolId !== undefined){
 let data67 = data66.identityPoolId;
 if((typeof data67 !== "string") && (data67 !== null)){
-const err76 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema21.properties.identityPoolId.type},message:"must be string,null",schema:schema21.properties.identityPoolId.type,parentSchema:schema21.properties.identityPoolId,data:data67};
+const err76 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data67};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2735,7 +2561,7 @@ errors++;
 if(data66.identityId !== undefined){
 let data68 = data66.identityId;
 if((typeof data68 !== "string") && (data68 !== null)){
-const err77 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema21.properties.identityId.type},message:"must be string,null",schema:schema21.properties.identityId.type,parentSchema:schema21.properties.identityId,data:data68};
+const err77 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data68};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2748,7 +2574,7 @@ errors++;
 if(data66.authenticated !== undefined){
 let data69 = data66.authenticated;
 if((typeof data69 !== "boolean") && (data69 !== null)){
-const err78 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema21.properties.authenticated.type},message:"must be boolean,null",schema:schema21.properties.authenticated.type,parentSchema:schema21.properties.authenticated,data:data69};
+const err78 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data69};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2761,7 +2587,7 @@ errors++;
 if(data66.loginProviders !== undefined){
 let data70 = data66.loginProviders;
 if((!(Array.isArray(data70))) && (data70 !== null)){
-const err79 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema21.properties.loginProviders.type},message:"must be array,null",schema:schema21.properties.loginProviders.type,parentSchema:schema21.properties.loginProviders,data:data70};
+const err79 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data70};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2775,7 +2601,7 @@ const len4 = data70.length;
 for(let i4=0; i4<len4; i4++){
 let data71 = data70[i4];
 if(typeof data71 !== "string"){
-const err80 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.loginProviders.items.type,parentSchema:schema21.properties.loginProviders.items,data:data71};
+const err80 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data71};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2794,7 +2620,7 @@ let data72 = data.request;
 if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
 for(const key6 in data72){
 if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
-const err81 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema22,data:data72};
+const err81 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data72};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2807,7 +2633,7 @@ errors++;
 if(data72.roleSessionName !== undefined){
 let data73 = data72.roleSessionName;
 if((typeof data73 !== "string") && (data73 !== null)){
-const err82 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema22.properties.roleSessionName.type},message:"must be string,null",schema:schema22.properties.roleSessionName.type,parentSchema:schema22.properties.roleSessionName,data:data73};
+const err82 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data73};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2823,7 +2649,7 @@ const _errs169 = errors;
 let valid25 = false;
 const _errs170 = errors;
 if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
-const err83 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema22.properties.durationSeconds.anyOf[0].type,parentSchema:schema22.properties.durationSeconds.anyOf[0],data:data74};
+const err83 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data74};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2838,7 +2664,7 @@ if(!valid25){
 const _errs172 = errors;
 if(typeof data74 === "string"){
 if(!pattern2.test(data74)){
-const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data74};
+const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data74};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2849,7 +2675,7 @@ errors++;
 }
 }
 else {
-const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.durationSeconds.anyOf[1].type,parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data74};
+const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data74};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2863,7 +2689,7 @@ valid25 = valid25 || _valid0;
 if(!valid25){
 const _errs174 = errors;
 if(data74 !== null){
-const err86 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.properties.durationSeconds.anyOf[2].type,parentSchema:schema22.properties.durationSeconds.anyOf[2],data:data74};
+const err86 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data74};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2877,7 +2703,7 @@ valid25 = valid25 || _valid0;
 }
 }
 if(!valid25){
-const err87 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.properties.durationSeconds.anyOf,parentSchema:schema22.properties.durationSeconds,data:data74};
+const err87 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data74};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2901,7 +2727,7 @@ vErrors = null;
 if(data72.providerId !== undefined){
 let data75 = data72.providerId;
 if((typeof data75 !== "string") && (data75 !== null)){
-const err88 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema22.properties.providerId.type},message:"must be string,null",schema:schema22.properties.providerId.type,parentSchema:schema22.properties.providerId,data:data75};
+const err88 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data75};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2911,7 +2737,7 @@ vErrors.push(err88);
 errors++;
 }
 if(!(((data75 === "graph.facebook.com") || (data75 === "www.amazon.com")) || (data75 === null))){
-const err89 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema22.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema22.properties.providerId.enum,parentSchema:schema22.properties.providerId,data:data75};
+const err89 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data75};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2924,7 +2750,7 @@ errors++;
 if(data72.policy !== undefined){
 let data76 = data72.policy;
 if(((typeof data76 !== "string") && (!(data76 && typeof data76 == "object" && !Array.isArray(data76)))) && (data76 !== null)){
-const err90 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema22.properties.policy.type},message:"must be string,object,null",schema:schema22.properties.policy.type,parentSchema:schema22.properties.policy,data:data76};
+const err90 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data76};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2937,7 +2763,7 @@ errors++;
 if(data72.policyArns !== undefined){
 let data77 = data72.policyArns;
 if((!(Array.isArray(data77))) && (data77 !== null)){
-const err91 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema22.properties.policyArns.type},message:"must be array,null",schema:schema22.properties.policyArns.type,parentSchema:schema22.properties.policyArns,data:data77};
+const err91 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data77};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2951,7 +2777,7 @@ const len5 = data77.length;
 for(let i5=0; i5<len5; i5++){
 let data78 = data77[i5];
 if(typeof data78 !== "string"){
-const err92 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.policyArns.items.type,parentSchema:schema22.properties.policyArns.items,data:data78};
+const err92 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data78};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2965,7 +2791,7 @@ errors++;
 }
 }
 else {
-const err93 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data72};
+const err93 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data72};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2984,7 +2810,7 @@ const _errs190 = errors;
 let valid30 = false;
 const _errs191 = errors;
 if(((typeof data80 !== "string") && (!((typeof data80 == "number") && (isFinite(data80))))) && (typeof data80 !== "boolean")){
-const err94 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[0].type,parentSchema:schema23.additionalProperties.anyOf[0],data:data80};
+const err94 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data80};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -3002,7 +2828,7 @@ const len6 = data80.length;
 for(let i6=0; i6<len6; i6++){
 let data81 = data80[i6];
 if(((typeof data81 !== "string") && (!((typeof data81 == "number") && (isFinite(data81))))) && (typeof data81 !== "boolean")){
-const err95 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[1].items.type,parentSchema:schema23.additionalProperties.anyOf[1].items,data:data81};
+const err95 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data81};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -3014,7 +2840,7 @@ errors++;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema23.additionalProperties.anyOf[1].type,parentSchema:schema23.additionalProperties.anyOf[1],data:data80};
+const err96 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data80};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -3028,7 +2854,7 @@ valid30 = valid30 || _valid1;
 if(!valid30){
 const _errs197 = errors;
 if(data80 !== null){
-const err97 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema23.additionalProperties.anyOf[2].type,parentSchema:schema23.additionalProperties.anyOf[2],data:data80};
+const err97 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data80};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -3042,7 +2868,7 @@ valid30 = valid30 || _valid1;
 }
 }
 if(!valid30){
-const err98 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.additionalProperties.anyOf,parentSchema:schema23.additionalProperties,data:data80};
+const err98 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data80};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -3065,7 +2891,7 @@ vErrors = null;
 }
 }
 else {
-const err99 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.type,parentSchema:schema23,data:data79};
+const err99 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data79};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -3081,7 +2907,7 @@ const _errs202 = errors;
 let valid34 = false;
 const _errs203 = errors;
 if(typeof data82 !== "string"){
-const err100 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[0].type,parentSchema:schema24.anyOf[0],data:data82};
+const err100 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -3091,7 +2917,7 @@ vErrors.push(err100);
 errors++;
 }
 if(!((data82 === "allow") || (data82 === "deny"))){
-const err101 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[0].enum,parentSchema:schema24.anyOf[0],data:data82};
+const err101 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -3106,7 +2932,7 @@ if(!valid34){
 const _errs205 = errors;
 if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
 if(data82.deny === undefined){
-const err102 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema24.anyOf[1].required,parentSchema:schema24.anyOf[1],data:data82};
+const err102 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -3117,7 +2943,7 @@ errors++;
 }
 for(const key8 in data82){
 if(!(key8 === "deny")){
-const err103 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1],data:data82};
+const err103 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -3130,7 +2956,7 @@ errors++;
 if(data82.deny !== undefined){
 let data83 = data82.deny;
 if((!(data83 && typeof data83 == "object" && !Array.isArray(data83))) && (data83 !== null)){
-const err104 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema24.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema24.anyOf[1].properties.deny.type,parentSchema:schema24.anyOf[1].properties.deny,data:data83};
+const err104 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data83};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -3142,7 +2968,7 @@ errors++;
 if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
 for(const key9 in data83){
 if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
-const err105 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1].properties.deny,data:data83};
+const err105 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data83};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -3155,7 +2981,7 @@ errors++;
 if(data83.stage !== undefined){
 let data84 = data83.stage;
 if(typeof data84 !== "string"){
-const err106 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data84};
+const err106 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data84};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -3165,7 +2991,7 @@ vErrors.push(err106);
 errors++;
 }
 if(!(((data84 === "request") || (data84 === "token")) || (data84 === "trust-policy"))){
-const err107 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data84};
+const err107 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data84};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -3178,7 +3004,7 @@ errors++;
 if(data83.because !== undefined){
 let data85 = data83.because;
 if(typeof data85 !== "string"){
-const err108 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.because.type,parentSchema:schema24.anyOf[1].properties.deny.properties.because,data:data85};
+const err108 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data85};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -3191,7 +3017,7 @@ errors++;
 if(data83.code !== undefined){
 let data86 = data83.code;
 if(typeof data86 !== "string"){
-const err109 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.code.type,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data86};
+const err109 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data86};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -3201,7 +3027,7 @@ vErrors.push(err109);
 errors++;
 }
 if(!(((((data86 === "ValidationError") || (data86 === "InvalidIdentityToken")) || (data86 === "ExpiredTokenException")) || (data86 === "IDPRejectedClaim")) || (data86 === "AccessDenied"))){
-const err110 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data86};
+const err110 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data86};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -3215,7 +3041,7 @@ errors++;
 }
 }
 else {
-const err111 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.anyOf[1].type,parentSchema:schema24.anyOf[1],data:data82};
+const err111 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -3230,7 +3056,7 @@ if(!valid34){
 const _errs217 = errors;
 if(typeof data82 === "string"){
 if(!pattern2.test(data82)){
-const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema24.anyOf[2],data:data82};
+const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data82};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -3241,7 +3067,7 @@ errors++;
 }
 }
 else {
-const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[2].type,parentSchema:schema24.anyOf[2],data:data82};
+const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data82};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -3255,7 +3081,7 @@ valid34 = valid34 || _valid2;
 }
 }
 if(!valid34){
-const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema24.anyOf,parentSchema:schema24,data:data82};
+const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data82};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -3702,19 +3528,17 @@ errors++;
 }
 }
 if(data.providers !== undefined){
-if(!(validate11(data.providers, {instancePath:instancePath+"/providers",parentData:data,parentDataProperty:"providers",rootData}))){
-vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
-errors = vErrors.length;
-}
-}
-if(data.matrix !== undefined){
-let data113 = data.matrix;
-const _errs286 = errors;
+let data112 = data.providers;
+const _errs285 = errors;
 let valid45 = false;
-const _errs287 = errors;
+const _errs286 = errors;
+if(Array.isArray(data112)){
+const len8 = data112.length;
+for(let i8=0; i8<len8; i8++){
+let data113 = data112[i8];
 if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-if(Object.keys(data113).length < 1){
-const err146 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data113};
+if(data113.url === undefined){
+const err146 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data113};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3723,11 +3547,8 @@ vErrors.push(err146);
 }
 errors++;
 }
-for(const key13 in data113){
-const _errs289 = errors;
-if(typeof key13 === "string"){
-if(!pattern9.test(key13)){
-const err147 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key13,propertyName:key13};
+if(data113.clientIds === undefined){
+const err147 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data113};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -3736,10 +3557,9 @@ vErrors.push(err147);
 }
 errors++;
 }
-}
-var valid46 = _errs289 === errors;
-if(!valid46){
-const err148 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key13},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data113};
+for(const key13 in data113){
+if(!((key13 === "url") || (key13 === "clientIds"))){
+const err148 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data113};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -3749,11 +3569,11 @@ vErrors.push(err148);
 errors++;
 }
 }
-for(const key14 in data113){
-let data114 = data113[key14];
-if(Array.isArray(data114)){
-if(data114.length < 1){
-const err149 = {instancePath:instancePath+"/matrix/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data114};
+if(data113.url !== undefined){
+let data114 = data113.url;
+if(typeof data114 === "string"){
+if(!pattern1.test(data114)){
+const err149 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data114};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -3764,7 +3584,7 @@ errors++;
 }
 }
 else {
-const err150 = {instancePath:instancePath+"/matrix/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data114};
+const err150 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data114};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -3774,9 +3594,14 @@ vErrors.push(err150);
 errors++;
 }
 }
-}
-else {
-const err151 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data113};
+if(data113.clientIds !== undefined){
+let data115 = data113.clientIds;
+if(Array.isArray(data115)){
+const len9 = data115.length;
+for(let i9=0; i9<len9; i9++){
+let data116 = data115[i9];
+if(typeof data116 !== "string"){
+const err151 = {instancePath:instancePath+"/providers/" + i8+"/clientIds/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data116};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -3785,13 +3610,10 @@ vErrors.push(err151);
 }
 errors++;
 }
-var _valid4 = _errs287 === errors;
-valid45 = valid45 || _valid4;
-if(!valid45){
-const _errs293 = errors;
-if(Array.isArray(data113)){
-if(data113.length < 1){
-const err152 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data113};
+}
+}
+else {
+const err152 = {instancePath:instancePath+"/providers/" + i8+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data115};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -3800,12 +3622,10 @@ vErrors.push(err152);
 }
 errors++;
 }
-const len8 = data113.length;
-for(let i8=0; i8<len8; i8++){
-let data115 = data113[i8];
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-if(Object.keys(data115).length < 1){
-const err153 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data115};
+}
+}
+else {
+const err153 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data113};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -3814,11 +3634,10 @@ vErrors.push(err153);
 }
 errors++;
 }
-for(const key15 in data115){
-const _errs297 = errors;
-if(typeof key15 === "string"){
-if(!pattern9.test(key15)){
-const err154 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key15,propertyName:key15};
+}
+}
+else {
+const err154 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data112};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -3827,10 +3646,12 @@ vErrors.push(err154);
 }
 errors++;
 }
-}
-var valid50 = _errs297 === errors;
-if(!valid50){
-const err155 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key15},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data115};
+var _valid4 = _errs286 === errors;
+valid45 = valid45 || _valid4;
+if(!valid45){
+const _errs298 = errors;
+if(typeof data112 !== "string"){
+const err155 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data112};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -3839,10 +3660,8 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-}
-else {
-const err156 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data115};
+if(!(data112 === "live")){
+const err156 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data112};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -3851,10 +3670,11 @@ vErrors.push(err156);
 }
 errors++;
 }
+var _valid4 = _errs298 === errors;
+valid45 = valid45 || _valid4;
 }
-}
-else {
-const err157 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data113};
+if(!valid45){
+const err157 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data112};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -3863,11 +3683,26 @@ vErrors.push(err157);
 }
 errors++;
 }
-var _valid4 = _errs293 === errors;
-valid45 = valid45 || _valid4;
+else {
+errors = _errs285;
+if(vErrors !== null){
+if(_errs285){
+vErrors.length = _errs285;
 }
-if(!valid45){
-const err158 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data113};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.matrix !== undefined){
+let data117 = data.matrix;
+const _errs303 = errors;
+let valid52 = false;
+const _errs304 = errors;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(Object.keys(data117).length < 1){
+const err158 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data117};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -3876,22 +3711,11 @@ vErrors.push(err158);
 }
 errors++;
 }
-else {
-errors = _errs286;
-if(vErrors !== null){
-if(_errs286){
-vErrors.length = _errs286;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.skip !== undefined){
-let data116 = data.skip;
-if((typeof data116 !== "boolean") && (typeof data116 !== "string")){
-const err159 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema25.properties.skip.type},message:"must be boolean,string",schema:schema25.properties.skip.type,parentSchema:schema25.properties.skip,data:data116};
+for(const key14 in data117){
+const _errs306 = errors;
+if(typeof key14 === "string"){
+if(!pattern10.test(key14)){
+const err159 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -3901,10 +3725,9 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data.only !== undefined){
-let data117 = data.only;
-if(typeof data117 !== "boolean"){
-const err160 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema25.properties.only.type,parentSchema:schema25.properties.only,data:data117};
+var valid53 = _errs306 === errors;
+if(!valid53){
+const err160 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data117};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -3914,9 +3737,11 @@ vErrors.push(err160);
 errors++;
 }
 }
-}
-else {
-const err161 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
+for(const key15 in data117){
+let data118 = data117[key15];
+if(Array.isArray(data118)){
+if(data118.length < 1){
+const err161 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data118};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -3925,7 +3750,170 @@ vErrors.push(err161);
 }
 errors++;
 }
-validate15.errors = vErrors;
+}
+else {
+const err162 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data118};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+}
+else {
+const err163 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data117};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+var _valid5 = _errs304 === errors;
+valid52 = valid52 || _valid5;
+if(!valid52){
+const _errs310 = errors;
+if(Array.isArray(data117)){
+if(data117.length < 1){
+const err164 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data117};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+const len10 = data117.length;
+for(let i10=0; i10<len10; i10++){
+let data119 = data117[i10];
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+if(Object.keys(data119).length < 1){
+const err165 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data119};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+for(const key16 in data119){
+const _errs314 = errors;
+if(typeof key16 === "string"){
+if(!pattern10.test(key16)){
+const err166 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key16,propertyName:key16};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+var valid57 = _errs314 === errors;
+if(!valid57){
+const err167 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key16},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data119};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+}
+else {
+const err168 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data119};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+}
+else {
+const err169 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data117};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+var _valid5 = _errs310 === errors;
+valid52 = valid52 || _valid5;
+}
+if(!valid52){
+const err170 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data117};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+else {
+errors = _errs303;
+if(vErrors !== null){
+if(_errs303){
+vErrors.length = _errs303;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.skip !== undefined){
+let data120 = data.skip;
+if((typeof data120 !== "boolean") && (typeof data120 !== "string")){
+const err171 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data120};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+if(data.only !== undefined){
+let data121 = data.only;
+if(typeof data121 !== "boolean"){
+const err172 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data121};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+}
+else {
+const err173 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+validate13.errors = vErrors;
 return errors === 0;
 }
 
@@ -4418,15 +4406,17 @@ errors++;
 }
 }
 if(data.providers !== undefined){
-if(!(validate11(data.providers, {instancePath:instancePath+"/providers",parentData:data,parentDataProperty:"providers",rootData}))){
-vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
-errors = vErrors.length;
-}
-}
-if(data.now !== undefined){
-let data28 = data.now;
-if((!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))) && (typeof data28 !== "string")){
-const err36 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema11.properties.now.type},message:"must be integer,string",schema:schema11.properties.now.type,parentSchema:schema11.properties.now,data:data28};
+let data27 = data.providers;
+const _errs71 = errors;
+let valid9 = false;
+const _errs72 = errors;
+if(Array.isArray(data27)){
+const len1 = data27.length;
+for(let i1=0; i1<len1; i1++){
+let data28 = data27[i1];
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.url === undefined){
+const err36 = {instancePath:instancePath+"/providers/" + i1,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data28};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4435,25 +4425,8 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-if(data.defaults !== undefined){
-if(!(validate13(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData}))){
-vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
-errors = vErrors.length;
-}
-}
-if(data.ignore !== undefined){
-let data30 = data.ignore;
-if(Array.isArray(data30)){
-const len1 = data30.length;
-for(let i1=0; i1<len1; i1++){
-let data31 = data30[i1];
-const _errs77 = errors;
-let valid10 = false;
-const _errs78 = errors;
-if(typeof data31 === "string"){
-if(!pattern4.test(data31)){
-const err37 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/properties/ignore/items/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema11.properties.ignore.items.anyOf[0],data:data31};
+if(data28.clientIds === undefined){
+const err37 = {instancePath:instancePath+"/providers/" + i1,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data28};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -4462,9 +4435,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/properties/ignore/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[0].type,parentSchema:schema11.properties.ignore.items.anyOf[0],data:data31};
+for(const key4 in data28){
+if(!((key4 === "url") || (key4 === "clientIds"))){
+const err38 = {instancePath:instancePath+"/providers/" + i1,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data28};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -4473,13 +4446,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-var _valid1 = _errs78 === errors;
-valid10 = valid10 || _valid1;
-if(!valid10){
-const _errs80 = errors;
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-if(data31.code === undefined){
-const err39 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/properties/ignore/items/anyOf/1/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.ignore.items.anyOf[1].required,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data31};
+}
+if(data28.url !== undefined){
+let data29 = data28.url;
+if(typeof data29 === "string"){
+if(!pattern1.test(data29)){
+const err39 = {instancePath:instancePath+"/providers/" + i1+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data29};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -4488,9 +4460,9 @@ vErrors.push(err39);
 }
 errors++;
 }
-for(const key4 in data31){
-if(!(((key4 === "code") || (key4 === "reason")) || (key4 === "sid"))){
-const err40 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/properties/ignore/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data31};
+}
+else {
+const err40 = {instancePath:instancePath+"/providers/" + i1+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data29};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -4500,11 +4472,14 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data31.code !== undefined){
-let data32 = data31.code;
-if(typeof data32 === "string"){
-if(!pattern4.test(data32)){
-const err41 = {instancePath:instancePath+"/ignore/" + i1+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema11.properties.ignore.items.anyOf[1].properties.code,data:data32};
+if(data28.clientIds !== undefined){
+let data30 = data28.clientIds;
+if(Array.isArray(data30)){
+const len2 = data30.length;
+for(let i2=0; i2<len2; i2++){
+let data31 = data30[i2];
+if(typeof data31 !== "string"){
+const err41 = {instancePath:instancePath+"/providers/" + i1+"/clientIds/" + i2,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data31};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -4514,8 +4489,9 @@ vErrors.push(err41);
 errors++;
 }
 }
+}
 else {
-const err42 = {instancePath:instancePath+"/ignore/" + i1+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.code.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.code,data:data32};
+const err42 = {instancePath:instancePath+"/providers/" + i1+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data30};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -4525,10 +4501,9 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data31.reason !== undefined){
-let data33 = data31.reason;
-if(typeof data33 !== "string"){
-const err43 = {instancePath:instancePath+"/ignore/" + i1+"/reason",schemaPath:"#/properties/ignore/items/anyOf/1/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.reason.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.reason,data:data33};
+}
+else {
+const err43 = {instancePath:instancePath+"/providers/" + i1,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data28};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -4538,10 +4513,9 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data31.sid !== undefined){
-let data34 = data31.sid;
-if(typeof data34 !== "string"){
-const err44 = {instancePath:instancePath+"/ignore/" + i1+"/sid",schemaPath:"#/properties/ignore/items/anyOf/1/properties/sid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.sid.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.sid,data:data34};
+}
+else {
+const err44 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data27};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -4550,10 +4524,12 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-}
-else {
-const err45 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/properties/ignore/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ignore.items.anyOf[1].type,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data31};
+var _valid1 = _errs72 === errors;
+valid9 = valid9 || _valid1;
+if(!valid9){
+const _errs84 = errors;
+if(typeof data27 !== "string"){
+const err45 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data27};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -4562,11 +4538,8 @@ vErrors.push(err45);
 }
 errors++;
 }
-var _valid1 = _errs80 === errors;
-valid10 = valid10 || _valid1;
-}
-if(!valid10){
-const err46 = {instancePath:instancePath+"/ignore/" + i1,schemaPath:"#/properties/ignore/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.ignore.items.anyOf,parentSchema:schema11.properties.ignore.items,data:data31};
+if(!(data27 === "live")){
+const err46 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data27};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -4575,21 +4548,11 @@ vErrors.push(err46);
 }
 errors++;
 }
-else {
-errors = _errs77;
-if(vErrors !== null){
-if(_errs77){
-vErrors.length = _errs77;
+var _valid1 = _errs84 === errors;
+valid9 = valid9 || _valid1;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err47 = {instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.ignore.type,parentSchema:schema11.properties.ignore,data:data30};
+if(!valid9){
+const err47 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data27};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -4598,20 +4561,22 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-if(data.scenarios !== undefined){
-let data35 = data.scenarios;
-if(Array.isArray(data35)){
-const len2 = data35.length;
-for(let i2=0; i2<len2; i2++){
-if(!(validate15(data35[i2], {instancePath:instancePath+"/scenarios/" + i2,parentData:data35,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
-errors = vErrors.length;
-}
-}
+else {
+errors = _errs71;
+if(vErrors !== null){
+if(_errs71){
+vErrors.length = _errs71;
 }
 else {
-const err48 = {instancePath:instancePath+"/scenarios",schemaPath:"#/properties/scenarios/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scenarios.type,parentSchema:schema11.properties.scenarios,data:data35};
+vErrors = null;
+}
+}
+}
+}
+if(data.now !== undefined){
+let data32 = data.now;
+if((!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))) && (typeof data32 !== "string")){
+const err48 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema11.properties.now.type},message:"must be integer,string",schema:schema11.properties.now.type,parentSchema:schema11.properties.now,data:data32};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -4621,9 +4586,24 @@ vErrors.push(err48);
 errors++;
 }
 }
+if(data.defaults !== undefined){
+if(!(validate11(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+errors = vErrors.length;
 }
-else {
-const err49 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+}
+if(data.ignore !== undefined){
+let data34 = data.ignore;
+if(Array.isArray(data34)){
+const len3 = data34.length;
+for(let i3=0; i3<len3; i3++){
+let data35 = data34[i3];
+const _errs94 = errors;
+let valid17 = false;
+const _errs95 = errors;
+if(typeof data35 === "string"){
+if(!pattern4.test(data35)){
+const err49 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/properties/ignore/items/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema11.properties.ignore.items.anyOf[0],data:data35};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -4632,192 +4612,189 @@ vErrors.push(err49);
 }
 errors++;
 }
-validate10.errors = vErrors;
-return errors === 0;
-}
-
-export const scenario = validate18;
-const schema37 = {"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"provider":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"$ref":"#/definitions/provider"}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
-
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(Array.isArray(data)){
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.url === undefined){
-const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/provider/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema14.required,parentSchema:schema14,data:data0};
-if(vErrors === null){
-vErrors = [err0];
 }
 else {
-vErrors.push(err0);
+const err50 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/properties/ignore/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[0].type,parentSchema:schema11.properties.ignore.items.anyOf[0],data:data35};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
 }
 errors++;
 }
-if(data0.clientIds === undefined){
-const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/provider/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema14.required,parentSchema:schema14,data:data0};
+var _valid2 = _errs95 === errors;
+valid17 = valid17 || _valid2;
+if(!valid17){
+const _errs97 = errors;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.code === undefined){
+const err51 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/properties/ignore/items/anyOf/1/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.ignore.items.anyOf[1].required,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data35};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err51];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err51);
 }
 errors++;
 }
-for(const key0 in data0){
-if(!((key0 === "url") || (key0 === "clientIds"))){
-const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/provider/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema14,data:data0};
+for(const key5 in data35){
+if(!(((key5 === "code") || (key5 === "reason")) || (key5 === "sid"))){
+const err52 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/properties/ignore/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data35};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err52];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err52);
 }
 errors++;
 }
 }
-if(data0.url !== undefined){
-let data1 = data0.url;
-if(typeof data1 === "string"){
-if(!pattern1.test(data1)){
-const err3 = {instancePath:instancePath+"/" + i0+"/url",schemaPath:"#/definitions/provider/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema14.properties.url,data:data1};
+if(data35.code !== undefined){
+let data36 = data35.code;
+if(typeof data36 === "string"){
+if(!pattern4.test(data36)){
+const err53 = {instancePath:instancePath+"/ignore/" + i3+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema11.properties.ignore.items.anyOf[1].properties.code,data:data36};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err53];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err53);
 }
 errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/" + i0+"/url",schemaPath:"#/definitions/provider/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.url.type,parentSchema:schema14.properties.url,data:data1};
+const err54 = {instancePath:instancePath+"/ignore/" + i3+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.code.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.code,data:data36};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err54];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err54);
 }
 errors++;
 }
 }
-if(data0.clientIds !== undefined){
-let data2 = data0.clientIds;
-if(Array.isArray(data2)){
-const len1 = data2.length;
-for(let i1=0; i1<len1; i1++){
-let data3 = data2[i1];
-if(typeof data3 !== "string"){
-const err5 = {instancePath:instancePath+"/" + i0+"/clientIds/" + i1,schemaPath:"#/definitions/provider/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.clientIds.items.type,parentSchema:schema14.properties.clientIds.items,data:data3};
+if(data35.reason !== undefined){
+let data37 = data35.reason;
+if(typeof data37 !== "string"){
+const err55 = {instancePath:instancePath+"/ignore/" + i3+"/reason",schemaPath:"#/properties/ignore/items/anyOf/1/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.reason.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.reason,data:data37};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err55];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data35.sid !== undefined){
+let data38 = data35.sid;
+if(typeof data38 !== "string"){
+const err56 = {instancePath:instancePath+"/ignore/" + i3+"/sid",schemaPath:"#/properties/ignore/items/anyOf/1/properties/sid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.sid.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.sid,data:data38};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
 }
 errors++;
 }
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/" + i0+"/clientIds",schemaPath:"#/definitions/provider/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.clientIds.type,parentSchema:schema14.properties.clientIds,data:data2};
+const err57 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/properties/ignore/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ignore.items.anyOf[1].type,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data35};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err57];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err57);
 }
 errors++;
 }
+var _valid2 = _errs97 === errors;
+valid17 = valid17 || _valid2;
 }
-}
-else {
-const err7 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/provider/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data:data0};
+if(!valid17){
+const err58 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/properties/ignore/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.ignore.items.anyOf,parentSchema:schema11.properties.ignore.items,data:data35};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err58];
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const _errs14 = errors;
-if(typeof data !== "string"){
-const err9 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(!(data === "live")){
-const err10 = {instancePath,schemaPath:"#/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var _valid0 = _errs14 === errors;
-valid0 = valid0 || _valid0;
-}
-if(!valid0){
-const err11 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
+vErrors.push(err58);
 }
 errors++;
 }
 else {
-errors = _errs0;
+errors = _errs94;
 if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
+if(_errs94){
+vErrors.length = _errs94;
 }
 else {
 vErrors = null;
 }
 }
 }
-validate20.errors = vErrors;
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.ignore.type,parentSchema:schema11.properties.ignore,data:data34};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data.scenarios !== undefined){
+let data39 = data.scenarios;
+if(Array.isArray(data39)){
+const len4 = data39.length;
+for(let i4=0; i4<len4; i4++){
+if(!(validate13(data39[i4], {instancePath:instancePath+"/scenarios/" + i4,parentData:data39,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/scenarios",schemaPath:"#/properties/scenarios/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scenarios.type,parentSchema:schema11.properties.scenarios,data:data39};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+validate10.errors = vErrors;
 return errors === 0;
 }
 
+export const scenario = validate15;
+const schema37 = {"definitions":{"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
 
-function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema25.required,parentSchema:schema25,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema24.required,parentSchema:schema24,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4827,8 +4804,8 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema25.properties, key0))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema25,data};
+if(!(func2.call(schema24.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema24,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4842,7 +4819,7 @@ if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
 if(func7(data0) < 1){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema25.properties.name,data:data0};
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema24.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4853,7 +4830,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.properties.name.type,parentSchema:schema25.properties.name,data:data0};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.name.type,parentSchema:schema24.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4866,7 +4843,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.properties.description.type,parentSchema:schema25.properties.description,data:data1};
+const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.description.type,parentSchema:schema24.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4879,7 +4856,7 @@ errors++;
 if(data.now !== undefined){
 let data2 = data.now;
 if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
-const err5 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema25.properties.now.type},message:"must be integer,string",schema:schema25.properties.now.type,parentSchema:schema25.properties.now,data:data2};
+const err5 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema24.properties.now.type},message:"must be integer,string",schema:schema24.properties.now.type,parentSchema:schema24.properties.now,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4895,7 +4872,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.jwt !== undefined){
 let data4 = data3.jwt;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err6 = {instancePath:instancePath+"/token/jwt",schemaPath:"#/definitions/token/properties/jwt/type",keyword:"type",params:{type: schema16.properties.jwt.type},message:"must be string,null",schema:schema16.properties.jwt.type,parentSchema:schema16.properties.jwt,data:data4};
+const err6 = {instancePath:instancePath+"/token/jwt",schemaPath:"#/definitions/token/properties/jwt/type",keyword:"type",params:{type: schema15.properties.jwt.type},message:"must be string,null",schema:schema15.properties.jwt.type,parentSchema:schema15.properties.jwt,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4908,7 +4885,7 @@ errors++;
 if(data3.iss !== undefined){
 let data5 = data3.iss;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema16.properties.iss.type},message:"must be string,null",schema:schema16.properties.iss.type,parentSchema:schema16.properties.iss,data:data5};
+const err7 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4921,7 +4898,7 @@ errors++;
 if(data3.sub !== undefined){
 let data6 = data3.sub;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err8 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data6};
+const err8 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4934,7 +4911,7 @@ errors++;
 if(data3.aud !== undefined){
 let data7 = data3.aud;
 if(((typeof data7 !== "string") && (!(Array.isArray(data7)))) && (data7 !== null)){
-const err9 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema16.properties.aud.type},message:"must be string,array,null",schema:schema16.properties.aud.type,parentSchema:schema16.properties.aud,data:data7};
+const err9 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4948,7 +4925,7 @@ const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
 let data8 = data7[i0];
 if(typeof data8 !== "string"){
-const err10 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.aud.items.type,parentSchema:schema16.properties.aud.items,data:data8};
+const err10 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4963,7 +4940,7 @@ errors++;
 if(data3.exp !== undefined){
 let data9 = data3.exp;
 if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
-const err11 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema16.properties.exp.type},message:"must be integer,string,null",schema:schema16.properties.exp.type,parentSchema:schema16.properties.exp,data:data9};
+const err11 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4976,7 +4953,7 @@ errors++;
 if(data3.iat !== undefined){
 let data10 = data3.iat;
 if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
-const err12 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema16.properties.iat.type},message:"must be integer,string,null",schema:schema16.properties.iat.type,parentSchema:schema16.properties.iat,data:data10};
+const err12 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data10};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4989,7 +4966,7 @@ errors++;
 if(data3.nbf !== undefined){
 let data11 = data3.nbf;
 if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
-const err13 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema16.properties.nbf.type},message:"must be integer,string,null",schema:schema16.properties.nbf.type,parentSchema:schema16.properties.nbf,data:data11};
+const err13 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data11};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5002,7 +4979,7 @@ errors++;
 if(data3.amr !== undefined){
 let data12 = data3.amr;
 if(((typeof data12 !== "string") && (!(Array.isArray(data12)))) && (data12 !== null)){
-const err14 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema16.properties.amr.type},message:"must be string,array,null",schema:schema16.properties.amr.type,parentSchema:schema16.properties.amr,data:data12};
+const err14 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5016,7 +4993,7 @@ const len1 = data12.length;
 for(let i1=0; i1<len1; i1++){
 let data13 = data12[i1];
 if(typeof data13 !== "string"){
-const err15 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.amr.items.type,parentSchema:schema16.properties.amr.items,data:data13};
+const err15 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5031,7 +5008,7 @@ errors++;
 if(data3.azp !== undefined){
 let data14 = data3.azp;
 if((typeof data14 !== "string") && (data14 !== null)){
-const err16 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema16.properties.azp.type},message:"must be string,null",schema:schema16.properties.azp.type,parentSchema:schema16.properties.azp,data:data14};
+const err16 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5044,7 +5021,7 @@ errors++;
 if(data3["https://aws.amazon.com/tags"] !== undefined){
 let data15 = data3["https://aws.amazon.com/tags"];
 if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
-const err17 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema16.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema16.properties["https://aws.amazon.com/tags"].type,parentSchema:schema16.properties["https://aws.amazon.com/tags"],data:data15};
+const err17 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5057,7 +5034,7 @@ errors++;
 if(data3["https://aws.amazon.com/source_identity"] !== undefined){
 let data16 = data3["https://aws.amazon.com/source_identity"];
 if((typeof data16 !== "string") && (data16 !== null)){
-const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema16.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema16.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema16.properties["https://aws.amazon.com/source_identity"],data:data16};
+const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5069,7 +5046,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.type,parentSchema:schema16,data:data3};
+const err19 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5082,7 +5059,7 @@ errors++;
 if(data.github !== undefined){
 let data17 = data.github;
 if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
-const err20 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data17};
+const err20 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data17};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5093,8 +5070,8 @@ errors++;
 }
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 for(const key1 in data17){
-if(!(func2.call(schema17.properties, key1))){
-const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data17};
+if(!(func2.call(schema16.properties, key1))){
+const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data17};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5107,7 +5084,7 @@ errors++;
 if(data17.repository !== undefined){
 let data18 = data17.repository;
 if((typeof data18 !== "string") && (data18 !== null)){
-const err22 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema17.properties.repository.type},message:"must be string,null",schema:schema17.properties.repository.type,parentSchema:schema17.properties.repository,data:data18};
+const err22 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data18};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5120,7 +5097,7 @@ errors++;
 if(data17.ref !== undefined){
 let data19 = data17.ref;
 if((typeof data19 !== "string") && (data19 !== null)){
-const err23 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema17.properties.ref.type},message:"must be string,null",schema:schema17.properties.ref.type,parentSchema:schema17.properties.ref,data:data19};
+const err23 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data19};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5133,7 +5110,7 @@ errors++;
 if(data17.environment !== undefined){
 let data20 = data17.environment;
 if((typeof data20 !== "string") && (data20 !== null)){
-const err24 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema17.properties.environment.type},message:"must be string,null",schema:schema17.properties.environment.type,parentSchema:schema17.properties.environment,data:data20};
+const err24 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data20};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5146,7 +5123,7 @@ errors++;
 if(data17.event !== undefined){
 let data21 = data17.event;
 if((typeof data21 !== "string") && (data21 !== null)){
-const err25 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema17.properties.event.type},message:"must be string,null",schema:schema17.properties.event.type,parentSchema:schema17.properties.event,data:data21};
+const err25 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data21};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -5159,7 +5136,7 @@ errors++;
 if(data17.ownerId !== undefined){
 let data22 = data17.ownerId;
 if(((typeof data22 !== "string") && (!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22))))) && (data22 !== null)){
-const err26 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema17.properties.ownerId.type},message:"must be string,integer,null",schema:schema17.properties.ownerId.type,parentSchema:schema17.properties.ownerId,data:data22};
+const err26 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data22};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -5172,7 +5149,7 @@ errors++;
 if(data17.repositoryId !== undefined){
 let data23 = data17.repositoryId;
 if(((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))) && (data23 !== null)){
-const err27 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema17.properties.repositoryId.type},message:"must be string,integer,null",schema:schema17.properties.repositoryId.type,parentSchema:schema17.properties.repositoryId,data:data23};
+const err27 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data23};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -5185,7 +5162,7 @@ errors++;
 if(data17.immutable !== undefined){
 let data24 = data17.immutable;
 if((typeof data24 !== "boolean") && (data24 !== null)){
-const err28 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema17.properties.immutable.type},message:"must be boolean,null",schema:schema17.properties.immutable.type,parentSchema:schema17.properties.immutable,data:data24};
+const err28 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data24};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -5198,7 +5175,7 @@ errors++;
 if(data17.issuer !== undefined){
 let data25 = data17.issuer;
 if((typeof data25 !== "string") && (data25 !== null)){
-const err29 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data25};
+const err29 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data25};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -5211,7 +5188,7 @@ errors++;
 if(data17.audience !== undefined){
 let data26 = data17.audience;
 if(((typeof data26 !== "string") && (!(Array.isArray(data26)))) && (data26 !== null)){
-const err30 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,array,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data26};
+const err30 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data26};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -5225,7 +5202,7 @@ const len2 = data26.length;
 for(let i2=0; i2<len2; i2++){
 let data27 = data26[i2];
 if(typeof data27 !== "string"){
-const err31 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.audience.items.type,parentSchema:schema17.properties.audience.items,data:data27};
+const err31 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data27};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -5240,7 +5217,7 @@ errors++;
 if(data17.sub !== undefined){
 let data28 = data17.sub;
 if((typeof data28 !== "string") && (data28 !== null)){
-const err32 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema17.properties.sub.type},message:"must be string,null",schema:schema17.properties.sub.type,parentSchema:schema17.properties.sub,data:data28};
+const err32 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data28};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -5253,7 +5230,7 @@ errors++;
 if(data17.actor !== undefined){
 let data29 = data17.actor;
 if((typeof data29 !== "string") && (data29 !== null)){
-const err33 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema17.properties.actor.type},message:"must be string,null",schema:schema17.properties.actor.type,parentSchema:schema17.properties.actor,data:data29};
+const err33 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data29};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -5266,7 +5243,7 @@ errors++;
 if(data17.actorId !== undefined){
 let data30 = data17.actorId;
 if(((typeof data30 !== "string") && (!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30))))) && (data30 !== null)){
-const err34 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema17.properties.actorId.type},message:"must be string,integer,null",schema:schema17.properties.actorId.type,parentSchema:schema17.properties.actorId,data:data30};
+const err34 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data30};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -5279,7 +5256,7 @@ errors++;
 if(data17.workflow !== undefined){
 let data31 = data17.workflow;
 if((typeof data31 !== "string") && (data31 !== null)){
-const err35 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema17.properties.workflow.type},message:"must be string,null",schema:schema17.properties.workflow.type,parentSchema:schema17.properties.workflow,data:data31};
+const err35 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data31};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -5292,7 +5269,7 @@ errors++;
 if(data17.jobWorkflowRef !== undefined){
 let data32 = data17.jobWorkflowRef;
 if((typeof data32 !== "string") && (data32 !== null)){
-const err36 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema17.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema17.properties.jobWorkflowRef.type,parentSchema:schema17.properties.jobWorkflowRef,data:data32};
+const err36 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data32};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -5305,7 +5282,7 @@ errors++;
 if(data17.enterprise !== undefined){
 let data33 = data17.enterprise;
 if((typeof data33 !== "string") && (data33 !== null)){
-const err37 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema17.properties.enterprise.type},message:"must be string,null",schema:schema17.properties.enterprise.type,parentSchema:schema17.properties.enterprise,data:data33};
+const err37 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data33};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -5318,7 +5295,7 @@ errors++;
 if(data17.enterpriseId !== undefined){
 let data34 = data17.enterpriseId;
 if(((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))) && (data34 !== null)){
-const err38 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema17.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema17.properties.enterpriseId.type,parentSchema:schema17.properties.enterpriseId,data:data34};
+const err38 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data34};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -5331,7 +5308,7 @@ errors++;
 if(data17.runnerEnvironment !== undefined){
 let data35 = data17.runnerEnvironment;
 if((typeof data35 !== "string") && (data35 !== null)){
-const err39 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema17.properties.runnerEnvironment.type},message:"must be string,null",schema:schema17.properties.runnerEnvironment.type,parentSchema:schema17.properties.runnerEnvironment,data:data35};
+const err39 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data35};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -5344,7 +5321,7 @@ errors++;
 if(data17.repositoryVisibility !== undefined){
 let data36 = data17.repositoryVisibility;
 if((typeof data36 !== "string") && (data36 !== null)){
-const err40 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema17.properties.repositoryVisibility.type},message:"must be string,null",schema:schema17.properties.repositoryVisibility.type,parentSchema:schema17.properties.repositoryVisibility,data:data36};
+const err40 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data36};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -5359,7 +5336,7 @@ errors++;
 if(data.eks !== undefined){
 let data37 = data.eks;
 if((!(data37 && typeof data37 == "object" && !Array.isArray(data37))) && (data37 !== null)){
-const err41 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data37};
+const err41 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data37};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -5371,7 +5348,7 @@ errors++;
 if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
 for(const key2 in data37){
 if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
-const err42 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data37};
+const err42 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data37};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -5384,7 +5361,7 @@ errors++;
 if(data37.issuer !== undefined){
 let data38 = data37.issuer;
 if((typeof data38 !== "string") && (data38 !== null)){
-const err43 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema18.properties.issuer.type},message:"must be string,null",schema:schema18.properties.issuer.type,parentSchema:schema18.properties.issuer,data:data38};
+const err43 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data38};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -5397,7 +5374,7 @@ errors++;
 if(data37.namespace !== undefined){
 let data39 = data37.namespace;
 if((typeof data39 !== "string") && (data39 !== null)){
-const err44 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema18.properties.namespace.type},message:"must be string,null",schema:schema18.properties.namespace.type,parentSchema:schema18.properties.namespace,data:data39};
+const err44 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data39};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -5410,7 +5387,7 @@ errors++;
 if(data37.serviceAccount !== undefined){
 let data40 = data37.serviceAccount;
 if((typeof data40 !== "string") && (data40 !== null)){
-const err45 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema18.properties.serviceAccount.type},message:"must be string,null",schema:schema18.properties.serviceAccount.type,parentSchema:schema18.properties.serviceAccount,data:data40};
+const err45 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data40};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -5423,7 +5400,7 @@ errors++;
 if(data37.audience !== undefined){
 let data41 = data37.audience;
 if((typeof data41 !== "string") && (data41 !== null)){
-const err46 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data41};
+const err46 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data41};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -5438,7 +5415,7 @@ errors++;
 if(data.gitlab !== undefined){
 let data42 = data.gitlab;
 if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
-const err47 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data42};
+const err47 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data42};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -5449,8 +5426,8 @@ errors++;
 }
 if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
 for(const key3 in data42){
-if(!(func2.call(schema19.properties, key3))){
-const err48 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data42};
+if(!(func2.call(schema18.properties, key3))){
+const err48 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data42};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -5463,7 +5440,7 @@ errors++;
 if(data42.projectPath !== undefined){
 let data43 = data42.projectPath;
 if((typeof data43 !== "string") && (data43 !== null)){
-const err49 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema19.properties.projectPath.type},message:"must be string,null",schema:schema19.properties.projectPath.type,parentSchema:schema19.properties.projectPath,data:data43};
+const err49 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data43};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -5476,7 +5453,7 @@ errors++;
 if(data42.ref !== undefined){
 let data44 = data42.ref;
 if((typeof data44 !== "string") && (data44 !== null)){
-const err50 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema19.properties.ref.type},message:"must be string,null",schema:schema19.properties.ref.type,parentSchema:schema19.properties.ref,data:data44};
+const err50 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data44};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -5489,7 +5466,7 @@ errors++;
 if(data42.refType !== undefined){
 let data45 = data42.refType;
 if((typeof data45 !== "string") && (data45 !== null)){
-const err51 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema19.properties.refType.type},message:"must be string,null",schema:schema19.properties.refType.type,parentSchema:schema19.properties.refType,data:data45};
+const err51 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data45};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -5499,7 +5476,7 @@ vErrors.push(err51);
 errors++;
 }
 if(!(((data45 === "branch") || (data45 === "tag")) || (data45 === null))){
-const err52 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema19.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema19.properties.refType.enum,parentSchema:schema19.properties.refType,data:data45};
+const err52 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data45};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -5512,7 +5489,7 @@ errors++;
 if(data42.host !== undefined){
 let data46 = data42.host;
 if((typeof data46 !== "string") && (data46 !== null)){
-const err53 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema19.properties.host.type},message:"must be string,null",schema:schema19.properties.host.type,parentSchema:schema19.properties.host,data:data46};
+const err53 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data46};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -5525,7 +5502,7 @@ errors++;
 if(data42.audience !== undefined){
 let data47 = data42.audience;
 if(((typeof data47 !== "string") && (!(Array.isArray(data47)))) && (data47 !== null)){
-const err54 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,array,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data47};
+const err54 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data47};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -5539,7 +5516,7 @@ const len3 = data47.length;
 for(let i3=0; i3<len3; i3++){
 let data48 = data47[i3];
 if(typeof data48 !== "string"){
-const err55 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.audience.items.type,parentSchema:schema19.properties.audience.items,data:data48};
+const err55 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data48};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -5554,7 +5531,7 @@ errors++;
 if(data42.pipelineSource !== undefined){
 let data49 = data42.pipelineSource;
 if((typeof data49 !== "string") && (data49 !== null)){
-const err56 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema19.properties.pipelineSource.type},message:"must be string,null",schema:schema19.properties.pipelineSource.type,parentSchema:schema19.properties.pipelineSource,data:data49};
+const err56 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data49};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -5567,7 +5544,7 @@ errors++;
 if(data42.projectId !== undefined){
 let data50 = data42.projectId;
 if(((typeof data50 !== "string") && (!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50))))) && (data50 !== null)){
-const err57 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema19.properties.projectId.type},message:"must be string,integer,null",schema:schema19.properties.projectId.type,parentSchema:schema19.properties.projectId,data:data50};
+const err57 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data50};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -5580,7 +5557,7 @@ errors++;
 if(data42.namespaceId !== undefined){
 let data51 = data42.namespaceId;
 if(((typeof data51 !== "string") && (!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51))))) && (data51 !== null)){
-const err58 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema19.properties.namespaceId.type},message:"must be string,integer,null",schema:schema19.properties.namespaceId.type,parentSchema:schema19.properties.namespaceId,data:data51};
+const err58 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data51};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -5593,7 +5570,7 @@ errors++;
 if(data42.refProtected !== undefined){
 let data52 = data42.refProtected;
 if((typeof data52 !== "boolean") && (data52 !== null)){
-const err59 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema19.properties.refProtected.type},message:"must be boolean,null",schema:schema19.properties.refProtected.type,parentSchema:schema19.properties.refProtected,data:data52};
+const err59 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data52};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -5606,7 +5583,7 @@ errors++;
 if(data42.environment !== undefined){
 let data53 = data42.environment;
 if((typeof data53 !== "string") && (data53 !== null)){
-const err60 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema19.properties.environment.type},message:"must be string,null",schema:schema19.properties.environment.type,parentSchema:schema19.properties.environment,data:data53};
+const err60 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data53};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -5619,7 +5596,7 @@ errors++;
 if(data42.userLogin !== undefined){
 let data54 = data42.userLogin;
 if((typeof data54 !== "string") && (data54 !== null)){
-const err61 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema19.properties.userLogin.type},message:"must be string,null",schema:schema19.properties.userLogin.type,parentSchema:schema19.properties.userLogin,data:data54};
+const err61 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data54};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -5632,7 +5609,7 @@ errors++;
 if(data42.userId !== undefined){
 let data55 = data42.userId;
 if(((typeof data55 !== "string") && (!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55))))) && (data55 !== null)){
-const err62 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema19.properties.userId.type},message:"must be string,integer,null",schema:schema19.properties.userId.type,parentSchema:schema19.properties.userId,data:data55};
+const err62 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data55};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -5645,7 +5622,7 @@ errors++;
 if(data42.userEmail !== undefined){
 let data56 = data42.userEmail;
 if((typeof data56 !== "string") && (data56 !== null)){
-const err63 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema19.properties.userEmail.type},message:"must be string,null",schema:schema19.properties.userEmail.type,parentSchema:schema19.properties.userEmail,data:data56};
+const err63 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data56};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -5658,7 +5635,7 @@ errors++;
 if(data42.userAccessLevel !== undefined){
 let data57 = data42.userAccessLevel;
 if((typeof data57 !== "string") && (data57 !== null)){
-const err64 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema19.properties.userAccessLevel.type},message:"must be string,null",schema:schema19.properties.userAccessLevel.type,parentSchema:schema19.properties.userAccessLevel,data:data57};
+const err64 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data57};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -5671,7 +5648,7 @@ errors++;
 if(data42.runnerEnvironment !== undefined){
 let data58 = data42.runnerEnvironment;
 if((typeof data58 !== "string") && (data58 !== null)){
-const err65 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema19.properties.runnerEnvironment.type},message:"must be string,null",schema:schema19.properties.runnerEnvironment.type,parentSchema:schema19.properties.runnerEnvironment,data:data58};
+const err65 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data58};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -5684,7 +5661,7 @@ errors++;
 if(data42.sub !== undefined){
 let data59 = data42.sub;
 if((typeof data59 !== "string") && (data59 !== null)){
-const err66 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema19.properties.sub.type},message:"must be string,null",schema:schema19.properties.sub.type,parentSchema:schema19.properties.sub,data:data59};
+const err66 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data59};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -5699,7 +5676,7 @@ errors++;
 if(data.terraform !== undefined){
 let data60 = data.terraform;
 if((!(data60 && typeof data60 == "object" && !Array.isArray(data60))) && (data60 !== null)){
-const err67 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data60};
+const err67 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data60};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -5711,7 +5688,7 @@ errors++;
 if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
 for(const key4 in data60){
 if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
-const err68 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data60};
+const err68 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data60};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -5724,7 +5701,7 @@ errors++;
 if(data60.organization !== undefined){
 let data61 = data60.organization;
 if((typeof data61 !== "string") && (data61 !== null)){
-const err69 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema20.properties.organization.type},message:"must be string,null",schema:schema20.properties.organization.type,parentSchema:schema20.properties.organization,data:data61};
+const err69 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data61};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -5737,7 +5714,7 @@ errors++;
 if(data60.project !== undefined){
 let data62 = data60.project;
 if((typeof data62 !== "string") && (data62 !== null)){
-const err70 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema20.properties.project.type},message:"must be string,null",schema:schema20.properties.project.type,parentSchema:schema20.properties.project,data:data62};
+const err70 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data62};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -5750,7 +5727,7 @@ errors++;
 if(data60.workspace !== undefined){
 let data63 = data60.workspace;
 if((typeof data63 !== "string") && (data63 !== null)){
-const err71 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema20.properties.workspace.type},message:"must be string,null",schema:schema20.properties.workspace.type,parentSchema:schema20.properties.workspace,data:data63};
+const err71 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data63};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -5763,7 +5740,7 @@ errors++;
 if(data60.runPhase !== undefined){
 let data64 = data60.runPhase;
 if((typeof data64 !== "string") && (data64 !== null)){
-const err72 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema20.properties.runPhase.type},message:"must be string,null",schema:schema20.properties.runPhase.type,parentSchema:schema20.properties.runPhase,data:data64};
+const err72 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data64};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -5776,7 +5753,7 @@ errors++;
 if(data60.audience !== undefined){
 let data65 = data60.audience;
 if((typeof data65 !== "string") && (data65 !== null)){
-const err73 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema20.properties.audience.type},message:"must be string,null",schema:schema20.properties.audience.type,parentSchema:schema20.properties.audience,data:data65};
+const err73 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data65};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -5791,7 +5768,7 @@ errors++;
 if(data.cognito !== undefined){
 let data66 = data.cognito;
 if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
-const err74 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema21.type},message:"must be object,null",schema:schema21.type,parentSchema:schema21,data:data66};
+const err74 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data66};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -5803,7 +5780,7 @@ errors++;
 if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
 for(const key5 in data66){
 if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
-const err75 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data66};
+const err75 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data66};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -5816,7 +5793,7 @@ errors++;
 if(data66.identityPoolId !== undefined){
 let data67 = data66.identityPoolId;
 if((typeof data67 !== "string") && (data67 !== null)){
-const err76 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema21.properties.identityPoolId.type},message:"must be string,null",schema:schema21.properties.identityPoolId.type,parentSchema:schema21.properties.identityPoolId,data:data67};
+const err76 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data67};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -5829,7 +5806,7 @@ errors++;
 if(data66.identityId !== undefined){
 let data68 = data66.identityId;
 if((typeof data68 !== "string") && (data68 !== null)){
-const err77 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema21.properties.identityId.type},message:"must be string,null",schema:schema21.properties.identityId.type,parentSchema:schema21.properties.identityId,data:data68};
+const err77 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data68};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -5842,7 +5819,7 @@ errors++;
 if(data66.authenticated !== undefined){
 let data69 = data66.authenticated;
 if((typeof data69 !== "boolean") && (data69 !== null)){
-const err78 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema21.properties.authenticated.type},message:"must be boolean,null",schema:schema21.properties.authenticated.type,parentSchema:schema21.properties.authenticated,data:data69};
+const err78 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data69};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -5855,7 +5832,7 @@ errors++;
 if(data66.loginProviders !== undefined){
 let data70 = data66.loginProviders;
 if((!(Array.isArray(data70))) && (data70 !== null)){
-const err79 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema21.properties.loginProviders.type},message:"must be array,null",schema:schema21.properties.loginProviders.type,parentSchema:schema21.properties.loginProviders,data:data70};
+const err79 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data70};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -5869,7 +5846,7 @@ const len4 = data70.length;
 for(let i4=0; i4<len4; i4++){
 let data71 = data70[i4];
 if(typeof data71 !== "string"){
-const err80 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.loginProviders.items.type,parentSchema:schema21.properties.loginProviders.items,data:data71};
+const err80 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data71};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -5888,7 +5865,7 @@ let data72 = data.request;
 if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
 for(const key6 in data72){
 if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
-const err81 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema22,data:data72};
+const err81 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data72};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -5901,7 +5878,7 @@ errors++;
 if(data72.roleSessionName !== undefined){
 let data73 = data72.roleSessionName;
 if((typeof data73 !== "string") && (data73 !== null)){
-const err82 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema22.properties.roleSessionName.type},message:"must be string,null",schema:schema22.properties.roleSessionName.type,parentSchema:schema22.properties.roleSessionName,data:data73};
+const err82 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data73};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -5917,7 +5894,7 @@ const _errs169 = errors;
 let valid25 = false;
 const _errs170 = errors;
 if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
-const err83 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema22.properties.durationSeconds.anyOf[0].type,parentSchema:schema22.properties.durationSeconds.anyOf[0],data:data74};
+const err83 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data74};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -5932,7 +5909,7 @@ if(!valid25){
 const _errs172 = errors;
 if(typeof data74 === "string"){
 if(!pattern2.test(data74)){
-const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data74};
+const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data74};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -5943,7 +5920,7 @@ errors++;
 }
 }
 else {
-const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.durationSeconds.anyOf[1].type,parentSchema:schema22.properties.durationSeconds.anyOf[1],data:data74};
+const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data74};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -5957,7 +5934,7 @@ valid25 = valid25 || _valid0;
 if(!valid25){
 const _errs174 = errors;
 if(data74 !== null){
-const err86 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.properties.durationSeconds.anyOf[2].type,parentSchema:schema22.properties.durationSeconds.anyOf[2],data:data74};
+const err86 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data74};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -5971,7 +5948,7 @@ valid25 = valid25 || _valid0;
 }
 }
 if(!valid25){
-const err87 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.properties.durationSeconds.anyOf,parentSchema:schema22.properties.durationSeconds,data:data74};
+const err87 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data74};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -5995,7 +5972,7 @@ vErrors = null;
 if(data72.providerId !== undefined){
 let data75 = data72.providerId;
 if((typeof data75 !== "string") && (data75 !== null)){
-const err88 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema22.properties.providerId.type},message:"must be string,null",schema:schema22.properties.providerId.type,parentSchema:schema22.properties.providerId,data:data75};
+const err88 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data75};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -6005,7 +5982,7 @@ vErrors.push(err88);
 errors++;
 }
 if(!(((data75 === "graph.facebook.com") || (data75 === "www.amazon.com")) || (data75 === null))){
-const err89 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema22.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema22.properties.providerId.enum,parentSchema:schema22.properties.providerId,data:data75};
+const err89 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data75};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -6018,7 +5995,7 @@ errors++;
 if(data72.policy !== undefined){
 let data76 = data72.policy;
 if(((typeof data76 !== "string") && (!(data76 && typeof data76 == "object" && !Array.isArray(data76)))) && (data76 !== null)){
-const err90 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema22.properties.policy.type},message:"must be string,object,null",schema:schema22.properties.policy.type,parentSchema:schema22.properties.policy,data:data76};
+const err90 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data76};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -6031,7 +6008,7 @@ errors++;
 if(data72.policyArns !== undefined){
 let data77 = data72.policyArns;
 if((!(Array.isArray(data77))) && (data77 !== null)){
-const err91 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema22.properties.policyArns.type},message:"must be array,null",schema:schema22.properties.policyArns.type,parentSchema:schema22.properties.policyArns,data:data77};
+const err91 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data77};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -6045,7 +6022,7 @@ const len5 = data77.length;
 for(let i5=0; i5<len5; i5++){
 let data78 = data77[i5];
 if(typeof data78 !== "string"){
-const err92 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.policyArns.items.type,parentSchema:schema22.properties.policyArns.items,data:data78};
+const err92 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data78};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -6059,7 +6036,7 @@ errors++;
 }
 }
 else {
-const err93 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data72};
+const err93 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data72};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -6078,7 +6055,7 @@ const _errs190 = errors;
 let valid30 = false;
 const _errs191 = errors;
 if(((typeof data80 !== "string") && (!((typeof data80 == "number") && (isFinite(data80))))) && (typeof data80 !== "boolean")){
-const err94 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[0].type,parentSchema:schema23.additionalProperties.anyOf[0],data:data80};
+const err94 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data80};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -6096,7 +6073,7 @@ const len6 = data80.length;
 for(let i6=0; i6<len6; i6++){
 let data81 = data80[i6];
 if(((typeof data81 !== "string") && (!((typeof data81 == "number") && (isFinite(data81))))) && (typeof data81 !== "boolean")){
-const err95 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema23.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema23.additionalProperties.anyOf[1].items.type,parentSchema:schema23.additionalProperties.anyOf[1].items,data:data81};
+const err95 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data81};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -6108,7 +6085,7 @@ errors++;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema23.additionalProperties.anyOf[1].type,parentSchema:schema23.additionalProperties.anyOf[1],data:data80};
+const err96 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data80};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -6122,7 +6099,7 @@ valid30 = valid30 || _valid1;
 if(!valid30){
 const _errs197 = errors;
 if(data80 !== null){
-const err97 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema23.additionalProperties.anyOf[2].type,parentSchema:schema23.additionalProperties.anyOf[2],data:data80};
+const err97 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data80};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -6136,7 +6113,7 @@ valid30 = valid30 || _valid1;
 }
 }
 if(!valid30){
-const err98 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.additionalProperties.anyOf,parentSchema:schema23.additionalProperties,data:data80};
+const err98 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data80};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -6159,7 +6136,7 @@ vErrors = null;
 }
 }
 else {
-const err99 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.type,parentSchema:schema23,data:data79};
+const err99 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data79};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -6175,7 +6152,7 @@ const _errs202 = errors;
 let valid34 = false;
 const _errs203 = errors;
 if(typeof data82 !== "string"){
-const err100 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[0].type,parentSchema:schema24.anyOf[0],data:data82};
+const err100 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -6185,7 +6162,7 @@ vErrors.push(err100);
 errors++;
 }
 if(!((data82 === "allow") || (data82 === "deny"))){
-const err101 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[0].enum,parentSchema:schema24.anyOf[0],data:data82};
+const err101 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -6200,7 +6177,7 @@ if(!valid34){
 const _errs205 = errors;
 if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
 if(data82.deny === undefined){
-const err102 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema24.anyOf[1].required,parentSchema:schema24.anyOf[1],data:data82};
+const err102 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -6211,7 +6188,7 @@ errors++;
 }
 for(const key8 in data82){
 if(!(key8 === "deny")){
-const err103 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1],data:data82};
+const err103 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -6224,7 +6201,7 @@ errors++;
 if(data82.deny !== undefined){
 let data83 = data82.deny;
 if((!(data83 && typeof data83 == "object" && !Array.isArray(data83))) && (data83 !== null)){
-const err104 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema24.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema24.anyOf[1].properties.deny.type,parentSchema:schema24.anyOf[1].properties.deny,data:data83};
+const err104 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data83};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -6236,7 +6213,7 @@ errors++;
 if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
 for(const key9 in data83){
 if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
-const err105 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema24.anyOf[1].properties.deny,data:data83};
+const err105 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data83};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -6249,7 +6226,7 @@ errors++;
 if(data83.stage !== undefined){
 let data84 = data83.stage;
 if(typeof data84 !== "string"){
-const err106 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data84};
+const err106 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data84};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -6259,7 +6236,7 @@ vErrors.push(err106);
 errors++;
 }
 if(!(((data84 === "request") || (data84 === "token")) || (data84 === "trust-policy"))){
-const err107 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.stage,data:data84};
+const err107 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data84};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -6272,7 +6249,7 @@ errors++;
 if(data83.because !== undefined){
 let data85 = data83.because;
 if(typeof data85 !== "string"){
-const err108 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.because.type,parentSchema:schema24.anyOf[1].properties.deny.properties.because,data:data85};
+const err108 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data85};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -6285,7 +6262,7 @@ errors++;
 if(data83.code !== undefined){
 let data86 = data83.code;
 if(typeof data86 !== "string"){
-const err109 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[1].properties.deny.properties.code.type,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data86};
+const err109 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data86};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -6295,7 +6272,7 @@ vErrors.push(err109);
 errors++;
 }
 if(!(((((data86 === "ValidationError") || (data86 === "InvalidIdentityToken")) || (data86 === "ExpiredTokenException")) || (data86 === "IDPRejectedClaim")) || (data86 === "AccessDenied"))){
-const err110 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema24.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema24.anyOf[1].properties.deny.properties.code,data:data86};
+const err110 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data86};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -6309,7 +6286,7 @@ errors++;
 }
 }
 else {
-const err111 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.anyOf[1].type,parentSchema:schema24.anyOf[1],data:data82};
+const err111 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -6324,7 +6301,7 @@ if(!valid34){
 const _errs217 = errors;
 if(typeof data82 === "string"){
 if(!pattern2.test(data82)){
-const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema24.anyOf[2],data:data82};
+const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data82};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -6335,7 +6312,7 @@ errors++;
 }
 }
 else {
-const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.anyOf[2].type,parentSchema:schema24.anyOf[2],data:data82};
+const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data82};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -6349,7 +6326,7 @@ valid34 = valid34 || _valid2;
 }
 }
 if(!valid34){
-const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema24.anyOf,parentSchema:schema24,data:data82};
+const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data82};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -6796,19 +6773,17 @@ errors++;
 }
 }
 if(data.providers !== undefined){
-if(!(validate20(data.providers, {instancePath:instancePath+"/providers",parentData:data,parentDataProperty:"providers",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-errors = vErrors.length;
-}
-}
-if(data.matrix !== undefined){
-let data113 = data.matrix;
-const _errs286 = errors;
+let data112 = data.providers;
+const _errs285 = errors;
 let valid45 = false;
-const _errs287 = errors;
+const _errs286 = errors;
+if(Array.isArray(data112)){
+const len8 = data112.length;
+for(let i8=0; i8<len8; i8++){
+let data113 = data112[i8];
 if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-if(Object.keys(data113).length < 1){
-const err146 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data113};
+if(data113.url === undefined){
+const err146 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data113};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -6817,11 +6792,8 @@ vErrors.push(err146);
 }
 errors++;
 }
-for(const key13 in data113){
-const _errs289 = errors;
-if(typeof key13 === "string"){
-if(!pattern9.test(key13)){
-const err147 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key13,propertyName:key13};
+if(data113.clientIds === undefined){
+const err147 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data113};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -6830,10 +6802,9 @@ vErrors.push(err147);
 }
 errors++;
 }
-}
-var valid46 = _errs289 === errors;
-if(!valid46){
-const err148 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key13},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data113};
+for(const key13 in data113){
+if(!((key13 === "url") || (key13 === "clientIds"))){
+const err148 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data113};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -6843,11 +6814,11 @@ vErrors.push(err148);
 errors++;
 }
 }
-for(const key14 in data113){
-let data114 = data113[key14];
-if(Array.isArray(data114)){
-if(data114.length < 1){
-const err149 = {instancePath:instancePath+"/matrix/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data114};
+if(data113.url !== undefined){
+let data114 = data113.url;
+if(typeof data114 === "string"){
+if(!pattern1.test(data114)){
+const err149 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data114};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -6858,7 +6829,7 @@ errors++;
 }
 }
 else {
-const err150 = {instancePath:instancePath+"/matrix/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data114};
+const err150 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data114};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -6868,9 +6839,14 @@ vErrors.push(err150);
 errors++;
 }
 }
-}
-else {
-const err151 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data113};
+if(data113.clientIds !== undefined){
+let data115 = data113.clientIds;
+if(Array.isArray(data115)){
+const len9 = data115.length;
+for(let i9=0; i9<len9; i9++){
+let data116 = data115[i9];
+if(typeof data116 !== "string"){
+const err151 = {instancePath:instancePath+"/providers/" + i8+"/clientIds/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data116};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -6879,13 +6855,10 @@ vErrors.push(err151);
 }
 errors++;
 }
-var _valid4 = _errs287 === errors;
-valid45 = valid45 || _valid4;
-if(!valid45){
-const _errs293 = errors;
-if(Array.isArray(data113)){
-if(data113.length < 1){
-const err152 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data113};
+}
+}
+else {
+const err152 = {instancePath:instancePath+"/providers/" + i8+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data115};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -6894,12 +6867,10 @@ vErrors.push(err152);
 }
 errors++;
 }
-const len8 = data113.length;
-for(let i8=0; i8<len8; i8++){
-let data115 = data113[i8];
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-if(Object.keys(data115).length < 1){
-const err153 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data115};
+}
+}
+else {
+const err153 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data113};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -6908,11 +6879,10 @@ vErrors.push(err153);
 }
 errors++;
 }
-for(const key15 in data115){
-const _errs297 = errors;
-if(typeof key15 === "string"){
-if(!pattern9.test(key15)){
-const err154 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key15,propertyName:key15};
+}
+}
+else {
+const err154 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data112};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -6921,10 +6891,12 @@ vErrors.push(err154);
 }
 errors++;
 }
-}
-var valid50 = _errs297 === errors;
-if(!valid50){
-const err155 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key15},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data115};
+var _valid4 = _errs286 === errors;
+valid45 = valid45 || _valid4;
+if(!valid45){
+const _errs298 = errors;
+if(typeof data112 !== "string"){
+const err155 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data112};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -6933,10 +6905,8 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-}
-else {
-const err156 = {instancePath:instancePath+"/matrix/" + i8,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data115};
+if(!(data112 === "live")){
+const err156 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data112};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -6945,10 +6915,11 @@ vErrors.push(err156);
 }
 errors++;
 }
+var _valid4 = _errs298 === errors;
+valid45 = valid45 || _valid4;
 }
-}
-else {
-const err157 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data113};
+if(!valid45){
+const err157 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data112};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -6957,11 +6928,26 @@ vErrors.push(err157);
 }
 errors++;
 }
-var _valid4 = _errs293 === errors;
-valid45 = valid45 || _valid4;
+else {
+errors = _errs285;
+if(vErrors !== null){
+if(_errs285){
+vErrors.length = _errs285;
 }
-if(!valid45){
-const err158 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data113};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.matrix !== undefined){
+let data117 = data.matrix;
+const _errs303 = errors;
+let valid52 = false;
+const _errs304 = errors;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(Object.keys(data117).length < 1){
+const err158 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data117};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -6970,22 +6956,11 @@ vErrors.push(err158);
 }
 errors++;
 }
-else {
-errors = _errs286;
-if(vErrors !== null){
-if(_errs286){
-vErrors.length = _errs286;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.skip !== undefined){
-let data116 = data.skip;
-if((typeof data116 !== "boolean") && (typeof data116 !== "string")){
-const err159 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema25.properties.skip.type},message:"must be boolean,string",schema:schema25.properties.skip.type,parentSchema:schema25.properties.skip,data:data116};
+for(const key14 in data117){
+const _errs306 = errors;
+if(typeof key14 === "string"){
+if(!pattern10.test(key14)){
+const err159 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -6995,10 +6970,9 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data.only !== undefined){
-let data117 = data.only;
-if(typeof data117 !== "boolean"){
-const err160 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema25.properties.only.type,parentSchema:schema25.properties.only,data:data117};
+var valid53 = _errs306 === errors;
+if(!valid53){
+const err160 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data117};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -7008,9 +6982,11 @@ vErrors.push(err160);
 errors++;
 }
 }
-}
-else {
-const err161 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
+for(const key15 in data117){
+let data118 = data117[key15];
+if(Array.isArray(data118)){
+if(data118.length < 1){
+const err161 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data118};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -7019,19 +6995,182 @@ vErrors.push(err161);
 }
 errors++;
 }
-validate19.errors = vErrors;
+}
+else {
+const err162 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data118};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+}
+else {
+const err163 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data117};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+var _valid5 = _errs304 === errors;
+valid52 = valid52 || _valid5;
+if(!valid52){
+const _errs310 = errors;
+if(Array.isArray(data117)){
+if(data117.length < 1){
+const err164 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data117};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+const len10 = data117.length;
+for(let i10=0; i10<len10; i10++){
+let data119 = data117[i10];
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+if(Object.keys(data119).length < 1){
+const err165 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data119};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+for(const key16 in data119){
+const _errs314 = errors;
+if(typeof key16 === "string"){
+if(!pattern10.test(key16)){
+const err166 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key16,propertyName:key16};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+var valid57 = _errs314 === errors;
+if(!valid57){
+const err167 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key16},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data119};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+}
+else {
+const err168 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data119};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+}
+else {
+const err169 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data117};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+var _valid5 = _errs310 === errors;
+valid52 = valid52 || _valid5;
+}
+if(!valid52){
+const err170 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data117};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+else {
+errors = _errs303;
+if(vErrors !== null){
+if(_errs303){
+vErrors.length = _errs303;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.skip !== undefined){
+let data120 = data.skip;
+if((typeof data120 !== "boolean") && (typeof data120 !== "string")){
+const err171 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data120};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+if(data.only !== undefined){
+let data121 = data.only;
+if(typeof data121 !== "boolean"){
+const err172 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data121};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+}
+else {
+const err173 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+validate16.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate19(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
 errors = vErrors.length;
 }
-validate18.errors = vErrors;
+validate15.errors = vErrors;
 return errors === 0;
 }
 /* c8 ignore stop */

@@ -79,6 +79,10 @@ t.test('objects refuse unknown fields, except the open ones', (t) => {
     '#/definitions/token',
     '#/definitions/context',
     '#/definitions/role/properties/tags',
+    // Keyed by the template's parameter names, logical ids and export names.
+    '#/definitions/role/properties/parameters',
+    '#/definitions/role/properties/resources',
+    '#/definitions/role/properties/imports',
     '#/definitions/token/properties/https://aws.amazon.com/tags',
     '#/definitions/matrix/anyOf/0',
     '#/definitions/matrix/anyOf/1/items',

@@ -304,7 +304,7 @@ export function summaryOf(human: string): {
   files: number;
 } {
   const m =
-    /^(\d+) passed, (\d+) failed, (\d+) skipped, (\d+) errors?(?:, \d+ warnings?)? · (\d+) files?$/m.exec(
+    /^(\d+) passed, (\d+) failed, (\d+) skipped, (\d+) errors?(?:, \d+ warnings?)?(?:, \d+ suppressed)? · (\d+) files?$/m.exec(
       human,
     );
   if (!m) throw new Error(`no summary line in:\n${human}`);

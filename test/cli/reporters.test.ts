@@ -20,8 +20,8 @@ import {
   type JsonReport,
 } from './helpers.js';
 
-const FILES = 42;
-const SCENARIOS = 140;
+const FILES = 45;
+const SCENARIOS = 150;
 
 // Every spec-example file carries its own `now:`, so no --now is given.
 const json = await cli(['test', 'spec-examples', '--reporter', 'json']);
@@ -45,7 +45,7 @@ t.test('json: the contract document, every scenario met', async (t) => {
   });
   t.same(report.errors, []);
   t.equal(report.results.length, SCENARIOS);
-  t.equal(files.length, FILES, 'results come from 42 files');
+  t.equal(files.length, FILES, 'results come from 45 files');
   const texts = new Map<string, string[]>();
   const problems: string[] = [];
   for (const r of report.results) {
@@ -113,7 +113,7 @@ t.test('human: one ✓ per scenario, grouped by file, and the summary', async (t
   });
 });
 
-t.test('tap: tap-parser reads 140 passing points and a matching plan', async (t) => {
+t.test('tap: tap-parser reads 150 passing points and a matching plan', async (t) => {
   // FORCE_COLOR must not leak escapes into a machine-readable format.
   const r = await cli(['test', 'spec-examples', '--reporter', 'tap'], {
     env: { FORCE_COLOR: '1' },
@@ -135,7 +135,7 @@ t.test('tap: tap-parser reads 140 passing points and a matching plan', async (t)
   t.same(
     p.asserts.map((a) => a.id),
     Array.from({ length: SCENARIOS }, (_, i) => i + 1),
-    'points numbered 1..140 in order',
+    'points numbered 1..150 in order',
   );
   t.same(
     p.asserts.map((a) => a.name),
@@ -156,7 +156,7 @@ t.test('junit: fast-xml-parser reads one suite per file and no failures', async 
     files,
     'one testsuite with test cases per scenario file, in order',
   );
-  t.equal(all.length, FILES, 'exactly one testsuite per scenario file (42), nothing else');
+  t.equal(all.length, FILES, 'exactly one testsuite per scenario file (45), nothing else');
   t.equal(doc.testsuites['@tests'], String(SCENARIOS));
   t.equal(doc.testsuites['@failures'], '0');
   t.equal(doc.testsuites['@errors'], '0');
@@ -175,7 +175,7 @@ t.test('junit: fast-xml-parser reads one suite per file and no failures', async 
       problems.push(`${name}: a <failure> or <error>`);
   }
   t.same(problems, [], 'each suite: its scenarios, unique names, no failure');
-  t.equal(cases, SCENARIOS, '140 testcases');
+  t.equal(cases, SCENARIOS, '150 testcases');
 });
 
 t.test(
@@ -197,7 +197,7 @@ t.test(
     for (const e of errors) t.match(e, /MalformedPolicyDocument/);
     t.match(
       lines[lines.length - 1],
-      /^::notice title=trustspec::140 passed, 0 failed, 0 skipped, 0 errors\b.* · 42 files$/,
+      /^::notice title=trustspec::150 passed, 0 failed, 0 skipped, 0 errors\b.* · 45 files$/,
     );
   },
 );

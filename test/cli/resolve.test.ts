@@ -203,11 +203,7 @@ t.test('the kind of source comes from the path', async (t) => {
   for (const f of ['plan.json', 'state.json']) {
     const r = await run([join(dir, f)]);
     t.equal(r.status, 2, f);
-    t.match(
-      r.stderr,
-      /error\[tf-no-role\]: no aws_iam_role in this (plan|state)/,
-      f,
-    );
+    t.match(r.stderr, /error\[tf-no-role\]: no aws_iam_role in this (plan|state)/, f);
   }
   const manifest = await run([
     join(CWD, 'cdk/github-oidc/manifest.json'),
@@ -281,7 +277,11 @@ t.test(
       '--resource',
       'aws_iam_role.x.arn=["a"]',
     ]);
-    t.match(r3.stderr, 'tf-address-not-found', 'the terraform spec (with its address) is read by the Terraform reader');
+    t.match(
+      r3.stderr,
+      'tf-address-not-found',
+      'the terraform spec (with its address) is read by the Terraform reader',
+    );
   },
 );
 

@@ -12,7 +12,7 @@ import { diagnose } from '../../lib/explain/index.js';
 import { humanReport } from '../../lib/report/human.js';
 import { MAX_ROWS, rows, shortList } from '../../lib/report/compact.js';
 import { discoverFiles } from '../../lib/scenarios/discover.js';
-import { loadScenarioFile } from '../../lib/scenarios/load.js';
+import { loadScenarioFileAsync } from '../../lib/scenarios/load.js';
 import { runScenarios, scenarioInput } from '../../lib/scenarios/run.js';
 import type { Expectation, RunReport, Scenario } from '../../lib/scenarios/types.js';
 
@@ -26,12 +26,12 @@ function flipped(e: Expectation): Expectation {
 }
 
 /** Every scenario of spec-examples, each expecting what it does not get. */
-function failingReport(): RunReport {
+async function failingReport(): Promise<RunReport> {
   const { files } = discoverFiles(['spec-examples'], REPO);
   const cache = new Map();
   const scenarios: Scenario[] = [];
   for (const f of files) {
-    const loaded = loadScenarioFile(f, { cwd: REPO, policyCache: cache });
+    const loaded = await loadScenarioFileAsync(f, { cwd: REPO, policyCache: cache });
     for (const s of loaded.scenarios) scenarios.push({ ...s, expect: flipped(s.expect) });
   }
   const results = runScenarios(scenarios, {
@@ -53,7 +53,7 @@ function blocks(text: string): string[][] {
   return out;
 }
 
-const report = failingReport();
+const report = await failingReport();
 const failing = report.results.filter((r) => !r.ok && !r.skipped);
 
 t.test('every failure fits in the row budget, colored or not', async (t) => {

@@ -17,7 +17,7 @@ import {
 } from '../../lib/explain/notes.js';
 import { REPORTERS, REPORTER_NAMES } from '../../lib/report/index.js';
 import { diagnose } from '../../lib/explain/index.js';
-import { loadAndRun } from '../../lib/scenarios/index.js';
+import { loadAndRunAsync } from '../../lib/scenarios/index.js';
 import { runScenarios, scenarioInput } from '../../lib/scenarios/run.js';
 import type { Expectation, RunReport } from '../../lib/scenarios/types.js';
 import { cli, policy, scenarioFile } from '../cli/findings-harness.js';
@@ -137,17 +137,17 @@ function flip(e: Expectation): Expectation {
 }
 
 t.test('no § in any reporter, verbose or not, passing or failing', async (t) => {
-  const passing = loadAndRun(['spec-examples'], {
+  const passing = await loadAndRunAsync(['spec-examples'], {
     cwd: REPO,
     trace: 'all',
     diagnose: (d, s) => diagnose(d, scenarioInput(s), { policyFile: s.role.policyFile }),
   });
   const failing: RunReport = { ...passing, results: [] };
   // Every scenario again, each expecting what it does not get, so every trace and diagnosis shows.
-  const { loadScenarioFile } = await import('../../lib/scenarios/load.js');
+  const { loadScenarioFileAsync } = await import('../../lib/scenarios/load.js');
   const { discoverFiles } = await import('../../lib/scenarios/discover.js');
   for (const f of discoverFiles(['spec-examples'], REPO).files) {
-    const loaded = loadScenarioFile(f, { cwd: REPO });
+    const loaded = await loadScenarioFileAsync(f, { cwd: REPO });
     failing.results.push(
       ...runScenarios(
         loaded.scenarios.map((s) => ({ ...s, expect: flip(s.expect) })),

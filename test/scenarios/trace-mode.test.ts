@@ -8,8 +8,8 @@ import { isMap, isSeq, parseDocument } from 'yaml';
 import { testCommand } from '../../lib/cli/test.js';
 import {
   discoverFiles,
-  loadAndRun,
-  loadScenarioFile,
+  loadAndRunAsync,
+  loadScenarioFileAsync,
   runScenarios,
 } from '../../lib/scenarios/index.js';
 import type { Expectation, Scenario, ScenarioResult } from '../../lib/scenarios/types.js';
@@ -42,8 +42,18 @@ function key(r: ScenarioResult): string {
 for (const target of ['spec-examples', join('test', 'fixtures', 'cli'), TRAPS]) {
   t.test(`the same judgement in both modes: ${target}`, async (t) => {
     const paths = [join(REPO, target)];
-    const all = loadAndRun(paths, { cwd: REPO, defaultNow: NOW, diagnose, trace: 'all' });
-    const lean = loadAndRun(paths, { cwd: REPO, defaultNow: NOW, diagnose, trace: 'failures' });
+    const all = await loadAndRunAsync(paths, {
+      cwd: REPO,
+      defaultNow: NOW,
+      diagnose,
+      trace: 'all',
+    });
+    const lean = await loadAndRunAsync(paths, {
+      cwd: REPO,
+      defaultNow: NOW,
+      diagnose,
+      trace: 'failures',
+    });
     t.ok(all.results.length > 0, 'scenarios ran');
     t.same(
       lean.results.map(key),
@@ -65,7 +75,12 @@ for (const target of ['spec-examples', join('test', 'fixtures', 'cli'), TRAPS]) 
 
 t.test('the decide traps: every expectation is met, in both modes', async (t) => {
   for (const trace of ['failures', 'all'] as const) {
-    const r = loadAndRun([join(REPO, TRAPS)], { cwd: REPO, defaultNow: NOW, diagnose, trace });
+    const r = await loadAndRunAsync([join(REPO, TRAPS)], {
+      cwd: REPO,
+      defaultNow: NOW,
+      diagnose,
+      trace,
+    });
     t.same(r.errors, [], `${trace}: the files load`);
     t.ok(r.results.length >= 20, `${trace}: ${r.results.length} scenarios ran`);
     t.same(
@@ -76,11 +91,11 @@ t.test('the decide traps: every expectation is met, in both modes', async (t) =>
   }
 });
 
-function load(target: string): Scenario[] {
+async function load(target: string): Promise<Scenario[]> {
   const found = discoverFiles([join(REPO, target)], REPO);
   const out: Scenario[] = [];
   for (const file of found.files) {
-    const loaded = loadScenarioFile(file, { cwd: REPO, defaultNow: NOW });
+    const loaded = await loadScenarioFileAsync(file, { cwd: REPO, defaultNow: NOW });
     if (loaded.errors.length > 0) throw new Error(`${file}: ${JSON.stringify(loaded.errors)}`);
     out.push(...loaded.scenarios);
   }
@@ -108,9 +123,7 @@ for (const target of ['spec-examples', TRAPS]) {
   t.test(
     `inverted expectations fail in the default mode as with --verbose: ${target}`,
     async (t) => {
-      const scenarios = load(target)
-        .filter((s) => !s.skip)
-        .map(inverted);
+      const scenarios = (await load(target)).filter((s) => !s.skip).map(inverted);
       t.ok(scenarios.length >= 20, `${scenarios.length} scenarios`);
       const lean = runScenarios(scenarios, { diagnose, trace: 'failures' });
       const all = runScenarios(scenarios, { diagnose, trace: 'all' });

@@ -7,7 +7,7 @@ import t from 'tap';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadScenarioFile } from '../../lib/scenarios/index.js';
+import { loadScenarioFileAsync } from '../../lib/scenarios/index.js';
 import { decide } from '../../lib/sts/simulate.js';
 import type { SimulationInput } from '../../lib/sts/types.js';
 import { constraintText } from '../../lib/symbolic/describe.js';
@@ -18,12 +18,12 @@ import { doc, GH, NOW, role, statement } from './helpers.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../spec-examples', import.meta.url));
 
-function load(file: string): {
+async function load(file: string): Promise<{
   analysis: AnalysisRole;
   now: number;
   claims: Record<string, unknown>[];
-} {
-  const l = loadScenarioFile(join(EXAMPLES, file), { cwd: EXAMPLES, defaultNow: NOW });
+}> {
+  const l = await loadScenarioFileAsync(join(EXAMPLES, file), { cwd: EXAMPLES, defaultNow: NOW });
   const s = l.scenarios[0];
   if (!s || l.errors.length > 0) throw new Error(`${file}: ${l.errors[0]?.message}`);
   return {
@@ -33,8 +33,8 @@ function load(file: string): {
   };
 }
 
-function who(file: string): WhoResult {
-  const { analysis, now, claims } = load(file);
+async function who(file: string): Promise<WhoResult> {
+  const { analysis, now, claims } = await load(file);
   return whoCanAssume(analysis, { now, seeds: { claims, sessionNames: [], contexts: [] } });
 }
 
@@ -116,7 +116,7 @@ const TABLE: Row[] = [
 
 for (const row of TABLE) {
   t.test(row.file, async (t) => {
-    const r = who(row.file);
+    const r = await who(row.file);
     t.equal(r.exact, true);
     for (const [issuer, want] of Object.entries(row.providers)) {
       const p = r.providers.find((x) => x.issuer === issuer);
@@ -153,8 +153,9 @@ t.test('every spec-example: an exact answer, and every example token is allowed'
     .sort();
   t.ok(files.length >= 30, `${files.length} files`);
   for (const file of files) {
-    const { analysis } = load(file);
-    const r = who(file);
+    const loaded = await load(file);
+    const { analysis } = loaded;
+    const r = await who(file);
     t.equal(r.exact, true, `${file} is exact`);
     for (const p of r.providers) {
       const examples = [...p.allowed.map((e) => e.example), ...p.breadth.map((b) => b.example)];
@@ -165,7 +166,7 @@ t.test('every spec-example: an exact answer, and every example token is allowed'
           token: { claims: ex.token },
           request: ex.request,
           ...(Object.keys(ex.context).length ? { context: ex.context } : {}),
-          now: ex.now ? Date.parse(ex.now) : load(file).now,
+          now: ex.now ? Date.parse(ex.now) : loaded.now,
         };
         const d = decide(input);
         if (d.decision !== 'allow') t.fail(`${file}: ${JSON.stringify(ex)} is ${d.decision}`);
@@ -176,7 +177,7 @@ t.test('every spec-example: an exact answer, and every example token is allowed'
 
 t.test('the human text: providers, statements, exceptions, examples, warnings', async (t) => {
   const text = whoText(
-    who('github-actions/deny-pull-requests.trustspec.yaml'),
+    await who('github-actions/deny-pull-requests.trustspec.yaml'),
     'deny-pull-requests.trustspec.yaml',
   );
   t.match(
@@ -194,7 +195,7 @@ t.test('the human text: providers, statements, exceptions, examples, warnings', 
   );
   t.match(text, /^ {6}e\.g\. token \{ sub: repo:acme\/app:ref:refs\/heads\//m);
   t.match(text, /^ {2}ℹ any-branch: any branch of acme\/app — via "AnyWorkflowOfTheRepo" \(#1\)$/m);
-  const nobody = whoText(who('govcloud/gov-deploy-commercial-arn.trustspec.yaml'), 'x');
+  const nobody = whoText(await who('govcloud/gov-deploy-commercial-arn.trustspec.yaml'), 'x');
   t.match(
     nobody,
     /token\.actions\.githubusercontent\.com: nobody — no statement names it as its principal/,

@@ -1,0 +1,111 @@
+/**
+ * `trustspec test` loads the AWS SDK only for files that use a live source (issue #8), seen at run
+ * time: a child process runs the built command line (dist/, which `npm test` builds first) in
+ * process with a module hook that records every module Node resolves. Files with policy files,
+ * CloudFormation, CDK and Terraform sources load no `@aws-sdk/*` or `@smithy/*` module; a file
+ * with `role: {live: …}` does (so the check can fail).
+ */
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../dist/lib/cli/main.js', import.meta.url));
+const SOURCES = fileURLToPath(new URL('../fixtures/sources/', import.meta.url));
+
+/** Runs `trustspec test DIR` in a child with a resolve hook; prints the resolved URLs. */
+const CHILD = `
+import { register } from 'node:module';
+import { MessageChannel } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { Writable } from 'node:stream';
+const { port1, port2 } = new MessageChannel();
+const seen = [];
+const done = new Promise((resolve) =>
+  port1.on('message', (m) => (m === 'sentinel:end' ? resolve() : seen.push(m))),
+);
+const hook = \`let port;
+export async function initialize(data) { port = data.port; }
+export async function resolve(specifier, context, next) {
+  if (specifier === 'sentinel:end') {
+    port.postMessage(specifier);
+    return { url: 'data:text/javascript,', shortCircuit: true };
+  }
+  const r = await next(specifier, context);
+  port.postMessage(r.url);
+  return r;
+}\`;
+register('data:text/javascript,' + encodeURIComponent(hook), { data: { port: port2 }, transferList: [port2] });
+const { main } = await import(pathToFileURL(process.env.MAIN).href);
+const sink = () => new Writable({ write(_c, _e, cb) { cb(); } });
+const code = await main(['test', process.env.DIR], {
+  stdout: sink(), stderr: sink(), cwd: process.env.DIR, env: process.env, now: () => 0,
+});
+await import('sentinel:end');
+await done;
+port1.close();
+process.stdout.write(JSON.stringify({ code, seen }));
+`;
+
+function run(dir: string): { code: number; packages: string[] } {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      MAIN,
+      DIR: dir,
+      // No credentials anywhere: a live source fails at once, without a network call.
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/nonexistent/trustspec-test/config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/trustspec-test/credentials',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  });
+  if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout) as { code: number; seen: string[] };
+  const packages = [
+    ...new Set(
+      out.seen.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []),
+    ),
+  ].sort();
+  return { code: out.code, packages };
+}
+
+const sdk = (pkgs: string[]) =>
+  pkgs.filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/'));
+
+const scenario = (role: string) =>
+  `version: 1\nrole:\n${role}now: 2026-06-01T00:00:00Z\nscenarios:\n  - name: a\n    github: { repository: octo-org/octo-repo, ref: refs/heads/main }\n    expect: allow\n`;
+
+t.test('template, assembly and plan sources load no AWS SDK', (t) => {
+  const dir = t.testdir({
+    'cfn.trustspec.yaml': scenario(
+      "  cloudformation: cloudformation/github-actions-role-long-form.yaml\n  account: '111122223333'\n  region: us-east-1\n",
+    ),
+    'cdk.trustspec.yaml': scenario(
+      "  cdk: cdk/github-oidc\n  stack: GithubOidcIntegStack\n  account: '111122223333'\n  region: us-east-1\n",
+    ),
+    'tf.trustspec.yaml': scenario(
+      '  terraform: terraform/github-oidc-module.plan.json\n  arn: arn:aws:iam::111122223333:role/r\n',
+    ),
+  });
+  for (const kind of ['cloudformation', 'cdk', 'terraform'])
+    cpSync(join(SOURCES, kind), join(dir, kind), { recursive: true });
+  const r = run(dir);
+  t.equal(r.code, 1, 'the files ran (the CloudFormation scenario fails: another owner)');
+  t.ok(r.packages.includes('yaml'), `the hook sees packages (${r.packages.join(', ')})`);
+  t.same(sdk(r.packages), [], 'no @aws-sdk/* or @smithy/* module');
+  t.end();
+});
+
+t.test('a live source loads the IAM client (the check above can fail)', (t) => {
+  const dir = t.testdir({
+    'live.trustspec.yaml': scenario('  live: arn:aws:iam::111122223333:role/deploy/gha-deploy\n'),
+  });
+  const r = run(dir);
+  t.equal(r.code, 2, 'no credentials: an input error');
+  t.ok(r.packages.includes('@aws-sdk/client-iam'), r.packages.join(', '));
+  t.end();
+});

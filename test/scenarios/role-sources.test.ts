@@ -523,3 +523,27 @@ t.test('an unresolved source through the CLI: exit 2, the place, no stack trace'
   );
   t.notMatch(r.stdout + r.stderr, /^\s+at /m);
 });
+
+t.test('explain and who read a scenario file whose role has a source', async (t) => {
+  const dir = workspace(t, {
+    'gh.trustspec.yaml': `version: 1
+role:
+  cdk: cdk/github-oidc
+  stack: GithubOidcIntegStack
+  account: '111122223333'
+  region: us-east-1
+${NOW}scenarios:
+  - name: another branch
+    github: { repository: octo-org/octo-repo, ref: refs/heads/dev }
+    expect: allow
+`,
+  });
+  const env = fakeEnv('http://127.0.0.1:9');
+  const explained = await runMain(['explain', 'gh.trustspec.yaml'], { cwd: dir, env });
+  t.equal(explained.status, 1, `the call is denied: ${explained.stderr}`);
+  t.match(explained.stdout, /DENY/);
+  t.match(explained.stdout, /cdk\/github-oidc\/GithubOidcIntegStack\.template\.json/);
+  const who = await runMain(['who', 'gh.trustspec.yaml'], { cwd: dir, env });
+  t.equal(who.status, 0, who.stderr);
+  t.match(who.stdout, /repo:octo-org\/octo-repo:ref:refs\/heads\/main/);
+});

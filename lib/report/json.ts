@@ -104,6 +104,8 @@ function result(r: ScenarioResult, cwd: string | undefined, verbose: boolean): J
     policyFile: displayPath(r.policyFile, cwd),
     status: status(r),
     error: r.blockedBy !== undefined ? fileError(r.blockedBy, cwd) : null,
+    // A property's verdict (`properties:`): {kind, result, provider, example}; null for a scenario.
+    property: r.property ? (JSON.parse(JSON.stringify(r.property)) as JsonObject) : null,
   };
 }
 

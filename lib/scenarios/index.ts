@@ -12,8 +12,10 @@ import { RoleSources } from './role-source.js';
 import { findingsToFileErrors, readText, type PolicyCache } from './policy.js';
 import { blockedResults, runScenarios, type RunOptions } from './run.js';
 import { applyIgnores, type ScopedRule } from './suppress.js';
+import type { Seeds } from '../symbolic/realism.js';
 import type {
   BlockedScenario,
+  Property,
   FileError,
   IgnoreRule,
   RunReport,
@@ -202,6 +204,9 @@ class Run {
   private readonly scenarios: Scenario[] = [];
   private readonly blocked: BlockedScenario[] = [];
   private readonly rules: ScopedRule[];
+  /** The files' properties, and the results they were given (by `decideProperties`). */
+  readonly properties: Property[] = [];
+  private propertyResults: ScenarioResult[] | undefined;
 
   constructor(
     private readonly paths: string[],
@@ -227,6 +232,7 @@ class Run {
     this.warnings.push(...loaded.warnings);
     this.scenarios.push(...loaded.scenarios);
     this.blocked.push(...loaded.blocked);
+    this.properties.push(...(loaded.properties ?? []));
     const scope = new Set([
       displayPath(file, this.cwd),
       ...loaded.scenarios.map((s) => displayPath(s.role.policyFile, this.cwd)),
@@ -234,23 +240,81 @@ class Run {
     for (const rule of loaded.ignore) this.rules.push({ rule, files: scope });
   }
 
+  /** Decides the properties (loading the symbolic engine only when there are some). */
+  async decideProperties(): Promise<void> {
+    if (this.properties.length === 0) return;
+    const { propertyResults } = await import('./property-run.js');
+    const byFile = new Map<string, Scenario[]>();
+    for (const s of this.scenarios) {
+      const list = byFile.get(s.file);
+      if (list) list.push(s);
+      else byFile.set(s.file, [s]);
+    }
+    const seeds = new Map<string, Seeds>();
+    for (const [file, list] of byFile) {
+      seeds.set(file, {
+        claims: list.map((s) => s.claims),
+        sessionNames: list.flatMap((s) =>
+          s.request.roleSessionName !== undefined ? [s.request.roleSessionName] : [],
+        ),
+        contexts: list.map((s) => s.context ?? {}),
+      });
+    }
+    this.propertyResults = propertyResults(this.properties, {
+      ...this.runOptions(),
+      seeds,
+      anyOnly: this.scenarios.some((s) => s.only),
+    });
+  }
+
+  private runOptions(): RunOptions {
+    const { opts } = this;
+    return {
+      ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
+      ...(opts.diagnose ? { diagnose: opts.diagnose } : {}),
+      ...(opts.trace ? { trace: opts.trace } : {}),
+    };
+  }
+
+  /** Properties not decided (the synchronous run): each blocked, saying where they are decided. */
+  private undecided(): ScenarioResult[] {
+    return blockedResults(
+      this.properties.map((p) => ({
+        file: p.file,
+        line: p.line,
+        column: p.column,
+        name: p.name,
+        error: {
+          file: p.file,
+          line: p.line,
+          column: p.column,
+          code: 'property-not-decided',
+          severity: 'error',
+          message: `property "${p.name}" is decided by the asynchronous runner, and this run was synchronous`,
+          hint: 'use loadAndRunAsync (trustspec test does)',
+        },
+      })),
+      this.opts.filter,
+    );
+  }
+
   finish(): RunReport {
     const { opts, cwd, discovery, scenarios, blocked, errors } = this;
     if (
       discovery.files.length > 0 &&
-      scenarios.length + blocked.length === 0 &&
+      scenarios.length + blocked.length + this.properties.length === 0 &&
       errors.length === 0
     ) {
       // A run that tests nothing must not pass.
       errors.push(nothingToRun(discovery.files.map((f) => displayPath(f, cwd))));
     }
-    const run = runScenarios(scenarios, {
-      ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
-      ...(opts.diagnose ? { diagnose: opts.diagnose } : {}),
-      ...(opts.trace ? { trace: opts.trace } : {}),
-    });
+    const run = runScenarios(scenarios, this.runOptions());
     const shown = discovery.files.map((f) => displayPath(f, cwd));
-    const results = inFileOrder(shown, [...run, ...blockedResults(blocked, opts.filter)]);
+    const results = inFileOrder(shown, [
+      ...run,
+      ...blockedResults(blocked, opts.filter),
+      ...(this.propertyResults ?? this.undecided()),
+    ]);
     const files =
       opts.filter === undefined ? shown : shown.filter((f) => results.some((r) => r.file === f));
     const policies = runPolicies(this.policyCache, scenarios, cwd);
@@ -299,5 +363,6 @@ export async function loadAndRunAsync(
     files.map((file) => loadScenarioFileAsync(file, { ...run.loadOptions, sources })),
   );
   files.forEach((file, i) => run.add(file, loaded[i] as LoadResult));
+  await run.decideProperties();
   return run.finish();
 }

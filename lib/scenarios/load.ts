@@ -69,8 +69,10 @@ import type {
   FileError,
   IgnoreRule,
   LoadedRole,
+  Property,
   Scenario,
 } from './types.js';
+import { parsePredicate, PROPERTY_KINDS } from '../symbolic/predicate.js';
 
 export interface LoadOptions {
   /** Epoch ms; overrides the file's `now` (the command line's `--now`). */
@@ -96,6 +98,8 @@ export interface LoadResult {
   ignore: IgnoreRule[];
   /** Scenarios written in the file that could not be built, each with the error that stopped it. */
   blocked: BlockedScenario[];
+  /** The file's `properties:`, each with the file's role (decided by `loadAndRunAsync`). */
+  properties: Property[];
 }
 
 /** Aliases may make at most this many times the nodes written; more is an alias bomb. */
@@ -182,6 +186,9 @@ class FileLoader {
   readonly errors: FileError[] = [];
   readonly warnings: FileError[] = [];
   readonly scenarios: Scenario[] = [];
+  readonly properties: Property[] = [];
+  /** Properties that could not be built, each with the error that stopped it. */
+  private readonly blockedProperties: BlockedScenario[] = [];
   private readonly abs: string;
   private readonly dir: string;
   private readonly file: string;
@@ -333,7 +340,8 @@ class FileLoader {
       errors: this.errors.sort(byPlace),
       warnings: this.warnings.sort(byPlace),
       ignore: this.ignore,
-      blocked: this.blocked(),
+      blocked: [...this.blocked(), ...this.blockedProperties],
+      properties: this.properties,
     };
   }
 
@@ -509,6 +517,12 @@ class FileLoader {
       }
     }
     const providers = this.providersChoice(file['providers'], ['providers']);
+    this.loadProperties(file, {
+      role: fileRole,
+      providers:
+        providers !== undefined ? providers : fileRole && this.sourceProviders.get(fileRole),
+      now,
+    });
     const defaults = isPlainObject(file['defaults']) ? file['defaults'] : {};
     if (this.isBad(['defaults']) || !this.contextKeysOnce(defaults['context'], ['defaults']))
       return;
@@ -866,6 +880,92 @@ class FileLoader {
       );
     }
     return written;
+  }
+
+  // ── properties ────────────────────────────────────────────────────────────────────
+
+  private loadProperties(
+    file: Obj,
+    ctx: { role: LoadedRole | undefined; providers: ProvidersChoice; now: number | undefined },
+  ): void {
+    if (!Array.isArray(file['properties'])) return;
+    const before = this.errors.length;
+    file['properties'].forEach((entry: unknown, i: number) => {
+      const path = ['properties', i];
+      if (!isPlainObject(entry)) return;
+      const built = this.isBad(path) ? undefined : this.property(entry, path, ctx);
+      if (built) {
+        this.properties.push(built);
+        return;
+      }
+      const at = this.at(path);
+      this.blockedProperties.push({
+        file: this.file,
+        line: at.line,
+        column: at.column,
+        name: String(entry['name']),
+        error:
+          this.errors.find((e) => e.file === this.file && e.line >= at.line) ??
+          this.errors[before] ??
+          (this.errors[0] as FileError),
+      });
+    });
+  }
+
+  private property(
+    entry: Obj,
+    path: Path,
+    ctx: { role: LoadedRole | undefined; providers: ProvidersChoice; now: number | undefined },
+  ): Property | undefined {
+    const kinds = PROPERTY_KINDS.filter((k) => entry[k] !== undefined);
+    const kind = kinds[0];
+    if (kind === undefined || kinds.length > 1) {
+      this.error(
+        'property-kind',
+        kind === undefined
+          ? `property "${String(entry['name'])}" says neither only, never nor always`
+          : `property "${String(entry['name'])}" gives ${kinds.join(' and ')}: a property is one of them`,
+        kinds.length > 1 && this.doc
+          ? keyPlace(this.doc, this.lc, path, kinds[1] as string)
+          : this.at(path),
+        'only: every allowed token matches; never: no allowed token matches; always: every matching token is allowed — write one property for each',
+      );
+      return undefined;
+    }
+    const parsed = parsePredicate(entry[kind]);
+    for (const p of parsed.problems)
+      this.error('bad-property', p.message, this.at([...path, kind, ...p.path]), p.hint);
+    let now = ctx.now;
+    if (entry['now'] !== undefined) {
+      const d = parseDate(entry['now']);
+      if (d.ok) now = d.ms;
+      else this.error('bad-date', `"now": ${d.message}`, this.at([...path, 'now']), d.hint);
+    }
+    if (!ctx.role) {
+      if (this.errors.length === 0)
+        this.error(
+          'missing-role',
+          `property "${String(entry['name'])}" has no role: properties are about the file's role`,
+          this.at(path),
+          'give the file a role: {arn, trustPolicy} (or a source)',
+        );
+      return undefined;
+    }
+    if (!parsed.predicate || now === undefined || ctx.providers === false) return undefined;
+    const skip = entry['skip'];
+    return {
+      file: this.file,
+      ...this.at(path),
+      name: String(entry['name']),
+      kind,
+      predicate: parsed.predicate,
+      role: ctx.role,
+      ...(ctx.providers ? { providers: ctx.providers } : {}),
+      now,
+      skip: skip === true || typeof skip === 'string',
+      ...(typeof skip === 'string' ? { skipReason: skip } : {}),
+      ...(typeof entry['description'] === 'string' ? { description: entry['description'] } : {}),
+    };
   }
 
   // ── scenarios ─────────────────────────────────────────────────────────────────────

@@ -575,6 +575,48 @@ const scenario: SchemaNode = {
   },
 };
 
+const predicate = (kind: string, description: string): SchemaNode => ({
+  type: 'object',
+  title: `the ${kind} predicate`,
+  description: `${description} Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.`,
+  additionalProperties: {
+    anyOf: [
+      { type: 'string' },
+      { type: 'array', minItems: 1, items: { type: 'string' } },
+      { type: 'object' },
+    ],
+    errorMessage:
+      'a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping',
+  },
+});
+
+const property: SchemaNode = {
+  title: 'a property',
+  type: 'object',
+  description:
+    'A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.',
+  required: ['name'],
+  additionalProperties: false,
+  properties: {
+    name: str('What the property says, e.g. "only acme\'s main branch deploys".'),
+    description: str('Why the property matters (shown nowhere else).'),
+    only: predicate('only', 'Every token the role allows matches this.'),
+    never: predicate('never', 'No token the role allows matches this.'),
+    always: predicate(
+      'always',
+      'Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed.',
+    ),
+    now: epochOrDate(
+      'now',
+      "The clock of the property's counterexample, and of time conditions: without it the property must hold at all times.",
+    ),
+    skip: {
+      type: ['boolean', 'string'],
+      description: 'Skip this property: true, or the reason as a string.',
+    },
+  },
+};
+
 const defaults: SchemaNode = {
   title: 'defaults',
   type: 'object',
@@ -618,8 +660,15 @@ export const SCHEMA: SchemaNode = {
       description: 'The scenarios.',
       items: { $ref: '#/definitions/scenario' },
     },
+    properties: {
+      type: 'array',
+      description:
+        "Properties of the file's role over all tokens: only (every allowed token matches), never (no allowed token matches), always (every matching token is allowed). They run with the scenarios and are reported like them.",
+      items: { $ref: '#/definitions/property' },
+    },
   },
   definitions: {
+    property,
     role,
     providers,
     token,

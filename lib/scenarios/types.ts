@@ -10,6 +10,7 @@ import type {
 import type { CompiledPolicy } from '../sts/compile.js';
 import type { Claims, ProviderEntry } from '../providers/types.js';
 import type { Diagnosis } from '../explain/types.js';
+import type { Predicate, PropertyKind } from '../symbolic/predicate.js';
 
 export type { Diagnosis };
 
@@ -107,6 +108,37 @@ export interface Scenario {
   readonly input: SimulationInput;
 }
 
+/** A property of the file's role over all tokens (`properties:`), as loaded. */
+export interface Property {
+  file: string;
+  line: number;
+  column: number;
+  name: string;
+  kind: PropertyKind;
+  predicate: Predicate;
+  role: LoadedRole;
+  providers?: ProviderEntry[];
+  /** Epoch ms: the clock of a counterexample (the property's `now`, else the file's). */
+  now: number;
+  skip: boolean;
+  skipReason?: string;
+  description?: string;
+}
+
+/** How a property fared, on its result. */
+export interface PropertyVerdict {
+  kind: PropertyKind;
+  result: 'proven' | 'refuted' | 'unknown';
+  /** A refutation: the provider and the token (request, context, clock) that refute it. */
+  provider?: string;
+  example?: {
+    token: Record<string, unknown>;
+    request: Record<string, unknown>;
+    context: Record<string, string>;
+    now?: string;
+  };
+}
+
 export interface ScenarioResult {
   file: string;
   line: number;
@@ -128,6 +160,8 @@ export interface ScenarioResult {
    * neither passed nor failed (`ok` false, no decision): it counts as an error.
    */
   blockedBy?: FileError;
+  /** Set for the result of a property (`properties:`), absent for a scenario. */
+  property?: PropertyVerdict;
 }
 
 export interface RunReport {

@@ -246,6 +246,8 @@ export interface JsonResult {
   name: string;
   expected: 'allow' | 'deny';
   decision: 'allow' | 'deny' | null;
+  /** A property's verdict; null for a scenario. */
+  property: { kind: string; result: string } | null;
   stage: string | null;
   code: string | null;
   ok: boolean;

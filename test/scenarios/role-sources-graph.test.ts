@@ -3,7 +3,8 @@
  * time: a child process runs the built command line (dist/, which `npm test` builds first) in
  * process with a module hook that records every module Node resolves. Files with policy files,
  * CloudFormation, CDK and Terraform sources load no `@aws-sdk/*` or `@smithy/*` module; a file
- * with `role: {live: …}` does (so the check can fail).
+ * with `role: {live: …}` does (so the check can fail). Likewise the symbolic engine loads only for
+ * a file with `properties:`.
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
@@ -48,7 +49,7 @@ port1.close();
 process.stdout.write(JSON.stringify({ code, seen }));
 `;
 
-function run(dir: string): { code: number; packages: string[] } {
+function run(dir: string): { code: number; packages: string[]; modules: string[] } {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
     encoding: 'utf8',
     timeout: 120_000,
@@ -70,7 +71,8 @@ function run(dir: string): { code: number; packages: string[] } {
       out.seen.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []),
     ),
   ].sort();
-  return { code: out.code, packages };
+  const modules = out.seen.flatMap((u) => /\/dist\/(lib\/.*)$/.exec(u)?.[1] ?? []);
+  return { code: out.code, packages, modules };
 }
 
 const sdk = (pkgs: string[]) =>
@@ -97,6 +99,26 @@ t.test('template, assembly and plan sources load no AWS SDK', (t) => {
   t.equal(r.code, 1, 'the files ran (the CloudFormation scenario fails: another owner)');
   t.ok(r.packages.includes('yaml'), `the hook sees packages (${r.packages.join(', ')})`);
   t.same(sdk(r.packages), [], 'no @aws-sdk/* or @smithy/* module');
+  t.notOk(
+    r.modules.some((m) => m.startsWith('lib/symbolic/') && m !== 'lib/symbolic/predicate.js'),
+    'no file has properties: the symbolic engine is not loaded',
+  );
+  t.end();
+});
+
+t.test('a file with properties loads the symbolic engine (the check above can fail)', (t) => {
+  const dir = t.testdir({
+    'p.trustspec.yaml':
+      scenario(
+        "  arn: arn:aws:iam::111122223333:role/r\n  trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: Allow, Principal: { Federated: arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com }, Action: sts:AssumeRoleWithWebIdentity, Condition: { StringLike: { token.actions.githubusercontent.com:sub: 'repo:octo-org/*' } } }] }\n",
+      ) + "properties:\n  - name: only octo-org\n    only: { sub: 'repo:octo-org/*' }\n",
+  });
+  const r = run(dir);
+  t.equal(r.code, 0);
+  t.ok(
+    r.modules.includes('lib/symbolic/engine.js'),
+    r.modules.filter((m) => m.includes('symbolic')).join(', '),
+  );
   t.end();
 });
 

@@ -3,6 +3,7 @@ import { extname, relative } from 'node:path';
 import { recordReads } from '../files.js';
 import { loadAndRun, loadConfig, type Config } from '../scenarios/index.js';
 import { diagnose } from '../explain/index.js';
+import { lintPolicy } from '../lint/index.js';
 import {
   REPORTER_NAMES,
   REPORTERS,
@@ -78,6 +79,8 @@ export async function testCommand(args: string[], opts: TestOptions, io: Io): Pr
   const report = loadAndRun(paths, {
     cwd: io.cwd,
     ignore: cfg.ignore,
+    // Each policy's shape findings are lint's: test shows what lint shows.
+    policyLint: lintPolicy,
     ...(now !== undefined ? { now } : {}),
     defaultNow: clockOf(io),
     ...(opts.filter !== undefined ? { filter: opts.filter } : {}),

@@ -32,7 +32,10 @@ const BY_EXTENSION: Record<string, LintReporter> = { '.sarif': 'sarif', '.json':
 function parseOutput(spec: string): { reporter: LintReporter; file: string } {
   const m = /^(human|json|github|sarif):(.*)$/.exec(spec);
   if (m?.[2] === '')
-    throw new UsageError(`--output ${spec} needs a file name after the colon`, `e.g. ${spec}report`);
+    throw new UsageError(
+      `--output ${spec} needs a file name after the colon`,
+      `e.g. ${spec}report`,
+    );
   if (m) return { reporter: m[1] as LintReporter, file: m[2] as string };
   if (spec === '') throw new UsageError('--output needs a file name');
   return { reporter: BY_EXTENSION[extname(spec).toLowerCase()] ?? 'human', file: spec };
@@ -83,7 +86,8 @@ export async function lintCommand(
       color: reporter === 'human' && useColor(io.stdout, io.env),
     }),
   );
-  for (const o of outputs) writeOutput(o, REPORTERS[o.reporter](report, { ...base, color: false }), io);
+  for (const o of outputs)
+    writeOutput(o, REPORTERS[o.reporter](report, { ...base, color: false }), io);
   const { exitCodeOfLint } = await import('../lint/run.js');
   return exitCodeOfLint(report, strict);
 }

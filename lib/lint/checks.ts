@@ -161,7 +161,7 @@ function actionFindings(s: Statement, issuers: Issuer[]): Finding[] {
     {
       code: 'action-not-web-identity',
       severity: 'error',
-      message: `${elem} ${written || '(none)'} ${s.action.negated ? 'excludes' : 'does not include'} ${ASSUME_ACTION}, the call a web-identity token makes: the Federated principal ${issuers.map((i) => `"${i.value}"`).join(', ')} can never use this statement${s.action.patterns.some((p) => p.value.toLowerCase() === 'sts:assumerole') ? ' (sts:AssumeRole is for IAM principals; CDK\'s FederatedPrincipal defaults to it)' : ''}`,
+      message: `${elem} ${written || '(none)'} ${s.action.negated ? 'excludes' : 'does not include'} ${ASSUME_ACTION}, the call a web-identity token makes: the Federated principal ${issuers.map((i) => `"${i.value}"`).join(', ')} can never use this statement${s.action.patterns.some((p) => p.value.toLowerCase() === 'sts:assumerole') ? " (sts:AssumeRole is for IAM principals; CDK's FederatedPrincipal defaults to it)" : ''}`,
       span: s.action.span,
       hint: `"Action": "${ASSUME_ACTION}"`,
     },
@@ -170,9 +170,7 @@ function actionFindings(s: Statement, issuers: Issuer[]): Finding[] {
 
 function accountFindings(s: Statement, ctx: LintContext): Finding[] {
   const out: Finding[] = [];
-  const roles = (ctx.roleArns ?? [])
-    .map((a) => parseRoleArn(a))
-    .filter((r) => r.ok === true);
+  const roles = (ctx.roleArns ?? []).map((a) => parseRoleArn(a)).filter((r) => r.ok === true);
   for (const f of s.principal.federated) {
     const p = parseFederatedPrincipal(f.value);
     if (p.kind !== 'oidc') continue;
@@ -215,7 +213,12 @@ function ownerOf(v: string): { any: boolean; prefix?: string } {
   return { any: false, prefix: owner.slice(0, star) };
 }
 
-const GITHUB_OWNER_KEYS = ['repository_owner_id', 'repository_id', 'repository', 'job_workflow_ref'];
+const GITHUB_OWNER_KEYS = [
+  'repository_owner_id',
+  'repository_id',
+  'repository',
+  'job_workflow_ref',
+];
 
 function githubFindings(s: Statement, i: Issuer): Finding[] {
   const pinned = GITHUB_OWNER_KEYS.some((k) =>

@@ -8,7 +8,10 @@ import type { Span } from '../diagnostics.js';
 import { yamlPosition as position } from '../policy/yaml.js';
 import type { Locator } from '../aws/access-analyzer-findings.js';
 
-function spanOf(lc: LineCounter, node: { range?: [number, number, number] | null }): Span | undefined {
+function spanOf(
+  lc: LineCounter,
+  node: { range?: [number, number, number] | null },
+): Span | undefined {
   const r = node.range;
   if (!r) return undefined;
   return { start: position(lc, r[0]), end: position(lc, r[1]) };

@@ -428,7 +428,8 @@ function order(a: LintFinding, b: LintFinding): number {
 export async function lintPaths(paths: string[], opts: LintOptions = {}): Promise<LintReport> {
   const c = collect(paths, opts);
   let cross: Awaited<ReturnType<typeof crossCheckUnits>> | undefined;
-  if (opts.crossCheck && c.units.length > 0) cross = await crossCheckUnits(c.units, opts.crossCheck);
+  if (opts.crossCheck && c.units.length > 0)
+    cross = await crossCheckUnits(c.units, opts.crossCheck);
   const findings = [...c.findings];
   const { mergeFindings } = cross
     ? await import('../aws/access-analyzer-findings.js')
@@ -444,7 +445,10 @@ export async function lintPaths(paths: string[], opts: LintOptions = {}): Promis
     }
   }
   const split = applyIgnores(findings as unknown as FileError[], c.rules);
-  const shown = [...(split.warnings as unknown as LintFinding[]), ...split.unused.map(fromFileError)];
+  const shown = [
+    ...(split.warnings as unknown as LintFinding[]),
+    ...split.unused.map(fromFileError),
+  ];
   return {
     files: c.files,
     policies: c.units.length,

@@ -51,8 +51,7 @@ export function lintCounts(r: LintReport): LintCounts {
   };
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string =>
-  `${n} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** `1 error, 2 warnings, 0 notes, 1 suppressed · 3 files, 2 policies` (+ unusable input). */
 export function lintSummaryLine(r: LintReport): string {
@@ -193,7 +192,12 @@ export function lintGithubReport(r: LintReport, opts: LintReporterOptions): stri
   for (const e of r.errors) {
     const u = userError(e);
     out.push(
-      githubCommand('error', u, `trustspec: ${u.code}`, u.hint ? `${u.message}\nhint: ${u.hint}` : u.message),
+      githubCommand(
+        'error',
+        u,
+        `trustspec: ${u.code}`,
+        u.hint ? `${u.message}\nhint: ${u.hint}` : u.message,
+      ),
     );
   }
   for (const raw of r.findings) {
@@ -206,11 +210,19 @@ export function lintGithubReport(r: LintReport, opts: LintReporterOptions): stri
           : 'notice';
     const codes = raw.names ? raw.names.join(', ') : raw.code;
     out.push(
-      githubCommand(kind, f, `trustspec: ${codes}`, f.hint ? `${f.message}\nhint: ${f.hint}` : f.message),
+      githubCommand(
+        kind,
+        f,
+        `trustspec: ${codes}`,
+        f.hint ? `${f.message}\nhint: ${f.hint}` : f.message,
+      ),
     );
   }
   const cc = crossCheckLine(r);
-  if (cc) out.push(githubCommand(r.crossCheck?.summary ? 'warning' : 'notice', {}, 'trustspec cross-check', cc));
+  if (cc)
+    out.push(
+      githubCommand(r.crossCheck?.summary ? 'warning' : 'notice', {}, 'trustspec cross-check', cc),
+    );
   out.push(githubCommand('notice', {}, 'trustspec lint', lintSummaryLine(r)));
   return `${out.join('\n')}\n`;
 }
@@ -237,7 +249,9 @@ export function lintSarifReport(r: LintReport, opts: LintReporterOptions): strin
       const c = lintCode(code);
       if (!c) return undefined;
       const what = c.what.replace(/`/g, '');
-      const aa = c.accessAnalyzer ? ` Access Analyzer's check of the same meaning: ${c.accessAnalyzer}.` : '';
+      const aa = c.accessAnalyzer
+        ? ` Access Analyzer's check of the same meaning: ${c.accessAnalyzer}.`
+        : '';
       return {
         short: what.length > 120 ? `${what.slice(0, 117)}...` : what,
         full: what,

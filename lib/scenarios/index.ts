@@ -247,7 +247,10 @@ export function loadAndRun(paths: string[], opts: LoadAndRunOptions = {}): RunRe
   const files =
     opts.filter === undefined ? shown : shown.filter((f) => results.some((r) => r.file === f));
   const policies = runPolicies(policyCache, scenarios, cwd);
-  const all = withSids(dedupe([...warnings, ...lintPolicies(policies, opts.policyLint)]), policies).sort(
+  const all = withSids(
+    dedupe([...warnings, ...lintPolicies(policies, opts.policyLint)]),
+    policies,
+  ).sort(
     (a, b) =>
       (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column,
   );

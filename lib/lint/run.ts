@@ -111,6 +111,8 @@ export interface LintOptions {
   ignore?: IgnoreRule[];
   /** The clock for scenario files without `now` (they are loaded, not run). */
   defaultNow?: number;
+  /** Folders and globs yield scenario files only, as `trustspec test` reads them. */
+  scenariosOnly?: boolean;
   /** Cross-check with Access Analyzer (lib/aws/cross-check.ts, loaded only then). */
   crossCheck?: CrossCheckOptions & { require?: boolean };
 }
@@ -294,7 +296,7 @@ function loadScenarios(abs: string, opts: LintOptions, cache: PolicyCache, out: 
 
 function collect(paths: string[], opts: LintOptions): Collected {
   const cwd = opts.cwd ?? process.cwd();
-  const discovery = discoverFiles(paths, cwd, LINT_FILE);
+  const discovery = discoverFiles(paths, cwd, opts.scenariosOnly ? SCENARIO_FILE : LINT_FILE);
   const out: Collected = {
     files: [],
     units: [],

@@ -177,7 +177,12 @@ export const LINT_CODES: readonly LintCode[] = [
   L('invalid-number', 'error', 'compiler', 'a value a Numeric operator cannot read'),
   L('invalid-bool', 'error', 'compiler', 'a value `Bool` cannot read'),
   L('invalid-cidr', 'error', 'compiler', 'a value `IpAddress` cannot read'),
-  L('invalid-arn', 'error', 'compiler', 'a value an Arn operator cannot read'),
+  L(
+    'invalid-arn',
+    'warning',
+    'compiler',
+    'a value an Arn operator cannot read as an ARN: it never matches',
+  ),
   L('invalid-base64', 'error', 'compiler', 'a value `BinaryEquals` cannot read'),
   L('invalid-null-value', 'error', 'compiler', '`Null` with a value other than true or false'),
   L('invalid-variable', 'error', 'compiler', 'a malformed policy variable `${…}`'),
@@ -240,7 +245,7 @@ export const LINT_CODES: readonly LintCode[] = [
     'federated-principal-trailing-slash',
     'error',
     'parser',
-    'a Federated principal with a trailing slash its provider does not have',
+    'an OIDC provider ARN ending with two slashes or more',
   ),
   L(
     'federated-principal-case',
@@ -258,7 +263,7 @@ export const LINT_CODES: readonly LintCode[] = [
   L('saml-principal', 'warning', 'parser', 'a SAML provider: not a web-identity caller'),
   L(
     'principal-wildcard',
-    'error',
+    'warning',
     'parser',
     'a wildcard principal in a trust policy',
     'ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL',

@@ -9,7 +9,12 @@ import type { ConditionClause, Statement, TrustPolicy } from '../policy/model.js
 import { wildcardMatch } from '../conditions/wildcard.js';
 import { NEVER_SET_KEYS } from '../sts/context.js';
 import { ASSUME_ACTION } from '../sts/vocabulary.js';
-import { parseFederatedPrincipal, parseRoleArn, providerForHostPath } from '../providers/index.js';
+import {
+  parseFederatedPrincipal,
+  parseRoleArn,
+  providerForHostPath as findProvider,
+} from '../providers/index.js';
+import { memoize } from '../memo.js';
 import type { ProviderModule } from '../providers/types.js';
 import { keyWithoutArn } from '../explain/clause.js';
 import { splitKey } from '../explain/facts.js';
@@ -18,6 +23,15 @@ import { splitKey } from '../explain/facts.js';
 export interface LintContext {
   roleArns?: readonly string[];
 }
+
+/** The provider module of a key prefix, worked out once per distinct prefix. */
+const providerForHostPath = memoize((hostPath: string) => findProvider(hostPath), 1024);
+
+/** Does an action pattern cover sts:AssumeRoleWithWebIdentity? Once per distinct pattern. */
+const coversAssume = memoize(
+  (pattern: string) => wildcardMatch(pattern, ASSUME_ACTION, { ignoreCase: true }),
+  1024,
+);
 
 /** A web-identity principal of a statement: its key prefix and provider module. */
 interface Issuer {
@@ -91,9 +105,7 @@ function tested(s: Statement, i: Issuer, name: string, pins: boolean): boolean {
 
 /** Does the statement's Action (or NotAction) cover sts:AssumeRoleWithWebIdentity? */
 function coversWebIdentity(s: Statement): boolean {
-  const hit = s.action.patterns.some((p) =>
-    wildcardMatch(p.value, ASSUME_ACTION, { ignoreCase: true }),
-  );
+  const hit = s.action.patterns.some((p) => coversAssume(p.value));
   return s.action.negated ? !hit : hit;
 }
 

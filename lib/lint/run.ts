@@ -219,6 +219,8 @@ function toLint(
   };
 }
 
+const errorKey = (e: FileError): string => `${e.file}|${e.line}|${e.column}|${e.code}|${e.message}`;
+
 /** A file error of the scenario loader as a lint finding (a warning, or an inline policy's error). */
 function fromFileError(e: FileError): LintFinding {
   return { ...e, severity: e.severity ?? 'warning', tool: 'trustspec' };
@@ -232,6 +234,10 @@ interface Collected {
   rules: ScopedRule[];
   /** The ARNs of the roles using each policy file (by absolute path). */
   roleArns: Map<string, string[]>;
+  /** Policies resolved from role sources, by their compiled policy. */
+  resolved: Map<object, PolicyUnit>;
+  /** File errors already reported (a role source named by several scenario files). */
+  seen: Set<string>;
 }
 
 /** The inline `role.trustPolicy` of a scenario file, as JSON with a locator into the file. */
@@ -250,14 +256,22 @@ function loadScenarios(abs: string, opts: LintOptions, cache: PolicyCache, out: 
     policyCache: cache,
     ...(opts.defaultNow !== undefined ? { defaultNow: opts.defaultNow } : {}),
   });
-  // Policy files report their own findings (once, as units); the scenario file's are kept here.
+  // Policy files report their own findings (once, as units); the scenario file's (and a role
+  // source's) are kept here, once however many scenario files name them.
+  const policyFiles = new Set([...cache.values()].map((e) => e.file));
+  const own = (e: FileError): boolean => !policyFiles.has(e.file) && !out.seen.has(errorKey(e));
   for (const e of loaded.errors) {
-    if (e.file !== file) continue;
+    if (!own(e)) continue;
+    out.seen.add(errorKey(e));
     if (e.code.startsWith('policy-') && !unusable(e.code))
       out.findings.push({ ...fromFileError(e), severity: 'error' });
     else out.errors.push(e);
   }
-  for (const w of loaded.warnings) if (w.file === file) out.findings.push(fromFileError(w));
+  for (const w of loaded.warnings) {
+    if (!own(w)) continue;
+    out.seen.add(errorKey(w));
+    out.findings.push(fromFileError(w));
+  }
   const policies = new Set<string>([file]);
   const inline = new Map<object, PolicyUnit>();
   const text = readText(abs);
@@ -286,8 +300,28 @@ function loadScenarios(abs: string, opts: LintOptions, cache: PolicyCache, out: 
   out.units.push(...inline.values());
   for (const rule of loaded.ignore) out.rules.push({ rule, files: policies });
   // The roles that use each policy file, for the account and partition checks.
+  const cached = new Set([...cache.values()].map((e) => e.compiled));
   for (const s of loaded.scenarios) {
     if (s.role.policyFile === abs) continue;
+    if (!cached.has(s.role.policy)) {
+      // Neither a policy file nor inline: resolved from a role source (a template, a plan, IAM).
+      const known = out.resolved.get(s.role.policy);
+      if (known) {
+        if (!known.roleArns.includes(s.role.arn)) known.roleArns.push(s.role.arn);
+      } else {
+        const from = readText(s.role.policyFile);
+        out.resolved.set(s.role.policy, {
+          file: displayPath(s.role.policyFile, cwd),
+          ...(from.ok ? { text: from.text } : {}),
+          policy: s.role.policy.policy,
+          roleArns: [s.role.arn],
+          findings: [],
+          send: { reason: 'a policy resolved from a role source is not sent' },
+          frames: false,
+        });
+      }
+      continue;
+    }
     const arns = out.roleArns.get(s.role.policyFile) ?? [];
     if (!arns.includes(s.role.arn)) arns.push(s.role.arn);
     out.roleArns.set(s.role.policyFile, arns);
@@ -312,6 +346,8 @@ function collect(paths: string[], opts: LintOptions): Collected {
     findings: discovery.warnings.map(fromFileError),
     rules: (opts.ignore ?? []).map((rule) => ({ rule })),
     roleArns: new Map(),
+    resolved: new Map(),
+    seen: new Set(),
   };
   const cache: PolicyCache = new Map();
   const direct: string[] = [];
@@ -322,6 +358,8 @@ function collect(paths: string[], opts: LintOptions): Collected {
   for (const abs of direct) loadPolicyFile(abs, displayPath(abs, cwd), cache);
   for (const entry of cache.values()) {
     if (entry.readError) {
+      // A scenario file's policy that cannot be read is its error already, at its trustPolicy.
+      if (!direct.includes(entry.path)) continue;
       out.errors.push({
         file: entry.file,
         line: 0,
@@ -342,6 +380,7 @@ function collect(paths: string[], opts: LintOptions): Collected {
     );
     out.units.push(unit);
   }
+  out.units.push(...out.resolved.values());
   for (const u of out.units) {
     if (u.policy) u.findings.push(...shapeFindings(u.policy, u.roleArns));
   }

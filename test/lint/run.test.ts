@@ -131,3 +131,29 @@ Statement:
     ],
   );
 });
+
+t.test(
+  'a policy file a scenario file names that does not exist: one error, at the scenario file',
+  async (t) => {
+    const dir = t.testdir({
+      'a.trustspec.yaml': [
+        'version: 1',
+        'role:',
+        '  arn: arn:aws:iam::111122223333:role/deploy',
+        '  trustPolicy: ./missing.trust.json',
+        'now: 2026-06-01T00:00:00Z',
+        'scenarios:',
+        '  - name: main',
+        '    github: { repository: acme/app }',
+        '    expect: allow',
+        '',
+      ].join('\n'),
+    });
+    const r = await lintPaths([], { cwd: dir });
+    t.same(
+      r.errors.map((e) => [e.file, e.line, e.code]),
+      [['a.trustspec.yaml', 4, 'policy-file-not-found']],
+    );
+    t.equal(exitCodeOfLint(r, false), 2);
+  },
+);

@@ -148,14 +148,14 @@ function shapeFindings(policy: TrustPolicy, roleArns: readonly string[]): Findin
   return [...policyFindings(policy), ...lintChecks(policy, { roleArns })];
 }
 
-/** A policy file: read, parsed and compiled; unusable input as errors. */
+/** A policy file: read, parsed and compiled; undefined (and its errors) when it is not a policy document. */
 function policyFileUnit(
   abs: string,
   file: string,
   text: string,
   roleArns: string[],
   errors: FileError[],
-): PolicyUnit {
+): PolicyUnit | undefined {
   const ext = extname(abs).toLowerCase();
   const format = ext === '.json' ? 'json' : ext === '.yaml' || ext === '.yml' ? 'yaml' : 'auto';
   const parsed: ParseResult = parsePolicy(text, { format });
@@ -169,8 +169,7 @@ function policyFileUnit(
       if (f.severity !== 'error') continue;
       errors.push(toLint(f, unit, 'trustspec') as FileError);
     }
-    unit.send = { reason: 'not a policy document' };
-    return unit;
+    return undefined;
   }
   unit.findings.push(...parsed.findings);
   if (parsed.ok) {
@@ -378,7 +377,7 @@ function collect(paths: string[], opts: LintOptions): Collected {
       out.roleArns.get(entry.path) ?? [],
       out.errors,
     );
-    out.units.push(unit);
+    if (unit) out.units.push(unit);
   }
   out.units.push(...out.resolved.values());
   for (const u of out.units) {

@@ -271,7 +271,18 @@ function githubFindings(s: Statement, i: Issuer): Finding[] {
 function anyNamespace(v: string): boolean {
   const prefix = 'system:serviceaccount:';
   if (!v.toLowerCase().startsWith(prefix)) return /^[^*?]{0,21}[*?]/.test(v);
-  return /^[*?]/.test(v.slice(prefix.length)) || /^[^:]*[*?][^:]*$/.test(v.slice(prefix.length));
+  // IAM's `*` also matches ":", so a wildcard anywhere in the namespace part reaches other namespaces.
+  const namespace = v.slice(prefix.length).split(':')[0] ?? '';
+  return /[*?]/.test(namespace);
+}
+
+/** "every namespace", or "every namespace whose name starts with "pay"". */
+function namespaceReach(v: string): string {
+  const rest = v.toLowerCase().startsWith('system:serviceaccount:') ? v.slice(22) : '';
+  const star = rest.search(/[*?]/);
+  return star > 0 && !rest.slice(0, star).includes(':')
+    ? `every namespace whose name starts with "${rest.slice(0, star)}"`
+    : 'every namespace of the cluster';
 }
 
 function eksFindings(s: Statement, i: Issuer): Finding[] {
@@ -302,7 +313,7 @@ function eksFindings(s: Statement, i: Issuer): Finding[] {
       out.push({
         code: 'eks-sub-any-namespace',
         severity: 'warning',
-        message: `the subject pattern "${v.value}" admits service accounts of every namespace of the cluster, so whoever can create a service account in any namespace can assume this role`,
+        message: `the subject pattern "${v.value}" admits service accounts of ${namespaceReach(v.value)}, so whoever can create a service account there can assume this role`,
         span: v.span,
         hint: 'name the namespace: "system:serviceaccount:NAMESPACE:SERVICE_ACCOUNT" (a wildcard only for the service account, if at all)',
       });

@@ -235,6 +235,16 @@ const ROWS: Row[] = [
     codes: ['eks-sub-any-namespace'],
   },
   {
+    name: 'EKS sub with a namespace prefix (pay* admits payments-evil)',
+    statements: [
+      st(EKS_ARN, {
+        StringEquals: { [`${EKS}:aud`]: 'sts.amazonaws.com' },
+        StringLike: { [`${EKS}:sub`]: 'system:serviceaccount:pay*:api' },
+      }),
+    ],
+    codes: ['eks-sub-any-namespace'],
+  },
+  {
     name: 'EKS sub with a wildcard service account in a named namespace',
     statements: [
       st(EKS_ARN, {

@@ -329,7 +329,10 @@ function loadScenarios(abs: string, opts: LintOptions, cache: PolicyCache, out: 
 
 function collect(paths: string[], opts: LintOptions): Collected {
   const cwd = opts.cwd ?? process.cwd();
-  const discovery = discoverFiles(paths, cwd, opts.scenariosOnly ? SCENARIO_FILE : LINT_FILE);
+  // A glob that names files itself (`iam/*.json`) yields them whatever their name, JSON or YAML.
+  const discovery = opts.scenariosOnly
+    ? discoverFiles(paths, cwd)
+    : discoverFiles(paths, cwd, LINT_FILE, /\.(json|ya?ml)$/i);
   const out: Collected = {
     files: [],
     units: [],

@@ -81,6 +81,8 @@ class Search {
     private readonly cwd: string,
     /** The names folders and globs yield (`trustspec lint` adds policy files). */
     readonly pattern: RegExp = SCENARIO_FILE,
+    /** The names of files a glob matches itself that it yields (default: `pattern`). */
+    readonly globPattern: RegExp = pattern,
   ) {}
 
   shown(path: string): string {
@@ -240,8 +242,9 @@ export function discoverFiles(
   args: string[],
   cwd: string,
   pattern: RegExp = SCENARIO_FILE,
+  globPattern: RegExp = pattern,
 ): Discovery {
-  const search = new Search(cwd, pattern);
+  const search = new Search(cwd, pattern, globPattern);
   const targets = args.length === 0 ? ['.'] : args;
   for (const arg of targets) discoverOne(arg, cwd, search);
   const files = search.files();
@@ -290,7 +293,7 @@ function matchGlob(pattern: string, cwd: string, search: Search): boolean {
         } else if (!skipped(entry.name) || entersSkipped) {
           visit(path, seen);
         }
-      } else if (hit && search.pattern.test(entry.name)) {
+      } else if (hit && search.globPattern.test(entry.name)) {
         search.add(path);
         matched = true;
       }

@@ -340,3 +340,14 @@ t.test('test shows the findings lint shows, once per policy', async (t) => {
     (json.doc['findings'] as Obj[]).map(place).sort(),
   );
 });
+
+t.test('a glob yields the JSON and YAML files it matches, whatever their name', async (t) => {
+  const dir = t.testdir({
+    iam: { 'deploy.json': ERRS, 'ci.yaml': 'not: a policy\n', 'notes.md': '#' },
+  });
+  const { status, doc } = await lintJson(['iam/*.json'], dir);
+  t.equal(status, 1);
+  t.same(codesOf(doc), ['policy-action-not-web-identity']);
+  const folder = await lintJson(['iam'], dir);
+  t.equal(folder.status, 2, 'a folder yields only *.trust.* names: nothing to lint here');
+});

@@ -3,7 +3,7 @@
  * LintReport. Every reporter shows the same findings and the same counts: errors, warnings and
  * notes among the findings shown, suppressed ones counted apart, unusable input apart.
  */
-import type { Severity } from '../diagnostics.js';
+import type { Severity, Span } from '../diagnostics.js';
 import {
   exitCodeOfLint,
   lintCode,
@@ -227,6 +227,12 @@ export function lintGithubReport(r: LintReport, opts: LintReporterOptions): stri
   return `${out.join('\n')}\n`;
 }
 
+/** A one-character region at a place known by line and column only (a scenario file's finding). */
+const pointAt = (line: number, column: number): Span => ({
+  start: { line, column, offset: 0 },
+  end: { line, column: column + 1, offset: 0 },
+});
+
 /** SARIF 2.1.0 for GitHub code scanning: one rule per code (help from the codes table). */
 export function lintSarifReport(r: LintReport, opts: LintReporterOptions): string {
   const items: SarifItem[] = r.findings.map((f) => ({
@@ -235,7 +241,7 @@ export function lintSarifReport(r: LintReport, opts: LintReporterOptions): strin
       code: f.code,
       severity: f.severity,
       message: f.message,
-      ...(f.span ? { span: f.span } : {}),
+      ...(f.span ? { span: f.span } : f.line > 0 ? { span: pointAt(f.line, f.column) } : {}),
       ...(f.hint ? { hint: f.hint } : {}),
       ...(f.names ? { names: f.names } : {}),
       ...(f.learnMoreLink ? { learnMoreLink: f.learnMoreLink } : {}),

@@ -351,3 +351,34 @@ t.test('a glob yields the JSON and YAML files it matches, whatever their name', 
   const folder = await lintJson(['iam'], dir);
   t.equal(folder.status, 2, 'a folder yields only *.trust.* names: nothing to lint here');
 });
+
+t.test('SARIF: a finding of a scenario file keeps its line', async (t) => {
+  const dir = t.testdir({
+    'warns.trust.json': WARNS,
+    'a.trustspec.yaml': [
+      'version: 1',
+      'role:',
+      '  arn: arn:aws:iam::111122223333:role/deploy',
+      '  trustPolicy: ./warns.trust.json',
+      'now: 2026-06-01T00:00:00Z',
+      'ignore:',
+      '  - no-such-code',
+      'scenarios:',
+      '  - name: main',
+      '    github: { repository: acme/app }',
+      '    expect: allow',
+      '',
+    ].join('\n'),
+  });
+  const r = await cli(['lint', '--reporter', 'sarif'], { cwd: dir });
+  const results = (JSON.parse(r.stdout) as { runs: { results: Obj[] }[] }).runs[0]?.results ?? [];
+  const unused = results.find((x) => x['ruleId'] === 'unused-ignore') as
+    { locations: { physicalLocation: { region: Obj; artifactLocation: Obj } }[] } | undefined;
+  t.same(unused?.locations[0]?.physicalLocation.region, {
+    startLine: 7,
+    startColumn: 5,
+    endLine: 7,
+    endColumn: 6,
+  });
+  t.equal(unused?.locations[0]?.physicalLocation.artifactLocation['uri'], 'a.trustspec.yaml');
+});

@@ -43,6 +43,11 @@ const JSON_SYNTAX = [
 export const EQUIVALENT_CODES: readonly EquivalentCodes[] = [
   { issueCode: 'JSON_SYNTAX_ERROR', evidence: 'derived', trustspec: JSON_SYNTAX },
   { issueCode: 'MISSING_VERSION', evidence: 'observed', trustspec: ['missing-version'] },
+  {
+    issueCode: 'MISMATCHED_ACTION_FOR_PRINCIPAL',
+    evidence: 'observed',
+    trustspec: ['action-not-web-identity'],
+  },
   { issueCode: 'INVALID_VERSION', evidence: 'derived', trustspec: ['invalid-version'] },
   { issueCode: 'MISSING_STATEMENT', evidence: 'observed', trustspec: ['missing-statement'] },
   { issueCode: 'MISSING_EFFECT', evidence: 'derived', trustspec: ['missing-effect'] },

@@ -5,6 +5,7 @@ import { REPORTER_NAMES } from '../report/names.js';
 import { EXIT, UsageError, type Io } from './io.js';
 import { addWho } from './who.js';
 import { addDiff } from './diff.js';
+import { addLint } from './lint.js';
 
 /** Where a command's action leaves its exit code. */
 interface Outcome {
@@ -73,6 +74,16 @@ function addTest(cli: Command, io: Io, out: Outcome): void {
     .option('-v, --verbose', 'show the full trace (request context, every statement) for failures')
     .option('--strict', 'warnings fail the run (exit code 1)')
     .option('--no-strict', 'warnings do not fail the run, whatever trustspec.config.yaml says')
+    .option(
+      '--cross-check',
+      "also run IAM Access Analyzer's ValidatePolicy and CheckNoPublicAccess on each trust policy (AWS credentials)",
+    )
+    .option(
+      '--require-cross-check',
+      'as --cross-check, and a policy Access Analyzer could not check makes the run exit 2',
+    )
+    .option('--profile <name>', 'the AWS profile for the cross-check')
+    .option('--region <region>', 'the AWS region for the cross-check')
     .addHelpText(
       'after',
       '\nExit codes: 0 every scenario met its expectation, 1 at least one did not (or, with --strict, a warning), 2 the input could not be used.\n' +
@@ -221,6 +232,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   addResolve(cli, io, out);
   addWho(cli, io, out);
   addDiff(cli, io, out);
+  addLint(cli, io, out, version());
   try {
     if (argv.length === 0) {
       cli.outputHelp();

@@ -1,8 +1,15 @@
 /** `trustspec test`: discover scenario files, run them, report, and exit 0/1/2. */
 import { extname, relative } from 'node:path';
 import { recordReads } from '../files.js';
-import { loadAndRunAsync, loadConfig, RoleSources, type Config } from '../scenarios/index.js';
+import {
+  loadAndRunAsync,
+  loadConfig,
+  RoleSources,
+  type Config,
+  type RunReport,
+} from '../scenarios/index.js';
 import { diagnose } from '../explain/index.js';
+import { lintPolicy } from '../lint/index.js';
 import {
   REPORTER_NAMES,
   REPORTERS,
@@ -31,6 +38,11 @@ export interface TestOptions {
   verbose?: boolean;
   /** `--strict` / `--no-strict`; default: the config file's `strict`, else false. */
   strict?: boolean;
+  /** Access Analyzer's findings too (`--cross-check`; `--require-cross-check`: unavailable is exit 2). */
+  crossCheck?: boolean;
+  requireCrossCheck?: boolean;
+  profile?: string;
+  region?: string;
 }
 
 const BY_EXTENSION: Record<string, ReporterName> = {
@@ -79,6 +91,8 @@ export async function testCommand(args: string[], opts: TestOptions, io: Io): Pr
     cwd: io.cwd,
     sources: new RoleSources({ cwd: io.cwd, env: io.env }),
     ignore: cfg.ignore,
+    // Each policy's shape findings are lint's: test shows what lint shows.
+    policyLint: lintPolicy,
     ...(now !== undefined ? { now } : {}),
     defaultNow: clockOf(io),
     ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
@@ -94,6 +108,7 @@ export async function testCommand(args: string[], opts: TestOptions, io: Io): Pr
       'it keeps scenarios whose name contains the text (case-insensitive)',
     );
   }
+  const cross = await crossCheck(report, paths, cfg, opts, io);
   refuseInputs(outputs, inputs, io.cwd);
   const reporter = opts.reporter ?? (cfg.reporter as ReporterName | undefined) ?? 'human';
   const base = { cwd: io.cwd, verbose: opts.verbose === true, strict };
@@ -105,5 +120,30 @@ export async function testCommand(args: string[], opts: TestOptions, io: Io): Pr
   );
   for (const o of outputs)
     writeOutput(o, REPORTERS[o.reporter](report, { ...base, color: false }), io);
+  if (cross) io.stderr.write(`${cross.line}\n`);
+  if (opts.requireCrossCheck && cross && cross.unavailable > 0) return EXIT.usage;
   return exitCodeOf(tally(report), strict);
+}
+
+/** `--cross-check`: Access Analyzer's findings added to the report (its modules loaded only then). */
+async function crossCheck(
+  report: RunReport,
+  paths: string[],
+  cfg: Config,
+  opts: TestOptions,
+  io: Io,
+): Promise<{ line: string; unavailable: number } | undefined> {
+  if (!opts.crossCheck && !opts.requireCrossCheck) return undefined;
+  const { crossCheckTestRun } = await import('../lint/test-cross-check.js');
+  return crossCheckTestRun(report, paths, {
+    cwd: io.cwd,
+    scenariosOnly: true,
+    ignore: cfg.ignore,
+    defaultNow: clockOf(io),
+    crossCheck: {
+      require: opts.requireCrossCheck === true,
+      ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+      ...(opts.region !== undefined ? { region: opts.region } : {}),
+    },
+  });
 }

@@ -77,7 +77,13 @@ class Search {
   readonly errors: FileError[] = [];
   readonly warnings: FileError[] = [];
 
-  constructor(private readonly cwd: string) {}
+  constructor(
+    private readonly cwd: string,
+    /** The names folders and globs yield (`trustspec lint` adds policy files). */
+    readonly pattern: RegExp = SCENARIO_FILE,
+    /** The names of files a glob matches itself that it yields (default: `pattern`). */
+    readonly globPattern: RegExp = pattern,
+  ) {}
 
   shown(path: string): string {
     return displayPath(path, this.cwd);
@@ -116,14 +122,14 @@ class Search {
   followLink(path: string, name: string, root: string): Stats | undefined {
     const st = statOf(path);
     if (!st) {
-      if (SCENARIO_FILE.test(name))
+      if (this.pattern.test(name))
         this.warn(path, 'broken-link', `"${this.shown(path)}" is a symbolic link to nothing`);
       return undefined;
     }
     if (st.isDirectory() && skipped(name)) return undefined;
     const real = realOf(path);
     if (real === root || real.startsWith(root.endsWith(sep) ? root : root + sep)) return st;
-    if (st.isDirectory() || SCENARIO_FILE.test(name)) {
+    if (st.isDirectory() || this.pattern.test(name)) {
       this.warn(
         path,
         'link-outside-tree',
@@ -155,7 +161,7 @@ class Search {
       }
       if (isDir) {
         if (!skipped(entry.name)) met += this.walk(path, root, seen);
-      } else if (SCENARIO_FILE.test(entry.name)) {
+      } else if (this.pattern.test(entry.name)) {
         // A FIFO or device with a scenario file's name is handed on: the reader refuses it by name.
         this.add(path);
         met++;
@@ -228,11 +234,17 @@ function discoverOne(arg: string, cwd: string, search: Search): void {
 
 /**
  * Scenario files named by `args`, relative to `cwd`. No arguments: everything under `cwd`. A file
- * named directly is taken whatever its name; folders and globs yield `*.trustspec.yaml|yml` files,
+ * named directly is taken whatever its name; folders and globs yield `*.trustspec.yaml|yml` files
+ * (or the names `pattern` matches),
  * skipping `node_modules` and dot-folders (unless a glob names them).
  */
-export function discoverFiles(args: string[], cwd: string): Discovery {
-  const search = new Search(cwd);
+export function discoverFiles(
+  args: string[],
+  cwd: string,
+  pattern: RegExp = SCENARIO_FILE,
+  globPattern: RegExp = pattern,
+): Discovery {
+  const search = new Search(cwd, pattern, globPattern);
   const targets = args.length === 0 ? ['.'] : args;
   for (const arg of targets) discoverOne(arg, cwd, search);
   const files = search.files();
@@ -281,7 +293,7 @@ function matchGlob(pattern: string, cwd: string, search: Search): boolean {
         } else if (!skipped(entry.name) || entersSkipped) {
           visit(path, seen);
         }
-      } else if (hit && SCENARIO_FILE.test(entry.name)) {
+      } else if (hit && search.globPattern.test(entry.name)) {
         search.add(path);
         matched = true;
       }

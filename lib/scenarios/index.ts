@@ -1,5 +1,7 @@
 /** Scenario files: discover, load (with their places for every error), expand and run them. */
+import type { Finding } from '../diagnostics.js';
 import { policyFindings } from '../explain/lint.js';
+import type { TrustPolicy } from '../policy/model.js';
 import type { CompiledPolicy } from '../sts/compile.js';
 import { discoverFiles, displayPath } from './discover.js';
 import {
@@ -70,7 +72,14 @@ export interface LoadAndRunOptions extends LoadOptions, RunOptions {
   cwd?: string;
   /** `ignore:` rules for every file of the run (trustspec.config.yaml's). */
   ignore?: IgnoreRule[];
+  /**
+   * The findings of a policy's shape, given the ARNs of the roles that use it (default: those of
+   * lib/explain/lint.ts; `trustspec test` passes lib/lint's, so that test shows what lint shows).
+   */
+  policyLint?: PolicyLint;
 }
+
+export type PolicyLint = (policy: TrustPolicy, ctx: { roleArns: readonly string[] }) => Finding[];
 
 function dedupe<T extends FileError>(list: T[]): T[] {
   const seen = new Set<string>();
@@ -99,6 +108,8 @@ interface RunPolicy {
   file: string;
   text?: string;
   policy: CompiledPolicy;
+  /** The ARNs of the roles whose scenarios use it. */
+  roleArns: string[];
 }
 
 function runPolicies(cache: PolicyCache, scenarios: Scenario[], cwd: string): RunPolicy[] {
@@ -108,17 +119,23 @@ function runPolicies(cache: PolicyCache, scenarios: Scenario[], cwd: string): Ru
       out.set(entry.compiled, {
         file: entry.file,
         policy: entry.compiled,
+        roleArns: [],
         ...(entry.text !== undefined ? { text: entry.text } : {}),
       });
     }
   }
   for (const s of scenarios) {
-    if (out.has(s.role.policy)) continue;
+    const known = out.get(s.role.policy);
+    if (known) {
+      if (!known.roleArns.includes(s.role.arn)) known.roleArns.push(s.role.arn);
+      continue;
+    }
     // An inline policy: its findings point into the scenario file.
     const read = readText(s.role.policyFile);
     out.set(s.role.policy, {
       file: displayPath(s.role.policyFile, cwd),
       policy: s.role.policy,
+      roleArns: [s.role.arn],
       ...(read.ok ? { text: read.text } : {}),
     });
   }
@@ -126,12 +143,16 @@ function runPolicies(cache: PolicyCache, scenarios: Scenario[], cwd: string): Ru
 }
 
 /** The policy-level findings (the shape of each policy, lib/explain/lint.ts), once per policy. */
-function lintPolicies(policies: RunPolicy[]): FileError[] {
+function lintPolicies(policies: RunPolicy[], lint?: PolicyLint): FileError[] {
   const out: FileError[] = [];
   for (const p of policies) {
-    const found = policyFindings(p.policy.policy);
+    const found = lint
+      ? lint(p.policy.policy, { roleArns: p.roleArns })
+      : policyFindings(p.policy.policy);
     if (found.length === 0) continue;
-    out.push(...findingsToFileErrors(found, p.file, p.text ?? '').warnings);
+    // A finding is never a file error here: the policy compiled, so the scenarios ran.
+    const { errors, warnings } = findingsToFileErrors(found, p.file, p.text ?? '');
+    out.push(...warnings, ...errors);
   }
   return out;
 }
@@ -318,7 +339,10 @@ class Run {
     const files =
       opts.filter === undefined ? shown : shown.filter((f) => results.some((r) => r.file === f));
     const policies = runPolicies(this.policyCache, scenarios, cwd);
-    const all = withSids(dedupe([...this.warnings, ...lintPolicies(policies)]), policies).sort(
+    const all = withSids(
+      dedupe([...this.warnings, ...lintPolicies(policies, opts.policyLint)]),
+      policies,
+    ).sort(
       (a, b) =>
         (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column,
     );

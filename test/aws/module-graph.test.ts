@@ -36,6 +36,13 @@ export async function resolve(specifier, context, next) {
 }\`;
 register('data:text/javascript,' + encodeURIComponent(hook), { data: { port: port2 }, transferList: [port2] });
 for (const m of JSON.parse(process.env.MODULES)) await import(pathToFileURL(m).href);
+if (process.env.LINT) {
+  const lint = await import(pathToFileURL(process.env.LINT).href);
+  const cross = process.env.LINT_CROSS
+    ? { crossCheck: { region: 'us-east-1', maxAttempts: 1, deadlineMs: 2000 } }
+    : {};
+  await lint.lintPaths([process.env.LINT_PATH], { cwd: process.env.LINT_CWD, ...cross });
+}
 if (process.env.OPEN) {
   const aa = await import(pathToFileURL(process.env.OPEN).href);
   const session = await aa.openAccessAnalyzer({ region: 'us-east-1' });
@@ -49,7 +56,7 @@ port1.close();
 process.stdout.write(JSON.stringify(seen));
 `;
 
-function loaded(modules: string[], open?: string): string[] {
+function loaded(modules: string[], open?: string, extra: Record<string, string> = {}): string[] {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
     encoding: 'utf8',
     timeout: 120_000,
@@ -57,6 +64,7 @@ function loaded(modules: string[], open?: string): string[] {
       ...process.env,
       MODULES: JSON.stringify(modules.map((m) => `${DIST}${m}`)),
       ...(open ? { OPEN: `${DIST}${open}` } : {}),
+      ...extra,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_EC2_METADATA_DISABLED: 'true',
     },
@@ -82,6 +90,9 @@ const ENTRIES = [
   'aws/access-analyzer.js',
   'aws/cross-check.js',
   'lint/sarif.js',
+  'lint/index.js',
+  'report/lint.js',
+  'cli/lint.js',
 ];
 
 t.test('importing trustspec, its core, the runner, the adapter or SARIF loads no AWS SDK', (t) => {
@@ -101,5 +112,27 @@ t.test('importing trustspec, its core, the runner, the adapter or SARIF loads no
 t.test('opening an Access Analyzer client loads the SDK (the check above can fail)', (t) => {
   const pkgs = packages(loaded(['aws/access-analyzer.js'], 'aws/access-analyzer.js'));
   t.ok(pkgs.includes('@aws-sdk/client-accessanalyzer'), pkgs.join(', '));
+  t.end();
+});
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const sdkOf = (urls: string[]) =>
+  packages(urls).filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/'));
+
+t.test('trustspec lint loads the SDK only with --cross-check', (t) => {
+  const run = { LINT: `${DIST}lint/run.js`, LINT_PATH: 'spec-examples', LINT_CWD: REPO_ROOT };
+  t.same(sdkOf(loaded([], undefined, run)), [], 'lint without the cross-check: no SDK module');
+  // The cross-check against an endpoint nobody listens on: the SDK is loaded, the call fails.
+  const cross = sdkOf(
+    loaded([], undefined, {
+      ...run,
+      LINT_PATH: 'spec-examples/cognito',
+      LINT_CROSS: '1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLETRUSTSPEC',
+      AWS_SECRET_ACCESS_KEY: 'fake',
+      AWS_ENDPOINT_URL_ACCESSANALYZER: 'http://127.0.0.1:9',
+    }),
+  );
+  t.ok(cross.includes('@aws-sdk/client-accessanalyzer'), cross.join(', '));
   t.end();
 });

@@ -5,6 +5,7 @@ import { REPORTER_NAMES } from '../report/names.js';
 import { EXIT, UsageError, type Io } from './io.js';
 import { addWho } from './who.js';
 import { addDiff } from './diff.js';
+import { addInit } from './init.js';
 
 /** Where a command's action leaves its exit code. */
 interface Outcome {
@@ -211,6 +212,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   addResolve(cli, io, out);
   addWho(cli, io, out);
   addDiff(cli, io, out);
+  addInit(cli, io, out);
   try {
     if (argv.length === 0) {
       cli.outputHelp();

@@ -11,6 +11,7 @@
 import { Document, isMap, isSeq, type Node } from 'yaml';
 import {
   allowedRegions,
+  Boxes,
   contains,
   exampleIn,
   replay,
@@ -262,6 +263,32 @@ function nearMissScenarios(c: Collector, a: ProviderAnalysis, allowedFrom: InitS
   }
 }
 
+/**
+ * A provider none of whose tokens is allowed: one token it would present (inside an Allow
+ * statement's conditions when one names it), refused — and a line in the header, since a role
+ * nobody can assume is rarely what was meant.
+ */
+function nobodyScenario(c: Collector, a: ProviderAnalysis): void {
+  const side = a.sides[0];
+  if (!side) return;
+  const host = a.space.provider.hostPath;
+  const universe = side.accepted[0] ?? a.boxes.universe;
+  const allow = (side.allows.get(ASSUME_ACTION) ?? [])
+    .map((x) => Boxes.intersect(x.box, universe))
+    .find((b) => b !== undefined);
+  const cell = cellsOf(allow ?? universe, 1)[0];
+  if (!cell) return;
+  const s = cellScenario(c, a, cell);
+  if (s.decision.decision !== 'deny') return;
+  c.notes.push(`NOBODY can assume this role with a token of ${host}: is that intended?`);
+  c.add({
+    ...s,
+    name: `nobody is allowed: ${tokenWords(s.written)}${details(s)} is refused`,
+    comment: `no token of ${host} is allowed (trustspec who says why)`,
+    expect: denyExpectation(s.decision),
+  });
+}
+
 /** The scenarios that pin what a role allows today, per provider that can present a token. */
 export function initScenarios(role: AnalysisRole, opts: InitOptions): InitResult {
   const c = new Collector(role, opts);
@@ -275,7 +302,11 @@ export function initScenarios(role: AnalysisRole, opts: InitOptions): InitResult
       continue;
     }
     const side = a.sides[0];
-    if (!side || side.allowed.length === 0) continue;
+    if (!side) continue;
+    if (side.allowed.length === 0) {
+      nobodyScenario(c, a);
+      continue;
+    }
     const cells: number[][] = [];
     let total = 0;
     for (const box of side.allowed) {

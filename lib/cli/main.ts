@@ -74,9 +74,21 @@ function addTest(cli: Command, io: Io, out: Outcome): void {
     .option('-v, --verbose', 'show the full trace (request context, every statement) for failures')
     .option('--strict', 'warnings fail the run (exit code 1)')
     .option('--no-strict', 'warnings do not fail the run, whatever trustspec.config.yaml says')
+    .option(
+      '--coverage',
+      'also report which statements, conditions, condition values and allowed regions of each policy the scenarios exercised',
+    )
+    .option(
+      '--coverage-threshold <n|metric=n,...>',
+      'exit 1 when less than N% of condition values are covered (or METRIC=N for statements, clauses, values, regions); implies --coverage',
+    )
+    .option(
+      '--coverage-output <lcov:file>',
+      'also write the coverage as lcov to FILE; implies --coverage',
+    )
     .addHelpText(
       'after',
-      '\nExit codes: 0 every scenario met its expectation, 1 at least one did not (or, with --strict, a warning), 2 the input could not be used.\n' +
+      '\nExit codes: 0 every scenario met its expectation, 1 at least one did not (or, with --strict, a warning; or a coverage threshold is missed), 2 the input could not be used.\n' +
         'Defaults (reporter, strict, ignore, paths) come from the nearest trustspec.config.yaml, up to the repository root.\n' +
         'Examples:\n  trustspec test\n  trustspec test policies/ --reporter junit --output junit:report.xml\n  trustspec test "**/*.trustspec.yaml" --filter deploy --now 2026-06-01T00:00:00Z',
     )

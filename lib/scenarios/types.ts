@@ -10,6 +10,7 @@ import type {
 import type { CompiledPolicy } from '../sts/compile.js';
 import type { Claims, ProviderEntry } from '../providers/types.js';
 import type { Diagnosis } from '../explain/types.js';
+import type { CoverageReport } from './coverage.js';
 
 export type { Diagnosis };
 
@@ -139,4 +140,6 @@ export interface RunReport {
   warnings: FileError[];
   /** Warnings accepted with `ignore:` (counted, not shown one by one unless asked). */
   suppressed?: SuppressedFinding[];
+  /** `test --coverage`: what the scenarios exercised (lib/scenarios/coverage.ts). */
+  coverage?: CoverageReport;
 }

@@ -130,7 +130,13 @@ export async function initCommand(file: string, opts: InitCommandOptions, io: Io
   const sc = await import('../scenarios/index.js');
   const result = init.initScenarios(loaded.analysis, { now, seeds: loaded.seeds });
   const roleNotes = [
-    ...(loaded.arnNote ? [`${loaded.arnNote}: set role.arn`] : []),
+    ...(loaded.arnNote
+      ? [`${loaded.arnNote}: set role.arn`]
+      : opts.roleArn === undefined
+        ? [
+            "role.arn: the account is the policy's, the role's name is made up: set the real ARN (its partition, account and path matter)",
+          ]
+        : []),
     ...(loaded.analysis.providers
       ? []
       : [

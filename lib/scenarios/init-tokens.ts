@@ -240,7 +240,7 @@ function githubMisses(base: WrittenToken): NearMiss[] {
     ['another owner', { repository: `another-owner/${repo}` }],
     ['an owner whose name only starts the same', { repository: `${owner}-evil/${repo}` }],
     [
-      "the wrong audience (GitHub's default, the owner's URL)",
+      "the wrong audience: GitHub's default, the owner's URL",
       { audience: `https://github.com/${owner}` },
     ],
   ];
@@ -274,7 +274,7 @@ function eksMisses(base: WrittenToken): NearMiss[] {
     ['another namespace', { namespace: otherNs }],
     ['another service account of the namespace', { serviceAccount: otherSa }],
     [
-      'the wrong audience (the Kubernetes API server default)',
+      'the wrong audience: the Kubernetes API server default',
       { audience: 'https://kubernetes.default.svc' },
     ],
     ...(issuer !== f['issuer']

@@ -239,6 +239,11 @@ function denyScenarios(c: Collector, a: ProviderAnalysis): void {
   }
 }
 
+/** "branch x of o/r is refused (another branch)"; the reason left out when the words say it. */
+function missName(why: string, words: string): string {
+  return words.startsWith(why) ? `${words} is refused` : `${words} is refused (${why})`;
+}
+
 function nearMissScenarios(c: Collector, a: ProviderAnalysis, allowedFrom: InitScenario[]): void {
   for (const base of allowedFrom) {
     for (const miss of nearMisses(a.space.provider.module.id, base.written)) {
@@ -255,7 +260,7 @@ function nearMissScenarios(c: Collector, a: ProviderAnalysis, allowedFrom: InitS
       c.add({
         ...s,
         written: miss.written,
-        name: `${miss.why}: ${tokenWords(miss.written)} is refused`,
+        name: missName(miss.why, tokenWords(miss.written)),
         comment: `near miss of "${base.name}"`,
         expect: denyExpectation(d),
       });

@@ -239,6 +239,73 @@ function denyScenarios(c: Collector, a: ProviderAnalysis): void {
   }
 }
 
+const SHORTHAND_MISSES = new Set(['github', 'eks', 'gitlab', 'terraform']);
+const MAX_REGION_MISSES = 16;
+
+/** How a request differs when one variable of its cell changes, in words. */
+function variableWhy(v: ProviderAnalysis['space']['variables'][number], ex: InitScenario): string {
+  const names = v.atoms.map((a) => {
+    switch (a.kind) {
+      case 'clock':
+        return `another time (${formatEpoch(Math.floor((ex.now ?? 0) / 1000))})`;
+      case 'session':
+        return `another session name (${ex.request.roleSessionName})`;
+      case 'context': {
+        const value = ex.context[a.name];
+        return value === undefined ? `without ${a.name}` : `another ${a.name} (${value})`;
+      }
+      case 'source-identity':
+        return 'another source identity';
+      case 'tags':
+        return 'session tags';
+      default: {
+        const value = ex.written.claims[a.name];
+        return value === undefined
+          ? `without the ${a.name} claim`
+          : `another ${a.name} (${JSON.stringify(value)})`;
+      }
+    }
+  });
+  return names.join(', ');
+}
+
+/**
+ * Near misses the partition itself gives: an allowed cell with one variable moved to a region the
+ * policy refuses — another time, source address, session name, claim — whatever the conditions
+ * read. The provider's own near misses cover `sub` and `aud` where it has a shorthand.
+ */
+function regionMisses(c: Collector, a: ProviderAnalysis, allowed: readonly number[][]): void {
+  const side = a.sides[0];
+  if (!side) return;
+  const skip = SHORTHAND_MISSES.has(a.space.provider.module.id)
+    ? new Set(['claim:sub', 'claim:aud'])
+    : new Set<string>();
+  let made = 0;
+  for (const cell of allowed) {
+    for (const v of a.space.variables) {
+      if (v.atoms.every((x) => skip.has(x.id))) continue;
+      for (let r = 0; r < v.regions.length && made < MAX_REGION_MISSES; r++) {
+        if (r === cell[v.index]) continue;
+        const moved = [...cell];
+        moved[v.index] = r;
+        if (contains(side.allowed, moved)) continue;
+        const s = cellScenario(c, a, moved);
+        if (s.decision.decision !== 'deny') continue;
+        const scenario = { ...s, name: '', comment: '', expect: denyExpectation(s.decision) };
+        const why = variableWhy(v, scenario);
+        if (
+          c.add({
+            ...scenario,
+            name: `${tokenWords(s.written)}${details(s)} is refused (${why})`,
+            comment: 'a near miss: one condition of an allowed request changed',
+          })
+        )
+          made++;
+      }
+    }
+  }
+}
+
 /** "branch x of o/r is refused (another branch)"; the reason left out when the words say it. */
 function missName(why: string, words: string): string {
   return words.startsWith(why) ? `${words} is refused` : `${words} is refused (${why})`;
@@ -326,6 +393,7 @@ export function initScenarios(role: AnalysisRole, opts: InitOptions): InitResult
     const allowed = c.scenarios.slice(before);
     denyScenarios(c, a);
     nearMissScenarios(c, a, allowed);
+    regionMisses(c, a, cells);
   }
   return { scenarios: c.scenarios, notes: c.notes };
 }

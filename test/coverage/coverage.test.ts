@@ -259,7 +259,10 @@ t.test('totals, and the allowed regions no scenario reaches with a token for eac
   const [main, prod] = c.policies[0]?.regions ?? [];
   t.equal(main?.hits, 1);
   t.equal(main?.example, null, 'a reached region needs no example');
-  t.match(main?.description, /via "Main" \(#1\): sub equals "repo:acme\/app:ref:refs\/heads\/main"/);
+  t.match(
+    main?.description,
+    /via "Main" \(#1\): sub equals "repo:acme\/app:ref:refs\/heads\/main"/,
+  );
   t.equal(prod?.hits, 0);
   t.same(prod?.example?.token['sub'], 'repo:acme/app:environment:prod');
 
@@ -321,9 +324,11 @@ t.test('thresholds: below one the run exits 1 and says which', async (t) => {
 });
 
 t.test('tap, junit and github keep their format: the table goes to stderr', async (t) => {
-  const dir = fixture(t, [statement('Deploy', AUD)], [
-    { name: 'main', ...push('acme/app'), expect: 'allow' },
-  ]);
+  const dir = fixture(
+    t,
+    [statement('Deploy', AUD)],
+    [{ name: 'main', ...push('acme/app'), expect: 'allow' }],
+  );
   for (const reporter of ['tap', 'junit', 'github']) {
     const r = await cli(['test', '--coverage', '--reporter', reporter], { cwd: dir });
     t.equal(r.status, 0);
@@ -374,9 +379,11 @@ t.test('lcov: lines and branches of the policy file', async (t) => {
 });
 
 t.test('without --coverage: no coverage object, no table', async (t) => {
-  const dir = fixture(t, [statement('Deploy', AUD)], [
-    { name: 'main', ...push('acme/app'), expect: 'allow' },
-  ]);
+  const dir = fixture(
+    t,
+    [statement('Deploy', AUD)],
+    [{ name: 'main', ...push('acme/app'), expect: 'allow' }],
+  );
   const j = await cli(['test', '--reporter', 'json'], { cwd: dir });
   t.notOk('coverage' in (JSON.parse(j.stdout) as object));
   const h = await cli(['test'], { cwd: dir });

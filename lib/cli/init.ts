@@ -129,6 +129,12 @@ export async function initCommand(file: string, opts: InitCommandOptions, io: Io
   const init = await import('../scenarios/init.js');
   const sc = await import('../scenarios/index.js');
   const result = init.initScenarios(loaded.analysis, { now, seeds: loaded.seeds });
+  if (result.scenarios.length === 0) {
+    throw new UsageError(
+      `no scenario could be made for ${loaded.source}: nothing written`,
+      result.notes.join('; ') || 'no provider can present a token to this role',
+    );
+  }
   const roleNotes = [
     ...(loaded.arnNote
       ? [`${loaded.arnNote}: set role.arn`]
@@ -164,6 +170,10 @@ export async function initCommand(file: string, opts: InitCommandOptions, io: Io
   if (where.exists) writeFileAtomic(where.path, text, where.mode);
   else writeNew(where.path, text);
   const allow = result.scenarios.filter((s) => s.expect.decision === 'allow').length;
+  if (!SCENARIO_FILE.test(where.path))
+    io.stderr.write(
+      `trustspec init: note: ${shown} is not named *.trustspec.yaml, so \`trustspec test\` finds it only when named\n`,
+    );
   io.stdout.write(
     `wrote ${shown}: ${result.scenarios.length} scenarios (${allow} allow, ${result.scenarios.length - allow} deny); review it, then run trustspec test ${shown}\n`,
   );

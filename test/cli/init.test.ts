@@ -344,3 +344,37 @@ t.test(
     t.equal(run.status, 0, 'every scenario passes');
   },
 );
+
+t.test(
+  'no scenario can be made (session tags are not analysed): exit 2, nothing written',
+  async (t) => {
+    const dir = t.testdir({
+      'tags.trust.json': JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${GH}` },
+            Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'],
+            Condition: { StringEquals: { 'aws:RequestTag/team': 'ci' } },
+          },
+        ],
+      }),
+    });
+    const r = await cli(['init', 'tags.trust.json', ...NOW_ARGS], { cwd: dir });
+    t.equal(r.status, 2);
+    t.match(r.stderr, /no scenario could be made for tags\.trust\.json: nothing written/);
+    t.match(r.stderr, /unknown \(aws:RequestTag\/team reads the session tags/);
+    t.same(readdirSync(dir), ['tags.trust.json']);
+  },
+);
+
+t.test('a file not named *.trustspec.yaml is written, with a note', async (t) => {
+  const { dir } = withPolicy(t, 'github-actions/branch-deploy.trust.json');
+  const r = await cli(['init', 'branch-deploy.trust.json', '-o', 'deploy.yaml', ...NOW_ARGS], {
+    cwd: dir,
+  });
+  t.equal(r.status, 0);
+  t.match(r.stderr, /deploy\.yaml is not named \*\.trustspec\.yaml/);
+  t.equal((await cli(['test', 'deploy.yaml'], { cwd: dir })).status, 0, 'it passes, named');
+});

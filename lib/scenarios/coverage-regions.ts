@@ -14,6 +14,7 @@ import {
   contains,
   describeBox,
   exampleIn,
+  InternalError,
   replay,
   signatureOf,
   type AnalysisRole,
@@ -153,6 +154,38 @@ function analysisRole(s: Scenario): AnalysisRole {
   };
 }
 
+/** The provider's allowed regions, each with the scenarios that fall in it (or an example). */
+function placed(
+  a: ProviderAnalysis,
+  group: readonly Scenario[],
+  hosts: ReadonlyArray<string | undefined>,
+  now: number,
+): RegionCoverage[] {
+  const regions = providerRegions(a);
+  for (const [i, s] of group.entries()) {
+    if (hosts[i] !== a.space.provider.hostPath) continue;
+    const cell = cellOf(a, s);
+    if (!cell) continue;
+    for (const r of regions) if (contains(r.part, cell)) r.out.hits++;
+  }
+  const seeds = {
+    claims: group.map((s) => s.claims),
+    sessionNames: [
+      ...new Set(
+        group.map((s) => s.request.roleSessionName).filter((n): n is string => n !== undefined),
+      ),
+    ],
+    contexts: group.map((s) => (s.context ?? {}) as Record<string, unknown>),
+  };
+  for (const r of regions) {
+    if (r.out.hits > 0) continue;
+    const ex = exampleIn(a, r.part[0] as Box, { now, seeds });
+    replay(a, ex);
+    r.out.example = { token: ex.claims, request: ex.request, context: ex.context };
+  }
+  return regions.map((r) => r.out);
+}
+
 /**
  * Adds the allowed regions of every role the scenarios use to its policy's coverage, and counts
  * the scenarios that fall in each.
@@ -181,34 +214,15 @@ export function regionCoverage(
         cov.unknown.push(`${a.space.provider.hostPath}: ${a.unknown.join('; ')}`);
         continue;
       }
-      const regions = providerRegions(a);
-      if (regions.length === 0) continue;
-      for (const [i, s] of group.entries()) {
-        if (hosts[i] !== a.space.provider.hostPath) continue;
-        const cell = cellOf(a, s);
-        if (!cell) continue;
-        for (const r of regions) if (contains(r.part, cell)) r.out.hits++;
-      }
-      for (const r of regions) {
-        if (r.out.hits === 0) {
-          const ex = exampleIn(a, r.part[0] as Box, {
-            now,
-            seeds: {
-              claims: group.map((s) => s.claims),
-              sessionNames: [
-                ...new Set(
-                  group
-                    .map((s) => s.request.roleSessionName)
-                    .filter((n): n is string => n !== undefined),
-                ),
-              ],
-              contexts: group.map((s) => (s.context ?? {}) as Record<string, unknown>),
-            },
-          });
-          replay(a, ex);
-          r.out.example = { token: ex.claims, request: ex.request, context: ex.context };
-        }
-        cov.regions.push(r.out);
+      try {
+        cov.regions.push(...placed(a, group, hosts, now));
+      } catch (e) {
+        // A budget run out, or the engine disagreeing with the simulator: said, never a result,
+        // and the scenarios' own results still stand.
+        const why = e instanceof InternalError ? 'internal error of the symbolic engine: ' : '';
+        cov.unknown.push(
+          `${a.space.provider.hostPath}: ${why}${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     }
   }

@@ -389,3 +389,30 @@ t.test('without --coverage: no coverage object, no table', async (t) => {
   const h = await cli(['test'], { cwd: dir });
   t.notMatch(h.stdout, /coverage/);
 });
+
+t.test('a provider whose allowed tokens are unknown: said, its regions not counted', async (t) => {
+  const dir = fixture(
+    t,
+    [
+      {
+        ...statement('Tagged', { StringEquals: { 'aws:RequestTag/team': 'ci' } }),
+        Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'],
+      },
+    ],
+    [
+      {
+        name: 'tagged',
+        ...push('acme/app'),
+        token: { 'https://aws.amazon.com/tags': { principal_tags: { team: ['ci'] } } },
+        expect: 'allow',
+      },
+    ],
+  );
+  const r = await coverage(dir);
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.coverage.policies[0]?.unknown, [/aws:RequestTag\/team reads the session tags/]);
+  t.same(r.coverage.totals.regions, { covered: 0, total: 0, percent: 100 });
+  t.same(r.coverage.totals.values, { covered: 1, total: 1, percent: 100 });
+  const human = await cli(['test', '--coverage'], { cwd: dir });
+  t.match(human.stdout, /regions unknown: token\.actions\.githubusercontent\.com: /);
+});

@@ -26,9 +26,10 @@ import {
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { ResolveOptions } from './resolve.js';
 import { clockOf, EXIT, parseNow, UsageError, writeFileAtomic, type Io } from './io.js';
 
-export interface InitCommandOptions {
+export interface InitCommandOptions extends ResolveOptions {
   output?: string;
   force?: boolean;
   roleArn?: string;
@@ -76,7 +77,8 @@ function target(file: string, shown: string, force: boolean, policy: string): Ta
     );
   }
   const real = realpathSync(file);
-  if (real === realpathSync(policy)) throw new UsageError(`-o ${shown} is the policy itself`);
+  if (real === realpathSync(policy))
+    throw new UsageError(`-o ${shown} is the policy (or source) itself`);
   if (!force)
     throw new UsageError(
       `${shown} exists: not replaced`,
@@ -112,38 +114,77 @@ function relativeRef(fromFolder: string, policy: string): string {
   return rel.startsWith('../') ? rel : `./${rel}`;
 }
 
-export async function initCommand(file: string, opts: InitCommandOptions, io: Io): Promise<number> {
+/** What the file is made from: the role, its seeds, and how the file names the policy. */
+interface Origin {
+  analysis: import('../symbolic/index.js').AnalysisRole;
+  seeds?: import('../symbolic/index.js').Seeds;
+  source: string;
+  /** For the check (an absolute path, or the policy inline) and for the file written. */
+  policy: string | object;
+  policyRef: string | object;
+  notes: string[];
+}
+
+async function policyOrigin(
+  file: string,
+  opts: InitCommandOptions,
+  io: Io,
+  now: number,
+  outFolder: string,
+): Promise<Origin> {
+  const path = resolve(io.cwd, file);
+  const { isSource, sourceRole } = await import('./init-source.js');
+  if (isSource(path)) {
+    const r = await sourceRole(file, opts, io);
+    return { ...r, policy: r.document, policyRef: r.document };
+  }
   const { loadRole } = await import('./roles.js');
+  const loaded = loadRole(file, io, { ...opts, now: new Date(now).toISOString() });
+  return {
+    analysis: loaded.analysis,
+    seeds: loaded.seeds,
+    source: loaded.source,
+    policy: path,
+    policyRef: relativeRef(outFolder, path),
+    notes: loaded.arnNote
+      ? [`${loaded.arnNote}: set role.arn`]
+      : opts.roleArn === undefined
+        ? [
+            "role.arn: the account is the policy's, the role's name is made up: set the real ARN (its partition, account and path matter)",
+          ]
+        : [],
+  };
+}
+
+export async function initCommand(file: string, opts: InitCommandOptions, io: Io): Promise<number> {
   const { SCENARIO_FILE } = await import('../scenarios/discover.js');
   const path = resolve(io.cwd, file);
   if (SCENARIO_FILE.test(path))
     throw new UsageError(
       `${file} is a scenario file: trustspec init takes the trust policy it tests`,
     );
+  if (!existsSync(path)) throw new UsageError(`no file "${file}"`);
   const now = opts.now !== undefined ? parseNow(opts.now) : clockOf(io);
-  const loaded = loadRole(file, io, { ...opts, now: new Date(now).toISOString() });
   const toStdout = opts.output === '-';
-  const outFile = toStdout ? undefined : resolve(io.cwd, opts.output ?? defaultOutput(file));
+  const outFile = toStdout ? undefined : resolve(io.cwd, opts.output ?? defaultOutput(path));
   const shown = outFile ? relative(io.cwd, outFile) || outFile : '-';
   const where = outFile ? target(outFile, shown, opts.force === true, path) : undefined;
+  const origin = await policyOrigin(file, opts, io, now, outFile ? dirname(outFile) : io.cwd);
   const init = await import('../scenarios/init.js');
   const sc = await import('../scenarios/index.js');
-  const result = init.initScenarios(loaded.analysis, { now, seeds: loaded.seeds });
+  const result = init.initScenarios(origin.analysis, {
+    now,
+    ...(origin.seeds ? { seeds: origin.seeds } : {}),
+  });
   if (result.scenarios.length === 0) {
     throw new UsageError(
-      `no scenario could be made for ${loaded.source}: nothing written`,
+      `no scenario could be made for ${origin.source}: nothing written`,
       result.notes.join('; ') || 'no provider can present a token to this role',
     );
   }
   const roleNotes = [
-    ...(loaded.arnNote
-      ? [`${loaded.arnNote}: set role.arn`]
-      : opts.roleArn === undefined
-        ? [
-            "role.arn: the account is the policy's, the role's name is made up: set the real ARN (its partition, account and path matter)",
-          ]
-        : []),
-    ...(loaded.analysis.providers
+    ...origin.notes,
+    ...(origin.analysis.providers
       ? []
       : [
           "providers: omitted, so every issuer the policy names is taken as registered with any audience; list your account's IAM OIDC providers (url, clientIds) to test the audience check too (or give --provider).",
@@ -151,13 +192,13 @@ export async function initCommand(file: string, opts: InitCommandOptions, io: Io
   ];
   const text = verified(
     {
-      role: loaded.analysis,
+      role: origin.analysis,
       result,
-      source: loaded.source,
+      source: origin.source,
       now,
       roleNotes,
-      policy: path,
-      policyRef: relativeRef(outFile ? dirname(outFile) : io.cwd, path),
+      policy: origin.policy,
+      policyRef: origin.policyRef,
     },
     init,
     sc,
@@ -189,9 +230,9 @@ interface Render {
   source: string;
   now: number;
   roleNotes: string[];
-  /** The policy's absolute path (for the check) and as the written file names it. */
-  policy: string;
-  policyRef: string;
+  /** The policy's absolute path (for the check) and as the written file names it; or inline. */
+  policy: string | object;
+  policyRef: string | object;
 }
 
 /**
@@ -200,7 +241,7 @@ interface Render {
  * still fails is left out, with a warning.
  */
 function verified(r: Render, init: InitModule, sc: ScenariosModule, io: Io): string {
-  const render = (raw: ReadonlySet<string>, policyRef: string): string =>
+  const render = (raw: ReadonlySet<string>, policyRef: string | object): string =>
     init.initYaml(r.role, r.result, {
       policyRef,
       source: r.source,
@@ -243,12 +284,15 @@ function verified(r: Render, init: InitModule, sc: ScenariosModule, io: Io): str
 
 /** Registers `trustspec init`; its code (and the symbolic engine) load only when it runs. */
 export function addInit(cli: Command, io: Io, out: { code: number }): void {
-  cli
+  const command = cli
     .command('init')
     .description(
       'write a scenario file for an existing trust policy: one allow per region of the tokens it allows, and the near misses a reviewer wants refused, each named in words',
     )
-    .argument('<policy>', 'a trust policy file (JSON or YAML)')
+    .argument(
+      '<policy|source>',
+      'a trust policy file (JSON or YAML), or a CloudFormation template, CDK cloud assembly or Terraform plan/state (as `trustspec resolve` takes)',
+    )
     .option(
       '-o, --output <file>',
       'the scenario file to write (default: beside the policy, x.trust.json → x.trustspec.yaml); - prints it',
@@ -264,7 +308,9 @@ export function addInit(cli: Command, io: Io, out: { code: number }): void {
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
-    .option('--now <iso>', "the file's clock (default: now)")
+    .option('--now <iso>', "the file's clock (default: now)");
+  addSourceOptions(command);
+  command
     .addHelpText(
       'after',
       '\nExit codes: 0 written, 2 the input could not be used or the file exists (without --force).\n' +
@@ -274,4 +320,30 @@ export function addInit(cli: Command, io: Io, out: { code: number }): void {
     .action(async (file: string, opts: InitCommandOptions) => {
       out.code = await initCommand(file, opts, io);
     });
+}
+
+/** The flags of `trustspec resolve`, for a source. */
+function addSourceOptions(command: Command): void {
+  const many = (v: string, prev: string[]) => [...prev, v];
+  command
+    .option('--logical-id <id>', 'source: the AWS::IAM::Role to use (default: the only one)')
+    .option('--stack <name>', 'CDK: the stack')
+    .option('--construct <path>', 'CDK: the role construct path')
+    .option('--address <address>', 'Terraform: the aws_iam_role resource address')
+    .option('--param <key=value>', 'source: a template parameter value; repeatable', many, [])
+    .option(
+      '--parameters-file <file>',
+      'source: parameter values (CLI, CodePipeline or KEY=VALUE JSON)',
+    )
+    .option('--account <id>', 'source: the account the stack is deployed in')
+    .option('--region <region>', 'source: the region the stack is deployed in')
+    .option('--partition <partition>', 'source: aws, aws-cn, aws-us-gov, …')
+    .option('--stack-name <name>', 'CloudFormation: AWS::StackName')
+    .option(
+      '--resource <key=value>',
+      'source: a value known only after deployment; repeatable',
+      many,
+      [],
+    )
+    .option('--import <name=value>', 'source: an Fn::ImportValue export; repeatable', many, []);
 }

@@ -121,7 +121,7 @@ function fromScenarioFile(path: string, shown: string, io: Io, opts: RoleOptions
   };
 }
 
-function roleArnFor(
+export function roleArnFor(
   policy: AnalysisRole['role']['policy'],
   opts: RoleOptions,
 ): { arn: string; note?: string } {

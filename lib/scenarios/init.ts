@@ -405,8 +405,8 @@ function bitCount(m: bigint): number {
 }
 
 export interface InitFileOptions {
-  /** The trust policy's path as the file writes it (relative to the file). */
-  policyRef: string;
+  /** The trust policy's path as the file writes it (relative to the file), or the policy inline. */
+  policyRef: string | object;
   /** What the file was generated from, as shown. */
   source: string;
   /** Epoch ms. */
@@ -432,6 +432,7 @@ export function initYaml(role: AnalysisRole, result: InitResult, opts: InitFileO
       ...(role.role.maxSessionDuration !== undefined
         ? { maxSessionDuration: role.role.maxSessionDuration }
         : {}),
+      ...(role.role.tags ? { tags: role.role.tags } : {}),
     },
     ...(role.providers
       ? { providers: role.providers.map((p) => ({ url: p.url, clientIds: [...p.clientIds] })) }

@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
-import { cli, NOW, SPEC_EXAMPLES, STACK_LINE } from './helpers.js';
+import { cli, NOW, REPO, SPEC_EXAMPLES, STACK_LINE } from './helpers.js';
 import { mkfifo } from './hostile-harness.js';
 
 const NOW_ARGS = ['--now', NOW];
@@ -255,7 +255,7 @@ t.test('an existing file is replaced only with --force, and only a regular file'
     ['link-to-folder', /is a link to a folder/],
     ['link-to-pipe', /is a link to a named pipe/],
     ['dangling', /is a link to nothing/],
-    ['branch-deploy.trust.json', /is the policy itself/],
+    ['branch-deploy.trust.json', /is the policy \(or source\) itself/],
   ];
   for (const [name, message] of cases) {
     const r = await cli(['init', 'branch-deploy.trust.json', '-o', name, '--force', ...NOW_ARGS], {
@@ -378,3 +378,44 @@ t.test('a file not named *.trustspec.yaml is written, with a note', async (t) =>
   t.match(r.stderr, /deploy\.yaml is not named \*\.trustspec\.yaml/);
   t.equal((await cli(['test', 'deploy.yaml'], { cwd: dir })).status, 0, 'it passes, named');
 });
+
+t.test(
+  'a CloudFormation template: the resolved policy is written inline, and passes',
+  async (t) => {
+    const template = join(REPO, 'test/fixtures/sources/cloudformation/gha-federation-and-role.yml');
+    const dir = t.testdir({});
+    copyFileSync(template, join(dir, 'stack.yml'));
+    const args = ['init', 'stack.yml', '--account', '111122223333', '--region', 'us-east-1'];
+    const missing = await cli([...args, ...NOW_ARGS], { cwd: dir });
+    t.equal(missing.status, 2, 'a parameter without a value: exit 2');
+    t.match(
+      missing.stderr,
+      /stack\.yml:\d+:\d+: error\[unresolved-parameter\].*GitHubOrganization/,
+    );
+    t.notMatch(missing.stderr, STACK_LINE);
+    t.same(readdirSync(dir), ['stack.yml'], 'nothing written');
+    const r = await cli(
+      [
+        ...args,
+        '--param',
+        'GitHubOrganization=acme',
+        '--param',
+        'RoleName=gha-deploy',
+        ...NOW_ARGS,
+      ],
+      { cwd: dir },
+    );
+    t.equal(r.status, 0, r.stderr);
+    const text = readFileSync(join(dir, 'stack.trustspec.yaml'), 'utf8');
+    t.match(text, /the trust policy is a copy of the one stack\.yml resolves to/);
+    const doc = parse(text) as Written & { role: { trustPolicy: unknown } };
+    t.equal(
+      doc.role.arn,
+      'arn:aws:iam::111122223333:role/gha-deploy',
+      'the ARN the template gives',
+    );
+    t.match(doc.role.trustPolicy, { Statement: [{ Effect: 'Allow' }] }, 'inline');
+    t.match(doc.providers, [{ url: `https://${GH}` }], 'the providers the template creates');
+    t.equal((await cli(['test', 'stack.trustspec.yaml'], { cwd: dir })).status, 0);
+  },
+);

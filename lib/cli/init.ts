@@ -88,7 +88,7 @@ function target(file: string, shown: string, force: boolean, policy: string): Ta
 }
 
 /** Writes a new file atomically without ever replacing one: a temporary file, linked into place. */
-function writeNew(path: string, text: string): void {
+function writeNew(path: string, text: string, shown: string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'wx', 0o644);
   try {
@@ -101,7 +101,7 @@ function writeNew(path: string, text: string): void {
     linkSync(tmp, path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new UsageError(`${path} was created meanwhile: not replaced`);
+      throw new UsageError(`${shown} was created meanwhile: not replaced`);
     throw e;
   } finally {
     rmSync(tmp, { force: true });
@@ -209,7 +209,7 @@ export async function initCommand(file: string, opts: InitCommandOptions, io: Io
     return EXIT.ok;
   }
   if (where.exists) writeFileAtomic(where.path, text, where.mode);
-  else writeNew(where.path, text);
+  else writeNew(where.path, text, shown);
   const allow = result.scenarios.filter((s) => s.expect.decision === 'allow').length;
   if (!SCENARIO_FILE.test(where.path))
     io.stderr.write(

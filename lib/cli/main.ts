@@ -6,6 +6,7 @@ import { EXIT, UsageError, type Io } from './io.js';
 import { addWho } from './who.js';
 import { addDiff } from './diff.js';
 import { addLint } from './lint.js';
+import { addInit } from './init.js';
 
 /** Where a command's action leaves its exit code. */
 interface Outcome {
@@ -84,9 +85,21 @@ function addTest(cli: Command, io: Io, out: Outcome): void {
     )
     .option('--profile <name>', 'the AWS profile for the cross-check')
     .option('--region <region>', 'the AWS region for the cross-check')
+    .option(
+      '--coverage',
+      'also report which statements, conditions, condition values and allowed regions of each policy the scenarios exercised',
+    )
+    .option(
+      '--coverage-threshold <n|metric=n,...>',
+      'exit 1 when less than N% of condition values are covered (or METRIC=N for statements, clauses, values, regions); implies --coverage',
+    )
+    .option(
+      '--coverage-output <lcov:file>',
+      'also write the coverage as lcov to FILE; implies --coverage',
+    )
     .addHelpText(
       'after',
-      '\nExit codes: 0 every scenario met its expectation, 1 at least one did not (or, with --strict, a warning), 2 the input could not be used.\n' +
+      '\nExit codes: 0 every scenario met its expectation, 1 at least one did not (or, with --strict, a warning; or a coverage threshold is missed), 2 the input could not be used.\n' +
         'Defaults (reporter, strict, ignore, paths) come from the nearest trustspec.config.yaml, up to the repository root.\n' +
         'Examples:\n  trustspec test\n  trustspec test policies/ --reporter junit --output junit:report.xml\n  trustspec test "**/*.trustspec.yaml" --filter deploy --now 2026-06-01T00:00:00Z',
     )
@@ -233,6 +246,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   addWho(cli, io, out);
   addDiff(cli, io, out);
   addLint(cli, io, out, version());
+  addInit(cli, io, out);
   try {
     if (argv.length === 0) {
       cli.outputHelp();

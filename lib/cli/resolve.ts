@@ -231,7 +231,7 @@ function textOf(file: string): string | undefined {
 }
 
 /** `file:line:col: severity[code]: message`, the hint, and a code frame. */
-function printFinding(io: Io, f: SourceFinding, fallbackFile?: string): void {
+export function printFinding(io: Io, f: SourceFinding, fallbackFile?: string): void {
   const file = f.file ?? fallbackFile;
   const text = file ? textOf(file) : undefined;
   const frame =

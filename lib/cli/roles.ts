@@ -128,7 +128,7 @@ async function fromScenarioFile(
   };
 }
 
-function roleArnFor(
+export function roleArnFor(
   policy: AnalysisRole['role']['policy'],
   opts: RoleOptions,
 ): { arn: string; note?: string } {

@@ -8,6 +8,7 @@ import {
   type Config,
   type RunReport,
 } from '../scenarios/index.js';
+import { parseThresholds, type Threshold } from '../scenarios/coverage-threshold.js';
 import { diagnose } from '../explain/index.js';
 import { lintPolicy } from '../lint/index.js';
 import {
@@ -43,6 +44,11 @@ export interface TestOptions {
   requireCrossCheck?: boolean;
   profile?: string;
   region?: string;
+  coverage?: boolean;
+  /** `80` (values) or `values=80,statements=100`. */
+  coverageThreshold?: string;
+  /** `lcov:FILE` (or FILE). */
+  coverageOutput?: string;
 }
 
 const BY_EXTENSION: Record<string, ReporterName> = {
@@ -74,9 +80,27 @@ function config(io: Io): Config | undefined {
   return undefined;
 }
 
+/** `lcov:FILE`, or FILE: where `--coverage-output` writes. */
+function coverageOutput(spec: string): { reporter: 'lcov'; file: string } {
+  const file = spec.startsWith('lcov:') ? spec.slice('lcov:'.length) : spec;
+  if (file === '' || (/^[a-z]+:/.test(file) && !spec.startsWith('lcov:')))
+    throw new UsageError(
+      `--coverage-output ${spec}: give lcov:FILE`,
+      'e.g. --coverage-output lcov:coverage/policies.lcov',
+    );
+  return { reporter: 'lcov', file };
+}
+
 export async function testCommand(args: string[], opts: TestOptions, io: Io): Promise<number> {
   const now = opts.now !== undefined ? parseNow(opts.now) : undefined;
-  const outputs = planOutputs(opts.output.map(parseOutput), io.cwd);
+  const coverage = coverageOptions(opts);
+  const outputs = planOutputs(
+    [
+      ...opts.output.map(parseOutput),
+      ...(opts.coverageOutput !== undefined ? [coverageOutput(opts.coverageOutput)] : []),
+    ],
+    io.cwd,
+  );
   // Every file read, the config included, is an input no report may be written over.
   const reads = recordReads();
   const cfg = config(io);
@@ -112,17 +136,43 @@ export async function testCommand(args: string[], opts: TestOptions, io: Io): Pr
   refuseInputs(outputs, inputs, io.cwd);
   const reporter = opts.reporter ?? (cfg.reporter as ReporterName | undefined) ?? 'human';
   const base = { cwd: io.cwd, verbose: opts.verbose === true, strict };
-  io.stdout.write(
-    REPORTERS[reporter](report, {
-      ...base,
-      color: reporter === 'human' && useColor(io.stdout, io.env),
-    }),
-  );
-  for (const o of outputs)
-    writeOutput(o, REPORTERS[o.reporter](report, { ...base, color: false }), io);
+  // Coverage, and the symbolic engine its regions need, load only when asked for.
+  const cov = coverage.on ? await import('./test-coverage.js') : undefined;
+  if (cov) report.coverage = cov.compute(report, io.cwd, coverage.thresholds);
+  const render = (name: ReporterName | 'lcov', color: boolean): string => {
+    if (name === 'lcov') return cov?.lcov(report) ?? '';
+    const text = REPORTERS[name](report, { ...base, color });
+    return cov && name === 'human' ? text + cov.text(report, color) : text;
+  };
+  io.stdout.write(render(reporter, reporter === 'human' && useColor(io.stdout, io.env)));
+  // Reporters for machines keep their format: the table goes to standard error beside them.
+  if (cov && reporter !== 'human' && reporter !== 'json')
+    io.stderr.write(cov.text(report, useColor(io.stderr, io.env)));
+  for (const o of outputs) writeOutput(o, render(o.reporter, false), io);
   if (cross) io.stderr.write(`${cross.line}\n`);
   if (opts.requireCrossCheck && cross && cross.unavailable > 0) return EXIT.usage;
-  return exitCodeOf(tally(report), strict);
+  const code = exitCodeOf(tally(report), strict);
+  const missed = cov?.missed(report) ?? [];
+  if (reporter !== 'human') for (const m of missed) io.stderr.write(`trustspec: ${m}\n`);
+  return code === EXIT.ok && missed.length > 0 ? EXIT.failed : code;
+}
+
+function coverageOptions(opts: TestOptions): { on: boolean; thresholds: Threshold[] } {
+  let thresholds: Threshold[] = [];
+  if (opts.coverageThreshold !== undefined) {
+    const parsed = parseThresholds(opts.coverageThreshold);
+    if (typeof parsed === 'string')
+      throw new UsageError(
+        `--coverage-threshold ${opts.coverageThreshold}: ${parsed}`,
+        'e.g. --coverage-threshold 80, or --coverage-threshold values=80,statements=100',
+      );
+    thresholds = parsed;
+  }
+  const on =
+    opts.coverage === true ||
+    opts.coverageThreshold !== undefined ||
+    opts.coverageOutput !== undefined;
+  return { on, thresholds };
 }
 
 /** `--cross-check`: Access Analyzer's findings added to the report (its modules loaded only then). */

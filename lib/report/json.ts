@@ -32,6 +32,7 @@ import {
   userError,
   type ReporterOptions,
 } from './common.js';
+import { coverageJson } from './coverage.js';
 import { actionReason, clauseReason, describeCheck, principalReason } from './words.js';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -62,6 +63,8 @@ export function jsonDocument(report: RunReport, opts: ReporterOptions): JsonObje
     errors: report.errors.map((e) => fileError(e, opts.cwd)),
     warnings: report.warnings.map((w) => fileError(w, opts.cwd)),
     suppressed: (report.suppressed ?? []).map((s) => suppressed(s, opts.cwd)),
+    // `test --coverage` only.
+    ...(report.coverage ? { coverage: coverageJson(report.coverage) } : {}),
   };
 }
 

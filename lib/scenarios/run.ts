@@ -151,7 +151,7 @@ export function runScenarios(scenarios: Scenario[], opts: RunOptions = {}): Scen
     ? scenarios.filter((s) => s.name.toLowerCase().includes(needle))
     : scenarios;
   const anyOnly = chosen.some((s) => s.only);
-  return chosen.map((s): ScenarioResult => {
+  const results = chosen.map((s): ScenarioResult => {
     const base = {
       file: s.file,
       line: s.line,
@@ -200,7 +200,13 @@ export function runScenarios(scenarios: Scenario[], opts: RunOptions = {}): Scen
     }
     return { ...base, skipped: false, decision, ok, ...(mismatch ? { mismatch } : {}), diagnoses };
   });
+  results.forEach((r, i) => RAN.set(r, chosen[i] as Scenario));
+  return results;
 }
+
+/** The scenario each result of `runScenarios` was run from (what coverage reads). */
+const RAN = new WeakMap<ScenarioResult, Scenario>();
+export const scenarioOf = (r: ScenarioResult): Scenario | undefined => RAN.get(r);
 
 /**
  * Results for scenarios a file error stopped: neither passed nor failed, each naming the error

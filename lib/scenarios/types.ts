@@ -11,6 +11,7 @@ import type { CompiledPolicy } from '../sts/compile.js';
 import type { Claims, ProviderEntry } from '../providers/types.js';
 import type { Diagnosis } from '../explain/types.js';
 import type { Predicate, PropertyKind } from '../symbolic/predicate.js';
+import type { CoverageReport } from './coverage.js';
 
 export type { Diagnosis };
 
@@ -173,4 +174,6 @@ export interface RunReport {
   warnings: FileError[];
   /** Warnings accepted with `ignore:` (counted, not shown one by one unless asked). */
   suppressed?: SuppressedFinding[];
+  /** `test --coverage`: what the scenarios exercised (lib/scenarios/coverage.ts). */
+  coverage?: CoverageReport;
 }

@@ -1,0 +1,97 @@
+/**
+ * `trustspec init SOURCE`: the role of a CloudFormation template, a CDK cloud assembly or a
+ * Terraform plan/state, resolved as `trustspec resolve` resolves it (the same flags). The scenario
+ * loader does not read sources yet, so the written file holds the resolved trust policy inline;
+ * its header says where it came from and that it is a copy.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { isBlocking } from '../diagnostics.js';
+import { parsePolicy } from '../policy/parse.js';
+import { compilePolicy } from '../sts/compile.js';
+import { resolveSource } from '../sources/index.js';
+import type { AnalysisRole } from '../symbolic/providers.js';
+import { UsageError, type Io } from './io.js';
+import { printFinding, specFrom, type ResolveOptions } from './resolve.js';
+import { providersOption, roleArnFor } from './roles.js';
+
+/** A folder (a cloud assembly), or a file whose top level is a template's, a plan's or a manifest's. */
+export function isSource(path: string): boolean {
+  if (!existsSync(path)) return false;
+  if (statSync(path).isDirectory()) return true;
+  let data: unknown;
+  try {
+    data = parse(readFileSync(path, 'utf8'), { logLevel: 'silent', uniqueKeys: false });
+  } catch {
+    // Tags such as !Sub make the plain parser fail: only a template writes them.
+    return /^\s*(AWSTemplateFormatVersion|Resources)\s*:/m.test(readFileSync(path, 'utf8'));
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
+  const top = data as Record<string, unknown>;
+  return (
+    'Resources' in top ||
+    'AWSTemplateFormatVersion' in top ||
+    'format_version' in top ||
+    ('artifacts' in top && typeof top['version'] === 'string')
+  );
+}
+
+export interface SourceRole {
+  analysis: AnalysisRole;
+  source: string;
+  /** The resolved trust policy, to write inline. */
+  document: object;
+  notes: string[];
+}
+
+/** The role a source resolves to; its problems are printed at their place, then exit 2. */
+export async function sourceRole(
+  arg: string,
+  opts: ResolveOptions & { roleArn?: string; provider: string[] },
+  io: Io,
+): Promise<SourceRole> {
+  const path = resolve(io.cwd, arg);
+  const shown = relative(io.cwd, path) || arg;
+  const result = await resolveSource(specFrom(arg, opts, io), { baseDir: io.cwd, env: io.env });
+  for (const f of result.findings) printFinding(io, f);
+  if (!result.ok) throw new UsageError(`${shown} could not be resolved to a role`);
+  const tp = result.role.trustPolicy;
+  const parsed = parsePolicy(tp.document as object, {
+    ...(tp.spanOf ? { spanOf: tp.spanOf } : {}),
+    ...(tp.at ? { at: tp.at } : {}),
+  });
+  for (const f of parsed.findings) printFinding(io, { ...f, file: tp.file });
+  if (!parsed.ok || parsed.findings.some(isBlocking))
+    throw new UsageError(`the trust policy of ${shown} cannot be used`);
+  const policy = compilePolicy(parsed.policy);
+  const notes = [
+    `the trust policy is a copy of the one ${shown} resolves to (the scenario loader does not read sources yet): run trustspec init again, with --force, when the source changes`,
+  ];
+  let arn = opts.roleArn ?? result.role.arn;
+  if (arn === undefined) {
+    const made = roleArnFor(policy, { provider: [] });
+    arn = made.arn;
+    notes.push(
+      made.note ??
+        "role.arn: the source does not determine it (give --account, or --role-arn): the account is the policy's, the name made up",
+    );
+  }
+  const providers = providersOption(opts.provider) ?? result.providers;
+  return {
+    analysis: {
+      role: {
+        arn,
+        policy,
+        ...(result.role.maxSessionDuration !== undefined
+          ? { maxSessionDuration: result.role.maxSessionDuration }
+          : {}),
+        ...(result.role.tags ? { tags: { ...result.role.tags } } : {}),
+      },
+      ...(providers ? { providers } : {}),
+    },
+    source: shown,
+    document: tp.document as object,
+    notes,
+  };
+}

@@ -320,13 +320,21 @@ async function loadScenarios(
         if (!known.roleArns.includes(s.role.arn)) known.roleArns.push(s.role.arn);
       } else {
         const from = readText(s.role.policyFile);
+        const tp = opts.sources.trustPolicyOf(s.role.policy);
         out.resolved.set(s.role.policy, {
           file: displayPath(s.role.policyFile, cwd),
           ...(from.ok ? { text: from.text } : {}),
           policy: s.role.policy.policy,
           roleArns: [s.role.arn],
           findings: [],
-          send: { reason: 'a policy resolved from a role source is not sent' },
+          // Sent as the source resolved it; Access Analyzer's findings are placed back in the
+          // template, plan or IAM answer by the path of each value.
+          send: tp
+            ? {
+                text: JSON.stringify(tp.document, null, 2),
+                ...(tp.spanOf ? { locate: tp.spanOf } : {}),
+              }
+            : { reason: 'a policy resolved from a role source could not be sent' },
           frames: false,
         });
       }

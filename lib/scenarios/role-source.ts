@@ -11,7 +11,13 @@ import { parsePolicy } from '../policy/parse.js';
 import type { ProviderEntry } from '../providers/types.js';
 import { resolveSource } from '../sources/index.js';
 import type { ProvidersResult } from '../sources/live.js';
-import type { SourceFinding, SourceOptions, SourceResult, SourceSpec } from '../sources/types.js';
+import type {
+  ResolvedRole,
+  SourceFinding,
+  SourceOptions,
+  SourceResult,
+  SourceSpec,
+} from '../sources/types.js';
 import { compilePolicy, type CompiledPolicy } from '../sts/compile.js';
 import { readText } from '../files.js';
 import { displayPath } from './discover.js';
@@ -209,6 +215,8 @@ export class RoleSources {
   private readonly providerLists = new Map<string, Promise<ProvidersResult>>();
   private readonly policies = new Map<SourceResult, SourcePolicy>();
   private readonly texts = new Map<string, string | undefined>();
+  /** Each compiled policy's document as the source resolved it (for Access Analyzer). */
+  private readonly documents = new WeakMap<object, ResolvedRole['trustPolicy']>();
 
   constructor(private readonly opts: RoleSourcesOptions = {}) {}
 
@@ -275,6 +283,14 @@ export class RoleSources {
     };
   }
 
+  /**
+   * The trust policy a compiled policy was made from, as the source resolved it — plain data
+   * and the place of each value in the source (what the cross-check sends and maps back).
+   */
+  trustPolicyOf(policy: object): ResolvedRole['trustPolicy'] | undefined {
+    return this.documents.get(policy);
+  }
+
   /** The text of a source file, for code frames (undefined: not a readable file). */
   textOf(file: string): string | undefined {
     if (!this.texts.has(file)) {
@@ -309,7 +325,10 @@ export class RoleSources {
       const c = found(compiled.findings);
       out.errors.push(...c.errors);
       out.warnings.push(...c.warnings);
-      if (compiled.ok && out.errors.length === 0) out.compiled = compiled;
+      if (compiled.ok && out.errors.length === 0) {
+        out.compiled = compiled;
+        this.documents.set(compiled, tp);
+      }
     }
     this.policies.set(result, out);
     return out;

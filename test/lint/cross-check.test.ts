@@ -344,3 +344,59 @@ t.test('the command: labels, the summary line, --require-cross-check', async (t)
   });
   t.match(gh.stdout, /::notice title=trustspec cross-check::cross-check: Access Analyzer checked/);
 });
+
+t.test(
+  'a policy resolved from a role source is sent as resolved; findings are placed in the template',
+  async (t) => {
+    const aa = await fake(t);
+    let sent: unknown;
+    aa.route('ValidatePolicy', (q: FakeRequest) => {
+      const text = (q.body as { policyDocument: string }).policyDocument;
+      sent = JSON.parse(text);
+      return { body: { findings: [suggestion] } };
+    });
+    const dir = t.testdir({
+      'template.yaml': `Resources:
+  DeployRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: deploy
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: Deploy
+            Effect: Allow
+            Principal:
+              Federated: !Sub arn:aws:iam::\${AWS::AccountId}:oidc-provider/${GH}
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringEquals:
+                ${GH}:sub: repo:acme/app:ref:refs/heads/main
+                ${GH}:aud: sts.amazonaws.com
+`,
+      'deploy.trustspec.yaml': `version: 1
+role:
+  cloudformation: ./template.yaml
+  account: '111122223333'
+  region: us-east-1
+now: 2026-06-01T00:00:00Z
+scenarios:
+  - name: main
+    github: { repository: acme/app, ref: refs/heads/main }
+    expect: allow
+`,
+    });
+    const r = await lintPaths(['deploy.trustspec.yaml'], { cwd: dir, crossCheck: FAST });
+    t.equal(r.crossCheck?.unavailable, 0, 'the resolved policy was checked');
+    t.match(
+      sent,
+      {
+        Statement: [{ Principal: { Federated: GH_ARN }, Sid: 'Deploy' }],
+      },
+      'the policy as resolved (!Sub evaluated)',
+    );
+    const f = r.findings.find((x) => x.code === 'access-analyzer/CONFIRM_AUDIENCE_CLAIM_TYPE');
+    t.equal(f?.file, 'template.yaml', 'placed in the template');
+    t.equal(f?.line, 17, 'on the line of the aud key in the template');
+  },
+);

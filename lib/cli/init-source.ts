@@ -1,10 +1,12 @@
 /**
  * `trustspec init SOURCE`: the role of a CloudFormation template, a CDK cloud assembly or a
- * Terraform plan/state, resolved as `trustspec resolve` resolves it (the same flags). The scenario
- * loader does not read sources yet, so the written file holds the resolved trust policy inline;
- * its header says where it came from and that it is a copy.
+ * Terraform plan/state, resolved as `trustspec resolve` resolves it (the same flags). The written
+ * file holds the resolved trust policy inline, so that its scenarios were checked against exactly
+ * what they pin; its header says where it came from, that it is a copy, and how to point the
+ * file's role at the source itself (`role: {cloudformation: …}`) instead.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readText } from '../files.js';
 import { relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { isBlocking } from '../diagnostics.js';
@@ -20,12 +22,15 @@ import { providersOption, roleArnFor } from './roles.js';
 export function isSource(path: string): boolean {
   if (!existsSync(path)) return false;
   if (statSync(path).isDirectory()) return true;
+  // The one safe reader: a FIFO or a device is refused (by the policy loader, with its reason).
+  const read = readText(path);
+  if (!read.ok) return false;
   let data: unknown;
   try {
-    data = parse(readFileSync(path, 'utf8'), { logLevel: 'silent', uniqueKeys: false });
+    data = parse(read.text, { logLevel: 'silent', uniqueKeys: false });
   } catch {
     // Tags such as !Sub make the plain parser fail: only a template writes them.
-    return /^\s*(AWSTemplateFormatVersion|Resources)\s*:/m.test(readFileSync(path, 'utf8'));
+    return /^\s*(AWSTemplateFormatVersion|Resources)\s*:/m.test(read.text);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
   const top = data as Record<string, unknown>;
@@ -66,7 +71,7 @@ export async function sourceRole(
     throw new UsageError(`the trust policy of ${shown} cannot be used`);
   const policy = compilePolicy(parsed.policy);
   const notes = [
-    `the trust policy is a copy of the one ${shown} resolves to (the scenario loader does not read sources yet): run trustspec init again, with --force, when the source changes`,
+    `the trust policy is a copy of the one ${shown} resolves to: to test the source itself as it changes, replace arn and trustPolicy under role with the source (e.g. cloudformation: ${shown}, with its parameters, account and region; see "Where policies live" in the README)`,
   ];
   let arn = opts.roleArn ?? result.role.arn;
   if (arn === undefined) {

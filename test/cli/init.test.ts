@@ -419,3 +419,11 @@ t.test(
     t.equal((await cli(['test', 'stack.trustspec.yaml'], { cwd: dir })).status, 0);
   },
 );
+
+t.test('a FIFO named as the policy is refused without being opened for reading', async (t) => {
+  const dir = t.testdir({});
+  mkfifo(join(dir, 'policy.json'));
+  const r = await cli(['init', 'policy.json', '-o', '-'], { cwd: dir });
+  t.equal(r.status, 2);
+  t.match(r.stderr, /named pipe \(FIFO\), not a regular file/);
+});

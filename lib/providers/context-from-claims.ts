@@ -72,8 +72,6 @@ export interface PreparedKey {
    * value. Undefined for the other keys.
    */
   plainClaim: string | undefined;
-  /** The claim's name is also a property of every object (`constructor`, …): check it is own. */
-  checkOwn: boolean;
 }
 
 /** A provider's keys for one issuer, in order and by lower-cased name. */
@@ -109,7 +107,6 @@ export function preparedKeys(module: ProviderModule, hostPath: string): Prepared
         keyLower: key.toLowerCase(),
         source: `token claim "${claim}"`,
         plainClaim: plain ? claim : undefined,
-        checkOwn: claim in Object.prototype,
       };
     });
     keys = { list, byLower: new Map(list.map((k) => [k.keyLower, k])) };
@@ -134,10 +131,7 @@ export function claimEntry(
   const plain = pk.plainClaim;
   if (plain !== undefined) {
     const v = claims[plain];
-    if (
-      typeof v === 'string' &&
-      (!pk.checkOwn || Object.prototype.hasOwnProperty.call(claims, plain))
-    )
+    if (typeof v === 'string' && Object.prototype.hasOwnProperty.call(claims, plain))
       return { key, values: [v], multiValued: false, type: 'String', source: pk.source };
   }
   const read = readClaim(module, ck, claims);

@@ -77,7 +77,7 @@ function slotPlan(policy: CompiledPolicy, prepared: PreparedKeys): SlotPlan {
   if (!plan) {
     const keys: string[] = [];
     for (const cs of policy.statements)
-      for (const c of cs.clauses) if (c.slot >= 0) keys[c.slot] = c.clause.keyLower;
+      for (const c of cs.clauses) if (c.slot >= 0) keys[c.slot] = c.keyLower;
     const sources = keys.map((k) => (awsOwned(k) ? AWS_KEY : (prepared.byLower.get(k) ?? NO_KEY)));
     const slotOf = prepared.list.map(() => -1);
     sources.forEach((src, slot) => {

@@ -106,7 +106,7 @@ class DerivedContext implements RequestContext {
     private readonly t: TokenFacts,
     private readonly findings: Finding[],
   ) {
-    this.keys = preparedKeys(t.module, t.hostPath);
+    this.keys = t.keys ?? preparedKeys(t.module, t.hostPath);
     const policy = input.role.policy;
     this.plan = policy.keySlots > 0 ? slotPlan(policy, this.keys) : undefined;
   }

@@ -10,6 +10,8 @@ import {
   hostPathFromIssuer,
   hostPathFromProviderUrl,
   oidcProviderArn,
+  preparedKeys,
+  type PreparedKeys,
   providerForHostPath,
   providerForOAuthId,
 } from '../../providers/index.js';
@@ -44,6 +46,8 @@ export interface TokenFacts {
   hostPath: string;
   /** The principal a statement must name: the provider ARN, or a built-in provider's domain. */
   caller: string;
+  /** The provider's condition keys for this issuer, when the token stage has them at hand. */
+  keys?: PreparedKeys | undefined;
   /** The registered provider's client IDs (OIDC providers only). */
   clientIds: readonly string[] | undefined;
   tags: SessionTags | undefined;
@@ -67,6 +71,7 @@ interface Issuer {
   entry?: ProviderEntry | undefined;
   role?: RoleArnParts;
   arn?: string;
+  keys?: PreparedKeys;
 }
 
 /** An issuer's host/path and provider module, worked out once per distinct `iss`. */
@@ -132,7 +137,13 @@ function refuse(
   return { ok: false, decision: rec.deny('token', code, message, check.id) };
 }
 
+/** The provider's keys for the issuer, kept on its record. */
+function keysOf(issuer: Issuer): PreparedKeys {
+  return (issuer.keys ??= preparedKeys(issuer.module, issuer.hostPath));
+}
+
 interface Found {
+  keys?: PreparedKeys;
   module: ProviderModule;
   hostPath: string;
   caller: string;
@@ -219,7 +230,7 @@ function registeredProvider(
       data: checkData(input, iss, issuer, arn, role),
       ...(assumed ? { assumed: true } : {}),
     });
-  return { module, hostPath, caller: arn, clientIds: entry.clientIds };
+  return { module, hostPath, caller: arn, clientIds: entry.clientIds, keys: keysOf(issuer) };
 }
 
 /** The data of the provider check of an OIDC issuer with a registered provider. */
@@ -310,7 +321,7 @@ function oidcProvider(input: SimulationInput, rec: Recorder, role: RoleArnParts)
       ok: true,
       data: { kind: 'built-in', hostPath, displayName: module.displayName, issuer: iss },
     });
-  return { module, hostPath, caller: hostPath, clientIds: undefined };
+  return { module, hostPath, caller: hostPath, clientIds: undefined, keys: keysOf(hp) };
 }
 
 /** A non-empty string, or a non-empty array. */
@@ -497,6 +508,7 @@ export function tokenStage(
     hostPath: found.hostPath,
     caller: found.caller,
     clientIds: found.clientIds,
+    keys: found.keys,
     tags: extra.tags,
     sourceIdentity: extra.sourceIdentity,
   };

@@ -331,6 +331,11 @@ export interface CompiledClause {
    * under it. -1 when the clause was compiled alone.
    */
   readonly slot: number;
+  /**
+   * The clause's lower-cased key, as the context is asked for it: within one policy, the same
+   * string for every clause of a slot, so a context checks a slot's key by identity.
+   */
+  readonly keyLower: string;
 }
 
 /** A value for display: `${*}`-style escapes stay visible where `*` and `?` are wildcards. */
@@ -388,6 +393,7 @@ export function compileClauseInto(
   version: PolicyVersion | undefined,
   findings: Finding[],
   slot = -1,
+  keyLower = clause.keyLower,
 ): CompiledClause | undefined {
   const base = clause.operator.base;
   const fam = familyFor(base);
@@ -490,7 +496,7 @@ export function compileClauseInto(
     nullExpect: nullExpect ?? NO_BOOLS,
     notes: notes ?? NO_NOTES,
   };
-  return { clause, plan, slot };
+  return { clause, plan, slot, keyLower };
 }
 
 function variableNotAllowed(base: BaseOperatorInfo, text: string, span: Span): Finding {

@@ -205,7 +205,7 @@ function run(c: CompiledClause, ctx: RequestContext, rec: Recorder | null): Outc
   const { clause, plan } = c;
   const op = clause.operator;
   const base = op.base;
-  const entry = ctx.get(clause.keyLower, c.slot);
+  const entry = ctx.get(c.keyLower, c.slot);
   const present = entry !== undefined && !(entry.multiValued && entry.values.length === 0);
 
   if (!plan.family) {

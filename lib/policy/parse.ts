@@ -151,6 +151,8 @@ interface BuildOptions {
   text?: string;
   /** The text is the JSON IAM receives: characters and size were checked on it already. */
   rawChecked: boolean;
+  /** The parser saw every object and no key twice: the tree need not be walked for duplicates. */
+  noDuplicateKeys?: boolean;
 }
 
 class Builder {
@@ -261,7 +263,7 @@ class Builder {
   // ---- the policy ---------------------------------------------------------------------------
 
   build(root: AstNode): TrustPolicy | undefined {
-    this.duplicates(root, 'policy');
+    if (!this.opts.noDuplicateKeys) this.duplicates(root, 'policy');
     let size: number | undefined;
     if (!this.opts.rawChecked) {
       const measured = sizeOf(root);
@@ -1060,7 +1062,11 @@ export function parsePolicy(input: string | object, opts: ParsePolicyOptions = {
       if (sizeIssue) findings.push(sizeIssue);
       let policy: TrustPolicy | undefined;
       if (parsed.ast) {
-        const builder = new Builder({ text, rawChecked: true });
+        const builder = new Builder({
+          text,
+          rawChecked: true,
+          noDuplicateKeys: !parsed.duplicateKeys,
+        });
         policy = builder.build(parsed.ast);
         findings.push(...builder.findings);
         if (policy) policy.size = size;

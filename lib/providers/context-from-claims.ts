@@ -66,6 +66,12 @@ export interface PreparedKey {
   keyLower: string;
   /** The trace's `source` of the entry, when the claim read is the key's own. */
   source: string;
+  /**
+   * The claim a plain string value is read from, when the key is the common case (a
+   * single-valued String key read as is, no UNCONFIRMED note): then a string claim is the
+   * value. Undefined for the other keys.
+   */
+  plainClaim: string | undefined;
 }
 
 /** A provider's keys for one issuer, in order and by lower-cased name. */
@@ -88,12 +94,19 @@ export function preparedKeys(module: ProviderModule, hostPath: string): Prepared
     if (byHost.size >= 1024) byHost.clear();
     const list = module.claimKeys(hostPath).map((ck, index): PreparedKey => {
       const key = `${hostPath}:${ck.name}`;
+      const claim = ck.claim ?? ck.name;
+      const plain =
+        !module.claimValue &&
+        ck.type === 'String' &&
+        !ck.multiValued &&
+        ck.unconfirmed === undefined;
       return {
         index,
         ck,
         key,
         keyLower: key.toLowerCase(),
-        source: `token claim "${ck.claim ?? ck.name}"`,
+        source: `token claim "${claim}"`,
+        plainClaim: plain ? claim : undefined,
       };
     });
     keys = { list, byLower: new Map(list.map((k) => [k.keyLower, k])) };
@@ -115,14 +128,10 @@ export function claimEntry(
 ): ContextEntry | undefined {
   const { ck, key } = pk;
   // The common case first: a plain string claim for a single-valued String key.
-  if (
-    !module.claimValue &&
-    ck.type === 'String' &&
-    !ck.multiValued &&
-    ck.unconfirmed === undefined
-  ) {
-    const v = claims[ck.claim ?? ck.name];
-    if (typeof v === 'string' && Object.prototype.hasOwnProperty.call(claims, ck.claim ?? ck.name))
+  const plain = pk.plainClaim;
+  if (plain !== undefined) {
+    const v = claims[plain];
+    if (typeof v === 'string' && Object.prototype.hasOwnProperty.call(claims, plain))
       return { key, values: [v], multiValued: false, type: 'String', source: pk.source };
   }
   const read = readClaim(module, ck, claims);

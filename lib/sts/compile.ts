@@ -57,14 +57,16 @@ export function compilePolicy(policy: TrustPolicy): CompiledPolicy {
   const principals: string[] = [];
   let previous: Set<string> | undefined;
   let previousWritten: readonly Located<string>[] = [];
-  const slots = new Map<string, number>();
+  // Each distinct key's slot, and the first clause's spelling of it, which all its clauses share.
+  const slots = new Map<string, { slot: number; key: string }>();
   for (const statement of policy.statements) {
     const clauses: CompiledClause[] = [];
     for (const clause of statement.conditions) {
       let slot = slots.get(clause.keyLower);
-      if (slot === undefined) slots.set(clause.keyLower, (slot = slots.size));
+      if (slot === undefined)
+        slots.set(clause.keyLower, (slot = { slot: slots.size, key: clause.keyLower }));
       const before = findings.length;
-      const compiled = compileClauseInto(clause, policy.version, findings, slot);
+      const compiled = compileClauseInto(clause, policy.version, findings, slot.slot, slot.key);
       if (compiled) clauses.push(compiled);
       if (documentedPattern(clause)) dropFrom(findings, before, 'like-without-wildcard');
     }

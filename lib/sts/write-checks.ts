@@ -32,7 +32,8 @@ function scopes(clause: ConditionClause, prefix: string): boolean {
     return false;
   }
   if (!key.startsWith(prefix) || !CONTROL_OPERATORS.has(clause.operator.base.name)) return false;
-  return clause.values.some((v) => v.value !== '*');
+  for (const v of clause.values) if (v.value !== '*') return true;
+  return false;
 }
 
 function githubControl(s: Statement, out: Finding[]): void {

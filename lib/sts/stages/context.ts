@@ -9,7 +9,13 @@
  */
 import { lowerKey, type ContextEntry, type RequestContext } from '../../conditions/context.js';
 import type { Finding } from '../../diagnostics.js';
-import { claimEntry, preparedKeys, type PreparedKeys } from '../../providers/index.js';
+import {
+  claimEntry,
+  preparedKeys,
+  type PreparedKey,
+  type PreparedKeys,
+} from '../../providers/index.js';
+import type { CompiledPolicy } from '../compile.js';
 import { callerEntries, globalEntries, SOURCE_IDENTITY_CLAIM, tagEntries } from '../context.js';
 import type { Recorder } from '../trace.js';
 import type { SimulationInput } from '../types.js';
@@ -38,37 +44,124 @@ function globals(now: number): ReadonlyMap<string, ContextEntry> {
   return globalsFor.byLower;
 }
 
+/** A slot read from the AWS-owned layers (role tags, globals, request, session tags). */
+const AWS_KEY = 0;
+/** A slot whose key no layer of this provider sets. */
+const NO_KEY = 1;
+
+/**
+ * Where each clause slot of one policy reads from, for one provider's keys: the provider key
+ * (its claim), an AWS-owned key, or nothing. The same for every request of that policy and
+ * issuer, so it is worked out once, and a request reads a slot without a lookup by name.
+ */
+interface SlotPlan {
+  policy: CompiledPolicy;
+  prepared: PreparedKeys;
+  /** The lower-cased key of each slot. */
+  keys: string[];
+  sources: Array<PreparedKey | typeof AWS_KEY | typeof NO_KEY>;
+  /** The slot of each provider key (by its position in the provider's list), or -1. */
+  slotOf: number[];
+}
+
+const slotPlans = new WeakMap<CompiledPolicy, SlotPlan[]>();
+let lastPlan: SlotPlan | undefined;
+
+function slotPlan(policy: CompiledPolicy, prepared: PreparedKeys): SlotPlan {
+  if (lastPlan !== undefined && lastPlan.policy === policy && lastPlan.prepared === prepared)
+    return lastPlan;
+  let plans = slotPlans.get(policy);
+  if (!plans) slotPlans.set(policy, (plans = []));
+  let plan: SlotPlan | undefined;
+  for (const p of plans) if (p.prepared === prepared) plan = p;
+  if (!plan) {
+    const keys: string[] = [];
+    for (const cs of policy.statements)
+      for (const c of cs.clauses) if (c.slot >= 0) keys[c.slot] = c.keyLower;
+    const sources = keys.map((k) => (awsOwned(k) ? AWS_KEY : (prepared.byLower.get(k) ?? NO_KEY)));
+    const slotOf = prepared.list.map(() => -1);
+    sources.forEach((src, slot) => {
+      if (typeof src === 'object') slotOf[src.index] = slot;
+    });
+    plan = { policy, prepared, keys, sources, slotOf };
+    if (plans.length < 8) plans.push(plan);
+  }
+  lastPlan = plan;
+  return plan;
+}
+
 /** The keys derived from the token, the request, the clock and the role; built on first use. */
 class DerivedContext implements RequestContext {
   private readonly keys: PreparedKeys;
   /** Provider keys worked out so far, by position (`null`: absent); allocated on first use. */
   private claims: Array<ContextEntry | null | undefined> | undefined;
   private tagKeys: Map<string, ContextEntry> | undefined;
+  /** The policy's slots for this provider (undefined when the policy numbers no key). */
+  private readonly plan: SlotPlan | undefined;
+  /** What `get` answered per slot of the plan (`null`: absent); allocated on first use. */
+  private slotEntries: Array<ContextEntry | null | undefined> | undefined;
 
   constructor(
     private readonly input: SimulationInput,
     private readonly t: TokenFacts,
     private readonly findings: Finding[],
   ) {
-    this.keys = preparedKeys(t.module, t.hostPath);
+    this.keys = t.keys ?? preparedKeys(t.module, t.hostPath);
+    const policy = input.role.policy;
+    this.plan = policy.keySlots > 0 ? slotPlan(policy, this.keys) : undefined;
   }
-
-  /** What `get` answered per clause slot, and for which key (a slot belongs to one policy). */
-  private slotEntries: Array<ContextEntry | null> | undefined;
-  private slotKeys: string[] | undefined;
 
   /**
    * The entry of a key. A policy reads the same few keys in every statement: the answer is kept
-   * under the clause's slot, so a repeated read costs an array lookup.
+   * under the clause's slot, so a repeated read costs an array lookup. A slot read for a key
+   * that is not the slot's own (a clause of another policy) is worked out by name.
    */
   get(keyLower: string, slot = -1): ContextEntry | undefined {
-    if (slot < 0) return this.lookup(keyLower);
-    const keys = (this.slotKeys ??= []);
-    const entries = (this.slotEntries ??= []);
-    if (keys[slot] === keyLower) return entries[slot] ?? undefined;
-    const entry = this.lookup(keyLower);
-    keys[slot] = keyLower;
+    const plan = this.plan;
+    if (slot < 0 || plan === undefined || plan.keys[slot] !== keyLower)
+      return this.lookup(keyLower);
+    const entries = (this.slotEntries ??= new Array<ContextEntry | null | undefined>(
+      plan.keys.length,
+    ));
+    const known = entries[slot];
+    if (known !== undefined) return known ?? undefined;
+    const source = plan.sources[slot];
+    const entry =
+      source === NO_KEY
+        ? undefined
+        : source === AWS_KEY
+          ? this.lookup(keyLower)
+          : this.claim(source as PreparedKey);
     entries[slot] = entry ?? null;
+    return entry;
+  }
+
+  /**
+   * A provider key's entry, worked out once per request (its findings are recorded once): kept
+   * under the key's slot when the policy reads it, else by its position in the provider's list.
+   */
+  private claim(pk: PreparedKey): ContextEntry | undefined {
+    const slot = this.plan?.slotOf[pk.index] ?? -1;
+    let cache: Array<ContextEntry | null | undefined>;
+    let at = pk.index;
+    if (slot >= 0) {
+      cache = this.slotEntries ??= new Array<ContextEntry | null | undefined>(
+        (this.plan as SlotPlan).keys.length,
+      );
+      at = slot;
+    } else {
+      cache = this.claims ??= new Array<ContextEntry | null | undefined>(this.keys.list.length);
+    }
+    const known = cache[at];
+    if (known !== undefined) return known ?? undefined;
+    const entry = claimEntry(
+      this.t.module,
+      pk,
+      this.input.token.claims,
+      this.t.clientIds,
+      this.findings,
+    );
+    cache[at] = entry ?? null;
     return entry;
   }
 
@@ -83,21 +176,7 @@ class DerivedContext implements RequestContext {
       if (entry) return entry;
     }
     const pk = this.keys.byLower.get(keyLower);
-    if (!pk) return undefined;
-    const cache = (this.claims ??= new Array<ContextEntry | null | undefined>(
-      this.keys.list.length,
-    ));
-    const known = cache[pk.index];
-    if (known !== undefined) return known ?? undefined;
-    const entry = claimEntry(
-      this.t.module,
-      pk,
-      this.input.token.claims,
-      this.t.clientIds,
-      this.findings,
-    );
-    cache[pk.index] = entry ?? null;
-    return entry;
+    return pk ? this.claim(pk) : undefined;
   }
 
   /** Role tags, global keys, RoleSessionName, source identity and session tags. */

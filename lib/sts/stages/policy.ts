@@ -143,6 +143,16 @@ function absentKeyFindings(rec: Recorder, st: StatementTrace, hostPath: string):
   }
 }
 
+const NOT_AUTHORIZED = `Not authorized to perform ${ASSUME_ACTION}`;
+const ASSUME_CHECK = `trust-policy.${ASSUME_ACTION}` as const;
+
+/** The statements of these indexes, for a check that is recorded (failed, or traced). */
+function refs(statements: readonly CompiledStatement[], ids: number[]): StatementRef[] {
+  return ids.map((i) =>
+    ref(statements.find((cs) => cs.statement.index === i) as CompiledStatement),
+  );
+}
+
 function ref(cs: CompiledStatement): StatementRef {
   const sid = cs.statement.sid?.value;
   return sid ? { index: cs.statement.index, sid } : { index: cs.statement.index };
@@ -196,9 +206,6 @@ export function policyStage(
   ctx: RequestContext,
 ): Decision | undefined {
   const statements = input.role.policy.statements;
-  // Built only for a check that is recorded (failed, or traced).
-  const refs = (ids: number[]): StatementRef[] =>
-    ids.map((i) => ref(statements.find((cs) => cs.statement.index === i) as CompiledStatement));
   const actions = authorize(
     statements,
     t.caller,
@@ -217,8 +224,8 @@ export function policyStage(
       data: {
         action: a.action,
         caller: t.caller,
-        allowedBy: refs(a.allowedBy),
-        deniedBy: refs(a.deniedBy),
+        allowedBy: refs(statements, a.allowedBy),
+        deniedBy: refs(statements, a.deniedBy),
         ...(a.action === TAG_SESSION
           ? { neededFor: 'session-tags' as const }
           : a.action === ASSUME_ACTION
@@ -228,7 +235,8 @@ export function policyStage(
       ...(a.action !== ASSUME_ACTION && !a.allowed ? { unconfirmed: TAG_SESSION_NOTE } : {}),
     }));
   }
-  const refused = actions.find((a) => !a.allowed);
+  let refused: ActionDecision | undefined;
+  for (const a of actions) if (!a.allowed && refused === undefined) refused = a;
   // The conditions' UNCONFIRMED rules count when their statement could decide: on a denial, every
   // statement; on an allow, the statements that applied.
   for (const st of rec.statements) {
@@ -239,7 +247,7 @@ export function policyStage(
   return rec.deny(
     'trust-policy',
     'AccessDenied',
-    `Not authorized to perform ${ASSUME_ACTION}`,
-    `trust-policy.${refused.action}`,
+    NOT_AUTHORIZED,
+    refused.action === ASSUME_ACTION ? ASSUME_CHECK : `trust-policy.${refused.action}`,
   );
 }

@@ -36,6 +36,19 @@ const roleOf = memoize(
   },
 );
 
+/** The last session name checked and its verdict: a run uses one name for many requests. */
+let lastName: { name: string; valid: boolean } | undefined;
+
+function validSessionName(name: string): boolean {
+  if (lastName?.name === name) return lastName.valid;
+  const valid =
+    name.length >= SESSION_NAME_MIN &&
+    name.length <= SESSION_NAME_MAX &&
+    SESSION_NAME_CHARS.test(name);
+  lastName = { name, valid };
+  return valid;
+}
+
 /** The STS ValidationError message of a failed request check (AWS's text, from the check's data). */
 export function requestCheckMessage(c: RequestCheck): string | undefined {
   switch (c.id) {
@@ -262,11 +275,7 @@ export function requestStage(input: SimulationInput, rec: Recorder): RequestStag
   if (rec.trace)
     rec.passed({ id: 'request.role-arn', stage: 'request', ok: true, data: { arn, role } });
   const name = input.request.roleSessionName;
-  const valid =
-    name !== undefined &&
-    name.length >= SESSION_NAME_MIN &&
-    name.length <= SESSION_NAME_MAX &&
-    SESSION_NAME_CHARS.test(name);
+  const valid = name !== undefined && validSessionName(name);
   const failed =
     record(rec, valid, () => sessionNameCheck(name)) ??
     optionalChecks(input.request, input.token.length, rec);

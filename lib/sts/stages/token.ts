@@ -10,6 +10,8 @@ import {
   hostPathFromIssuer,
   hostPathFromProviderUrl,
   oidcProviderArn,
+  preparedKeys,
+  type PreparedKeys,
   providerForHostPath,
   providerForOAuthId,
 } from '../../providers/index.js';
@@ -44,6 +46,8 @@ export interface TokenFacts {
   hostPath: string;
   /** The principal a statement must name: the provider ARN, or a built-in provider's domain. */
   caller: string;
+  /** The provider's condition keys for this issuer, when the token stage has them at hand. */
+  keys?: PreparedKeys | undefined;
   /** The registered provider's client IDs (OIDC providers only). */
   clientIds: readonly string[] | undefined;
   tags: SessionTags | undefined;
@@ -54,11 +58,27 @@ export type TokenStageResult = { ok: true; facts: TokenFacts } | { ok: false; de
 
 type Refusal = { ok: false; decision: Decision };
 
+/**
+ * An issuer: its host/path and provider module, and what the last request with this issuer
+ * looked up (the registered provider in a providers list, the provider ARN in a role's account),
+ * so that requests of one run with the same issuer look nothing up again.
+ */
+interface Issuer {
+  ok: true;
+  hostPath: string;
+  module: ProviderModule;
+  providers?: readonly ProviderEntry[];
+  entry?: ProviderEntry | undefined;
+  role?: RoleArnParts;
+  arn?: string;
+  keys?: PreparedKeys;
+}
+
 /** An issuer's host/path and provider module, worked out once per distinct `iss`. */
 const issuerOf = memoize((iss) => {
   const hp = hostPathFromIssuer(iss);
   return hp.ok
-    ? { ok: true as const, hostPath: hp.hostPath, module: providerForHostPath(hp.hostPath) }
+    ? ({ ok: true, hostPath: hp.hostPath, module: providerForHostPath(hp.hostPath) } as Issuer)
     : hp;
 });
 /** The account's providers by issuer host/path, indexed once per providers list. */
@@ -117,7 +137,13 @@ function refuse(
   return { ok: false, decision: rec.deny('token', code, message, check.id) };
 }
 
+/** The provider's keys for the issuer, kept on its record. */
+function keysOf(issuer: Issuer): PreparedKeys {
+  return (issuer.keys ??= preparedKeys(issuer.module, issuer.hostPath));
+}
+
 interface Found {
+  keys?: PreparedKeys;
   module: ProviderModule;
   hostPath: string;
   caller: string;
@@ -157,38 +183,38 @@ function registeredProvider(
   input: SimulationInput,
   rec: Recorder,
   iss: string,
-  hostPath: string,
-  module: ProviderModule,
+  issuer: Issuer,
   role: RoleArnParts,
 ): Found | Refusal {
-  const arn = providerArn(role, hostPath);
+  const { hostPath, module } = issuer;
+  if (issuer.role !== role) {
+    issuer.arn = providerArn(role, hostPath);
+    issuer.role = role;
+  }
+  const arn = issuer.arn as string;
   rec.caller = arn;
   let entry: ProviderEntry | undefined;
   let assumed = false;
-  if (input.providers === undefined) {
+  const providers = input.providers;
+  if (providers === undefined) {
     if (input.role.policy.federatedIssuers.has(hostPath)) {
       assumed = true;
       entry = { url: `https://${hostPath}`, clientIds: tokenAudiences(input.token.claims['aud']) };
     }
   } else {
-    entry = registeredEntry(input.providers, hostPath);
+    if (issuer.providers !== providers) {
+      issuer.entry = registeredEntry(providers, hostPath);
+      issuer.providers = providers;
+    }
+    entry = issuer.entry;
   }
-  const base = (): ProviderCheckData => ({
-    kind: 'oidc',
-    hostPath,
-    displayName: module.displayName,
-    issuer: iss,
-    arn,
-    account: role.account,
-    ...(input.providers ? { registered: input.providers.map((p) => p.url) } : {}),
-  });
   if (!entry) {
     const near = nearMiss(input.providers, iss);
     const check: TokenCheck = {
       id: 'token.provider',
       stage: 'token',
       ok: false,
-      data: { ...base(), ...(near ? { near } : {}) },
+      data: { ...checkData(input, iss, issuer, arn, role), ...(near ? { near } : {}) },
       ...(near ? { unconfirmed: near.unconfirmed } : {}),
       ...(input.providers === undefined ? { assumed: true } : {}),
     };
@@ -201,10 +227,29 @@ function registeredProvider(
       id: 'token.provider',
       stage: 'token',
       ok: true,
-      data: base(),
+      data: checkData(input, iss, issuer, arn, role),
       ...(assumed ? { assumed: true } : {}),
     });
-  return { module, hostPath, caller: arn, clientIds: entry.clientIds };
+  return { module, hostPath, caller: arn, clientIds: entry.clientIds, keys: keysOf(issuer) };
+}
+
+/** The data of the provider check of an OIDC issuer with a registered provider. */
+function checkData(
+  input: SimulationInput,
+  iss: string,
+  issuer: Issuer,
+  arn: string,
+  role: RoleArnParts,
+): ProviderCheckData {
+  return {
+    kind: 'oidc',
+    hostPath: issuer.hostPath,
+    displayName: issuer.module.displayName,
+    issuer: iss,
+    arn,
+    account: role.account,
+    ...(input.providers ? { registered: input.providers.map((p) => p.url) } : {}),
+  };
 }
 
 /** A registered URL that differs from `iss` only by a trailing "/" or by letter case. */
@@ -266,7 +311,7 @@ function oidcProvider(input: SimulationInput, rec: Recorder, role: RoleArnParts)
   }
   const hostPath = hp.hostPath;
   const module = hp.module;
-  if (!module.builtIn) return registeredProvider(input, rec, iss, hostPath, module, role);
+  if (!module.builtIn) return registeredProvider(input, rec, iss, hp, role);
   rec.provider = { id: module.id, hostPath, registered: true, assumed: false };
   rec.caller = hostPath;
   if (rec.trace)
@@ -276,7 +321,7 @@ function oidcProvider(input: SimulationInput, rec: Recorder, role: RoleArnParts)
       ok: true,
       data: { kind: 'built-in', hostPath, displayName: module.displayName, issuer: iss },
     });
-  return { module, hostPath, caller: hostPath, clientIds: undefined };
+  return { module, hostPath, caller: hostPath, clientIds: undefined, keys: keysOf(hp) };
 }
 
 /** A non-empty string, or a non-empty array. */
@@ -463,6 +508,7 @@ export function tokenStage(
     hostPath: found.hostPath,
     caller: found.caller,
     clientIds: found.clientIds,
+    keys: found.keys,
     tags: extra.tags,
     sourceIdentity: extra.sourceIdentity,
   };

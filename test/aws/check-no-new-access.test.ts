@@ -101,7 +101,7 @@ t.test('faults: unavailable (never a pass) or refused', async (t) => {
   const cases: Array<{
     name: string;
     reply: Reply;
-    want: Partial<NoNewAccessOutcome> & { reason?: RegExp };
+    want: { status: NoNewAccessOutcome['status']; reason?: RegExp };
   }> = [
     {
       name: '429',

@@ -106,7 +106,7 @@ export interface PublicAccessAnswer {
 export type PublicAccessOutcome = PublicAccessAnswer | Refused | Unavailable;
 
 /** Access Analyzer's errors that are about the input, not the call. */
-const INPUT_ERRORS = new Set([
+export const INPUT_ERRORS = new Set([
   'ValidationException',
   'InvalidParameterException',
   'UnprocessableEntityException',
@@ -152,7 +152,7 @@ export async function openAccessAnalyzer(
 }
 
 /** Runs `work` with the given session, or one opened (and closed) for it. */
-async function withSession<T>(
+export async function withSession<T>(
   opts: AccessAnalyzerOptions,
   work: (s: AccessAnalyzerSession) => Promise<T | Unavailable>,
 ): Promise<T | Unavailable> {
@@ -167,7 +167,7 @@ async function withSession<T>(
 }
 
 /** Runs `call` under the session's overall deadline. */
-async function underDeadline<T>(
+export async function underDeadline<T>(
   s: AccessAnalyzerSession,
   call: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
@@ -183,7 +183,7 @@ async function underDeadline<T>(
 /** `ValidationException` → `validation-exception`. */
 const kebab = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 
-function errorName(err: unknown): string {
+export function errorName(err: unknown): string {
   const name = (err as { name?: unknown } | null)?.name;
   return typeof name === 'string' ? name : '';
 }
@@ -199,7 +199,7 @@ export interface RefusalData {
   fields: string[];
 }
 
-function refusalData(err: unknown): RefusalData {
+export function refusalData(err: unknown): RefusalData {
   const name = errorName(err);
   const e = err as { message?: unknown; reason?: unknown; fieldList?: unknown };
   const fields = Array.isArray(e.fieldList)

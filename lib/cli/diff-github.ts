@@ -2,6 +2,7 @@
 import { escapeData, escapeProperty } from '../report/github.js';
 import type { DiffDetail, DiffEntry, DiffReport } from '../symbolic/diff.js';
 import { exampleText } from '../symbolic/render.js';
+import type { CrossCheckView } from './diff-output.js';
 
 function command(
   kind: 'error' | 'warning' | 'notice',
@@ -29,7 +30,12 @@ function annotate(
   return command(kind, file, line, title, message);
 }
 
-export function githubDiff(report: DiffReport, oldPolicy: string, newPolicy: string): string {
+export function githubDiff(
+  report: DiffReport,
+  oldPolicy: string,
+  newPolicy: string,
+  crossCheck?: CrossCheckView,
+): string {
   const r = report.result;
   const out: string[] = [];
   r.newlyAllowed.forEach((e, i) =>
@@ -66,5 +72,11 @@ export function githubDiff(report: DiffReport, oldPolicy: string, newPolicy: str
     );
   const summary = `${r.newlyAllowed.length} newly allowed, ${r.newlyDenied.length} newly denied, ${r.unknown.length} unknown region(s)${r.unchanged ? ': no token changes' : ''}`;
   out.push(command('notice', undefined, undefined, 'trustspec diff', summary));
+  if (crossCheck) {
+    const answered = crossCheck.status === 'PASS' || crossCheck.status === 'FAIL';
+    const kind = answered && crossCheck.agrees ? 'notice' : 'warning';
+    const text = `${crossCheck.status}${crossCheck.agrees === false ? ' (disagrees with trustspec)' : ''}${crossCheck.message ? `: ${crossCheck.message}` : ''}`;
+    out.push(command(kind, newPolicy, undefined, 'Access Analyzer CheckNoNewAccess', text));
+  }
   return `${out.join('\n')}\n`;
 }

@@ -1,64 +1,83 @@
 /**
- * `trustspec diff OLD NEW`: every token whose decision differs between two trust policies (or the
- * roles of two scenario files) — newly allowed and newly denied regions, each with a token — and
- * a proof that no other token changed. Exit 0: no newly allowed token; 1: some (with
- * `--fail-on any`, any change); 2: unusable input, or a part of the answer is unknown.
+ * `trustspec diff OLD NEW` and `trustspec diff --base GIT_REF [PATHS]`: every token whose decision
+ * differs between two trust policies (or the roles of two scenario files, or every role changed
+ * since a commit) — newly allowed and newly denied regions, each with a token — and a proof that
+ * no other token changed; with `--cross-check`, Access Analyzer's CheckNoNewAccess beside it.
+ * Exit 0: no newly allowed token; 1: some (with `--fail-on any`, any change); 2: unusable input,
+ * a part of the answer unknown, or (with `--require-cross-check`) no answer from Access Analyzer.
  */
 import { Option, type Command } from 'commander';
-import { EXIT, UsageError, type Io } from './io.js';
+import {
+  compareRoles,
+  DIFF_REPORTERS,
+  exitOf,
+  policyJson,
+  render,
+  type DiffCommandOptions,
+  type DiffReporter,
+} from './diff-output.js';
+import { UsageError, type Io } from './io.js';
+import { resolve } from 'node:path';
 
-export const DIFF_REPORTERS = ['human', 'json', 'github', 'markdown'] as const;
-export type DiffReporter = (typeof DIFF_REPORTERS)[number];
+export {
+  DIFF_REPORTERS,
+  diffExitCode,
+  type DiffCommandOptions,
+  type DiffReporter,
+} from './diff-output.js';
 
-export interface DiffCommandOptions {
-  reporter?: DiffReporter;
-  json?: boolean;
-  failOn?: 'new-access' | 'any';
-  roleArn?: string;
-  provider: string[];
-  now?: string;
-}
-
-/** The exit code: known new access first; then unknown; then any change when asked. */
-export function diffExitCode(
-  r: { newlyAllowed: unknown[]; newlyDenied: unknown[]; unknown: unknown[] },
-  failOn: 'new-access' | 'any',
-): number {
-  if (r.newlyAllowed.length > 0) return EXIT.failed;
-  if (r.unknown.length > 0) return EXIT.usage;
-  if (failOn === 'any' && r.newlyDenied.length > 0) return EXIT.failed;
-  return EXIT.ok;
+/** The two roles of `diff OLD NEW`, compared and printed. */
+async function diffFiles(
+  files: readonly string[],
+  opts: DiffCommandOptions,
+  reporter: DiffReporter,
+  io: Io,
+): Promise<number> {
+  if (files.length !== 2)
+    throw new UsageError(
+      `diff needs two files, OLD and NEW (got ${files.length})`,
+      'or --base GIT_REF [PATHS] to compare what changed since a commit',
+    );
+  const { loadRole } = await import('./roles.js');
+  const before = await loadRole(files[0] as string, io, opts);
+  const after = await loadRole(files[1] as string, io, opts);
+  const texts: [string | undefined, string | undefined] = [
+    policyJson(resolve(io.cwd, before.policyFile)),
+    policyJson(resolve(io.cwd, after.policyFile)),
+  ];
+  const out = await compareRoles([{ before, after, texts }], opts);
+  io.stdout.write(await render(out, reporter, undefined));
+  return exitOf(out, opts);
 }
 
 export async function diffCommand(
-  oldFile: string,
-  newFile: string,
+  files: readonly string[],
   opts: DiffCommandOptions,
   io: Io,
 ): Promise<number> {
   if (opts.json && opts.reporter !== undefined && opts.reporter !== 'json')
     throw new UsageError(`--json and --reporter ${opts.reporter} ask for two formats`);
+  if (opts.requireCrossCheck && !opts.crossCheck)
+    throw new UsageError('--require-cross-check needs --cross-check');
   const reporter: DiffReporter = opts.json ? 'json' : (opts.reporter ?? 'human');
-  const { loadRole } = await import('./roles.js');
-  const symbolic = await import('../symbolic/index.js');
-  const before = await loadRole(oldFile, io, opts);
-  const after = await loadRole(newFile, io, opts);
-  const report = symbolic.difference(before.analysis, after.analysis, {
-    now: after.now,
-    seeds: {
-      claims: [...after.seeds.claims, ...before.seeds.claims],
-      sessionNames: [...after.seeds.sessionNames, ...before.seeds.sessionNames],
-      contexts: [...after.seeds.contexts, ...before.seeds.contexts],
-    },
-    files: [before.source, after.source],
-  });
-  if (reporter === 'json') io.stdout.write(`${JSON.stringify(report.result, null, 2)}\n`);
-  else if (reporter === 'markdown') io.stdout.write(symbolic.diffMarkdown(report));
-  else if (reporter === 'github') {
-    const { githubDiff } = await import('./diff-github.js');
-    io.stdout.write(githubDiff(report, before.policyFile, after.policyFile));
-  } else io.stdout.write(symbolic.diffText(report));
-  return diffExitCode(report.result, opts.failOn ?? 'new-access');
+  if (opts.base === undefined) return diffFiles(files, opts, reporter, io);
+  const base = await import('./diff-base.js');
+  const { git, pairs } = base.basePairs(io, opts.base, files);
+  const { loaded, dispose } = await base.loadPairs(git, pairs, io, opts);
+  try {
+    const ready = loaded.flatMap((l) =>
+      l.before && l.after ? [{ before: l.before, after: l.after, texts: l.texts }] : [],
+    );
+    const out = await compareRoles(ready, opts);
+    out.errors = loaded.flatMap((l) => (l.error ? [l.error] : []));
+    for (const e of out.errors) io.stderr.write(`trustspec diff: ${e}\n`);
+    io.stdout.write(
+      await render(out, reporter, { ref: opts.base, commit: git.commit, paths: files }),
+    );
+    return exitOf(out, opts);
+  } finally {
+    dispose();
+  }
 }
 
 /** Registers `trustspec diff`; its code (and the symbolic engine) load only when it runs. */
@@ -66,16 +85,22 @@ export function addDiff(cli: Command, io: Io, out: { code: number }): void {
   cli
     .command('diff')
     .description(
-      'compare two trust policies (or the roles of two scenario files) for all tokens: newly allowed and newly denied tokens, each with an example, and a proof that nothing else changed',
+      'compare two trust policies (or the roles of two scenario files, or every role changed since a git commit) for all tokens: newly allowed and newly denied tokens, each with an example, and a proof that nothing else changed',
     )
-    .argument('<old>', 'the policy or scenario file before the change')
-    .argument('<new>', 'the policy or scenario file after the change')
+    .argument(
+      '[files...]',
+      'OLD and NEW: policy or scenario files; with --base, the PATHS to look in (default: the current folder)',
+    )
     .addOption(new Option('-r, --reporter <name>', 'output format').choices(DIFF_REPORTERS))
     .option('--json', 'the same as --reporter json')
     .addOption(
       new Option('--fail-on <what>', 'exit 1 on newly allowed tokens (default) or on any change')
         .choices(['new-access', 'any'])
         .default('new-access'),
+    )
+    .option(
+      '--base <git-ref>',
+      'compare every policy file and scenario-file role under PATHS that changed since this commit (read through git, no checkout)',
     )
     .option(
       '--role-arn <arn>',
@@ -91,12 +116,22 @@ export function addDiff(cli: Command, io: Io, out: { code: number }): void {
       '--now <iso>',
       "the clock of the example tokens (default: the new scenario file's now, else the wall clock)",
     )
+    .option(
+      '--cross-check',
+      "also ask IAM Access Analyzer's CheckNoNewAccess (needs AWS credentials; a charged call per comparison)",
+    )
+    .option(
+      '--require-cross-check',
+      'exit 2 when Access Analyzer gives no answer (by default that is reported, never a pass)',
+    )
+    .option('--profile <name>', 'the AWS profile for --cross-check')
+    .option('--region <region>', 'the AWS region for --cross-check')
     .addHelpText(
       'after',
       '\nExit codes: 0 no newly allowed token, 1 some (or any change with --fail-on any), 2 the input could not be used or part of the answer is unknown.\n' +
-        'Examples:\n  trustspec diff old.trust.json new.trust.json\n  trustspec diff before.trustspec.yaml after.trustspec.yaml --reporter markdown',
+        'Examples:\n  trustspec diff old.trust.json new.trust.json\n  trustspec diff before.trustspec.yaml after.trustspec.yaml --reporter markdown\n  trustspec diff --base origin/main roles/ --reporter markdown',
     )
-    .action(async (oldFile: string, newFile: string, opts: DiffCommandOptions) => {
-      out.code = await diffCommand(oldFile, newFile, opts, io);
+    .action(async (files: string[], opts: DiffCommandOptions) => {
+      out.code = await diffCommand(files, opts, io);
     });
 }

@@ -50,7 +50,7 @@ const STACK = /^\s+at /m;
 t.test('who and diff are listed in the help, each with its exit codes', async (t) => {
   const help = await run(['--help']);
   t.match(help.stdout, /^\s+who \[options\] <file>/m);
-  t.match(help.stdout, /^\s+diff \[options\] <old> <new>/m);
+  t.match(help.stdout, /^\s+diff \[options\] \[files\.\.\.\]/m);
   const who = await run(['who', '--help']);
   t.equal(who.code, 0);
   for (const o of ['--json', '--role-arn <arn>', '--provider <url[=clientId,...]>', '--now <iso>'])

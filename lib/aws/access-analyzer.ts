@@ -375,6 +375,20 @@ function publicAccessFindings(
 }
 
 /** What CheckNoPublicAccess brought back, before its reasons are placed. */
+/** A check that answered neither PASS nor FAIL: unavailable, never a pass. */
+export function neitherPassNorFail(
+  operation: string,
+  out: { result?: string | undefined; $metadata: { attempts?: number | undefined } },
+): Unavailable {
+  return {
+    status: 'unavailable',
+    reason: `${operation} answered neither PASS nor FAIL (${String(out.result)})`,
+    error: 'UnexpectedResult',
+    attempts: out.$metadata.attempts ?? 1,
+    scope: 'call',
+  };
+}
+
 export type PublicAccessReply =
   | { status: 'ok'; result: 'PASS' | 'FAIL'; message?: string; reasons: ReasonSummary[] }
   | { status: 'refused'; refusal: RefusalData }
@@ -395,15 +409,8 @@ export async function requestPublicAccessCheck(
         { abortSignal },
       ),
     );
-    if (out.result !== 'PASS' && out.result !== 'FAIL') {
-      return {
-        status: 'unavailable',
-        reason: `CheckNoPublicAccess answered neither PASS nor FAIL (${String(out.result)})`,
-        error: 'UnexpectedResult',
-        attempts: out.$metadata.attempts ?? 1,
-        scope: 'call',
-      };
-    }
+    if (out.result !== 'PASS' && out.result !== 'FAIL')
+      return neitherPassNorFail('CheckNoPublicAccess', out);
     return {
       status: 'ok',
       result: out.result,

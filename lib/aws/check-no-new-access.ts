@@ -13,6 +13,7 @@
 import type { ReasonSummary } from '@aws-sdk/client-accessanalyzer';
 import {
   errorName,
+  neitherPassNorFail,
   INPUT_ERRORS,
   refusalData,
   underDeadline,
@@ -67,15 +68,8 @@ export async function requestNoNewAccess(
         { abortSignal },
       ),
     );
-    if (out.result !== 'PASS' && out.result !== 'FAIL') {
-      return {
-        status: 'unavailable',
-        reason: `CheckNoNewAccess answered neither PASS nor FAIL (${String(out.result)})`,
-        error: 'UnexpectedResult',
-        attempts: out.$metadata.attempts ?? 1,
-        scope: 'call',
-      };
-    }
+    if (out.result !== 'PASS' && out.result !== 'FAIL')
+      return neitherPassNorFail('CheckNoNewAccess', out);
     return {
       status: 'ok',
       result: out.result,

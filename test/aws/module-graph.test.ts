@@ -10,31 +10,12 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { hookedChild } from '../helpers/module-hook.js';
 
 const DIST = fileURLToPath(new URL('../../dist/lib/', import.meta.url));
 
 /** Imports MODULES (JSON list of paths); with OPEN set, then opens and closes a client. */
-const CHILD = `
-import { register } from 'node:module';
-import { MessageChannel } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
-const { port1, port2 } = new MessageChannel();
-const seen = [];
-const done = new Promise((resolve) =>
-  port1.on('message', (m) => (m === 'sentinel:end' ? resolve() : seen.push(m))),
-);
-const hook = \`let port;
-export async function initialize(data) { port = data.port; }
-export async function resolve(specifier, context, next) {
-  if (specifier === 'sentinel:end') {
-    port.postMessage(specifier);
-    return { url: 'data:text/javascript,', shortCircuit: true };
-  }
-  const r = await next(specifier, context);
-  port.postMessage(r.url);
-  return r;
-}\`;
-register('data:text/javascript,' + encodeURIComponent(hook), { data: { port: port2 }, transferList: [port2] });
+const CHILD = hookedChild(`
 for (const m of JSON.parse(process.env.MODULES)) await import(pathToFileURL(m).href);
 if (process.env.LINT) {
   const lint = await import(pathToFileURL(process.env.LINT).href);
@@ -49,12 +30,7 @@ if (process.env.OPEN) {
   if ('status' in session) throw new Error(session.reason);
   session.close();
 }
-// Messages of one port arrive in order: once the sentinel is here, every earlier one is.
-await import('sentinel:end');
-await done;
-port1.close();
-process.stdout.write(JSON.stringify(seen));
-`;
+`);
 
 function loaded(modules: string[], open?: string, extra: Record<string, string> = {}): string[] {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {

@@ -11,43 +11,20 @@ import { spawnSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hookedChild } from '../helpers/module-hook.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/lib/cli/main.js', import.meta.url));
 const SOURCES = fileURLToPath(new URL('../fixtures/sources/', import.meta.url));
 
-/** Runs `trustspec test DIR` in a child with a resolve hook; prints the resolved URLs. */
-const CHILD = `
-import { register } from 'node:module';
-import { MessageChannel } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
+/** Runs `trustspec test DIR` in a child with a resolve hook; prints the code and the URLs. */
+const CHILD = hookedChild(`
 import { Writable } from 'node:stream';
-const { port1, port2 } = new MessageChannel();
-const seen = [];
-const done = new Promise((resolve) =>
-  port1.on('message', (m) => (m === 'sentinel:end' ? resolve() : seen.push(m))),
-);
-const hook = \`let port;
-export async function initialize(data) { port = data.port; }
-export async function resolve(specifier, context, next) {
-  if (specifier === 'sentinel:end') {
-    port.postMessage(specifier);
-    return { url: 'data:text/javascript,', shortCircuit: true };
-  }
-  const r = await next(specifier, context);
-  port.postMessage(r.url);
-  return r;
-}\`;
-register('data:text/javascript,' + encodeURIComponent(hook), { data: { port: port2 }, transferList: [port2] });
 const { main } = await import(pathToFileURL(process.env.MAIN).href);
 const sink = () => new Writable({ write(_c, _e, cb) { cb(); } });
-const code = await main(['test', process.env.DIR], {
+globalThis.result = await main(['test', process.env.DIR], {
   stdout: sink(), stderr: sink(), cwd: process.env.DIR, env: process.env, now: () => 0,
 });
-await import('sentinel:end');
-await done;
-port1.close();
-process.stdout.write(JSON.stringify({ code, seen }));
-`;
+`);
 
 function run(dir: string): { code: number; packages: string[]; modules: string[] } {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
@@ -65,7 +42,8 @@ function run(dir: string): { code: number; packages: string[]; modules: string[]
     },
   });
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout) as { code: number; seen: string[] };
+  const parsed = JSON.parse(r.stdout) as { result: number; seen: string[] };
+  const out = { code: parsed.result, seen: parsed.seen };
   const packages = [
     ...new Set(
       out.seen.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []),

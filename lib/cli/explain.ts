@@ -251,6 +251,36 @@ export function pickScenario<S extends { name: string }>(
   );
 }
 
+/**
+ * A scenario file says the whole request: a flag that would change it is refused, never ignored
+ * (only --scenario, --now, --json and --verbose apply to a file).
+ */
+function refuseRequestFlags(opts: ExplainOptions): void {
+  const given: [string, boolean][] = [
+    ['--policy', opts.policy !== undefined],
+    ['--role-arn', opts.roleArn !== undefined],
+    ['--max-session-duration', opts.maxSessionDuration !== undefined],
+    ['--jwt', opts.jwt !== undefined],
+    ['--claims', opts.claims !== undefined],
+    ['--iss', opts.iss !== undefined],
+    ['--sub', opts.sub !== undefined],
+    ['--aud', opts.aud !== undefined],
+    ['--exp', opts.exp !== undefined],
+    ['--session-name', opts.sessionName !== undefined && opts.sessionName !== 'trustspec'],
+    ['--duration', opts.duration !== undefined],
+    ['--provider-id', opts.providerId !== undefined],
+    ['--provider', opts.provider.length > 0],
+    ['--providers / --no-providers', opts.providers !== undefined && opts.providers !== true],
+    ['--context', opts.context.length > 0],
+  ];
+  const flags = given.filter(([, on]) => on).map(([name]) => name);
+  if (flags.length === 0) return;
+  throw new UsageError(
+    `${flags.join(', ')} ${flags.length > 1 ? 'describe' : 'describes'} the request, and a scenario file already says it`,
+    'edit the scenario in the file (--scenario NAME picks one), or leave the file out to build the request from flags',
+  );
+}
+
 export async function explainCommand(
   file: string | undefined,
   opts: ExplainOptions,
@@ -258,6 +288,7 @@ export async function explainCommand(
 ): Promise<number> {
   const nowOpt = opts.now !== undefined ? parseNow(opts.now) : undefined;
   if (file !== undefined) {
+    refuseRequestFlags(opts);
     const loaded = await loadScenarioFileAsync(resolve(io.cwd, file), {
       now: nowOpt,
       defaultNow: clockOf(io),

@@ -2,7 +2,16 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, NOW, STACK_LINE, compactJwt, fixtureDir, placeOf, cli } from './helpers.js';
+import {
+  FIXTURES,
+  NOW,
+  REPO,
+  STACK_LINE,
+  compactJwt,
+  fixtureDir,
+  placeOf,
+  cli,
+} from './helpers.js';
 
 const GITHUB = 'https://token.actions.githubusercontent.com';
 const MAIN = 'repo:acme/app:ref:refs/heads/main';
@@ -254,4 +263,24 @@ t.test('--jwt -: the token is read from standard input', async (t) => {
     t.match(bad.stderr, /^trustspec: --jwt: /);
     t.notMatch(bad.stderr, STACK_LINE);
   }
+});
+
+t.test('a scenario file says the whole request: request flags beside it are refused', async (t) => {
+  const file = 'spec-examples/github-actions/branch-deploy.trustspec.yaml';
+  const cases: [string[], string][] = [
+    [['--duration', '7200'], '--duration describes the request'],
+    [['--sub', 'repo:x/y:ref:refs/heads/main', '--aud', 'a'], '--sub, --aud describe the request'],
+    [['--session-name', 'other'], '--session-name describes'],
+    [['--context', 'aws:SourceIp=203.0.113.5'], '--context describes'],
+    [['--no-providers'], '--providers / --no-providers describes'],
+  ];
+  for (const [flags, message] of cases) {
+    const r = await cli(['explain', file, ...flags], { cwd: REPO });
+    t.equal(r.status, 2, flags.join(' '));
+    t.match(r.stderr, message, flags.join(' '));
+  }
+  const ok = await cli(['explain', file, '--scenario', 'a push to main deploys', '--json'], {
+    cwd: REPO,
+  });
+  t.equal(ok.status, 0, '--scenario and --json still apply');
 });

@@ -3,7 +3,9 @@
 // an already-parsed object), compilePolicy, and parse + compile, on a realistic mix (GitHub
 // Actions, EKS IRSA, Cognito, GitLab; 1–5 statements; some Deny statements). Each figure is the
 // median of several timed rounds. Run on the build:  npm run build && node bench/parse.mjs
-// JSON.parse of the same text is timed too, as a yardstick of the machine's speed at the time.
+// JSON.parse of the same text is timed too, as a yardstick of the machine's speed at the time,
+// and so is one charCodeAt pass over the text (counting white space, as the size check must): a
+// floor for any parser written in JavaScript that reads the text character by character.
 // Options: --rounds N (default 9), --ms N (minimum milliseconds per cell, default 40),
 // --compare DIR (also time the build in DIR/dist, e.g. a checkout of an older commit, in the same
 // process, cell by cell with this one, so that both see the same machine).
@@ -156,6 +158,16 @@ const MIX = [
 ];
 
 let sink = 0;
+
+/** One pass over the text, reading each character once: the floor of a character-level parser. */
+function whiteSpace(text) {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) n++;
+  }
+  return n;
+}
 /** Process CPU time in µs: unlike wall time, it does not grow while other processes hold the CPU. */
 function cpu() {
   const u = process.cpuUsage();
@@ -221,6 +233,7 @@ const MEASURES = {
     return r.ok ? b.compilePolicy(r.policy).statements.length : 0;
   },
   json: (_b, c) => () => (JSON.parse(c.text).Statement ? 1 : 0),
+  scan: (_b, c) => () => whiteSpace(c.text),
 };
 const cells = [];
 for (const c of cases) {
@@ -257,11 +270,11 @@ for (const b of builds) {
     `${b.label}: parse/compile µs of CPU time per policy (median of ${ROUNDS} rounds; object parse ${b.objectMode})`,
   );
   console.log(
-    'policy       stmts  bytes  parse(text) parse(obj)  compile  parse+compile  (wall)  JSON.parse',
+    'policy       stmts  bytes  parse(text) parse(obj)  compile  parse+compile  (wall)  JSON.parse  char scan',
   );
   for (const r of rows) {
     console.log(
-      `${r.name.padEnd(12)} ${String(r.statements).padStart(5)} ${String(r.bytes).padStart(6)}  ${f(r.text)}     ${f(r.object)}   ${f(r.compile)}  ${f(r.both)}   ${r.both.wall.toFixed(1).padStart(8)}  ${f(r.json)}`,
+      `${r.name.padEnd(12)} ${String(r.statements).padStart(5)} ${String(r.bytes).padStart(6)}  ${f(r.text)}     ${f(r.object)}   ${f(r.compile)}  ${f(r.both)}   ${r.both.wall.toFixed(1).padStart(8)}  ${f(r.json)}     ${f(r.scan)}`,
     );
   }
   const pick = (k, m) => rows.map((r) => r[k][m]).sort((x, y) => x - y);
@@ -270,7 +283,8 @@ for (const b of builds) {
   console.log(
     `summary (${b.label}): parse+compile median ${mid('both')} µs, max ${max('both')} µs CPU ` +
       `(parse text ${mid('text')}, parse object ${mid('object')}, compile ${mid('compile')}; ` +
-      `wall median ${mid('both', 'wall')}, max ${max('both', 'wall')}; JSON.parse of the same texts ${mid('json')}) ` +
+      `wall median ${mid('both', 'wall')}, max ${max('both', 'wall')}; JSON.parse of the same texts ${mid('json')}, ` +
+      `one character pass ${mid('scan')}) ` +
       `over ${rows.length} policies of 1–5 statements`,
   );
 }

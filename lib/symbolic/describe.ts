@@ -62,9 +62,12 @@ function atomsOf(
   sideNames: readonly string[],
 ): Atom[] {
   const out: Atom[] = [];
+  const seen = new Set<string>();
   const add = (term: Term, mask: bigint): void => {
-    if (!out.some((a) => a.mask === mask && JSON.stringify(a.term) === JSON.stringify(term)))
-      out.push({ term, mask });
+    const id = `${mask.toString(16)}|${JSON.stringify(term)}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    out.push({ term, mask });
   };
   const all = (1n << BigInt(v.regions.length)) - 1n;
   v.tests.forEach((t, i) => {

@@ -390,7 +390,8 @@ function buildVariable(
   const partitionKeys = atoms.length === 1 ? atoms[0]?.keys : undefined;
   if (partitionKeys) variable.byKey = new Map();
   cells(atoms, maxCells).forEach((values, i) => {
-    const signature = signatureOf(variable, values, sides);
+    // The partition already knows each candidate's key: no need to place the witness again.
+    const signature = signatureOf(variable, values, sides, partitionKeys?.[i]);
     if (!bySignature.has(signature)) {
       bySignature.set(signature, regions.length);
       regions.push({ values, signature });
@@ -401,11 +402,15 @@ function buildVariable(
   return variable;
 }
 
-/** The signature of concrete atom values: one '0'/'1' per test of the variable. */
+/**
+ * The signature of concrete atom values: one '0'/'1' per test of the variable. `knownKey` is the
+ * value's partition key when the caller already has it (`absent` for an absent value).
+ */
 export function signatureOf(
   v: Pick<Variable, 'atoms' | 'keys' | 'tests'>,
   values: readonly AtomValue[],
   sides: readonly SideSpace[],
+  knownKey?: string,
 ): string {
   const entries = new RegionEntries(keyTable(v), values);
   const contexts = sides.map((s) => regionContext(entries, s.constants));
@@ -413,22 +418,25 @@ export function signatureOf(
   // A single string atom: its values' tests are bits of the partition key, found once.
   const p = v.atoms.length === 1 ? v.atoms[0]?.partition : undefined;
   const value = values[0];
-  const accepting =
-    p && (typeof value === 'string' || value === undefined)
-      ? new Set(
-          (typeof value === 'string' ? (p.keyOf(value) ?? '') : '')
-            .split(',')
-            .filter((x) => x !== '')
-            .map(Number),
-        )
-      : undefined;
+  let accepting: boolean[] | undefined;
+  if (p && (typeof value === 'string' || value === undefined)) {
+    const key =
+      typeof value !== 'string'
+        ? ''
+        : knownKey !== undefined && knownKey !== 'absent'
+          ? knownKey
+          : (p.keyOf(value) ?? '');
+    accepting = [];
+    if (key !== '') for (const x of key.split(',')) accepting[Number(x)] = true;
+  }
   const bits: string[] = [];
   for (const t of v.tests) {
     const ctx = t.side < 0 ? shared : (contexts[t.side] as RequestContext);
     if (accepting && t.pattern !== undefined) {
-      bits.push(accepting.has(t.pattern) ? '1' : '0');
+      bits.push(accepting[t.pattern] === true ? '1' : '0');
     } else if (accepting && t.patterns && t.memo) {
-      const key = `${value === undefined ? 0 : 1}${t.patterns.map((i) => (accepting.has(i) ? 1 : 0)).join('')}`;
+      let key = value === undefined ? '0' : '1';
+      for (const i of t.patterns) key += accepting[i] === true ? '1' : '0';
       let r = t.memo.get(key);
       if (r === undefined) t.memo.set(key, (r = t.run(ctx, values)));
       bits.push(r ? '1' : '0');

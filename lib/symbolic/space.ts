@@ -77,6 +77,8 @@ export interface Test {
   pattern?: number;
   /** A clause on a single string atom: its values' pattern indexes, and results by their bits. */
   patterns?: number[];
+  /** `patterns` inverted: for each pattern index, its positions among the clause's values. */
+  positions?: Map<number, number[]>;
   memo?: Map<string, boolean>;
   run(ctx: RequestContext, values: readonly AtomValue[]): boolean;
 }
@@ -361,13 +363,27 @@ function testsFor(
         side: r.side,
         clause: r.clause,
         ...(single?.patternIndex && patterns.every((x) => x !== undefined)
-          ? { patterns: patterns as number[], memo: new Map<string, boolean>() }
+          ? {
+              patterns: patterns as number[],
+              positions: positionsOf(patterns as number[]),
+              memo: new Map<string, boolean>(),
+            }
           : {}),
         run: (ctx) => testClause(r.clause, ctx),
       });
     }
   }
   return tests;
+}
+
+function positionsOf(patterns: readonly number[]): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  patterns.forEach((p, i) => {
+    const list = out.get(p);
+    if (list) list.push(i);
+    else out.set(p, [i]);
+  });
+  return out;
 }
 
 function buildVariable(
@@ -419,6 +435,7 @@ export function signatureOf(
   const p = v.atoms.length === 1 ? v.atoms[0]?.partition : undefined;
   const value = values[0];
   let accepting: boolean[] | undefined;
+  const matching: number[] = [];
   if (p && (typeof value === 'string' || value === undefined)) {
     const key =
       typeof value !== 'string'
@@ -427,16 +444,19 @@ export function signatureOf(
           ? knownKey
           : (p.keyOf(value) ?? '');
     accepting = [];
-    if (key !== '') for (const x of key.split(',')) accepting[Number(x)] = true;
+    if (key !== '') for (const x of key.split(',')) matching.push(Number(x));
+    for (const x of matching) accepting[x] = true;
   }
   const bits: string[] = [];
   for (const t of v.tests) {
     const ctx = t.side < 0 ? shared : (contexts[t.side] as RequestContext);
     if (accepting && t.pattern !== undefined) {
       bits.push(accepting[t.pattern] === true ? '1' : '0');
-    } else if (accepting && t.patterns && t.memo) {
-      let key = value === undefined ? '0' : '1';
-      for (const i of t.patterns) key += accepting[i] === true ? '1' : '0';
+    } else if (accepting && t.positions && t.memo) {
+      // The clause's result depends on which of its values match: their positions, in order.
+      const hit: number[] = [];
+      for (const x of matching) for (const i of t.positions.get(x) ?? []) hit.push(i);
+      const key = `${value === undefined ? 0 : 1}:${hit.sort((a, b) => a - b).join(',')}`;
       let r = t.memo.get(key);
       if (r === undefined) t.memo.set(key, (r = t.run(ctx, values)));
       bits.push(r ? '1' : '0');

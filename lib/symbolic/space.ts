@@ -454,9 +454,12 @@ export function signatureOf(
       bits.push(accepting[t.pattern] === true ? '1' : '0');
     } else if (accepting && t.positions && t.memo) {
       // The clause's result depends on which of its values match: their positions, in order.
-      const hit: number[] = [];
-      for (const x of matching) for (const i of t.positions.get(x) ?? []) hit.push(i);
-      const key = `${value === undefined ? 0 : 1}:${hit.sort((a, b) => a - b).join(',')}`;
+      let hit: number[] | undefined;
+      for (const x of matching) {
+        const at = t.positions.get(x);
+        if (at) (hit ??= []).push(...at);
+      }
+      const key = `${value === undefined ? 0 : 1}:${hit ? hit.sort((a, b) => a - b).join(',') : ''}`;
       let r = t.memo.get(key);
       if (r === undefined) t.memo.set(key, (r = t.run(ctx, values)));
       bits.push(r ? '1' : '0');

@@ -111,8 +111,10 @@ async function child(kind, arg) {
   let call;
   let facts = {};
   if (kind === 'who') {
-    const loaded = scenarios.loadScenarioFile(arg, { defaultNow: NOW });
+    // The async loader: some examples read their role from a template or a cloud assembly.
+    const loaded = await scenarios.loadScenarioFileAsync(arg, { defaultNow: NOW });
     const s = loaded.scenarios[0];
+    if (!s) throw new Error(`no scenario loaded: ${JSON.stringify(loaded.errors[0]?.message)}`);
     const role = { role: s.role, ...(s.providers ? { providers: s.providers } : {}) };
     const seeds = { claims: loaded.scenarios.map((x) => x.claims), sessionNames: [], contexts: [] };
     call = () => symbolic.whoCanAssume(role, { now: s.now, seeds });

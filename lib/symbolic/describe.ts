@@ -37,17 +37,24 @@ export interface Constraint {
 interface Atom {
   term: Term;
   mask: bigint;
+  /** popcount(mask), counted once. */
+  count: number;
 }
 
-function popcount(m: bigint): number {
+/** Set bits of a non-negative bigint: 64 bits at a time, each half counted as a 32-bit word. */
+export function popcount(m: bigint): number {
   let n = 0;
-  for (; m > 0n; m >>= 32n) {
-    let x = Number(m & 0xffffffffn);
-    x -= (x >>> 1) & 0x55555555;
-    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-    n += (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+  for (; m > 0n; m >>= 64n) {
+    const w = BigInt.asUintN(64, m);
+    n += count32(Number(w & 0xffffffffn)) + count32(Number(w >> 32n));
   }
   return n;
+}
+
+function count32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 function displayKey(v: Variable, keyLower: string): string {
@@ -62,9 +69,12 @@ function atomsOf(
   sideNames: readonly string[],
 ): Atom[] {
   const out: Atom[] = [];
+  const seen = new Set<string>();
   const add = (term: Term, mask: bigint): void => {
-    if (!out.some((a) => a.mask === mask && JSON.stringify(a.term) === JSON.stringify(term)))
-      out.push({ term, mask });
+    const id = `${mask.toString(16)}|${JSON.stringify(term)}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    out.push({ term, mask, count: popcount(mask) });
   };
   const all = (1n << BigInt(v.regions.length)) - 1n;
   v.tests.forEach((t, i) => {
@@ -136,7 +146,11 @@ function cover(target: bigint, candidates: readonly Atom[]): Atom[] | undefined 
     let best: Atom | undefined;
     let gain = 0;
     for (const a of candidates) {
-      const g = popcount(a.mask & left);
+      // No more of `left` than its own bits: an atom that cannot beat the best is not counted.
+      if (a.count <= gain) continue;
+      const both = a.mask & left;
+      if (both === 0n) continue;
+      const g = popcount(both);
       if (g > gain) {
         gain = g;
         best = a;
@@ -194,7 +208,9 @@ function searchWithAll(
   const t = target & care;
   const necessary = atoms
     .filter((a) => (a.mask & t) === t && (a.mask & care) !== care)
-    .sort((a, b) => popcount(a.mask & care) - popcount(b.mask & care));
+    .map((a) => ({ a, n: popcount(a.mask & care) }))
+    .sort((x, y) => x.n - y.n)
+    .map((x) => x.a);
   const allOf: Atom[] = [];
   let within = care;
   for (const a of necessary) {

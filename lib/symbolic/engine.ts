@@ -61,13 +61,32 @@ function covers(s: CompiledStatement, action: string): boolean {
   return s.statement.action.negated ? !hit : hit;
 }
 
+/** Every test's mask of a variable, made once (a variable's regions never change once built). */
+const masks = new WeakMap<Variable, { regions: number; masks: bigint[] }>();
+
 /** The mask of the regions whose signature has test `t` true. */
 export function testMask(v: Variable, t: number): bigint {
-  let mask = 0n;
-  v.regions.forEach((r, i) => {
-    if (r.signature[t] === '1') mask |= 1n << BigInt(i);
-  });
-  return mask;
+  const known = masks.get(v);
+  let all = known?.masks;
+  if (!all || all.length !== v.tests.length || known?.regions !== v.regions.length) {
+    // One pass over the signatures, each test's bits gathered as hex digits of 4 regions.
+    all = [];
+    const n = v.regions.length;
+    for (let j = 0; j < v.tests.length; j++) {
+      let hex = '';
+      for (let i = n - 1 - ((n - 1) % 4); i >= 0; i -= 4) {
+        let d = 0;
+        for (let k = 3; k >= 0; k--) {
+          const r = v.regions[i + k];
+          d = (d << 1) | (r !== undefined && r.signature[j] === '1' ? 1 : 0);
+        }
+        hex += d.toString(16);
+      }
+      all.push(hex === '' ? 0n : BigInt(`0x${hex}`));
+    }
+    masks.set(v, { regions: n, masks: all });
+  }
+  return all[t] ?? 0n;
 }
 
 /** Where each clause of each role lives: its variable and test, for building boxes. */

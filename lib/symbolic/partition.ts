@@ -236,7 +236,7 @@ export function partition(
         if (length > domain.maxLength) return undefined;
         const cls = alphabet.classOf(ch.codePointAt(0) as number);
         if (cls < 0) return undefined;
-        const to = graph.next[node]?.get(cls) ?? graph.fallback[node];
+        const to = graph.step(node, cls);
         if (to === undefined || to < 0) return undefined;
         node = to;
       }
@@ -292,9 +292,13 @@ function sameConfig(a: Config, b: Config, n: number): boolean {
   return true;
 }
 
-/** Configurations seen so far, by a numeric hash (no key strings: they dominated the time). */
+/**
+ * Configurations seen so far, by a numeric hash (no key strings: they dominated the time). The
+ * entries of one hash are chained through `chain` (no array per bucket).
+ */
 class Seen {
-  private readonly table = new Map<number, number[]>();
+  private readonly first = new Map<number, number>();
+  private readonly chain: number[] = [];
   constructor(
     private readonly configs: Config[],
     private readonly clamps: number[],
@@ -304,25 +308,35 @@ class Seen {
   indexOf(config: Config, n: number, clamp: number, index: number): number {
     let h = clamp | 0;
     for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + (config[i] as number)) | 0;
-    const bucket = this.table.get(h);
-    if (bucket) {
-      for (const j of bucket) {
-        if (this.clamps[j] === clamp && sameConfig(this.configs[j] as Config, config, n)) return j;
-      }
-      bucket.push(index);
-    } else this.table.set(h, [index]);
+    const head = this.first.get(h);
+    for (let j = head ?? -1; j >= 0; j = this.chain[j] as number) {
+      if (this.clamps[j] === clamp && sameConfig(this.configs[j] as Config, config, n)) return j;
+    }
+    this.chain[index] = head ?? -1;
+    this.first.set(h, index);
     return index;
   }
 }
 
 /**
- * The search's graph, for placing concrete strings: per node, its successor by class; a class
- * the node's live positions do not name goes to `fallback` (every such class behaves alike).
+ * The search's graph, for placing concrete strings: per node, its successors by the classes its
+ * live positions name (flat, `edges` from `start[node]` to `start[node + 1]`, as class and
+ * target pairs); any other class goes to `fallback` (every such class behaves alike).
  */
-interface Graph {
-  configs: Config[];
-  next: Array<Map<number, number>>;
-  fallback: number[];
+class Graph {
+  readonly configs: Config[] = [];
+  readonly start: number[] = [];
+  readonly edges: number[] = [];
+  readonly fallback: number[] = [];
+
+  /** The node after `node` on a character of class `cls`; undefined or -1 when none. */
+  step(node: number, cls: number): number | undefined {
+    const end = this.start[node + 1] ?? this.edges.length;
+    for (let e = this.start[node] as number; e < end; e += 2) {
+      if (this.edges[e] === cls) return this.edges[e + 1];
+    }
+    return this.fallback[node];
+  }
 }
 
 function bfs(
@@ -332,12 +346,12 @@ function bfs(
   budget: number,
 ): Omit<Partition, 'keyOf'> & { graph: Graph } {
   const regions = new Map<string, number>();
-  const configs: Config[] = [];
   const clamps: number[] = [];
   const parents: number[] = [];
   const via: number[] = [];
   const lengths: number[] = [];
-  const graph: Graph = { configs, next: [], fallback: [] };
+  const graph = new Graph();
+  const configs = graph.configs;
   const seen = new Seen(configs, clamps);
   const push = (config: Config, n: number, parent: number, cls: number, length: number): number => {
     const clamp = Math.min(length, domain.minLength);
@@ -375,7 +389,7 @@ function bfs(
       const key = vectorKey(dfas, config);
       if (!regions.has(key)) regions.set(key, head);
     }
-    graph.next[head] = new Map();
+    graph.start[head] = graph.edges.length;
     graph.fallback[head] = -1;
     if (length >= domain.maxLength) continue;
     generation++;
@@ -403,7 +417,7 @@ function bfs(
     for (const c of classes) {
       const to = push(scratch, stepInto(dfas, config, c, scratch), head, c, length + 1);
       if (c === fallback) graph.fallback[head] = to;
-      else graph.next[head]?.set(c, to);
+      else graph.edges.push(c, to);
     }
   }
   return finish(true, configs.length);

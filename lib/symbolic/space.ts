@@ -77,6 +77,8 @@ export interface Test {
   pattern?: number;
   /** A clause on a single string atom: its values' pattern indexes, and results by their bits. */
   patterns?: number[];
+  /** `patterns` inverted: for each pattern index, its positions among the clause's values. */
+  positions?: Map<number, number[]>;
   memo?: Map<string, boolean>;
   run(ctx: RequestContext, values: readonly AtomValue[]): boolean;
 }
@@ -361,13 +363,27 @@ function testsFor(
         side: r.side,
         clause: r.clause,
         ...(single?.patternIndex && patterns.every((x) => x !== undefined)
-          ? { patterns: patterns as number[], memo: new Map<string, boolean>() }
+          ? {
+              patterns: patterns as number[],
+              positions: positionsOf(patterns as number[]),
+              memo: new Map<string, boolean>(),
+            }
           : {}),
         run: (ctx) => testClause(r.clause, ctx),
       });
     }
   }
   return tests;
+}
+
+function positionsOf(patterns: readonly number[]): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  patterns.forEach((p, i) => {
+    const list = out.get(p);
+    if (list) list.push(i);
+    else out.set(p, [i]);
+  });
+  return out;
 }
 
 function buildVariable(
@@ -390,7 +406,8 @@ function buildVariable(
   const partitionKeys = atoms.length === 1 ? atoms[0]?.keys : undefined;
   if (partitionKeys) variable.byKey = new Map();
   cells(atoms, maxCells).forEach((values, i) => {
-    const signature = signatureOf(variable, values, sides);
+    // The partition already knows each candidate's key: no need to place the witness again.
+    const signature = signatureOf(variable, values, sides, partitionKeys?.[i]);
     if (!bySignature.has(signature)) {
       bySignature.set(signature, regions.length);
       regions.push({ values, signature });
@@ -401,11 +418,15 @@ function buildVariable(
   return variable;
 }
 
-/** The signature of concrete atom values: one '0'/'1' per test of the variable. */
+/**
+ * The signature of concrete atom values: one '0'/'1' per test of the variable. `knownKey` is the
+ * value's partition key when the caller already has it (`absent` for an absent value).
+ */
 export function signatureOf(
   v: Pick<Variable, 'atoms' | 'keys' | 'tests'>,
   values: readonly AtomValue[],
   sides: readonly SideSpace[],
+  knownKey?: string,
 ): string {
   const entries = new RegionEntries(keyTable(v), values);
   const contexts = sides.map((s) => regionContext(entries, s.constants));
@@ -413,22 +434,32 @@ export function signatureOf(
   // A single string atom: its values' tests are bits of the partition key, found once.
   const p = v.atoms.length === 1 ? v.atoms[0]?.partition : undefined;
   const value = values[0];
-  const accepting =
-    p && (typeof value === 'string' || value === undefined)
-      ? new Set(
-          (typeof value === 'string' ? (p.keyOf(value) ?? '') : '')
-            .split(',')
-            .filter((x) => x !== '')
-            .map(Number),
-        )
-      : undefined;
+  let accepting: boolean[] | undefined;
+  const matching: number[] = [];
+  if (p && (typeof value === 'string' || value === undefined)) {
+    const key =
+      typeof value !== 'string'
+        ? ''
+        : knownKey !== undefined && knownKey !== 'absent'
+          ? knownKey
+          : (p.keyOf(value) ?? '');
+    accepting = [];
+    if (key !== '') for (const x of key.split(',')) matching.push(Number(x));
+    for (const x of matching) accepting[x] = true;
+  }
   const bits: string[] = [];
   for (const t of v.tests) {
     const ctx = t.side < 0 ? shared : (contexts[t.side] as RequestContext);
     if (accepting && t.pattern !== undefined) {
-      bits.push(accepting.has(t.pattern) ? '1' : '0');
-    } else if (accepting && t.patterns && t.memo) {
-      const key = `${value === undefined ? 0 : 1}${t.patterns.map((i) => (accepting.has(i) ? 1 : 0)).join('')}`;
+      bits.push(accepting[t.pattern] === true ? '1' : '0');
+    } else if (accepting && t.positions && t.memo) {
+      // The clause's result depends on which of its values match: their positions, in order.
+      let hit: number[] | undefined;
+      for (const x of matching) {
+        const at = t.positions.get(x);
+        if (at) (hit ??= []).push(...at);
+      }
+      const key = `${value === undefined ? 0 : 1}:${hit ? hit.sort((a, b) => a - b).join(',') : ''}`;
       let r = t.memo.get(key);
       if (r === undefined) t.memo.set(key, (r = t.run(ctx, values)));
       bits.push(r ? '1' : '0');

@@ -5,13 +5,8 @@
  * near misses of an allowed token — the same job from another branch, a pull request, another
  * owner, repository, namespace or service account, the wrong audience — each named in words.
  */
-import {
-  eksClaims,
-  githubClaims,
-  gitlabClaims,
-  parseGithubSub,
-  terraformClaims,
-} from '../providers/builders.js';
+import { parseGithubSub } from '../providers/builders.js';
+import { shorthandClaims } from './load.js';
 
 export type ShorthandKind = 'github' | 'eks' | 'gitlab' | 'terraform';
 
@@ -39,24 +34,10 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(one(a)) === JSON.stringify(one(b));
 }
 
-/** The shorthand's claims, or undefined when these fields build none. */
+/** The shorthand's claims (as the scenario loader builds them), or undefined when these fields build none. */
 function build(kind: ShorthandKind, f: Record<string, string>): Claims | undefined {
   try {
-    switch (kind) {
-      case 'github':
-        return githubClaims(f as unknown as Parameters<typeof githubClaims>[0]);
-      case 'eks':
-        return eksClaims(f as unknown as Parameters<typeof eksClaims>[0]);
-      case 'gitlab': {
-        const { audience, ...rest } = f;
-        return gitlabClaims({
-          ...(rest as unknown as Parameters<typeof gitlabClaims>[0]),
-          ...(audience !== undefined ? { aud: audience } : {}),
-        });
-      }
-      case 'terraform':
-        return terraformClaims(f as unknown as Parameters<typeof terraformClaims>[0]);
-    }
+    return shorthandClaims(kind, f) as Claims;
   } catch {
     return undefined;
   }

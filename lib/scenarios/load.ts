@@ -1398,7 +1398,8 @@ function cleanYamlMessage(message: string): string {
   return first.replace(/ at line \d+, column \d+:?\s*$/, '').trim();
 }
 
-function shorthandClaims(kind: Shorthand, input: Obj): Obj {
+/** The claims a token shorthand (`github:`, `eks:`, …) stands for; throws when its fields build none. */
+export function shorthandClaims(kind: Shorthand, input: Obj): Obj {
   switch (kind) {
     case 'github':
       return githubClaims(input as unknown as Parameters<typeof githubClaims>[0]);

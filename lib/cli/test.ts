@@ -111,9 +111,11 @@ export async function testCommand(args: string[], opts: TestOptions, io: Io): Pr
   // The config's paths are relative to its folder; shown (and searched) relative to the cwd.
   const paths = args.length > 0 ? args : (cfg.paths ?? []).map((p) => relative(io.cwd, p) || '.');
   const strict = opts.strict ?? cfg.strict ?? false;
+  // One set of role sources for the run and its cross-check: each is read once.
+  const sources = new RoleSources({ cwd: io.cwd, env: io.env });
   const report = await loadAndRunAsync(paths, {
     cwd: io.cwd,
-    sources: new RoleSources({ cwd: io.cwd, env: io.env }),
+    sources,
     ignore: cfg.ignore,
     // Each policy's shape findings are lint's: test shows what lint shows.
     policyLint: lintPolicy,
@@ -132,7 +134,7 @@ export async function testCommand(args: string[], opts: TestOptions, io: Io): Pr
       'it keeps scenarios whose name contains the text (case-insensitive)',
     );
   }
-  const cross = await crossCheck(report, paths, cfg, opts, io);
+  const cross = await crossCheck(report, paths, cfg, opts, io, sources);
   refuseInputs(outputs, inputs, io.cwd);
   const reporter = opts.reporter ?? (cfg.reporter as ReporterName | undefined) ?? 'human';
   const base = { cwd: io.cwd, verbose: opts.verbose === true, strict };
@@ -182,12 +184,15 @@ async function crossCheck(
   cfg: Config,
   opts: TestOptions,
   io: Io,
+  sources: RoleSources,
 ): Promise<{ line: string; unavailable: number } | undefined> {
   if (!opts.crossCheck && !opts.requireCrossCheck) return undefined;
   const { crossCheckTestRun } = await import('../lint/test-cross-check.js');
   return crossCheckTestRun(report, paths, {
     cwd: io.cwd,
     scenariosOnly: true,
+    sources,
+    env: io.env,
     ignore: cfg.ignore,
     defaultNow: clockOf(io),
     crossCheck: {

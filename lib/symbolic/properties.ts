@@ -10,6 +10,7 @@
  * token of the offending region, replayed through `simulate()`; an exhausted budget is `unknown`.
  */
 import { parsePolicy } from '../policy/parse.js';
+import { BUILT_IN_PRINCIPALS } from '../providers/index.js';
 import { compilePolicy } from '../sts/compile.js';
 import type { Decision } from '../sts/types.js';
 import { Boxes, mergeBoxes, type Box } from './boxes.js';
@@ -114,13 +115,11 @@ function principalOf(role: AnalysisRole, p: Predicate): unknown {
   // trust is about its tokens, not about nothing.
   const arn = /^arn:([^:]+):iam::(\d{12}):/.exec(role.role.arn);
   for (const hostPath of p.providers) {
-    if (BUILT_IN.has(hostPath)) named.add(hostPath);
+    if (Object.hasOwn(BUILT_IN_PRINCIPALS, hostPath)) named.add(hostPath);
     else if (arn) named.add(`arn:${arn[1]}:iam::${arn[2]}:oidc-provider/${hostPath}`);
   }
   return { Federated: [...named] };
 }
-
-const BUILT_IN = new Set(['accounts.google.com', 'cognito-identity.amazonaws.com']);
 
 /** The providers a property is decided for. */
 function providersFor(kind: PropertyKind, role: AnalysisRole, p: Predicate): string[] {

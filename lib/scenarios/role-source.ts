@@ -5,7 +5,7 @@
  * (`RoleSources`, shared by every file); the scenario loader then builds the role from the
  * answer synchronously, with every finding placed in the file it is about.
  */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Finding } from '../diagnostics.js';
 import { parsePolicy } from '../policy/parse.js';
 import type { ProviderEntry } from '../providers/types.js';
@@ -355,7 +355,10 @@ export class RoleSources {
         severity,
       };
     }
-    const where = f.file !== undefined && !f.message.includes(f.file) ? `${f.file}: ` : '';
+    // Name the file unless the message already does (as given, or by its name).
+    const named =
+      f.file !== undefined && (f.message.includes(f.file) || f.message.includes(basename(f.file)));
+    const where = f.file !== undefined && !named ? `${f.file}: ` : '';
     return {
       ...fallback,
       message: `${where}${f.message}`,

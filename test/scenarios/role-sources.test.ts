@@ -20,6 +20,7 @@ import {
   type RunReport,
 } from '../../lib/scenarios/index.js';
 import { runMain } from '../cli/helpers.js';
+import { mkfifo } from '../cli/hostile-harness.js';
 import {
   errorXml,
   fakeEnv,
@@ -547,3 +548,37 @@ ${NOW}scenarios:
   t.equal(who.status, 0, who.stderr);
   t.match(who.stdout, /repo:octo-org\/octo-repo:ref:refs\/heads\/main/);
 });
+
+t.test(
+  'a source that is a FIFO or a symlink loop: one error at the source key, nothing read',
+  async (t) => {
+    const cases: [string, string, RegExp][] = [
+      [
+        'cloudformation: ./pipe.yaml',
+        's.trustspec.yaml:3:19 source-not-a-file',
+        /^the template .*pipe\.yaml is a named pipe \(FIFO\)/,
+      ],
+      [
+        'terraform: ./pipe.yaml',
+        's.trustspec.yaml:3:14 tf-file-unreadable',
+        /^the Terraform plan or state \.\/pipe\.yaml is a named pipe \(FIFO\)/,
+      ],
+      [
+        'cloudformation: ./loop1',
+        's.trustspec.yaml:3:19 source-unreadable',
+        /a loop of symbolic links/,
+      ],
+    ];
+    for (const [source, where, message] of cases) {
+      const dir = t.testdir({
+        's.trustspec.yaml': `version: 1\nrole:\n  ${source}\n  arn: arn:aws:iam::111122223333:role/r\n${NOW}scenarios:\n  - name: a\n    github: { repository: acme/app }\n    expect: allow\n`,
+        loop1: t.fixture('symlink', 'loop2'),
+        loop2: t.fixture('symlink', 'loop1'),
+      });
+      mkfifo(join(dir, 'pipe.yaml'));
+      const run = await loadAndRunAsync([dir], { cwd: dir });
+      t.same(run.errors.map(at), [where], source);
+      t.match(run.errors[0]?.message, message, `${source}: said once, in the user's terms`);
+    }
+  },
+);

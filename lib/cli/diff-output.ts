@@ -19,7 +19,7 @@ export type DiffReporter = (typeof DIFF_REPORTERS)[number];
 export interface DiffCommandOptions {
   reporter?: DiffReporter;
   json?: boolean;
-  failOn?: 'new-access' | 'any';
+  failOn?: 'new-allow' | 'new-access' | 'any';
   roleArn?: string;
   provider: string[];
   now?: string;
@@ -63,7 +63,7 @@ export interface DiffRun {
 /** The exit code: known new access first; then unknown; then any change when asked. */
 export function diffExitCode(
   r: { newlyAllowed: unknown[]; newlyDenied: unknown[]; unknown: unknown[] },
-  failOn: 'new-access' | 'any',
+  failOn: 'new-allow' | 'new-access' | 'any',
 ): number {
   if (r.newlyAllowed.length > 0) return EXIT.failed;
   if (r.unknown.length > 0) return EXIT.usage;
@@ -86,7 +86,7 @@ export function exitOf(run: DiffRun, opts: DiffCommandOptions): number {
         : []),
     ],
   };
-  return diffExitCode(all, opts.failOn ?? 'new-access');
+  return diffExitCode(all, opts.failOn ?? 'new-allow');
 }
 
 /** A policy file's document as JSON text, or undefined when the file holds no policy of its own. */

@@ -94,9 +94,12 @@ export function addDiff(cli: Command, io: Io, out: { code: number }): void {
     .addOption(new Option('-r, --reporter <name>', 'output format').choices(DIFF_REPORTERS))
     .option('--json', 'the same as --reporter json')
     .addOption(
-      new Option('--fail-on <what>', 'exit 1 on newly allowed tokens (default) or on any change')
-        .choices(['new-access', 'any'])
-        .default('new-access'),
+      new Option(
+        '--fail-on <what>',
+        'exit 1 on newly allowed tokens (new-allow, the default) or on any change (any); new-access is read as new-allow',
+      )
+        .choices(['new-allow', 'new-access', 'any'])
+        .default('new-allow'),
     )
     .option(
       '--base <git-ref>',

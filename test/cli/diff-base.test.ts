@@ -152,6 +152,22 @@ t.test('a narrowed policy: exit 0, or 1 with --fail-on any; markdown heading', a
   t.match(r.stdout, /#### Newly denied/);
   const any = await run(dir, ['--base', 'HEAD', '--fail-on', 'any']);
   t.equal(any.code, 1);
+  // The contract (scenario-format.md) names the default new-allow; new-access is read the same.
+  for (const word of ['new-allow', 'new-access']) {
+    const r2 = await run(dir, ['--base', 'HEAD', '--fail-on', word]);
+    t.equal(r2.code, 0, word);
+  }
+  const bad = await run(dir, ['--base', 'HEAD', '--fail-on', 'new-deny']);
+  t.equal(bad.code, 2);
+});
+
+t.test('--fail-on new-allow exits 1 on a widened policy', async (t) => {
+  const dir = repo(t);
+  writeFileSync(join(dir, 'roles', 'ci.trust.json'), policy('repo:acme/*'));
+  for (const word of ['new-allow', 'new-access', 'any']) {
+    const r = await run(dir, ['--base', 'HEAD', '--fail-on', word]);
+    t.equal(r.code, 1, word);
+  }
 });
 
 t.test('the work tree and the index are left alone', async (t) => {

@@ -39,6 +39,8 @@ interface Atom {
   mask: bigint;
   /** popcount(mask), counted once. */
   count: number;
+  /** `mask` as 32-bit words, low first (made when first covered with). */
+  words?: Uint32Array;
 }
 
 /** Set bits of a non-negative bigint: 64 bits at a time, each half counted as a 32-bit word. */
@@ -138,19 +140,47 @@ function cachedAtoms(
   return atoms;
 }
 
-/** Greedy cover of `target` by atoms; undefined when they cannot cover it. */
+/** The low `length` 32-bit words of a non-negative bigint, low first. */
+function wordsOf(m: bigint, length: number): Uint32Array {
+  const out = new Uint32Array(length);
+  const hex = m.toString(16);
+  for (let w = 0; w < length; w++) {
+    const end = hex.length - 8 * w;
+    if (end <= 0) break;
+    out[w] = parseInt(hex.slice(Math.max(0, end - 8), end), 16);
+  }
+  return out;
+}
+
+/** Set bits of `a & b`, word by word (no bigint made). */
+function countAnd(a: Uint32Array, b: Uint32Array): number {
+  let n = 0;
+  for (let i = 0; i < b.length; i++) {
+    const x = (a[i] as number) & (b[i] as number);
+    if (x !== 0) n += count32(x);
+  }
+  return n;
+}
+
+/**
+ * Greedy cover of `target` by atoms; undefined when they cannot cover it. Counted on 32-bit
+ * words: bigint operations allocate, and this loop runs atoms × chosen terms times.
+ */
 function cover(target: bigint, candidates: readonly Atom[]): Atom[] | undefined {
+  if (target === 0n) return [];
+  let length = Math.ceil(target.toString(16).length / 8);
+  for (const a of candidates) length = Math.max(length, a.words?.length ?? 0);
+  const left = wordsOf(target, length);
   const chosen: Atom[] = [];
-  let left = target;
-  while (left !== 0n) {
+  let remaining = popcount(target);
+  while (remaining > 0) {
     let best: Atom | undefined;
     let gain = 0;
     for (const a of candidates) {
       // No more of `left` than its own bits: an atom that cannot beat the best is not counted.
       if (a.count <= gain) continue;
-      const both = a.mask & left;
-      if (both === 0n) continue;
-      const g = popcount(both);
+      if (!a.words || a.words.length < length) a.words = wordsOf(a.mask, length);
+      const g = countAnd(a.words, left);
       if (g > gain) {
         gain = g;
         best = a;
@@ -158,7 +188,9 @@ function cover(target: bigint, candidates: readonly Atom[]): Atom[] | undefined 
     }
     if (!best) return undefined;
     chosen.push(best);
-    left &= ~best.mask;
+    const w = best.words as Uint32Array;
+    for (let i = 0; i < length; i++) left[i] = (left[i] as number) & ~(w[i] as number);
+    remaining -= gain;
   }
   return chosen;
 }

@@ -66,6 +66,7 @@ const masks = new WeakMap<Variable, { regions: number; masks: bigint[] }>();
 
 /** The mask of the regions whose signature has test `t` true. */
 export function testMask(v: Variable, t: number): bigint {
+  if (v.masks) return v.masks[t] ?? 0n;
   const known = masks.get(v);
   let all = known?.masks;
   if (!all || all.length !== v.tests.length || known?.regions !== v.regions.length) {

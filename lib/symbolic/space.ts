@@ -93,6 +93,11 @@ export interface Variable {
   index: number;
   /** A single string atom: its regions by partition key (a value's key decides its signature). */
   byKey?: Map<string, number>;
+  /**
+   * Each test's mask of regions, when the variable was built from partition keys alone (then a
+   * region's `signature` is worked out only when read).
+   */
+  masks?: bigint[];
   atoms: Atom[];
   /** The keys the policies read from these atoms. */
   keys: AtomsBinding[];
@@ -404,6 +409,10 @@ function buildVariable(
   const bySignature = new Map<string, number>();
   const variable: Variable = { index, atoms, keys, tests, regions, bySignature };
   const partitionKeys = atoms.length === 1 ? atoms[0]?.keys : undefined;
+  if (partitionKeys && byKeysAlone(tests)) {
+    fromKeys(variable, atoms[0] as Atom, partitionKeys, sides);
+    return variable;
+  }
   if (partitionKeys) variable.byKey = new Map();
   cells(atoms, maxCells).forEach((values, i) => {
     // The partition already knows each candidate's key: no need to place the witness again.
@@ -416,6 +425,170 @@ function buildVariable(
       variable.byKey?.set(partitionKeys[i] as string, bySignature.get(signature) as number);
   });
   return variable;
+}
+
+/** Are all of a single string atom's tests functions of its values' partition keys? */
+function byKeysAlone(tests: readonly Test[]): boolean {
+  return tests.every(
+    (t) =>
+      (t.kind === 'present' && t.atom === 0) ||
+      (t.kind === 'value' && t.pattern !== undefined) ||
+      (t.kind === 'clause' && t.positions !== undefined && t.memo !== undefined),
+  );
+}
+
+/** A mask with the given bits set (positions below `n`). */
+function maskOf(bits: readonly number[], n: number): bigint {
+  if (bits.length === 0) return 0n;
+  const words = new Uint32Array(Math.ceil(n / 32));
+  for (const b of bits) words[b >>> 5] = (words[b >>> 5] as number) | (1 << (b & 31));
+  let hex = '';
+  for (let w = words.length - 1; w >= 0; w--)
+    hex += (words[w] as number).toString(16).padStart(8, '0');
+  return BigInt(`0x${hex}`);
+}
+
+/**
+ * A single string atom's regions and test masks from its candidates' partition keys, with no
+ * signature per region: a value test is a bit of the key, a clause's result depends only on which
+ * of its values' patterns the key holds (worked out once per distinct set, through the clause
+ * evaluator, sharing signatureOf's memo), and presence on whether the value is absent. Two keys
+ * are one region when they agree on presence and on the patterns the value tests read — exactly
+ * when their signatures agree. The cost grows with the keys and the clauses' touched regions, not
+ * with regions × tests. `signature` and `bySignature` are worked out only when read.
+ */
+function fromKeys(
+  v: Variable,
+  atom: Atom,
+  keys: readonly string[],
+  sides: readonly SideSpace[],
+): void {
+  const tests = v.tests;
+  const valueTests = new Map<number, number[]>();
+  tests.forEach((t, i) => {
+    if (t.kind !== 'value' || t.pattern === undefined) return;
+    const list = valueTests.get(t.pattern);
+    if (list) list.push(i);
+    else valueTests.set(t.pattern, [i]);
+  });
+  // The clause tests each pattern appears in, with its positions among the clause's values.
+  const clausesOf = new Map<number, Array<{ t: number; at: number[] }>>();
+  tests.forEach((t, i) => {
+    if (t.kind !== 'clause' || !t.positions) return;
+    for (const [pattern, at] of t.positions) {
+      const list = clausesOf.get(pattern);
+      if (list) list.push({ t: i, at });
+      else clausesOf.set(pattern, [{ t: i, at }]);
+    }
+  });
+  const byKey = new Map<string, number>();
+  const byCanonical = new Map<string, number>();
+  const bits: number[][] = tests.map(() => []);
+  const presentBits: number[] = [];
+  const absentBits: number[] = [];
+  /** Per clause test: the regions some of its patterns touch, with their hit positions. */
+  const touched = new Map<number, Array<{ r: number; hits: number[] }>>();
+  atom.values.forEach((value, i) => {
+    const key = keys[i] as string;
+    const absent = value === undefined;
+    const matching =
+      absent || key === ''
+        ? []
+        : key
+            .split(',')
+            .map(Number)
+            .filter((x) => valueTests.has(x));
+    const canonical = `${absent ? 0 : 1}:${matching.join(',')}`;
+    let r = byCanonical.get(canonical);
+    if (r === undefined) {
+      r = v.regions.length;
+      byCanonical.set(canonical, r);
+      v.regions.push(lazyRegion(v, [value], key, sides));
+      (absent ? absentBits : presentBits).push(r);
+      const hits = new Map<number, number[]>();
+      for (const x of matching) {
+        for (const t of valueTests.get(x) ?? []) (bits[t] as number[]).push(r);
+        for (const { t, at } of clausesOf.get(x) ?? []) {
+          const h = hits.get(t);
+          if (h) h.push(...at);
+          else hits.set(t, [...at]);
+        }
+      }
+      for (const [t, h] of hits) {
+        const list = touched.get(t);
+        if (list) list.push({ r, hits: h });
+        else touched.set(t, [{ r, hits: h }]);
+      }
+    }
+    byKey.set(key, r);
+  });
+  const n = v.regions.length;
+  const presentMask = maskOf(presentBits, n);
+  const absentMask = maskOf(absentBits, n);
+  v.masks = tests.map((t, i) => {
+    if (t.kind === 'present') return presentMask;
+    if (t.kind === 'value') return maskOf(bits[i] as number[], n);
+    // A clause: its result on the regions it touches, and on those it does not (by presence).
+    const list = touched.get(i) ?? [];
+    const on: number[] = [];
+    for (const { r, hits } of list) {
+      if (clauseResult(v, t, r, `1:${hits.sort((x, y) => x - y).join(',')}`, sides)) on.push(r);
+    }
+    const hit = new Set(list.map((x) => x.r));
+    const touchedMask = maskOf([...hit], n);
+    let mask = maskOf(on, n);
+    const free = presentBits.find((r) => !hit.has(r));
+    if (free !== undefined && clauseResult(v, t, free, '1:', sides))
+      mask |= presentMask & ~touchedMask;
+    const none = absentBits[0];
+    if (none !== undefined && clauseResult(v, t, none, '0:', sides)) mask |= absentMask;
+    return mask;
+  });
+  v.byKey = byKey;
+  let bySignature: Map<string, number> | undefined;
+  Object.defineProperty(v, 'bySignature', {
+    enumerable: true,
+    get: (): Map<string, number> =>
+      (bySignature ??= new Map(v.regions.map((region, r) => [region.signature, r]))),
+  });
+}
+
+/** A clause test's result on a region, memoised by `key` (presence and hit positions). */
+function clauseResult(
+  v: Variable,
+  t: Test,
+  r: number,
+  key: string,
+  sides: readonly SideSpace[],
+): boolean {
+  let res = t.memo?.get(key);
+  if (res === undefined) {
+    const values = (v.regions[r] as Region).values;
+    const entries = new RegionEntries(keyTable(v), values);
+    const ctx = regionContext(
+      entries,
+      t.side < 0 ? NO_CONSTANTS : (sides[t.side] as SideSpace).constants,
+    );
+    res = t.run(ctx, values);
+    t.memo?.set(key, res);
+  }
+  return res;
+}
+
+/** A region whose signature is worked out when first read. */
+function lazyRegion(
+  v: Variable,
+  values: AtomValue[],
+  key: string,
+  sides: readonly SideSpace[],
+): Region {
+  let signature: string | undefined;
+  return {
+    values,
+    get signature(): string {
+      return (signature ??= signatureOf(v, values, sides, key));
+    },
+  };
 }
 
 /**

@@ -30,11 +30,17 @@ function annotate(
   return command(kind, file, line, title, message);
 }
 
+/**
+ * `oldInTree`: the old policy is a file of the work tree (false under `--base`, where the old
+ * text is a commit's, and its line numbers would point into the new file on a pull request: a
+ * newly denied token is then annotated in the new policy, at the Deny that refuses it).
+ */
 export function githubDiff(
   report: DiffReport,
   oldPolicy: string,
   newPolicy: string,
   crossCheck?: CrossCheckView,
+  oldInTree = true,
 ): string {
   const r = report.result;
   const out: string[] = [];
@@ -49,17 +55,17 @@ export function githubDiff(
       ),
     ),
   );
-  r.newlyDenied.forEach((e, i) =>
+  r.newlyDenied.forEach((e, i) => {
+    const d = report.details.newlyDenied[i] as DiffDetail;
     out.push(
-      annotate(
-        'notice',
-        'trustspec diff: newly denied',
-        oldPolicy,
-        e,
-        report.details.newlyDenied[i] as DiffDetail,
-      ),
-    ),
-  );
+      oldInTree
+        ? annotate('notice', 'trustspec diff: newly denied', oldPolicy, e, d)
+        : annotate('notice', 'trustspec diff: newly denied', newPolicy, e, {
+            ...d,
+            allowedBy: d.refusedBy,
+          }),
+    );
+  });
   for (const u of r.unknown)
     out.push(
       command(

@@ -267,7 +267,13 @@ export async function render(
     const { githubDiff } = await import('./diff-github.js');
     return run.compared
       .map((c) =>
-        githubDiff(c.report, c.pair.before.policyFile, c.pair.after.policyFile, c.crossCheck),
+        githubDiff(
+          c.report,
+          c.pair.before.policyFile,
+          c.pair.after.policyFile,
+          c.crossCheck,
+          base === undefined,
+        ),
       )
       .join('');
   }

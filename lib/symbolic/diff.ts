@@ -40,6 +40,8 @@ export interface DiffDetail {
   allowedBy: StatementRef[];
   /** Why the other role refuses the example. */
   refusal: string;
+  /** The refusing role's Deny statements that apply to the example (none: no Allow applies). */
+  refusedBy: StatementRef[];
 }
 
 export interface DiffResult {
@@ -95,6 +97,16 @@ function refusal(a: ProviderAnalysis, side: number, d: Decision, name: string): 
   return `no ${name} statement allows it${action}`;
 }
 
+/** The Deny statements of a role that refuse at the trust policy, with their lines. */
+function refusedBy(a: ProviderAnalysis, side: number, d: Decision, name: string): StatementRef[] {
+  if (d.decision === 'allow' || d.stage !== 'trust-policy') return [];
+  const refused = d.actions.find((x) => !x.allowed);
+  return (refused?.deniedBy ?? []).map((i) => {
+    const { text: _t, ...ref } = label(a, side, i, name);
+    return ref;
+  });
+}
+
 /**
  * The tokens a description speaks of: those the allowing role's token stage accepts, and — for
  * the source identity and session tags — only what some role allows at all. (Without a statement
@@ -142,7 +154,12 @@ function entriesOf(
         description,
         ...scenarioExample(ex, timeMatters(a)),
       },
-      detail: { conditions, allowedBy: allowedBy.map(({ text: _t, ...r }) => r), refusal: why },
+      detail: {
+        conditions,
+        allowedBy: allowedBy.map(({ text: _t, ...r }) => r),
+        refusal: why,
+        refusedBy: refusedBy(a, refusing, no, names[refusing] as string),
+      },
     };
   });
 }

@@ -170,6 +170,53 @@ t.test('--fail-on new-allow exits 1 on a widened policy', async (t) => {
   }
 });
 
+t.test(
+  'github reporter: a newly denied token is annotated in the new file, never at an old line',
+  async (t) => {
+    // The old text is a commit's: its line numbers would land on other lines of the new file in a
+    // pull request. With a Deny added, the annotation points at the Deny; with an Allow narrowed,
+    // at the new file without a line.
+    const dir = repo(t);
+    const doc = JSON.parse(policy('repo:acme/ci:*')) as { Statement: unknown[] };
+    // Blank lines push the Deny well below the old file's Allow statement.
+    const deny = {
+      Sid: 'NoPullRequests',
+      Effect: 'Deny',
+      Principal: { Federated: GH_ARN },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringLike: { [`${GH}:sub`]: 'repo:acme/ci:pull_request' } },
+    };
+    doc.Statement.push(deny);
+    const text = JSON.stringify(doc, null, 2);
+    writeFileSync(join(dir, 'roles', 'ci.trust.json'), text);
+    const denyLine = text.split('\n').findIndex((l) => l.includes('"NoPullRequests"'));
+    const r = await run(dir, ['--base', 'HEAD', '--reporter', 'github', 'roles/ci.trust.json']);
+    t.equal(r.code, 0, r.stderr);
+    const denied = r.stdout.split('\n').filter((l) => l.includes('title=trustspec diff%3A newly denied'));
+    t.equal(denied.length, 1, r.stdout);
+    t.match(denied[0], /^::notice file=roles\/ci\.trust\.json,line=(\d+),/);
+    const line = Number(/line=(\d+)/.exec(denied[0] ?? '')?.[1]);
+    // The Deny statement opens a line or two above its Sid.
+    t.ok(
+      line <= denyLine + 1 && line >= denyLine - 1,
+      `line ${line} is the Deny's (Sid on ${denyLine + 1})`,
+    );
+
+    writeFileSync(join(dir, 'roles', 'ci.trust.json'), policy('repo:acme/ci:ref:refs/heads/main'));
+    const narrowed = await run(dir, [
+      '--base',
+      'HEAD',
+      '--reporter',
+      'github',
+      'roles/ci.trust.json',
+    ]);
+    const lines = narrowed.stdout.split('\n').filter((l) => l.includes('title=trustspec diff%3A newly denied'));
+    t.ok(lines.length > 0, narrowed.stdout);
+    for (const l of lines)
+      t.match(l, /^::notice file=roles\/ci\.trust\.json,title=/, 'no old line');
+  },
+);
+
 t.test('the work tree and the index are left alone', async (t) => {
   const dir = repo(t);
   writeFileSync(join(dir, 'roles', 'ci.trust.json'), policy('repo:acme/*'));

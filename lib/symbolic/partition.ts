@@ -395,8 +395,9 @@ function bfs(
     generation++;
     const classes: number[] = [];
     for (let j = 0; j < config.length; j += 2) {
-      const dfa = dfas[config[j] as number] as Dfa;
-      for (const c of dfa.relevant(config[j + 1] as number)) {
+      const relevant = (dfas[config[j] as number] as Dfa).relevant(config[j + 1] as number);
+      for (let k = 0; k < relevant.length; k++) {
+        const c = relevant[k] as number;
         if (mark[c] !== generation) {
           mark[c] = generation;
           classes.push(c);
@@ -412,9 +413,17 @@ function bfs(
         break;
       }
     }
-    // In preference order: the first witness of a region is the one to keep.
-    classes.sort((a, b) => a - b);
-    for (const c of classes) {
+    // In preference order: the first witness of a region is the one to keep. (Insertion sort:
+    // the list is a handful of classes, and Array#sort with a comparator was the search's
+    // hottest line.)
+    for (let i = 1; i < classes.length; i++) {
+      const c = classes[i] as number;
+      let j = i - 1;
+      for (; j >= 0 && (classes[j] as number) > c; j--) classes[j + 1] = classes[j] as number;
+      classes[j + 1] = c;
+    }
+    for (let i = 0; i < classes.length; i++) {
+      const c = classes[i] as number;
       const to = push(scratch, stepInto(dfas, config, c, scratch), head, c, length + 1);
       if (c === fallback) graph.fallback[head] = to;
       else graph.edges.push(c, to);

@@ -93,7 +93,7 @@ function coverageOutput(spec: string): { reporter: 'lcov'; file: string } {
 
 export async function testCommand(args: string[], opts: TestOptions, io: Io): Promise<number> {
   const now = opts.now !== undefined ? parseNow(opts.now) : undefined;
-  const coverage = coverageOptions(opts);
+  let coverage = coverageOptions(opts);
   const outputs = planOutputs(
     [
       ...opts.output.map(parseOutput),
@@ -108,6 +108,9 @@ export async function testCommand(args: string[], opts: TestOptions, io: Io): Pr
     reads.stop();
     return EXIT.usage;
   }
+  // The config's threshold turns coverage on; the command line's wins over it.
+  if (opts.coverageThreshold === undefined && cfg.coverageThreshold !== undefined)
+    coverage = { on: true, thresholds: cfg.coverageThreshold };
   // The config's paths are relative to its folder; shown (and searched) relative to the cwd.
   const paths = args.length > 0 ? args : (cfg.paths ?? []).map((p) => relative(io.cwd, p) || '.');
   const strict = opts.strict ?? cfg.strict ?? false;

@@ -1,6 +1,6 @@
 /**
  * `trustspec.config.yaml`: a repository's defaults for `trustspec test` — reporter, strict,
- * ignore, paths. The nearest one is used, looking in the working directory and then each folder
+ * ignore, paths, coverageThreshold. The nearest one is used, looking in the working directory and then each folder
  * above it, up to and including the repository root (the folder that holds `.git`) or else the
  * filesystem root. Command-line options win over it. Every problem (bad YAML, an unknown key, a
  * value of the wrong kind) is an error with its file, line and column: exit code 2.
@@ -9,6 +9,7 @@ import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { editDistance } from '../providers/index.js';
+import { parseThresholds, type Threshold } from './coverage-threshold.js';
 import { displayPath } from './discover.js';
 import { codeFrame } from './frame.js';
 import { placeAt, type Place } from './nodes.js';
@@ -28,6 +29,8 @@ export interface Config {
   ignore: IgnoreRule[];
   /** Absolute paths (written relative to the config file's folder). */
   paths?: string[];
+  /** Coverage minimums: `test` measures coverage and fails below them (as --coverage-threshold). */
+  coverageThreshold?: Threshold[];
 }
 
 export interface ConfigLoad {
@@ -35,7 +38,7 @@ export interface ConfigLoad {
   errors: FileError[];
 }
 
-const KEYS = ['$schema', 'reporter', 'strict', 'ignore', 'paths'] as const;
+const KEYS = ['$schema', 'reporter', 'strict', 'ignore', 'paths', 'coverageThreshold'] as const;
 
 /** The JSON Schema of the file (`schema/config.schema.json`), for the reporter names given. */
 export function configSchema(reporters: readonly string[]): SchemaNode {
@@ -67,6 +70,15 @@ export function configSchema(reporters: readonly string[]): SchemaNode {
         items: { type: 'string', minLength: 1 },
         description:
           'Files, folders or globs to test when none are given on the command line, relative to this file.',
+      },
+      coverageThreshold: {
+        type: ['number', 'string'],
+        minimum: 0,
+        maximum: 100,
+        pattern:
+          '^\\s*(?:(?:statements|clauses|values|regions)\\s*=\\s*)?\\d+(?:\\.\\d+)?\\s*%?\\s*(?:,\\s*(?:(?:statements|clauses|values|regions)\\s*=\\s*)?\\d+(?:\\.\\d+)?\\s*%?\\s*)*$',
+        description:
+          '`trustspec test` measures coverage and fails below this, as --coverage-threshold (which wins over it): a percentage of condition values (80), or METRIC=PERCENT pairs ("values=80,statements=100"; metrics statements, clauses, values, regions).',
       },
     },
   };
@@ -164,7 +176,7 @@ class ConfigReader {
     if (!isMap(doc.contents)) {
       this.error(
         'not-a-mapping',
-        'the config file must be a mapping of reporter, strict, ignore and paths',
+        'the config file must be a mapping of reporter, strict, ignore, paths and coverageThreshold',
         this.place(doc.contents),
         'e.g. strict: true',
       );
@@ -208,7 +220,25 @@ class ConfigReader {
       if (typeof scalar === 'boolean') this.config.strict = scalar;
       else this.error('bad-value', '"strict" must be true or false', vat);
     } else if (key === 'ignore') this.ignore(v);
+    else if (key === 'coverageThreshold') this.threshold(scalar, vat);
     else this.paths(v, vat);
+  }
+
+  private threshold(scalar: unknown, at: Place): void {
+    const parsed =
+      typeof scalar === 'number' || typeof scalar === 'string'
+        ? parseThresholds(String(scalar))
+        : '"coverageThreshold" must be a percentage or METRIC=PERCENT pairs';
+    if (typeof parsed === 'string') {
+      this.error(
+        'bad-value',
+        `"coverageThreshold": ${parsed}`,
+        at,
+        'e.g. coverageThreshold: 80, or coverageThreshold: "values=80,statements=100"',
+      );
+      return;
+    }
+    this.config.coverageThreshold = parsed;
   }
 
   private paths(v: Node | null, at: Place): void {

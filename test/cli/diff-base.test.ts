@@ -192,7 +192,9 @@ t.test(
     const denyLine = text.split('\n').findIndex((l) => l.includes('"NoPullRequests"'));
     const r = await run(dir, ['--base', 'HEAD', '--reporter', 'github', 'roles/ci.trust.json']);
     t.equal(r.code, 0, r.stderr);
-    const denied = r.stdout.split('\n').filter((l) => l.includes('title=trustspec diff%3A newly denied'));
+    const denied = r.stdout
+      .split('\n')
+      .filter((l) => l.includes('title=trustspec diff%3A newly denied'));
     t.equal(denied.length, 1, r.stdout);
     t.match(denied[0], /^::notice file=roles\/ci\.trust\.json,line=(\d+),/);
     const line = Number(/line=(\d+)/.exec(denied[0] ?? '')?.[1]);
@@ -210,7 +212,9 @@ t.test(
       'github',
       'roles/ci.trust.json',
     ]);
-    const lines = narrowed.stdout.split('\n').filter((l) => l.includes('title=trustspec diff%3A newly denied'));
+    const lines = narrowed.stdout
+      .split('\n')
+      .filter((l) => l.includes('title=trustspec diff%3A newly denied'));
     t.ok(lines.length > 0, narrowed.stdout);
     for (const l of lines)
       t.match(l, /^::notice file=roles\/ci\.trust\.json,title=/, 'no old line');

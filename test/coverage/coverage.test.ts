@@ -5,7 +5,7 @@
  * codes, the JSON object, lcov, and that nothing of it runs without --coverage.
  */
 import t, { type Test } from 'tap';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { cli, NOW, STACK_LINE } from '../cli/helpers.js';
@@ -322,6 +322,41 @@ t.test('thresholds: below one the run exits 1 and says which', async (t) => {
   );
   t.equal((await cli(['test', '--coverage-threshold', '0'], { cwd: failing })).status, 1);
 });
+
+t.test(
+  'coverageThreshold in trustspec.config.yaml: coverage on, the command line wins',
+  async (t) => {
+    const dir = fixture(
+      t,
+      [
+        statement('Deploy', {
+          StringEquals: {
+            [`${GH}:sub`]: ['repo:acme/app:ref:refs/heads/main', 'repo:acme/app:environment:prod'],
+          },
+        }),
+      ],
+      [{ name: 'main', ...push('acme/app'), expect: 'allow' }],
+    );
+    writeFileSync(join(dir, 'trustspec.config.yaml'), 'coverageThreshold: "values=51"\n');
+    const r = await cli(['test'], { cwd: dir });
+    t.equal(r.status, 1, 'below the config threshold: exit 1');
+    t.match(r.stdout, /coverage of values is 50%, below the threshold of 51%/);
+    const over = await cli(['test', '--coverage-threshold', '50'], { cwd: dir });
+    t.equal(over.status, 0, 'the command line wins');
+    writeFileSync(join(dir, 'trustspec.config.yaml'), 'coverageThreshold: 50\n');
+    const met = await cli(['test'], { cwd: dir });
+    t.equal(met.status, 0);
+    t.match(met.stdout, /coverage {2}statements 1\/1/, 'the table is shown');
+    writeFileSync(join(dir, 'trustspec.config.yaml'), 'strict: false\ncoverageThreshold: lots\n');
+    const bad = await cli(['test'], { cwd: dir });
+    t.equal(bad.status, 2);
+    t.match(
+      bad.stderr,
+      /trustspec\.config\.yaml:2:20: error: "coverageThreshold": "lots" is not a threshold/,
+    );
+    t.notMatch(bad.stderr, STACK_LINE);
+  },
+);
 
 t.test('tap, junit and github keep their format: the table goes to stderr', async (t) => {
   const dir = fixture(

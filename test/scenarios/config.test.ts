@@ -100,6 +100,19 @@ const TABLE: [string, boolean][] = [
   ['ignore: x', false],
   ['strickt: true', false],
   ['$schema: ./x.json', true],
+  ['coverageThreshold: 80', true],
+  ['coverageThreshold: 0', true],
+  ['coverageThreshold: 100', true],
+  ['coverageThreshold: 87.5', true],
+  ['coverageThreshold: "values=80,statements=100"', true],
+  ['coverageThreshold: "regions = 50%"', true],
+  ['coverageThreshold: 101', false],
+  ['coverageThreshold: -1', false],
+  ['coverageThreshold: "branches=80"', false],
+  ['coverageThreshold: "values=80,"', false],
+  ['coverageThreshold: [80]', false],
+  ['coverageThreshold: true', false],
+  ['coverageTreshold: 80', false],
 ];
 
 t.test('the reader and the JSON Schema agree', async (t) => {

@@ -523,6 +523,10 @@ function fromKeys(
     byKey.set(key, r);
   });
   const n = v.regions.length;
+  // One value against a clause's values: every string operator (with or without a set
+  // operator, negated or not) answers by whether any of them matches it — so a clause is
+  // evaluated once for "some match", not once per distinct set of matching values.
+  const oneValue = !atom.multiValued && v.keys.every((k) => !k.multiValued);
   const presentMask = maskOf(presentBits, n);
   const absentMask = maskOf(absentBits, n);
   v.masks = tests.map((t, i) => {
@@ -532,7 +536,8 @@ function fromKeys(
     const list = touched.get(i) ?? [];
     const on: number[] = [];
     for (const { r, hits } of list) {
-      if (clauseResult(v, t, r, `1:${hits.sort((x, y) => x - y).join(',')}`, sides)) on.push(r);
+      const key = oneValue ? '1:some' : `1:${hits.sort((x, y) => x - y).join(',')}`;
+      if (clauseResult(v, t, r, key, sides)) on.push(r);
     }
     const hit = new Set(list.map((x) => x.r));
     const touchedMask = maskOf([...hit], n);

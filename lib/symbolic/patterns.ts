@@ -137,8 +137,24 @@ export function valueTokens(
 ): Tokens | undefined {
   const base = clause.operator.base;
   const enabled = variablesOn(base, version);
+  // A value without variables has one pattern whatever the role: made once per clause.
+  let cache = staticTokens.get(clause);
+  const id = `${enabled ? 1 : 0}${raw}`;
+  if (cache?.has(id)) return cache.get(id);
   const template = valueTemplate(raw, enabled);
-  const parts = template.hasVariables ? resolve(template) : staticParts(template);
+  if (template.hasVariables) return tokensOf(base, resolve(template));
+  const tokens = tokensOf(base, staticParts(template));
+  if (!cache) staticTokens.set(clause, (cache = new Map()));
+  cache.set(id, tokens);
+  return tokens;
+}
+
+const staticTokens = new WeakMap<ConditionClause, Map<string, Tokens | undefined>>();
+
+function tokensOf(
+  base: ConditionClause['operator']['base'],
+  parts: readonly ResolvedPart[] | undefined,
+): Tokens | undefined {
   if (!parts) return undefined;
   const text = parts.map((p) => p.text).join('');
   switch (base.family) {
@@ -188,6 +204,25 @@ export function valueAtoms(
 ): ValueAtom[] {
   const base = clause.operator.base;
   if (base.family === 'Null') return [];
+  // Compiled once per clause (a policy is compiled once; its clauses are kept).
+  let cache = atomCache.get(clause);
+  const id = `${version ?? ''}|${multiValued}`;
+  const known = cache?.get(id);
+  if (known) return known;
+  const made = makeValueAtoms(clause, version, multiValued);
+  if (!cache) atomCache.set(clause, (cache = new Map()));
+  cache.set(id, made);
+  return made;
+}
+
+const atomCache = new WeakMap<ConditionClause, Map<string, ValueAtom[]>>();
+
+function makeValueAtoms(
+  clause: ConditionClause,
+  version: PolicyVersion | undefined,
+  multiValued: boolean,
+): ValueAtom[] {
+  const base = clause.operator.base;
   const name = `${multiValued ? 'ForAnyValue:' : ''}${positiveName(base)}`;
   const op = parseOperator(name);
   if (!op.ok) throw new Error(`no positive operator for ${base.name}`);

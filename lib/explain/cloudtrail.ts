@@ -106,13 +106,13 @@ function asObject(place: Place, node: AstNode, what: string): AstObject {
   return node;
 }
 
-function str(obj: AstObject, key: string): string | undefined {
-  const v = getMember(obj, key)?.value;
+function str(o: AstObject, key: string): string | undefined {
+  const v = getMember(o, key)?.value;
   return v?.kind === 'string' ? v.value : undefined;
 }
 
-function obj(obj: AstObject, key: string): AstObject | undefined {
-  const v = getMember(obj, key)?.value;
+function obj(o: AstObject, key: string): AstObject | undefined {
+  const v = getMember(o, key)?.value;
   return v?.kind === 'object' ? v : undefined;
 }
 

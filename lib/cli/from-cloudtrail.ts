@@ -120,8 +120,36 @@ function writeNew(path: string, text: string, shown: string): void {
   }
 }
 
-/** A string as YAML: JSON's quoting is valid YAML and keeps every character as it is. */
-const q = (s: string): string => JSON.stringify(s);
+/**
+ * A string as YAML: single-quoted (only `'` is doubled, every other character kept as it is), or
+ * JSON's double quotes when it holds a control character.
+ */
+const q = (s: string): string =>
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f]/.test(s) ? JSON.stringify(s) : `'${s.replace(/'/g, "''")}'`;
+
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function scalar(v: unknown): string {
+  return typeof v === 'string'
+    ? q(v)
+    : typeof v === 'number' || typeof v === 'boolean'
+      ? String(v)
+      : 'null';
+}
+
+/** A mapping as block YAML, nested mappings indented, lists of scalars in flow style. */
+function block(map: Record<string, unknown>, indent: string): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(map)) {
+    const key = PLAIN_KEY.test(k) ? k : q(k);
+    if (Array.isArray(v)) out.push(`${indent}${key}: [${v.map(scalar).join(', ')}]`);
+    else if (v !== null && typeof v === 'object')
+      out.push(`${indent}${key}:`, ...block(v as Record<string, unknown>, `${indent}  `));
+    else out.push(`${indent}${key}: ${scalar(v)}`);
+  }
+  return out;
+}
 
 /** `ROLE=FILE` and `FILE` → the policy file of each recorded role (absolute paths). */
 function policiesByRole(specs: string[], roles: string[], cwd: string): Map<string, string> {
@@ -149,22 +177,15 @@ function policiesByRole(specs: string[], roles: string[], cwd: string): Map<stri
   return out;
 }
 
-function roleYaml(arn: string, policy: string | undefined, from: string): string {
-  if (policy === undefined) return `{live: ${q(arn)}}`;
+function roleOf(arn: string, policy: string | undefined, from: string): Record<string, string> {
+  if (policy === undefined) return { live: arn };
   const rel = relative(from, policy).split(sep).join('/');
-  return `{arn: ${q(arn)}, trustPolicy: ${q(rel.startsWith('../') ? rel : `./${rel}`)}}`;
+  return { arn, trustPolicy: rel.startsWith('../') ? rel : `./${rel}` };
 }
 
-function tokenYaml(claims: Record<string, unknown>): string {
-  return `{${Object.entries(claims)
-    .map(([k, v]) => `${q(k)}: ${JSON.stringify(v)}`)
-    .join(', ')}}`;
-}
-
-function expectYaml(call: RecordedCall): string {
+function expectOf(call: RecordedCall): string | Record<string, unknown> {
   if (call.outcome.kind === 'allow') return 'allow';
-  const p = PINNED[call.outcome.code] as { stage: string; code: string };
-  return `{deny: {stage: ${p.stage}, code: ${p.code}}}`;
+  return { deny: PINNED[call.outcome.code] };
 }
 
 function scenarioName(call: RecordedCall): string {
@@ -195,10 +216,8 @@ async function render(r: Render): Promise<string> {
     ),
     'version: 1',
   ];
-  if (one)
-    out.push(
-      `role: ${roleYaml(r.roles[0] as string, r.policies.get(r.roles[0] as string), r.folder)}`,
-    );
+  const first = r.roles[0] as string;
+  if (one) out.push('role:', ...block(roleOf(first, r.policies.get(first), r.folder), '  '));
   const providers = new Map<string, Set<string>>();
   for (const c of r.calls)
     for (const p of replay.recordedProviders(c)) {
@@ -212,26 +231,29 @@ async function render(r: Render): Promise<string> {
       'providers:',
     );
     for (const [url, ids] of providers)
-      out.push(`  - {url: ${q(url)}, clientIds: [${[...ids].map(q).join(', ')}]}`);
+      out.push(`  - url: ${q(url)}`, `    clientIds: [${[...ids].map(q).join(', ')}]`);
   }
   out.push(`now: ${q(new Date(r.now).toISOString())}`, 'scenarios:');
   for (const role of r.roles) {
     out.push(`  # ${role}`);
     for (const c of r.calls.filter((x) => x.roleArn === role)) {
       const providerId = replay.recordedProviderId(c);
-      const request = [
-        ...(c.roleSessionName !== undefined ? [`roleSessionName: ${q(c.roleSessionName)}`] : []),
-        ...(c.durationSeconds !== undefined ? [`durationSeconds: ${c.durationSeconds}`] : []),
-        ...(providerId !== undefined ? [`providerId: ${q(providerId)}`] : []),
-      ];
+      const request = {
+        ...(c.roleSessionName !== undefined ? { roleSessionName: c.roleSessionName } : {}),
+        ...(c.durationSeconds !== undefined ? { durationSeconds: c.durationSeconds } : {}),
+        ...(providerId !== undefined ? { providerId } : {}),
+      };
+      const expect = expectOf(c);
       out.push(`  - name: ${q(scenarioName(c))}`);
       if (c.eventId !== undefined)
         out.push(`    description: ${q(`CloudTrail eventID ${c.eventId}`)}`);
       if (c.eventTime !== undefined && c.time !== undefined) out.push(`    now: ${q(c.eventTime)}`);
-      if (!one) out.push(`    role: ${roleYaml(role, r.policies.get(role), r.folder)}`);
-      out.push(`    token: ${tokenYaml({ ...replay.recordedClaims(c) })}`);
-      if (request.length > 0) out.push(`    request: {${request.join(', ')}}`);
-      out.push(`    expect: ${expectYaml(c)}`);
+      if (!one)
+        out.push('    role:', ...block(roleOf(role, r.policies.get(role), r.folder), '      '));
+      out.push('    token:', ...block({ ...replay.recordedClaims(c) }, '      '));
+      if (Object.keys(request).length > 0) out.push('    request:', ...block(request, '      '));
+      if (typeof expect === 'string') out.push(`    expect: ${expect}`);
+      else out.push('    expect:', ...block(expect, '      '));
     }
   }
   return out.join('\n') + '\n';

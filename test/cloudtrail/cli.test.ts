@@ -433,3 +433,50 @@ t.test('from-cloudtrail: bad inputs exit 2 with their place', async (t) => {
   t.equal(only.status, 2);
   t.match(only.stderr, /no call of <stdin> can be pinned: nothing written/);
 });
+
+t.test(
+  'from-cloudtrail: claims with quotes, control characters, tags and source identity round-trip',
+  async (t) => {
+    const dir = folder(t);
+    const e = JSON.parse(readFileSync(join(dir, 'event-success.json'), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    const sub = "repo:o'brien/app:environment:it's\tdev";
+    const provider = e['userIdentity']?.['identityProvider'] as string;
+    Object.assign(e['userIdentity'] as object, {
+      principalId: `${provider}:sts.amazonaws.com:${sub}`,
+      userName: sub,
+    });
+    e['responseElements'] = null as unknown as Record<string, unknown>;
+    Object.assign(e['requestParameters'] as object, {
+      sourceIdentity: 'alice',
+      principalTags: { 'cost-center': '24680' },
+      transitiveTagKeys: ['cost-center'],
+    });
+    const r = await cli(['from-cloudtrail', '-', '-o', '-'], {
+      cwd: dir,
+      input: JSON.stringify(e),
+    });
+    t.equal(r.status, 0, r.stderr);
+    const doc = parse(r.stdout) as {
+      role: Record<string, string>;
+      scenarios: { token: unknown }[];
+    };
+    t.same(
+      doc.role,
+      { live: 'arn:aws:iam::111122223333:role/deploy/gha-deploy' },
+      'no policy: read live',
+    );
+    t.same(doc.scenarios[0]?.token, {
+      iss: 'https://token.actions.githubusercontent.com',
+      aud: 'sts.amazonaws.com',
+      sub,
+      'https://aws.amazon.com/source_identity': 'alice',
+      'https://aws.amazon.com/tags': {
+        principal_tags: { 'cost-center': ['24680'] },
+        transitive_tag_keys: ['cost-center'],
+      },
+    });
+  },
+);

@@ -11,6 +11,7 @@
  */
 import type { Claims, ProviderEntry } from '../providers/index.js';
 import type { CompiledPolicy } from '../sts/compile.js';
+import { decide, simulate } from '../sts/simulate.js';
 import type { Decision, SimulationInput } from '../sts/types.js';
 import type { RecordedCall } from './cloudtrail.js';
 
@@ -157,4 +158,18 @@ export function compareOutcome(call: RecordedCall, decision: Decision): Comparis
     verdict: 'mismatch',
     reason: `CloudTrail recorded ${recorded === 'allowed' ? 'an allowed call' : recorded}, the simulation is ${simulated}: the policy under test is not the one that ran`,
   };
+}
+
+/**
+ * The comparison alone, for many calls: the decision without the trace first, the full trace only
+ * when the outcome disagrees (the trace is what tells a mismatch from what CloudTrail does not keep).
+ */
+export function replayOutcome(
+  call: RecordedCall,
+  policy: CompiledPolicy,
+  opts: { now: number; maxSessionDuration?: number },
+): Comparison {
+  const input = replayInput(call, policy, opts);
+  const quick = compareOutcome(call, decide(input));
+  return quick.verdict === 'mismatch' ? compareOutcome(call, simulate(input)) : quick;
 }

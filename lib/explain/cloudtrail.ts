@@ -244,26 +244,26 @@ function callOf(place: Place, event: AstObject, index: number): RecordedCall {
   const time = eventTime !== undefined ? Date.parse(eventTime) : NaN;
   const extra = obj(event, 'additionalEventData');
   const cross = extra && obj(extra, 'crossPartitionData');
-  const optional: Partial<RecordedCall> = {
-    eventId: str(event, 'eventID'),
-    eventTime,
-    region: str(event, 'awsRegion'),
-    roleSessionName: str(params, 'roleSessionName'),
-    providerId: str(params, 'providerId'),
-    sourceIdentity: str(params, 'sourceIdentity'),
-    ...(duration?.kind === 'number' ? { durationSeconds: duration.value } : {}),
-    ...(Number.isFinite(time) ? { time } : {}),
-    ...(cross
-      ? {
-          crossPartition: {
-            sourcePrincipalArn: str(cross, 'sourcePrincipalArn'),
-            sourceRegion: str(cross, 'sourceRegion'),
-          },
-        }
-      : {}),
+  const optional: Partial<RecordedCall> = {};
+  const set = <K extends keyof RecordedCall>(k: K, v: RecordedCall[K] | undefined): void => {
+    if (v !== undefined) optional[k] = v;
   };
-  for (const k of Object.keys(optional) as (keyof RecordedCall)[])
-    if (optional[k] === undefined) delete optional[k];
+  set('eventId', str(event, 'eventID'));
+  set('eventTime', eventTime);
+  set('region', str(event, 'awsRegion'));
+  set('roleSessionName', str(params, 'roleSessionName'));
+  set('providerId', str(params, 'providerId'));
+  set('sourceIdentity', str(params, 'sourceIdentity'));
+  if (duration?.kind === 'number') set('durationSeconds', duration.value);
+  if (Number.isFinite(time)) set('time', time);
+  if (cross) {
+    const c: NonNullable<RecordedCall['crossPartition']> = {};
+    const arn = str(cross, 'sourcePrincipalArn');
+    const region = str(cross, 'sourceRegion');
+    if (arn !== undefined) c.sourcePrincipalArn = arn;
+    if (region !== undefined) c.sourceRegion = region;
+    set('crossPartition', c);
+  }
   return {
     index,
     line: at.line,

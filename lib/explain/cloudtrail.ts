@@ -131,17 +131,17 @@ function need(place: Place, o: AstObject, key: string, where: string): string {
   return m.value.value;
 }
 
-/** The offset in the file of each character of a decoded JSON string node (and one past its end). */
-function stringOffsets(text: string, node: AstNode): number[] {
-  const out: number[] = [];
+/**
+ * The offset in the file of character `index` of a decoded JSON string node (its end past the
+ * last): each escape is one character written with 2 (or, `\uXXXX`, 6) characters of the file.
+ * Asked once or twice an event (its start, a problem), so walked on demand.
+ */
+function rawOffset(text: string, node: AstNode, index: number): number {
   const end = node.span.end.offset - 1;
-  for (let i = node.span.start.offset + 1; i < end;) {
-    out.push(i);
-    if (text.charCodeAt(i) !== 0x5c) i++;
-    else i += text.charCodeAt(i + 1) === 0x75 ? 6 : 2;
-  }
-  out.push(end);
-  return out;
+  let i = node.span.start.offset + 1;
+  for (let n = 0; n < index && i < end; n++)
+    i += text.charCodeAt(i) !== 0x5c ? 1 : text.charCodeAt(i + 1) === 0x75 ? 6 : 2;
+  return Math.min(i, end);
 }
 
 function tagsOf(
@@ -327,9 +327,8 @@ function readLookup(
     if (embedded.kind === 'object') return readEvent(place, embedded, i + 1, out);
     if (embedded.kind !== 'string')
       fail(place, embedded, `Events[${i}].CloudTrailEvent must be a JSON string`);
-    const offsets = stringOffsets(text, embedded);
     const inner = parseJson(embedded.value);
-    const innerPlace: Place = (offset) => place(offsets[Math.min(offset, offsets.length - 1)] ?? 0);
+    const innerPlace: Place = (offset) => place(rawOffset(text, embedded, offset));
     const bad = inner.findings.find((f) => f.severity === 'error');
     if (bad || !inner.ast)
       throw new Bad({

@@ -16,6 +16,7 @@ import {
   recordedProviderId,
   recordedProviders,
   replayInput,
+  replayOutcome,
   type Verdict,
 } from '../../lib/explain/cloudtrail-replay.js';
 import { REPO } from '../cli/helpers.js';
@@ -149,3 +150,24 @@ t.test('OAuth providers, source identity and session tags', async (t) => {
     },
   });
 });
+
+t.test(
+  'replayOutcome (decision first, trace on disagreement) gives the same verdicts',
+  async (t) => {
+    const cases: [string, string][] = [
+      ['trail.json', 'github.trust.json'],
+      ['trail.json', 'github-edited.trust.json'],
+      ['errors.json', 'github.trust.json'],
+      ['cognito.json', 'cognito.trust.json'],
+      ['event-success.json', 'github-repository.trust.json'],
+    ];
+    for (const [file, policyName] of cases) {
+      const p = policy(policyName);
+      t.same(
+        calls(file).map((c) => replayOutcome(c, p, { now: NOW }).verdict),
+        verdicts(file, policyName),
+        `${file} against ${policyName}`,
+      );
+    }
+  },
+);

@@ -37,6 +37,8 @@ export interface ExplainOptions {
   now?: string;
   json?: boolean;
   verbose?: boolean;
+  cloudtrail?: string;
+  principalId?: string;
 }
 
 /** The text of a file the user named, or a UsageError naming the option, the file and why. */
@@ -286,6 +288,10 @@ export async function explainCommand(
   opts: ExplainOptions,
   io: Io,
 ): Promise<number> {
+  if (opts.cloudtrail !== undefined || opts.principalId !== undefined) {
+    const { explainCloudTrail } = await import('./explain-cloudtrail.js');
+    return explainCloudTrail(file, opts, io);
+  }
   const nowOpt = opts.now !== undefined ? parseNow(opts.now) : undefined;
   if (file !== undefined) {
     refuseRequestFlags(opts);

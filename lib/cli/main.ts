@@ -7,6 +7,7 @@ import { addWho } from './who.js';
 import { addDiff } from './diff.js';
 import { addLint } from './lint.js';
 import { addInit } from './init.js';
+import { addFromCloudTrail } from './from-cloudtrail.js';
 
 /** Where a command's action leaves its exit code. */
 interface Outcome {
@@ -160,6 +161,14 @@ function addExplain(cli: Command, io: Io, out: Outcome): void {
       [] as string[],
     )
     .option('--now <iso>', 'the simulated clock (default: now)')
+    .option(
+      '--cloudtrail <file>',
+      'replay the AssumeRoleWithWebIdentity calls CloudTrail recorded (one event, a trail file, or lookup-events output; - for standard input) against --policy, and say whether each outcome matches the recorded one (exit 1 on a mismatch)',
+    )
+    .option(
+      '--principal-id <id>',
+      'explain the call of a CloudTrail principal id PROVIDER:AUD:SUB against --policy',
+    )
     .option('--json', 'print the decision, trace and diagnosis as JSON')
     .option('-v, --verbose', 'show every statement and the request context')
     .addHelpText(
@@ -167,7 +176,8 @@ function addExplain(cli: Command, io: Io, out: Outcome): void {
       '\nExit codes: 0 allowed, 1 denied, 2 the input could not be used.\n' +
         'Examples:\n  trustspec explain --policy role.trust.json --jwt token.jwt --provider https://token.actions.githubusercontent.com=sts.amazonaws.com\n' +
         '  trustspec explain --policy role.trust.json --iss https://token.actions.githubusercontent.com --sub repo:acme/app:pull_request --aud sts.amazonaws.com\n' +
-        '  trustspec explain deploy.trustspec.yaml --scenario "main branch deploys"',
+        '  trustspec explain deploy.trustspec.yaml --scenario "main branch deploys"\n' +
+        '  trustspec explain --policy role.trust.json --cloudtrail events.json',
     )
     .action(async (file: string | undefined, opts) => {
       const { explainCommand } = await import('./explain.js');
@@ -247,6 +257,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   addDiff(cli, io, out);
   addLint(cli, io, out, version());
   addInit(cli, io, out);
+  addFromCloudTrail(cli, io, out);
   try {
     if (argv.length === 0) {
       cli.outputHelp();

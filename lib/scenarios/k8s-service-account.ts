@@ -234,47 +234,58 @@ export function resolveServiceAccount(
 }
 
 /**
- * What the ServiceAccount's annotation says about a scenario: a pod uses the role its
+ * What a ServiceAccount's annotation says about `roleArn`: a pod uses the role its
  * `eks.amazonaws.com/role-arn` names (the webhook sets AWS_ROLE_ARN from it), so an annotation
  * naming another role, an invalid one or none means its pods never ask this role for
- * credentials. That fails a scenario that expects `allow` (with `mismatch`); for an expected
- * denial it is a note. `notes` say where the issuer came from.
+ * credentials (`annotation`, the diagnosis). `notes` say where the issuer came from.
+ */
+export function serviceAccountDiagnoses(
+  sa: ServiceAccountFacts,
+  roleArn: string,
+): { annotation?: Diagnosis; notes: Diagnosis[] } {
+  const notes: Diagnosis[] = [];
+  if (sa.issuerFromPolicy !== undefined) {
+    notes.push({
+      cause: 'eks-issuer-from-policy',
+      title: `The issuer ${sa.issuerFromPolicy} is taken from the trust policy, which trusts that one EKS cluster`,
+      detail: 'the manifest does not say which cluster it belongs to, and no issuer is given',
+      fix: 'give the issuer to test a token of another cluster',
+    });
+  }
+  if (sa.roleArn === roleArn) return { notes };
+  const where = `${sa.namespace}/${sa.name}`;
+  const invalid = sa.roleArn !== undefined ? roleArnProblem(sa.roleArn) : undefined;
+  const title =
+    sa.roleArn === undefined
+      ? `The ServiceAccount ${where} has no ${ROLE_ARN_ANNOTATION} annotation: its pods get no web identity token and never call AssumeRoleWithWebIdentity`
+      : invalid !== undefined
+        ? `The ServiceAccount ${where} is annotated with an invalid role ARN: STS answers ValidationError (Request ARN is invalid)`
+        : `The ServiceAccount ${where} is annotated with another role: its pods assume ${sa.roleArn}, not ${roleArn}`;
+  const annotation: Diagnosis = {
+    cause: sa.roleArn === undefined ? 'eks-role-arn-annotation-missing' : 'eks-role-arn-annotation',
+    title,
+    detail: `${ROLE_ARN_ANNOTATION}: ${sa.roleArn === undefined ? '(none)' : JSON.stringify(sa.roleArn)}${invalid !== undefined ? ` (${invalid})` : ''}; the role under test is ${roleArn}. Confirm that the IAM role ARN is the one you want to assume (EKS IRSA troubleshooting).`,
+    fix: `annotate the ServiceAccount with ${ROLE_ARN_ANNOTATION}: ${roleArn} (and restart its pods), or test the role it names`,
+    at: { file: sa.file, ...(sa.roleArnAt ?? { line: sa.line, column: sa.column }) },
+  };
+  return { annotation, notes };
+}
+
+/**
+ * A scenario's ServiceAccount judged: an annotation that does not name the scenario's role fails
+ * a scenario that expects `allow` (`mismatch`); for an expected denial it is only shown.
  */
 export function serviceAccountVerdict(
   s: Scenario,
 ): { mismatch?: string; diagnoses: Diagnosis[] } | undefined {
-  const sa = s.serviceAccount;
-  if (!sa) return undefined;
-  const diagnoses: Diagnosis[] = [];
-  const where = `${sa.namespace}/${sa.name}`;
-  const at = { file: sa.file, ...(sa.roleArnAt ?? { line: sa.line, column: sa.column }) };
-  let mismatch: string | undefined;
-  if (sa.roleArn !== s.role.arn) {
-    const invalid = sa.roleArn !== undefined ? roleArnProblem(sa.roleArn) : undefined;
-    const title =
-      sa.roleArn === undefined
-        ? `The ServiceAccount ${where} has no ${ROLE_ARN_ANNOTATION} annotation: its pods get no web identity token and never call AssumeRoleWithWebIdentity`
-        : invalid !== undefined
-          ? `The ServiceAccount ${where} is annotated with an invalid role ARN: STS answers ValidationError (Request ARN is invalid)`
-          : `The ServiceAccount ${where} is annotated with another role: its pods assume ${sa.roleArn}, not ${s.role.arn}`;
-    diagnoses.push({
-      cause:
-        sa.roleArn === undefined ? 'eks-role-arn-annotation-missing' : 'eks-role-arn-annotation',
-      title,
-      detail: `${ROLE_ARN_ANNOTATION}: ${sa.roleArn === undefined ? '(none)' : JSON.stringify(sa.roleArn)}${invalid !== undefined ? ` (${invalid})` : ''}; the scenario's role is ${s.role.arn}. Confirm that the IAM role ARN is the one you want to assume (EKS IRSA troubleshooting).`,
-      fix: `annotate the ServiceAccount with ${ROLE_ARN_ANNOTATION}: ${s.role.arn} (and restart its pods), or test the role it names`,
-      at,
-    });
-    if (s.expect.decision === 'allow')
-      mismatch = `expected allow, but ${title.charAt(0).toLowerCase()}${title.slice(1)}`;
-  }
-  if (sa.issuerFromPolicy !== undefined) {
-    diagnoses.push({
-      cause: 'eks-issuer-from-policy',
-      title: `The issuer ${sa.issuerFromPolicy} is taken from the trust policy, which trusts that one EKS cluster`,
-      detail: 'the manifest does not say which cluster it belongs to, and eks.issuer is not given',
-      fix: 'write eks.issuer to test a token of another cluster',
-    });
-  }
-  return { ...(mismatch !== undefined ? { mismatch } : {}), diagnoses };
+  if (!s.serviceAccount) return undefined;
+  const { annotation, notes } = serviceAccountDiagnoses(s.serviceAccount, s.role.arn);
+  if (!annotation) return { diagnoses: notes };
+  const t = annotation.title;
+  return {
+    ...(s.expect.decision === 'allow'
+      ? { mismatch: `expected allow, but ${t.charAt(0).toLowerCase()}${t.slice(1)}` }
+      : {}),
+    diagnoses: [annotation, ...notes],
+  };
 }

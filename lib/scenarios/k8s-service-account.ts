@@ -43,9 +43,11 @@ function eksIssuers(role: LoadedRole): string[] {
   return [...role.policy.federatedIssuers].filter((i) => eksCluster(i) !== undefined).sort();
 }
 
-function manifestErrors(read: ManifestRead, file: string, ctx: ServiceAccountContext): boolean {
-  if (!read.ok) return true;
-  let failed = false;
+function manifestErrors(
+  read: Extract<ManifestRead, { ok: true }>,
+  file: string,
+  ctx: ServiceAccountContext,
+): void {
   for (const f of read.manifest.findings) {
     const line = f.span?.start.line ?? 1;
     const column = f.span?.start.column ?? 1;
@@ -59,9 +61,7 @@ function manifestErrors(read: ManifestRead, file: string, ctx: ServiceAccountCon
       frame: codeFrame(read.text, line, column),
       severity: f.severity === 'error' ? 'error' : 'warning',
     });
-    if (f.severity === 'error') failed = true;
   }
-  return failed;
 }
 
 /** The issuer: written, else the only EKS cluster the trust policy trusts (`fromPolicy`). */

@@ -28,6 +28,7 @@ import {
   parseAllDocuments,
   type Document,
   type Node as YamlNode,
+  type YAMLMap,
 } from 'yaml';
 import type { Position, Span } from '../diagnostics.js';
 import { pathExists, readText } from '../files.js';
@@ -139,28 +140,26 @@ class ManifestReader {
   }
 
   read(): void {
-    let docs: Document.Parsed[];
-    try {
-      const all = parseAllDocuments(this.text, { lineCounter: this.lc, prettyErrors: false });
-      docs = Array.isArray(all) ? all : [];
-    } catch (e) {
-      this.error(
-        'k8s-yaml-syntax',
-        `cannot parse the manifest as YAML: ${(e as Error).message}`,
-        START,
-        'a manifest is YAML (or JSON) as kubectl prints it',
-      );
-      return;
-    }
+    // The yaml package reports bad input, deep nesting included, as errors: it does not throw.
+    const docs: readonly Document.Parsed[] = parseAllDocuments(this.text, {
+      lineCounter: this.lc,
+      prettyErrors: false,
+    });
     for (const doc of docs) {
       for (const err of doc.errors) {
         const p = this.lc.linePos(err.pos[0]);
+        const deep = err.code === 'RESOURCE_EXHAUSTION';
         this.error(
-          'k8s-yaml-syntax',
-          `YAML syntax error in the manifest: ${(err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?\s*$/, '')}`,
+          deep ? 'k8s-yaml-too-deep' : 'k8s-yaml-syntax',
+          deep
+            ? 'the manifest is nested too deeply to read'
+            : `YAML syntax error in the manifest: ${(err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?\s*$/, '')}`,
           { line: p.line, column: p.col },
-          'check the indentation, the colons and the quotes here or just before',
+          deep
+            ? 'a ServiceAccount manifest nests a few levels'
+            : 'check the indentation, the colons and the quotes here or just before',
         );
+        if (deep) break;
       }
     }
     if (this.findings.length > 0) return;
@@ -172,8 +171,8 @@ class ManifestReader {
     }
   }
 
-  /** One Kubernetes object: a ServiceAccount, a List of objects, or another kind. */
-  private object(node: YamlNode | null, what: string): void {
+  /** One Kubernetes object: a ServiceAccount, a List of objects (not of Lists), or another kind. */
+  private object(node: YamlNode | null, what: string, inList = false): void {
     if (!isMap(node)) {
       this.error(
         'k8s-not-an-object',
@@ -195,6 +194,15 @@ class ManifestReader {
       return;
     }
     if (kind === 'List' || kind === 'ServiceAccountList') {
+      if (inList) {
+        this.error(
+          'k8s-list-in-list',
+          `${what} is a ${kind} inside a List`,
+          this.place(kindNode),
+          'kubectl prints one List of objects: give its items, not Lists of Lists',
+        );
+        return;
+      }
       const items = node.get('items', true);
       if (!isSeq(items)) {
         this.error(
@@ -206,7 +214,7 @@ class ManifestReader {
         return;
       }
       items.items.forEach((item, i) =>
-        this.object(item as YamlNode, `item ${i + 1} of the ${kind}`),
+        this.object(item as YamlNode, `item ${i + 1} of the ${kind}`, true),
       );
       return;
     }
@@ -228,8 +236,8 @@ class ManifestReader {
     this.serviceAccount(node, this.place(kindNode));
   }
 
-  private serviceAccount(node: YamlNode, at: Place): void {
-    const meta = isMap(node) ? node.get('metadata', true) : undefined;
+  private serviceAccount(node: YAMLMap, at: Place): void {
+    const meta = node.get('metadata', true);
     if (!isMap(meta)) {
       this.error(
         'k8s-no-metadata',
@@ -523,11 +531,6 @@ export function selectServiceAccount(
       .join(', ')}`,
     hint: 'pick one with name: (and namespace:) beside serviceAccount:, or a matrix over the names for one scenario each',
   };
-}
-
-/** Whether the annotation names `roleArn` (ARNs compare exactly, as STS compares RoleArn). */
-export function annotationNamesRole(sa: K8sServiceAccount, roleArn: string): boolean {
-  return sa.roleArn === roleArn;
 }
 
 /** Why an annotated role ARN is not one STS accepts (the troubleshooting guide's ValidationError). */

@@ -196,6 +196,35 @@ t.test('bad manifests: exit 2, file:line:column, no stack trace', async (t) => {
     t.notMatch(r.stderr, STACK_LINE, `${row.name}: no stack trace`);
     t.equal(r.stdout, '', `${row.name}: nothing on standard output`);
   }
+  const dir = mkdtempSync(join(tmpdir(), 'trustspec-k8s-cli-'));
+  writeFileSync(
+    join(dir, 'two.json'),
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: ['7C1E5A3B9D2F4E6A8B0C2D4E6F8A0B1C', '3F9B2D7E1A5C4B8D6E0F2A4C6E8B0D13'].map(
+        (id) => ({
+          Effect: 'Allow',
+          Principal: {
+            Federated: `arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/${id}`,
+          },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+        }),
+      ),
+    }),
+  );
+  writeFileSync(
+    join(dir, 'sa.yaml'),
+    'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  namespace: web\n  annotations:\n    eks.amazonaws.com/token-expiration: "60"\n',
+  );
+  const two = await cli(['explain', '--policy', 'two.json', '--service-account', 'sa.yaml'], {
+    cwd: dir,
+  });
+  t.equal(two.status, 2);
+  t.match(
+    two.stderr,
+    /^sa\.yaml:7:41: warning: eks\.amazonaws\.com\/token-expiration "60" is below/,
+  );
+  t.match(two.stderr, /--iss is needed: .* the policy names 2 EKS clusters/);
   const warned = await cli([
     'explain',
     '--policy',

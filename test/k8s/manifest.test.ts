@@ -217,6 +217,21 @@ t.test('bad manifests: one positioned finding each', async (t) => {
       message: /item 1 of the List/,
     },
     {
+      name: 'a List inside a List',
+      text: 'kind: List\nitems:\n  - kind: List\n    items: []\n',
+      code: 'k8s-list-in-list',
+      line: 3,
+      column: 11,
+    },
+    {
+      name: 'nesting deeper than the YAML reader goes',
+      text: '['.repeat(20000) + ']'.repeat(20000),
+      code: 'k8s-yaml-too-deep',
+      line: 1,
+      // Where the reader gives up depends on the stack it has: only the line is pinned.
+      column: 0,
+    },
+    {
       name: 'no kind',
       text: 'apiVersion: v1\nmetadata:\n  name: api\n',
       code: 'k8s-no-kind',
@@ -358,7 +373,7 @@ t.test('bad manifests: one positioned finding each', async (t) => {
         code: row.code,
         severity: row.severity ?? 'error',
         line: row.line,
-        column: row.column,
+        column: row.column === 0 ? Number : row.column,
         file: 'sa.yaml',
       },
       row.name,
@@ -456,6 +471,23 @@ t.test('choosing the ServiceAccount of a manifest', async (t) => {
   });
   const missing = selectServiceAccount(list, { name: 'nobody', namespace: 'web' });
   t.match(missing, { ok: false, message: /namespace "web" and name "nobody"; it has/ });
+  t.match(selectServiceAccount(list, { namespace: 'web' }), {
+    ok: false,
+    message: /no ServiceAccount with namespace "web"; it has/,
+  });
+  // A long manifest is listed in part.
+  const many = parseServiceAccountManifest(
+    Array.from({ length: 25 }, (_, i) => SA(`  name: sa-${i}\n  namespace: web\n`)).join('---\n'),
+  );
+  t.match(selectServiceAccount(many, {}), {
+    ok: false,
+    message:
+      /^the manifest has 25 ServiceAccounts: web\/sa-0 \(line 2\), .*web\/sa-19 \(line \d+\)$/,
+  });
+  t.match(selectServiceAccount(many, { name: 'x' }), {
+    ok: false,
+    message: /web\/sa-19 \(line \d+\), …$/,
+  });
   // A ServiceAccount without a namespace matches any namespace asked for.
   const bare = parseServiceAccountManifest(fixture('bad/no-namespace.yaml'));
   t.equal(selectServiceAccount(bare, { namespace: 'payments' }).ok, true);

@@ -242,6 +242,29 @@ t.test('bad inputs: positioned errors, the scenario not run', async (t) => {
       errors: [{ code: 'k8s-manifest-not-found', line: 7, column: 48 }],
     },
     {
+      name: 'name: beside a file name that does not exist',
+      scenario: `    eks: { serviceAccount: payments.yaml, name: api, issuer: https://${CLUSTER}, namespace: payments }`,
+      errors: [
+        {
+          code: 'k8s-manifest-not-found',
+          line: 7,
+          column: 28,
+          message: /\(looked for .*payments\.yaml\)/,
+        },
+      ],
+    },
+    {
+      name: 'no serviceAccount at all: the shorthand says what it needs',
+      scenario: `    eks: { issuer: https://${CLUSTER}, namespace: payments }`,
+      errors: [{ code: 'missing-field', line: 7, column: 10 }],
+    },
+    {
+      name: 'a role that cannot be loaded: only its error, no issuer error',
+      scenario: `    role: { arn: '${PAYMENTS}', trustPolicy: ./missing.json }
+    eks: { serviceAccount: ./k8s/kubectl-get-sa-name.yaml }`,
+      errors: [{ code: 'policy-file-not-found', line: 7, column: 88 }],
+    },
+    {
       name: 'no issuer and a policy naming two clusters',
       scenario: `    role: { arn: '${PAYMENTS}', trustPolicy: ./two-clusters.json }
     eks: { serviceAccount: ./k8s/kubectl-get-sa-name.yaml }`,

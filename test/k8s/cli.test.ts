@@ -11,11 +11,11 @@ import { cli, REPO, SPEC_EXAMPLES, STACK_LINE } from '../cli/helpers.js';
 
 const PAYMENTS = 'arn:aws:iam::111122223333:role/eks/prod-east-payments';
 const POLICY = 'spec-examples/eks-irsa/payments.trust.json';
-const LIST = 'spec-examples/eks-irsa/k8s/payments-serviceaccounts.yaml';
+const LIST = 'examples/k8s/payments-serviceaccounts.yaml';
 const FIXTURES = join(REPO, 'test', 'fixtures', 'k8s');
 
 t.test('the README examples', async (t) => {
-  const run = await cli(['test', 'spec-examples/eks-irsa/service-accounts.trustspec.yaml']);
+  const run = await cli(['test', 'examples/k8s/service-accounts.trustspec.yaml']);
   t.equal(run.status, 0, run.stdout + run.stderr);
   t.match(run.stdout, /4 passed, 0 failed/);
   const explain = await cli([
@@ -32,7 +32,7 @@ t.test('the README examples', async (t) => {
     explain.stdout,
     /diagnosis: The ServiceAccount payments\/ledger-reports is annotated with another role: its pods assume arn:aws:iam::111122223333:role\/eks\/prod-east-reports/,
   );
-  t.match(explain.stdout, /at spec-examples\/eks-irsa\/k8s\/payments-serviceaccounts\.yaml:33:35/);
+  t.match(explain.stdout, /at examples\/k8s\/payments-serviceaccounts\.yaml:33:35/);
 });
 
 t.test('explain --service-account', async (t) => {

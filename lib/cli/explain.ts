@@ -15,6 +15,8 @@ import { codeFrame, framesAllowed } from '../scenarios/frame.js';
 import { loadScenarioFileAsync, RoleSources, scenarioInput } from '../scenarios/index.js';
 import { decodeCompactJwt, looksLikeJwt } from '../token.js';
 import { providersOption } from './roles.js';
+import type { ExplainedDiagnosis } from '../explain/types.js';
+import { serviceAccountExplained, serviceAccountOption } from './explain-service-account.js';
 import { clockOf, EXIT, parseNow, stdinOf, UsageError, useColor, type Io } from './io.js';
 
 export interface ExplainOptions {
@@ -39,6 +41,7 @@ export interface ExplainOptions {
   verbose?: boolean;
   cloudtrail?: string;
   principalId?: string;
+  serviceAccount?: string;
 }
 
 /** The text of a file the user named, or a UsageError naming the option, the file and why. */
@@ -147,8 +150,9 @@ function timeClaim(value: string | undefined): number | undefined {
 function claimsFrom(
   opts: ExplainOptions,
   io: Io,
+  base: Record<string, unknown> = {},
 ): { claims: Record<string, unknown>; header?: Record<string, unknown>; length?: number } {
-  let claims: Record<string, unknown> = {};
+  let claims: Record<string, unknown> = { ...base };
   let header: Record<string, unknown> | undefined;
   let length: number | undefined;
   if (opts.jwt !== undefined) {
@@ -182,9 +186,10 @@ function print(
   opts: ExplainOptions,
   input: SimulationInput,
   policyFile: string | undefined,
+  first: ExplainedDiagnosis[] = [],
 ): number {
   const decision = simulate(input);
-  const diagnoses = diagnose(decision, input, policyFile ? { policyFile } : {});
+  const diagnoses = [...first, ...diagnose(decision, input, policyFile ? { policyFile } : {})];
   if (opts.json) {
     // Notes in the user's terms: no section numbers of trustspec's own notes.
     const shown = {
@@ -202,7 +207,9 @@ function print(
     });
     io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
-  return decision.decision === 'allow' ? EXIT.ok : EXIT.failed;
+  // A pod whose ServiceAccount names another role never asks this one: not an allow.
+  const elsewhere = first.some((g) => g.severity === 'error');
+  return decision.decision === 'allow' && !elsewhere ? EXIT.ok : EXIT.failed;
 }
 
 /** At most this many candidates are listed when --scenario names none or several. */
@@ -274,6 +281,7 @@ function refuseRequestFlags(opts: ExplainOptions): void {
     ['--provider', opts.provider.length > 0],
     ['--providers / --no-providers', opts.providers !== undefined && opts.providers !== true],
     ['--context', opts.context.length > 0],
+    ['--service-account', opts.serviceAccount !== undefined],
   ];
   const flags = given.filter(([, on]) => on).map(([name]) => name);
   if (flags.length === 0) return;
@@ -315,6 +323,9 @@ export async function explainCommand(
       opts,
       scenarioInput(scenario),
       relative(io.cwd, scenario.role.policyFile) || scenario.role.policyFile,
+      scenario.serviceAccount
+        ? serviceAccountExplained(scenario.serviceAccount, scenario.role.arn)
+        : [],
     );
   }
 
@@ -367,7 +378,15 @@ ${
   }
   if (!parsed.ok || !compiled || !compiled.ok) return EXIT.usage;
 
-  let roleArn = opts.roleArn;
+  const sa =
+    opts.serviceAccount !== undefined
+      ? serviceAccountOption(opts.serviceAccount, io, compiled, opts.iss)
+      : undefined;
+  if (sa && !sa.ok) {
+    io.stderr.write(sa.text);
+    return EXIT.usage;
+  }
+  let roleArn = opts.roleArn ?? sa?.roleArn;
   if (roleArn === undefined) {
     const oidc = parsed.policy.statements
       .flatMap((s) => s.principal.federated)
@@ -380,7 +399,7 @@ ${
     }
     roleArn = `arn:${oidc.partition}:iam::${oidc.account}:role/simulated-role`;
   }
-  const token = claimsFrom(opts, io);
+  const token = claimsFrom(opts, io, sa?.claims);
   const providers = providersFrom(opts, io);
   const context = contextFrom(opts.context);
   const input: SimulationInput = {
@@ -399,5 +418,5 @@ ${
     ...(context ? { context } : {}),
     now: nowOpt ?? clockOf(io),
   };
-  return print(io, opts, input, shown);
+  return print(io, opts, input, shown, sa ? serviceAccountExplained(sa.facts, roleArn) : []);
 }

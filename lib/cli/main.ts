@@ -140,6 +140,10 @@ function addExplain(cli: Command, io: Io, out: Outcome): void {
     .option('--sub <sub>', 'token subject')
     .option('--aud <aud>', 'token audience')
     .option('--exp <time>', 'token expiry (ISO 8601 or epoch seconds)')
+    .option(
+      '--service-account <file[#[namespace/]name]>',
+      'the token of an EKS pod running as this ServiceAccount (a manifest, or kubectl get sa -o yaml), and the role its eks.amazonaws.com/role-arn names',
+    )
     .option('--session-name <name>', 'RoleSessionName', 'trustspec')
     .option('--duration <seconds>', 'DurationSeconds')
     .option('--provider-id <id>', 'ProviderId (graph.facebook.com or www.amazon.com)')

@@ -73,6 +73,8 @@ import type {
   Scenario,
 } from './types.js';
 import { parsePredicate, PROPERTY_KINDS } from '../symbolic/predicate.js';
+import type { ManifestRead } from '../sources/k8s-service-account.js';
+import { resolveServiceAccount } from './k8s-service-account.js';
 
 export interface LoadOptions {
   /** Epoch ms; overrides the file's `now` (the command line's `--now`). */
@@ -1101,7 +1103,8 @@ class FileLoader {
     own: ReadonlySet<string>,
   ): Scenario | undefined {
     const before = this.errors.length;
-    const token = this.claims(v, i, own);
+    const sa = this.serviceAccount(v, i, role);
+    const token = sa === false ? undefined : this.claims(sa ? { ...v, eks: sa.eks } : v, i, own);
     const expect = this.expectation(v['expect'], i);
     const now = this.clock(v['now'], i, fileNow, place);
     const context = this.context(v['context'], i);
@@ -1127,6 +1130,7 @@ class FileLoader {
       ...(typeof skip === 'string' && skip !== '' ? { skipReason: skip } : {}),
       ...(typeof v['description'] === 'string' ? { description: v['description'] } : {}),
       ...(row ? { matrix: row } : {}),
+      ...(sa ? { serviceAccount: sa.facts } : {}),
     };
     Object.defineProperty(fields, 'input', {
       get(this: Scenario) {
@@ -1135,6 +1139,26 @@ class FileLoader {
       enumerable: false,
     });
     return fields as Scenario;
+  }
+
+  private readonly manifests = new Map<string, ManifestRead>();
+
+  /** `eks: {serviceAccount: FILE}`: the shorthand read from a manifest (k8s-service-account.ts). */
+  private serviceAccount(
+    v: Obj,
+    i: number,
+    role: LoadedRole | undefined,
+  ): ReturnType<typeof resolveServiceAccount> {
+    if (!isPlainObject(v['eks'])) return undefined;
+    return resolveServiceAccount(withoutNulls(v['eks']), role, {
+      dir: this.dir,
+      cwd: this.opts.cwd,
+      at: (field) => this.inScenario(i, ['eks', field]),
+      error: (code, message, place, hint) => this.error(code, message, place, hint),
+      warn: (code, message, place, hint) => this.warn(code, message, place, hint),
+      push: (fe) => this.push(fe),
+      manifests: this.manifests,
+    });
   }
 
   /** The clock: the command line's, else the scenario's own `now`, else the file's. */

@@ -2,6 +2,7 @@
 import { decide, simulate } from '../sts/simulate.js';
 import type { Decision, SimulationInput } from '../sts/types.js';
 import type { BlockedScenario, Diagnosis, Expectation, Scenario, ScenarioResult } from './types.js';
+import { serviceAccountVerdict } from './k8s-service-account.js';
 
 export interface RunOptions {
   /** Keep only scenarios whose name contains this text (case-insensitive). */
@@ -171,13 +172,14 @@ export function runScenarios(scenarios: Scenario[], opts: RunOptions = {}): Scen
       };
     }
     let decision: Decision;
+    const sa = serviceAccountVerdict(s);
     try {
       const input = scenarioInput(s);
       // `because` is judged on the trace; anything else can be judged on the decision alone.
       const lean = opts.trace === 'failures' && !(s.expect.decision === 'deny' && s.expect.because);
       if (lean) {
         const quick = decide(input);
-        if (judge(s.expect, quick) === undefined) {
+        if (judge(s.expect, quick) === undefined && sa?.mismatch === undefined) {
           return { ...base, skipped: false, decision: quick, ok: true, diagnoses: [] };
         }
       }
@@ -187,7 +189,8 @@ export function runScenarios(scenarios: Scenario[], opts: RunOptions = {}): Scen
       const mismatch = `the simulator failed on this scenario: ${e instanceof Error ? e.message : String(e)}`;
       return { ...base, skipped: false, ok: false, mismatch, diagnoses: [] };
     }
-    const mismatch = judge(s.expect, decision);
+    // A ServiceAccount annotated with another role fails an expected allow whatever STS decides.
+    const mismatch = sa?.mismatch ?? judge(s.expect, decision);
     const ok = mismatch === undefined;
     let diagnoses: Diagnosis[] = [];
     const wanted = opts.trace === 'failures' ? !ok : !ok || decision.decision === 'deny';
@@ -198,6 +201,7 @@ export function runScenarios(scenarios: Scenario[], opts: RunOptions = {}): Scen
         // Diagnoses are advice: without them the result still stands.
       }
     }
+    if (sa && (!ok || opts.trace !== 'failures')) diagnoses = [...sa.diagnoses, ...diagnoses];
     return { ...base, skipped: false, decision, ok, ...(mismatch ? { mismatch } : {}), diagnoses };
   });
   results.forEach((r, i) => RAN.set(r, chosen[i] as Scenario));

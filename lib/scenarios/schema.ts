@@ -379,14 +379,23 @@ const eks: SchemaNode = {
   title: 'the eks shorthand',
   type: ['object', 'null'],
   description:
-    "An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults)." +
+    "An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults), except that `serviceAccount` may name a ServiceAccount manifest, which gives the namespace, the name, the audience and the role it is annotated with." +
     SHORTHAND_NULL,
   additionalProperties: false,
   properties: nullableFields({
     issuer: str("The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."),
-    namespace: str('The Kubernetes namespace.'),
-    serviceAccount: str('The service account name.'),
-    audience: str('The audience; default sts.amazonaws.com.'),
+    namespace: str(
+      'The Kubernetes namespace; with a manifest, it picks the ServiceAccount, and gives the namespace of one written without metadata.namespace (as kubectl apply -n would).',
+    ),
+    serviceAccount: str(
+      'The service account name, or a ServiceAccount manifest (YAML or JSON: one object, several `---` documents, or the `kind: List` that `kubectl get serviceaccount -o yaml` prints), relative to this file: a path with "/" (./sa.yaml), or a .yaml/.yml/.json file name that exists beside this file and is not also a valid name. Its metadata.namespace and metadata.name build the subject; eks.amazonaws.com/audience the aud; eks.amazonaws.com/role-arn must name the scenario\'s role, or a scenario that expects allow fails. issuer, when not given, is the one EKS cluster the trust policy trusts.',
+    ),
+    name: str(
+      'With a manifest: the ServiceAccount to use (metadata.name), when the manifest has several.',
+    ),
+    audience: str(
+      "The audience; default the manifest's eks.amazonaws.com/audience, else sts.amazonaws.com.",
+    ),
   }),
 };
 

@@ -105,8 +105,29 @@ export interface Scenario {
   description?: string;
   /** For a matrix copy: the values it was made with. */
   matrix?: Record<string, unknown>;
+  /** `eks: {serviceAccount: FILE}`: the ServiceAccount the token was built from. */
+  serviceAccount?: ServiceAccountFacts;
   /** The simulation input this scenario describes (computed from the fields above; not enumerable). */
   readonly input: SimulationInput;
+}
+
+/** A ServiceAccount read from a manifest (lib/scenarios/k8s-service-account.ts). */
+export interface ServiceAccountFacts {
+  /** The manifest, as reports name it, and the place of the ServiceAccount in it. */
+  file: string;
+  line: number;
+  column: number;
+  name: string;
+  namespace: string;
+  /** `eks.amazonaws.com/role-arn`, and where it is written. */
+  roleArn?: string;
+  roleArnAt?: { line: number; column: number };
+  audience: string;
+  /** Seconds, as the pod identity webhook computes them. */
+  tokenExpiration: number;
+  regionalSts?: boolean;
+  /** Set when the issuer was taken from the trust policy's only EKS provider. */
+  issuerFromPolicy?: string;
 }
 
 /** A property of the file's role over all tokens (`properties:`), as loaded. */

@@ -14,10 +14,11 @@ import { pathExists, readText, type TextRead } from '../files.js';
 import { codeFrame, framesAllowed } from '../scenarios/frame.js';
 import { loadScenarioFileAsync, RoleSources, scenarioInput } from '../scenarios/index.js';
 import { decodeCompactJwt, looksLikeJwt } from '../token.js';
+import { signatureFromOptions, type JwksOptions } from './jwks.js';
 import { providersOption } from './roles.js';
 import { clockOf, EXIT, parseNow, stdinOf, UsageError, useColor, type Io } from './io.js';
 
-export interface ExplainOptions {
+export interface ExplainOptions extends JwksOptions {
   scenario?: string;
   policy?: string;
   roleArn?: string;
@@ -145,15 +146,22 @@ function timeClaim(value: string | undefined): number | undefined {
 function claimsFrom(
   opts: ExplainOptions,
   io: Io,
-): { claims: Record<string, unknown>; header?: Record<string, unknown>; length?: number } {
+): {
+  claims: Record<string, unknown>;
+  header?: Record<string, unknown>;
+  length?: number;
+  jwt?: string;
+} {
   let claims: Record<string, unknown> = {};
   let header: Record<string, unknown> | undefined;
   let length: number | undefined;
+  let jwt: string | undefined;
   if (opts.jwt !== undefined) {
     const { text } = readInput(io, opts.jwt, '--jwt');
     const d = decodeCompactJwt(text);
     if (!d.ok) throw new UsageError(`--jwt: ${d.message}`);
     ({ claims, header, length } = d);
+    jwt = text;
   }
   if (opts.claims !== undefined) {
     const data = parseData(readInput(io, opts.claims, '--claims').text, '--claims');
@@ -172,7 +180,12 @@ function claimsFrom(
       'give --jwt FILE, --claims FILE|JSON, or --iss/--sub/--aud',
     );
   }
-  return { claims, ...(header ? { header } : {}), ...(length !== undefined ? { length } : {}) };
+  return {
+    claims,
+    ...(header ? { header } : {}),
+    ...(length !== undefined ? { length } : {}),
+    ...(jwt !== undefined ? { jwt } : {}),
+  };
 }
 
 function print(
@@ -272,6 +285,8 @@ function refuseRequestFlags(opts: ExplainOptions): void {
     ['--provider', opts.provider.length > 0],
     ['--providers / --no-providers', opts.providers !== undefined && opts.providers !== true],
     ['--context', opts.context.length > 0],
+    ['--jwks', opts.jwks !== undefined],
+    ['--fetch-jwks', opts.fetchJwks !== undefined && opts.fetchJwks !== false],
   ];
   const flags = given.filter(([, on]) => on).map(([name]) => name);
   if (flags.length === 0) return;
@@ -374,7 +389,8 @@ ${
     }
     roleArn = `arn:${oidc.partition}:iam::${oidc.account}:role/simulated-role`;
   }
-  const token = claimsFrom(opts, io);
+  const { jwt, ...token } = claimsFrom(opts, io);
+  const signature = await signatureFromOptions(opts, io, { ...token, ...(jwt ? { jwt } : {}) });
   const providers = providersFrom(opts, io);
   const context = contextFrom(opts.context);
   const input: SimulationInput = {
@@ -384,7 +400,7 @@ ${
       ...(maxSessionDuration !== undefined ? { maxSessionDuration } : {}),
     },
     ...(providers !== undefined ? { providers } : {}),
-    token,
+    token: { ...token, ...(signature ? { signature } : {}) },
     request: {
       ...(opts.sessionName !== undefined ? { roleSessionName: opts.sessionName } : {}),
       ...(duration !== undefined ? { durationSeconds: duration } : {}),

@@ -46,6 +46,12 @@ export const UNCONFIRMED_RULES: Readonly<Record<string, UnconfirmedRule>> = {
       'an `aud` array with several audiences is refused (InvalidIdentityToken); from a one-element array the aud key takes that audience',
     unsure: 'observed once (Auth0), not documented',
   },
+  '5': {
+    id: 'signature-error',
+    reading:
+      'a signature STS could not verify gets InvalidIdentityToken; when no key fits the token\'s kid, the message is "Couldn\'t retrieve verification key from your identity provider…"',
+    unsure: 'the code and message (that message was observed for failed key retrieval)',
+  },
   '6': {
     id: 'issuer-exact',
     reading: 'the provider URL and `iss` are compared exactly and case-sensitively, after https://',
@@ -131,6 +137,18 @@ export const UNCONFIRMED_RULES: Readonly<Record<string, UnconfirmedRule>> = {
     reading: 'the Google organization key is read from the `google.organization_number` claim',
     unsure: 'AWS names the key, not the claim',
   },
+  'jwks-keys': {
+    id: 'jwks-keys',
+    reading:
+      'a token without `kid` is verified only by a JWKS of one key; a key marked `use: enc` or with `key_ops` is not used; of keys sharing a kid the last is used; RSA keys have 2048 bits or more',
+    unsure: 'not documented; observed by a third-party probe (2026)',
+  },
+  'aws-outbound': {
+    id: 'aws-outbound',
+    reading:
+      'a token of AWS outbound identity federation (GetWebIdentityToken) gets InvalidIdentityToken from AssumeRoleWithWebIdentity',
+    unsure: 'AWS documents that such tokens cannot be used, not the error',
+  },
   // Not notes of a decision but of a finding's text; listed so the README table is complete.
   'token-old': {
     id: 'token-old',
@@ -148,6 +166,8 @@ export const UNCONFIRMED_RULES: Readonly<Record<string, UnconfirmedRule>> = {
 export function unconfirmedRule(note: string): UnconfirmedRule | undefined {
   const n = /UNCONFIRMED \(?(\d+)/.exec(note)?.[1];
   if (n !== undefined) return UNCONFIRMED_RULES[n];
+  const named = /UNCONFIRMED \[([\w-]+)\]/.exec(note)?.[1];
+  if (named !== undefined) return Object.values(UNCONFIRMED_RULES).find((r) => r.id === named);
   if (/single-valued keys fed by arrays/.test(note)) return UNCONFIRMED_RULES['claim-shape'];
   if (/organization_number/.test(note)) return UNCONFIRMED_RULES['google-org'];
   return undefined;

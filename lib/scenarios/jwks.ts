@@ -7,7 +7,15 @@
 import { parseJson } from '../policy/json.js';
 import type { AstMember, AstNode, AstObject } from '../policy/ast.js';
 import type { Span } from '../diagnostics.js';
-import type { JwkEntry, KeySet } from '../token-verify.js';
+import { readText } from '../files.js';
+import {
+  verifySignature,
+  type JwkEntry,
+  type KeySet,
+  type SignatureVerdict,
+} from '../token-verify.js';
+import { codeFrame } from './frame.js';
+import type { FileError, Scenario } from './types.js';
 
 export interface JwksProblem {
   code: string;
@@ -234,4 +242,87 @@ export function readJwks(text: string, source: string): JwksRead {
     } else seen.set(k.kid, k.index);
   }
   return { ok: true, set: { source, keys }, warnings: reader.warnings };
+}
+
+// ── scenario files: `token: {jwt: …, jwks: ./keys.json}` ─────────────────────────────────
+
+/** A JWKS file as read once per run of a loader: its keys, or its problems as file errors. */
+export type JwksFileRead =
+  | { ok: true; set: KeySet; warnings: FileError[] }
+  | { ok: false; errors: FileError[]; missing?: boolean; message?: string; hint?: string };
+
+/**
+ * The key set in the JWKS file `abs` (shown as `shown`): problems inside it are placed in that
+ * file; a file that cannot be read is answered with a message for the place that names it.
+ */
+export function readJwksFile(abs: string, shown: string): JwksFileRead {
+  const read = readText(abs);
+  if (!read.ok) {
+    return {
+      ok: false,
+      errors: [],
+      missing: read.code === 'file-not-found',
+      message:
+        read.code === 'file-not-found'
+          ? `token.jwks: no file "${shown}"`
+          : `token.jwks: the file "${shown}" ${read.message}`,
+      hint: read.hint ?? 'give the path of a JWKS file (relative to this scenario file)',
+    };
+  }
+  const r = readJwks(read.text, shown);
+  const fe = (p: JwksProblem, severity: 'error' | 'warning'): FileError => ({
+    file: shown,
+    line: p.line,
+    column: p.column,
+    message: p.message,
+    code: p.code,
+    ...(p.hint ? { hint: p.hint } : {}),
+    // A private key is never quoted back.
+    ...(p.code === 'jwks-private-key' ? {} : { frame: codeFrame(read.text, p.line, p.column) }),
+    severity,
+  });
+  if (!r.ok) return { ok: false, errors: r.errors.map((p) => fe(p, 'error')) };
+  return { ok: true, set: r.set, warnings: r.warnings.map((p) => fe(p, 'warning')) };
+}
+
+/** A token to verify once the file is built: the JWT as written, its header, and the keys. */
+export interface Signing {
+  jwt: string;
+  header: Readonly<Record<string, unknown>>;
+  set: KeySet;
+  /** Where `jwks:` is written, for an error of the synchronous loader. */
+  place: { line: number; column: number };
+}
+
+/**
+ * Signatures to verify for the scenarios of one file. Verification is asynchronous (jose), so the
+ * loader collects them while it builds the scenarios and verifies them all at the end; each
+ * distinct token and key set once.
+ */
+export class PendingSignatures {
+  private readonly jobs: { scenario: Scenario; signing: Signing }[] = [];
+
+  add(scenario: Scenario, signing: Signing): void {
+    this.jobs.push({ scenario, signing });
+  }
+
+  /** Where each unverified `jwks:` is written (the synchronous loader reports them). */
+  places(): Signing['place'][] {
+    return this.jobs.map((j) => j.signing.place);
+  }
+
+  async verifyAll(): Promise<void> {
+    const done = new Map<string, Promise<SignatureVerdict>>();
+    await Promise.all(
+      this.jobs.map(async ({ scenario, signing }) => {
+        const key = `${signing.set.source}\n${signing.jwt}`;
+        let verdict = done.get(key);
+        if (!verdict) {
+          verdict = verifySignature(signing.jwt, signing.header, signing.set);
+          done.set(key, verdict);
+        }
+        (scenario as { signature?: SignatureVerdict }).signature = await verdict;
+      }),
+    );
+  }
 }

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 "use strict";
 export const file = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}},"properties":{"type":"array","description":"Properties of the file's role over all tokens: only (every allowed token matches), never (no allowed token matches), always (every matching token is allowed). They run with the scenarios and are reported like them.","items":{"$ref":"#/definitions/property"}}},"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}},"properties":{"type":"array","description":"Properties of the file's role over all tokens: only (every allowed token matches), never (no allowed token matches), always (every matching token is allowed). They run with the scenarios and are reported like them.","items":{"$ref":"#/definitions/property"}}},"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
 const schema12 = {"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}};
 const schema13 = {"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"};
 const schema37 = {"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}};
@@ -17,7 +17,7 @@ const pattern0 = new RegExp("^[0-9]{12}$", "u");
 const pattern1 = new RegExp("^https://", "u");
 const pattern4 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
 const schema14 = {"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}};
-const schema15 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
+const schema15 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
 const schema16 = {"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}};
 const schema17 = {"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}};
 const schema18 = {"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}};
@@ -60,10 +60,10 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data0.iss !== undefined){
-let data2 = data0.iss;
+if(data0.jwks !== undefined){
+let data2 = data0.jwks;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err2 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data2};
+const err2 = {instancePath:instancePath+"/token/jwks",schemaPath:"#/definitions/token/properties/jwks/type",keyword:"type",params:{type: schema15.properties.jwks.type},message:"must be string,null",schema:schema15.properties.jwks.type,parentSchema:schema15.properties.jwks,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -73,10 +73,10 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data0.sub !== undefined){
-let data3 = data0.sub;
+if(data0.iss !== undefined){
+let data3 = data0.iss;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err3 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data3};
+const err3 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data3};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -86,10 +86,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data0.aud !== undefined){
-let data4 = data0.aud;
-if(((typeof data4 !== "string") && (!(Array.isArray(data4)))) && (data4 !== null)){
-const err4 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data4};
+if(data0.sub !== undefined){
+let data4 = data0.sub;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err4 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data4};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -98,12 +98,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(Array.isArray(data4)){
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-if(typeof data5 !== "string"){
-const err5 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data5};
+}
+if(data0.aud !== undefined){
+let data5 = data0.aud;
+if(((typeof data5 !== "string") && (!(Array.isArray(data5)))) && (data5 !== null)){
+const err5 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data5};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -112,13 +111,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-if(data0.exp !== undefined){
-let data6 = data0.exp;
-if(((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")) && (data6 !== null)){
-const err6 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data6};
+if(Array.isArray(data5)){
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+if(typeof data6 !== "string"){
+const err6 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data6};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -128,10 +126,12 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data0.iat !== undefined){
-let data7 = data0.iat;
+}
+}
+if(data0.exp !== undefined){
+let data7 = data0.exp;
 if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
-const err7 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data7};
+const err7 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data7};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -141,10 +141,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data0.nbf !== undefined){
-let data8 = data0.nbf;
+if(data0.iat !== undefined){
+let data8 = data0.iat;
 if(((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")) && (data8 !== null)){
-const err8 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data8};
+const err8 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data8};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -154,10 +154,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data0.amr !== undefined){
-let data9 = data0.amr;
-if(((typeof data9 !== "string") && (!(Array.isArray(data9)))) && (data9 !== null)){
-const err9 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data9};
+if(data0.nbf !== undefined){
+let data9 = data0.nbf;
+if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
+const err9 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data9};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -166,12 +166,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(Array.isArray(data9)){
-const len1 = data9.length;
-for(let i1=0; i1<len1; i1++){
-let data10 = data9[i1];
-if(typeof data10 !== "string"){
-const err10 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data10};
+}
+if(data0.amr !== undefined){
+let data10 = data0.amr;
+if(((typeof data10 !== "string") && (!(Array.isArray(data10)))) && (data10 !== null)){
+const err10 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data10};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -180,13 +179,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-}
-}
-if(data0.azp !== undefined){
-let data11 = data0.azp;
-if((typeof data11 !== "string") && (data11 !== null)){
-const err11 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data11};
+if(Array.isArray(data10)){
+const len1 = data10.length;
+for(let i1=0; i1<len1; i1++){
+let data11 = data10[i1];
+if(typeof data11 !== "string"){
+const err11 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data11};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -196,10 +194,12 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data0["https://aws.amazon.com/tags"] !== undefined){
-let data12 = data0["https://aws.amazon.com/tags"];
-if((!(data12 && typeof data12 == "object" && !Array.isArray(data12))) && (data12 !== null)){
-const err12 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data12};
+}
+}
+if(data0.azp !== undefined){
+let data12 = data0.azp;
+if((typeof data12 !== "string") && (data12 !== null)){
+const err12 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data12};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -209,10 +209,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data0["https://aws.amazon.com/source_identity"] !== undefined){
-let data13 = data0["https://aws.amazon.com/source_identity"];
-if((typeof data13 !== "string") && (data13 !== null)){
-const err13 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data13};
+if(data0["https://aws.amazon.com/tags"] !== undefined){
+let data13 = data0["https://aws.amazon.com/tags"];
+if((!(data13 && typeof data13 == "object" && !Array.isArray(data13))) && (data13 !== null)){
+const err13 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data13};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -222,9 +222,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
-else {
-const err14 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data0};
+if(data0["https://aws.amazon.com/source_identity"] !== undefined){
+let data14 = data0["https://aws.amazon.com/source_identity"];
+if((typeof data14 !== "string") && (data14 !== null)){
+const err14 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data14};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -234,10 +235,9 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.github !== undefined){
-let data14 = data.github;
-if((!(data14 && typeof data14 == "object" && !Array.isArray(data14))) && (data14 !== null)){
-const err15 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data14};
+}
+else {
+const err15 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data0};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -246,10 +246,11 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key1 in data14){
-if(!(func2.call(schema16.properties, key1))){
-const err16 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data14};
+}
+if(data.github !== undefined){
+let data15 = data.github;
+if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
+const err16 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data15};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -258,11 +259,10 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-if(data14.repository !== undefined){
-let data15 = data14.repository;
-if((typeof data15 !== "string") && (data15 !== null)){
-const err17 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data15};
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key1 in data15){
+if(!(func2.call(schema16.properties, key1))){
+const err17 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -272,10 +272,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data14.ref !== undefined){
-let data16 = data14.ref;
+if(data15.repository !== undefined){
+let data16 = data15.repository;
 if((typeof data16 !== "string") && (data16 !== null)){
-const err18 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data16};
+const err18 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -285,10 +285,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data14.environment !== undefined){
-let data17 = data14.environment;
+if(data15.ref !== undefined){
+let data17 = data15.ref;
 if((typeof data17 !== "string") && (data17 !== null)){
-const err19 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data17};
+const err19 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data17};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -298,10 +298,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data14.event !== undefined){
-let data18 = data14.event;
+if(data15.environment !== undefined){
+let data18 = data15.environment;
 if((typeof data18 !== "string") && (data18 !== null)){
-const err20 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data18};
+const err20 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data18};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -311,10 +311,10 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data14.ownerId !== undefined){
-let data19 = data14.ownerId;
-if(((typeof data19 !== "string") && (!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19))))) && (data19 !== null)){
-const err21 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data19};
+if(data15.event !== undefined){
+let data19 = data15.event;
+if((typeof data19 !== "string") && (data19 !== null)){
+const err21 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data19};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -324,10 +324,10 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data14.repositoryId !== undefined){
-let data20 = data14.repositoryId;
+if(data15.ownerId !== undefined){
+let data20 = data15.ownerId;
 if(((typeof data20 !== "string") && (!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20))))) && (data20 !== null)){
-const err22 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data20};
+const err22 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data20};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -337,10 +337,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data14.immutable !== undefined){
-let data21 = data14.immutable;
-if((typeof data21 !== "boolean") && (data21 !== null)){
-const err23 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data21};
+if(data15.repositoryId !== undefined){
+let data21 = data15.repositoryId;
+if(((typeof data21 !== "string") && (!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21))))) && (data21 !== null)){
+const err23 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data21};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -350,10 +350,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data14.issuer !== undefined){
-let data22 = data14.issuer;
-if((typeof data22 !== "string") && (data22 !== null)){
-const err24 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data22};
+if(data15.immutable !== undefined){
+let data22 = data15.immutable;
+if((typeof data22 !== "boolean") && (data22 !== null)){
+const err24 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data22};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -363,10 +363,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data14.audience !== undefined){
-let data23 = data14.audience;
-if(((typeof data23 !== "string") && (!(Array.isArray(data23)))) && (data23 !== null)){
-const err25 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data23};
+if(data15.issuer !== undefined){
+let data23 = data15.issuer;
+if((typeof data23 !== "string") && (data23 !== null)){
+const err25 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data23};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -375,12 +375,11 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(Array.isArray(data23)){
-const len2 = data23.length;
-for(let i2=0; i2<len2; i2++){
-let data24 = data23[i2];
-if(typeof data24 !== "string"){
-const err26 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data24};
+}
+if(data15.audience !== undefined){
+let data24 = data15.audience;
+if(((typeof data24 !== "string") && (!(Array.isArray(data24)))) && (data24 !== null)){
+const err26 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data24};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -389,13 +388,12 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-}
-}
-if(data14.sub !== undefined){
-let data25 = data14.sub;
-if((typeof data25 !== "string") && (data25 !== null)){
-const err27 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data25};
+if(Array.isArray(data24)){
+const len2 = data24.length;
+for(let i2=0; i2<len2; i2++){
+let data25 = data24[i2];
+if(typeof data25 !== "string"){
+const err27 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data25};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -405,10 +403,12 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data14.actor !== undefined){
-let data26 = data14.actor;
+}
+}
+if(data15.sub !== undefined){
+let data26 = data15.sub;
 if((typeof data26 !== "string") && (data26 !== null)){
-const err28 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data26};
+const err28 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data26};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -418,10 +418,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data14.actorId !== undefined){
-let data27 = data14.actorId;
-if(((typeof data27 !== "string") && (!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27))))) && (data27 !== null)){
-const err29 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data27};
+if(data15.actor !== undefined){
+let data27 = data15.actor;
+if((typeof data27 !== "string") && (data27 !== null)){
+const err29 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data27};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -431,10 +431,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data14.workflow !== undefined){
-let data28 = data14.workflow;
-if((typeof data28 !== "string") && (data28 !== null)){
-const err30 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data28};
+if(data15.actorId !== undefined){
+let data28 = data15.actorId;
+if(((typeof data28 !== "string") && (!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28))))) && (data28 !== null)){
+const err30 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data28};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -444,10 +444,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data14.jobWorkflowRef !== undefined){
-let data29 = data14.jobWorkflowRef;
+if(data15.workflow !== undefined){
+let data29 = data15.workflow;
 if((typeof data29 !== "string") && (data29 !== null)){
-const err31 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data29};
+const err31 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data29};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -457,10 +457,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data14.enterprise !== undefined){
-let data30 = data14.enterprise;
+if(data15.jobWorkflowRef !== undefined){
+let data30 = data15.jobWorkflowRef;
 if((typeof data30 !== "string") && (data30 !== null)){
-const err32 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data30};
+const err32 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data30};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -470,10 +470,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data14.enterpriseId !== undefined){
-let data31 = data14.enterpriseId;
-if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (data31 !== null)){
-const err33 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data31};
+if(data15.enterprise !== undefined){
+let data31 = data15.enterprise;
+if((typeof data31 !== "string") && (data31 !== null)){
+const err33 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data31};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -483,10 +483,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data14.runnerEnvironment !== undefined){
-let data32 = data14.runnerEnvironment;
-if((typeof data32 !== "string") && (data32 !== null)){
-const err34 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data32};
+if(data15.enterpriseId !== undefined){
+let data32 = data15.enterpriseId;
+if(((typeof data32 !== "string") && (!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32))))) && (data32 !== null)){
+const err34 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data32};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -496,10 +496,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data14.repositoryVisibility !== undefined){
-let data33 = data14.repositoryVisibility;
+if(data15.runnerEnvironment !== undefined){
+let data33 = data15.runnerEnvironment;
 if((typeof data33 !== "string") && (data33 !== null)){
-const err35 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data33};
+const err35 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data33};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -509,12 +509,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
-}
-if(data.eks !== undefined){
-let data34 = data.eks;
-if((!(data34 && typeof data34 == "object" && !Array.isArray(data34))) && (data34 !== null)){
-const err36 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data34};
+if(data15.repositoryVisibility !== undefined){
+let data34 = data15.repositoryVisibility;
+if((typeof data34 !== "string") && (data34 !== null)){
+const err36 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data34};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -523,10 +521,13 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-for(const key2 in data34){
-if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
-const err37 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data34};
+}
+}
+}
+if(data.eks !== undefined){
+let data35 = data.eks;
+if((!(data35 && typeof data35 == "object" && !Array.isArray(data35))) && (data35 !== null)){
+const err37 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data35};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -535,11 +536,10 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-if(data34.issuer !== undefined){
-let data35 = data34.issuer;
-if((typeof data35 !== "string") && (data35 !== null)){
-const err38 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data35};
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key2 in data35){
+if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
+const err38 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data35};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -549,10 +549,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data34.namespace !== undefined){
-let data36 = data34.namespace;
+if(data35.issuer !== undefined){
+let data36 = data35.issuer;
 if((typeof data36 !== "string") && (data36 !== null)){
-const err39 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data36};
+const err39 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data36};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -562,10 +562,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data34.serviceAccount !== undefined){
-let data37 = data34.serviceAccount;
+if(data35.namespace !== undefined){
+let data37 = data35.namespace;
 if((typeof data37 !== "string") && (data37 !== null)){
-const err40 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data37};
+const err40 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data37};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -575,10 +575,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data34.audience !== undefined){
-let data38 = data34.audience;
+if(data35.serviceAccount !== undefined){
+let data38 = data35.serviceAccount;
 if((typeof data38 !== "string") && (data38 !== null)){
-const err41 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data38};
+const err41 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data38};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -588,12 +588,10 @@ vErrors.push(err41);
 errors++;
 }
 }
-}
-}
-if(data.gitlab !== undefined){
-let data39 = data.gitlab;
-if((!(data39 && typeof data39 == "object" && !Array.isArray(data39))) && (data39 !== null)){
-const err42 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data39};
+if(data35.audience !== undefined){
+let data39 = data35.audience;
+if((typeof data39 !== "string") && (data39 !== null)){
+const err42 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data39};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -602,10 +600,13 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-for(const key3 in data39){
-if(!(func2.call(schema18.properties, key3))){
-const err43 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data39};
+}
+}
+}
+if(data.gitlab !== undefined){
+let data40 = data.gitlab;
+if((!(data40 && typeof data40 == "object" && !Array.isArray(data40))) && (data40 !== null)){
+const err43 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data40};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -614,11 +615,10 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-if(data39.projectPath !== undefined){
-let data40 = data39.projectPath;
-if((typeof data40 !== "string") && (data40 !== null)){
-const err44 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data40};
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+for(const key3 in data40){
+if(!(func2.call(schema18.properties, key3))){
+const err44 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data40};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -628,10 +628,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data39.ref !== undefined){
-let data41 = data39.ref;
+if(data40.projectPath !== undefined){
+let data41 = data40.projectPath;
 if((typeof data41 !== "string") && (data41 !== null)){
-const err45 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data41};
+const err45 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data41};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -641,10 +641,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data39.refType !== undefined){
-let data42 = data39.refType;
+if(data40.ref !== undefined){
+let data42 = data40.ref;
 if((typeof data42 !== "string") && (data42 !== null)){
-const err46 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data42};
+const err46 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data42};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -653,8 +653,11 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(!(((data42 === "branch") || (data42 === "tag")) || (data42 === null))){
-const err47 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data42};
+}
+if(data40.refType !== undefined){
+let data43 = data40.refType;
+if((typeof data43 !== "string") && (data43 !== null)){
+const err47 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data43};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -663,11 +666,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-if(data39.host !== undefined){
-let data43 = data39.host;
-if((typeof data43 !== "string") && (data43 !== null)){
-const err48 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data43};
+if(!(((data43 === "branch") || (data43 === "tag")) || (data43 === null))){
+const err48 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data43};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -677,10 +677,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data39.audience !== undefined){
-let data44 = data39.audience;
-if(((typeof data44 !== "string") && (!(Array.isArray(data44)))) && (data44 !== null)){
-const err49 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data44};
+if(data40.host !== undefined){
+let data44 = data40.host;
+if((typeof data44 !== "string") && (data44 !== null)){
+const err49 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data44};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -689,12 +689,11 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(Array.isArray(data44)){
-const len3 = data44.length;
-for(let i3=0; i3<len3; i3++){
-let data45 = data44[i3];
-if(typeof data45 !== "string"){
-const err50 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data45};
+}
+if(data40.audience !== undefined){
+let data45 = data40.audience;
+if(((typeof data45 !== "string") && (!(Array.isArray(data45)))) && (data45 !== null)){
+const err50 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data45};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -703,13 +702,12 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-}
-}
-if(data39.pipelineSource !== undefined){
-let data46 = data39.pipelineSource;
-if((typeof data46 !== "string") && (data46 !== null)){
-const err51 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data46};
+if(Array.isArray(data45)){
+const len3 = data45.length;
+for(let i3=0; i3<len3; i3++){
+let data46 = data45[i3];
+if(typeof data46 !== "string"){
+const err51 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data46};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -719,10 +717,12 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data39.projectId !== undefined){
-let data47 = data39.projectId;
-if(((typeof data47 !== "string") && (!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47))))) && (data47 !== null)){
-const err52 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data47};
+}
+}
+if(data40.pipelineSource !== undefined){
+let data47 = data40.pipelineSource;
+if((typeof data47 !== "string") && (data47 !== null)){
+const err52 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data47};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -732,10 +732,10 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data39.namespaceId !== undefined){
-let data48 = data39.namespaceId;
+if(data40.projectId !== undefined){
+let data48 = data40.projectId;
 if(((typeof data48 !== "string") && (!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48))))) && (data48 !== null)){
-const err53 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data48};
+const err53 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data48};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -745,10 +745,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data39.refProtected !== undefined){
-let data49 = data39.refProtected;
-if((typeof data49 !== "boolean") && (data49 !== null)){
-const err54 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data49};
+if(data40.namespaceId !== undefined){
+let data49 = data40.namespaceId;
+if(((typeof data49 !== "string") && (!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49))))) && (data49 !== null)){
+const err54 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data49};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -758,10 +758,10 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data39.environment !== undefined){
-let data50 = data39.environment;
-if((typeof data50 !== "string") && (data50 !== null)){
-const err55 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data50};
+if(data40.refProtected !== undefined){
+let data50 = data40.refProtected;
+if((typeof data50 !== "boolean") && (data50 !== null)){
+const err55 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data50};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -771,10 +771,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data39.userLogin !== undefined){
-let data51 = data39.userLogin;
+if(data40.environment !== undefined){
+let data51 = data40.environment;
 if((typeof data51 !== "string") && (data51 !== null)){
-const err56 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data51};
+const err56 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data51};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -784,10 +784,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data39.userId !== undefined){
-let data52 = data39.userId;
-if(((typeof data52 !== "string") && (!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52))))) && (data52 !== null)){
-const err57 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data52};
+if(data40.userLogin !== undefined){
+let data52 = data40.userLogin;
+if((typeof data52 !== "string") && (data52 !== null)){
+const err57 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data52};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -797,10 +797,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data39.userEmail !== undefined){
-let data53 = data39.userEmail;
-if((typeof data53 !== "string") && (data53 !== null)){
-const err58 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data53};
+if(data40.userId !== undefined){
+let data53 = data40.userId;
+if(((typeof data53 !== "string") && (!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53))))) && (data53 !== null)){
+const err58 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data53};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -810,10 +810,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data39.userAccessLevel !== undefined){
-let data54 = data39.userAccessLevel;
+if(data40.userEmail !== undefined){
+let data54 = data40.userEmail;
 if((typeof data54 !== "string") && (data54 !== null)){
-const err59 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data54};
+const err59 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data54};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -823,10 +823,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data39.runnerEnvironment !== undefined){
-let data55 = data39.runnerEnvironment;
+if(data40.userAccessLevel !== undefined){
+let data55 = data40.userAccessLevel;
 if((typeof data55 !== "string") && (data55 !== null)){
-const err60 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data55};
+const err60 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data55};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -836,10 +836,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data39.sub !== undefined){
-let data56 = data39.sub;
+if(data40.runnerEnvironment !== undefined){
+let data56 = data40.runnerEnvironment;
 if((typeof data56 !== "string") && (data56 !== null)){
-const err61 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data56};
+const err61 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data56};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -849,12 +849,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-}
-}
-if(data.terraform !== undefined){
-let data57 = data.terraform;
-if((!(data57 && typeof data57 == "object" && !Array.isArray(data57))) && (data57 !== null)){
-const err62 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data57};
+if(data40.sub !== undefined){
+let data57 = data40.sub;
+if((typeof data57 !== "string") && (data57 !== null)){
+const err62 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data57};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -863,10 +861,13 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-for(const key4 in data57){
-if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
-const err63 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data57};
+}
+}
+}
+if(data.terraform !== undefined){
+let data58 = data.terraform;
+if((!(data58 && typeof data58 == "object" && !Array.isArray(data58))) && (data58 !== null)){
+const err63 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data58};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -875,11 +876,10 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data57.organization !== undefined){
-let data58 = data57.organization;
-if((typeof data58 !== "string") && (data58 !== null)){
-const err64 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data58};
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+for(const key4 in data58){
+if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
+const err64 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data58};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -889,10 +889,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data57.project !== undefined){
-let data59 = data57.project;
+if(data58.organization !== undefined){
+let data59 = data58.organization;
 if((typeof data59 !== "string") && (data59 !== null)){
-const err65 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data59};
+const err65 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data59};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -902,10 +902,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data57.workspace !== undefined){
-let data60 = data57.workspace;
+if(data58.project !== undefined){
+let data60 = data58.project;
 if((typeof data60 !== "string") && (data60 !== null)){
-const err66 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data60};
+const err66 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data60};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -915,10 +915,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data57.runPhase !== undefined){
-let data61 = data57.runPhase;
+if(data58.workspace !== undefined){
+let data61 = data58.workspace;
 if((typeof data61 !== "string") && (data61 !== null)){
-const err67 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data61};
+const err67 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data61};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -928,10 +928,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data57.audience !== undefined){
-let data62 = data57.audience;
+if(data58.runPhase !== undefined){
+let data62 = data58.runPhase;
 if((typeof data62 !== "string") && (data62 !== null)){
-const err68 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data62};
+const err68 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data62};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -941,12 +941,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-}
-}
-if(data.cognito !== undefined){
-let data63 = data.cognito;
-if((!(data63 && typeof data63 == "object" && !Array.isArray(data63))) && (data63 !== null)){
-const err69 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data63};
+if(data58.audience !== undefined){
+let data63 = data58.audience;
+if((typeof data63 !== "string") && (data63 !== null)){
+const err69 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data63};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -955,10 +953,13 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-for(const key5 in data63){
-if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
-const err70 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data63};
+}
+}
+}
+if(data.cognito !== undefined){
+let data64 = data.cognito;
+if((!(data64 && typeof data64 == "object" && !Array.isArray(data64))) && (data64 !== null)){
+const err70 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data64};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -967,11 +968,10 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-if(data63.identityPoolId !== undefined){
-let data64 = data63.identityPoolId;
-if((typeof data64 !== "string") && (data64 !== null)){
-const err71 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data64};
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+for(const key5 in data64){
+if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
+const err71 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data64};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -981,10 +981,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data63.identityId !== undefined){
-let data65 = data63.identityId;
+if(data64.identityPoolId !== undefined){
+let data65 = data64.identityPoolId;
 if((typeof data65 !== "string") && (data65 !== null)){
-const err72 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data65};
+const err72 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data65};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -994,10 +994,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data63.authenticated !== undefined){
-let data66 = data63.authenticated;
-if((typeof data66 !== "boolean") && (data66 !== null)){
-const err73 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data66};
+if(data64.identityId !== undefined){
+let data66 = data64.identityId;
+if((typeof data66 !== "string") && (data66 !== null)){
+const err73 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data66};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1007,10 +1007,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data63.loginProviders !== undefined){
-let data67 = data63.loginProviders;
-if((!(Array.isArray(data67))) && (data67 !== null)){
-const err74 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data67};
+if(data64.authenticated !== undefined){
+let data67 = data64.authenticated;
+if((typeof data67 !== "boolean") && (data67 !== null)){
+const err74 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data67};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1019,12 +1019,11 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(Array.isArray(data67)){
-const len4 = data67.length;
-for(let i4=0; i4<len4; i4++){
-let data68 = data67[i4];
-if(typeof data68 !== "string"){
-const err75 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data68};
+}
+if(data64.loginProviders !== undefined){
+let data68 = data64.loginProviders;
+if((!(Array.isArray(data68))) && (data68 !== null)){
+const err75 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data68};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1033,17 +1032,12 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-}
-}
-}
-}
-if(data.request !== undefined){
-let data69 = data.request;
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-for(const key6 in data69){
-if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
-const err76 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data69};
+if(Array.isArray(data68)){
+const len4 = data68.length;
+for(let i4=0; i4<len4; i4++){
+let data69 = data68[i4];
+if(typeof data69 !== "string"){
+const err76 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data69};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1053,10 +1047,16 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data69.roleSessionName !== undefined){
-let data70 = data69.roleSessionName;
-if((typeof data70 !== "string") && (data70 !== null)){
-const err77 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data70};
+}
+}
+}
+}
+if(data.request !== undefined){
+let data70 = data.request;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+for(const key6 in data70){
+if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
+const err77 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data70};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1066,13 +1066,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data69.durationSeconds !== undefined){
-let data71 = data69.durationSeconds;
-const _errs162 = errors;
-let valid25 = false;
-const _errs163 = errors;
-if(!(((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71))) && (isFinite(data71)))){
-const err78 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data71};
+if(data70.roleSessionName !== undefined){
+let data71 = data70.roleSessionName;
+if((typeof data71 !== "string") && (data71 !== null)){
+const err78 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data71};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1081,13 +1078,14 @@ vErrors.push(err78);
 }
 errors++;
 }
-var _valid0 = _errs163 === errors;
-valid25 = valid25 || _valid0;
-if(!valid25){
+}
+if(data70.durationSeconds !== undefined){
+let data72 = data70.durationSeconds;
+const _errs164 = errors;
+let valid25 = false;
 const _errs165 = errors;
-if(typeof data71 === "string"){
-if(!pattern2.test(data71)){
-const err79 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data71};
+if(!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72)))){
+const err79 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data72};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1096,9 +1094,13 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-else {
-const err80 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data71};
+var _valid0 = _errs165 === errors;
+valid25 = valid25 || _valid0;
+if(!valid25){
+const _errs167 = errors;
+if(typeof data72 === "string"){
+if(!pattern2.test(data72)){
+const err80 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data72};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1107,12 +1109,9 @@ vErrors.push(err80);
 }
 errors++;
 }
-var _valid0 = _errs165 === errors;
-valid25 = valid25 || _valid0;
-if(!valid25){
-const _errs167 = errors;
-if(data71 !== null){
-const err81 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data71};
+}
+else {
+const err81 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data72};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1123,10 +1122,10 @@ errors++;
 }
 var _valid0 = _errs167 === errors;
 valid25 = valid25 || _valid0;
-}
-}
 if(!valid25){
-const err82 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data71};
+const _errs169 = errors;
+if(data72 !== null){
+const err82 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data72};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1135,22 +1134,12 @@ vErrors.push(err82);
 }
 errors++;
 }
-else {
-errors = _errs162;
-if(vErrors !== null){
-if(_errs162){
-vErrors.length = _errs162;
-}
-else {
-vErrors = null;
+var _valid0 = _errs169 === errors;
+valid25 = valid25 || _valid0;
 }
 }
-}
-}
-if(data69.providerId !== undefined){
-let data72 = data69.providerId;
-if((typeof data72 !== "string") && (data72 !== null)){
-const err83 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data72};
+if(!valid25){
+const err83 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data72};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1159,8 +1148,22 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(!(((data72 === "graph.facebook.com") || (data72 === "www.amazon.com")) || (data72 === null))){
-const err84 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data72};
+else {
+errors = _errs164;
+if(vErrors !== null){
+if(_errs164){
+vErrors.length = _errs164;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data70.providerId !== undefined){
+let data73 = data70.providerId;
+if((typeof data73 !== "string") && (data73 !== null)){
+const err84 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data73};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1169,11 +1172,8 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-if(data69.policy !== undefined){
-let data73 = data69.policy;
-if(((typeof data73 !== "string") && (!(data73 && typeof data73 == "object" && !Array.isArray(data73)))) && (data73 !== null)){
-const err85 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data73};
+if(!(((data73 === "graph.facebook.com") || (data73 === "www.amazon.com")) || (data73 === null))){
+const err85 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data73};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1183,10 +1183,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data69.policyArns !== undefined){
-let data74 = data69.policyArns;
-if((!(Array.isArray(data74))) && (data74 !== null)){
-const err86 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data74};
+if(data70.policy !== undefined){
+let data74 = data70.policy;
+if(((typeof data74 !== "string") && (!(data74 && typeof data74 == "object" && !Array.isArray(data74)))) && (data74 !== null)){
+const err86 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data74};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1195,12 +1195,11 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(Array.isArray(data74)){
-const len5 = data74.length;
-for(let i5=0; i5<len5; i5++){
-let data75 = data74[i5];
-if(typeof data75 !== "string"){
-const err87 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data75};
+}
+if(data70.policyArns !== undefined){
+let data75 = data70.policyArns;
+if((!(Array.isArray(data75))) && (data75 !== null)){
+const err87 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data75};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1209,12 +1208,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err88 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data69};
+if(Array.isArray(data75)){
+const len5 = data75.length;
+for(let i5=0; i5<len5; i5++){
+let data76 = data75[i5];
+if(typeof data76 !== "string"){
+const err88 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data76};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1224,16 +1223,11 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data.context !== undefined){
-let data76 = data.context;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-for(const key7 in data76){
-let data77 = data76[key7];
-const _errs183 = errors;
-let valid30 = false;
-const _errs184 = errors;
-if(((typeof data77 !== "string") && (!((typeof data77 == "number") && (isFinite(data77))))) && (typeof data77 !== "boolean")){
-const err89 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data77};
+}
+}
+}
+else {
+const err89 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data70};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1242,16 +1236,17 @@ vErrors.push(err89);
 }
 errors++;
 }
-var _valid1 = _errs184 === errors;
-valid30 = valid30 || _valid1;
-if(!valid30){
+}
+if(data.context !== undefined){
+let data77 = data.context;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key7 in data77){
+let data78 = data77[key7];
+const _errs185 = errors;
+let valid30 = false;
 const _errs186 = errors;
-if(Array.isArray(data77)){
-const len6 = data77.length;
-for(let i6=0; i6<len6; i6++){
-let data78 = data77[i6];
 if(((typeof data78 !== "string") && (!((typeof data78 == "number") && (isFinite(data78))))) && (typeof data78 !== "boolean")){
-const err90 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data78};
+const err90 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data78};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1260,10 +1255,16 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-}
-else {
-const err91 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data77};
+var _valid1 = _errs186 === errors;
+valid30 = valid30 || _valid1;
+if(!valid30){
+const _errs188 = errors;
+if(Array.isArray(data78)){
+const len6 = data78.length;
+for(let i6=0; i6<len6; i6++){
+let data79 = data78[i6];
+if(((typeof data79 !== "string") && (!((typeof data79 == "number") && (isFinite(data79))))) && (typeof data79 !== "boolean")){
+const err91 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data79};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1272,12 +1273,10 @@ vErrors.push(err91);
 }
 errors++;
 }
-var _valid1 = _errs186 === errors;
-valid30 = valid30 || _valid1;
-if(!valid30){
-const _errs190 = errors;
-if(data77 !== null){
-const err92 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data77};
+}
+}
+else {
+const err92 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data78};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1286,12 +1285,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-var _valid1 = _errs190 === errors;
+var _valid1 = _errs188 === errors;
 valid30 = valid30 || _valid1;
-}
-}
 if(!valid30){
-const err93 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data77};
+const _errs192 = errors;
+if(data78 !== null){
+const err93 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data78};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1300,11 +1299,25 @@ vErrors.push(err93);
 }
 errors++;
 }
+var _valid1 = _errs192 === errors;
+valid30 = valid30 || _valid1;
+}
+}
+if(!valid30){
+const err94 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data78};
+if(vErrors === null){
+vErrors = [err94];
+}
 else {
-errors = _errs183;
+vErrors.push(err94);
+}
+errors++;
+}
+else {
+errors = _errs185;
 if(vErrors !== null){
-if(_errs183){
-vErrors.length = _errs183;
+if(_errs185){
+vErrors.length = _errs185;
 }
 else {
 vErrors = null;
@@ -1314,23 +1327,7 @@ vErrors = null;
 }
 }
 else {
-const err94 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data76};
-if(vErrors === null){
-vErrors = [err94];
-}
-else {
-vErrors.push(err94);
-}
-errors++;
-}
-}
-if(data.expect !== undefined){
-let data79 = data.expect;
-const _errs195 = errors;
-let valid34 = false;
-const _errs196 = errors;
-if(typeof data79 !== "string"){
-const err95 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data79};
+const err95 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data77};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1339,8 +1336,14 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(!((data79 === "allow") || (data79 === "deny"))){
-const err96 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data79};
+}
+if(data.expect !== undefined){
+let data80 = data.expect;
+const _errs197 = errors;
+let valid34 = false;
+const _errs198 = errors;
+if(typeof data80 !== "string"){
+const err96 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data80};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1349,13 +1352,8 @@ vErrors.push(err96);
 }
 errors++;
 }
-var _valid2 = _errs196 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs198 = errors;
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.deny === undefined){
-const err97 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data79};
+if(!((data80 === "allow") || (data80 === "deny"))){
+const err97 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data80};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1364,9 +1362,13 @@ vErrors.push(err97);
 }
 errors++;
 }
-for(const key8 in data79){
-if(!(key8 === "deny")){
-const err98 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data79};
+var _valid2 = _errs198 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs200 = errors;
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+if(data80.deny === undefined){
+const err98 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data80};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1375,11 +1377,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-if(data79.deny !== undefined){
-let data80 = data79.deny;
-if((!(data80 && typeof data80 == "object" && !Array.isArray(data80))) && (data80 !== null)){
-const err99 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data80};
+for(const key8 in data80){
+if(!(key8 === "deny")){
+const err99 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data80};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1388,10 +1388,11 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-for(const key9 in data80){
-if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
-const err100 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data80};
+}
+if(data80.deny !== undefined){
+let data81 = data80.deny;
+if((!(data81 && typeof data81 == "object" && !Array.isArray(data81))) && (data81 !== null)){
+const err100 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data81};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1400,11 +1401,10 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-if(data80.stage !== undefined){
-let data81 = data80.stage;
-if(typeof data81 !== "string"){
-const err101 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data81};
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+for(const key9 in data81){
+if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
+const err101 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data81};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1413,8 +1413,11 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(!(((data81 === "request") || (data81 === "token")) || (data81 === "trust-policy"))){
-const err102 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data81};
+}
+if(data81.stage !== undefined){
+let data82 = data81.stage;
+if(typeof data82 !== "string"){
+const err102 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data82};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1423,11 +1426,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-if(data80.because !== undefined){
-let data82 = data80.because;
-if(typeof data82 !== "string"){
-const err103 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data82};
+if(!(((data82 === "request") || (data82 === "token")) || (data82 === "trust-policy"))){
+const err103 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data82};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1437,10 +1437,10 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data80.code !== undefined){
-let data83 = data80.code;
+if(data81.because !== undefined){
+let data83 = data81.because;
 if(typeof data83 !== "string"){
-const err104 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data83};
+const err104 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data83};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1449,8 +1449,11 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(!(((((data83 === "ValidationError") || (data83 === "InvalidIdentityToken")) || (data83 === "ExpiredTokenException")) || (data83 === "IDPRejectedClaim")) || (data83 === "AccessDenied"))){
-const err105 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data83};
+}
+if(data81.code !== undefined){
+let data84 = data81.code;
+if(typeof data84 !== "string"){
+const err105 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data84};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1459,12 +1462,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err106 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data79};
+if(!(((((data84 === "ValidationError") || (data84 === "InvalidIdentityToken")) || (data84 === "ExpiredTokenException")) || (data84 === "IDPRejectedClaim")) || (data84 === "AccessDenied"))){
+const err106 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data84};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1473,13 +1472,12 @@ vErrors.push(err106);
 }
 errors++;
 }
-var _valid2 = _errs198 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs210 = errors;
-if(typeof data79 === "string"){
-if(!pattern2.test(data79)){
-const err107 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data79};
+}
+}
+}
+}
+else {
+const err107 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data80};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1488,9 +1486,13 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-else {
-const err108 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data79};
+var _valid2 = _errs200 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs212 = errors;
+if(typeof data80 === "string"){
+if(!pattern2.test(data80)){
+const err108 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data80};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1499,12 +1501,9 @@ vErrors.push(err108);
 }
 errors++;
 }
-var _valid2 = _errs210 === errors;
-valid34 = valid34 || _valid2;
 }
-}
-if(!valid34){
-const err109 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data79};
+else {
+const err109 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data80};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1513,11 +1512,25 @@ vErrors.push(err109);
 }
 errors++;
 }
+var _valid2 = _errs212 === errors;
+valid34 = valid34 || _valid2;
+}
+}
+if(!valid34){
+const err110 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data80};
+if(vErrors === null){
+vErrors = [err110];
+}
 else {
-errors = _errs195;
+vErrors.push(err110);
+}
+errors++;
+}
+else {
+errors = _errs197;
 if(vErrors !== null){
-if(_errs195){
-vErrors.length = _errs195;
+if(_errs197){
+vErrors.length = _errs197;
 }
 else {
 vErrors = null;
@@ -1527,12 +1540,12 @@ vErrors = null;
 }
 }
 else {
-const err110 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data};
+const err111 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data};
 if(vErrors === null){
-vErrors = [err110];
+vErrors = [err111];
 }
 else {
-vErrors.push(err110);
+vErrors.push(err111);
 }
 errors++;
 }
@@ -1638,10 +1651,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data3.iss !== undefined){
-let data5 = data3.iss;
+if(data3.jwks !== undefined){
+let data5 = data3.jwks;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data5};
+const err7 = {instancePath:instancePath+"/token/jwks",schemaPath:"#/definitions/token/properties/jwks/type",keyword:"type",params:{type: schema15.properties.jwks.type},message:"must be string,null",schema:schema15.properties.jwks.type,parentSchema:schema15.properties.jwks,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1651,10 +1664,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data3.sub !== undefined){
-let data6 = data3.sub;
+if(data3.iss !== undefined){
+let data6 = data3.iss;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err8 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data6};
+const err8 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1664,10 +1677,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data3.aud !== undefined){
-let data7 = data3.aud;
-if(((typeof data7 !== "string") && (!(Array.isArray(data7)))) && (data7 !== null)){
-const err9 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data7};
+if(data3.sub !== undefined){
+let data7 = data3.sub;
+if((typeof data7 !== "string") && (data7 !== null)){
+const err9 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1676,12 +1689,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(Array.isArray(data7)){
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-if(typeof data8 !== "string"){
-const err10 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data8};
+}
+if(data3.aud !== undefined){
+let data8 = data3.aud;
+if(((typeof data8 !== "string") && (!(Array.isArray(data8)))) && (data8 !== null)){
+const err10 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1690,13 +1702,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-}
-}
-if(data3.exp !== undefined){
-let data9 = data3.exp;
-if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
-const err11 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data9};
+if(Array.isArray(data8)){
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+if(typeof data9 !== "string"){
+const err11 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1706,10 +1717,12 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data3.iat !== undefined){
-let data10 = data3.iat;
+}
+}
+if(data3.exp !== undefined){
+let data10 = data3.exp;
 if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
-const err12 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data10};
+const err12 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data10};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1719,10 +1732,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data3.nbf !== undefined){
-let data11 = data3.nbf;
+if(data3.iat !== undefined){
+let data11 = data3.iat;
 if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
-const err13 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data11};
+const err13 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data11};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1732,10 +1745,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data3.amr !== undefined){
-let data12 = data3.amr;
-if(((typeof data12 !== "string") && (!(Array.isArray(data12)))) && (data12 !== null)){
-const err14 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data12};
+if(data3.nbf !== undefined){
+let data12 = data3.nbf;
+if(((!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))) && (typeof data12 !== "string")) && (data12 !== null)){
+const err14 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1744,12 +1757,11 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(Array.isArray(data12)){
-const len1 = data12.length;
-for(let i1=0; i1<len1; i1++){
-let data13 = data12[i1];
-if(typeof data13 !== "string"){
-const err15 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data13};
+}
+if(data3.amr !== undefined){
+let data13 = data3.amr;
+if(((typeof data13 !== "string") && (!(Array.isArray(data13)))) && (data13 !== null)){
+const err15 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1758,13 +1770,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-}
-}
-if(data3.azp !== undefined){
-let data14 = data3.azp;
-if((typeof data14 !== "string") && (data14 !== null)){
-const err16 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data14};
+if(Array.isArray(data13)){
+const len1 = data13.length;
+for(let i1=0; i1<len1; i1++){
+let data14 = data13[i1];
+if(typeof data14 !== "string"){
+const err16 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1774,10 +1785,12 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data3["https://aws.amazon.com/tags"] !== undefined){
-let data15 = data3["https://aws.amazon.com/tags"];
-if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
-const err17 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data15};
+}
+}
+if(data3.azp !== undefined){
+let data15 = data3.azp;
+if((typeof data15 !== "string") && (data15 !== null)){
+const err17 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1787,10 +1800,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data3["https://aws.amazon.com/source_identity"] !== undefined){
-let data16 = data3["https://aws.amazon.com/source_identity"];
-if((typeof data16 !== "string") && (data16 !== null)){
-const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data16};
+if(data3["https://aws.amazon.com/tags"] !== undefined){
+let data16 = data3["https://aws.amazon.com/tags"];
+if((!(data16 && typeof data16 == "object" && !Array.isArray(data16))) && (data16 !== null)){
+const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1800,9 +1813,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
-else {
-const err19 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
+if(data3["https://aws.amazon.com/source_identity"] !== undefined){
+let data17 = data3["https://aws.amazon.com/source_identity"];
+if((typeof data17 !== "string") && (data17 !== null)){
+const err19 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data17};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1812,10 +1826,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.github !== undefined){
-let data17 = data.github;
-if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
-const err20 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data17};
+}
+else {
+const err20 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1824,10 +1837,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-for(const key1 in data17){
-if(!(func2.call(schema16.properties, key1))){
-const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data17};
+}
+if(data.github !== undefined){
+let data18 = data.github;
+if((!(data18 && typeof data18 == "object" && !Array.isArray(data18))) && (data18 !== null)){
+const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data18};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1836,11 +1850,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data17.repository !== undefined){
-let data18 = data17.repository;
-if((typeof data18 !== "string") && (data18 !== null)){
-const err22 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data18};
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key1 in data18){
+if(!(func2.call(schema16.properties, key1))){
+const err22 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data18};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1850,10 +1863,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data17.ref !== undefined){
-let data19 = data17.ref;
+if(data18.repository !== undefined){
+let data19 = data18.repository;
 if((typeof data19 !== "string") && (data19 !== null)){
-const err23 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data19};
+const err23 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data19};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1863,10 +1876,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data17.environment !== undefined){
-let data20 = data17.environment;
+if(data18.ref !== undefined){
+let data20 = data18.ref;
 if((typeof data20 !== "string") && (data20 !== null)){
-const err24 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data20};
+const err24 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data20};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1876,10 +1889,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data17.event !== undefined){
-let data21 = data17.event;
+if(data18.environment !== undefined){
+let data21 = data18.environment;
 if((typeof data21 !== "string") && (data21 !== null)){
-const err25 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data21};
+const err25 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data21};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1889,10 +1902,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data17.ownerId !== undefined){
-let data22 = data17.ownerId;
-if(((typeof data22 !== "string") && (!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22))))) && (data22 !== null)){
-const err26 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data22};
+if(data18.event !== undefined){
+let data22 = data18.event;
+if((typeof data22 !== "string") && (data22 !== null)){
+const err26 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data22};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1902,10 +1915,10 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data17.repositoryId !== undefined){
-let data23 = data17.repositoryId;
+if(data18.ownerId !== undefined){
+let data23 = data18.ownerId;
 if(((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))) && (data23 !== null)){
-const err27 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data23};
+const err27 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data23};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1915,10 +1928,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data17.immutable !== undefined){
-let data24 = data17.immutable;
-if((typeof data24 !== "boolean") && (data24 !== null)){
-const err28 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data24};
+if(data18.repositoryId !== undefined){
+let data24 = data18.repositoryId;
+if(((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))) && (data24 !== null)){
+const err28 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data24};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1928,10 +1941,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data17.issuer !== undefined){
-let data25 = data17.issuer;
-if((typeof data25 !== "string") && (data25 !== null)){
-const err29 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data25};
+if(data18.immutable !== undefined){
+let data25 = data18.immutable;
+if((typeof data25 !== "boolean") && (data25 !== null)){
+const err29 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data25};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1941,10 +1954,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data17.audience !== undefined){
-let data26 = data17.audience;
-if(((typeof data26 !== "string") && (!(Array.isArray(data26)))) && (data26 !== null)){
-const err30 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data26};
+if(data18.issuer !== undefined){
+let data26 = data18.issuer;
+if((typeof data26 !== "string") && (data26 !== null)){
+const err30 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data26};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1953,12 +1966,11 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(Array.isArray(data26)){
-const len2 = data26.length;
-for(let i2=0; i2<len2; i2++){
-let data27 = data26[i2];
-if(typeof data27 !== "string"){
-const err31 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data27};
+}
+if(data18.audience !== undefined){
+let data27 = data18.audience;
+if(((typeof data27 !== "string") && (!(Array.isArray(data27)))) && (data27 !== null)){
+const err31 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data27};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1967,13 +1979,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-}
-}
-if(data17.sub !== undefined){
-let data28 = data17.sub;
-if((typeof data28 !== "string") && (data28 !== null)){
-const err32 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data28};
+if(Array.isArray(data27)){
+const len2 = data27.length;
+for(let i2=0; i2<len2; i2++){
+let data28 = data27[i2];
+if(typeof data28 !== "string"){
+const err32 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data28};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1983,10 +1994,12 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data17.actor !== undefined){
-let data29 = data17.actor;
+}
+}
+if(data18.sub !== undefined){
+let data29 = data18.sub;
 if((typeof data29 !== "string") && (data29 !== null)){
-const err33 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data29};
+const err33 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data29};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1996,10 +2009,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data17.actorId !== undefined){
-let data30 = data17.actorId;
-if(((typeof data30 !== "string") && (!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30))))) && (data30 !== null)){
-const err34 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data30};
+if(data18.actor !== undefined){
+let data30 = data18.actor;
+if((typeof data30 !== "string") && (data30 !== null)){
+const err34 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data30};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2009,10 +2022,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data17.workflow !== undefined){
-let data31 = data17.workflow;
-if((typeof data31 !== "string") && (data31 !== null)){
-const err35 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data31};
+if(data18.actorId !== undefined){
+let data31 = data18.actorId;
+if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (data31 !== null)){
+const err35 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data31};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2022,10 +2035,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data17.jobWorkflowRef !== undefined){
-let data32 = data17.jobWorkflowRef;
+if(data18.workflow !== undefined){
+let data32 = data18.workflow;
 if((typeof data32 !== "string") && (data32 !== null)){
-const err36 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data32};
+const err36 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data32};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2035,10 +2048,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data17.enterprise !== undefined){
-let data33 = data17.enterprise;
+if(data18.jobWorkflowRef !== undefined){
+let data33 = data18.jobWorkflowRef;
 if((typeof data33 !== "string") && (data33 !== null)){
-const err37 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data33};
+const err37 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data33};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2048,10 +2061,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data17.enterpriseId !== undefined){
-let data34 = data17.enterpriseId;
-if(((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))) && (data34 !== null)){
-const err38 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data34};
+if(data18.enterprise !== undefined){
+let data34 = data18.enterprise;
+if((typeof data34 !== "string") && (data34 !== null)){
+const err38 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data34};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2061,10 +2074,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data17.runnerEnvironment !== undefined){
-let data35 = data17.runnerEnvironment;
-if((typeof data35 !== "string") && (data35 !== null)){
-const err39 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data35};
+if(data18.enterpriseId !== undefined){
+let data35 = data18.enterpriseId;
+if(((typeof data35 !== "string") && (!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35))))) && (data35 !== null)){
+const err39 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data35};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2074,10 +2087,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data17.repositoryVisibility !== undefined){
-let data36 = data17.repositoryVisibility;
+if(data18.runnerEnvironment !== undefined){
+let data36 = data18.runnerEnvironment;
 if((typeof data36 !== "string") && (data36 !== null)){
-const err40 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data36};
+const err40 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data36};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2087,12 +2100,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
-}
-if(data.eks !== undefined){
-let data37 = data.eks;
-if((!(data37 && typeof data37 == "object" && !Array.isArray(data37))) && (data37 !== null)){
-const err41 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data37};
+if(data18.repositoryVisibility !== undefined){
+let data37 = data18.repositoryVisibility;
+if((typeof data37 !== "string") && (data37 !== null)){
+const err41 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data37};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2101,10 +2112,13 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-for(const key2 in data37){
-if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
-const err42 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data37};
+}
+}
+}
+if(data.eks !== undefined){
+let data38 = data.eks;
+if((!(data38 && typeof data38 == "object" && !Array.isArray(data38))) && (data38 !== null)){
+const err42 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data38};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2113,11 +2127,10 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-if(data37.issuer !== undefined){
-let data38 = data37.issuer;
-if((typeof data38 !== "string") && (data38 !== null)){
-const err43 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data38};
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+for(const key2 in data38){
+if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
+const err43 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data38};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2127,10 +2140,10 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data37.namespace !== undefined){
-let data39 = data37.namespace;
+if(data38.issuer !== undefined){
+let data39 = data38.issuer;
 if((typeof data39 !== "string") && (data39 !== null)){
-const err44 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data39};
+const err44 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data39};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2140,10 +2153,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data37.serviceAccount !== undefined){
-let data40 = data37.serviceAccount;
+if(data38.namespace !== undefined){
+let data40 = data38.namespace;
 if((typeof data40 !== "string") && (data40 !== null)){
-const err45 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data40};
+const err45 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data40};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2153,10 +2166,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data37.audience !== undefined){
-let data41 = data37.audience;
+if(data38.serviceAccount !== undefined){
+let data41 = data38.serviceAccount;
 if((typeof data41 !== "string") && (data41 !== null)){
-const err46 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data41};
+const err46 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data41};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2166,12 +2179,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-}
-}
-if(data.gitlab !== undefined){
-let data42 = data.gitlab;
-if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
-const err47 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data42};
+if(data38.audience !== undefined){
+let data42 = data38.audience;
+if((typeof data42 !== "string") && (data42 !== null)){
+const err47 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data42};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2180,10 +2191,13 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-for(const key3 in data42){
-if(!(func2.call(schema18.properties, key3))){
-const err48 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data42};
+}
+}
+}
+if(data.gitlab !== undefined){
+let data43 = data.gitlab;
+if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
+const err48 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data43};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2192,11 +2206,10 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-if(data42.projectPath !== undefined){
-let data43 = data42.projectPath;
-if((typeof data43 !== "string") && (data43 !== null)){
-const err49 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data43};
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key3 in data43){
+if(!(func2.call(schema18.properties, key3))){
+const err49 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data43};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2206,10 +2219,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data42.ref !== undefined){
-let data44 = data42.ref;
+if(data43.projectPath !== undefined){
+let data44 = data43.projectPath;
 if((typeof data44 !== "string") && (data44 !== null)){
-const err50 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data44};
+const err50 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data44};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2219,10 +2232,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data42.refType !== undefined){
-let data45 = data42.refType;
+if(data43.ref !== undefined){
+let data45 = data43.ref;
 if((typeof data45 !== "string") && (data45 !== null)){
-const err51 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data45};
+const err51 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data45};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2231,8 +2244,11 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(!(((data45 === "branch") || (data45 === "tag")) || (data45 === null))){
-const err52 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data45};
+}
+if(data43.refType !== undefined){
+let data46 = data43.refType;
+if((typeof data46 !== "string") && (data46 !== null)){
+const err52 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data46};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2241,11 +2257,8 @@ vErrors.push(err52);
 }
 errors++;
 }
-}
-if(data42.host !== undefined){
-let data46 = data42.host;
-if((typeof data46 !== "string") && (data46 !== null)){
-const err53 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data46};
+if(!(((data46 === "branch") || (data46 === "tag")) || (data46 === null))){
+const err53 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data46};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2255,10 +2268,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data42.audience !== undefined){
-let data47 = data42.audience;
-if(((typeof data47 !== "string") && (!(Array.isArray(data47)))) && (data47 !== null)){
-const err54 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data47};
+if(data43.host !== undefined){
+let data47 = data43.host;
+if((typeof data47 !== "string") && (data47 !== null)){
+const err54 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data47};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2267,12 +2280,11 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(Array.isArray(data47)){
-const len3 = data47.length;
-for(let i3=0; i3<len3; i3++){
-let data48 = data47[i3];
-if(typeof data48 !== "string"){
-const err55 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data48};
+}
+if(data43.audience !== undefined){
+let data48 = data43.audience;
+if(((typeof data48 !== "string") && (!(Array.isArray(data48)))) && (data48 !== null)){
+const err55 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data48};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2281,13 +2293,12 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-}
-}
-if(data42.pipelineSource !== undefined){
-let data49 = data42.pipelineSource;
-if((typeof data49 !== "string") && (data49 !== null)){
-const err56 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data49};
+if(Array.isArray(data48)){
+const len3 = data48.length;
+for(let i3=0; i3<len3; i3++){
+let data49 = data48[i3];
+if(typeof data49 !== "string"){
+const err56 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data49};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2297,10 +2308,12 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data42.projectId !== undefined){
-let data50 = data42.projectId;
-if(((typeof data50 !== "string") && (!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50))))) && (data50 !== null)){
-const err57 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data50};
+}
+}
+if(data43.pipelineSource !== undefined){
+let data50 = data43.pipelineSource;
+if((typeof data50 !== "string") && (data50 !== null)){
+const err57 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data50};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2310,10 +2323,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data42.namespaceId !== undefined){
-let data51 = data42.namespaceId;
+if(data43.projectId !== undefined){
+let data51 = data43.projectId;
 if(((typeof data51 !== "string") && (!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51))))) && (data51 !== null)){
-const err58 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data51};
+const err58 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data51};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2323,10 +2336,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data42.refProtected !== undefined){
-let data52 = data42.refProtected;
-if((typeof data52 !== "boolean") && (data52 !== null)){
-const err59 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data52};
+if(data43.namespaceId !== undefined){
+let data52 = data43.namespaceId;
+if(((typeof data52 !== "string") && (!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52))))) && (data52 !== null)){
+const err59 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data52};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2336,10 +2349,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data42.environment !== undefined){
-let data53 = data42.environment;
-if((typeof data53 !== "string") && (data53 !== null)){
-const err60 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data53};
+if(data43.refProtected !== undefined){
+let data53 = data43.refProtected;
+if((typeof data53 !== "boolean") && (data53 !== null)){
+const err60 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data53};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2349,10 +2362,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data42.userLogin !== undefined){
-let data54 = data42.userLogin;
+if(data43.environment !== undefined){
+let data54 = data43.environment;
 if((typeof data54 !== "string") && (data54 !== null)){
-const err61 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data54};
+const err61 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data54};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2362,10 +2375,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data42.userId !== undefined){
-let data55 = data42.userId;
-if(((typeof data55 !== "string") && (!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55))))) && (data55 !== null)){
-const err62 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data55};
+if(data43.userLogin !== undefined){
+let data55 = data43.userLogin;
+if((typeof data55 !== "string") && (data55 !== null)){
+const err62 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data55};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2375,10 +2388,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data42.userEmail !== undefined){
-let data56 = data42.userEmail;
-if((typeof data56 !== "string") && (data56 !== null)){
-const err63 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data56};
+if(data43.userId !== undefined){
+let data56 = data43.userId;
+if(((typeof data56 !== "string") && (!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56))))) && (data56 !== null)){
+const err63 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data56};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2388,10 +2401,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data42.userAccessLevel !== undefined){
-let data57 = data42.userAccessLevel;
+if(data43.userEmail !== undefined){
+let data57 = data43.userEmail;
 if((typeof data57 !== "string") && (data57 !== null)){
-const err64 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data57};
+const err64 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data57};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2401,10 +2414,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data42.runnerEnvironment !== undefined){
-let data58 = data42.runnerEnvironment;
+if(data43.userAccessLevel !== undefined){
+let data58 = data43.userAccessLevel;
 if((typeof data58 !== "string") && (data58 !== null)){
-const err65 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data58};
+const err65 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data58};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2414,10 +2427,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data42.sub !== undefined){
-let data59 = data42.sub;
+if(data43.runnerEnvironment !== undefined){
+let data59 = data43.runnerEnvironment;
 if((typeof data59 !== "string") && (data59 !== null)){
-const err66 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data59};
+const err66 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data59};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2427,12 +2440,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-}
-}
-if(data.terraform !== undefined){
-let data60 = data.terraform;
-if((!(data60 && typeof data60 == "object" && !Array.isArray(data60))) && (data60 !== null)){
-const err67 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data60};
+if(data43.sub !== undefined){
+let data60 = data43.sub;
+if((typeof data60 !== "string") && (data60 !== null)){
+const err67 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data60};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2441,10 +2452,13 @@ vErrors.push(err67);
 }
 errors++;
 }
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-for(const key4 in data60){
-if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
-const err68 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data60};
+}
+}
+}
+if(data.terraform !== undefined){
+let data61 = data.terraform;
+if((!(data61 && typeof data61 == "object" && !Array.isArray(data61))) && (data61 !== null)){
+const err68 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data61};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2453,11 +2467,10 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-if(data60.organization !== undefined){
-let data61 = data60.organization;
-if((typeof data61 !== "string") && (data61 !== null)){
-const err69 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data61};
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+for(const key4 in data61){
+if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
+const err69 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data61};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2467,10 +2480,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data60.project !== undefined){
-let data62 = data60.project;
+if(data61.organization !== undefined){
+let data62 = data61.organization;
 if((typeof data62 !== "string") && (data62 !== null)){
-const err70 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data62};
+const err70 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data62};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2480,10 +2493,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data60.workspace !== undefined){
-let data63 = data60.workspace;
+if(data61.project !== undefined){
+let data63 = data61.project;
 if((typeof data63 !== "string") && (data63 !== null)){
-const err71 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data63};
+const err71 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data63};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2493,10 +2506,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data60.runPhase !== undefined){
-let data64 = data60.runPhase;
+if(data61.workspace !== undefined){
+let data64 = data61.workspace;
 if((typeof data64 !== "string") && (data64 !== null)){
-const err72 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data64};
+const err72 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data64};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2506,10 +2519,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data60.audience !== undefined){
-let data65 = data60.audience;
+if(data61.runPhase !== undefined){
+let data65 = data61.runPhase;
 if((typeof data65 !== "string") && (data65 !== null)){
-const err73 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data65};
+const err73 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data65};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2519,12 +2532,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-}
-}
-if(data.cognito !== undefined){
-let data66 = data.cognito;
-if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
-const err74 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data66};
+if(data61.audience !== undefined){
+let data66 = data61.audience;
+if((typeof data66 !== "string") && (data66 !== null)){
+const err74 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data66};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2533,10 +2544,13 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-for(const key5 in data66){
-if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
-const err75 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data66};
+}
+}
+}
+if(data.cognito !== undefined){
+let data67 = data.cognito;
+if((!(data67 && typeof data67 == "object" && !Array.isArray(data67))) && (data67 !== null)){
+const err75 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data67};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2545,11 +2559,10 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-if(data66.identityPoolId !== undefined){
-let data67 = data66.identityPoolId;
-if((typeof data67 !== "string") && (data67 !== null)){
-const err76 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data67};
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+for(const key5 in data67){
+if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
+const err76 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data67};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2559,10 +2572,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data66.identityId !== undefined){
-let data68 = data66.identityId;
+if(data67.identityPoolId !== undefined){
+let data68 = data67.identityPoolId;
 if((typeof data68 !== "string") && (data68 !== null)){
-const err77 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data68};
+const err77 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data68};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2572,10 +2585,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data66.authenticated !== undefined){
-let data69 = data66.authenticated;
-if((typeof data69 !== "boolean") && (data69 !== null)){
-const err78 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data69};
+if(data67.identityId !== undefined){
+let data69 = data67.identityId;
+if((typeof data69 !== "string") && (data69 !== null)){
+const err78 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data69};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2585,10 +2598,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data66.loginProviders !== undefined){
-let data70 = data66.loginProviders;
-if((!(Array.isArray(data70))) && (data70 !== null)){
-const err79 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data70};
+if(data67.authenticated !== undefined){
+let data70 = data67.authenticated;
+if((typeof data70 !== "boolean") && (data70 !== null)){
+const err79 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data70};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2597,12 +2610,11 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(Array.isArray(data70)){
-const len4 = data70.length;
-for(let i4=0; i4<len4; i4++){
-let data71 = data70[i4];
-if(typeof data71 !== "string"){
-const err80 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data71};
+}
+if(data67.loginProviders !== undefined){
+let data71 = data67.loginProviders;
+if((!(Array.isArray(data71))) && (data71 !== null)){
+const err80 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data71};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2611,17 +2623,12 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-}
-}
-}
-}
-if(data.request !== undefined){
-let data72 = data.request;
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key6 in data72){
-if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
-const err81 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data72};
+if(Array.isArray(data71)){
+const len4 = data71.length;
+for(let i4=0; i4<len4; i4++){
+let data72 = data71[i4];
+if(typeof data72 !== "string"){
+const err81 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data72};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2631,10 +2638,16 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data72.roleSessionName !== undefined){
-let data73 = data72.roleSessionName;
-if((typeof data73 !== "string") && (data73 !== null)){
-const err82 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data73};
+}
+}
+}
+}
+if(data.request !== undefined){
+let data73 = data.request;
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+for(const key6 in data73){
+if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
+const err82 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data73};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2644,13 +2657,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data72.durationSeconds !== undefined){
-let data74 = data72.durationSeconds;
-const _errs169 = errors;
-let valid25 = false;
-const _errs170 = errors;
-if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
-const err83 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data74};
+if(data73.roleSessionName !== undefined){
+let data74 = data73.roleSessionName;
+if((typeof data74 !== "string") && (data74 !== null)){
+const err83 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data74};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2659,13 +2669,14 @@ vErrors.push(err83);
 }
 errors++;
 }
-var _valid0 = _errs170 === errors;
-valid25 = valid25 || _valid0;
-if(!valid25){
+}
+if(data73.durationSeconds !== undefined){
+let data75 = data73.durationSeconds;
+const _errs171 = errors;
+let valid25 = false;
 const _errs172 = errors;
-if(typeof data74 === "string"){
-if(!pattern2.test(data74)){
-const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data74};
+if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
+const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data75};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2674,9 +2685,13 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-else {
-const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data74};
+var _valid0 = _errs172 === errors;
+valid25 = valid25 || _valid0;
+if(!valid25){
+const _errs174 = errors;
+if(typeof data75 === "string"){
+if(!pattern2.test(data75)){
+const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data75};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2685,12 +2700,9 @@ vErrors.push(err85);
 }
 errors++;
 }
-var _valid0 = _errs172 === errors;
-valid25 = valid25 || _valid0;
-if(!valid25){
-const _errs174 = errors;
-if(data74 !== null){
-const err86 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data74};
+}
+else {
+const err86 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data75};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2701,10 +2713,10 @@ errors++;
 }
 var _valid0 = _errs174 === errors;
 valid25 = valid25 || _valid0;
-}
-}
 if(!valid25){
-const err87 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data74};
+const _errs176 = errors;
+if(data75 !== null){
+const err87 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data75};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2713,22 +2725,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-else {
-errors = _errs169;
-if(vErrors !== null){
-if(_errs169){
-vErrors.length = _errs169;
-}
-else {
-vErrors = null;
+var _valid0 = _errs176 === errors;
+valid25 = valid25 || _valid0;
 }
 }
-}
-}
-if(data72.providerId !== undefined){
-let data75 = data72.providerId;
-if((typeof data75 !== "string") && (data75 !== null)){
-const err88 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data75};
+if(!valid25){
+const err88 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data75};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2737,8 +2739,22 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(!(((data75 === "graph.facebook.com") || (data75 === "www.amazon.com")) || (data75 === null))){
-const err89 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data75};
+else {
+errors = _errs171;
+if(vErrors !== null){
+if(_errs171){
+vErrors.length = _errs171;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data73.providerId !== undefined){
+let data76 = data73.providerId;
+if((typeof data76 !== "string") && (data76 !== null)){
+const err89 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data76};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2747,11 +2763,8 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-if(data72.policy !== undefined){
-let data76 = data72.policy;
-if(((typeof data76 !== "string") && (!(data76 && typeof data76 == "object" && !Array.isArray(data76)))) && (data76 !== null)){
-const err90 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data76};
+if(!(((data76 === "graph.facebook.com") || (data76 === "www.amazon.com")) || (data76 === null))){
+const err90 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data76};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2761,10 +2774,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data72.policyArns !== undefined){
-let data77 = data72.policyArns;
-if((!(Array.isArray(data77))) && (data77 !== null)){
-const err91 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data77};
+if(data73.policy !== undefined){
+let data77 = data73.policy;
+if(((typeof data77 !== "string") && (!(data77 && typeof data77 == "object" && !Array.isArray(data77)))) && (data77 !== null)){
+const err91 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data77};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2773,12 +2786,11 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(Array.isArray(data77)){
-const len5 = data77.length;
-for(let i5=0; i5<len5; i5++){
-let data78 = data77[i5];
-if(typeof data78 !== "string"){
-const err92 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data78};
+}
+if(data73.policyArns !== undefined){
+let data78 = data73.policyArns;
+if((!(Array.isArray(data78))) && (data78 !== null)){
+const err92 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data78};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2787,12 +2799,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err93 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data72};
+if(Array.isArray(data78)){
+const len5 = data78.length;
+for(let i5=0; i5<len5; i5++){
+let data79 = data78[i5];
+if(typeof data79 !== "string"){
+const err93 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data79};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2802,16 +2814,11 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data.context !== undefined){
-let data79 = data.context;
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-for(const key7 in data79){
-let data80 = data79[key7];
-const _errs190 = errors;
-let valid30 = false;
-const _errs191 = errors;
-if(((typeof data80 !== "string") && (!((typeof data80 == "number") && (isFinite(data80))))) && (typeof data80 !== "boolean")){
-const err94 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data80};
+}
+}
+}
+else {
+const err94 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data73};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2820,16 +2827,17 @@ vErrors.push(err94);
 }
 errors++;
 }
-var _valid1 = _errs191 === errors;
-valid30 = valid30 || _valid1;
-if(!valid30){
+}
+if(data.context !== undefined){
+let data80 = data.context;
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+for(const key7 in data80){
+let data81 = data80[key7];
+const _errs192 = errors;
+let valid30 = false;
 const _errs193 = errors;
-if(Array.isArray(data80)){
-const len6 = data80.length;
-for(let i6=0; i6<len6; i6++){
-let data81 = data80[i6];
 if(((typeof data81 !== "string") && (!((typeof data81 == "number") && (isFinite(data81))))) && (typeof data81 !== "boolean")){
-const err95 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data81};
+const err95 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data81};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2838,10 +2846,16 @@ vErrors.push(err95);
 }
 errors++;
 }
-}
-}
-else {
-const err96 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data80};
+var _valid1 = _errs193 === errors;
+valid30 = valid30 || _valid1;
+if(!valid30){
+const _errs195 = errors;
+if(Array.isArray(data81)){
+const len6 = data81.length;
+for(let i6=0; i6<len6; i6++){
+let data82 = data81[i6];
+if(((typeof data82 !== "string") && (!((typeof data82 == "number") && (isFinite(data82))))) && (typeof data82 !== "boolean")){
+const err96 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data82};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2850,12 +2864,10 @@ vErrors.push(err96);
 }
 errors++;
 }
-var _valid1 = _errs193 === errors;
-valid30 = valid30 || _valid1;
-if(!valid30){
-const _errs197 = errors;
-if(data80 !== null){
-const err97 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data80};
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data81};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2864,12 +2876,12 @@ vErrors.push(err97);
 }
 errors++;
 }
-var _valid1 = _errs197 === errors;
+var _valid1 = _errs195 === errors;
 valid30 = valid30 || _valid1;
-}
-}
 if(!valid30){
-const err98 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data80};
+const _errs199 = errors;
+if(data81 !== null){
+const err98 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data81};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2878,11 +2890,25 @@ vErrors.push(err98);
 }
 errors++;
 }
+var _valid1 = _errs199 === errors;
+valid30 = valid30 || _valid1;
+}
+}
+if(!valid30){
+const err99 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data81};
+if(vErrors === null){
+vErrors = [err99];
+}
 else {
-errors = _errs190;
+vErrors.push(err99);
+}
+errors++;
+}
+else {
+errors = _errs192;
 if(vErrors !== null){
-if(_errs190){
-vErrors.length = _errs190;
+if(_errs192){
+vErrors.length = _errs192;
 }
 else {
 vErrors = null;
@@ -2892,23 +2918,7 @@ vErrors = null;
 }
 }
 else {
-const err99 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data79};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
-}
-errors++;
-}
-}
-if(data.expect !== undefined){
-let data82 = data.expect;
-const _errs202 = errors;
-let valid34 = false;
-const _errs203 = errors;
-if(typeof data82 !== "string"){
-const err100 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data82};
+const err100 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data80};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -2917,8 +2927,14 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(!((data82 === "allow") || (data82 === "deny"))){
-const err101 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data82};
+}
+if(data.expect !== undefined){
+let data83 = data.expect;
+const _errs204 = errors;
+let valid34 = false;
+const _errs205 = errors;
+if(typeof data83 !== "string"){
+const err101 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data83};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2927,13 +2943,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-var _valid2 = _errs203 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs205 = errors;
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-if(data82.deny === undefined){
-const err102 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data82};
+if(!((data83 === "allow") || (data83 === "deny"))){
+const err102 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data83};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2942,9 +2953,13 @@ vErrors.push(err102);
 }
 errors++;
 }
-for(const key8 in data82){
-if(!(key8 === "deny")){
-const err103 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data82};
+var _valid2 = _errs205 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs207 = errors;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.deny === undefined){
+const err103 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data83};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2953,11 +2968,9 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-if(data82.deny !== undefined){
-let data83 = data82.deny;
-if((!(data83 && typeof data83 == "object" && !Array.isArray(data83))) && (data83 !== null)){
-const err104 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data83};
+for(const key8 in data83){
+if(!(key8 === "deny")){
+const err104 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data83};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2966,10 +2979,11 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-for(const key9 in data83){
-if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
-const err105 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data83};
+}
+if(data83.deny !== undefined){
+let data84 = data83.deny;
+if((!(data84 && typeof data84 == "object" && !Array.isArray(data84))) && (data84 !== null)){
+const err105 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data84};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2978,11 +2992,10 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-if(data83.stage !== undefined){
-let data84 = data83.stage;
-if(typeof data84 !== "string"){
-const err106 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data84};
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+for(const key9 in data84){
+if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
+const err106 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data84};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2991,8 +3004,11 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(!(((data84 === "request") || (data84 === "token")) || (data84 === "trust-policy"))){
-const err107 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data84};
+}
+if(data84.stage !== undefined){
+let data85 = data84.stage;
+if(typeof data85 !== "string"){
+const err107 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data85};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -3001,11 +3017,8 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-if(data83.because !== undefined){
-let data85 = data83.because;
-if(typeof data85 !== "string"){
-const err108 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data85};
+if(!(((data85 === "request") || (data85 === "token")) || (data85 === "trust-policy"))){
+const err108 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data85};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -3015,10 +3028,10 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data83.code !== undefined){
-let data86 = data83.code;
+if(data84.because !== undefined){
+let data86 = data84.because;
 if(typeof data86 !== "string"){
-const err109 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data86};
+const err109 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data86};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -3027,8 +3040,11 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(!(((((data86 === "ValidationError") || (data86 === "InvalidIdentityToken")) || (data86 === "ExpiredTokenException")) || (data86 === "IDPRejectedClaim")) || (data86 === "AccessDenied"))){
-const err110 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data86};
+}
+if(data84.code !== undefined){
+let data87 = data84.code;
+if(typeof data87 !== "string"){
+const err110 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data87};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -3037,12 +3053,8 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err111 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data82};
+if(!(((((data87 === "ValidationError") || (data87 === "InvalidIdentityToken")) || (data87 === "ExpiredTokenException")) || (data87 === "IDPRejectedClaim")) || (data87 === "AccessDenied"))){
+const err111 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data87};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -3051,13 +3063,12 @@ vErrors.push(err111);
 }
 errors++;
 }
-var _valid2 = _errs205 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs217 = errors;
-if(typeof data82 === "string"){
-if(!pattern2.test(data82)){
-const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data82};
+}
+}
+}
+}
+else {
+const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data83};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -3066,9 +3077,13 @@ vErrors.push(err112);
 }
 errors++;
 }
-}
-else {
-const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data82};
+var _valid2 = _errs207 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs219 = errors;
+if(typeof data83 === "string"){
+if(!pattern2.test(data83)){
+const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data83};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -3077,12 +3092,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-var _valid2 = _errs217 === errors;
-valid34 = valid34 || _valid2;
 }
-}
-if(!valid34){
-const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data82};
+else {
+const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data83};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -3091,24 +3103,12 @@ vErrors.push(err114);
 }
 errors++;
 }
-else {
-errors = _errs202;
-if(vErrors !== null){
-if(_errs202){
-vErrors.length = _errs202;
-}
-else {
-vErrors = null;
+var _valid2 = _errs219 === errors;
+valid34 = valid34 || _valid2;
 }
 }
-}
-}
-if(data.role !== undefined){
-let data87 = data.role;
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-for(const key10 in data87){
-if(!(func2.call(schema12.properties, key10))){
-const err115 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data87};
+if(!valid34){
+const err115 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data83};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -3117,11 +3117,24 @@ vErrors.push(err115);
 }
 errors++;
 }
+else {
+errors = _errs204;
+if(vErrors !== null){
+if(_errs204){
+vErrors.length = _errs204;
 }
-if(data87.arn !== undefined){
-let data88 = data87.arn;
-if(typeof data88 !== "string"){
-const err116 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data88};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.role !== undefined){
+let data88 = data.role;
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+for(const key10 in data88){
+if(!(func2.call(schema12.properties, key10))){
+const err116 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data88};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -3131,10 +3144,10 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data87.trustPolicy !== undefined){
-let data89 = data87.trustPolicy;
-if((typeof data89 !== "string") && (!(data89 && typeof data89 == "object" && !Array.isArray(data89)))){
-const err117 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data89};
+if(data88.arn !== undefined){
+let data89 = data88.arn;
+if(typeof data89 !== "string"){
+const err117 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data89};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -3144,10 +3157,10 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data87.maxSessionDuration !== undefined){
-let data90 = data87.maxSessionDuration;
-if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
-const err118 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data90};
+if(data88.trustPolicy !== undefined){
+let data90 = data88.trustPolicy;
+if((typeof data90 !== "string") && (!(data90 && typeof data90 == "object" && !Array.isArray(data90)))){
+const err118 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data90};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -3156,9 +3169,11 @@ vErrors.push(err118);
 }
 errors++;
 }
-if((typeof data90 == "number") && (isFinite(data90))){
-if(data90 > 43200 || isNaN(data90)){
-const err119 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data90};
+}
+if(data88.maxSessionDuration !== undefined){
+let data91 = data88.maxSessionDuration;
+if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
+const err119 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data91};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -3167,8 +3182,9 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data90 < 3600 || isNaN(data90)){
-const err120 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data90};
+if((typeof data91 == "number") && (isFinite(data91))){
+if(data91 > 43200 || isNaN(data91)){
+const err120 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data91};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -3177,15 +3193,8 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-}
-if(data87.tags !== undefined){
-let data91 = data87.tags;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-for(const key11 in data91){
-let data92 = data91[key11];
-if(typeof data92 !== "string"){
-const err121 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data92};
+if(data91 < 3600 || isNaN(data91)){
+const err121 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data91};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -3196,8 +3205,13 @@ errors++;
 }
 }
 }
-else {
-const err122 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data91};
+if(data88.tags !== undefined){
+let data92 = data88.tags;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+for(const key11 in data92){
+let data93 = data92[key11];
+if(typeof data93 !== "string"){
+const err122 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data93};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -3207,10 +3221,9 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data87.cloudformation !== undefined){
-let data93 = data87.cloudformation;
-if(typeof data93 !== "string"){
-const err123 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data93};
+}
+else {
+const err123 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data92};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -3220,10 +3233,10 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data87.cdk !== undefined){
-let data94 = data87.cdk;
+if(data88.cloudformation !== undefined){
+let data94 = data88.cloudformation;
 if(typeof data94 !== "string"){
-const err124 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data94};
+const err124 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data94};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -3233,10 +3246,10 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data87.terraform !== undefined){
-let data95 = data87.terraform;
+if(data88.cdk !== undefined){
+let data95 = data88.cdk;
 if(typeof data95 !== "string"){
-const err125 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data95};
+const err125 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data95};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -3246,10 +3259,10 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data87.live !== undefined){
-let data96 = data87.live;
+if(data88.terraform !== undefined){
+let data96 = data88.terraform;
 if(typeof data96 !== "string"){
-const err126 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data96};
+const err126 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data96};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -3259,10 +3272,10 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data87.logicalId !== undefined){
-let data97 = data87.logicalId;
+if(data88.live !== undefined){
+let data97 = data88.live;
 if(typeof data97 !== "string"){
-const err127 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data97};
+const err127 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data97};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -3272,10 +3285,10 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data87.stack !== undefined){
-let data98 = data87.stack;
+if(data88.logicalId !== undefined){
+let data98 = data88.logicalId;
 if(typeof data98 !== "string"){
-const err128 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data98};
+const err128 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data98};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -3285,10 +3298,10 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data87.construct !== undefined){
-let data99 = data87.construct;
+if(data88.stack !== undefined){
+let data99 = data88.stack;
 if(typeof data99 !== "string"){
-const err129 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data99};
+const err129 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data99};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -3298,10 +3311,10 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data87.address !== undefined){
-let data100 = data87.address;
+if(data88.construct !== undefined){
+let data100 = data88.construct;
 if(typeof data100 !== "string"){
-const err130 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data100};
+const err130 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data100};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -3311,16 +3324,10 @@ vErrors.push(err130);
 errors++;
 }
 }
-if(data87.parameters !== undefined){
-let data101 = data87.parameters;
-if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
-for(const key12 in data101){
-let data102 = data101[key12];
-const _errs256 = errors;
-let valid41 = false;
-const _errs257 = errors;
-if(((typeof data102 !== "string") && (!((typeof data102 == "number") && (isFinite(data102))))) && (typeof data102 !== "boolean")){
-const err131 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data102};
+if(data88.address !== undefined){
+let data101 = data88.address;
+if(typeof data101 !== "string"){
+const err131 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data101};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -3329,16 +3336,17 @@ vErrors.push(err131);
 }
 errors++;
 }
-var _valid3 = _errs257 === errors;
-valid41 = valid41 || _valid3;
-if(!valid41){
+}
+if(data88.parameters !== undefined){
+let data102 = data88.parameters;
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+for(const key12 in data102){
+let data103 = data102[key12];
+const _errs258 = errors;
+let valid41 = false;
 const _errs259 = errors;
-if(Array.isArray(data102)){
-const len7 = data102.length;
-for(let i7=0; i7<len7; i7++){
-let data103 = data102[i7];
 if(((typeof data103 !== "string") && (!((typeof data103 == "number") && (isFinite(data103))))) && (typeof data103 !== "boolean")){
-const err132 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data103};
+const err132 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data103};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -3347,10 +3355,16 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-}
-else {
-const err133 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data102};
+var _valid3 = _errs259 === errors;
+valid41 = valid41 || _valid3;
+if(!valid41){
+const _errs261 = errors;
+if(Array.isArray(data103)){
+const len7 = data103.length;
+for(let i7=0; i7<len7; i7++){
+let data104 = data103[i7];
+if(((typeof data104 !== "string") && (!((typeof data104 == "number") && (isFinite(data104))))) && (typeof data104 !== "boolean")){
+const err133 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data104};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -3359,11 +3373,10 @@ vErrors.push(err133);
 }
 errors++;
 }
-var _valid3 = _errs259 === errors;
-valid41 = valid41 || _valid3;
 }
-if(!valid41){
-const err134 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data102};
+}
+else {
+const err134 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data103};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -3372,11 +3385,24 @@ vErrors.push(err134);
 }
 errors++;
 }
+var _valid3 = _errs261 === errors;
+valid41 = valid41 || _valid3;
+}
+if(!valid41){
+const err135 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data103};
+if(vErrors === null){
+vErrors = [err135];
+}
 else {
-errors = _errs256;
+vErrors.push(err135);
+}
+errors++;
+}
+else {
+errors = _errs258;
 if(vErrors !== null){
-if(_errs256){
-vErrors.length = _errs256;
+if(_errs258){
+vErrors.length = _errs258;
 }
 else {
 vErrors = null;
@@ -3386,20 +3412,7 @@ vErrors = null;
 }
 }
 else {
-const err135 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data101};
-if(vErrors === null){
-vErrors = [err135];
-}
-else {
-vErrors.push(err135);
-}
-errors++;
-}
-}
-if(data87.parametersFile !== undefined){
-let data104 = data87.parametersFile;
-if(typeof data104 !== "string"){
-const err136 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data104};
+const err136 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data102};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -3409,10 +3422,10 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data87.account !== undefined){
-let data105 = data87.account;
-if((typeof data105 !== "string") && (!(((typeof data105 == "number") && (!(data105 % 1) && !isNaN(data105))) && (isFinite(data105))))){
-const err137 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data105};
+if(data88.parametersFile !== undefined){
+let data105 = data88.parametersFile;
+if(typeof data105 !== "string"){
+const err137 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data105};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -3421,9 +3434,11 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(typeof data105 === "string"){
-if(!pattern0.test(data105)){
-const err138 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data105};
+}
+if(data88.account !== undefined){
+let data106 = data88.account;
+if((typeof data106 !== "string") && (!(((typeof data106 == "number") && (!(data106 % 1) && !isNaN(data106))) && (isFinite(data106))))){
+const err138 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data106};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -3432,12 +3447,9 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-}
-if(data87.region !== undefined){
-let data106 = data87.region;
-if(typeof data106 !== "string"){
-const err139 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data106};
+if(typeof data106 === "string"){
+if(!pattern0.test(data106)){
+const err139 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data106};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -3447,10 +3459,11 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data87.partition !== undefined){
-let data107 = data87.partition;
+}
+if(data88.region !== undefined){
+let data107 = data88.region;
 if(typeof data107 !== "string"){
-const err140 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data107};
+const err140 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data107};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -3460,10 +3473,10 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data87.stackName !== undefined){
-let data108 = data87.stackName;
+if(data88.partition !== undefined){
+let data108 = data88.partition;
 if(typeof data108 !== "string"){
-const err141 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data108};
+const err141 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data108};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -3473,12 +3486,10 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data87.resources !== undefined){
-let data109 = data87.resources;
-if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
-}
-else {
-const err142 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data109};
+if(data88.stackName !== undefined){
+let data109 = data88.stackName;
+if(typeof data109 !== "string"){
+const err142 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data109};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -3488,12 +3499,12 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data87.imports !== undefined){
-let data110 = data87.imports;
+if(data88.resources !== undefined){
+let data110 = data88.resources;
 if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
 }
 else {
-const err143 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data110};
+const err143 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data110};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -3503,10 +3514,12 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data87.profile !== undefined){
-let data111 = data87.profile;
-if(typeof data111 !== "string"){
-const err144 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data111};
+if(data88.imports !== undefined){
+let data111 = data88.imports;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+}
+else {
+const err144 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data111};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -3516,9 +3529,10 @@ vErrors.push(err144);
 errors++;
 }
 }
-}
-else {
-const err145 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data87};
+if(data88.profile !== undefined){
+let data112 = data88.profile;
+if(typeof data112 !== "string"){
+const err145 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data112};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -3528,18 +3542,9 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data.providers !== undefined){
-let data112 = data.providers;
-const _errs285 = errors;
-let valid45 = false;
-const _errs286 = errors;
-if(Array.isArray(data112)){
-const len8 = data112.length;
-for(let i8=0; i8<len8; i8++){
-let data113 = data112[i8];
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-if(data113.url === undefined){
-const err146 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data113};
+}
+else {
+const err146 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data88};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3548,8 +3553,19 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(data113.clientIds === undefined){
-const err147 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data113};
+}
+if(data.providers !== undefined){
+let data113 = data.providers;
+const _errs287 = errors;
+let valid45 = false;
+const _errs288 = errors;
+if(Array.isArray(data113)){
+const len8 = data113.length;
+for(let i8=0; i8<len8; i8++){
+let data114 = data113[i8];
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+if(data114.url === undefined){
+const err147 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data114};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -3558,9 +3574,8 @@ vErrors.push(err147);
 }
 errors++;
 }
-for(const key13 in data113){
-if(!((key13 === "url") || (key13 === "clientIds"))){
-const err148 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data113};
+if(data114.clientIds === undefined){
+const err148 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data114};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -3569,12 +3584,9 @@ vErrors.push(err148);
 }
 errors++;
 }
-}
-if(data113.url !== undefined){
-let data114 = data113.url;
-if(typeof data114 === "string"){
-if(!pattern1.test(data114)){
-const err149 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data114};
+for(const key13 in data114){
+if(!((key13 === "url") || (key13 === "clientIds"))){
+const err149 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data114};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -3584,8 +3596,11 @@ vErrors.push(err149);
 errors++;
 }
 }
-else {
-const err150 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data114};
+if(data114.url !== undefined){
+let data115 = data114.url;
+if(typeof data115 === "string"){
+if(!pattern1.test(data115)){
+const err150 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data115};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -3595,14 +3610,8 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data113.clientIds !== undefined){
-let data115 = data113.clientIds;
-if(Array.isArray(data115)){
-const len9 = data115.length;
-for(let i9=0; i9<len9; i9++){
-let data116 = data115[i9];
-if(typeof data116 !== "string"){
-const err151 = {instancePath:instancePath+"/providers/" + i8+"/clientIds/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data116};
+else {
+const err151 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data115};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -3612,9 +3621,14 @@ vErrors.push(err151);
 errors++;
 }
 }
-}
-else {
-const err152 = {instancePath:instancePath+"/providers/" + i8+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data115};
+if(data114.clientIds !== undefined){
+let data116 = data114.clientIds;
+if(Array.isArray(data116)){
+const len9 = data116.length;
+for(let i9=0; i9<len9; i9++){
+let data117 = data116[i9];
+if(typeof data117 !== "string"){
+const err152 = {instancePath:instancePath+"/providers/" + i8+"/clientIds/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data117};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -3626,7 +3640,7 @@ errors++;
 }
 }
 else {
-const err153 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data113};
+const err153 = {instancePath:instancePath+"/providers/" + i8+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data116};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -3638,7 +3652,7 @@ errors++;
 }
 }
 else {
-const err154 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data112};
+const err154 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data114};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -3647,12 +3661,10 @@ vErrors.push(err154);
 }
 errors++;
 }
-var _valid4 = _errs286 === errors;
-valid45 = valid45 || _valid4;
-if(!valid45){
-const _errs298 = errors;
-if(typeof data112 !== "string"){
-const err155 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data112};
+}
+}
+else {
+const err155 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data113};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -3661,8 +3673,12 @@ vErrors.push(err155);
 }
 errors++;
 }
-if(!(data112 === "live")){
-const err156 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data112};
+var _valid4 = _errs288 === errors;
+valid45 = valid45 || _valid4;
+if(!valid45){
+const _errs300 = errors;
+if(typeof data113 !== "string"){
+const err156 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data113};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -3671,11 +3687,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-var _valid4 = _errs298 === errors;
-valid45 = valid45 || _valid4;
-}
-if(!valid45){
-const err157 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data112};
+if(!(data113 === "live")){
+const err157 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data113};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -3684,26 +3697,11 @@ vErrors.push(err157);
 }
 errors++;
 }
-else {
-errors = _errs285;
-if(vErrors !== null){
-if(_errs285){
-vErrors.length = _errs285;
+var _valid4 = _errs300 === errors;
+valid45 = valid45 || _valid4;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.matrix !== undefined){
-let data117 = data.matrix;
-const _errs303 = errors;
-let valid52 = false;
-const _errs304 = errors;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(Object.keys(data117).length < 1){
-const err158 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data117};
+if(!valid45){
+const err158 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data113};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -3712,11 +3710,26 @@ vErrors.push(err158);
 }
 errors++;
 }
-for(const key14 in data117){
+else {
+errors = _errs287;
+if(vErrors !== null){
+if(_errs287){
+vErrors.length = _errs287;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.matrix !== undefined){
+let data118 = data.matrix;
+const _errs305 = errors;
+let valid52 = false;
 const _errs306 = errors;
-if(typeof key14 === "string"){
-if(!pattern10.test(key14)){
-const err159 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key14,propertyName:key14};
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(Object.keys(data118).length < 1){
+const err159 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data118};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -3725,10 +3738,11 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-var valid53 = _errs306 === errors;
-if(!valid53){
-const err160 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data117};
+for(const key14 in data118){
+const _errs308 = errors;
+if(typeof key14 === "string"){
+if(!pattern10.test(key14)){
+const err160 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -3738,11 +3752,9 @@ vErrors.push(err160);
 errors++;
 }
 }
-for(const key15 in data117){
-let data118 = data117[key15];
-if(Array.isArray(data118)){
-if(data118.length < 1){
-const err161 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data118};
+var valid53 = _errs308 === errors;
+if(!valid53){
+const err161 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data118};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -3752,8 +3764,11 @@ vErrors.push(err161);
 errors++;
 }
 }
-else {
-const err162 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data118};
+for(const key15 in data118){
+let data119 = data118[key15];
+if(Array.isArray(data119)){
+if(data119.length < 1){
+const err162 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data119};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -3763,9 +3778,8 @@ vErrors.push(err162);
 errors++;
 }
 }
-}
 else {
-const err163 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data117};
+const err163 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data119};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -3774,13 +3788,10 @@ vErrors.push(err163);
 }
 errors++;
 }
-var _valid5 = _errs304 === errors;
-valid52 = valid52 || _valid5;
-if(!valid52){
-const _errs310 = errors;
-if(Array.isArray(data117)){
-if(data117.length < 1){
-const err164 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data117};
+}
+}
+else {
+const err164 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data118};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -3789,12 +3800,13 @@ vErrors.push(err164);
 }
 errors++;
 }
-const len10 = data117.length;
-for(let i10=0; i10<len10; i10++){
-let data119 = data117[i10];
-if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
-if(Object.keys(data119).length < 1){
-const err165 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data119};
+var _valid5 = _errs306 === errors;
+valid52 = valid52 || _valid5;
+if(!valid52){
+const _errs312 = errors;
+if(Array.isArray(data118)){
+if(data118.length < 1){
+const err165 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data118};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -3803,11 +3815,12 @@ vErrors.push(err165);
 }
 errors++;
 }
-for(const key16 in data119){
-const _errs314 = errors;
-if(typeof key16 === "string"){
-if(!pattern10.test(key16)){
-const err166 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key16,propertyName:key16};
+const len10 = data118.length;
+for(let i10=0; i10<len10; i10++){
+let data120 = data118[i10];
+if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
+if(Object.keys(data120).length < 1){
+const err166 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data120};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -3816,10 +3829,11 @@ vErrors.push(err166);
 }
 errors++;
 }
-}
-var valid57 = _errs314 === errors;
-if(!valid57){
-const err167 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key16},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data119};
+for(const key16 in data120){
+const _errs316 = errors;
+if(typeof key16 === "string"){
+if(!pattern10.test(key16)){
+const err167 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key16,propertyName:key16};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -3829,9 +3843,9 @@ vErrors.push(err167);
 errors++;
 }
 }
-}
-else {
-const err168 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data119};
+var valid57 = _errs316 === errors;
+if(!valid57){
+const err168 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key16},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data120};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -3843,7 +3857,7 @@ errors++;
 }
 }
 else {
-const err169 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data117};
+const err169 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data120};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -3852,11 +3866,10 @@ vErrors.push(err169);
 }
 errors++;
 }
-var _valid5 = _errs310 === errors;
-valid52 = valid52 || _valid5;
 }
-if(!valid52){
-const err170 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data117};
+}
+else {
+const err170 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data118};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -3865,22 +3878,11 @@ vErrors.push(err170);
 }
 errors++;
 }
-else {
-errors = _errs303;
-if(vErrors !== null){
-if(_errs303){
-vErrors.length = _errs303;
+var _valid5 = _errs312 === errors;
+valid52 = valid52 || _valid5;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.skip !== undefined){
-let data120 = data.skip;
-if((typeof data120 !== "boolean") && (typeof data120 !== "string")){
-const err171 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data120};
+if(!valid52){
+const err171 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data118};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -3889,11 +3891,22 @@ vErrors.push(err171);
 }
 errors++;
 }
+else {
+errors = _errs305;
+if(vErrors !== null){
+if(_errs305){
+vErrors.length = _errs305;
 }
-if(data.only !== undefined){
-let data121 = data.only;
-if(typeof data121 !== "boolean"){
-const err172 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data121};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.skip !== undefined){
+let data121 = data.skip;
+if((typeof data121 !== "boolean") && (typeof data121 !== "string")){
+const err172 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data121};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -3903,14 +3916,27 @@ vErrors.push(err172);
 errors++;
 }
 }
-}
-else {
-const err173 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+if(data.only !== undefined){
+let data122 = data.only;
+if(typeof data122 !== "boolean"){
+const err173 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data122};
 if(vErrors === null){
 vErrors = [err173];
 }
 else {
 vErrors.push(err173);
+}
+errors++;
+}
+}
+}
+else {
+const err174 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
 }
 errors++;
 }
@@ -5223,7 +5249,7 @@ return errors === 0;
 }
 
 export const scenario = validate15;
-const schema38 = {"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
+const schema38 = {"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -5318,10 +5344,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data3.iss !== undefined){
-let data5 = data3.iss;
+if(data3.jwks !== undefined){
+let data5 = data3.jwks;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data5};
+const err7 = {instancePath:instancePath+"/token/jwks",schemaPath:"#/definitions/token/properties/jwks/type",keyword:"type",params:{type: schema15.properties.jwks.type},message:"must be string,null",schema:schema15.properties.jwks.type,parentSchema:schema15.properties.jwks,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5331,10 +5357,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data3.sub !== undefined){
-let data6 = data3.sub;
+if(data3.iss !== undefined){
+let data6 = data3.iss;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err8 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data6};
+const err8 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5344,10 +5370,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data3.aud !== undefined){
-let data7 = data3.aud;
-if(((typeof data7 !== "string") && (!(Array.isArray(data7)))) && (data7 !== null)){
-const err9 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data7};
+if(data3.sub !== undefined){
+let data7 = data3.sub;
+if((typeof data7 !== "string") && (data7 !== null)){
+const err9 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5356,12 +5382,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(Array.isArray(data7)){
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-if(typeof data8 !== "string"){
-const err10 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data8};
+}
+if(data3.aud !== undefined){
+let data8 = data3.aud;
+if(((typeof data8 !== "string") && (!(Array.isArray(data8)))) && (data8 !== null)){
+const err10 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5370,13 +5395,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-}
-}
-if(data3.exp !== undefined){
-let data9 = data3.exp;
-if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
-const err11 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data9};
+if(Array.isArray(data8)){
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+if(typeof data9 !== "string"){
+const err11 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5386,10 +5410,12 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data3.iat !== undefined){
-let data10 = data3.iat;
+}
+}
+if(data3.exp !== undefined){
+let data10 = data3.exp;
 if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
-const err12 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data10};
+const err12 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data10};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5399,10 +5425,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data3.nbf !== undefined){
-let data11 = data3.nbf;
+if(data3.iat !== undefined){
+let data11 = data3.iat;
 if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
-const err13 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data11};
+const err13 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data11};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5412,10 +5438,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data3.amr !== undefined){
-let data12 = data3.amr;
-if(((typeof data12 !== "string") && (!(Array.isArray(data12)))) && (data12 !== null)){
-const err14 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data12};
+if(data3.nbf !== undefined){
+let data12 = data3.nbf;
+if(((!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))) && (typeof data12 !== "string")) && (data12 !== null)){
+const err14 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5424,12 +5450,11 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(Array.isArray(data12)){
-const len1 = data12.length;
-for(let i1=0; i1<len1; i1++){
-let data13 = data12[i1];
-if(typeof data13 !== "string"){
-const err15 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data13};
+}
+if(data3.amr !== undefined){
+let data13 = data3.amr;
+if(((typeof data13 !== "string") && (!(Array.isArray(data13)))) && (data13 !== null)){
+const err15 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5438,13 +5463,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-}
-}
-if(data3.azp !== undefined){
-let data14 = data3.azp;
-if((typeof data14 !== "string") && (data14 !== null)){
-const err16 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data14};
+if(Array.isArray(data13)){
+const len1 = data13.length;
+for(let i1=0; i1<len1; i1++){
+let data14 = data13[i1];
+if(typeof data14 !== "string"){
+const err16 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5454,10 +5478,12 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data3["https://aws.amazon.com/tags"] !== undefined){
-let data15 = data3["https://aws.amazon.com/tags"];
-if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
-const err17 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data15};
+}
+}
+if(data3.azp !== undefined){
+let data15 = data3.azp;
+if((typeof data15 !== "string") && (data15 !== null)){
+const err17 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5467,10 +5493,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data3["https://aws.amazon.com/source_identity"] !== undefined){
-let data16 = data3["https://aws.amazon.com/source_identity"];
-if((typeof data16 !== "string") && (data16 !== null)){
-const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data16};
+if(data3["https://aws.amazon.com/tags"] !== undefined){
+let data16 = data3["https://aws.amazon.com/tags"];
+if((!(data16 && typeof data16 == "object" && !Array.isArray(data16))) && (data16 !== null)){
+const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5480,9 +5506,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
-else {
-const err19 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
+if(data3["https://aws.amazon.com/source_identity"] !== undefined){
+let data17 = data3["https://aws.amazon.com/source_identity"];
+if((typeof data17 !== "string") && (data17 !== null)){
+const err19 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data17};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5492,10 +5519,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.github !== undefined){
-let data17 = data.github;
-if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
-const err20 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data17};
+}
+else {
+const err20 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5504,10 +5530,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-for(const key1 in data17){
-if(!(func2.call(schema16.properties, key1))){
-const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data17};
+}
+if(data.github !== undefined){
+let data18 = data.github;
+if((!(data18 && typeof data18 == "object" && !Array.isArray(data18))) && (data18 !== null)){
+const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data18};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5516,11 +5543,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data17.repository !== undefined){
-let data18 = data17.repository;
-if((typeof data18 !== "string") && (data18 !== null)){
-const err22 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data18};
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key1 in data18){
+if(!(func2.call(schema16.properties, key1))){
+const err22 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data18};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5530,10 +5556,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data17.ref !== undefined){
-let data19 = data17.ref;
+if(data18.repository !== undefined){
+let data19 = data18.repository;
 if((typeof data19 !== "string") && (data19 !== null)){
-const err23 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data19};
+const err23 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data19};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5543,10 +5569,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data17.environment !== undefined){
-let data20 = data17.environment;
+if(data18.ref !== undefined){
+let data20 = data18.ref;
 if((typeof data20 !== "string") && (data20 !== null)){
-const err24 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data20};
+const err24 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data20};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5556,10 +5582,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data17.event !== undefined){
-let data21 = data17.event;
+if(data18.environment !== undefined){
+let data21 = data18.environment;
 if((typeof data21 !== "string") && (data21 !== null)){
-const err25 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data21};
+const err25 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data21};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -5569,10 +5595,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data17.ownerId !== undefined){
-let data22 = data17.ownerId;
-if(((typeof data22 !== "string") && (!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22))))) && (data22 !== null)){
-const err26 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data22};
+if(data18.event !== undefined){
+let data22 = data18.event;
+if((typeof data22 !== "string") && (data22 !== null)){
+const err26 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data22};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -5582,10 +5608,10 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data17.repositoryId !== undefined){
-let data23 = data17.repositoryId;
+if(data18.ownerId !== undefined){
+let data23 = data18.ownerId;
 if(((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))) && (data23 !== null)){
-const err27 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data23};
+const err27 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data23};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -5595,10 +5621,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data17.immutable !== undefined){
-let data24 = data17.immutable;
-if((typeof data24 !== "boolean") && (data24 !== null)){
-const err28 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data24};
+if(data18.repositoryId !== undefined){
+let data24 = data18.repositoryId;
+if(((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))) && (data24 !== null)){
+const err28 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data24};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -5608,10 +5634,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data17.issuer !== undefined){
-let data25 = data17.issuer;
-if((typeof data25 !== "string") && (data25 !== null)){
-const err29 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data25};
+if(data18.immutable !== undefined){
+let data25 = data18.immutable;
+if((typeof data25 !== "boolean") && (data25 !== null)){
+const err29 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data25};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -5621,10 +5647,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data17.audience !== undefined){
-let data26 = data17.audience;
-if(((typeof data26 !== "string") && (!(Array.isArray(data26)))) && (data26 !== null)){
-const err30 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data26};
+if(data18.issuer !== undefined){
+let data26 = data18.issuer;
+if((typeof data26 !== "string") && (data26 !== null)){
+const err30 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data26};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -5633,12 +5659,11 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(Array.isArray(data26)){
-const len2 = data26.length;
-for(let i2=0; i2<len2; i2++){
-let data27 = data26[i2];
-if(typeof data27 !== "string"){
-const err31 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data27};
+}
+if(data18.audience !== undefined){
+let data27 = data18.audience;
+if(((typeof data27 !== "string") && (!(Array.isArray(data27)))) && (data27 !== null)){
+const err31 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data27};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -5647,13 +5672,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-}
-}
-if(data17.sub !== undefined){
-let data28 = data17.sub;
-if((typeof data28 !== "string") && (data28 !== null)){
-const err32 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data28};
+if(Array.isArray(data27)){
+const len2 = data27.length;
+for(let i2=0; i2<len2; i2++){
+let data28 = data27[i2];
+if(typeof data28 !== "string"){
+const err32 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data28};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -5663,10 +5687,12 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data17.actor !== undefined){
-let data29 = data17.actor;
+}
+}
+if(data18.sub !== undefined){
+let data29 = data18.sub;
 if((typeof data29 !== "string") && (data29 !== null)){
-const err33 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data29};
+const err33 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data29};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -5676,10 +5702,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data17.actorId !== undefined){
-let data30 = data17.actorId;
-if(((typeof data30 !== "string") && (!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30))))) && (data30 !== null)){
-const err34 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data30};
+if(data18.actor !== undefined){
+let data30 = data18.actor;
+if((typeof data30 !== "string") && (data30 !== null)){
+const err34 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data30};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -5689,10 +5715,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data17.workflow !== undefined){
-let data31 = data17.workflow;
-if((typeof data31 !== "string") && (data31 !== null)){
-const err35 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data31};
+if(data18.actorId !== undefined){
+let data31 = data18.actorId;
+if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (data31 !== null)){
+const err35 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data31};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -5702,10 +5728,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data17.jobWorkflowRef !== undefined){
-let data32 = data17.jobWorkflowRef;
+if(data18.workflow !== undefined){
+let data32 = data18.workflow;
 if((typeof data32 !== "string") && (data32 !== null)){
-const err36 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data32};
+const err36 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data32};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -5715,10 +5741,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data17.enterprise !== undefined){
-let data33 = data17.enterprise;
+if(data18.jobWorkflowRef !== undefined){
+let data33 = data18.jobWorkflowRef;
 if((typeof data33 !== "string") && (data33 !== null)){
-const err37 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data33};
+const err37 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data33};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -5728,10 +5754,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data17.enterpriseId !== undefined){
-let data34 = data17.enterpriseId;
-if(((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))) && (data34 !== null)){
-const err38 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data34};
+if(data18.enterprise !== undefined){
+let data34 = data18.enterprise;
+if((typeof data34 !== "string") && (data34 !== null)){
+const err38 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data34};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -5741,10 +5767,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data17.runnerEnvironment !== undefined){
-let data35 = data17.runnerEnvironment;
-if((typeof data35 !== "string") && (data35 !== null)){
-const err39 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data35};
+if(data18.enterpriseId !== undefined){
+let data35 = data18.enterpriseId;
+if(((typeof data35 !== "string") && (!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35))))) && (data35 !== null)){
+const err39 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data35};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -5754,10 +5780,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data17.repositoryVisibility !== undefined){
-let data36 = data17.repositoryVisibility;
+if(data18.runnerEnvironment !== undefined){
+let data36 = data18.runnerEnvironment;
 if((typeof data36 !== "string") && (data36 !== null)){
-const err40 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data36};
+const err40 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data36};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -5767,12 +5793,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
-}
-if(data.eks !== undefined){
-let data37 = data.eks;
-if((!(data37 && typeof data37 == "object" && !Array.isArray(data37))) && (data37 !== null)){
-const err41 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data37};
+if(data18.repositoryVisibility !== undefined){
+let data37 = data18.repositoryVisibility;
+if((typeof data37 !== "string") && (data37 !== null)){
+const err41 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data37};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -5781,10 +5805,13 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-for(const key2 in data37){
-if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
-const err42 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data37};
+}
+}
+}
+if(data.eks !== undefined){
+let data38 = data.eks;
+if((!(data38 && typeof data38 == "object" && !Array.isArray(data38))) && (data38 !== null)){
+const err42 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data38};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -5793,11 +5820,10 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-if(data37.issuer !== undefined){
-let data38 = data37.issuer;
-if((typeof data38 !== "string") && (data38 !== null)){
-const err43 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data38};
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+for(const key2 in data38){
+if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
+const err43 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data38};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -5807,10 +5833,10 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data37.namespace !== undefined){
-let data39 = data37.namespace;
+if(data38.issuer !== undefined){
+let data39 = data38.issuer;
 if((typeof data39 !== "string") && (data39 !== null)){
-const err44 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data39};
+const err44 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data39};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -5820,10 +5846,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data37.serviceAccount !== undefined){
-let data40 = data37.serviceAccount;
+if(data38.namespace !== undefined){
+let data40 = data38.namespace;
 if((typeof data40 !== "string") && (data40 !== null)){
-const err45 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data40};
+const err45 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data40};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -5833,10 +5859,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data37.audience !== undefined){
-let data41 = data37.audience;
+if(data38.serviceAccount !== undefined){
+let data41 = data38.serviceAccount;
 if((typeof data41 !== "string") && (data41 !== null)){
-const err46 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data41};
+const err46 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data41};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -5846,12 +5872,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-}
-}
-if(data.gitlab !== undefined){
-let data42 = data.gitlab;
-if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
-const err47 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data42};
+if(data38.audience !== undefined){
+let data42 = data38.audience;
+if((typeof data42 !== "string") && (data42 !== null)){
+const err47 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data42};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -5860,10 +5884,13 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-for(const key3 in data42){
-if(!(func2.call(schema18.properties, key3))){
-const err48 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data42};
+}
+}
+}
+if(data.gitlab !== undefined){
+let data43 = data.gitlab;
+if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
+const err48 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data43};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -5872,11 +5899,10 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-if(data42.projectPath !== undefined){
-let data43 = data42.projectPath;
-if((typeof data43 !== "string") && (data43 !== null)){
-const err49 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data43};
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key3 in data43){
+if(!(func2.call(schema18.properties, key3))){
+const err49 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data43};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -5886,10 +5912,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data42.ref !== undefined){
-let data44 = data42.ref;
+if(data43.projectPath !== undefined){
+let data44 = data43.projectPath;
 if((typeof data44 !== "string") && (data44 !== null)){
-const err50 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data44};
+const err50 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data44};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -5899,10 +5925,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data42.refType !== undefined){
-let data45 = data42.refType;
+if(data43.ref !== undefined){
+let data45 = data43.ref;
 if((typeof data45 !== "string") && (data45 !== null)){
-const err51 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data45};
+const err51 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data45};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -5911,8 +5937,11 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(!(((data45 === "branch") || (data45 === "tag")) || (data45 === null))){
-const err52 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data45};
+}
+if(data43.refType !== undefined){
+let data46 = data43.refType;
+if((typeof data46 !== "string") && (data46 !== null)){
+const err52 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data46};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -5921,11 +5950,8 @@ vErrors.push(err52);
 }
 errors++;
 }
-}
-if(data42.host !== undefined){
-let data46 = data42.host;
-if((typeof data46 !== "string") && (data46 !== null)){
-const err53 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data46};
+if(!(((data46 === "branch") || (data46 === "tag")) || (data46 === null))){
+const err53 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data46};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -5935,10 +5961,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data42.audience !== undefined){
-let data47 = data42.audience;
-if(((typeof data47 !== "string") && (!(Array.isArray(data47)))) && (data47 !== null)){
-const err54 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data47};
+if(data43.host !== undefined){
+let data47 = data43.host;
+if((typeof data47 !== "string") && (data47 !== null)){
+const err54 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data47};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -5947,12 +5973,11 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(Array.isArray(data47)){
-const len3 = data47.length;
-for(let i3=0; i3<len3; i3++){
-let data48 = data47[i3];
-if(typeof data48 !== "string"){
-const err55 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data48};
+}
+if(data43.audience !== undefined){
+let data48 = data43.audience;
+if(((typeof data48 !== "string") && (!(Array.isArray(data48)))) && (data48 !== null)){
+const err55 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data48};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -5961,13 +5986,12 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-}
-}
-if(data42.pipelineSource !== undefined){
-let data49 = data42.pipelineSource;
-if((typeof data49 !== "string") && (data49 !== null)){
-const err56 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data49};
+if(Array.isArray(data48)){
+const len3 = data48.length;
+for(let i3=0; i3<len3; i3++){
+let data49 = data48[i3];
+if(typeof data49 !== "string"){
+const err56 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data49};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -5977,10 +6001,12 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data42.projectId !== undefined){
-let data50 = data42.projectId;
-if(((typeof data50 !== "string") && (!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50))))) && (data50 !== null)){
-const err57 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data50};
+}
+}
+if(data43.pipelineSource !== undefined){
+let data50 = data43.pipelineSource;
+if((typeof data50 !== "string") && (data50 !== null)){
+const err57 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data50};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -5990,10 +6016,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data42.namespaceId !== undefined){
-let data51 = data42.namespaceId;
+if(data43.projectId !== undefined){
+let data51 = data43.projectId;
 if(((typeof data51 !== "string") && (!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51))))) && (data51 !== null)){
-const err58 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data51};
+const err58 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data51};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -6003,10 +6029,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data42.refProtected !== undefined){
-let data52 = data42.refProtected;
-if((typeof data52 !== "boolean") && (data52 !== null)){
-const err59 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data52};
+if(data43.namespaceId !== undefined){
+let data52 = data43.namespaceId;
+if(((typeof data52 !== "string") && (!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52))))) && (data52 !== null)){
+const err59 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data52};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -6016,10 +6042,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data42.environment !== undefined){
-let data53 = data42.environment;
-if((typeof data53 !== "string") && (data53 !== null)){
-const err60 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data53};
+if(data43.refProtected !== undefined){
+let data53 = data43.refProtected;
+if((typeof data53 !== "boolean") && (data53 !== null)){
+const err60 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data53};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -6029,10 +6055,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data42.userLogin !== undefined){
-let data54 = data42.userLogin;
+if(data43.environment !== undefined){
+let data54 = data43.environment;
 if((typeof data54 !== "string") && (data54 !== null)){
-const err61 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data54};
+const err61 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data54};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -6042,10 +6068,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data42.userId !== undefined){
-let data55 = data42.userId;
-if(((typeof data55 !== "string") && (!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55))))) && (data55 !== null)){
-const err62 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data55};
+if(data43.userLogin !== undefined){
+let data55 = data43.userLogin;
+if((typeof data55 !== "string") && (data55 !== null)){
+const err62 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data55};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -6055,10 +6081,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data42.userEmail !== undefined){
-let data56 = data42.userEmail;
-if((typeof data56 !== "string") && (data56 !== null)){
-const err63 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data56};
+if(data43.userId !== undefined){
+let data56 = data43.userId;
+if(((typeof data56 !== "string") && (!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56))))) && (data56 !== null)){
+const err63 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data56};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -6068,10 +6094,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data42.userAccessLevel !== undefined){
-let data57 = data42.userAccessLevel;
+if(data43.userEmail !== undefined){
+let data57 = data43.userEmail;
 if((typeof data57 !== "string") && (data57 !== null)){
-const err64 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data57};
+const err64 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data57};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -6081,10 +6107,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data42.runnerEnvironment !== undefined){
-let data58 = data42.runnerEnvironment;
+if(data43.userAccessLevel !== undefined){
+let data58 = data43.userAccessLevel;
 if((typeof data58 !== "string") && (data58 !== null)){
-const err65 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data58};
+const err65 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data58};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -6094,10 +6120,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data42.sub !== undefined){
-let data59 = data42.sub;
+if(data43.runnerEnvironment !== undefined){
+let data59 = data43.runnerEnvironment;
 if((typeof data59 !== "string") && (data59 !== null)){
-const err66 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data59};
+const err66 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data59};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -6107,12 +6133,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-}
-}
-if(data.terraform !== undefined){
-let data60 = data.terraform;
-if((!(data60 && typeof data60 == "object" && !Array.isArray(data60))) && (data60 !== null)){
-const err67 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data60};
+if(data43.sub !== undefined){
+let data60 = data43.sub;
+if((typeof data60 !== "string") && (data60 !== null)){
+const err67 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data60};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -6121,10 +6145,13 @@ vErrors.push(err67);
 }
 errors++;
 }
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-for(const key4 in data60){
-if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
-const err68 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data60};
+}
+}
+}
+if(data.terraform !== undefined){
+let data61 = data.terraform;
+if((!(data61 && typeof data61 == "object" && !Array.isArray(data61))) && (data61 !== null)){
+const err68 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data61};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -6133,11 +6160,10 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-if(data60.organization !== undefined){
-let data61 = data60.organization;
-if((typeof data61 !== "string") && (data61 !== null)){
-const err69 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data61};
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+for(const key4 in data61){
+if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
+const err69 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data61};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -6147,10 +6173,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data60.project !== undefined){
-let data62 = data60.project;
+if(data61.organization !== undefined){
+let data62 = data61.organization;
 if((typeof data62 !== "string") && (data62 !== null)){
-const err70 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data62};
+const err70 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data62};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -6160,10 +6186,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data60.workspace !== undefined){
-let data63 = data60.workspace;
+if(data61.project !== undefined){
+let data63 = data61.project;
 if((typeof data63 !== "string") && (data63 !== null)){
-const err71 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data63};
+const err71 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data63};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -6173,10 +6199,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data60.runPhase !== undefined){
-let data64 = data60.runPhase;
+if(data61.workspace !== undefined){
+let data64 = data61.workspace;
 if((typeof data64 !== "string") && (data64 !== null)){
-const err72 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data64};
+const err72 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data64};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -6186,10 +6212,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data60.audience !== undefined){
-let data65 = data60.audience;
+if(data61.runPhase !== undefined){
+let data65 = data61.runPhase;
 if((typeof data65 !== "string") && (data65 !== null)){
-const err73 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data65};
+const err73 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data65};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -6199,12 +6225,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-}
-}
-if(data.cognito !== undefined){
-let data66 = data.cognito;
-if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
-const err74 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data66};
+if(data61.audience !== undefined){
+let data66 = data61.audience;
+if((typeof data66 !== "string") && (data66 !== null)){
+const err74 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data66};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -6213,10 +6237,13 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-for(const key5 in data66){
-if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
-const err75 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data66};
+}
+}
+}
+if(data.cognito !== undefined){
+let data67 = data.cognito;
+if((!(data67 && typeof data67 == "object" && !Array.isArray(data67))) && (data67 !== null)){
+const err75 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data67};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -6225,11 +6252,10 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-if(data66.identityPoolId !== undefined){
-let data67 = data66.identityPoolId;
-if((typeof data67 !== "string") && (data67 !== null)){
-const err76 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data67};
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+for(const key5 in data67){
+if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
+const err76 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data67};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -6239,10 +6265,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data66.identityId !== undefined){
-let data68 = data66.identityId;
+if(data67.identityPoolId !== undefined){
+let data68 = data67.identityPoolId;
 if((typeof data68 !== "string") && (data68 !== null)){
-const err77 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data68};
+const err77 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data68};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -6252,10 +6278,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data66.authenticated !== undefined){
-let data69 = data66.authenticated;
-if((typeof data69 !== "boolean") && (data69 !== null)){
-const err78 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data69};
+if(data67.identityId !== undefined){
+let data69 = data67.identityId;
+if((typeof data69 !== "string") && (data69 !== null)){
+const err78 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data69};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -6265,10 +6291,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data66.loginProviders !== undefined){
-let data70 = data66.loginProviders;
-if((!(Array.isArray(data70))) && (data70 !== null)){
-const err79 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data70};
+if(data67.authenticated !== undefined){
+let data70 = data67.authenticated;
+if((typeof data70 !== "boolean") && (data70 !== null)){
+const err79 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data70};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -6277,12 +6303,11 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(Array.isArray(data70)){
-const len4 = data70.length;
-for(let i4=0; i4<len4; i4++){
-let data71 = data70[i4];
-if(typeof data71 !== "string"){
-const err80 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data71};
+}
+if(data67.loginProviders !== undefined){
+let data71 = data67.loginProviders;
+if((!(Array.isArray(data71))) && (data71 !== null)){
+const err80 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data71};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -6291,17 +6316,12 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-}
-}
-}
-}
-if(data.request !== undefined){
-let data72 = data.request;
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key6 in data72){
-if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
-const err81 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data72};
+if(Array.isArray(data71)){
+const len4 = data71.length;
+for(let i4=0; i4<len4; i4++){
+let data72 = data71[i4];
+if(typeof data72 !== "string"){
+const err81 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data72};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -6311,10 +6331,16 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data72.roleSessionName !== undefined){
-let data73 = data72.roleSessionName;
-if((typeof data73 !== "string") && (data73 !== null)){
-const err82 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data73};
+}
+}
+}
+}
+if(data.request !== undefined){
+let data73 = data.request;
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+for(const key6 in data73){
+if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
+const err82 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data73};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -6324,13 +6350,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data72.durationSeconds !== undefined){
-let data74 = data72.durationSeconds;
-const _errs169 = errors;
-let valid25 = false;
-const _errs170 = errors;
-if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
-const err83 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data74};
+if(data73.roleSessionName !== undefined){
+let data74 = data73.roleSessionName;
+if((typeof data74 !== "string") && (data74 !== null)){
+const err83 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data74};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -6339,13 +6362,14 @@ vErrors.push(err83);
 }
 errors++;
 }
-var _valid0 = _errs170 === errors;
-valid25 = valid25 || _valid0;
-if(!valid25){
+}
+if(data73.durationSeconds !== undefined){
+let data75 = data73.durationSeconds;
+const _errs171 = errors;
+let valid25 = false;
 const _errs172 = errors;
-if(typeof data74 === "string"){
-if(!pattern2.test(data74)){
-const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data74};
+if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
+const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data75};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -6354,9 +6378,13 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-else {
-const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data74};
+var _valid0 = _errs172 === errors;
+valid25 = valid25 || _valid0;
+if(!valid25){
+const _errs174 = errors;
+if(typeof data75 === "string"){
+if(!pattern2.test(data75)){
+const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data75};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -6365,12 +6393,9 @@ vErrors.push(err85);
 }
 errors++;
 }
-var _valid0 = _errs172 === errors;
-valid25 = valid25 || _valid0;
-if(!valid25){
-const _errs174 = errors;
-if(data74 !== null){
-const err86 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data74};
+}
+else {
+const err86 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data75};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -6381,10 +6406,10 @@ errors++;
 }
 var _valid0 = _errs174 === errors;
 valid25 = valid25 || _valid0;
-}
-}
 if(!valid25){
-const err87 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data74};
+const _errs176 = errors;
+if(data75 !== null){
+const err87 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data75};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -6393,22 +6418,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-else {
-errors = _errs169;
-if(vErrors !== null){
-if(_errs169){
-vErrors.length = _errs169;
-}
-else {
-vErrors = null;
+var _valid0 = _errs176 === errors;
+valid25 = valid25 || _valid0;
 }
 }
-}
-}
-if(data72.providerId !== undefined){
-let data75 = data72.providerId;
-if((typeof data75 !== "string") && (data75 !== null)){
-const err88 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data75};
+if(!valid25){
+const err88 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data75};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -6417,8 +6432,22 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(!(((data75 === "graph.facebook.com") || (data75 === "www.amazon.com")) || (data75 === null))){
-const err89 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data75};
+else {
+errors = _errs171;
+if(vErrors !== null){
+if(_errs171){
+vErrors.length = _errs171;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data73.providerId !== undefined){
+let data76 = data73.providerId;
+if((typeof data76 !== "string") && (data76 !== null)){
+const err89 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data76};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -6427,11 +6456,8 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-if(data72.policy !== undefined){
-let data76 = data72.policy;
-if(((typeof data76 !== "string") && (!(data76 && typeof data76 == "object" && !Array.isArray(data76)))) && (data76 !== null)){
-const err90 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data76};
+if(!(((data76 === "graph.facebook.com") || (data76 === "www.amazon.com")) || (data76 === null))){
+const err90 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data76};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -6441,10 +6467,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data72.policyArns !== undefined){
-let data77 = data72.policyArns;
-if((!(Array.isArray(data77))) && (data77 !== null)){
-const err91 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data77};
+if(data73.policy !== undefined){
+let data77 = data73.policy;
+if(((typeof data77 !== "string") && (!(data77 && typeof data77 == "object" && !Array.isArray(data77)))) && (data77 !== null)){
+const err91 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data77};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -6453,12 +6479,11 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(Array.isArray(data77)){
-const len5 = data77.length;
-for(let i5=0; i5<len5; i5++){
-let data78 = data77[i5];
-if(typeof data78 !== "string"){
-const err92 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data78};
+}
+if(data73.policyArns !== undefined){
+let data78 = data73.policyArns;
+if((!(Array.isArray(data78))) && (data78 !== null)){
+const err92 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data78};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -6467,12 +6492,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err93 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data72};
+if(Array.isArray(data78)){
+const len5 = data78.length;
+for(let i5=0; i5<len5; i5++){
+let data79 = data78[i5];
+if(typeof data79 !== "string"){
+const err93 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data79};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -6482,16 +6507,11 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data.context !== undefined){
-let data79 = data.context;
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-for(const key7 in data79){
-let data80 = data79[key7];
-const _errs190 = errors;
-let valid30 = false;
-const _errs191 = errors;
-if(((typeof data80 !== "string") && (!((typeof data80 == "number") && (isFinite(data80))))) && (typeof data80 !== "boolean")){
-const err94 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data80};
+}
+}
+}
+else {
+const err94 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data73};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -6500,16 +6520,17 @@ vErrors.push(err94);
 }
 errors++;
 }
-var _valid1 = _errs191 === errors;
-valid30 = valid30 || _valid1;
-if(!valid30){
+}
+if(data.context !== undefined){
+let data80 = data.context;
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+for(const key7 in data80){
+let data81 = data80[key7];
+const _errs192 = errors;
+let valid30 = false;
 const _errs193 = errors;
-if(Array.isArray(data80)){
-const len6 = data80.length;
-for(let i6=0; i6<len6; i6++){
-let data81 = data80[i6];
 if(((typeof data81 !== "string") && (!((typeof data81 == "number") && (isFinite(data81))))) && (typeof data81 !== "boolean")){
-const err95 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data81};
+const err95 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data81};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -6518,10 +6539,16 @@ vErrors.push(err95);
 }
 errors++;
 }
-}
-}
-else {
-const err96 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data80};
+var _valid1 = _errs193 === errors;
+valid30 = valid30 || _valid1;
+if(!valid30){
+const _errs195 = errors;
+if(Array.isArray(data81)){
+const len6 = data81.length;
+for(let i6=0; i6<len6; i6++){
+let data82 = data81[i6];
+if(((typeof data82 !== "string") && (!((typeof data82 == "number") && (isFinite(data82))))) && (typeof data82 !== "boolean")){
+const err96 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data82};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -6530,12 +6557,10 @@ vErrors.push(err96);
 }
 errors++;
 }
-var _valid1 = _errs193 === errors;
-valid30 = valid30 || _valid1;
-if(!valid30){
-const _errs197 = errors;
-if(data80 !== null){
-const err97 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data80};
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data81};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -6544,12 +6569,12 @@ vErrors.push(err97);
 }
 errors++;
 }
-var _valid1 = _errs197 === errors;
+var _valid1 = _errs195 === errors;
 valid30 = valid30 || _valid1;
-}
-}
 if(!valid30){
-const err98 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data80};
+const _errs199 = errors;
+if(data81 !== null){
+const err98 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data81};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -6558,11 +6583,25 @@ vErrors.push(err98);
 }
 errors++;
 }
+var _valid1 = _errs199 === errors;
+valid30 = valid30 || _valid1;
+}
+}
+if(!valid30){
+const err99 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data81};
+if(vErrors === null){
+vErrors = [err99];
+}
 else {
-errors = _errs190;
+vErrors.push(err99);
+}
+errors++;
+}
+else {
+errors = _errs192;
 if(vErrors !== null){
-if(_errs190){
-vErrors.length = _errs190;
+if(_errs192){
+vErrors.length = _errs192;
 }
 else {
 vErrors = null;
@@ -6572,23 +6611,7 @@ vErrors = null;
 }
 }
 else {
-const err99 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data79};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
-}
-errors++;
-}
-}
-if(data.expect !== undefined){
-let data82 = data.expect;
-const _errs202 = errors;
-let valid34 = false;
-const _errs203 = errors;
-if(typeof data82 !== "string"){
-const err100 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data82};
+const err100 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data80};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -6597,8 +6620,14 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(!((data82 === "allow") || (data82 === "deny"))){
-const err101 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data82};
+}
+if(data.expect !== undefined){
+let data83 = data.expect;
+const _errs204 = errors;
+let valid34 = false;
+const _errs205 = errors;
+if(typeof data83 !== "string"){
+const err101 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data83};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -6607,13 +6636,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-var _valid2 = _errs203 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs205 = errors;
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-if(data82.deny === undefined){
-const err102 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data82};
+if(!((data83 === "allow") || (data83 === "deny"))){
+const err102 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data83};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -6622,9 +6646,13 @@ vErrors.push(err102);
 }
 errors++;
 }
-for(const key8 in data82){
-if(!(key8 === "deny")){
-const err103 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data82};
+var _valid2 = _errs205 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs207 = errors;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.deny === undefined){
+const err103 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data83};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -6633,11 +6661,9 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-if(data82.deny !== undefined){
-let data83 = data82.deny;
-if((!(data83 && typeof data83 == "object" && !Array.isArray(data83))) && (data83 !== null)){
-const err104 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data83};
+for(const key8 in data83){
+if(!(key8 === "deny")){
+const err104 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data83};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -6646,10 +6672,11 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-for(const key9 in data83){
-if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
-const err105 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data83};
+}
+if(data83.deny !== undefined){
+let data84 = data83.deny;
+if((!(data84 && typeof data84 == "object" && !Array.isArray(data84))) && (data84 !== null)){
+const err105 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data84};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -6658,11 +6685,10 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-if(data83.stage !== undefined){
-let data84 = data83.stage;
-if(typeof data84 !== "string"){
-const err106 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data84};
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+for(const key9 in data84){
+if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
+const err106 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data84};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -6671,8 +6697,11 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(!(((data84 === "request") || (data84 === "token")) || (data84 === "trust-policy"))){
-const err107 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data84};
+}
+if(data84.stage !== undefined){
+let data85 = data84.stage;
+if(typeof data85 !== "string"){
+const err107 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data85};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -6681,11 +6710,8 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-if(data83.because !== undefined){
-let data85 = data83.because;
-if(typeof data85 !== "string"){
-const err108 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data85};
+if(!(((data85 === "request") || (data85 === "token")) || (data85 === "trust-policy"))){
+const err108 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data85};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -6695,10 +6721,10 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data83.code !== undefined){
-let data86 = data83.code;
+if(data84.because !== undefined){
+let data86 = data84.because;
 if(typeof data86 !== "string"){
-const err109 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data86};
+const err109 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data86};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -6707,8 +6733,11 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(!(((((data86 === "ValidationError") || (data86 === "InvalidIdentityToken")) || (data86 === "ExpiredTokenException")) || (data86 === "IDPRejectedClaim")) || (data86 === "AccessDenied"))){
-const err110 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data86};
+}
+if(data84.code !== undefined){
+let data87 = data84.code;
+if(typeof data87 !== "string"){
+const err110 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data87};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -6717,12 +6746,8 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err111 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data82};
+if(!(((((data87 === "ValidationError") || (data87 === "InvalidIdentityToken")) || (data87 === "ExpiredTokenException")) || (data87 === "IDPRejectedClaim")) || (data87 === "AccessDenied"))){
+const err111 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data87};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -6731,13 +6756,12 @@ vErrors.push(err111);
 }
 errors++;
 }
-var _valid2 = _errs205 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs217 = errors;
-if(typeof data82 === "string"){
-if(!pattern2.test(data82)){
-const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data82};
+}
+}
+}
+}
+else {
+const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data83};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -6746,9 +6770,13 @@ vErrors.push(err112);
 }
 errors++;
 }
-}
-else {
-const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data82};
+var _valid2 = _errs207 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs219 = errors;
+if(typeof data83 === "string"){
+if(!pattern2.test(data83)){
+const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data83};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -6757,12 +6785,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-var _valid2 = _errs217 === errors;
-valid34 = valid34 || _valid2;
 }
-}
-if(!valid34){
-const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data82};
+else {
+const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data83};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -6771,24 +6796,12 @@ vErrors.push(err114);
 }
 errors++;
 }
-else {
-errors = _errs202;
-if(vErrors !== null){
-if(_errs202){
-vErrors.length = _errs202;
-}
-else {
-vErrors = null;
+var _valid2 = _errs219 === errors;
+valid34 = valid34 || _valid2;
 }
 }
-}
-}
-if(data.role !== undefined){
-let data87 = data.role;
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-for(const key10 in data87){
-if(!(func2.call(schema12.properties, key10))){
-const err115 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data87};
+if(!valid34){
+const err115 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data83};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -6797,11 +6810,24 @@ vErrors.push(err115);
 }
 errors++;
 }
+else {
+errors = _errs204;
+if(vErrors !== null){
+if(_errs204){
+vErrors.length = _errs204;
 }
-if(data87.arn !== undefined){
-let data88 = data87.arn;
-if(typeof data88 !== "string"){
-const err116 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data88};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.role !== undefined){
+let data88 = data.role;
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+for(const key10 in data88){
+if(!(func2.call(schema12.properties, key10))){
+const err116 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data88};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -6811,10 +6837,10 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data87.trustPolicy !== undefined){
-let data89 = data87.trustPolicy;
-if((typeof data89 !== "string") && (!(data89 && typeof data89 == "object" && !Array.isArray(data89)))){
-const err117 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data89};
+if(data88.arn !== undefined){
+let data89 = data88.arn;
+if(typeof data89 !== "string"){
+const err117 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data89};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -6824,10 +6850,10 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data87.maxSessionDuration !== undefined){
-let data90 = data87.maxSessionDuration;
-if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
-const err118 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data90};
+if(data88.trustPolicy !== undefined){
+let data90 = data88.trustPolicy;
+if((typeof data90 !== "string") && (!(data90 && typeof data90 == "object" && !Array.isArray(data90)))){
+const err118 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data90};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -6836,9 +6862,11 @@ vErrors.push(err118);
 }
 errors++;
 }
-if((typeof data90 == "number") && (isFinite(data90))){
-if(data90 > 43200 || isNaN(data90)){
-const err119 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data90};
+}
+if(data88.maxSessionDuration !== undefined){
+let data91 = data88.maxSessionDuration;
+if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
+const err119 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data91};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -6847,8 +6875,9 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data90 < 3600 || isNaN(data90)){
-const err120 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data90};
+if((typeof data91 == "number") && (isFinite(data91))){
+if(data91 > 43200 || isNaN(data91)){
+const err120 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data91};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -6857,15 +6886,8 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-}
-if(data87.tags !== undefined){
-let data91 = data87.tags;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-for(const key11 in data91){
-let data92 = data91[key11];
-if(typeof data92 !== "string"){
-const err121 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data92};
+if(data91 < 3600 || isNaN(data91)){
+const err121 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data91};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -6876,8 +6898,13 @@ errors++;
 }
 }
 }
-else {
-const err122 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data91};
+if(data88.tags !== undefined){
+let data92 = data88.tags;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+for(const key11 in data92){
+let data93 = data92[key11];
+if(typeof data93 !== "string"){
+const err122 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data93};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -6887,10 +6914,9 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data87.cloudformation !== undefined){
-let data93 = data87.cloudformation;
-if(typeof data93 !== "string"){
-const err123 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data93};
+}
+else {
+const err123 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data92};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -6900,10 +6926,10 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data87.cdk !== undefined){
-let data94 = data87.cdk;
+if(data88.cloudformation !== undefined){
+let data94 = data88.cloudformation;
 if(typeof data94 !== "string"){
-const err124 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data94};
+const err124 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data94};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -6913,10 +6939,10 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data87.terraform !== undefined){
-let data95 = data87.terraform;
+if(data88.cdk !== undefined){
+let data95 = data88.cdk;
 if(typeof data95 !== "string"){
-const err125 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data95};
+const err125 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data95};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -6926,10 +6952,10 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data87.live !== undefined){
-let data96 = data87.live;
+if(data88.terraform !== undefined){
+let data96 = data88.terraform;
 if(typeof data96 !== "string"){
-const err126 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data96};
+const err126 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data96};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -6939,10 +6965,10 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data87.logicalId !== undefined){
-let data97 = data87.logicalId;
+if(data88.live !== undefined){
+let data97 = data88.live;
 if(typeof data97 !== "string"){
-const err127 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data97};
+const err127 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data97};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -6952,10 +6978,10 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data87.stack !== undefined){
-let data98 = data87.stack;
+if(data88.logicalId !== undefined){
+let data98 = data88.logicalId;
 if(typeof data98 !== "string"){
-const err128 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data98};
+const err128 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data98};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -6965,10 +6991,10 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data87.construct !== undefined){
-let data99 = data87.construct;
+if(data88.stack !== undefined){
+let data99 = data88.stack;
 if(typeof data99 !== "string"){
-const err129 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data99};
+const err129 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data99};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -6978,10 +7004,10 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data87.address !== undefined){
-let data100 = data87.address;
+if(data88.construct !== undefined){
+let data100 = data88.construct;
 if(typeof data100 !== "string"){
-const err130 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data100};
+const err130 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data100};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -6991,16 +7017,10 @@ vErrors.push(err130);
 errors++;
 }
 }
-if(data87.parameters !== undefined){
-let data101 = data87.parameters;
-if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
-for(const key12 in data101){
-let data102 = data101[key12];
-const _errs256 = errors;
-let valid41 = false;
-const _errs257 = errors;
-if(((typeof data102 !== "string") && (!((typeof data102 == "number") && (isFinite(data102))))) && (typeof data102 !== "boolean")){
-const err131 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data102};
+if(data88.address !== undefined){
+let data101 = data88.address;
+if(typeof data101 !== "string"){
+const err131 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data101};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -7009,16 +7029,17 @@ vErrors.push(err131);
 }
 errors++;
 }
-var _valid3 = _errs257 === errors;
-valid41 = valid41 || _valid3;
-if(!valid41){
+}
+if(data88.parameters !== undefined){
+let data102 = data88.parameters;
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+for(const key12 in data102){
+let data103 = data102[key12];
+const _errs258 = errors;
+let valid41 = false;
 const _errs259 = errors;
-if(Array.isArray(data102)){
-const len7 = data102.length;
-for(let i7=0; i7<len7; i7++){
-let data103 = data102[i7];
 if(((typeof data103 !== "string") && (!((typeof data103 == "number") && (isFinite(data103))))) && (typeof data103 !== "boolean")){
-const err132 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data103};
+const err132 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data103};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -7027,10 +7048,16 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-}
-else {
-const err133 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data102};
+var _valid3 = _errs259 === errors;
+valid41 = valid41 || _valid3;
+if(!valid41){
+const _errs261 = errors;
+if(Array.isArray(data103)){
+const len7 = data103.length;
+for(let i7=0; i7<len7; i7++){
+let data104 = data103[i7];
+if(((typeof data104 !== "string") && (!((typeof data104 == "number") && (isFinite(data104))))) && (typeof data104 !== "boolean")){
+const err133 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data104};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -7039,11 +7066,10 @@ vErrors.push(err133);
 }
 errors++;
 }
-var _valid3 = _errs259 === errors;
-valid41 = valid41 || _valid3;
 }
-if(!valid41){
-const err134 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data102};
+}
+else {
+const err134 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data103};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -7052,11 +7078,24 @@ vErrors.push(err134);
 }
 errors++;
 }
+var _valid3 = _errs261 === errors;
+valid41 = valid41 || _valid3;
+}
+if(!valid41){
+const err135 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data103};
+if(vErrors === null){
+vErrors = [err135];
+}
 else {
-errors = _errs256;
+vErrors.push(err135);
+}
+errors++;
+}
+else {
+errors = _errs258;
 if(vErrors !== null){
-if(_errs256){
-vErrors.length = _errs256;
+if(_errs258){
+vErrors.length = _errs258;
 }
 else {
 vErrors = null;
@@ -7066,20 +7105,7 @@ vErrors = null;
 }
 }
 else {
-const err135 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data101};
-if(vErrors === null){
-vErrors = [err135];
-}
-else {
-vErrors.push(err135);
-}
-errors++;
-}
-}
-if(data87.parametersFile !== undefined){
-let data104 = data87.parametersFile;
-if(typeof data104 !== "string"){
-const err136 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data104};
+const err136 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data102};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -7089,10 +7115,10 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data87.account !== undefined){
-let data105 = data87.account;
-if((typeof data105 !== "string") && (!(((typeof data105 == "number") && (!(data105 % 1) && !isNaN(data105))) && (isFinite(data105))))){
-const err137 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data105};
+if(data88.parametersFile !== undefined){
+let data105 = data88.parametersFile;
+if(typeof data105 !== "string"){
+const err137 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data105};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -7101,9 +7127,11 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(typeof data105 === "string"){
-if(!pattern0.test(data105)){
-const err138 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data105};
+}
+if(data88.account !== undefined){
+let data106 = data88.account;
+if((typeof data106 !== "string") && (!(((typeof data106 == "number") && (!(data106 % 1) && !isNaN(data106))) && (isFinite(data106))))){
+const err138 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data106};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -7112,12 +7140,9 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-}
-if(data87.region !== undefined){
-let data106 = data87.region;
-if(typeof data106 !== "string"){
-const err139 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data106};
+if(typeof data106 === "string"){
+if(!pattern0.test(data106)){
+const err139 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data106};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -7127,10 +7152,11 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data87.partition !== undefined){
-let data107 = data87.partition;
+}
+if(data88.region !== undefined){
+let data107 = data88.region;
 if(typeof data107 !== "string"){
-const err140 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data107};
+const err140 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data107};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -7140,10 +7166,10 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data87.stackName !== undefined){
-let data108 = data87.stackName;
+if(data88.partition !== undefined){
+let data108 = data88.partition;
 if(typeof data108 !== "string"){
-const err141 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data108};
+const err141 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data108};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -7153,12 +7179,10 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data87.resources !== undefined){
-let data109 = data87.resources;
-if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
-}
-else {
-const err142 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data109};
+if(data88.stackName !== undefined){
+let data109 = data88.stackName;
+if(typeof data109 !== "string"){
+const err142 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data109};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -7168,12 +7192,12 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data87.imports !== undefined){
-let data110 = data87.imports;
+if(data88.resources !== undefined){
+let data110 = data88.resources;
 if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
 }
 else {
-const err143 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data110};
+const err143 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data110};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -7183,10 +7207,12 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data87.profile !== undefined){
-let data111 = data87.profile;
-if(typeof data111 !== "string"){
-const err144 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data111};
+if(data88.imports !== undefined){
+let data111 = data88.imports;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+}
+else {
+const err144 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data111};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -7196,9 +7222,10 @@ vErrors.push(err144);
 errors++;
 }
 }
-}
-else {
-const err145 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data87};
+if(data88.profile !== undefined){
+let data112 = data88.profile;
+if(typeof data112 !== "string"){
+const err145 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data112};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -7208,18 +7235,9 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data.providers !== undefined){
-let data112 = data.providers;
-const _errs285 = errors;
-let valid45 = false;
-const _errs286 = errors;
-if(Array.isArray(data112)){
-const len8 = data112.length;
-for(let i8=0; i8<len8; i8++){
-let data113 = data112[i8];
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-if(data113.url === undefined){
-const err146 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data113};
+}
+else {
+const err146 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data88};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -7228,8 +7246,19 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(data113.clientIds === undefined){
-const err147 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data113};
+}
+if(data.providers !== undefined){
+let data113 = data.providers;
+const _errs287 = errors;
+let valid45 = false;
+const _errs288 = errors;
+if(Array.isArray(data113)){
+const len8 = data113.length;
+for(let i8=0; i8<len8; i8++){
+let data114 = data113[i8];
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+if(data114.url === undefined){
+const err147 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data114};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -7238,9 +7267,8 @@ vErrors.push(err147);
 }
 errors++;
 }
-for(const key13 in data113){
-if(!((key13 === "url") || (key13 === "clientIds"))){
-const err148 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data113};
+if(data114.clientIds === undefined){
+const err148 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data114};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -7249,12 +7277,9 @@ vErrors.push(err148);
 }
 errors++;
 }
-}
-if(data113.url !== undefined){
-let data114 = data113.url;
-if(typeof data114 === "string"){
-if(!pattern1.test(data114)){
-const err149 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data114};
+for(const key13 in data114){
+if(!((key13 === "url") || (key13 === "clientIds"))){
+const err149 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data114};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -7264,8 +7289,11 @@ vErrors.push(err149);
 errors++;
 }
 }
-else {
-const err150 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data114};
+if(data114.url !== undefined){
+let data115 = data114.url;
+if(typeof data115 === "string"){
+if(!pattern1.test(data115)){
+const err150 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data115};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -7275,14 +7303,8 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data113.clientIds !== undefined){
-let data115 = data113.clientIds;
-if(Array.isArray(data115)){
-const len9 = data115.length;
-for(let i9=0; i9<len9; i9++){
-let data116 = data115[i9];
-if(typeof data116 !== "string"){
-const err151 = {instancePath:instancePath+"/providers/" + i8+"/clientIds/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data116};
+else {
+const err151 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data115};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -7292,9 +7314,14 @@ vErrors.push(err151);
 errors++;
 }
 }
-}
-else {
-const err152 = {instancePath:instancePath+"/providers/" + i8+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data115};
+if(data114.clientIds !== undefined){
+let data116 = data114.clientIds;
+if(Array.isArray(data116)){
+const len9 = data116.length;
+for(let i9=0; i9<len9; i9++){
+let data117 = data116[i9];
+if(typeof data117 !== "string"){
+const err152 = {instancePath:instancePath+"/providers/" + i8+"/clientIds/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data117};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -7306,7 +7333,7 @@ errors++;
 }
 }
 else {
-const err153 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data113};
+const err153 = {instancePath:instancePath+"/providers/" + i8+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data116};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -7318,7 +7345,7 @@ errors++;
 }
 }
 else {
-const err154 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data112};
+const err154 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data114};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -7327,12 +7354,10 @@ vErrors.push(err154);
 }
 errors++;
 }
-var _valid4 = _errs286 === errors;
-valid45 = valid45 || _valid4;
-if(!valid45){
-const _errs298 = errors;
-if(typeof data112 !== "string"){
-const err155 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data112};
+}
+}
+else {
+const err155 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data113};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -7341,8 +7366,12 @@ vErrors.push(err155);
 }
 errors++;
 }
-if(!(data112 === "live")){
-const err156 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data112};
+var _valid4 = _errs288 === errors;
+valid45 = valid45 || _valid4;
+if(!valid45){
+const _errs300 = errors;
+if(typeof data113 !== "string"){
+const err156 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data113};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -7351,11 +7380,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-var _valid4 = _errs298 === errors;
-valid45 = valid45 || _valid4;
-}
-if(!valid45){
-const err157 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data112};
+if(!(data113 === "live")){
+const err157 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data113};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -7364,26 +7390,11 @@ vErrors.push(err157);
 }
 errors++;
 }
-else {
-errors = _errs285;
-if(vErrors !== null){
-if(_errs285){
-vErrors.length = _errs285;
+var _valid4 = _errs300 === errors;
+valid45 = valid45 || _valid4;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.matrix !== undefined){
-let data117 = data.matrix;
-const _errs303 = errors;
-let valid52 = false;
-const _errs304 = errors;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(Object.keys(data117).length < 1){
-const err158 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data117};
+if(!valid45){
+const err158 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data113};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -7392,11 +7403,26 @@ vErrors.push(err158);
 }
 errors++;
 }
-for(const key14 in data117){
+else {
+errors = _errs287;
+if(vErrors !== null){
+if(_errs287){
+vErrors.length = _errs287;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.matrix !== undefined){
+let data118 = data.matrix;
+const _errs305 = errors;
+let valid52 = false;
 const _errs306 = errors;
-if(typeof key14 === "string"){
-if(!pattern10.test(key14)){
-const err159 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key14,propertyName:key14};
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(Object.keys(data118).length < 1){
+const err159 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data118};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -7405,10 +7431,11 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-var valid53 = _errs306 === errors;
-if(!valid53){
-const err160 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data117};
+for(const key14 in data118){
+const _errs308 = errors;
+if(typeof key14 === "string"){
+if(!pattern10.test(key14)){
+const err160 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -7418,11 +7445,9 @@ vErrors.push(err160);
 errors++;
 }
 }
-for(const key15 in data117){
-let data118 = data117[key15];
-if(Array.isArray(data118)){
-if(data118.length < 1){
-const err161 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data118};
+var valid53 = _errs308 === errors;
+if(!valid53){
+const err161 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data118};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -7432,8 +7457,11 @@ vErrors.push(err161);
 errors++;
 }
 }
-else {
-const err162 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data118};
+for(const key15 in data118){
+let data119 = data118[key15];
+if(Array.isArray(data119)){
+if(data119.length < 1){
+const err162 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data119};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -7443,9 +7471,8 @@ vErrors.push(err162);
 errors++;
 }
 }
-}
 else {
-const err163 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data117};
+const err163 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data119};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -7454,13 +7481,10 @@ vErrors.push(err163);
 }
 errors++;
 }
-var _valid5 = _errs304 === errors;
-valid52 = valid52 || _valid5;
-if(!valid52){
-const _errs310 = errors;
-if(Array.isArray(data117)){
-if(data117.length < 1){
-const err164 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data117};
+}
+}
+else {
+const err164 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data118};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -7469,12 +7493,13 @@ vErrors.push(err164);
 }
 errors++;
 }
-const len10 = data117.length;
-for(let i10=0; i10<len10; i10++){
-let data119 = data117[i10];
-if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
-if(Object.keys(data119).length < 1){
-const err165 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data119};
+var _valid5 = _errs306 === errors;
+valid52 = valid52 || _valid5;
+if(!valid52){
+const _errs312 = errors;
+if(Array.isArray(data118)){
+if(data118.length < 1){
+const err165 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data118};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -7483,11 +7508,12 @@ vErrors.push(err165);
 }
 errors++;
 }
-for(const key16 in data119){
-const _errs314 = errors;
-if(typeof key16 === "string"){
-if(!pattern10.test(key16)){
-const err166 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key16,propertyName:key16};
+const len10 = data118.length;
+for(let i10=0; i10<len10; i10++){
+let data120 = data118[i10];
+if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
+if(Object.keys(data120).length < 1){
+const err166 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data120};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -7496,10 +7522,11 @@ vErrors.push(err166);
 }
 errors++;
 }
-}
-var valid57 = _errs314 === errors;
-if(!valid57){
-const err167 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key16},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data119};
+for(const key16 in data120){
+const _errs316 = errors;
+if(typeof key16 === "string"){
+if(!pattern10.test(key16)){
+const err167 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key16,propertyName:key16};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -7509,9 +7536,9 @@ vErrors.push(err167);
 errors++;
 }
 }
-}
-else {
-const err168 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data119};
+var valid57 = _errs316 === errors;
+if(!valid57){
+const err168 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key16},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data120};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -7523,7 +7550,7 @@ errors++;
 }
 }
 else {
-const err169 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data117};
+const err169 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data120};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -7532,11 +7559,10 @@ vErrors.push(err169);
 }
 errors++;
 }
-var _valid5 = _errs310 === errors;
-valid52 = valid52 || _valid5;
 }
-if(!valid52){
-const err170 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data117};
+}
+else {
+const err170 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data118};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -7545,22 +7571,11 @@ vErrors.push(err170);
 }
 errors++;
 }
-else {
-errors = _errs303;
-if(vErrors !== null){
-if(_errs303){
-vErrors.length = _errs303;
+var _valid5 = _errs312 === errors;
+valid52 = valid52 || _valid5;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.skip !== undefined){
-let data120 = data.skip;
-if((typeof data120 !== "boolean") && (typeof data120 !== "string")){
-const err171 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data120};
+if(!valid52){
+const err171 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data118};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -7569,11 +7584,22 @@ vErrors.push(err171);
 }
 errors++;
 }
+else {
+errors = _errs305;
+if(vErrors !== null){
+if(_errs305){
+vErrors.length = _errs305;
 }
-if(data.only !== undefined){
-let data121 = data.only;
-if(typeof data121 !== "boolean"){
-const err172 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data121};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.skip !== undefined){
+let data121 = data.skip;
+if((typeof data121 !== "boolean") && (typeof data121 !== "string")){
+const err172 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data121};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -7583,14 +7609,27 @@ vErrors.push(err172);
 errors++;
 }
 }
-}
-else {
-const err173 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+if(data.only !== undefined){
+let data122 = data.only;
+if(typeof data122 !== "boolean"){
+const err173 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data122};
 if(vErrors === null){
 vErrors = [err173];
 }
 else {
 vErrors.push(err173);
+}
+errors++;
+}
+}
+}
+else {
+const err174 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
 }
 errors++;
 }

@@ -28,8 +28,10 @@ const FETCH_HINT =
 function keySet(text: string, shown: string): KeySet {
   const read = readJwks(text, shown);
   if (read.ok) return read.set;
+  // A file holding a private key is never quoted back.
+  const secret = read.errors.some((e) => e.code === 'jwks-private-key');
   const lines = read.errors.map((e) => {
-    const frame = e.code === 'jwks-private-key' ? '' : `\n${codeFrame(text, e.line, e.column)}`;
+    const frame = secret ? '' : `\n${codeFrame(text, e.line, e.column)}`;
     return `${shown}:${e.line}:${e.column}: ${e.message}${e.hint ? `\n  ${e.hint}` : ''}${frame}`;
   });
   throw new UsageError(`--jwks: the key set cannot be used\n${lines.join('\n')}`);

@@ -100,6 +100,16 @@ export function signatureRefused(f: Facts): ExplainedDiagnosis[] {
   ];
 }
 
+/** Another way in: AssumeRole within a partition; across partitions, no AWS principal is trusted. */
+function awsIssuedFix(sub: unknown, rolePartition: string | undefined): string {
+  const from = typeof sub === 'string' ? /^arn:([^:]+):/.exec(sub)?.[1] : undefined;
+  if (from === undefined)
+    return "call sts:AssumeRole with the calling principal's own credentials instead";
+  if (rolePartition === undefined || from === rolePartition)
+    return `let ${sub as string} call sts:AssumeRole instead: name it as an AWS principal in this role's trust policy, and allow sts:AssumeRole in its own policy`;
+  return `${sub as string} is in partition ${from} and the role in ${rolePartition}: no AWS principal is trusted across partitions, so the workload needs a credential the ${rolePartition} partition accepts (an identity provider of your own registered there, or IAM Roles Anywhere)`;
+}
+
 export function awsIssuedRefused(f: Facts): ExplainedDiagnosis[] {
   const d = f.decision;
   if (d.decision !== 'deny' || d.failedCheck !== 'token.aws-issued') return [];
@@ -109,9 +119,7 @@ export function awsIssuedRefused(f: Facts): ExplainedDiagnosis[] {
       'aws-issued-token',
       'The token was issued by AWS for outbound federation',
       `iss is an account's outbound identity federation issuer (…tokens.sts.global.api.aws): the token came from sts:GetWebIdentityToken${typeof sub === 'string' ? ` for ${sub}` : ''}. AWS documents that these tokens are for external services and "cannot be used for OpenID Connect (OIDC) federation into AWS (via the AssumeRoleWithWebIdentity API)", in another account or partition alike.`,
-      typeof sub === 'string' && sub.startsWith('arn:')
-        ? `to reach this role from ${sub}, let that principal call sts:AssumeRole (name it as an AWS principal in the role's trust policy, and allow sts:AssumeRole in its own policy); across partitions, use a credential the target partition trusts (an OIDC provider of your own, or IAM Roles Anywhere)`
-        : "use AssumeRole with the calling principal's credentials instead",
+      awsIssuedFix(sub, f.role?.partition),
     ),
   ];
 }

@@ -270,6 +270,7 @@ export function readJwksFile(abs: string, shown: string): JwksFileRead {
     };
   }
   const r = readJwks(read.text, shown);
+  const secret = !r.ok && r.errors.some((e) => e.code === 'jwks-private-key');
   const fe = (p: JwksProblem, severity: 'error' | 'warning'): FileError => ({
     file: shown,
     line: p.line,
@@ -277,8 +278,8 @@ export function readJwksFile(abs: string, shown: string): JwksFileRead {
     message: p.message,
     code: p.code,
     ...(p.hint ? { hint: p.hint } : {}),
-    // A private key is never quoted back.
-    ...(p.code === 'jwks-private-key' ? {} : { frame: codeFrame(read.text, p.line, p.column) }),
+    // A file holding a private key is never quoted back.
+    ...(secret ? {} : { frame: codeFrame(read.text, p.line, p.column) }),
     severity,
   });
   if (!r.ok) return { ok: false, errors: r.errors.map((p) => fe(p, 'error')) };

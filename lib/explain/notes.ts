@@ -49,8 +49,8 @@ export const UNCONFIRMED_RULES: Readonly<Record<string, UnconfirmedRule>> = {
   '5': {
     id: 'signature-error',
     reading:
-      'a signature STS could not verify gets InvalidIdentityToken; when no key fits the token\'s kid, the message is "Couldn\'t retrieve verification key from your identity provider…"',
-    unsure: 'the code and message (that message was observed for failed key retrieval)',
+      'a signature STS cannot verify gets InvalidIdentityToken; no key for the `kid`: "Couldn\'t retrieve verification key…"',
+    unsure: 'the code and message (that message seen elsewhere)',
   },
   '6': {
     id: 'issuer-exact',
@@ -140,14 +140,14 @@ export const UNCONFIRMED_RULES: Readonly<Record<string, UnconfirmedRule>> = {
   'jwks-keys': {
     id: 'jwks-keys',
     reading:
-      'a token without `kid` is verified only by a JWKS of one key; a key marked `use: enc` or with `key_ops` is not used; of keys sharing a kid the last is used; RSA keys have 2048 bits or more',
-    unsure: 'not documented; observed by a third-party probe (2026)',
+      'no `kid`: only a one-key JWKS verifies; keys with `use: enc` or `key_ops` unused; duplicate kids: the last; RSA ≥ 2048 bits',
+    unsure: 'not documented; seen by a third-party probe (2026)',
   },
   'aws-outbound': {
     id: 'aws-outbound',
     reading:
-      'a token of AWS outbound identity federation (GetWebIdentityToken) gets InvalidIdentityToken from AssumeRoleWithWebIdentity',
-    unsure: 'AWS documents that such tokens cannot be used, not the error',
+      'a token of GetWebIdentityToken (outbound federation) gets InvalidIdentityToken from AssumeRoleWithWebIdentity',
+    unsure: 'documented as unusable here; the error is not',
   },
   // Not notes of a decision but of a finding's text; listed so the README table is complete.
   'token-old': {

@@ -202,6 +202,20 @@ function loadJose(): Promise<Jose> {
   return jose;
 }
 
+type ImportedKey = Awaited<ReturnType<Jose['importJWK']>>;
+/** Imported keys by entry and algorithm: a key set verifies many tokens, each key is read once. */
+const importedKeys = new WeakMap<JwkEntry, Map<string, Promise<ImportedKey>>>();
+function importedKey(j: Jose, key: JwkEntry, alg: string): Promise<ImportedKey> {
+  let byAlg = importedKeys.get(key);
+  if (!byAlg) importedKeys.set(key, (byAlg = new Map()));
+  let p = byAlg.get(alg);
+  if (!p) {
+    p = j.importJWK({ ...key.jwk }, alg);
+    byAlg.set(alg, p);
+  }
+  return p;
+}
+
 /**
  * Verifies `jwt` (compact, as received) with the key STS would choose from `set`. Never throws:
  * every failure is a verdict with its problem.
@@ -216,9 +230,9 @@ export async function verifySignature(
   const { key, base } = chosen;
   const alg = header['alg'] as string;
   const j = await loadJose();
-  let imported: Awaited<ReturnType<Jose['importJWK']>>;
+  let imported: ImportedKey;
   try {
-    imported = await j.importJWK({ ...key.jwk }, alg);
+    imported = await importedKey(j, key, alg);
   } catch (e) {
     return {
       ...base,

@@ -14,12 +14,13 @@ import { pathExists, readText, type TextRead } from '../files.js';
 import { codeFrame, framesAllowed } from '../scenarios/frame.js';
 import { loadScenarioFileAsync, RoleSources, scenarioInput } from '../scenarios/index.js';
 import { decodeCompactJwt, looksLikeJwt } from '../token.js';
+import { signatureFromOptions, type JwksOptions } from './jwks.js';
 import { providersOption } from './roles.js';
 import type { ExplainedDiagnosis } from '../explain/types.js';
 import { serviceAccountExplained, serviceAccountOption } from './explain-service-account.js';
 import { clockOf, EXIT, parseNow, stdinOf, UsageError, useColor, type Io } from './io.js';
 
-export interface ExplainOptions {
+export interface ExplainOptions extends JwksOptions {
   scenario?: string;
   policy?: string;
   roleArn?: string;
@@ -151,15 +152,22 @@ function claimsFrom(
   opts: ExplainOptions,
   io: Io,
   base: Record<string, unknown> = {},
-): { claims: Record<string, unknown>; header?: Record<string, unknown>; length?: number } {
+): {
+  claims: Record<string, unknown>;
+  header?: Record<string, unknown>;
+  length?: number;
+  jwt?: string;
+} {
   let claims: Record<string, unknown> = { ...base };
   let header: Record<string, unknown> | undefined;
   let length: number | undefined;
+  let jwt: string | undefined;
   if (opts.jwt !== undefined) {
     const { text } = readInput(io, opts.jwt, '--jwt');
     const d = decodeCompactJwt(text);
     if (!d.ok) throw new UsageError(`--jwt: ${d.message}`);
     ({ claims, header, length } = d);
+    jwt = text;
   }
   if (opts.claims !== undefined) {
     const data = parseData(readInput(io, opts.claims, '--claims').text, '--claims');
@@ -178,7 +186,12 @@ function claimsFrom(
       'give --jwt FILE, --claims FILE|JSON, or --iss/--sub/--aud',
     );
   }
-  return { claims, ...(header ? { header } : {}), ...(length !== undefined ? { length } : {}) };
+  return {
+    claims,
+    ...(header ? { header } : {}),
+    ...(length !== undefined ? { length } : {}),
+    ...(jwt !== undefined ? { jwt } : {}),
+  };
 }
 
 function print(
@@ -282,6 +295,8 @@ function refuseRequestFlags(opts: ExplainOptions): void {
     ['--providers / --no-providers', opts.providers !== undefined && opts.providers !== true],
     ['--context', opts.context.length > 0],
     ['--service-account', opts.serviceAccount !== undefined],
+    ['--jwks', opts.jwks !== undefined],
+    ['--fetch-jwks', opts.fetchJwks !== undefined && opts.fetchJwks !== false],
   ];
   const flags = given.filter(([, on]) => on).map(([name]) => name);
   if (flags.length === 0) return;
@@ -399,7 +414,8 @@ ${
     }
     roleArn = `arn:${oidc.partition}:iam::${oidc.account}:role/simulated-role`;
   }
-  const token = claimsFrom(opts, io, sa?.claims);
+  const { jwt, ...token } = claimsFrom(opts, io, sa?.claims);
+  const signature = await signatureFromOptions(opts, io, { ...token, ...(jwt ? { jwt } : {}) });
   const providers = providersFrom(opts, io);
   const context = contextFrom(opts.context);
   const input: SimulationInput = {
@@ -409,7 +425,7 @@ ${
       ...(maxSessionDuration !== undefined ? { maxSessionDuration } : {}),
     },
     ...(providers !== undefined ? { providers } : {}),
-    token,
+    token: { ...token, ...(signature ? { signature } : {}) },
     request: {
       ...(opts.sessionName !== undefined ? { roleSessionName: opts.sessionName } : {}),
       ...(duration !== undefined ? { durationSeconds: duration } : {}),

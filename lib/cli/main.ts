@@ -136,6 +136,14 @@ function addExplain(cli: Command, io: Io, out: Outcome): void {
       'the web identity token: a compact JWT, a file holding one, or - for standard input',
     )
     .option('--claims <file|json>', "the token's claims as a JSON/YAML file or inline JSON")
+    .option(
+      '--jwks <file>',
+      "the provider's keys (a JWKS file): verify the --jwt token's signature, kid and alg as STS would",
+    )
+    .option(
+      '--fetch-jwks [url]',
+      "fetch the provider's keys (from URL, or the jwks_uri of the issuer's discovery document) and verify as --jwks does; the only network use of explain",
+    )
     .option('--iss <url>', 'token issuer')
     .option('--sub <sub>', 'token subject')
     .option('--aud <aud>', 'token audience')

@@ -22,6 +22,8 @@ import {
   TOKEN_ALGORITHMS,
 } from '../sts/vocabulary.js';
 
+import { awsIssuedText, signatureText } from './signature.js';
+
 export { clauseReason } from './describe-clause.js';
 
 /** A check in words: one line with the values compared, and what was expected of what was found. */
@@ -176,6 +178,10 @@ function tokenText(c: TokenCheck): CheckText {
         expected: TOKEN_ALGORITHMS.join(', '),
         actual: String(c.data.alg),
       };
+    case 'token.signature':
+      return signatureText(c);
+    case 'token.aws-issued':
+      return awsIssuedText(c);
     case 'token.issuer':
       return c.data.problem === undefined
         ? { message: 'Missing a required claim: iss' }

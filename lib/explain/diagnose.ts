@@ -14,6 +14,7 @@ import {
   tokenExpired,
   tokenNotYetValid,
 } from './token.js';
+import { algorithmRefused, awsIssuedRefused, signatureRefused } from './signature.js';
 import { findTraps, placeKey } from './traps.js';
 import type { DiagnoseOptions, ExplainedDiagnosis } from './types.js';
 
@@ -24,7 +25,10 @@ export const DENIAL_DETECTORS: readonly Detector[] = [
   sessionName,
   durationRange,
   otherRequest,
+  awsIssuedRefused,
+  algorithmRefused,
   providerNotRegistered,
+  signatureRefused,
   audienceNotInClientIds,
   tokenExpired,
   tokenNotYetValid,

@@ -46,6 +46,12 @@ export const UNCONFIRMED_RULES: Readonly<Record<string, UnconfirmedRule>> = {
       'an `aud` array with several audiences is refused (InvalidIdentityToken); from a one-element array the aud key takes that audience',
     unsure: 'observed once (Auth0), not documented',
   },
+  '5': {
+    id: 'signature-error',
+    reading:
+      'a signature STS cannot verify gets InvalidIdentityToken; no key for the `kid`: "Couldn\'t retrieve verification key…"',
+    unsure: 'the code and message (that message seen elsewhere)',
+  },
   '6': {
     id: 'issuer-exact',
     reading: 'the provider URL and `iss` are compared exactly and case-sensitively, after https://',
@@ -131,6 +137,18 @@ export const UNCONFIRMED_RULES: Readonly<Record<string, UnconfirmedRule>> = {
     reading: 'the Google organization key is read from the `google.organization_number` claim',
     unsure: 'AWS names the key, not the claim',
   },
+  'jwks-keys': {
+    id: 'jwks-keys',
+    reading:
+      'no `kid`: only a one-key JWKS verifies; keys with `use: enc` or `key_ops` unused; duplicate kids: the last; RSA ≥ 2048 bits',
+    unsure: 'not documented; seen by a third-party probe (2026)',
+  },
+  'aws-outbound': {
+    id: 'aws-outbound',
+    reading:
+      'a token of GetWebIdentityToken (outbound federation) gets InvalidIdentityToken from AssumeRoleWithWebIdentity',
+    unsure: 'documented as unusable here; the error is not',
+  },
   // Not notes of a decision but of a finding's text; listed so the README table is complete.
   'token-old': {
     id: 'token-old',
@@ -148,6 +166,8 @@ export const UNCONFIRMED_RULES: Readonly<Record<string, UnconfirmedRule>> = {
 export function unconfirmedRule(note: string): UnconfirmedRule | undefined {
   const n = /UNCONFIRMED \(?(\d+)/.exec(note)?.[1];
   if (n !== undefined) return UNCONFIRMED_RULES[n];
+  const named = /UNCONFIRMED \[([\w-]+)\]/.exec(note)?.[1];
+  if (named !== undefined) return Object.values(UNCONFIRMED_RULES).find((r) => r.id === named);
   if (/single-valued keys fed by arrays/.test(note)) return UNCONFIRMED_RULES['claim-shape'];
   if (/organization_number/.test(note)) return UNCONFIRMED_RULES['google-org'];
   return undefined;

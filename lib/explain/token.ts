@@ -107,6 +107,9 @@ function tokenFix(f: Facts): string {
 function explainedElsewhere(f: Facts): boolean {
   const id = f.decision.failedCheck;
   if (id === 'token.provider' || id === 'token.audience') return true;
+  // Explained in ./signature.ts.
+  if (id === 'token.signature' || id === 'token.aws-issued' || id === 'token.algorithm')
+    return true;
   const check = failedCheck(f, 'token.exp') ?? failedCheck(f, 'token.nbf');
   return check !== undefined && check.data.problem === undefined;
 }

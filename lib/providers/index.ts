@@ -4,6 +4,12 @@
  */
 export * from './types.js';
 export {
+  AWS_OUTBOUND_NAMESPACE,
+  AWS_OUTBOUND_NOTE,
+  awsOutbound,
+  isAwsOutboundIssuer,
+} from './aws-outbound.js';
+export {
   BUILT_IN_PRINCIPALS,
   compareIssuer,
   federatedPrincipalFor,

@@ -1,5 +1,6 @@
 /** Which provider module handles an issuer, an OAuth `ProviderId`, or a provider id. */
 import { amazon } from './amazon.js';
+import { awsOutbound } from './aws-outbound.js';
 import { bitbucket } from './bitbucket.js';
 import { buildkite } from './buildkite.js';
 import { circleci } from './circleci.js';
@@ -26,6 +27,7 @@ export const ALL_PROVIDERS: readonly ProviderModule[] = [
   google,
   facebook,
   amazon,
+  awsOutbound,
   oidc,
 ];
 

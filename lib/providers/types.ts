@@ -25,6 +25,7 @@ export type ProviderId =
   | 'google'
   | 'facebook'
   | 'amazon'
+  | 'aws-outbound'
   | 'oidc';
 
 /** How one claim becomes a condition key `PREFIX:name`. */

@@ -19,6 +19,7 @@ import type { ContextInputValue, RequestInput, Stage, StsErrorCode } from '../st
 import { decodeCompactJwt, jwtShaped } from '../token.js';
 import { claimTime, parseDate } from './dates.js';
 import { displayPath } from './discover.js';
+import { PendingSignatures, readJwksFile, type JwksFileRead, type Signing } from './jwks.js';
 import {
   copyName,
   deepMerge,
@@ -213,6 +214,9 @@ class FileLoader {
   /** The providers each role's source defines (a template's AWS::IAM::OIDCProvider…). */
   private readonly sourceProviders = new WeakMap<LoadedRole, ProviderEntry[]>();
   private sharedSources: RoleSources | undefined;
+  /** `token.jwks` signatures to verify once the scenarios are built, and the JWKS files read. */
+  private readonly signatures = new PendingSignatures();
+  private readonly jwksFiles = new Map<string, JwksFileRead>();
 
   constructor(
     path: string,
@@ -307,6 +311,13 @@ class FileLoader {
     try {
       const value = this.parseFile();
       if (value) this.semantic(value);
+      for (const place of this.signatures.places())
+        this.error(
+          'jwks-not-verified',
+          'token.jwks: signatures are verified by the asynchronous loader, and this file was loaded without it',
+          place,
+          'use loadScenarioFileAsync or loadAndRunAsync (trustspec test does)',
+        );
     } catch (e) {
       this.internalError(e);
     }
@@ -320,6 +331,7 @@ class FileLoader {
       if (value) {
         await this.readSources(value);
         this.semantic(value);
+        await this.signatures.verifyAll();
       }
     } catch (e) {
       this.internalError(e);
@@ -1138,6 +1150,7 @@ class FileLoader {
       },
       enumerable: false,
     });
+    if (token.signing) this.signatures.add(fields as Scenario, token.signing);
     return fields as Scenario;
   }
 
@@ -1267,7 +1280,9 @@ class FileLoader {
     v: Obj,
     i: number,
     own: ReadonlySet<string>,
-  ): { claims: Obj; header?: Record<string, unknown>; length?: number } | undefined {
+  ):
+    | { claims: Obj; header?: Record<string, unknown>; length?: number; signing?: Signing }
+    | undefined {
     const claims: Obj = {};
     let ok = true;
     // A shorthand written as null drops the one of defaults.
@@ -1310,9 +1325,10 @@ class FileLoader {
     const token = isPlainObject(v['token']) ? v['token'] : {};
     let header: Record<string, unknown> | undefined;
     let length: number | undefined;
+    let jwtText: string | undefined;
     const written = (fromScenario: boolean): void => {
       for (const [k, val] of Object.entries(token)) {
-        if (k === 'jwt' || own.has(k) !== fromScenario) continue;
+        if (k === 'jwt' || k === 'jwks' || own.has(k) !== fromScenario) continue;
         if (val === null) {
           // null: the token has no such claim, whatever gave it before.
           delete claims[k];
@@ -1342,13 +1358,59 @@ class FileLoader {
         for (const [k, val] of Object.entries(jwt.claims)) setOwn(claims, k, val);
         header = jwt.header;
         length = jwt.length;
+        jwtText = jwt.text;
       } else {
         ok = false;
       }
     }
     written(true);
-    if (!ok) return undefined;
-    return { claims, ...(header ? { header } : {}), ...(length !== undefined ? { length } : {}) };
+    const signing = this.signing(token['jwks'], i, jwtText, header);
+    if (!ok || signing === false) return undefined;
+    return {
+      claims,
+      ...(header ? { header } : {}),
+      ...(length !== undefined ? { length } : {}),
+      ...(signing ? { signing } : {}),
+    };
+  }
+
+  /** `token.jwks`: the keys that verify `token.jwt`'s signature (false: an error was reported). */
+  private signing(
+    value: unknown,
+    i: number,
+    jwt: string | undefined,
+    header: Record<string, unknown> | undefined,
+  ): Signing | undefined | false {
+    if (value === undefined || value === null) return undefined;
+    const place = this.inScenario(i, ['token', 'jwks']);
+    if (jwt === undefined || header === undefined) {
+      this.error(
+        'jwks-without-jwt',
+        'token.jwks verifies the signature of token.jwt, and this token has no jwt',
+        place,
+        'give the token as the issuer signed it: jwt: ./token.jwt (a compact JWT or a file holding one)',
+      );
+      return false;
+    }
+    const abs = resolve(this.dir, String(value));
+    let read = this.jwksFiles.get(abs);
+    if (!read) {
+      read = readJwksFile(abs, displayPath(abs, this.opts.cwd));
+      this.jwksFiles.set(abs, read);
+    }
+    if (!read.ok) {
+      if (read.message !== undefined)
+        this.error(
+          read.missing ? 'jwks-file-not-found' : 'bad-jwks',
+          read.message,
+          place,
+          read.hint,
+        );
+      for (const e of read.errors) this.push(e);
+      return false;
+    }
+    for (const w of read.warnings) this.push(w);
+    return { jwt, header, set: read.set, place };
   }
 
   private readonly jwtFiles = new Map<string, ReturnType<typeof readText>>();
@@ -1367,10 +1429,10 @@ class FileLoader {
   private jwt(
     value: string,
     i: number,
-  ): { claims: Obj; header: Record<string, unknown>; length: number } | undefined {
+  ): { claims: Obj; header: Record<string, unknown>; length: number; text: string } | undefined {
     const place = this.inScenario(i, ['token', 'jwt']);
     const inline = decodeCompactJwt(value);
-    if (inline.ok) return inline;
+    if (inline.ok) return { ...inline, text: value };
     // Not a usable JWT: it may be a file name such as main.push.jwt.
     const abs = resolve(this.dir, value.trim());
     let read = this.jwtFiles.get(abs);
@@ -1413,7 +1475,7 @@ class FileLoader {
       );
       return undefined;
     }
-    return d;
+    return { ...d, text: read.text };
   }
 }
 

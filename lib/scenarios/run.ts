@@ -34,6 +34,7 @@ export function scenarioInput(s: Scenario): SimulationInput {
       claims: s.claims,
       ...(s.header !== undefined ? { header: s.header } : {}),
       ...(s.tokenLength !== undefined ? { length: s.tokenLength } : {}),
+      ...(s.signature !== undefined ? { signature: s.signature } : {}),
     },
     request: s.request,
     ...(s.context !== undefined ? { context: s.context } : {}),

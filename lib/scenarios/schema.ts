@@ -211,11 +211,14 @@ const token: SchemaNode = {
   title: 'the token',
   type: 'object',
   description:
-    "The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.",
+    "The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.",
   additionalProperties: { description: 'A token claim (null: the token has no such claim).' },
   properties: nullableFields({
     jwt: str(
       'A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit.',
+    ),
+    jwks: str(
+      "The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network.",
     ),
     iss: str('Issuer, e.g. https://token.actions.githubusercontent.com.'),
     sub: str('Subject, e.g. repo:acme/app:ref:refs/heads/main.'),

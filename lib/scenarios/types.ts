@@ -1,4 +1,5 @@
 /** Scenario files, as loaded, and the results of running them. */
+import type { SignatureVerdict } from '../token-verify.js';
 import type {
   Decision,
   RequestInput,
@@ -94,6 +95,8 @@ export interface Scenario {
   claims: Claims;
   header?: Readonly<Record<string, unknown>>;
   tokenLength?: number;
+  /** The token's signature checked against `token.jwks` (set once the file's keys are verified). */
+  signature?: SignatureVerdict;
   request: RequestInput;
   context?: Record<string, ContextInputValue>;
   now: number;

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 "use strict";
 export const file = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}},"properties":{"type":"array","description":"Properties of the file's role over all tokens: only (every allowed token matches), never (no allowed token matches), always (every matching token is allowed). They run with the scenarios and are reported like them.","items":{"$ref":"#/definitions/property"}}},"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults), except that `serviceAccount` may name a ServiceAccount manifest, which gives the namespace, the name, the audience and the role it is annotated with. A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace; with a manifest, it picks the ServiceAccount, and gives the namespace of one written without metadata.namespace (as kubectl apply -n would)."},"serviceAccount":{"type":["string","null"],"description":"The service account name, or a ServiceAccount manifest (YAML or JSON: one object, several `---` documents, or the `kind: List` that `kubectl get serviceaccount -o yaml` prints), relative to this file: a path with \"/\" (./sa.yaml), or a .yaml/.yml/.json file name that exists beside this file and is not also a valid name. Its metadata.namespace and metadata.name build the subject; eks.amazonaws.com/audience the aud; eks.amazonaws.com/role-arn must name the scenario's role, or a scenario that expects allow fails. issuer, when not given, is the one EKS cluster the trust policy trusts."},"name":{"type":["string","null"],"description":"With a manifest: the ServiceAccount to use (metadata.name), when the manifest has several."},"audience":{"type":["string","null"],"description":"The audience; default the manifest's eks.amazonaws.com/audience, else sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}},"properties":{"type":"array","description":"Properties of the file's role over all tokens: only (every allowed token matches), never (no allowed token matches), always (every matching token is allowed). They run with the scenarios and are reported like them.","items":{"$ref":"#/definitions/property"}}},"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
 const schema12 = {"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}};
 const schema13 = {"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"};
 const schema37 = {"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}};
@@ -17,9 +17,9 @@ const pattern0 = new RegExp("^[0-9]{12}$", "u");
 const pattern1 = new RegExp("^https://", "u");
 const pattern4 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
 const schema14 = {"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}};
-const schema15 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
+const schema15 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
 const schema16 = {"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}};
-const schema17 = {"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults), except that `serviceAccount` may name a ServiceAccount manifest, which gives the namespace, the name, the audience and the role it is annotated with. A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace; with a manifest, it picks the ServiceAccount, and gives the namespace of one written without metadata.namespace (as kubectl apply -n would)."},"serviceAccount":{"type":["string","null"],"description":"The service account name, or a ServiceAccount manifest (YAML or JSON: one object, several `---` documents, or the `kind: List` that `kubectl get serviceaccount -o yaml` prints), relative to this file: a path with \"/\" (./sa.yaml), or a .yaml/.yml/.json file name that exists beside this file and is not also a valid name. Its metadata.namespace and metadata.name build the subject; eks.amazonaws.com/audience the aud; eks.amazonaws.com/role-arn must name the scenario's role, or a scenario that expects allow fails. issuer, when not given, is the one EKS cluster the trust policy trusts."},"name":{"type":["string","null"],"description":"With a manifest: the ServiceAccount to use (metadata.name), when the manifest has several."},"audience":{"type":["string","null"],"description":"The audience; default the manifest's eks.amazonaws.com/audience, else sts.amazonaws.com."}}};
+const schema17 = {"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}};
 const schema18 = {"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}};
 const schema19 = {"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}};
 const schema20 = {"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}};
@@ -60,10 +60,10 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data0.iss !== undefined){
-let data2 = data0.iss;
+if(data0.jwks !== undefined){
+let data2 = data0.jwks;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err2 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data2};
+const err2 = {instancePath:instancePath+"/token/jwks",schemaPath:"#/definitions/token/properties/jwks/type",keyword:"type",params:{type: schema15.properties.jwks.type},message:"must be string,null",schema:schema15.properties.jwks.type,parentSchema:schema15.properties.jwks,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -73,10 +73,10 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data0.sub !== undefined){
-let data3 = data0.sub;
+if(data0.iss !== undefined){
+let data3 = data0.iss;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err3 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data3};
+const err3 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data3};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -86,10 +86,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data0.aud !== undefined){
-let data4 = data0.aud;
-if(((typeof data4 !== "string") && (!(Array.isArray(data4)))) && (data4 !== null)){
-const err4 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data4};
+if(data0.sub !== undefined){
+let data4 = data0.sub;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err4 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data4};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -98,12 +98,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(Array.isArray(data4)){
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-if(typeof data5 !== "string"){
-const err5 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data5};
+}
+if(data0.aud !== undefined){
+let data5 = data0.aud;
+if(((typeof data5 !== "string") && (!(Array.isArray(data5)))) && (data5 !== null)){
+const err5 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data5};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -112,13 +111,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-if(data0.exp !== undefined){
-let data6 = data0.exp;
-if(((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")) && (data6 !== null)){
-const err6 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data6};
+if(Array.isArray(data5)){
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+if(typeof data6 !== "string"){
+const err6 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data6};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -128,10 +126,12 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data0.iat !== undefined){
-let data7 = data0.iat;
+}
+}
+if(data0.exp !== undefined){
+let data7 = data0.exp;
 if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
-const err7 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data7};
+const err7 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data7};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -141,10 +141,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data0.nbf !== undefined){
-let data8 = data0.nbf;
+if(data0.iat !== undefined){
+let data8 = data0.iat;
 if(((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")) && (data8 !== null)){
-const err8 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data8};
+const err8 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data8};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -154,10 +154,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data0.amr !== undefined){
-let data9 = data0.amr;
-if(((typeof data9 !== "string") && (!(Array.isArray(data9)))) && (data9 !== null)){
-const err9 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data9};
+if(data0.nbf !== undefined){
+let data9 = data0.nbf;
+if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
+const err9 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data9};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -166,12 +166,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(Array.isArray(data9)){
-const len1 = data9.length;
-for(let i1=0; i1<len1; i1++){
-let data10 = data9[i1];
-if(typeof data10 !== "string"){
-const err10 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data10};
+}
+if(data0.amr !== undefined){
+let data10 = data0.amr;
+if(((typeof data10 !== "string") && (!(Array.isArray(data10)))) && (data10 !== null)){
+const err10 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data10};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -180,13 +179,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-}
-}
-if(data0.azp !== undefined){
-let data11 = data0.azp;
-if((typeof data11 !== "string") && (data11 !== null)){
-const err11 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data11};
+if(Array.isArray(data10)){
+const len1 = data10.length;
+for(let i1=0; i1<len1; i1++){
+let data11 = data10[i1];
+if(typeof data11 !== "string"){
+const err11 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data11};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -196,10 +194,12 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data0["https://aws.amazon.com/tags"] !== undefined){
-let data12 = data0["https://aws.amazon.com/tags"];
-if((!(data12 && typeof data12 == "object" && !Array.isArray(data12))) && (data12 !== null)){
-const err12 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data12};
+}
+}
+if(data0.azp !== undefined){
+let data12 = data0.azp;
+if((typeof data12 !== "string") && (data12 !== null)){
+const err12 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data12};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -209,10 +209,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data0["https://aws.amazon.com/source_identity"] !== undefined){
-let data13 = data0["https://aws.amazon.com/source_identity"];
-if((typeof data13 !== "string") && (data13 !== null)){
-const err13 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data13};
+if(data0["https://aws.amazon.com/tags"] !== undefined){
+let data13 = data0["https://aws.amazon.com/tags"];
+if((!(data13 && typeof data13 == "object" && !Array.isArray(data13))) && (data13 !== null)){
+const err13 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data13};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -222,9 +222,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
-else {
-const err14 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data0};
+if(data0["https://aws.amazon.com/source_identity"] !== undefined){
+let data14 = data0["https://aws.amazon.com/source_identity"];
+if((typeof data14 !== "string") && (data14 !== null)){
+const err14 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data14};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -234,10 +235,9 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.github !== undefined){
-let data14 = data.github;
-if((!(data14 && typeof data14 == "object" && !Array.isArray(data14))) && (data14 !== null)){
-const err15 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data14};
+}
+else {
+const err15 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data0};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -246,10 +246,11 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key1 in data14){
-if(!(func2.call(schema16.properties, key1))){
-const err16 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data14};
+}
+if(data.github !== undefined){
+let data15 = data.github;
+if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
+const err16 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data15};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -258,11 +259,10 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-if(data14.repository !== undefined){
-let data15 = data14.repository;
-if((typeof data15 !== "string") && (data15 !== null)){
-const err17 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data15};
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key1 in data15){
+if(!(func2.call(schema16.properties, key1))){
+const err17 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -272,10 +272,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data14.ref !== undefined){
-let data16 = data14.ref;
+if(data15.repository !== undefined){
+let data16 = data15.repository;
 if((typeof data16 !== "string") && (data16 !== null)){
-const err18 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data16};
+const err18 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -285,10 +285,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data14.environment !== undefined){
-let data17 = data14.environment;
+if(data15.ref !== undefined){
+let data17 = data15.ref;
 if((typeof data17 !== "string") && (data17 !== null)){
-const err19 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data17};
+const err19 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data17};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -298,10 +298,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data14.event !== undefined){
-let data18 = data14.event;
+if(data15.environment !== undefined){
+let data18 = data15.environment;
 if((typeof data18 !== "string") && (data18 !== null)){
-const err20 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data18};
+const err20 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data18};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -311,10 +311,10 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data14.ownerId !== undefined){
-let data19 = data14.ownerId;
-if(((typeof data19 !== "string") && (!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19))))) && (data19 !== null)){
-const err21 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data19};
+if(data15.event !== undefined){
+let data19 = data15.event;
+if((typeof data19 !== "string") && (data19 !== null)){
+const err21 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data19};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -324,10 +324,10 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data14.repositoryId !== undefined){
-let data20 = data14.repositoryId;
+if(data15.ownerId !== undefined){
+let data20 = data15.ownerId;
 if(((typeof data20 !== "string") && (!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20))))) && (data20 !== null)){
-const err22 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data20};
+const err22 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data20};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -337,10 +337,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data14.immutable !== undefined){
-let data21 = data14.immutable;
-if((typeof data21 !== "boolean") && (data21 !== null)){
-const err23 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data21};
+if(data15.repositoryId !== undefined){
+let data21 = data15.repositoryId;
+if(((typeof data21 !== "string") && (!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21))))) && (data21 !== null)){
+const err23 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data21};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -350,10 +350,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data14.issuer !== undefined){
-let data22 = data14.issuer;
-if((typeof data22 !== "string") && (data22 !== null)){
-const err24 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data22};
+if(data15.immutable !== undefined){
+let data22 = data15.immutable;
+if((typeof data22 !== "boolean") && (data22 !== null)){
+const err24 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data22};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -363,10 +363,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data14.audience !== undefined){
-let data23 = data14.audience;
-if(((typeof data23 !== "string") && (!(Array.isArray(data23)))) && (data23 !== null)){
-const err25 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data23};
+if(data15.issuer !== undefined){
+let data23 = data15.issuer;
+if((typeof data23 !== "string") && (data23 !== null)){
+const err25 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data23};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -375,12 +375,11 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(Array.isArray(data23)){
-const len2 = data23.length;
-for(let i2=0; i2<len2; i2++){
-let data24 = data23[i2];
-if(typeof data24 !== "string"){
-const err26 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data24};
+}
+if(data15.audience !== undefined){
+let data24 = data15.audience;
+if(((typeof data24 !== "string") && (!(Array.isArray(data24)))) && (data24 !== null)){
+const err26 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data24};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -389,13 +388,12 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-}
-}
-if(data14.sub !== undefined){
-let data25 = data14.sub;
-if((typeof data25 !== "string") && (data25 !== null)){
-const err27 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data25};
+if(Array.isArray(data24)){
+const len2 = data24.length;
+for(let i2=0; i2<len2; i2++){
+let data25 = data24[i2];
+if(typeof data25 !== "string"){
+const err27 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data25};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -405,10 +403,12 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data14.actor !== undefined){
-let data26 = data14.actor;
+}
+}
+if(data15.sub !== undefined){
+let data26 = data15.sub;
 if((typeof data26 !== "string") && (data26 !== null)){
-const err28 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data26};
+const err28 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data26};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -418,10 +418,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data14.actorId !== undefined){
-let data27 = data14.actorId;
-if(((typeof data27 !== "string") && (!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27))))) && (data27 !== null)){
-const err29 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data27};
+if(data15.actor !== undefined){
+let data27 = data15.actor;
+if((typeof data27 !== "string") && (data27 !== null)){
+const err29 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data27};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -431,10 +431,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data14.workflow !== undefined){
-let data28 = data14.workflow;
-if((typeof data28 !== "string") && (data28 !== null)){
-const err30 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data28};
+if(data15.actorId !== undefined){
+let data28 = data15.actorId;
+if(((typeof data28 !== "string") && (!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28))))) && (data28 !== null)){
+const err30 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data28};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -444,10 +444,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data14.jobWorkflowRef !== undefined){
-let data29 = data14.jobWorkflowRef;
+if(data15.workflow !== undefined){
+let data29 = data15.workflow;
 if((typeof data29 !== "string") && (data29 !== null)){
-const err31 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data29};
+const err31 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data29};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -457,10 +457,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data14.enterprise !== undefined){
-let data30 = data14.enterprise;
+if(data15.jobWorkflowRef !== undefined){
+let data30 = data15.jobWorkflowRef;
 if((typeof data30 !== "string") && (data30 !== null)){
-const err32 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data30};
+const err32 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data30};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -470,10 +470,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data14.enterpriseId !== undefined){
-let data31 = data14.enterpriseId;
-if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (data31 !== null)){
-const err33 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data31};
+if(data15.enterprise !== undefined){
+let data31 = data15.enterprise;
+if((typeof data31 !== "string") && (data31 !== null)){
+const err33 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data31};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -483,10 +483,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data14.runnerEnvironment !== undefined){
-let data32 = data14.runnerEnvironment;
-if((typeof data32 !== "string") && (data32 !== null)){
-const err34 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data32};
+if(data15.enterpriseId !== undefined){
+let data32 = data15.enterpriseId;
+if(((typeof data32 !== "string") && (!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32))))) && (data32 !== null)){
+const err34 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data32};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -496,10 +496,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data14.repositoryVisibility !== undefined){
-let data33 = data14.repositoryVisibility;
+if(data15.runnerEnvironment !== undefined){
+let data33 = data15.runnerEnvironment;
 if((typeof data33 !== "string") && (data33 !== null)){
-const err35 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data33};
+const err35 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data33};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -509,12 +509,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
-}
-if(data.eks !== undefined){
-let data34 = data.eks;
-if((!(data34 && typeof data34 == "object" && !Array.isArray(data34))) && (data34 !== null)){
-const err36 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data34};
+if(data15.repositoryVisibility !== undefined){
+let data34 = data15.repositoryVisibility;
+if((typeof data34 !== "string") && (data34 !== null)){
+const err36 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data34};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -523,10 +521,13 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-for(const key2 in data34){
-if(!(((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "name")) || (key2 === "audience"))){
-const err37 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data34};
+}
+}
+}
+if(data.eks !== undefined){
+let data35 = data.eks;
+if((!(data35 && typeof data35 == "object" && !Array.isArray(data35))) && (data35 !== null)){
+const err37 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data35};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -535,11 +536,10 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-if(data34.issuer !== undefined){
-let data35 = data34.issuer;
-if((typeof data35 !== "string") && (data35 !== null)){
-const err38 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data35};
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key2 in data35){
+if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
+const err38 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data35};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -549,10 +549,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data34.namespace !== undefined){
-let data36 = data34.namespace;
+if(data35.issuer !== undefined){
+let data36 = data35.issuer;
 if((typeof data36 !== "string") && (data36 !== null)){
-const err39 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data36};
+const err39 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data36};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -562,10 +562,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data34.serviceAccount !== undefined){
-let data37 = data34.serviceAccount;
+if(data35.namespace !== undefined){
+let data37 = data35.namespace;
 if((typeof data37 !== "string") && (data37 !== null)){
-const err40 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data37};
+const err40 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data37};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -575,10 +575,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data34.name !== undefined){
-let data38 = data34.name;
+if(data35.serviceAccount !== undefined){
+let data38 = data35.serviceAccount;
 if((typeof data38 !== "string") && (data38 !== null)){
-const err41 = {instancePath:instancePath+"/eks/name",schemaPath:"#/definitions/eks/properties/name/type",keyword:"type",params:{type: schema17.properties.name.type},message:"must be string,null",schema:schema17.properties.name.type,parentSchema:schema17.properties.name,data:data38};
+const err41 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data38};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -588,8 +588,8 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data34.audience !== undefined){
-let data39 = data34.audience;
+if(data35.audience !== undefined){
+let data39 = data35.audience;
 if((typeof data39 !== "string") && (data39 !== null)){
 const err42 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data39};
 if(vErrors === null){
@@ -1651,10 +1651,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data3.iss !== undefined){
-let data5 = data3.iss;
+if(data3.jwks !== undefined){
+let data5 = data3.jwks;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data5};
+const err7 = {instancePath:instancePath+"/token/jwks",schemaPath:"#/definitions/token/properties/jwks/type",keyword:"type",params:{type: schema15.properties.jwks.type},message:"must be string,null",schema:schema15.properties.jwks.type,parentSchema:schema15.properties.jwks,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1664,10 +1664,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data3.sub !== undefined){
-let data6 = data3.sub;
+if(data3.iss !== undefined){
+let data6 = data3.iss;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err8 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data6};
+const err8 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1677,10 +1677,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data3.aud !== undefined){
-let data7 = data3.aud;
-if(((typeof data7 !== "string") && (!(Array.isArray(data7)))) && (data7 !== null)){
-const err9 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data7};
+if(data3.sub !== undefined){
+let data7 = data3.sub;
+if((typeof data7 !== "string") && (data7 !== null)){
+const err9 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1689,12 +1689,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(Array.isArray(data7)){
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-if(typeof data8 !== "string"){
-const err10 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data8};
+}
+if(data3.aud !== undefined){
+let data8 = data3.aud;
+if(((typeof data8 !== "string") && (!(Array.isArray(data8)))) && (data8 !== null)){
+const err10 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1703,13 +1702,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-}
-}
-if(data3.exp !== undefined){
-let data9 = data3.exp;
-if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
-const err11 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data9};
+if(Array.isArray(data8)){
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+if(typeof data9 !== "string"){
+const err11 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1719,10 +1717,12 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data3.iat !== undefined){
-let data10 = data3.iat;
+}
+}
+if(data3.exp !== undefined){
+let data10 = data3.exp;
 if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
-const err12 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data10};
+const err12 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data10};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1732,10 +1732,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data3.nbf !== undefined){
-let data11 = data3.nbf;
+if(data3.iat !== undefined){
+let data11 = data3.iat;
 if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
-const err13 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data11};
+const err13 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data11};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1745,10 +1745,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data3.amr !== undefined){
-let data12 = data3.amr;
-if(((typeof data12 !== "string") && (!(Array.isArray(data12)))) && (data12 !== null)){
-const err14 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data12};
+if(data3.nbf !== undefined){
+let data12 = data3.nbf;
+if(((!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))) && (typeof data12 !== "string")) && (data12 !== null)){
+const err14 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1757,12 +1757,11 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(Array.isArray(data12)){
-const len1 = data12.length;
-for(let i1=0; i1<len1; i1++){
-let data13 = data12[i1];
-if(typeof data13 !== "string"){
-const err15 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data13};
+}
+if(data3.amr !== undefined){
+let data13 = data3.amr;
+if(((typeof data13 !== "string") && (!(Array.isArray(data13)))) && (data13 !== null)){
+const err15 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1771,13 +1770,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-}
-}
-if(data3.azp !== undefined){
-let data14 = data3.azp;
-if((typeof data14 !== "string") && (data14 !== null)){
-const err16 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data14};
+if(Array.isArray(data13)){
+const len1 = data13.length;
+for(let i1=0; i1<len1; i1++){
+let data14 = data13[i1];
+if(typeof data14 !== "string"){
+const err16 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1787,10 +1785,12 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data3["https://aws.amazon.com/tags"] !== undefined){
-let data15 = data3["https://aws.amazon.com/tags"];
-if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
-const err17 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data15};
+}
+}
+if(data3.azp !== undefined){
+let data15 = data3.azp;
+if((typeof data15 !== "string") && (data15 !== null)){
+const err17 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1800,10 +1800,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data3["https://aws.amazon.com/source_identity"] !== undefined){
-let data16 = data3["https://aws.amazon.com/source_identity"];
-if((typeof data16 !== "string") && (data16 !== null)){
-const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data16};
+if(data3["https://aws.amazon.com/tags"] !== undefined){
+let data16 = data3["https://aws.amazon.com/tags"];
+if((!(data16 && typeof data16 == "object" && !Array.isArray(data16))) && (data16 !== null)){
+const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1813,9 +1813,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
-else {
-const err19 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
+if(data3["https://aws.amazon.com/source_identity"] !== undefined){
+let data17 = data3["https://aws.amazon.com/source_identity"];
+if((typeof data17 !== "string") && (data17 !== null)){
+const err19 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data17};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1825,10 +1826,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.github !== undefined){
-let data17 = data.github;
-if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
-const err20 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data17};
+}
+else {
+const err20 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1837,10 +1837,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-for(const key1 in data17){
-if(!(func2.call(schema16.properties, key1))){
-const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data17};
+}
+if(data.github !== undefined){
+let data18 = data.github;
+if((!(data18 && typeof data18 == "object" && !Array.isArray(data18))) && (data18 !== null)){
+const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data18};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1849,11 +1850,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data17.repository !== undefined){
-let data18 = data17.repository;
-if((typeof data18 !== "string") && (data18 !== null)){
-const err22 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data18};
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key1 in data18){
+if(!(func2.call(schema16.properties, key1))){
+const err22 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data18};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1863,10 +1863,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data17.ref !== undefined){
-let data19 = data17.ref;
+if(data18.repository !== undefined){
+let data19 = data18.repository;
 if((typeof data19 !== "string") && (data19 !== null)){
-const err23 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data19};
+const err23 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data19};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1876,10 +1876,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data17.environment !== undefined){
-let data20 = data17.environment;
+if(data18.ref !== undefined){
+let data20 = data18.ref;
 if((typeof data20 !== "string") && (data20 !== null)){
-const err24 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data20};
+const err24 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data20};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1889,10 +1889,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data17.event !== undefined){
-let data21 = data17.event;
+if(data18.environment !== undefined){
+let data21 = data18.environment;
 if((typeof data21 !== "string") && (data21 !== null)){
-const err25 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data21};
+const err25 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data21};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1902,10 +1902,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data17.ownerId !== undefined){
-let data22 = data17.ownerId;
-if(((typeof data22 !== "string") && (!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22))))) && (data22 !== null)){
-const err26 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data22};
+if(data18.event !== undefined){
+let data22 = data18.event;
+if((typeof data22 !== "string") && (data22 !== null)){
+const err26 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data22};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1915,10 +1915,10 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data17.repositoryId !== undefined){
-let data23 = data17.repositoryId;
+if(data18.ownerId !== undefined){
+let data23 = data18.ownerId;
 if(((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))) && (data23 !== null)){
-const err27 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data23};
+const err27 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data23};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1928,10 +1928,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data17.immutable !== undefined){
-let data24 = data17.immutable;
-if((typeof data24 !== "boolean") && (data24 !== null)){
-const err28 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data24};
+if(data18.repositoryId !== undefined){
+let data24 = data18.repositoryId;
+if(((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))) && (data24 !== null)){
+const err28 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data24};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1941,10 +1941,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data17.issuer !== undefined){
-let data25 = data17.issuer;
-if((typeof data25 !== "string") && (data25 !== null)){
-const err29 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data25};
+if(data18.immutable !== undefined){
+let data25 = data18.immutable;
+if((typeof data25 !== "boolean") && (data25 !== null)){
+const err29 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data25};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1954,10 +1954,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data17.audience !== undefined){
-let data26 = data17.audience;
-if(((typeof data26 !== "string") && (!(Array.isArray(data26)))) && (data26 !== null)){
-const err30 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data26};
+if(data18.issuer !== undefined){
+let data26 = data18.issuer;
+if((typeof data26 !== "string") && (data26 !== null)){
+const err30 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data26};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1966,12 +1966,11 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(Array.isArray(data26)){
-const len2 = data26.length;
-for(let i2=0; i2<len2; i2++){
-let data27 = data26[i2];
-if(typeof data27 !== "string"){
-const err31 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data27};
+}
+if(data18.audience !== undefined){
+let data27 = data18.audience;
+if(((typeof data27 !== "string") && (!(Array.isArray(data27)))) && (data27 !== null)){
+const err31 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data27};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1980,13 +1979,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-}
-}
-if(data17.sub !== undefined){
-let data28 = data17.sub;
-if((typeof data28 !== "string") && (data28 !== null)){
-const err32 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data28};
+if(Array.isArray(data27)){
+const len2 = data27.length;
+for(let i2=0; i2<len2; i2++){
+let data28 = data27[i2];
+if(typeof data28 !== "string"){
+const err32 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data28};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1996,10 +1994,12 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data17.actor !== undefined){
-let data29 = data17.actor;
+}
+}
+if(data18.sub !== undefined){
+let data29 = data18.sub;
 if((typeof data29 !== "string") && (data29 !== null)){
-const err33 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data29};
+const err33 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data29};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2009,10 +2009,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data17.actorId !== undefined){
-let data30 = data17.actorId;
-if(((typeof data30 !== "string") && (!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30))))) && (data30 !== null)){
-const err34 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data30};
+if(data18.actor !== undefined){
+let data30 = data18.actor;
+if((typeof data30 !== "string") && (data30 !== null)){
+const err34 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data30};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2022,10 +2022,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data17.workflow !== undefined){
-let data31 = data17.workflow;
-if((typeof data31 !== "string") && (data31 !== null)){
-const err35 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data31};
+if(data18.actorId !== undefined){
+let data31 = data18.actorId;
+if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (data31 !== null)){
+const err35 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data31};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2035,10 +2035,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data17.jobWorkflowRef !== undefined){
-let data32 = data17.jobWorkflowRef;
+if(data18.workflow !== undefined){
+let data32 = data18.workflow;
 if((typeof data32 !== "string") && (data32 !== null)){
-const err36 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data32};
+const err36 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data32};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2048,10 +2048,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data17.enterprise !== undefined){
-let data33 = data17.enterprise;
+if(data18.jobWorkflowRef !== undefined){
+let data33 = data18.jobWorkflowRef;
 if((typeof data33 !== "string") && (data33 !== null)){
-const err37 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data33};
+const err37 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data33};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2061,10 +2061,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data17.enterpriseId !== undefined){
-let data34 = data17.enterpriseId;
-if(((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))) && (data34 !== null)){
-const err38 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data34};
+if(data18.enterprise !== undefined){
+let data34 = data18.enterprise;
+if((typeof data34 !== "string") && (data34 !== null)){
+const err38 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data34};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2074,10 +2074,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data17.runnerEnvironment !== undefined){
-let data35 = data17.runnerEnvironment;
-if((typeof data35 !== "string") && (data35 !== null)){
-const err39 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data35};
+if(data18.enterpriseId !== undefined){
+let data35 = data18.enterpriseId;
+if(((typeof data35 !== "string") && (!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35))))) && (data35 !== null)){
+const err39 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data35};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2087,10 +2087,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data17.repositoryVisibility !== undefined){
-let data36 = data17.repositoryVisibility;
+if(data18.runnerEnvironment !== undefined){
+let data36 = data18.runnerEnvironment;
 if((typeof data36 !== "string") && (data36 !== null)){
-const err40 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data36};
+const err40 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data36};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2100,12 +2100,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
-}
-if(data.eks !== undefined){
-let data37 = data.eks;
-if((!(data37 && typeof data37 == "object" && !Array.isArray(data37))) && (data37 !== null)){
-const err41 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data37};
+if(data18.repositoryVisibility !== undefined){
+let data37 = data18.repositoryVisibility;
+if((typeof data37 !== "string") && (data37 !== null)){
+const err41 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data37};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2114,10 +2112,13 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-for(const key2 in data37){
-if(!(((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "name")) || (key2 === "audience"))){
-const err42 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data37};
+}
+}
+}
+if(data.eks !== undefined){
+let data38 = data.eks;
+if((!(data38 && typeof data38 == "object" && !Array.isArray(data38))) && (data38 !== null)){
+const err42 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data38};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2126,11 +2127,10 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-if(data37.issuer !== undefined){
-let data38 = data37.issuer;
-if((typeof data38 !== "string") && (data38 !== null)){
-const err43 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data38};
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+for(const key2 in data38){
+if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
+const err43 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data38};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2140,10 +2140,10 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data37.namespace !== undefined){
-let data39 = data37.namespace;
+if(data38.issuer !== undefined){
+let data39 = data38.issuer;
 if((typeof data39 !== "string") && (data39 !== null)){
-const err44 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data39};
+const err44 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data39};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2153,10 +2153,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data37.serviceAccount !== undefined){
-let data40 = data37.serviceAccount;
+if(data38.namespace !== undefined){
+let data40 = data38.namespace;
 if((typeof data40 !== "string") && (data40 !== null)){
-const err45 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data40};
+const err45 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data40};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2166,10 +2166,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data37.name !== undefined){
-let data41 = data37.name;
+if(data38.serviceAccount !== undefined){
+let data41 = data38.serviceAccount;
 if((typeof data41 !== "string") && (data41 !== null)){
-const err46 = {instancePath:instancePath+"/eks/name",schemaPath:"#/definitions/eks/properties/name/type",keyword:"type",params:{type: schema17.properties.name.type},message:"must be string,null",schema:schema17.properties.name.type,parentSchema:schema17.properties.name,data:data41};
+const err46 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data41};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2179,8 +2179,8 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data37.audience !== undefined){
-let data42 = data37.audience;
+if(data38.audience !== undefined){
+let data42 = data38.audience;
 if((typeof data42 !== "string") && (data42 !== null)){
 const err47 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data42};
 if(vErrors === null){
@@ -5249,7 +5249,7 @@ return errors === 0;
 }
 
 export const scenario = validate15;
-const schema38 = {"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults), except that `serviceAccount` may name a ServiceAccount manifest, which gives the namespace, the name, the audience and the role it is annotated with. A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace; with a manifest, it picks the ServiceAccount, and gives the namespace of one written without metadata.namespace (as kubectl apply -n would)."},"serviceAccount":{"type":["string","null"],"description":"The service account name, or a ServiceAccount manifest (YAML or JSON: one object, several `---` documents, or the `kind: List` that `kubectl get serviceaccount -o yaml` prints), relative to this file: a path with \"/\" (./sa.yaml), or a .yaml/.yml/.json file name that exists beside this file and is not also a valid name. Its metadata.namespace and metadata.name build the subject; eks.amazonaws.com/audience the aud; eks.amazonaws.com/role-arn must name the scenario's role, or a scenario that expects allow fails. issuer, when not given, is the one EKS cluster the trust policy trusts."},"name":{"type":["string","null"],"description":"With a manifest: the ServiceAccount to use (metadata.name), when the manifest has several."},"audience":{"type":["string","null"],"description":"The audience; default the manifest's eks.amazonaws.com/audience, else sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
+const schema38 = {"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -5344,10 +5344,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data3.iss !== undefined){
-let data5 = data3.iss;
+if(data3.jwks !== undefined){
+let data5 = data3.jwks;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data5};
+const err7 = {instancePath:instancePath+"/token/jwks",schemaPath:"#/definitions/token/properties/jwks/type",keyword:"type",params:{type: schema15.properties.jwks.type},message:"must be string,null",schema:schema15.properties.jwks.type,parentSchema:schema15.properties.jwks,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5357,10 +5357,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data3.sub !== undefined){
-let data6 = data3.sub;
+if(data3.iss !== undefined){
+let data6 = data3.iss;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err8 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data6};
+const err8 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5370,10 +5370,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data3.aud !== undefined){
-let data7 = data3.aud;
-if(((typeof data7 !== "string") && (!(Array.isArray(data7)))) && (data7 !== null)){
-const err9 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data7};
+if(data3.sub !== undefined){
+let data7 = data3.sub;
+if((typeof data7 !== "string") && (data7 !== null)){
+const err9 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5382,12 +5382,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(Array.isArray(data7)){
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-if(typeof data8 !== "string"){
-const err10 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data8};
+}
+if(data3.aud !== undefined){
+let data8 = data3.aud;
+if(((typeof data8 !== "string") && (!(Array.isArray(data8)))) && (data8 !== null)){
+const err10 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5396,13 +5395,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-}
-}
-if(data3.exp !== undefined){
-let data9 = data3.exp;
-if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
-const err11 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data9};
+if(Array.isArray(data8)){
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+if(typeof data9 !== "string"){
+const err11 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5412,10 +5410,12 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data3.iat !== undefined){
-let data10 = data3.iat;
+}
+}
+if(data3.exp !== undefined){
+let data10 = data3.exp;
 if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
-const err12 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data10};
+const err12 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data10};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5425,10 +5425,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data3.nbf !== undefined){
-let data11 = data3.nbf;
+if(data3.iat !== undefined){
+let data11 = data3.iat;
 if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
-const err13 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data11};
+const err13 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data11};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5438,10 +5438,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data3.amr !== undefined){
-let data12 = data3.amr;
-if(((typeof data12 !== "string") && (!(Array.isArray(data12)))) && (data12 !== null)){
-const err14 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data12};
+if(data3.nbf !== undefined){
+let data12 = data3.nbf;
+if(((!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))) && (typeof data12 !== "string")) && (data12 !== null)){
+const err14 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5450,12 +5450,11 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(Array.isArray(data12)){
-const len1 = data12.length;
-for(let i1=0; i1<len1; i1++){
-let data13 = data12[i1];
-if(typeof data13 !== "string"){
-const err15 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data13};
+}
+if(data3.amr !== undefined){
+let data13 = data3.amr;
+if(((typeof data13 !== "string") && (!(Array.isArray(data13)))) && (data13 !== null)){
+const err15 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5464,13 +5463,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-}
-}
-if(data3.azp !== undefined){
-let data14 = data3.azp;
-if((typeof data14 !== "string") && (data14 !== null)){
-const err16 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data14};
+if(Array.isArray(data13)){
+const len1 = data13.length;
+for(let i1=0; i1<len1; i1++){
+let data14 = data13[i1];
+if(typeof data14 !== "string"){
+const err16 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5480,10 +5478,12 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data3["https://aws.amazon.com/tags"] !== undefined){
-let data15 = data3["https://aws.amazon.com/tags"];
-if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
-const err17 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data15};
+}
+}
+if(data3.azp !== undefined){
+let data15 = data3.azp;
+if((typeof data15 !== "string") && (data15 !== null)){
+const err17 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5493,10 +5493,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data3["https://aws.amazon.com/source_identity"] !== undefined){
-let data16 = data3["https://aws.amazon.com/source_identity"];
-if((typeof data16 !== "string") && (data16 !== null)){
-const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data16};
+if(data3["https://aws.amazon.com/tags"] !== undefined){
+let data16 = data3["https://aws.amazon.com/tags"];
+if((!(data16 && typeof data16 == "object" && !Array.isArray(data16))) && (data16 !== null)){
+const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5506,9 +5506,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
-else {
-const err19 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
+if(data3["https://aws.amazon.com/source_identity"] !== undefined){
+let data17 = data3["https://aws.amazon.com/source_identity"];
+if((typeof data17 !== "string") && (data17 !== null)){
+const err19 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data17};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5518,10 +5519,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.github !== undefined){
-let data17 = data.github;
-if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
-const err20 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data17};
+}
+else {
+const err20 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5530,10 +5530,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-for(const key1 in data17){
-if(!(func2.call(schema16.properties, key1))){
-const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data17};
+}
+if(data.github !== undefined){
+let data18 = data.github;
+if((!(data18 && typeof data18 == "object" && !Array.isArray(data18))) && (data18 !== null)){
+const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data18};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5542,11 +5543,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data17.repository !== undefined){
-let data18 = data17.repository;
-if((typeof data18 !== "string") && (data18 !== null)){
-const err22 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data18};
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key1 in data18){
+if(!(func2.call(schema16.properties, key1))){
+const err22 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data18};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5556,10 +5556,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data17.ref !== undefined){
-let data19 = data17.ref;
+if(data18.repository !== undefined){
+let data19 = data18.repository;
 if((typeof data19 !== "string") && (data19 !== null)){
-const err23 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data19};
+const err23 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data19};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5569,10 +5569,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data17.environment !== undefined){
-let data20 = data17.environment;
+if(data18.ref !== undefined){
+let data20 = data18.ref;
 if((typeof data20 !== "string") && (data20 !== null)){
-const err24 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data20};
+const err24 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data20};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5582,10 +5582,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data17.event !== undefined){
-let data21 = data17.event;
+if(data18.environment !== undefined){
+let data21 = data18.environment;
 if((typeof data21 !== "string") && (data21 !== null)){
-const err25 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data21};
+const err25 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data21};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -5595,10 +5595,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data17.ownerId !== undefined){
-let data22 = data17.ownerId;
-if(((typeof data22 !== "string") && (!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22))))) && (data22 !== null)){
-const err26 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data22};
+if(data18.event !== undefined){
+let data22 = data18.event;
+if((typeof data22 !== "string") && (data22 !== null)){
+const err26 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data22};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -5608,10 +5608,10 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data17.repositoryId !== undefined){
-let data23 = data17.repositoryId;
+if(data18.ownerId !== undefined){
+let data23 = data18.ownerId;
 if(((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))) && (data23 !== null)){
-const err27 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data23};
+const err27 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data23};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -5621,10 +5621,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data17.immutable !== undefined){
-let data24 = data17.immutable;
-if((typeof data24 !== "boolean") && (data24 !== null)){
-const err28 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data24};
+if(data18.repositoryId !== undefined){
+let data24 = data18.repositoryId;
+if(((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))) && (data24 !== null)){
+const err28 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data24};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -5634,10 +5634,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data17.issuer !== undefined){
-let data25 = data17.issuer;
-if((typeof data25 !== "string") && (data25 !== null)){
-const err29 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data25};
+if(data18.immutable !== undefined){
+let data25 = data18.immutable;
+if((typeof data25 !== "boolean") && (data25 !== null)){
+const err29 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data25};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -5647,10 +5647,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data17.audience !== undefined){
-let data26 = data17.audience;
-if(((typeof data26 !== "string") && (!(Array.isArray(data26)))) && (data26 !== null)){
-const err30 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data26};
+if(data18.issuer !== undefined){
+let data26 = data18.issuer;
+if((typeof data26 !== "string") && (data26 !== null)){
+const err30 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data26};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -5659,12 +5659,11 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(Array.isArray(data26)){
-const len2 = data26.length;
-for(let i2=0; i2<len2; i2++){
-let data27 = data26[i2];
-if(typeof data27 !== "string"){
-const err31 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data27};
+}
+if(data18.audience !== undefined){
+let data27 = data18.audience;
+if(((typeof data27 !== "string") && (!(Array.isArray(data27)))) && (data27 !== null)){
+const err31 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data27};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -5673,13 +5672,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-}
-}
-if(data17.sub !== undefined){
-let data28 = data17.sub;
-if((typeof data28 !== "string") && (data28 !== null)){
-const err32 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data28};
+if(Array.isArray(data27)){
+const len2 = data27.length;
+for(let i2=0; i2<len2; i2++){
+let data28 = data27[i2];
+if(typeof data28 !== "string"){
+const err32 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data28};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -5689,10 +5687,12 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data17.actor !== undefined){
-let data29 = data17.actor;
+}
+}
+if(data18.sub !== undefined){
+let data29 = data18.sub;
 if((typeof data29 !== "string") && (data29 !== null)){
-const err33 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data29};
+const err33 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data29};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -5702,10 +5702,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data17.actorId !== undefined){
-let data30 = data17.actorId;
-if(((typeof data30 !== "string") && (!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30))))) && (data30 !== null)){
-const err34 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data30};
+if(data18.actor !== undefined){
+let data30 = data18.actor;
+if((typeof data30 !== "string") && (data30 !== null)){
+const err34 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data30};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -5715,10 +5715,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data17.workflow !== undefined){
-let data31 = data17.workflow;
-if((typeof data31 !== "string") && (data31 !== null)){
-const err35 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data31};
+if(data18.actorId !== undefined){
+let data31 = data18.actorId;
+if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (data31 !== null)){
+const err35 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data31};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -5728,10 +5728,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data17.jobWorkflowRef !== undefined){
-let data32 = data17.jobWorkflowRef;
+if(data18.workflow !== undefined){
+let data32 = data18.workflow;
 if((typeof data32 !== "string") && (data32 !== null)){
-const err36 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data32};
+const err36 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data32};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -5741,10 +5741,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data17.enterprise !== undefined){
-let data33 = data17.enterprise;
+if(data18.jobWorkflowRef !== undefined){
+let data33 = data18.jobWorkflowRef;
 if((typeof data33 !== "string") && (data33 !== null)){
-const err37 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data33};
+const err37 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data33};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -5754,10 +5754,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data17.enterpriseId !== undefined){
-let data34 = data17.enterpriseId;
-if(((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))) && (data34 !== null)){
-const err38 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data34};
+if(data18.enterprise !== undefined){
+let data34 = data18.enterprise;
+if((typeof data34 !== "string") && (data34 !== null)){
+const err38 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data34};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -5767,10 +5767,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data17.runnerEnvironment !== undefined){
-let data35 = data17.runnerEnvironment;
-if((typeof data35 !== "string") && (data35 !== null)){
-const err39 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data35};
+if(data18.enterpriseId !== undefined){
+let data35 = data18.enterpriseId;
+if(((typeof data35 !== "string") && (!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35))))) && (data35 !== null)){
+const err39 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data35};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -5780,10 +5780,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data17.repositoryVisibility !== undefined){
-let data36 = data17.repositoryVisibility;
+if(data18.runnerEnvironment !== undefined){
+let data36 = data18.runnerEnvironment;
 if((typeof data36 !== "string") && (data36 !== null)){
-const err40 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data36};
+const err40 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data36};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -5793,12 +5793,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
-}
-if(data.eks !== undefined){
-let data37 = data.eks;
-if((!(data37 && typeof data37 == "object" && !Array.isArray(data37))) && (data37 !== null)){
-const err41 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data37};
+if(data18.repositoryVisibility !== undefined){
+let data37 = data18.repositoryVisibility;
+if((typeof data37 !== "string") && (data37 !== null)){
+const err41 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data37};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -5807,10 +5805,13 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-for(const key2 in data37){
-if(!(((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "name")) || (key2 === "audience"))){
-const err42 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data37};
+}
+}
+}
+if(data.eks !== undefined){
+let data38 = data.eks;
+if((!(data38 && typeof data38 == "object" && !Array.isArray(data38))) && (data38 !== null)){
+const err42 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data38};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -5819,11 +5820,10 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-if(data37.issuer !== undefined){
-let data38 = data37.issuer;
-if((typeof data38 !== "string") && (data38 !== null)){
-const err43 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data38};
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+for(const key2 in data38){
+if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
+const err43 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data38};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -5833,10 +5833,10 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data37.namespace !== undefined){
-let data39 = data37.namespace;
+if(data38.issuer !== undefined){
+let data39 = data38.issuer;
 if((typeof data39 !== "string") && (data39 !== null)){
-const err44 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data39};
+const err44 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data39};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -5846,10 +5846,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data37.serviceAccount !== undefined){
-let data40 = data37.serviceAccount;
+if(data38.namespace !== undefined){
+let data40 = data38.namespace;
 if((typeof data40 !== "string") && (data40 !== null)){
-const err45 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data40};
+const err45 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data40};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -5859,10 +5859,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data37.name !== undefined){
-let data41 = data37.name;
+if(data38.serviceAccount !== undefined){
+let data41 = data38.serviceAccount;
 if((typeof data41 !== "string") && (data41 !== null)){
-const err46 = {instancePath:instancePath+"/eks/name",schemaPath:"#/definitions/eks/properties/name/type",keyword:"type",params:{type: schema17.properties.name.type},message:"must be string,null",schema:schema17.properties.name.type,parentSchema:schema17.properties.name,data:data41};
+const err46 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data41};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -5872,8 +5872,8 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data37.audience !== undefined){
-let data42 = data37.audience;
+if(data38.audience !== undefined){
+let data42 = data38.audience;
 if((typeof data42 !== "string") && (data42 !== null)){
 const err47 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data42};
 if(vErrors === null){

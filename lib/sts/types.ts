@@ -9,6 +9,7 @@ import type { ContextEntry } from '../conditions/context.js';
 import type { Statement } from '../policy/model.js';
 import type { PrincipalDifference } from '../providers/principal-diff.js';
 import type { Claims, ProviderEntry, ProviderId } from '../providers/types.js';
+import type { SignatureVerdict } from '../token-verify.js';
 
 export type { PrincipalDifference };
 import type { CompiledPolicy } from './compile.js';
@@ -68,6 +69,11 @@ export interface SimulationInput {
     header?: Readonly<Record<string, unknown>>;
     /** Length of the compact token, when known (STS allows 4–20,000 characters). */
     length?: number;
+    /**
+     * The signature checked against the provider's keys (a JWKS), when they were given: the
+     * token stage refuses a token whose signature STS could not verify (lib/token-verify.ts).
+     */
+    signature?: SignatureVerdict;
   };
   request: RequestInput;
   /** Extra request-context keys, e.g. `aws:SourceIp`. A key given nowhere is absent. */
@@ -160,6 +166,8 @@ export type TokenCheck =
   | CheckOf<'token.required-claims', 'token', { provider: string; missing: string[] }>
   | CheckOf<'token.algorithm', 'token', { alg: unknown; accepted: readonly string[] }>
   | CheckOf<'token.issuer', 'token', { iss: unknown; problem?: string }>
+  | CheckOf<'token.signature', 'token', SignatureVerdict>
+  | CheckOf<'token.aws-issued', 'token', { iss: string; sub: unknown }>
   | CheckOf<'token.claim-aud', 'token', { claim: 'aud' }>
   | CheckOf<'token.claim-sub', 'token', { claim: 'sub' }>
   | CheckOf<

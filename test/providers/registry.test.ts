@@ -228,6 +228,7 @@ t.test('ALL_PROVIDERS: every id once, oidc last; providerById', async (t) => {
   const ids = ALL_PROVIDERS.map((m) => m.id);
   t.same([...ids].sort(), [
     'amazon',
+    'aws-outbound',
     'bitbucket',
     'buildkite',
     'circleci',

@@ -18,6 +18,7 @@ import {
 import type { ProviderEntry, ProviderModule } from '../../providers/types.js';
 import { parseSessionTags, SOURCE_IDENTITY_CLAIM, type SessionTags } from '../context.js';
 import type { Recorder } from '../trace.js';
+import { awsIssued, signature } from './signature.js';
 import type {
   Decision,
   ProviderCheckData,
@@ -493,10 +494,12 @@ export function tokenStage(
   role: RoleArnParts,
 ): TokenStageResult {
   const oauth = input.request.providerId !== undefined;
+  const aws = oauth ? undefined : awsIssued(input, rec);
+  if (aws) return aws;
   const found = oauth ? oauthProvider(input, rec) : oidcProvider(input, rec, role);
   if ('decision' in found) return found;
   if (!oauth) {
-    const refused = audience(input, rec, found);
+    const refused = signature(input, rec) ?? audience(input, rec, found);
     if (refused) return refused;
   }
   const timeRefused = timeClaims(input, rec, oauth);

@@ -2,6 +2,7 @@
 import { extname, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parsePolicy } from '../policy/parse.js';
+import type { TrustPolicy } from '../policy/model.js';
 import { compilePolicy } from '../sts/compile.js';
 import { simulate } from '../sts/simulate.js';
 import type { ContextInputValue, SimulationInput } from '../sts/types.js';
@@ -306,6 +307,54 @@ function refuseRequestFlags(opts: ExplainOptions): void {
   );
 }
 
+/** `explain FILE`: a scenario of a scenario file (its role sources read first). */
+async function explainFile(
+  file: string,
+  opts: ExplainOptions,
+  io: Io,
+  nowOpt: number | undefined,
+): Promise<number> {
+  refuseRequestFlags(opts);
+  const loaded = await loadScenarioFileAsync(resolve(io.cwd, file), {
+    now: nowOpt,
+    defaultNow: clockOf(io),
+    cwd: io.cwd,
+    sources: new RoleSources({ cwd: io.cwd, env: io.env }),
+  });
+  if (loaded.errors.length > 0) {
+    for (const e of loaded.errors) {
+      io.stderr.write(
+        `${e.file}:${e.line}:${e.column}: ${userText(e.message)}\n${e.hint ? `  ${userText(e.hint)}\n` : ''}${e.frame ? e.frame + '\n' : ''}`,
+      );
+    }
+    return EXIT.usage;
+  }
+  const scenario = pickScenario(loaded.scenarios, opts.scenario, file);
+  return print(
+    io,
+    opts,
+    scenarioInput(scenario),
+    relative(io.cwd, scenario.role.policyFile) || scenario.role.policyFile,
+    scenario.serviceAccount
+      ? serviceAccountExplained(scenario.serviceAccount, scenario.role.arn)
+      : [],
+  );
+}
+
+/** A role in the account of the policy's IAM OIDC provider, when no ARN is given. */
+function simulatedRoleArn(policy: TrustPolicy): string {
+  const oidc = policy.statements
+    .flatMap((s) => s.principal.federated)
+    .map((f) => parseFederatedPrincipal(f.value))
+    .find((p) => p.kind === 'oidc');
+  if (!oidc || oidc.kind !== 'oidc') {
+    throw new UsageError(
+      '--role-arn is needed: the policy names no IAM OIDC provider to take the account from',
+    );
+  }
+  return `arn:${oidc.partition}:iam::${oidc.account}:role/simulated-role`;
+}
+
 export async function explainCommand(
   file: string | undefined,
   opts: ExplainOptions,
@@ -316,33 +365,7 @@ export async function explainCommand(
     return explainCloudTrail(file, opts, io);
   }
   const nowOpt = opts.now !== undefined ? parseNow(opts.now) : undefined;
-  if (file !== undefined) {
-    refuseRequestFlags(opts);
-    const loaded = await loadScenarioFileAsync(resolve(io.cwd, file), {
-      now: nowOpt,
-      defaultNow: clockOf(io),
-      cwd: io.cwd,
-      sources: new RoleSources({ cwd: io.cwd, env: io.env }),
-    });
-    if (loaded.errors.length > 0) {
-      for (const e of loaded.errors) {
-        io.stderr.write(
-          `${e.file}:${e.line}:${e.column}: ${userText(e.message)}\n${e.hint ? `  ${userText(e.hint)}\n` : ''}${e.frame ? e.frame + '\n' : ''}`,
-        );
-      }
-      return EXIT.usage;
-    }
-    const scenario = pickScenario(loaded.scenarios, opts.scenario, file);
-    return print(
-      io,
-      opts,
-      scenarioInput(scenario),
-      relative(io.cwd, scenario.role.policyFile) || scenario.role.policyFile,
-      scenario.serviceAccount
-        ? serviceAccountExplained(scenario.serviceAccount, scenario.role.arn)
-        : [],
-    );
-  }
+  if (file !== undefined) return explainFile(file, opts, io, nowOpt);
 
   if (opts.policy === undefined) {
     throw new UsageError(
@@ -401,19 +424,7 @@ ${
     io.stderr.write(sa.text);
     return EXIT.usage;
   }
-  let roleArn = opts.roleArn ?? sa?.roleArn;
-  if (roleArn === undefined) {
-    const oidc = parsed.policy.statements
-      .flatMap((s) => s.principal.federated)
-      .map((f) => parseFederatedPrincipal(f.value))
-      .find((p) => p.kind === 'oidc');
-    if (!oidc || oidc.kind !== 'oidc') {
-      throw new UsageError(
-        '--role-arn is needed: the policy names no IAM OIDC provider to take the account from',
-      );
-    }
-    roleArn = `arn:${oidc.partition}:iam::${oidc.account}:role/simulated-role`;
-  }
+  const roleArn = opts.roleArn ?? sa?.roleArn ?? simulatedRoleArn(parsed.policy);
   const { jwt, ...token } = claimsFrom(opts, io, sa?.claims);
   const signature = await signatureFromOptions(opts, io, { ...token, ...(jwt ? { jwt } : {}) });
   const providers = providersFrom(opts, io);

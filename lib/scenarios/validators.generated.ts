@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 "use strict";
 export const file = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}},"properties":{"type":"array","description":"Properties of the file's role over all tokens: only (every allowed token matches), never (no allowed token matches), always (every matching token is allowed). They run with the scenarios and are reported like them.","items":{"$ref":"#/definitions/property"}}},"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}},"properties":{"type":"array","description":"Properties of the file's role over all tokens: only (every allowed token matches), never (no allowed token matches), always (every matching token is allowed). They run with the scenarios and are reported like them.","items":{"$ref":"#/definitions/property"}}},"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults), except that `serviceAccount` may name a ServiceAccount manifest, which gives the namespace, the name, the audience and the role it is annotated with. A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace; with a manifest, it picks the ServiceAccount, and gives the namespace of one written without metadata.namespace (as kubectl apply -n would)."},"serviceAccount":{"type":["string","null"],"description":"The service account name, or a ServiceAccount manifest (YAML or JSON: one object, several `---` documents, or the `kind: List` that `kubectl get serviceaccount -o yaml` prints), relative to this file: a path with \"/\" (./sa.yaml), or a .yaml/.yml/.json file name that exists beside this file and is not also a valid name. Its metadata.namespace and metadata.name build the subject; eks.amazonaws.com/audience the aud; eks.amazonaws.com/role-arn must name the scenario's role, or a scenario that expects allow fails. issuer, when not given, is the one EKS cluster the trust policy trusts."},"name":{"type":["string","null"],"description":"With a manifest: the ServiceAccount to use (metadata.name), when the manifest has several."},"audience":{"type":["string","null"],"description":"The audience; default the manifest's eks.amazonaws.com/audience, else sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
 const schema12 = {"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}};
 const schema13 = {"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"};
 const schema37 = {"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}};
@@ -19,7 +19,7 @@ const pattern4 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
 const schema14 = {"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}};
 const schema15 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
 const schema16 = {"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}};
-const schema17 = {"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}};
+const schema17 = {"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults), except that `serviceAccount` may name a ServiceAccount manifest, which gives the namespace, the name, the audience and the role it is annotated with. A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace; with a manifest, it picks the ServiceAccount, and gives the namespace of one written without metadata.namespace (as kubectl apply -n would)."},"serviceAccount":{"type":["string","null"],"description":"The service account name, or a ServiceAccount manifest (YAML or JSON: one object, several `---` documents, or the `kind: List` that `kubectl get serviceaccount -o yaml` prints), relative to this file: a path with \"/\" (./sa.yaml), or a .yaml/.yml/.json file name that exists beside this file and is not also a valid name. Its metadata.namespace and metadata.name build the subject; eks.amazonaws.com/audience the aud; eks.amazonaws.com/role-arn must name the scenario's role, or a scenario that expects allow fails. issuer, when not given, is the one EKS cluster the trust policy trusts."},"name":{"type":["string","null"],"description":"With a manifest: the ServiceAccount to use (metadata.name), when the manifest has several."},"audience":{"type":["string","null"],"description":"The audience; default the manifest's eks.amazonaws.com/audience, else sts.amazonaws.com."}}};
 const schema18 = {"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}};
 const schema19 = {"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}};
 const schema20 = {"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}};
@@ -538,7 +538,7 @@ errors++;
 }
 if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 for(const key2 in data35){
-if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
+if(!(((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "name")) || (key2 === "audience"))){
 const err38 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data35};
 if(vErrors === null){
 vErrors = [err38];
@@ -588,10 +588,10 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data35.audience !== undefined){
-let data39 = data35.audience;
+if(data35.name !== undefined){
+let data39 = data35.name;
 if((typeof data39 !== "string") && (data39 !== null)){
-const err42 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data39};
+const err42 = {instancePath:instancePath+"/eks/name",schemaPath:"#/definitions/eks/properties/name/type",keyword:"type",params:{type: schema17.properties.name.type},message:"must be string,null",schema:schema17.properties.name.type,parentSchema:schema17.properties.name,data:data39};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -601,12 +601,10 @@ vErrors.push(err42);
 errors++;
 }
 }
-}
-}
-if(data.gitlab !== undefined){
-let data40 = data.gitlab;
-if((!(data40 && typeof data40 == "object" && !Array.isArray(data40))) && (data40 !== null)){
-const err43 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data40};
+if(data35.audience !== undefined){
+let data40 = data35.audience;
+if((typeof data40 !== "string") && (data40 !== null)){
+const err43 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data40};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -615,10 +613,13 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-for(const key3 in data40){
-if(!(func2.call(schema18.properties, key3))){
-const err44 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data40};
+}
+}
+}
+if(data.gitlab !== undefined){
+let data41 = data.gitlab;
+if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
+const err44 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data41};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -627,11 +628,10 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-if(data40.projectPath !== undefined){
-let data41 = data40.projectPath;
-if((typeof data41 !== "string") && (data41 !== null)){
-const err45 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data41};
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+for(const key3 in data41){
+if(!(func2.call(schema18.properties, key3))){
+const err45 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data41};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -641,10 +641,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data40.ref !== undefined){
-let data42 = data40.ref;
+if(data41.projectPath !== undefined){
+let data42 = data41.projectPath;
 if((typeof data42 !== "string") && (data42 !== null)){
-const err46 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data42};
+const err46 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data42};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -654,10 +654,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data40.refType !== undefined){
-let data43 = data40.refType;
+if(data41.ref !== undefined){
+let data43 = data41.ref;
 if((typeof data43 !== "string") && (data43 !== null)){
-const err47 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data43};
+const err47 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data43};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -666,8 +666,11 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(!(((data43 === "branch") || (data43 === "tag")) || (data43 === null))){
-const err48 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data43};
+}
+if(data41.refType !== undefined){
+let data44 = data41.refType;
+if((typeof data44 !== "string") && (data44 !== null)){
+const err48 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data44};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -676,11 +679,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-if(data40.host !== undefined){
-let data44 = data40.host;
-if((typeof data44 !== "string") && (data44 !== null)){
-const err49 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data44};
+if(!(((data44 === "branch") || (data44 === "tag")) || (data44 === null))){
+const err49 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data44};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -690,10 +690,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data40.audience !== undefined){
-let data45 = data40.audience;
-if(((typeof data45 !== "string") && (!(Array.isArray(data45)))) && (data45 !== null)){
-const err50 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data45};
+if(data41.host !== undefined){
+let data45 = data41.host;
+if((typeof data45 !== "string") && (data45 !== null)){
+const err50 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data45};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -702,12 +702,11 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(Array.isArray(data45)){
-const len3 = data45.length;
-for(let i3=0; i3<len3; i3++){
-let data46 = data45[i3];
-if(typeof data46 !== "string"){
-const err51 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data46};
+}
+if(data41.audience !== undefined){
+let data46 = data41.audience;
+if(((typeof data46 !== "string") && (!(Array.isArray(data46)))) && (data46 !== null)){
+const err51 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data46};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -716,13 +715,12 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-}
-}
-if(data40.pipelineSource !== undefined){
-let data47 = data40.pipelineSource;
-if((typeof data47 !== "string") && (data47 !== null)){
-const err52 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data47};
+if(Array.isArray(data46)){
+const len3 = data46.length;
+for(let i3=0; i3<len3; i3++){
+let data47 = data46[i3];
+if(typeof data47 !== "string"){
+const err52 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data47};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -732,10 +730,12 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data40.projectId !== undefined){
-let data48 = data40.projectId;
-if(((typeof data48 !== "string") && (!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48))))) && (data48 !== null)){
-const err53 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data48};
+}
+}
+if(data41.pipelineSource !== undefined){
+let data48 = data41.pipelineSource;
+if((typeof data48 !== "string") && (data48 !== null)){
+const err53 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data48};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -745,10 +745,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data40.namespaceId !== undefined){
-let data49 = data40.namespaceId;
+if(data41.projectId !== undefined){
+let data49 = data41.projectId;
 if(((typeof data49 !== "string") && (!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49))))) && (data49 !== null)){
-const err54 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data49};
+const err54 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data49};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -758,10 +758,10 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data40.refProtected !== undefined){
-let data50 = data40.refProtected;
-if((typeof data50 !== "boolean") && (data50 !== null)){
-const err55 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data50};
+if(data41.namespaceId !== undefined){
+let data50 = data41.namespaceId;
+if(((typeof data50 !== "string") && (!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50))))) && (data50 !== null)){
+const err55 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data50};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -771,10 +771,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data40.environment !== undefined){
-let data51 = data40.environment;
-if((typeof data51 !== "string") && (data51 !== null)){
-const err56 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data51};
+if(data41.refProtected !== undefined){
+let data51 = data41.refProtected;
+if((typeof data51 !== "boolean") && (data51 !== null)){
+const err56 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data51};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -784,10 +784,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data40.userLogin !== undefined){
-let data52 = data40.userLogin;
+if(data41.environment !== undefined){
+let data52 = data41.environment;
 if((typeof data52 !== "string") && (data52 !== null)){
-const err57 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data52};
+const err57 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data52};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -797,10 +797,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data40.userId !== undefined){
-let data53 = data40.userId;
-if(((typeof data53 !== "string") && (!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53))))) && (data53 !== null)){
-const err58 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data53};
+if(data41.userLogin !== undefined){
+let data53 = data41.userLogin;
+if((typeof data53 !== "string") && (data53 !== null)){
+const err58 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data53};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -810,10 +810,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data40.userEmail !== undefined){
-let data54 = data40.userEmail;
-if((typeof data54 !== "string") && (data54 !== null)){
-const err59 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data54};
+if(data41.userId !== undefined){
+let data54 = data41.userId;
+if(((typeof data54 !== "string") && (!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54))))) && (data54 !== null)){
+const err59 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data54};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -823,10 +823,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data40.userAccessLevel !== undefined){
-let data55 = data40.userAccessLevel;
+if(data41.userEmail !== undefined){
+let data55 = data41.userEmail;
 if((typeof data55 !== "string") && (data55 !== null)){
-const err60 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data55};
+const err60 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data55};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -836,10 +836,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data40.runnerEnvironment !== undefined){
-let data56 = data40.runnerEnvironment;
+if(data41.userAccessLevel !== undefined){
+let data56 = data41.userAccessLevel;
 if((typeof data56 !== "string") && (data56 !== null)){
-const err61 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data56};
+const err61 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data56};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -849,10 +849,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data40.sub !== undefined){
-let data57 = data40.sub;
+if(data41.runnerEnvironment !== undefined){
+let data57 = data41.runnerEnvironment;
 if((typeof data57 !== "string") && (data57 !== null)){
-const err62 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data57};
+const err62 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data57};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -862,12 +862,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-}
-}
-if(data.terraform !== undefined){
-let data58 = data.terraform;
-if((!(data58 && typeof data58 == "object" && !Array.isArray(data58))) && (data58 !== null)){
-const err63 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data58};
+if(data41.sub !== undefined){
+let data58 = data41.sub;
+if((typeof data58 !== "string") && (data58 !== null)){
+const err63 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data58};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -876,10 +874,13 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-for(const key4 in data58){
-if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
-const err64 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data58};
+}
+}
+}
+if(data.terraform !== undefined){
+let data59 = data.terraform;
+if((!(data59 && typeof data59 == "object" && !Array.isArray(data59))) && (data59 !== null)){
+const err64 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data59};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -888,11 +889,10 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-if(data58.organization !== undefined){
-let data59 = data58.organization;
-if((typeof data59 !== "string") && (data59 !== null)){
-const err65 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data59};
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+for(const key4 in data59){
+if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
+const err65 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data59};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -902,10 +902,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data58.project !== undefined){
-let data60 = data58.project;
+if(data59.organization !== undefined){
+let data60 = data59.organization;
 if((typeof data60 !== "string") && (data60 !== null)){
-const err66 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data60};
+const err66 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data60};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -915,10 +915,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data58.workspace !== undefined){
-let data61 = data58.workspace;
+if(data59.project !== undefined){
+let data61 = data59.project;
 if((typeof data61 !== "string") && (data61 !== null)){
-const err67 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data61};
+const err67 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data61};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -928,10 +928,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data58.runPhase !== undefined){
-let data62 = data58.runPhase;
+if(data59.workspace !== undefined){
+let data62 = data59.workspace;
 if((typeof data62 !== "string") && (data62 !== null)){
-const err68 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data62};
+const err68 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data62};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -941,10 +941,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data58.audience !== undefined){
-let data63 = data58.audience;
+if(data59.runPhase !== undefined){
+let data63 = data59.runPhase;
 if((typeof data63 !== "string") && (data63 !== null)){
-const err69 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data63};
+const err69 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data63};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -954,12 +954,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-}
-}
-if(data.cognito !== undefined){
-let data64 = data.cognito;
-if((!(data64 && typeof data64 == "object" && !Array.isArray(data64))) && (data64 !== null)){
-const err70 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data64};
+if(data59.audience !== undefined){
+let data64 = data59.audience;
+if((typeof data64 !== "string") && (data64 !== null)){
+const err70 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data64};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -968,10 +966,13 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-for(const key5 in data64){
-if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
-const err71 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data64};
+}
+}
+}
+if(data.cognito !== undefined){
+let data65 = data.cognito;
+if((!(data65 && typeof data65 == "object" && !Array.isArray(data65))) && (data65 !== null)){
+const err71 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data65};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -980,11 +981,10 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-if(data64.identityPoolId !== undefined){
-let data65 = data64.identityPoolId;
-if((typeof data65 !== "string") && (data65 !== null)){
-const err72 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data65};
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+for(const key5 in data65){
+if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
+const err72 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data65};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -994,10 +994,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data64.identityId !== undefined){
-let data66 = data64.identityId;
+if(data65.identityPoolId !== undefined){
+let data66 = data65.identityPoolId;
 if((typeof data66 !== "string") && (data66 !== null)){
-const err73 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data66};
+const err73 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data66};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1007,10 +1007,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data64.authenticated !== undefined){
-let data67 = data64.authenticated;
-if((typeof data67 !== "boolean") && (data67 !== null)){
-const err74 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data67};
+if(data65.identityId !== undefined){
+let data67 = data65.identityId;
+if((typeof data67 !== "string") && (data67 !== null)){
+const err74 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data67};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1020,10 +1020,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data64.loginProviders !== undefined){
-let data68 = data64.loginProviders;
-if((!(Array.isArray(data68))) && (data68 !== null)){
-const err75 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data68};
+if(data65.authenticated !== undefined){
+let data68 = data65.authenticated;
+if((typeof data68 !== "boolean") && (data68 !== null)){
+const err75 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data68};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1032,12 +1032,11 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(Array.isArray(data68)){
-const len4 = data68.length;
-for(let i4=0; i4<len4; i4++){
-let data69 = data68[i4];
-if(typeof data69 !== "string"){
-const err76 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data69};
+}
+if(data65.loginProviders !== undefined){
+let data69 = data65.loginProviders;
+if((!(Array.isArray(data69))) && (data69 !== null)){
+const err76 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data69};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1046,17 +1045,12 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-}
-}
-}
-}
-if(data.request !== undefined){
-let data70 = data.request;
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-for(const key6 in data70){
-if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
-const err77 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data70};
+if(Array.isArray(data69)){
+const len4 = data69.length;
+for(let i4=0; i4<len4; i4++){
+let data70 = data69[i4];
+if(typeof data70 !== "string"){
+const err77 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data70};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1066,10 +1060,16 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data70.roleSessionName !== undefined){
-let data71 = data70.roleSessionName;
-if((typeof data71 !== "string") && (data71 !== null)){
-const err78 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data71};
+}
+}
+}
+}
+if(data.request !== undefined){
+let data71 = data.request;
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+for(const key6 in data71){
+if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
+const err78 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data71};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1079,13 +1079,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data70.durationSeconds !== undefined){
-let data72 = data70.durationSeconds;
-const _errs164 = errors;
-let valid25 = false;
-const _errs165 = errors;
-if(!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72)))){
-const err79 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data72};
+if(data71.roleSessionName !== undefined){
+let data72 = data71.roleSessionName;
+if((typeof data72 !== "string") && (data72 !== null)){
+const err79 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data72};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1094,13 +1091,14 @@ vErrors.push(err79);
 }
 errors++;
 }
-var _valid0 = _errs165 === errors;
-valid25 = valid25 || _valid0;
-if(!valid25){
+}
+if(data71.durationSeconds !== undefined){
+let data73 = data71.durationSeconds;
+const _errs166 = errors;
+let valid25 = false;
 const _errs167 = errors;
-if(typeof data72 === "string"){
-if(!pattern2.test(data72)){
-const err80 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data72};
+if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
+const err80 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data73};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1109,9 +1107,13 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-else {
-const err81 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data72};
+var _valid0 = _errs167 === errors;
+valid25 = valid25 || _valid0;
+if(!valid25){
+const _errs169 = errors;
+if(typeof data73 === "string"){
+if(!pattern2.test(data73)){
+const err81 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data73};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1120,12 +1122,9 @@ vErrors.push(err81);
 }
 errors++;
 }
-var _valid0 = _errs167 === errors;
-valid25 = valid25 || _valid0;
-if(!valid25){
-const _errs169 = errors;
-if(data72 !== null){
-const err82 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data72};
+}
+else {
+const err82 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data73};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1136,10 +1135,10 @@ errors++;
 }
 var _valid0 = _errs169 === errors;
 valid25 = valid25 || _valid0;
-}
-}
 if(!valid25){
-const err83 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data72};
+const _errs171 = errors;
+if(data73 !== null){
+const err83 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data73};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1148,22 +1147,12 @@ vErrors.push(err83);
 }
 errors++;
 }
-else {
-errors = _errs164;
-if(vErrors !== null){
-if(_errs164){
-vErrors.length = _errs164;
-}
-else {
-vErrors = null;
+var _valid0 = _errs171 === errors;
+valid25 = valid25 || _valid0;
 }
 }
-}
-}
-if(data70.providerId !== undefined){
-let data73 = data70.providerId;
-if((typeof data73 !== "string") && (data73 !== null)){
-const err84 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data73};
+if(!valid25){
+const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data73};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1172,8 +1161,22 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(!(((data73 === "graph.facebook.com") || (data73 === "www.amazon.com")) || (data73 === null))){
-const err85 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data73};
+else {
+errors = _errs166;
+if(vErrors !== null){
+if(_errs166){
+vErrors.length = _errs166;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data71.providerId !== undefined){
+let data74 = data71.providerId;
+if((typeof data74 !== "string") && (data74 !== null)){
+const err85 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data74};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1182,11 +1185,8 @@ vErrors.push(err85);
 }
 errors++;
 }
-}
-if(data70.policy !== undefined){
-let data74 = data70.policy;
-if(((typeof data74 !== "string") && (!(data74 && typeof data74 == "object" && !Array.isArray(data74)))) && (data74 !== null)){
-const err86 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data74};
+if(!(((data74 === "graph.facebook.com") || (data74 === "www.amazon.com")) || (data74 === null))){
+const err86 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data74};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1196,10 +1196,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data70.policyArns !== undefined){
-let data75 = data70.policyArns;
-if((!(Array.isArray(data75))) && (data75 !== null)){
-const err87 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data75};
+if(data71.policy !== undefined){
+let data75 = data71.policy;
+if(((typeof data75 !== "string") && (!(data75 && typeof data75 == "object" && !Array.isArray(data75)))) && (data75 !== null)){
+const err87 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data75};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1208,12 +1208,11 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(Array.isArray(data75)){
-const len5 = data75.length;
-for(let i5=0; i5<len5; i5++){
-let data76 = data75[i5];
-if(typeof data76 !== "string"){
-const err88 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data76};
+}
+if(data71.policyArns !== undefined){
+let data76 = data71.policyArns;
+if((!(Array.isArray(data76))) && (data76 !== null)){
+const err88 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data76};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1222,12 +1221,12 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err89 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data70};
+if(Array.isArray(data76)){
+const len5 = data76.length;
+for(let i5=0; i5<len5; i5++){
+let data77 = data76[i5];
+if(typeof data77 !== "string"){
+const err89 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data77};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1237,16 +1236,11 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data.context !== undefined){
-let data77 = data.context;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-for(const key7 in data77){
-let data78 = data77[key7];
-const _errs185 = errors;
-let valid30 = false;
-const _errs186 = errors;
-if(((typeof data78 !== "string") && (!((typeof data78 == "number") && (isFinite(data78))))) && (typeof data78 !== "boolean")){
-const err90 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data78};
+}
+}
+}
+else {
+const err90 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data71};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1255,16 +1249,17 @@ vErrors.push(err90);
 }
 errors++;
 }
-var _valid1 = _errs186 === errors;
-valid30 = valid30 || _valid1;
-if(!valid30){
+}
+if(data.context !== undefined){
+let data78 = data.context;
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+for(const key7 in data78){
+let data79 = data78[key7];
+const _errs187 = errors;
+let valid30 = false;
 const _errs188 = errors;
-if(Array.isArray(data78)){
-const len6 = data78.length;
-for(let i6=0; i6<len6; i6++){
-let data79 = data78[i6];
 if(((typeof data79 !== "string") && (!((typeof data79 == "number") && (isFinite(data79))))) && (typeof data79 !== "boolean")){
-const err91 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data79};
+const err91 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data79};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1273,10 +1268,16 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-}
-else {
-const err92 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data78};
+var _valid1 = _errs188 === errors;
+valid30 = valid30 || _valid1;
+if(!valid30){
+const _errs190 = errors;
+if(Array.isArray(data79)){
+const len6 = data79.length;
+for(let i6=0; i6<len6; i6++){
+let data80 = data79[i6];
+if(((typeof data80 !== "string") && (!((typeof data80 == "number") && (isFinite(data80))))) && (typeof data80 !== "boolean")){
+const err92 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data80};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1285,12 +1286,10 @@ vErrors.push(err92);
 }
 errors++;
 }
-var _valid1 = _errs188 === errors;
-valid30 = valid30 || _valid1;
-if(!valid30){
-const _errs192 = errors;
-if(data78 !== null){
-const err93 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data78};
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data79};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1299,12 +1298,12 @@ vErrors.push(err93);
 }
 errors++;
 }
-var _valid1 = _errs192 === errors;
+var _valid1 = _errs190 === errors;
 valid30 = valid30 || _valid1;
-}
-}
 if(!valid30){
-const err94 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data78};
+const _errs194 = errors;
+if(data79 !== null){
+const err94 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data79};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1313,11 +1312,25 @@ vErrors.push(err94);
 }
 errors++;
 }
+var _valid1 = _errs194 === errors;
+valid30 = valid30 || _valid1;
+}
+}
+if(!valid30){
+const err95 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data79};
+if(vErrors === null){
+vErrors = [err95];
+}
 else {
-errors = _errs185;
+vErrors.push(err95);
+}
+errors++;
+}
+else {
+errors = _errs187;
 if(vErrors !== null){
-if(_errs185){
-vErrors.length = _errs185;
+if(_errs187){
+vErrors.length = _errs187;
 }
 else {
 vErrors = null;
@@ -1327,23 +1340,7 @@ vErrors = null;
 }
 }
 else {
-const err95 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data77};
-if(vErrors === null){
-vErrors = [err95];
-}
-else {
-vErrors.push(err95);
-}
-errors++;
-}
-}
-if(data.expect !== undefined){
-let data80 = data.expect;
-const _errs197 = errors;
-let valid34 = false;
-const _errs198 = errors;
-if(typeof data80 !== "string"){
-const err96 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data80};
+const err96 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data78};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1352,8 +1349,14 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(!((data80 === "allow") || (data80 === "deny"))){
-const err97 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data80};
+}
+if(data.expect !== undefined){
+let data81 = data.expect;
+const _errs199 = errors;
+let valid34 = false;
+const _errs200 = errors;
+if(typeof data81 !== "string"){
+const err97 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data81};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1362,13 +1365,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-var _valid2 = _errs198 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs200 = errors;
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-if(data80.deny === undefined){
-const err98 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data80};
+if(!((data81 === "allow") || (data81 === "deny"))){
+const err98 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data81};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1377,9 +1375,13 @@ vErrors.push(err98);
 }
 errors++;
 }
-for(const key8 in data80){
-if(!(key8 === "deny")){
-const err99 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data80};
+var _valid2 = _errs200 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs202 = errors;
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+if(data81.deny === undefined){
+const err99 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data81};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1388,11 +1390,9 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-if(data80.deny !== undefined){
-let data81 = data80.deny;
-if((!(data81 && typeof data81 == "object" && !Array.isArray(data81))) && (data81 !== null)){
-const err100 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data81};
+for(const key8 in data81){
+if(!(key8 === "deny")){
+const err100 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data81};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1401,10 +1401,11 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-for(const key9 in data81){
-if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
-const err101 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data81};
+}
+if(data81.deny !== undefined){
+let data82 = data81.deny;
+if((!(data82 && typeof data82 == "object" && !Array.isArray(data82))) && (data82 !== null)){
+const err101 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data82};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1413,11 +1414,10 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-if(data81.stage !== undefined){
-let data82 = data81.stage;
-if(typeof data82 !== "string"){
-const err102 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data82};
+if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
+for(const key9 in data82){
+if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
+const err102 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data82};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1426,8 +1426,11 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(!(((data82 === "request") || (data82 === "token")) || (data82 === "trust-policy"))){
-const err103 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data82};
+}
+if(data82.stage !== undefined){
+let data83 = data82.stage;
+if(typeof data83 !== "string"){
+const err103 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data83};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1436,11 +1439,8 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-if(data81.because !== undefined){
-let data83 = data81.because;
-if(typeof data83 !== "string"){
-const err104 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data83};
+if(!(((data83 === "request") || (data83 === "token")) || (data83 === "trust-policy"))){
+const err104 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data83};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1450,10 +1450,10 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data81.code !== undefined){
-let data84 = data81.code;
+if(data82.because !== undefined){
+let data84 = data82.because;
 if(typeof data84 !== "string"){
-const err105 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data84};
+const err105 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data84};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1462,8 +1462,11 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(!(((((data84 === "ValidationError") || (data84 === "InvalidIdentityToken")) || (data84 === "ExpiredTokenException")) || (data84 === "IDPRejectedClaim")) || (data84 === "AccessDenied"))){
-const err106 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data84};
+}
+if(data82.code !== undefined){
+let data85 = data82.code;
+if(typeof data85 !== "string"){
+const err106 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data85};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1472,12 +1475,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err107 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data80};
+if(!(((((data85 === "ValidationError") || (data85 === "InvalidIdentityToken")) || (data85 === "ExpiredTokenException")) || (data85 === "IDPRejectedClaim")) || (data85 === "AccessDenied"))){
+const err107 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data85};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1486,13 +1485,12 @@ vErrors.push(err107);
 }
 errors++;
 }
-var _valid2 = _errs200 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs212 = errors;
-if(typeof data80 === "string"){
-if(!pattern2.test(data80)){
-const err108 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data80};
+}
+}
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data81};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1501,9 +1499,13 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-else {
-const err109 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data80};
+var _valid2 = _errs202 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs214 = errors;
+if(typeof data81 === "string"){
+if(!pattern2.test(data81)){
+const err109 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data81};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1512,12 +1514,9 @@ vErrors.push(err109);
 }
 errors++;
 }
-var _valid2 = _errs212 === errors;
-valid34 = valid34 || _valid2;
 }
-}
-if(!valid34){
-const err110 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data80};
+else {
+const err110 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data81};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1526,11 +1525,25 @@ vErrors.push(err110);
 }
 errors++;
 }
+var _valid2 = _errs214 === errors;
+valid34 = valid34 || _valid2;
+}
+}
+if(!valid34){
+const err111 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data81};
+if(vErrors === null){
+vErrors = [err111];
+}
 else {
-errors = _errs197;
+vErrors.push(err111);
+}
+errors++;
+}
+else {
+errors = _errs199;
 if(vErrors !== null){
-if(_errs197){
-vErrors.length = _errs197;
+if(_errs199){
+vErrors.length = _errs199;
 }
 else {
 vErrors = null;
@@ -1540,12 +1553,12 @@ vErrors = null;
 }
 }
 else {
-const err111 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data};
+const err112 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data};
 if(vErrors === null){
-vErrors = [err111];
+vErrors = [err112];
 }
 else {
-vErrors.push(err111);
+vErrors.push(err112);
 }
 errors++;
 }
@@ -2129,7 +2142,7 @@ errors++;
 }
 if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
 for(const key2 in data38){
-if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
+if(!(((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "name")) || (key2 === "audience"))){
 const err43 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data38};
 if(vErrors === null){
 vErrors = [err43];
@@ -2179,10 +2192,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data38.audience !== undefined){
-let data42 = data38.audience;
+if(data38.name !== undefined){
+let data42 = data38.name;
 if((typeof data42 !== "string") && (data42 !== null)){
-const err47 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data42};
+const err47 = {instancePath:instancePath+"/eks/name",schemaPath:"#/definitions/eks/properties/name/type",keyword:"type",params:{type: schema17.properties.name.type},message:"must be string,null",schema:schema17.properties.name.type,parentSchema:schema17.properties.name,data:data42};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2192,12 +2205,10 @@ vErrors.push(err47);
 errors++;
 }
 }
-}
-}
-if(data.gitlab !== undefined){
-let data43 = data.gitlab;
-if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
-const err48 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data43};
+if(data38.audience !== undefined){
+let data43 = data38.audience;
+if((typeof data43 !== "string") && (data43 !== null)){
+const err48 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data43};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2206,10 +2217,13 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-for(const key3 in data43){
-if(!(func2.call(schema18.properties, key3))){
-const err49 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data43};
+}
+}
+}
+if(data.gitlab !== undefined){
+let data44 = data.gitlab;
+if((!(data44 && typeof data44 == "object" && !Array.isArray(data44))) && (data44 !== null)){
+const err49 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data44};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2218,11 +2232,10 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-if(data43.projectPath !== undefined){
-let data44 = data43.projectPath;
-if((typeof data44 !== "string") && (data44 !== null)){
-const err50 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data44};
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+for(const key3 in data44){
+if(!(func2.call(schema18.properties, key3))){
+const err50 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data44};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2232,10 +2245,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data43.ref !== undefined){
-let data45 = data43.ref;
+if(data44.projectPath !== undefined){
+let data45 = data44.projectPath;
 if((typeof data45 !== "string") && (data45 !== null)){
-const err51 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data45};
+const err51 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data45};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2245,10 +2258,10 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data43.refType !== undefined){
-let data46 = data43.refType;
+if(data44.ref !== undefined){
+let data46 = data44.ref;
 if((typeof data46 !== "string") && (data46 !== null)){
-const err52 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data46};
+const err52 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data46};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2257,8 +2270,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(!(((data46 === "branch") || (data46 === "tag")) || (data46 === null))){
-const err53 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data46};
+}
+if(data44.refType !== undefined){
+let data47 = data44.refType;
+if((typeof data47 !== "string") && (data47 !== null)){
+const err53 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data47};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2267,11 +2283,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
-if(data43.host !== undefined){
-let data47 = data43.host;
-if((typeof data47 !== "string") && (data47 !== null)){
-const err54 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data47};
+if(!(((data47 === "branch") || (data47 === "tag")) || (data47 === null))){
+const err54 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data47};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2281,10 +2294,10 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data43.audience !== undefined){
-let data48 = data43.audience;
-if(((typeof data48 !== "string") && (!(Array.isArray(data48)))) && (data48 !== null)){
-const err55 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data48};
+if(data44.host !== undefined){
+let data48 = data44.host;
+if((typeof data48 !== "string") && (data48 !== null)){
+const err55 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data48};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2293,12 +2306,11 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(Array.isArray(data48)){
-const len3 = data48.length;
-for(let i3=0; i3<len3; i3++){
-let data49 = data48[i3];
-if(typeof data49 !== "string"){
-const err56 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data49};
+}
+if(data44.audience !== undefined){
+let data49 = data44.audience;
+if(((typeof data49 !== "string") && (!(Array.isArray(data49)))) && (data49 !== null)){
+const err56 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data49};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2307,13 +2319,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-}
-}
-if(data43.pipelineSource !== undefined){
-let data50 = data43.pipelineSource;
-if((typeof data50 !== "string") && (data50 !== null)){
-const err57 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data50};
+if(Array.isArray(data49)){
+const len3 = data49.length;
+for(let i3=0; i3<len3; i3++){
+let data50 = data49[i3];
+if(typeof data50 !== "string"){
+const err57 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data50};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2323,10 +2334,12 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data43.projectId !== undefined){
-let data51 = data43.projectId;
-if(((typeof data51 !== "string") && (!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51))))) && (data51 !== null)){
-const err58 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data51};
+}
+}
+if(data44.pipelineSource !== undefined){
+let data51 = data44.pipelineSource;
+if((typeof data51 !== "string") && (data51 !== null)){
+const err58 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data51};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2336,10 +2349,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data43.namespaceId !== undefined){
-let data52 = data43.namespaceId;
+if(data44.projectId !== undefined){
+let data52 = data44.projectId;
 if(((typeof data52 !== "string") && (!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52))))) && (data52 !== null)){
-const err59 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data52};
+const err59 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data52};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2349,10 +2362,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data43.refProtected !== undefined){
-let data53 = data43.refProtected;
-if((typeof data53 !== "boolean") && (data53 !== null)){
-const err60 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data53};
+if(data44.namespaceId !== undefined){
+let data53 = data44.namespaceId;
+if(((typeof data53 !== "string") && (!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53))))) && (data53 !== null)){
+const err60 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data53};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2362,10 +2375,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data43.environment !== undefined){
-let data54 = data43.environment;
-if((typeof data54 !== "string") && (data54 !== null)){
-const err61 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data54};
+if(data44.refProtected !== undefined){
+let data54 = data44.refProtected;
+if((typeof data54 !== "boolean") && (data54 !== null)){
+const err61 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data54};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2375,10 +2388,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data43.userLogin !== undefined){
-let data55 = data43.userLogin;
+if(data44.environment !== undefined){
+let data55 = data44.environment;
 if((typeof data55 !== "string") && (data55 !== null)){
-const err62 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data55};
+const err62 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data55};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2388,10 +2401,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data43.userId !== undefined){
-let data56 = data43.userId;
-if(((typeof data56 !== "string") && (!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56))))) && (data56 !== null)){
-const err63 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data56};
+if(data44.userLogin !== undefined){
+let data56 = data44.userLogin;
+if((typeof data56 !== "string") && (data56 !== null)){
+const err63 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data56};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2401,10 +2414,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data43.userEmail !== undefined){
-let data57 = data43.userEmail;
-if((typeof data57 !== "string") && (data57 !== null)){
-const err64 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data57};
+if(data44.userId !== undefined){
+let data57 = data44.userId;
+if(((typeof data57 !== "string") && (!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57))))) && (data57 !== null)){
+const err64 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data57};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2414,10 +2427,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data43.userAccessLevel !== undefined){
-let data58 = data43.userAccessLevel;
+if(data44.userEmail !== undefined){
+let data58 = data44.userEmail;
 if((typeof data58 !== "string") && (data58 !== null)){
-const err65 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data58};
+const err65 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data58};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2427,10 +2440,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data43.runnerEnvironment !== undefined){
-let data59 = data43.runnerEnvironment;
+if(data44.userAccessLevel !== undefined){
+let data59 = data44.userAccessLevel;
 if((typeof data59 !== "string") && (data59 !== null)){
-const err66 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data59};
+const err66 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data59};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2440,10 +2453,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data43.sub !== undefined){
-let data60 = data43.sub;
+if(data44.runnerEnvironment !== undefined){
+let data60 = data44.runnerEnvironment;
 if((typeof data60 !== "string") && (data60 !== null)){
-const err67 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data60};
+const err67 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data60};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2453,12 +2466,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-}
-}
-if(data.terraform !== undefined){
-let data61 = data.terraform;
-if((!(data61 && typeof data61 == "object" && !Array.isArray(data61))) && (data61 !== null)){
-const err68 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data61};
+if(data44.sub !== undefined){
+let data61 = data44.sub;
+if((typeof data61 !== "string") && (data61 !== null)){
+const err68 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data61};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2467,10 +2478,13 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-for(const key4 in data61){
-if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
-const err69 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data61};
+}
+}
+}
+if(data.terraform !== undefined){
+let data62 = data.terraform;
+if((!(data62 && typeof data62 == "object" && !Array.isArray(data62))) && (data62 !== null)){
+const err69 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data62};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2479,11 +2493,10 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-if(data61.organization !== undefined){
-let data62 = data61.organization;
-if((typeof data62 !== "string") && (data62 !== null)){
-const err70 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data62};
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+for(const key4 in data62){
+if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
+const err70 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data62};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2493,10 +2506,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data61.project !== undefined){
-let data63 = data61.project;
+if(data62.organization !== undefined){
+let data63 = data62.organization;
 if((typeof data63 !== "string") && (data63 !== null)){
-const err71 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data63};
+const err71 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data63};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2506,10 +2519,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data61.workspace !== undefined){
-let data64 = data61.workspace;
+if(data62.project !== undefined){
+let data64 = data62.project;
 if((typeof data64 !== "string") && (data64 !== null)){
-const err72 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data64};
+const err72 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data64};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2519,10 +2532,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data61.runPhase !== undefined){
-let data65 = data61.runPhase;
+if(data62.workspace !== undefined){
+let data65 = data62.workspace;
 if((typeof data65 !== "string") && (data65 !== null)){
-const err73 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data65};
+const err73 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data65};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2532,10 +2545,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data61.audience !== undefined){
-let data66 = data61.audience;
+if(data62.runPhase !== undefined){
+let data66 = data62.runPhase;
 if((typeof data66 !== "string") && (data66 !== null)){
-const err74 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data66};
+const err74 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data66};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2545,12 +2558,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-}
-}
-if(data.cognito !== undefined){
-let data67 = data.cognito;
-if((!(data67 && typeof data67 == "object" && !Array.isArray(data67))) && (data67 !== null)){
-const err75 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data67};
+if(data62.audience !== undefined){
+let data67 = data62.audience;
+if((typeof data67 !== "string") && (data67 !== null)){
+const err75 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data67};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2559,10 +2570,13 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-for(const key5 in data67){
-if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
-const err76 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data67};
+}
+}
+}
+if(data.cognito !== undefined){
+let data68 = data.cognito;
+if((!(data68 && typeof data68 == "object" && !Array.isArray(data68))) && (data68 !== null)){
+const err76 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data68};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2571,11 +2585,10 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-if(data67.identityPoolId !== undefined){
-let data68 = data67.identityPoolId;
-if((typeof data68 !== "string") && (data68 !== null)){
-const err77 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data68};
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+for(const key5 in data68){
+if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
+const err77 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data68};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2585,10 +2598,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data67.identityId !== undefined){
-let data69 = data67.identityId;
+if(data68.identityPoolId !== undefined){
+let data69 = data68.identityPoolId;
 if((typeof data69 !== "string") && (data69 !== null)){
-const err78 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data69};
+const err78 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data69};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2598,10 +2611,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data67.authenticated !== undefined){
-let data70 = data67.authenticated;
-if((typeof data70 !== "boolean") && (data70 !== null)){
-const err79 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data70};
+if(data68.identityId !== undefined){
+let data70 = data68.identityId;
+if((typeof data70 !== "string") && (data70 !== null)){
+const err79 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data70};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2611,10 +2624,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data67.loginProviders !== undefined){
-let data71 = data67.loginProviders;
-if((!(Array.isArray(data71))) && (data71 !== null)){
-const err80 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data71};
+if(data68.authenticated !== undefined){
+let data71 = data68.authenticated;
+if((typeof data71 !== "boolean") && (data71 !== null)){
+const err80 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data71};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2623,12 +2636,11 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(Array.isArray(data71)){
-const len4 = data71.length;
-for(let i4=0; i4<len4; i4++){
-let data72 = data71[i4];
-if(typeof data72 !== "string"){
-const err81 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data72};
+}
+if(data68.loginProviders !== undefined){
+let data72 = data68.loginProviders;
+if((!(Array.isArray(data72))) && (data72 !== null)){
+const err81 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data72};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2637,17 +2649,12 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-}
-}
-}
-}
-if(data.request !== undefined){
-let data73 = data.request;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-for(const key6 in data73){
-if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
-const err82 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data73};
+if(Array.isArray(data72)){
+const len4 = data72.length;
+for(let i4=0; i4<len4; i4++){
+let data73 = data72[i4];
+if(typeof data73 !== "string"){
+const err82 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data73};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2657,10 +2664,16 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data73.roleSessionName !== undefined){
-let data74 = data73.roleSessionName;
-if((typeof data74 !== "string") && (data74 !== null)){
-const err83 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data74};
+}
+}
+}
+}
+if(data.request !== undefined){
+let data74 = data.request;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+for(const key6 in data74){
+if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
+const err83 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data74};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2670,13 +2683,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data73.durationSeconds !== undefined){
-let data75 = data73.durationSeconds;
-const _errs171 = errors;
-let valid25 = false;
-const _errs172 = errors;
-if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
-const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data75};
+if(data74.roleSessionName !== undefined){
+let data75 = data74.roleSessionName;
+if((typeof data75 !== "string") && (data75 !== null)){
+const err84 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data75};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2685,13 +2695,14 @@ vErrors.push(err84);
 }
 errors++;
 }
-var _valid0 = _errs172 === errors;
-valid25 = valid25 || _valid0;
-if(!valid25){
+}
+if(data74.durationSeconds !== undefined){
+let data76 = data74.durationSeconds;
+const _errs173 = errors;
+let valid25 = false;
 const _errs174 = errors;
-if(typeof data75 === "string"){
-if(!pattern2.test(data75)){
-const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data75};
+if(!(((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76))) && (isFinite(data76)))){
+const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data76};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2700,9 +2711,13 @@ vErrors.push(err85);
 }
 errors++;
 }
-}
-else {
-const err86 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data75};
+var _valid0 = _errs174 === errors;
+valid25 = valid25 || _valid0;
+if(!valid25){
+const _errs176 = errors;
+if(typeof data76 === "string"){
+if(!pattern2.test(data76)){
+const err86 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data76};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2711,12 +2726,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-var _valid0 = _errs174 === errors;
-valid25 = valid25 || _valid0;
-if(!valid25){
-const _errs176 = errors;
-if(data75 !== null){
-const err87 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data75};
+}
+else {
+const err87 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data76};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2727,10 +2739,10 @@ errors++;
 }
 var _valid0 = _errs176 === errors;
 valid25 = valid25 || _valid0;
-}
-}
 if(!valid25){
-const err88 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data75};
+const _errs178 = errors;
+if(data76 !== null){
+const err88 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data76};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2739,22 +2751,12 @@ vErrors.push(err88);
 }
 errors++;
 }
-else {
-errors = _errs171;
-if(vErrors !== null){
-if(_errs171){
-vErrors.length = _errs171;
-}
-else {
-vErrors = null;
+var _valid0 = _errs178 === errors;
+valid25 = valid25 || _valid0;
 }
 }
-}
-}
-if(data73.providerId !== undefined){
-let data76 = data73.providerId;
-if((typeof data76 !== "string") && (data76 !== null)){
-const err89 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data76};
+if(!valid25){
+const err89 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data76};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2763,8 +2765,22 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(!(((data76 === "graph.facebook.com") || (data76 === "www.amazon.com")) || (data76 === null))){
-const err90 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data76};
+else {
+errors = _errs173;
+if(vErrors !== null){
+if(_errs173){
+vErrors.length = _errs173;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data74.providerId !== undefined){
+let data77 = data74.providerId;
+if((typeof data77 !== "string") && (data77 !== null)){
+const err90 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data77};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2773,11 +2789,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-if(data73.policy !== undefined){
-let data77 = data73.policy;
-if(((typeof data77 !== "string") && (!(data77 && typeof data77 == "object" && !Array.isArray(data77)))) && (data77 !== null)){
-const err91 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data77};
+if(!(((data77 === "graph.facebook.com") || (data77 === "www.amazon.com")) || (data77 === null))){
+const err91 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data77};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2787,10 +2800,10 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data73.policyArns !== undefined){
-let data78 = data73.policyArns;
-if((!(Array.isArray(data78))) && (data78 !== null)){
-const err92 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data78};
+if(data74.policy !== undefined){
+let data78 = data74.policy;
+if(((typeof data78 !== "string") && (!(data78 && typeof data78 == "object" && !Array.isArray(data78)))) && (data78 !== null)){
+const err92 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data78};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2799,12 +2812,11 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(Array.isArray(data78)){
-const len5 = data78.length;
-for(let i5=0; i5<len5; i5++){
-let data79 = data78[i5];
-if(typeof data79 !== "string"){
-const err93 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data79};
+}
+if(data74.policyArns !== undefined){
+let data79 = data74.policyArns;
+if((!(Array.isArray(data79))) && (data79 !== null)){
+const err93 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data79};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2813,12 +2825,12 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err94 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data73};
+if(Array.isArray(data79)){
+const len5 = data79.length;
+for(let i5=0; i5<len5; i5++){
+let data80 = data79[i5];
+if(typeof data80 !== "string"){
+const err94 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data80};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2828,16 +2840,11 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data.context !== undefined){
-let data80 = data.context;
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-for(const key7 in data80){
-let data81 = data80[key7];
-const _errs192 = errors;
-let valid30 = false;
-const _errs193 = errors;
-if(((typeof data81 !== "string") && (!((typeof data81 == "number") && (isFinite(data81))))) && (typeof data81 !== "boolean")){
-const err95 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data81};
+}
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data74};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2846,16 +2853,17 @@ vErrors.push(err95);
 }
 errors++;
 }
-var _valid1 = _errs193 === errors;
-valid30 = valid30 || _valid1;
-if(!valid30){
+}
+if(data.context !== undefined){
+let data81 = data.context;
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+for(const key7 in data81){
+let data82 = data81[key7];
+const _errs194 = errors;
+let valid30 = false;
 const _errs195 = errors;
-if(Array.isArray(data81)){
-const len6 = data81.length;
-for(let i6=0; i6<len6; i6++){
-let data82 = data81[i6];
 if(((typeof data82 !== "string") && (!((typeof data82 == "number") && (isFinite(data82))))) && (typeof data82 !== "boolean")){
-const err96 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data82};
+const err96 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2864,10 +2872,16 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-}
-else {
-const err97 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data81};
+var _valid1 = _errs195 === errors;
+valid30 = valid30 || _valid1;
+if(!valid30){
+const _errs197 = errors;
+if(Array.isArray(data82)){
+const len6 = data82.length;
+for(let i6=0; i6<len6; i6++){
+let data83 = data82[i6];
+if(((typeof data83 !== "string") && (!((typeof data83 == "number") && (isFinite(data83))))) && (typeof data83 !== "boolean")){
+const err97 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data83};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2876,12 +2890,10 @@ vErrors.push(err97);
 }
 errors++;
 }
-var _valid1 = _errs195 === errors;
-valid30 = valid30 || _valid1;
-if(!valid30){
-const _errs199 = errors;
-if(data81 !== null){
-const err98 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data81};
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2890,12 +2902,12 @@ vErrors.push(err98);
 }
 errors++;
 }
-var _valid1 = _errs199 === errors;
+var _valid1 = _errs197 === errors;
 valid30 = valid30 || _valid1;
-}
-}
 if(!valid30){
-const err99 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data81};
+const _errs201 = errors;
+if(data82 !== null){
+const err99 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data82};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2904,11 +2916,25 @@ vErrors.push(err99);
 }
 errors++;
 }
+var _valid1 = _errs201 === errors;
+valid30 = valid30 || _valid1;
+}
+}
+if(!valid30){
+const err100 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data82};
+if(vErrors === null){
+vErrors = [err100];
+}
 else {
-errors = _errs192;
+vErrors.push(err100);
+}
+errors++;
+}
+else {
+errors = _errs194;
 if(vErrors !== null){
-if(_errs192){
-vErrors.length = _errs192;
+if(_errs194){
+vErrors.length = _errs194;
 }
 else {
 vErrors = null;
@@ -2918,23 +2944,7 @@ vErrors = null;
 }
 }
 else {
-const err100 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data80};
-if(vErrors === null){
-vErrors = [err100];
-}
-else {
-vErrors.push(err100);
-}
-errors++;
-}
-}
-if(data.expect !== undefined){
-let data83 = data.expect;
-const _errs204 = errors;
-let valid34 = false;
-const _errs205 = errors;
-if(typeof data83 !== "string"){
-const err101 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data83};
+const err101 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data81};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2943,8 +2953,14 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(!((data83 === "allow") || (data83 === "deny"))){
-const err102 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data83};
+}
+if(data.expect !== undefined){
+let data84 = data.expect;
+const _errs206 = errors;
+let valid34 = false;
+const _errs207 = errors;
+if(typeof data84 !== "string"){
+const err102 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data84};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2953,13 +2969,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-var _valid2 = _errs205 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs207 = errors;
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-if(data83.deny === undefined){
-const err103 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data83};
+if(!((data84 === "allow") || (data84 === "deny"))){
+const err103 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data84};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2968,9 +2979,13 @@ vErrors.push(err103);
 }
 errors++;
 }
-for(const key8 in data83){
-if(!(key8 === "deny")){
-const err104 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data83};
+var _valid2 = _errs207 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs209 = errors;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.deny === undefined){
+const err104 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data84};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2979,11 +2994,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-if(data83.deny !== undefined){
-let data84 = data83.deny;
-if((!(data84 && typeof data84 == "object" && !Array.isArray(data84))) && (data84 !== null)){
-const err105 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data84};
+for(const key8 in data84){
+if(!(key8 === "deny")){
+const err105 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data84};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2992,10 +3005,11 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-for(const key9 in data84){
-if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
-const err106 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data84};
+}
+if(data84.deny !== undefined){
+let data85 = data84.deny;
+if((!(data85 && typeof data85 == "object" && !Array.isArray(data85))) && (data85 !== null)){
+const err106 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data85};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -3004,11 +3018,10 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-if(data84.stage !== undefined){
-let data85 = data84.stage;
-if(typeof data85 !== "string"){
-const err107 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data85};
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+for(const key9 in data85){
+if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
+const err107 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data85};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -3017,8 +3030,11 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(!(((data85 === "request") || (data85 === "token")) || (data85 === "trust-policy"))){
-const err108 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data85};
+}
+if(data85.stage !== undefined){
+let data86 = data85.stage;
+if(typeof data86 !== "string"){
+const err108 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data86};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -3027,11 +3043,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-if(data84.because !== undefined){
-let data86 = data84.because;
-if(typeof data86 !== "string"){
-const err109 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data86};
+if(!(((data86 === "request") || (data86 === "token")) || (data86 === "trust-policy"))){
+const err109 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data86};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -3041,10 +3054,10 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data84.code !== undefined){
-let data87 = data84.code;
+if(data85.because !== undefined){
+let data87 = data85.because;
 if(typeof data87 !== "string"){
-const err110 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data87};
+const err110 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data87};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -3053,8 +3066,11 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(!(((((data87 === "ValidationError") || (data87 === "InvalidIdentityToken")) || (data87 === "ExpiredTokenException")) || (data87 === "IDPRejectedClaim")) || (data87 === "AccessDenied"))){
-const err111 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data87};
+}
+if(data85.code !== undefined){
+let data88 = data85.code;
+if(typeof data88 !== "string"){
+const err111 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data88};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -3063,12 +3079,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data83};
+if(!(((((data88 === "ValidationError") || (data88 === "InvalidIdentityToken")) || (data88 === "ExpiredTokenException")) || (data88 === "IDPRejectedClaim")) || (data88 === "AccessDenied"))){
+const err112 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data88};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -3077,13 +3089,12 @@ vErrors.push(err112);
 }
 errors++;
 }
-var _valid2 = _errs207 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs219 = errors;
-if(typeof data83 === "string"){
-if(!pattern2.test(data83)){
-const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data83};
+}
+}
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data84};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -3092,9 +3103,13 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-else {
-const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data83};
+var _valid2 = _errs209 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs221 = errors;
+if(typeof data84 === "string"){
+if(!pattern2.test(data84)){
+const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data84};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -3103,12 +3118,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-var _valid2 = _errs219 === errors;
-valid34 = valid34 || _valid2;
 }
-}
-if(!valid34){
-const err115 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data83};
+else {
+const err115 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data84};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -3117,24 +3129,12 @@ vErrors.push(err115);
 }
 errors++;
 }
-else {
-errors = _errs204;
-if(vErrors !== null){
-if(_errs204){
-vErrors.length = _errs204;
-}
-else {
-vErrors = null;
+var _valid2 = _errs221 === errors;
+valid34 = valid34 || _valid2;
 }
 }
-}
-}
-if(data.role !== undefined){
-let data88 = data.role;
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-for(const key10 in data88){
-if(!(func2.call(schema12.properties, key10))){
-const err116 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data88};
+if(!valid34){
+const err116 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data84};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -3143,11 +3143,24 @@ vErrors.push(err116);
 }
 errors++;
 }
+else {
+errors = _errs206;
+if(vErrors !== null){
+if(_errs206){
+vErrors.length = _errs206;
 }
-if(data88.arn !== undefined){
-let data89 = data88.arn;
-if(typeof data89 !== "string"){
-const err117 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data89};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.role !== undefined){
+let data89 = data.role;
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+for(const key10 in data89){
+if(!(func2.call(schema12.properties, key10))){
+const err117 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data89};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -3157,10 +3170,10 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data88.trustPolicy !== undefined){
-let data90 = data88.trustPolicy;
-if((typeof data90 !== "string") && (!(data90 && typeof data90 == "object" && !Array.isArray(data90)))){
-const err118 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data90};
+if(data89.arn !== undefined){
+let data90 = data89.arn;
+if(typeof data90 !== "string"){
+const err118 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data90};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -3170,10 +3183,10 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data88.maxSessionDuration !== undefined){
-let data91 = data88.maxSessionDuration;
-if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
-const err119 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data91};
+if(data89.trustPolicy !== undefined){
+let data91 = data89.trustPolicy;
+if((typeof data91 !== "string") && (!(data91 && typeof data91 == "object" && !Array.isArray(data91)))){
+const err119 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data91};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -3182,9 +3195,11 @@ vErrors.push(err119);
 }
 errors++;
 }
-if((typeof data91 == "number") && (isFinite(data91))){
-if(data91 > 43200 || isNaN(data91)){
-const err120 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data91};
+}
+if(data89.maxSessionDuration !== undefined){
+let data92 = data89.maxSessionDuration;
+if(!(((typeof data92 == "number") && (!(data92 % 1) && !isNaN(data92))) && (isFinite(data92)))){
+const err120 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data92};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -3193,8 +3208,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data91 < 3600 || isNaN(data91)){
-const err121 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data91};
+if((typeof data92 == "number") && (isFinite(data92))){
+if(data92 > 43200 || isNaN(data92)){
+const err121 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data92};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -3203,15 +3219,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-}
-if(data88.tags !== undefined){
-let data92 = data88.tags;
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-for(const key11 in data92){
-let data93 = data92[key11];
-if(typeof data93 !== "string"){
-const err122 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data93};
+if(data92 < 3600 || isNaN(data92)){
+const err122 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data92};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -3222,8 +3231,13 @@ errors++;
 }
 }
 }
-else {
-const err123 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data92};
+if(data89.tags !== undefined){
+let data93 = data89.tags;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+for(const key11 in data93){
+let data94 = data93[key11];
+if(typeof data94 !== "string"){
+const err123 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data94};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -3233,10 +3247,9 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data88.cloudformation !== undefined){
-let data94 = data88.cloudformation;
-if(typeof data94 !== "string"){
-const err124 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data94};
+}
+else {
+const err124 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data93};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -3246,10 +3259,10 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data88.cdk !== undefined){
-let data95 = data88.cdk;
+if(data89.cloudformation !== undefined){
+let data95 = data89.cloudformation;
 if(typeof data95 !== "string"){
-const err125 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data95};
+const err125 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data95};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -3259,10 +3272,10 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data88.terraform !== undefined){
-let data96 = data88.terraform;
+if(data89.cdk !== undefined){
+let data96 = data89.cdk;
 if(typeof data96 !== "string"){
-const err126 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data96};
+const err126 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data96};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -3272,10 +3285,10 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data88.live !== undefined){
-let data97 = data88.live;
+if(data89.terraform !== undefined){
+let data97 = data89.terraform;
 if(typeof data97 !== "string"){
-const err127 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data97};
+const err127 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data97};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -3285,10 +3298,10 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data88.logicalId !== undefined){
-let data98 = data88.logicalId;
+if(data89.live !== undefined){
+let data98 = data89.live;
 if(typeof data98 !== "string"){
-const err128 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data98};
+const err128 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data98};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -3298,10 +3311,10 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data88.stack !== undefined){
-let data99 = data88.stack;
+if(data89.logicalId !== undefined){
+let data99 = data89.logicalId;
 if(typeof data99 !== "string"){
-const err129 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data99};
+const err129 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data99};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -3311,10 +3324,10 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data88.construct !== undefined){
-let data100 = data88.construct;
+if(data89.stack !== undefined){
+let data100 = data89.stack;
 if(typeof data100 !== "string"){
-const err130 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data100};
+const err130 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data100};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -3324,10 +3337,10 @@ vErrors.push(err130);
 errors++;
 }
 }
-if(data88.address !== undefined){
-let data101 = data88.address;
+if(data89.construct !== undefined){
+let data101 = data89.construct;
 if(typeof data101 !== "string"){
-const err131 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data101};
+const err131 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data101};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -3337,16 +3350,10 @@ vErrors.push(err131);
 errors++;
 }
 }
-if(data88.parameters !== undefined){
-let data102 = data88.parameters;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-for(const key12 in data102){
-let data103 = data102[key12];
-const _errs258 = errors;
-let valid41 = false;
-const _errs259 = errors;
-if(((typeof data103 !== "string") && (!((typeof data103 == "number") && (isFinite(data103))))) && (typeof data103 !== "boolean")){
-const err132 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data103};
+if(data89.address !== undefined){
+let data102 = data89.address;
+if(typeof data102 !== "string"){
+const err132 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data102};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -3355,16 +3362,17 @@ vErrors.push(err132);
 }
 errors++;
 }
-var _valid3 = _errs259 === errors;
-valid41 = valid41 || _valid3;
-if(!valid41){
+}
+if(data89.parameters !== undefined){
+let data103 = data89.parameters;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+for(const key12 in data103){
+let data104 = data103[key12];
+const _errs260 = errors;
+let valid41 = false;
 const _errs261 = errors;
-if(Array.isArray(data103)){
-const len7 = data103.length;
-for(let i7=0; i7<len7; i7++){
-let data104 = data103[i7];
 if(((typeof data104 !== "string") && (!((typeof data104 == "number") && (isFinite(data104))))) && (typeof data104 !== "boolean")){
-const err133 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data104};
+const err133 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data104};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -3373,10 +3381,16 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-}
-else {
-const err134 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data103};
+var _valid3 = _errs261 === errors;
+valid41 = valid41 || _valid3;
+if(!valid41){
+const _errs263 = errors;
+if(Array.isArray(data104)){
+const len7 = data104.length;
+for(let i7=0; i7<len7; i7++){
+let data105 = data104[i7];
+if(((typeof data105 !== "string") && (!((typeof data105 == "number") && (isFinite(data105))))) && (typeof data105 !== "boolean")){
+const err134 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data105};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -3385,11 +3399,10 @@ vErrors.push(err134);
 }
 errors++;
 }
-var _valid3 = _errs261 === errors;
-valid41 = valid41 || _valid3;
 }
-if(!valid41){
-const err135 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data103};
+}
+else {
+const err135 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data104};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -3398,11 +3411,24 @@ vErrors.push(err135);
 }
 errors++;
 }
+var _valid3 = _errs263 === errors;
+valid41 = valid41 || _valid3;
+}
+if(!valid41){
+const err136 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data104};
+if(vErrors === null){
+vErrors = [err136];
+}
 else {
-errors = _errs258;
+vErrors.push(err136);
+}
+errors++;
+}
+else {
+errors = _errs260;
 if(vErrors !== null){
-if(_errs258){
-vErrors.length = _errs258;
+if(_errs260){
+vErrors.length = _errs260;
 }
 else {
 vErrors = null;
@@ -3412,20 +3438,7 @@ vErrors = null;
 }
 }
 else {
-const err136 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data102};
-if(vErrors === null){
-vErrors = [err136];
-}
-else {
-vErrors.push(err136);
-}
-errors++;
-}
-}
-if(data88.parametersFile !== undefined){
-let data105 = data88.parametersFile;
-if(typeof data105 !== "string"){
-const err137 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data105};
+const err137 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data103};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -3435,10 +3448,10 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data88.account !== undefined){
-let data106 = data88.account;
-if((typeof data106 !== "string") && (!(((typeof data106 == "number") && (!(data106 % 1) && !isNaN(data106))) && (isFinite(data106))))){
-const err138 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data106};
+if(data89.parametersFile !== undefined){
+let data106 = data89.parametersFile;
+if(typeof data106 !== "string"){
+const err138 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data106};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -3447,9 +3460,11 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(typeof data106 === "string"){
-if(!pattern0.test(data106)){
-const err139 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data106};
+}
+if(data89.account !== undefined){
+let data107 = data89.account;
+if((typeof data107 !== "string") && (!(((typeof data107 == "number") && (!(data107 % 1) && !isNaN(data107))) && (isFinite(data107))))){
+const err139 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data107};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -3458,12 +3473,9 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-}
-if(data88.region !== undefined){
-let data107 = data88.region;
-if(typeof data107 !== "string"){
-const err140 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data107};
+if(typeof data107 === "string"){
+if(!pattern0.test(data107)){
+const err140 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data107};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -3473,10 +3485,11 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data88.partition !== undefined){
-let data108 = data88.partition;
+}
+if(data89.region !== undefined){
+let data108 = data89.region;
 if(typeof data108 !== "string"){
-const err141 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data108};
+const err141 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data108};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -3486,10 +3499,10 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data88.stackName !== undefined){
-let data109 = data88.stackName;
+if(data89.partition !== undefined){
+let data109 = data89.partition;
 if(typeof data109 !== "string"){
-const err142 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data109};
+const err142 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data109};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -3499,12 +3512,10 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data88.resources !== undefined){
-let data110 = data88.resources;
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
-}
-else {
-const err143 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data110};
+if(data89.stackName !== undefined){
+let data110 = data89.stackName;
+if(typeof data110 !== "string"){
+const err143 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data110};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -3514,12 +3525,12 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data88.imports !== undefined){
-let data111 = data88.imports;
+if(data89.resources !== undefined){
+let data111 = data89.resources;
 if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
 }
 else {
-const err144 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data111};
+const err144 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data111};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -3529,10 +3540,12 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data88.profile !== undefined){
-let data112 = data88.profile;
-if(typeof data112 !== "string"){
-const err145 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data112};
+if(data89.imports !== undefined){
+let data112 = data89.imports;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+}
+else {
+const err145 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data112};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -3542,9 +3555,10 @@ vErrors.push(err145);
 errors++;
 }
 }
-}
-else {
-const err146 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data88};
+if(data89.profile !== undefined){
+let data113 = data89.profile;
+if(typeof data113 !== "string"){
+const err146 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data113};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3554,18 +3568,9 @@ vErrors.push(err146);
 errors++;
 }
 }
-if(data.providers !== undefined){
-let data113 = data.providers;
-const _errs287 = errors;
-let valid45 = false;
-const _errs288 = errors;
-if(Array.isArray(data113)){
-const len8 = data113.length;
-for(let i8=0; i8<len8; i8++){
-let data114 = data113[i8];
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-if(data114.url === undefined){
-const err147 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data114};
+}
+else {
+const err147 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data89};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -3574,8 +3579,19 @@ vErrors.push(err147);
 }
 errors++;
 }
-if(data114.clientIds === undefined){
-const err148 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data114};
+}
+if(data.providers !== undefined){
+let data114 = data.providers;
+const _errs289 = errors;
+let valid45 = false;
+const _errs290 = errors;
+if(Array.isArray(data114)){
+const len8 = data114.length;
+for(let i8=0; i8<len8; i8++){
+let data115 = data114[i8];
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(data115.url === undefined){
+const err148 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data115};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -3584,9 +3600,8 @@ vErrors.push(err148);
 }
 errors++;
 }
-for(const key13 in data114){
-if(!((key13 === "url") || (key13 === "clientIds"))){
-const err149 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data114};
+if(data115.clientIds === undefined){
+const err149 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data115};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -3595,12 +3610,9 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-if(data114.url !== undefined){
-let data115 = data114.url;
-if(typeof data115 === "string"){
-if(!pattern1.test(data115)){
-const err150 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data115};
+for(const key13 in data115){
+if(!((key13 === "url") || (key13 === "clientIds"))){
+const err150 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data115};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -3610,8 +3622,11 @@ vErrors.push(err150);
 errors++;
 }
 }
-else {
-const err151 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data115};
+if(data115.url !== undefined){
+let data116 = data115.url;
+if(typeof data116 === "string"){
+if(!pattern1.test(data116)){
+const err151 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data116};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -3621,14 +3636,8 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data114.clientIds !== undefined){
-let data116 = data114.clientIds;
-if(Array.isArray(data116)){
-const len9 = data116.length;
-for(let i9=0; i9<len9; i9++){
-let data117 = data116[i9];
-if(typeof data117 !== "string"){
-const err152 = {instancePath:instancePath+"/providers/" + i8+"/clientIds/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data117};
+else {
+const err152 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data116};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -3638,9 +3647,14 @@ vErrors.push(err152);
 errors++;
 }
 }
-}
-else {
-const err153 = {instancePath:instancePath+"/providers/" + i8+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data116};
+if(data115.clientIds !== undefined){
+let data117 = data115.clientIds;
+if(Array.isArray(data117)){
+const len9 = data117.length;
+for(let i9=0; i9<len9; i9++){
+let data118 = data117[i9];
+if(typeof data118 !== "string"){
+const err153 = {instancePath:instancePath+"/providers/" + i8+"/clientIds/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data118};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -3652,7 +3666,7 @@ errors++;
 }
 }
 else {
-const err154 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data114};
+const err154 = {instancePath:instancePath+"/providers/" + i8+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data117};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -3664,7 +3678,7 @@ errors++;
 }
 }
 else {
-const err155 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data113};
+const err155 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data115};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -3673,12 +3687,10 @@ vErrors.push(err155);
 }
 errors++;
 }
-var _valid4 = _errs288 === errors;
-valid45 = valid45 || _valid4;
-if(!valid45){
-const _errs300 = errors;
-if(typeof data113 !== "string"){
-const err156 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data113};
+}
+}
+else {
+const err156 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data114};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -3687,8 +3699,12 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(!(data113 === "live")){
-const err157 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data113};
+var _valid4 = _errs290 === errors;
+valid45 = valid45 || _valid4;
+if(!valid45){
+const _errs302 = errors;
+if(typeof data114 !== "string"){
+const err157 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data114};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -3697,11 +3713,8 @@ vErrors.push(err157);
 }
 errors++;
 }
-var _valid4 = _errs300 === errors;
-valid45 = valid45 || _valid4;
-}
-if(!valid45){
-const err158 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data113};
+if(!(data114 === "live")){
+const err158 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data114};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -3710,26 +3723,11 @@ vErrors.push(err158);
 }
 errors++;
 }
-else {
-errors = _errs287;
-if(vErrors !== null){
-if(_errs287){
-vErrors.length = _errs287;
+var _valid4 = _errs302 === errors;
+valid45 = valid45 || _valid4;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.matrix !== undefined){
-let data118 = data.matrix;
-const _errs305 = errors;
-let valid52 = false;
-const _errs306 = errors;
-if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
-if(Object.keys(data118).length < 1){
-const err159 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data118};
+if(!valid45){
+const err159 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data114};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -3738,11 +3736,26 @@ vErrors.push(err159);
 }
 errors++;
 }
-for(const key14 in data118){
+else {
+errors = _errs289;
+if(vErrors !== null){
+if(_errs289){
+vErrors.length = _errs289;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.matrix !== undefined){
+let data119 = data.matrix;
+const _errs307 = errors;
+let valid52 = false;
 const _errs308 = errors;
-if(typeof key14 === "string"){
-if(!pattern10.test(key14)){
-const err160 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key14,propertyName:key14};
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+if(Object.keys(data119).length < 1){
+const err160 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data119};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -3751,10 +3764,11 @@ vErrors.push(err160);
 }
 errors++;
 }
-}
-var valid53 = _errs308 === errors;
-if(!valid53){
-const err161 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data118};
+for(const key14 in data119){
+const _errs310 = errors;
+if(typeof key14 === "string"){
+if(!pattern10.test(key14)){
+const err161 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -3764,11 +3778,9 @@ vErrors.push(err161);
 errors++;
 }
 }
-for(const key15 in data118){
-let data119 = data118[key15];
-if(Array.isArray(data119)){
-if(data119.length < 1){
-const err162 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data119};
+var valid53 = _errs310 === errors;
+if(!valid53){
+const err162 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data119};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -3778,8 +3790,11 @@ vErrors.push(err162);
 errors++;
 }
 }
-else {
-const err163 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data119};
+for(const key15 in data119){
+let data120 = data119[key15];
+if(Array.isArray(data120)){
+if(data120.length < 1){
+const err163 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data120};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -3789,9 +3804,8 @@ vErrors.push(err163);
 errors++;
 }
 }
-}
 else {
-const err164 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data118};
+const err164 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data120};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -3800,13 +3814,10 @@ vErrors.push(err164);
 }
 errors++;
 }
-var _valid5 = _errs306 === errors;
-valid52 = valid52 || _valid5;
-if(!valid52){
-const _errs312 = errors;
-if(Array.isArray(data118)){
-if(data118.length < 1){
-const err165 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data118};
+}
+}
+else {
+const err165 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data119};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -3815,12 +3826,13 @@ vErrors.push(err165);
 }
 errors++;
 }
-const len10 = data118.length;
-for(let i10=0; i10<len10; i10++){
-let data120 = data118[i10];
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-if(Object.keys(data120).length < 1){
-const err166 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data120};
+var _valid5 = _errs308 === errors;
+valid52 = valid52 || _valid5;
+if(!valid52){
+const _errs314 = errors;
+if(Array.isArray(data119)){
+if(data119.length < 1){
+const err166 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data119};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -3829,11 +3841,12 @@ vErrors.push(err166);
 }
 errors++;
 }
-for(const key16 in data120){
-const _errs316 = errors;
-if(typeof key16 === "string"){
-if(!pattern10.test(key16)){
-const err167 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key16,propertyName:key16};
+const len10 = data119.length;
+for(let i10=0; i10<len10; i10++){
+let data121 = data119[i10];
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+if(Object.keys(data121).length < 1){
+const err167 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data121};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -3842,10 +3855,11 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-var valid57 = _errs316 === errors;
-if(!valid57){
-const err168 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key16},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data120};
+for(const key16 in data121){
+const _errs318 = errors;
+if(typeof key16 === "string"){
+if(!pattern10.test(key16)){
+const err168 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key16,propertyName:key16};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -3855,9 +3869,9 @@ vErrors.push(err168);
 errors++;
 }
 }
-}
-else {
-const err169 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data120};
+var valid57 = _errs318 === errors;
+if(!valid57){
+const err169 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key16},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data121};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -3869,7 +3883,7 @@ errors++;
 }
 }
 else {
-const err170 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data118};
+const err170 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data121};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -3878,11 +3892,10 @@ vErrors.push(err170);
 }
 errors++;
 }
-var _valid5 = _errs312 === errors;
-valid52 = valid52 || _valid5;
 }
-if(!valid52){
-const err171 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data118};
+}
+else {
+const err171 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data119};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -3891,22 +3904,11 @@ vErrors.push(err171);
 }
 errors++;
 }
-else {
-errors = _errs305;
-if(vErrors !== null){
-if(_errs305){
-vErrors.length = _errs305;
+var _valid5 = _errs314 === errors;
+valid52 = valid52 || _valid5;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.skip !== undefined){
-let data121 = data.skip;
-if((typeof data121 !== "boolean") && (typeof data121 !== "string")){
-const err172 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data121};
+if(!valid52){
+const err172 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data119};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -3915,11 +3917,22 @@ vErrors.push(err172);
 }
 errors++;
 }
+else {
+errors = _errs307;
+if(vErrors !== null){
+if(_errs307){
+vErrors.length = _errs307;
 }
-if(data.only !== undefined){
-let data122 = data.only;
-if(typeof data122 !== "boolean"){
-const err173 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data122};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.skip !== undefined){
+let data122 = data.skip;
+if((typeof data122 !== "boolean") && (typeof data122 !== "string")){
+const err173 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data122};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -3929,14 +3942,27 @@ vErrors.push(err173);
 errors++;
 }
 }
-}
-else {
-const err174 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+if(data.only !== undefined){
+let data123 = data.only;
+if(typeof data123 !== "boolean"){
+const err174 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data123};
 if(vErrors === null){
 vErrors = [err174];
 }
 else {
 vErrors.push(err174);
+}
+errors++;
+}
+}
+}
+else {
+const err175 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
 }
 errors++;
 }
@@ -5249,7 +5275,7 @@ return errors === 0;
 }
 
 export const scenario = validate15;
-const schema38 = {"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
+const schema38 = {"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"workflow."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults), except that `serviceAccount` may name a ServiceAccount manifest, which gives the namespace, the name, the audience and the role it is annotated with. A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace; with a manifest, it picks the ServiceAccount, and gives the namespace of one written without metadata.namespace (as kubectl apply -n would)."},"serviceAccount":{"type":["string","null"],"description":"The service account name, or a ServiceAccount manifest (YAML or JSON: one object, several `---` documents, or the `kind: List` that `kubectl get serviceaccount -o yaml` prints), relative to this file: a path with \"/\" (./sa.yaml), or a .yaml/.yml/.json file name that exists beside this file and is not also a valid name. Its metadata.namespace and metadata.name build the subject; eks.amazonaws.com/audience the aud; eks.amazonaws.com/role-arn must name the scenario's role, or a scenario that expects allow fails. issuer, when not given, is the one EKS cluster the trust policy trusts."},"name":{"type":["string","null"],"description":"With a manifest: the ServiceAccount to use (metadata.name), when the manifest has several."},"audience":{"type":["string","null"],"description":"The audience; default the manifest's eks.amazonaws.com/audience, else sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -5822,7 +5848,7 @@ errors++;
 }
 if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
 for(const key2 in data38){
-if(!((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "audience"))){
+if(!(((((key2 === "issuer") || (key2 === "namespace")) || (key2 === "serviceAccount")) || (key2 === "name")) || (key2 === "audience"))){
 const err43 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data38};
 if(vErrors === null){
 vErrors = [err43];
@@ -5872,10 +5898,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data38.audience !== undefined){
-let data42 = data38.audience;
+if(data38.name !== undefined){
+let data42 = data38.name;
 if((typeof data42 !== "string") && (data42 !== null)){
-const err47 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data42};
+const err47 = {instancePath:instancePath+"/eks/name",schemaPath:"#/definitions/eks/properties/name/type",keyword:"type",params:{type: schema17.properties.name.type},message:"must be string,null",schema:schema17.properties.name.type,parentSchema:schema17.properties.name,data:data42};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -5885,12 +5911,10 @@ vErrors.push(err47);
 errors++;
 }
 }
-}
-}
-if(data.gitlab !== undefined){
-let data43 = data.gitlab;
-if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
-const err48 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data43};
+if(data38.audience !== undefined){
+let data43 = data38.audience;
+if((typeof data43 !== "string") && (data43 !== null)){
+const err48 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data43};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -5899,10 +5923,13 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-for(const key3 in data43){
-if(!(func2.call(schema18.properties, key3))){
-const err49 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data43};
+}
+}
+}
+if(data.gitlab !== undefined){
+let data44 = data.gitlab;
+if((!(data44 && typeof data44 == "object" && !Array.isArray(data44))) && (data44 !== null)){
+const err49 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data44};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -5911,11 +5938,10 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-if(data43.projectPath !== undefined){
-let data44 = data43.projectPath;
-if((typeof data44 !== "string") && (data44 !== null)){
-const err50 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data44};
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+for(const key3 in data44){
+if(!(func2.call(schema18.properties, key3))){
+const err50 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data44};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -5925,10 +5951,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data43.ref !== undefined){
-let data45 = data43.ref;
+if(data44.projectPath !== undefined){
+let data45 = data44.projectPath;
 if((typeof data45 !== "string") && (data45 !== null)){
-const err51 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data45};
+const err51 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data45};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -5938,10 +5964,10 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data43.refType !== undefined){
-let data46 = data43.refType;
+if(data44.ref !== undefined){
+let data46 = data44.ref;
 if((typeof data46 !== "string") && (data46 !== null)){
-const err52 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data46};
+const err52 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data46};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -5950,8 +5976,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(!(((data46 === "branch") || (data46 === "tag")) || (data46 === null))){
-const err53 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data46};
+}
+if(data44.refType !== undefined){
+let data47 = data44.refType;
+if((typeof data47 !== "string") && (data47 !== null)){
+const err53 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data47};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -5960,11 +5989,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
-if(data43.host !== undefined){
-let data47 = data43.host;
-if((typeof data47 !== "string") && (data47 !== null)){
-const err54 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data47};
+if(!(((data47 === "branch") || (data47 === "tag")) || (data47 === null))){
+const err54 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data47};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -5974,10 +6000,10 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data43.audience !== undefined){
-let data48 = data43.audience;
-if(((typeof data48 !== "string") && (!(Array.isArray(data48)))) && (data48 !== null)){
-const err55 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data48};
+if(data44.host !== undefined){
+let data48 = data44.host;
+if((typeof data48 !== "string") && (data48 !== null)){
+const err55 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data48};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -5986,12 +6012,11 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(Array.isArray(data48)){
-const len3 = data48.length;
-for(let i3=0; i3<len3; i3++){
-let data49 = data48[i3];
-if(typeof data49 !== "string"){
-const err56 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data49};
+}
+if(data44.audience !== undefined){
+let data49 = data44.audience;
+if(((typeof data49 !== "string") && (!(Array.isArray(data49)))) && (data49 !== null)){
+const err56 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data49};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -6000,13 +6025,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-}
-}
-if(data43.pipelineSource !== undefined){
-let data50 = data43.pipelineSource;
-if((typeof data50 !== "string") && (data50 !== null)){
-const err57 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data50};
+if(Array.isArray(data49)){
+const len3 = data49.length;
+for(let i3=0; i3<len3; i3++){
+let data50 = data49[i3];
+if(typeof data50 !== "string"){
+const err57 = {instancePath:instancePath+"/gitlab/audience/" + i3,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data50};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -6016,10 +6040,12 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data43.projectId !== undefined){
-let data51 = data43.projectId;
-if(((typeof data51 !== "string") && (!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51))))) && (data51 !== null)){
-const err58 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data51};
+}
+}
+if(data44.pipelineSource !== undefined){
+let data51 = data44.pipelineSource;
+if((typeof data51 !== "string") && (data51 !== null)){
+const err58 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data51};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -6029,10 +6055,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data43.namespaceId !== undefined){
-let data52 = data43.namespaceId;
+if(data44.projectId !== undefined){
+let data52 = data44.projectId;
 if(((typeof data52 !== "string") && (!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52))))) && (data52 !== null)){
-const err59 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data52};
+const err59 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data52};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -6042,10 +6068,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data43.refProtected !== undefined){
-let data53 = data43.refProtected;
-if((typeof data53 !== "boolean") && (data53 !== null)){
-const err60 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data53};
+if(data44.namespaceId !== undefined){
+let data53 = data44.namespaceId;
+if(((typeof data53 !== "string") && (!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53))))) && (data53 !== null)){
+const err60 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data53};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -6055,10 +6081,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data43.environment !== undefined){
-let data54 = data43.environment;
-if((typeof data54 !== "string") && (data54 !== null)){
-const err61 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data54};
+if(data44.refProtected !== undefined){
+let data54 = data44.refProtected;
+if((typeof data54 !== "boolean") && (data54 !== null)){
+const err61 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data54};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -6068,10 +6094,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data43.userLogin !== undefined){
-let data55 = data43.userLogin;
+if(data44.environment !== undefined){
+let data55 = data44.environment;
 if((typeof data55 !== "string") && (data55 !== null)){
-const err62 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data55};
+const err62 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data55};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -6081,10 +6107,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data43.userId !== undefined){
-let data56 = data43.userId;
-if(((typeof data56 !== "string") && (!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56))))) && (data56 !== null)){
-const err63 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data56};
+if(data44.userLogin !== undefined){
+let data56 = data44.userLogin;
+if((typeof data56 !== "string") && (data56 !== null)){
+const err63 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data56};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -6094,10 +6120,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data43.userEmail !== undefined){
-let data57 = data43.userEmail;
-if((typeof data57 !== "string") && (data57 !== null)){
-const err64 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data57};
+if(data44.userId !== undefined){
+let data57 = data44.userId;
+if(((typeof data57 !== "string") && (!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57))))) && (data57 !== null)){
+const err64 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data57};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -6107,10 +6133,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data43.userAccessLevel !== undefined){
-let data58 = data43.userAccessLevel;
+if(data44.userEmail !== undefined){
+let data58 = data44.userEmail;
 if((typeof data58 !== "string") && (data58 !== null)){
-const err65 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data58};
+const err65 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data58};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -6120,10 +6146,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data43.runnerEnvironment !== undefined){
-let data59 = data43.runnerEnvironment;
+if(data44.userAccessLevel !== undefined){
+let data59 = data44.userAccessLevel;
 if((typeof data59 !== "string") && (data59 !== null)){
-const err66 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data59};
+const err66 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data59};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -6133,10 +6159,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data43.sub !== undefined){
-let data60 = data43.sub;
+if(data44.runnerEnvironment !== undefined){
+let data60 = data44.runnerEnvironment;
 if((typeof data60 !== "string") && (data60 !== null)){
-const err67 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data60};
+const err67 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data60};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -6146,12 +6172,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-}
-}
-if(data.terraform !== undefined){
-let data61 = data.terraform;
-if((!(data61 && typeof data61 == "object" && !Array.isArray(data61))) && (data61 !== null)){
-const err68 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data61};
+if(data44.sub !== undefined){
+let data61 = data44.sub;
+if((typeof data61 !== "string") && (data61 !== null)){
+const err68 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data61};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -6160,10 +6184,13 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-for(const key4 in data61){
-if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
-const err69 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data61};
+}
+}
+}
+if(data.terraform !== undefined){
+let data62 = data.terraform;
+if((!(data62 && typeof data62 == "object" && !Array.isArray(data62))) && (data62 !== null)){
+const err69 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data62};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -6172,11 +6199,10 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-if(data61.organization !== undefined){
-let data62 = data61.organization;
-if((typeof data62 !== "string") && (data62 !== null)){
-const err70 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data62};
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+for(const key4 in data62){
+if(!(((((key4 === "organization") || (key4 === "project")) || (key4 === "workspace")) || (key4 === "runPhase")) || (key4 === "audience"))){
+const err70 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data62};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -6186,10 +6212,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data61.project !== undefined){
-let data63 = data61.project;
+if(data62.organization !== undefined){
+let data63 = data62.organization;
 if((typeof data63 !== "string") && (data63 !== null)){
-const err71 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data63};
+const err71 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data63};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -6199,10 +6225,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data61.workspace !== undefined){
-let data64 = data61.workspace;
+if(data62.project !== undefined){
+let data64 = data62.project;
 if((typeof data64 !== "string") && (data64 !== null)){
-const err72 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data64};
+const err72 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data64};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -6212,10 +6238,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data61.runPhase !== undefined){
-let data65 = data61.runPhase;
+if(data62.workspace !== undefined){
+let data65 = data62.workspace;
 if((typeof data65 !== "string") && (data65 !== null)){
-const err73 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data65};
+const err73 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data65};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -6225,10 +6251,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data61.audience !== undefined){
-let data66 = data61.audience;
+if(data62.runPhase !== undefined){
+let data66 = data62.runPhase;
 if((typeof data66 !== "string") && (data66 !== null)){
-const err74 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data66};
+const err74 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data66};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -6238,12 +6264,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-}
-}
-if(data.cognito !== undefined){
-let data67 = data.cognito;
-if((!(data67 && typeof data67 == "object" && !Array.isArray(data67))) && (data67 !== null)){
-const err75 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data67};
+if(data62.audience !== undefined){
+let data67 = data62.audience;
+if((typeof data67 !== "string") && (data67 !== null)){
+const err75 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data67};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -6252,10 +6276,13 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-for(const key5 in data67){
-if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
-const err76 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data67};
+}
+}
+}
+if(data.cognito !== undefined){
+let data68 = data.cognito;
+if((!(data68 && typeof data68 == "object" && !Array.isArray(data68))) && (data68 !== null)){
+const err76 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data68};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -6264,11 +6291,10 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-if(data67.identityPoolId !== undefined){
-let data68 = data67.identityPoolId;
-if((typeof data68 !== "string") && (data68 !== null)){
-const err77 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data68};
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+for(const key5 in data68){
+if(!((((key5 === "identityPoolId") || (key5 === "identityId")) || (key5 === "authenticated")) || (key5 === "loginProviders"))){
+const err77 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data68};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -6278,10 +6304,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data67.identityId !== undefined){
-let data69 = data67.identityId;
+if(data68.identityPoolId !== undefined){
+let data69 = data68.identityPoolId;
 if((typeof data69 !== "string") && (data69 !== null)){
-const err78 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data69};
+const err78 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data69};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -6291,10 +6317,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data67.authenticated !== undefined){
-let data70 = data67.authenticated;
-if((typeof data70 !== "boolean") && (data70 !== null)){
-const err79 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data70};
+if(data68.identityId !== undefined){
+let data70 = data68.identityId;
+if((typeof data70 !== "string") && (data70 !== null)){
+const err79 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data70};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -6304,10 +6330,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data67.loginProviders !== undefined){
-let data71 = data67.loginProviders;
-if((!(Array.isArray(data71))) && (data71 !== null)){
-const err80 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data71};
+if(data68.authenticated !== undefined){
+let data71 = data68.authenticated;
+if((typeof data71 !== "boolean") && (data71 !== null)){
+const err80 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data71};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -6316,12 +6342,11 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(Array.isArray(data71)){
-const len4 = data71.length;
-for(let i4=0; i4<len4; i4++){
-let data72 = data71[i4];
-if(typeof data72 !== "string"){
-const err81 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data72};
+}
+if(data68.loginProviders !== undefined){
+let data72 = data68.loginProviders;
+if((!(Array.isArray(data72))) && (data72 !== null)){
+const err81 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data72};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -6330,17 +6355,12 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-}
-}
-}
-}
-if(data.request !== undefined){
-let data73 = data.request;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-for(const key6 in data73){
-if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
-const err82 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data73};
+if(Array.isArray(data72)){
+const len4 = data72.length;
+for(let i4=0; i4<len4; i4++){
+let data73 = data72[i4];
+if(typeof data73 !== "string"){
+const err82 = {instancePath:instancePath+"/cognito/loginProviders/" + i4,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data73};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -6350,10 +6370,16 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data73.roleSessionName !== undefined){
-let data74 = data73.roleSessionName;
-if((typeof data74 !== "string") && (data74 !== null)){
-const err83 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data74};
+}
+}
+}
+}
+if(data.request !== undefined){
+let data74 = data.request;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+for(const key6 in data74){
+if(!(((((key6 === "roleSessionName") || (key6 === "durationSeconds")) || (key6 === "providerId")) || (key6 === "policy")) || (key6 === "policyArns"))){
+const err83 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data74};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -6363,13 +6389,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data73.durationSeconds !== undefined){
-let data75 = data73.durationSeconds;
-const _errs171 = errors;
-let valid25 = false;
-const _errs172 = errors;
-if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
-const err84 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data75};
+if(data74.roleSessionName !== undefined){
+let data75 = data74.roleSessionName;
+if((typeof data75 !== "string") && (data75 !== null)){
+const err84 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data75};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -6378,13 +6401,14 @@ vErrors.push(err84);
 }
 errors++;
 }
-var _valid0 = _errs172 === errors;
-valid25 = valid25 || _valid0;
-if(!valid25){
+}
+if(data74.durationSeconds !== undefined){
+let data76 = data74.durationSeconds;
+const _errs173 = errors;
+let valid25 = false;
 const _errs174 = errors;
-if(typeof data75 === "string"){
-if(!pattern2.test(data75)){
-const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data75};
+if(!(((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76))) && (isFinite(data76)))){
+const err85 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data76};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -6393,9 +6417,13 @@ vErrors.push(err85);
 }
 errors++;
 }
-}
-else {
-const err86 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data75};
+var _valid0 = _errs174 === errors;
+valid25 = valid25 || _valid0;
+if(!valid25){
+const _errs176 = errors;
+if(typeof data76 === "string"){
+if(!pattern2.test(data76)){
+const err86 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data76};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -6404,12 +6432,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-var _valid0 = _errs174 === errors;
-valid25 = valid25 || _valid0;
-if(!valid25){
-const _errs176 = errors;
-if(data75 !== null){
-const err87 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data75};
+}
+else {
+const err87 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data76};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -6420,10 +6445,10 @@ errors++;
 }
 var _valid0 = _errs176 === errors;
 valid25 = valid25 || _valid0;
-}
-}
 if(!valid25){
-const err88 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data75};
+const _errs178 = errors;
+if(data76 !== null){
+const err88 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data76};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -6432,22 +6457,12 @@ vErrors.push(err88);
 }
 errors++;
 }
-else {
-errors = _errs171;
-if(vErrors !== null){
-if(_errs171){
-vErrors.length = _errs171;
-}
-else {
-vErrors = null;
+var _valid0 = _errs178 === errors;
+valid25 = valid25 || _valid0;
 }
 }
-}
-}
-if(data73.providerId !== undefined){
-let data76 = data73.providerId;
-if((typeof data76 !== "string") && (data76 !== null)){
-const err89 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data76};
+if(!valid25){
+const err89 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data76};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -6456,8 +6471,22 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(!(((data76 === "graph.facebook.com") || (data76 === "www.amazon.com")) || (data76 === null))){
-const err90 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data76};
+else {
+errors = _errs173;
+if(vErrors !== null){
+if(_errs173){
+vErrors.length = _errs173;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data74.providerId !== undefined){
+let data77 = data74.providerId;
+if((typeof data77 !== "string") && (data77 !== null)){
+const err90 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data77};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -6466,11 +6495,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-if(data73.policy !== undefined){
-let data77 = data73.policy;
-if(((typeof data77 !== "string") && (!(data77 && typeof data77 == "object" && !Array.isArray(data77)))) && (data77 !== null)){
-const err91 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data77};
+if(!(((data77 === "graph.facebook.com") || (data77 === "www.amazon.com")) || (data77 === null))){
+const err91 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data77};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -6480,10 +6506,10 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data73.policyArns !== undefined){
-let data78 = data73.policyArns;
-if((!(Array.isArray(data78))) && (data78 !== null)){
-const err92 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data78};
+if(data74.policy !== undefined){
+let data78 = data74.policy;
+if(((typeof data78 !== "string") && (!(data78 && typeof data78 == "object" && !Array.isArray(data78)))) && (data78 !== null)){
+const err92 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data78};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -6492,12 +6518,11 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(Array.isArray(data78)){
-const len5 = data78.length;
-for(let i5=0; i5<len5; i5++){
-let data79 = data78[i5];
-if(typeof data79 !== "string"){
-const err93 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data79};
+}
+if(data74.policyArns !== undefined){
+let data79 = data74.policyArns;
+if((!(Array.isArray(data79))) && (data79 !== null)){
+const err93 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data79};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -6506,12 +6531,12 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err94 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data73};
+if(Array.isArray(data79)){
+const len5 = data79.length;
+for(let i5=0; i5<len5; i5++){
+let data80 = data79[i5];
+if(typeof data80 !== "string"){
+const err94 = {instancePath:instancePath+"/request/policyArns/" + i5,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data80};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -6521,16 +6546,11 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data.context !== undefined){
-let data80 = data.context;
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-for(const key7 in data80){
-let data81 = data80[key7];
-const _errs192 = errors;
-let valid30 = false;
-const _errs193 = errors;
-if(((typeof data81 !== "string") && (!((typeof data81 == "number") && (isFinite(data81))))) && (typeof data81 !== "boolean")){
-const err95 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data81};
+}
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data74};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -6539,16 +6559,17 @@ vErrors.push(err95);
 }
 errors++;
 }
-var _valid1 = _errs193 === errors;
-valid30 = valid30 || _valid1;
-if(!valid30){
+}
+if(data.context !== undefined){
+let data81 = data.context;
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+for(const key7 in data81){
+let data82 = data81[key7];
+const _errs194 = errors;
+let valid30 = false;
 const _errs195 = errors;
-if(Array.isArray(data81)){
-const len6 = data81.length;
-for(let i6=0; i6<len6; i6++){
-let data82 = data81[i6];
 if(((typeof data82 !== "string") && (!((typeof data82 == "number") && (isFinite(data82))))) && (typeof data82 !== "boolean")){
-const err96 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data82};
+const err96 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -6557,10 +6578,16 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-}
-else {
-const err97 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data81};
+var _valid1 = _errs195 === errors;
+valid30 = valid30 || _valid1;
+if(!valid30){
+const _errs197 = errors;
+if(Array.isArray(data82)){
+const len6 = data82.length;
+for(let i6=0; i6<len6; i6++){
+let data83 = data82[i6];
+if(((typeof data83 !== "string") && (!((typeof data83 == "number") && (isFinite(data83))))) && (typeof data83 !== "boolean")){
+const err97 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data83};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -6569,12 +6596,10 @@ vErrors.push(err97);
 }
 errors++;
 }
-var _valid1 = _errs195 === errors;
-valid30 = valid30 || _valid1;
-if(!valid30){
-const _errs199 = errors;
-if(data81 !== null){
-const err98 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data81};
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -6583,12 +6608,12 @@ vErrors.push(err98);
 }
 errors++;
 }
-var _valid1 = _errs199 === errors;
+var _valid1 = _errs197 === errors;
 valid30 = valid30 || _valid1;
-}
-}
 if(!valid30){
-const err99 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data81};
+const _errs201 = errors;
+if(data82 !== null){
+const err99 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data82};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -6597,11 +6622,25 @@ vErrors.push(err99);
 }
 errors++;
 }
+var _valid1 = _errs201 === errors;
+valid30 = valid30 || _valid1;
+}
+}
+if(!valid30){
+const err100 = {instancePath:instancePath+"/context/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data82};
+if(vErrors === null){
+vErrors = [err100];
+}
 else {
-errors = _errs192;
+vErrors.push(err100);
+}
+errors++;
+}
+else {
+errors = _errs194;
 if(vErrors !== null){
-if(_errs192){
-vErrors.length = _errs192;
+if(_errs194){
+vErrors.length = _errs194;
 }
 else {
 vErrors = null;
@@ -6611,23 +6650,7 @@ vErrors = null;
 }
 }
 else {
-const err100 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data80};
-if(vErrors === null){
-vErrors = [err100];
-}
-else {
-vErrors.push(err100);
-}
-errors++;
-}
-}
-if(data.expect !== undefined){
-let data83 = data.expect;
-const _errs204 = errors;
-let valid34 = false;
-const _errs205 = errors;
-if(typeof data83 !== "string"){
-const err101 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data83};
+const err101 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data81};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -6636,8 +6659,14 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(!((data83 === "allow") || (data83 === "deny"))){
-const err102 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data83};
+}
+if(data.expect !== undefined){
+let data84 = data.expect;
+const _errs206 = errors;
+let valid34 = false;
+const _errs207 = errors;
+if(typeof data84 !== "string"){
+const err102 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data84};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -6646,13 +6675,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-var _valid2 = _errs205 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs207 = errors;
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-if(data83.deny === undefined){
-const err103 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data83};
+if(!((data84 === "allow") || (data84 === "deny"))){
+const err103 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data84};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -6661,9 +6685,13 @@ vErrors.push(err103);
 }
 errors++;
 }
-for(const key8 in data83){
-if(!(key8 === "deny")){
-const err104 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data83};
+var _valid2 = _errs207 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs209 = errors;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.deny === undefined){
+const err104 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data84};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -6672,11 +6700,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-if(data83.deny !== undefined){
-let data84 = data83.deny;
-if((!(data84 && typeof data84 == "object" && !Array.isArray(data84))) && (data84 !== null)){
-const err105 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data84};
+for(const key8 in data84){
+if(!(key8 === "deny")){
+const err105 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data84};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -6685,10 +6711,11 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-for(const key9 in data84){
-if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
-const err106 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data84};
+}
+if(data84.deny !== undefined){
+let data85 = data84.deny;
+if((!(data85 && typeof data85 == "object" && !Array.isArray(data85))) && (data85 !== null)){
+const err106 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data85};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -6697,11 +6724,10 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-if(data84.stage !== undefined){
-let data85 = data84.stage;
-if(typeof data85 !== "string"){
-const err107 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data85};
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+for(const key9 in data85){
+if(!(((key9 === "stage") || (key9 === "because")) || (key9 === "code"))){
+const err107 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data85};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -6710,8 +6736,11 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(!(((data85 === "request") || (data85 === "token")) || (data85 === "trust-policy"))){
-const err108 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data85};
+}
+if(data85.stage !== undefined){
+let data86 = data85.stage;
+if(typeof data86 !== "string"){
+const err108 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data86};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -6720,11 +6749,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-if(data84.because !== undefined){
-let data86 = data84.because;
-if(typeof data86 !== "string"){
-const err109 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data86};
+if(!(((data86 === "request") || (data86 === "token")) || (data86 === "trust-policy"))){
+const err109 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data86};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -6734,10 +6760,10 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data84.code !== undefined){
-let data87 = data84.code;
+if(data85.because !== undefined){
+let data87 = data85.because;
 if(typeof data87 !== "string"){
-const err110 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data87};
+const err110 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data87};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -6746,8 +6772,11 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(!(((((data87 === "ValidationError") || (data87 === "InvalidIdentityToken")) || (data87 === "ExpiredTokenException")) || (data87 === "IDPRejectedClaim")) || (data87 === "AccessDenied"))){
-const err111 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data87};
+}
+if(data85.code !== undefined){
+let data88 = data85.code;
+if(typeof data88 !== "string"){
+const err111 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data88};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -6756,12 +6785,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data83};
+if(!(((((data88 === "ValidationError") || (data88 === "InvalidIdentityToken")) || (data88 === "ExpiredTokenException")) || (data88 === "IDPRejectedClaim")) || (data88 === "AccessDenied"))){
+const err112 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data88};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -6770,13 +6795,12 @@ vErrors.push(err112);
 }
 errors++;
 }
-var _valid2 = _errs207 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const _errs219 = errors;
-if(typeof data83 === "string"){
-if(!pattern2.test(data83)){
-const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data83};
+}
+}
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data84};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -6785,9 +6809,13 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-else {
-const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data83};
+var _valid2 = _errs209 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs221 = errors;
+if(typeof data84 === "string"){
+if(!pattern2.test(data84)){
+const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data84};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -6796,12 +6824,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-var _valid2 = _errs219 === errors;
-valid34 = valid34 || _valid2;
 }
-}
-if(!valid34){
-const err115 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data83};
+else {
+const err115 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data84};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -6810,24 +6835,12 @@ vErrors.push(err115);
 }
 errors++;
 }
-else {
-errors = _errs204;
-if(vErrors !== null){
-if(_errs204){
-vErrors.length = _errs204;
-}
-else {
-vErrors = null;
+var _valid2 = _errs221 === errors;
+valid34 = valid34 || _valid2;
 }
 }
-}
-}
-if(data.role !== undefined){
-let data88 = data.role;
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-for(const key10 in data88){
-if(!(func2.call(schema12.properties, key10))){
-const err116 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data88};
+if(!valid34){
+const err116 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data84};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -6836,11 +6849,24 @@ vErrors.push(err116);
 }
 errors++;
 }
+else {
+errors = _errs206;
+if(vErrors !== null){
+if(_errs206){
+vErrors.length = _errs206;
 }
-if(data88.arn !== undefined){
-let data89 = data88.arn;
-if(typeof data89 !== "string"){
-const err117 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data89};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.role !== undefined){
+let data89 = data.role;
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+for(const key10 in data89){
+if(!(func2.call(schema12.properties, key10))){
+const err117 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data89};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -6850,10 +6876,10 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data88.trustPolicy !== undefined){
-let data90 = data88.trustPolicy;
-if((typeof data90 !== "string") && (!(data90 && typeof data90 == "object" && !Array.isArray(data90)))){
-const err118 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data90};
+if(data89.arn !== undefined){
+let data90 = data89.arn;
+if(typeof data90 !== "string"){
+const err118 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data90};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -6863,10 +6889,10 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data88.maxSessionDuration !== undefined){
-let data91 = data88.maxSessionDuration;
-if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
-const err119 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data91};
+if(data89.trustPolicy !== undefined){
+let data91 = data89.trustPolicy;
+if((typeof data91 !== "string") && (!(data91 && typeof data91 == "object" && !Array.isArray(data91)))){
+const err119 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data91};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -6875,9 +6901,11 @@ vErrors.push(err119);
 }
 errors++;
 }
-if((typeof data91 == "number") && (isFinite(data91))){
-if(data91 > 43200 || isNaN(data91)){
-const err120 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data91};
+}
+if(data89.maxSessionDuration !== undefined){
+let data92 = data89.maxSessionDuration;
+if(!(((typeof data92 == "number") && (!(data92 % 1) && !isNaN(data92))) && (isFinite(data92)))){
+const err120 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data92};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -6886,8 +6914,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data91 < 3600 || isNaN(data91)){
-const err121 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data91};
+if((typeof data92 == "number") && (isFinite(data92))){
+if(data92 > 43200 || isNaN(data92)){
+const err121 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data92};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -6896,15 +6925,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-}
-if(data88.tags !== undefined){
-let data92 = data88.tags;
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-for(const key11 in data92){
-let data93 = data92[key11];
-if(typeof data93 !== "string"){
-const err122 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data93};
+if(data92 < 3600 || isNaN(data92)){
+const err122 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data92};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -6915,8 +6937,13 @@ errors++;
 }
 }
 }
-else {
-const err123 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data92};
+if(data89.tags !== undefined){
+let data93 = data89.tags;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+for(const key11 in data93){
+let data94 = data93[key11];
+if(typeof data94 !== "string"){
+const err123 = {instancePath:instancePath+"/role/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data94};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -6926,10 +6953,9 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data88.cloudformation !== undefined){
-let data94 = data88.cloudformation;
-if(typeof data94 !== "string"){
-const err124 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data94};
+}
+else {
+const err124 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data93};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -6939,10 +6965,10 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data88.cdk !== undefined){
-let data95 = data88.cdk;
+if(data89.cloudformation !== undefined){
+let data95 = data89.cloudformation;
 if(typeof data95 !== "string"){
-const err125 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data95};
+const err125 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data95};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -6952,10 +6978,10 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data88.terraform !== undefined){
-let data96 = data88.terraform;
+if(data89.cdk !== undefined){
+let data96 = data89.cdk;
 if(typeof data96 !== "string"){
-const err126 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data96};
+const err126 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data96};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -6965,10 +6991,10 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data88.live !== undefined){
-let data97 = data88.live;
+if(data89.terraform !== undefined){
+let data97 = data89.terraform;
 if(typeof data97 !== "string"){
-const err127 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data97};
+const err127 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data97};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -6978,10 +7004,10 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data88.logicalId !== undefined){
-let data98 = data88.logicalId;
+if(data89.live !== undefined){
+let data98 = data89.live;
 if(typeof data98 !== "string"){
-const err128 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data98};
+const err128 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data98};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -6991,10 +7017,10 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data88.stack !== undefined){
-let data99 = data88.stack;
+if(data89.logicalId !== undefined){
+let data99 = data89.logicalId;
 if(typeof data99 !== "string"){
-const err129 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data99};
+const err129 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data99};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -7004,10 +7030,10 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data88.construct !== undefined){
-let data100 = data88.construct;
+if(data89.stack !== undefined){
+let data100 = data89.stack;
 if(typeof data100 !== "string"){
-const err130 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data100};
+const err130 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data100};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -7017,10 +7043,10 @@ vErrors.push(err130);
 errors++;
 }
 }
-if(data88.address !== undefined){
-let data101 = data88.address;
+if(data89.construct !== undefined){
+let data101 = data89.construct;
 if(typeof data101 !== "string"){
-const err131 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data101};
+const err131 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data101};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -7030,16 +7056,10 @@ vErrors.push(err131);
 errors++;
 }
 }
-if(data88.parameters !== undefined){
-let data102 = data88.parameters;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-for(const key12 in data102){
-let data103 = data102[key12];
-const _errs258 = errors;
-let valid41 = false;
-const _errs259 = errors;
-if(((typeof data103 !== "string") && (!((typeof data103 == "number") && (isFinite(data103))))) && (typeof data103 !== "boolean")){
-const err132 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data103};
+if(data89.address !== undefined){
+let data102 = data89.address;
+if(typeof data102 !== "string"){
+const err132 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data102};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -7048,16 +7068,17 @@ vErrors.push(err132);
 }
 errors++;
 }
-var _valid3 = _errs259 === errors;
-valid41 = valid41 || _valid3;
-if(!valid41){
+}
+if(data89.parameters !== undefined){
+let data103 = data89.parameters;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+for(const key12 in data103){
+let data104 = data103[key12];
+const _errs260 = errors;
+let valid41 = false;
 const _errs261 = errors;
-if(Array.isArray(data103)){
-const len7 = data103.length;
-for(let i7=0; i7<len7; i7++){
-let data104 = data103[i7];
 if(((typeof data104 !== "string") && (!((typeof data104 == "number") && (isFinite(data104))))) && (typeof data104 !== "boolean")){
-const err133 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data104};
+const err133 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data104};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -7066,10 +7087,16 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-}
-else {
-const err134 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data103};
+var _valid3 = _errs261 === errors;
+valid41 = valid41 || _valid3;
+if(!valid41){
+const _errs263 = errors;
+if(Array.isArray(data104)){
+const len7 = data104.length;
+for(let i7=0; i7<len7; i7++){
+let data105 = data104[i7];
+if(((typeof data105 !== "string") && (!((typeof data105 == "number") && (isFinite(data105))))) && (typeof data105 !== "boolean")){
+const err134 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data105};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -7078,11 +7105,10 @@ vErrors.push(err134);
 }
 errors++;
 }
-var _valid3 = _errs261 === errors;
-valid41 = valid41 || _valid3;
 }
-if(!valid41){
-const err135 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data103};
+}
+else {
+const err135 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data104};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -7091,11 +7117,24 @@ vErrors.push(err135);
 }
 errors++;
 }
+var _valid3 = _errs263 === errors;
+valid41 = valid41 || _valid3;
+}
+if(!valid41){
+const err136 = {instancePath:instancePath+"/role/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data104};
+if(vErrors === null){
+vErrors = [err136];
+}
 else {
-errors = _errs258;
+vErrors.push(err136);
+}
+errors++;
+}
+else {
+errors = _errs260;
 if(vErrors !== null){
-if(_errs258){
-vErrors.length = _errs258;
+if(_errs260){
+vErrors.length = _errs260;
 }
 else {
 vErrors = null;
@@ -7105,20 +7144,7 @@ vErrors = null;
 }
 }
 else {
-const err136 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data102};
-if(vErrors === null){
-vErrors = [err136];
-}
-else {
-vErrors.push(err136);
-}
-errors++;
-}
-}
-if(data88.parametersFile !== undefined){
-let data105 = data88.parametersFile;
-if(typeof data105 !== "string"){
-const err137 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data105};
+const err137 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data103};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -7128,10 +7154,10 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data88.account !== undefined){
-let data106 = data88.account;
-if((typeof data106 !== "string") && (!(((typeof data106 == "number") && (!(data106 % 1) && !isNaN(data106))) && (isFinite(data106))))){
-const err138 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data106};
+if(data89.parametersFile !== undefined){
+let data106 = data89.parametersFile;
+if(typeof data106 !== "string"){
+const err138 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data106};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -7140,9 +7166,11 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(typeof data106 === "string"){
-if(!pattern0.test(data106)){
-const err139 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data106};
+}
+if(data89.account !== undefined){
+let data107 = data89.account;
+if((typeof data107 !== "string") && (!(((typeof data107 == "number") && (!(data107 % 1) && !isNaN(data107))) && (isFinite(data107))))){
+const err139 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data107};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -7151,12 +7179,9 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-}
-if(data88.region !== undefined){
-let data107 = data88.region;
-if(typeof data107 !== "string"){
-const err140 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data107};
+if(typeof data107 === "string"){
+if(!pattern0.test(data107)){
+const err140 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data107};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -7166,10 +7191,11 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data88.partition !== undefined){
-let data108 = data88.partition;
+}
+if(data89.region !== undefined){
+let data108 = data89.region;
 if(typeof data108 !== "string"){
-const err141 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data108};
+const err141 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data108};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -7179,10 +7205,10 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data88.stackName !== undefined){
-let data109 = data88.stackName;
+if(data89.partition !== undefined){
+let data109 = data89.partition;
 if(typeof data109 !== "string"){
-const err142 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data109};
+const err142 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data109};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -7192,12 +7218,10 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data88.resources !== undefined){
-let data110 = data88.resources;
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
-}
-else {
-const err143 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data110};
+if(data89.stackName !== undefined){
+let data110 = data89.stackName;
+if(typeof data110 !== "string"){
+const err143 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data110};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -7207,12 +7231,12 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data88.imports !== undefined){
-let data111 = data88.imports;
+if(data89.resources !== undefined){
+let data111 = data89.resources;
 if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
 }
 else {
-const err144 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data111};
+const err144 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data111};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -7222,10 +7246,12 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data88.profile !== undefined){
-let data112 = data88.profile;
-if(typeof data112 !== "string"){
-const err145 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data112};
+if(data89.imports !== undefined){
+let data112 = data89.imports;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+}
+else {
+const err145 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data112};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -7235,9 +7261,10 @@ vErrors.push(err145);
 errors++;
 }
 }
-}
-else {
-const err146 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data88};
+if(data89.profile !== undefined){
+let data113 = data89.profile;
+if(typeof data113 !== "string"){
+const err146 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data113};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -7247,18 +7274,9 @@ vErrors.push(err146);
 errors++;
 }
 }
-if(data.providers !== undefined){
-let data113 = data.providers;
-const _errs287 = errors;
-let valid45 = false;
-const _errs288 = errors;
-if(Array.isArray(data113)){
-const len8 = data113.length;
-for(let i8=0; i8<len8; i8++){
-let data114 = data113[i8];
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-if(data114.url === undefined){
-const err147 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data114};
+}
+else {
+const err147 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data89};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -7267,8 +7285,19 @@ vErrors.push(err147);
 }
 errors++;
 }
-if(data114.clientIds === undefined){
-const err148 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data114};
+}
+if(data.providers !== undefined){
+let data114 = data.providers;
+const _errs289 = errors;
+let valid45 = false;
+const _errs290 = errors;
+if(Array.isArray(data114)){
+const len8 = data114.length;
+for(let i8=0; i8<len8; i8++){
+let data115 = data114[i8];
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(data115.url === undefined){
+const err148 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data115};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -7277,9 +7306,8 @@ vErrors.push(err148);
 }
 errors++;
 }
-for(const key13 in data114){
-if(!((key13 === "url") || (key13 === "clientIds"))){
-const err149 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data114};
+if(data115.clientIds === undefined){
+const err149 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data115};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -7288,12 +7316,9 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-if(data114.url !== undefined){
-let data115 = data114.url;
-if(typeof data115 === "string"){
-if(!pattern1.test(data115)){
-const err150 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data115};
+for(const key13 in data115){
+if(!((key13 === "url") || (key13 === "clientIds"))){
+const err150 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data115};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -7303,8 +7328,11 @@ vErrors.push(err150);
 errors++;
 }
 }
-else {
-const err151 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data115};
+if(data115.url !== undefined){
+let data116 = data115.url;
+if(typeof data116 === "string"){
+if(!pattern1.test(data116)){
+const err151 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data116};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -7314,14 +7342,8 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data114.clientIds !== undefined){
-let data116 = data114.clientIds;
-if(Array.isArray(data116)){
-const len9 = data116.length;
-for(let i9=0; i9<len9; i9++){
-let data117 = data116[i9];
-if(typeof data117 !== "string"){
-const err152 = {instancePath:instancePath+"/providers/" + i8+"/clientIds/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data117};
+else {
+const err152 = {instancePath:instancePath+"/providers/" + i8+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data116};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -7331,9 +7353,14 @@ vErrors.push(err152);
 errors++;
 }
 }
-}
-else {
-const err153 = {instancePath:instancePath+"/providers/" + i8+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data116};
+if(data115.clientIds !== undefined){
+let data117 = data115.clientIds;
+if(Array.isArray(data117)){
+const len9 = data117.length;
+for(let i9=0; i9<len9; i9++){
+let data118 = data117[i9];
+if(typeof data118 !== "string"){
+const err153 = {instancePath:instancePath+"/providers/" + i8+"/clientIds/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data118};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -7345,7 +7372,7 @@ errors++;
 }
 }
 else {
-const err154 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data114};
+const err154 = {instancePath:instancePath+"/providers/" + i8+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data117};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -7357,7 +7384,7 @@ errors++;
 }
 }
 else {
-const err155 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data113};
+const err155 = {instancePath:instancePath+"/providers/" + i8,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data115};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -7366,12 +7393,10 @@ vErrors.push(err155);
 }
 errors++;
 }
-var _valid4 = _errs288 === errors;
-valid45 = valid45 || _valid4;
-if(!valid45){
-const _errs300 = errors;
-if(typeof data113 !== "string"){
-const err156 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data113};
+}
+}
+else {
+const err156 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data114};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -7380,8 +7405,12 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(!(data113 === "live")){
-const err157 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data113};
+var _valid4 = _errs290 === errors;
+valid45 = valid45 || _valid4;
+if(!valid45){
+const _errs302 = errors;
+if(typeof data114 !== "string"){
+const err157 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data114};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -7390,11 +7419,8 @@ vErrors.push(err157);
 }
 errors++;
 }
-var _valid4 = _errs300 === errors;
-valid45 = valid45 || _valid4;
-}
-if(!valid45){
-const err158 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data113};
+if(!(data114 === "live")){
+const err158 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data114};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -7403,26 +7429,11 @@ vErrors.push(err158);
 }
 errors++;
 }
-else {
-errors = _errs287;
-if(vErrors !== null){
-if(_errs287){
-vErrors.length = _errs287;
+var _valid4 = _errs302 === errors;
+valid45 = valid45 || _valid4;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.matrix !== undefined){
-let data118 = data.matrix;
-const _errs305 = errors;
-let valid52 = false;
-const _errs306 = errors;
-if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
-if(Object.keys(data118).length < 1){
-const err159 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data118};
+if(!valid45){
+const err159 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data114};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -7431,11 +7442,26 @@ vErrors.push(err159);
 }
 errors++;
 }
-for(const key14 in data118){
+else {
+errors = _errs289;
+if(vErrors !== null){
+if(_errs289){
+vErrors.length = _errs289;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.matrix !== undefined){
+let data119 = data.matrix;
+const _errs307 = errors;
+let valid52 = false;
 const _errs308 = errors;
-if(typeof key14 === "string"){
-if(!pattern10.test(key14)){
-const err160 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key14,propertyName:key14};
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+if(Object.keys(data119).length < 1){
+const err160 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data119};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -7444,10 +7470,11 @@ vErrors.push(err160);
 }
 errors++;
 }
-}
-var valid53 = _errs308 === errors;
-if(!valid53){
-const err161 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data118};
+for(const key14 in data119){
+const _errs310 = errors;
+if(typeof key14 === "string"){
+if(!pattern10.test(key14)){
+const err161 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -7457,11 +7484,9 @@ vErrors.push(err161);
 errors++;
 }
 }
-for(const key15 in data118){
-let data119 = data118[key15];
-if(Array.isArray(data119)){
-if(data119.length < 1){
-const err162 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data119};
+var valid53 = _errs310 === errors;
+if(!valid53){
+const err162 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data119};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -7471,8 +7496,11 @@ vErrors.push(err162);
 errors++;
 }
 }
-else {
-const err163 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data119};
+for(const key15 in data119){
+let data120 = data119[key15];
+if(Array.isArray(data120)){
+if(data120.length < 1){
+const err163 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data120};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -7482,9 +7510,8 @@ vErrors.push(err163);
 errors++;
 }
 }
-}
 else {
-const err164 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data118};
+const err164 = {instancePath:instancePath+"/matrix/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data120};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -7493,13 +7520,10 @@ vErrors.push(err164);
 }
 errors++;
 }
-var _valid5 = _errs306 === errors;
-valid52 = valid52 || _valid5;
-if(!valid52){
-const _errs312 = errors;
-if(Array.isArray(data118)){
-if(data118.length < 1){
-const err165 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data118};
+}
+}
+else {
+const err165 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data119};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -7508,12 +7532,13 @@ vErrors.push(err165);
 }
 errors++;
 }
-const len10 = data118.length;
-for(let i10=0; i10<len10; i10++){
-let data120 = data118[i10];
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-if(Object.keys(data120).length < 1){
-const err166 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data120};
+var _valid5 = _errs308 === errors;
+valid52 = valid52 || _valid5;
+if(!valid52){
+const _errs314 = errors;
+if(Array.isArray(data119)){
+if(data119.length < 1){
+const err166 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data119};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -7522,11 +7547,12 @@ vErrors.push(err166);
 }
 errors++;
 }
-for(const key16 in data120){
-const _errs316 = errors;
-if(typeof key16 === "string"){
-if(!pattern10.test(key16)){
-const err167 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key16,propertyName:key16};
+const len10 = data119.length;
+for(let i10=0; i10<len10; i10++){
+let data121 = data119[i10];
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+if(Object.keys(data121).length < 1){
+const err167 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data121};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -7535,10 +7561,11 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-var valid57 = _errs316 === errors;
-if(!valid57){
-const err168 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key16},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data120};
+for(const key16 in data121){
+const _errs318 = errors;
+if(typeof key16 === "string"){
+if(!pattern10.test(key16)){
+const err168 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key16,propertyName:key16};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -7548,9 +7575,9 @@ vErrors.push(err168);
 errors++;
 }
 }
-}
-else {
-const err169 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data120};
+var valid57 = _errs318 === errors;
+if(!valid57){
+const err169 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key16},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data121};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -7562,7 +7589,7 @@ errors++;
 }
 }
 else {
-const err170 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data118};
+const err170 = {instancePath:instancePath+"/matrix/" + i10,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data121};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -7571,11 +7598,10 @@ vErrors.push(err170);
 }
 errors++;
 }
-var _valid5 = _errs312 === errors;
-valid52 = valid52 || _valid5;
 }
-if(!valid52){
-const err171 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data118};
+}
+else {
+const err171 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data119};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -7584,22 +7610,11 @@ vErrors.push(err171);
 }
 errors++;
 }
-else {
-errors = _errs305;
-if(vErrors !== null){
-if(_errs305){
-vErrors.length = _errs305;
+var _valid5 = _errs314 === errors;
+valid52 = valid52 || _valid5;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.skip !== undefined){
-let data121 = data.skip;
-if((typeof data121 !== "boolean") && (typeof data121 !== "string")){
-const err172 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data121};
+if(!valid52){
+const err172 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data119};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -7608,11 +7623,22 @@ vErrors.push(err172);
 }
 errors++;
 }
+else {
+errors = _errs307;
+if(vErrors !== null){
+if(_errs307){
+vErrors.length = _errs307;
 }
-if(data.only !== undefined){
-let data122 = data.only;
-if(typeof data122 !== "boolean"){
-const err173 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data122};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.skip !== undefined){
+let data122 = data.skip;
+if((typeof data122 !== "boolean") && (typeof data122 !== "string")){
+const err173 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data122};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -7622,14 +7648,27 @@ vErrors.push(err173);
 errors++;
 }
 }
-}
-else {
-const err174 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+if(data.only !== undefined){
+let data123 = data.only;
+if(typeof data123 !== "boolean"){
+const err174 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data123};
 if(vErrors === null){
 vErrors = [err174];
 }
 else {
 vErrors.push(err174);
+}
+errors++;
+}
+}
+}
+else {
+const err175 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
 }
 errors++;
 }

@@ -73,6 +73,8 @@ import type {
   Scenario,
 } from './types.js';
 import { parsePredicate, PROPERTY_KINDS } from '../symbolic/predicate.js';
+import type { WorkflowJob } from '../sources/github-workflow.js';
+import { expandWorkflow, type WorkflowContext } from './workflow.js';
 
 export interface LoadOptions {
   /** Epoch ms; overrides the file's `now` (the command line's `--now`). */
@@ -211,6 +213,8 @@ class FileLoader {
   /** The providers each role's source defines (a template's AWS::IAM::OIDCProvider…). */
   private readonly sourceProviders = new WeakMap<LoadedRole, ProviderEntry[]>();
   private sharedSources: RoleSources | undefined;
+  /** Workflow jobs read for `github: {workflow, job}` (lib/scenarios/workflow.ts). */
+  private readonly workflows = new Map<string, WorkflowJob>();
 
   constructor(
     path: string,
@@ -1074,19 +1078,36 @@ class FileLoader {
         }
         if (!other) ctx.names.set(name, { line: place.line, index: i });
       }
-      const scenario = this.build(
-        copy,
-        i,
-        name,
-        role,
-        providers || undefined,
-        ctx.now,
-        place,
-        row,
-        ownClaims,
-      );
-      if (scenario) this.scenarios.push(scenario);
+      // github: {workflow, job}: one copy per subject the job can present.
+      const jobs = expandWorkflow(copy, name, entry['request'], role?.arn, this.workflowAt(i));
+      for (const fe of jobs.findings) this.push(fe);
+      for (const w of jobs.copies) {
+        const scenario = this.build(
+          w.value,
+          i,
+          w.name,
+          role,
+          providers || undefined,
+          ctx.now,
+          place,
+          row,
+          ownClaims,
+        );
+        if (scenario) this.scenarios.push(scenario);
+      }
     }
+  }
+
+  /** What `expandWorkflow` needs to read scenario `i`'s workflow and place its problems. */
+  private workflowAt(i: number): WorkflowContext {
+    return {
+      dir: this.dir,
+      ...(this.opts.cwd !== undefined ? { cwd: this.opts.cwd } : {}),
+      file: this.file,
+      text: this.text,
+      at: (p) => this.inScenario(i, p),
+      cache: this.workflows,
+    };
   }
 
   private build(

@@ -334,6 +334,28 @@ const expect: SchemaNode = {
   errorMessage: '"expect" must be allow, deny, or {deny: {stage, because}}',
 };
 
+/** `github: {workflow, job}`: the subjects a job of a workflow file presents (lib/scenarios/workflow.ts). */
+const workflowFields: Record<string, SchemaNode> = {
+  workflow: str(
+    'A GitHub Actions workflow file (relative to this file): the scenario becomes one copy per subject its job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step. Needs job and repository.',
+  ),
+  job: str('The job of the workflow: its key under jobs:.'),
+  secrets: stringMap('Values of ${{ secrets.NAME }} the workflow uses (e.g. in role-to-assume).'),
+  vars: stringMap('Values of ${{ vars.NAME }} the workflow uses.'),
+  inputs: stringMap('Values of ${{ inputs.NAME }} the workflow uses.'),
+  subTemplate: {
+    type: 'array',
+    items: { type: 'string' },
+    description:
+      "The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref].",
+  },
+  defaultBranch: str('The default branch (ref of schedule, workflow_dispatch, …); default main.'),
+  calledWorkflow: str(
+    'A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF.',
+  ),
+  calledJob: str('The job of the called workflow that requests credentials, when it has several.'),
+};
+
 const github: SchemaNode = {
   title: 'the github shorthand',
   type: ['object', 'null'],
@@ -372,6 +394,7 @@ const github: SchemaNode = {
     enterpriseId: idValue('enterprise_id.'),
     runnerEnvironment: str('runner_environment: github-hosted or self-hosted.'),
     repositoryVisibility: str('repository_visibility: public, private or internal.'),
+    ...workflowFields,
   }),
 };
 

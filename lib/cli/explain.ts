@@ -16,8 +16,9 @@ import { loadScenarioFileAsync, RoleSources, scenarioInput } from '../scenarios/
 import { decodeCompactJwt, looksLikeJwt } from '../token.js';
 import { providersOption } from './roles.js';
 import { clockOf, EXIT, parseNow, stdinOf, UsageError, useColor, type Io } from './io.js';
+import type { WorkflowFlags } from './explain-workflow.js';
 
-export interface ExplainOptions {
+export interface ExplainOptions extends Omit<WorkflowFlags, 'provider'> {
   scenario?: string;
   policy?: string;
   roleArn?: string;
@@ -286,6 +287,10 @@ export async function explainCommand(
   opts: ExplainOptions,
   io: Io,
 ): Promise<number> {
+  if (opts.workflow !== undefined) {
+    const { explainWorkflow } = await import('./explain-workflow.js');
+    return explainWorkflow(file, { ...opts }, io);
+  }
   const nowOpt = opts.now !== undefined ? parseNow(opts.now) : undefined;
   if (file !== undefined) {
     refuseRequestFlags(opts);

@@ -478,7 +478,7 @@ function credentials(r: Reader, doc: Doc, step: TNode | undefined, lookup: Looku
       `${name}: ${resolved.unresolved} cannot be resolved${name === 'role-to-assume' ? ': the role the job assumes is not known' : ''}`,
       n.span,
       supply
-        ? 'supply its value in the scenario: github: {secrets: {NAME: …}, vars: {NAME: …}, inputs: {NAME: …}}'
+        ? 'supply its value: in a scenario github: {secrets: {NAME: …}, vars: {…}, inputs: {…}}; on the command line --secret NAME=VALUE (--var, --input)'
         : 'only ${{ secrets.X }}, ${{ vars.X }}, ${{ inputs.X }} and ${{ matrix.X }} are resolved',
     );
     return undefined;

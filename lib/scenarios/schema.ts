@@ -336,10 +336,9 @@ const expect: SchemaNode = {
 
 /** `github: {workflow, job}`: the subjects a job of a workflow file presents (lib/scenarios/workflow.ts). */
 const workflowFields: Record<string, SchemaNode> = {
-  workflow: str(
-    'A GitHub Actions workflow file (relative to this file): the scenario becomes one copy per subject its job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step. Needs job and repository.',
+  job: str(
+    'With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step.',
   ),
-  job: str('The job of the workflow: its key under jobs:.'),
   secrets: stringMap('Values of ${{ secrets.NAME }} the workflow uses (e.g. in role-to-assume).'),
   vars: stringMap('Values of ${{ vars.NAME }} the workflow uses.'),
   inputs: stringMap('Values of ${{ inputs.NAME }} the workflow uses.'),
@@ -386,7 +385,9 @@ const github: SchemaNode = {
     sub: str('A customised subject, replacing the default one.'),
     actor: str('actor.'),
     actorId: idValue('actor_id.'),
-    workflow: str('workflow.'),
+    workflow: str(
+      'The workflow claim (its name); with job, the workflow file whose job gives the subjects.',
+    ),
     jobWorkflowRef: str(
       'job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main.',
     ),

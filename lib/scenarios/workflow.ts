@@ -6,6 +6,7 @@
  * `github.environment`) win over the workflow's.
  */
 import { resolve } from 'node:path';
+import { pathExists } from '../files.js';
 import {
   readWorkflowJob,
   type WorkflowJob,
@@ -20,7 +21,7 @@ import type { FileError } from './types.js';
 
 type Obj = Record<string, unknown>;
 
-/** The github shorthand's fields that describe the workflow, not the token. */
+/** The github shorthand's fields that describe the workflow file, not the token (with `job`). */
 export const WORKFLOW_FIELDS = [
   'workflow',
   'job',
@@ -80,8 +81,9 @@ export function expandWorkflow(
   ctx: WorkflowContext,
 ): WorkflowExpansion {
   const github = copy['github'];
-  if (!isPlainObject(github) || typeof github['workflow'] !== 'string')
-    return { copies: [{ name, value: copy }], findings: [] };
+  // Without job, workflow is the workflow claim, as it always was.
+  if (!isPlainObject(github) || typeof github['workflow'] !== 'string' || github['job'] == null)
+    return { copies: [{ name, value: copy }], findings: claimOnly(github, ctx) };
   const findings: FileError[] = [];
   const inScenario = (path: Path, code: string, message: string, hint?: string): void => {
     const place = ctx.at(path);
@@ -105,15 +107,10 @@ export function expandWorkflow(
         'remove it; github.environment overrides the job environment, and the workflow file says the rest',
       );
   }
-  if (typeof github['job'] !== 'string')
-    inScenario(
-      ['github'],
-      'missing-field',
-      'the github shorthand names a workflow: it needs "job" (the key under jobs:) too',
-      'github: {workflow: .github/workflows/deploy.yml, job: deploy, repository: acme/app}',
-    );
-  if (typeof github['repository'] !== 'string' || findings.length > 0)
-    return { copies: [], findings };
+  // Without a repository the shorthand's own check reports it.
+  if (typeof github['repository'] !== 'string')
+    return { copies: [{ name, value: copy }], findings };
+  if (findings.length > 0) return { copies: [], findings };
   const file = resolve(ctx.dir, github['workflow']);
   const spec: WorkflowSpec = {
     file,
@@ -248,4 +245,24 @@ function subjectCopy(
   const copyName = `${name} [${s.label}]`;
   setOwn(value, 'name', copyName);
   return { name: copyName, value };
+}
+
+/** `workflow:` naming a workflow file but no `job`: it is only the claim, and a warning says so. */
+function claimOnly(github: unknown, ctx: WorkflowContext): FileError[] {
+  if (!isPlainObject(github) || typeof github['workflow'] !== 'string') return [];
+  const value = github['workflow'];
+  if (!/\.ya?ml$/i.test(value) || !pathExists(resolve(ctx.dir, value))) return [];
+  const place = ctx.at(['github', 'workflow']);
+  return [
+    {
+      file: ctx.file,
+      line: place.line,
+      column: place.column,
+      message: `github.workflow names the file ${value}, but without job it is only the workflow claim`,
+      code: 'workflow-without-job',
+      hint: 'add job: ID (its key under jobs:) to derive the subjects the job presents',
+      ...(ctx.text !== '' ? { frame: codeFrame(ctx.text, place.line, place.column) } : {}),
+      severity: 'warning',
+    },
+  ];
 }

@@ -251,3 +251,27 @@ t.test('usage errors: exit 2 with what would be right', async (t) => {
   t.equal(badPolicy.status, 2, 'a policy that does not parse');
   t.match(badPolicy.stderr, /^bad\.trust\.json:1:\d+: /m);
 });
+
+t.test("the README's example, as written, from the repository's root", async (t) => {
+  const run = await cli(['test', 'examples/github-workflow'], { cwd: REPO });
+  t.equal(run.status, 0, run.stdout + run.stderr);
+  t.match(run.stdout, /2 passed, 0 failed/);
+  const r = await cli(
+    [
+      'explain',
+      '--workflow',
+      'examples/github-workflow/.github/workflows/ci.yml',
+      '--job',
+      'integration',
+      '--repository',
+      'acme/app',
+      '--policy',
+      'examples/github-workflow/deploy.trust.json',
+    ],
+    { cwd: REPO },
+  );
+  t.equal(r.status, 1);
+  t.equal(r.stderr, '');
+  t.match(r.stdout, /^pull_request +repo:acme\/app:pull_request +denied/m);
+  t.match(r.stdout, /^push refs\/heads\/main +repo:acme\/app:ref:refs\/heads\/main +allowed$/m);
+});

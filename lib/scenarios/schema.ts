@@ -334,14 +334,24 @@ const expect: SchemaNode = {
   errorMessage: '"expect" must be allow, deny, or {deny: {stage, because}}',
 };
 
+/** Values a workflow's `${{ KIND.NAME }}` expressions take, by NAME. */
+const workflowValues = (kind: string, example: string): SchemaNode => ({
+  type: 'object',
+  description: `Values of \${{ ${kind}.NAME }} in the workflow (${example}), by NAME.`,
+  additionalProperties: {
+    type: ['string', 'number', 'boolean'],
+    description: `The value of \${{ ${kind}.NAME }}.`,
+  },
+});
+
 /** `github: {workflow, job}`: the subjects a job of a workflow file presents (lib/scenarios/workflow.ts). */
 const workflowFields: Record<string, SchemaNode> = {
   job: str(
     'With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step.',
   ),
-  secrets: stringMap('Values of ${{ secrets.NAME }} the workflow uses (e.g. in role-to-assume).'),
-  vars: stringMap('Values of ${{ vars.NAME }} the workflow uses.'),
-  inputs: stringMap('Values of ${{ inputs.NAME }} the workflow uses.'),
+  secrets: workflowValues('secrets', 'e.g. the role-to-assume'),
+  vars: workflowValues('vars', 'e.g. the role-to-assume'),
+  inputs: workflowValues('inputs', 'of a reusable workflow, or of workflow_dispatch'),
   subTemplate: {
     type: 'array',
     items: { type: 'string' },

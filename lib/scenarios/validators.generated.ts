@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 "use strict";
 export const file = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}},"properties":{"type":"array","description":"Properties of the file's role over all tokens: only (every allowed token matches), never (no allowed token matches), always (every matching token is allowed). They run with the scenarios and are reported like them.","items":{"$ref":"#/definitions/property"}}},"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} the workflow uses (e.g. in role-to-assume).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} the workflow uses.","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} the workflow uses.","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}},"properties":{"type":"array","description":"Properties of the file's role over all tokens: only (every allowed token matches), never (no allowed token matches), always (every matching token is allowed). They run with the scenarios and are reported like them.","items":{"$ref":"#/definitions/property"}}},"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ secrets.NAME }}."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ vars.NAME }}."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} in the workflow (of a reusable workflow, or of workflow_dispatch), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ inputs.NAME }}."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
 const schema12 = {"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}};
 const schema13 = {"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"};
 const schema37 = {"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}};
@@ -18,7 +18,7 @@ const pattern1 = new RegExp("^https://", "u");
 const pattern4 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
 const schema14 = {"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}};
 const schema15 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
-const schema16 = {"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} the workflow uses (e.g. in role-to-assume).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} the workflow uses.","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} the workflow uses.","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}};
+const schema16 = {"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ secrets.NAME }}."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ vars.NAME }}."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} in the workflow (of a reusable workflow, or of workflow_dispatch), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ inputs.NAME }}."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}};
 const schema17 = {"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}};
 const schema18 = {"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}};
 const schema19 = {"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}};
@@ -537,11 +537,8 @@ errors++;
 if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 for(const key2 in data35){
 let data36 = data35[key2];
-const _errs83 = errors;
-let valid12 = false;
-const _errs84 = errors;
 if(((typeof data36 !== "string") && (!((typeof data36 == "number") && (isFinite(data36))))) && (typeof data36 !== "boolean")){
-const err38 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.anyOf[0].type,parentSchema:schema16.properties.secrets.additionalProperties.anyOf[0],data:data36};
+const err38 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.type,parentSchema:schema16.properties.secrets.additionalProperties,data:data36};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -550,16 +547,13 @@ vErrors.push(err38);
 }
 errors++;
 }
-var _valid0 = _errs84 === errors;
-valid12 = valid12 || _valid0;
-if(!valid12){
-const _errs86 = errors;
-if(Array.isArray(data36)){
-const len3 = data36.length;
-for(let i3=0; i3<len3; i3++){
-let data37 = data36[i3];
-if(((typeof data37 !== "string") && (!((typeof data37 == "number") && (isFinite(data37))))) && (typeof data37 !== "boolean")){
-const err39 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i3,schemaPath:"#/definitions/github/properties/secrets/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.anyOf[1].items.type,parentSchema:schema16.properties.secrets.additionalProperties.anyOf[1].items,data:data37};
+}
+}
+}
+if(data14.vars !== undefined){
+let data37 = data14.vars;
+if((!(data37 && typeof data37 == "object" && !Array.isArray(data37))) && (data37 !== null)){
+const err39 = {instancePath:instancePath+"/github/vars",schemaPath:"#/definitions/github/properties/vars/type",keyword:"type",params:{type: schema16.properties.vars.type},message:"must be object,null",schema:schema16.properties.vars.type,parentSchema:schema16.properties.vars,data:data37};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -568,10 +562,11 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-}
-else {
-const err40 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema16.properties.secrets.additionalProperties.anyOf[1].type,parentSchema:schema16.properties.secrets.additionalProperties.anyOf[1],data:data36};
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+for(const key3 in data37){
+let data38 = data37[key3];
+if(((typeof data38 !== "string") && (!((typeof data38 == "number") && (isFinite(data38))))) && (typeof data38 !== "boolean")){
+const err40 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.type,parentSchema:schema16.properties.vars.additionalProperties,data:data38};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -580,11 +575,13 @@ vErrors.push(err40);
 }
 errors++;
 }
-var _valid0 = _errs86 === errors;
-valid12 = valid12 || _valid0;
 }
-if(!valid12){
-const err41 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema16.properties.secrets.additionalProperties.anyOf,parentSchema:schema16.properties.secrets.additionalProperties,data:data36};
+}
+}
+if(data14.inputs !== undefined){
+let data39 = data14.inputs;
+if((!(data39 && typeof data39 == "object" && !Array.isArray(data39))) && (data39 !== null)){
+const err41 = {instancePath:instancePath+"/github/inputs",schemaPath:"#/definitions/github/properties/inputs/type",keyword:"type",params:{type: schema16.properties.inputs.type},message:"must be object,null",schema:schema16.properties.inputs.type,parentSchema:schema16.properties.inputs,data:data39};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -593,24 +590,11 @@ vErrors.push(err41);
 }
 errors++;
 }
-else {
-errors = _errs83;
-if(vErrors !== null){
-if(_errs83){
-vErrors.length = _errs83;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-if(data14.vars !== undefined){
-let data38 = data14.vars;
-if((!(data38 && typeof data38 == "object" && !Array.isArray(data38))) && (data38 !== null)){
-const err42 = {instancePath:instancePath+"/github/vars",schemaPath:"#/definitions/github/properties/vars/type",keyword:"type",params:{type: schema16.properties.vars.type},message:"must be object,null",schema:schema16.properties.vars.type,parentSchema:schema16.properties.vars,data:data38};
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+for(const key4 in data39){
+let data40 = data39[key4];
+if(((typeof data40 !== "string") && (!((typeof data40 == "number") && (isFinite(data40))))) && (typeof data40 !== "boolean")){
+const err42 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.type,parentSchema:schema16.properties.inputs.additionalProperties,data:data40};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -619,14 +603,13 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-for(const key3 in data38){
-let data39 = data38[key3];
-const _errs95 = errors;
-let valid16 = false;
-const _errs96 = errors;
-if(((typeof data39 !== "string") && (!((typeof data39 == "number") && (isFinite(data39))))) && (typeof data39 !== "boolean")){
-const err43 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.anyOf[0].type,parentSchema:schema16.properties.vars.additionalProperties.anyOf[0],data:data39};
+}
+}
+}
+if(data14.subTemplate !== undefined){
+let data41 = data14.subTemplate;
+if((!(Array.isArray(data41))) && (data41 !== null)){
+const err43 = {instancePath:instancePath+"/github/subTemplate",schemaPath:"#/definitions/github/properties/subTemplate/type",keyword:"type",params:{type: schema16.properties.subTemplate.type},message:"must be array,null",schema:schema16.properties.subTemplate.type,parentSchema:schema16.properties.subTemplate,data:data41};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -635,16 +618,12 @@ vErrors.push(err43);
 }
 errors++;
 }
-var _valid1 = _errs96 === errors;
-valid16 = valid16 || _valid1;
-if(!valid16){
-const _errs98 = errors;
-if(Array.isArray(data39)){
-const len4 = data39.length;
-for(let i4=0; i4<len4; i4++){
-let data40 = data39[i4];
-if(((typeof data40 !== "string") && (!((typeof data40 == "number") && (isFinite(data40))))) && (typeof data40 !== "boolean")){
-const err44 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i4,schemaPath:"#/definitions/github/properties/vars/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.anyOf[1].items.type,parentSchema:schema16.properties.vars.additionalProperties.anyOf[1].items,data:data40};
+if(Array.isArray(data41)){
+const len3 = data41.length;
+for(let i3=0; i3<len3; i3++){
+let data42 = data41[i3];
+if(typeof data42 !== "string"){
+const err44 = {instancePath:instancePath+"/github/subTemplate/" + i3,schemaPath:"#/definitions/github/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.subTemplate.items.type,parentSchema:schema16.properties.subTemplate.items,data:data42};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -655,8 +634,11 @@ errors++;
 }
 }
 }
-else {
-const err45 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema16.properties.vars.additionalProperties.anyOf[1].type,parentSchema:schema16.properties.vars.additionalProperties.anyOf[1],data:data39};
+}
+if(data14.defaultBranch !== undefined){
+let data43 = data14.defaultBranch;
+if((typeof data43 !== "string") && (data43 !== null)){
+const err45 = {instancePath:instancePath+"/github/defaultBranch",schemaPath:"#/definitions/github/properties/defaultBranch/type",keyword:"type",params:{type: schema16.properties.defaultBranch.type},message:"must be string,null",schema:schema16.properties.defaultBranch.type,parentSchema:schema16.properties.defaultBranch,data:data43};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -665,11 +647,11 @@ vErrors.push(err45);
 }
 errors++;
 }
-var _valid1 = _errs98 === errors;
-valid16 = valid16 || _valid1;
 }
-if(!valid16){
-const err46 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema16.properties.vars.additionalProperties.anyOf,parentSchema:schema16.properties.vars.additionalProperties,data:data39};
+if(data14.calledWorkflow !== undefined){
+let data44 = data14.calledWorkflow;
+if((typeof data44 !== "string") && (data44 !== null)){
+const err46 = {instancePath:instancePath+"/github/calledWorkflow",schemaPath:"#/definitions/github/properties/calledWorkflow/type",keyword:"type",params:{type: schema16.properties.calledWorkflow.type},message:"must be string,null",schema:schema16.properties.calledWorkflow.type,parentSchema:schema16.properties.calledWorkflow,data:data44};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -678,24 +660,11 @@ vErrors.push(err46);
 }
 errors++;
 }
-else {
-errors = _errs95;
-if(vErrors !== null){
-if(_errs95){
-vErrors.length = _errs95;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-if(data14.inputs !== undefined){
-let data41 = data14.inputs;
-if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
-const err47 = {instancePath:instancePath+"/github/inputs",schemaPath:"#/definitions/github/properties/inputs/type",keyword:"type",params:{type: schema16.properties.inputs.type},message:"must be object,null",schema:schema16.properties.inputs.type,parentSchema:schema16.properties.inputs,data:data41};
+if(data14.calledJob !== undefined){
+let data45 = data14.calledJob;
+if((typeof data45 !== "string") && (data45 !== null)){
+const err47 = {instancePath:instancePath+"/github/calledJob",schemaPath:"#/definitions/github/properties/calledJob/type",keyword:"type",params:{type: schema16.properties.calledJob.type},message:"must be string,null",schema:schema16.properties.calledJob.type,parentSchema:schema16.properties.calledJob,data:data45};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -704,14 +673,13 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key4 in data41){
-let data42 = data41[key4];
-const _errs107 = errors;
-let valid20 = false;
-const _errs108 = errors;
-if(((typeof data42 !== "string") && (!((typeof data42 == "number") && (isFinite(data42))))) && (typeof data42 !== "boolean")){
-const err48 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.anyOf[0].type,parentSchema:schema16.properties.inputs.additionalProperties.anyOf[0],data:data42};
+}
+}
+}
+if(data.eks !== undefined){
+let data46 = data.eks;
+if((!(data46 && typeof data46 == "object" && !Array.isArray(data46))) && (data46 !== null)){
+const err48 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data46};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -720,16 +688,10 @@ vErrors.push(err48);
 }
 errors++;
 }
-var _valid2 = _errs108 === errors;
-valid20 = valid20 || _valid2;
-if(!valid20){
-const _errs110 = errors;
-if(Array.isArray(data42)){
-const len5 = data42.length;
-for(let i5=0; i5<len5; i5++){
-let data43 = data42[i5];
-if(((typeof data43 !== "string") && (!((typeof data43 == "number") && (isFinite(data43))))) && (typeof data43 !== "boolean")){
-const err49 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i5,schemaPath:"#/definitions/github/properties/inputs/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.anyOf[1].items.type,parentSchema:schema16.properties.inputs.additionalProperties.anyOf[1].items,data:data43};
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+for(const key5 in data46){
+if(!((((key5 === "issuer") || (key5 === "namespace")) || (key5 === "serviceAccount")) || (key5 === "audience"))){
+const err49 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data46};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -739,9 +701,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-}
-else {
-const err50 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema16.properties.inputs.additionalProperties.anyOf[1].type,parentSchema:schema16.properties.inputs.additionalProperties.anyOf[1],data:data42};
+if(data46.issuer !== undefined){
+let data47 = data46.issuer;
+if((typeof data47 !== "string") && (data47 !== null)){
+const err50 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data47};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -750,11 +713,11 @@ vErrors.push(err50);
 }
 errors++;
 }
-var _valid2 = _errs110 === errors;
-valid20 = valid20 || _valid2;
 }
-if(!valid20){
-const err51 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema16.properties.inputs.additionalProperties.anyOf,parentSchema:schema16.properties.inputs.additionalProperties,data:data42};
+if(data46.namespace !== undefined){
+let data48 = data46.namespace;
+if((typeof data48 !== "string") && (data48 !== null)){
+const err51 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data48};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -763,24 +726,11 @@ vErrors.push(err51);
 }
 errors++;
 }
-else {
-errors = _errs107;
-if(vErrors !== null){
-if(_errs107){
-vErrors.length = _errs107;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-if(data14.subTemplate !== undefined){
-let data44 = data14.subTemplate;
-if((!(Array.isArray(data44))) && (data44 !== null)){
-const err52 = {instancePath:instancePath+"/github/subTemplate",schemaPath:"#/definitions/github/properties/subTemplate/type",keyword:"type",params:{type: schema16.properties.subTemplate.type},message:"must be array,null",schema:schema16.properties.subTemplate.type,parentSchema:schema16.properties.subTemplate,data:data44};
+if(data46.serviceAccount !== undefined){
+let data49 = data46.serviceAccount;
+if((typeof data49 !== "string") && (data49 !== null)){
+const err52 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data49};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -789,12 +739,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(Array.isArray(data44)){
-const len6 = data44.length;
-for(let i6=0; i6<len6; i6++){
-let data45 = data44[i6];
-if(typeof data45 !== "string"){
-const err53 = {instancePath:instancePath+"/github/subTemplate/" + i6,schemaPath:"#/definitions/github/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.subTemplate.items.type,parentSchema:schema16.properties.subTemplate.items,data:data45};
+}
+if(data46.audience !== undefined){
+let data50 = data46.audience;
+if((typeof data50 !== "string") && (data50 !== null)){
+const err53 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data50};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -806,10 +755,10 @@ errors++;
 }
 }
 }
-if(data14.defaultBranch !== undefined){
-let data46 = data14.defaultBranch;
-if((typeof data46 !== "string") && (data46 !== null)){
-const err54 = {instancePath:instancePath+"/github/defaultBranch",schemaPath:"#/definitions/github/properties/defaultBranch/type",keyword:"type",params:{type: schema16.properties.defaultBranch.type},message:"must be string,null",schema:schema16.properties.defaultBranch.type,parentSchema:schema16.properties.defaultBranch,data:data46};
+if(data.gitlab !== undefined){
+let data51 = data.gitlab;
+if((!(data51 && typeof data51 == "object" && !Array.isArray(data51))) && (data51 !== null)){
+const err54 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data51};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -818,11 +767,10 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-if(data14.calledWorkflow !== undefined){
-let data47 = data14.calledWorkflow;
-if((typeof data47 !== "string") && (data47 !== null)){
-const err55 = {instancePath:instancePath+"/github/calledWorkflow",schemaPath:"#/definitions/github/properties/calledWorkflow/type",keyword:"type",params:{type: schema16.properties.calledWorkflow.type},message:"must be string,null",schema:schema16.properties.calledWorkflow.type,parentSchema:schema16.properties.calledWorkflow,data:data47};
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+for(const key6 in data51){
+if(!(func2.call(schema18.properties, key6))){
+const err55 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data51};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -832,10 +780,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data14.calledJob !== undefined){
-let data48 = data14.calledJob;
-if((typeof data48 !== "string") && (data48 !== null)){
-const err56 = {instancePath:instancePath+"/github/calledJob",schemaPath:"#/definitions/github/properties/calledJob/type",keyword:"type",params:{type: schema16.properties.calledJob.type},message:"must be string,null",schema:schema16.properties.calledJob.type,parentSchema:schema16.properties.calledJob,data:data48};
+if(data51.projectPath !== undefined){
+let data52 = data51.projectPath;
+if((typeof data52 !== "string") && (data52 !== null)){
+const err56 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data52};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -845,12 +793,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-}
-}
-if(data.eks !== undefined){
-let data49 = data.eks;
-if((!(data49 && typeof data49 == "object" && !Array.isArray(data49))) && (data49 !== null)){
-const err57 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data49};
+if(data51.ref !== undefined){
+let data53 = data51.ref;
+if((typeof data53 !== "string") && (data53 !== null)){
+const err57 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data53};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -859,10 +805,11 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-for(const key5 in data49){
-if(!((((key5 === "issuer") || (key5 === "namespace")) || (key5 === "serviceAccount")) || (key5 === "audience"))){
-const err58 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data49};
+}
+if(data51.refType !== undefined){
+let data54 = data51.refType;
+if((typeof data54 !== "string") && (data54 !== null)){
+const err58 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data54};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -871,11 +818,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-if(data49.issuer !== undefined){
-let data50 = data49.issuer;
-if((typeof data50 !== "string") && (data50 !== null)){
-const err59 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data50};
+if(!(((data54 === "branch") || (data54 === "tag")) || (data54 === null))){
+const err59 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data54};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -885,10 +829,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data49.namespace !== undefined){
-let data51 = data49.namespace;
-if((typeof data51 !== "string") && (data51 !== null)){
-const err60 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data51};
+if(data51.host !== undefined){
+let data55 = data51.host;
+if((typeof data55 !== "string") && (data55 !== null)){
+const err60 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data55};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -898,10 +842,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data49.serviceAccount !== undefined){
-let data52 = data49.serviceAccount;
-if((typeof data52 !== "string") && (data52 !== null)){
-const err61 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data52};
+if(data51.audience !== undefined){
+let data56 = data51.audience;
+if(((typeof data56 !== "string") && (!(Array.isArray(data56)))) && (data56 !== null)){
+const err61 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data56};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -910,11 +854,12 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-if(data49.audience !== undefined){
-let data53 = data49.audience;
-if((typeof data53 !== "string") && (data53 !== null)){
-const err62 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data53};
+if(Array.isArray(data56)){
+const len4 = data56.length;
+for(let i4=0; i4<len4; i4++){
+let data57 = data56[i4];
+if(typeof data57 !== "string"){
+const err62 = {instancePath:instancePath+"/gitlab/audience/" + i4,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data57};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -926,10 +871,10 @@ errors++;
 }
 }
 }
-if(data.gitlab !== undefined){
-let data54 = data.gitlab;
-if((!(data54 && typeof data54 == "object" && !Array.isArray(data54))) && (data54 !== null)){
-const err63 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data54};
+if(data51.pipelineSource !== undefined){
+let data58 = data51.pipelineSource;
+if((typeof data58 !== "string") && (data58 !== null)){
+const err63 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data58};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -938,10 +883,11 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-for(const key6 in data54){
-if(!(func2.call(schema18.properties, key6))){
-const err64 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data54};
+}
+if(data51.projectId !== undefined){
+let data59 = data51.projectId;
+if(((typeof data59 !== "string") && (!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59))))) && (data59 !== null)){
+const err64 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data59};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -951,10 +897,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data54.projectPath !== undefined){
-let data55 = data54.projectPath;
-if((typeof data55 !== "string") && (data55 !== null)){
-const err65 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data55};
+if(data51.namespaceId !== undefined){
+let data60 = data51.namespaceId;
+if(((typeof data60 !== "string") && (!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60))))) && (data60 !== null)){
+const err65 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data60};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -964,10 +910,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data54.ref !== undefined){
-let data56 = data54.ref;
-if((typeof data56 !== "string") && (data56 !== null)){
-const err66 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data56};
+if(data51.refProtected !== undefined){
+let data61 = data51.refProtected;
+if((typeof data61 !== "boolean") && (data61 !== null)){
+const err66 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data61};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -977,10 +923,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data54.refType !== undefined){
-let data57 = data54.refType;
-if((typeof data57 !== "string") && (data57 !== null)){
-const err67 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data57};
+if(data51.environment !== undefined){
+let data62 = data51.environment;
+if((typeof data62 !== "string") && (data62 !== null)){
+const err67 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data62};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -989,8 +935,11 @@ vErrors.push(err67);
 }
 errors++;
 }
-if(!(((data57 === "branch") || (data57 === "tag")) || (data57 === null))){
-const err68 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data57};
+}
+if(data51.userLogin !== undefined){
+let data63 = data51.userLogin;
+if((typeof data63 !== "string") && (data63 !== null)){
+const err68 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data63};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1000,10 +949,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data54.host !== undefined){
-let data58 = data54.host;
-if((typeof data58 !== "string") && (data58 !== null)){
-const err69 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data58};
+if(data51.userId !== undefined){
+let data64 = data51.userId;
+if(((typeof data64 !== "string") && (!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64))))) && (data64 !== null)){
+const err69 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data64};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1013,10 +962,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data54.audience !== undefined){
-let data59 = data54.audience;
-if(((typeof data59 !== "string") && (!(Array.isArray(data59)))) && (data59 !== null)){
-const err70 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data59};
+if(data51.userEmail !== undefined){
+let data65 = data51.userEmail;
+if((typeof data65 !== "string") && (data65 !== null)){
+const err70 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data65};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1025,12 +974,11 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(Array.isArray(data59)){
-const len7 = data59.length;
-for(let i7=0; i7<len7; i7++){
-let data60 = data59[i7];
-if(typeof data60 !== "string"){
-const err71 = {instancePath:instancePath+"/gitlab/audience/" + i7,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data60};
+}
+if(data51.userAccessLevel !== undefined){
+let data66 = data51.userAccessLevel;
+if((typeof data66 !== "string") && (data66 !== null)){
+const err71 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data66};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1040,12 +988,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
-}
-if(data54.pipelineSource !== undefined){
-let data61 = data54.pipelineSource;
-if((typeof data61 !== "string") && (data61 !== null)){
-const err72 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data61};
+if(data51.runnerEnvironment !== undefined){
+let data67 = data51.runnerEnvironment;
+if((typeof data67 !== "string") && (data67 !== null)){
+const err72 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data67};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1055,10 +1001,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data54.projectId !== undefined){
-let data62 = data54.projectId;
-if(((typeof data62 !== "string") && (!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62))))) && (data62 !== null)){
-const err73 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data62};
+if(data51.sub !== undefined){
+let data68 = data51.sub;
+if((typeof data68 !== "string") && (data68 !== null)){
+const err73 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data68};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1068,10 +1014,12 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data54.namespaceId !== undefined){
-let data63 = data54.namespaceId;
-if(((typeof data63 !== "string") && (!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63))))) && (data63 !== null)){
-const err74 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data63};
+}
+}
+if(data.terraform !== undefined){
+let data69 = data.terraform;
+if((!(data69 && typeof data69 == "object" && !Array.isArray(data69))) && (data69 !== null)){
+const err74 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data69};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1080,11 +1028,10 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-if(data54.refProtected !== undefined){
-let data64 = data54.refProtected;
-if((typeof data64 !== "boolean") && (data64 !== null)){
-const err75 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data64};
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+for(const key7 in data69){
+if(!(((((key7 === "organization") || (key7 === "project")) || (key7 === "workspace")) || (key7 === "runPhase")) || (key7 === "audience"))){
+const err75 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data69};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1094,10 +1041,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data54.environment !== undefined){
-let data65 = data54.environment;
-if((typeof data65 !== "string") && (data65 !== null)){
-const err76 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data65};
+if(data69.organization !== undefined){
+let data70 = data69.organization;
+if((typeof data70 !== "string") && (data70 !== null)){
+const err76 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data70};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1107,10 +1054,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data54.userLogin !== undefined){
-let data66 = data54.userLogin;
-if((typeof data66 !== "string") && (data66 !== null)){
-const err77 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data66};
+if(data69.project !== undefined){
+let data71 = data69.project;
+if((typeof data71 !== "string") && (data71 !== null)){
+const err77 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data71};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1120,10 +1067,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data54.userId !== undefined){
-let data67 = data54.userId;
-if(((typeof data67 !== "string") && (!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67))))) && (data67 !== null)){
-const err78 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data67};
+if(data69.workspace !== undefined){
+let data72 = data69.workspace;
+if((typeof data72 !== "string") && (data72 !== null)){
+const err78 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data72};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1133,10 +1080,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data54.userEmail !== undefined){
-let data68 = data54.userEmail;
-if((typeof data68 !== "string") && (data68 !== null)){
-const err79 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data68};
+if(data69.runPhase !== undefined){
+let data73 = data69.runPhase;
+if((typeof data73 !== "string") && (data73 !== null)){
+const err79 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data73};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1146,10 +1093,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data54.userAccessLevel !== undefined){
-let data69 = data54.userAccessLevel;
-if((typeof data69 !== "string") && (data69 !== null)){
-const err80 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data69};
+if(data69.audience !== undefined){
+let data74 = data69.audience;
+if((typeof data74 !== "string") && (data74 !== null)){
+const err80 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data74};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1159,10 +1106,12 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data54.runnerEnvironment !== undefined){
-let data70 = data54.runnerEnvironment;
-if((typeof data70 !== "string") && (data70 !== null)){
-const err81 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data70};
+}
+}
+if(data.cognito !== undefined){
+let data75 = data.cognito;
+if((!(data75 && typeof data75 == "object" && !Array.isArray(data75))) && (data75 !== null)){
+const err81 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data75};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1171,11 +1120,10 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-if(data54.sub !== undefined){
-let data71 = data54.sub;
-if((typeof data71 !== "string") && (data71 !== null)){
-const err82 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data71};
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+for(const key8 in data75){
+if(!((((key8 === "identityPoolId") || (key8 === "identityId")) || (key8 === "authenticated")) || (key8 === "loginProviders"))){
+const err82 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data75};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1185,12 +1133,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-}
-}
-if(data.terraform !== undefined){
-let data72 = data.terraform;
-if((!(data72 && typeof data72 == "object" && !Array.isArray(data72))) && (data72 !== null)){
-const err83 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data72};
+if(data75.identityPoolId !== undefined){
+let data76 = data75.identityPoolId;
+if((typeof data76 !== "string") && (data76 !== null)){
+const err83 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data76};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1199,10 +1145,11 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key7 in data72){
-if(!(((((key7 === "organization") || (key7 === "project")) || (key7 === "workspace")) || (key7 === "runPhase")) || (key7 === "audience"))){
-const err84 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data72};
+}
+if(data75.identityId !== undefined){
+let data77 = data75.identityId;
+if((typeof data77 !== "string") && (data77 !== null)){
+const err84 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data77};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1212,10 +1159,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data72.organization !== undefined){
-let data73 = data72.organization;
-if((typeof data73 !== "string") && (data73 !== null)){
-const err85 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data73};
+if(data75.authenticated !== undefined){
+let data78 = data75.authenticated;
+if((typeof data78 !== "boolean") && (data78 !== null)){
+const err85 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data78};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1225,10 +1172,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data72.project !== undefined){
-let data74 = data72.project;
-if((typeof data74 !== "string") && (data74 !== null)){
-const err86 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data74};
+if(data75.loginProviders !== undefined){
+let data79 = data75.loginProviders;
+if((!(Array.isArray(data79))) && (data79 !== null)){
+const err86 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data79};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1237,11 +1184,12 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-if(data72.workspace !== undefined){
-let data75 = data72.workspace;
-if((typeof data75 !== "string") && (data75 !== null)){
-const err87 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data75};
+if(Array.isArray(data79)){
+const len5 = data79.length;
+for(let i5=0; i5<len5; i5++){
+let data80 = data79[i5];
+if(typeof data80 !== "string"){
+const err87 = {instancePath:instancePath+"/cognito/loginProviders/" + i5,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data80};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1251,10 +1199,16 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data72.runPhase !== undefined){
-let data76 = data72.runPhase;
-if((typeof data76 !== "string") && (data76 !== null)){
-const err88 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data76};
+}
+}
+}
+}
+if(data.request !== undefined){
+let data81 = data.request;
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+for(const key9 in data81){
+if(!(((((key9 === "roleSessionName") || (key9 === "durationSeconds")) || (key9 === "providerId")) || (key9 === "policy")) || (key9 === "policyArns"))){
+const err88 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data81};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1264,10 +1218,10 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data72.audience !== undefined){
-let data77 = data72.audience;
-if((typeof data77 !== "string") && (data77 !== null)){
-const err89 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data77};
+if(data81.roleSessionName !== undefined){
+let data82 = data81.roleSessionName;
+if((typeof data82 !== "string") && (data82 !== null)){
+const err89 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data82};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1277,12 +1231,13 @@ vErrors.push(err89);
 errors++;
 }
 }
-}
-}
-if(data.cognito !== undefined){
-let data78 = data.cognito;
-if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
-const err90 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data78};
+if(data81.durationSeconds !== undefined){
+let data83 = data81.durationSeconds;
+const _errs189 = errors;
+let valid30 = false;
+const _errs190 = errors;
+if(!(((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83))) && (isFinite(data83)))){
+const err90 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data83};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1291,10 +1246,13 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-for(const key8 in data78){
-if(!((((key8 === "identityPoolId") || (key8 === "identityId")) || (key8 === "authenticated")) || (key8 === "loginProviders"))){
-const err91 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data78};
+var _valid0 = _errs190 === errors;
+valid30 = valid30 || _valid0;
+if(!valid30){
+const _errs192 = errors;
+if(typeof data83 === "string"){
+if(!pattern2.test(data83)){
+const err91 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data83};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1304,10 +1262,8 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data78.identityPoolId !== undefined){
-let data79 = data78.identityPoolId;
-if((typeof data79 !== "string") && (data79 !== null)){
-const err92 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data79};
+else {
+const err92 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data83};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1316,11 +1272,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-if(data78.identityId !== undefined){
-let data80 = data78.identityId;
-if((typeof data80 !== "string") && (data80 !== null)){
-const err93 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data80};
+var _valid0 = _errs192 === errors;
+valid30 = valid30 || _valid0;
+if(!valid30){
+const _errs194 = errors;
+if(data83 !== null){
+const err93 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data83};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1329,11 +1286,12 @@ vErrors.push(err93);
 }
 errors++;
 }
+var _valid0 = _errs194 === errors;
+valid30 = valid30 || _valid0;
 }
-if(data78.authenticated !== undefined){
-let data81 = data78.authenticated;
-if((typeof data81 !== "boolean") && (data81 !== null)){
-const err94 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data81};
+}
+if(!valid30){
+const err94 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data83};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1342,11 +1300,22 @@ vErrors.push(err94);
 }
 errors++;
 }
+else {
+errors = _errs189;
+if(vErrors !== null){
+if(_errs189){
+vErrors.length = _errs189;
 }
-if(data78.loginProviders !== undefined){
-let data82 = data78.loginProviders;
-if((!(Array.isArray(data82))) && (data82 !== null)){
-const err95 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data82};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data81.providerId !== undefined){
+let data84 = data81.providerId;
+if((typeof data84 !== "string") && (data84 !== null)){
+const err95 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data84};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1355,12 +1324,8 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(Array.isArray(data82)){
-const len8 = data82.length;
-for(let i8=0; i8<len8; i8++){
-let data83 = data82[i8];
-if(typeof data83 !== "string"){
-const err96 = {instancePath:instancePath+"/cognito/loginProviders/" + i8,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data83};
+if(!(((data84 === "graph.facebook.com") || (data84 === "www.amazon.com")) || (data84 === null))){
+const err96 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data84};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1370,16 +1335,10 @@ vErrors.push(err96);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.request !== undefined){
-let data84 = data.request;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-for(const key9 in data84){
-if(!(((((key9 === "roleSessionName") || (key9 === "durationSeconds")) || (key9 === "providerId")) || (key9 === "policy")) || (key9 === "policyArns"))){
-const err97 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data84};
+if(data81.policy !== undefined){
+let data85 = data81.policy;
+if(((typeof data85 !== "string") && (!(data85 && typeof data85 == "object" && !Array.isArray(data85)))) && (data85 !== null)){
+const err97 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data85};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1389,10 +1348,10 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data84.roleSessionName !== undefined){
-let data85 = data84.roleSessionName;
-if((typeof data85 !== "string") && (data85 !== null)){
-const err98 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data85};
+if(data81.policyArns !== undefined){
+let data86 = data81.policyArns;
+if((!(Array.isArray(data86))) && (data86 !== null)){
+const err98 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data86};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1401,14 +1360,12 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-if(data84.durationSeconds !== undefined){
-let data86 = data84.durationSeconds;
-const _errs210 = errors;
-let valid39 = false;
-const _errs211 = errors;
-if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
-const err99 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data86};
+if(Array.isArray(data86)){
+const len6 = data86.length;
+for(let i6=0; i6<len6; i6++){
+let data87 = data86[i6];
+if(typeof data87 !== "string"){
+const err99 = {instancePath:instancePath+"/request/policyArns/" + i6,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data87};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1417,13 +1374,12 @@ vErrors.push(err99);
 }
 errors++;
 }
-var _valid3 = _errs211 === errors;
-valid39 = valid39 || _valid3;
-if(!valid39){
-const _errs213 = errors;
-if(typeof data86 === "string"){
-if(!pattern2.test(data86)){
-const err100 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data86};
+}
+}
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data81};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1433,8 +1389,16 @@ vErrors.push(err100);
 errors++;
 }
 }
-else {
-const err101 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data86};
+if(data.context !== undefined){
+let data88 = data.context;
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+for(const key10 in data88){
+let data89 = data88[key10];
+const _errs210 = errors;
+let valid35 = false;
+const _errs211 = errors;
+if(((typeof data89 !== "string") && (!((typeof data89 == "number") && (isFinite(data89))))) && (typeof data89 !== "boolean")){
+const err101 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data89};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1443,12 +1407,16 @@ vErrors.push(err101);
 }
 errors++;
 }
-var _valid3 = _errs213 === errors;
-valid39 = valid39 || _valid3;
-if(!valid39){
-const _errs215 = errors;
-if(data86 !== null){
-const err102 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data86};
+var _valid1 = _errs211 === errors;
+valid35 = valid35 || _valid1;
+if(!valid35){
+const _errs213 = errors;
+if(Array.isArray(data89)){
+const len7 = data89.length;
+for(let i7=0; i7<len7; i7++){
+let data90 = data89[i7];
+if(((typeof data90 !== "string") && (!((typeof data90 == "number") && (isFinite(data90))))) && (typeof data90 !== "boolean")){
+const err102 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data90};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1457,17 +1425,43 @@ vErrors.push(err102);
 }
 errors++;
 }
-var _valid3 = _errs215 === errors;
-valid39 = valid39 || _valid3;
 }
 }
-if(!valid39){
-const err103 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data86};
+else {
+const err103 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data89};
 if(vErrors === null){
 vErrors = [err103];
 }
 else {
 vErrors.push(err103);
+}
+errors++;
+}
+var _valid1 = _errs213 === errors;
+valid35 = valid35 || _valid1;
+if(!valid35){
+const _errs217 = errors;
+if(data89 !== null){
+const err104 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data89};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+var _valid1 = _errs217 === errors;
+valid35 = valid35 || _valid1;
+}
+}
+if(!valid35){
+const err105 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data89};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
 }
 errors++;
 }
@@ -1483,33 +1477,9 @@ vErrors = null;
 }
 }
 }
-if(data84.providerId !== undefined){
-let data87 = data84.providerId;
-if((typeof data87 !== "string") && (data87 !== null)){
-const err104 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data87};
-if(vErrors === null){
-vErrors = [err104];
 }
 else {
-vErrors.push(err104);
-}
-errors++;
-}
-if(!(((data87 === "graph.facebook.com") || (data87 === "www.amazon.com")) || (data87 === null))){
-const err105 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data87};
-if(vErrors === null){
-vErrors = [err105];
-}
-else {
-vErrors.push(err105);
-}
-errors++;
-}
-}
-if(data84.policy !== undefined){
-let data88 = data84.policy;
-if(((typeof data88 !== "string") && (!(data88 && typeof data88 == "object" && !Array.isArray(data88)))) && (data88 !== null)){
-const err106 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data88};
+const err106 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data88};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1519,10 +1489,13 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data84.policyArns !== undefined){
-let data89 = data84.policyArns;
-if((!(Array.isArray(data89))) && (data89 !== null)){
-const err107 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data89};
+if(data.expect !== undefined){
+let data91 = data.expect;
+const _errs222 = errors;
+let valid39 = false;
+const _errs223 = errors;
+if(typeof data91 !== "string"){
+const err107 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data91};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1531,12 +1504,8 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(Array.isArray(data89)){
-const len9 = data89.length;
-for(let i9=0; i9<len9; i9++){
-let data90 = data89[i9];
-if(typeof data90 !== "string"){
-const err108 = {instancePath:instancePath+"/request/policyArns/" + i9,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data90};
+if(!((data91 === "allow") || (data91 === "deny"))){
+const err108 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data91};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1545,12 +1514,13 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err109 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data84};
+var _valid2 = _errs223 === errors;
+valid39 = valid39 || _valid2;
+if(!valid39){
+const _errs225 = errors;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.deny === undefined){
+const err109 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data91};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1559,17 +1529,9 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-if(data.context !== undefined){
-let data91 = data.context;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-for(const key10 in data91){
-let data92 = data91[key10];
-const _errs231 = errors;
-let valid44 = false;
-const _errs232 = errors;
-if(((typeof data92 !== "string") && (!((typeof data92 == "number") && (isFinite(data92))))) && (typeof data92 !== "boolean")){
-const err110 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data92};
+for(const key11 in data91){
+if(!(key11 === "deny")){
+const err110 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data91};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1578,16 +1540,11 @@ vErrors.push(err110);
 }
 errors++;
 }
-var _valid4 = _errs232 === errors;
-valid44 = valid44 || _valid4;
-if(!valid44){
-const _errs234 = errors;
-if(Array.isArray(data92)){
-const len10 = data92.length;
-for(let i10=0; i10<len10; i10++){
-let data93 = data92[i10];
-if(((typeof data93 !== "string") && (!((typeof data93 == "number") && (isFinite(data93))))) && (typeof data93 !== "boolean")){
-const err111 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i10,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data93};
+}
+if(data91.deny !== undefined){
+let data92 = data91.deny;
+if((!(data92 && typeof data92 == "object" && !Array.isArray(data92))) && (data92 !== null)){
+const err111 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data92};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1596,10 +1553,10 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-}
-else {
-const err112 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data92};
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+for(const key12 in data92){
+if(!(((key12 === "stage") || (key12 === "because")) || (key12 === "code"))){
+const err112 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data92};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1608,12 +1565,11 @@ vErrors.push(err112);
 }
 errors++;
 }
-var _valid4 = _errs234 === errors;
-valid44 = valid44 || _valid4;
-if(!valid44){
-const _errs238 = errors;
-if(data92 !== null){
-const err113 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data92};
+}
+if(data92.stage !== undefined){
+let data93 = data92.stage;
+if(typeof data93 !== "string"){
+const err113 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data93};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1622,12 +1578,8 @@ vErrors.push(err113);
 }
 errors++;
 }
-var _valid4 = _errs238 === errors;
-valid44 = valid44 || _valid4;
-}
-}
-if(!valid44){
-const err114 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data92};
+if(!(((data93 === "request") || (data93 === "token")) || (data93 === "trust-policy"))){
+const err114 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data93};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1636,21 +1588,11 @@ vErrors.push(err114);
 }
 errors++;
 }
-else {
-errors = _errs231;
-if(vErrors !== null){
-if(_errs231){
-vErrors.length = _errs231;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err115 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data91};
+if(data92.because !== undefined){
+let data94 = data92.because;
+if(typeof data94 !== "string"){
+const err115 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data94};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1660,13 +1602,10 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data.expect !== undefined){
-let data94 = data.expect;
-const _errs243 = errors;
-let valid48 = false;
-const _errs244 = errors;
-if(typeof data94 !== "string"){
-const err116 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data94};
+if(data92.code !== undefined){
+let data95 = data92.code;
+if(typeof data95 !== "string"){
+const err116 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data95};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1675,8 +1614,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(!((data94 === "allow") || (data94 === "deny"))){
-const err117 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data94};
+if(!(((((data95 === "ValidationError") || (data95 === "InvalidIdentityToken")) || (data95 === "ExpiredTokenException")) || (data95 === "IDPRejectedClaim")) || (data95 === "AccessDenied"))){
+const err117 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data95};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1685,13 +1624,12 @@ vErrors.push(err117);
 }
 errors++;
 }
-var _valid5 = _errs244 === errors;
-valid48 = valid48 || _valid5;
-if(!valid48){
-const _errs246 = errors;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.deny === undefined){
-const err118 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data94};
+}
+}
+}
+}
+else {
+const err118 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data91};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1700,9 +1638,13 @@ vErrors.push(err118);
 }
 errors++;
 }
-for(const key11 in data94){
-if(!(key11 === "deny")){
-const err119 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data94};
+var _valid2 = _errs225 === errors;
+valid39 = valid39 || _valid2;
+if(!valid39){
+const _errs237 = errors;
+if(typeof data91 === "string"){
+if(!pattern2.test(data91)){
+const err119 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data91};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1712,10 +1654,8 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data94.deny !== undefined){
-let data95 = data94.deny;
-if((!(data95 && typeof data95 == "object" && !Array.isArray(data95))) && (data95 !== null)){
-const err120 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data95};
+else {
+const err120 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data91};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1724,10 +1664,12 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-for(const key12 in data95){
-if(!(((key12 === "stage") || (key12 === "because")) || (key12 === "code"))){
-const err121 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data95};
+var _valid2 = _errs237 === errors;
+valid39 = valid39 || _valid2;
+}
+}
+if(!valid39){
+const err121 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data91};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1736,124 +1678,11 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-if(data95.stage !== undefined){
-let data96 = data95.stage;
-if(typeof data96 !== "string"){
-const err122 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data96};
-if(vErrors === null){
-vErrors = [err122];
-}
 else {
-vErrors.push(err122);
-}
-errors++;
-}
-if(!(((data96 === "request") || (data96 === "token")) || (data96 === "trust-policy"))){
-const err123 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data96};
-if(vErrors === null){
-vErrors = [err123];
-}
-else {
-vErrors.push(err123);
-}
-errors++;
-}
-}
-if(data95.because !== undefined){
-let data97 = data95.because;
-if(typeof data97 !== "string"){
-const err124 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data97};
-if(vErrors === null){
-vErrors = [err124];
-}
-else {
-vErrors.push(err124);
-}
-errors++;
-}
-}
-if(data95.code !== undefined){
-let data98 = data95.code;
-if(typeof data98 !== "string"){
-const err125 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data98};
-if(vErrors === null){
-vErrors = [err125];
-}
-else {
-vErrors.push(err125);
-}
-errors++;
-}
-if(!(((((data98 === "ValidationError") || (data98 === "InvalidIdentityToken")) || (data98 === "ExpiredTokenException")) || (data98 === "IDPRejectedClaim")) || (data98 === "AccessDenied"))){
-const err126 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data98};
-if(vErrors === null){
-vErrors = [err126];
-}
-else {
-vErrors.push(err126);
-}
-errors++;
-}
-}
-}
-}
-}
-else {
-const err127 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data94};
-if(vErrors === null){
-vErrors = [err127];
-}
-else {
-vErrors.push(err127);
-}
-errors++;
-}
-var _valid5 = _errs246 === errors;
-valid48 = valid48 || _valid5;
-if(!valid48){
-const _errs258 = errors;
-if(typeof data94 === "string"){
-if(!pattern2.test(data94)){
-const err128 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data94};
-if(vErrors === null){
-vErrors = [err128];
-}
-else {
-vErrors.push(err128);
-}
-errors++;
-}
-}
-else {
-const err129 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data94};
-if(vErrors === null){
-vErrors = [err129];
-}
-else {
-vErrors.push(err129);
-}
-errors++;
-}
-var _valid5 = _errs258 === errors;
-valid48 = valid48 || _valid5;
-}
-}
-if(!valid48){
-const err130 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data94};
-if(vErrors === null){
-vErrors = [err130];
-}
-else {
-vErrors.push(err130);
-}
-errors++;
-}
-else {
-errors = _errs243;
+errors = _errs222;
 if(vErrors !== null){
-if(_errs243){
-vErrors.length = _errs243;
+if(_errs222){
+vErrors.length = _errs222;
 }
 else {
 vErrors = null;
@@ -1863,12 +1692,12 @@ vErrors = null;
 }
 }
 else {
-const err131 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data};
+const err122 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data};
 if(vErrors === null){
-vErrors = [err131];
+vErrors = [err122];
 }
 else {
-vErrors.push(err131);
+vErrors.push(err122);
 }
 errors++;
 }
@@ -2451,11 +2280,8 @@ errors++;
 if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
 for(const key2 in data38){
 let data39 = data38[key2];
-const _errs90 = errors;
-let valid12 = false;
-const _errs91 = errors;
 if(((typeof data39 !== "string") && (!((typeof data39 == "number") && (isFinite(data39))))) && (typeof data39 !== "boolean")){
-const err43 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.anyOf[0].type,parentSchema:schema16.properties.secrets.additionalProperties.anyOf[0],data:data39};
+const err43 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.type,parentSchema:schema16.properties.secrets.additionalProperties,data:data39};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2464,16 +2290,13 @@ vErrors.push(err43);
 }
 errors++;
 }
-var _valid0 = _errs91 === errors;
-valid12 = valid12 || _valid0;
-if(!valid12){
-const _errs93 = errors;
-if(Array.isArray(data39)){
-const len3 = data39.length;
-for(let i3=0; i3<len3; i3++){
-let data40 = data39[i3];
-if(((typeof data40 !== "string") && (!((typeof data40 == "number") && (isFinite(data40))))) && (typeof data40 !== "boolean")){
-const err44 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i3,schemaPath:"#/definitions/github/properties/secrets/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.anyOf[1].items.type,parentSchema:schema16.properties.secrets.additionalProperties.anyOf[1].items,data:data40};
+}
+}
+}
+if(data17.vars !== undefined){
+let data40 = data17.vars;
+if((!(data40 && typeof data40 == "object" && !Array.isArray(data40))) && (data40 !== null)){
+const err44 = {instancePath:instancePath+"/github/vars",schemaPath:"#/definitions/github/properties/vars/type",keyword:"type",params:{type: schema16.properties.vars.type},message:"must be object,null",schema:schema16.properties.vars.type,parentSchema:schema16.properties.vars,data:data40};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2482,10 +2305,11 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-}
-else {
-const err45 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema16.properties.secrets.additionalProperties.anyOf[1].type,parentSchema:schema16.properties.secrets.additionalProperties.anyOf[1],data:data39};
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+for(const key3 in data40){
+let data41 = data40[key3];
+if(((typeof data41 !== "string") && (!((typeof data41 == "number") && (isFinite(data41))))) && (typeof data41 !== "boolean")){
+const err45 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.type,parentSchema:schema16.properties.vars.additionalProperties,data:data41};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2494,11 +2318,13 @@ vErrors.push(err45);
 }
 errors++;
 }
-var _valid0 = _errs93 === errors;
-valid12 = valid12 || _valid0;
 }
-if(!valid12){
-const err46 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema16.properties.secrets.additionalProperties.anyOf,parentSchema:schema16.properties.secrets.additionalProperties,data:data39};
+}
+}
+if(data17.inputs !== undefined){
+let data42 = data17.inputs;
+if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
+const err46 = {instancePath:instancePath+"/github/inputs",schemaPath:"#/definitions/github/properties/inputs/type",keyword:"type",params:{type: schema16.properties.inputs.type},message:"must be object,null",schema:schema16.properties.inputs.type,parentSchema:schema16.properties.inputs,data:data42};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2507,24 +2333,11 @@ vErrors.push(err46);
 }
 errors++;
 }
-else {
-errors = _errs90;
-if(vErrors !== null){
-if(_errs90){
-vErrors.length = _errs90;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-if(data17.vars !== undefined){
-let data41 = data17.vars;
-if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
-const err47 = {instancePath:instancePath+"/github/vars",schemaPath:"#/definitions/github/properties/vars/type",keyword:"type",params:{type: schema16.properties.vars.type},message:"must be object,null",schema:schema16.properties.vars.type,parentSchema:schema16.properties.vars,data:data41};
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+for(const key4 in data42){
+let data43 = data42[key4];
+if(((typeof data43 !== "string") && (!((typeof data43 == "number") && (isFinite(data43))))) && (typeof data43 !== "boolean")){
+const err47 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.type,parentSchema:schema16.properties.inputs.additionalProperties,data:data43};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2533,14 +2346,13 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key3 in data41){
-let data42 = data41[key3];
-const _errs102 = errors;
-let valid16 = false;
-const _errs103 = errors;
-if(((typeof data42 !== "string") && (!((typeof data42 == "number") && (isFinite(data42))))) && (typeof data42 !== "boolean")){
-const err48 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.anyOf[0].type,parentSchema:schema16.properties.vars.additionalProperties.anyOf[0],data:data42};
+}
+}
+}
+if(data17.subTemplate !== undefined){
+let data44 = data17.subTemplate;
+if((!(Array.isArray(data44))) && (data44 !== null)){
+const err48 = {instancePath:instancePath+"/github/subTemplate",schemaPath:"#/definitions/github/properties/subTemplate/type",keyword:"type",params:{type: schema16.properties.subTemplate.type},message:"must be array,null",schema:schema16.properties.subTemplate.type,parentSchema:schema16.properties.subTemplate,data:data44};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2549,16 +2361,12 @@ vErrors.push(err48);
 }
 errors++;
 }
-var _valid1 = _errs103 === errors;
-valid16 = valid16 || _valid1;
-if(!valid16){
-const _errs105 = errors;
-if(Array.isArray(data42)){
-const len4 = data42.length;
-for(let i4=0; i4<len4; i4++){
-let data43 = data42[i4];
-if(((typeof data43 !== "string") && (!((typeof data43 == "number") && (isFinite(data43))))) && (typeof data43 !== "boolean")){
-const err49 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i4,schemaPath:"#/definitions/github/properties/vars/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.anyOf[1].items.type,parentSchema:schema16.properties.vars.additionalProperties.anyOf[1].items,data:data43};
+if(Array.isArray(data44)){
+const len3 = data44.length;
+for(let i3=0; i3<len3; i3++){
+let data45 = data44[i3];
+if(typeof data45 !== "string"){
+const err49 = {instancePath:instancePath+"/github/subTemplate/" + i3,schemaPath:"#/definitions/github/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.subTemplate.items.type,parentSchema:schema16.properties.subTemplate.items,data:data45};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2569,8 +2377,11 @@ errors++;
 }
 }
 }
-else {
-const err50 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema16.properties.vars.additionalProperties.anyOf[1].type,parentSchema:schema16.properties.vars.additionalProperties.anyOf[1],data:data42};
+}
+if(data17.defaultBranch !== undefined){
+let data46 = data17.defaultBranch;
+if((typeof data46 !== "string") && (data46 !== null)){
+const err50 = {instancePath:instancePath+"/github/defaultBranch",schemaPath:"#/definitions/github/properties/defaultBranch/type",keyword:"type",params:{type: schema16.properties.defaultBranch.type},message:"must be string,null",schema:schema16.properties.defaultBranch.type,parentSchema:schema16.properties.defaultBranch,data:data46};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2579,11 +2390,11 @@ vErrors.push(err50);
 }
 errors++;
 }
-var _valid1 = _errs105 === errors;
-valid16 = valid16 || _valid1;
 }
-if(!valid16){
-const err51 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema16.properties.vars.additionalProperties.anyOf,parentSchema:schema16.properties.vars.additionalProperties,data:data42};
+if(data17.calledWorkflow !== undefined){
+let data47 = data17.calledWorkflow;
+if((typeof data47 !== "string") && (data47 !== null)){
+const err51 = {instancePath:instancePath+"/github/calledWorkflow",schemaPath:"#/definitions/github/properties/calledWorkflow/type",keyword:"type",params:{type: schema16.properties.calledWorkflow.type},message:"must be string,null",schema:schema16.properties.calledWorkflow.type,parentSchema:schema16.properties.calledWorkflow,data:data47};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2592,24 +2403,11 @@ vErrors.push(err51);
 }
 errors++;
 }
-else {
-errors = _errs102;
-if(vErrors !== null){
-if(_errs102){
-vErrors.length = _errs102;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-if(data17.inputs !== undefined){
-let data44 = data17.inputs;
-if((!(data44 && typeof data44 == "object" && !Array.isArray(data44))) && (data44 !== null)){
-const err52 = {instancePath:instancePath+"/github/inputs",schemaPath:"#/definitions/github/properties/inputs/type",keyword:"type",params:{type: schema16.properties.inputs.type},message:"must be object,null",schema:schema16.properties.inputs.type,parentSchema:schema16.properties.inputs,data:data44};
+if(data17.calledJob !== undefined){
+let data48 = data17.calledJob;
+if((typeof data48 !== "string") && (data48 !== null)){
+const err52 = {instancePath:instancePath+"/github/calledJob",schemaPath:"#/definitions/github/properties/calledJob/type",keyword:"type",params:{type: schema16.properties.calledJob.type},message:"must be string,null",schema:schema16.properties.calledJob.type,parentSchema:schema16.properties.calledJob,data:data48};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2618,14 +2416,13 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-for(const key4 in data44){
-let data45 = data44[key4];
-const _errs114 = errors;
-let valid20 = false;
-const _errs115 = errors;
-if(((typeof data45 !== "string") && (!((typeof data45 == "number") && (isFinite(data45))))) && (typeof data45 !== "boolean")){
-const err53 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.anyOf[0].type,parentSchema:schema16.properties.inputs.additionalProperties.anyOf[0],data:data45};
+}
+}
+}
+if(data.eks !== undefined){
+let data49 = data.eks;
+if((!(data49 && typeof data49 == "object" && !Array.isArray(data49))) && (data49 !== null)){
+const err53 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data49};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2634,16 +2431,10 @@ vErrors.push(err53);
 }
 errors++;
 }
-var _valid2 = _errs115 === errors;
-valid20 = valid20 || _valid2;
-if(!valid20){
-const _errs117 = errors;
-if(Array.isArray(data45)){
-const len5 = data45.length;
-for(let i5=0; i5<len5; i5++){
-let data46 = data45[i5];
-if(((typeof data46 !== "string") && (!((typeof data46 == "number") && (isFinite(data46))))) && (typeof data46 !== "boolean")){
-const err54 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i5,schemaPath:"#/definitions/github/properties/inputs/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.anyOf[1].items.type,parentSchema:schema16.properties.inputs.additionalProperties.anyOf[1].items,data:data46};
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+for(const key5 in data49){
+if(!((((key5 === "issuer") || (key5 === "namespace")) || (key5 === "serviceAccount")) || (key5 === "audience"))){
+const err54 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data49};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2653,9 +2444,10 @@ vErrors.push(err54);
 errors++;
 }
 }
-}
-else {
-const err55 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema16.properties.inputs.additionalProperties.anyOf[1].type,parentSchema:schema16.properties.inputs.additionalProperties.anyOf[1],data:data45};
+if(data49.issuer !== undefined){
+let data50 = data49.issuer;
+if((typeof data50 !== "string") && (data50 !== null)){
+const err55 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data50};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2664,11 +2456,11 @@ vErrors.push(err55);
 }
 errors++;
 }
-var _valid2 = _errs117 === errors;
-valid20 = valid20 || _valid2;
 }
-if(!valid20){
-const err56 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema16.properties.inputs.additionalProperties.anyOf,parentSchema:schema16.properties.inputs.additionalProperties,data:data45};
+if(data49.namespace !== undefined){
+let data51 = data49.namespace;
+if((typeof data51 !== "string") && (data51 !== null)){
+const err56 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data51};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2677,24 +2469,11 @@ vErrors.push(err56);
 }
 errors++;
 }
-else {
-errors = _errs114;
-if(vErrors !== null){
-if(_errs114){
-vErrors.length = _errs114;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-if(data17.subTemplate !== undefined){
-let data47 = data17.subTemplate;
-if((!(Array.isArray(data47))) && (data47 !== null)){
-const err57 = {instancePath:instancePath+"/github/subTemplate",schemaPath:"#/definitions/github/properties/subTemplate/type",keyword:"type",params:{type: schema16.properties.subTemplate.type},message:"must be array,null",schema:schema16.properties.subTemplate.type,parentSchema:schema16.properties.subTemplate,data:data47};
+if(data49.serviceAccount !== undefined){
+let data52 = data49.serviceAccount;
+if((typeof data52 !== "string") && (data52 !== null)){
+const err57 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data52};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2703,12 +2482,11 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(Array.isArray(data47)){
-const len6 = data47.length;
-for(let i6=0; i6<len6; i6++){
-let data48 = data47[i6];
-if(typeof data48 !== "string"){
-const err58 = {instancePath:instancePath+"/github/subTemplate/" + i6,schemaPath:"#/definitions/github/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.subTemplate.items.type,parentSchema:schema16.properties.subTemplate.items,data:data48};
+}
+if(data49.audience !== undefined){
+let data53 = data49.audience;
+if((typeof data53 !== "string") && (data53 !== null)){
+const err58 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data53};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2720,10 +2498,10 @@ errors++;
 }
 }
 }
-if(data17.defaultBranch !== undefined){
-let data49 = data17.defaultBranch;
-if((typeof data49 !== "string") && (data49 !== null)){
-const err59 = {instancePath:instancePath+"/github/defaultBranch",schemaPath:"#/definitions/github/properties/defaultBranch/type",keyword:"type",params:{type: schema16.properties.defaultBranch.type},message:"must be string,null",schema:schema16.properties.defaultBranch.type,parentSchema:schema16.properties.defaultBranch,data:data49};
+if(data.gitlab !== undefined){
+let data54 = data.gitlab;
+if((!(data54 && typeof data54 == "object" && !Array.isArray(data54))) && (data54 !== null)){
+const err59 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data54};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2732,11 +2510,10 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-if(data17.calledWorkflow !== undefined){
-let data50 = data17.calledWorkflow;
-if((typeof data50 !== "string") && (data50 !== null)){
-const err60 = {instancePath:instancePath+"/github/calledWorkflow",schemaPath:"#/definitions/github/properties/calledWorkflow/type",keyword:"type",params:{type: schema16.properties.calledWorkflow.type},message:"must be string,null",schema:schema16.properties.calledWorkflow.type,parentSchema:schema16.properties.calledWorkflow,data:data50};
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+for(const key6 in data54){
+if(!(func2.call(schema18.properties, key6))){
+const err60 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data54};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2746,10 +2523,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data17.calledJob !== undefined){
-let data51 = data17.calledJob;
-if((typeof data51 !== "string") && (data51 !== null)){
-const err61 = {instancePath:instancePath+"/github/calledJob",schemaPath:"#/definitions/github/properties/calledJob/type",keyword:"type",params:{type: schema16.properties.calledJob.type},message:"must be string,null",schema:schema16.properties.calledJob.type,parentSchema:schema16.properties.calledJob,data:data51};
+if(data54.projectPath !== undefined){
+let data55 = data54.projectPath;
+if((typeof data55 !== "string") && (data55 !== null)){
+const err61 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data55};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2759,12 +2536,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-}
-}
-if(data.eks !== undefined){
-let data52 = data.eks;
-if((!(data52 && typeof data52 == "object" && !Array.isArray(data52))) && (data52 !== null)){
-const err62 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data52};
+if(data54.ref !== undefined){
+let data56 = data54.ref;
+if((typeof data56 !== "string") && (data56 !== null)){
+const err62 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data56};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2773,10 +2548,11 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-for(const key5 in data52){
-if(!((((key5 === "issuer") || (key5 === "namespace")) || (key5 === "serviceAccount")) || (key5 === "audience"))){
-const err63 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data52};
+}
+if(data54.refType !== undefined){
+let data57 = data54.refType;
+if((typeof data57 !== "string") && (data57 !== null)){
+const err63 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data57};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2785,11 +2561,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data52.issuer !== undefined){
-let data53 = data52.issuer;
-if((typeof data53 !== "string") && (data53 !== null)){
-const err64 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data53};
+if(!(((data57 === "branch") || (data57 === "tag")) || (data57 === null))){
+const err64 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data57};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2799,10 +2572,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data52.namespace !== undefined){
-let data54 = data52.namespace;
-if((typeof data54 !== "string") && (data54 !== null)){
-const err65 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data54};
+if(data54.host !== undefined){
+let data58 = data54.host;
+if((typeof data58 !== "string") && (data58 !== null)){
+const err65 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data58};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2812,10 +2585,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data52.serviceAccount !== undefined){
-let data55 = data52.serviceAccount;
-if((typeof data55 !== "string") && (data55 !== null)){
-const err66 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data55};
+if(data54.audience !== undefined){
+let data59 = data54.audience;
+if(((typeof data59 !== "string") && (!(Array.isArray(data59)))) && (data59 !== null)){
+const err66 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data59};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2824,11 +2597,12 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data52.audience !== undefined){
-let data56 = data52.audience;
-if((typeof data56 !== "string") && (data56 !== null)){
-const err67 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data56};
+if(Array.isArray(data59)){
+const len4 = data59.length;
+for(let i4=0; i4<len4; i4++){
+let data60 = data59[i4];
+if(typeof data60 !== "string"){
+const err67 = {instancePath:instancePath+"/gitlab/audience/" + i4,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data60};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2840,10 +2614,10 @@ errors++;
 }
 }
 }
-if(data.gitlab !== undefined){
-let data57 = data.gitlab;
-if((!(data57 && typeof data57 == "object" && !Array.isArray(data57))) && (data57 !== null)){
-const err68 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data57};
+if(data54.pipelineSource !== undefined){
+let data61 = data54.pipelineSource;
+if((typeof data61 !== "string") && (data61 !== null)){
+const err68 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data61};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2852,10 +2626,11 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-for(const key6 in data57){
-if(!(func2.call(schema18.properties, key6))){
-const err69 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data57};
+}
+if(data54.projectId !== undefined){
+let data62 = data54.projectId;
+if(((typeof data62 !== "string") && (!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62))))) && (data62 !== null)){
+const err69 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data62};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2865,10 +2640,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data57.projectPath !== undefined){
-let data58 = data57.projectPath;
-if((typeof data58 !== "string") && (data58 !== null)){
-const err70 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data58};
+if(data54.namespaceId !== undefined){
+let data63 = data54.namespaceId;
+if(((typeof data63 !== "string") && (!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63))))) && (data63 !== null)){
+const err70 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data63};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2878,10 +2653,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data57.ref !== undefined){
-let data59 = data57.ref;
-if((typeof data59 !== "string") && (data59 !== null)){
-const err71 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data59};
+if(data54.refProtected !== undefined){
+let data64 = data54.refProtected;
+if((typeof data64 !== "boolean") && (data64 !== null)){
+const err71 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data64};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2891,10 +2666,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data57.refType !== undefined){
-let data60 = data57.refType;
-if((typeof data60 !== "string") && (data60 !== null)){
-const err72 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data60};
+if(data54.environment !== undefined){
+let data65 = data54.environment;
+if((typeof data65 !== "string") && (data65 !== null)){
+const err72 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data65};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2903,8 +2678,11 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(!(((data60 === "branch") || (data60 === "tag")) || (data60 === null))){
-const err73 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data60};
+}
+if(data54.userLogin !== undefined){
+let data66 = data54.userLogin;
+if((typeof data66 !== "string") && (data66 !== null)){
+const err73 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data66};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2914,10 +2692,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data57.host !== undefined){
-let data61 = data57.host;
-if((typeof data61 !== "string") && (data61 !== null)){
-const err74 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data61};
+if(data54.userId !== undefined){
+let data67 = data54.userId;
+if(((typeof data67 !== "string") && (!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67))))) && (data67 !== null)){
+const err74 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data67};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2927,10 +2705,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data57.audience !== undefined){
-let data62 = data57.audience;
-if(((typeof data62 !== "string") && (!(Array.isArray(data62)))) && (data62 !== null)){
-const err75 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data62};
+if(data54.userEmail !== undefined){
+let data68 = data54.userEmail;
+if((typeof data68 !== "string") && (data68 !== null)){
+const err75 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data68};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2939,12 +2717,11 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(Array.isArray(data62)){
-const len7 = data62.length;
-for(let i7=0; i7<len7; i7++){
-let data63 = data62[i7];
-if(typeof data63 !== "string"){
-const err76 = {instancePath:instancePath+"/gitlab/audience/" + i7,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data63};
+}
+if(data54.userAccessLevel !== undefined){
+let data69 = data54.userAccessLevel;
+if((typeof data69 !== "string") && (data69 !== null)){
+const err76 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data69};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2954,12 +2731,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-}
-}
-if(data57.pipelineSource !== undefined){
-let data64 = data57.pipelineSource;
-if((typeof data64 !== "string") && (data64 !== null)){
-const err77 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data64};
+if(data54.runnerEnvironment !== undefined){
+let data70 = data54.runnerEnvironment;
+if((typeof data70 !== "string") && (data70 !== null)){
+const err77 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data70};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2969,10 +2744,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data57.projectId !== undefined){
-let data65 = data57.projectId;
-if(((typeof data65 !== "string") && (!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65))))) && (data65 !== null)){
-const err78 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data65};
+if(data54.sub !== undefined){
+let data71 = data54.sub;
+if((typeof data71 !== "string") && (data71 !== null)){
+const err78 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data71};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2982,10 +2757,12 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data57.namespaceId !== undefined){
-let data66 = data57.namespaceId;
-if(((typeof data66 !== "string") && (!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66))))) && (data66 !== null)){
-const err79 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data66};
+}
+}
+if(data.terraform !== undefined){
+let data72 = data.terraform;
+if((!(data72 && typeof data72 == "object" && !Array.isArray(data72))) && (data72 !== null)){
+const err79 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data72};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2994,11 +2771,10 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-if(data57.refProtected !== undefined){
-let data67 = data57.refProtected;
-if((typeof data67 !== "boolean") && (data67 !== null)){
-const err80 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data67};
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key7 in data72){
+if(!(((((key7 === "organization") || (key7 === "project")) || (key7 === "workspace")) || (key7 === "runPhase")) || (key7 === "audience"))){
+const err80 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data72};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -3008,10 +2784,10 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data57.environment !== undefined){
-let data68 = data57.environment;
-if((typeof data68 !== "string") && (data68 !== null)){
-const err81 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data68};
+if(data72.organization !== undefined){
+let data73 = data72.organization;
+if((typeof data73 !== "string") && (data73 !== null)){
+const err81 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data73};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -3021,10 +2797,10 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data57.userLogin !== undefined){
-let data69 = data57.userLogin;
-if((typeof data69 !== "string") && (data69 !== null)){
-const err82 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data69};
+if(data72.project !== undefined){
+let data74 = data72.project;
+if((typeof data74 !== "string") && (data74 !== null)){
+const err82 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data74};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -3034,10 +2810,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data57.userId !== undefined){
-let data70 = data57.userId;
-if(((typeof data70 !== "string") && (!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70))))) && (data70 !== null)){
-const err83 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data70};
+if(data72.workspace !== undefined){
+let data75 = data72.workspace;
+if((typeof data75 !== "string") && (data75 !== null)){
+const err83 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data75};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -3047,10 +2823,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data57.userEmail !== undefined){
-let data71 = data57.userEmail;
-if((typeof data71 !== "string") && (data71 !== null)){
-const err84 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data71};
+if(data72.runPhase !== undefined){
+let data76 = data72.runPhase;
+if((typeof data76 !== "string") && (data76 !== null)){
+const err84 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data76};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -3060,10 +2836,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data57.userAccessLevel !== undefined){
-let data72 = data57.userAccessLevel;
-if((typeof data72 !== "string") && (data72 !== null)){
-const err85 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data72};
+if(data72.audience !== undefined){
+let data77 = data72.audience;
+if((typeof data77 !== "string") && (data77 !== null)){
+const err85 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data77};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -3073,10 +2849,12 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data57.runnerEnvironment !== undefined){
-let data73 = data57.runnerEnvironment;
-if((typeof data73 !== "string") && (data73 !== null)){
-const err86 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data73};
+}
+}
+if(data.cognito !== undefined){
+let data78 = data.cognito;
+if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
+const err86 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data78};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -3085,11 +2863,10 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-if(data57.sub !== undefined){
-let data74 = data57.sub;
-if((typeof data74 !== "string") && (data74 !== null)){
-const err87 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data74};
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+for(const key8 in data78){
+if(!((((key8 === "identityPoolId") || (key8 === "identityId")) || (key8 === "authenticated")) || (key8 === "loginProviders"))){
+const err87 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data78};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -3099,12 +2876,10 @@ vErrors.push(err87);
 errors++;
 }
 }
-}
-}
-if(data.terraform !== undefined){
-let data75 = data.terraform;
-if((!(data75 && typeof data75 == "object" && !Array.isArray(data75))) && (data75 !== null)){
-const err88 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data75};
+if(data78.identityPoolId !== undefined){
+let data79 = data78.identityPoolId;
+if((typeof data79 !== "string") && (data79 !== null)){
+const err88 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data79};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -3113,10 +2888,11 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-for(const key7 in data75){
-if(!(((((key7 === "organization") || (key7 === "project")) || (key7 === "workspace")) || (key7 === "runPhase")) || (key7 === "audience"))){
-const err89 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data75};
+}
+if(data78.identityId !== undefined){
+let data80 = data78.identityId;
+if((typeof data80 !== "string") && (data80 !== null)){
+const err89 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data80};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -3126,10 +2902,10 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data75.organization !== undefined){
-let data76 = data75.organization;
-if((typeof data76 !== "string") && (data76 !== null)){
-const err90 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data76};
+if(data78.authenticated !== undefined){
+let data81 = data78.authenticated;
+if((typeof data81 !== "boolean") && (data81 !== null)){
+const err90 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data81};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -3139,10 +2915,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data75.project !== undefined){
-let data77 = data75.project;
-if((typeof data77 !== "string") && (data77 !== null)){
-const err91 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data77};
+if(data78.loginProviders !== undefined){
+let data82 = data78.loginProviders;
+if((!(Array.isArray(data82))) && (data82 !== null)){
+const err91 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data82};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -3151,11 +2927,12 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-if(data75.workspace !== undefined){
-let data78 = data75.workspace;
-if((typeof data78 !== "string") && (data78 !== null)){
-const err92 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data78};
+if(Array.isArray(data82)){
+const len5 = data82.length;
+for(let i5=0; i5<len5; i5++){
+let data83 = data82[i5];
+if(typeof data83 !== "string"){
+const err92 = {instancePath:instancePath+"/cognito/loginProviders/" + i5,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data83};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -3165,10 +2942,16 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data75.runPhase !== undefined){
-let data79 = data75.runPhase;
-if((typeof data79 !== "string") && (data79 !== null)){
-const err93 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data79};
+}
+}
+}
+}
+if(data.request !== undefined){
+let data84 = data.request;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+for(const key9 in data84){
+if(!(((((key9 === "roleSessionName") || (key9 === "durationSeconds")) || (key9 === "providerId")) || (key9 === "policy")) || (key9 === "policyArns"))){
+const err93 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data84};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -3178,10 +2961,10 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data75.audience !== undefined){
-let data80 = data75.audience;
-if((typeof data80 !== "string") && (data80 !== null)){
-const err94 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data80};
+if(data84.roleSessionName !== undefined){
+let data85 = data84.roleSessionName;
+if((typeof data85 !== "string") && (data85 !== null)){
+const err94 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data85};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -3191,12 +2974,13 @@ vErrors.push(err94);
 errors++;
 }
 }
-}
-}
-if(data.cognito !== undefined){
-let data81 = data.cognito;
-if((!(data81 && typeof data81 == "object" && !Array.isArray(data81))) && (data81 !== null)){
-const err95 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data81};
+if(data84.durationSeconds !== undefined){
+let data86 = data84.durationSeconds;
+const _errs196 = errors;
+let valid30 = false;
+const _errs197 = errors;
+if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
+const err95 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data86};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -3205,10 +2989,13 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-for(const key8 in data81){
-if(!((((key8 === "identityPoolId") || (key8 === "identityId")) || (key8 === "authenticated")) || (key8 === "loginProviders"))){
-const err96 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data81};
+var _valid0 = _errs197 === errors;
+valid30 = valid30 || _valid0;
+if(!valid30){
+const _errs199 = errors;
+if(typeof data86 === "string"){
+if(!pattern2.test(data86)){
+const err96 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data86};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -3218,10 +3005,8 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data81.identityPoolId !== undefined){
-let data82 = data81.identityPoolId;
-if((typeof data82 !== "string") && (data82 !== null)){
-const err97 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data82};
+else {
+const err97 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data86};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -3230,11 +3015,12 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-if(data81.identityId !== undefined){
-let data83 = data81.identityId;
-if((typeof data83 !== "string") && (data83 !== null)){
-const err98 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data83};
+var _valid0 = _errs199 === errors;
+valid30 = valid30 || _valid0;
+if(!valid30){
+const _errs201 = errors;
+if(data86 !== null){
+const err98 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data86};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -3243,11 +3029,12 @@ vErrors.push(err98);
 }
 errors++;
 }
+var _valid0 = _errs201 === errors;
+valid30 = valid30 || _valid0;
 }
-if(data81.authenticated !== undefined){
-let data84 = data81.authenticated;
-if((typeof data84 !== "boolean") && (data84 !== null)){
-const err99 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data84};
+}
+if(!valid30){
+const err99 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data86};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -3256,11 +3043,22 @@ vErrors.push(err99);
 }
 errors++;
 }
+else {
+errors = _errs196;
+if(vErrors !== null){
+if(_errs196){
+vErrors.length = _errs196;
 }
-if(data81.loginProviders !== undefined){
-let data85 = data81.loginProviders;
-if((!(Array.isArray(data85))) && (data85 !== null)){
-const err100 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data85};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data84.providerId !== undefined){
+let data87 = data84.providerId;
+if((typeof data87 !== "string") && (data87 !== null)){
+const err100 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data87};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -3269,12 +3067,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(Array.isArray(data85)){
-const len8 = data85.length;
-for(let i8=0; i8<len8; i8++){
-let data86 = data85[i8];
-if(typeof data86 !== "string"){
-const err101 = {instancePath:instancePath+"/cognito/loginProviders/" + i8,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data86};
+if(!(((data87 === "graph.facebook.com") || (data87 === "www.amazon.com")) || (data87 === null))){
+const err101 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data87};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -3284,16 +3078,10 @@ vErrors.push(err101);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.request !== undefined){
-let data87 = data.request;
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-for(const key9 in data87){
-if(!(((((key9 === "roleSessionName") || (key9 === "durationSeconds")) || (key9 === "providerId")) || (key9 === "policy")) || (key9 === "policyArns"))){
-const err102 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data87};
+if(data84.policy !== undefined){
+let data88 = data84.policy;
+if(((typeof data88 !== "string") && (!(data88 && typeof data88 == "object" && !Array.isArray(data88)))) && (data88 !== null)){
+const err102 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data88};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -3303,10 +3091,10 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data87.roleSessionName !== undefined){
-let data88 = data87.roleSessionName;
-if((typeof data88 !== "string") && (data88 !== null)){
-const err103 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data88};
+if(data84.policyArns !== undefined){
+let data89 = data84.policyArns;
+if((!(Array.isArray(data89))) && (data89 !== null)){
+const err103 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data89};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -3315,14 +3103,12 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-if(data87.durationSeconds !== undefined){
-let data89 = data87.durationSeconds;
-const _errs217 = errors;
-let valid39 = false;
-const _errs218 = errors;
-if(!(((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89))) && (isFinite(data89)))){
-const err104 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data89};
+if(Array.isArray(data89)){
+const len6 = data89.length;
+for(let i6=0; i6<len6; i6++){
+let data90 = data89[i6];
+if(typeof data90 !== "string"){
+const err104 = {instancePath:instancePath+"/request/policyArns/" + i6,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data90};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -3331,13 +3117,12 @@ vErrors.push(err104);
 }
 errors++;
 }
-var _valid3 = _errs218 === errors;
-valid39 = valid39 || _valid3;
-if(!valid39){
-const _errs220 = errors;
-if(typeof data89 === "string"){
-if(!pattern2.test(data89)){
-const err105 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data89};
+}
+}
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data84};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -3347,8 +3132,16 @@ vErrors.push(err105);
 errors++;
 }
 }
-else {
-const err106 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data89};
+if(data.context !== undefined){
+let data91 = data.context;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+for(const key10 in data91){
+let data92 = data91[key10];
+const _errs217 = errors;
+let valid35 = false;
+const _errs218 = errors;
+if(((typeof data92 !== "string") && (!((typeof data92 == "number") && (isFinite(data92))))) && (typeof data92 !== "boolean")){
+const err106 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data92};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -3357,12 +3150,16 @@ vErrors.push(err106);
 }
 errors++;
 }
-var _valid3 = _errs220 === errors;
-valid39 = valid39 || _valid3;
-if(!valid39){
-const _errs222 = errors;
-if(data89 !== null){
-const err107 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data89};
+var _valid1 = _errs218 === errors;
+valid35 = valid35 || _valid1;
+if(!valid35){
+const _errs220 = errors;
+if(Array.isArray(data92)){
+const len7 = data92.length;
+for(let i7=0; i7<len7; i7++){
+let data93 = data92[i7];
+if(((typeof data93 !== "string") && (!((typeof data93 == "number") && (isFinite(data93))))) && (typeof data93 !== "boolean")){
+const err107 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data93};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -3371,17 +3168,43 @@ vErrors.push(err107);
 }
 errors++;
 }
-var _valid3 = _errs222 === errors;
-valid39 = valid39 || _valid3;
 }
 }
-if(!valid39){
-const err108 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data89};
+else {
+const err108 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data92};
 if(vErrors === null){
 vErrors = [err108];
 }
 else {
 vErrors.push(err108);
+}
+errors++;
+}
+var _valid1 = _errs220 === errors;
+valid35 = valid35 || _valid1;
+if(!valid35){
+const _errs224 = errors;
+if(data92 !== null){
+const err109 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data92};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+var _valid1 = _errs224 === errors;
+valid35 = valid35 || _valid1;
+}
+}
+if(!valid35){
+const err110 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data92};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
 }
 errors++;
 }
@@ -3397,33 +3220,9 @@ vErrors = null;
 }
 }
 }
-if(data87.providerId !== undefined){
-let data90 = data87.providerId;
-if((typeof data90 !== "string") && (data90 !== null)){
-const err109 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data90};
-if(vErrors === null){
-vErrors = [err109];
 }
 else {
-vErrors.push(err109);
-}
-errors++;
-}
-if(!(((data90 === "graph.facebook.com") || (data90 === "www.amazon.com")) || (data90 === null))){
-const err110 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data90};
-if(vErrors === null){
-vErrors = [err110];
-}
-else {
-vErrors.push(err110);
-}
-errors++;
-}
-}
-if(data87.policy !== undefined){
-let data91 = data87.policy;
-if(((typeof data91 !== "string") && (!(data91 && typeof data91 == "object" && !Array.isArray(data91)))) && (data91 !== null)){
-const err111 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data91};
+const err111 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data91};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -3433,10 +3232,13 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data87.policyArns !== undefined){
-let data92 = data87.policyArns;
-if((!(Array.isArray(data92))) && (data92 !== null)){
-const err112 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data92};
+if(data.expect !== undefined){
+let data94 = data.expect;
+const _errs229 = errors;
+let valid39 = false;
+const _errs230 = errors;
+if(typeof data94 !== "string"){
+const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data94};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -3445,12 +3247,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(Array.isArray(data92)){
-const len9 = data92.length;
-for(let i9=0; i9<len9; i9++){
-let data93 = data92[i9];
-if(typeof data93 !== "string"){
-const err113 = {instancePath:instancePath+"/request/policyArns/" + i9,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data93};
+if(!((data94 === "allow") || (data94 === "deny"))){
+const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data94};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -3459,12 +3257,13 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err114 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data87};
+var _valid2 = _errs230 === errors;
+valid39 = valid39 || _valid2;
+if(!valid39){
+const _errs232 = errors;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.deny === undefined){
+const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data94};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -3473,17 +3272,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-if(data.context !== undefined){
-let data94 = data.context;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-for(const key10 in data94){
-let data95 = data94[key10];
-const _errs238 = errors;
-let valid44 = false;
-const _errs239 = errors;
-if(((typeof data95 !== "string") && (!((typeof data95 == "number") && (isFinite(data95))))) && (typeof data95 !== "boolean")){
-const err115 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data95};
+for(const key11 in data94){
+if(!(key11 === "deny")){
+const err115 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data94};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -3492,16 +3283,11 @@ vErrors.push(err115);
 }
 errors++;
 }
-var _valid4 = _errs239 === errors;
-valid44 = valid44 || _valid4;
-if(!valid44){
-const _errs241 = errors;
-if(Array.isArray(data95)){
-const len10 = data95.length;
-for(let i10=0; i10<len10; i10++){
-let data96 = data95[i10];
-if(((typeof data96 !== "string") && (!((typeof data96 == "number") && (isFinite(data96))))) && (typeof data96 !== "boolean")){
-const err116 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i10,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data96};
+}
+if(data94.deny !== undefined){
+let data95 = data94.deny;
+if((!(data95 && typeof data95 == "object" && !Array.isArray(data95))) && (data95 !== null)){
+const err116 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data95};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -3510,10 +3296,10 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-}
-else {
-const err117 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data95};
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+for(const key12 in data95){
+if(!(((key12 === "stage") || (key12 === "because")) || (key12 === "code"))){
+const err117 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data95};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -3522,12 +3308,11 @@ vErrors.push(err117);
 }
 errors++;
 }
-var _valid4 = _errs241 === errors;
-valid44 = valid44 || _valid4;
-if(!valid44){
-const _errs245 = errors;
-if(data95 !== null){
-const err118 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data95};
+}
+if(data95.stage !== undefined){
+let data96 = data95.stage;
+if(typeof data96 !== "string"){
+const err118 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data96};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -3536,12 +3321,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-var _valid4 = _errs245 === errors;
-valid44 = valid44 || _valid4;
-}
-}
-if(!valid44){
-const err119 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data95};
+if(!(((data96 === "request") || (data96 === "token")) || (data96 === "trust-policy"))){
+const err119 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data96};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -3550,21 +3331,11 @@ vErrors.push(err119);
 }
 errors++;
 }
-else {
-errors = _errs238;
-if(vErrors !== null){
-if(_errs238){
-vErrors.length = _errs238;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err120 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data94};
+if(data95.because !== undefined){
+let data97 = data95.because;
+if(typeof data97 !== "string"){
+const err120 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data97};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -3574,13 +3345,10 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data.expect !== undefined){
-let data97 = data.expect;
-const _errs250 = errors;
-let valid48 = false;
-const _errs251 = errors;
-if(typeof data97 !== "string"){
-const err121 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data97};
+if(data95.code !== undefined){
+let data98 = data95.code;
+if(typeof data98 !== "string"){
+const err121 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data98};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -3589,8 +3357,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(!((data97 === "allow") || (data97 === "deny"))){
-const err122 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data97};
+if(!(((((data98 === "ValidationError") || (data98 === "InvalidIdentityToken")) || (data98 === "ExpiredTokenException")) || (data98 === "IDPRejectedClaim")) || (data98 === "AccessDenied"))){
+const err122 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data98};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -3599,13 +3367,12 @@ vErrors.push(err122);
 }
 errors++;
 }
-var _valid5 = _errs251 === errors;
-valid48 = valid48 || _valid5;
-if(!valid48){
-const _errs253 = errors;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.deny === undefined){
-const err123 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data97};
+}
+}
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data94};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -3614,9 +3381,13 @@ vErrors.push(err123);
 }
 errors++;
 }
-for(const key11 in data97){
-if(!(key11 === "deny")){
-const err124 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data97};
+var _valid2 = _errs232 === errors;
+valid39 = valid39 || _valid2;
+if(!valid39){
+const _errs244 = errors;
+if(typeof data94 === "string"){
+if(!pattern2.test(data94)){
+const err124 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data94};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -3626,10 +3397,8 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data97.deny !== undefined){
-let data98 = data97.deny;
-if((!(data98 && typeof data98 == "object" && !Array.isArray(data98))) && (data98 !== null)){
-const err125 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data98};
+else {
+const err125 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data94};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -3638,10 +3407,12 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-for(const key12 in data98){
-if(!(((key12 === "stage") || (key12 === "because")) || (key12 === "code"))){
-const err126 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data98};
+var _valid2 = _errs244 === errors;
+valid39 = valid39 || _valid2;
+}
+}
+if(!valid39){
+const err126 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data94};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -3650,11 +3421,24 @@ vErrors.push(err126);
 }
 errors++;
 }
+else {
+errors = _errs229;
+if(vErrors !== null){
+if(_errs229){
+vErrors.length = _errs229;
 }
-if(data98.stage !== undefined){
-let data99 = data98.stage;
-if(typeof data99 !== "string"){
-const err127 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data99};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.role !== undefined){
+let data99 = data.role;
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+for(const key13 in data99){
+if(!(func2.call(schema12.properties, key13))){
+const err127 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data99};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -3663,8 +3447,11 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(!(((data99 === "request") || (data99 === "token")) || (data99 === "trust-policy"))){
-const err128 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data99};
+}
+if(data99.arn !== undefined){
+let data100 = data99.arn;
+if(typeof data100 !== "string"){
+const err128 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data100};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -3674,10 +3461,10 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data98.because !== undefined){
-let data100 = data98.because;
-if(typeof data100 !== "string"){
-const err129 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data100};
+if(data99.trustPolicy !== undefined){
+let data101 = data99.trustPolicy;
+if((typeof data101 !== "string") && (!(data101 && typeof data101 == "object" && !Array.isArray(data101)))){
+const err129 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data101};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -3687,10 +3474,10 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data98.code !== undefined){
-let data101 = data98.code;
-if(typeof data101 !== "string"){
-const err130 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data101};
+if(data99.maxSessionDuration !== undefined){
+let data102 = data99.maxSessionDuration;
+if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
+const err130 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data102};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -3699,8 +3486,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(!(((((data101 === "ValidationError") || (data101 === "InvalidIdentityToken")) || (data101 === "ExpiredTokenException")) || (data101 === "IDPRejectedClaim")) || (data101 === "AccessDenied"))){
-const err131 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data101};
+if((typeof data102 == "number") && (isFinite(data102))){
+if(data102 > 43200 || isNaN(data102)){
+const err131 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data102};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -3709,12 +3497,8 @@ vErrors.push(err131);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err132 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data97};
+if(data102 < 3600 || isNaN(data102)){
+const err132 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data102};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -3723,13 +3507,15 @@ vErrors.push(err132);
 }
 errors++;
 }
-var _valid5 = _errs253 === errors;
-valid48 = valid48 || _valid5;
-if(!valid48){
-const _errs265 = errors;
-if(typeof data97 === "string"){
-if(!pattern2.test(data97)){
-const err133 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data97};
+}
+}
+if(data99.tags !== undefined){
+let data103 = data99.tags;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+for(const key14 in data103){
+let data104 = data103[key14];
+if(typeof data104 !== "string"){
+const err133 = {instancePath:instancePath+"/role/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data104};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -3739,8 +3525,9 @@ vErrors.push(err133);
 errors++;
 }
 }
+}
 else {
-const err134 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data97};
+const err134 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data103};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -3749,12 +3536,11 @@ vErrors.push(err134);
 }
 errors++;
 }
-var _valid5 = _errs265 === errors;
-valid48 = valid48 || _valid5;
 }
-}
-if(!valid48){
-const err135 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data97};
+if(data99.cloudformation !== undefined){
+let data105 = data99.cloudformation;
+if(typeof data105 !== "string"){
+const err135 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data105};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -3763,24 +3549,11 @@ vErrors.push(err135);
 }
 errors++;
 }
-else {
-errors = _errs250;
-if(vErrors !== null){
-if(_errs250){
-vErrors.length = _errs250;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.role !== undefined){
-let data102 = data.role;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-for(const key13 in data102){
-if(!(func2.call(schema12.properties, key13))){
-const err136 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data102};
+if(data99.cdk !== undefined){
+let data106 = data99.cdk;
+if(typeof data106 !== "string"){
+const err136 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data106};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -3790,10 +3563,10 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data102.arn !== undefined){
-let data103 = data102.arn;
-if(typeof data103 !== "string"){
-const err137 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data103};
+if(data99.terraform !== undefined){
+let data107 = data99.terraform;
+if(typeof data107 !== "string"){
+const err137 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data107};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -3803,10 +3576,10 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data102.trustPolicy !== undefined){
-let data104 = data102.trustPolicy;
-if((typeof data104 !== "string") && (!(data104 && typeof data104 == "object" && !Array.isArray(data104)))){
-const err138 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data104};
+if(data99.live !== undefined){
+let data108 = data99.live;
+if(typeof data108 !== "string"){
+const err138 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data108};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -3816,10 +3589,10 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data102.maxSessionDuration !== undefined){
-let data105 = data102.maxSessionDuration;
-if(!(((typeof data105 == "number") && (!(data105 % 1) && !isNaN(data105))) && (isFinite(data105)))){
-const err139 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data105};
+if(data99.logicalId !== undefined){
+let data109 = data99.logicalId;
+if(typeof data109 !== "string"){
+const err139 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data109};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -3828,9 +3601,11 @@ vErrors.push(err139);
 }
 errors++;
 }
-if((typeof data105 == "number") && (isFinite(data105))){
-if(data105 > 43200 || isNaN(data105)){
-const err140 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data105};
+}
+if(data99.stack !== undefined){
+let data110 = data99.stack;
+if(typeof data110 !== "string"){
+const err140 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data110};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -3839,8 +3614,11 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data105 < 3600 || isNaN(data105)){
-const err141 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data105};
+}
+if(data99.construct !== undefined){
+let data111 = data99.construct;
+if(typeof data111 !== "string"){
+const err141 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data111};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -3850,14 +3628,10 @@ vErrors.push(err141);
 errors++;
 }
 }
-}
-if(data102.tags !== undefined){
-let data106 = data102.tags;
-if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
-for(const key14 in data106){
-let data107 = data106[key14];
-if(typeof data107 !== "string"){
-const err142 = {instancePath:instancePath+"/role/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data107};
+if(data99.address !== undefined){
+let data112 = data99.address;
+if(typeof data112 !== "string"){
+const err142 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data112};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -3867,9 +3641,16 @@ vErrors.push(err142);
 errors++;
 }
 }
-}
-else {
-const err143 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data106};
+if(data99.parameters !== undefined){
+let data113 = data99.parameters;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+for(const key15 in data113){
+let data114 = data113[key15];
+const _errs283 = errors;
+let valid46 = false;
+const _errs284 = errors;
+if(((typeof data114 !== "string") && (!((typeof data114 == "number") && (isFinite(data114))))) && (typeof data114 !== "boolean")){
+const err143 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data114};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -3878,11 +3659,16 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-if(data102.cloudformation !== undefined){
-let data108 = data102.cloudformation;
-if(typeof data108 !== "string"){
-const err144 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data108};
+var _valid3 = _errs284 === errors;
+valid46 = valid46 || _valid3;
+if(!valid46){
+const _errs286 = errors;
+if(Array.isArray(data114)){
+const len8 = data114.length;
+for(let i8=0; i8<len8; i8++){
+let data115 = data114[i8];
+if(((typeof data115 !== "string") && (!((typeof data115 == "number") && (isFinite(data115))))) && (typeof data115 !== "boolean")){
+const err144 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data115};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -3892,10 +3678,9 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data102.cdk !== undefined){
-let data109 = data102.cdk;
-if(typeof data109 !== "string"){
-const err145 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data109};
+}
+else {
+const err145 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data114};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -3904,11 +3689,11 @@ vErrors.push(err145);
 }
 errors++;
 }
+var _valid3 = _errs286 === errors;
+valid46 = valid46 || _valid3;
 }
-if(data102.terraform !== undefined){
-let data110 = data102.terraform;
-if(typeof data110 !== "string"){
-const err146 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data110};
+if(!valid46){
+const err146 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data114};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3917,138 +3702,11 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-if(data102.live !== undefined){
-let data111 = data102.live;
-if(typeof data111 !== "string"){
-const err147 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data111};
-if(vErrors === null){
-vErrors = [err147];
-}
 else {
-vErrors.push(err147);
-}
-errors++;
-}
-}
-if(data102.logicalId !== undefined){
-let data112 = data102.logicalId;
-if(typeof data112 !== "string"){
-const err148 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data112};
-if(vErrors === null){
-vErrors = [err148];
-}
-else {
-vErrors.push(err148);
-}
-errors++;
-}
-}
-if(data102.stack !== undefined){
-let data113 = data102.stack;
-if(typeof data113 !== "string"){
-const err149 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data113};
-if(vErrors === null){
-vErrors = [err149];
-}
-else {
-vErrors.push(err149);
-}
-errors++;
-}
-}
-if(data102.construct !== undefined){
-let data114 = data102.construct;
-if(typeof data114 !== "string"){
-const err150 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data114};
-if(vErrors === null){
-vErrors = [err150];
-}
-else {
-vErrors.push(err150);
-}
-errors++;
-}
-}
-if(data102.address !== undefined){
-let data115 = data102.address;
-if(typeof data115 !== "string"){
-const err151 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data115};
-if(vErrors === null){
-vErrors = [err151];
-}
-else {
-vErrors.push(err151);
-}
-errors++;
-}
-}
-if(data102.parameters !== undefined){
-let data116 = data102.parameters;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-for(const key15 in data116){
-let data117 = data116[key15];
-const _errs304 = errors;
-let valid55 = false;
-const _errs305 = errors;
-if(((typeof data117 !== "string") && (!((typeof data117 == "number") && (isFinite(data117))))) && (typeof data117 !== "boolean")){
-const err152 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data117};
-if(vErrors === null){
-vErrors = [err152];
-}
-else {
-vErrors.push(err152);
-}
-errors++;
-}
-var _valid6 = _errs305 === errors;
-valid55 = valid55 || _valid6;
-if(!valid55){
-const _errs307 = errors;
-if(Array.isArray(data117)){
-const len11 = data117.length;
-for(let i11=0; i11<len11; i11++){
-let data118 = data117[i11];
-if(((typeof data118 !== "string") && (!((typeof data118 == "number") && (isFinite(data118))))) && (typeof data118 !== "boolean")){
-const err153 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i11,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data118};
-if(vErrors === null){
-vErrors = [err153];
-}
-else {
-vErrors.push(err153);
-}
-errors++;
-}
-}
-}
-else {
-const err154 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data117};
-if(vErrors === null){
-vErrors = [err154];
-}
-else {
-vErrors.push(err154);
-}
-errors++;
-}
-var _valid6 = _errs307 === errors;
-valid55 = valid55 || _valid6;
-}
-if(!valid55){
-const err155 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data117};
-if(vErrors === null){
-vErrors = [err155];
-}
-else {
-vErrors.push(err155);
-}
-errors++;
-}
-else {
-errors = _errs304;
+errors = _errs283;
 if(vErrors !== null){
-if(_errs304){
-vErrors.length = _errs304;
+if(_errs283){
+vErrors.length = _errs283;
 }
 else {
 vErrors = null;
@@ -4058,7 +3716,127 @@ vErrors = null;
 }
 }
 else {
-const err156 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data116};
+const err147 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data113};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+if(data99.parametersFile !== undefined){
+let data116 = data99.parametersFile;
+if(typeof data116 !== "string"){
+const err148 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data116};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+if(data99.account !== undefined){
+let data117 = data99.account;
+if((typeof data117 !== "string") && (!(((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117))) && (isFinite(data117))))){
+const err149 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data117};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+if(typeof data117 === "string"){
+if(!pattern0.test(data117)){
+const err150 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data117};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+}
+}
+if(data99.region !== undefined){
+let data118 = data99.region;
+if(typeof data118 !== "string"){
+const err151 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data118};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+if(data99.partition !== undefined){
+let data119 = data99.partition;
+if(typeof data119 !== "string"){
+const err152 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data119};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+if(data99.stackName !== undefined){
+let data120 = data99.stackName;
+if(typeof data120 !== "string"){
+const err153 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data120};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+if(data99.resources !== undefined){
+let data121 = data99.resources;
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+}
+else {
+const err154 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data121};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+if(data99.imports !== undefined){
+let data122 = data99.imports;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+}
+else {
+const err155 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data122};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+if(data99.profile !== undefined){
+let data123 = data99.profile;
+if(typeof data123 !== "string"){
+const err156 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data123};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -4068,10 +3846,9 @@ vErrors.push(err156);
 errors++;
 }
 }
-if(data102.parametersFile !== undefined){
-let data119 = data102.parametersFile;
-if(typeof data119 !== "string"){
-const err157 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data119};
+}
+else {
+const err157 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data99};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -4081,10 +3858,18 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data102.account !== undefined){
-let data120 = data102.account;
-if((typeof data120 !== "string") && (!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120))))){
-const err158 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data120};
+if(data.providers !== undefined){
+let data124 = data.providers;
+const _errs312 = errors;
+let valid50 = false;
+const _errs313 = errors;
+if(Array.isArray(data124)){
+const len9 = data124.length;
+for(let i9=0; i9<len9; i9++){
+let data125 = data124[i9];
+if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
+if(data125.url === undefined){
+const err158 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data125};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -4093,9 +3878,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(typeof data120 === "string"){
-if(!pattern0.test(data120)){
-const err159 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data120};
+if(data125.clientIds === undefined){
+const err159 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data125};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -4104,12 +3888,9 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-}
-if(data102.region !== undefined){
-let data121 = data102.region;
-if(typeof data121 !== "string"){
-const err160 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data121};
+for(const key16 in data125){
+if(!((key16 === "url") || (key16 === "clientIds"))){
+const err160 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data125};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -4119,10 +3900,11 @@ vErrors.push(err160);
 errors++;
 }
 }
-if(data102.partition !== undefined){
-let data122 = data102.partition;
-if(typeof data122 !== "string"){
-const err161 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data122};
+if(data125.url !== undefined){
+let data126 = data125.url;
+if(typeof data126 === "string"){
+if(!pattern1.test(data126)){
+const err161 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data126};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -4132,10 +3914,8 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(data102.stackName !== undefined){
-let data123 = data102.stackName;
-if(typeof data123 !== "string"){
-const err162 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data123};
+else {
+const err162 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data126};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -4145,12 +3925,14 @@ vErrors.push(err162);
 errors++;
 }
 }
-if(data102.resources !== undefined){
-let data124 = data102.resources;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-}
-else {
-const err163 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data124};
+if(data125.clientIds !== undefined){
+let data127 = data125.clientIds;
+if(Array.isArray(data127)){
+const len10 = data127.length;
+for(let i10=0; i10<len10; i10++){
+let data128 = data127[i10];
+if(typeof data128 !== "string"){
+const err163 = {instancePath:instancePath+"/providers/" + i9+"/clientIds/" + i10,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data128};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -4160,12 +3942,9 @@ vErrors.push(err163);
 errors++;
 }
 }
-if(data102.imports !== undefined){
-let data125 = data102.imports;
-if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
 }
 else {
-const err164 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data125};
+const err164 = {instancePath:instancePath+"/providers/" + i9+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data127};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -4175,10 +3954,9 @@ vErrors.push(err164);
 errors++;
 }
 }
-if(data102.profile !== undefined){
-let data126 = data102.profile;
-if(typeof data126 !== "string"){
-const err165 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data126};
+}
+else {
+const err165 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data125};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -4190,7 +3968,7 @@ errors++;
 }
 }
 else {
-const err166 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data102};
+const err166 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data124};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -4199,19 +3977,12 @@ vErrors.push(err166);
 }
 errors++;
 }
-}
-if(data.providers !== undefined){
-let data127 = data.providers;
-const _errs333 = errors;
-let valid59 = false;
-const _errs334 = errors;
-if(Array.isArray(data127)){
-const len12 = data127.length;
-for(let i12=0; i12<len12; i12++){
-let data128 = data127[i12];
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-if(data128.url === undefined){
-const err167 = {instancePath:instancePath+"/providers/" + i12,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data128};
+var _valid4 = _errs313 === errors;
+valid50 = valid50 || _valid4;
+if(!valid50){
+const _errs325 = errors;
+if(typeof data124 !== "string"){
+const err167 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data124};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -4220,8 +3991,8 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(data128.clientIds === undefined){
-const err168 = {instancePath:instancePath+"/providers/" + i12,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data128};
+if(!(data124 === "live")){
+const err168 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data124};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -4230,9 +4001,11 @@ vErrors.push(err168);
 }
 errors++;
 }
-for(const key16 in data128){
-if(!((key16 === "url") || (key16 === "clientIds"))){
-const err169 = {instancePath:instancePath+"/providers/" + i12,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data128};
+var _valid4 = _errs325 === errors;
+valid50 = valid50 || _valid4;
+}
+if(!valid50){
+const err169 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data124};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -4241,12 +4014,26 @@ vErrors.push(err169);
 }
 errors++;
 }
+else {
+errors = _errs312;
+if(vErrors !== null){
+if(_errs312){
+vErrors.length = _errs312;
 }
-if(data128.url !== undefined){
-let data129 = data128.url;
-if(typeof data129 === "string"){
-if(!pattern1.test(data129)){
-const err170 = {instancePath:instancePath+"/providers/" + i12+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data129};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.matrix !== undefined){
+let data129 = data.matrix;
+const _errs330 = errors;
+let valid57 = false;
+const _errs331 = errors;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(Object.keys(data129).length < 1){
+const err170 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data129};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -4255,9 +4042,11 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-else {
-const err171 = {instancePath:instancePath+"/providers/" + i12+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data129};
+for(const key17 in data129){
+const _errs333 = errors;
+if(typeof key17 === "string"){
+if(!pattern10.test(key17)){
+const err171 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key17,propertyName:key17};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -4267,14 +4056,9 @@ vErrors.push(err171);
 errors++;
 }
 }
-if(data128.clientIds !== undefined){
-let data130 = data128.clientIds;
-if(Array.isArray(data130)){
-const len13 = data130.length;
-for(let i13=0; i13<len13; i13++){
-let data131 = data130[i13];
-if(typeof data131 !== "string"){
-const err172 = {instancePath:instancePath+"/providers/" + i12+"/clientIds/" + i13,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data131};
+var valid58 = _errs333 === errors;
+if(!valid58){
+const err172 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data129};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -4284,9 +4068,11 @@ vErrors.push(err172);
 errors++;
 }
 }
-}
-else {
-const err173 = {instancePath:instancePath+"/providers/" + i12+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data130};
+for(const key18 in data129){
+let data130 = data129[key18];
+if(Array.isArray(data130)){
+if(data130.length < 1){
+const err173 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data130};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -4296,9 +4082,8 @@ vErrors.push(err173);
 errors++;
 }
 }
-}
 else {
-const err174 = {instancePath:instancePath+"/providers/" + i12,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data128};
+const err174 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data130};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -4310,7 +4095,7 @@ errors++;
 }
 }
 else {
-const err175 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data127};
+const err175 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data129};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -4319,12 +4104,13 @@ vErrors.push(err175);
 }
 errors++;
 }
-var _valid7 = _errs334 === errors;
-valid59 = valid59 || _valid7;
-if(!valid59){
-const _errs346 = errors;
-if(typeof data127 !== "string"){
-const err176 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data127};
+var _valid5 = _errs331 === errors;
+valid57 = valid57 || _valid5;
+if(!valid57){
+const _errs337 = errors;
+if(Array.isArray(data129)){
+if(data129.length < 1){
+const err176 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data129};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -4333,8 +4119,12 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(!(data127 === "live")){
-const err177 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data127};
+const len11 = data129.length;
+for(let i11=0; i11<len11; i11++){
+let data131 = data129[i11];
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+if(Object.keys(data131).length < 1){
+const err177 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data131};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -4343,11 +4133,11 @@ vErrors.push(err177);
 }
 errors++;
 }
-var _valid7 = _errs346 === errors;
-valid59 = valid59 || _valid7;
-}
-if(!valid59){
-const err178 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data127};
+for(const key19 in data131){
+const _errs341 = errors;
+if(typeof key19 === "string"){
+if(!pattern10.test(key19)){
+const err178 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key19,propertyName:key19};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -4356,26 +4146,10 @@ vErrors.push(err178);
 }
 errors++;
 }
-else {
-errors = _errs333;
-if(vErrors !== null){
-if(_errs333){
-vErrors.length = _errs333;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.matrix !== undefined){
-let data132 = data.matrix;
-const _errs351 = errors;
-let valid66 = false;
-const _errs352 = errors;
-if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
-if(Object.keys(data132).length < 1){
-const err179 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data132};
+var valid62 = _errs341 === errors;
+if(!valid62){
+const err179 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key19},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data131};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -4384,11 +4158,10 @@ vErrors.push(err179);
 }
 errors++;
 }
-for(const key17 in data132){
-const _errs354 = errors;
-if(typeof key17 === "string"){
-if(!pattern10.test(key17)){
-const err180 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key17,propertyName:key17};
+}
+}
+else {
+const err180 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data131};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -4398,9 +4171,9 @@ vErrors.push(err180);
 errors++;
 }
 }
-var valid67 = _errs354 === errors;
-if(!valid67){
-const err181 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data132};
+}
+else {
+const err181 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data129};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -4409,12 +4182,11 @@ vErrors.push(err181);
 }
 errors++;
 }
+var _valid5 = _errs337 === errors;
+valid57 = valid57 || _valid5;
 }
-for(const key18 in data132){
-let data133 = data132[key18];
-if(Array.isArray(data133)){
-if(data133.length < 1){
-const err182 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data133};
+if(!valid57){
+const err182 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data129};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -4423,9 +4195,22 @@ vErrors.push(err182);
 }
 errors++;
 }
+else {
+errors = _errs330;
+if(vErrors !== null){
+if(_errs330){
+vErrors.length = _errs330;
 }
 else {
-const err183 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data133};
+vErrors = null;
+}
+}
+}
+}
+if(data.skip !== undefined){
+let data132 = data.skip;
+if((typeof data132 !== "boolean") && (typeof data132 !== "string")){
+const err183 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data132};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -4435,9 +4220,10 @@ vErrors.push(err183);
 errors++;
 }
 }
-}
-else {
-const err184 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data132};
+if(data.only !== undefined){
+let data133 = data.only;
+if(typeof data133 !== "boolean"){
+const err184 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data133};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -4446,143 +4232,15 @@ vErrors.push(err184);
 }
 errors++;
 }
-var _valid8 = _errs352 === errors;
-valid66 = valid66 || _valid8;
-if(!valid66){
-const _errs358 = errors;
-if(Array.isArray(data132)){
-if(data132.length < 1){
-const err185 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data132};
+}
+}
+else {
+const err185 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
 if(vErrors === null){
 vErrors = [err185];
 }
 else {
 vErrors.push(err185);
-}
-errors++;
-}
-const len14 = data132.length;
-for(let i14=0; i14<len14; i14++){
-let data134 = data132[i14];
-if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
-if(Object.keys(data134).length < 1){
-const err186 = {instancePath:instancePath+"/matrix/" + i14,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data134};
-if(vErrors === null){
-vErrors = [err186];
-}
-else {
-vErrors.push(err186);
-}
-errors++;
-}
-for(const key19 in data134){
-const _errs362 = errors;
-if(typeof key19 === "string"){
-if(!pattern10.test(key19)){
-const err187 = {instancePath:instancePath+"/matrix/" + i14,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key19,propertyName:key19};
-if(vErrors === null){
-vErrors = [err187];
-}
-else {
-vErrors.push(err187);
-}
-errors++;
-}
-}
-var valid71 = _errs362 === errors;
-if(!valid71){
-const err188 = {instancePath:instancePath+"/matrix/" + i14,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key19},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data134};
-if(vErrors === null){
-vErrors = [err188];
-}
-else {
-vErrors.push(err188);
-}
-errors++;
-}
-}
-}
-else {
-const err189 = {instancePath:instancePath+"/matrix/" + i14,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data134};
-if(vErrors === null){
-vErrors = [err189];
-}
-else {
-vErrors.push(err189);
-}
-errors++;
-}
-}
-}
-else {
-const err190 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data132};
-if(vErrors === null){
-vErrors = [err190];
-}
-else {
-vErrors.push(err190);
-}
-errors++;
-}
-var _valid8 = _errs358 === errors;
-valid66 = valid66 || _valid8;
-}
-if(!valid66){
-const err191 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data132};
-if(vErrors === null){
-vErrors = [err191];
-}
-else {
-vErrors.push(err191);
-}
-errors++;
-}
-else {
-errors = _errs351;
-if(vErrors !== null){
-if(_errs351){
-vErrors.length = _errs351;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.skip !== undefined){
-let data135 = data.skip;
-if((typeof data135 !== "boolean") && (typeof data135 !== "string")){
-const err192 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data135};
-if(vErrors === null){
-vErrors = [err192];
-}
-else {
-vErrors.push(err192);
-}
-errors++;
-}
-}
-if(data.only !== undefined){
-let data136 = data.only;
-if(typeof data136 !== "boolean"){
-const err193 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data136};
-if(vErrors === null){
-vErrors = [err193];
-}
-else {
-vErrors.push(err193);
-}
-errors++;
-}
-}
-}
-else {
-const err194 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
-if(vErrors === null){
-vErrors = [err194];
-}
-else {
-vErrors.push(err194);
 }
 errors++;
 }
@@ -5895,7 +5553,7 @@ return errors === 0;
 }
 
 export const scenario = validate15;
-const schema38 = {"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} the workflow uses (e.g. in role-to-assume).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} the workflow uses.","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} the workflow uses.","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
+const schema38 = {"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ secrets.NAME }}."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ vars.NAME }}."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} in the workflow (of a reusable workflow, or of workflow_dispatch), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ inputs.NAME }}."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -6467,11 +6125,8 @@ errors++;
 if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
 for(const key2 in data38){
 let data39 = data38[key2];
-const _errs90 = errors;
-let valid12 = false;
-const _errs91 = errors;
 if(((typeof data39 !== "string") && (!((typeof data39 == "number") && (isFinite(data39))))) && (typeof data39 !== "boolean")){
-const err43 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.anyOf[0].type,parentSchema:schema16.properties.secrets.additionalProperties.anyOf[0],data:data39};
+const err43 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.type,parentSchema:schema16.properties.secrets.additionalProperties,data:data39};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -6480,16 +6135,13 @@ vErrors.push(err43);
 }
 errors++;
 }
-var _valid0 = _errs91 === errors;
-valid12 = valid12 || _valid0;
-if(!valid12){
-const _errs93 = errors;
-if(Array.isArray(data39)){
-const len3 = data39.length;
-for(let i3=0; i3<len3; i3++){
-let data40 = data39[i3];
-if(((typeof data40 !== "string") && (!((typeof data40 == "number") && (isFinite(data40))))) && (typeof data40 !== "boolean")){
-const err44 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i3,schemaPath:"#/definitions/github/properties/secrets/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.anyOf[1].items.type,parentSchema:schema16.properties.secrets.additionalProperties.anyOf[1].items,data:data40};
+}
+}
+}
+if(data17.vars !== undefined){
+let data40 = data17.vars;
+if((!(data40 && typeof data40 == "object" && !Array.isArray(data40))) && (data40 !== null)){
+const err44 = {instancePath:instancePath+"/github/vars",schemaPath:"#/definitions/github/properties/vars/type",keyword:"type",params:{type: schema16.properties.vars.type},message:"must be object,null",schema:schema16.properties.vars.type,parentSchema:schema16.properties.vars,data:data40};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -6498,10 +6150,11 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-}
-else {
-const err45 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema16.properties.secrets.additionalProperties.anyOf[1].type,parentSchema:schema16.properties.secrets.additionalProperties.anyOf[1],data:data39};
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+for(const key3 in data40){
+let data41 = data40[key3];
+if(((typeof data41 !== "string") && (!((typeof data41 == "number") && (isFinite(data41))))) && (typeof data41 !== "boolean")){
+const err45 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.type,parentSchema:schema16.properties.vars.additionalProperties,data:data41};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -6510,11 +6163,13 @@ vErrors.push(err45);
 }
 errors++;
 }
-var _valid0 = _errs93 === errors;
-valid12 = valid12 || _valid0;
 }
-if(!valid12){
-const err46 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema16.properties.secrets.additionalProperties.anyOf,parentSchema:schema16.properties.secrets.additionalProperties,data:data39};
+}
+}
+if(data17.inputs !== undefined){
+let data42 = data17.inputs;
+if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
+const err46 = {instancePath:instancePath+"/github/inputs",schemaPath:"#/definitions/github/properties/inputs/type",keyword:"type",params:{type: schema16.properties.inputs.type},message:"must be object,null",schema:schema16.properties.inputs.type,parentSchema:schema16.properties.inputs,data:data42};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -6523,24 +6178,11 @@ vErrors.push(err46);
 }
 errors++;
 }
-else {
-errors = _errs90;
-if(vErrors !== null){
-if(_errs90){
-vErrors.length = _errs90;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-if(data17.vars !== undefined){
-let data41 = data17.vars;
-if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
-const err47 = {instancePath:instancePath+"/github/vars",schemaPath:"#/definitions/github/properties/vars/type",keyword:"type",params:{type: schema16.properties.vars.type},message:"must be object,null",schema:schema16.properties.vars.type,parentSchema:schema16.properties.vars,data:data41};
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+for(const key4 in data42){
+let data43 = data42[key4];
+if(((typeof data43 !== "string") && (!((typeof data43 == "number") && (isFinite(data43))))) && (typeof data43 !== "boolean")){
+const err47 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.type,parentSchema:schema16.properties.inputs.additionalProperties,data:data43};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -6549,14 +6191,13 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key3 in data41){
-let data42 = data41[key3];
-const _errs102 = errors;
-let valid16 = false;
-const _errs103 = errors;
-if(((typeof data42 !== "string") && (!((typeof data42 == "number") && (isFinite(data42))))) && (typeof data42 !== "boolean")){
-const err48 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.anyOf[0].type,parentSchema:schema16.properties.vars.additionalProperties.anyOf[0],data:data42};
+}
+}
+}
+if(data17.subTemplate !== undefined){
+let data44 = data17.subTemplate;
+if((!(Array.isArray(data44))) && (data44 !== null)){
+const err48 = {instancePath:instancePath+"/github/subTemplate",schemaPath:"#/definitions/github/properties/subTemplate/type",keyword:"type",params:{type: schema16.properties.subTemplate.type},message:"must be array,null",schema:schema16.properties.subTemplate.type,parentSchema:schema16.properties.subTemplate,data:data44};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -6565,16 +6206,12 @@ vErrors.push(err48);
 }
 errors++;
 }
-var _valid1 = _errs103 === errors;
-valid16 = valid16 || _valid1;
-if(!valid16){
-const _errs105 = errors;
-if(Array.isArray(data42)){
-const len4 = data42.length;
-for(let i4=0; i4<len4; i4++){
-let data43 = data42[i4];
-if(((typeof data43 !== "string") && (!((typeof data43 == "number") && (isFinite(data43))))) && (typeof data43 !== "boolean")){
-const err49 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i4,schemaPath:"#/definitions/github/properties/vars/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.anyOf[1].items.type,parentSchema:schema16.properties.vars.additionalProperties.anyOf[1].items,data:data43};
+if(Array.isArray(data44)){
+const len3 = data44.length;
+for(let i3=0; i3<len3; i3++){
+let data45 = data44[i3];
+if(typeof data45 !== "string"){
+const err49 = {instancePath:instancePath+"/github/subTemplate/" + i3,schemaPath:"#/definitions/github/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.subTemplate.items.type,parentSchema:schema16.properties.subTemplate.items,data:data45};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -6585,8 +6222,11 @@ errors++;
 }
 }
 }
-else {
-const err50 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema16.properties.vars.additionalProperties.anyOf[1].type,parentSchema:schema16.properties.vars.additionalProperties.anyOf[1],data:data42};
+}
+if(data17.defaultBranch !== undefined){
+let data46 = data17.defaultBranch;
+if((typeof data46 !== "string") && (data46 !== null)){
+const err50 = {instancePath:instancePath+"/github/defaultBranch",schemaPath:"#/definitions/github/properties/defaultBranch/type",keyword:"type",params:{type: schema16.properties.defaultBranch.type},message:"must be string,null",schema:schema16.properties.defaultBranch.type,parentSchema:schema16.properties.defaultBranch,data:data46};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -6595,11 +6235,11 @@ vErrors.push(err50);
 }
 errors++;
 }
-var _valid1 = _errs105 === errors;
-valid16 = valid16 || _valid1;
 }
-if(!valid16){
-const err51 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema16.properties.vars.additionalProperties.anyOf,parentSchema:schema16.properties.vars.additionalProperties,data:data42};
+if(data17.calledWorkflow !== undefined){
+let data47 = data17.calledWorkflow;
+if((typeof data47 !== "string") && (data47 !== null)){
+const err51 = {instancePath:instancePath+"/github/calledWorkflow",schemaPath:"#/definitions/github/properties/calledWorkflow/type",keyword:"type",params:{type: schema16.properties.calledWorkflow.type},message:"must be string,null",schema:schema16.properties.calledWorkflow.type,parentSchema:schema16.properties.calledWorkflow,data:data47};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -6608,24 +6248,11 @@ vErrors.push(err51);
 }
 errors++;
 }
-else {
-errors = _errs102;
-if(vErrors !== null){
-if(_errs102){
-vErrors.length = _errs102;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-if(data17.inputs !== undefined){
-let data44 = data17.inputs;
-if((!(data44 && typeof data44 == "object" && !Array.isArray(data44))) && (data44 !== null)){
-const err52 = {instancePath:instancePath+"/github/inputs",schemaPath:"#/definitions/github/properties/inputs/type",keyword:"type",params:{type: schema16.properties.inputs.type},message:"must be object,null",schema:schema16.properties.inputs.type,parentSchema:schema16.properties.inputs,data:data44};
+if(data17.calledJob !== undefined){
+let data48 = data17.calledJob;
+if((typeof data48 !== "string") && (data48 !== null)){
+const err52 = {instancePath:instancePath+"/github/calledJob",schemaPath:"#/definitions/github/properties/calledJob/type",keyword:"type",params:{type: schema16.properties.calledJob.type},message:"must be string,null",schema:schema16.properties.calledJob.type,parentSchema:schema16.properties.calledJob,data:data48};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -6634,14 +6261,13 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-for(const key4 in data44){
-let data45 = data44[key4];
-const _errs114 = errors;
-let valid20 = false;
-const _errs115 = errors;
-if(((typeof data45 !== "string") && (!((typeof data45 == "number") && (isFinite(data45))))) && (typeof data45 !== "boolean")){
-const err53 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.anyOf[0].type,parentSchema:schema16.properties.inputs.additionalProperties.anyOf[0],data:data45};
+}
+}
+}
+if(data.eks !== undefined){
+let data49 = data.eks;
+if((!(data49 && typeof data49 == "object" && !Array.isArray(data49))) && (data49 !== null)){
+const err53 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data49};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -6650,16 +6276,10 @@ vErrors.push(err53);
 }
 errors++;
 }
-var _valid2 = _errs115 === errors;
-valid20 = valid20 || _valid2;
-if(!valid20){
-const _errs117 = errors;
-if(Array.isArray(data45)){
-const len5 = data45.length;
-for(let i5=0; i5<len5; i5++){
-let data46 = data45[i5];
-if(((typeof data46 !== "string") && (!((typeof data46 == "number") && (isFinite(data46))))) && (typeof data46 !== "boolean")){
-const err54 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i5,schemaPath:"#/definitions/github/properties/inputs/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.anyOf[1].items.type,parentSchema:schema16.properties.inputs.additionalProperties.anyOf[1].items,data:data46};
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+for(const key5 in data49){
+if(!((((key5 === "issuer") || (key5 === "namespace")) || (key5 === "serviceAccount")) || (key5 === "audience"))){
+const err54 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data49};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -6669,9 +6289,10 @@ vErrors.push(err54);
 errors++;
 }
 }
-}
-else {
-const err55 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema16.properties.inputs.additionalProperties.anyOf[1].type,parentSchema:schema16.properties.inputs.additionalProperties.anyOf[1],data:data45};
+if(data49.issuer !== undefined){
+let data50 = data49.issuer;
+if((typeof data50 !== "string") && (data50 !== null)){
+const err55 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data50};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -6680,11 +6301,11 @@ vErrors.push(err55);
 }
 errors++;
 }
-var _valid2 = _errs117 === errors;
-valid20 = valid20 || _valid2;
 }
-if(!valid20){
-const err56 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema16.properties.inputs.additionalProperties.anyOf,parentSchema:schema16.properties.inputs.additionalProperties,data:data45};
+if(data49.namespace !== undefined){
+let data51 = data49.namespace;
+if((typeof data51 !== "string") && (data51 !== null)){
+const err56 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data51};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -6693,24 +6314,11 @@ vErrors.push(err56);
 }
 errors++;
 }
-else {
-errors = _errs114;
-if(vErrors !== null){
-if(_errs114){
-vErrors.length = _errs114;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-if(data17.subTemplate !== undefined){
-let data47 = data17.subTemplate;
-if((!(Array.isArray(data47))) && (data47 !== null)){
-const err57 = {instancePath:instancePath+"/github/subTemplate",schemaPath:"#/definitions/github/properties/subTemplate/type",keyword:"type",params:{type: schema16.properties.subTemplate.type},message:"must be array,null",schema:schema16.properties.subTemplate.type,parentSchema:schema16.properties.subTemplate,data:data47};
+if(data49.serviceAccount !== undefined){
+let data52 = data49.serviceAccount;
+if((typeof data52 !== "string") && (data52 !== null)){
+const err57 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data52};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -6719,12 +6327,11 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(Array.isArray(data47)){
-const len6 = data47.length;
-for(let i6=0; i6<len6; i6++){
-let data48 = data47[i6];
-if(typeof data48 !== "string"){
-const err58 = {instancePath:instancePath+"/github/subTemplate/" + i6,schemaPath:"#/definitions/github/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.subTemplate.items.type,parentSchema:schema16.properties.subTemplate.items,data:data48};
+}
+if(data49.audience !== undefined){
+let data53 = data49.audience;
+if((typeof data53 !== "string") && (data53 !== null)){
+const err58 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data53};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -6736,10 +6343,10 @@ errors++;
 }
 }
 }
-if(data17.defaultBranch !== undefined){
-let data49 = data17.defaultBranch;
-if((typeof data49 !== "string") && (data49 !== null)){
-const err59 = {instancePath:instancePath+"/github/defaultBranch",schemaPath:"#/definitions/github/properties/defaultBranch/type",keyword:"type",params:{type: schema16.properties.defaultBranch.type},message:"must be string,null",schema:schema16.properties.defaultBranch.type,parentSchema:schema16.properties.defaultBranch,data:data49};
+if(data.gitlab !== undefined){
+let data54 = data.gitlab;
+if((!(data54 && typeof data54 == "object" && !Array.isArray(data54))) && (data54 !== null)){
+const err59 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data54};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -6748,11 +6355,10 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-if(data17.calledWorkflow !== undefined){
-let data50 = data17.calledWorkflow;
-if((typeof data50 !== "string") && (data50 !== null)){
-const err60 = {instancePath:instancePath+"/github/calledWorkflow",schemaPath:"#/definitions/github/properties/calledWorkflow/type",keyword:"type",params:{type: schema16.properties.calledWorkflow.type},message:"must be string,null",schema:schema16.properties.calledWorkflow.type,parentSchema:schema16.properties.calledWorkflow,data:data50};
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+for(const key6 in data54){
+if(!(func2.call(schema18.properties, key6))){
+const err60 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data54};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -6762,10 +6368,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data17.calledJob !== undefined){
-let data51 = data17.calledJob;
-if((typeof data51 !== "string") && (data51 !== null)){
-const err61 = {instancePath:instancePath+"/github/calledJob",schemaPath:"#/definitions/github/properties/calledJob/type",keyword:"type",params:{type: schema16.properties.calledJob.type},message:"must be string,null",schema:schema16.properties.calledJob.type,parentSchema:schema16.properties.calledJob,data:data51};
+if(data54.projectPath !== undefined){
+let data55 = data54.projectPath;
+if((typeof data55 !== "string") && (data55 !== null)){
+const err61 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data55};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -6775,12 +6381,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-}
-}
-if(data.eks !== undefined){
-let data52 = data.eks;
-if((!(data52 && typeof data52 == "object" && !Array.isArray(data52))) && (data52 !== null)){
-const err62 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data52};
+if(data54.ref !== undefined){
+let data56 = data54.ref;
+if((typeof data56 !== "string") && (data56 !== null)){
+const err62 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data56};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -6789,10 +6393,11 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-for(const key5 in data52){
-if(!((((key5 === "issuer") || (key5 === "namespace")) || (key5 === "serviceAccount")) || (key5 === "audience"))){
-const err63 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data52};
+}
+if(data54.refType !== undefined){
+let data57 = data54.refType;
+if((typeof data57 !== "string") && (data57 !== null)){
+const err63 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data57};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -6801,11 +6406,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data52.issuer !== undefined){
-let data53 = data52.issuer;
-if((typeof data53 !== "string") && (data53 !== null)){
-const err64 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data53};
+if(!(((data57 === "branch") || (data57 === "tag")) || (data57 === null))){
+const err64 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data57};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -6815,10 +6417,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data52.namespace !== undefined){
-let data54 = data52.namespace;
-if((typeof data54 !== "string") && (data54 !== null)){
-const err65 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data54};
+if(data54.host !== undefined){
+let data58 = data54.host;
+if((typeof data58 !== "string") && (data58 !== null)){
+const err65 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data58};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -6828,10 +6430,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data52.serviceAccount !== undefined){
-let data55 = data52.serviceAccount;
-if((typeof data55 !== "string") && (data55 !== null)){
-const err66 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data55};
+if(data54.audience !== undefined){
+let data59 = data54.audience;
+if(((typeof data59 !== "string") && (!(Array.isArray(data59)))) && (data59 !== null)){
+const err66 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data59};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -6840,11 +6442,12 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data52.audience !== undefined){
-let data56 = data52.audience;
-if((typeof data56 !== "string") && (data56 !== null)){
-const err67 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data56};
+if(Array.isArray(data59)){
+const len4 = data59.length;
+for(let i4=0; i4<len4; i4++){
+let data60 = data59[i4];
+if(typeof data60 !== "string"){
+const err67 = {instancePath:instancePath+"/gitlab/audience/" + i4,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data60};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -6856,10 +6459,10 @@ errors++;
 }
 }
 }
-if(data.gitlab !== undefined){
-let data57 = data.gitlab;
-if((!(data57 && typeof data57 == "object" && !Array.isArray(data57))) && (data57 !== null)){
-const err68 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data57};
+if(data54.pipelineSource !== undefined){
+let data61 = data54.pipelineSource;
+if((typeof data61 !== "string") && (data61 !== null)){
+const err68 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data61};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -6868,10 +6471,11 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-for(const key6 in data57){
-if(!(func2.call(schema18.properties, key6))){
-const err69 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data57};
+}
+if(data54.projectId !== undefined){
+let data62 = data54.projectId;
+if(((typeof data62 !== "string") && (!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62))))) && (data62 !== null)){
+const err69 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data62};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -6881,10 +6485,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data57.projectPath !== undefined){
-let data58 = data57.projectPath;
-if((typeof data58 !== "string") && (data58 !== null)){
-const err70 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data58};
+if(data54.namespaceId !== undefined){
+let data63 = data54.namespaceId;
+if(((typeof data63 !== "string") && (!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63))))) && (data63 !== null)){
+const err70 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data63};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -6894,10 +6498,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data57.ref !== undefined){
-let data59 = data57.ref;
-if((typeof data59 !== "string") && (data59 !== null)){
-const err71 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data59};
+if(data54.refProtected !== undefined){
+let data64 = data54.refProtected;
+if((typeof data64 !== "boolean") && (data64 !== null)){
+const err71 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data64};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -6907,10 +6511,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data57.refType !== undefined){
-let data60 = data57.refType;
-if((typeof data60 !== "string") && (data60 !== null)){
-const err72 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data60};
+if(data54.environment !== undefined){
+let data65 = data54.environment;
+if((typeof data65 !== "string") && (data65 !== null)){
+const err72 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data65};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -6919,8 +6523,11 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(!(((data60 === "branch") || (data60 === "tag")) || (data60 === null))){
-const err73 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data60};
+}
+if(data54.userLogin !== undefined){
+let data66 = data54.userLogin;
+if((typeof data66 !== "string") && (data66 !== null)){
+const err73 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data66};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -6930,10 +6537,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data57.host !== undefined){
-let data61 = data57.host;
-if((typeof data61 !== "string") && (data61 !== null)){
-const err74 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data61};
+if(data54.userId !== undefined){
+let data67 = data54.userId;
+if(((typeof data67 !== "string") && (!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67))))) && (data67 !== null)){
+const err74 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data67};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -6943,10 +6550,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data57.audience !== undefined){
-let data62 = data57.audience;
-if(((typeof data62 !== "string") && (!(Array.isArray(data62)))) && (data62 !== null)){
-const err75 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data62};
+if(data54.userEmail !== undefined){
+let data68 = data54.userEmail;
+if((typeof data68 !== "string") && (data68 !== null)){
+const err75 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data68};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -6955,12 +6562,11 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(Array.isArray(data62)){
-const len7 = data62.length;
-for(let i7=0; i7<len7; i7++){
-let data63 = data62[i7];
-if(typeof data63 !== "string"){
-const err76 = {instancePath:instancePath+"/gitlab/audience/" + i7,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data63};
+}
+if(data54.userAccessLevel !== undefined){
+let data69 = data54.userAccessLevel;
+if((typeof data69 !== "string") && (data69 !== null)){
+const err76 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data69};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -6970,12 +6576,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-}
-}
-if(data57.pipelineSource !== undefined){
-let data64 = data57.pipelineSource;
-if((typeof data64 !== "string") && (data64 !== null)){
-const err77 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data64};
+if(data54.runnerEnvironment !== undefined){
+let data70 = data54.runnerEnvironment;
+if((typeof data70 !== "string") && (data70 !== null)){
+const err77 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data70};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -6985,10 +6589,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data57.projectId !== undefined){
-let data65 = data57.projectId;
-if(((typeof data65 !== "string") && (!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65))))) && (data65 !== null)){
-const err78 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data65};
+if(data54.sub !== undefined){
+let data71 = data54.sub;
+if((typeof data71 !== "string") && (data71 !== null)){
+const err78 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data71};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -6998,10 +6602,12 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data57.namespaceId !== undefined){
-let data66 = data57.namespaceId;
-if(((typeof data66 !== "string") && (!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66))))) && (data66 !== null)){
-const err79 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data66};
+}
+}
+if(data.terraform !== undefined){
+let data72 = data.terraform;
+if((!(data72 && typeof data72 == "object" && !Array.isArray(data72))) && (data72 !== null)){
+const err79 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data72};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -7010,11 +6616,10 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-if(data57.refProtected !== undefined){
-let data67 = data57.refProtected;
-if((typeof data67 !== "boolean") && (data67 !== null)){
-const err80 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data67};
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key7 in data72){
+if(!(((((key7 === "organization") || (key7 === "project")) || (key7 === "workspace")) || (key7 === "runPhase")) || (key7 === "audience"))){
+const err80 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data72};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -7024,10 +6629,10 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data57.environment !== undefined){
-let data68 = data57.environment;
-if((typeof data68 !== "string") && (data68 !== null)){
-const err81 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data68};
+if(data72.organization !== undefined){
+let data73 = data72.organization;
+if((typeof data73 !== "string") && (data73 !== null)){
+const err81 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data73};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -7037,10 +6642,10 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data57.userLogin !== undefined){
-let data69 = data57.userLogin;
-if((typeof data69 !== "string") && (data69 !== null)){
-const err82 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data69};
+if(data72.project !== undefined){
+let data74 = data72.project;
+if((typeof data74 !== "string") && (data74 !== null)){
+const err82 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data74};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -7050,10 +6655,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data57.userId !== undefined){
-let data70 = data57.userId;
-if(((typeof data70 !== "string") && (!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70))))) && (data70 !== null)){
-const err83 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data70};
+if(data72.workspace !== undefined){
+let data75 = data72.workspace;
+if((typeof data75 !== "string") && (data75 !== null)){
+const err83 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data75};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -7063,10 +6668,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data57.userEmail !== undefined){
-let data71 = data57.userEmail;
-if((typeof data71 !== "string") && (data71 !== null)){
-const err84 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data71};
+if(data72.runPhase !== undefined){
+let data76 = data72.runPhase;
+if((typeof data76 !== "string") && (data76 !== null)){
+const err84 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data76};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -7076,10 +6681,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data57.userAccessLevel !== undefined){
-let data72 = data57.userAccessLevel;
-if((typeof data72 !== "string") && (data72 !== null)){
-const err85 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data72};
+if(data72.audience !== undefined){
+let data77 = data72.audience;
+if((typeof data77 !== "string") && (data77 !== null)){
+const err85 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data77};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -7089,10 +6694,12 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data57.runnerEnvironment !== undefined){
-let data73 = data57.runnerEnvironment;
-if((typeof data73 !== "string") && (data73 !== null)){
-const err86 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data73};
+}
+}
+if(data.cognito !== undefined){
+let data78 = data.cognito;
+if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
+const err86 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data78};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -7101,11 +6708,10 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-if(data57.sub !== undefined){
-let data74 = data57.sub;
-if((typeof data74 !== "string") && (data74 !== null)){
-const err87 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data74};
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+for(const key8 in data78){
+if(!((((key8 === "identityPoolId") || (key8 === "identityId")) || (key8 === "authenticated")) || (key8 === "loginProviders"))){
+const err87 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data78};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -7115,12 +6721,10 @@ vErrors.push(err87);
 errors++;
 }
 }
-}
-}
-if(data.terraform !== undefined){
-let data75 = data.terraform;
-if((!(data75 && typeof data75 == "object" && !Array.isArray(data75))) && (data75 !== null)){
-const err88 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data75};
+if(data78.identityPoolId !== undefined){
+let data79 = data78.identityPoolId;
+if((typeof data79 !== "string") && (data79 !== null)){
+const err88 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data79};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -7129,10 +6733,11 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-for(const key7 in data75){
-if(!(((((key7 === "organization") || (key7 === "project")) || (key7 === "workspace")) || (key7 === "runPhase")) || (key7 === "audience"))){
-const err89 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data75};
+}
+if(data78.identityId !== undefined){
+let data80 = data78.identityId;
+if((typeof data80 !== "string") && (data80 !== null)){
+const err89 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data80};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -7142,10 +6747,10 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data75.organization !== undefined){
-let data76 = data75.organization;
-if((typeof data76 !== "string") && (data76 !== null)){
-const err90 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data76};
+if(data78.authenticated !== undefined){
+let data81 = data78.authenticated;
+if((typeof data81 !== "boolean") && (data81 !== null)){
+const err90 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data81};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -7155,10 +6760,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data75.project !== undefined){
-let data77 = data75.project;
-if((typeof data77 !== "string") && (data77 !== null)){
-const err91 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data77};
+if(data78.loginProviders !== undefined){
+let data82 = data78.loginProviders;
+if((!(Array.isArray(data82))) && (data82 !== null)){
+const err91 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data82};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -7167,11 +6772,12 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-if(data75.workspace !== undefined){
-let data78 = data75.workspace;
-if((typeof data78 !== "string") && (data78 !== null)){
-const err92 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data78};
+if(Array.isArray(data82)){
+const len5 = data82.length;
+for(let i5=0; i5<len5; i5++){
+let data83 = data82[i5];
+if(typeof data83 !== "string"){
+const err92 = {instancePath:instancePath+"/cognito/loginProviders/" + i5,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data83};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -7181,10 +6787,16 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data75.runPhase !== undefined){
-let data79 = data75.runPhase;
-if((typeof data79 !== "string") && (data79 !== null)){
-const err93 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data79};
+}
+}
+}
+}
+if(data.request !== undefined){
+let data84 = data.request;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+for(const key9 in data84){
+if(!(((((key9 === "roleSessionName") || (key9 === "durationSeconds")) || (key9 === "providerId")) || (key9 === "policy")) || (key9 === "policyArns"))){
+const err93 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data84};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -7194,10 +6806,10 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data75.audience !== undefined){
-let data80 = data75.audience;
-if((typeof data80 !== "string") && (data80 !== null)){
-const err94 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data80};
+if(data84.roleSessionName !== undefined){
+let data85 = data84.roleSessionName;
+if((typeof data85 !== "string") && (data85 !== null)){
+const err94 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data85};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -7207,12 +6819,13 @@ vErrors.push(err94);
 errors++;
 }
 }
-}
-}
-if(data.cognito !== undefined){
-let data81 = data.cognito;
-if((!(data81 && typeof data81 == "object" && !Array.isArray(data81))) && (data81 !== null)){
-const err95 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data81};
+if(data84.durationSeconds !== undefined){
+let data86 = data84.durationSeconds;
+const _errs196 = errors;
+let valid30 = false;
+const _errs197 = errors;
+if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
+const err95 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data86};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -7221,10 +6834,13 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-for(const key8 in data81){
-if(!((((key8 === "identityPoolId") || (key8 === "identityId")) || (key8 === "authenticated")) || (key8 === "loginProviders"))){
-const err96 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data81};
+var _valid0 = _errs197 === errors;
+valid30 = valid30 || _valid0;
+if(!valid30){
+const _errs199 = errors;
+if(typeof data86 === "string"){
+if(!pattern2.test(data86)){
+const err96 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data86};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -7234,10 +6850,8 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data81.identityPoolId !== undefined){
-let data82 = data81.identityPoolId;
-if((typeof data82 !== "string") && (data82 !== null)){
-const err97 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data82};
+else {
+const err97 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data86};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -7246,11 +6860,12 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-if(data81.identityId !== undefined){
-let data83 = data81.identityId;
-if((typeof data83 !== "string") && (data83 !== null)){
-const err98 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data83};
+var _valid0 = _errs199 === errors;
+valid30 = valid30 || _valid0;
+if(!valid30){
+const _errs201 = errors;
+if(data86 !== null){
+const err98 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data86};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -7259,11 +6874,12 @@ vErrors.push(err98);
 }
 errors++;
 }
+var _valid0 = _errs201 === errors;
+valid30 = valid30 || _valid0;
 }
-if(data81.authenticated !== undefined){
-let data84 = data81.authenticated;
-if((typeof data84 !== "boolean") && (data84 !== null)){
-const err99 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data84};
+}
+if(!valid30){
+const err99 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data86};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -7272,11 +6888,22 @@ vErrors.push(err99);
 }
 errors++;
 }
+else {
+errors = _errs196;
+if(vErrors !== null){
+if(_errs196){
+vErrors.length = _errs196;
 }
-if(data81.loginProviders !== undefined){
-let data85 = data81.loginProviders;
-if((!(Array.isArray(data85))) && (data85 !== null)){
-const err100 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data85};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data84.providerId !== undefined){
+let data87 = data84.providerId;
+if((typeof data87 !== "string") && (data87 !== null)){
+const err100 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data87};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -7285,12 +6912,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(Array.isArray(data85)){
-const len8 = data85.length;
-for(let i8=0; i8<len8; i8++){
-let data86 = data85[i8];
-if(typeof data86 !== "string"){
-const err101 = {instancePath:instancePath+"/cognito/loginProviders/" + i8,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data86};
+if(!(((data87 === "graph.facebook.com") || (data87 === "www.amazon.com")) || (data87 === null))){
+const err101 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data87};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -7300,16 +6923,10 @@ vErrors.push(err101);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.request !== undefined){
-let data87 = data.request;
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-for(const key9 in data87){
-if(!(((((key9 === "roleSessionName") || (key9 === "durationSeconds")) || (key9 === "providerId")) || (key9 === "policy")) || (key9 === "policyArns"))){
-const err102 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data87};
+if(data84.policy !== undefined){
+let data88 = data84.policy;
+if(((typeof data88 !== "string") && (!(data88 && typeof data88 == "object" && !Array.isArray(data88)))) && (data88 !== null)){
+const err102 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data88};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -7319,10 +6936,10 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data87.roleSessionName !== undefined){
-let data88 = data87.roleSessionName;
-if((typeof data88 !== "string") && (data88 !== null)){
-const err103 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data88};
+if(data84.policyArns !== undefined){
+let data89 = data84.policyArns;
+if((!(Array.isArray(data89))) && (data89 !== null)){
+const err103 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data89};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -7331,14 +6948,12 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-if(data87.durationSeconds !== undefined){
-let data89 = data87.durationSeconds;
-const _errs217 = errors;
-let valid39 = false;
-const _errs218 = errors;
-if(!(((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89))) && (isFinite(data89)))){
-const err104 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data89};
+if(Array.isArray(data89)){
+const len6 = data89.length;
+for(let i6=0; i6<len6; i6++){
+let data90 = data89[i6];
+if(typeof data90 !== "string"){
+const err104 = {instancePath:instancePath+"/request/policyArns/" + i6,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data90};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -7347,13 +6962,12 @@ vErrors.push(err104);
 }
 errors++;
 }
-var _valid3 = _errs218 === errors;
-valid39 = valid39 || _valid3;
-if(!valid39){
-const _errs220 = errors;
-if(typeof data89 === "string"){
-if(!pattern2.test(data89)){
-const err105 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data89};
+}
+}
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data84};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -7363,8 +6977,16 @@ vErrors.push(err105);
 errors++;
 }
 }
-else {
-const err106 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data89};
+if(data.context !== undefined){
+let data91 = data.context;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+for(const key10 in data91){
+let data92 = data91[key10];
+const _errs217 = errors;
+let valid35 = false;
+const _errs218 = errors;
+if(((typeof data92 !== "string") && (!((typeof data92 == "number") && (isFinite(data92))))) && (typeof data92 !== "boolean")){
+const err106 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data92};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -7373,12 +6995,16 @@ vErrors.push(err106);
 }
 errors++;
 }
-var _valid3 = _errs220 === errors;
-valid39 = valid39 || _valid3;
-if(!valid39){
-const _errs222 = errors;
-if(data89 !== null){
-const err107 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data89};
+var _valid1 = _errs218 === errors;
+valid35 = valid35 || _valid1;
+if(!valid35){
+const _errs220 = errors;
+if(Array.isArray(data92)){
+const len7 = data92.length;
+for(let i7=0; i7<len7; i7++){
+let data93 = data92[i7];
+if(((typeof data93 !== "string") && (!((typeof data93 == "number") && (isFinite(data93))))) && (typeof data93 !== "boolean")){
+const err107 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data93};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -7387,17 +7013,43 @@ vErrors.push(err107);
 }
 errors++;
 }
-var _valid3 = _errs222 === errors;
-valid39 = valid39 || _valid3;
 }
 }
-if(!valid39){
-const err108 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data89};
+else {
+const err108 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data92};
 if(vErrors === null){
 vErrors = [err108];
 }
 else {
 vErrors.push(err108);
+}
+errors++;
+}
+var _valid1 = _errs220 === errors;
+valid35 = valid35 || _valid1;
+if(!valid35){
+const _errs224 = errors;
+if(data92 !== null){
+const err109 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data92};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+var _valid1 = _errs224 === errors;
+valid35 = valid35 || _valid1;
+}
+}
+if(!valid35){
+const err110 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data92};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
 }
 errors++;
 }
@@ -7413,33 +7065,9 @@ vErrors = null;
 }
 }
 }
-if(data87.providerId !== undefined){
-let data90 = data87.providerId;
-if((typeof data90 !== "string") && (data90 !== null)){
-const err109 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data90};
-if(vErrors === null){
-vErrors = [err109];
 }
 else {
-vErrors.push(err109);
-}
-errors++;
-}
-if(!(((data90 === "graph.facebook.com") || (data90 === "www.amazon.com")) || (data90 === null))){
-const err110 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data90};
-if(vErrors === null){
-vErrors = [err110];
-}
-else {
-vErrors.push(err110);
-}
-errors++;
-}
-}
-if(data87.policy !== undefined){
-let data91 = data87.policy;
-if(((typeof data91 !== "string") && (!(data91 && typeof data91 == "object" && !Array.isArray(data91)))) && (data91 !== null)){
-const err111 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data91};
+const err111 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data91};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -7449,10 +7077,13 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data87.policyArns !== undefined){
-let data92 = data87.policyArns;
-if((!(Array.isArray(data92))) && (data92 !== null)){
-const err112 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data92};
+if(data.expect !== undefined){
+let data94 = data.expect;
+const _errs229 = errors;
+let valid39 = false;
+const _errs230 = errors;
+if(typeof data94 !== "string"){
+const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data94};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -7461,12 +7092,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(Array.isArray(data92)){
-const len9 = data92.length;
-for(let i9=0; i9<len9; i9++){
-let data93 = data92[i9];
-if(typeof data93 !== "string"){
-const err113 = {instancePath:instancePath+"/request/policyArns/" + i9,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data93};
+if(!((data94 === "allow") || (data94 === "deny"))){
+const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data94};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -7475,12 +7102,13 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err114 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data87};
+var _valid2 = _errs230 === errors;
+valid39 = valid39 || _valid2;
+if(!valid39){
+const _errs232 = errors;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.deny === undefined){
+const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data94};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -7489,17 +7117,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-if(data.context !== undefined){
-let data94 = data.context;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-for(const key10 in data94){
-let data95 = data94[key10];
-const _errs238 = errors;
-let valid44 = false;
-const _errs239 = errors;
-if(((typeof data95 !== "string") && (!((typeof data95 == "number") && (isFinite(data95))))) && (typeof data95 !== "boolean")){
-const err115 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data95};
+for(const key11 in data94){
+if(!(key11 === "deny")){
+const err115 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data94};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -7508,16 +7128,11 @@ vErrors.push(err115);
 }
 errors++;
 }
-var _valid4 = _errs239 === errors;
-valid44 = valid44 || _valid4;
-if(!valid44){
-const _errs241 = errors;
-if(Array.isArray(data95)){
-const len10 = data95.length;
-for(let i10=0; i10<len10; i10++){
-let data96 = data95[i10];
-if(((typeof data96 !== "string") && (!((typeof data96 == "number") && (isFinite(data96))))) && (typeof data96 !== "boolean")){
-const err116 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i10,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data96};
+}
+if(data94.deny !== undefined){
+let data95 = data94.deny;
+if((!(data95 && typeof data95 == "object" && !Array.isArray(data95))) && (data95 !== null)){
+const err116 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data95};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -7526,10 +7141,10 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-}
-else {
-const err117 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data95};
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+for(const key12 in data95){
+if(!(((key12 === "stage") || (key12 === "because")) || (key12 === "code"))){
+const err117 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data95};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -7538,12 +7153,11 @@ vErrors.push(err117);
 }
 errors++;
 }
-var _valid4 = _errs241 === errors;
-valid44 = valid44 || _valid4;
-if(!valid44){
-const _errs245 = errors;
-if(data95 !== null){
-const err118 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data95};
+}
+if(data95.stage !== undefined){
+let data96 = data95.stage;
+if(typeof data96 !== "string"){
+const err118 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data96};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -7552,12 +7166,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-var _valid4 = _errs245 === errors;
-valid44 = valid44 || _valid4;
-}
-}
-if(!valid44){
-const err119 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data95};
+if(!(((data96 === "request") || (data96 === "token")) || (data96 === "trust-policy"))){
+const err119 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data96};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -7566,21 +7176,11 @@ vErrors.push(err119);
 }
 errors++;
 }
-else {
-errors = _errs238;
-if(vErrors !== null){
-if(_errs238){
-vErrors.length = _errs238;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err120 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data94};
+if(data95.because !== undefined){
+let data97 = data95.because;
+if(typeof data97 !== "string"){
+const err120 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data97};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -7590,13 +7190,10 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data.expect !== undefined){
-let data97 = data.expect;
-const _errs250 = errors;
-let valid48 = false;
-const _errs251 = errors;
-if(typeof data97 !== "string"){
-const err121 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data97};
+if(data95.code !== undefined){
+let data98 = data95.code;
+if(typeof data98 !== "string"){
+const err121 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data98};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -7605,8 +7202,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(!((data97 === "allow") || (data97 === "deny"))){
-const err122 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data97};
+if(!(((((data98 === "ValidationError") || (data98 === "InvalidIdentityToken")) || (data98 === "ExpiredTokenException")) || (data98 === "IDPRejectedClaim")) || (data98 === "AccessDenied"))){
+const err122 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data98};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -7615,13 +7212,12 @@ vErrors.push(err122);
 }
 errors++;
 }
-var _valid5 = _errs251 === errors;
-valid48 = valid48 || _valid5;
-if(!valid48){
-const _errs253 = errors;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.deny === undefined){
-const err123 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data97};
+}
+}
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data94};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -7630,9 +7226,13 @@ vErrors.push(err123);
 }
 errors++;
 }
-for(const key11 in data97){
-if(!(key11 === "deny")){
-const err124 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data97};
+var _valid2 = _errs232 === errors;
+valid39 = valid39 || _valid2;
+if(!valid39){
+const _errs244 = errors;
+if(typeof data94 === "string"){
+if(!pattern2.test(data94)){
+const err124 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data94};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -7642,10 +7242,8 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data97.deny !== undefined){
-let data98 = data97.deny;
-if((!(data98 && typeof data98 == "object" && !Array.isArray(data98))) && (data98 !== null)){
-const err125 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data98};
+else {
+const err125 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data94};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -7654,10 +7252,12 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-for(const key12 in data98){
-if(!(((key12 === "stage") || (key12 === "because")) || (key12 === "code"))){
-const err126 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data98};
+var _valid2 = _errs244 === errors;
+valid39 = valid39 || _valid2;
+}
+}
+if(!valid39){
+const err126 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data94};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -7666,11 +7266,24 @@ vErrors.push(err126);
 }
 errors++;
 }
+else {
+errors = _errs229;
+if(vErrors !== null){
+if(_errs229){
+vErrors.length = _errs229;
 }
-if(data98.stage !== undefined){
-let data99 = data98.stage;
-if(typeof data99 !== "string"){
-const err127 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data99};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.role !== undefined){
+let data99 = data.role;
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+for(const key13 in data99){
+if(!(func2.call(schema12.properties, key13))){
+const err127 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data99};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -7679,8 +7292,11 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(!(((data99 === "request") || (data99 === "token")) || (data99 === "trust-policy"))){
-const err128 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data99};
+}
+if(data99.arn !== undefined){
+let data100 = data99.arn;
+if(typeof data100 !== "string"){
+const err128 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data100};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -7690,10 +7306,10 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data98.because !== undefined){
-let data100 = data98.because;
-if(typeof data100 !== "string"){
-const err129 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data100};
+if(data99.trustPolicy !== undefined){
+let data101 = data99.trustPolicy;
+if((typeof data101 !== "string") && (!(data101 && typeof data101 == "object" && !Array.isArray(data101)))){
+const err129 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data101};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -7703,10 +7319,10 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data98.code !== undefined){
-let data101 = data98.code;
-if(typeof data101 !== "string"){
-const err130 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data101};
+if(data99.maxSessionDuration !== undefined){
+let data102 = data99.maxSessionDuration;
+if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
+const err130 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data102};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -7715,8 +7331,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(!(((((data101 === "ValidationError") || (data101 === "InvalidIdentityToken")) || (data101 === "ExpiredTokenException")) || (data101 === "IDPRejectedClaim")) || (data101 === "AccessDenied"))){
-const err131 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data101};
+if((typeof data102 == "number") && (isFinite(data102))){
+if(data102 > 43200 || isNaN(data102)){
+const err131 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data102};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -7725,12 +7342,8 @@ vErrors.push(err131);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err132 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data97};
+if(data102 < 3600 || isNaN(data102)){
+const err132 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data102};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -7739,13 +7352,15 @@ vErrors.push(err132);
 }
 errors++;
 }
-var _valid5 = _errs253 === errors;
-valid48 = valid48 || _valid5;
-if(!valid48){
-const _errs265 = errors;
-if(typeof data97 === "string"){
-if(!pattern2.test(data97)){
-const err133 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data97};
+}
+}
+if(data99.tags !== undefined){
+let data103 = data99.tags;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+for(const key14 in data103){
+let data104 = data103[key14];
+if(typeof data104 !== "string"){
+const err133 = {instancePath:instancePath+"/role/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data104};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -7755,8 +7370,9 @@ vErrors.push(err133);
 errors++;
 }
 }
+}
 else {
-const err134 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data97};
+const err134 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data103};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -7765,12 +7381,11 @@ vErrors.push(err134);
 }
 errors++;
 }
-var _valid5 = _errs265 === errors;
-valid48 = valid48 || _valid5;
 }
-}
-if(!valid48){
-const err135 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data97};
+if(data99.cloudformation !== undefined){
+let data105 = data99.cloudformation;
+if(typeof data105 !== "string"){
+const err135 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data105};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -7779,24 +7394,11 @@ vErrors.push(err135);
 }
 errors++;
 }
-else {
-errors = _errs250;
-if(vErrors !== null){
-if(_errs250){
-vErrors.length = _errs250;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.role !== undefined){
-let data102 = data.role;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-for(const key13 in data102){
-if(!(func2.call(schema12.properties, key13))){
-const err136 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data102};
+if(data99.cdk !== undefined){
+let data106 = data99.cdk;
+if(typeof data106 !== "string"){
+const err136 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data106};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -7806,10 +7408,10 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data102.arn !== undefined){
-let data103 = data102.arn;
-if(typeof data103 !== "string"){
-const err137 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data103};
+if(data99.terraform !== undefined){
+let data107 = data99.terraform;
+if(typeof data107 !== "string"){
+const err137 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data107};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -7819,10 +7421,10 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data102.trustPolicy !== undefined){
-let data104 = data102.trustPolicy;
-if((typeof data104 !== "string") && (!(data104 && typeof data104 == "object" && !Array.isArray(data104)))){
-const err138 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data104};
+if(data99.live !== undefined){
+let data108 = data99.live;
+if(typeof data108 !== "string"){
+const err138 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data108};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -7832,10 +7434,10 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data102.maxSessionDuration !== undefined){
-let data105 = data102.maxSessionDuration;
-if(!(((typeof data105 == "number") && (!(data105 % 1) && !isNaN(data105))) && (isFinite(data105)))){
-const err139 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data105};
+if(data99.logicalId !== undefined){
+let data109 = data99.logicalId;
+if(typeof data109 !== "string"){
+const err139 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data109};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -7844,9 +7446,11 @@ vErrors.push(err139);
 }
 errors++;
 }
-if((typeof data105 == "number") && (isFinite(data105))){
-if(data105 > 43200 || isNaN(data105)){
-const err140 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data105};
+}
+if(data99.stack !== undefined){
+let data110 = data99.stack;
+if(typeof data110 !== "string"){
+const err140 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data110};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -7855,8 +7459,11 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data105 < 3600 || isNaN(data105)){
-const err141 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data105};
+}
+if(data99.construct !== undefined){
+let data111 = data99.construct;
+if(typeof data111 !== "string"){
+const err141 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data111};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -7866,14 +7473,10 @@ vErrors.push(err141);
 errors++;
 }
 }
-}
-if(data102.tags !== undefined){
-let data106 = data102.tags;
-if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
-for(const key14 in data106){
-let data107 = data106[key14];
-if(typeof data107 !== "string"){
-const err142 = {instancePath:instancePath+"/role/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data107};
+if(data99.address !== undefined){
+let data112 = data99.address;
+if(typeof data112 !== "string"){
+const err142 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data112};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -7883,9 +7486,16 @@ vErrors.push(err142);
 errors++;
 }
 }
-}
-else {
-const err143 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data106};
+if(data99.parameters !== undefined){
+let data113 = data99.parameters;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+for(const key15 in data113){
+let data114 = data113[key15];
+const _errs283 = errors;
+let valid46 = false;
+const _errs284 = errors;
+if(((typeof data114 !== "string") && (!((typeof data114 == "number") && (isFinite(data114))))) && (typeof data114 !== "boolean")){
+const err143 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data114};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -7894,11 +7504,16 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-if(data102.cloudformation !== undefined){
-let data108 = data102.cloudformation;
-if(typeof data108 !== "string"){
-const err144 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data108};
+var _valid3 = _errs284 === errors;
+valid46 = valid46 || _valid3;
+if(!valid46){
+const _errs286 = errors;
+if(Array.isArray(data114)){
+const len8 = data114.length;
+for(let i8=0; i8<len8; i8++){
+let data115 = data114[i8];
+if(((typeof data115 !== "string") && (!((typeof data115 == "number") && (isFinite(data115))))) && (typeof data115 !== "boolean")){
+const err144 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data115};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -7908,10 +7523,9 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data102.cdk !== undefined){
-let data109 = data102.cdk;
-if(typeof data109 !== "string"){
-const err145 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data109};
+}
+else {
+const err145 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data114};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -7920,11 +7534,11 @@ vErrors.push(err145);
 }
 errors++;
 }
+var _valid3 = _errs286 === errors;
+valid46 = valid46 || _valid3;
 }
-if(data102.terraform !== undefined){
-let data110 = data102.terraform;
-if(typeof data110 !== "string"){
-const err146 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data110};
+if(!valid46){
+const err146 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data114};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -7933,138 +7547,11 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-if(data102.live !== undefined){
-let data111 = data102.live;
-if(typeof data111 !== "string"){
-const err147 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data111};
-if(vErrors === null){
-vErrors = [err147];
-}
 else {
-vErrors.push(err147);
-}
-errors++;
-}
-}
-if(data102.logicalId !== undefined){
-let data112 = data102.logicalId;
-if(typeof data112 !== "string"){
-const err148 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data112};
-if(vErrors === null){
-vErrors = [err148];
-}
-else {
-vErrors.push(err148);
-}
-errors++;
-}
-}
-if(data102.stack !== undefined){
-let data113 = data102.stack;
-if(typeof data113 !== "string"){
-const err149 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data113};
-if(vErrors === null){
-vErrors = [err149];
-}
-else {
-vErrors.push(err149);
-}
-errors++;
-}
-}
-if(data102.construct !== undefined){
-let data114 = data102.construct;
-if(typeof data114 !== "string"){
-const err150 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data114};
-if(vErrors === null){
-vErrors = [err150];
-}
-else {
-vErrors.push(err150);
-}
-errors++;
-}
-}
-if(data102.address !== undefined){
-let data115 = data102.address;
-if(typeof data115 !== "string"){
-const err151 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data115};
-if(vErrors === null){
-vErrors = [err151];
-}
-else {
-vErrors.push(err151);
-}
-errors++;
-}
-}
-if(data102.parameters !== undefined){
-let data116 = data102.parameters;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-for(const key15 in data116){
-let data117 = data116[key15];
-const _errs304 = errors;
-let valid55 = false;
-const _errs305 = errors;
-if(((typeof data117 !== "string") && (!((typeof data117 == "number") && (isFinite(data117))))) && (typeof data117 !== "boolean")){
-const err152 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data117};
-if(vErrors === null){
-vErrors = [err152];
-}
-else {
-vErrors.push(err152);
-}
-errors++;
-}
-var _valid6 = _errs305 === errors;
-valid55 = valid55 || _valid6;
-if(!valid55){
-const _errs307 = errors;
-if(Array.isArray(data117)){
-const len11 = data117.length;
-for(let i11=0; i11<len11; i11++){
-let data118 = data117[i11];
-if(((typeof data118 !== "string") && (!((typeof data118 == "number") && (isFinite(data118))))) && (typeof data118 !== "boolean")){
-const err153 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i11,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data118};
-if(vErrors === null){
-vErrors = [err153];
-}
-else {
-vErrors.push(err153);
-}
-errors++;
-}
-}
-}
-else {
-const err154 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data117};
-if(vErrors === null){
-vErrors = [err154];
-}
-else {
-vErrors.push(err154);
-}
-errors++;
-}
-var _valid6 = _errs307 === errors;
-valid55 = valid55 || _valid6;
-}
-if(!valid55){
-const err155 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data117};
-if(vErrors === null){
-vErrors = [err155];
-}
-else {
-vErrors.push(err155);
-}
-errors++;
-}
-else {
-errors = _errs304;
+errors = _errs283;
 if(vErrors !== null){
-if(_errs304){
-vErrors.length = _errs304;
+if(_errs283){
+vErrors.length = _errs283;
 }
 else {
 vErrors = null;
@@ -8074,7 +7561,127 @@ vErrors = null;
 }
 }
 else {
-const err156 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data116};
+const err147 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data113};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+if(data99.parametersFile !== undefined){
+let data116 = data99.parametersFile;
+if(typeof data116 !== "string"){
+const err148 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data116};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+if(data99.account !== undefined){
+let data117 = data99.account;
+if((typeof data117 !== "string") && (!(((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117))) && (isFinite(data117))))){
+const err149 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data117};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+if(typeof data117 === "string"){
+if(!pattern0.test(data117)){
+const err150 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data117};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+}
+}
+if(data99.region !== undefined){
+let data118 = data99.region;
+if(typeof data118 !== "string"){
+const err151 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data118};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+if(data99.partition !== undefined){
+let data119 = data99.partition;
+if(typeof data119 !== "string"){
+const err152 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data119};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+if(data99.stackName !== undefined){
+let data120 = data99.stackName;
+if(typeof data120 !== "string"){
+const err153 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data120};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+if(data99.resources !== undefined){
+let data121 = data99.resources;
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+}
+else {
+const err154 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data121};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+if(data99.imports !== undefined){
+let data122 = data99.imports;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+}
+else {
+const err155 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data122};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+if(data99.profile !== undefined){
+let data123 = data99.profile;
+if(typeof data123 !== "string"){
+const err156 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data123};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -8084,10 +7691,9 @@ vErrors.push(err156);
 errors++;
 }
 }
-if(data102.parametersFile !== undefined){
-let data119 = data102.parametersFile;
-if(typeof data119 !== "string"){
-const err157 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data119};
+}
+else {
+const err157 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data99};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -8097,10 +7703,18 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data102.account !== undefined){
-let data120 = data102.account;
-if((typeof data120 !== "string") && (!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120))))){
-const err158 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data120};
+if(data.providers !== undefined){
+let data124 = data.providers;
+const _errs312 = errors;
+let valid50 = false;
+const _errs313 = errors;
+if(Array.isArray(data124)){
+const len9 = data124.length;
+for(let i9=0; i9<len9; i9++){
+let data125 = data124[i9];
+if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
+if(data125.url === undefined){
+const err158 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data125};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -8109,9 +7723,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(typeof data120 === "string"){
-if(!pattern0.test(data120)){
-const err159 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data120};
+if(data125.clientIds === undefined){
+const err159 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data125};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -8120,12 +7733,9 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-}
-if(data102.region !== undefined){
-let data121 = data102.region;
-if(typeof data121 !== "string"){
-const err160 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data121};
+for(const key16 in data125){
+if(!((key16 === "url") || (key16 === "clientIds"))){
+const err160 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data125};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -8135,10 +7745,11 @@ vErrors.push(err160);
 errors++;
 }
 }
-if(data102.partition !== undefined){
-let data122 = data102.partition;
-if(typeof data122 !== "string"){
-const err161 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data122};
+if(data125.url !== undefined){
+let data126 = data125.url;
+if(typeof data126 === "string"){
+if(!pattern1.test(data126)){
+const err161 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data126};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -8148,10 +7759,8 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(data102.stackName !== undefined){
-let data123 = data102.stackName;
-if(typeof data123 !== "string"){
-const err162 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data123};
+else {
+const err162 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data126};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -8161,12 +7770,14 @@ vErrors.push(err162);
 errors++;
 }
 }
-if(data102.resources !== undefined){
-let data124 = data102.resources;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-}
-else {
-const err163 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data124};
+if(data125.clientIds !== undefined){
+let data127 = data125.clientIds;
+if(Array.isArray(data127)){
+const len10 = data127.length;
+for(let i10=0; i10<len10; i10++){
+let data128 = data127[i10];
+if(typeof data128 !== "string"){
+const err163 = {instancePath:instancePath+"/providers/" + i9+"/clientIds/" + i10,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data128};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -8176,12 +7787,9 @@ vErrors.push(err163);
 errors++;
 }
 }
-if(data102.imports !== undefined){
-let data125 = data102.imports;
-if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
 }
 else {
-const err164 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data125};
+const err164 = {instancePath:instancePath+"/providers/" + i9+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data127};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -8191,10 +7799,9 @@ vErrors.push(err164);
 errors++;
 }
 }
-if(data102.profile !== undefined){
-let data126 = data102.profile;
-if(typeof data126 !== "string"){
-const err165 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data126};
+}
+else {
+const err165 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data125};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -8206,7 +7813,7 @@ errors++;
 }
 }
 else {
-const err166 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data102};
+const err166 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data124};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -8215,19 +7822,12 @@ vErrors.push(err166);
 }
 errors++;
 }
-}
-if(data.providers !== undefined){
-let data127 = data.providers;
-const _errs333 = errors;
-let valid59 = false;
-const _errs334 = errors;
-if(Array.isArray(data127)){
-const len12 = data127.length;
-for(let i12=0; i12<len12; i12++){
-let data128 = data127[i12];
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-if(data128.url === undefined){
-const err167 = {instancePath:instancePath+"/providers/" + i12,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data128};
+var _valid4 = _errs313 === errors;
+valid50 = valid50 || _valid4;
+if(!valid50){
+const _errs325 = errors;
+if(typeof data124 !== "string"){
+const err167 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data124};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -8236,8 +7836,8 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(data128.clientIds === undefined){
-const err168 = {instancePath:instancePath+"/providers/" + i12,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data128};
+if(!(data124 === "live")){
+const err168 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data124};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -8246,9 +7846,11 @@ vErrors.push(err168);
 }
 errors++;
 }
-for(const key16 in data128){
-if(!((key16 === "url") || (key16 === "clientIds"))){
-const err169 = {instancePath:instancePath+"/providers/" + i12,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data128};
+var _valid4 = _errs325 === errors;
+valid50 = valid50 || _valid4;
+}
+if(!valid50){
+const err169 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data124};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -8257,12 +7859,26 @@ vErrors.push(err169);
 }
 errors++;
 }
+else {
+errors = _errs312;
+if(vErrors !== null){
+if(_errs312){
+vErrors.length = _errs312;
 }
-if(data128.url !== undefined){
-let data129 = data128.url;
-if(typeof data129 === "string"){
-if(!pattern1.test(data129)){
-const err170 = {instancePath:instancePath+"/providers/" + i12+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data129};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.matrix !== undefined){
+let data129 = data.matrix;
+const _errs330 = errors;
+let valid57 = false;
+const _errs331 = errors;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(Object.keys(data129).length < 1){
+const err170 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data129};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -8271,9 +7887,11 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-else {
-const err171 = {instancePath:instancePath+"/providers/" + i12+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data129};
+for(const key17 in data129){
+const _errs333 = errors;
+if(typeof key17 === "string"){
+if(!pattern10.test(key17)){
+const err171 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key17,propertyName:key17};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -8283,14 +7901,9 @@ vErrors.push(err171);
 errors++;
 }
 }
-if(data128.clientIds !== undefined){
-let data130 = data128.clientIds;
-if(Array.isArray(data130)){
-const len13 = data130.length;
-for(let i13=0; i13<len13; i13++){
-let data131 = data130[i13];
-if(typeof data131 !== "string"){
-const err172 = {instancePath:instancePath+"/providers/" + i12+"/clientIds/" + i13,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data131};
+var valid58 = _errs333 === errors;
+if(!valid58){
+const err172 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data129};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -8300,9 +7913,11 @@ vErrors.push(err172);
 errors++;
 }
 }
-}
-else {
-const err173 = {instancePath:instancePath+"/providers/" + i12+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data130};
+for(const key18 in data129){
+let data130 = data129[key18];
+if(Array.isArray(data130)){
+if(data130.length < 1){
+const err173 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data130};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -8312,9 +7927,8 @@ vErrors.push(err173);
 errors++;
 }
 }
-}
 else {
-const err174 = {instancePath:instancePath+"/providers/" + i12,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data128};
+const err174 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data130};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -8326,7 +7940,7 @@ errors++;
 }
 }
 else {
-const err175 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data127};
+const err175 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data129};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -8335,12 +7949,13 @@ vErrors.push(err175);
 }
 errors++;
 }
-var _valid7 = _errs334 === errors;
-valid59 = valid59 || _valid7;
-if(!valid59){
-const _errs346 = errors;
-if(typeof data127 !== "string"){
-const err176 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data127};
+var _valid5 = _errs331 === errors;
+valid57 = valid57 || _valid5;
+if(!valid57){
+const _errs337 = errors;
+if(Array.isArray(data129)){
+if(data129.length < 1){
+const err176 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data129};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -8349,8 +7964,12 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(!(data127 === "live")){
-const err177 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data127};
+const len11 = data129.length;
+for(let i11=0; i11<len11; i11++){
+let data131 = data129[i11];
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+if(Object.keys(data131).length < 1){
+const err177 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data131};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -8359,11 +7978,11 @@ vErrors.push(err177);
 }
 errors++;
 }
-var _valid7 = _errs346 === errors;
-valid59 = valid59 || _valid7;
-}
-if(!valid59){
-const err178 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data127};
+for(const key19 in data131){
+const _errs341 = errors;
+if(typeof key19 === "string"){
+if(!pattern10.test(key19)){
+const err178 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key19,propertyName:key19};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -8372,26 +7991,10 @@ vErrors.push(err178);
 }
 errors++;
 }
-else {
-errors = _errs333;
-if(vErrors !== null){
-if(_errs333){
-vErrors.length = _errs333;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.matrix !== undefined){
-let data132 = data.matrix;
-const _errs351 = errors;
-let valid66 = false;
-const _errs352 = errors;
-if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
-if(Object.keys(data132).length < 1){
-const err179 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data132};
+var valid62 = _errs341 === errors;
+if(!valid62){
+const err179 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key19},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data131};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -8400,11 +8003,10 @@ vErrors.push(err179);
 }
 errors++;
 }
-for(const key17 in data132){
-const _errs354 = errors;
-if(typeof key17 === "string"){
-if(!pattern10.test(key17)){
-const err180 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key17,propertyName:key17};
+}
+}
+else {
+const err180 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data131};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -8414,9 +8016,9 @@ vErrors.push(err180);
 errors++;
 }
 }
-var valid67 = _errs354 === errors;
-if(!valid67){
-const err181 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data132};
+}
+else {
+const err181 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data129};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -8425,12 +8027,11 @@ vErrors.push(err181);
 }
 errors++;
 }
+var _valid5 = _errs337 === errors;
+valid57 = valid57 || _valid5;
 }
-for(const key18 in data132){
-let data133 = data132[key18];
-if(Array.isArray(data133)){
-if(data133.length < 1){
-const err182 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data133};
+if(!valid57){
+const err182 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data129};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -8439,9 +8040,22 @@ vErrors.push(err182);
 }
 errors++;
 }
+else {
+errors = _errs330;
+if(vErrors !== null){
+if(_errs330){
+vErrors.length = _errs330;
 }
 else {
-const err183 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data133};
+vErrors = null;
+}
+}
+}
+}
+if(data.skip !== undefined){
+let data132 = data.skip;
+if((typeof data132 !== "boolean") && (typeof data132 !== "string")){
+const err183 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data132};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -8451,9 +8065,10 @@ vErrors.push(err183);
 errors++;
 }
 }
-}
-else {
-const err184 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data132};
+if(data.only !== undefined){
+let data133 = data.only;
+if(typeof data133 !== "boolean"){
+const err184 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data133};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -8462,143 +8077,15 @@ vErrors.push(err184);
 }
 errors++;
 }
-var _valid8 = _errs352 === errors;
-valid66 = valid66 || _valid8;
-if(!valid66){
-const _errs358 = errors;
-if(Array.isArray(data132)){
-if(data132.length < 1){
-const err185 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data132};
+}
+}
+else {
+const err185 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
 if(vErrors === null){
 vErrors = [err185];
 }
 else {
 vErrors.push(err185);
-}
-errors++;
-}
-const len14 = data132.length;
-for(let i14=0; i14<len14; i14++){
-let data134 = data132[i14];
-if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
-if(Object.keys(data134).length < 1){
-const err186 = {instancePath:instancePath+"/matrix/" + i14,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data134};
-if(vErrors === null){
-vErrors = [err186];
-}
-else {
-vErrors.push(err186);
-}
-errors++;
-}
-for(const key19 in data134){
-const _errs362 = errors;
-if(typeof key19 === "string"){
-if(!pattern10.test(key19)){
-const err187 = {instancePath:instancePath+"/matrix/" + i14,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key19,propertyName:key19};
-if(vErrors === null){
-vErrors = [err187];
-}
-else {
-vErrors.push(err187);
-}
-errors++;
-}
-}
-var valid71 = _errs362 === errors;
-if(!valid71){
-const err188 = {instancePath:instancePath+"/matrix/" + i14,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key19},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data134};
-if(vErrors === null){
-vErrors = [err188];
-}
-else {
-vErrors.push(err188);
-}
-errors++;
-}
-}
-}
-else {
-const err189 = {instancePath:instancePath+"/matrix/" + i14,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data134};
-if(vErrors === null){
-vErrors = [err189];
-}
-else {
-vErrors.push(err189);
-}
-errors++;
-}
-}
-}
-else {
-const err190 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data132};
-if(vErrors === null){
-vErrors = [err190];
-}
-else {
-vErrors.push(err190);
-}
-errors++;
-}
-var _valid8 = _errs358 === errors;
-valid66 = valid66 || _valid8;
-}
-if(!valid66){
-const err191 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data132};
-if(vErrors === null){
-vErrors = [err191];
-}
-else {
-vErrors.push(err191);
-}
-errors++;
-}
-else {
-errors = _errs351;
-if(vErrors !== null){
-if(_errs351){
-vErrors.length = _errs351;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.skip !== undefined){
-let data135 = data.skip;
-if((typeof data135 !== "boolean") && (typeof data135 !== "string")){
-const err192 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data135};
-if(vErrors === null){
-vErrors = [err192];
-}
-else {
-vErrors.push(err192);
-}
-errors++;
-}
-}
-if(data.only !== undefined){
-let data136 = data.only;
-if(typeof data136 !== "boolean"){
-const err193 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data136};
-if(vErrors === null){
-vErrors = [err193];
-}
-else {
-vErrors.push(err193);
-}
-errors++;
-}
-}
-}
-else {
-const err194 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
-if(vErrors === null){
-vErrors = [err194];
-}
-else {
-vErrors.push(err194);
 }
 errors++;
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseDocument, LineCounter } from 'yaml';
 import { readWorkflowJob } from '../dist/lib/sources/github-workflow.js';
+import { readTemplate } from '../dist/lib/sources/template.js';
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,15 +56,18 @@ function time(fn) {
   return median(rounds);
 }
 
-console.log('what | readWorkflowJob µs | yaml parse of the same file(s) µs');
+console.log(
+  'what | readWorkflowJob µs | readTemplate (positioned tree) µs | yaml parseDocument µs',
+);
 for (const [name, file, job, extra] of CASES) {
   const spec = { file: DIR + file, shown: file, cwd: DIR, job, repository: 'acme/app', ...extra };
   const check = readWorkflowJob(spec);
   if (!check.ok) throw new Error(`${name}: ${JSON.stringify(check.findings)}`);
   const text = readFileSync(DIR + file, 'utf8');
   const full = time(() => readWorkflowJob(spec));
+  const tree = time(() => readTemplate(text, file));
   const floor = time(() => parseDocument(text, { lineCounter: new LineCounter() }));
   console.log(
-    `${name} (${check.subjects.length} subjects) | ${full.toFixed(1)} | ${floor.toFixed(1)}`,
+    `${name} (${check.subjects.length} subjects) | ${full.toFixed(1)} | ${tree.toFixed(1)} | ${floor.toFixed(1)}`,
   );
 }

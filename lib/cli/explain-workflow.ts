@@ -290,6 +290,13 @@ export function explainWorkflow(
       'in a scenario file, write github: {workflow, job, repository}',
     );
   const given = TOKEN_FLAGS.filter(([k]) => opts[k] !== undefined).map(([, f]) => f);
+  if (opts['sessionName'] !== undefined && opts['sessionName'] !== 'trustspec')
+    given.push('--session-name');
+  if (Array.isArray(opts['context']) && opts['context'].length > 0) given.push('--context');
+  if (opts['providers'] !== undefined && opts['providers'] !== true)
+    given.push('--providers / --no-providers');
+  if (opts['maxSessionDuration'] !== undefined) given.push('--max-session-duration');
+  if (opts['scenario'] !== undefined) given.push('--scenario');
   if (given.length > 0)
     throw new UsageError(
       `${given.join(', ')} ${given.length > 1 ? 'describe' : 'describes'} the token or request, and --workflow derives them from the job`,

@@ -211,6 +211,19 @@ t.test('usage errors: exit 2 with what would be right', async (t) => {
       /--sub describes the token or request, and --workflow derives them/,
     ],
     [
+      'other request flags',
+      [
+        ...CI,
+        ...REPOSITORY,
+        '--session-name',
+        'x',
+        '--context',
+        'aws:SourceIp=203.0.113.5',
+        '--no-providers',
+      ],
+      /--session-name, --context, --providers \/ --no-providers describe the token or request/,
+    ],
+    [
       'a scenario file too',
       [
         'explain',

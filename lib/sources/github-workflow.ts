@@ -797,8 +797,23 @@ function deriveSubjects(
   envs: string[],
 ): WorkflowSubject[] | undefined {
   const name = scalarText(get(doc.root, 'name')) ?? workflowPath(doc.file);
-  const list = triggers(get(doc.root, 'on') as TNode, spec.defaultBranch ?? 'main');
-  if (list.length === 0) {
+  const all = triggers(get(doc.root, 'on') as TNode, spec.defaultBranch ?? 'main');
+  const caller = get(get(doc.root, 'jobs'), spec.job) as TNode;
+  const conditions: Array<[Doc, TNode]> = [[doc, caller]];
+  if (req.job !== caller) conditions.push([req.doc, req.job]);
+  const list = conditions.reduce((kept, [d, j]) => jobCondition(r, d, j, kept), all);
+  if (all.length > 0 && list.length === 0) {
+    r.finding(
+      doc,
+      'error',
+      'workflow-no-subjects',
+      `job "${spec.job}" runs for none of the workflow's triggers: its if: excludes them all`,
+      (get(caller, 'if') ?? get(req.job, 'if'))?.span,
+      'check the job condition against on:',
+    );
+    return undefined;
+  }
+  if (all.length === 0) {
     r.finding(
       doc,
       'error',
@@ -858,4 +873,45 @@ function deriveSubjects(
     }
   }
   return out;
+}
+
+/** One comparison of a job's `if:` that is understood: `github.event_name` or `github.ref`. */
+const IF_TERM = /^\s*(github\.event_name|github\.ref)\s*(==|!=)\s*'([^']*)'\s*$/;
+
+/**
+ * The triggers a job's `if:` lets run, when it is made of `github.event_name` / `github.ref`
+ * comparisons joined by one of `&&` and `||`; any other condition is a warning, and every
+ * trigger is kept.
+ */
+function jobCondition(r: Reader, doc: Doc, job: TNode | undefined, list: Trigger[]): Trigger[] {
+  const node = get(job, 'if');
+  const text = scalarText(node);
+  if (text === undefined || !node) return list;
+  const bare = text
+    .trim()
+    .replace(/^\$\{\{([^]*)\}\}$/, '$1')
+    .trim();
+  const or = bare.includes('||');
+  const parts = bare.split(or ? '||' : '&&');
+  const terms = parts.map((p) => IF_TERM.exec(p));
+  if ((or && bare.includes('&&')) || terms.some((m) => m === null)) {
+    r.finding(
+      doc,
+      'warning',
+      'workflow-if-not-evaluated',
+      `the job's condition ${JSON.stringify(text)} is not evaluated: a subject is derived for every trigger`,
+      node.span,
+      'only github.event_name and github.ref compared with == or != (joined by && or by ||) are read',
+    );
+    return list;
+  }
+  const holds = (t: Trigger, m: RegExpExecArray): boolean => {
+    const value = m[1] === 'github.ref' ? t.ref : t.event;
+    return (value === m[3]) === (m[2] === '==');
+  };
+  return list.filter((t) =>
+    or
+      ? terms.some((m) => holds(t, m as RegExpExecArray))
+      : terms.every((m) => holds(t, m as RegExpExecArray)),
+  );
 }

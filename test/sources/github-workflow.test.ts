@@ -470,3 +470,55 @@ t.test('bad inputs: one positioned error each', async (t) => {
   const noTriggers = inline(t, workflow('  {}').replace('on:\n  {}', 'on: {}'));
   t.match(noTriggers.findings, [{ code: 'workflow-no-triggers' }]);
 });
+
+t.test(
+  "a job's if: on github.event_name or github.ref drops the triggers it excludes",
+  async (t) => {
+    const on = '  pull_request:\n  push:\n    branches: [main, dev]';
+    const cases: Array<[string, string[]]> = [
+      ["github.event_name != 'pull_request'", ['push refs/heads/main', 'push refs/heads/dev']],
+      [
+        "${{ github.event_name == 'push' && github.ref == 'refs/heads/main' }}",
+        ['push refs/heads/main'],
+      ],
+      [
+        "github.ref == 'refs/heads/dev' || github.event_name == 'pull_request'",
+        ['pull_request', 'push refs/heads/dev'],
+      ],
+    ];
+    for (const [condition, labels] of cases) {
+      const j = inline(t, workflow(on, `    if: ${JSON.stringify(condition)}\n`));
+      t.same(
+        j.subjects.map((s) => s.label),
+        labels,
+        condition,
+      );
+      t.same(j.findings, [], `${condition}: no warning`);
+    }
+    const other = inline(
+      t,
+      workflow(on, '    if: "contains(github.event.head_commit.message, \'deploy\')"\n'),
+    );
+    t.equal(other.subjects.length, 3, 'another condition keeps every trigger');
+    t.match(other.findings, [
+      { code: 'workflow-if-not-evaluated', severity: 'warning', span: { start: { line: 10 } } },
+    ]);
+    const mixed = inline(
+      t,
+      workflow(
+        on,
+        "    if: \"github.event_name == 'push' && github.ref == 'a' || github.ref == 'b'\"\n",
+      ),
+    );
+    t.match(
+      mixed.findings,
+      [{ code: 'workflow-if-not-evaluated' }],
+      '&& and || together are not read',
+    );
+    const none = inline(t, workflow(on, "    if: github.event_name == 'schedule'\n"));
+    t.notOk(none.ok);
+    t.match(none.findings, [
+      { code: 'workflow-no-subjects', severity: 'error', span: { start: { line: 10 } } },
+    ]);
+  },
+);

@@ -20,8 +20,9 @@ import { providersOption } from './roles.js';
 import type { ExplainedDiagnosis } from '../explain/types.js';
 import { serviceAccountExplained, serviceAccountOption } from './explain-service-account.js';
 import { clockOf, EXIT, parseNow, stdinOf, UsageError, useColor, type Io } from './io.js';
+import type { WorkflowFlags } from './explain-workflow.js';
 
-export interface ExplainOptions extends JwksOptions {
+export interface ExplainOptions extends JwksOptions, Omit<WorkflowFlags, 'provider'> {
   scenario?: string;
   policy?: string;
   roleArn?: string;
@@ -363,6 +364,10 @@ export async function explainCommand(
   if (opts.cloudtrail !== undefined || opts.principalId !== undefined) {
     const { explainCloudTrail } = await import('./explain-cloudtrail.js');
     return explainCloudTrail(file, opts, io);
+  }
+  if (opts.workflow !== undefined) {
+    const { explainWorkflow } = await import('./explain-workflow.js');
+    return explainWorkflow(file, { ...opts }, io);
   }
   const nowOpt = opts.now !== undefined ? parseNow(opts.now) : undefined;
   if (file !== undefined) return explainFile(file, opts, io, nowOpt);

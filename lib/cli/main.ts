@@ -111,8 +111,48 @@ function addTest(cli: Command, io: Io, out: Outcome): void {
     });
 }
 
+/** `explain --workflow` and the options that go with it. */
+function workflowOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--workflow <file>',
+      'a GitHub Actions workflow: explain every subject --job can present',
+    )
+    .option('--job <id>', 'with --workflow: the job (its key under jobs:)')
+    .option('--repository <owner/repo>', 'with --workflow: the repository it runs in')
+    .option(
+      '--secret <name=value>',
+      'with --workflow: a ${{ secrets.NAME }} value; repeatable',
+      (v: string, p: string[] = []) => [...p, v],
+    )
+    .option(
+      '--var <name=value>',
+      'with --workflow: a ${{ vars.NAME }} value; repeatable',
+      (v: string, p: string[] = []) => [...p, v],
+    )
+    .option(
+      '--input <name=value>',
+      'with --workflow: a ${{ inputs.NAME }} value; repeatable',
+      (v: string, p: string[] = []) => [...p, v],
+    )
+    .option(
+      '--environment <name>',
+      "with --workflow: the job's environment (when it is an expression)",
+    )
+    .option(
+      '--sub-template <keys>',
+      "with --workflow: the repository's OIDC subject template, e.g. repo,context,job_workflow_ref",
+    )
+    .option(
+      '--called-workflow <file>',
+      'with --workflow: a local copy of the reusable workflow the job calls',
+    )
+    .option('--called-job <id>', 'with --workflow: the job of the called workflow')
+    .option('--default-branch <name>', 'with --workflow: the default branch (default main)');
+}
+
 function addExplain(cli: Command, io: Io, out: Outcome): void {
-  cli
+  const cmd = cli
     .command('explain')
     .description(
       'simulate one token against one role, stage by stage, and say why it is refused and how to fix it',
@@ -182,14 +222,16 @@ function addExplain(cli: Command, io: Io, out: Outcome): void {
       'explain the call of a CloudTrail principal id PROVIDER:AUD:SUB against --policy',
     )
     .option('--json', 'print the decision, trace and diagnosis as JSON')
-    .option('-v, --verbose', 'show every statement and the request context')
+    .option('-v, --verbose', 'show every statement and the request context');
+  workflowOptions(cmd)
     .addHelpText(
       'after',
       '\nExit codes: 0 allowed, 1 denied, 2 the input could not be used.\n' +
         'Examples:\n  trustspec explain --policy role.trust.json --jwt token.jwt --provider https://token.actions.githubusercontent.com=sts.amazonaws.com\n' +
         '  trustspec explain --policy role.trust.json --iss https://token.actions.githubusercontent.com --sub repo:acme/app:pull_request --aud sts.amazonaws.com\n' +
         '  trustspec explain deploy.trustspec.yaml --scenario "main branch deploys"\n' +
-        '  trustspec explain --policy role.trust.json --cloudtrail events.json',
+        '  trustspec explain --policy role.trust.json --cloudtrail events.json\n' +
+        '  trustspec explain --workflow .github/workflows/deploy.yml --job deploy --repository acme/app --policy role.trust.json',
     )
     .action(async (file: string | undefined, opts) => {
       const { explainCommand } = await import('./explain.js');

@@ -76,6 +76,8 @@ import type {
 import { parsePredicate, PROPERTY_KINDS } from '../symbolic/predicate.js';
 import type { ManifestRead } from '../sources/k8s-service-account.js';
 import { resolveServiceAccount } from './k8s-service-account.js';
+import type { WorkflowJob } from '../sources/github-workflow.js';
+import { expandWorkflow, type WorkflowContext } from './workflow.js';
 
 export interface LoadOptions {
   /** Epoch ms; overrides the file's `now` (the command line's `--now`). */
@@ -217,6 +219,8 @@ class FileLoader {
   /** `token.jwks` signatures to verify once the scenarios are built, and the JWKS files read. */
   private readonly signatures = new PendingSignatures();
   private readonly jwksFiles = new Map<string, JwksFileRead>();
+  /** Workflow jobs read for `github: {workflow, job}` (lib/scenarios/workflow.ts). */
+  private readonly workflows = new Map<string, WorkflowJob>();
 
   constructor(
     path: string,
@@ -1088,19 +1092,36 @@ class FileLoader {
         }
         if (!other) ctx.names.set(name, { line: place.line, index: i });
       }
-      const scenario = this.build(
-        copy,
-        i,
-        name,
-        role,
-        providers || undefined,
-        ctx.now,
-        place,
-        row,
-        ownClaims,
-      );
-      if (scenario) this.scenarios.push(scenario);
+      // github: {workflow, job}: one copy per subject the job can present.
+      const jobs = expandWorkflow(copy, name, entry['request'], role?.arn, this.workflowAt(i));
+      for (const fe of jobs.findings) this.push(fe);
+      for (const w of jobs.copies) {
+        const scenario = this.build(
+          w.value,
+          i,
+          w.name,
+          role,
+          providers || undefined,
+          ctx.now,
+          place,
+          row,
+          ownClaims,
+        );
+        if (scenario) this.scenarios.push(scenario);
+      }
     }
+  }
+
+  /** What `expandWorkflow` needs to read scenario `i`'s workflow and place its problems. */
+  private workflowAt(i: number): WorkflowContext {
+    return {
+      dir: this.dir,
+      ...(this.opts.cwd !== undefined ? { cwd: this.opts.cwd } : {}),
+      file: this.file,
+      text: this.text,
+      at: (p) => this.inScenario(i, p),
+      cache: this.workflows,
+    };
   }
 
   private build(

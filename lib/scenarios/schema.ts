@@ -337,6 +337,37 @@ const expect: SchemaNode = {
   errorMessage: '"expect" must be allow, deny, or {deny: {stage, because}}',
 };
 
+/** Values a workflow's `${{ KIND.NAME }}` expressions take, by NAME. */
+const workflowValues = (kind: string, example: string): SchemaNode => ({
+  type: 'object',
+  description: `Values of \${{ ${kind}.NAME }} in the workflow (${example}), by NAME.`,
+  additionalProperties: {
+    type: ['string', 'number', 'boolean'],
+    description: `The value of \${{ ${kind}.NAME }}.`,
+  },
+});
+
+/** `github: {workflow, job}`: the subjects a job of a workflow file presents (lib/scenarios/workflow.ts). */
+const workflowFields: Record<string, SchemaNode> = {
+  job: str(
+    'With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step.',
+  ),
+  secrets: workflowValues('secrets', 'e.g. the role-to-assume'),
+  vars: workflowValues('vars', 'e.g. the role-to-assume'),
+  inputs: workflowValues('inputs', 'of a reusable workflow, or of workflow_dispatch'),
+  subTemplate: {
+    type: 'array',
+    items: { type: 'string' },
+    description:
+      "The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref].",
+  },
+  defaultBranch: str('The default branch (ref of schedule, workflow_dispatch, …); default main.'),
+  calledWorkflow: str(
+    'A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF.',
+  ),
+  calledJob: str('The job of the called workflow that requests credentials, when it has several.'),
+};
+
 const github: SchemaNode = {
   title: 'the github shorthand',
   type: ['object', 'null'],
@@ -367,7 +398,9 @@ const github: SchemaNode = {
     sub: str('A customised subject, replacing the default one.'),
     actor: str('actor.'),
     actorId: idValue('actor_id.'),
-    workflow: str('workflow.'),
+    workflow: str(
+      'The workflow claim (its name); with job, the workflow file whose job gives the subjects.',
+    ),
     jobWorkflowRef: str(
       'job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main.',
     ),
@@ -375,6 +408,7 @@ const github: SchemaNode = {
     enterpriseId: idValue('enterprise_id.'),
     runnerEnvironment: str('runner_environment: github-hosted or self-hosted.'),
     repositoryVisibility: str('repository_visibility: public, private or internal.'),
+    ...workflowFields,
   }),
 };
 

@@ -85,6 +85,10 @@ t.test('objects refuse unknown fields, except the open ones', (t) => {
     '#/definitions/role/properties/parameters',
     '#/definitions/role/properties/resources',
     '#/definitions/role/properties/imports',
+    // Keyed by the names of a workflow's secrets, variables and inputs.
+    '#/definitions/github/properties/secrets',
+    '#/definitions/github/properties/vars',
+    '#/definitions/github/properties/inputs',
     // A property's predicate: keys are claim names and condition keys; shorthands hold patterns.
     ...['only', 'never', 'always'].flatMap((k) => [
       `#/definitions/property/properties/${k}`,

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 "use strict";
 export const file = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}},"properties":{"type":"array","description":"Properties of the file's role over all tokens: only (every allowed token matches), never (no allowed token matches), always (every matching token is allowed). They run with the scenarios and are reported like them.","items":{"$ref":"#/definitions/property"}}},"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ secrets.NAME }}."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ vars.NAME }}."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} in the workflow (of a reusable workflow, or of workflow_dispatch), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ inputs.NAME }}."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}},"properties":{"type":"array","description":"Properties of the file's role over all tokens: only (every allowed token matches), never (no allowed token matches), always (every matching token is allowed). They run with the scenarios and are reported like them.","items":{"$ref":"#/definitions/property"}}},"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ secrets.NAME }}."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ vars.NAME }}."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} in the workflow (of a reusable workflow, or of workflow_dispatch), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ inputs.NAME }}."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults), except that `serviceAccount` may name a ServiceAccount manifest, which gives the namespace, the name, the audience and the role it is annotated with. A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace; with a manifest, it picks the ServiceAccount, and gives the namespace of one written without metadata.namespace (as kubectl apply -n would)."},"serviceAccount":{"type":["string","null"],"description":"The service account name, or a ServiceAccount manifest (YAML or JSON: one object, several `---` documents, or the `kind: List` that `kubectl get serviceaccount -o yaml` prints), relative to this file: a path with \"/\" (./sa.yaml), or a .yaml/.yml/.json file name that exists beside this file and is not also a valid name. Its metadata.namespace and metadata.name build the subject; eks.amazonaws.com/audience the aud; eks.amazonaws.com/role-arn must name the scenario's role, or a scenario that expects allow fails. issuer, when not given, is the one EKS cluster the trust policy trusts."},"name":{"type":["string","null"],"description":"With a manifest: the ServiceAccount to use (metadata.name), when the manifest has several."},"audience":{"type":["string","null"],"description":"The audience; default the manifest's eks.amazonaws.com/audience, else sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
 const schema12 = {"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}};
 const schema13 = {"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"};
 const schema37 = {"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}};
@@ -17,9 +17,9 @@ const pattern0 = new RegExp("^[0-9]{12}$", "u");
 const pattern1 = new RegExp("^https://", "u");
 const pattern4 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
 const schema14 = {"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}};
-const schema15 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
+const schema15 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
 const schema16 = {"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ secrets.NAME }}."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ vars.NAME }}."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} in the workflow (of a reusable workflow, or of workflow_dispatch), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ inputs.NAME }}."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}};
-const schema17 = {"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}};
+const schema17 = {"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults), except that `serviceAccount` may name a ServiceAccount manifest, which gives the namespace, the name, the audience and the role it is annotated with. A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace; with a manifest, it picks the ServiceAccount, and gives the namespace of one written without metadata.namespace (as kubectl apply -n would)."},"serviceAccount":{"type":["string","null"],"description":"The service account name, or a ServiceAccount manifest (YAML or JSON: one object, several `---` documents, or the `kind: List` that `kubectl get serviceaccount -o yaml` prints), relative to this file: a path with \"/\" (./sa.yaml), or a .yaml/.yml/.json file name that exists beside this file and is not also a valid name. Its metadata.namespace and metadata.name build the subject; eks.amazonaws.com/audience the aud; eks.amazonaws.com/role-arn must name the scenario's role, or a scenario that expects allow fails. issuer, when not given, is the one EKS cluster the trust policy trusts."},"name":{"type":["string","null"],"description":"With a manifest: the ServiceAccount to use (metadata.name), when the manifest has several."},"audience":{"type":["string","null"],"description":"The audience; default the manifest's eks.amazonaws.com/audience, else sts.amazonaws.com."}}};
 const schema18 = {"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}};
 const schema19 = {"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}};
 const schema20 = {"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}};
@@ -60,10 +60,10 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data0.iss !== undefined){
-let data2 = data0.iss;
+if(data0.jwks !== undefined){
+let data2 = data0.jwks;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err2 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data2};
+const err2 = {instancePath:instancePath+"/token/jwks",schemaPath:"#/definitions/token/properties/jwks/type",keyword:"type",params:{type: schema15.properties.jwks.type},message:"must be string,null",schema:schema15.properties.jwks.type,parentSchema:schema15.properties.jwks,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -73,10 +73,10 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data0.sub !== undefined){
-let data3 = data0.sub;
+if(data0.iss !== undefined){
+let data3 = data0.iss;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err3 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data3};
+const err3 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data3};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -86,10 +86,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data0.aud !== undefined){
-let data4 = data0.aud;
-if(((typeof data4 !== "string") && (!(Array.isArray(data4)))) && (data4 !== null)){
-const err4 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data4};
+if(data0.sub !== undefined){
+let data4 = data0.sub;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err4 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data4};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -98,12 +98,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(Array.isArray(data4)){
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-if(typeof data5 !== "string"){
-const err5 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data5};
+}
+if(data0.aud !== undefined){
+let data5 = data0.aud;
+if(((typeof data5 !== "string") && (!(Array.isArray(data5)))) && (data5 !== null)){
+const err5 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data5};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -112,13 +111,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-if(data0.exp !== undefined){
-let data6 = data0.exp;
-if(((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")) && (data6 !== null)){
-const err6 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data6};
+if(Array.isArray(data5)){
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+if(typeof data6 !== "string"){
+const err6 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data6};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -128,10 +126,12 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data0.iat !== undefined){
-let data7 = data0.iat;
+}
+}
+if(data0.exp !== undefined){
+let data7 = data0.exp;
 if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
-const err7 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data7};
+const err7 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data7};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -141,10 +141,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data0.nbf !== undefined){
-let data8 = data0.nbf;
+if(data0.iat !== undefined){
+let data8 = data0.iat;
 if(((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")) && (data8 !== null)){
-const err8 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data8};
+const err8 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data8};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -154,10 +154,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data0.amr !== undefined){
-let data9 = data0.amr;
-if(((typeof data9 !== "string") && (!(Array.isArray(data9)))) && (data9 !== null)){
-const err9 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data9};
+if(data0.nbf !== undefined){
+let data9 = data0.nbf;
+if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
+const err9 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data9};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -166,12 +166,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(Array.isArray(data9)){
-const len1 = data9.length;
-for(let i1=0; i1<len1; i1++){
-let data10 = data9[i1];
-if(typeof data10 !== "string"){
-const err10 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data10};
+}
+if(data0.amr !== undefined){
+let data10 = data0.amr;
+if(((typeof data10 !== "string") && (!(Array.isArray(data10)))) && (data10 !== null)){
+const err10 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data10};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -180,13 +179,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-}
-}
-if(data0.azp !== undefined){
-let data11 = data0.azp;
-if((typeof data11 !== "string") && (data11 !== null)){
-const err11 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data11};
+if(Array.isArray(data10)){
+const len1 = data10.length;
+for(let i1=0; i1<len1; i1++){
+let data11 = data10[i1];
+if(typeof data11 !== "string"){
+const err11 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data11};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -196,10 +194,12 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data0["https://aws.amazon.com/tags"] !== undefined){
-let data12 = data0["https://aws.amazon.com/tags"];
-if((!(data12 && typeof data12 == "object" && !Array.isArray(data12))) && (data12 !== null)){
-const err12 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data12};
+}
+}
+if(data0.azp !== undefined){
+let data12 = data0.azp;
+if((typeof data12 !== "string") && (data12 !== null)){
+const err12 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data12};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -209,10 +209,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data0["https://aws.amazon.com/source_identity"] !== undefined){
-let data13 = data0["https://aws.amazon.com/source_identity"];
-if((typeof data13 !== "string") && (data13 !== null)){
-const err13 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data13};
+if(data0["https://aws.amazon.com/tags"] !== undefined){
+let data13 = data0["https://aws.amazon.com/tags"];
+if((!(data13 && typeof data13 == "object" && !Array.isArray(data13))) && (data13 !== null)){
+const err13 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data13};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -222,9 +222,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
-else {
-const err14 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data0};
+if(data0["https://aws.amazon.com/source_identity"] !== undefined){
+let data14 = data0["https://aws.amazon.com/source_identity"];
+if((typeof data14 !== "string") && (data14 !== null)){
+const err14 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data14};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -234,10 +235,9 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.github !== undefined){
-let data14 = data.github;
-if((!(data14 && typeof data14 == "object" && !Array.isArray(data14))) && (data14 !== null)){
-const err15 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data14};
+}
+else {
+const err15 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data0};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -246,10 +246,11 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key1 in data14){
-if(!(func2.call(schema16.properties, key1))){
-const err16 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data14};
+}
+if(data.github !== undefined){
+let data15 = data.github;
+if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
+const err16 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data15};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -258,11 +259,10 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-if(data14.repository !== undefined){
-let data15 = data14.repository;
-if((typeof data15 !== "string") && (data15 !== null)){
-const err17 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data15};
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key1 in data15){
+if(!(func2.call(schema16.properties, key1))){
+const err17 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -272,10 +272,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data14.ref !== undefined){
-let data16 = data14.ref;
+if(data15.repository !== undefined){
+let data16 = data15.repository;
 if((typeof data16 !== "string") && (data16 !== null)){
-const err18 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data16};
+const err18 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -285,10 +285,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data14.environment !== undefined){
-let data17 = data14.environment;
+if(data15.ref !== undefined){
+let data17 = data15.ref;
 if((typeof data17 !== "string") && (data17 !== null)){
-const err19 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data17};
+const err19 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data17};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -298,10 +298,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data14.event !== undefined){
-let data18 = data14.event;
+if(data15.environment !== undefined){
+let data18 = data15.environment;
 if((typeof data18 !== "string") && (data18 !== null)){
-const err20 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data18};
+const err20 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data18};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -311,10 +311,10 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data14.ownerId !== undefined){
-let data19 = data14.ownerId;
-if(((typeof data19 !== "string") && (!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19))))) && (data19 !== null)){
-const err21 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data19};
+if(data15.event !== undefined){
+let data19 = data15.event;
+if((typeof data19 !== "string") && (data19 !== null)){
+const err21 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data19};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -324,10 +324,10 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data14.repositoryId !== undefined){
-let data20 = data14.repositoryId;
+if(data15.ownerId !== undefined){
+let data20 = data15.ownerId;
 if(((typeof data20 !== "string") && (!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20))))) && (data20 !== null)){
-const err22 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data20};
+const err22 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data20};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -337,10 +337,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data14.immutable !== undefined){
-let data21 = data14.immutable;
-if((typeof data21 !== "boolean") && (data21 !== null)){
-const err23 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data21};
+if(data15.repositoryId !== undefined){
+let data21 = data15.repositoryId;
+if(((typeof data21 !== "string") && (!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21))))) && (data21 !== null)){
+const err23 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data21};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -350,10 +350,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data14.issuer !== undefined){
-let data22 = data14.issuer;
-if((typeof data22 !== "string") && (data22 !== null)){
-const err24 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data22};
+if(data15.immutable !== undefined){
+let data22 = data15.immutable;
+if((typeof data22 !== "boolean") && (data22 !== null)){
+const err24 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data22};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -363,10 +363,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data14.audience !== undefined){
-let data23 = data14.audience;
-if(((typeof data23 !== "string") && (!(Array.isArray(data23)))) && (data23 !== null)){
-const err25 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data23};
+if(data15.issuer !== undefined){
+let data23 = data15.issuer;
+if((typeof data23 !== "string") && (data23 !== null)){
+const err25 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data23};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -375,12 +375,11 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(Array.isArray(data23)){
-const len2 = data23.length;
-for(let i2=0; i2<len2; i2++){
-let data24 = data23[i2];
-if(typeof data24 !== "string"){
-const err26 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data24};
+}
+if(data15.audience !== undefined){
+let data24 = data15.audience;
+if(((typeof data24 !== "string") && (!(Array.isArray(data24)))) && (data24 !== null)){
+const err26 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data24};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -389,13 +388,12 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-}
-}
-if(data14.sub !== undefined){
-let data25 = data14.sub;
-if((typeof data25 !== "string") && (data25 !== null)){
-const err27 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data25};
+if(Array.isArray(data24)){
+const len2 = data24.length;
+for(let i2=0; i2<len2; i2++){
+let data25 = data24[i2];
+if(typeof data25 !== "string"){
+const err27 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data25};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -405,10 +403,12 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data14.actor !== undefined){
-let data26 = data14.actor;
+}
+}
+if(data15.sub !== undefined){
+let data26 = data15.sub;
 if((typeof data26 !== "string") && (data26 !== null)){
-const err28 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data26};
+const err28 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data26};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -418,10 +418,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data14.actorId !== undefined){
-let data27 = data14.actorId;
-if(((typeof data27 !== "string") && (!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27))))) && (data27 !== null)){
-const err29 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data27};
+if(data15.actor !== undefined){
+let data27 = data15.actor;
+if((typeof data27 !== "string") && (data27 !== null)){
+const err29 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data27};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -431,10 +431,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data14.workflow !== undefined){
-let data28 = data14.workflow;
-if((typeof data28 !== "string") && (data28 !== null)){
-const err30 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data28};
+if(data15.actorId !== undefined){
+let data28 = data15.actorId;
+if(((typeof data28 !== "string") && (!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28))))) && (data28 !== null)){
+const err30 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data28};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -444,10 +444,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data14.jobWorkflowRef !== undefined){
-let data29 = data14.jobWorkflowRef;
+if(data15.workflow !== undefined){
+let data29 = data15.workflow;
 if((typeof data29 !== "string") && (data29 !== null)){
-const err31 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data29};
+const err31 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data29};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -457,10 +457,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data14.enterprise !== undefined){
-let data30 = data14.enterprise;
+if(data15.jobWorkflowRef !== undefined){
+let data30 = data15.jobWorkflowRef;
 if((typeof data30 !== "string") && (data30 !== null)){
-const err32 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data30};
+const err32 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data30};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -470,10 +470,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data14.enterpriseId !== undefined){
-let data31 = data14.enterpriseId;
-if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (data31 !== null)){
-const err33 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data31};
+if(data15.enterprise !== undefined){
+let data31 = data15.enterprise;
+if((typeof data31 !== "string") && (data31 !== null)){
+const err33 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data31};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -483,10 +483,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data14.runnerEnvironment !== undefined){
-let data32 = data14.runnerEnvironment;
-if((typeof data32 !== "string") && (data32 !== null)){
-const err34 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data32};
+if(data15.enterpriseId !== undefined){
+let data32 = data15.enterpriseId;
+if(((typeof data32 !== "string") && (!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32))))) && (data32 !== null)){
+const err34 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data32};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -496,10 +496,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data14.repositoryVisibility !== undefined){
-let data33 = data14.repositoryVisibility;
+if(data15.runnerEnvironment !== undefined){
+let data33 = data15.runnerEnvironment;
 if((typeof data33 !== "string") && (data33 !== null)){
-const err35 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data33};
+const err35 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data33};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -509,10 +509,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data14.job !== undefined){
-let data34 = data14.job;
+if(data15.repositoryVisibility !== undefined){
+let data34 = data15.repositoryVisibility;
 if((typeof data34 !== "string") && (data34 !== null)){
-const err36 = {instancePath:instancePath+"/github/job",schemaPath:"#/definitions/github/properties/job/type",keyword:"type",params:{type: schema16.properties.job.type},message:"must be string,null",schema:schema16.properties.job.type,parentSchema:schema16.properties.job,data:data34};
+const err36 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data34};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -522,10 +522,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data14.secrets !== undefined){
-let data35 = data14.secrets;
-if((!(data35 && typeof data35 == "object" && !Array.isArray(data35))) && (data35 !== null)){
-const err37 = {instancePath:instancePath+"/github/secrets",schemaPath:"#/definitions/github/properties/secrets/type",keyword:"type",params:{type: schema16.properties.secrets.type},message:"must be object,null",schema:schema16.properties.secrets.type,parentSchema:schema16.properties.secrets,data:data35};
+if(data15.job !== undefined){
+let data35 = data15.job;
+if((typeof data35 !== "string") && (data35 !== null)){
+const err37 = {instancePath:instancePath+"/github/job",schemaPath:"#/definitions/github/properties/job/type",keyword:"type",params:{type: schema16.properties.job.type},message:"must be string,null",schema:schema16.properties.job.type,parentSchema:schema16.properties.job,data:data35};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -534,11 +534,11 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-for(const key2 in data35){
-let data36 = data35[key2];
-if(((typeof data36 !== "string") && (!((typeof data36 == "number") && (isFinite(data36))))) && (typeof data36 !== "boolean")){
-const err38 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.type,parentSchema:schema16.properties.secrets.additionalProperties,data:data36};
+}
+if(data15.secrets !== undefined){
+let data36 = data15.secrets;
+if((!(data36 && typeof data36 == "object" && !Array.isArray(data36))) && (data36 !== null)){
+const err38 = {instancePath:instancePath+"/github/secrets",schemaPath:"#/definitions/github/properties/secrets/type",keyword:"type",params:{type: schema16.properties.secrets.type},message:"must be object,null",schema:schema16.properties.secrets.type,parentSchema:schema16.properties.secrets,data:data36};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -547,13 +547,11 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-}
-}
-if(data14.vars !== undefined){
-let data37 = data14.vars;
-if((!(data37 && typeof data37 == "object" && !Array.isArray(data37))) && (data37 !== null)){
-const err39 = {instancePath:instancePath+"/github/vars",schemaPath:"#/definitions/github/properties/vars/type",keyword:"type",params:{type: schema16.properties.vars.type},message:"must be object,null",schema:schema16.properties.vars.type,parentSchema:schema16.properties.vars,data:data37};
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+for(const key2 in data36){
+let data37 = data36[key2];
+if(((typeof data37 !== "string") && (!((typeof data37 == "number") && (isFinite(data37))))) && (typeof data37 !== "boolean")){
+const err39 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.type,parentSchema:schema16.properties.secrets.additionalProperties,data:data37};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -562,11 +560,13 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-for(const key3 in data37){
-let data38 = data37[key3];
-if(((typeof data38 !== "string") && (!((typeof data38 == "number") && (isFinite(data38))))) && (typeof data38 !== "boolean")){
-const err40 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.type,parentSchema:schema16.properties.vars.additionalProperties,data:data38};
+}
+}
+}
+if(data15.vars !== undefined){
+let data38 = data15.vars;
+if((!(data38 && typeof data38 == "object" && !Array.isArray(data38))) && (data38 !== null)){
+const err40 = {instancePath:instancePath+"/github/vars",schemaPath:"#/definitions/github/properties/vars/type",keyword:"type",params:{type: schema16.properties.vars.type},message:"must be object,null",schema:schema16.properties.vars.type,parentSchema:schema16.properties.vars,data:data38};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -575,13 +575,11 @@ vErrors.push(err40);
 }
 errors++;
 }
-}
-}
-}
-if(data14.inputs !== undefined){
-let data39 = data14.inputs;
-if((!(data39 && typeof data39 == "object" && !Array.isArray(data39))) && (data39 !== null)){
-const err41 = {instancePath:instancePath+"/github/inputs",schemaPath:"#/definitions/github/properties/inputs/type",keyword:"type",params:{type: schema16.properties.inputs.type},message:"must be object,null",schema:schema16.properties.inputs.type,parentSchema:schema16.properties.inputs,data:data39};
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+for(const key3 in data38){
+let data39 = data38[key3];
+if(((typeof data39 !== "string") && (!((typeof data39 == "number") && (isFinite(data39))))) && (typeof data39 !== "boolean")){
+const err41 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.type,parentSchema:schema16.properties.vars.additionalProperties,data:data39};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -590,11 +588,13 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-for(const key4 in data39){
-let data40 = data39[key4];
-if(((typeof data40 !== "string") && (!((typeof data40 == "number") && (isFinite(data40))))) && (typeof data40 !== "boolean")){
-const err42 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.type,parentSchema:schema16.properties.inputs.additionalProperties,data:data40};
+}
+}
+}
+if(data15.inputs !== undefined){
+let data40 = data15.inputs;
+if((!(data40 && typeof data40 == "object" && !Array.isArray(data40))) && (data40 !== null)){
+const err42 = {instancePath:instancePath+"/github/inputs",schemaPath:"#/definitions/github/properties/inputs/type",keyword:"type",params:{type: schema16.properties.inputs.type},message:"must be object,null",schema:schema16.properties.inputs.type,parentSchema:schema16.properties.inputs,data:data40};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -603,13 +603,11 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-}
-}
-if(data14.subTemplate !== undefined){
-let data41 = data14.subTemplate;
-if((!(Array.isArray(data41))) && (data41 !== null)){
-const err43 = {instancePath:instancePath+"/github/subTemplate",schemaPath:"#/definitions/github/properties/subTemplate/type",keyword:"type",params:{type: schema16.properties.subTemplate.type},message:"must be array,null",schema:schema16.properties.subTemplate.type,parentSchema:schema16.properties.subTemplate,data:data41};
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+for(const key4 in data40){
+let data41 = data40[key4];
+if(((typeof data41 !== "string") && (!((typeof data41 == "number") && (isFinite(data41))))) && (typeof data41 !== "boolean")){
+const err43 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.type,parentSchema:schema16.properties.inputs.additionalProperties,data:data41};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -618,12 +616,13 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(Array.isArray(data41)){
-const len3 = data41.length;
-for(let i3=0; i3<len3; i3++){
-let data42 = data41[i3];
-if(typeof data42 !== "string"){
-const err44 = {instancePath:instancePath+"/github/subTemplate/" + i3,schemaPath:"#/definitions/github/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.subTemplate.items.type,parentSchema:schema16.properties.subTemplate.items,data:data42};
+}
+}
+}
+if(data15.subTemplate !== undefined){
+let data42 = data15.subTemplate;
+if((!(Array.isArray(data42))) && (data42 !== null)){
+const err44 = {instancePath:instancePath+"/github/subTemplate",schemaPath:"#/definitions/github/properties/subTemplate/type",keyword:"type",params:{type: schema16.properties.subTemplate.type},message:"must be array,null",schema:schema16.properties.subTemplate.type,parentSchema:schema16.properties.subTemplate,data:data42};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -632,13 +631,12 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-}
-}
-if(data14.defaultBranch !== undefined){
-let data43 = data14.defaultBranch;
-if((typeof data43 !== "string") && (data43 !== null)){
-const err45 = {instancePath:instancePath+"/github/defaultBranch",schemaPath:"#/definitions/github/properties/defaultBranch/type",keyword:"type",params:{type: schema16.properties.defaultBranch.type},message:"must be string,null",schema:schema16.properties.defaultBranch.type,parentSchema:schema16.properties.defaultBranch,data:data43};
+if(Array.isArray(data42)){
+const len3 = data42.length;
+for(let i3=0; i3<len3; i3++){
+let data43 = data42[i3];
+if(typeof data43 !== "string"){
+const err45 = {instancePath:instancePath+"/github/subTemplate/" + i3,schemaPath:"#/definitions/github/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.subTemplate.items.type,parentSchema:schema16.properties.subTemplate.items,data:data43};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -648,10 +646,12 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data14.calledWorkflow !== undefined){
-let data44 = data14.calledWorkflow;
+}
+}
+if(data15.defaultBranch !== undefined){
+let data44 = data15.defaultBranch;
 if((typeof data44 !== "string") && (data44 !== null)){
-const err46 = {instancePath:instancePath+"/github/calledWorkflow",schemaPath:"#/definitions/github/properties/calledWorkflow/type",keyword:"type",params:{type: schema16.properties.calledWorkflow.type},message:"must be string,null",schema:schema16.properties.calledWorkflow.type,parentSchema:schema16.properties.calledWorkflow,data:data44};
+const err46 = {instancePath:instancePath+"/github/defaultBranch",schemaPath:"#/definitions/github/properties/defaultBranch/type",keyword:"type",params:{type: schema16.properties.defaultBranch.type},message:"must be string,null",schema:schema16.properties.defaultBranch.type,parentSchema:schema16.properties.defaultBranch,data:data44};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -661,10 +661,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data14.calledJob !== undefined){
-let data45 = data14.calledJob;
+if(data15.calledWorkflow !== undefined){
+let data45 = data15.calledWorkflow;
 if((typeof data45 !== "string") && (data45 !== null)){
-const err47 = {instancePath:instancePath+"/github/calledJob",schemaPath:"#/definitions/github/properties/calledJob/type",keyword:"type",params:{type: schema16.properties.calledJob.type},message:"must be string,null",schema:schema16.properties.calledJob.type,parentSchema:schema16.properties.calledJob,data:data45};
+const err47 = {instancePath:instancePath+"/github/calledWorkflow",schemaPath:"#/definitions/github/properties/calledWorkflow/type",keyword:"type",params:{type: schema16.properties.calledWorkflow.type},message:"must be string,null",schema:schema16.properties.calledWorkflow.type,parentSchema:schema16.properties.calledWorkflow,data:data45};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -674,12 +674,10 @@ vErrors.push(err47);
 errors++;
 }
 }
-}
-}
-if(data.eks !== undefined){
-let data46 = data.eks;
-if((!(data46 && typeof data46 == "object" && !Array.isArray(data46))) && (data46 !== null)){
-const err48 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data46};
+if(data15.calledJob !== undefined){
+let data46 = data15.calledJob;
+if((typeof data46 !== "string") && (data46 !== null)){
+const err48 = {instancePath:instancePath+"/github/calledJob",schemaPath:"#/definitions/github/properties/calledJob/type",keyword:"type",params:{type: schema16.properties.calledJob.type},message:"must be string,null",schema:schema16.properties.calledJob.type,parentSchema:schema16.properties.calledJob,data:data46};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -688,10 +686,13 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-for(const key5 in data46){
-if(!((((key5 === "issuer") || (key5 === "namespace")) || (key5 === "serviceAccount")) || (key5 === "audience"))){
-const err49 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data46};
+}
+}
+}
+if(data.eks !== undefined){
+let data47 = data.eks;
+if((!(data47 && typeof data47 == "object" && !Array.isArray(data47))) && (data47 !== null)){
+const err49 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data47};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -700,11 +701,10 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-if(data46.issuer !== undefined){
-let data47 = data46.issuer;
-if((typeof data47 !== "string") && (data47 !== null)){
-const err50 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data47};
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+for(const key5 in data47){
+if(!(((((key5 === "issuer") || (key5 === "namespace")) || (key5 === "serviceAccount")) || (key5 === "name")) || (key5 === "audience"))){
+const err50 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data47};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -714,10 +714,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data46.namespace !== undefined){
-let data48 = data46.namespace;
+if(data47.issuer !== undefined){
+let data48 = data47.issuer;
 if((typeof data48 !== "string") && (data48 !== null)){
-const err51 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data48};
+const err51 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data48};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -727,10 +727,10 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data46.serviceAccount !== undefined){
-let data49 = data46.serviceAccount;
+if(data47.namespace !== undefined){
+let data49 = data47.namespace;
 if((typeof data49 !== "string") && (data49 !== null)){
-const err52 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data49};
+const err52 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data49};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -740,10 +740,10 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data46.audience !== undefined){
-let data50 = data46.audience;
+if(data47.serviceAccount !== undefined){
+let data50 = data47.serviceAccount;
 if((typeof data50 !== "string") && (data50 !== null)){
-const err53 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data50};
+const err53 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data50};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -753,12 +753,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-}
-}
-if(data.gitlab !== undefined){
-let data51 = data.gitlab;
-if((!(data51 && typeof data51 == "object" && !Array.isArray(data51))) && (data51 !== null)){
-const err54 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data51};
+if(data47.name !== undefined){
+let data51 = data47.name;
+if((typeof data51 !== "string") && (data51 !== null)){
+const err54 = {instancePath:instancePath+"/eks/name",schemaPath:"#/definitions/eks/properties/name/type",keyword:"type",params:{type: schema17.properties.name.type},message:"must be string,null",schema:schema17.properties.name.type,parentSchema:schema17.properties.name,data:data51};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -767,10 +765,11 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-for(const key6 in data51){
-if(!(func2.call(schema18.properties, key6))){
-const err55 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data51};
+}
+if(data47.audience !== undefined){
+let data52 = data47.audience;
+if((typeof data52 !== "string") && (data52 !== null)){
+const err55 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data52};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -780,10 +779,12 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data51.projectPath !== undefined){
-let data52 = data51.projectPath;
-if((typeof data52 !== "string") && (data52 !== null)){
-const err56 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data52};
+}
+}
+if(data.gitlab !== undefined){
+let data53 = data.gitlab;
+if((!(data53 && typeof data53 == "object" && !Array.isArray(data53))) && (data53 !== null)){
+const err56 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data53};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -792,11 +793,10 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-if(data51.ref !== undefined){
-let data53 = data51.ref;
-if((typeof data53 !== "string") && (data53 !== null)){
-const err57 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data53};
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key6 in data53){
+if(!(func2.call(schema18.properties, key6))){
+const err57 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data53};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -806,10 +806,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data51.refType !== undefined){
-let data54 = data51.refType;
+if(data53.projectPath !== undefined){
+let data54 = data53.projectPath;
 if((typeof data54 !== "string") && (data54 !== null)){
-const err58 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data54};
+const err58 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data54};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -818,8 +818,11 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(!(((data54 === "branch") || (data54 === "tag")) || (data54 === null))){
-const err59 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data54};
+}
+if(data53.ref !== undefined){
+let data55 = data53.ref;
+if((typeof data55 !== "string") && (data55 !== null)){
+const err59 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data55};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -829,10 +832,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data51.host !== undefined){
-let data55 = data51.host;
-if((typeof data55 !== "string") && (data55 !== null)){
-const err60 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data55};
+if(data53.refType !== undefined){
+let data56 = data53.refType;
+if((typeof data56 !== "string") && (data56 !== null)){
+const err60 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data56};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -841,11 +844,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-if(data51.audience !== undefined){
-let data56 = data51.audience;
-if(((typeof data56 !== "string") && (!(Array.isArray(data56)))) && (data56 !== null)){
-const err61 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data56};
+if(!(((data56 === "branch") || (data56 === "tag")) || (data56 === null))){
+const err61 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data56};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -854,12 +854,11 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(Array.isArray(data56)){
-const len4 = data56.length;
-for(let i4=0; i4<len4; i4++){
-let data57 = data56[i4];
-if(typeof data57 !== "string"){
-const err62 = {instancePath:instancePath+"/gitlab/audience/" + i4,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data57};
+}
+if(data53.host !== undefined){
+let data57 = data53.host;
+if((typeof data57 !== "string") && (data57 !== null)){
+const err62 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data57};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -869,12 +868,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-}
-}
-if(data51.pipelineSource !== undefined){
-let data58 = data51.pipelineSource;
-if((typeof data58 !== "string") && (data58 !== null)){
-const err63 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data58};
+if(data53.audience !== undefined){
+let data58 = data53.audience;
+if(((typeof data58 !== "string") && (!(Array.isArray(data58)))) && (data58 !== null)){
+const err63 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data58};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -883,11 +880,12 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data51.projectId !== undefined){
-let data59 = data51.projectId;
-if(((typeof data59 !== "string") && (!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59))))) && (data59 !== null)){
-const err64 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data59};
+if(Array.isArray(data58)){
+const len4 = data58.length;
+for(let i4=0; i4<len4; i4++){
+let data59 = data58[i4];
+if(typeof data59 !== "string"){
+const err64 = {instancePath:instancePath+"/gitlab/audience/" + i4,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data59};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -897,10 +895,12 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data51.namespaceId !== undefined){
-let data60 = data51.namespaceId;
-if(((typeof data60 !== "string") && (!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60))))) && (data60 !== null)){
-const err65 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data60};
+}
+}
+if(data53.pipelineSource !== undefined){
+let data60 = data53.pipelineSource;
+if((typeof data60 !== "string") && (data60 !== null)){
+const err65 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data60};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -910,10 +910,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data51.refProtected !== undefined){
-let data61 = data51.refProtected;
-if((typeof data61 !== "boolean") && (data61 !== null)){
-const err66 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data61};
+if(data53.projectId !== undefined){
+let data61 = data53.projectId;
+if(((typeof data61 !== "string") && (!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61))))) && (data61 !== null)){
+const err66 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data61};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -923,10 +923,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data51.environment !== undefined){
-let data62 = data51.environment;
-if((typeof data62 !== "string") && (data62 !== null)){
-const err67 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data62};
+if(data53.namespaceId !== undefined){
+let data62 = data53.namespaceId;
+if(((typeof data62 !== "string") && (!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62))))) && (data62 !== null)){
+const err67 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data62};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -936,10 +936,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data51.userLogin !== undefined){
-let data63 = data51.userLogin;
-if((typeof data63 !== "string") && (data63 !== null)){
-const err68 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data63};
+if(data53.refProtected !== undefined){
+let data63 = data53.refProtected;
+if((typeof data63 !== "boolean") && (data63 !== null)){
+const err68 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data63};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -949,10 +949,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data51.userId !== undefined){
-let data64 = data51.userId;
-if(((typeof data64 !== "string") && (!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64))))) && (data64 !== null)){
-const err69 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data64};
+if(data53.environment !== undefined){
+let data64 = data53.environment;
+if((typeof data64 !== "string") && (data64 !== null)){
+const err69 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data64};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -962,10 +962,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data51.userEmail !== undefined){
-let data65 = data51.userEmail;
+if(data53.userLogin !== undefined){
+let data65 = data53.userLogin;
 if((typeof data65 !== "string") && (data65 !== null)){
-const err70 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data65};
+const err70 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data65};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -975,10 +975,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data51.userAccessLevel !== undefined){
-let data66 = data51.userAccessLevel;
-if((typeof data66 !== "string") && (data66 !== null)){
-const err71 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data66};
+if(data53.userId !== undefined){
+let data66 = data53.userId;
+if(((typeof data66 !== "string") && (!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66))))) && (data66 !== null)){
+const err71 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data66};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -988,10 +988,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data51.runnerEnvironment !== undefined){
-let data67 = data51.runnerEnvironment;
+if(data53.userEmail !== undefined){
+let data67 = data53.userEmail;
 if((typeof data67 !== "string") && (data67 !== null)){
-const err72 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data67};
+const err72 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data67};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1001,10 +1001,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data51.sub !== undefined){
-let data68 = data51.sub;
+if(data53.userAccessLevel !== undefined){
+let data68 = data53.userAccessLevel;
 if((typeof data68 !== "string") && (data68 !== null)){
-const err73 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data68};
+const err73 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data68};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1014,12 +1014,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-}
-}
-if(data.terraform !== undefined){
-let data69 = data.terraform;
-if((!(data69 && typeof data69 == "object" && !Array.isArray(data69))) && (data69 !== null)){
-const err74 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data69};
+if(data53.runnerEnvironment !== undefined){
+let data69 = data53.runnerEnvironment;
+if((typeof data69 !== "string") && (data69 !== null)){
+const err74 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data69};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1028,10 +1026,11 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-for(const key7 in data69){
-if(!(((((key7 === "organization") || (key7 === "project")) || (key7 === "workspace")) || (key7 === "runPhase")) || (key7 === "audience"))){
-const err75 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data69};
+}
+if(data53.sub !== undefined){
+let data70 = data53.sub;
+if((typeof data70 !== "string") && (data70 !== null)){
+const err75 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data70};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1041,10 +1040,12 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data69.organization !== undefined){
-let data70 = data69.organization;
-if((typeof data70 !== "string") && (data70 !== null)){
-const err76 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data70};
+}
+}
+if(data.terraform !== undefined){
+let data71 = data.terraform;
+if((!(data71 && typeof data71 == "object" && !Array.isArray(data71))) && (data71 !== null)){
+const err76 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data71};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1053,11 +1054,10 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-if(data69.project !== undefined){
-let data71 = data69.project;
-if((typeof data71 !== "string") && (data71 !== null)){
-const err77 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data71};
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+for(const key7 in data71){
+if(!(((((key7 === "organization") || (key7 === "project")) || (key7 === "workspace")) || (key7 === "runPhase")) || (key7 === "audience"))){
+const err77 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data71};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1067,10 +1067,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data69.workspace !== undefined){
-let data72 = data69.workspace;
+if(data71.organization !== undefined){
+let data72 = data71.organization;
 if((typeof data72 !== "string") && (data72 !== null)){
-const err78 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data72};
+const err78 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data72};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1080,10 +1080,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data69.runPhase !== undefined){
-let data73 = data69.runPhase;
+if(data71.project !== undefined){
+let data73 = data71.project;
 if((typeof data73 !== "string") && (data73 !== null)){
-const err79 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data73};
+const err79 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data73};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1093,10 +1093,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data69.audience !== undefined){
-let data74 = data69.audience;
+if(data71.workspace !== undefined){
+let data74 = data71.workspace;
 if((typeof data74 !== "string") && (data74 !== null)){
-const err80 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data74};
+const err80 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data74};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1106,12 +1106,10 @@ vErrors.push(err80);
 errors++;
 }
 }
-}
-}
-if(data.cognito !== undefined){
-let data75 = data.cognito;
-if((!(data75 && typeof data75 == "object" && !Array.isArray(data75))) && (data75 !== null)){
-const err81 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data75};
+if(data71.runPhase !== undefined){
+let data75 = data71.runPhase;
+if((typeof data75 !== "string") && (data75 !== null)){
+const err81 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data75};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1120,10 +1118,11 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-for(const key8 in data75){
-if(!((((key8 === "identityPoolId") || (key8 === "identityId")) || (key8 === "authenticated")) || (key8 === "loginProviders"))){
-const err82 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data75};
+}
+if(data71.audience !== undefined){
+let data76 = data71.audience;
+if((typeof data76 !== "string") && (data76 !== null)){
+const err82 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data76};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1133,10 +1132,12 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data75.identityPoolId !== undefined){
-let data76 = data75.identityPoolId;
-if((typeof data76 !== "string") && (data76 !== null)){
-const err83 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data76};
+}
+}
+if(data.cognito !== undefined){
+let data77 = data.cognito;
+if((!(data77 && typeof data77 == "object" && !Array.isArray(data77))) && (data77 !== null)){
+const err83 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data77};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1145,11 +1146,10 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-if(data75.identityId !== undefined){
-let data77 = data75.identityId;
-if((typeof data77 !== "string") && (data77 !== null)){
-const err84 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data77};
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key8 in data77){
+if(!((((key8 === "identityPoolId") || (key8 === "identityId")) || (key8 === "authenticated")) || (key8 === "loginProviders"))){
+const err84 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data77};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1159,10 +1159,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data75.authenticated !== undefined){
-let data78 = data75.authenticated;
-if((typeof data78 !== "boolean") && (data78 !== null)){
-const err85 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data78};
+if(data77.identityPoolId !== undefined){
+let data78 = data77.identityPoolId;
+if((typeof data78 !== "string") && (data78 !== null)){
+const err85 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data78};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1172,10 +1172,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data75.loginProviders !== undefined){
-let data79 = data75.loginProviders;
-if((!(Array.isArray(data79))) && (data79 !== null)){
-const err86 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data79};
+if(data77.identityId !== undefined){
+let data79 = data77.identityId;
+if((typeof data79 !== "string") && (data79 !== null)){
+const err86 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data79};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1184,12 +1184,11 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(Array.isArray(data79)){
-const len5 = data79.length;
-for(let i5=0; i5<len5; i5++){
-let data80 = data79[i5];
-if(typeof data80 !== "string"){
-const err87 = {instancePath:instancePath+"/cognito/loginProviders/" + i5,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data80};
+}
+if(data77.authenticated !== undefined){
+let data80 = data77.authenticated;
+if((typeof data80 !== "boolean") && (data80 !== null)){
+const err87 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data80};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1199,16 +1198,10 @@ vErrors.push(err87);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.request !== undefined){
-let data81 = data.request;
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-for(const key9 in data81){
-if(!(((((key9 === "roleSessionName") || (key9 === "durationSeconds")) || (key9 === "providerId")) || (key9 === "policy")) || (key9 === "policyArns"))){
-const err88 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data81};
+if(data77.loginProviders !== undefined){
+let data81 = data77.loginProviders;
+if((!(Array.isArray(data81))) && (data81 !== null)){
+const err88 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data81};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1217,11 +1210,12 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-if(data81.roleSessionName !== undefined){
-let data82 = data81.roleSessionName;
-if((typeof data82 !== "string") && (data82 !== null)){
-const err89 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data82};
+if(Array.isArray(data81)){
+const len5 = data81.length;
+for(let i5=0; i5<len5; i5++){
+let data82 = data81[i5];
+if(typeof data82 !== "string"){
+const err89 = {instancePath:instancePath+"/cognito/loginProviders/" + i5,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data82};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1231,13 +1225,16 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data81.durationSeconds !== undefined){
-let data83 = data81.durationSeconds;
-const _errs189 = errors;
-let valid30 = false;
-const _errs190 = errors;
-if(!(((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83))) && (isFinite(data83)))){
-const err90 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data83};
+}
+}
+}
+}
+if(data.request !== undefined){
+let data83 = data.request;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+for(const key9 in data83){
+if(!(((((key9 === "roleSessionName") || (key9 === "durationSeconds")) || (key9 === "providerId")) || (key9 === "policy")) || (key9 === "policyArns"))){
+const err90 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data83};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1246,13 +1243,11 @@ vErrors.push(err90);
 }
 errors++;
 }
-var _valid0 = _errs190 === errors;
-valid30 = valid30 || _valid0;
-if(!valid30){
-const _errs192 = errors;
-if(typeof data83 === "string"){
-if(!pattern2.test(data83)){
-const err91 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data83};
+}
+if(data83.roleSessionName !== undefined){
+let data84 = data83.roleSessionName;
+if((typeof data84 !== "string") && (data84 !== null)){
+const err91 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data84};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1262,8 +1257,13 @@ vErrors.push(err91);
 errors++;
 }
 }
-else {
-const err92 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data83};
+if(data83.durationSeconds !== undefined){
+let data85 = data83.durationSeconds;
+const _errs193 = errors;
+let valid30 = false;
+const _errs194 = errors;
+if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
+const err92 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data85};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1272,12 +1272,13 @@ vErrors.push(err92);
 }
 errors++;
 }
-var _valid0 = _errs192 === errors;
+var _valid0 = _errs194 === errors;
 valid30 = valid30 || _valid0;
 if(!valid30){
-const _errs194 = errors;
-if(data83 !== null){
-const err93 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data83};
+const _errs196 = errors;
+if(typeof data85 === "string"){
+if(!pattern2.test(data85)){
+const err93 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data85};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1286,12 +1287,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-var _valid0 = _errs194 === errors;
-valid30 = valid30 || _valid0;
 }
-}
-if(!valid30){
-const err94 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data83};
+else {
+const err94 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data85};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1300,22 +1298,12 @@ vErrors.push(err94);
 }
 errors++;
 }
-else {
-errors = _errs189;
-if(vErrors !== null){
-if(_errs189){
-vErrors.length = _errs189;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data81.providerId !== undefined){
-let data84 = data81.providerId;
-if((typeof data84 !== "string") && (data84 !== null)){
-const err95 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data84};
+var _valid0 = _errs196 === errors;
+valid30 = valid30 || _valid0;
+if(!valid30){
+const _errs198 = errors;
+if(data85 !== null){
+const err95 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data85};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1324,8 +1312,12 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(!(((data84 === "graph.facebook.com") || (data84 === "www.amazon.com")) || (data84 === null))){
-const err96 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data84};
+var _valid0 = _errs198 === errors;
+valid30 = valid30 || _valid0;
+}
+}
+if(!valid30){
+const err96 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data85};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1334,11 +1326,22 @@ vErrors.push(err96);
 }
 errors++;
 }
+else {
+errors = _errs193;
+if(vErrors !== null){
+if(_errs193){
+vErrors.length = _errs193;
 }
-if(data81.policy !== undefined){
-let data85 = data81.policy;
-if(((typeof data85 !== "string") && (!(data85 && typeof data85 == "object" && !Array.isArray(data85)))) && (data85 !== null)){
-const err97 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data85};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data83.providerId !== undefined){
+let data86 = data83.providerId;
+if((typeof data86 !== "string") && (data86 !== null)){
+const err97 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data86};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1347,11 +1350,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-if(data81.policyArns !== undefined){
-let data86 = data81.policyArns;
-if((!(Array.isArray(data86))) && (data86 !== null)){
-const err98 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data86};
+if(!(((data86 === "graph.facebook.com") || (data86 === "www.amazon.com")) || (data86 === null))){
+const err98 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data86};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1360,12 +1360,11 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(Array.isArray(data86)){
-const len6 = data86.length;
-for(let i6=0; i6<len6; i6++){
-let data87 = data86[i6];
-if(typeof data87 !== "string"){
-const err99 = {instancePath:instancePath+"/request/policyArns/" + i6,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data87};
+}
+if(data83.policy !== undefined){
+let data87 = data83.policy;
+if(((typeof data87 !== "string") && (!(data87 && typeof data87 == "object" && !Array.isArray(data87)))) && (data87 !== null)){
+const err99 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data87};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1375,11 +1374,10 @@ vErrors.push(err99);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err100 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data81};
+if(data83.policyArns !== undefined){
+let data88 = data83.policyArns;
+if((!(Array.isArray(data88))) && (data88 !== null)){
+const err100 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data88};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1388,17 +1386,12 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-if(data.context !== undefined){
-let data88 = data.context;
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-for(const key10 in data88){
-let data89 = data88[key10];
-const _errs210 = errors;
-let valid35 = false;
-const _errs211 = errors;
-if(((typeof data89 !== "string") && (!((typeof data89 == "number") && (isFinite(data89))))) && (typeof data89 !== "boolean")){
-const err101 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data89};
+if(Array.isArray(data88)){
+const len6 = data88.length;
+for(let i6=0; i6<len6; i6++){
+let data89 = data88[i6];
+if(typeof data89 !== "string"){
+const err101 = {instancePath:instancePath+"/request/policyArns/" + i6,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data89};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1407,16 +1400,12 @@ vErrors.push(err101);
 }
 errors++;
 }
-var _valid1 = _errs211 === errors;
-valid35 = valid35 || _valid1;
-if(!valid35){
-const _errs213 = errors;
-if(Array.isArray(data89)){
-const len7 = data89.length;
-for(let i7=0; i7<len7; i7++){
-let data90 = data89[i7];
-if(((typeof data90 !== "string") && (!((typeof data90 == "number") && (isFinite(data90))))) && (typeof data90 !== "boolean")){
-const err102 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data90};
+}
+}
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data83};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1426,9 +1415,16 @@ vErrors.push(err102);
 errors++;
 }
 }
-}
-else {
-const err103 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data89};
+if(data.context !== undefined){
+let data90 = data.context;
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+for(const key10 in data90){
+let data91 = data90[key10];
+const _errs214 = errors;
+let valid35 = false;
+const _errs215 = errors;
+if(((typeof data91 !== "string") && (!((typeof data91 == "number") && (isFinite(data91))))) && (typeof data91 !== "boolean")){
+const err103 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data91};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1437,12 +1433,16 @@ vErrors.push(err103);
 }
 errors++;
 }
-var _valid1 = _errs213 === errors;
+var _valid1 = _errs215 === errors;
 valid35 = valid35 || _valid1;
 if(!valid35){
 const _errs217 = errors;
-if(data89 !== null){
-const err104 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data89};
+if(Array.isArray(data91)){
+const len7 = data91.length;
+for(let i7=0; i7<len7; i7++){
+let data92 = data91[i7];
+if(((typeof data92 !== "string") && (!((typeof data92 == "number") && (isFinite(data92))))) && (typeof data92 !== "boolean")){
+const err104 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data92};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1451,12 +1451,10 @@ vErrors.push(err104);
 }
 errors++;
 }
-var _valid1 = _errs217 === errors;
-valid35 = valid35 || _valid1;
 }
 }
-if(!valid35){
-const err105 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data89};
+else {
+const err105 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data91};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1465,11 +1463,39 @@ vErrors.push(err105);
 }
 errors++;
 }
+var _valid1 = _errs217 === errors;
+valid35 = valid35 || _valid1;
+if(!valid35){
+const _errs221 = errors;
+if(data91 !== null){
+const err106 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data91};
+if(vErrors === null){
+vErrors = [err106];
+}
 else {
-errors = _errs210;
+vErrors.push(err106);
+}
+errors++;
+}
+var _valid1 = _errs221 === errors;
+valid35 = valid35 || _valid1;
+}
+}
+if(!valid35){
+const err107 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data91};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+else {
+errors = _errs214;
 if(vErrors !== null){
-if(_errs210){
-vErrors.length = _errs210;
+if(_errs214){
+vErrors.length = _errs214;
 }
 else {
 vErrors = null;
@@ -1479,33 +1505,7 @@ vErrors = null;
 }
 }
 else {
-const err106 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data88};
-if(vErrors === null){
-vErrors = [err106];
-}
-else {
-vErrors.push(err106);
-}
-errors++;
-}
-}
-if(data.expect !== undefined){
-let data91 = data.expect;
-const _errs222 = errors;
-let valid39 = false;
-const _errs223 = errors;
-if(typeof data91 !== "string"){
-const err107 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data91};
-if(vErrors === null){
-vErrors = [err107];
-}
-else {
-vErrors.push(err107);
-}
-errors++;
-}
-if(!((data91 === "allow") || (data91 === "deny"))){
-const err108 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data91};
+const err108 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data90};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1514,13 +1514,14 @@ vErrors.push(err108);
 }
 errors++;
 }
-var _valid2 = _errs223 === errors;
-valid39 = valid39 || _valid2;
-if(!valid39){
-const _errs225 = errors;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.deny === undefined){
-const err109 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data91};
+}
+if(data.expect !== undefined){
+let data93 = data.expect;
+const _errs226 = errors;
+let valid39 = false;
+const _errs227 = errors;
+if(typeof data93 !== "string"){
+const err109 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data93};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1529,9 +1530,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-for(const key11 in data91){
-if(!(key11 === "deny")){
-const err110 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data91};
+if(!((data93 === "allow") || (data93 === "deny"))){
+const err110 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data93};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1540,11 +1540,13 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-if(data91.deny !== undefined){
-let data92 = data91.deny;
-if((!(data92 && typeof data92 == "object" && !Array.isArray(data92))) && (data92 !== null)){
-const err111 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data92};
+var _valid2 = _errs227 === errors;
+valid39 = valid39 || _valid2;
+if(!valid39){
+const _errs229 = errors;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.deny === undefined){
+const err111 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data93};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1553,10 +1555,9 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-for(const key12 in data92){
-if(!(((key12 === "stage") || (key12 === "because")) || (key12 === "code"))){
-const err112 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data92};
+for(const key11 in data93){
+if(!(key11 === "deny")){
+const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data93};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1566,10 +1567,10 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data92.stage !== undefined){
-let data93 = data92.stage;
-if(typeof data93 !== "string"){
-const err113 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data93};
+if(data93.deny !== undefined){
+let data94 = data93.deny;
+if((!(data94 && typeof data94 == "object" && !Array.isArray(data94))) && (data94 !== null)){
+const err113 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data94};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1578,8 +1579,10 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(!(((data93 === "request") || (data93 === "token")) || (data93 === "trust-policy"))){
-const err114 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data93};
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+for(const key12 in data94){
+if(!(((key12 === "stage") || (key12 === "because")) || (key12 === "code"))){
+const err114 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data94};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1589,10 +1592,10 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data92.because !== undefined){
-let data94 = data92.because;
-if(typeof data94 !== "string"){
-const err115 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data94};
+if(data94.stage !== undefined){
+let data95 = data94.stage;
+if(typeof data95 !== "string"){
+const err115 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data95};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1601,11 +1604,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-if(data92.code !== undefined){
-let data95 = data92.code;
-if(typeof data95 !== "string"){
-const err116 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data95};
+if(!(((data95 === "request") || (data95 === "token")) || (data95 === "trust-policy"))){
+const err116 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data95};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1614,8 +1614,11 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(!(((((data95 === "ValidationError") || (data95 === "InvalidIdentityToken")) || (data95 === "ExpiredTokenException")) || (data95 === "IDPRejectedClaim")) || (data95 === "AccessDenied"))){
-const err117 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data95};
+}
+if(data94.because !== undefined){
+let data96 = data94.because;
+if(typeof data96 !== "string"){
+const err117 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data96};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1625,11 +1628,10 @@ vErrors.push(err117);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err118 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data91};
+if(data94.code !== undefined){
+let data97 = data94.code;
+if(typeof data97 !== "string"){
+const err118 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data97};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1638,13 +1640,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-var _valid2 = _errs225 === errors;
-valid39 = valid39 || _valid2;
-if(!valid39){
-const _errs237 = errors;
-if(typeof data91 === "string"){
-if(!pattern2.test(data91)){
-const err119 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data91};
+if(!(((((data97 === "ValidationError") || (data97 === "InvalidIdentityToken")) || (data97 === "ExpiredTokenException")) || (data97 === "IDPRejectedClaim")) || (data97 === "AccessDenied"))){
+const err119 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data97};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1654,8 +1651,11 @@ vErrors.push(err119);
 errors++;
 }
 }
+}
+}
+}
 else {
-const err120 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data91};
+const err120 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data93};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1664,12 +1664,13 @@ vErrors.push(err120);
 }
 errors++;
 }
-var _valid2 = _errs237 === errors;
+var _valid2 = _errs229 === errors;
 valid39 = valid39 || _valid2;
-}
-}
 if(!valid39){
-const err121 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data91};
+const _errs241 = errors;
+if(typeof data93 === "string"){
+if(!pattern2.test(data93)){
+const err121 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data93};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1678,11 +1679,36 @@ vErrors.push(err121);
 }
 errors++;
 }
+}
 else {
-errors = _errs222;
+const err122 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data93};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+var _valid2 = _errs241 === errors;
+valid39 = valid39 || _valid2;
+}
+}
+if(!valid39){
+const err123 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data93};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+else {
+errors = _errs226;
 if(vErrors !== null){
-if(_errs222){
-vErrors.length = _errs222;
+if(_errs226){
+vErrors.length = _errs226;
 }
 else {
 vErrors = null;
@@ -1692,12 +1718,12 @@ vErrors = null;
 }
 }
 else {
-const err122 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data};
+const err124 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data};
 if(vErrors === null){
-vErrors = [err122];
+vErrors = [err124];
 }
 else {
-vErrors.push(err122);
+vErrors.push(err124);
 }
 errors++;
 }
@@ -1803,10 +1829,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data3.iss !== undefined){
-let data5 = data3.iss;
+if(data3.jwks !== undefined){
+let data5 = data3.jwks;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data5};
+const err7 = {instancePath:instancePath+"/token/jwks",schemaPath:"#/definitions/token/properties/jwks/type",keyword:"type",params:{type: schema15.properties.jwks.type},message:"must be string,null",schema:schema15.properties.jwks.type,parentSchema:schema15.properties.jwks,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1816,10 +1842,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data3.sub !== undefined){
-let data6 = data3.sub;
+if(data3.iss !== undefined){
+let data6 = data3.iss;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err8 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data6};
+const err8 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1829,10 +1855,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data3.aud !== undefined){
-let data7 = data3.aud;
-if(((typeof data7 !== "string") && (!(Array.isArray(data7)))) && (data7 !== null)){
-const err9 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data7};
+if(data3.sub !== undefined){
+let data7 = data3.sub;
+if((typeof data7 !== "string") && (data7 !== null)){
+const err9 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1841,12 +1867,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(Array.isArray(data7)){
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-if(typeof data8 !== "string"){
-const err10 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data8};
+}
+if(data3.aud !== undefined){
+let data8 = data3.aud;
+if(((typeof data8 !== "string") && (!(Array.isArray(data8)))) && (data8 !== null)){
+const err10 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1855,13 +1880,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-}
-}
-if(data3.exp !== undefined){
-let data9 = data3.exp;
-if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
-const err11 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data9};
+if(Array.isArray(data8)){
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+if(typeof data9 !== "string"){
+const err11 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1871,10 +1895,12 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data3.iat !== undefined){
-let data10 = data3.iat;
+}
+}
+if(data3.exp !== undefined){
+let data10 = data3.exp;
 if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
-const err12 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data10};
+const err12 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data10};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1884,10 +1910,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data3.nbf !== undefined){
-let data11 = data3.nbf;
+if(data3.iat !== undefined){
+let data11 = data3.iat;
 if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
-const err13 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data11};
+const err13 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data11};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1897,10 +1923,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data3.amr !== undefined){
-let data12 = data3.amr;
-if(((typeof data12 !== "string") && (!(Array.isArray(data12)))) && (data12 !== null)){
-const err14 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data12};
+if(data3.nbf !== undefined){
+let data12 = data3.nbf;
+if(((!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))) && (typeof data12 !== "string")) && (data12 !== null)){
+const err14 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1909,12 +1935,11 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(Array.isArray(data12)){
-const len1 = data12.length;
-for(let i1=0; i1<len1; i1++){
-let data13 = data12[i1];
-if(typeof data13 !== "string"){
-const err15 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data13};
+}
+if(data3.amr !== undefined){
+let data13 = data3.amr;
+if(((typeof data13 !== "string") && (!(Array.isArray(data13)))) && (data13 !== null)){
+const err15 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1923,13 +1948,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-}
-}
-if(data3.azp !== undefined){
-let data14 = data3.azp;
-if((typeof data14 !== "string") && (data14 !== null)){
-const err16 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data14};
+if(Array.isArray(data13)){
+const len1 = data13.length;
+for(let i1=0; i1<len1; i1++){
+let data14 = data13[i1];
+if(typeof data14 !== "string"){
+const err16 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1939,10 +1963,12 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data3["https://aws.amazon.com/tags"] !== undefined){
-let data15 = data3["https://aws.amazon.com/tags"];
-if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
-const err17 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data15};
+}
+}
+if(data3.azp !== undefined){
+let data15 = data3.azp;
+if((typeof data15 !== "string") && (data15 !== null)){
+const err17 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1952,10 +1978,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data3["https://aws.amazon.com/source_identity"] !== undefined){
-let data16 = data3["https://aws.amazon.com/source_identity"];
-if((typeof data16 !== "string") && (data16 !== null)){
-const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data16};
+if(data3["https://aws.amazon.com/tags"] !== undefined){
+let data16 = data3["https://aws.amazon.com/tags"];
+if((!(data16 && typeof data16 == "object" && !Array.isArray(data16))) && (data16 !== null)){
+const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1965,9 +1991,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
-else {
-const err19 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
+if(data3["https://aws.amazon.com/source_identity"] !== undefined){
+let data17 = data3["https://aws.amazon.com/source_identity"];
+if((typeof data17 !== "string") && (data17 !== null)){
+const err19 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data17};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1977,10 +2004,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.github !== undefined){
-let data17 = data.github;
-if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
-const err20 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data17};
+}
+else {
+const err20 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1989,10 +2015,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-for(const key1 in data17){
-if(!(func2.call(schema16.properties, key1))){
-const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data17};
+}
+if(data.github !== undefined){
+let data18 = data.github;
+if((!(data18 && typeof data18 == "object" && !Array.isArray(data18))) && (data18 !== null)){
+const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data18};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2001,11 +2028,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data17.repository !== undefined){
-let data18 = data17.repository;
-if((typeof data18 !== "string") && (data18 !== null)){
-const err22 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data18};
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key1 in data18){
+if(!(func2.call(schema16.properties, key1))){
+const err22 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data18};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2015,10 +2041,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data17.ref !== undefined){
-let data19 = data17.ref;
+if(data18.repository !== undefined){
+let data19 = data18.repository;
 if((typeof data19 !== "string") && (data19 !== null)){
-const err23 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data19};
+const err23 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data19};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2028,10 +2054,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data17.environment !== undefined){
-let data20 = data17.environment;
+if(data18.ref !== undefined){
+let data20 = data18.ref;
 if((typeof data20 !== "string") && (data20 !== null)){
-const err24 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data20};
+const err24 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data20};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2041,10 +2067,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data17.event !== undefined){
-let data21 = data17.event;
+if(data18.environment !== undefined){
+let data21 = data18.environment;
 if((typeof data21 !== "string") && (data21 !== null)){
-const err25 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data21};
+const err25 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data21};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2054,10 +2080,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data17.ownerId !== undefined){
-let data22 = data17.ownerId;
-if(((typeof data22 !== "string") && (!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22))))) && (data22 !== null)){
-const err26 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data22};
+if(data18.event !== undefined){
+let data22 = data18.event;
+if((typeof data22 !== "string") && (data22 !== null)){
+const err26 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data22};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2067,10 +2093,10 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data17.repositoryId !== undefined){
-let data23 = data17.repositoryId;
+if(data18.ownerId !== undefined){
+let data23 = data18.ownerId;
 if(((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))) && (data23 !== null)){
-const err27 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data23};
+const err27 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data23};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2080,10 +2106,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data17.immutable !== undefined){
-let data24 = data17.immutable;
-if((typeof data24 !== "boolean") && (data24 !== null)){
-const err28 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data24};
+if(data18.repositoryId !== undefined){
+let data24 = data18.repositoryId;
+if(((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))) && (data24 !== null)){
+const err28 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data24};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2093,10 +2119,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data17.issuer !== undefined){
-let data25 = data17.issuer;
-if((typeof data25 !== "string") && (data25 !== null)){
-const err29 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data25};
+if(data18.immutable !== undefined){
+let data25 = data18.immutable;
+if((typeof data25 !== "boolean") && (data25 !== null)){
+const err29 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data25};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2106,10 +2132,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data17.audience !== undefined){
-let data26 = data17.audience;
-if(((typeof data26 !== "string") && (!(Array.isArray(data26)))) && (data26 !== null)){
-const err30 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data26};
+if(data18.issuer !== undefined){
+let data26 = data18.issuer;
+if((typeof data26 !== "string") && (data26 !== null)){
+const err30 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data26};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2118,12 +2144,11 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(Array.isArray(data26)){
-const len2 = data26.length;
-for(let i2=0; i2<len2; i2++){
-let data27 = data26[i2];
-if(typeof data27 !== "string"){
-const err31 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data27};
+}
+if(data18.audience !== undefined){
+let data27 = data18.audience;
+if(((typeof data27 !== "string") && (!(Array.isArray(data27)))) && (data27 !== null)){
+const err31 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data27};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2132,13 +2157,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-}
-}
-if(data17.sub !== undefined){
-let data28 = data17.sub;
-if((typeof data28 !== "string") && (data28 !== null)){
-const err32 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data28};
+if(Array.isArray(data27)){
+const len2 = data27.length;
+for(let i2=0; i2<len2; i2++){
+let data28 = data27[i2];
+if(typeof data28 !== "string"){
+const err32 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data28};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2148,10 +2172,12 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data17.actor !== undefined){
-let data29 = data17.actor;
+}
+}
+if(data18.sub !== undefined){
+let data29 = data18.sub;
 if((typeof data29 !== "string") && (data29 !== null)){
-const err33 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data29};
+const err33 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data29};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2161,10 +2187,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data17.actorId !== undefined){
-let data30 = data17.actorId;
-if(((typeof data30 !== "string") && (!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30))))) && (data30 !== null)){
-const err34 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data30};
+if(data18.actor !== undefined){
+let data30 = data18.actor;
+if((typeof data30 !== "string") && (data30 !== null)){
+const err34 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data30};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2174,10 +2200,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data17.workflow !== undefined){
-let data31 = data17.workflow;
-if((typeof data31 !== "string") && (data31 !== null)){
-const err35 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data31};
+if(data18.actorId !== undefined){
+let data31 = data18.actorId;
+if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (data31 !== null)){
+const err35 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data31};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2187,10 +2213,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data17.jobWorkflowRef !== undefined){
-let data32 = data17.jobWorkflowRef;
+if(data18.workflow !== undefined){
+let data32 = data18.workflow;
 if((typeof data32 !== "string") && (data32 !== null)){
-const err36 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data32};
+const err36 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data32};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2200,10 +2226,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data17.enterprise !== undefined){
-let data33 = data17.enterprise;
+if(data18.jobWorkflowRef !== undefined){
+let data33 = data18.jobWorkflowRef;
 if((typeof data33 !== "string") && (data33 !== null)){
-const err37 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data33};
+const err37 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data33};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2213,10 +2239,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data17.enterpriseId !== undefined){
-let data34 = data17.enterpriseId;
-if(((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))) && (data34 !== null)){
-const err38 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data34};
+if(data18.enterprise !== undefined){
+let data34 = data18.enterprise;
+if((typeof data34 !== "string") && (data34 !== null)){
+const err38 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data34};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2226,10 +2252,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data17.runnerEnvironment !== undefined){
-let data35 = data17.runnerEnvironment;
-if((typeof data35 !== "string") && (data35 !== null)){
-const err39 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data35};
+if(data18.enterpriseId !== undefined){
+let data35 = data18.enterpriseId;
+if(((typeof data35 !== "string") && (!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35))))) && (data35 !== null)){
+const err39 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data35};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2239,10 +2265,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data17.repositoryVisibility !== undefined){
-let data36 = data17.repositoryVisibility;
+if(data18.runnerEnvironment !== undefined){
+let data36 = data18.runnerEnvironment;
 if((typeof data36 !== "string") && (data36 !== null)){
-const err40 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data36};
+const err40 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data36};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2252,10 +2278,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data17.job !== undefined){
-let data37 = data17.job;
+if(data18.repositoryVisibility !== undefined){
+let data37 = data18.repositoryVisibility;
 if((typeof data37 !== "string") && (data37 !== null)){
-const err41 = {instancePath:instancePath+"/github/job",schemaPath:"#/definitions/github/properties/job/type",keyword:"type",params:{type: schema16.properties.job.type},message:"must be string,null",schema:schema16.properties.job.type,parentSchema:schema16.properties.job,data:data37};
+const err41 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data37};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2265,10 +2291,10 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data17.secrets !== undefined){
-let data38 = data17.secrets;
-if((!(data38 && typeof data38 == "object" && !Array.isArray(data38))) && (data38 !== null)){
-const err42 = {instancePath:instancePath+"/github/secrets",schemaPath:"#/definitions/github/properties/secrets/type",keyword:"type",params:{type: schema16.properties.secrets.type},message:"must be object,null",schema:schema16.properties.secrets.type,parentSchema:schema16.properties.secrets,data:data38};
+if(data18.job !== undefined){
+let data38 = data18.job;
+if((typeof data38 !== "string") && (data38 !== null)){
+const err42 = {instancePath:instancePath+"/github/job",schemaPath:"#/definitions/github/properties/job/type",keyword:"type",params:{type: schema16.properties.job.type},message:"must be string,null",schema:schema16.properties.job.type,parentSchema:schema16.properties.job,data:data38};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2277,11 +2303,11 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-for(const key2 in data38){
-let data39 = data38[key2];
-if(((typeof data39 !== "string") && (!((typeof data39 == "number") && (isFinite(data39))))) && (typeof data39 !== "boolean")){
-const err43 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.type,parentSchema:schema16.properties.secrets.additionalProperties,data:data39};
+}
+if(data18.secrets !== undefined){
+let data39 = data18.secrets;
+if((!(data39 && typeof data39 == "object" && !Array.isArray(data39))) && (data39 !== null)){
+const err43 = {instancePath:instancePath+"/github/secrets",schemaPath:"#/definitions/github/properties/secrets/type",keyword:"type",params:{type: schema16.properties.secrets.type},message:"must be object,null",schema:schema16.properties.secrets.type,parentSchema:schema16.properties.secrets,data:data39};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2290,13 +2316,11 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-}
-}
-if(data17.vars !== undefined){
-let data40 = data17.vars;
-if((!(data40 && typeof data40 == "object" && !Array.isArray(data40))) && (data40 !== null)){
-const err44 = {instancePath:instancePath+"/github/vars",schemaPath:"#/definitions/github/properties/vars/type",keyword:"type",params:{type: schema16.properties.vars.type},message:"must be object,null",schema:schema16.properties.vars.type,parentSchema:schema16.properties.vars,data:data40};
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+for(const key2 in data39){
+let data40 = data39[key2];
+if(((typeof data40 !== "string") && (!((typeof data40 == "number") && (isFinite(data40))))) && (typeof data40 !== "boolean")){
+const err44 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.type,parentSchema:schema16.properties.secrets.additionalProperties,data:data40};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2305,11 +2329,13 @@ vErrors.push(err44);
 }
 errors++;
 }
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-for(const key3 in data40){
-let data41 = data40[key3];
-if(((typeof data41 !== "string") && (!((typeof data41 == "number") && (isFinite(data41))))) && (typeof data41 !== "boolean")){
-const err45 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.type,parentSchema:schema16.properties.vars.additionalProperties,data:data41};
+}
+}
+}
+if(data18.vars !== undefined){
+let data41 = data18.vars;
+if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
+const err45 = {instancePath:instancePath+"/github/vars",schemaPath:"#/definitions/github/properties/vars/type",keyword:"type",params:{type: schema16.properties.vars.type},message:"must be object,null",schema:schema16.properties.vars.type,parentSchema:schema16.properties.vars,data:data41};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2318,13 +2344,11 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-}
-}
-if(data17.inputs !== undefined){
-let data42 = data17.inputs;
-if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
-const err46 = {instancePath:instancePath+"/github/inputs",schemaPath:"#/definitions/github/properties/inputs/type",keyword:"type",params:{type: schema16.properties.inputs.type},message:"must be object,null",schema:schema16.properties.inputs.type,parentSchema:schema16.properties.inputs,data:data42};
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+for(const key3 in data41){
+let data42 = data41[key3];
+if(((typeof data42 !== "string") && (!((typeof data42 == "number") && (isFinite(data42))))) && (typeof data42 !== "boolean")){
+const err46 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.type,parentSchema:schema16.properties.vars.additionalProperties,data:data42};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2333,11 +2357,13 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-for(const key4 in data42){
-let data43 = data42[key4];
-if(((typeof data43 !== "string") && (!((typeof data43 == "number") && (isFinite(data43))))) && (typeof data43 !== "boolean")){
-const err47 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.type,parentSchema:schema16.properties.inputs.additionalProperties,data:data43};
+}
+}
+}
+if(data18.inputs !== undefined){
+let data43 = data18.inputs;
+if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
+const err47 = {instancePath:instancePath+"/github/inputs",schemaPath:"#/definitions/github/properties/inputs/type",keyword:"type",params:{type: schema16.properties.inputs.type},message:"must be object,null",schema:schema16.properties.inputs.type,parentSchema:schema16.properties.inputs,data:data43};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2346,13 +2372,11 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-}
-}
-if(data17.subTemplate !== undefined){
-let data44 = data17.subTemplate;
-if((!(Array.isArray(data44))) && (data44 !== null)){
-const err48 = {instancePath:instancePath+"/github/subTemplate",schemaPath:"#/definitions/github/properties/subTemplate/type",keyword:"type",params:{type: schema16.properties.subTemplate.type},message:"must be array,null",schema:schema16.properties.subTemplate.type,parentSchema:schema16.properties.subTemplate,data:data44};
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key4 in data43){
+let data44 = data43[key4];
+if(((typeof data44 !== "string") && (!((typeof data44 == "number") && (isFinite(data44))))) && (typeof data44 !== "boolean")){
+const err48 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.type,parentSchema:schema16.properties.inputs.additionalProperties,data:data44};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2361,12 +2385,13 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(Array.isArray(data44)){
-const len3 = data44.length;
-for(let i3=0; i3<len3; i3++){
-let data45 = data44[i3];
-if(typeof data45 !== "string"){
-const err49 = {instancePath:instancePath+"/github/subTemplate/" + i3,schemaPath:"#/definitions/github/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.subTemplate.items.type,parentSchema:schema16.properties.subTemplate.items,data:data45};
+}
+}
+}
+if(data18.subTemplate !== undefined){
+let data45 = data18.subTemplate;
+if((!(Array.isArray(data45))) && (data45 !== null)){
+const err49 = {instancePath:instancePath+"/github/subTemplate",schemaPath:"#/definitions/github/properties/subTemplate/type",keyword:"type",params:{type: schema16.properties.subTemplate.type},message:"must be array,null",schema:schema16.properties.subTemplate.type,parentSchema:schema16.properties.subTemplate,data:data45};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2375,13 +2400,12 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-}
-}
-if(data17.defaultBranch !== undefined){
-let data46 = data17.defaultBranch;
-if((typeof data46 !== "string") && (data46 !== null)){
-const err50 = {instancePath:instancePath+"/github/defaultBranch",schemaPath:"#/definitions/github/properties/defaultBranch/type",keyword:"type",params:{type: schema16.properties.defaultBranch.type},message:"must be string,null",schema:schema16.properties.defaultBranch.type,parentSchema:schema16.properties.defaultBranch,data:data46};
+if(Array.isArray(data45)){
+const len3 = data45.length;
+for(let i3=0; i3<len3; i3++){
+let data46 = data45[i3];
+if(typeof data46 !== "string"){
+const err50 = {instancePath:instancePath+"/github/subTemplate/" + i3,schemaPath:"#/definitions/github/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.subTemplate.items.type,parentSchema:schema16.properties.subTemplate.items,data:data46};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2391,10 +2415,12 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data17.calledWorkflow !== undefined){
-let data47 = data17.calledWorkflow;
+}
+}
+if(data18.defaultBranch !== undefined){
+let data47 = data18.defaultBranch;
 if((typeof data47 !== "string") && (data47 !== null)){
-const err51 = {instancePath:instancePath+"/github/calledWorkflow",schemaPath:"#/definitions/github/properties/calledWorkflow/type",keyword:"type",params:{type: schema16.properties.calledWorkflow.type},message:"must be string,null",schema:schema16.properties.calledWorkflow.type,parentSchema:schema16.properties.calledWorkflow,data:data47};
+const err51 = {instancePath:instancePath+"/github/defaultBranch",schemaPath:"#/definitions/github/properties/defaultBranch/type",keyword:"type",params:{type: schema16.properties.defaultBranch.type},message:"must be string,null",schema:schema16.properties.defaultBranch.type,parentSchema:schema16.properties.defaultBranch,data:data47};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2404,10 +2430,10 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data17.calledJob !== undefined){
-let data48 = data17.calledJob;
+if(data18.calledWorkflow !== undefined){
+let data48 = data18.calledWorkflow;
 if((typeof data48 !== "string") && (data48 !== null)){
-const err52 = {instancePath:instancePath+"/github/calledJob",schemaPath:"#/definitions/github/properties/calledJob/type",keyword:"type",params:{type: schema16.properties.calledJob.type},message:"must be string,null",schema:schema16.properties.calledJob.type,parentSchema:schema16.properties.calledJob,data:data48};
+const err52 = {instancePath:instancePath+"/github/calledWorkflow",schemaPath:"#/definitions/github/properties/calledWorkflow/type",keyword:"type",params:{type: schema16.properties.calledWorkflow.type},message:"must be string,null",schema:schema16.properties.calledWorkflow.type,parentSchema:schema16.properties.calledWorkflow,data:data48};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2417,12 +2443,10 @@ vErrors.push(err52);
 errors++;
 }
 }
-}
-}
-if(data.eks !== undefined){
-let data49 = data.eks;
-if((!(data49 && typeof data49 == "object" && !Array.isArray(data49))) && (data49 !== null)){
-const err53 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data49};
+if(data18.calledJob !== undefined){
+let data49 = data18.calledJob;
+if((typeof data49 !== "string") && (data49 !== null)){
+const err53 = {instancePath:instancePath+"/github/calledJob",schemaPath:"#/definitions/github/properties/calledJob/type",keyword:"type",params:{type: schema16.properties.calledJob.type},message:"must be string,null",schema:schema16.properties.calledJob.type,parentSchema:schema16.properties.calledJob,data:data49};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2431,10 +2455,13 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-for(const key5 in data49){
-if(!((((key5 === "issuer") || (key5 === "namespace")) || (key5 === "serviceAccount")) || (key5 === "audience"))){
-const err54 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data49};
+}
+}
+}
+if(data.eks !== undefined){
+let data50 = data.eks;
+if((!(data50 && typeof data50 == "object" && !Array.isArray(data50))) && (data50 !== null)){
+const err54 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data50};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2443,11 +2470,10 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-if(data49.issuer !== undefined){
-let data50 = data49.issuer;
-if((typeof data50 !== "string") && (data50 !== null)){
-const err55 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data50};
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key5 in data50){
+if(!(((((key5 === "issuer") || (key5 === "namespace")) || (key5 === "serviceAccount")) || (key5 === "name")) || (key5 === "audience"))){
+const err55 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data50};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2457,10 +2483,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data49.namespace !== undefined){
-let data51 = data49.namespace;
+if(data50.issuer !== undefined){
+let data51 = data50.issuer;
 if((typeof data51 !== "string") && (data51 !== null)){
-const err56 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data51};
+const err56 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data51};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2470,10 +2496,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data49.serviceAccount !== undefined){
-let data52 = data49.serviceAccount;
+if(data50.namespace !== undefined){
+let data52 = data50.namespace;
 if((typeof data52 !== "string") && (data52 !== null)){
-const err57 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data52};
+const err57 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data52};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2483,10 +2509,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data49.audience !== undefined){
-let data53 = data49.audience;
+if(data50.serviceAccount !== undefined){
+let data53 = data50.serviceAccount;
 if((typeof data53 !== "string") && (data53 !== null)){
-const err58 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data53};
+const err58 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data53};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2496,12 +2522,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-}
-}
-if(data.gitlab !== undefined){
-let data54 = data.gitlab;
-if((!(data54 && typeof data54 == "object" && !Array.isArray(data54))) && (data54 !== null)){
-const err59 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data54};
+if(data50.name !== undefined){
+let data54 = data50.name;
+if((typeof data54 !== "string") && (data54 !== null)){
+const err59 = {instancePath:instancePath+"/eks/name",schemaPath:"#/definitions/eks/properties/name/type",keyword:"type",params:{type: schema17.properties.name.type},message:"must be string,null",schema:schema17.properties.name.type,parentSchema:schema17.properties.name,data:data54};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2510,10 +2534,11 @@ vErrors.push(err59);
 }
 errors++;
 }
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-for(const key6 in data54){
-if(!(func2.call(schema18.properties, key6))){
-const err60 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data54};
+}
+if(data50.audience !== undefined){
+let data55 = data50.audience;
+if((typeof data55 !== "string") && (data55 !== null)){
+const err60 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data55};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2523,10 +2548,12 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data54.projectPath !== undefined){
-let data55 = data54.projectPath;
-if((typeof data55 !== "string") && (data55 !== null)){
-const err61 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data55};
+}
+}
+if(data.gitlab !== undefined){
+let data56 = data.gitlab;
+if((!(data56 && typeof data56 == "object" && !Array.isArray(data56))) && (data56 !== null)){
+const err61 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data56};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2535,11 +2562,10 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-if(data54.ref !== undefined){
-let data56 = data54.ref;
-if((typeof data56 !== "string") && (data56 !== null)){
-const err62 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data56};
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+for(const key6 in data56){
+if(!(func2.call(schema18.properties, key6))){
+const err62 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data56};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2549,10 +2575,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data54.refType !== undefined){
-let data57 = data54.refType;
+if(data56.projectPath !== undefined){
+let data57 = data56.projectPath;
 if((typeof data57 !== "string") && (data57 !== null)){
-const err63 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data57};
+const err63 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data57};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2561,8 +2587,11 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(!(((data57 === "branch") || (data57 === "tag")) || (data57 === null))){
-const err64 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data57};
+}
+if(data56.ref !== undefined){
+let data58 = data56.ref;
+if((typeof data58 !== "string") && (data58 !== null)){
+const err64 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data58};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2572,10 +2601,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data54.host !== undefined){
-let data58 = data54.host;
-if((typeof data58 !== "string") && (data58 !== null)){
-const err65 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data58};
+if(data56.refType !== undefined){
+let data59 = data56.refType;
+if((typeof data59 !== "string") && (data59 !== null)){
+const err65 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data59};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2584,11 +2613,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-if(data54.audience !== undefined){
-let data59 = data54.audience;
-if(((typeof data59 !== "string") && (!(Array.isArray(data59)))) && (data59 !== null)){
-const err66 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data59};
+if(!(((data59 === "branch") || (data59 === "tag")) || (data59 === null))){
+const err66 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data59};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2597,12 +2623,11 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(Array.isArray(data59)){
-const len4 = data59.length;
-for(let i4=0; i4<len4; i4++){
-let data60 = data59[i4];
-if(typeof data60 !== "string"){
-const err67 = {instancePath:instancePath+"/gitlab/audience/" + i4,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data60};
+}
+if(data56.host !== undefined){
+let data60 = data56.host;
+if((typeof data60 !== "string") && (data60 !== null)){
+const err67 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data60};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2612,12 +2637,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-}
-}
-if(data54.pipelineSource !== undefined){
-let data61 = data54.pipelineSource;
-if((typeof data61 !== "string") && (data61 !== null)){
-const err68 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data61};
+if(data56.audience !== undefined){
+let data61 = data56.audience;
+if(((typeof data61 !== "string") && (!(Array.isArray(data61)))) && (data61 !== null)){
+const err68 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data61};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2626,11 +2649,12 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-if(data54.projectId !== undefined){
-let data62 = data54.projectId;
-if(((typeof data62 !== "string") && (!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62))))) && (data62 !== null)){
-const err69 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data62};
+if(Array.isArray(data61)){
+const len4 = data61.length;
+for(let i4=0; i4<len4; i4++){
+let data62 = data61[i4];
+if(typeof data62 !== "string"){
+const err69 = {instancePath:instancePath+"/gitlab/audience/" + i4,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data62};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2640,10 +2664,12 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data54.namespaceId !== undefined){
-let data63 = data54.namespaceId;
-if(((typeof data63 !== "string") && (!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63))))) && (data63 !== null)){
-const err70 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data63};
+}
+}
+if(data56.pipelineSource !== undefined){
+let data63 = data56.pipelineSource;
+if((typeof data63 !== "string") && (data63 !== null)){
+const err70 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data63};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2653,10 +2679,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data54.refProtected !== undefined){
-let data64 = data54.refProtected;
-if((typeof data64 !== "boolean") && (data64 !== null)){
-const err71 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data64};
+if(data56.projectId !== undefined){
+let data64 = data56.projectId;
+if(((typeof data64 !== "string") && (!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64))))) && (data64 !== null)){
+const err71 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data64};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2666,10 +2692,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data54.environment !== undefined){
-let data65 = data54.environment;
-if((typeof data65 !== "string") && (data65 !== null)){
-const err72 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data65};
+if(data56.namespaceId !== undefined){
+let data65 = data56.namespaceId;
+if(((typeof data65 !== "string") && (!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65))))) && (data65 !== null)){
+const err72 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data65};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2679,10 +2705,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data54.userLogin !== undefined){
-let data66 = data54.userLogin;
-if((typeof data66 !== "string") && (data66 !== null)){
-const err73 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data66};
+if(data56.refProtected !== undefined){
+let data66 = data56.refProtected;
+if((typeof data66 !== "boolean") && (data66 !== null)){
+const err73 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data66};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2692,10 +2718,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data54.userId !== undefined){
-let data67 = data54.userId;
-if(((typeof data67 !== "string") && (!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67))))) && (data67 !== null)){
-const err74 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data67};
+if(data56.environment !== undefined){
+let data67 = data56.environment;
+if((typeof data67 !== "string") && (data67 !== null)){
+const err74 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data67};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2705,10 +2731,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data54.userEmail !== undefined){
-let data68 = data54.userEmail;
+if(data56.userLogin !== undefined){
+let data68 = data56.userLogin;
 if((typeof data68 !== "string") && (data68 !== null)){
-const err75 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data68};
+const err75 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data68};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2718,10 +2744,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data54.userAccessLevel !== undefined){
-let data69 = data54.userAccessLevel;
-if((typeof data69 !== "string") && (data69 !== null)){
-const err76 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data69};
+if(data56.userId !== undefined){
+let data69 = data56.userId;
+if(((typeof data69 !== "string") && (!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69))))) && (data69 !== null)){
+const err76 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data69};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2731,10 +2757,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data54.runnerEnvironment !== undefined){
-let data70 = data54.runnerEnvironment;
+if(data56.userEmail !== undefined){
+let data70 = data56.userEmail;
 if((typeof data70 !== "string") && (data70 !== null)){
-const err77 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data70};
+const err77 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data70};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2744,10 +2770,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data54.sub !== undefined){
-let data71 = data54.sub;
+if(data56.userAccessLevel !== undefined){
+let data71 = data56.userAccessLevel;
 if((typeof data71 !== "string") && (data71 !== null)){
-const err78 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data71};
+const err78 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data71};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2757,12 +2783,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-}
-}
-if(data.terraform !== undefined){
-let data72 = data.terraform;
-if((!(data72 && typeof data72 == "object" && !Array.isArray(data72))) && (data72 !== null)){
-const err79 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data72};
+if(data56.runnerEnvironment !== undefined){
+let data72 = data56.runnerEnvironment;
+if((typeof data72 !== "string") && (data72 !== null)){
+const err79 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data72};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2771,10 +2795,11 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key7 in data72){
-if(!(((((key7 === "organization") || (key7 === "project")) || (key7 === "workspace")) || (key7 === "runPhase")) || (key7 === "audience"))){
-const err80 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data72};
+}
+if(data56.sub !== undefined){
+let data73 = data56.sub;
+if((typeof data73 !== "string") && (data73 !== null)){
+const err80 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data73};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2784,10 +2809,12 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data72.organization !== undefined){
-let data73 = data72.organization;
-if((typeof data73 !== "string") && (data73 !== null)){
-const err81 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data73};
+}
+}
+if(data.terraform !== undefined){
+let data74 = data.terraform;
+if((!(data74 && typeof data74 == "object" && !Array.isArray(data74))) && (data74 !== null)){
+const err81 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data74};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2796,11 +2823,10 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-if(data72.project !== undefined){
-let data74 = data72.project;
-if((typeof data74 !== "string") && (data74 !== null)){
-const err82 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data74};
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+for(const key7 in data74){
+if(!(((((key7 === "organization") || (key7 === "project")) || (key7 === "workspace")) || (key7 === "runPhase")) || (key7 === "audience"))){
+const err82 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data74};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2810,10 +2836,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data72.workspace !== undefined){
-let data75 = data72.workspace;
+if(data74.organization !== undefined){
+let data75 = data74.organization;
 if((typeof data75 !== "string") && (data75 !== null)){
-const err83 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data75};
+const err83 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data75};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2823,10 +2849,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data72.runPhase !== undefined){
-let data76 = data72.runPhase;
+if(data74.project !== undefined){
+let data76 = data74.project;
 if((typeof data76 !== "string") && (data76 !== null)){
-const err84 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data76};
+const err84 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data76};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2836,10 +2862,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data72.audience !== undefined){
-let data77 = data72.audience;
+if(data74.workspace !== undefined){
+let data77 = data74.workspace;
 if((typeof data77 !== "string") && (data77 !== null)){
-const err85 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data77};
+const err85 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data77};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2849,12 +2875,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-}
-if(data.cognito !== undefined){
-let data78 = data.cognito;
-if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
-const err86 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data78};
+if(data74.runPhase !== undefined){
+let data78 = data74.runPhase;
+if((typeof data78 !== "string") && (data78 !== null)){
+const err86 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data78};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2863,10 +2887,11 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-for(const key8 in data78){
-if(!((((key8 === "identityPoolId") || (key8 === "identityId")) || (key8 === "authenticated")) || (key8 === "loginProviders"))){
-const err87 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data78};
+}
+if(data74.audience !== undefined){
+let data79 = data74.audience;
+if((typeof data79 !== "string") && (data79 !== null)){
+const err87 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data79};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2876,10 +2901,12 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data78.identityPoolId !== undefined){
-let data79 = data78.identityPoolId;
-if((typeof data79 !== "string") && (data79 !== null)){
-const err88 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data79};
+}
+}
+if(data.cognito !== undefined){
+let data80 = data.cognito;
+if((!(data80 && typeof data80 == "object" && !Array.isArray(data80))) && (data80 !== null)){
+const err88 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data80};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2888,11 +2915,10 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-if(data78.identityId !== undefined){
-let data80 = data78.identityId;
-if((typeof data80 !== "string") && (data80 !== null)){
-const err89 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data80};
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+for(const key8 in data80){
+if(!((((key8 === "identityPoolId") || (key8 === "identityId")) || (key8 === "authenticated")) || (key8 === "loginProviders"))){
+const err89 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data80};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2902,10 +2928,10 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data78.authenticated !== undefined){
-let data81 = data78.authenticated;
-if((typeof data81 !== "boolean") && (data81 !== null)){
-const err90 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data81};
+if(data80.identityPoolId !== undefined){
+let data81 = data80.identityPoolId;
+if((typeof data81 !== "string") && (data81 !== null)){
+const err90 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data81};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2915,10 +2941,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data78.loginProviders !== undefined){
-let data82 = data78.loginProviders;
-if((!(Array.isArray(data82))) && (data82 !== null)){
-const err91 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data82};
+if(data80.identityId !== undefined){
+let data82 = data80.identityId;
+if((typeof data82 !== "string") && (data82 !== null)){
+const err91 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data82};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2927,12 +2953,11 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(Array.isArray(data82)){
-const len5 = data82.length;
-for(let i5=0; i5<len5; i5++){
-let data83 = data82[i5];
-if(typeof data83 !== "string"){
-const err92 = {instancePath:instancePath+"/cognito/loginProviders/" + i5,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data83};
+}
+if(data80.authenticated !== undefined){
+let data83 = data80.authenticated;
+if((typeof data83 !== "boolean") && (data83 !== null)){
+const err92 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data83};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2942,16 +2967,10 @@ vErrors.push(err92);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.request !== undefined){
-let data84 = data.request;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-for(const key9 in data84){
-if(!(((((key9 === "roleSessionName") || (key9 === "durationSeconds")) || (key9 === "providerId")) || (key9 === "policy")) || (key9 === "policyArns"))){
-const err93 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data84};
+if(data80.loginProviders !== undefined){
+let data84 = data80.loginProviders;
+if((!(Array.isArray(data84))) && (data84 !== null)){
+const err93 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data84};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2960,11 +2979,12 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-if(data84.roleSessionName !== undefined){
-let data85 = data84.roleSessionName;
-if((typeof data85 !== "string") && (data85 !== null)){
-const err94 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data85};
+if(Array.isArray(data84)){
+const len5 = data84.length;
+for(let i5=0; i5<len5; i5++){
+let data85 = data84[i5];
+if(typeof data85 !== "string"){
+const err94 = {instancePath:instancePath+"/cognito/loginProviders/" + i5,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data85};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2974,13 +2994,16 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data84.durationSeconds !== undefined){
-let data86 = data84.durationSeconds;
-const _errs196 = errors;
-let valid30 = false;
-const _errs197 = errors;
-if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
-const err95 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data86};
+}
+}
+}
+}
+if(data.request !== undefined){
+let data86 = data.request;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+for(const key9 in data86){
+if(!(((((key9 === "roleSessionName") || (key9 === "durationSeconds")) || (key9 === "providerId")) || (key9 === "policy")) || (key9 === "policyArns"))){
+const err95 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data86};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2989,13 +3012,11 @@ vErrors.push(err95);
 }
 errors++;
 }
-var _valid0 = _errs197 === errors;
-valid30 = valid30 || _valid0;
-if(!valid30){
-const _errs199 = errors;
-if(typeof data86 === "string"){
-if(!pattern2.test(data86)){
-const err96 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data86};
+}
+if(data86.roleSessionName !== undefined){
+let data87 = data86.roleSessionName;
+if((typeof data87 !== "string") && (data87 !== null)){
+const err96 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data87};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -3005,8 +3026,13 @@ vErrors.push(err96);
 errors++;
 }
 }
-else {
-const err97 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data86};
+if(data86.durationSeconds !== undefined){
+let data88 = data86.durationSeconds;
+const _errs200 = errors;
+let valid30 = false;
+const _errs201 = errors;
+if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
+const err97 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data88};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -3015,12 +3041,13 @@ vErrors.push(err97);
 }
 errors++;
 }
-var _valid0 = _errs199 === errors;
+var _valid0 = _errs201 === errors;
 valid30 = valid30 || _valid0;
 if(!valid30){
-const _errs201 = errors;
-if(data86 !== null){
-const err98 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data86};
+const _errs203 = errors;
+if(typeof data88 === "string"){
+if(!pattern2.test(data88)){
+const err98 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data88};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -3029,12 +3056,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-var _valid0 = _errs201 === errors;
-valid30 = valid30 || _valid0;
 }
-}
-if(!valid30){
-const err99 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data86};
+else {
+const err99 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data88};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -3043,22 +3067,12 @@ vErrors.push(err99);
 }
 errors++;
 }
-else {
-errors = _errs196;
-if(vErrors !== null){
-if(_errs196){
-vErrors.length = _errs196;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data84.providerId !== undefined){
-let data87 = data84.providerId;
-if((typeof data87 !== "string") && (data87 !== null)){
-const err100 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data87};
+var _valid0 = _errs203 === errors;
+valid30 = valid30 || _valid0;
+if(!valid30){
+const _errs205 = errors;
+if(data88 !== null){
+const err100 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data88};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -3067,8 +3081,12 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(!(((data87 === "graph.facebook.com") || (data87 === "www.amazon.com")) || (data87 === null))){
-const err101 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data87};
+var _valid0 = _errs205 === errors;
+valid30 = valid30 || _valid0;
+}
+}
+if(!valid30){
+const err101 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data88};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -3077,11 +3095,22 @@ vErrors.push(err101);
 }
 errors++;
 }
+else {
+errors = _errs200;
+if(vErrors !== null){
+if(_errs200){
+vErrors.length = _errs200;
 }
-if(data84.policy !== undefined){
-let data88 = data84.policy;
-if(((typeof data88 !== "string") && (!(data88 && typeof data88 == "object" && !Array.isArray(data88)))) && (data88 !== null)){
-const err102 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data88};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data86.providerId !== undefined){
+let data89 = data86.providerId;
+if((typeof data89 !== "string") && (data89 !== null)){
+const err102 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data89};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -3090,11 +3119,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-if(data84.policyArns !== undefined){
-let data89 = data84.policyArns;
-if((!(Array.isArray(data89))) && (data89 !== null)){
-const err103 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data89};
+if(!(((data89 === "graph.facebook.com") || (data89 === "www.amazon.com")) || (data89 === null))){
+const err103 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data89};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -3103,12 +3129,11 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(Array.isArray(data89)){
-const len6 = data89.length;
-for(let i6=0; i6<len6; i6++){
-let data90 = data89[i6];
-if(typeof data90 !== "string"){
-const err104 = {instancePath:instancePath+"/request/policyArns/" + i6,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data90};
+}
+if(data86.policy !== undefined){
+let data90 = data86.policy;
+if(((typeof data90 !== "string") && (!(data90 && typeof data90 == "object" && !Array.isArray(data90)))) && (data90 !== null)){
+const err104 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data90};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -3118,11 +3143,10 @@ vErrors.push(err104);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err105 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data84};
+if(data86.policyArns !== undefined){
+let data91 = data86.policyArns;
+if((!(Array.isArray(data91))) && (data91 !== null)){
+const err105 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data91};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -3131,17 +3155,12 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-if(data.context !== undefined){
-let data91 = data.context;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-for(const key10 in data91){
-let data92 = data91[key10];
-const _errs217 = errors;
-let valid35 = false;
-const _errs218 = errors;
-if(((typeof data92 !== "string") && (!((typeof data92 == "number") && (isFinite(data92))))) && (typeof data92 !== "boolean")){
-const err106 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data92};
+if(Array.isArray(data91)){
+const len6 = data91.length;
+for(let i6=0; i6<len6; i6++){
+let data92 = data91[i6];
+if(typeof data92 !== "string"){
+const err106 = {instancePath:instancePath+"/request/policyArns/" + i6,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data92};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -3150,16 +3169,12 @@ vErrors.push(err106);
 }
 errors++;
 }
-var _valid1 = _errs218 === errors;
-valid35 = valid35 || _valid1;
-if(!valid35){
-const _errs220 = errors;
-if(Array.isArray(data92)){
-const len7 = data92.length;
-for(let i7=0; i7<len7; i7++){
-let data93 = data92[i7];
-if(((typeof data93 !== "string") && (!((typeof data93 == "number") && (isFinite(data93))))) && (typeof data93 !== "boolean")){
-const err107 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data93};
+}
+}
+}
+}
+else {
+const err107 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data86};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -3169,9 +3184,16 @@ vErrors.push(err107);
 errors++;
 }
 }
-}
-else {
-const err108 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data92};
+if(data.context !== undefined){
+let data93 = data.context;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+for(const key10 in data93){
+let data94 = data93[key10];
+const _errs221 = errors;
+let valid35 = false;
+const _errs222 = errors;
+if(((typeof data94 !== "string") && (!((typeof data94 == "number") && (isFinite(data94))))) && (typeof data94 !== "boolean")){
+const err108 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data94};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -3180,12 +3202,16 @@ vErrors.push(err108);
 }
 errors++;
 }
-var _valid1 = _errs220 === errors;
+var _valid1 = _errs222 === errors;
 valid35 = valid35 || _valid1;
 if(!valid35){
 const _errs224 = errors;
-if(data92 !== null){
-const err109 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data92};
+if(Array.isArray(data94)){
+const len7 = data94.length;
+for(let i7=0; i7<len7; i7++){
+let data95 = data94[i7];
+if(((typeof data95 !== "string") && (!((typeof data95 == "number") && (isFinite(data95))))) && (typeof data95 !== "boolean")){
+const err109 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data95};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -3194,12 +3220,10 @@ vErrors.push(err109);
 }
 errors++;
 }
-var _valid1 = _errs224 === errors;
-valid35 = valid35 || _valid1;
 }
 }
-if(!valid35){
-const err110 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data92};
+else {
+const err110 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data94};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -3208,11 +3232,39 @@ vErrors.push(err110);
 }
 errors++;
 }
+var _valid1 = _errs224 === errors;
+valid35 = valid35 || _valid1;
+if(!valid35){
+const _errs228 = errors;
+if(data94 !== null){
+const err111 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data94};
+if(vErrors === null){
+vErrors = [err111];
+}
 else {
-errors = _errs217;
+vErrors.push(err111);
+}
+errors++;
+}
+var _valid1 = _errs228 === errors;
+valid35 = valid35 || _valid1;
+}
+}
+if(!valid35){
+const err112 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data94};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+else {
+errors = _errs221;
 if(vErrors !== null){
-if(_errs217){
-vErrors.length = _errs217;
+if(_errs221){
+vErrors.length = _errs221;
 }
 else {
 vErrors = null;
@@ -3222,33 +3274,7 @@ vErrors = null;
 }
 }
 else {
-const err111 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data91};
-if(vErrors === null){
-vErrors = [err111];
-}
-else {
-vErrors.push(err111);
-}
-errors++;
-}
-}
-if(data.expect !== undefined){
-let data94 = data.expect;
-const _errs229 = errors;
-let valid39 = false;
-const _errs230 = errors;
-if(typeof data94 !== "string"){
-const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data94};
-if(vErrors === null){
-vErrors = [err112];
-}
-else {
-vErrors.push(err112);
-}
-errors++;
-}
-if(!((data94 === "allow") || (data94 === "deny"))){
-const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data94};
+const err113 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data93};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -3257,13 +3283,14 @@ vErrors.push(err113);
 }
 errors++;
 }
-var _valid2 = _errs230 === errors;
-valid39 = valid39 || _valid2;
-if(!valid39){
-const _errs232 = errors;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.deny === undefined){
-const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data94};
+}
+if(data.expect !== undefined){
+let data96 = data.expect;
+const _errs233 = errors;
+let valid39 = false;
+const _errs234 = errors;
+if(typeof data96 !== "string"){
+const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data96};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -3272,9 +3299,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-for(const key11 in data94){
-if(!(key11 === "deny")){
-const err115 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data94};
+if(!((data96 === "allow") || (data96 === "deny"))){
+const err115 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data96};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -3283,11 +3309,13 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-if(data94.deny !== undefined){
-let data95 = data94.deny;
-if((!(data95 && typeof data95 == "object" && !Array.isArray(data95))) && (data95 !== null)){
-const err116 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data95};
+var _valid2 = _errs234 === errors;
+valid39 = valid39 || _valid2;
+if(!valid39){
+const _errs236 = errors;
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+if(data96.deny === undefined){
+const err116 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data96};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -3296,10 +3324,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-for(const key12 in data95){
-if(!(((key12 === "stage") || (key12 === "because")) || (key12 === "code"))){
-const err117 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data95};
+for(const key11 in data96){
+if(!(key11 === "deny")){
+const err117 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data96};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -3309,10 +3336,10 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data95.stage !== undefined){
-let data96 = data95.stage;
-if(typeof data96 !== "string"){
-const err118 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data96};
+if(data96.deny !== undefined){
+let data97 = data96.deny;
+if((!(data97 && typeof data97 == "object" && !Array.isArray(data97))) && (data97 !== null)){
+const err118 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data97};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -3321,8 +3348,10 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(!(((data96 === "request") || (data96 === "token")) || (data96 === "trust-policy"))){
-const err119 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data96};
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+for(const key12 in data97){
+if(!(((key12 === "stage") || (key12 === "because")) || (key12 === "code"))){
+const err119 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data97};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -3332,10 +3361,10 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data95.because !== undefined){
-let data97 = data95.because;
-if(typeof data97 !== "string"){
-const err120 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data97};
+if(data97.stage !== undefined){
+let data98 = data97.stage;
+if(typeof data98 !== "string"){
+const err120 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data98};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -3344,11 +3373,8 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-if(data95.code !== undefined){
-let data98 = data95.code;
-if(typeof data98 !== "string"){
-const err121 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data98};
+if(!(((data98 === "request") || (data98 === "token")) || (data98 === "trust-policy"))){
+const err121 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data98};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -3357,8 +3383,11 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(!(((((data98 === "ValidationError") || (data98 === "InvalidIdentityToken")) || (data98 === "ExpiredTokenException")) || (data98 === "IDPRejectedClaim")) || (data98 === "AccessDenied"))){
-const err122 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data98};
+}
+if(data97.because !== undefined){
+let data99 = data97.because;
+if(typeof data99 !== "string"){
+const err122 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data99};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -3368,11 +3397,10 @@ vErrors.push(err122);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err123 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data94};
+if(data97.code !== undefined){
+let data100 = data97.code;
+if(typeof data100 !== "string"){
+const err123 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data100};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -3381,13 +3409,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-var _valid2 = _errs232 === errors;
-valid39 = valid39 || _valid2;
-if(!valid39){
-const _errs244 = errors;
-if(typeof data94 === "string"){
-if(!pattern2.test(data94)){
-const err124 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data94};
+if(!(((((data100 === "ValidationError") || (data100 === "InvalidIdentityToken")) || (data100 === "ExpiredTokenException")) || (data100 === "IDPRejectedClaim")) || (data100 === "AccessDenied"))){
+const err124 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data100};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -3397,8 +3420,11 @@ vErrors.push(err124);
 errors++;
 }
 }
+}
+}
+}
 else {
-const err125 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data94};
+const err125 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data96};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -3407,12 +3433,13 @@ vErrors.push(err125);
 }
 errors++;
 }
-var _valid2 = _errs244 === errors;
+var _valid2 = _errs236 === errors;
 valid39 = valid39 || _valid2;
-}
-}
 if(!valid39){
-const err126 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data94};
+const _errs248 = errors;
+if(typeof data96 === "string"){
+if(!pattern2.test(data96)){
+const err126 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data96};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -3421,24 +3448,9 @@ vErrors.push(err126);
 }
 errors++;
 }
-else {
-errors = _errs229;
-if(vErrors !== null){
-if(_errs229){
-vErrors.length = _errs229;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data.role !== undefined){
-let data99 = data.role;
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-for(const key13 in data99){
-if(!(func2.call(schema12.properties, key13))){
-const err127 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data99};
+const err127 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data96};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -3447,11 +3459,12 @@ vErrors.push(err127);
 }
 errors++;
 }
+var _valid2 = _errs248 === errors;
+valid39 = valid39 || _valid2;
 }
-if(data99.arn !== undefined){
-let data100 = data99.arn;
-if(typeof data100 !== "string"){
-const err128 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data100};
+}
+if(!valid39){
+const err128 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data96};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -3460,11 +3473,24 @@ vErrors.push(err128);
 }
 errors++;
 }
+else {
+errors = _errs233;
+if(vErrors !== null){
+if(_errs233){
+vErrors.length = _errs233;
 }
-if(data99.trustPolicy !== undefined){
-let data101 = data99.trustPolicy;
-if((typeof data101 !== "string") && (!(data101 && typeof data101 == "object" && !Array.isArray(data101)))){
-const err129 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data101};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.role !== undefined){
+let data101 = data.role;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+for(const key13 in data101){
+if(!(func2.call(schema12.properties, key13))){
+const err129 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data101};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -3474,10 +3500,10 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data99.maxSessionDuration !== undefined){
-let data102 = data99.maxSessionDuration;
-if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
-const err130 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data102};
+if(data101.arn !== undefined){
+let data102 = data101.arn;
+if(typeof data102 !== "string"){
+const err130 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data102};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -3486,9 +3512,11 @@ vErrors.push(err130);
 }
 errors++;
 }
-if((typeof data102 == "number") && (isFinite(data102))){
-if(data102 > 43200 || isNaN(data102)){
-const err131 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data102};
+}
+if(data101.trustPolicy !== undefined){
+let data103 = data101.trustPolicy;
+if((typeof data103 !== "string") && (!(data103 && typeof data103 == "object" && !Array.isArray(data103)))){
+const err131 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data103};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -3497,8 +3525,11 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data102 < 3600 || isNaN(data102)){
-const err132 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data102};
+}
+if(data101.maxSessionDuration !== undefined){
+let data104 = data101.maxSessionDuration;
+if(!(((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104))) && (isFinite(data104)))){
+const err132 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data104};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -3507,15 +3538,9 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-}
-if(data99.tags !== undefined){
-let data103 = data99.tags;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-for(const key14 in data103){
-let data104 = data103[key14];
-if(typeof data104 !== "string"){
-const err133 = {instancePath:instancePath+"/role/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data104};
+if((typeof data104 == "number") && (isFinite(data104))){
+if(data104 > 43200 || isNaN(data104)){
+const err133 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data104};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -3524,10 +3549,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-}
-else {
-const err134 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data103};
+if(data104 < 3600 || isNaN(data104)){
+const err134 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data104};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -3537,10 +3560,14 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data99.cloudformation !== undefined){
-let data105 = data99.cloudformation;
-if(typeof data105 !== "string"){
-const err135 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data105};
+}
+if(data101.tags !== undefined){
+let data105 = data101.tags;
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+for(const key14 in data105){
+let data106 = data105[key14];
+if(typeof data106 !== "string"){
+const err135 = {instancePath:instancePath+"/role/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data106};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -3550,10 +3577,9 @@ vErrors.push(err135);
 errors++;
 }
 }
-if(data99.cdk !== undefined){
-let data106 = data99.cdk;
-if(typeof data106 !== "string"){
-const err136 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data106};
+}
+else {
+const err136 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data105};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -3563,10 +3589,10 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data99.terraform !== undefined){
-let data107 = data99.terraform;
+if(data101.cloudformation !== undefined){
+let data107 = data101.cloudformation;
 if(typeof data107 !== "string"){
-const err137 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data107};
+const err137 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data107};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -3576,10 +3602,10 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data99.live !== undefined){
-let data108 = data99.live;
+if(data101.cdk !== undefined){
+let data108 = data101.cdk;
 if(typeof data108 !== "string"){
-const err138 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data108};
+const err138 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data108};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -3589,10 +3615,10 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data99.logicalId !== undefined){
-let data109 = data99.logicalId;
+if(data101.terraform !== undefined){
+let data109 = data101.terraform;
 if(typeof data109 !== "string"){
-const err139 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data109};
+const err139 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data109};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -3602,10 +3628,10 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data99.stack !== undefined){
-let data110 = data99.stack;
+if(data101.live !== undefined){
+let data110 = data101.live;
 if(typeof data110 !== "string"){
-const err140 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data110};
+const err140 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data110};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -3615,10 +3641,10 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data99.construct !== undefined){
-let data111 = data99.construct;
+if(data101.logicalId !== undefined){
+let data111 = data101.logicalId;
 if(typeof data111 !== "string"){
-const err141 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data111};
+const err141 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data111};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -3628,10 +3654,10 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data99.address !== undefined){
-let data112 = data99.address;
+if(data101.stack !== undefined){
+let data112 = data101.stack;
 if(typeof data112 !== "string"){
-const err142 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data112};
+const err142 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data112};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -3641,16 +3667,10 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data99.parameters !== undefined){
-let data113 = data99.parameters;
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-for(const key15 in data113){
-let data114 = data113[key15];
-const _errs283 = errors;
-let valid46 = false;
-const _errs284 = errors;
-if(((typeof data114 !== "string") && (!((typeof data114 == "number") && (isFinite(data114))))) && (typeof data114 !== "boolean")){
-const err143 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data114};
+if(data101.construct !== undefined){
+let data113 = data101.construct;
+if(typeof data113 !== "string"){
+const err143 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data113};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -3659,16 +3679,11 @@ vErrors.push(err143);
 }
 errors++;
 }
-var _valid3 = _errs284 === errors;
-valid46 = valid46 || _valid3;
-if(!valid46){
-const _errs286 = errors;
-if(Array.isArray(data114)){
-const len8 = data114.length;
-for(let i8=0; i8<len8; i8++){
-let data115 = data114[i8];
-if(((typeof data115 !== "string") && (!((typeof data115 == "number") && (isFinite(data115))))) && (typeof data115 !== "boolean")){
-const err144 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data115};
+}
+if(data101.address !== undefined){
+let data114 = data101.address;
+if(typeof data114 !== "string"){
+const err144 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data114};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -3678,9 +3693,16 @@ vErrors.push(err144);
 errors++;
 }
 }
-}
-else {
-const err145 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data114};
+if(data101.parameters !== undefined){
+let data115 = data101.parameters;
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+for(const key15 in data115){
+let data116 = data115[key15];
+const _errs287 = errors;
+let valid46 = false;
+const _errs288 = errors;
+if(((typeof data116 !== "string") && (!((typeof data116 == "number") && (isFinite(data116))))) && (typeof data116 !== "boolean")){
+const err145 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data116};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -3689,11 +3711,16 @@ vErrors.push(err145);
 }
 errors++;
 }
-var _valid3 = _errs286 === errors;
+var _valid3 = _errs288 === errors;
 valid46 = valid46 || _valid3;
-}
 if(!valid46){
-const err146 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data114};
+const _errs290 = errors;
+if(Array.isArray(data116)){
+const len8 = data116.length;
+for(let i8=0; i8<len8; i8++){
+let data117 = data116[i8];
+if(((typeof data117 !== "string") && (!((typeof data117 == "number") && (isFinite(data117))))) && (typeof data117 !== "boolean")){
+const err146 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data117};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3702,11 +3729,36 @@ vErrors.push(err146);
 }
 errors++;
 }
+}
+}
 else {
-errors = _errs283;
+const err147 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data116};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+var _valid3 = _errs290 === errors;
+valid46 = valid46 || _valid3;
+}
+if(!valid46){
+const err148 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data116};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+else {
+errors = _errs287;
 if(vErrors !== null){
-if(_errs283){
-vErrors.length = _errs283;
+if(_errs287){
+vErrors.length = _errs287;
 }
 else {
 vErrors = null;
@@ -3716,33 +3768,7 @@ vErrors = null;
 }
 }
 else {
-const err147 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data113};
-if(vErrors === null){
-vErrors = [err147];
-}
-else {
-vErrors.push(err147);
-}
-errors++;
-}
-}
-if(data99.parametersFile !== undefined){
-let data116 = data99.parametersFile;
-if(typeof data116 !== "string"){
-const err148 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data116};
-if(vErrors === null){
-vErrors = [err148];
-}
-else {
-vErrors.push(err148);
-}
-errors++;
-}
-}
-if(data99.account !== undefined){
-let data117 = data99.account;
-if((typeof data117 !== "string") && (!(((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117))) && (isFinite(data117))))){
-const err149 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data117};
+const err149 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data115};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -3751,9 +3777,11 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(typeof data117 === "string"){
-if(!pattern0.test(data117)){
-const err150 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data117};
+}
+if(data101.parametersFile !== undefined){
+let data118 = data101.parametersFile;
+if(typeof data118 !== "string"){
+const err150 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data118};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -3763,11 +3791,10 @@ vErrors.push(err150);
 errors++;
 }
 }
-}
-if(data99.region !== undefined){
-let data118 = data99.region;
-if(typeof data118 !== "string"){
-const err151 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data118};
+if(data101.account !== undefined){
+let data119 = data101.account;
+if((typeof data119 !== "string") && (!(((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119))) && (isFinite(data119))))){
+const err151 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data119};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -3776,11 +3803,9 @@ vErrors.push(err151);
 }
 errors++;
 }
-}
-if(data99.partition !== undefined){
-let data119 = data99.partition;
-if(typeof data119 !== "string"){
-const err152 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data119};
+if(typeof data119 === "string"){
+if(!pattern0.test(data119)){
+const err152 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data119};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -3790,10 +3815,11 @@ vErrors.push(err152);
 errors++;
 }
 }
-if(data99.stackName !== undefined){
-let data120 = data99.stackName;
+}
+if(data101.region !== undefined){
+let data120 = data101.region;
 if(typeof data120 !== "string"){
-const err153 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data120};
+const err153 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data120};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -3803,12 +3829,10 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data99.resources !== undefined){
-let data121 = data99.resources;
-if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
-}
-else {
-const err154 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data121};
+if(data101.partition !== undefined){
+let data121 = data101.partition;
+if(typeof data121 !== "string"){
+const err154 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data121};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -3818,12 +3842,10 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data99.imports !== undefined){
-let data122 = data99.imports;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-}
-else {
-const err155 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data122};
+if(data101.stackName !== undefined){
+let data122 = data101.stackName;
+if(typeof data122 !== "string"){
+const err155 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data122};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -3833,10 +3855,12 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data99.profile !== undefined){
-let data123 = data99.profile;
-if(typeof data123 !== "string"){
-const err156 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data123};
+if(data101.resources !== undefined){
+let data123 = data101.resources;
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+}
+else {
+const err156 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data123};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -3846,9 +3870,12 @@ vErrors.push(err156);
 errors++;
 }
 }
+if(data101.imports !== undefined){
+let data124 = data101.imports;
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
 }
 else {
-const err157 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data99};
+const err157 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data124};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -3858,18 +3885,10 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data.providers !== undefined){
-let data124 = data.providers;
-const _errs312 = errors;
-let valid50 = false;
-const _errs313 = errors;
-if(Array.isArray(data124)){
-const len9 = data124.length;
-for(let i9=0; i9<len9; i9++){
-let data125 = data124[i9];
-if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
-if(data125.url === undefined){
-const err158 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data125};
+if(data101.profile !== undefined){
+let data125 = data101.profile;
+if(typeof data125 !== "string"){
+const err158 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data125};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -3878,8 +3897,10 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data125.clientIds === undefined){
-const err159 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data125};
+}
+}
+else {
+const err159 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data101};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -3888,9 +3909,19 @@ vErrors.push(err159);
 }
 errors++;
 }
-for(const key16 in data125){
-if(!((key16 === "url") || (key16 === "clientIds"))){
-const err160 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data125};
+}
+if(data.providers !== undefined){
+let data126 = data.providers;
+const _errs316 = errors;
+let valid50 = false;
+const _errs317 = errors;
+if(Array.isArray(data126)){
+const len9 = data126.length;
+for(let i9=0; i9<len9; i9++){
+let data127 = data126[i9];
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+if(data127.url === undefined){
+const err160 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data127};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -3899,12 +3930,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-}
-if(data125.url !== undefined){
-let data126 = data125.url;
-if(typeof data126 === "string"){
-if(!pattern1.test(data126)){
-const err161 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data126};
+if(data127.clientIds === undefined){
+const err161 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data127};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -3913,9 +3940,9 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-else {
-const err162 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data126};
+for(const key16 in data127){
+if(!((key16 === "url") || (key16 === "clientIds"))){
+const err162 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data127};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -3925,14 +3952,11 @@ vErrors.push(err162);
 errors++;
 }
 }
-if(data125.clientIds !== undefined){
-let data127 = data125.clientIds;
-if(Array.isArray(data127)){
-const len10 = data127.length;
-for(let i10=0; i10<len10; i10++){
-let data128 = data127[i10];
-if(typeof data128 !== "string"){
-const err163 = {instancePath:instancePath+"/providers/" + i9+"/clientIds/" + i10,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data128};
+if(data127.url !== undefined){
+let data128 = data127.url;
+if(typeof data128 === "string"){
+if(!pattern1.test(data128)){
+const err163 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data128};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -3942,9 +3966,8 @@ vErrors.push(err163);
 errors++;
 }
 }
-}
 else {
-const err164 = {instancePath:instancePath+"/providers/" + i9+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data127};
+const err164 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data128};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -3954,9 +3977,14 @@ vErrors.push(err164);
 errors++;
 }
 }
-}
-else {
-const err165 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data125};
+if(data127.clientIds !== undefined){
+let data129 = data127.clientIds;
+if(Array.isArray(data129)){
+const len10 = data129.length;
+for(let i10=0; i10<len10; i10++){
+let data130 = data129[i10];
+if(typeof data130 !== "string"){
+const err165 = {instancePath:instancePath+"/providers/" + i9+"/clientIds/" + i10,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data130};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -3968,7 +3996,7 @@ errors++;
 }
 }
 else {
-const err166 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data124};
+const err166 = {instancePath:instancePath+"/providers/" + i9+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data129};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -3977,12 +4005,10 @@ vErrors.push(err166);
 }
 errors++;
 }
-var _valid4 = _errs313 === errors;
-valid50 = valid50 || _valid4;
-if(!valid50){
-const _errs325 = errors;
-if(typeof data124 !== "string"){
-const err167 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data124};
+}
+}
+else {
+const err167 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data127};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -3991,8 +4017,10 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(!(data124 === "live")){
-const err168 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data124};
+}
+}
+else {
+const err168 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data126};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -4001,11 +4029,12 @@ vErrors.push(err168);
 }
 errors++;
 }
-var _valid4 = _errs325 === errors;
+var _valid4 = _errs317 === errors;
 valid50 = valid50 || _valid4;
-}
 if(!valid50){
-const err169 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data124};
+const _errs329 = errors;
+if(typeof data126 !== "string"){
+const err169 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data126};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -4014,26 +4043,8 @@ vErrors.push(err169);
 }
 errors++;
 }
-else {
-errors = _errs312;
-if(vErrors !== null){
-if(_errs312){
-vErrors.length = _errs312;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.matrix !== undefined){
-let data129 = data.matrix;
-const _errs330 = errors;
-let valid57 = false;
-const _errs331 = errors;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(Object.keys(data129).length < 1){
-const err170 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data129};
+if(!(data126 === "live")){
+const err170 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data126};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -4042,11 +4053,11 @@ vErrors.push(err170);
 }
 errors++;
 }
-for(const key17 in data129){
-const _errs333 = errors;
-if(typeof key17 === "string"){
-if(!pattern10.test(key17)){
-const err171 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key17,propertyName:key17};
+var _valid4 = _errs329 === errors;
+valid50 = valid50 || _valid4;
+}
+if(!valid50){
+const err171 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data126};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -4055,10 +4066,26 @@ vErrors.push(err171);
 }
 errors++;
 }
+else {
+errors = _errs316;
+if(vErrors !== null){
+if(_errs316){
+vErrors.length = _errs316;
 }
-var valid58 = _errs333 === errors;
-if(!valid58){
-const err172 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data129};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.matrix !== undefined){
+let data131 = data.matrix;
+const _errs334 = errors;
+let valid57 = false;
+const _errs335 = errors;
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+if(Object.keys(data131).length < 1){
+const err172 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data131};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -4067,12 +4094,11 @@ vErrors.push(err172);
 }
 errors++;
 }
-}
-for(const key18 in data129){
-let data130 = data129[key18];
-if(Array.isArray(data130)){
-if(data130.length < 1){
-const err173 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data130};
+for(const key17 in data131){
+const _errs337 = errors;
+if(typeof key17 === "string"){
+if(!pattern10.test(key17)){
+const err173 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key17,propertyName:key17};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -4082,8 +4108,9 @@ vErrors.push(err173);
 errors++;
 }
 }
-else {
-const err174 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data130};
+var valid58 = _errs337 === errors;
+if(!valid58){
+const err174 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data131};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -4093,9 +4120,11 @@ vErrors.push(err174);
 errors++;
 }
 }
-}
-else {
-const err175 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data129};
+for(const key18 in data131){
+let data132 = data131[key18];
+if(Array.isArray(data132)){
+if(data132.length < 1){
+const err175 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data132};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -4104,13 +4133,9 @@ vErrors.push(err175);
 }
 errors++;
 }
-var _valid5 = _errs331 === errors;
-valid57 = valid57 || _valid5;
-if(!valid57){
-const _errs337 = errors;
-if(Array.isArray(data129)){
-if(data129.length < 1){
-const err176 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data129};
+}
+else {
+const err176 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data132};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -4119,12 +4144,10 @@ vErrors.push(err176);
 }
 errors++;
 }
-const len11 = data129.length;
-for(let i11=0; i11<len11; i11++){
-let data131 = data129[i11];
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-if(Object.keys(data131).length < 1){
-const err177 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data131};
+}
+}
+else {
+const err177 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data131};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -4133,11 +4156,13 @@ vErrors.push(err177);
 }
 errors++;
 }
-for(const key19 in data131){
+var _valid5 = _errs335 === errors;
+valid57 = valid57 || _valid5;
+if(!valid57){
 const _errs341 = errors;
-if(typeof key19 === "string"){
-if(!pattern10.test(key19)){
-const err178 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key19,propertyName:key19};
+if(Array.isArray(data131)){
+if(data131.length < 1){
+const err178 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data131};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -4146,10 +4171,12 @@ vErrors.push(err178);
 }
 errors++;
 }
-}
-var valid62 = _errs341 === errors;
-if(!valid62){
-const err179 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key19},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data131};
+const len11 = data131.length;
+for(let i11=0; i11<len11; i11++){
+let data133 = data131[i11];
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(Object.keys(data133).length < 1){
+const err179 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data133};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -4158,10 +4185,11 @@ vErrors.push(err179);
 }
 errors++;
 }
-}
-}
-else {
-const err180 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data131};
+for(const key19 in data133){
+const _errs345 = errors;
+if(typeof key19 === "string"){
+if(!pattern10.test(key19)){
+const err180 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key19,propertyName:key19};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -4171,9 +4199,9 @@ vErrors.push(err180);
 errors++;
 }
 }
-}
-else {
-const err181 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data129};
+var valid62 = _errs345 === errors;
+if(!valid62){
+const err181 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key19},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data133};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -4182,11 +4210,10 @@ vErrors.push(err181);
 }
 errors++;
 }
-var _valid5 = _errs337 === errors;
-valid57 = valid57 || _valid5;
 }
-if(!valid57){
-const err182 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data129};
+}
+else {
+const err182 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data133};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -4195,22 +4222,10 @@ vErrors.push(err182);
 }
 errors++;
 }
-else {
-errors = _errs330;
-if(vErrors !== null){
-if(_errs330){
-vErrors.length = _errs330;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data.skip !== undefined){
-let data132 = data.skip;
-if((typeof data132 !== "boolean") && (typeof data132 !== "string")){
-const err183 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data132};
+const err183 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data131};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -4219,11 +4234,11 @@ vErrors.push(err183);
 }
 errors++;
 }
+var _valid5 = _errs341 === errors;
+valid57 = valid57 || _valid5;
 }
-if(data.only !== undefined){
-let data133 = data.only;
-if(typeof data133 !== "boolean"){
-const err184 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data133};
+if(!valid57){
+const err184 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data131};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -4232,15 +4247,52 @@ vErrors.push(err184);
 }
 errors++;
 }
-}
+else {
+errors = _errs334;
+if(vErrors !== null){
+if(_errs334){
+vErrors.length = _errs334;
 }
 else {
-const err185 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+vErrors = null;
+}
+}
+}
+}
+if(data.skip !== undefined){
+let data134 = data.skip;
+if((typeof data134 !== "boolean") && (typeof data134 !== "string")){
+const err185 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data134};
 if(vErrors === null){
 vErrors = [err185];
 }
 else {
 vErrors.push(err185);
+}
+errors++;
+}
+}
+if(data.only !== undefined){
+let data135 = data.only;
+if(typeof data135 !== "boolean"){
+const err186 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data135};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+}
+else {
+const err187 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
 }
 errors++;
 }
@@ -5553,7 +5605,7 @@ return errors === 0;
 }
 
 export const scenario = validate15;
-const schema38 = {"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (not verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ secrets.NAME }}."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ vars.NAME }}."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} in the workflow (of a reusable workflow, or of workflow_dispatch), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ inputs.NAME }}."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace."},"serviceAccount":{"type":["string","null"],"description":"The service account name."},"audience":{"type":["string","null"],"description":"The audience; default sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
+const schema38 = {"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ secrets.NAME }}."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ vars.NAME }}."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} in the workflow (of a reusable workflow, or of workflow_dispatch), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ inputs.NAME }}."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults), except that `serviceAccount` may name a ServiceAccount manifest, which gives the namespace, the name, the audience and the role it is annotated with. A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace; with a manifest, it picks the ServiceAccount, and gives the namespace of one written without metadata.namespace (as kubectl apply -n would)."},"serviceAccount":{"type":["string","null"],"description":"The service account name, or a ServiceAccount manifest (YAML or JSON: one object, several `---` documents, or the `kind: List` that `kubectl get serviceaccount -o yaml` prints), relative to this file: a path with \"/\" (./sa.yaml), or a .yaml/.yml/.json file name that exists beside this file and is not also a valid name. Its metadata.namespace and metadata.name build the subject; eks.amazonaws.com/audience the aud; eks.amazonaws.com/role-arn must name the scenario's role, or a scenario that expects allow fails. issuer, when not given, is the one EKS cluster the trust policy trusts."},"name":{"type":["string","null"],"description":"With a manifest: the ServiceAccount to use (metadata.name), when the manifest has several."},"audience":{"type":["string","null"],"description":"The audience; default the manifest's eks.amazonaws.com/audience, else sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -5648,10 +5700,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data3.iss !== undefined){
-let data5 = data3.iss;
+if(data3.jwks !== undefined){
+let data5 = data3.jwks;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data5};
+const err7 = {instancePath:instancePath+"/token/jwks",schemaPath:"#/definitions/token/properties/jwks/type",keyword:"type",params:{type: schema15.properties.jwks.type},message:"must be string,null",schema:schema15.properties.jwks.type,parentSchema:schema15.properties.jwks,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5661,10 +5713,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data3.sub !== undefined){
-let data6 = data3.sub;
+if(data3.iss !== undefined){
+let data6 = data3.iss;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err8 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data6};
+const err8 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5674,10 +5726,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data3.aud !== undefined){
-let data7 = data3.aud;
-if(((typeof data7 !== "string") && (!(Array.isArray(data7)))) && (data7 !== null)){
-const err9 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data7};
+if(data3.sub !== undefined){
+let data7 = data3.sub;
+if((typeof data7 !== "string") && (data7 !== null)){
+const err9 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5686,12 +5738,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(Array.isArray(data7)){
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-if(typeof data8 !== "string"){
-const err10 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data8};
+}
+if(data3.aud !== undefined){
+let data8 = data3.aud;
+if(((typeof data8 !== "string") && (!(Array.isArray(data8)))) && (data8 !== null)){
+const err10 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5700,13 +5751,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-}
-}
-if(data3.exp !== undefined){
-let data9 = data3.exp;
-if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
-const err11 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data9};
+if(Array.isArray(data8)){
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+if(typeof data9 !== "string"){
+const err11 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5716,10 +5766,12 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data3.iat !== undefined){
-let data10 = data3.iat;
+}
+}
+if(data3.exp !== undefined){
+let data10 = data3.exp;
 if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
-const err12 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data10};
+const err12 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data10};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5729,10 +5781,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data3.nbf !== undefined){
-let data11 = data3.nbf;
+if(data3.iat !== undefined){
+let data11 = data3.iat;
 if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
-const err13 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data11};
+const err13 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data11};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5742,10 +5794,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data3.amr !== undefined){
-let data12 = data3.amr;
-if(((typeof data12 !== "string") && (!(Array.isArray(data12)))) && (data12 !== null)){
-const err14 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data12};
+if(data3.nbf !== undefined){
+let data12 = data3.nbf;
+if(((!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))) && (typeof data12 !== "string")) && (data12 !== null)){
+const err14 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5754,12 +5806,11 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(Array.isArray(data12)){
-const len1 = data12.length;
-for(let i1=0; i1<len1; i1++){
-let data13 = data12[i1];
-if(typeof data13 !== "string"){
-const err15 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data13};
+}
+if(data3.amr !== undefined){
+let data13 = data3.amr;
+if(((typeof data13 !== "string") && (!(Array.isArray(data13)))) && (data13 !== null)){
+const err15 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5768,13 +5819,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-}
-}
-if(data3.azp !== undefined){
-let data14 = data3.azp;
-if((typeof data14 !== "string") && (data14 !== null)){
-const err16 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data14};
+if(Array.isArray(data13)){
+const len1 = data13.length;
+for(let i1=0; i1<len1; i1++){
+let data14 = data13[i1];
+if(typeof data14 !== "string"){
+const err16 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5784,10 +5834,12 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data3["https://aws.amazon.com/tags"] !== undefined){
-let data15 = data3["https://aws.amazon.com/tags"];
-if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
-const err17 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data15};
+}
+}
+if(data3.azp !== undefined){
+let data15 = data3.azp;
+if((typeof data15 !== "string") && (data15 !== null)){
+const err17 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5797,10 +5849,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data3["https://aws.amazon.com/source_identity"] !== undefined){
-let data16 = data3["https://aws.amazon.com/source_identity"];
-if((typeof data16 !== "string") && (data16 !== null)){
-const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data16};
+if(data3["https://aws.amazon.com/tags"] !== undefined){
+let data16 = data3["https://aws.amazon.com/tags"];
+if((!(data16 && typeof data16 == "object" && !Array.isArray(data16))) && (data16 !== null)){
+const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5810,9 +5862,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
-else {
-const err19 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
+if(data3["https://aws.amazon.com/source_identity"] !== undefined){
+let data17 = data3["https://aws.amazon.com/source_identity"];
+if((typeof data17 !== "string") && (data17 !== null)){
+const err19 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data17};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5822,10 +5875,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.github !== undefined){
-let data17 = data.github;
-if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
-const err20 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data17};
+}
+else {
+const err20 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5834,10 +5886,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-for(const key1 in data17){
-if(!(func2.call(schema16.properties, key1))){
-const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data17};
+}
+if(data.github !== undefined){
+let data18 = data.github;
+if((!(data18 && typeof data18 == "object" && !Array.isArray(data18))) && (data18 !== null)){
+const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data18};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5846,11 +5899,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data17.repository !== undefined){
-let data18 = data17.repository;
-if((typeof data18 !== "string") && (data18 !== null)){
-const err22 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data18};
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key1 in data18){
+if(!(func2.call(schema16.properties, key1))){
+const err22 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data18};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5860,10 +5912,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data17.ref !== undefined){
-let data19 = data17.ref;
+if(data18.repository !== undefined){
+let data19 = data18.repository;
 if((typeof data19 !== "string") && (data19 !== null)){
-const err23 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data19};
+const err23 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data19};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5873,10 +5925,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data17.environment !== undefined){
-let data20 = data17.environment;
+if(data18.ref !== undefined){
+let data20 = data18.ref;
 if((typeof data20 !== "string") && (data20 !== null)){
-const err24 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data20};
+const err24 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data20};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5886,10 +5938,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data17.event !== undefined){
-let data21 = data17.event;
+if(data18.environment !== undefined){
+let data21 = data18.environment;
 if((typeof data21 !== "string") && (data21 !== null)){
-const err25 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data21};
+const err25 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data21};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -5899,10 +5951,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data17.ownerId !== undefined){
-let data22 = data17.ownerId;
-if(((typeof data22 !== "string") && (!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22))))) && (data22 !== null)){
-const err26 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data22};
+if(data18.event !== undefined){
+let data22 = data18.event;
+if((typeof data22 !== "string") && (data22 !== null)){
+const err26 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data22};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -5912,10 +5964,10 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data17.repositoryId !== undefined){
-let data23 = data17.repositoryId;
+if(data18.ownerId !== undefined){
+let data23 = data18.ownerId;
 if(((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))) && (data23 !== null)){
-const err27 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data23};
+const err27 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data23};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -5925,10 +5977,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data17.immutable !== undefined){
-let data24 = data17.immutable;
-if((typeof data24 !== "boolean") && (data24 !== null)){
-const err28 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data24};
+if(data18.repositoryId !== undefined){
+let data24 = data18.repositoryId;
+if(((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))) && (data24 !== null)){
+const err28 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data24};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -5938,10 +5990,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data17.issuer !== undefined){
-let data25 = data17.issuer;
-if((typeof data25 !== "string") && (data25 !== null)){
-const err29 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data25};
+if(data18.immutable !== undefined){
+let data25 = data18.immutable;
+if((typeof data25 !== "boolean") && (data25 !== null)){
+const err29 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data25};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -5951,10 +6003,10 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data17.audience !== undefined){
-let data26 = data17.audience;
-if(((typeof data26 !== "string") && (!(Array.isArray(data26)))) && (data26 !== null)){
-const err30 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data26};
+if(data18.issuer !== undefined){
+let data26 = data18.issuer;
+if((typeof data26 !== "string") && (data26 !== null)){
+const err30 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data26};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -5963,12 +6015,11 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(Array.isArray(data26)){
-const len2 = data26.length;
-for(let i2=0; i2<len2; i2++){
-let data27 = data26[i2];
-if(typeof data27 !== "string"){
-const err31 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data27};
+}
+if(data18.audience !== undefined){
+let data27 = data18.audience;
+if(((typeof data27 !== "string") && (!(Array.isArray(data27)))) && (data27 !== null)){
+const err31 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data27};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -5977,13 +6028,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-}
-}
-if(data17.sub !== undefined){
-let data28 = data17.sub;
-if((typeof data28 !== "string") && (data28 !== null)){
-const err32 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data28};
+if(Array.isArray(data27)){
+const len2 = data27.length;
+for(let i2=0; i2<len2; i2++){
+let data28 = data27[i2];
+if(typeof data28 !== "string"){
+const err32 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data28};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -5993,10 +6043,12 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data17.actor !== undefined){
-let data29 = data17.actor;
+}
+}
+if(data18.sub !== undefined){
+let data29 = data18.sub;
 if((typeof data29 !== "string") && (data29 !== null)){
-const err33 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data29};
+const err33 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data29};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -6006,10 +6058,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data17.actorId !== undefined){
-let data30 = data17.actorId;
-if(((typeof data30 !== "string") && (!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30))))) && (data30 !== null)){
-const err34 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data30};
+if(data18.actor !== undefined){
+let data30 = data18.actor;
+if((typeof data30 !== "string") && (data30 !== null)){
+const err34 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data30};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -6019,10 +6071,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data17.workflow !== undefined){
-let data31 = data17.workflow;
-if((typeof data31 !== "string") && (data31 !== null)){
-const err35 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data31};
+if(data18.actorId !== undefined){
+let data31 = data18.actorId;
+if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (data31 !== null)){
+const err35 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data31};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -6032,10 +6084,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data17.jobWorkflowRef !== undefined){
-let data32 = data17.jobWorkflowRef;
+if(data18.workflow !== undefined){
+let data32 = data18.workflow;
 if((typeof data32 !== "string") && (data32 !== null)){
-const err36 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data32};
+const err36 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data32};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -6045,10 +6097,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data17.enterprise !== undefined){
-let data33 = data17.enterprise;
+if(data18.jobWorkflowRef !== undefined){
+let data33 = data18.jobWorkflowRef;
 if((typeof data33 !== "string") && (data33 !== null)){
-const err37 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data33};
+const err37 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data33};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -6058,10 +6110,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data17.enterpriseId !== undefined){
-let data34 = data17.enterpriseId;
-if(((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))) && (data34 !== null)){
-const err38 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data34};
+if(data18.enterprise !== undefined){
+let data34 = data18.enterprise;
+if((typeof data34 !== "string") && (data34 !== null)){
+const err38 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data34};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -6071,10 +6123,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data17.runnerEnvironment !== undefined){
-let data35 = data17.runnerEnvironment;
-if((typeof data35 !== "string") && (data35 !== null)){
-const err39 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data35};
+if(data18.enterpriseId !== undefined){
+let data35 = data18.enterpriseId;
+if(((typeof data35 !== "string") && (!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35))))) && (data35 !== null)){
+const err39 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data35};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -6084,10 +6136,10 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data17.repositoryVisibility !== undefined){
-let data36 = data17.repositoryVisibility;
+if(data18.runnerEnvironment !== undefined){
+let data36 = data18.runnerEnvironment;
 if((typeof data36 !== "string") && (data36 !== null)){
-const err40 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data36};
+const err40 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data36};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -6097,10 +6149,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data17.job !== undefined){
-let data37 = data17.job;
+if(data18.repositoryVisibility !== undefined){
+let data37 = data18.repositoryVisibility;
 if((typeof data37 !== "string") && (data37 !== null)){
-const err41 = {instancePath:instancePath+"/github/job",schemaPath:"#/definitions/github/properties/job/type",keyword:"type",params:{type: schema16.properties.job.type},message:"must be string,null",schema:schema16.properties.job.type,parentSchema:schema16.properties.job,data:data37};
+const err41 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data37};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -6110,10 +6162,10 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data17.secrets !== undefined){
-let data38 = data17.secrets;
-if((!(data38 && typeof data38 == "object" && !Array.isArray(data38))) && (data38 !== null)){
-const err42 = {instancePath:instancePath+"/github/secrets",schemaPath:"#/definitions/github/properties/secrets/type",keyword:"type",params:{type: schema16.properties.secrets.type},message:"must be object,null",schema:schema16.properties.secrets.type,parentSchema:schema16.properties.secrets,data:data38};
+if(data18.job !== undefined){
+let data38 = data18.job;
+if((typeof data38 !== "string") && (data38 !== null)){
+const err42 = {instancePath:instancePath+"/github/job",schemaPath:"#/definitions/github/properties/job/type",keyword:"type",params:{type: schema16.properties.job.type},message:"must be string,null",schema:schema16.properties.job.type,parentSchema:schema16.properties.job,data:data38};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -6122,11 +6174,11 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-for(const key2 in data38){
-let data39 = data38[key2];
-if(((typeof data39 !== "string") && (!((typeof data39 == "number") && (isFinite(data39))))) && (typeof data39 !== "boolean")){
-const err43 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.type,parentSchema:schema16.properties.secrets.additionalProperties,data:data39};
+}
+if(data18.secrets !== undefined){
+let data39 = data18.secrets;
+if((!(data39 && typeof data39 == "object" && !Array.isArray(data39))) && (data39 !== null)){
+const err43 = {instancePath:instancePath+"/github/secrets",schemaPath:"#/definitions/github/properties/secrets/type",keyword:"type",params:{type: schema16.properties.secrets.type},message:"must be object,null",schema:schema16.properties.secrets.type,parentSchema:schema16.properties.secrets,data:data39};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -6135,13 +6187,11 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-}
-}
-if(data17.vars !== undefined){
-let data40 = data17.vars;
-if((!(data40 && typeof data40 == "object" && !Array.isArray(data40))) && (data40 !== null)){
-const err44 = {instancePath:instancePath+"/github/vars",schemaPath:"#/definitions/github/properties/vars/type",keyword:"type",params:{type: schema16.properties.vars.type},message:"must be object,null",schema:schema16.properties.vars.type,parentSchema:schema16.properties.vars,data:data40};
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+for(const key2 in data39){
+let data40 = data39[key2];
+if(((typeof data40 !== "string") && (!((typeof data40 == "number") && (isFinite(data40))))) && (typeof data40 !== "boolean")){
+const err44 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.type,parentSchema:schema16.properties.secrets.additionalProperties,data:data40};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -6150,11 +6200,13 @@ vErrors.push(err44);
 }
 errors++;
 }
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-for(const key3 in data40){
-let data41 = data40[key3];
-if(((typeof data41 !== "string") && (!((typeof data41 == "number") && (isFinite(data41))))) && (typeof data41 !== "boolean")){
-const err45 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.type,parentSchema:schema16.properties.vars.additionalProperties,data:data41};
+}
+}
+}
+if(data18.vars !== undefined){
+let data41 = data18.vars;
+if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
+const err45 = {instancePath:instancePath+"/github/vars",schemaPath:"#/definitions/github/properties/vars/type",keyword:"type",params:{type: schema16.properties.vars.type},message:"must be object,null",schema:schema16.properties.vars.type,parentSchema:schema16.properties.vars,data:data41};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -6163,13 +6215,11 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-}
-}
-if(data17.inputs !== undefined){
-let data42 = data17.inputs;
-if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
-const err46 = {instancePath:instancePath+"/github/inputs",schemaPath:"#/definitions/github/properties/inputs/type",keyword:"type",params:{type: schema16.properties.inputs.type},message:"must be object,null",schema:schema16.properties.inputs.type,parentSchema:schema16.properties.inputs,data:data42};
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+for(const key3 in data41){
+let data42 = data41[key3];
+if(((typeof data42 !== "string") && (!((typeof data42 == "number") && (isFinite(data42))))) && (typeof data42 !== "boolean")){
+const err46 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.type,parentSchema:schema16.properties.vars.additionalProperties,data:data42};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -6178,11 +6228,13 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-for(const key4 in data42){
-let data43 = data42[key4];
-if(((typeof data43 !== "string") && (!((typeof data43 == "number") && (isFinite(data43))))) && (typeof data43 !== "boolean")){
-const err47 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.type,parentSchema:schema16.properties.inputs.additionalProperties,data:data43};
+}
+}
+}
+if(data18.inputs !== undefined){
+let data43 = data18.inputs;
+if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
+const err47 = {instancePath:instancePath+"/github/inputs",schemaPath:"#/definitions/github/properties/inputs/type",keyword:"type",params:{type: schema16.properties.inputs.type},message:"must be object,null",schema:schema16.properties.inputs.type,parentSchema:schema16.properties.inputs,data:data43};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -6191,13 +6243,11 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-}
-}
-if(data17.subTemplate !== undefined){
-let data44 = data17.subTemplate;
-if((!(Array.isArray(data44))) && (data44 !== null)){
-const err48 = {instancePath:instancePath+"/github/subTemplate",schemaPath:"#/definitions/github/properties/subTemplate/type",keyword:"type",params:{type: schema16.properties.subTemplate.type},message:"must be array,null",schema:schema16.properties.subTemplate.type,parentSchema:schema16.properties.subTemplate,data:data44};
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key4 in data43){
+let data44 = data43[key4];
+if(((typeof data44 !== "string") && (!((typeof data44 == "number") && (isFinite(data44))))) && (typeof data44 !== "boolean")){
+const err48 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.type,parentSchema:schema16.properties.inputs.additionalProperties,data:data44};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -6206,12 +6256,13 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(Array.isArray(data44)){
-const len3 = data44.length;
-for(let i3=0; i3<len3; i3++){
-let data45 = data44[i3];
-if(typeof data45 !== "string"){
-const err49 = {instancePath:instancePath+"/github/subTemplate/" + i3,schemaPath:"#/definitions/github/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.subTemplate.items.type,parentSchema:schema16.properties.subTemplate.items,data:data45};
+}
+}
+}
+if(data18.subTemplate !== undefined){
+let data45 = data18.subTemplate;
+if((!(Array.isArray(data45))) && (data45 !== null)){
+const err49 = {instancePath:instancePath+"/github/subTemplate",schemaPath:"#/definitions/github/properties/subTemplate/type",keyword:"type",params:{type: schema16.properties.subTemplate.type},message:"must be array,null",schema:schema16.properties.subTemplate.type,parentSchema:schema16.properties.subTemplate,data:data45};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -6220,13 +6271,12 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-}
-}
-if(data17.defaultBranch !== undefined){
-let data46 = data17.defaultBranch;
-if((typeof data46 !== "string") && (data46 !== null)){
-const err50 = {instancePath:instancePath+"/github/defaultBranch",schemaPath:"#/definitions/github/properties/defaultBranch/type",keyword:"type",params:{type: schema16.properties.defaultBranch.type},message:"must be string,null",schema:schema16.properties.defaultBranch.type,parentSchema:schema16.properties.defaultBranch,data:data46};
+if(Array.isArray(data45)){
+const len3 = data45.length;
+for(let i3=0; i3<len3; i3++){
+let data46 = data45[i3];
+if(typeof data46 !== "string"){
+const err50 = {instancePath:instancePath+"/github/subTemplate/" + i3,schemaPath:"#/definitions/github/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.subTemplate.items.type,parentSchema:schema16.properties.subTemplate.items,data:data46};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -6236,10 +6286,12 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data17.calledWorkflow !== undefined){
-let data47 = data17.calledWorkflow;
+}
+}
+if(data18.defaultBranch !== undefined){
+let data47 = data18.defaultBranch;
 if((typeof data47 !== "string") && (data47 !== null)){
-const err51 = {instancePath:instancePath+"/github/calledWorkflow",schemaPath:"#/definitions/github/properties/calledWorkflow/type",keyword:"type",params:{type: schema16.properties.calledWorkflow.type},message:"must be string,null",schema:schema16.properties.calledWorkflow.type,parentSchema:schema16.properties.calledWorkflow,data:data47};
+const err51 = {instancePath:instancePath+"/github/defaultBranch",schemaPath:"#/definitions/github/properties/defaultBranch/type",keyword:"type",params:{type: schema16.properties.defaultBranch.type},message:"must be string,null",schema:schema16.properties.defaultBranch.type,parentSchema:schema16.properties.defaultBranch,data:data47};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -6249,10 +6301,10 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data17.calledJob !== undefined){
-let data48 = data17.calledJob;
+if(data18.calledWorkflow !== undefined){
+let data48 = data18.calledWorkflow;
 if((typeof data48 !== "string") && (data48 !== null)){
-const err52 = {instancePath:instancePath+"/github/calledJob",schemaPath:"#/definitions/github/properties/calledJob/type",keyword:"type",params:{type: schema16.properties.calledJob.type},message:"must be string,null",schema:schema16.properties.calledJob.type,parentSchema:schema16.properties.calledJob,data:data48};
+const err52 = {instancePath:instancePath+"/github/calledWorkflow",schemaPath:"#/definitions/github/properties/calledWorkflow/type",keyword:"type",params:{type: schema16.properties.calledWorkflow.type},message:"must be string,null",schema:schema16.properties.calledWorkflow.type,parentSchema:schema16.properties.calledWorkflow,data:data48};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -6262,12 +6314,10 @@ vErrors.push(err52);
 errors++;
 }
 }
-}
-}
-if(data.eks !== undefined){
-let data49 = data.eks;
-if((!(data49 && typeof data49 == "object" && !Array.isArray(data49))) && (data49 !== null)){
-const err53 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data49};
+if(data18.calledJob !== undefined){
+let data49 = data18.calledJob;
+if((typeof data49 !== "string") && (data49 !== null)){
+const err53 = {instancePath:instancePath+"/github/calledJob",schemaPath:"#/definitions/github/properties/calledJob/type",keyword:"type",params:{type: schema16.properties.calledJob.type},message:"must be string,null",schema:schema16.properties.calledJob.type,parentSchema:schema16.properties.calledJob,data:data49};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -6276,10 +6326,13 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-for(const key5 in data49){
-if(!((((key5 === "issuer") || (key5 === "namespace")) || (key5 === "serviceAccount")) || (key5 === "audience"))){
-const err54 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data49};
+}
+}
+}
+if(data.eks !== undefined){
+let data50 = data.eks;
+if((!(data50 && typeof data50 == "object" && !Array.isArray(data50))) && (data50 !== null)){
+const err54 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data50};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -6288,11 +6341,10 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-if(data49.issuer !== undefined){
-let data50 = data49.issuer;
-if((typeof data50 !== "string") && (data50 !== null)){
-const err55 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data50};
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key5 in data50){
+if(!(((((key5 === "issuer") || (key5 === "namespace")) || (key5 === "serviceAccount")) || (key5 === "name")) || (key5 === "audience"))){
+const err55 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data50};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -6302,10 +6354,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data49.namespace !== undefined){
-let data51 = data49.namespace;
+if(data50.issuer !== undefined){
+let data51 = data50.issuer;
 if((typeof data51 !== "string") && (data51 !== null)){
-const err56 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data51};
+const err56 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data51};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -6315,10 +6367,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data49.serviceAccount !== undefined){
-let data52 = data49.serviceAccount;
+if(data50.namespace !== undefined){
+let data52 = data50.namespace;
 if((typeof data52 !== "string") && (data52 !== null)){
-const err57 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data52};
+const err57 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data52};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -6328,10 +6380,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data49.audience !== undefined){
-let data53 = data49.audience;
+if(data50.serviceAccount !== undefined){
+let data53 = data50.serviceAccount;
 if((typeof data53 !== "string") && (data53 !== null)){
-const err58 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data53};
+const err58 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data53};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -6341,12 +6393,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-}
-}
-if(data.gitlab !== undefined){
-let data54 = data.gitlab;
-if((!(data54 && typeof data54 == "object" && !Array.isArray(data54))) && (data54 !== null)){
-const err59 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data54};
+if(data50.name !== undefined){
+let data54 = data50.name;
+if((typeof data54 !== "string") && (data54 !== null)){
+const err59 = {instancePath:instancePath+"/eks/name",schemaPath:"#/definitions/eks/properties/name/type",keyword:"type",params:{type: schema17.properties.name.type},message:"must be string,null",schema:schema17.properties.name.type,parentSchema:schema17.properties.name,data:data54};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -6355,10 +6405,11 @@ vErrors.push(err59);
 }
 errors++;
 }
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-for(const key6 in data54){
-if(!(func2.call(schema18.properties, key6))){
-const err60 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data54};
+}
+if(data50.audience !== undefined){
+let data55 = data50.audience;
+if((typeof data55 !== "string") && (data55 !== null)){
+const err60 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data55};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -6368,10 +6419,12 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data54.projectPath !== undefined){
-let data55 = data54.projectPath;
-if((typeof data55 !== "string") && (data55 !== null)){
-const err61 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data55};
+}
+}
+if(data.gitlab !== undefined){
+let data56 = data.gitlab;
+if((!(data56 && typeof data56 == "object" && !Array.isArray(data56))) && (data56 !== null)){
+const err61 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data56};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -6380,11 +6433,10 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-if(data54.ref !== undefined){
-let data56 = data54.ref;
-if((typeof data56 !== "string") && (data56 !== null)){
-const err62 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data56};
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+for(const key6 in data56){
+if(!(func2.call(schema18.properties, key6))){
+const err62 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data56};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -6394,10 +6446,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data54.refType !== undefined){
-let data57 = data54.refType;
+if(data56.projectPath !== undefined){
+let data57 = data56.projectPath;
 if((typeof data57 !== "string") && (data57 !== null)){
-const err63 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data57};
+const err63 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data57};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -6406,8 +6458,11 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(!(((data57 === "branch") || (data57 === "tag")) || (data57 === null))){
-const err64 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data57};
+}
+if(data56.ref !== undefined){
+let data58 = data56.ref;
+if((typeof data58 !== "string") && (data58 !== null)){
+const err64 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data58};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -6417,10 +6472,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data54.host !== undefined){
-let data58 = data54.host;
-if((typeof data58 !== "string") && (data58 !== null)){
-const err65 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data58};
+if(data56.refType !== undefined){
+let data59 = data56.refType;
+if((typeof data59 !== "string") && (data59 !== null)){
+const err65 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data59};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -6429,11 +6484,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-if(data54.audience !== undefined){
-let data59 = data54.audience;
-if(((typeof data59 !== "string") && (!(Array.isArray(data59)))) && (data59 !== null)){
-const err66 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data59};
+if(!(((data59 === "branch") || (data59 === "tag")) || (data59 === null))){
+const err66 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data59};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -6442,12 +6494,11 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(Array.isArray(data59)){
-const len4 = data59.length;
-for(let i4=0; i4<len4; i4++){
-let data60 = data59[i4];
-if(typeof data60 !== "string"){
-const err67 = {instancePath:instancePath+"/gitlab/audience/" + i4,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data60};
+}
+if(data56.host !== undefined){
+let data60 = data56.host;
+if((typeof data60 !== "string") && (data60 !== null)){
+const err67 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data60};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -6457,12 +6508,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-}
-}
-if(data54.pipelineSource !== undefined){
-let data61 = data54.pipelineSource;
-if((typeof data61 !== "string") && (data61 !== null)){
-const err68 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data61};
+if(data56.audience !== undefined){
+let data61 = data56.audience;
+if(((typeof data61 !== "string") && (!(Array.isArray(data61)))) && (data61 !== null)){
+const err68 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data61};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -6471,11 +6520,12 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-if(data54.projectId !== undefined){
-let data62 = data54.projectId;
-if(((typeof data62 !== "string") && (!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62))))) && (data62 !== null)){
-const err69 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data62};
+if(Array.isArray(data61)){
+const len4 = data61.length;
+for(let i4=0; i4<len4; i4++){
+let data62 = data61[i4];
+if(typeof data62 !== "string"){
+const err69 = {instancePath:instancePath+"/gitlab/audience/" + i4,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data62};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -6485,10 +6535,12 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data54.namespaceId !== undefined){
-let data63 = data54.namespaceId;
-if(((typeof data63 !== "string") && (!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63))))) && (data63 !== null)){
-const err70 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data63};
+}
+}
+if(data56.pipelineSource !== undefined){
+let data63 = data56.pipelineSource;
+if((typeof data63 !== "string") && (data63 !== null)){
+const err70 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data63};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -6498,10 +6550,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data54.refProtected !== undefined){
-let data64 = data54.refProtected;
-if((typeof data64 !== "boolean") && (data64 !== null)){
-const err71 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data64};
+if(data56.projectId !== undefined){
+let data64 = data56.projectId;
+if(((typeof data64 !== "string") && (!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64))))) && (data64 !== null)){
+const err71 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data64};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -6511,10 +6563,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data54.environment !== undefined){
-let data65 = data54.environment;
-if((typeof data65 !== "string") && (data65 !== null)){
-const err72 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data65};
+if(data56.namespaceId !== undefined){
+let data65 = data56.namespaceId;
+if(((typeof data65 !== "string") && (!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65))))) && (data65 !== null)){
+const err72 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data65};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -6524,10 +6576,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data54.userLogin !== undefined){
-let data66 = data54.userLogin;
-if((typeof data66 !== "string") && (data66 !== null)){
-const err73 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data66};
+if(data56.refProtected !== undefined){
+let data66 = data56.refProtected;
+if((typeof data66 !== "boolean") && (data66 !== null)){
+const err73 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data66};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -6537,10 +6589,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data54.userId !== undefined){
-let data67 = data54.userId;
-if(((typeof data67 !== "string") && (!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67))))) && (data67 !== null)){
-const err74 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data67};
+if(data56.environment !== undefined){
+let data67 = data56.environment;
+if((typeof data67 !== "string") && (data67 !== null)){
+const err74 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data67};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -6550,10 +6602,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data54.userEmail !== undefined){
-let data68 = data54.userEmail;
+if(data56.userLogin !== undefined){
+let data68 = data56.userLogin;
 if((typeof data68 !== "string") && (data68 !== null)){
-const err75 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data68};
+const err75 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data68};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -6563,10 +6615,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data54.userAccessLevel !== undefined){
-let data69 = data54.userAccessLevel;
-if((typeof data69 !== "string") && (data69 !== null)){
-const err76 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data69};
+if(data56.userId !== undefined){
+let data69 = data56.userId;
+if(((typeof data69 !== "string") && (!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69))))) && (data69 !== null)){
+const err76 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data69};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -6576,10 +6628,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data54.runnerEnvironment !== undefined){
-let data70 = data54.runnerEnvironment;
+if(data56.userEmail !== undefined){
+let data70 = data56.userEmail;
 if((typeof data70 !== "string") && (data70 !== null)){
-const err77 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data70};
+const err77 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data70};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -6589,10 +6641,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data54.sub !== undefined){
-let data71 = data54.sub;
+if(data56.userAccessLevel !== undefined){
+let data71 = data56.userAccessLevel;
 if((typeof data71 !== "string") && (data71 !== null)){
-const err78 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data71};
+const err78 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data71};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -6602,12 +6654,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-}
-}
-if(data.terraform !== undefined){
-let data72 = data.terraform;
-if((!(data72 && typeof data72 == "object" && !Array.isArray(data72))) && (data72 !== null)){
-const err79 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data72};
+if(data56.runnerEnvironment !== undefined){
+let data72 = data56.runnerEnvironment;
+if((typeof data72 !== "string") && (data72 !== null)){
+const err79 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data72};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -6616,10 +6666,11 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key7 in data72){
-if(!(((((key7 === "organization") || (key7 === "project")) || (key7 === "workspace")) || (key7 === "runPhase")) || (key7 === "audience"))){
-const err80 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data72};
+}
+if(data56.sub !== undefined){
+let data73 = data56.sub;
+if((typeof data73 !== "string") && (data73 !== null)){
+const err80 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data73};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -6629,10 +6680,12 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data72.organization !== undefined){
-let data73 = data72.organization;
-if((typeof data73 !== "string") && (data73 !== null)){
-const err81 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data73};
+}
+}
+if(data.terraform !== undefined){
+let data74 = data.terraform;
+if((!(data74 && typeof data74 == "object" && !Array.isArray(data74))) && (data74 !== null)){
+const err81 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data74};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -6641,11 +6694,10 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-if(data72.project !== undefined){
-let data74 = data72.project;
-if((typeof data74 !== "string") && (data74 !== null)){
-const err82 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data74};
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+for(const key7 in data74){
+if(!(((((key7 === "organization") || (key7 === "project")) || (key7 === "workspace")) || (key7 === "runPhase")) || (key7 === "audience"))){
+const err82 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data74};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -6655,10 +6707,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data72.workspace !== undefined){
-let data75 = data72.workspace;
+if(data74.organization !== undefined){
+let data75 = data74.organization;
 if((typeof data75 !== "string") && (data75 !== null)){
-const err83 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data75};
+const err83 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data75};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -6668,10 +6720,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data72.runPhase !== undefined){
-let data76 = data72.runPhase;
+if(data74.project !== undefined){
+let data76 = data74.project;
 if((typeof data76 !== "string") && (data76 !== null)){
-const err84 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data76};
+const err84 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data76};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -6681,10 +6733,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data72.audience !== undefined){
-let data77 = data72.audience;
+if(data74.workspace !== undefined){
+let data77 = data74.workspace;
 if((typeof data77 !== "string") && (data77 !== null)){
-const err85 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data77};
+const err85 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data77};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -6694,12 +6746,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-}
-if(data.cognito !== undefined){
-let data78 = data.cognito;
-if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
-const err86 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data78};
+if(data74.runPhase !== undefined){
+let data78 = data74.runPhase;
+if((typeof data78 !== "string") && (data78 !== null)){
+const err86 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data78};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -6708,10 +6758,11 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-for(const key8 in data78){
-if(!((((key8 === "identityPoolId") || (key8 === "identityId")) || (key8 === "authenticated")) || (key8 === "loginProviders"))){
-const err87 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data78};
+}
+if(data74.audience !== undefined){
+let data79 = data74.audience;
+if((typeof data79 !== "string") && (data79 !== null)){
+const err87 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data79};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -6721,10 +6772,12 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data78.identityPoolId !== undefined){
-let data79 = data78.identityPoolId;
-if((typeof data79 !== "string") && (data79 !== null)){
-const err88 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data79};
+}
+}
+if(data.cognito !== undefined){
+let data80 = data.cognito;
+if((!(data80 && typeof data80 == "object" && !Array.isArray(data80))) && (data80 !== null)){
+const err88 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data80};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -6733,11 +6786,10 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-if(data78.identityId !== undefined){
-let data80 = data78.identityId;
-if((typeof data80 !== "string") && (data80 !== null)){
-const err89 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data80};
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+for(const key8 in data80){
+if(!((((key8 === "identityPoolId") || (key8 === "identityId")) || (key8 === "authenticated")) || (key8 === "loginProviders"))){
+const err89 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data80};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -6747,10 +6799,10 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data78.authenticated !== undefined){
-let data81 = data78.authenticated;
-if((typeof data81 !== "boolean") && (data81 !== null)){
-const err90 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data81};
+if(data80.identityPoolId !== undefined){
+let data81 = data80.identityPoolId;
+if((typeof data81 !== "string") && (data81 !== null)){
+const err90 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data81};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -6760,10 +6812,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data78.loginProviders !== undefined){
-let data82 = data78.loginProviders;
-if((!(Array.isArray(data82))) && (data82 !== null)){
-const err91 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data82};
+if(data80.identityId !== undefined){
+let data82 = data80.identityId;
+if((typeof data82 !== "string") && (data82 !== null)){
+const err91 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data82};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -6772,12 +6824,11 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(Array.isArray(data82)){
-const len5 = data82.length;
-for(let i5=0; i5<len5; i5++){
-let data83 = data82[i5];
-if(typeof data83 !== "string"){
-const err92 = {instancePath:instancePath+"/cognito/loginProviders/" + i5,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data83};
+}
+if(data80.authenticated !== undefined){
+let data83 = data80.authenticated;
+if((typeof data83 !== "boolean") && (data83 !== null)){
+const err92 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data83};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -6787,16 +6838,10 @@ vErrors.push(err92);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.request !== undefined){
-let data84 = data.request;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-for(const key9 in data84){
-if(!(((((key9 === "roleSessionName") || (key9 === "durationSeconds")) || (key9 === "providerId")) || (key9 === "policy")) || (key9 === "policyArns"))){
-const err93 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data84};
+if(data80.loginProviders !== undefined){
+let data84 = data80.loginProviders;
+if((!(Array.isArray(data84))) && (data84 !== null)){
+const err93 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data84};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -6805,11 +6850,12 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-if(data84.roleSessionName !== undefined){
-let data85 = data84.roleSessionName;
-if((typeof data85 !== "string") && (data85 !== null)){
-const err94 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data85};
+if(Array.isArray(data84)){
+const len5 = data84.length;
+for(let i5=0; i5<len5; i5++){
+let data85 = data84[i5];
+if(typeof data85 !== "string"){
+const err94 = {instancePath:instancePath+"/cognito/loginProviders/" + i5,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data85};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -6819,13 +6865,16 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data84.durationSeconds !== undefined){
-let data86 = data84.durationSeconds;
-const _errs196 = errors;
-let valid30 = false;
-const _errs197 = errors;
-if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
-const err95 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data86};
+}
+}
+}
+}
+if(data.request !== undefined){
+let data86 = data.request;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+for(const key9 in data86){
+if(!(((((key9 === "roleSessionName") || (key9 === "durationSeconds")) || (key9 === "providerId")) || (key9 === "policy")) || (key9 === "policyArns"))){
+const err95 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data86};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -6834,13 +6883,11 @@ vErrors.push(err95);
 }
 errors++;
 }
-var _valid0 = _errs197 === errors;
-valid30 = valid30 || _valid0;
-if(!valid30){
-const _errs199 = errors;
-if(typeof data86 === "string"){
-if(!pattern2.test(data86)){
-const err96 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data86};
+}
+if(data86.roleSessionName !== undefined){
+let data87 = data86.roleSessionName;
+if((typeof data87 !== "string") && (data87 !== null)){
+const err96 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data87};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -6850,8 +6897,13 @@ vErrors.push(err96);
 errors++;
 }
 }
-else {
-const err97 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data86};
+if(data86.durationSeconds !== undefined){
+let data88 = data86.durationSeconds;
+const _errs200 = errors;
+let valid30 = false;
+const _errs201 = errors;
+if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
+const err97 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data88};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -6860,12 +6912,13 @@ vErrors.push(err97);
 }
 errors++;
 }
-var _valid0 = _errs199 === errors;
+var _valid0 = _errs201 === errors;
 valid30 = valid30 || _valid0;
 if(!valid30){
-const _errs201 = errors;
-if(data86 !== null){
-const err98 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data86};
+const _errs203 = errors;
+if(typeof data88 === "string"){
+if(!pattern2.test(data88)){
+const err98 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data88};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -6874,12 +6927,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-var _valid0 = _errs201 === errors;
-valid30 = valid30 || _valid0;
 }
-}
-if(!valid30){
-const err99 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data86};
+else {
+const err99 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data88};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -6888,22 +6938,12 @@ vErrors.push(err99);
 }
 errors++;
 }
-else {
-errors = _errs196;
-if(vErrors !== null){
-if(_errs196){
-vErrors.length = _errs196;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data84.providerId !== undefined){
-let data87 = data84.providerId;
-if((typeof data87 !== "string") && (data87 !== null)){
-const err100 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data87};
+var _valid0 = _errs203 === errors;
+valid30 = valid30 || _valid0;
+if(!valid30){
+const _errs205 = errors;
+if(data88 !== null){
+const err100 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data88};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -6912,8 +6952,12 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(!(((data87 === "graph.facebook.com") || (data87 === "www.amazon.com")) || (data87 === null))){
-const err101 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data87};
+var _valid0 = _errs205 === errors;
+valid30 = valid30 || _valid0;
+}
+}
+if(!valid30){
+const err101 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data88};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -6922,11 +6966,22 @@ vErrors.push(err101);
 }
 errors++;
 }
+else {
+errors = _errs200;
+if(vErrors !== null){
+if(_errs200){
+vErrors.length = _errs200;
 }
-if(data84.policy !== undefined){
-let data88 = data84.policy;
-if(((typeof data88 !== "string") && (!(data88 && typeof data88 == "object" && !Array.isArray(data88)))) && (data88 !== null)){
-const err102 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data88};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data86.providerId !== undefined){
+let data89 = data86.providerId;
+if((typeof data89 !== "string") && (data89 !== null)){
+const err102 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data89};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -6935,11 +6990,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-if(data84.policyArns !== undefined){
-let data89 = data84.policyArns;
-if((!(Array.isArray(data89))) && (data89 !== null)){
-const err103 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data89};
+if(!(((data89 === "graph.facebook.com") || (data89 === "www.amazon.com")) || (data89 === null))){
+const err103 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data89};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -6948,12 +7000,11 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(Array.isArray(data89)){
-const len6 = data89.length;
-for(let i6=0; i6<len6; i6++){
-let data90 = data89[i6];
-if(typeof data90 !== "string"){
-const err104 = {instancePath:instancePath+"/request/policyArns/" + i6,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data90};
+}
+if(data86.policy !== undefined){
+let data90 = data86.policy;
+if(((typeof data90 !== "string") && (!(data90 && typeof data90 == "object" && !Array.isArray(data90)))) && (data90 !== null)){
+const err104 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data90};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -6963,11 +7014,10 @@ vErrors.push(err104);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err105 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data84};
+if(data86.policyArns !== undefined){
+let data91 = data86.policyArns;
+if((!(Array.isArray(data91))) && (data91 !== null)){
+const err105 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data91};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -6976,17 +7026,12 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-if(data.context !== undefined){
-let data91 = data.context;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-for(const key10 in data91){
-let data92 = data91[key10];
-const _errs217 = errors;
-let valid35 = false;
-const _errs218 = errors;
-if(((typeof data92 !== "string") && (!((typeof data92 == "number") && (isFinite(data92))))) && (typeof data92 !== "boolean")){
-const err106 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data92};
+if(Array.isArray(data91)){
+const len6 = data91.length;
+for(let i6=0; i6<len6; i6++){
+let data92 = data91[i6];
+if(typeof data92 !== "string"){
+const err106 = {instancePath:instancePath+"/request/policyArns/" + i6,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data92};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -6995,16 +7040,12 @@ vErrors.push(err106);
 }
 errors++;
 }
-var _valid1 = _errs218 === errors;
-valid35 = valid35 || _valid1;
-if(!valid35){
-const _errs220 = errors;
-if(Array.isArray(data92)){
-const len7 = data92.length;
-for(let i7=0; i7<len7; i7++){
-let data93 = data92[i7];
-if(((typeof data93 !== "string") && (!((typeof data93 == "number") && (isFinite(data93))))) && (typeof data93 !== "boolean")){
-const err107 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data93};
+}
+}
+}
+}
+else {
+const err107 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data86};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -7014,9 +7055,16 @@ vErrors.push(err107);
 errors++;
 }
 }
-}
-else {
-const err108 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data92};
+if(data.context !== undefined){
+let data93 = data.context;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+for(const key10 in data93){
+let data94 = data93[key10];
+const _errs221 = errors;
+let valid35 = false;
+const _errs222 = errors;
+if(((typeof data94 !== "string") && (!((typeof data94 == "number") && (isFinite(data94))))) && (typeof data94 !== "boolean")){
+const err108 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data94};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -7025,12 +7073,16 @@ vErrors.push(err108);
 }
 errors++;
 }
-var _valid1 = _errs220 === errors;
+var _valid1 = _errs222 === errors;
 valid35 = valid35 || _valid1;
 if(!valid35){
 const _errs224 = errors;
-if(data92 !== null){
-const err109 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data92};
+if(Array.isArray(data94)){
+const len7 = data94.length;
+for(let i7=0; i7<len7; i7++){
+let data95 = data94[i7];
+if(((typeof data95 !== "string") && (!((typeof data95 == "number") && (isFinite(data95))))) && (typeof data95 !== "boolean")){
+const err109 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data95};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -7039,12 +7091,10 @@ vErrors.push(err109);
 }
 errors++;
 }
-var _valid1 = _errs224 === errors;
-valid35 = valid35 || _valid1;
 }
 }
-if(!valid35){
-const err110 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data92};
+else {
+const err110 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data94};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -7053,11 +7103,39 @@ vErrors.push(err110);
 }
 errors++;
 }
+var _valid1 = _errs224 === errors;
+valid35 = valid35 || _valid1;
+if(!valid35){
+const _errs228 = errors;
+if(data94 !== null){
+const err111 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data94};
+if(vErrors === null){
+vErrors = [err111];
+}
 else {
-errors = _errs217;
+vErrors.push(err111);
+}
+errors++;
+}
+var _valid1 = _errs228 === errors;
+valid35 = valid35 || _valid1;
+}
+}
+if(!valid35){
+const err112 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data94};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+else {
+errors = _errs221;
 if(vErrors !== null){
-if(_errs217){
-vErrors.length = _errs217;
+if(_errs221){
+vErrors.length = _errs221;
 }
 else {
 vErrors = null;
@@ -7067,33 +7145,7 @@ vErrors = null;
 }
 }
 else {
-const err111 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data91};
-if(vErrors === null){
-vErrors = [err111];
-}
-else {
-vErrors.push(err111);
-}
-errors++;
-}
-}
-if(data.expect !== undefined){
-let data94 = data.expect;
-const _errs229 = errors;
-let valid39 = false;
-const _errs230 = errors;
-if(typeof data94 !== "string"){
-const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data94};
-if(vErrors === null){
-vErrors = [err112];
-}
-else {
-vErrors.push(err112);
-}
-errors++;
-}
-if(!((data94 === "allow") || (data94 === "deny"))){
-const err113 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data94};
+const err113 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data93};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -7102,13 +7154,14 @@ vErrors.push(err113);
 }
 errors++;
 }
-var _valid2 = _errs230 === errors;
-valid39 = valid39 || _valid2;
-if(!valid39){
-const _errs232 = errors;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.deny === undefined){
-const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data94};
+}
+if(data.expect !== undefined){
+let data96 = data.expect;
+const _errs233 = errors;
+let valid39 = false;
+const _errs234 = errors;
+if(typeof data96 !== "string"){
+const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data96};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -7117,9 +7170,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-for(const key11 in data94){
-if(!(key11 === "deny")){
-const err115 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data94};
+if(!((data96 === "allow") || (data96 === "deny"))){
+const err115 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data96};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -7128,11 +7180,13 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-if(data94.deny !== undefined){
-let data95 = data94.deny;
-if((!(data95 && typeof data95 == "object" && !Array.isArray(data95))) && (data95 !== null)){
-const err116 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data95};
+var _valid2 = _errs234 === errors;
+valid39 = valid39 || _valid2;
+if(!valid39){
+const _errs236 = errors;
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+if(data96.deny === undefined){
+const err116 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data96};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -7141,10 +7195,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-for(const key12 in data95){
-if(!(((key12 === "stage") || (key12 === "because")) || (key12 === "code"))){
-const err117 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data95};
+for(const key11 in data96){
+if(!(key11 === "deny")){
+const err117 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data96};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -7154,10 +7207,10 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data95.stage !== undefined){
-let data96 = data95.stage;
-if(typeof data96 !== "string"){
-const err118 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data96};
+if(data96.deny !== undefined){
+let data97 = data96.deny;
+if((!(data97 && typeof data97 == "object" && !Array.isArray(data97))) && (data97 !== null)){
+const err118 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data97};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -7166,8 +7219,10 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(!(((data96 === "request") || (data96 === "token")) || (data96 === "trust-policy"))){
-const err119 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data96};
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+for(const key12 in data97){
+if(!(((key12 === "stage") || (key12 === "because")) || (key12 === "code"))){
+const err119 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data97};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -7177,10 +7232,10 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data95.because !== undefined){
-let data97 = data95.because;
-if(typeof data97 !== "string"){
-const err120 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data97};
+if(data97.stage !== undefined){
+let data98 = data97.stage;
+if(typeof data98 !== "string"){
+const err120 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data98};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -7189,11 +7244,8 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-if(data95.code !== undefined){
-let data98 = data95.code;
-if(typeof data98 !== "string"){
-const err121 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data98};
+if(!(((data98 === "request") || (data98 === "token")) || (data98 === "trust-policy"))){
+const err121 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data98};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -7202,8 +7254,11 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(!(((((data98 === "ValidationError") || (data98 === "InvalidIdentityToken")) || (data98 === "ExpiredTokenException")) || (data98 === "IDPRejectedClaim")) || (data98 === "AccessDenied"))){
-const err122 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data98};
+}
+if(data97.because !== undefined){
+let data99 = data97.because;
+if(typeof data99 !== "string"){
+const err122 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data99};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -7213,11 +7268,10 @@ vErrors.push(err122);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err123 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data94};
+if(data97.code !== undefined){
+let data100 = data97.code;
+if(typeof data100 !== "string"){
+const err123 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data100};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -7226,13 +7280,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-var _valid2 = _errs232 === errors;
-valid39 = valid39 || _valid2;
-if(!valid39){
-const _errs244 = errors;
-if(typeof data94 === "string"){
-if(!pattern2.test(data94)){
-const err124 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data94};
+if(!(((((data100 === "ValidationError") || (data100 === "InvalidIdentityToken")) || (data100 === "ExpiredTokenException")) || (data100 === "IDPRejectedClaim")) || (data100 === "AccessDenied"))){
+const err124 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data100};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -7242,8 +7291,11 @@ vErrors.push(err124);
 errors++;
 }
 }
+}
+}
+}
 else {
-const err125 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data94};
+const err125 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data96};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -7252,12 +7304,13 @@ vErrors.push(err125);
 }
 errors++;
 }
-var _valid2 = _errs244 === errors;
+var _valid2 = _errs236 === errors;
 valid39 = valid39 || _valid2;
-}
-}
 if(!valid39){
-const err126 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data94};
+const _errs248 = errors;
+if(typeof data96 === "string"){
+if(!pattern2.test(data96)){
+const err126 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data96};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -7266,24 +7319,9 @@ vErrors.push(err126);
 }
 errors++;
 }
-else {
-errors = _errs229;
-if(vErrors !== null){
-if(_errs229){
-vErrors.length = _errs229;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data.role !== undefined){
-let data99 = data.role;
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-for(const key13 in data99){
-if(!(func2.call(schema12.properties, key13))){
-const err127 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data99};
+const err127 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data96};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -7292,11 +7330,12 @@ vErrors.push(err127);
 }
 errors++;
 }
+var _valid2 = _errs248 === errors;
+valid39 = valid39 || _valid2;
 }
-if(data99.arn !== undefined){
-let data100 = data99.arn;
-if(typeof data100 !== "string"){
-const err128 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data100};
+}
+if(!valid39){
+const err128 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data96};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -7305,11 +7344,24 @@ vErrors.push(err128);
 }
 errors++;
 }
+else {
+errors = _errs233;
+if(vErrors !== null){
+if(_errs233){
+vErrors.length = _errs233;
 }
-if(data99.trustPolicy !== undefined){
-let data101 = data99.trustPolicy;
-if((typeof data101 !== "string") && (!(data101 && typeof data101 == "object" && !Array.isArray(data101)))){
-const err129 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data101};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.role !== undefined){
+let data101 = data.role;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+for(const key13 in data101){
+if(!(func2.call(schema12.properties, key13))){
+const err129 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data101};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -7319,10 +7371,10 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data99.maxSessionDuration !== undefined){
-let data102 = data99.maxSessionDuration;
-if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
-const err130 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data102};
+if(data101.arn !== undefined){
+let data102 = data101.arn;
+if(typeof data102 !== "string"){
+const err130 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data102};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -7331,9 +7383,11 @@ vErrors.push(err130);
 }
 errors++;
 }
-if((typeof data102 == "number") && (isFinite(data102))){
-if(data102 > 43200 || isNaN(data102)){
-const err131 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data102};
+}
+if(data101.trustPolicy !== undefined){
+let data103 = data101.trustPolicy;
+if((typeof data103 !== "string") && (!(data103 && typeof data103 == "object" && !Array.isArray(data103)))){
+const err131 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data103};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -7342,8 +7396,11 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data102 < 3600 || isNaN(data102)){
-const err132 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data102};
+}
+if(data101.maxSessionDuration !== undefined){
+let data104 = data101.maxSessionDuration;
+if(!(((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104))) && (isFinite(data104)))){
+const err132 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data104};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -7352,15 +7409,9 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-}
-if(data99.tags !== undefined){
-let data103 = data99.tags;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-for(const key14 in data103){
-let data104 = data103[key14];
-if(typeof data104 !== "string"){
-const err133 = {instancePath:instancePath+"/role/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data104};
+if((typeof data104 == "number") && (isFinite(data104))){
+if(data104 > 43200 || isNaN(data104)){
+const err133 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data104};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -7369,10 +7420,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-}
-else {
-const err134 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data103};
+if(data104 < 3600 || isNaN(data104)){
+const err134 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data104};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -7382,10 +7431,14 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data99.cloudformation !== undefined){
-let data105 = data99.cloudformation;
-if(typeof data105 !== "string"){
-const err135 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data105};
+}
+if(data101.tags !== undefined){
+let data105 = data101.tags;
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+for(const key14 in data105){
+let data106 = data105[key14];
+if(typeof data106 !== "string"){
+const err135 = {instancePath:instancePath+"/role/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data106};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -7395,10 +7448,9 @@ vErrors.push(err135);
 errors++;
 }
 }
-if(data99.cdk !== undefined){
-let data106 = data99.cdk;
-if(typeof data106 !== "string"){
-const err136 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data106};
+}
+else {
+const err136 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data105};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -7408,10 +7460,10 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data99.terraform !== undefined){
-let data107 = data99.terraform;
+if(data101.cloudformation !== undefined){
+let data107 = data101.cloudformation;
 if(typeof data107 !== "string"){
-const err137 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data107};
+const err137 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data107};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -7421,10 +7473,10 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data99.live !== undefined){
-let data108 = data99.live;
+if(data101.cdk !== undefined){
+let data108 = data101.cdk;
 if(typeof data108 !== "string"){
-const err138 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data108};
+const err138 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data108};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -7434,10 +7486,10 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data99.logicalId !== undefined){
-let data109 = data99.logicalId;
+if(data101.terraform !== undefined){
+let data109 = data101.terraform;
 if(typeof data109 !== "string"){
-const err139 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data109};
+const err139 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data109};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -7447,10 +7499,10 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data99.stack !== undefined){
-let data110 = data99.stack;
+if(data101.live !== undefined){
+let data110 = data101.live;
 if(typeof data110 !== "string"){
-const err140 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data110};
+const err140 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data110};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -7460,10 +7512,10 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data99.construct !== undefined){
-let data111 = data99.construct;
+if(data101.logicalId !== undefined){
+let data111 = data101.logicalId;
 if(typeof data111 !== "string"){
-const err141 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data111};
+const err141 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data111};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -7473,10 +7525,10 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data99.address !== undefined){
-let data112 = data99.address;
+if(data101.stack !== undefined){
+let data112 = data101.stack;
 if(typeof data112 !== "string"){
-const err142 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data112};
+const err142 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data112};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -7486,16 +7538,10 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data99.parameters !== undefined){
-let data113 = data99.parameters;
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-for(const key15 in data113){
-let data114 = data113[key15];
-const _errs283 = errors;
-let valid46 = false;
-const _errs284 = errors;
-if(((typeof data114 !== "string") && (!((typeof data114 == "number") && (isFinite(data114))))) && (typeof data114 !== "boolean")){
-const err143 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data114};
+if(data101.construct !== undefined){
+let data113 = data101.construct;
+if(typeof data113 !== "string"){
+const err143 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data113};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -7504,16 +7550,11 @@ vErrors.push(err143);
 }
 errors++;
 }
-var _valid3 = _errs284 === errors;
-valid46 = valid46 || _valid3;
-if(!valid46){
-const _errs286 = errors;
-if(Array.isArray(data114)){
-const len8 = data114.length;
-for(let i8=0; i8<len8; i8++){
-let data115 = data114[i8];
-if(((typeof data115 !== "string") && (!((typeof data115 == "number") && (isFinite(data115))))) && (typeof data115 !== "boolean")){
-const err144 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data115};
+}
+if(data101.address !== undefined){
+let data114 = data101.address;
+if(typeof data114 !== "string"){
+const err144 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data114};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -7523,9 +7564,16 @@ vErrors.push(err144);
 errors++;
 }
 }
-}
-else {
-const err145 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data114};
+if(data101.parameters !== undefined){
+let data115 = data101.parameters;
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+for(const key15 in data115){
+let data116 = data115[key15];
+const _errs287 = errors;
+let valid46 = false;
+const _errs288 = errors;
+if(((typeof data116 !== "string") && (!((typeof data116 == "number") && (isFinite(data116))))) && (typeof data116 !== "boolean")){
+const err145 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data116};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -7534,11 +7582,16 @@ vErrors.push(err145);
 }
 errors++;
 }
-var _valid3 = _errs286 === errors;
+var _valid3 = _errs288 === errors;
 valid46 = valid46 || _valid3;
-}
 if(!valid46){
-const err146 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data114};
+const _errs290 = errors;
+if(Array.isArray(data116)){
+const len8 = data116.length;
+for(let i8=0; i8<len8; i8++){
+let data117 = data116[i8];
+if(((typeof data117 !== "string") && (!((typeof data117 == "number") && (isFinite(data117))))) && (typeof data117 !== "boolean")){
+const err146 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data117};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -7547,11 +7600,36 @@ vErrors.push(err146);
 }
 errors++;
 }
+}
+}
 else {
-errors = _errs283;
+const err147 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data116};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+var _valid3 = _errs290 === errors;
+valid46 = valid46 || _valid3;
+}
+if(!valid46){
+const err148 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data116};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+else {
+errors = _errs287;
 if(vErrors !== null){
-if(_errs283){
-vErrors.length = _errs283;
+if(_errs287){
+vErrors.length = _errs287;
 }
 else {
 vErrors = null;
@@ -7561,33 +7639,7 @@ vErrors = null;
 }
 }
 else {
-const err147 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data113};
-if(vErrors === null){
-vErrors = [err147];
-}
-else {
-vErrors.push(err147);
-}
-errors++;
-}
-}
-if(data99.parametersFile !== undefined){
-let data116 = data99.parametersFile;
-if(typeof data116 !== "string"){
-const err148 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data116};
-if(vErrors === null){
-vErrors = [err148];
-}
-else {
-vErrors.push(err148);
-}
-errors++;
-}
-}
-if(data99.account !== undefined){
-let data117 = data99.account;
-if((typeof data117 !== "string") && (!(((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117))) && (isFinite(data117))))){
-const err149 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data117};
+const err149 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data115};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -7596,9 +7648,11 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(typeof data117 === "string"){
-if(!pattern0.test(data117)){
-const err150 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data117};
+}
+if(data101.parametersFile !== undefined){
+let data118 = data101.parametersFile;
+if(typeof data118 !== "string"){
+const err150 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data118};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -7608,11 +7662,10 @@ vErrors.push(err150);
 errors++;
 }
 }
-}
-if(data99.region !== undefined){
-let data118 = data99.region;
-if(typeof data118 !== "string"){
-const err151 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data118};
+if(data101.account !== undefined){
+let data119 = data101.account;
+if((typeof data119 !== "string") && (!(((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119))) && (isFinite(data119))))){
+const err151 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data119};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -7621,11 +7674,9 @@ vErrors.push(err151);
 }
 errors++;
 }
-}
-if(data99.partition !== undefined){
-let data119 = data99.partition;
-if(typeof data119 !== "string"){
-const err152 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data119};
+if(typeof data119 === "string"){
+if(!pattern0.test(data119)){
+const err152 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data119};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -7635,10 +7686,11 @@ vErrors.push(err152);
 errors++;
 }
 }
-if(data99.stackName !== undefined){
-let data120 = data99.stackName;
+}
+if(data101.region !== undefined){
+let data120 = data101.region;
 if(typeof data120 !== "string"){
-const err153 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data120};
+const err153 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data120};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -7648,12 +7700,10 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data99.resources !== undefined){
-let data121 = data99.resources;
-if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
-}
-else {
-const err154 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data121};
+if(data101.partition !== undefined){
+let data121 = data101.partition;
+if(typeof data121 !== "string"){
+const err154 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data121};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -7663,12 +7713,10 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data99.imports !== undefined){
-let data122 = data99.imports;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-}
-else {
-const err155 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data122};
+if(data101.stackName !== undefined){
+let data122 = data101.stackName;
+if(typeof data122 !== "string"){
+const err155 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data122};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -7678,10 +7726,12 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data99.profile !== undefined){
-let data123 = data99.profile;
-if(typeof data123 !== "string"){
-const err156 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data123};
+if(data101.resources !== undefined){
+let data123 = data101.resources;
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+}
+else {
+const err156 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data123};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -7691,9 +7741,12 @@ vErrors.push(err156);
 errors++;
 }
 }
+if(data101.imports !== undefined){
+let data124 = data101.imports;
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
 }
 else {
-const err157 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data99};
+const err157 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data124};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -7703,18 +7756,10 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data.providers !== undefined){
-let data124 = data.providers;
-const _errs312 = errors;
-let valid50 = false;
-const _errs313 = errors;
-if(Array.isArray(data124)){
-const len9 = data124.length;
-for(let i9=0; i9<len9; i9++){
-let data125 = data124[i9];
-if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
-if(data125.url === undefined){
-const err158 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data125};
+if(data101.profile !== undefined){
+let data125 = data101.profile;
+if(typeof data125 !== "string"){
+const err158 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data125};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -7723,8 +7768,10 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data125.clientIds === undefined){
-const err159 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data125};
+}
+}
+else {
+const err159 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data101};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -7733,9 +7780,19 @@ vErrors.push(err159);
 }
 errors++;
 }
-for(const key16 in data125){
-if(!((key16 === "url") || (key16 === "clientIds"))){
-const err160 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data125};
+}
+if(data.providers !== undefined){
+let data126 = data.providers;
+const _errs316 = errors;
+let valid50 = false;
+const _errs317 = errors;
+if(Array.isArray(data126)){
+const len9 = data126.length;
+for(let i9=0; i9<len9; i9++){
+let data127 = data126[i9];
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+if(data127.url === undefined){
+const err160 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data127};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -7744,12 +7801,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-}
-if(data125.url !== undefined){
-let data126 = data125.url;
-if(typeof data126 === "string"){
-if(!pattern1.test(data126)){
-const err161 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data126};
+if(data127.clientIds === undefined){
+const err161 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data127};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -7758,9 +7811,9 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-else {
-const err162 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data126};
+for(const key16 in data127){
+if(!((key16 === "url") || (key16 === "clientIds"))){
+const err162 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data127};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -7770,14 +7823,11 @@ vErrors.push(err162);
 errors++;
 }
 }
-if(data125.clientIds !== undefined){
-let data127 = data125.clientIds;
-if(Array.isArray(data127)){
-const len10 = data127.length;
-for(let i10=0; i10<len10; i10++){
-let data128 = data127[i10];
-if(typeof data128 !== "string"){
-const err163 = {instancePath:instancePath+"/providers/" + i9+"/clientIds/" + i10,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data128};
+if(data127.url !== undefined){
+let data128 = data127.url;
+if(typeof data128 === "string"){
+if(!pattern1.test(data128)){
+const err163 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data128};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -7787,9 +7837,8 @@ vErrors.push(err163);
 errors++;
 }
 }
-}
 else {
-const err164 = {instancePath:instancePath+"/providers/" + i9+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data127};
+const err164 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data128};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -7799,9 +7848,14 @@ vErrors.push(err164);
 errors++;
 }
 }
-}
-else {
-const err165 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data125};
+if(data127.clientIds !== undefined){
+let data129 = data127.clientIds;
+if(Array.isArray(data129)){
+const len10 = data129.length;
+for(let i10=0; i10<len10; i10++){
+let data130 = data129[i10];
+if(typeof data130 !== "string"){
+const err165 = {instancePath:instancePath+"/providers/" + i9+"/clientIds/" + i10,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data130};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -7813,7 +7867,7 @@ errors++;
 }
 }
 else {
-const err166 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data124};
+const err166 = {instancePath:instancePath+"/providers/" + i9+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data129};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -7822,12 +7876,10 @@ vErrors.push(err166);
 }
 errors++;
 }
-var _valid4 = _errs313 === errors;
-valid50 = valid50 || _valid4;
-if(!valid50){
-const _errs325 = errors;
-if(typeof data124 !== "string"){
-const err167 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data124};
+}
+}
+else {
+const err167 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data127};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -7836,8 +7888,10 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(!(data124 === "live")){
-const err168 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data124};
+}
+}
+else {
+const err168 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data126};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -7846,11 +7900,12 @@ vErrors.push(err168);
 }
 errors++;
 }
-var _valid4 = _errs325 === errors;
+var _valid4 = _errs317 === errors;
 valid50 = valid50 || _valid4;
-}
 if(!valid50){
-const err169 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data124};
+const _errs329 = errors;
+if(typeof data126 !== "string"){
+const err169 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data126};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -7859,26 +7914,8 @@ vErrors.push(err169);
 }
 errors++;
 }
-else {
-errors = _errs312;
-if(vErrors !== null){
-if(_errs312){
-vErrors.length = _errs312;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.matrix !== undefined){
-let data129 = data.matrix;
-const _errs330 = errors;
-let valid57 = false;
-const _errs331 = errors;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(Object.keys(data129).length < 1){
-const err170 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data129};
+if(!(data126 === "live")){
+const err170 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data126};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -7887,11 +7924,11 @@ vErrors.push(err170);
 }
 errors++;
 }
-for(const key17 in data129){
-const _errs333 = errors;
-if(typeof key17 === "string"){
-if(!pattern10.test(key17)){
-const err171 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key17,propertyName:key17};
+var _valid4 = _errs329 === errors;
+valid50 = valid50 || _valid4;
+}
+if(!valid50){
+const err171 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data126};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -7900,10 +7937,26 @@ vErrors.push(err171);
 }
 errors++;
 }
+else {
+errors = _errs316;
+if(vErrors !== null){
+if(_errs316){
+vErrors.length = _errs316;
 }
-var valid58 = _errs333 === errors;
-if(!valid58){
-const err172 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data129};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.matrix !== undefined){
+let data131 = data.matrix;
+const _errs334 = errors;
+let valid57 = false;
+const _errs335 = errors;
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+if(Object.keys(data131).length < 1){
+const err172 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data131};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -7912,12 +7965,11 @@ vErrors.push(err172);
 }
 errors++;
 }
-}
-for(const key18 in data129){
-let data130 = data129[key18];
-if(Array.isArray(data130)){
-if(data130.length < 1){
-const err173 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data130};
+for(const key17 in data131){
+const _errs337 = errors;
+if(typeof key17 === "string"){
+if(!pattern10.test(key17)){
+const err173 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key17,propertyName:key17};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -7927,8 +7979,9 @@ vErrors.push(err173);
 errors++;
 }
 }
-else {
-const err174 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data130};
+var valid58 = _errs337 === errors;
+if(!valid58){
+const err174 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data131};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -7938,9 +7991,11 @@ vErrors.push(err174);
 errors++;
 }
 }
-}
-else {
-const err175 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data129};
+for(const key18 in data131){
+let data132 = data131[key18];
+if(Array.isArray(data132)){
+if(data132.length < 1){
+const err175 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data132};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -7949,13 +8004,9 @@ vErrors.push(err175);
 }
 errors++;
 }
-var _valid5 = _errs331 === errors;
-valid57 = valid57 || _valid5;
-if(!valid57){
-const _errs337 = errors;
-if(Array.isArray(data129)){
-if(data129.length < 1){
-const err176 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data129};
+}
+else {
+const err176 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data132};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -7964,12 +8015,10 @@ vErrors.push(err176);
 }
 errors++;
 }
-const len11 = data129.length;
-for(let i11=0; i11<len11; i11++){
-let data131 = data129[i11];
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-if(Object.keys(data131).length < 1){
-const err177 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data131};
+}
+}
+else {
+const err177 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data131};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -7978,11 +8027,13 @@ vErrors.push(err177);
 }
 errors++;
 }
-for(const key19 in data131){
+var _valid5 = _errs335 === errors;
+valid57 = valid57 || _valid5;
+if(!valid57){
 const _errs341 = errors;
-if(typeof key19 === "string"){
-if(!pattern10.test(key19)){
-const err178 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key19,propertyName:key19};
+if(Array.isArray(data131)){
+if(data131.length < 1){
+const err178 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data131};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -7991,10 +8042,12 @@ vErrors.push(err178);
 }
 errors++;
 }
-}
-var valid62 = _errs341 === errors;
-if(!valid62){
-const err179 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key19},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data131};
+const len11 = data131.length;
+for(let i11=0; i11<len11; i11++){
+let data133 = data131[i11];
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(Object.keys(data133).length < 1){
+const err179 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data133};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -8003,10 +8056,11 @@ vErrors.push(err179);
 }
 errors++;
 }
-}
-}
-else {
-const err180 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data131};
+for(const key19 in data133){
+const _errs345 = errors;
+if(typeof key19 === "string"){
+if(!pattern10.test(key19)){
+const err180 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key19,propertyName:key19};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -8016,9 +8070,9 @@ vErrors.push(err180);
 errors++;
 }
 }
-}
-else {
-const err181 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data129};
+var valid62 = _errs345 === errors;
+if(!valid62){
+const err181 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key19},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data133};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -8027,11 +8081,10 @@ vErrors.push(err181);
 }
 errors++;
 }
-var _valid5 = _errs337 === errors;
-valid57 = valid57 || _valid5;
 }
-if(!valid57){
-const err182 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data129};
+}
+else {
+const err182 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data133};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -8040,22 +8093,10 @@ vErrors.push(err182);
 }
 errors++;
 }
-else {
-errors = _errs330;
-if(vErrors !== null){
-if(_errs330){
-vErrors.length = _errs330;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data.skip !== undefined){
-let data132 = data.skip;
-if((typeof data132 !== "boolean") && (typeof data132 !== "string")){
-const err183 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data132};
+const err183 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data131};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -8064,11 +8105,11 @@ vErrors.push(err183);
 }
 errors++;
 }
+var _valid5 = _errs341 === errors;
+valid57 = valid57 || _valid5;
 }
-if(data.only !== undefined){
-let data133 = data.only;
-if(typeof data133 !== "boolean"){
-const err184 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data133};
+if(!valid57){
+const err184 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data131};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -8077,15 +8118,52 @@ vErrors.push(err184);
 }
 errors++;
 }
-}
+else {
+errors = _errs334;
+if(vErrors !== null){
+if(_errs334){
+vErrors.length = _errs334;
 }
 else {
-const err185 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+vErrors = null;
+}
+}
+}
+}
+if(data.skip !== undefined){
+let data134 = data.skip;
+if((typeof data134 !== "boolean") && (typeof data134 !== "string")){
+const err185 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data134};
 if(vErrors === null){
 vErrors = [err185];
 }
 else {
 vErrors.push(err185);
+}
+errors++;
+}
+}
+if(data.only !== undefined){
+let data135 = data.only;
+if(typeof data135 !== "boolean"){
+const err186 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data135};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+}
+else {
+const err187 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
 }
 errors++;
 }

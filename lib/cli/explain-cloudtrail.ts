@@ -86,6 +86,25 @@ export function policyOption(io: Io, file: string): CompiledPolicy | undefined {
   return parsed.ok && compiled?.ok ? compiled : undefined;
 }
 
+/**
+ * The policy to replay against: a policy file, or where the role lives — a CloudFormation
+ * template, a CDK cloud assembly, a Terraform plan or state (with one role), or a deployed role's
+ * ARN (read with iam:GetRole, the standard credential chain) — resolved as `trustspec resolve`
+ * resolves it.
+ */
+async function policyFrom(
+  io: Io,
+  arg: string,
+): Promise<{ policy: CompiledPolicy; policyFile: string } | undefined> {
+  const { isSource, sourceRole } = await import('./init-source.js');
+  if (/^arn:/.test(arg) || isSource(resolve(io.cwd, arg))) {
+    const r = await sourceRole(arg, { param: [], resource: [], import: [], provider: [] }, io);
+    return { policy: r.analysis.role.policy, policyFile: r.source };
+  }
+  const policy = policyOption(io, arg);
+  return policy ? { policy, policyFile: relative(io.cwd, resolve(io.cwd, arg)) || arg } : undefined;
+}
+
 function maxSession(opts: CloudTrailExplainOptions): number | undefined {
   if (opts.maxSessionDuration === undefined) return undefined;
   const n = Number(opts.maxSessionDuration);
@@ -311,7 +330,7 @@ export async function explainCloudTrail(
   if (opts.policy === undefined)
     throw new UsageError(
       `${opts.cloudtrail !== undefined ? '--cloudtrail' : '--principal-id'} needs the trust policy to replay against`,
-      'give --policy FILE (the role ARN, session name and duration come from the event)',
+      'give --policy FILE, a template, plan or cdk.out with one role, or a role ARN (the role ARN, session name and duration come from the event)',
     );
   const now = opts.now !== undefined ? parseNow(opts.now) : clockOf(io);
   const read =
@@ -319,9 +338,9 @@ export async function explainCloudTrail(
       ? readCloudTrailFile(io, opts.cloudtrail, '--cloudtrail')
       : undefined;
   if (read && !reportRead(io, read)) return EXIT.usage;
-  const policy = policyOption(io, opts.policy);
-  if (!policy) return EXIT.usage;
-  const policyFile = relative(io.cwd, resolve(io.cwd, opts.policy)) || opts.policy;
+  const from = await policyFrom(io, opts.policy);
+  if (!from) return EXIT.usage;
+  const { policy, policyFile } = from;
   if (!read) {
     const call = principalIdCall(opts, policy);
     const runs = replay([call], policy, now, opts, false);

@@ -361,11 +361,24 @@ function googleFindings(s: Statement, i: Issuer): Finding[] {
   ];
 }
 
+function awsOutboundFindings(i: Issuer): Finding[] {
+  return [
+    {
+      code: 'aws-outbound-issuer',
+      severity: 'error',
+      message: `"${i.hostPath}" is an AWS outbound identity federation issuer: AWS documents that the tokens GetWebIdentityToken issues "cannot be used for OpenID Connect (OIDC) federation into AWS (via the AssumeRoleWithWebIdentity API)", so no token of it can use this statement`,
+      span: i.span,
+      hint: 'within a partition, trust the calling role itself (Principal {"AWS": ROLE_ARN}, Action sts:AssumeRole); across partitions, the workload needs a credential the target partition accepts',
+    },
+  ];
+}
+
 function providerFindings(s: Statement, issuers: Issuer[]): Finding[] {
   if (s.effect.value !== 'Allow' || !coversWebIdentity(s)) return [];
   const out: Finding[] = [];
   for (const i of issuers) {
-    if (i.module.id === 'github') out.push(...githubFindings(s, i));
+    if (i.module.id === 'aws-outbound') out.push(...awsOutboundFindings(i));
+    else if (i.module.id === 'github') out.push(...githubFindings(s, i));
     else if (i.module.id === 'eks') out.push(...eksFindings(s, i));
     else if (i.module.id === 'cognito') out.push(...cognitoFindings(s, i));
     else if (i.module.id === 'google') out.push(...googleFindings(s, i));

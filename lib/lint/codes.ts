@@ -107,6 +107,12 @@ export const LINT_CODES: readonly LintCode[] = [
     'a Google statement without an `aud` (or `oaud`) condition: a token of any OAuth client',
   ),
   L(
+    'aws-outbound-issuer',
+    'error',
+    'lint',
+    "an Allow for an account's AWS outbound identity federation issuer (`….tokens.sts.global.api.aws`): AWS documents that its tokens cannot be used with AssumeRoleWithWebIdentity",
+  ),
+  L(
     'statement-never-applies',
     'warning',
     'lint',

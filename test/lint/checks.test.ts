@@ -290,6 +290,26 @@ const ROWS: Row[] = [
     statements: [st(GOOGLE, { StringEquals: { [`${GOOGLE}:sub`]: '110169484474386276334' } })],
     codes: ['google-aud-missing'],
   },
+  // AWS outbound identity federation (IAM User Guide, "Getting started with outbound identity
+  // federation": its tokens cannot be used with AssumeRoleWithWebIdentity)
+  {
+    name: 'an AWS outbound issuer as the Federated principal',
+    statements: [
+      st(
+        'arn:aws:iam::111122223333:oidc-provider/a1b2c3d4-0000-4e5f-9a8b-123456789abc.tokens.sts.global.api.aws',
+      ),
+    ],
+    codes: ['aws-outbound-issuer'],
+  },
+  {
+    name: 'a look-alike host is another OIDC provider',
+    statements: [
+      st('arn:aws:iam::111122223333:oidc-provider/tokens.sts.global.api.aws.example.com', {
+        StringEquals: { 'tokens.sts.global.api.aws.example.com:aud': 'x' },
+      }),
+    ],
+    codes: [],
+  },
   // statement-never-applies
   {
     name: 'StringEquals and a StringLike no such value matches',
@@ -399,6 +419,7 @@ t.test('every check of the table has a case that fires and one that does not', a
     'cognito-aud-missing',
     'cognito-amr-missing',
     'google-aud-missing',
+    'aws-outbound-issuer',
     'statement-never-applies',
     'deny-shadows-allow',
   ]) {

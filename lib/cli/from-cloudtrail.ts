@@ -12,23 +12,12 @@
  * meanwhile is never replaced; an existing file is replaced only with --force, atomically, and
  * only a regular file (through a link, its target).
  */
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  linkSync,
-  lstatSync,
-  openSync,
-  realpathSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { RecordedCall } from '../explain/cloudtrail.js';
 import type { CompiledPolicy } from '../sts/compile.js';
-import { clockOf, EXIT, UsageError, writeFileAtomic, type Io } from './io.js';
+import { clockOf, EXIT, UsageError, type Io } from './io.js';
+import { outputTarget, writeTarget } from './write-new.js';
 
 export interface FromCloudTrailOptions {
   output?: string;
@@ -50,74 +39,6 @@ function pinnable(call: RecordedCall): boolean {
 function defaultOutput(input: string): string {
   const name = basename(input).replace(/\.(json|txt)$/i, '');
   return join(dirname(input), `${name || 'cloudtrail'}.trustspec.yaml`);
-}
-
-interface Target {
-  path: string;
-  exists: boolean;
-  mode?: number;
-}
-
-function target(file: string, shown: string, force: boolean, input: string | undefined): Target {
-  let link;
-  try {
-    link = lstatSync(file);
-  } catch {
-    let folder;
-    try {
-      folder = statSync(dirname(file));
-    } catch {
-      folder = undefined;
-    }
-    if (!folder?.isDirectory())
-      throw new UsageError(`-o ${shown}: the folder ${dirname(shown)} does not exist`);
-    return { path: file, exists: false };
-  }
-  let st;
-  try {
-    st = statSync(file);
-  } catch {
-    throw new UsageError(`-o ${shown} is a link to nothing: not replaced`);
-  }
-  if (!st.isFile()) {
-    const what = st.isDirectory()
-      ? 'a folder'
-      : st.isFIFO()
-        ? 'a named pipe'
-        : 'not a regular file';
-    throw new UsageError(
-      `-o ${shown} is ${link.isSymbolicLink() ? `a link to ${what}` : what}: trustspec from-cloudtrail writes only regular files`,
-    );
-  }
-  const real = realpathSync(file);
-  if (input !== undefined && real === realpathSync(input))
-    throw new UsageError(`-o ${shown} is the CloudTrail file itself`);
-  if (!force)
-    throw new UsageError(
-      `${shown} exists: not replaced`,
-      'give --force to replace it, or -o another file (-o - prints it)',
-    );
-  return { path: real, exists: true, mode: Number(st.mode) & 0o7777 };
-}
-
-function writeNew(path: string, text: string, shown: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o644);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(tmp, path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new UsageError(`${shown} was created meanwhile: not replaced`);
-    throw e;
-  } finally {
-    rmSync(tmp, { force: true });
-  }
 }
 
 /**
@@ -297,7 +218,13 @@ export async function fromCloudTrailCommand(
   const read = readCloudTrailFile(io, file, 'from-cloudtrail');
   if (!reportRead(io, read)) return EXIT.usage;
   const where = outFile
-    ? target(outFile, shown, opts.force === true, file === '-' ? undefined : resolve(io.cwd, file))
+    ? outputTarget(
+        outFile,
+        shown,
+        opts.force === true,
+        'trustspec from-cloudtrail',
+        file === '-' ? undefined : { path: resolve(io.cwd, file), what: 'the CloudTrail file' },
+      )
     : undefined;
   const { TOKEN_ERROR_CODES } = await import('../explain/cloudtrail-replay.js');
   const calls = read.calls.filter(pinnable);
@@ -338,8 +265,7 @@ export async function fromCloudTrailCommand(
     io.stdout.write(text);
     return EXIT.ok;
   }
-  if (where.exists) writeFileAtomic(where.path, text, where.mode);
-  else writeNew(where.path, text, shown);
+  writeTarget(where, text, shown);
   const live = roles.filter((r) => !policies.has(r));
   io.stdout.write(
     `wrote ${shown}: ${calls.length} scenario${calls.length === 1 ? '' : 's'} for ${roles.length} role${roles.length === 1 ? '' : 's'}${live.length > 0 ? ` (${live.length} read from the account when tested: give --policy ROLE=FILE to test a file instead)` : ''}; run trustspec test ${shown}\n`,

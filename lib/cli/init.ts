@@ -10,24 +10,12 @@
  * pipe, a device or a link to one is refused, and so is the policy itself. `-o -` prints it.
  */
 import type { Command } from 'commander';
-import {
-  existsSync,
-  linkSync,
-  lstatSync,
-  mkdtempSync,
-  openSync,
-  closeSync,
-  fsyncSync,
-  realpathSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ResolveOptions } from './resolve.js';
 import { clockOf, EXIT, parseNow, UsageError, writeFileAtomic, type Io } from './io.js';
+import { outputTarget, writeTarget } from './write-new.js';
 
 export interface InitCommandOptions extends ResolveOptions {
   output?: string;
@@ -41,71 +29,6 @@ export interface InitCommandOptions extends ResolveOptions {
 export function defaultOutput(policy: string): string {
   const name = basename(policy).replace(/(\.trust)?\.(json|ya?ml)$/i, '');
   return join(dirname(policy), `${name || 'policy'}.trustspec.yaml`);
-}
-
-interface Target {
-  /** The path written (a link's target). */
-  path: string;
-  exists: boolean;
-  mode?: number;
-}
-
-/** Where the file goes; refuses what is not a regular file, and an existing one without --force. */
-function target(file: string, shown: string, force: boolean, policy: string): Target {
-  let link;
-  try {
-    link = lstatSync(file);
-  } catch {
-    if (!existsSync(dirname(file)) || !statSync(dirname(file)).isDirectory())
-      throw new UsageError(`-o ${shown}: the folder ${dirname(shown)} does not exist`);
-    return { path: file, exists: false };
-  }
-  let st;
-  try {
-    st = statSync(file);
-  } catch {
-    throw new UsageError(`-o ${shown} is a link to nothing: not replaced`);
-  }
-  if (!st.isFile()) {
-    const what = st.isDirectory()
-      ? 'a folder'
-      : st.isFIFO()
-        ? 'a named pipe'
-        : 'not a regular file';
-    throw new UsageError(
-      `-o ${shown} is ${link.isSymbolicLink() ? `a link to ${what}` : what}: trustspec init writes only regular files`,
-    );
-  }
-  const real = realpathSync(file);
-  if (real === realpathSync(policy))
-    throw new UsageError(`-o ${shown} is the policy (or source) itself`);
-  if (!force)
-    throw new UsageError(
-      `${shown} exists: not replaced`,
-      'give --force to replace it, or -o another file (-o - prints it)',
-    );
-  return { path: real, exists: true, mode: Number(st.mode) & 0o7777 };
-}
-
-/** Writes a new file atomically without ever replacing one: a temporary file, linked into place. */
-function writeNew(path: string, text: string, shown: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o644);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(tmp, path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new UsageError(`${shown} was created meanwhile: not replaced`);
-    throw e;
-  } finally {
-    rmSync(tmp, { force: true });
-  }
 }
 
 /** `./x.trust.json`, `../policies/x.json`: the policy as the scenario file names it. */
@@ -168,7 +91,12 @@ export async function initCommand(file: string, opts: InitCommandOptions, io: Io
   const toStdout = opts.output === '-';
   const outFile = toStdout ? undefined : resolve(io.cwd, opts.output ?? defaultOutput(path));
   const shown = outFile ? relative(io.cwd, outFile) || outFile : '-';
-  const where = outFile ? target(outFile, shown, opts.force === true, path) : undefined;
+  const where = outFile
+    ? outputTarget(outFile, shown, opts.force === true, 'trustspec init', {
+        path,
+        what: 'the policy (or source)',
+      })
+    : undefined;
   const origin = await policyOrigin(file, opts, io, now, outFile ? dirname(outFile) : io.cwd);
   const init = await import('../scenarios/init.js');
   const sc = await import('../scenarios/index.js');
@@ -208,8 +136,7 @@ export async function initCommand(file: string, opts: InitCommandOptions, io: Io
     io.stdout.write(text);
     return EXIT.ok;
   }
-  if (where.exists) writeFileAtomic(where.path, text, where.mode);
-  else writeNew(where.path, text, shown);
+  writeTarget(where, text, shown);
   const allow = result.scenarios.filter((s) => s.expect.decision === 'allow').length;
   if (!SCENARIO_FILE.test(where.path))
     io.stderr.write(

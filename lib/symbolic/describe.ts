@@ -82,7 +82,7 @@ function atomsOf(
   v.tests.forEach((t, i) => {
     const mask = testMask(v, i);
     if (t.kind === 'value' && t.value) {
-      const [verb, negated] = familyWords(t.value.compiled.clause.operator).verbs;
+      const [verb, negated] = familyWords(t.value.operator).verbs;
       add(
         {
           key: displayKey(v, t.value.keyLower),

@@ -16,7 +16,7 @@ import {
   type ResolvedPart,
 } from '../conditions/variables.js';
 import type { ConditionClause, PolicyVersion } from '../policy/model.js';
-import { parseOperator, type BaseOperatorInfo } from '../policy/operators.js';
+import { parseOperator, type BaseOperatorInfo, type OperatorSpec } from '../policy/operators.js';
 import { COLON, FOLD, ONE, ONE_NO_COLON, STAR, STAR_NO_COLON } from './alphabet.js';
 import type { Tokens } from './partition.js';
 
@@ -190,6 +190,8 @@ export interface ValueAtom {
   index: number;
   keyLower: string;
   compiled: CompiledClause;
+  /** The operator of `compiled` (known without compiling it). */
+  operator: OperatorSpec;
   /** The value as written. */
   value: string;
   /** A multivalued key: "has a value that …" (ForAnyValue). */
@@ -227,19 +229,21 @@ function makeValueAtoms(
   const op = parseOperator(name);
   if (!op.ok) throw new Error(`no positive operator for ${base.name}`);
   return clause.values.map((v, index) => {
-    const single: ConditionClause = {
-      ...clause,
-      operator: op.spec,
-      values: [v],
-    };
-    const compiled = compileClause(single, version).compiled;
-    if (!compiled)
-      throw new Error(`value ${JSON.stringify(v.value)} of ${clause.key} did not compile`);
+    // Compiled when first read: a value whose test is a bit of a partition key is never run.
+    let compiled: CompiledClause | undefined;
     return {
       clause,
       index,
       keyLower: clause.keyLower,
-      compiled,
+      operator: op.spec,
+      get compiled(): CompiledClause {
+        if (compiled) return compiled;
+        const single: ConditionClause = { ...clause, operator: op.spec, values: [v] };
+        const made = compileClause(single, version).compiled;
+        if (!made)
+          throw new Error(`value ${JSON.stringify(v.value)} of ${clause.key} did not compile`);
+        return (compiled = made);
+      },
       value: v.value,
       anyValue: multiValued,
     };

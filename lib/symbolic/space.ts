@@ -352,7 +352,7 @@ function testsFor(
         patterns.push(pattern);
         // The same value under the same operator on the same pattern (both roles of a diff
         // mostly write the same ones) is one test.
-        const twin = `${pattern}|${value.compiled.clause.operator.raw}|${value.value}`;
+        const twin = `${pattern}|${value.operator.raw}|${value.value}`;
         if (pattern !== undefined && twins.has(twin)) continue;
         twins.add(twin);
         tests.push({

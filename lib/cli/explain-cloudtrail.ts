@@ -92,7 +92,7 @@ export function policyOption(io: Io, file: string): CompiledPolicy | undefined {
  * ARN (read with iam:GetRole, the standard credential chain) — resolved as `trustspec resolve`
  * resolves it.
  */
-async function policyFrom(
+export async function policyFrom(
   io: Io,
   arg: string,
 ): Promise<{ policy: CompiledPolicy; policyFile: string } | undefined> {

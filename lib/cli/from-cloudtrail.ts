@@ -98,10 +98,21 @@ function policiesByRole(specs: string[], roles: string[], cwd: string): Map<stri
   return out;
 }
 
-function roleOf(arn: string, policy: string | undefined, from: string): Record<string, string> {
+/**
+ * The file's role: read from the account (no --policy), the policy file, or the source it lives in
+ * (a template, cloud assembly or plan, named by its kind, with the recorded ARN beside it).
+ */
+function roleOf(
+  arn: string,
+  policy: string | undefined,
+  from: string,
+  kinds: ReadonlyMap<string, string>,
+): Record<string, string> {
   if (policy === undefined) return { live: arn };
-  const rel = relative(from, policy).split(sep).join('/');
-  return { arn, trustPolicy: rel.startsWith('../') ? rel : `./${rel}` };
+  const r = relative(from, policy).split(sep).join('/');
+  const rel = r.startsWith('../') ? r : `./${r}`;
+  const kind = kinds.get(policy);
+  return kind ? { [kind]: rel, arn } : { arn, trustPolicy: rel };
 }
 
 function expectOf(call: RecordedCall): string | Record<string, unknown> {
@@ -120,6 +131,8 @@ interface Render {
   left: { call: RecordedCall; why: string }[];
   roles: string[];
   policies: Map<string, string>;
+  /** The kind of each policy that is a source (cloudformation, cdk, terraform), by path. */
+  kinds: Map<string, string>;
   folder: string;
   now: number;
 }
@@ -138,7 +151,8 @@ async function render(r: Render): Promise<string> {
     'version: 1',
   ];
   const first = r.roles[0] as string;
-  if (one) out.push('role:', ...block(roleOf(first, r.policies.get(first), r.folder), '  '));
+  if (one)
+    out.push('role:', ...block(roleOf(first, r.policies.get(first), r.folder, r.kinds), '  '));
   const providers = new Map<string, Set<string>>();
   for (const c of r.calls)
     for (const p of replay.recordedProviders(c)) {
@@ -170,7 +184,10 @@ async function render(r: Render): Promise<string> {
         out.push(`    description: ${q(`CloudTrail eventID ${c.eventId}`)}`);
       if (c.eventTime !== undefined && c.time !== undefined) out.push(`    now: ${q(c.eventTime)}`);
       if (!one)
-        out.push('    role:', ...block(roleOf(role, r.policies.get(role), r.folder), '      '));
+        out.push(
+          '    role:',
+          ...block(roleOf(role, r.policies.get(role), r.folder, r.kinds), '      '),
+        );
       out.push('    token:', ...block({ ...replay.recordedClaims(c) }, '      '));
       if (Object.keys(request).length > 0) out.push('    request:', ...block(request, '      '));
       if (typeof expect === 'string') out.push(`    expect: ${expect}`);
@@ -187,13 +204,13 @@ async function check(
   io: Io,
   now: number,
 ): Promise<void> {
-  const { policyOption } = await import('./explain-cloudtrail.js');
+  const { policyFrom } = await import('./explain-cloudtrail.js');
   const replay = await import('../explain/cloudtrail-replay.js');
   const compiled = new Map<string, CompiledPolicy>();
   for (const [role, file] of policies) {
-    const p = policyOption(io, relative(io.cwd, file) || file);
+    const p = await policyFrom(io, relative(io.cwd, file) || file);
     if (!p) throw new UsageError(`--policy for ${role}: the policy cannot be used (see above)`);
-    compiled.set(role, p);
+    compiled.set(role, p.policy);
   }
   for (const c of calls) {
     const policy = compiled.get(c.roleArn);
@@ -252,12 +269,17 @@ export async function fromCloudTrailCommand(
   const policies = policiesByRole(opts.policy, roles, io.cwd);
   const now = clockOf(io);
   await check(calls, policies, io, now);
+  const { isSource } = await import('./init-source.js');
+  const { detectKind } = await import('./resolve.js');
+  const kinds = new Map<string, string>();
+  for (const p of policies.values()) if (isSource(p)) kinds.set(p, detectKind(p).kind);
   const text = await render({
     source: read.shown === '<stdin>' ? 'standard input' : basename(read.shown),
     calls,
     left,
     roles,
     policies,
+    kinds,
     folder: outFile ? dirname(outFile) : io.cwd,
     now: calls.find((c) => c.time !== undefined)?.time ?? now,
   });

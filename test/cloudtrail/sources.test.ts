@@ -5,7 +5,7 @@
  * are the ones the same policy gives as a file.
  */
 import t from 'tap';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../cli/helpers.js';
 import {
@@ -112,4 +112,26 @@ t.test('--policy ROLE-ARN: read with iam:GetRole (the real client, loopback IAM)
   );
   t.equal(gone.status, 2, 'an unreadable role is an input error');
   t.notMatch(gone.stderr, /^\s+at /m, 'no stack');
+});
+
+t.test('from-cloudtrail --policy TEMPLATE: the file names the template, and passes', async (t) => {
+  const examples = join(process.cwd(), 'spec-examples/cloudtrail');
+  const dir = t.testdir({
+    'stack.yaml': template(readFileSync(join(examples, 'deploy.trust.json'), 'utf8')),
+  });
+  writeFileSync(join(dir, 'events.json'), readFileSync(join(examples, 'events.json')));
+  const w = await cli(
+    ['from-cloudtrail', 'events.json', '--policy', 'stack.yaml', '-o', 'traffic.trustspec.yaml'],
+    { cwd: dir },
+  );
+  t.equal(w.status, 0, w.stderr);
+  const text = readFileSync(join(dir, 'traffic.trustspec.yaml'), 'utf8');
+  t.match(text, /cloudformation: '\.\/stack\.yaml'|cloudformation: \.\/stack\.yaml/);
+  t.match(text, /arn: '?arn:aws:iam::111122223333:role\/deploy\/gha-deploy/);
+  t.notMatch(text, /trustPolicy:/, 'no copy of the policy');
+  const run = await cli(['test', 'traffic.trustspec.yaml', '--reporter', 'json'], { cwd: dir });
+  t.equal(run.status, 0, run.stdout + run.stderr);
+  const report = JSON.parse(run.stdout) as { results: Array<{ status: string }> };
+  t.equal(report.results.length, 3);
+  t.ok(report.results.every((r) => r.status === 'passed'));
 });

@@ -14,6 +14,7 @@ import type { CompiledStatement } from '../sts/compile.js';
 import { actionMatch } from '../sts/compile.js';
 import type { AuthorizedAction } from '../sts/types.js';
 import { ASSUME_ACTION, SET_SOURCE_IDENTITY, TAG_SESSION } from '../sts/vocabulary.js';
+import { isAwsOutboundIssuer } from '../providers/index.js';
 import { SOURCE_IDENTITY_ATOM, TAGS_ATOM } from './bindings.js';
 import { Boxes, type Box } from './boxes.js';
 import { Unknown } from './candidates.js';
@@ -140,6 +141,9 @@ function absentBox(space: Space, atomId: string, universe: Box): Box | undefined
 
 function acceptedBox(space: Space, side: SideSpace, universe: Box): Box[] {
   if (!side.provider.registered) return [];
+  // AWS's own outbound-federation tokens are refused at the token stage whatever the policy says
+  // (lib/providers/aws-outbound.ts): no token of such an issuer is accepted.
+  if (isAwsOutboundIssuer(`https://${space.provider.hostPath}`)) return [];
   const box = [...universe];
   for (const v of space.variables) {
     v.tests.forEach((t, i) => {

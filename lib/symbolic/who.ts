@@ -4,6 +4,7 @@
  * it — with one replayed example token each, and the breadth findings (design note §6.1).
  */
 import { formatEpoch, ASSUME_ACTION } from '../sts/vocabulary.js';
+import { isAwsOutboundIssuer } from '../providers/index.js';
 import type { CompiledStatement } from '../sts/compile.js';
 import { breadth, type BreadthFinding } from './breadth.js';
 import { Boxes, type Box } from './boxes.js';
@@ -116,6 +117,10 @@ function nobodyReasons(a: ProviderAnalysis, side: SideSets): string[] {
     ];
   }
   const allows = side.allows.get(ASSUME_ACTION) ?? [];
+  if (isAwsOutboundIssuer(`https://${a.space.provider.hostPath}`))
+    return [
+      'it is an AWS outbound identity federation issuer: AWS documents that its tokens cannot be used with AssumeRoleWithWebIdentity (UNCONFIRMED [aws-outbound]: the error STS returns is not documented)',
+    ];
   if (side.accepted.length === 0)
     return ['the token stage accepts none of its tokens (no client ID)'];
   if (side.side.statements.length === 0) return ['no statement names it as its principal'];

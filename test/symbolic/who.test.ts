@@ -13,6 +13,7 @@ import type { SimulationInput } from '../../lib/sts/types.js';
 import { constraintText } from '../../lib/symbolic/describe.js';
 import type { AnalysisRole } from '../../lib/symbolic/providers.js';
 import { whoCanAssume, type WhoResult } from '../../lib/symbolic/who.js';
+import { difference } from '../../lib/symbolic/diff.js';
 import { whoText } from '../../lib/symbolic/render.js';
 import { doc, GH, NOW, role, statement } from './helpers.js';
 
@@ -372,3 +373,32 @@ t.test('the library entry exports the engine', async (t) => {
   t.match(lib.diffText(d), /NO CHANGE/);
   t.match(lib.diffMarkdown(d), /no change/);
 });
+
+t.test(
+  'an AWS outbound-federation issuer: nobody, said why; diff finds no change, never an internal error',
+  async (t) => {
+    // IAM User Guide, "Getting started with outbound identity federation": GetWebIdentityToken
+    // tokens "cannot be used ... via the AssumeRoleWithWebIdentity API"; the simulator refuses them
+    // at the token stage, so the engine must not offer one as an allowed example.
+    const HOST = 'a1b2c3d4-0000-4e5f-9a8b-123456789abc.tokens.sts.global.api.aws';
+    const outbound = (aud: string): AnalysisRole =>
+      role(
+        doc(
+          statement(
+            'Allow',
+            { StringEquals: { [`${HOST}:aud`]: aud } },
+            { Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${HOST}` } },
+          ),
+        ),
+        [{ url: `https://${HOST}`, clientIds: ['sts.amazonaws.com', 'other'] }],
+      );
+    const r = whoCanAssume(outbound('sts.amazonaws.com'), { now: NOW });
+    const p = r.providers.find((x) => x.issuer === HOST);
+    t.equal(p?.status, 'nobody');
+    t.match(p?.reasons.join(' '), /AWS outbound identity federation issuer/);
+    const d = difference(outbound('sts.amazonaws.com'), outbound('other'), { now: NOW });
+    t.same(d.result.newlyAllowed, []);
+    t.same(d.result.newlyDenied, []);
+    t.equal(d.result.unchanged, true);
+  },
+);

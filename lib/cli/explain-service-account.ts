@@ -9,12 +9,11 @@ import { eksClaims } from '../providers/builders.js';
 import { eksCluster } from '../providers/eks.js';
 import {
   readServiceAccountManifest,
-  ROLE_ARN_ANNOTATION,
   selectServiceAccount,
 } from '../sources/k8s-service-account.js';
 import type { CompiledPolicy } from '../sts/compile.js';
 import type { ExplainedDiagnosis } from '../explain/types.js';
-import { serviceAccountDiagnoses } from '../scenarios/k8s-service-account.js';
+import { serviceAccountDiagnoses, serviceAccountFacts } from '../scenarios/k8s-service-account.js';
 import { codeFrame } from '../scenarios/frame.js';
 import { displayPath } from '../scenarios/discover.js';
 import type { ServiceAccountFacts } from '../scenarios/types.js';
@@ -98,23 +97,11 @@ export function serviceAccountOption(
       'give --iss https://oidc.eks.REGION.amazonaws.com/id/ID (aws eks describe-cluster --query cluster.identity.oidc.issuer)',
     );
   }
-  const roleArnAt = sa.annotationAt[ROLE_ARN_ANNOTATION];
   return {
     ok: true,
     claims: eksClaims({ issuer, namespace, serviceAccount: sa.name, audience: sa.audience }),
     ...(sa.roleArn !== undefined ? { roleArn: sa.roleArn } : {}),
-    facts: {
-      file,
-      line: sa.at.line,
-      column: sa.at.column,
-      name: sa.name,
-      namespace,
-      ...(sa.roleArn !== undefined ? { roleArn: sa.roleArn } : {}),
-      ...(roleArnAt !== undefined ? { roleArnAt } : {}),
-      audience: sa.audience,
-      tokenExpiration: sa.tokenExpiration,
-      ...(fromPolicy !== undefined ? { issuerFromPolicy: fromPolicy } : {}),
-    },
+    facts: serviceAccountFacts(file, sa, namespace, sa.audience, fromPolicy),
   };
 }
 

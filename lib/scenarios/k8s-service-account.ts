@@ -12,6 +12,7 @@ import {
   ROLE_ARN_ANNOTATION,
   selectServiceAccount,
   serviceAccountRef,
+  type K8sServiceAccount,
   type ManifestRead,
   type ServiceAccountRef,
 } from '../sources/k8s-service-account.js';
@@ -214,22 +215,15 @@ export function resolveServiceAccount(
   }
   const issuer = issuerOf(eks, role, ctx);
   if (issuer === undefined) return false;
-  const roleArnAt = sa.annotationAt[ROLE_ARN_ANNOTATION];
   return {
     eks: { issuer: issuer.issuer, namespace, serviceAccount: sa.name, audience },
-    facts: {
+    facts: serviceAccountFacts(
       file,
-      line: sa.at.line,
-      column: sa.at.column,
-      name: sa.name,
+      sa,
       namespace,
-      ...(sa.roleArn !== undefined ? { roleArn: sa.roleArn } : {}),
-      ...(roleArnAt !== undefined ? { roleArnAt } : {}),
       audience,
-      tokenExpiration: sa.tokenExpiration,
-      ...(sa.regionalSts !== undefined ? { regionalSts: sa.regionalSts } : {}),
-      ...(issuer.fromPolicy ? { issuerFromPolicy: issuer.issuer } : {}),
-    },
+      issuer.fromPolicy ? issuer.issuer : undefined,
+    ),
   };
 }
 
@@ -239,6 +233,30 @@ export function resolveServiceAccount(
  * naming another role, an invalid one or none means its pods never ask this role for
  * credentials (`annotation`, the diagnosis). `notes` say where the issuer came from.
  */
+/** What a scenario or `explain --service-account` shows of the ServiceAccount it runs as. */
+export function serviceAccountFacts(
+  file: string,
+  sa: K8sServiceAccount,
+  namespace: string,
+  audience: string,
+  issuerFromPolicy: string | undefined,
+): ServiceAccountFacts {
+  const roleArnAt = sa.annotationAt[ROLE_ARN_ANNOTATION];
+  return {
+    file,
+    line: sa.at.line,
+    column: sa.at.column,
+    name: sa.name,
+    namespace,
+    ...(sa.roleArn !== undefined ? { roleArn: sa.roleArn } : {}),
+    ...(roleArnAt !== undefined ? { roleArnAt } : {}),
+    audience,
+    tokenExpiration: sa.tokenExpiration,
+    ...(sa.regionalSts !== undefined ? { regionalSts: sa.regionalSts } : {}),
+    ...(issuerFromPolicy !== undefined ? { issuerFromPolicy } : {}),
+  };
+}
+
 export function serviceAccountDiagnoses(
   sa: ServiceAccountFacts,
   roleArn: string,

@@ -95,11 +95,11 @@ export function policyOption(io: Io, file: string): CompiledPolicy | undefined {
 export async function policyFrom(
   io: Io,
   arg: string,
-): Promise<{ policy: CompiledPolicy; policyFile: string } | undefined> {
+): Promise<{ policy: CompiledPolicy; policyFile: string; kind?: string } | undefined> {
   const { isSource, sourceRole } = await import('./init-source.js');
   if (/^arn:/.test(arg) || isSource(resolve(io.cwd, arg))) {
     const r = await sourceRole(arg, { param: [], resource: [], import: [], provider: [] }, io);
-    return { policy: r.analysis.role.policy, policyFile: r.source };
+    return { policy: r.analysis.role.policy, policyFile: r.source, kind: r.kind };
   }
   const policy = policyOption(io, arg);
   return policy ? { policy, policyFile: relative(io.cwd, resolve(io.cwd, arg)) || arg } : undefined;

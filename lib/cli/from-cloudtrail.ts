@@ -197,13 +197,17 @@ async function render(r: Render): Promise<string> {
   return out.join('\n') + '\n';
 }
 
-/** With the policies given, does each pinned call replay to its recorded outcome? Warnings if not. */
+/**
+ * With the policies given, does each pinned call replay to its recorded outcome? Warnings if not.
+ * Returns the kind of each policy that is a source (template, cloud assembly, plan), by path.
+ */
 async function check(
   calls: RecordedCall[],
   policies: Map<string, string>,
   io: Io,
   now: number,
-): Promise<void> {
+): Promise<Map<string, string>> {
+  const kinds = new Map<string, string>();
   const { policyFrom } = await import('./explain-cloudtrail.js');
   const replay = await import('../explain/cloudtrail-replay.js');
   const compiled = new Map<string, CompiledPolicy>();
@@ -211,6 +215,7 @@ async function check(
     const p = await policyFrom(io, relative(io.cwd, file) || file);
     if (!p) throw new UsageError(`--policy for ${role}: the policy cannot be used (see above)`);
     compiled.set(role, p.policy);
+    if (p.kind !== undefined) kinds.set(file, p.kind);
   }
   for (const c of calls) {
     const policy = compiled.get(c.roleArn);
@@ -219,6 +224,7 @@ async function check(
     if (cmp.verdict !== 'match')
       io.stderr.write(`trustspec from-cloudtrail: warning: event ${c.index}: ${cmp.reason}\n`);
   }
+  return kinds;
 }
 
 export async function fromCloudTrailCommand(
@@ -268,11 +274,7 @@ export async function fromCloudTrailCommand(
   const roles = [...new Set(calls.map((c) => c.roleArn))];
   const policies = policiesByRole(opts.policy, roles, io.cwd);
   const now = clockOf(io);
-  await check(calls, policies, io, now);
-  const { isSource } = await import('./init-source.js');
-  const { detectKind } = await import('./resolve.js');
-  const kinds = new Map<string, string>();
-  for (const p of policies.values()) if (isSource(p)) kinds.set(p, detectKind(p).kind);
+  const kinds = await check(calls, policies, io, now);
   const text = await render({
     source: read.shown === '<stdin>' ? 'standard input' : basename(read.shown),
     calls,

@@ -45,6 +45,8 @@ export function isSource(path: string): boolean {
 export interface SourceRole {
   analysis: AnalysisRole;
   source: string;
+  /** The kind of source (cloudformation, cdk, terraform, live). */
+  kind: string;
   /** The resolved trust policy, to write inline. */
   document: object;
   notes: string[];
@@ -58,7 +60,8 @@ export async function sourceRole(
 ): Promise<SourceRole> {
   const path = resolve(io.cwd, arg);
   const shown = relative(io.cwd, path) || arg;
-  const result = await resolveSource(specFrom(arg, opts, io), { baseDir: io.cwd, env: io.env });
+  const spec = specFrom(arg, opts, io);
+  const result = await resolveSource(spec, { baseDir: io.cwd, env: io.env });
   for (const f of result.findings) printFinding(io, f);
   if (!result.ok) throw new UsageError(`${shown} could not be resolved to a role`);
   const tp = result.role.trustPolicy;
@@ -96,6 +99,7 @@ export async function sourceRole(
       ...(providers ? { providers } : {}),
     },
     source: shown,
+    kind: spec.kind,
     document: tp.document as object,
     notes,
   };

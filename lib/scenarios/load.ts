@@ -182,6 +182,8 @@ class BadPaths {
   }
 
   has(path: Path): boolean {
+    // Most files have no schema problem: no keys to build then.
+    if (this.bad.size === 0) return false;
     const keys = prefixKeys(path);
     return this.holders.has(keys[keys.length - 1] as string) || keys.some((k) => this.bad.has(k));
   }

@@ -22,6 +22,8 @@ import type { ProviderModule } from './types.js';
 
 /** An account's outbound issuer host: a unique id under tokens.sts.global.api.aws. */
 const ISSUER_HOST = /^[a-z0-9][a-z0-9-]*\.tokens\.sts\.global\.api\.aws$/i;
+/** The issuer URL of such a host (`https://` already checked, in lower case), a `/` allowed at the end. */
+const ISSUER_URL = /^https:\/\/[a-z0-9][a-z0-9-]*\.tokens\.sts\.global\.api\.aws\/?$/i;
 
 /** The namespace claim holding AWS's identity and session claims. */
 export const AWS_OUTBOUND_NAMESPACE = 'https://sts.amazonaws.com/';
@@ -43,6 +45,10 @@ export const awsOutbound: ProviderModule = {
 
 /** Is this `iss` an account's outbound identity federation issuer? */
 export function isAwsOutboundIssuer(iss: unknown): iss is string {
-  if (typeof iss !== 'string' || !iss.startsWith('https://')) return false;
-  return awsOutbound.matchesHostPath(iss.slice('https://'.length).replace(/\/$/, ''));
+  // Asked of every token the simulator sees: the last character (`s`, `S` or `/`) rules out
+  // nearly every other issuer, then one regex test on the URL.
+  if (typeof iss !== 'string') return false;
+  const last = iss.charCodeAt(iss.length - 1);
+  if (last !== 0x73 && last !== 0x53 && last !== 0x2f) return false;
+  return iss.startsWith('https://') && ISSUER_URL.test(iss);
 }

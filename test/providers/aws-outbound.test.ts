@@ -21,6 +21,11 @@ t.test('which issuers are an account’s outbound federation issuer', async (t) 
     ['https://sts.amazonaws.com', false],
     ['https://abc.tokens.sts.global.api.aws.evil.example', false],
     ['https://token.actions.githubusercontent.com', false],
+    ['https://ABC123.Tokens.STS.Global.API.AWS', true], // host names are case-insensitive
+    ['HTTPS://abc123.tokens.sts.global.api.aws', false],
+    ['https://abc123.tokens.sts.global.api.aws//', false],
+    ['https://abc123.tokens.sts.global.api.aws/path', false],
+    ['https://-abc.tokens.sts.global.api.aws', false],
     [undefined, false],
   ];
   for (const [iss, want] of rows) t.equal(isAwsOutboundIssuer(iss), want, String(iss));

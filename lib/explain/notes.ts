@@ -149,6 +149,12 @@ export const UNCONFIRMED_RULES: Readonly<Record<string, UnconfirmedRule>> = {
       'a token of GetWebIdentityToken (outbound federation) gets InvalidIdentityToken from AssumeRoleWithWebIdentity',
     unsure: 'documented as unusable here; the error is not',
   },
+  'pull-request-target': {
+    id: 'pull-request-target',
+    reading:
+      'a `pull_request_target` run presents the `pull_request` subject (`repo:O/R:pull_request`), its `ref` the base branch',
+    unsure: 'GitHub documents that subject for "a pull request event"; seen in public CI logs',
+  },
   // Not notes of a decision but of a finding's text; listed so the README table is complete.
   'token-old': {
     id: 'token-old',

@@ -59,6 +59,14 @@ function splitRepository(repository: string): [string, string] {
   return [parts[0] as string, parts[1] as string];
 }
 
+/**
+ * GitHub documents the `repo:O/R:pull_request` subject for "a pull request event" without naming
+ * `pull_request_target`; public CI logs show such runs presenting it (tokio-rs/toasty#721, 2026),
+ * with `ref` the base branch (kyma-project/test-infra#9976, 2024).
+ */
+export const PULL_REQUEST_TARGET_NOTE =
+  'UNCONFIRMED [pull-request-target]: a pull_request_target run is taken to present the pull_request subject (repo:O/R:pull_request), its ref the base branch';
+
 function normaliseRef(ref: string | undefined, event: string): string {
   if (ref === undefined) return event === 'pull_request' ? 'refs/pull/1/merge' : 'refs/heads/main';
   return ref.startsWith('refs/') ? ref : `refs/heads/${ref}`;
@@ -76,6 +84,8 @@ function immutableIds(input: GithubSubInput): [string, string] | undefined {
  * GitHub's default `sub` (§7.1), first rule that applies: environment →
  * `repo:O/R:environment:E`; `pull_request` event → `repo:O/R:pull_request`; else
  * `repo:O/R:ref:REF`. Immutable form `repo:O@OID/R@RID:…` when `immutable` is set.
+ * A `pull_request_target` run is taken to present the pull_request subject too
+ * (`PULL_REQUEST_TARGET_NOTE`).
  */
 export function githubSub(input: GithubSubInput): string {
   const [owner, repo] = splitRepository(input.repository);
@@ -86,7 +96,7 @@ export function githubSub(input: GithubSubInput): string {
   const event = input.event ?? 'push';
   let context: string;
   if (input.environment !== undefined) context = `environment:${encode(input.environment)}`;
-  else if (event === 'pull_request') context = 'pull_request';
+  else if (event === 'pull_request' || event === 'pull_request_target') context = 'pull_request';
   else context = `ref:${encode(normaliseRef(input.ref, event))}`;
   return `repo:${subject}:${context}`;
 }

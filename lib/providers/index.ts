@@ -39,6 +39,7 @@ export { editDistance, explainAbsentKey } from './explain.js';
 export type { AbsentKeyContext } from './explain.js';
 export {
   GITHUB_ISSUER,
+  PULL_REQUEST_TARGET_NOTE,
   cognitoClaims,
   eksClaims,
   eksSub,

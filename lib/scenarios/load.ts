@@ -78,6 +78,7 @@ import type { ManifestRead } from '../sources/k8s-service-account.js';
 import { resolveServiceAccount } from './k8s-service-account.js';
 import type { WorkflowJob } from '../sources/github-workflow.js';
 import { expandWorkflow, type WorkflowContext } from './workflow.js';
+import { tokenAssumptions } from './assumptions.js';
 
 export interface LoadOptions {
   /** Epoch ms; overrides the file's `now` (the command line's `--now`). */
@@ -1146,6 +1147,7 @@ class FileLoader {
     if (!role || !token || !expect || now === undefined || context === false) return undefined;
     if (this.errors.length > before) return undefined;
     const skip = v['skip'];
+    const assumptions = tokenAssumptions(token.claims, role.policy);
     const fields: Omit<Scenario, 'input'> = {
       file: this.file,
       line: place.line,
@@ -1166,6 +1168,7 @@ class FileLoader {
       ...(typeof v['description'] === 'string' ? { description: v['description'] } : {}),
       ...(row ? { matrix: row } : {}),
       ...(sa ? { serviceAccount: sa.facts } : {}),
+      ...(assumptions.length > 0 ? { assumptions } : {}),
     };
     Object.defineProperty(fields, 'input', {
       get(this: Scenario) {

@@ -42,6 +42,12 @@ export function scenarioInput(s: Scenario): SimulationInput {
   };
 }
 
+/** The decision with the readings the scenario's token was built on among its UNCONFIRMED rules. */
+function withAssumptions(decision: Decision, s: Scenario): Decision {
+  if (!s.assumptions) return decision;
+  return { ...decision, unconfirmed: [...new Set([...decision.unconfirmed, ...s.assumptions])] };
+}
+
 /** What a denial can be attributed to, for `expect: {deny: {because}}`. */
 export interface DenialSources {
   /** The failed check's id, e.g. `token.audience`, `trust-policy.sts:AssumeRoleWithWebIdentity`. */
@@ -179,12 +185,12 @@ export function runScenarios(scenarios: Scenario[], opts: RunOptions = {}): Scen
       // `because` is judged on the trace; anything else can be judged on the decision alone.
       const lean = opts.trace === 'failures' && !(s.expect.decision === 'deny' && s.expect.because);
       if (lean) {
-        const quick = decide(input);
+        const quick = withAssumptions(decide(input), s);
         if (judge(s.expect, quick) === undefined && sa?.mismatch === undefined) {
           return { ...base, skipped: false, decision: quick, ok: true, diagnoses: [] };
         }
       }
-      decision = simulate(input);
+      decision = withAssumptions(simulate(input), s);
     } catch (e) {
       // A bug in the simulator fails this scenario, not the run.
       const mismatch = `the simulator failed on this scenario: ${e instanceof Error ? e.message : String(e)}`;

@@ -379,7 +379,9 @@ const github: SchemaNode = {
     repository: str('OWNER/REPO.'),
     ref: str('refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main.'),
     environment: str("The job's environment; the sub is then repo:O/R:environment:E."),
-    event: str('event_name, default push; pull_request gives the sub repo:O/R:pull_request.'),
+    event: str(
+      'event_name, default push; pull_request gives the sub repo:O/R:pull_request, and so does pull_request_target (UNCONFIRMED pull-request-target; ref is then the base branch).',
+    ),
     ownerId: idValue('repository_owner_id.'),
     repositoryId: idValue('repository_id.'),
     immutable: {

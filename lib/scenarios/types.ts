@@ -110,6 +110,11 @@ export interface Scenario {
   matrix?: Record<string, unknown>;
   /** `eks: {serviceAccount: FILE}`: the ServiceAccount the token was built from. */
   serviceAccount?: ServiceAccountFacts;
+  /**
+   * UNCONFIRMED readings the token was built on that the policy can see (assumptions.ts): the
+   * result lists them with its own.
+   */
+  assumptions?: string[];
   /** The simulation input this scenario describes (computed from the fields above; not enumerable). */
   readonly input: SimulationInput;
 }

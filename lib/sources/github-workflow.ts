@@ -19,7 +19,12 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Span } from '../diagnostics.js';
 import { readText } from '../files.js';
-import { githubClaims, githubSub, type GithubClaimsInput } from '../providers/builders.js';
+import {
+  githubClaims,
+  githubSub,
+  PULL_REQUEST_TARGET_NOTE,
+  type GithubClaimsInput,
+} from '../providers/builders.js';
 import { get, member, readTemplate, type TNode } from './template.js';
 import type { SourceFinding } from './types.js';
 
@@ -340,9 +345,7 @@ function eventTriggers(event: string, config: TNode | undefined, defaultBranch: 
           event,
           ref: head,
           label: 'pull_request_target',
-          notes: [
-            'UNCONFIRMED: GitHub documents the pull_request subject for "a pull request event"; pull_request_target is taken as one (ref is the base branch)',
-          ],
+          notes: [PULL_REQUEST_TARGET_NOTE],
         },
       ];
     case 'release':
@@ -832,11 +835,10 @@ function deriveSubjects(
         ...(spec.claims ?? {}),
         repository: spec.repository,
         ref: t.ref,
-        event: t.event === 'pull_request_target' ? 'pull_request' : t.event,
+        event: t.event,
         ...(env !== undefined ? { environment: env } : {}),
       };
       const subject = githubSub(input);
-      input.event = t.event;
       const jobWorkflowRef = req.jobWorkflowRef(t.ref);
       let sub: string | undefined;
       if (spec.subTemplate) {

@@ -53,8 +53,13 @@ t.test('githubSub: default subject rules, first match wins (§7.1)', async (t) =
     },
     {
       input: { repository: 'o/r', event: 'pull_request_target' },
-      sub: 'repo:o/r:ref:refs/heads/main',
-      why: 'only pull_request gives :pull_request',
+      sub: 'repo:o/r:pull_request',
+      why: 'pull_request_target taken as a pull request event (UNCONFIRMED [pull-request-target]: tokio-rs/toasty#721)',
+    },
+    {
+      input: { repository: 'o/r', environment: 'prod', event: 'pull_request_target' },
+      sub: 'repo:o/r:environment:prod',
+      why: 'environment beats pull_request_target',
     },
     {
       input: { repository: 'o/r', environment: 'Production:V1' },

@@ -95,6 +95,7 @@ function specOf(opts: WorkflowFlags, io: Io): WorkflowSpec {
       : {}),
     ...(opts.calledJob !== undefined ? { calledJob: opts.calledJob } : {}),
     ...(opts.defaultBranch !== undefined ? { defaultBranch: opts.defaultBranch } : {}),
+    ...(opts.roleArn !== undefined ? { roleArn: opts.roleArn } : {}),
   };
   return {
     file,

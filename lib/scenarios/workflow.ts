@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { pathExists } from '../files.js';
 import {
   readWorkflowJob,
+  roleMatches,
   type WorkflowJob,
   type WorkflowSubject,
   type WorkflowSpec,
@@ -61,11 +62,6 @@ function strings(value: unknown): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) if (v !== null) setOwn(out, k, String(v));
   return out;
-}
-
-function roleMatches(written: string, arn: string): boolean {
-  if (written.startsWith('arn:')) return written === arn;
-  return arn.slice(arn.lastIndexOf('/') + 1) === written;
 }
 
 /**
@@ -136,6 +132,7 @@ export function expandWorkflow(
         : undefined,
     ],
     ['calledJob', github['calledJob']],
+    ['roleArn', roleArn],
   ];
   for (const [k, v] of optional)
     if (v !== undefined && v !== null) setOwn(spec as unknown as Obj, k, v);

@@ -55,6 +55,11 @@ export interface WorkflowSpec {
   calledJob?: string;
   /** Other fields of the github shorthand, used to build the claims a template names. */
   claims?: Omit<GithubClaimsInput, 'repository'>;
+  /**
+   * The role under test: of several configure-aws-credentials steps, the one whose
+   * role-to-assume names it (an ARN, or the role's name as the action also takes) is read.
+   */
+  roleArn?: string;
 }
 
 /** One token the job can present. */
@@ -407,6 +412,47 @@ function grantsIdToken(job: TNode, root: TNode): boolean {
   return scalarText(get(p, 'id-token')) === 'write';
 }
 
+/** Does `role-to-assume` as written (an ARN, or a role name) name the role `arn`? */
+export function roleMatches(written: string, arn: string): boolean {
+  if (written.startsWith('arn:')) return written === arn;
+  return arn.slice(arn.lastIndexOf('/') + 1) === written;
+}
+
+/**
+ * The configure-aws-credentials step to read: the only one; of several, the one whose
+ * role-to-assume names the role under test, else the first (with a warning saying so).
+ */
+function chooseStep(
+  r: Reader,
+  req: Requester,
+  steps: TNode[],
+  roleArn: string | undefined,
+): TNode | undefined {
+  if (steps.length <= 1) return steps[0];
+  const roles = steps.map((s) => {
+    const text = scalarText(get(get(s, 'with'), 'role-to-assume'));
+    if (text === undefined) return undefined;
+    const resolved = resolveText(text, req.lookup, () => undefined);
+    return 'values' in resolved ? resolved.values[0] : undefined;
+  });
+  const named =
+    roleArn === undefined
+      ? []
+      : steps.filter((_, i) => roles[i] !== undefined && roleMatches(roles[i], roleArn));
+  if (named.length === 1) return named[0];
+  r.finding(
+    req.doc,
+    'warning',
+    'workflow-several-credentials-steps',
+    named.length > 1
+      ? `the job has ${named.length} ${CONFIGURE_AWS_CREDENTIALS} steps for this role: the first is used`
+      : `the job has ${steps.length} ${CONFIGURE_AWS_CREDENTIALS} steps${roleArn !== undefined ? ` and none names ${roleArn}` : ''}: the first is used`,
+    (named.length > 1 ? named[1] : steps[1])?.span,
+    'split the job, or test each role in a scenario of its own (the step whose role-to-assume names the scenario’s role is read)',
+  );
+  return named[0] ?? steps[0];
+}
+
 function configureSteps(job: TNode): TNode[] {
   const steps = get(job, 'steps');
   if (!steps || steps.kind !== 'array') return [];
@@ -754,17 +800,9 @@ export function readWorkflowJob(spec: WorkflowSpec): WorkflowJob {
       req.job.span,
       'the subjects still hold for any step that requests a token with that audience',
     );
-  } else if (steps.length > 1) {
-    r.finding(
-      req.doc,
-      'warning',
-      'workflow-several-credentials-steps',
-      `the job has ${steps.length} ${CONFIGURE_AWS_CREDENTIALS} steps: the first is used`,
-      steps[1]?.span,
-      'split the job, or test the other role in a scenario of its own',
-    );
   }
-  const creds = credentials(r, req.doc, steps[0], req.lookup);
+  const step = chooseStep(r, req, steps, spec.roleArn);
+  const creds = credentials(r, req.doc, step, req.lookup);
   const idToken =
     grantsIdToken(job, doc.root) &&
     (req.doc === doc || !get(req.job, 'permissions') || grantsIdToken(req.job, req.doc.root));

@@ -173,3 +173,24 @@ t.test('bad inputs: positioned errors, in the workflow or in the scenario', asyn
   );
   t.equal(claim.scenarios[0]?.claims['workflow'], 'Deploy');
 });
+
+t.test('a job with two credentials steps: the step for the scenario’s role is read', async (t) => {
+  const step = (role: string, aud: string): string =>
+    `      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-assume: ${role}\n          audience: ${aud}\n`;
+  const dir = t.testdir({
+    'two.yml': `on: { push: { branches: [main] } }\npermissions: { id-token: write }\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n${step('arn:aws:iam::111122223333:role/other', 'other-aud')}${step(ROLE, 'sts.amazonaws.com')}`,
+    'two.trustspec.yaml': `role:\n  arn: ${ROLE}\n  trustPolicy: ./p.json\nnow: 2026-06-01T00:00:00Z\nscenarios:\n  - name: two\n    github: { workflow: two.yml, job: deploy, repository: acme/app }\n    expect: allow\n`,
+  });
+  cpSync(join(ACME, 'deploy.trust.json'), join(dir, 'p.json'));
+  const r = loadScenarioFile(join(dir, 'two.trustspec.yaml'), { cwd: dir });
+  t.same(r.errors, []);
+  t.same(
+    r.scenarios.map((s) => s.claims['aud']),
+    ['sts.amazonaws.com'],
+    'the second step, which names the scenario’s role',
+  );
+  t.notOk(
+    r.warnings.some((w) => w.code === 'workflow-several-credentials-steps'),
+    'no warning: the step was chosen by its role',
+  );
+});

@@ -386,6 +386,49 @@ t.test('configure-aws-credentials inputs', async (t) => {
   t.match(two.findings, [{ code: 'workflow-several-credentials-steps', severity: 'warning' }]);
 });
 
+t.test('of several credentials steps, the one naming the role under test is read', async (t) => {
+  const OTHER = 'arn:aws:iam::111122223333:role/other';
+  const step = (role: string, aud: string): string =>
+    `      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-assume: ${role}\n          audience: ${aud}\n`;
+  const steps = step(OTHER, 'aud-other') + step(ROLE, 'aud-deploy');
+  const text = workflow('  push:').replace(STEP, steps);
+  const rows: Array<[string, Partial<WorkflowSpec>, string, boolean]> = [
+    ['the role under test is the second step', { roleArn: ROLE }, 'aud-deploy', false],
+    ['the other role: its step', { roleArn: OTHER }, 'aud-other', false],
+    ['no role known: the first, with a warning', {}, 'aud-other', true],
+    [
+      'a role no step names: the first, with a warning',
+      { roleArn: 'arn:aws:iam::111122223333:role/nobody' },
+      'aud-other',
+      true,
+    ],
+  ];
+  for (const [name, extra, aud, warned] of rows) {
+    const j = inline(t, text, extra);
+    t.equal(j.request.audience, aud, `${name}: audience`);
+    t.equal(
+      j.findings.some((f) => f.code === 'workflow-several-credentials-steps'),
+      warned,
+      `${name}: ${warned ? 'warned' : 'no warning'}`,
+    );
+  }
+  // A role name (as the action also takes it) names the role too.
+  const byName = inline(
+    t,
+    workflow('  push:').replace(STEP, step(OTHER, 'aud-other') + step('gha-deploy', 'by-name')),
+    { roleArn: ROLE },
+  );
+  t.equal(byName.request.audience, 'by-name', 'role-to-assume: a role name');
+  // Two steps for the same role: the first of them, with a warning.
+  const twice = inline(
+    t,
+    workflow('  push:').replace(STEP, step(ROLE, 'first') + step(ROLE, 'second')),
+    { roleArn: ROLE },
+  );
+  t.equal(twice.request.audience, 'first');
+  t.match(twice.findings, [{ code: 'workflow-several-credentials-steps' }]);
+});
+
 t.test('permissions decide whether the job can request a token at all', async (t) => {
   const cases: Array<[string, string, boolean]> = [
     ['workflow id-token: write', 'permissions:\n  id-token: write\n', true],

@@ -110,20 +110,33 @@ function errnoFailure(e: unknown): ReadFailure {
 
 /** Files opened since `recordReads()` (the loaders are synchronous: one run at a time). */
 let recording: FileIdentity[] | undefined;
+/** Folders listed since `recordReads()` (scenario-file discovery), for `test --watch`. */
+let folderRecording: string[] | undefined;
 
 /**
  * Starts a list of every regular file the reader opens, until `stop()` returns it, so that a
- * command can refuse to write its output over one of its own inputs. A new call starts afresh.
+ * command can refuse to write its output over one of its own inputs (and `test --watch` knows
+ * what to watch: those files, and in `folders` the folders discovery listed). A new call starts
+ * afresh.
  */
-export function recordReads(): { stop(): FileIdentity[] } {
+export function recordReads(): { stop(): FileIdentity[]; readonly folders: string[] } {
   const files: FileIdentity[] = [];
+  const folders: string[] = [];
   recording = files;
+  folderRecording = folders;
   return {
     stop(): FileIdentity[] {
       if (recording === files) recording = undefined;
+      if (folderRecording === folders) folderRecording = undefined;
       return files;
     },
+    folders,
   };
+}
+
+/** Notes a folder whose entries were listed (while reads are recorded). */
+export function noteFolderListed(path: string): void {
+  folderRecording?.push(path);
 }
 
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);

@@ -28,6 +28,30 @@ export interface Io {
   now?: () => number;
   /** Standard input, read whole, for `--jwt -` (default: file descriptor 0). */
   readStdin?: () => string;
+  /** `test --watch`: the file system's events and the stop signal, when a test drives them. */
+  watch?: WatchHooks;
+}
+
+export interface FolderWatcher {
+  close(): void;
+}
+
+/** Watches one folder; `onEvent` gets the name of the entry that changed (or undefined). */
+export type WatchFolder = (
+  folder: string,
+  onEvent: (name: string | undefined) => void,
+  onError: (e: Error) => void,
+) => FolderWatcher;
+
+/** What a test drives instead of the file system and the process's signals. */
+export interface WatchHooks {
+  watchFolder?: WatchFolder;
+  /** Stops the watch (the command returns the last run's code). Default: SIGINT / SIGTERM. */
+  signal?: AbortSignal;
+  /** Called after each run with its exit code and the files it will wait on. */
+  onRun?: (code: number, watched: readonly string[]) => void;
+  /** How long events settle before a run (default 150 ms). */
+  settleMs?: number;
 }
 
 /** The time a command takes as "now" when nothing else gives one. */

@@ -98,14 +98,23 @@ function addTest(cli: Command, io: Io, out: Outcome): void {
       '--coverage-output <lcov:file>',
       'also write the coverage as lcov to FILE; implies --coverage',
     )
+    .option(
+      '-w, --watch',
+      'run again whenever a scenario file, policy or source the run read changes, or a scenario file appears (Ctrl-C stops; the last run gives the exit code)',
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 every scenario met its expectation, 1 at least one did not (or, with --strict, a warning; or a coverage threshold is missed), 2 the input could not be used.\n' +
         'Defaults (reporter, strict, ignore, paths) come from the nearest trustspec.config.yaml, up to the repository root.\n' +
-        'Examples:\n  trustspec test\n  trustspec test policies/ --reporter junit --output junit:report.xml\n  trustspec test "**/*.trustspec.yaml" --filter deploy --now 2026-06-01T00:00:00Z',
+        'Examples:\n  trustspec test\n  trustspec test --watch\n  trustspec test policies/ --reporter junit --output junit:report.xml\n  trustspec test "**/*.trustspec.yaml" --filter deploy --now 2026-06-01T00:00:00Z',
     )
     .action(async (paths: string[], opts) => {
       // Each command is loaded when it runs, so --help and --version stay light.
+      if (opts.watch) {
+        const { watchTests } = await import('./test-watch.js');
+        out.code = await watchTests(paths, opts, io, io.watch);
+        return;
+      }
       const { testCommand } = await import('./test.js');
       out.code = await testCommand(paths, opts, io);
     });

@@ -1,6 +1,6 @@
 /** `trustspec test`: discover scenario files, run them, report, and exit 0/1/2. */
 import { extname, relative } from 'node:path';
-import { recordReads } from '../files.js';
+import { recordReads, type FileIdentity } from '../files.js';
 import {
   loadAndRunAsync,
   loadConfig,
@@ -33,6 +33,8 @@ import {
 
 export interface TestOptions {
   reporter?: ReporterName;
+  /** `--watch`: run again on every change (lib/cli/test-watch.ts). */
+  watch?: boolean;
   filter?: string;
   now?: string;
   output: string[];
@@ -91,7 +93,18 @@ function coverageOutput(spec: string): { reporter: 'lcov'; file: string } {
   return { reporter: 'lcov', file };
 }
 
-export async function testCommand(args: string[], opts: TestOptions, io: Io): Promise<number> {
+/** What a run read (filled by `testCommand` for `--watch`): its files, and the folders listed. */
+export interface RunInputs {
+  files: string[];
+  folders: string[];
+}
+
+export async function testCommand(
+  args: string[],
+  opts: TestOptions,
+  io: Io,
+  seen?: RunInputs,
+): Promise<number> {
   const now = opts.now !== undefined ? parseNow(opts.now) : undefined;
   let coverage = coverageOptions(opts);
   const outputs = planOutputs(
@@ -103,9 +116,17 @@ export async function testCommand(args: string[], opts: TestOptions, io: Io): Pr
   );
   // Every file read, the config included, is an input no report may be written over.
   const reads = recordReads();
+  const stop = (): FileIdentity[] => {
+    const files = reads.stop();
+    if (seen) {
+      seen.files = files.map((f) => f.path);
+      seen.folders = [...reads.folders];
+    }
+    return files;
+  };
   const cfg = config(io);
   if (cfg === undefined) {
-    reads.stop();
+    stop();
     return EXIT.usage;
   }
   // The config's threshold turns coverage on; the command line's wins over it.
@@ -130,7 +151,7 @@ export async function testCommand(args: string[], opts: TestOptions, io: Io): Pr
     diagnose: (decision, scenario) =>
       diagnose(decision, scenario.input, { policyFile: scenario.role.policyFile }),
   });
-  const inputs = reads.stop();
+  const inputs = stop();
   if (opts.filter !== undefined && report.results.length === 0 && report.errors.length === 0) {
     throw new UsageError(
       `--filter "${opts.filter}" matches no scenario`,

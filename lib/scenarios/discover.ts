@@ -8,6 +8,7 @@
 import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { isAbsolute, join, posix as posixPath, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
+import { noteFolderListed } from '../files.js';
 import type { FileError } from './types.js';
 
 /** `*.trustspec.yaml` / `*.trustspec.yml`. */
@@ -100,6 +101,7 @@ class Search {
 
   /** The entries of a folder, sorted by name; undefined (and a warning) when it cannot be read. */
   entries(dir: string): Dirent[] | undefined {
+    noteFolderListed(dir);
     try {
       return readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
         a.name < b.name ? -1 : a.name > b.name ? 1 : 0,

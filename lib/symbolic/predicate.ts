@@ -66,7 +66,10 @@ function githubSub(g: Record<string, unknown>, problems: PredicateProblem[]): st
     problems.push({
       path: ['github', 'event'],
       message: `event "${str('event')}" does not appear in the subject: only pull_request does`,
-      hint: 'for a push, a tag or a schedule, give ref: (e.g. refs/heads/main, refs/tags/v*)',
+      hint:
+        str('event') === 'pull_request_target'
+          ? 'a pull_request_target run presents the pull_request subject (UNCONFIRMED [pull-request-target]): event: pull_request covers both'
+          : 'for a push, a tag or a schedule, give ref: (e.g. refs/heads/main, refs/tags/v*)',
     });
     return undefined;
   }

@@ -200,6 +200,11 @@ t.test('bad properties: positioned errors', async (t) => {
       'one of ref, environment and event',
     ],
     ['  - name: x\n    only: { github: { repo: a/b } }\n', 'bad-property', 'unknown field "repo"'],
+    [
+      '  - name: x\n    never: { github: { repository: a/b, event: pull_request_target } }\n',
+      'bad-property',
+      'event "pull_request_target" does not appear in the subject',
+    ],
     ["  - name: x\n    only: { eks: { issuer: 'oidc.eks' } }\n", 'bad-property', 'issuer URL'],
     ['  - name: x\n    only: { sub: [] }\n', 'bad-value', 'a predicate value is a pattern'],
   ];
@@ -215,6 +220,18 @@ t.test('bad properties: positioned errors', async (t) => {
       `${text.trim()}: the property is reported as not run`,
     );
   }
+  // pull_request_target presents the pull_request subject: the hint says which event to write.
+  const dir = t.testdir({
+    'p.json': policy('repo:acme/*'),
+    'f.trustspec.yaml': file(
+      '  - name: x\n    never: { github: { repository: a/b, event: pull_request_target } }\n',
+    ),
+  });
+  const run = await loadAndRunAsync([dir], { cwd: dir });
+  t.match(
+    run.errors.find((x) => x.code === 'bad-property')?.hint,
+    /UNCONFIRMED \[pull-request-target\]\): event: pull_request covers both/,
+  );
 });
 
 t.test('through the CLI: exit codes, reporters, the synchronous runner', async (t) => {

@@ -153,6 +153,11 @@ export class Alphabet {
     return fold !== undefined ? fold : this.otherClass;
   }
 
+  /** The class of a code point a pattern names case-sensitively, or -1 when the domain excludes it. */
+  literal(cp: number): number {
+    return this.literalClass.get(cp) ?? -1;
+  }
+
   /** The classes a token matches at one position (`?`/`*`: everything, `:` aside for ARN fields). */
   tokenClasses(token: number): number[] | { except: number } {
     if (token === ONE || token === STAR) return { except: -1 };

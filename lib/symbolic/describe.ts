@@ -39,8 +39,9 @@ interface Atom {
   mask: bigint;
   /** popcount(mask), counted once. */
   count: number;
-  /** `mask` as 32-bit words, low first (made when first covered with). */
-  words?: Uint32Array;
+  /** `mask` as 32-bit words, low first: the searches below run on words (bigint operations
+   * allocate, and they run atoms × chosen terms times). */
+  words: Uint32Array;
 }
 
 /** Set bits of a non-negative bigint: 64 bits at a time, each half counted as a 32-bit word. */
@@ -72,11 +73,12 @@ function atomsOf(
 ): Atom[] {
   const out: Atom[] = [];
   const seen = new Set<string>();
+  const width = widthOf(v);
   const add = (term: Term, mask: bigint): void => {
     const id = `${mask.toString(16)}|${JSON.stringify(term)}`;
     if (seen.has(id)) return;
     seen.add(id);
-    out.push({ term, mask, count: popcount(mask) });
+    out.push({ term, mask, count: popcount(mask), words: wordsOf(mask, width) });
   };
   const all = (1n << BigInt(v.regions.length)) - 1n;
   v.tests.forEach((t, i) => {
@@ -140,9 +142,15 @@ function cachedAtoms(
   return atoms;
 }
 
+/** 32-bit words for a variable's region masks. */
+function widthOf(v: Variable): number {
+  return Math.max(1, Math.ceil(v.regions.length / 32));
+}
+
 /** The low `length` 32-bit words of a non-negative bigint, low first. */
 function wordsOf(m: bigint, length: number): Uint32Array {
   const out = new Uint32Array(length);
+  if (m === 0n) return out;
   const hex = m.toString(16);
   for (let w = 0; w < length; w++) {
     const end = hex.length - 8 * w;
@@ -162,53 +170,153 @@ function countAnd(a: Uint32Array, b: Uint32Array): number {
   return n;
 }
 
+function countWords(a: Uint32Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== 0) n += count32(a[i] as number);
+  return n;
+}
+
+/** Does `a & b & ~c` have a bit set (`c` optional)? */
+function meets(a: Uint32Array, b: Uint32Array, c?: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (((a[i] as number) & (b[i] as number) & ~(c ? (c[i] as number) : 0)) !== 0) return true;
+  }
+  return false;
+}
+
+/** `a & ~b` (`b` optional: a copy), as new words. */
+function andNot(a: Uint32Array, b?: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = (a[i] as number) & ~(b ? (b[i] as number) : 0);
+  return out;
+}
+
+function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
- * Greedy cover of `target` by atoms; undefined when they cannot cover it. Counted on 32-bit
- * words: bigint operations allocate, and this loop runs atoms × chosen terms times.
+ * Greedy cover of `target` by atoms (each step the atom covering most of what is left, the first
+ * of them on a tie); undefined when they cannot cover it. Lazily: an atom's gain only shrinks
+ * as the cover grows, so atoms wait in a heap by their last gain, and only the top one is
+ * counted again — the choices are those of counting every atom at every step.
  */
-function cover(target: bigint, candidates: readonly Atom[]): Atom[] | undefined {
-  if (target === 0n) return [];
-  let length = Math.ceil(target.toString(16).length / 8);
-  for (const a of candidates) length = Math.max(length, a.words?.length ?? 0);
-  const left = wordsOf(target, length);
+function cover(target: Uint32Array, candidates: readonly Atom[]): Atom[] | undefined {
+  const left = andNot(target);
   const chosen: Atom[] = [];
-  let remaining = popcount(target);
+  let remaining = countWords(left);
+  if (remaining === 0) return chosen;
+  const heap = new GainHeap(candidates.map((a) => a.count));
   while (remaining > 0) {
-    let best: Atom | undefined;
+    let pick = -1;
     let gain = 0;
-    for (const a of candidates) {
-      // No more of `left` than its own bits: an atom that cannot beat the best is not counted.
-      if (a.count <= gain) continue;
-      if (!a.words || a.words.length < length) a.words = wordsOf(a.mask, length);
-      const g = countAnd(a.words, left);
-      if (g > gain) {
+    while (heap.size > 0) {
+      const i = heap.top();
+      const g = countAnd((candidates[i] as Atom).words, left);
+      if (heap.beats(g, i)) {
+        heap.pop();
+        pick = i;
         gain = g;
-        best = a;
+        break;
       }
+      heap.lower(g);
     }
-    if (!best) return undefined;
+    if (pick < 0 || gain === 0) return undefined;
+    const best = candidates[pick] as Atom;
     chosen.push(best);
-    const w = best.words as Uint32Array;
-    for (let i = 0; i < length; i++) left[i] = (left[i] as number) & ~(w[i] as number);
+    const w = best.words;
+    for (let i = 0; i < left.length; i++) left[i] = (left[i] as number) & ~(w[i] as number);
     remaining -= gain;
   }
   return chosen;
 }
 
-function search(atoms: readonly Atom[], target: bigint, care: bigint): Constraint | undefined {
-  const t = target & care;
-  const outside = care & ~t;
-  const negatives = atoms.filter((a) => (a.mask & t) === 0n && (a.mask & care) !== 0n);
-  const removable = negatives.reduce((m, a) => m | a.mask, 0n);
+/** Candidate indexes by gain (highest first), then index (lowest first). */
+class GainHeap {
+  private readonly items: number[];
+  constructor(private readonly gains: number[]) {
+    this.items = gains.map((_, i) => i);
+    for (let i = (this.items.length >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  top(): number {
+    return this.items[0] as number;
+  }
+
+  private before(a: number, b: number): boolean {
+    const ga = this.gains[a] as number;
+    const gb = this.gains[b] as number;
+    return ga > gb || (ga === gb && a < b);
+  }
+
+  /** Does the top, with its gain counted again as `g`, come before every other candidate? */
+  beats(g: number, i: number): boolean {
+    const items = this.items;
+    for (const c of [1, 2]) {
+      const other = items[c];
+      if (other === undefined) continue;
+      const go = this.gains[other] as number;
+      if (go > g || (go === g && other < i)) return false;
+    }
+    return true;
+  }
+
+  pop(): void {
+    const last = this.items.pop() as number;
+    if (this.items.length > 0) {
+      this.items[0] = last;
+      this.down(0);
+    }
+  }
+
+  /** The top's gain is now `g`: it sinks to its place. */
+  lower(g: number): void {
+    this.gains[this.items[0] as number] = g;
+    this.down(0);
+  }
+
+  private down(i: number): void {
+    const items = this.items;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < items.length && this.before(items[l] as number, items[m] as number)) m = l;
+      if (r < items.length && this.before(items[r] as number, items[m] as number)) m = r;
+      if (m === i) return;
+      const x = items[i] as number;
+      items[i] = items[m] as number;
+      items[m] = x;
+      i = m;
+    }
+  }
+}
+
+/** `t`: the target within `care` (t ⊆ care). */
+function search(atoms: readonly Atom[], t: Uint32Array, care: Uint32Array): Constraint | undefined {
+  const outside = andNot(care, t);
+  const negatives = atoms.filter((a) => !meets(a.words, t) && meets(a.words, care));
+  const removable = new Uint32Array(t.length);
+  for (const a of negatives)
+    for (let i = 0; i < t.length; i++)
+      removable[i] = (removable[i] as number) | (a.words[i] as number);
   // "Any value but …": no positive term.
   const onlyNeg = cover(outside, negatives);
-  const positives = atoms.filter(
-    (a) => (a.mask & t) !== 0n && (a.mask & care & ~t & ~removable) === 0n,
-  );
+  // A positive term may reach outside the target only where a negative term can take it back.
+  const unreachable = andNot(outside, removable);
+  const positives = atoms.filter((a) => meets(a.words, t) && !meets(a.words, unreachable));
   const pos = cover(t, positives);
   let best: Constraint | undefined;
   if (pos) {
-    const excess = pos.reduce((m, a) => m | a.mask, 0n) & outside;
+    const excess = new Uint32Array(t.length);
+    for (const a of pos)
+      for (let i = 0; i < t.length; i++) excess[i] = (excess[i] as number) | (a.words[i] as number);
+    for (let i = 0; i < t.length; i++) excess[i] = (excess[i] as number) & (outside[i] as number);
     const neg = cover(excess, negatives);
     if (neg) best = { anyOf: pos.map((a) => a.term), noneOf: neg.map((a) => a.term) };
   }
@@ -228,30 +336,30 @@ function denotes(atoms: readonly Atom[], c: Constraint, care: bigint): bigint {
 
 /**
  * A description, with terms every value of the set satisfies (`allOf`) added one by one, most
- * restrictive first, when "any of … but none of …" alone cannot say it exactly.
+ * restrictive first, when "any of … but none of …" alone cannot say it exactly. `t` ⊆ `care`.
  */
 function searchWithAll(
   atoms: readonly Atom[],
-  target: bigint,
-  care: bigint,
+  t: Uint32Array,
+  care: Uint32Array,
 ): Constraint | undefined {
-  const direct = search(atoms, target, care);
+  const direct = search(atoms, t, care);
   if (direct) return direct;
-  const t = target & care;
   const necessary = atoms
-    .filter((a) => (a.mask & t) === t && (a.mask & care) !== care)
-    .map((a) => ({ a, n: popcount(a.mask & care) }))
+    .filter((a) => !meets(t, t, a.words) && meets(care, care, a.words))
+    .map((a) => ({ a, n: countAnd(a.words, care) }))
     .sort((x, y) => x.n - y.n)
     .map((x) => x.a);
   const allOf: Atom[] = [];
-  let within = care;
+  const within = andNot(care);
   for (const a of necessary) {
-    if ((within & ~a.mask) === 0n) continue;
+    if (!meets(within, within, a.words)) continue;
     allOf.push(a);
-    within &= a.mask;
+    for (let i = 0; i < within.length; i++)
+      within[i] = (within[i] as number) & (a.words[i] as number);
     const terms = allOf.map((x) => x.term);
-    if (within === t) return { allOf: terms, anyOf: [], noneOf: [] };
-    const rest = search(atoms, t, within);
+    if (sameWords(within, t)) return { allOf: terms, anyOf: [], noneOf: [] };
+    const rest = search(atoms, t, andNot(within));
     if (rest) return { ...rest, allOf: terms };
   }
   return undefined;
@@ -276,9 +384,12 @@ export function describeMask(
   sideNames: readonly string[] = [],
 ): Constraint | undefined {
   if ((care & ~target) === 0n) return undefined;
+  const width = widthOf(v);
+  const t = wordsOf(target & care, width);
+  const careWords = wordsOf(care, width);
   for (const clauses of [false, true]) {
     const atoms = cachedAtoms(space, v, clauses, sideNames);
-    const c = searchWithAll(atoms, target, care);
+    const c = searchWithAll(atoms, t, careWords);
     if (c && denotes(atoms, c, care) === (target & care)) return c;
   }
   const examples: string[] = [];

@@ -203,6 +203,62 @@ export function alphabetFor(patterns: readonly Tokens[], domain: Domain): Alphab
 }
 
 /**
+ * The patterns' literal heads — the code points before a pattern's first wildcard or IgnoreCase
+ * literal — as a trie over classes (a literal code point is a class of its own, so the trie is
+ * deterministic). Trust-policy patterns mostly share long heads (`repo:acme/svc-`): a
+ * configuration steps one trie node instead of every pattern reading the same literal. A pattern
+ * leaves the trie where its head ends, as its tail's automaton in its start state. Node 0 is the
+ * root; a node without children is never kept in a configuration (-1), so configurations are
+ * exactly those of a search that steps every pattern on its own.
+ */
+class HeadTrie {
+  /** Per node: its children, as class and node pairs. */
+  readonly kids: number[][] = [[]];
+  /** Per node: the patterns whose head ends there and their tails' start states, by pattern. */
+  readonly spawn: number[][] = [[]];
+
+  /** Adds a head (its classes) for pattern `p`; patterns come in ascending order. */
+  add(head: readonly number[], p: number, start: number): void {
+    let node = 0;
+    for (const cls of head) {
+      const kids = this.kids[node] as number[];
+      let next = -1;
+      for (let i = 0; i < kids.length; i += 2) {
+        if (kids[i] === cls) {
+          next = kids[i + 1] as number;
+          break;
+        }
+      }
+      if (next < 0) {
+        next = this.kids.length;
+        this.kids.push([]);
+        this.spawn.push([]);
+        kids.push(cls, next);
+      }
+      node = next;
+    }
+    (this.spawn[node] as number[]).push(p, start);
+  }
+
+  /** The child of `node` by class `cls`, or -1. */
+  child(node: number, cls: number): number {
+    const kids = this.kids[node] as number[];
+    for (let i = 0; i < kids.length; i += 2) if (kids[i] === cls) return kids[i + 1] as number;
+    return -1;
+  }
+}
+
+/** The automaton of a pattern's tail (its tokens after the head). */
+function tailDfa(tokens: Tokens, alphabet: Alphabet): Dfa {
+  const ms = matchersOf(tokens, alphabet);
+  const stars = ms.filter((m) => m.kind === 2).length;
+  const last = ms[ms.length - 1];
+  if (stars === 0) return new ChainDfa(ms, undefined);
+  if (stars === 1 && last?.kind === 2) return new ChainDfa(ms.slice(0, -1), last);
+  return new LazyDfa(ms, alphabet.size);
+}
+
+/**
  * The regions of a string variable constrained by `patterns`, over `domain`. Throws
  * `FoldUnsupported` (alphabet.ts) for IgnoreCase literals outside the per-code-point fragment.
  */
@@ -212,33 +268,63 @@ export function partition(
   budget = DEFAULT_BUDGET,
 ): Partition {
   const alphabet = alphabetFor(patterns, domain);
-  const dfas = patterns.map((p): Dfa => {
-    const ms = matchersOf(p, alphabet);
-    const stars = ms.filter((m) => m.kind === 2).length;
-    const last = ms[ms.length - 1];
-    if (stars === 0) return new ChainDfa(ms, undefined);
-    if (stars === 1 && last?.kind === 2) return new ChainDfa(ms.slice(0, -1), last);
-    return new LazyDfa(ms, alphabet.size);
+  const trie = new HeadTrie();
+  const head: number[] = [];
+  // Tails recur (`*`, `*:pull_request` after each repository's head): one automaton per tail.
+  const tails = new Map<string, Dfa>();
+  const dfas = patterns.map((p, i): Dfa => {
+    head.length = 0;
+    for (const t of p) {
+      // A literal the domain excludes is left to the tail, which dies on it.
+      const cls = t >= 0 && t < FOLD ? alphabet.literal(t) : -1;
+      if (cls < 0) break;
+      head.push(cls);
+    }
+    const tail = head.length === 0 ? p : p.slice(head.length);
+    const id = tail.join(',');
+    let dfa = tails.get(id);
+    if (!dfa) tails.set(id, (dfa = tailDfa(tail, alphabet)));
+    trie.add(head, i, dfa.start);
+    return dfa;
   });
-  const search = bfs(dfas, alphabet, domain, budget);
+  const search = bfs(dfas, trie, alphabet, domain, budget);
   const keys = new Map<number, string>();
+  const { graph } = search;
+  // The last value placed, with the node and length after each of its code units: values are
+  // placed in runs that share long prefixes (`repo:acme/app:` + each context), so a value
+  // resumes where it parts from the previous one.
+  let last = '';
+  const nodes: Array<number | undefined> = [0];
+  const lengths: number[] = [0];
   return {
     regions: search.regions,
     complete: search.complete,
     configurations: search.configurations,
     keyOf(value: string): string | undefined {
-      // Walk the search's own graph: one lookup per character.
-      const { graph } = search;
-      let node = 0;
-      let length = 0;
-      for (const ch of value) {
+      let i = 0;
+      const shared = Math.min(value.length, last.length);
+      while (i < shared && value.charCodeAt(i) === last.charCodeAt(i)) i++;
+      // Never resume inside a surrogate pair, nor past a node the previous value did not reach.
+      if (i > 0 && i < value.length && isLowSurrogate(value.charCodeAt(i))) i--;
+      while (i > 0 && nodes[i] === undefined) i--;
+      last = value;
+      nodes.length = i + 1;
+      lengths.length = i + 1;
+      let node = nodes[i] as number;
+      let length = lengths[i] as number;
+      while (i < value.length) {
+        const cp = value.codePointAt(i) as number;
+        i += cp > 0xffff ? 2 : 1;
         length++;
         if (length > domain.maxLength) return undefined;
-        const cls = alphabet.classOf(ch.codePointAt(0) as number);
+        const cls = alphabet.classOf(cp);
         if (cls < 0) return undefined;
         const to = graph.step(node, cls);
         if (to === undefined || to < 0) return undefined;
         node = to;
+        if (cp > 0xffff) nodes[i - 1] = undefined;
+        nodes[i] = node;
+        lengths[i] = length;
       }
       if (length < domain.minLength) return undefined;
       let key = keys.get(node);
@@ -248,24 +334,39 @@ export function partition(
   };
 }
 
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
+}
+
 /**
- * A product configuration, sparse: (pattern, state) pairs of the patterns still alive, in pattern
- * order. Most patterns of a trust policy die within a few characters.
+ * A product configuration, sparse: the trie node (-1: none), then (pattern, state) pairs of the
+ * patterns alive past their heads, in pattern order. Most patterns of a trust policy die within a
+ * few characters.
  */
 type Config = number[];
 
-function startConfig(dfas: readonly Dfa[]): Config {
-  const out: number[] = [];
-  dfas.forEach((d, i) => {
-    if (d.start >= 0) out.push(i, d.start);
-  });
-  return out;
+/** The trie node, or -1 when it has no children (its patterns all left it). */
+function keptNode(trie: HeadTrie, node: number): number {
+  return node >= 0 && (trie.kids[node] as number[]).length > 0 ? node : -1;
+}
+
+function startConfig(trie: HeadTrie): Config {
+  return [keptNode(trie, 0), ...(trie.spawn[0] as number[])];
 }
 
 /** The successor of a configuration into `out` (reused); returns its length. */
-function stepInto(dfas: readonly Dfa[], config: Config, cls: number, out: number[]): number {
-  let n = 0;
-  for (let j = 0; j < config.length; j += 2) {
+function stepInto(
+  dfas: readonly Dfa[],
+  trie: HeadTrie,
+  config: Config,
+  cls: number,
+  out: number[],
+  merge: number[],
+): number {
+  const node = config[0] as number;
+  const child = node >= 0 ? trie.child(node, cls) : -1;
+  let n = 1;
+  for (let j = 1; j < config.length; j += 2) {
     const p = config[j] as number;
     const s = (dfas[p] as Dfa).step(config[j + 1] as number, cls);
     if (s >= 0) {
@@ -273,13 +374,30 @@ function stepInto(dfas: readonly Dfa[], config: Config, cls: number, out: number
       out[n++] = s;
     }
   }
-  return n;
+  out[0] = keptNode(trie, child);
+  const spawn = child >= 0 ? (trie.spawn[child] as number[]) : undefined;
+  if (!spawn || spawn.length === 0) return n;
+  // Patterns whose head ends here join the live ones, in pattern order.
+  let m = 0;
+  let a = 1;
+  let b = 0;
+  while (a < n || b < spawn.length) {
+    if (b >= spawn.length || (a < n && (out[a] as number) < (spawn[b] as number))) {
+      merge[m++] = out[a++] as number;
+      merge[m++] = out[a++] as number;
+    } else {
+      merge[m++] = spawn[b++] as number;
+      merge[m++] = spawn[b++] as number;
+    }
+  }
+  for (let i = 0; i < m; i++) out[1 + i] = merge[i] as number;
+  return 1 + m;
 }
 
 /** Which patterns accept: their indexes, comma-separated. */
 function vectorKey(dfas: readonly Dfa[], config: Config): string {
   let key = '';
-  for (let j = 0; j < config.length; j += 2) {
+  for (let j = 1; j < config.length; j += 2) {
     const p = config[j] as number;
     if ((dfas[p] as Dfa).accepts(config[j + 1] as number)) key += key === '' ? `${p}` : `,${p}`;
   }
@@ -341,6 +459,7 @@ class Graph {
 
 function bfs(
   dfas: Dfa[],
+  trie: HeadTrie,
   alphabet: Alphabet,
   domain: Domain,
   budget: number,
@@ -370,9 +489,10 @@ function bfs(
       cps.push(alphabet.reps[via[j] as number] as number);
     return String.fromCodePoint(...cps.reverse());
   };
-  const start = startConfig(dfas);
+  const start = startConfig(trie);
   push(start, start.length, -1, -1, 0);
   const scratch: number[] = [];
+  const merge: number[] = [];
   const mark = new Int32Array(alphabet.size);
   let generation = 0;
   const finish = (complete: boolean, n: number): Omit<Partition, 'keyOf'> & { graph: Graph } => ({
@@ -394,7 +514,16 @@ function bfs(
     if (length >= domain.maxLength) continue;
     generation++;
     const classes: number[] = [];
-    for (let j = 0; j < config.length; j += 2) {
+    const node = config[0] as number;
+    if (node >= 0) {
+      const kids = trie.kids[node] as number[];
+      for (let k = 0; k < kids.length; k += 2) {
+        const c = kids[k] as number;
+        mark[c] = generation;
+        classes.push(c);
+      }
+    }
+    for (let j = 1; j < config.length; j += 2) {
       const relevant = (dfas[config[j] as number] as Dfa).relevant(config[j + 1] as number);
       for (let k = 0; k < relevant.length; k++) {
         const c = relevant[k] as number;
@@ -424,7 +553,13 @@ function bfs(
     }
     for (let i = 0; i < classes.length; i++) {
       const c = classes[i] as number;
-      const to = push(scratch, stepInto(dfas, config, c, scratch), head, c, length + 1);
+      const to = push(
+        scratch,
+        stepInto(dfas, trie, config, c, scratch, merge),
+        head,
+        c,
+        length + 1,
+      );
       if (c === fallback) graph.fallback[head] = to;
       else graph.edges.push(c, to);
     }

@@ -135,20 +135,21 @@ function terraformSubjects(literals: readonly string[]): string[] {
 
 /** Typical values of a claim, by provider and claim name. */
 function grammar(provider: string, claim: string, literals: readonly string[]): string[] {
-  const repos = githubSubjects(literals)
-    .map((s) => /^repo:([^:]+):/.exec(s)?.[1] ?? '')
-    .filter((r) => !r.includes('@'));
+  const repos = (): string[] =>
+    githubSubjects(literals)
+      .map((s) => /^repo:([^:]+):/.exec(s)?.[1] ?? '')
+      .filter((r) => !r.includes('@'));
   switch (`${provider}:${claim}`) {
     case 'github:sub':
       return githubSubjects(literals);
     case 'github:repository':
-      return uniq([...literals.map(instantiate), ...repos]);
+      return uniq([...literals.map(instantiate), ...repos()]);
     case 'github:ref':
       return ['refs/heads/main', 'refs/tags/v1.0.0', 'refs/heads/feature'];
     case 'github:environment':
       return ['prod', 'staging'];
     case 'github:job_workflow_ref':
-      return repos.map((r) => `${r}/.github/workflows/deploy.yml@refs/heads/main`);
+      return repos().map((r) => `${r}/.github/workflows/deploy.yml@refs/heads/main`);
     case 'github:actor':
       return ['octocat'];
     case 'github:workflow':

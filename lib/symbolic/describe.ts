@@ -232,6 +232,22 @@ function cover(target: Uint32Array, candidates: readonly Atom[]): Atom[] | undef
   return chosen;
 }
 
+/** The greedy cover of `target` by `masks` over `regions` regions, as indexes (for tests). */
+export function greedyCover(
+  target: bigint,
+  masks: readonly bigint[],
+  regions: number,
+): number[] | undefined {
+  const width = Math.max(1, Math.ceil(regions / 32));
+  const atoms: Atom[] = masks.map((mask, i) => ({
+    term: { key: String(i), verb: '', negated: '' },
+    mask,
+    count: popcount(mask),
+    words: wordsOf(mask, width),
+  }));
+  return cover(wordsOf(target, width), atoms)?.map((a) => atoms.indexOf(a));
+}
+
 /** Candidate indexes by gain (highest first), then index (lowest first). */
 class GainHeap {
   private readonly items: number[];

@@ -177,6 +177,15 @@ function tokensOf(
   }
 }
 
+const tokenKeys = new WeakMap<Tokens, string>();
+
+/** A pattern's tokens as one string, to compare patterns (remembered: token lists recur). */
+export function tokensKey(t: Tokens): string {
+  let key = tokenKeys.get(t);
+  if (key === undefined) tokenKeys.set(t, (key = t.join(',')));
+  return key;
+}
+
 /** The positive operator of a negated one: `StringNotLike` → `StringLike`, `NotIpAddress` → `IpAddress`. */
 export function positiveName(base: BaseOperatorInfo): string {
   if (!base.negated) return base.name;

@@ -27,6 +27,7 @@ import { atomCandidates, Unknown, type AtomReader, type Candidates } from './can
 import type { Partition } from './partition.js';
 import {
   constantResolver,
+  tokensKey,
   valueAtoms,
   valueTokens,
   variableKeys,
@@ -347,7 +348,7 @@ function testsFor(
         const pattern = single?.patternIndex
           ? tokens === undefined
             ? -1
-            : single.patternIndex.get(tokens.join(','))
+            : single.patternIndex.get(tokensKey(tokens))
           : undefined;
         patterns.push(pattern);
         // The same value under the same operator on the same pattern (both roles of a diff

@@ -268,6 +268,10 @@ export function partition(
   budget = DEFAULT_BUDGET,
 ): Partition {
   const alphabet = alphabetFor(patterns, domain);
+  if (patterns.length === 0) {
+    const trivial = unconstrained(alphabet, domain, budget);
+    if (trivial) return trivial;
+  }
   const trie = new HeadTrie();
   const head: number[] = [];
   // Tails recur (`*`, `*:pull_request` after each repository's head): one automaton per tail.
@@ -330,6 +334,35 @@ export function partition(
       let key = keys.get(node);
       if (key === undefined) keys.set(node, (key = vectorKey(dfas, graph.configs[node] as Config)));
       return key;
+    },
+  };
+}
+
+/**
+ * The partition of a variable no pattern constrains, without a search (a second, tiny search
+ * would also make V8 compile the search's code again): one region, the domain's shortest string
+ * of the preferred character, and the configurations the search would count — one per length
+ * up to the minimum. Undefined when the budget would stop that search (the search says so).
+ */
+function unconstrained(alphabet: Alphabet, domain: Domain, budget: number): Partition | undefined {
+  const rep = alphabet.reps[0];
+  const configurations = rep === undefined ? 1 : Math.min(domain.minLength, domain.maxLength) + 1;
+  if (configurations >= budget) return undefined;
+  const regions: StringRegion[] = [];
+  if (domain.minLength === 0) regions.push({ key: '', witness: '' });
+  else if (rep !== undefined && domain.minLength <= domain.maxLength)
+    regions.push({ key: '', witness: String.fromCodePoint(rep).repeat(domain.minLength) });
+  return {
+    regions,
+    complete: true,
+    configurations,
+    keyOf(value: string): string | undefined {
+      let length = 0;
+      for (const ch of value) {
+        if (++length > domain.maxLength) return undefined;
+        if (alphabet.classOf(ch.codePointAt(0) as number) < 0) return undefined;
+      }
+      return length < domain.minLength ? undefined : '';
     },
   };
 }

@@ -8,7 +8,15 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { WildcardPattern } from '../../lib/conditions/wildcard.js';
-import { ANY_STRING, NON_EMPTY, ONE, STAR, preferenceRank } from '../../lib/symbolic/alphabet.js';
+import {
+  ANY_STRING,
+  NON_EMPTY,
+  ONE,
+  SESSION_NAME,
+  STAR,
+  preferenceRank,
+  type Domain,
+} from '../../lib/symbolic/alphabet.js';
 import { partition, type Tokens } from '../../lib/symbolic/partition.js';
 import { greedyCover, popcount } from '../../lib/symbolic/describe.js';
 
@@ -170,4 +178,46 @@ t.test('the lazy greedy cover chooses what the plain greedy cover chooses', asyn
   t.same(greedyCover(0b111n, [0b1n, 0b110n, 0b11n, 0b100n], 3), [1, 0], 'ties go to the first');
   t.equal(greedyCover(0b1000n, [0b1n, 0b110n], 4), undefined, 'an uncoverable target');
   t.same(greedyCover(0n, [0b1n], 1), [], 'nothing to cover');
+});
+
+t.test('a variable no pattern constrains: what the search gave, without a search', async (t) => {
+  const none = { minLength: 0, maxLength: Infinity, chars: () => false };
+  // [domain, regions, configurations, keyOf '', 'ab', 'abc'] — as the product search answered.
+  const cases: Array<[string, Domain, string[], number, Array<string | undefined>]> = [
+    ['any string', ANY_STRING, [''], 1, ['', '', '']],
+    ['non-empty', NON_EMPTY, ['a'], 2, [undefined, '', '']],
+    ['a session name', SESSION_NAME, ['aa'], 3, [undefined, '', '']],
+    ['no character allowed', none, [''], 1, ['', undefined, undefined]],
+    [
+      'no character, non-empty',
+      { ...none, minLength: 1 },
+      [],
+      1,
+      [undefined, undefined, undefined],
+    ],
+    [
+      'longer than allowed',
+      { minLength: 3, maxLength: 2 },
+      [],
+      3,
+      [undefined, undefined, undefined],
+    ],
+    ['only the empty string', { minLength: 0, maxLength: 0 }, [''], 1, ['', undefined, undefined]],
+  ];
+  for (const [name, domain, witnesses, configurations, keys] of cases) {
+    const p = partition([], domain);
+    t.same(
+      p.regions,
+      witnesses.map((witness) => ({ key: '', witness })),
+      name,
+    );
+    t.equal(p.configurations, configurations, `${name}: configurations`);
+    t.same(
+      ['', 'ab', 'abc'].map((v) => p.keyOf(v)),
+      keys,
+      `${name}: keyOf`,
+    );
+  }
+  const cut = partition([], SESSION_NAME, 2);
+  t.equal(cut.complete, false, 'a budget that stops the search still says incomplete');
 });

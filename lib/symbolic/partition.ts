@@ -39,136 +39,91 @@ interface Matcher {
   except: number;
 }
 
-// Plain arrays, not typed arrays: these are many and small, and typed arrays cost the collector.
-interface DfaState {
-  positions: number[];
-  accept: boolean;
-  /** Classes the positions name (literals, and a wildcard's exception). */
-  relevant: number[];
-  /** Next state per class: -2 not computed yet, -1 dead. */
-  next: number[];
-}
-
-/** One pattern's deterministic automaton over the classes; state -1 is dead. */
-interface Dfa {
-  readonly start: number;
-  step(state: number, cls: number): number;
-  accepts(state: number): boolean;
-  /** The classes the state's positions name (the others behave alike). */
-  relevant(state: number): readonly number[];
-}
-
 /**
- * A pattern without `*`, or with one `*` at its very end (most trust-policy patterns): a chain of
- * positions, the last one absorbing when the pattern ends with `*`. No sets, no interning.
+ * The automata of the patterns' tails (their tokens after the literal head), determinised
+ * lazily and numbered together: a state is a set of positions in one tail's tokens, and all
+ * states share one transition table, so a step is one array read — one shape at every call site
+ * of the search, whatever the pattern. (Plain arrays, not typed arrays: they grow as states are
+ * found.)
  */
-class ChainDfa implements Dfa {
-  readonly start = 0;
-  private readonly n: number;
-  private readonly relevantAt: number[][];
+class Tails {
+  /** Per state, per class: the next state, -2 not computed yet, -1 dead. */
+  private readonly next: number[] = [];
+  /** Per state: does the tail match when the value ends here? */
+  readonly accept: boolean[] = [];
+  /** Per state: the classes its positions name (literals, a wildcard's exception). */
+  readonly relevant: number[][] = [];
+  private readonly tailOf: number[] = [];
+  private readonly positions: number[][] = [];
+  private readonly matchers: Matcher[][] = [];
+  private readonly ids: Array<Map<string, number>> = [];
 
-  constructor(
-    private readonly matchers: readonly Matcher[],
-    private readonly trailingStar: Matcher | undefined,
-  ) {
-    this.n = matchers.length;
-    this.relevantAt = matchers.map((m) =>
-      m.kind === 0 ? m.classes : m.except >= 0 ? [m.except] : [],
-    );
-    const end = trailingStar && trailingStar.except >= 0 ? [trailingStar.except] : [];
-    this.relevantAt.push(end);
+  constructor(private readonly classes: number) {}
+
+  /** Adds a tail; returns its start state. */
+  add(ms: Matcher[]): number {
+    const t = this.matchers.length;
+    this.matchers.push(ms);
+    this.ids.push(new Map());
+    return this.intern(t, this.closure(t, [0]));
   }
 
   step(state: number, cls: number): number {
-    if (state < this.n) {
-      const m = this.matchers[state] as Matcher;
+    const i = state * this.classes + cls;
+    const known = this.next[i] as number;
+    return known !== -2 ? known : this.compute(state, cls, i);
+  }
+
+  private compute(state: number, cls: number, i: number): number {
+    const t = this.tailOf[state] as number;
+    const ms = this.matchers[t] as Matcher[];
+    const out: number[] = [];
+    for (const p of this.positions[state] as number[]) {
+      const m = ms[p];
+      if (!m) continue;
       const hit = m.kind === 0 ? m.classes.includes(cls) : cls !== m.except;
-      return hit ? state + 1 : -1;
+      if (hit) out.push(m.kind === 2 ? p : p + 1);
     }
-    const star = this.trailingStar;
-    return star && cls !== star.except ? state : -1;
+    const next = out.length === 0 ? -1 : this.intern(t, this.closure(t, out));
+    this.next[i] = next;
+    return next;
   }
 
-  accepts(state: number): boolean {
-    return state === this.n;
-  }
-
-  relevant(state: number): readonly number[] {
-    return this.relevantAt[state] as number[];
-  }
-}
-
-/** One pattern's automaton, determinised lazily: a state is a set of token positions. */
-class LazyDfa implements Dfa {
-  readonly states: DfaState[] = [];
-  private readonly ids = new Map<string, number>();
-  readonly start: number;
-
-  constructor(
-    private readonly matchers: Matcher[],
-    private readonly classes: number,
-  ) {
-    this.start = this.intern(this.closure([0]));
-  }
-
-  private closure(positions: number[]): number[] {
+  /** The positions, with every position after a `*` (which may match nothing), sorted. */
+  private closure(t: number, positions: number[]): number[] {
+    const ms = this.matchers[t] as Matcher[];
     const set = new Set<number>();
     const stack = [...positions];
     while (stack.length > 0) {
       const p = stack.pop() as number;
       if (set.has(p)) continue;
       set.add(p);
-      if (p < this.matchers.length && (this.matchers[p] as Matcher).kind === 2) stack.push(p + 1);
+      if (p < ms.length && (ms[p] as Matcher).kind === 2) stack.push(p + 1);
     }
     return [...set].sort((a, b) => a - b);
   }
 
-  private intern(positions: number[]): number {
-    if (positions.length === 0) return -1;
+  private intern(t: number, positions: number[]): number {
+    const ids = this.ids[t] as Map<string, number>;
     const key = positions.join(',');
-    const known = this.ids.get(key);
+    const known = ids.get(key);
     if (known !== undefined) return known;
+    const ms = this.matchers[t] as Matcher[];
     const relevant = new Set<number>();
     for (const p of positions) {
-      const m = this.matchers[p];
+      const m = ms[p];
       if (!m) continue;
       if (m.kind === 0) for (const c of m.classes) relevant.add(c);
       else if (m.except >= 0) relevant.add(m.except);
     }
-    const id = this.states.length;
-    this.states.push({
-      positions,
-      accept: positions.includes(this.matchers.length),
-      relevant: [...relevant],
-      next: new Array<number>(this.classes).fill(-2),
-    });
-    this.ids.set(key, id);
+    const id = this.accept.length;
+    this.accept.push(positions.includes(ms.length));
+    this.relevant.push([...relevant]);
+    this.tailOf.push(t);
+    this.positions.push(positions);
+    for (let c = 0; c < this.classes; c++) this.next.push(-2);
+    ids.set(key, id);
     return id;
-  }
-
-  accepts(state: number): boolean {
-    return (this.states[state] as DfaState).accept;
-  }
-
-  relevant(state: number): readonly number[] {
-    return (this.states[state] as DfaState).relevant;
-  }
-
-  step(state: number, cls: number): number {
-    const s = this.states[state] as DfaState;
-    const known = s.next[cls] as number;
-    if (known !== -2) return known;
-    const out: number[] = [];
-    for (const p of s.positions) {
-      const m = this.matchers[p];
-      if (!m) continue;
-      const hit = m.kind === 0 ? m.classes.includes(cls) : cls !== m.except;
-      if (!hit) continue;
-      out.push(m.kind === 2 ? p : p + 1);
-    }
-    const next = this.intern(this.closure(out));
-    (this.states[state] as DfaState).next[cls] = next;
-    return next;
   }
 }
 
@@ -248,16 +203,6 @@ class HeadTrie {
   }
 }
 
-/** The automaton of a pattern's tail (its tokens after the head). */
-function tailDfa(tokens: Tokens, alphabet: Alphabet): Dfa {
-  const ms = matchersOf(tokens, alphabet);
-  const stars = ms.filter((m) => m.kind === 2).length;
-  const last = ms[ms.length - 1];
-  if (stars === 0) return new ChainDfa(ms, undefined);
-  if (stars === 1 && last?.kind === 2) return new ChainDfa(ms.slice(0, -1), last);
-  return new LazyDfa(ms, alphabet.size);
-}
-
 /**
  * The regions of a string variable constrained by `patterns`, over `domain`. Throws
  * `FoldUnsupported` (alphabet.ts) for IgnoreCase literals outside the per-code-point fragment.
@@ -275,8 +220,9 @@ export function partition(
   const trie = new HeadTrie();
   const head: number[] = [];
   // Tails recur (`*`, `*:pull_request` after each repository's head): one automaton per tail.
-  const tails = new Map<string, Dfa>();
-  const dfas = patterns.map((p, i): Dfa => {
+  const tails = new Tails(alphabet.size);
+  const starts = new Map<string, number>();
+  patterns.forEach((p, i) => {
     head.length = 0;
     for (const t of p) {
       // A literal the domain excludes is left to the tail, which dies on it.
@@ -286,12 +232,11 @@ export function partition(
     }
     const tail = head.length === 0 ? p : p.slice(head.length);
     const id = tail.join(',');
-    let dfa = tails.get(id);
-    if (!dfa) tails.set(id, (dfa = tailDfa(tail, alphabet)));
-    trie.add(head, i, dfa.start);
-    return dfa;
+    let start = starts.get(id);
+    if (start === undefined) starts.set(id, (start = tails.add(matchersOf(tail, alphabet))));
+    trie.add(head, i, start);
   });
-  const search = bfs(dfas, trie, alphabet, domain, budget);
+  const search = bfs(tails, trie, alphabet, domain, budget);
   const keys = new Map<number, string>();
   const { graph } = search;
   // The last value placed, with the node and length after each of its code units: values are
@@ -332,7 +277,8 @@ export function partition(
       }
       if (length < domain.minLength) return undefined;
       let key = keys.get(node);
-      if (key === undefined) keys.set(node, (key = vectorKey(dfas, graph.configs[node] as Config)));
+      if (key === undefined)
+        keys.set(node, (key = vectorKey(tails, graph.configs[node] as Config)));
       return key;
     },
   };
@@ -389,7 +335,7 @@ function startConfig(trie: HeadTrie): Config {
 
 /** The successor of a configuration into `out` (reused); returns its length. */
 function stepInto(
-  dfas: readonly Dfa[],
+  tails: Tails,
   trie: HeadTrie,
   config: Config,
   cls: number,
@@ -401,7 +347,7 @@ function stepInto(
   let n = 1;
   for (let j = 1; j < config.length; j += 2) {
     const p = config[j] as number;
-    const s = (dfas[p] as Dfa).step(config[j + 1] as number, cls);
+    const s = tails.step(config[j + 1] as number, cls);
     if (s >= 0) {
       out[n++] = p;
       out[n++] = s;
@@ -428,11 +374,11 @@ function stepInto(
 }
 
 /** Which patterns accept: their indexes, comma-separated. */
-function vectorKey(dfas: readonly Dfa[], config: Config): string {
+function vectorKey(tails: Tails, config: Config): string {
   let key = '';
   for (let j = 1; j < config.length; j += 2) {
     const p = config[j] as number;
-    if ((dfas[p] as Dfa).accepts(config[j + 1] as number)) key += key === '' ? `${p}` : `,${p}`;
+    if (tails.accept[config[j + 1] as number]) key += key === '' ? `${p}` : `,${p}`;
   }
   return key;
 }
@@ -491,7 +437,7 @@ class Graph {
 }
 
 function bfs(
-  dfas: Dfa[],
+  tails: Tails,
   trie: HeadTrie,
   alphabet: Alphabet,
   domain: Domain,
@@ -539,7 +485,7 @@ function bfs(
     const config = configs[head] as Config;
     const length = lengths[head] as number;
     if (length >= domain.minLength) {
-      const key = vectorKey(dfas, config);
+      const key = vectorKey(tails, config);
       if (!regions.has(key)) regions.set(key, head);
     }
     graph.start[head] = graph.edges.length;
@@ -557,7 +503,7 @@ function bfs(
       }
     }
     for (let j = 1; j < config.length; j += 2) {
-      const relevant = (dfas[config[j] as number] as Dfa).relevant(config[j + 1] as number);
+      const relevant = tails.relevant[config[j + 1] as number] as number[];
       for (let k = 0; k < relevant.length; k++) {
         const c = relevant[k] as number;
         if (mark[c] !== generation) {
@@ -588,7 +534,7 @@ function bfs(
       const c = classes[i] as number;
       const to = push(
         scratch,
-        stepInto(dfas, trie, config, c, scratch, merge),
+        stepInto(tails, trie, config, c, scratch, merge),
         head,
         c,
         length + 1,

@@ -5,6 +5,12 @@
  * found with a shortest witness; a vector the search never reaches is proven empty. Two strings
  * with the same vector are treated alike by every clause that reads the variable, because each
  * clause's result is a function of which of its values match.
+ *
+ * Two things keep the search small without changing its answer: the patterns' literal heads are
+ * one trie (a configuration steps one node, not every pattern reading the same literal), and a
+ * pattern that matches every continuation (a trailing `*` reached) is set aside — the vectors
+ * beyond are its own joined to those of the rest, whose search is shared by every configuration
+ * with that rest. Regions, their order and their witnesses are those of the plain product search.
  */
 import { Alphabet, FOLD, ONE, ONE_NO_COLON, STAR, STAR_NO_COLON, type Domain } from './alphabet.js';
 
@@ -22,7 +28,7 @@ export interface Partition {
   regions: StringRegion[];
   /** False when the search budget ran out: the regions found are real, but some may be missing. */
   complete: boolean;
-  /** Product configurations visited. */
+  /** Product configurations found (the searches of set-aside rests included). */
   configurations: number;
   /** The acceptance vector of a string, or undefined when the domain excludes it. */
   keyOf(value: string): string | undefined;
@@ -53,6 +59,11 @@ class Tails {
   readonly accept: boolean[] = [];
   /** Per state: the classes its positions name (literals, a wildcard's exception). */
   readonly relevant: number[][] = [];
+  /**
+   * Per state: does the tail match every continuation? (A position whose tokens to the end are
+   * all `*` that match every character: it stays, and the end is always in reach.)
+   */
+  readonly forever: boolean[] = [];
   private readonly tailOf: number[] = [];
   private readonly positions: number[][] = [];
   private readonly matchers: Matcher[][] = [];
@@ -118,6 +129,11 @@ class Tails {
     }
     const id = this.accept.length;
     this.accept.push(positions.includes(ms.length));
+    this.forever.push(
+      positions.some(
+        (p) => p < ms.length && ms.slice(p).every((m) => m.kind === 2 && m.except === -1),
+      ),
+    );
     this.relevant.push([...relevant]);
     this.tailOf.push(t);
     this.positions.push(positions);
@@ -236,9 +252,26 @@ export function partition(
     if (start === undefined) starts.set(id, (start = tails.add(matchersOf(tail, alphabet))));
     trie.add(head, i, start);
   });
-  const search = bfs(tails, trie, alphabet, domain, budget);
+  const ctx: SearchContext = {
+    tails,
+    trie,
+    alphabet,
+    maxLength: domain.maxLength,
+    budget,
+    expanded: 0,
+    configurations: 0,
+    memo: new Map(),
+  };
+  const root = search(ctx, startConfig(trie), domain.minLength);
+  // Regions in the order of their witnesses (shortest first, then preference order).
+  const regions = [...root.found]
+    .sort(([, a], [, b]) => (before(a, b) ? -1 : before(b, a) ? 1 : 0))
+    .map(([key, w]) => ({
+      key,
+      witness: String.fromCodePoint(...w.map((c) => alphabet.reps[c] as number)),
+    }));
+  const complete = root.complete && ctx.expanded <= budget;
   const keys = new Map<number, string>();
-  const { graph } = search;
   // The last value placed, with the node and length after each of its code units: values are
   // placed in runs that share long prefixes (`repo:acme/app:` + each context), so a value
   // resumes where it parts from the previous one.
@@ -246,9 +279,9 @@ export function partition(
   const nodes: Array<number | undefined> = [0];
   const lengths: number[] = [0];
   return {
-    regions: search.regions,
-    complete: search.complete,
-    configurations: search.configurations,
+    regions,
+    complete,
+    configurations: complete ? ctx.configurations : ctx.expanded,
     keyOf(value: string): string | undefined {
       let i = 0;
       const shared = Math.min(value.length, last.length);
@@ -261,24 +294,38 @@ export function partition(
       lengths.length = i + 1;
       let node = nodes[i] as number;
       let length = lengths[i] as number;
-      while (i < value.length) {
+      // Past a factored node the walk goes on in the rest's search (not remembered).
+      let at: Searched = root;
+      let absorbed: number[] | undefined;
+      for (;;) {
+        const f = at.factored.get(node);
+        if (f) {
+          absorbed = absorbed ? [...absorbed, ...f.absorbed] : f.absorbed;
+          at = f.sub;
+          node = 0;
+          continue;
+        }
+        if (i >= value.length) break;
         const cp = value.codePointAt(i) as number;
         i += cp > 0xffff ? 2 : 1;
         length++;
         if (length > domain.maxLength) return undefined;
         const cls = alphabet.classOf(cp);
         if (cls < 0) return undefined;
-        const to = graph.step(node, cls);
+        const to = at.graph.step(node, cls);
         if (to === undefined || to < 0) return undefined;
         node = to;
-        if (cp > 0xffff) nodes[i - 1] = undefined;
-        nodes[i] = node;
-        lengths[i] = length;
+        if (at === root) {
+          if (cp > 0xffff) nodes[i - 1] = undefined;
+          nodes[i] = node;
+          lengths[i] = length;
+        }
       }
       if (length < domain.minLength) return undefined;
+      const config = at.graph.configs[node] as Config;
+      if (absorbed) return withAbsorbed(absorbed, vectorKey(tails, config));
       let key = keys.get(node);
-      if (key === undefined)
-        keys.set(node, (key = vectorKey(tails, graph.configs[node] as Config)));
+      if (key === undefined) keys.set(node, (key = vectorKey(tails, config)));
       return key;
     },
   };
@@ -436,14 +483,93 @@ class Graph {
   }
 }
 
-function bfs(
-  tails: Tails,
-  trie: HeadTrie,
-  alphabet: Alphabet,
-  domain: Domain,
-  budget: number,
-): Omit<Partition, 'keyOf'> & { graph: Graph } {
-  const regions = new Map<string, number>();
+/** One search from a start configuration (the whole partition's, or a factored rest's). */
+interface Searched {
+  graph: Graph;
+  /** Per acceptance vector: its shortest continuation from the start (class ids), first in order. */
+  found: Map<string, number[]>;
+  complete: boolean;
+  /** Per node where patterns accept every continuation: those patterns and the rest's search. */
+  factored: Map<number, Factored>;
+}
+
+interface Factored {
+  absorbed: number[];
+  sub: Searched;
+}
+
+interface SearchContext {
+  tails: Tails;
+  trie: HeadTrie;
+  alphabet: Alphabet;
+  maxLength: number;
+  budget: number;
+  /** Configurations expanded so far, every search together (the budget's count). */
+  expanded: number;
+  /** Configurations found so far, every search together. */
+  configurations: number;
+  /** Searches of rests by their configuration; null while one is under way. */
+  memo: Map<string, Searched | null>;
+}
+
+/** Shorter, or as long and first in preference order (class ids are in preference order). */
+function before(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return a.length < b.length;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] as number) < (b[i] as number);
+  return false;
+}
+
+function offer(found: Map<string, number[]>, key: string, witness: number[]): void {
+  const known = found.get(key);
+  if (!known || before(witness, known)) found.set(key, witness);
+}
+
+/** The union of pattern indexes and a vector key, as a vector key. */
+function withAbsorbed(absorbed: readonly number[], key: string): string {
+  const all = key === '' ? [...absorbed] : [...absorbed, ...key.split(',').map(Number)];
+  return all.sort((x, y) => x - y).join(',');
+}
+
+/**
+ * Patterns that accept every continuation from here on (a trailing `*` reached) are set aside:
+ * the vectors reachable from the configuration are theirs joined to those reachable from the
+ * rest, and the rest's search is shared by every configuration with the same rest (the
+ * `repo:*:pull_request` states after each `…/heads/*` of a policy). Only where the domain sets
+ * no maximum length (a continuation's length then never matters). Undefined: nothing to set
+ * aside, or the rest's search is under way (then the configuration is expanded as usual).
+ */
+function factor(ctx: SearchContext, config: Config): Factored | undefined {
+  let absorbed: number[] | undefined;
+  for (let j = 1; j < config.length; j += 2) {
+    if (ctx.tails.forever[config[j + 1] as number]) (absorbed ??= []).push(config[j] as number);
+  }
+  if (!absorbed) return undefined;
+  const rest: Config = [config[0] as number];
+  for (let j = 1; j < config.length; j += 2) {
+    if (!ctx.tails.forever[config[j + 1] as number])
+      rest.push(config[j] as number, config[j + 1] as number);
+  }
+  const id = rest.join(',');
+  let sub = ctx.memo.get(id);
+  if (sub === null) return undefined;
+  if (sub === undefined) {
+    ctx.memo.set(id, null);
+    sub = search(ctx, rest, 0);
+    ctx.memo.set(id, sub);
+  }
+  return { absorbed, sub };
+}
+
+/**
+ * Breadth-first search over the product of the trie and the live tails from `start`, in
+ * preference order of the classes: the first path to a configuration is its shortest string,
+ * first in order. `minLength`: strings shorter than it are outside the domain (none are regions).
+ */
+function search(ctx: SearchContext, start: Config, minLength: number): Searched {
+  const { tails, trie, alphabet } = ctx;
+  const direct = new Map<string, number>();
+  const found = new Map<string, number[]>();
+  const factored = new Map<number, Factored>();
   const clamps: number[] = [];
   const parents: number[] = [];
   const via: number[] = [];
@@ -452,7 +578,7 @@ function bfs(
   const configs = graph.configs;
   const seen = new Seen(configs, clamps);
   const push = (config: Config, n: number, parent: number, cls: number, length: number): number => {
-    const clamp = Math.min(length, domain.minLength);
+    const clamp = length < minLength ? length : minLength;
     const index = seen.indexOf(config, n, clamp, configs.length);
     if (index < configs.length) return index;
     configs.push(config.slice(0, n));
@@ -460,39 +586,49 @@ function bfs(
     parents.push(parent);
     via.push(cls);
     lengths.push(length);
+    ctx.configurations++;
     return index;
   };
-  const word = (i: number): string => {
-    const cps: number[] = [];
-    for (let j = i; j > 0; j = parents[j] as number)
-      cps.push(alphabet.reps[via[j] as number] as number);
-    return String.fromCodePoint(...cps.reverse());
+  const path = (i: number): number[] => {
+    const out: number[] = [];
+    for (let j = i; j > 0; j = parents[j] as number) out.push(via[j] as number);
+    return out.reverse();
   };
-  const start = startConfig(trie);
   push(start, start.length, -1, -1, 0);
   const scratch: number[] = [];
   const merge: number[] = [];
   const mark = new Int32Array(alphabet.size);
+  const classes: number[] = [];
   let generation = 0;
-  const finish = (complete: boolean, n: number): Omit<Partition, 'keyOf'> & { graph: Graph } => ({
-    regions: [...regions].map(([key, i]) => ({ key, witness: word(i) })),
-    complete,
-    configurations: n,
-    graph,
-  });
+  let complete = true;
   for (let head = 0; head < configs.length; head++) {
-    if (head >= budget) return finish(false, head);
+    if (ctx.expanded >= ctx.budget) {
+      complete = false;
+      break;
+    }
+    ctx.expanded++;
     const config = configs[head] as Config;
     const length = lengths[head] as number;
-    if (length >= domain.minLength) {
-      const key = vectorKey(tails, config);
-      if (!regions.has(key)) regions.set(key, head);
-    }
     graph.start[head] = graph.edges.length;
     graph.fallback[head] = -1;
-    if (length >= domain.maxLength) continue;
+    if (length >= minLength && ctx.maxLength === Infinity) {
+      const f = factor(ctx, config);
+      if (f) {
+        factored.set(head, f);
+        const prefix = path(head);
+        for (const [key, rest] of f.sub.found)
+          offer(found, withAbsorbed(f.absorbed, key), prefix.concat(rest));
+        if (!f.sub.complete) complete = false;
+        continue;
+      }
+    }
+    if (length >= minLength) {
+      const key = vectorKey(tails, config);
+      if (!direct.has(key)) direct.set(key, head);
+    }
+    if (length >= ctx.maxLength) continue;
     generation++;
-    const classes: number[] = [];
+    classes.length = 0;
     const node = config[0] as number;
     if (node >= 0) {
       const kids = trie.kids[node] as number[];
@@ -532,16 +668,12 @@ function bfs(
     }
     for (let i = 0; i < classes.length; i++) {
       const c = classes[i] as number;
-      const to = push(
-        scratch,
-        stepInto(tails, trie, config, c, scratch, merge),
-        head,
-        c,
-        length + 1,
-      );
+      const n = stepInto(tails, trie, config, c, scratch, merge);
+      const to = push(scratch, n, head, c, length + 1);
       if (c === fallback) graph.fallback[head] = to;
       else graph.edges.push(c, to);
     }
   }
-  return finish(true, configs.length);
+  for (const [key, head] of direct) offer(found, key, path(head));
+  return { graph, found, complete, factored };
 }

@@ -221,3 +221,44 @@ t.test('a variable no pattern constrains: what the search gave, without a search
   const cut = partition([], SESSION_NAME, 2);
   t.equal(cut.complete, false, 'a budget that stops the search still says incomplete');
 });
+
+t.test(
+  'patterns that match every continuation are set aside, the rest searched once',
+  async (t) => {
+    // Each `…/h*` ends where `*:p` is in the same state: one search of that rest serves all three.
+    const texts = ['r:a/h*', 'r:b/h*', 'r:ab/h*', 'r:*:p', 'r:a*'];
+    t.same(problems(texts, 6), []);
+    const p = partition(texts.map(glob), NON_EMPTY);
+    t.same(
+      p.regions.filter((r) => r.key.split(',').includes('3')).map((r) => [r.key, r.witness]),
+      [
+        ['3', 'r::p'],
+        ['3,4', 'r:a:p'],
+        ['0,3,4', 'r:a/h:p'],
+        ['1,3', 'r:b/h:p'],
+        ['2,3,4', 'r:ab/h:p'],
+      ],
+      'the rest’s vectors joined to each set-aside pattern, with the shortest witnesses',
+    );
+    for (const [v, key] of [
+      ['r:a/hxyz:p', '0,3,4'],
+      ['r:a/h:pq', '0,4'],
+      ['r:b/h:p', '1,3'],
+      ['r:b/h', '1'],
+      ['r:ab/h:', '2,4'],
+    ] as const)
+      t.equal(p.keyOf(v), key, `keyOf ${v}`);
+  },
+);
+
+t.test('the budget counts the searches of rests too', async (t) => {
+  const texts = ['a*', '*b??????????'];
+  const small = partition(texts.map(glob), NON_EMPTY, 50);
+  t.equal(small.complete, false, 'the rest’s search ran out: incomplete');
+  const full = partition(texts.map(glob), NON_EMPTY);
+  t.equal(full.complete, true);
+  t.same(
+    full.regions.map((r) => r.key),
+    ['0', '', '1', '0,1'],
+  );
+});

@@ -134,9 +134,16 @@ export class Alphabet {
   }
 
   private readonly known = new Map<number, number>();
+  /** The classes of ASCII code points (-2: not worked out yet). */
+  private readonly ascii = new Int32Array(128).fill(-2);
 
   /** The class of a code point, or -1 when the domain excludes it (remembered per code point). */
   classOf(cp: number): number {
+    if (cp < 128) {
+      const a = this.ascii[cp] as number;
+      if (a !== -2) return a;
+      return (this.ascii[cp] = this.work(cp));
+    }
     let c = this.known.get(cp);
     if (c === undefined) {
       c = this.work(cp);

@@ -298,7 +298,7 @@ export function partition(
       let at: Searched = root;
       let absorbed: number[] | undefined;
       for (;;) {
-        const f = at.factored.get(node);
+        const f = at.factored[node];
         if (f) {
           absorbed = absorbed ? [...absorbed, ...f.absorbed] : f.absorbed;
           at = f.sub;
@@ -403,7 +403,11 @@ function stepInto(
   out[0] = keptNode(trie, child);
   const spawn = child >= 0 ? (trie.spawn[child] as number[]) : undefined;
   if (!spawn || spawn.length === 0) return n;
-  // Patterns whose head ends here join the live ones, in pattern order.
+  return joinSpawned(out, n, spawn, merge);
+}
+
+/** Patterns whose head ends at the new node join the live ones in `out`, in pattern order. */
+function joinSpawned(out: number[], n: number, spawn: readonly number[], merge: number[]): number {
   let m = 0;
   let a = 1;
   let b = 0;
@@ -490,7 +494,7 @@ interface Searched {
   found: Map<string, number[]>;
   complete: boolean;
   /** Per node where patterns accept every continuation: those patterns and the rest's search. */
-  factored: Map<number, Factored>;
+  factored: Array<Factored | undefined>;
 }
 
 interface Factored {
@@ -569,7 +573,7 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
   const { tails, trie, alphabet } = ctx;
   const direct = new Map<string, number>();
   const found = new Map<string, number[]>();
-  const factored = new Map<number, Factored>();
+  const factored: Array<Factored | undefined> = [];
   const clamps: number[] = [];
   const parents: number[] = [];
   const via: number[] = [];
@@ -614,7 +618,7 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
     if (length >= minLength && ctx.maxLength === Infinity) {
       const f = factor(ctx, config);
       if (f) {
-        factored.set(head, f);
+        factored[head] = f;
         const prefix = path(head);
         for (const [key, rest] of f.sub.found)
           offer(found, withAbsorbed(f.absorbed, key), prefix.concat(rest));

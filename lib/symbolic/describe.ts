@@ -37,8 +37,6 @@ export interface Constraint {
 interface Atom {
   term: Term;
   mask: bigint;
-  /** popcount(mask), counted once. */
-  count: number;
   /** `mask` as 32-bit words, low first: the searches below run on words (bigint operations
    * allocate, and they run atoms × chosen terms times). */
   words: Uint32Array;
@@ -78,7 +76,7 @@ function atomsOf(
     const id = `${mask.toString(16)}|${JSON.stringify(term)}`;
     if (seen.has(id)) return;
     seen.add(id);
-    out.push({ term, mask, count: popcount(mask), words: wordsOf(mask, width) });
+    out.push({ term, mask, words: wordsOf(mask, width) });
   };
   const all = (1n << BigInt(v.regions.length)) - 1n;
   v.tests.forEach((t, i) => {
@@ -198,35 +196,55 @@ function sameWords(a: Uint32Array, b: Uint32Array): boolean {
 
 /**
  * Greedy cover of `target` by atoms (each step the atom covering most of what is left, the first
- * of them on a tie); undefined when they cannot cover it. Lazily: an atom's gain only shrinks
- * as the cover grows, so atoms wait in a heap by their last gain, and only the top one is
- * counted again — the choices are those of counting every atom at every step.
+ * of them on a tie); undefined when they cannot cover it. Gains are kept exact and lowered only
+ * for the atoms that hold a newly covered region (few: an atom is mostly a value or two), instead
+ * of counting every atom against what is left at every step.
  */
 function cover(target: Uint32Array, candidates: readonly Atom[]): Atom[] | undefined {
   const left = andNot(target);
   const chosen: Atom[] = [];
   let remaining = countWords(left);
   if (remaining === 0) return chosen;
-  const heap = new GainHeap(candidates.map((a) => a.count));
-  while (remaining > 0) {
-    let pick = -1;
-    let gain = 0;
-    while (heap.size > 0) {
-      const i = heap.top();
-      const g = countAnd((candidates[i] as Atom).words, left);
-      if (heap.beats(g, i)) {
-        heap.pop();
-        pick = i;
-        gain = g;
-        break;
+  const gains: number[] = [];
+  // The candidates holding each region of the target.
+  const holders: number[][] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    const words = (candidates[i] as Atom).words;
+    let g = 0;
+    for (let w = 0; w < left.length; w++) {
+      let x = (words[w] as number) & (left[w] as number);
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        const bit = w * 32 + 31 - Math.clz32(low);
+        (holders[bit] ??= []).push(i);
+        g++;
       }
-      heap.lower(g);
     }
-    if (pick < 0 || gain === 0) return undefined;
-    const best = candidates[pick] as Atom;
-    chosen.push(best);
-    const w = best.words;
-    for (let i = 0; i < left.length; i++) left[i] = (left[i] as number) & ~(w[i] as number);
+    gains.push(g);
+  }
+  while (remaining > 0) {
+    let best = -1;
+    let gain = 0;
+    for (let i = 0; i < gains.length; i++) {
+      if ((gains[i] as number) > gain) {
+        gain = gains[i] as number;
+        best = i;
+      }
+    }
+    if (best < 0) return undefined;
+    const words = (candidates[best] as Atom).words;
+    chosen.push(candidates[best] as Atom);
+    for (let w = 0; w < left.length; w++) {
+      let x = (words[w] as number) & (left[w] as number);
+      left[w] = (left[w] as number) & ~(words[w] as number);
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        for (const i of holders[w * 32 + 31 - Math.clz32(low)] ?? [])
+          gains[i] = (gains[i] as number) - 1;
+      }
+    }
     remaining -= gain;
   }
   return chosen;
@@ -242,75 +260,9 @@ export function greedyCover(
   const atoms: Atom[] = masks.map((mask, i) => ({
     term: { key: String(i), verb: '', negated: '' },
     mask,
-    count: popcount(mask),
     words: wordsOf(mask, width),
   }));
   return cover(wordsOf(target, width), atoms)?.map((a) => atoms.indexOf(a));
-}
-
-/** Candidate indexes by gain (highest first), then index (lowest first). */
-class GainHeap {
-  private readonly items: number[];
-  constructor(private readonly gains: number[]) {
-    this.items = gains.map((_, i) => i);
-    for (let i = (this.items.length >> 1) - 1; i >= 0; i--) this.down(i);
-  }
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  top(): number {
-    return this.items[0] as number;
-  }
-
-  private before(a: number, b: number): boolean {
-    const ga = this.gains[a] as number;
-    const gb = this.gains[b] as number;
-    return ga > gb || (ga === gb && a < b);
-  }
-
-  /** Does the top, with its gain counted again as `g`, come before every other candidate? */
-  beats(g: number, i: number): boolean {
-    const items = this.items;
-    for (const c of [1, 2]) {
-      const other = items[c];
-      if (other === undefined) continue;
-      const go = this.gains[other] as number;
-      if (go > g || (go === g && other < i)) return false;
-    }
-    return true;
-  }
-
-  pop(): void {
-    const last = this.items.pop() as number;
-    if (this.items.length > 0) {
-      this.items[0] = last;
-      this.down(0);
-    }
-  }
-
-  /** The top's gain is now `g`: it sinks to its place. */
-  lower(g: number): void {
-    this.gains[this.items[0] as number] = g;
-    this.down(0);
-  }
-
-  private down(i: number): void {
-    const items = this.items;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < items.length && this.before(items[l] as number, items[m] as number)) m = l;
-      if (r < items.length && this.before(items[r] as number, items[m] as number)) m = r;
-      if (m === i) return;
-      const x = items[i] as number;
-      items[i] = items[m] as number;
-      items[m] = x;
-      i = m;
-    }
-  }
 }
 
 /** `t`: the target within `care` (t ⊆ care). */

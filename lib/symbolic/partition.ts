@@ -263,10 +263,22 @@ export function partition(
     memo: new Map(),
   };
   const root = search(ctx, startConfig(trie), domain.minLength);
-  // Regions in the order of their witnesses (shortest first, then preference order).
+  // Regions in the order of their witnesses (shortest first, then preference order): class ids
+  // as UTF-16 units compare in that order natively (there are never more than 65,535 classes in
+  // a policy's size, but the comparison says so).
+  const native = alphabet.size <= 0xffff;
   const regions = [...root.found]
-    .sort(([, a], [, b]) => (before(a, b) ? -1 : before(b, a) ? 1 : 0))
-    .map(([key, w]) => ({
+    .map(([key, w]) => ({ key, w, order: native ? String.fromCharCode(...w) : '' }))
+    .sort((a, b) =>
+      !native
+        ? before(a.w, b.w)
+          ? -1
+          : before(b.w, a.w)
+            ? 1
+            : 0
+        : a.w.length - b.w.length || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0),
+    )
+    .map(({ key, w }) => ({
       key,
       witness: String.fromCodePoint(...w.map((c) => alphabet.reps[c] as number)),
     }));

@@ -188,25 +188,31 @@ class HeadTrie {
   /** Per node: the patterns whose head ends there and their tails' start states, by pattern. */
   readonly spawn: number[][] = [[]];
 
+  /** The last head added and the node after each of its classes (heads mostly share prefixes). */
+  private readonly lastHead: number[] = [];
+  private readonly lastNodes: number[] = [0];
+
   /** Adds a head (its classes) for pattern `p`; patterns come in ascending order. */
   add(head: readonly number[], p: number, start: number): void {
-    let node = 0;
-    for (const cls of head) {
-      const kids = this.kids[node] as number[];
-      let next = -1;
-      for (let i = 0; i < kids.length; i += 2) {
-        if (kids[i] === cls) {
-          next = kids[i + 1] as number;
-          break;
-        }
-      }
+    // Resume where the head parts from the previous one.
+    let k = 0;
+    const shared = Math.min(head.length, this.lastHead.length);
+    while (k < shared && head[k] === this.lastHead[k]) k++;
+    let node = this.lastNodes[k] as number;
+    this.lastHead.length = k;
+    this.lastNodes.length = k + 1;
+    for (; k < head.length; k++) {
+      const cls = head[k] as number;
+      let next = this.child(node, cls);
       if (next < 0) {
         next = this.kids.length;
         this.kids.push([]);
         this.spawn.push([]);
-        kids.push(cls, next);
+        (this.kids[node] as number[]).push(cls, next);
       }
       node = next;
+      this.lastHead.push(cls);
+      this.lastNodes.push(node);
     }
     (this.spawn[node] as number[]).push(p, start);
   }
@@ -312,7 +318,7 @@ export function partition(
       for (;;) {
         const f = at.factored[node];
         if (f) {
-          absorbed = absorbed ? [...absorbed, ...f.absorbed] : f.absorbed;
+          absorbed = absorbed ? [...absorbed, ...f.absorbed].sort((x, y) => x - y) : f.absorbed;
           at = f.sub;
           node = 0;
           continue;
@@ -540,10 +546,20 @@ function offer(found: Map<string, number[]>, key: string, witness: number[]): vo
   if (!known || before(witness, known)) found.set(key, witness);
 }
 
-/** The union of pattern indexes and a vector key, as a vector key. */
+/** The union of pattern indexes (ascending) and a vector key, as a vector key. */
 function withAbsorbed(absorbed: readonly number[], key: string): string {
-  const all = key === '' ? [...absorbed] : [...absorbed, ...key.split(',').map(Number)];
-  return all.sort((x, y) => x - y).join(',');
+  if (key === '') return absorbed.join(',');
+  const rest = key.split(',');
+  let out = '';
+  let a = 0;
+  let b = 0;
+  while (a < absorbed.length || b < rest.length) {
+    const x = a < absorbed.length ? (absorbed[a] as number) : Infinity;
+    const y = b < rest.length ? Number(rest[b]) : Infinity;
+    const next = x < y ? absorbed[a++] : rest[b++];
+    out += out === '' ? `${next}` : `,${next}`;
+  }
+  return out;
 }
 
 /**

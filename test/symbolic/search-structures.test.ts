@@ -114,6 +114,7 @@ t.test('a table of head shapes', async (t) => {
     ['a literal pattern and its star', ['a', 'a*', '?']],
     ['heads that end where others go on', ['a', 'ab', 'ab:', 'ab:a']],
     ['no head at all', ['*', '?*', '*a*']],
+    ['set aside at two depths, the later pattern first', ['ab:*', 'a*', '*:b']],
   ];
   for (const [name, texts] of cases) t.same(problems(texts, 5), [], name);
   t.same(problems(['ab', 'ab*'], 4, NON_EMPTY), [], 'a non-empty domain');

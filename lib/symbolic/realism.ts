@@ -74,8 +74,11 @@ function harvest(literals: readonly string[], re: RegExp, group = 1): string[] {
   return uniq(out);
 }
 
-/** GitHub subjects: `repo:OWNER/REPO:` + a branch, tag, environment or pull request (§7.1). */
-function githubSubjects(literals: readonly string[]): string[] {
+/**
+ * GitHub subjects: `repo:OWNER/REPO:` + a branch, tag, environment or pull request (§7.1); the
+ * first `limit` of them (no more can be used: candidates stop at MAX_CANDIDATES).
+ */
+function githubSubjects(literals: readonly string[], limit = Infinity): string[] {
   const owners = uniq([...harvest(literals, new RegExp(`^repo:(${NAME})/`)), 'acme']);
   const named = harvest(literals, new RegExp(`^repo:${NAME}/(${NAME}):`));
   // Each named repository, then a sibling whose name only starts like it (`app2`).
@@ -93,6 +96,7 @@ function githubSubjects(literals: readonly string[]): string[] {
     .filter((x): x is string => x !== undefined);
   const out: string[] = [];
   for (const who of uniq([...immutable, ...owners.flatMap((o) => repos.map((r) => `${o}/${r}`))])) {
+    if (out.length >= limit) return out;
     for (const c of contexts) out.push(`repo:${who}:${c}`);
   }
   for (const o of owners) out.push(`repo:${o}-other/app:ref:refs/heads/main`);
@@ -141,7 +145,7 @@ function grammar(provider: string, claim: string, literals: readonly string[]): 
       .filter((r) => !r.includes('@'));
   switch (`${provider}:${claim}`) {
     case 'github:sub':
-      return githubSubjects(literals);
+      return githubSubjects(literals, MAX_CANDIDATES);
     case 'github:repository':
       return uniq([...literals.map(instantiate), ...repos()]);
     case 'github:ref':

@@ -25,12 +25,11 @@ export function literalsOf(v: Variable, atom: Atom): string[] {
   const keys = new Set(
     v.keys.filter((k) => k.atoms.some((a) => a.id === atom.id)).map((k) => k.keyLower),
   );
-  const out: string[] = [];
+  const out = new Set<string>();
   for (const t of v.tests) {
-    if (t.kind === 'value' && t.value && keys.has(t.value.keyLower) && !out.includes(t.value.value))
-      out.push(t.value.value);
+    if (t.kind === 'value' && t.value && keys.has(t.value.keyLower)) out.add(t.value.value);
   }
-  return out;
+  return [...out];
 }
 
 /** A `*` in a pattern, filled with what usually follows the text before it. */

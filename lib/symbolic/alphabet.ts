@@ -134,9 +134,16 @@ export class Alphabet {
   }
 
   private readonly known = new Map<number, number>();
+  /** The classes of ASCII code points (-2: not worked out yet). */
+  private readonly ascii = new Int32Array(128).fill(-2);
 
   /** The class of a code point, or -1 when the domain excludes it (remembered per code point). */
   classOf(cp: number): number {
+    if (cp < 128) {
+      const a = this.ascii[cp] as number;
+      if (a !== -2) return a;
+      return (this.ascii[cp] = this.work(cp));
+    }
     let c = this.known.get(cp);
     if (c === undefined) {
       c = this.work(cp);
@@ -151,6 +158,11 @@ export class Alphabet {
     if (lit !== undefined) return lit;
     const fold = this.foldClass.get(lower(cp));
     return fold !== undefined ? fold : this.otherClass;
+  }
+
+  /** The class of a code point a pattern names case-sensitively, or -1 when the domain excludes it. */
+  literal(cp: number): number {
+    return this.literalClass.get(cp) ?? -1;
   }
 
   /** The classes a token matches at one position (`?`/`*`: everything, `:` aside for ARN fields). */

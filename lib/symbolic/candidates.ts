@@ -13,7 +13,7 @@ import { clockCandidates, dateCandidates, ipCandidates, numericCandidates } from
 import { parseDate } from '../conditions/date.js';
 import { parseDecimal } from '../conditions/numeric.js';
 import { partition, type Partition, type Tokens } from './partition.js';
-import { constantResolver, valueKind, valueTokens, type ValueKind } from './patterns.js';
+import { constantResolver, tokensKey, valueKind, valueTokens, type ValueKind } from './patterns.js';
 import type { ProviderIdentity } from './providers.js';
 import type { SideSpace, SpaceOptions } from './space.js';
 
@@ -74,7 +74,7 @@ function patternsOf(readers: readonly AtomReader[], env: Env): Tokens[] {
     const resolve = constantResolver(side.constants);
     for (const v of r.clause.clause.values) {
       const t = valueTokens(r.clause.clause, v.value, version, resolve);
-      const key = t?.join(',');
+      const key = t && tokensKey(t);
       if (t && key !== undefined && !seen.has(key)) {
         seen.add(key);
         out.push(t);
@@ -126,7 +126,8 @@ function stringAtom(
   const keys = p.regions.map((r) => r.key);
   const patternIndex = new Map<string, number>();
   patterns.forEach((t, i) => {
-    if (!patternIndex.has(t.join(','))) patternIndex.set(t.join(','), i);
+    const key = tokensKey(t);
+    if (!patternIndex.has(key)) patternIndex.set(key, i);
   });
   return {
     patternIndex,

@@ -37,10 +37,9 @@ export interface Constraint {
 interface Atom {
   term: Term;
   mask: bigint;
-  /** popcount(mask), counted once. */
-  count: number;
-  /** `mask` as 32-bit words, low first (made when first covered with). */
-  words?: Uint32Array;
+  /** `mask` as 32-bit words, low first: the searches below run on words (bigint operations
+   * allocate, and they run atoms × chosen terms times). */
+  words: Uint32Array;
 }
 
 /** Set bits of a non-negative bigint: 64 bits at a time, each half counted as a 32-bit word. */
@@ -72,11 +71,12 @@ function atomsOf(
 ): Atom[] {
   const out: Atom[] = [];
   const seen = new Set<string>();
+  const width = widthOf(v);
   const add = (term: Term, mask: bigint): void => {
     const id = `${mask.toString(16)}|${JSON.stringify(term)}`;
     if (seen.has(id)) return;
     seen.add(id);
-    out.push({ term, mask, count: popcount(mask) });
+    out.push({ term, mask, words: wordsOf(mask, width) });
   };
   const all = (1n << BigInt(v.regions.length)) - 1n;
   v.tests.forEach((t, i) => {
@@ -140,9 +140,15 @@ function cachedAtoms(
   return atoms;
 }
 
+/** 32-bit words for a variable's region masks. */
+function widthOf(v: Variable): number {
+  return Math.max(1, Math.ceil(v.regions.length / 32));
+}
+
 /** The low `length` 32-bit words of a non-negative bigint, low first. */
 function wordsOf(m: bigint, length: number): Uint32Array {
   const out = new Uint32Array(length);
+  if (m === 0n) return out;
   const hex = m.toString(16);
   for (let w = 0; w < length; w++) {
     const end = hex.length - 8 * w;
@@ -162,53 +168,123 @@ function countAnd(a: Uint32Array, b: Uint32Array): number {
   return n;
 }
 
+function countWords(a: Uint32Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== 0) n += count32(a[i] as number);
+  return n;
+}
+
+/** Does `a & b & ~c` have a bit set (`c` optional)? */
+function meets(a: Uint32Array, b: Uint32Array, c?: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (((a[i] as number) & (b[i] as number) & ~(c ? (c[i] as number) : 0)) !== 0) return true;
+  }
+  return false;
+}
+
+/** `a & ~b` (`b` optional: a copy), as new words. */
+function andNot(a: Uint32Array, b?: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = (a[i] as number) & ~(b ? (b[i] as number) : 0);
+  return out;
+}
+
+function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
- * Greedy cover of `target` by atoms; undefined when they cannot cover it. Counted on 32-bit
- * words: bigint operations allocate, and this loop runs atoms × chosen terms times.
+ * Greedy cover of `target` by atoms (each step the atom covering most of what is left, the first
+ * of them on a tie); undefined when they cannot cover it. Gains are kept exact and lowered only
+ * for the atoms that hold a newly covered region (few: an atom is mostly a value or two), instead
+ * of counting every atom against what is left at every step.
  */
-function cover(target: bigint, candidates: readonly Atom[]): Atom[] | undefined {
-  if (target === 0n) return [];
-  let length = Math.ceil(target.toString(16).length / 8);
-  for (const a of candidates) length = Math.max(length, a.words?.length ?? 0);
-  const left = wordsOf(target, length);
+function cover(target: Uint32Array, candidates: readonly Atom[]): Atom[] | undefined {
+  const left = andNot(target);
   const chosen: Atom[] = [];
-  let remaining = popcount(target);
-  while (remaining > 0) {
-    let best: Atom | undefined;
-    let gain = 0;
-    for (const a of candidates) {
-      // No more of `left` than its own bits: an atom that cannot beat the best is not counted.
-      if (a.count <= gain) continue;
-      if (!a.words || a.words.length < length) a.words = wordsOf(a.mask, length);
-      const g = countAnd(a.words, left);
-      if (g > gain) {
-        gain = g;
-        best = a;
+  let remaining = countWords(left);
+  if (remaining === 0) return chosen;
+  const gains: number[] = [];
+  // The candidates holding each region of the target.
+  const holders: number[][] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    const words = (candidates[i] as Atom).words;
+    let g = 0;
+    for (let w = 0; w < left.length; w++) {
+      let x = (words[w] as number) & (left[w] as number);
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        const bit = w * 32 + 31 - Math.clz32(low);
+        (holders[bit] ??= []).push(i);
+        g++;
       }
     }
-    if (!best) return undefined;
-    chosen.push(best);
-    const w = best.words as Uint32Array;
-    for (let i = 0; i < length; i++) left[i] = (left[i] as number) & ~(w[i] as number);
+    gains.push(g);
+  }
+  while (remaining > 0) {
+    let best = -1;
+    let gain = 0;
+    for (let i = 0; i < gains.length; i++) {
+      if ((gains[i] as number) > gain) {
+        gain = gains[i] as number;
+        best = i;
+      }
+    }
+    if (best < 0) return undefined;
+    const words = (candidates[best] as Atom).words;
+    chosen.push(candidates[best] as Atom);
+    for (let w = 0; w < left.length; w++) {
+      let x = (words[w] as number) & (left[w] as number);
+      left[w] = (left[w] as number) & ~(words[w] as number);
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        for (const i of holders[w * 32 + 31 - Math.clz32(low)] ?? [])
+          gains[i] = (gains[i] as number) - 1;
+      }
+    }
     remaining -= gain;
   }
   return chosen;
 }
 
-function search(atoms: readonly Atom[], target: bigint, care: bigint): Constraint | undefined {
-  const t = target & care;
-  const outside = care & ~t;
-  const negatives = atoms.filter((a) => (a.mask & t) === 0n && (a.mask & care) !== 0n);
-  const removable = negatives.reduce((m, a) => m | a.mask, 0n);
+/** The greedy cover of `target` by `masks` over `regions` regions, as indexes (for tests). */
+export function greedyCover(
+  target: bigint,
+  masks: readonly bigint[],
+  regions: number,
+): number[] | undefined {
+  const width = Math.max(1, Math.ceil(regions / 32));
+  const atoms: Atom[] = masks.map((mask, i) => ({
+    term: { key: String(i), verb: '', negated: '' },
+    mask,
+    words: wordsOf(mask, width),
+  }));
+  return cover(wordsOf(target, width), atoms)?.map((a) => atoms.indexOf(a));
+}
+
+/** `t`: the target within `care` (t ⊆ care). */
+function search(atoms: readonly Atom[], t: Uint32Array, care: Uint32Array): Constraint | undefined {
+  const outside = andNot(care, t);
+  const negatives = atoms.filter((a) => !meets(a.words, t) && meets(a.words, care));
+  const removable = new Uint32Array(t.length);
+  for (const a of negatives)
+    for (let i = 0; i < t.length; i++)
+      removable[i] = (removable[i] as number) | (a.words[i] as number);
   // "Any value but …": no positive term.
   const onlyNeg = cover(outside, negatives);
-  const positives = atoms.filter(
-    (a) => (a.mask & t) !== 0n && (a.mask & care & ~t & ~removable) === 0n,
-  );
+  // A positive term may reach outside the target only where a negative term can take it back.
+  const unreachable = andNot(outside, removable);
+  const positives = atoms.filter((a) => meets(a.words, t) && !meets(a.words, unreachable));
   const pos = cover(t, positives);
   let best: Constraint | undefined;
   if (pos) {
-    const excess = pos.reduce((m, a) => m | a.mask, 0n) & outside;
+    const excess = new Uint32Array(t.length);
+    for (const a of pos)
+      for (let i = 0; i < t.length; i++) excess[i] = (excess[i] as number) | (a.words[i] as number);
+    for (let i = 0; i < t.length; i++) excess[i] = (excess[i] as number) & (outside[i] as number);
     const neg = cover(excess, negatives);
     if (neg) best = { anyOf: pos.map((a) => a.term), noneOf: neg.map((a) => a.term) };
   }
@@ -228,30 +304,30 @@ function denotes(atoms: readonly Atom[], c: Constraint, care: bigint): bigint {
 
 /**
  * A description, with terms every value of the set satisfies (`allOf`) added one by one, most
- * restrictive first, when "any of … but none of …" alone cannot say it exactly.
+ * restrictive first, when "any of … but none of …" alone cannot say it exactly. `t` ⊆ `care`.
  */
 function searchWithAll(
   atoms: readonly Atom[],
-  target: bigint,
-  care: bigint,
+  t: Uint32Array,
+  care: Uint32Array,
 ): Constraint | undefined {
-  const direct = search(atoms, target, care);
+  const direct = search(atoms, t, care);
   if (direct) return direct;
-  const t = target & care;
   const necessary = atoms
-    .filter((a) => (a.mask & t) === t && (a.mask & care) !== care)
-    .map((a) => ({ a, n: popcount(a.mask & care) }))
+    .filter((a) => !meets(t, t, a.words) && meets(care, care, a.words))
+    .map((a) => ({ a, n: countAnd(a.words, care) }))
     .sort((x, y) => x.n - y.n)
     .map((x) => x.a);
   const allOf: Atom[] = [];
-  let within = care;
+  const within = andNot(care);
   for (const a of necessary) {
-    if ((within & ~a.mask) === 0n) continue;
+    if (!meets(within, within, a.words)) continue;
     allOf.push(a);
-    within &= a.mask;
+    for (let i = 0; i < within.length; i++)
+      within[i] = (within[i] as number) & (a.words[i] as number);
     const terms = allOf.map((x) => x.term);
-    if (within === t) return { allOf: terms, anyOf: [], noneOf: [] };
-    const rest = search(atoms, t, within);
+    if (sameWords(within, t)) return { allOf: terms, anyOf: [], noneOf: [] };
+    const rest = search(atoms, t, andNot(within));
     if (rest) return { ...rest, allOf: terms };
   }
   return undefined;
@@ -276,9 +352,12 @@ export function describeMask(
   sideNames: readonly string[] = [],
 ): Constraint | undefined {
   if ((care & ~target) === 0n) return undefined;
+  const width = widthOf(v);
+  const t = wordsOf(target & care, width);
+  const careWords = wordsOf(care, width);
   for (const clauses of [false, true]) {
     const atoms = cachedAtoms(space, v, clauses, sideNames);
-    const c = searchWithAll(atoms, target, care);
+    const c = searchWithAll(atoms, t, careWords);
     if (c && denotes(atoms, c, care) === (target & care)) return c;
   }
   const examples: string[] = [];

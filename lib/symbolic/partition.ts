@@ -5,6 +5,12 @@
  * found with a shortest witness; a vector the search never reaches is proven empty. Two strings
  * with the same vector are treated alike by every clause that reads the variable, because each
  * clause's result is a function of which of its values match.
+ *
+ * Two things keep the search small without changing its answer: the patterns' literal heads are
+ * one trie (a configuration steps one node, not every pattern reading the same literal), and a
+ * pattern that matches every continuation (a trailing `*` reached) is set aside — the vectors
+ * beyond are its own joined to those of the rest, whose search is shared by every configuration
+ * with that rest. Regions, their order and their witnesses are those of the plain product search.
  */
 import { Alphabet, FOLD, ONE, ONE_NO_COLON, STAR, STAR_NO_COLON, type Domain } from './alphabet.js';
 
@@ -22,7 +28,7 @@ export interface Partition {
   regions: StringRegion[];
   /** False when the search budget ran out: the regions found are real, but some may be missing. */
   complete: boolean;
-  /** Product configurations visited. */
+  /** Product configurations found (the searches of set-aside rests included). */
   configurations: number;
   /** The acceptance vector of a string, or undefined when the domain excludes it. */
   keyOf(value: string): string | undefined;
@@ -39,136 +45,101 @@ interface Matcher {
   except: number;
 }
 
-// Plain arrays, not typed arrays: these are many and small, and typed arrays cost the collector.
-interface DfaState {
-  positions: number[];
-  accept: boolean;
-  /** Classes the positions name (literals, and a wildcard's exception). */
-  relevant: number[];
-  /** Next state per class: -2 not computed yet, -1 dead. */
-  next: number[];
-}
-
-/** One pattern's deterministic automaton over the classes; state -1 is dead. */
-interface Dfa {
-  readonly start: number;
-  step(state: number, cls: number): number;
-  accepts(state: number): boolean;
-  /** The classes the state's positions name (the others behave alike). */
-  relevant(state: number): readonly number[];
-}
-
 /**
- * A pattern without `*`, or with one `*` at its very end (most trust-policy patterns): a chain of
- * positions, the last one absorbing when the pattern ends with `*`. No sets, no interning.
+ * The automata of the patterns' tails (their tokens after the literal head), determinised
+ * lazily and numbered together: a state is a set of positions in one tail's tokens, and all
+ * states share one transition table, so a step is one array read — one shape at every call site
+ * of the search, whatever the pattern. (Plain arrays, not typed arrays: they grow as states are
+ * found.)
  */
-class ChainDfa implements Dfa {
-  readonly start = 0;
-  private readonly n: number;
-  private readonly relevantAt: number[][];
+class Tails {
+  /** Per state, per class: the next state, -2 not computed yet, -1 dead. */
+  private readonly next: number[] = [];
+  /** Per state: does the tail match when the value ends here? */
+  readonly accept: boolean[] = [];
+  /** Per state: the classes its positions name (literals, a wildcard's exception). */
+  readonly relevant: number[][] = [];
+  /**
+   * Per state: does the tail match every continuation? (A position whose tokens to the end are
+   * all `*` that match every character: it stays, and the end is always in reach.)
+   */
+  readonly forever: boolean[] = [];
+  private readonly tailOf: number[] = [];
+  private readonly positions: number[][] = [];
+  private readonly matchers: Matcher[][] = [];
+  private readonly ids: Array<Map<string, number>> = [];
 
-  constructor(
-    private readonly matchers: readonly Matcher[],
-    private readonly trailingStar: Matcher | undefined,
-  ) {
-    this.n = matchers.length;
-    this.relevantAt = matchers.map((m) =>
-      m.kind === 0 ? m.classes : m.except >= 0 ? [m.except] : [],
-    );
-    const end = trailingStar && trailingStar.except >= 0 ? [trailingStar.except] : [];
-    this.relevantAt.push(end);
+  constructor(private readonly classes: number) {}
+
+  /** Adds a tail; returns its start state. */
+  add(ms: Matcher[]): number {
+    const t = this.matchers.length;
+    this.matchers.push(ms);
+    this.ids.push(new Map());
+    return this.intern(t, this.closure(t, [0]));
   }
 
   step(state: number, cls: number): number {
-    if (state < this.n) {
-      const m = this.matchers[state] as Matcher;
+    const i = state * this.classes + cls;
+    const known = this.next[i] as number;
+    return known !== -2 ? known : this.compute(state, cls, i);
+  }
+
+  private compute(state: number, cls: number, i: number): number {
+    const t = this.tailOf[state] as number;
+    const ms = this.matchers[t] as Matcher[];
+    const out: number[] = [];
+    for (const p of this.positions[state] as number[]) {
+      const m = ms[p];
+      if (!m) continue;
       const hit = m.kind === 0 ? m.classes.includes(cls) : cls !== m.except;
-      return hit ? state + 1 : -1;
+      if (hit) out.push(m.kind === 2 ? p : p + 1);
     }
-    const star = this.trailingStar;
-    return star && cls !== star.except ? state : -1;
+    const next = out.length === 0 ? -1 : this.intern(t, this.closure(t, out));
+    this.next[i] = next;
+    return next;
   }
 
-  accepts(state: number): boolean {
-    return state === this.n;
-  }
-
-  relevant(state: number): readonly number[] {
-    return this.relevantAt[state] as number[];
-  }
-}
-
-/** One pattern's automaton, determinised lazily: a state is a set of token positions. */
-class LazyDfa implements Dfa {
-  readonly states: DfaState[] = [];
-  private readonly ids = new Map<string, number>();
-  readonly start: number;
-
-  constructor(
-    private readonly matchers: Matcher[],
-    private readonly classes: number,
-  ) {
-    this.start = this.intern(this.closure([0]));
-  }
-
-  private closure(positions: number[]): number[] {
+  /** The positions, with every position after a `*` (which may match nothing), sorted. */
+  private closure(t: number, positions: number[]): number[] {
+    const ms = this.matchers[t] as Matcher[];
     const set = new Set<number>();
     const stack = [...positions];
     while (stack.length > 0) {
       const p = stack.pop() as number;
       if (set.has(p)) continue;
       set.add(p);
-      if (p < this.matchers.length && (this.matchers[p] as Matcher).kind === 2) stack.push(p + 1);
+      if (p < ms.length && (ms[p] as Matcher).kind === 2) stack.push(p + 1);
     }
     return [...set].sort((a, b) => a - b);
   }
 
-  private intern(positions: number[]): number {
-    if (positions.length === 0) return -1;
+  private intern(t: number, positions: number[]): number {
+    const ids = this.ids[t] as Map<string, number>;
     const key = positions.join(',');
-    const known = this.ids.get(key);
+    const known = ids.get(key);
     if (known !== undefined) return known;
+    const ms = this.matchers[t] as Matcher[];
     const relevant = new Set<number>();
     for (const p of positions) {
-      const m = this.matchers[p];
+      const m = ms[p];
       if (!m) continue;
       if (m.kind === 0) for (const c of m.classes) relevant.add(c);
       else if (m.except >= 0) relevant.add(m.except);
     }
-    const id = this.states.length;
-    this.states.push({
-      positions,
-      accept: positions.includes(this.matchers.length),
-      relevant: [...relevant],
-      next: new Array<number>(this.classes).fill(-2),
-    });
-    this.ids.set(key, id);
+    const id = this.accept.length;
+    this.accept.push(positions.includes(ms.length));
+    this.forever.push(
+      positions.some(
+        (p) => p < ms.length && ms.slice(p).every((m) => m.kind === 2 && m.except === -1),
+      ),
+    );
+    this.relevant.push([...relevant]);
+    this.tailOf.push(t);
+    this.positions.push(positions);
+    for (let c = 0; c < this.classes; c++) this.next.push(-2);
+    ids.set(key, id);
     return id;
-  }
-
-  accepts(state: number): boolean {
-    return (this.states[state] as DfaState).accept;
-  }
-
-  relevant(state: number): readonly number[] {
-    return (this.states[state] as DfaState).relevant;
-  }
-
-  step(state: number, cls: number): number {
-    const s = this.states[state] as DfaState;
-    const known = s.next[cls] as number;
-    if (known !== -2) return known;
-    const out: number[] = [];
-    for (const p of s.positions) {
-      const m = this.matchers[p];
-      if (!m) continue;
-      const hit = m.kind === 0 ? m.classes.includes(cls) : cls !== m.except;
-      if (!hit) continue;
-      out.push(m.kind === 2 ? p : p + 1);
-    }
-    const next = this.intern(this.closure(out));
-    (this.states[state] as DfaState).next[cls] = next;
-    return next;
   }
 }
 
@@ -203,6 +174,58 @@ export function alphabetFor(patterns: readonly Tokens[], domain: Domain): Alphab
 }
 
 /**
+ * The patterns' literal heads — the code points before a pattern's first wildcard or IgnoreCase
+ * literal — as a trie over classes (a literal code point is a class of its own, so the trie is
+ * deterministic). Trust-policy patterns mostly share long heads (`repo:acme/svc-`): a
+ * configuration steps one trie node instead of every pattern reading the same literal. A pattern
+ * leaves the trie where its head ends, as its tail's automaton in its start state. Node 0 is the
+ * root; a node without children is never kept in a configuration (-1), so configurations are
+ * exactly those of a search that steps every pattern on its own.
+ */
+class HeadTrie {
+  /** Per node: its children, as class and node pairs. */
+  readonly kids: number[][] = [[]];
+  /** Per node: the patterns whose head ends there and their tails' start states, by pattern. */
+  readonly spawn: number[][] = [[]];
+
+  /** The last head added and the node after each of its classes (heads mostly share prefixes). */
+  private readonly lastHead: number[] = [];
+  private readonly lastNodes: number[] = [0];
+
+  /** Adds a head (its classes) for pattern `p`; patterns come in ascending order. */
+  add(head: readonly number[], p: number, start: number): void {
+    // Resume where the head parts from the previous one.
+    let k = 0;
+    const shared = Math.min(head.length, this.lastHead.length);
+    while (k < shared && head[k] === this.lastHead[k]) k++;
+    let node = this.lastNodes[k] as number;
+    this.lastHead.length = k;
+    this.lastNodes.length = k + 1;
+    for (; k < head.length; k++) {
+      const cls = head[k] as number;
+      let next = this.child(node, cls);
+      if (next < 0) {
+        next = this.kids.length;
+        this.kids.push([]);
+        this.spawn.push([]);
+        (this.kids[node] as number[]).push(cls, next);
+      }
+      node = next;
+      this.lastHead.push(cls);
+      this.lastNodes.push(node);
+    }
+    (this.spawn[node] as number[]).push(p, start);
+  }
+
+  /** The child of `node` by class `cls`, or -1. */
+  child(node: number, cls: number): number {
+    const kids = this.kids[node] as number[];
+    for (let i = 0; i < kids.length; i += 2) if (kids[i] === cls) return kids[i + 1] as number;
+    return -1;
+  }
+}
+
+/**
  * The regions of a string variable constrained by `patterns`, over `domain`. Throws
  * `FoldUnsupported` (alphabet.ts) for IgnoreCase literals outside the per-code-point fragment.
  */
@@ -212,76 +235,219 @@ export function partition(
   budget = DEFAULT_BUDGET,
 ): Partition {
   const alphabet = alphabetFor(patterns, domain);
-  const dfas = patterns.map((p): Dfa => {
-    const ms = matchersOf(p, alphabet);
-    const stars = ms.filter((m) => m.kind === 2).length;
-    const last = ms[ms.length - 1];
-    if (stars === 0) return new ChainDfa(ms, undefined);
-    if (stars === 1 && last?.kind === 2) return new ChainDfa(ms.slice(0, -1), last);
-    return new LazyDfa(ms, alphabet.size);
+  if (patterns.length === 0) {
+    const trivial = unconstrained(alphabet, domain, budget);
+    if (trivial) return trivial;
+  }
+  const trie = new HeadTrie();
+  const head: number[] = [];
+  // Tails recur (`*`, `*:pull_request` after each repository's head): one automaton per tail.
+  const tails = new Tails(alphabet.size);
+  const starts = new Map<string, number>();
+  patterns.forEach((p, i) => {
+    head.length = 0;
+    for (const t of p) {
+      // A literal the domain excludes is left to the tail, which dies on it.
+      const cls = t >= 0 && t < FOLD ? alphabet.literal(t) : -1;
+      if (cls < 0) break;
+      head.push(cls);
+    }
+    const tail = head.length === 0 ? p : p.slice(head.length);
+    const id = tail.join(',');
+    let start = starts.get(id);
+    if (start === undefined) starts.set(id, (start = tails.add(matchersOf(tail, alphabet))));
+    trie.add(head, i, start);
   });
-  const search = bfs(dfas, alphabet, domain, budget);
+  const ctx: SearchContext = {
+    tails,
+    trie,
+    alphabet,
+    maxLength: domain.maxLength,
+    budget,
+    expanded: 0,
+    configurations: 0,
+    memo: new Map(),
+  };
+  const root = search(ctx, startConfig(trie), domain.minLength);
+  // Regions in the order of their witnesses (shortest first, then preference order): class ids
+  // as UTF-16 units compare in that order natively (there are never more than 65,535 classes in
+  // a policy's size, but the comparison says so).
+  const native = alphabet.size <= 0xffff;
+  const regions = [...root.found]
+    .map(([key, w]) => ({ key, w, order: native ? String.fromCharCode(...w) : '' }))
+    .sort((a, b) =>
+      !native
+        ? before(a.w, b.w)
+          ? -1
+          : before(b.w, a.w)
+            ? 1
+            : 0
+        : a.w.length - b.w.length || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0),
+    )
+    .map(({ key, w }) => ({
+      key,
+      witness: String.fromCodePoint(...w.map((c) => alphabet.reps[c] as number)),
+    }));
+  const complete = root.complete && ctx.expanded <= budget;
   const keys = new Map<number, string>();
+  // The last value placed, with the node and length after each of its code units: values are
+  // placed in runs that share long prefixes (`repo:acme/app:` + each context), so a value
+  // resumes where it parts from the previous one.
+  let last = '';
+  const nodes: Array<number | undefined> = [0];
+  const lengths: number[] = [0];
   return {
-    regions: search.regions,
-    complete: search.complete,
-    configurations: search.configurations,
+    regions,
+    complete,
+    configurations: complete ? ctx.configurations : ctx.expanded,
     keyOf(value: string): string | undefined {
-      // Walk the search's own graph: one lookup per character.
-      const { graph } = search;
-      let node = 0;
-      let length = 0;
-      for (const ch of value) {
+      let i = 0;
+      const shared = Math.min(value.length, last.length);
+      while (i < shared && value.charCodeAt(i) === last.charCodeAt(i)) i++;
+      // Never resume inside a surrogate pair, nor past a node the previous value did not reach.
+      if (i > 0 && i < value.length && isLowSurrogate(value.charCodeAt(i))) i--;
+      while (i > 0 && nodes[i] === undefined) i--;
+      last = value;
+      nodes.length = i + 1;
+      lengths.length = i + 1;
+      let node = nodes[i] as number;
+      let length = lengths[i] as number;
+      // Past a factored node the walk goes on in the rest's search (not remembered).
+      let at: Searched = root;
+      let absorbed: number[] | undefined;
+      for (;;) {
+        const f = at.factored[node];
+        if (f) {
+          absorbed = absorbed ? [...absorbed, ...f.absorbed].sort((x, y) => x - y) : f.absorbed;
+          at = f.sub;
+          node = 0;
+          continue;
+        }
+        if (i >= value.length) break;
+        const cp = value.codePointAt(i) as number;
+        i += cp > 0xffff ? 2 : 1;
         length++;
         if (length > domain.maxLength) return undefined;
-        const cls = alphabet.classOf(ch.codePointAt(0) as number);
+        const cls = alphabet.classOf(cp);
         if (cls < 0) return undefined;
-        const to = graph.step(node, cls);
+        const to = at.graph.step(node, cls);
         if (to === undefined || to < 0) return undefined;
         node = to;
+        if (at === root) {
+          if (cp > 0xffff) nodes[i - 1] = undefined;
+          nodes[i] = node;
+          lengths[i] = length;
+        }
       }
       if (length < domain.minLength) return undefined;
+      const config = at.graph.configs[node] as Config;
+      if (absorbed) return withAbsorbed(absorbed, vectorKey(tails, config));
       let key = keys.get(node);
-      if (key === undefined) keys.set(node, (key = vectorKey(dfas, graph.configs[node] as Config)));
+      if (key === undefined) keys.set(node, (key = vectorKey(tails, config)));
       return key;
     },
   };
 }
 
 /**
- * A product configuration, sparse: (pattern, state) pairs of the patterns still alive, in pattern
- * order. Most patterns of a trust policy die within a few characters.
+ * The partition of a variable no pattern constrains, without a search (a second, tiny search
+ * would also make V8 compile the search's code again): one region, the domain's shortest string
+ * of the preferred character, and the configurations the search would count — one per length
+ * up to the minimum. Undefined when the budget would stop that search (the search says so).
+ */
+function unconstrained(alphabet: Alphabet, domain: Domain, budget: number): Partition | undefined {
+  const rep = alphabet.reps[0];
+  const configurations = rep === undefined ? 1 : Math.min(domain.minLength, domain.maxLength) + 1;
+  if (configurations >= budget) return undefined;
+  const regions: StringRegion[] = [];
+  if (domain.minLength === 0) regions.push({ key: '', witness: '' });
+  else if (rep !== undefined && domain.minLength <= domain.maxLength)
+    regions.push({ key: '', witness: String.fromCodePoint(rep).repeat(domain.minLength) });
+  return {
+    regions,
+    complete: true,
+    configurations,
+    keyOf(value: string): string | undefined {
+      let length = 0;
+      for (const ch of value) {
+        if (++length > domain.maxLength) return undefined;
+        if (alphabet.classOf(ch.codePointAt(0) as number) < 0) return undefined;
+      }
+      return length < domain.minLength ? undefined : '';
+    },
+  };
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
+}
+
+/**
+ * A product configuration, sparse: the trie node (-1: none), then (pattern, state) pairs of the
+ * patterns alive past their heads, in pattern order. Most patterns of a trust policy die within a
+ * few characters.
  */
 type Config = number[];
 
-function startConfig(dfas: readonly Dfa[]): Config {
-  const out: number[] = [];
-  dfas.forEach((d, i) => {
-    if (d.start >= 0) out.push(i, d.start);
-  });
-  return out;
+/** The trie node, or -1 when it has no children (its patterns all left it). */
+function keptNode(trie: HeadTrie, node: number): number {
+  return node >= 0 && (trie.kids[node] as number[]).length > 0 ? node : -1;
+}
+
+function startConfig(trie: HeadTrie): Config {
+  return [keptNode(trie, 0), ...(trie.spawn[0] as number[])];
 }
 
 /** The successor of a configuration into `out` (reused); returns its length. */
-function stepInto(dfas: readonly Dfa[], config: Config, cls: number, out: number[]): number {
-  let n = 0;
-  for (let j = 0; j < config.length; j += 2) {
+function stepInto(
+  tails: Tails,
+  trie: HeadTrie,
+  config: Config,
+  cls: number,
+  out: number[],
+  merge: number[],
+): number {
+  const node = config[0] as number;
+  const child = node >= 0 ? trie.child(node, cls) : -1;
+  let n = 1;
+  for (let j = 1; j < config.length; j += 2) {
     const p = config[j] as number;
-    const s = (dfas[p] as Dfa).step(config[j + 1] as number, cls);
+    const s = tails.step(config[j + 1] as number, cls);
     if (s >= 0) {
       out[n++] = p;
       out[n++] = s;
     }
   }
-  return n;
+  out[0] = keptNode(trie, child);
+  const spawn = child >= 0 ? (trie.spawn[child] as number[]) : undefined;
+  if (!spawn || spawn.length === 0) return n;
+  return joinSpawned(out, n, spawn, merge);
+}
+
+/** Patterns whose head ends at the new node join the live ones in `out`, in pattern order. */
+function joinSpawned(out: number[], n: number, spawn: readonly number[], merge: number[]): number {
+  let m = 0;
+  let a = 1;
+  let b = 0;
+  while (a < n || b < spawn.length) {
+    if (b >= spawn.length || (a < n && (out[a] as number) < (spawn[b] as number))) {
+      merge[m++] = out[a++] as number;
+      merge[m++] = out[a++] as number;
+    } else {
+      merge[m++] = spawn[b++] as number;
+      merge[m++] = spawn[b++] as number;
+    }
+  }
+  for (let i = 0; i < m; i++) out[1 + i] = merge[i] as number;
+  return 1 + m;
 }
 
 /** Which patterns accept: their indexes, comma-separated. */
-function vectorKey(dfas: readonly Dfa[], config: Config): string {
+function vectorKey(tails: Tails, config: Config): string {
   let key = '';
-  for (let j = 0; j < config.length; j += 2) {
+  for (let j = 1; j < config.length; j += 2) {
     const p = config[j] as number;
-    if ((dfas[p] as Dfa).accepts(config[j + 1] as number)) key += key === '' ? `${p}` : `,${p}`;
+    if (tails.accept[config[j + 1] as number]) key += key === '' ? `${p}` : `,${p}`;
   }
   return key;
 }
@@ -339,13 +505,103 @@ class Graph {
   }
 }
 
-function bfs(
-  dfas: Dfa[],
-  alphabet: Alphabet,
-  domain: Domain,
-  budget: number,
-): Omit<Partition, 'keyOf'> & { graph: Graph } {
-  const regions = new Map<string, number>();
+/** One search from a start configuration (the whole partition's, or a factored rest's). */
+interface Searched {
+  graph: Graph;
+  /** Per acceptance vector: its shortest continuation from the start (class ids), first in order. */
+  found: Map<string, number[]>;
+  complete: boolean;
+  /** Per node where patterns accept every continuation: those patterns and the rest's search. */
+  factored: Array<Factored | undefined>;
+}
+
+interface Factored {
+  absorbed: number[];
+  sub: Searched;
+}
+
+interface SearchContext {
+  tails: Tails;
+  trie: HeadTrie;
+  alphabet: Alphabet;
+  maxLength: number;
+  budget: number;
+  /** Configurations expanded so far, every search together (the budget's count). */
+  expanded: number;
+  /** Configurations found so far, every search together. */
+  configurations: number;
+  /** Searches of rests by their configuration; null while one is under way. */
+  memo: Map<string, Searched | null>;
+}
+
+/** Shorter, or as long and first in preference order (class ids are in preference order). */
+function before(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return a.length < b.length;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] as number) < (b[i] as number);
+  return false;
+}
+
+function offer(found: Map<string, number[]>, key: string, witness: number[]): void {
+  const known = found.get(key);
+  if (!known || before(witness, known)) found.set(key, witness);
+}
+
+/** The union of pattern indexes (ascending) and a vector key, as a vector key. */
+function withAbsorbed(absorbed: readonly number[], key: string): string {
+  if (key === '') return absorbed.join(',');
+  const rest = key.split(',');
+  let out = '';
+  let a = 0;
+  let b = 0;
+  while (a < absorbed.length || b < rest.length) {
+    const x = a < absorbed.length ? (absorbed[a] as number) : Infinity;
+    const y = b < rest.length ? Number(rest[b]) : Infinity;
+    const next = x < y ? absorbed[a++] : rest[b++];
+    out += out === '' ? `${next}` : `,${next}`;
+  }
+  return out;
+}
+
+/**
+ * Patterns that accept every continuation from here on (a trailing `*` reached) are set aside:
+ * the vectors reachable from the configuration are theirs joined to those reachable from the
+ * rest, and the rest's search is shared by every configuration with the same rest (the
+ * `repo:*:pull_request` states after each `…/heads/*` of a policy). Only where the domain sets
+ * no maximum length (a continuation's length then never matters). Undefined: nothing to set
+ * aside, or the rest's search is under way (then the configuration is expanded as usual).
+ */
+function factor(ctx: SearchContext, config: Config): Factored | undefined {
+  let absorbed: number[] | undefined;
+  for (let j = 1; j < config.length; j += 2) {
+    if (ctx.tails.forever[config[j + 1] as number]) (absorbed ??= []).push(config[j] as number);
+  }
+  if (!absorbed) return undefined;
+  const rest: Config = [config[0] as number];
+  for (let j = 1; j < config.length; j += 2) {
+    if (!ctx.tails.forever[config[j + 1] as number])
+      rest.push(config[j] as number, config[j + 1] as number);
+  }
+  const id = rest.join(',');
+  let sub = ctx.memo.get(id);
+  if (sub === null) return undefined;
+  if (sub === undefined) {
+    ctx.memo.set(id, null);
+    sub = search(ctx, rest, 0);
+    ctx.memo.set(id, sub);
+  }
+  return { absorbed, sub };
+}
+
+/**
+ * Breadth-first search over the product of the trie and the live tails from `start`, in
+ * preference order of the classes: the first path to a configuration is its shortest string,
+ * first in order. `minLength`: strings shorter than it are outside the domain (none are regions).
+ */
+function search(ctx: SearchContext, start: Config, minLength: number): Searched {
+  const { tails, trie, alphabet } = ctx;
+  const direct = new Map<string, number>();
+  const found = new Map<string, number[]>();
+  const factored: Array<Factored | undefined> = [];
   const clamps: number[] = [];
   const parents: number[] = [];
   const via: number[] = [];
@@ -354,7 +610,7 @@ function bfs(
   const configs = graph.configs;
   const seen = new Seen(configs, clamps);
   const push = (config: Config, n: number, parent: number, cls: number, length: number): number => {
-    const clamp = Math.min(length, domain.minLength);
+    const clamp = length < minLength ? length : minLength;
     const index = seen.indexOf(config, n, clamp, configs.length);
     if (index < configs.length) return index;
     configs.push(config.slice(0, n));
@@ -362,40 +618,60 @@ function bfs(
     parents.push(parent);
     via.push(cls);
     lengths.push(length);
+    ctx.configurations++;
     return index;
   };
-  const word = (i: number): string => {
-    const cps: number[] = [];
-    for (let j = i; j > 0; j = parents[j] as number)
-      cps.push(alphabet.reps[via[j] as number] as number);
-    return String.fromCodePoint(...cps.reverse());
+  const path = (i: number): number[] => {
+    const out: number[] = [];
+    for (let j = i; j > 0; j = parents[j] as number) out.push(via[j] as number);
+    return out.reverse();
   };
-  const start = startConfig(dfas);
   push(start, start.length, -1, -1, 0);
   const scratch: number[] = [];
+  const merge: number[] = [];
   const mark = new Int32Array(alphabet.size);
+  const classes: number[] = [];
   let generation = 0;
-  const finish = (complete: boolean, n: number): Omit<Partition, 'keyOf'> & { graph: Graph } => ({
-    regions: [...regions].map(([key, i]) => ({ key, witness: word(i) })),
-    complete,
-    configurations: n,
-    graph,
-  });
+  let complete = true;
   for (let head = 0; head < configs.length; head++) {
-    if (head >= budget) return finish(false, head);
+    if (ctx.expanded >= ctx.budget) {
+      complete = false;
+      break;
+    }
+    ctx.expanded++;
     const config = configs[head] as Config;
     const length = lengths[head] as number;
-    if (length >= domain.minLength) {
-      const key = vectorKey(dfas, config);
-      if (!regions.has(key)) regions.set(key, head);
-    }
     graph.start[head] = graph.edges.length;
     graph.fallback[head] = -1;
-    if (length >= domain.maxLength) continue;
+    if (length >= minLength && ctx.maxLength === Infinity) {
+      const f = factor(ctx, config);
+      if (f) {
+        factored[head] = f;
+        const prefix = path(head);
+        for (const [key, rest] of f.sub.found)
+          offer(found, withAbsorbed(f.absorbed, key), prefix.concat(rest));
+        if (!f.sub.complete) complete = false;
+        continue;
+      }
+    }
+    if (length >= minLength) {
+      const key = vectorKey(tails, config);
+      if (!direct.has(key)) direct.set(key, head);
+    }
+    if (length >= ctx.maxLength) continue;
     generation++;
-    const classes: number[] = [];
-    for (let j = 0; j < config.length; j += 2) {
-      const relevant = (dfas[config[j] as number] as Dfa).relevant(config[j + 1] as number);
+    classes.length = 0;
+    const node = config[0] as number;
+    if (node >= 0) {
+      const kids = trie.kids[node] as number[];
+      for (let k = 0; k < kids.length; k += 2) {
+        const c = kids[k] as number;
+        mark[c] = generation;
+        classes.push(c);
+      }
+    }
+    for (let j = 1; j < config.length; j += 2) {
+      const relevant = tails.relevant[config[j + 1] as number] as number[];
       for (let k = 0; k < relevant.length; k++) {
         const c = relevant[k] as number;
         if (mark[c] !== generation) {
@@ -424,10 +700,12 @@ function bfs(
     }
     for (let i = 0; i < classes.length; i++) {
       const c = classes[i] as number;
-      const to = push(scratch, stepInto(dfas, config, c, scratch), head, c, length + 1);
+      const n = stepInto(tails, trie, config, c, scratch, merge);
+      const to = push(scratch, n, head, c, length + 1);
       if (c === fallback) graph.fallback[head] = to;
       else graph.edges.push(c, to);
     }
   }
-  return finish(true, configs.length);
+  for (const [key, head] of direct) offer(found, key, path(head));
+  return { graph, found, complete, factored };
 }

@@ -137,19 +137,19 @@ export function valueTokens(
 ): Tokens | undefined {
   const base = clause.operator.base;
   const enabled = variablesOn(base, version);
-  // A value without variables has one pattern whatever the role: made once per clause.
-  let cache = staticTokens.get(clause);
-  const id = `${enabled ? 1 : 0}${raw}`;
-  if (cache?.has(id)) return cache.get(id);
+  // A value without variables has one pattern whatever the role and the clause: made once (the
+  // two roles of a diff mostly write the same values).
+  const id = `${base.family}${base.like ? 1 : 0}${base.ignoreCase ? 1 : 0}${enabled ? 1 : 0}${raw}`;
+  if (staticTokens.has(id)) return staticTokens.get(id);
   const template = valueTemplate(raw, enabled);
   if (template.hasVariables) return tokensOf(base, resolve(template));
   const tokens = tokensOf(base, staticParts(template));
-  if (!cache) staticTokens.set(clause, (cache = new Map()));
-  cache.set(id, tokens);
+  if (staticTokens.size >= 4096) staticTokens.clear();
+  staticTokens.set(id, tokens);
   return tokens;
 }
 
-const staticTokens = new WeakMap<ConditionClause, Map<string, Tokens | undefined>>();
+const staticTokens = new Map<string, Tokens | undefined>();
 
 function tokensOf(
   base: ConditionClause['operator']['base'],
@@ -175,6 +175,15 @@ function tokensOf(
       return out;
     }
   }
+}
+
+const tokenKeys = new WeakMap<Tokens, string>();
+
+/** A pattern's tokens as one string, to compare patterns (remembered: token lists recur). */
+export function tokensKey(t: Tokens): string {
+  let key = tokenKeys.get(t);
+  if (key === undefined) tokenKeys.set(t, (key = t.join(',')));
+  return key;
 }
 
 /** The positive operator of a negated one: `StringNotLike` → `StringLike`, `NotIpAddress` → `IpAddress`. */

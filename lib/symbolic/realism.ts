@@ -25,12 +25,11 @@ export function literalsOf(v: Variable, atom: Atom): string[] {
   const keys = new Set(
     v.keys.filter((k) => k.atoms.some((a) => a.id === atom.id)).map((k) => k.keyLower),
   );
-  const out: string[] = [];
+  const out = new Set<string>();
   for (const t of v.tests) {
-    if (t.kind === 'value' && t.value && keys.has(t.value.keyLower) && !out.includes(t.value.value))
-      out.push(t.value.value);
+    if (t.kind === 'value' && t.value && keys.has(t.value.keyLower)) out.add(t.value.value);
   }
-  return out;
+  return [...out];
 }
 
 /** A `*` in a pattern, filled with what usually follows the text before it. */
@@ -74,8 +73,11 @@ function harvest(literals: readonly string[], re: RegExp, group = 1): string[] {
   return uniq(out);
 }
 
-/** GitHub subjects: `repo:OWNER/REPO:` + a branch, tag, environment or pull request (§7.1). */
-function githubSubjects(literals: readonly string[]): string[] {
+/**
+ * GitHub subjects: `repo:OWNER/REPO:` + a branch, tag, environment or pull request (§7.1); the
+ * first `limit` of them (no more can be used: candidates stop at MAX_CANDIDATES).
+ */
+function githubSubjects(literals: readonly string[], limit = Infinity): string[] {
   const owners = uniq([...harvest(literals, new RegExp(`^repo:(${NAME})/`)), 'acme']);
   const named = harvest(literals, new RegExp(`^repo:${NAME}/(${NAME}):`));
   // Each named repository, then a sibling whose name only starts like it (`app2`).
@@ -93,6 +95,7 @@ function githubSubjects(literals: readonly string[]): string[] {
     .filter((x): x is string => x !== undefined);
   const out: string[] = [];
   for (const who of uniq([...immutable, ...owners.flatMap((o) => repos.map((r) => `${o}/${r}`))])) {
+    if (out.length >= limit) return out;
     for (const c of contexts) out.push(`repo:${who}:${c}`);
   }
   for (const o of owners) out.push(`repo:${o}-other/app:ref:refs/heads/main`);
@@ -135,20 +138,21 @@ function terraformSubjects(literals: readonly string[]): string[] {
 
 /** Typical values of a claim, by provider and claim name. */
 function grammar(provider: string, claim: string, literals: readonly string[]): string[] {
-  const repos = githubSubjects(literals)
-    .map((s) => /^repo:([^:]+):/.exec(s)?.[1] ?? '')
-    .filter((r) => !r.includes('@'));
+  const repos = (): string[] =>
+    githubSubjects(literals)
+      .map((s) => /^repo:([^:]+):/.exec(s)?.[1] ?? '')
+      .filter((r) => !r.includes('@'));
   switch (`${provider}:${claim}`) {
     case 'github:sub':
-      return githubSubjects(literals);
+      return githubSubjects(literals, MAX_CANDIDATES);
     case 'github:repository':
-      return uniq([...literals.map(instantiate), ...repos]);
+      return uniq([...literals.map(instantiate), ...repos()]);
     case 'github:ref':
       return ['refs/heads/main', 'refs/tags/v1.0.0', 'refs/heads/feature'];
     case 'github:environment':
       return ['prod', 'staging'];
     case 'github:job_workflow_ref':
-      return repos.map((r) => `${r}/.github/workflows/deploy.yml@refs/heads/main`);
+      return repos().map((r) => `${r}/.github/workflows/deploy.yml@refs/heads/main`);
     case 'github:actor':
       return ['octocat'];
     case 'github:workflow':

@@ -27,6 +27,7 @@ import { atomCandidates, Unknown, type AtomReader, type Candidates } from './can
 import type { Partition } from './partition.js';
 import {
   constantResolver,
+  tokensKey,
   valueAtoms,
   valueTokens,
   variableKeys,
@@ -347,7 +348,7 @@ function testsFor(
         const pattern = single?.patternIndex
           ? tokens === undefined
             ? -1
-            : single.patternIndex.get(tokens.join(','))
+            : single.patternIndex.get(tokensKey(tokens))
           : undefined;
         patterns.push(pattern);
         // The same value under the same operator on the same pattern (both roles of a diff
@@ -440,6 +441,12 @@ function byKeysAlone(tests: readonly Test[]): boolean {
 /** A mask with the given bits set (positions below `n`). */
 function maskOf(bits: readonly number[], n: number): bigint {
   if (bits.length === 0) return 0n;
+  // A few bits (a value test's regions, mostly): shifts, no hex text.
+  if (bits.length <= 4) {
+    let m = 0n;
+    for (const b of bits) m |= 1n << BigInt(b);
+    return m;
+  }
   const words = new Uint32Array(Math.ceil(n / 32));
   for (const b of bits) words[b >>> 5] = (words[b >>> 5] as number) | (1 << (b & 31));
   let hex = '';

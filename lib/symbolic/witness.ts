@@ -102,7 +102,8 @@ function chooseValues(
   const tried = new Set<string>();
   let tries = 0;
   const attempt = (values: AtomValue[]): number | undefined => {
-    const key = JSON.stringify(values);
+    const only = values.length === 1 ? values[0] : undefined;
+    const key = typeof only === 'string' ? `s${only}` : `j${JSON.stringify(values)}`;
     if (tried.has(key) || tries++ > MAX_TRIES) return undefined;
     tried.add(key);
     const r = regionIndex(v, values, space.sides);

@@ -412,9 +412,15 @@ function grantsIdToken(job: TNode, root: TNode): boolean {
   return scalarText(get(p, 'id-token')) === 'write';
 }
 
-/** Does `role-to-assume` as written (an ARN, or a role name) name the role `arn`? */
+/**
+ * Does `role-to-assume` as written (an ARN, or a role name) name the role `arn`? The action turns
+ * a name into `arn:aws:iam::ACCOUNT:role/NAME`, so a name may carry the role's path
+ * (`deploy/gha-deploy`); the name alone is taken too.
+ */
 export function roleMatches(written: string, arn: string): boolean {
   if (written.startsWith('arn:')) return written === arn;
+  const at = arn.indexOf(':role/');
+  if (at >= 0 && arn.slice(at + ':role/'.length) === written) return true;
   return arn.slice(arn.lastIndexOf('/') + 1) === written;
 }
 
@@ -945,9 +951,10 @@ function jobCondition(r: Reader, doc: Doc, job: TNode | undefined, list: Trigger
     );
     return list;
   }
+  // GitHub "ignores case when comparing strings" (Evaluate expressions, Operators).
   const holds = (t: Trigger, m: RegExpExecArray): boolean => {
     const value = m[1] === 'github.ref' ? t.ref : t.event;
-    return (value === m[3]) === (m[2] === '==');
+    return (value.toLowerCase() === (m[3] as string).toLowerCase()) === (m[2] === '==');
   };
   return list.filter((t) =>
     or

@@ -21,9 +21,10 @@ import { GENERIC_OIDC_KEYS, matchesAny } from './keys.js';
 import type { ProviderModule } from './types.js';
 
 /** An account's outbound issuer host: a unique id under tokens.sts.global.api.aws. */
-const ISSUER_HOST = /^[a-z0-9][a-z0-9-]*\.tokens\.sts\.global\.api\.aws$/i;
+const HOST = String.raw`[a-z0-9][a-z0-9-]*\.tokens\.sts\.global\.api\.aws`;
+const ISSUER_HOST = new RegExp(`^${HOST}$`, 'i');
 /** The issuer URL of such a host (`https://` already checked, in lower case), a `/` allowed at the end. */
-const ISSUER_URL = /^https:\/\/[a-z0-9][a-z0-9-]*\.tokens\.sts\.global\.api\.aws\/?$/i;
+const ISSUER_URL = new RegExp(`^https://${HOST}/?$`, 'i');
 
 /** The namespace claim holding AWS's identity and session claims. */
 export const AWS_OUTBOUND_NAMESPACE = 'https://sts.amazonaws.com/';

@@ -9,28 +9,13 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli, NOW, STACK_LINE } from './helpers.js';
+import { POLICY } from './hostile-harness.js';
 import { GITHUB_CLAIMS, jwksText, signJwt, testKey } from '../helpers/signing.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/jwks/', import.meta.url));
 
-const TRUST = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: {
-        Federated: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com',
-      },
-      Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: {
-        StringEquals: {
-          'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-          'token.actions.githubusercontent.com:sub': 'repo:acme/app:ref:refs/heads/main',
-        },
-      },
-    },
-  ],
-});
+/** Only a push to acme/app's main branch (the policy the hostile-input tests use). */
+const TRUST = POLICY;
 
 const current = testKey('gh-2026-06');
 const rotated = testKey('gh-2026-03');

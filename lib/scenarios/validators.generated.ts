@@ -7,34 +7,19 @@ import { createRequire } from 'node:module';
 // Ajv's code loads its small runtime helpers (ucs2length) with require.
 const require = createRequire(import.meta.url);
 "use strict";
-export const file = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}},"properties":{"type":"array","description":"Properties of the file's role over all tokens: only (every allowed token matches), never (no allowed token matches), always (every matching token is allowed). They run with the scenarios and are reported like them.","items":{"$ref":"#/definitions/property"}}},"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request, and so does pull_request_target (UNCONFIRMED pull-request-target; ref is then the base branch)."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ secrets.NAME }}."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ vars.NAME }}."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} in the workflow (of a reusable workflow, or of workflow_dispatch), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ inputs.NAME }}."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults), except that `serviceAccount` may name a ServiceAccount manifest, which gives the namespace, the name, the audience and the role it is annotated with. A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace; with a manifest, it picks the ServiceAccount, and gives the namespace of one written without metadata.namespace (as kubectl apply -n would)."},"serviceAccount":{"type":["string","null"],"description":"The service account name, or a ServiceAccount manifest (YAML or JSON: one object, several `---` documents, or the `kind: List` that `kubectl get serviceaccount -o yaml` prints), relative to this file: a path with \"/\" (./sa.yaml), or a .yaml/.yml/.json file name that exists beside this file and is not also a valid name. Its metadata.namespace and metadata.name build the subject; eks.amazonaws.com/audience the aud; eks.amazonaws.com/role-arn must name the scenario's role, or a scenario that expects allow fails. issuer, when not given, is the one EKS cluster the trust policy trusts."},"name":{"type":["string","null"],"description":"With a manifest: the ServiceAccount to use (metadata.name), when the manifest has several."},"audience":{"type":["string","null"],"description":"The audience; default the manifest's eks.amazonaws.com/audience, else sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
-const schema12 = {"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}};
-const schema13 = {"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"};
-const schema37 = {"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}};
+export const file = validate21;
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"the file","description":"A trustspec scenario file (*.trustspec.yaml): a role, its trust policy, and AssumeRoleWithWebIdentity calls with the decision each should get.","type":"object","required":["scenarios"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"The schema editors use for this file."},"version":{"type":"integer","const":1,"default":1,"description":"The scenario format version: 1 (the default when omitted)."},"role":{"$ref":"#/definitions/role","description":"The role every scenario assumes (a scenario may name its own). Required unless every scenario has a role."},"providers":{"$ref":"#/definitions/providers"},"now":{"type":["integer","string"],"description":"The clock for the token's exp/iat/nbf and for aws:CurrentTime/aws:EpochTime. The command line's --now overrides it; with neither, the wall clock of the run is used. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"defaults":{"$ref":"#/definitions/defaults"},"ignore":{"type":"array","description":"Findings this file accepts, for itself and the trust policies its scenarios use: each a finding code, or {code, reason, sid}. Suppressed findings are counted as suppressed, not shown one by one.","items":{"anyOf":[{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},{"title":"an ignore entry","type":"object","required":["code"],"additionalProperties":false,"properties":{"code":{"type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","description":"A finding code, as reports print it in [brackets], e.g. like-without-wildcard (the policy- prefix is optional)."},"reason":{"type":"string","description":"Why the finding is accepted (shown with the suppressed findings)."},"sid":{"type":"string","description":"Only findings in the trust-policy statement with this Sid."}}}],"errorMessage":"an ignore entry is a finding code, or {code, reason, sid}"}},"scenarios":{"type":"array","description":"The scenarios.","items":{"$ref":"#/definitions/scenario"}},"properties":{"type":"array","description":"Properties of the file's role over all tokens: only (every allowed token matches), never (no allowed token matches), always (every matching token is allowed). They run with the scenarios and are reported like them.","items":{"$ref":"#/definitions/property"}}},"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request, and so does pull_request_target (UNCONFIRMED pull-request-target; ref is then the base branch)."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ secrets.NAME }}."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ vars.NAME }}."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} in the workflow (of a reusable workflow, or of workflow_dispatch), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ inputs.NAME }}."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults), except that `serviceAccount` may name a ServiceAccount manifest, which gives the namespace, the name, the audience and the role it is annotated with. A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace; with a manifest, it picks the ServiceAccount, and gives the namespace of one written without metadata.namespace (as kubectl apply -n would)."},"serviceAccount":{"type":["string","null"],"description":"The service account name, or a ServiceAccount manifest (YAML or JSON: one object, several `---` documents, or the `kind: List` that `kubectl get serviceaccount -o yaml` prints), relative to this file: a path with \"/\" (./sa.yaml), or a .yaml/.yml/.json file name that exists beside this file and is not also a valid name. Its metadata.namespace and metadata.name build the subject; eks.amazonaws.com/audience the aud; eks.amazonaws.com/role-arn must name the scenario's role, or a scenario that expects allow fails. issuer, when not given, is the one EKS cluster the trust policy trusts."},"name":{"type":["string","null"],"description":"With a manifest: the ServiceAccount to use (metadata.name), when the manifest has several."},"audience":{"type":["string","null"],"description":"The audience; default the manifest's eks.amazonaws.com/audience, else sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}}};
 const func2 = Object.prototype.hasOwnProperty;
+const schema7 = {"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}};
 const pattern0 = new RegExp("^[0-9]{12}$", "u");
-const pattern1 = new RegExp("^https://", "u");
-const pattern4 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
-const schema14 = {"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}};
-const schema15 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
-const schema16 = {"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request, and so does pull_request_target (UNCONFIRMED pull-request-target; ref is then the base branch)."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ secrets.NAME }}."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ vars.NAME }}."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} in the workflow (of a reusable workflow, or of workflow_dispatch), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ inputs.NAME }}."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}};
-const schema17 = {"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults), except that `serviceAccount` may name a ServiceAccount manifest, which gives the namespace, the name, the audience and the role it is annotated with. A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace; with a manifest, it picks the ServiceAccount, and gives the namespace of one written without metadata.namespace (as kubectl apply -n would)."},"serviceAccount":{"type":["string","null"],"description":"The service account name, or a ServiceAccount manifest (YAML or JSON: one object, several `---` documents, or the `kind: List` that `kubectl get serviceaccount -o yaml` prints), relative to this file: a path with \"/\" (./sa.yaml), or a .yaml/.yml/.json file name that exists beside this file and is not also a valid name. Its metadata.namespace and metadata.name build the subject; eks.amazonaws.com/audience the aud; eks.amazonaws.com/role-arn must name the scenario's role, or a scenario that expects allow fails. issuer, when not given, is the one EKS cluster the trust policy trusts."},"name":{"type":["string","null"],"description":"With a manifest: the ServiceAccount to use (metadata.name), when the manifest has several."},"audience":{"type":["string","null"],"description":"The audience; default the manifest's eks.amazonaws.com/audience, else sts.amazonaws.com."}}};
-const schema18 = {"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}};
-const schema19 = {"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}};
-const schema20 = {"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}};
-const schema21 = {"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}};
-const schema22 = {"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}};
-const schema23 = {"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"};
-const pattern2 = new RegExp("^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$", "u");
 
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func2.call(schema14.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema14,data};
+if(!(func2.call(schema7.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema7,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -44,13 +29,10 @@ vErrors.push(err0);
 errors++;
 }
 }
-if(data.token !== undefined){
-let data0 = data.token;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.jwt !== undefined){
-let data1 = data0.jwt;
-if((typeof data1 !== "string") && (data1 !== null)){
-const err1 = {instancePath:instancePath+"/token/jwt",schemaPath:"#/definitions/token/properties/jwt/type",keyword:"type",params:{type: schema15.properties.jwt.type},message:"must be string,null",schema:schema15.properties.jwt.type,parentSchema:schema15.properties.jwt,data:data1};
+if(data.arn !== undefined){
+let data0 = data.arn;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/arn",schemaPath:"#/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema7.properties.arn.type,parentSchema:schema7.properties.arn,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -60,10 +42,10 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data0.jwks !== undefined){
-let data2 = data0.jwks;
-if((typeof data2 !== "string") && (data2 !== null)){
-const err2 = {instancePath:instancePath+"/token/jwks",schemaPath:"#/definitions/token/properties/jwks/type",keyword:"type",params:{type: schema15.properties.jwks.type},message:"must be string,null",schema:schema15.properties.jwks.type,parentSchema:schema15.properties.jwks,data:data2};
+if(data.trustPolicy !== undefined){
+let data1 = data.trustPolicy;
+if((typeof data1 !== "string") && (!(data1 && typeof data1 == "object" && !Array.isArray(data1)))){
+const err2 = {instancePath:instancePath+"/trustPolicy",schemaPath:"#/properties/trustPolicy/type",keyword:"type",params:{type: schema7.properties.trustPolicy.type},message:"must be string,object",schema:schema7.properties.trustPolicy.type,parentSchema:schema7.properties.trustPolicy,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -73,10 +55,10 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data0.iss !== undefined){
-let data3 = data0.iss;
-if((typeof data3 !== "string") && (data3 !== null)){
-const err3 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data3};
+if(data.maxSessionDuration !== undefined){
+let data2 = data.maxSessionDuration;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err3 = {instancePath:instancePath+"/maxSessionDuration",schemaPath:"#/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema7.properties.maxSessionDuration.type,parentSchema:schema7.properties.maxSessionDuration,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -85,11 +67,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-if(data0.sub !== undefined){
-let data4 = data0.sub;
-if((typeof data4 !== "string") && (data4 !== null)){
-const err4 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data4};
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 43200 || isNaN(data2)){
+const err4 = {instancePath:instancePath+"/maxSessionDuration",schemaPath:"#/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema7.properties.maxSessionDuration,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -98,1712 +78,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data0.aud !== undefined){
-let data5 = data0.aud;
-if(((typeof data5 !== "string") && (!(Array.isArray(data5)))) && (data5 !== null)){
-const err5 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data5};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(Array.isArray(data5)){
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-let data6 = data5[i0];
-if(typeof data6 !== "string"){
-const err6 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data6};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-}
-}
-if(data0.exp !== undefined){
-let data7 = data0.exp;
-if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
-const err7 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data7};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data0.iat !== undefined){
-let data8 = data0.iat;
-if(((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")) && (data8 !== null)){
-const err8 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data8};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data0.nbf !== undefined){
-let data9 = data0.nbf;
-if(((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")) && (data9 !== null)){
-const err9 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data9};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data0.amr !== undefined){
-let data10 = data0.amr;
-if(((typeof data10 !== "string") && (!(Array.isArray(data10)))) && (data10 !== null)){
-const err10 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data10};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(Array.isArray(data10)){
-const len1 = data10.length;
-for(let i1=0; i1<len1; i1++){
-let data11 = data10[i1];
-if(typeof data11 !== "string"){
-const err11 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data11};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-}
-}
-if(data0.azp !== undefined){
-let data12 = data0.azp;
-if((typeof data12 !== "string") && (data12 !== null)){
-const err12 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data12};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data0["https://aws.amazon.com/tags"] !== undefined){
-let data13 = data0["https://aws.amazon.com/tags"];
-if((!(data13 && typeof data13 == "object" && !Array.isArray(data13))) && (data13 !== null)){
-const err13 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data13};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data0["https://aws.amazon.com/source_identity"] !== undefined){
-let data14 = data0["https://aws.amazon.com/source_identity"];
-if((typeof data14 !== "string") && (data14 !== null)){
-const err14 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data14};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data0};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-if(data.github !== undefined){
-let data15 = data.github;
-if((!(data15 && typeof data15 == "object" && !Array.isArray(data15))) && (data15 !== null)){
-const err16 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data15};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-for(const key1 in data15){
-if(!(func2.call(schema16.properties, key1))){
-const err17 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data15};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-if(data15.repository !== undefined){
-let data16 = data15.repository;
-if((typeof data16 !== "string") && (data16 !== null)){
-const err18 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data16};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data15.ref !== undefined){
-let data17 = data15.ref;
-if((typeof data17 !== "string") && (data17 !== null)){
-const err19 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data17};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(data15.environment !== undefined){
-let data18 = data15.environment;
-if((typeof data18 !== "string") && (data18 !== null)){
-const err20 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data18};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-if(data15.event !== undefined){
-let data19 = data15.event;
-if((typeof data19 !== "string") && (data19 !== null)){
-const err21 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data19};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-if(data15.ownerId !== undefined){
-let data20 = data15.ownerId;
-if(((typeof data20 !== "string") && (!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20))))) && (data20 !== null)){
-const err22 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data20};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-if(data15.repositoryId !== undefined){
-let data21 = data15.repositoryId;
-if(((typeof data21 !== "string") && (!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21))))) && (data21 !== null)){
-const err23 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data21};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-if(data15.immutable !== undefined){
-let data22 = data15.immutable;
-if((typeof data22 !== "boolean") && (data22 !== null)){
-const err24 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data22};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-if(data15.issuer !== undefined){
-let data23 = data15.issuer;
-if((typeof data23 !== "string") && (data23 !== null)){
-const err25 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data23};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-if(data15.audience !== undefined){
-let data24 = data15.audience;
-if(((typeof data24 !== "string") && (!(Array.isArray(data24)))) && (data24 !== null)){
-const err26 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data24};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-if(Array.isArray(data24)){
-const len2 = data24.length;
-for(let i2=0; i2<len2; i2++){
-let data25 = data24[i2];
-if(typeof data25 !== "string"){
-const err27 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data25};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-}
-}
-if(data15.sub !== undefined){
-let data26 = data15.sub;
-if((typeof data26 !== "string") && (data26 !== null)){
-const err28 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data26};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-if(data15.actor !== undefined){
-let data27 = data15.actor;
-if((typeof data27 !== "string") && (data27 !== null)){
-const err29 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data27};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-if(data15.actorId !== undefined){
-let data28 = data15.actorId;
-if(((typeof data28 !== "string") && (!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28))))) && (data28 !== null)){
-const err30 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data28};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data15.workflow !== undefined){
-let data29 = data15.workflow;
-if((typeof data29 !== "string") && (data29 !== null)){
-const err31 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data29};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-if(data15.jobWorkflowRef !== undefined){
-let data30 = data15.jobWorkflowRef;
-if((typeof data30 !== "string") && (data30 !== null)){
-const err32 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data30};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-if(data15.enterprise !== undefined){
-let data31 = data15.enterprise;
-if((typeof data31 !== "string") && (data31 !== null)){
-const err33 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data31};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-if(data15.enterpriseId !== undefined){
-let data32 = data15.enterpriseId;
-if(((typeof data32 !== "string") && (!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32))))) && (data32 !== null)){
-const err34 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data32};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-}
-if(data15.runnerEnvironment !== undefined){
-let data33 = data15.runnerEnvironment;
-if((typeof data33 !== "string") && (data33 !== null)){
-const err35 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data33};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-}
-if(data15.repositoryVisibility !== undefined){
-let data34 = data15.repositoryVisibility;
-if((typeof data34 !== "string") && (data34 !== null)){
-const err36 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data34};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-}
-if(data15.job !== undefined){
-let data35 = data15.job;
-if((typeof data35 !== "string") && (data35 !== null)){
-const err37 = {instancePath:instancePath+"/github/job",schemaPath:"#/definitions/github/properties/job/type",keyword:"type",params:{type: schema16.properties.job.type},message:"must be string,null",schema:schema16.properties.job.type,parentSchema:schema16.properties.job,data:data35};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-}
-if(data15.secrets !== undefined){
-let data36 = data15.secrets;
-if((!(data36 && typeof data36 == "object" && !Array.isArray(data36))) && (data36 !== null)){
-const err38 = {instancePath:instancePath+"/github/secrets",schemaPath:"#/definitions/github/properties/secrets/type",keyword:"type",params:{type: schema16.properties.secrets.type},message:"must be object,null",schema:schema16.properties.secrets.type,parentSchema:schema16.properties.secrets,data:data36};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-for(const key2 in data36){
-let data37 = data36[key2];
-if(((typeof data37 !== "string") && (!((typeof data37 == "number") && (isFinite(data37))))) && (typeof data37 !== "boolean")){
-const err39 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.type,parentSchema:schema16.properties.secrets.additionalProperties,data:data37};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-}
-}
-}
-if(data15.vars !== undefined){
-let data38 = data15.vars;
-if((!(data38 && typeof data38 == "object" && !Array.isArray(data38))) && (data38 !== null)){
-const err40 = {instancePath:instancePath+"/github/vars",schemaPath:"#/definitions/github/properties/vars/type",keyword:"type",params:{type: schema16.properties.vars.type},message:"must be object,null",schema:schema16.properties.vars.type,parentSchema:schema16.properties.vars,data:data38};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-for(const key3 in data38){
-let data39 = data38[key3];
-if(((typeof data39 !== "string") && (!((typeof data39 == "number") && (isFinite(data39))))) && (typeof data39 !== "boolean")){
-const err41 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.type,parentSchema:schema16.properties.vars.additionalProperties,data:data39};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-}
-}
-if(data15.inputs !== undefined){
-let data40 = data15.inputs;
-if((!(data40 && typeof data40 == "object" && !Array.isArray(data40))) && (data40 !== null)){
-const err42 = {instancePath:instancePath+"/github/inputs",schemaPath:"#/definitions/github/properties/inputs/type",keyword:"type",params:{type: schema16.properties.inputs.type},message:"must be object,null",schema:schema16.properties.inputs.type,parentSchema:schema16.properties.inputs,data:data40};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-for(const key4 in data40){
-let data41 = data40[key4];
-if(((typeof data41 !== "string") && (!((typeof data41 == "number") && (isFinite(data41))))) && (typeof data41 !== "boolean")){
-const err43 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.type,parentSchema:schema16.properties.inputs.additionalProperties,data:data41};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-}
-}
-}
-if(data15.subTemplate !== undefined){
-let data42 = data15.subTemplate;
-if((!(Array.isArray(data42))) && (data42 !== null)){
-const err44 = {instancePath:instancePath+"/github/subTemplate",schemaPath:"#/definitions/github/properties/subTemplate/type",keyword:"type",params:{type: schema16.properties.subTemplate.type},message:"must be array,null",schema:schema16.properties.subTemplate.type,parentSchema:schema16.properties.subTemplate,data:data42};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-if(Array.isArray(data42)){
-const len3 = data42.length;
-for(let i3=0; i3<len3; i3++){
-let data43 = data42[i3];
-if(typeof data43 !== "string"){
-const err45 = {instancePath:instancePath+"/github/subTemplate/" + i3,schemaPath:"#/definitions/github/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.subTemplate.items.type,parentSchema:schema16.properties.subTemplate.items,data:data43};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-}
-}
-}
-if(data15.defaultBranch !== undefined){
-let data44 = data15.defaultBranch;
-if((typeof data44 !== "string") && (data44 !== null)){
-const err46 = {instancePath:instancePath+"/github/defaultBranch",schemaPath:"#/definitions/github/properties/defaultBranch/type",keyword:"type",params:{type: schema16.properties.defaultBranch.type},message:"must be string,null",schema:schema16.properties.defaultBranch.type,parentSchema:schema16.properties.defaultBranch,data:data44};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-}
-if(data15.calledWorkflow !== undefined){
-let data45 = data15.calledWorkflow;
-if((typeof data45 !== "string") && (data45 !== null)){
-const err47 = {instancePath:instancePath+"/github/calledWorkflow",schemaPath:"#/definitions/github/properties/calledWorkflow/type",keyword:"type",params:{type: schema16.properties.calledWorkflow.type},message:"must be string,null",schema:schema16.properties.calledWorkflow.type,parentSchema:schema16.properties.calledWorkflow,data:data45};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-}
-if(data15.calledJob !== undefined){
-let data46 = data15.calledJob;
-if((typeof data46 !== "string") && (data46 !== null)){
-const err48 = {instancePath:instancePath+"/github/calledJob",schemaPath:"#/definitions/github/properties/calledJob/type",keyword:"type",params:{type: schema16.properties.calledJob.type},message:"must be string,null",schema:schema16.properties.calledJob.type,parentSchema:schema16.properties.calledJob,data:data46};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-}
-}
-}
-if(data.eks !== undefined){
-let data47 = data.eks;
-if((!(data47 && typeof data47 == "object" && !Array.isArray(data47))) && (data47 !== null)){
-const err49 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data47};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
-}
-errors++;
-}
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-for(const key5 in data47){
-if(!(((((key5 === "issuer") || (key5 === "namespace")) || (key5 === "serviceAccount")) || (key5 === "name")) || (key5 === "audience"))){
-const err50 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data47};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-}
-if(data47.issuer !== undefined){
-let data48 = data47.issuer;
-if((typeof data48 !== "string") && (data48 !== null)){
-const err51 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data48};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-}
-if(data47.namespace !== undefined){
-let data49 = data47.namespace;
-if((typeof data49 !== "string") && (data49 !== null)){
-const err52 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data49};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-}
-if(data47.serviceAccount !== undefined){
-let data50 = data47.serviceAccount;
-if((typeof data50 !== "string") && (data50 !== null)){
-const err53 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data50};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-}
-if(data47.name !== undefined){
-let data51 = data47.name;
-if((typeof data51 !== "string") && (data51 !== null)){
-const err54 = {instancePath:instancePath+"/eks/name",schemaPath:"#/definitions/eks/properties/name/type",keyword:"type",params:{type: schema17.properties.name.type},message:"must be string,null",schema:schema17.properties.name.type,parentSchema:schema17.properties.name,data:data51};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-}
-if(data47.audience !== undefined){
-let data52 = data47.audience;
-if((typeof data52 !== "string") && (data52 !== null)){
-const err55 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data52};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-}
-}
-}
-if(data.gitlab !== undefined){
-let data53 = data.gitlab;
-if((!(data53 && typeof data53 == "object" && !Array.isArray(data53))) && (data53 !== null)){
-const err56 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data53};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-for(const key6 in data53){
-if(!(func2.call(schema18.properties, key6))){
-const err57 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data53};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-}
-if(data53.projectPath !== undefined){
-let data54 = data53.projectPath;
-if((typeof data54 !== "string") && (data54 !== null)){
-const err58 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data54};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
-}
-}
-if(data53.ref !== undefined){
-let data55 = data53.ref;
-if((typeof data55 !== "string") && (data55 !== null)){
-const err59 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data55};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-}
-if(data53.refType !== undefined){
-let data56 = data53.refType;
-if((typeof data56 !== "string") && (data56 !== null)){
-const err60 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data56};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-if(!(((data56 === "branch") || (data56 === "tag")) || (data56 === null))){
-const err61 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data56};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-}
-if(data53.host !== undefined){
-let data57 = data53.host;
-if((typeof data57 !== "string") && (data57 !== null)){
-const err62 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data57};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-}
-if(data53.audience !== undefined){
-let data58 = data53.audience;
-if(((typeof data58 !== "string") && (!(Array.isArray(data58)))) && (data58 !== null)){
-const err63 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data58};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-if(Array.isArray(data58)){
-const len4 = data58.length;
-for(let i4=0; i4<len4; i4++){
-let data59 = data58[i4];
-if(typeof data59 !== "string"){
-const err64 = {instancePath:instancePath+"/gitlab/audience/" + i4,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data59};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-}
-}
-}
-if(data53.pipelineSource !== undefined){
-let data60 = data53.pipelineSource;
-if((typeof data60 !== "string") && (data60 !== null)){
-const err65 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data60};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-}
-if(data53.projectId !== undefined){
-let data61 = data53.projectId;
-if(((typeof data61 !== "string") && (!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61))))) && (data61 !== null)){
-const err66 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data61};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-}
-if(data53.namespaceId !== undefined){
-let data62 = data53.namespaceId;
-if(((typeof data62 !== "string") && (!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62))))) && (data62 !== null)){
-const err67 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data62};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-}
-if(data53.refProtected !== undefined){
-let data63 = data53.refProtected;
-if((typeof data63 !== "boolean") && (data63 !== null)){
-const err68 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data63};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-}
-if(data53.environment !== undefined){
-let data64 = data53.environment;
-if((typeof data64 !== "string") && (data64 !== null)){
-const err69 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data64};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-}
-if(data53.userLogin !== undefined){
-let data65 = data53.userLogin;
-if((typeof data65 !== "string") && (data65 !== null)){
-const err70 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data65};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-}
-if(data53.userId !== undefined){
-let data66 = data53.userId;
-if(((typeof data66 !== "string") && (!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66))))) && (data66 !== null)){
-const err71 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data66};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-if(data53.userEmail !== undefined){
-let data67 = data53.userEmail;
-if((typeof data67 !== "string") && (data67 !== null)){
-const err72 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data67};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-}
-if(data53.userAccessLevel !== undefined){
-let data68 = data53.userAccessLevel;
-if((typeof data68 !== "string") && (data68 !== null)){
-const err73 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data68};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-}
-if(data53.runnerEnvironment !== undefined){
-let data69 = data53.runnerEnvironment;
-if((typeof data69 !== "string") && (data69 !== null)){
-const err74 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data69};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-if(data53.sub !== undefined){
-let data70 = data53.sub;
-if((typeof data70 !== "string") && (data70 !== null)){
-const err75 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data70};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-}
-}
-}
-if(data.terraform !== undefined){
-let data71 = data.terraform;
-if((!(data71 && typeof data71 == "object" && !Array.isArray(data71))) && (data71 !== null)){
-const err76 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data71};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-for(const key7 in data71){
-if(!(((((key7 === "organization") || (key7 === "project")) || (key7 === "workspace")) || (key7 === "runPhase")) || (key7 === "audience"))){
-const err77 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data71};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-if(data71.organization !== undefined){
-let data72 = data71.organization;
-if((typeof data72 !== "string") && (data72 !== null)){
-const err78 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data72};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-}
-if(data71.project !== undefined){
-let data73 = data71.project;
-if((typeof data73 !== "string") && (data73 !== null)){
-const err79 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data73};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
-}
-errors++;
-}
-}
-if(data71.workspace !== undefined){
-let data74 = data71.workspace;
-if((typeof data74 !== "string") && (data74 !== null)){
-const err80 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data74};
-if(vErrors === null){
-vErrors = [err80];
-}
-else {
-vErrors.push(err80);
-}
-errors++;
-}
-}
-if(data71.runPhase !== undefined){
-let data75 = data71.runPhase;
-if((typeof data75 !== "string") && (data75 !== null)){
-const err81 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data75};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-}
-if(data71.audience !== undefined){
-let data76 = data71.audience;
-if((typeof data76 !== "string") && (data76 !== null)){
-const err82 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data76};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-}
-}
-}
-if(data.cognito !== undefined){
-let data77 = data.cognito;
-if((!(data77 && typeof data77 == "object" && !Array.isArray(data77))) && (data77 !== null)){
-const err83 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data77};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-for(const key8 in data77){
-if(!((((key8 === "identityPoolId") || (key8 === "identityId")) || (key8 === "authenticated")) || (key8 === "loginProviders"))){
-const err84 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data77};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-}
-if(data77.identityPoolId !== undefined){
-let data78 = data77.identityPoolId;
-if((typeof data78 !== "string") && (data78 !== null)){
-const err85 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data78};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
-}
-errors++;
-}
-}
-if(data77.identityId !== undefined){
-let data79 = data77.identityId;
-if((typeof data79 !== "string") && (data79 !== null)){
-const err86 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data79};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
-}
-errors++;
-}
-}
-if(data77.authenticated !== undefined){
-let data80 = data77.authenticated;
-if((typeof data80 !== "boolean") && (data80 !== null)){
-const err87 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data80};
-if(vErrors === null){
-vErrors = [err87];
-}
-else {
-vErrors.push(err87);
-}
-errors++;
-}
-}
-if(data77.loginProviders !== undefined){
-let data81 = data77.loginProviders;
-if((!(Array.isArray(data81))) && (data81 !== null)){
-const err88 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data81};
-if(vErrors === null){
-vErrors = [err88];
-}
-else {
-vErrors.push(err88);
-}
-errors++;
-}
-if(Array.isArray(data81)){
-const len5 = data81.length;
-for(let i5=0; i5<len5; i5++){
-let data82 = data81[i5];
-if(typeof data82 !== "string"){
-const err89 = {instancePath:instancePath+"/cognito/loginProviders/" + i5,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data82};
-if(vErrors === null){
-vErrors = [err89];
-}
-else {
-vErrors.push(err89);
-}
-errors++;
-}
-}
-}
-}
-}
-}
-if(data.request !== undefined){
-let data83 = data.request;
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-for(const key9 in data83){
-if(!(((((key9 === "roleSessionName") || (key9 === "durationSeconds")) || (key9 === "providerId")) || (key9 === "policy")) || (key9 === "policyArns"))){
-const err90 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data83};
-if(vErrors === null){
-vErrors = [err90];
-}
-else {
-vErrors.push(err90);
-}
-errors++;
-}
-}
-if(data83.roleSessionName !== undefined){
-let data84 = data83.roleSessionName;
-if((typeof data84 !== "string") && (data84 !== null)){
-const err91 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data84};
-if(vErrors === null){
-vErrors = [err91];
-}
-else {
-vErrors.push(err91);
-}
-errors++;
-}
-}
-if(data83.durationSeconds !== undefined){
-let data85 = data83.durationSeconds;
-const _errs193 = errors;
-let valid30 = false;
-const _errs194 = errors;
-if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
-const err92 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data85};
-if(vErrors === null){
-vErrors = [err92];
-}
-else {
-vErrors.push(err92);
-}
-errors++;
-}
-var _valid0 = _errs194 === errors;
-valid30 = valid30 || _valid0;
-if(!valid30){
-const _errs196 = errors;
-if(typeof data85 === "string"){
-if(!pattern2.test(data85)){
-const err93 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data85};
-if(vErrors === null){
-vErrors = [err93];
-}
-else {
-vErrors.push(err93);
-}
-errors++;
-}
-}
-else {
-const err94 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data85};
-if(vErrors === null){
-vErrors = [err94];
-}
-else {
-vErrors.push(err94);
-}
-errors++;
-}
-var _valid0 = _errs196 === errors;
-valid30 = valid30 || _valid0;
-if(!valid30){
-const _errs198 = errors;
-if(data85 !== null){
-const err95 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data85};
-if(vErrors === null){
-vErrors = [err95];
-}
-else {
-vErrors.push(err95);
-}
-errors++;
-}
-var _valid0 = _errs198 === errors;
-valid30 = valid30 || _valid0;
-}
-}
-if(!valid30){
-const err96 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data85};
-if(vErrors === null){
-vErrors = [err96];
-}
-else {
-vErrors.push(err96);
-}
-errors++;
-}
-else {
-errors = _errs193;
-if(vErrors !== null){
-if(_errs193){
-vErrors.length = _errs193;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data83.providerId !== undefined){
-let data86 = data83.providerId;
-if((typeof data86 !== "string") && (data86 !== null)){
-const err97 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data86};
-if(vErrors === null){
-vErrors = [err97];
-}
-else {
-vErrors.push(err97);
-}
-errors++;
-}
-if(!(((data86 === "graph.facebook.com") || (data86 === "www.amazon.com")) || (data86 === null))){
-const err98 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data86};
-if(vErrors === null){
-vErrors = [err98];
-}
-else {
-vErrors.push(err98);
-}
-errors++;
-}
-}
-if(data83.policy !== undefined){
-let data87 = data83.policy;
-if(((typeof data87 !== "string") && (!(data87 && typeof data87 == "object" && !Array.isArray(data87)))) && (data87 !== null)){
-const err99 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data87};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
-}
-errors++;
-}
-}
-if(data83.policyArns !== undefined){
-let data88 = data83.policyArns;
-if((!(Array.isArray(data88))) && (data88 !== null)){
-const err100 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data88};
-if(vErrors === null){
-vErrors = [err100];
-}
-else {
-vErrors.push(err100);
-}
-errors++;
-}
-if(Array.isArray(data88)){
-const len6 = data88.length;
-for(let i6=0; i6<len6; i6++){
-let data89 = data88[i6];
-if(typeof data89 !== "string"){
-const err101 = {instancePath:instancePath+"/request/policyArns/" + i6,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data89};
-if(vErrors === null){
-vErrors = [err101];
-}
-else {
-vErrors.push(err101);
-}
-errors++;
-}
-}
-}
-}
-}
-else {
-const err102 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data83};
-if(vErrors === null){
-vErrors = [err102];
-}
-else {
-vErrors.push(err102);
-}
-errors++;
-}
-}
-if(data.context !== undefined){
-let data90 = data.context;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-for(const key10 in data90){
-let data91 = data90[key10];
-const _errs214 = errors;
-let valid35 = false;
-const _errs215 = errors;
-if(((typeof data91 !== "string") && (!((typeof data91 == "number") && (isFinite(data91))))) && (typeof data91 !== "boolean")){
-const err103 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data91};
-if(vErrors === null){
-vErrors = [err103];
-}
-else {
-vErrors.push(err103);
-}
-errors++;
-}
-var _valid1 = _errs215 === errors;
-valid35 = valid35 || _valid1;
-if(!valid35){
-const _errs217 = errors;
-if(Array.isArray(data91)){
-const len7 = data91.length;
-for(let i7=0; i7<len7; i7++){
-let data92 = data91[i7];
-if(((typeof data92 !== "string") && (!((typeof data92 == "number") && (isFinite(data92))))) && (typeof data92 !== "boolean")){
-const err104 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data92};
-if(vErrors === null){
-vErrors = [err104];
-}
-else {
-vErrors.push(err104);
-}
-errors++;
-}
-}
-}
-else {
-const err105 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data91};
-if(vErrors === null){
-vErrors = [err105];
-}
-else {
-vErrors.push(err105);
-}
-errors++;
-}
-var _valid1 = _errs217 === errors;
-valid35 = valid35 || _valid1;
-if(!valid35){
-const _errs221 = errors;
-if(data91 !== null){
-const err106 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data91};
-if(vErrors === null){
-vErrors = [err106];
-}
-else {
-vErrors.push(err106);
-}
-errors++;
-}
-var _valid1 = _errs221 === errors;
-valid35 = valid35 || _valid1;
-}
-}
-if(!valid35){
-const err107 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data91};
-if(vErrors === null){
-vErrors = [err107];
-}
-else {
-vErrors.push(err107);
-}
-errors++;
-}
-else {
-errors = _errs214;
-if(vErrors !== null){
-if(_errs214){
-vErrors.length = _errs214;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err108 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data90};
-if(vErrors === null){
-vErrors = [err108];
-}
-else {
-vErrors.push(err108);
-}
-errors++;
-}
-}
-if(data.expect !== undefined){
-let data93 = data.expect;
-const _errs226 = errors;
-let valid39 = false;
-const _errs227 = errors;
-if(typeof data93 !== "string"){
-const err109 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data93};
-if(vErrors === null){
-vErrors = [err109];
-}
-else {
-vErrors.push(err109);
-}
-errors++;
-}
-if(!((data93 === "allow") || (data93 === "deny"))){
-const err110 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data93};
-if(vErrors === null){
-vErrors = [err110];
-}
-else {
-vErrors.push(err110);
-}
-errors++;
-}
-var _valid2 = _errs227 === errors;
-valid39 = valid39 || _valid2;
-if(!valid39){
-const _errs229 = errors;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-if(data93.deny === undefined){
-const err111 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data93};
-if(vErrors === null){
-vErrors = [err111];
-}
-else {
-vErrors.push(err111);
-}
-errors++;
-}
-for(const key11 in data93){
-if(!(key11 === "deny")){
-const err112 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data93};
-if(vErrors === null){
-vErrors = [err112];
-}
-else {
-vErrors.push(err112);
-}
-errors++;
-}
-}
-if(data93.deny !== undefined){
-let data94 = data93.deny;
-if((!(data94 && typeof data94 == "object" && !Array.isArray(data94))) && (data94 !== null)){
-const err113 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data94};
-if(vErrors === null){
-vErrors = [err113];
-}
-else {
-vErrors.push(err113);
-}
-errors++;
-}
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-for(const key12 in data94){
-if(!(((key12 === "stage") || (key12 === "because")) || (key12 === "code"))){
-const err114 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data94};
-if(vErrors === null){
-vErrors = [err114];
-}
-else {
-vErrors.push(err114);
-}
-errors++;
-}
-}
-if(data94.stage !== undefined){
-let data95 = data94.stage;
-if(typeof data95 !== "string"){
-const err115 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data95};
-if(vErrors === null){
-vErrors = [err115];
-}
-else {
-vErrors.push(err115);
-}
-errors++;
-}
-if(!(((data95 === "request") || (data95 === "token")) || (data95 === "trust-policy"))){
-const err116 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data95};
-if(vErrors === null){
-vErrors = [err116];
-}
-else {
-vErrors.push(err116);
-}
-errors++;
-}
-}
-if(data94.because !== undefined){
-let data96 = data94.because;
-if(typeof data96 !== "string"){
-const err117 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data96};
-if(vErrors === null){
-vErrors = [err117];
-}
-else {
-vErrors.push(err117);
-}
-errors++;
-}
-}
-if(data94.code !== undefined){
-let data97 = data94.code;
-if(typeof data97 !== "string"){
-const err118 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data97};
-if(vErrors === null){
-vErrors = [err118];
-}
-else {
-vErrors.push(err118);
-}
-errors++;
-}
-if(!(((((data97 === "ValidationError") || (data97 === "InvalidIdentityToken")) || (data97 === "ExpiredTokenException")) || (data97 === "IDPRejectedClaim")) || (data97 === "AccessDenied"))){
-const err119 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data97};
-if(vErrors === null){
-vErrors = [err119];
-}
-else {
-vErrors.push(err119);
-}
-errors++;
-}
-}
-}
-}
-}
-else {
-const err120 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data93};
-if(vErrors === null){
-vErrors = [err120];
-}
-else {
-vErrors.push(err120);
-}
-errors++;
-}
-var _valid2 = _errs229 === errors;
-valid39 = valid39 || _valid2;
-if(!valid39){
-const _errs241 = errors;
-if(typeof data93 === "string"){
-if(!pattern2.test(data93)){
-const err121 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data93};
-if(vErrors === null){
-vErrors = [err121];
-}
-else {
-vErrors.push(err121);
-}
-errors++;
-}
-}
-else {
-const err122 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data93};
-if(vErrors === null){
-vErrors = [err122];
-}
-else {
-vErrors.push(err122);
-}
-errors++;
-}
-var _valid2 = _errs241 === errors;
-valid39 = valid39 || _valid2;
-}
-}
-if(!valid39){
-const err123 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data93};
-if(vErrors === null){
-vErrors = [err123];
-}
-else {
-vErrors.push(err123);
-}
-errors++;
-}
-else {
-errors = _errs226;
-if(vErrors !== null){
-if(_errs226){
-vErrors.length = _errs226;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err124 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data};
-if(vErrors === null){
-vErrors = [err124];
-}
-else {
-vErrors.push(err124);
-}
-errors++;
-}
-validate11.errors = vErrors;
-return errors === 0;
-}
-
-const schema24 = {"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}};
-const schema36 = {"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"};
-const func8 = require("ajv/dist/runtime/ucs2length").default;
-const pattern10 = new RegExp("^[A-Za-z_][A-Za-z0-9_-]*$", "u");
-
-function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema24.required,parentSchema:schema24,data};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(func2.call(schema24.properties, key0))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema24,data};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.name !== undefined){
-let data0 = data.name;
-if(typeof data0 === "string"){
-if(func8(data0) < 1){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema24.properties.name,data:data0};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.name.type,parentSchema:schema24.properties.name,data:data0};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.description !== undefined){
-let data1 = data.description;
-if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.description.type,parentSchema:schema24.properties.description,data:data1};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.now !== undefined){
-let data2 = data.now;
-if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
-const err5 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema24.properties.now.type},message:"must be integer,string",schema:schema24.properties.now.type,parentSchema:schema24.properties.now,data:data2};
+if(data2 < 3600 || isNaN(data2)){
+const err5 = {instancePath:instancePath+"/maxSessionDuration",schemaPath:"#/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema7.properties.maxSessionDuration,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1813,13 +89,14 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.token !== undefined){
-let data3 = data.token;
+}
+if(data.tags !== undefined){
+let data3 = data.tags;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.jwt !== undefined){
-let data4 = data3.jwt;
-if((typeof data4 !== "string") && (data4 !== null)){
-const err6 = {instancePath:instancePath+"/token/jwt",schemaPath:"#/definitions/token/properties/jwt/type",keyword:"type",params:{type: schema15.properties.jwt.type},message:"must be string,null",schema:schema15.properties.jwt.type,parentSchema:schema15.properties.jwt,data:data4};
+for(const key1 in data3){
+let data4 = data3[key1];
+if(typeof data4 !== "string"){
+const err6 = {instancePath:instancePath+"/tags/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema7.properties.tags.additionalProperties.type,parentSchema:schema7.properties.tags.additionalProperties,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1829,10 +106,9 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data3.jwks !== undefined){
-let data5 = data3.jwks;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/token/jwks",schemaPath:"#/definitions/token/properties/jwks/type",keyword:"type",params:{type: schema15.properties.jwks.type},message:"must be string,null",schema:schema15.properties.jwks.type,parentSchema:schema15.properties.jwks,data:data5};
+}
+else {
+const err7 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema7.properties.tags.type,parentSchema:schema7.properties.tags,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1842,10 +118,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data3.iss !== undefined){
-let data6 = data3.iss;
-if((typeof data6 !== "string") && (data6 !== null)){
-const err8 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data6};
+if(data.cloudformation !== undefined){
+let data5 = data.cloudformation;
+if(typeof data5 !== "string"){
+const err8 = {instancePath:instancePath+"/cloudformation",schemaPath:"#/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema7.properties.cloudformation.type,parentSchema:schema7.properties.cloudformation,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1855,10 +131,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data3.sub !== undefined){
-let data7 = data3.sub;
-if((typeof data7 !== "string") && (data7 !== null)){
-const err9 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data7};
+if(data.cdk !== undefined){
+let data6 = data.cdk;
+if(typeof data6 !== "string"){
+const err9 = {instancePath:instancePath+"/cdk",schemaPath:"#/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema7.properties.cdk.type,parentSchema:schema7.properties.cdk,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1868,10 +144,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data3.aud !== undefined){
-let data8 = data3.aud;
-if(((typeof data8 !== "string") && (!(Array.isArray(data8)))) && (data8 !== null)){
-const err10 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data8};
+if(data.terraform !== undefined){
+let data7 = data.terraform;
+if(typeof data7 !== "string"){
+const err10 = {instancePath:instancePath+"/terraform",schemaPath:"#/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema7.properties.terraform.type,parentSchema:schema7.properties.terraform,data:data7};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1880,12 +156,11 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(Array.isArray(data8)){
-const len0 = data8.length;
-for(let i0=0; i0<len0; i0++){
-let data9 = data8[i0];
-if(typeof data9 !== "string"){
-const err11 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data9};
+}
+if(data.live !== undefined){
+let data8 = data.live;
+if(typeof data8 !== "string"){
+const err11 = {instancePath:instancePath+"/live",schemaPath:"#/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema7.properties.live.type,parentSchema:schema7.properties.live,data:data8};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1895,12 +170,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-}
-}
-if(data3.exp !== undefined){
-let data10 = data3.exp;
-if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
-const err12 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data10};
+if(data.logicalId !== undefined){
+let data9 = data.logicalId;
+if(typeof data9 !== "string"){
+const err12 = {instancePath:instancePath+"/logicalId",schemaPath:"#/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema7.properties.logicalId.type,parentSchema:schema7.properties.logicalId,data:data9};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1910,10 +183,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data3.iat !== undefined){
-let data11 = data3.iat;
-if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
-const err13 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data11};
+if(data.stack !== undefined){
+let data10 = data.stack;
+if(typeof data10 !== "string"){
+const err13 = {instancePath:instancePath+"/stack",schemaPath:"#/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema7.properties.stack.type,parentSchema:schema7.properties.stack,data:data10};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1923,10 +196,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data3.nbf !== undefined){
-let data12 = data3.nbf;
-if(((!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))) && (typeof data12 !== "string")) && (data12 !== null)){
-const err14 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data12};
+if(data.construct !== undefined){
+let data11 = data.construct;
+if(typeof data11 !== "string"){
+const err14 = {instancePath:instancePath+"/construct",schemaPath:"#/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema7.properties.construct.type,parentSchema:schema7.properties.construct,data:data11};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1936,10 +209,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data3.amr !== undefined){
-let data13 = data3.amr;
-if(((typeof data13 !== "string") && (!(Array.isArray(data13)))) && (data13 !== null)){
-const err15 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data13};
+if(data.address !== undefined){
+let data12 = data.address;
+if(typeof data12 !== "string"){
+const err15 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema7.properties.address.type,parentSchema:schema7.properties.address,data:data12};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1948,12 +221,17 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(Array.isArray(data13)){
-const len1 = data13.length;
-for(let i1=0; i1<len1; i1++){
-let data14 = data13[i1];
-if(typeof data14 !== "string"){
-const err16 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data14};
+}
+if(data.parameters !== undefined){
+let data13 = data.parameters;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+for(const key2 in data13){
+let data14 = data13[key2];
+const _errs34 = errors;
+let valid3 = false;
+const _errs35 = errors;
+if(((typeof data14 !== "string") && (!((typeof data14 == "number") && (isFinite(data14))))) && (typeof data14 !== "boolean")){
+const err16 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema7.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema7.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema7.properties.parameters.additionalProperties.anyOf[0],data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1962,13 +240,16 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-}
-}
-if(data3.azp !== undefined){
-let data15 = data3.azp;
-if((typeof data15 !== "string") && (data15 !== null)){
-const err17 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data15};
+var _valid0 = _errs35 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs37 = errors;
+if(Array.isArray(data14)){
+const len0 = data14.length;
+for(let i0=0; i0<len0; i0++){
+let data15 = data14[i0];
+if(((typeof data15 !== "string") && (!((typeof data15 == "number") && (isFinite(data15))))) && (typeof data15 !== "boolean")){
+const err17 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema7.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema7.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema7.properties.parameters.additionalProperties.anyOf[1].items,data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1978,10 +259,9 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data3["https://aws.amazon.com/tags"] !== undefined){
-let data16 = data3["https://aws.amazon.com/tags"];
-if((!(data16 && typeof data16 == "object" && !Array.isArray(data16))) && (data16 !== null)){
-const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data16};
+}
+else {
+const err18 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema7.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema7.properties.parameters.additionalProperties.anyOf[1],data:data14};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1990,11 +270,11 @@ vErrors.push(err18);
 }
 errors++;
 }
+var _valid0 = _errs37 === errors;
+valid3 = valid3 || _valid0;
 }
-if(data3["https://aws.amazon.com/source_identity"] !== undefined){
-let data17 = data3["https://aws.amazon.com/source_identity"];
-if((typeof data17 !== "string") && (data17 !== null)){
-const err19 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data17};
+if(!valid3){
+const err19 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema7.properties.parameters.additionalProperties.anyOf,parentSchema:schema7.properties.parameters.additionalProperties,data:data14};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2003,10 +283,21 @@ vErrors.push(err19);
 }
 errors++;
 }
+else {
+errors = _errs34;
+if(vErrors !== null){
+if(_errs34){
+vErrors.length = _errs34;
+}
+else {
+vErrors = null;
+}
+}
+}
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
+const err20 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema7.properties.parameters.type,parentSchema:schema7.properties.parameters,data:data13};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2016,10 +307,10 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.github !== undefined){
-let data18 = data.github;
-if((!(data18 && typeof data18 == "object" && !Array.isArray(data18))) && (data18 !== null)){
-const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data18};
+if(data.parametersFile !== undefined){
+let data16 = data.parametersFile;
+if(typeof data16 !== "string"){
+const err21 = {instancePath:instancePath+"/parametersFile",schemaPath:"#/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema7.properties.parametersFile.type,parentSchema:schema7.properties.parametersFile,data:data16};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2028,10 +319,11 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-for(const key1 in data18){
-if(!(func2.call(schema16.properties, key1))){
-const err22 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data18};
+}
+if(data.account !== undefined){
+let data17 = data.account;
+if((typeof data17 !== "string") && (!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17))))){
+const err22 = {instancePath:instancePath+"/account",schemaPath:"#/properties/account/type",keyword:"type",params:{type: schema7.properties.account.type},message:"must be string,integer",schema:schema7.properties.account.type,parentSchema:schema7.properties.account,data:data17};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2040,11 +332,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data18.repository !== undefined){
-let data19 = data18.repository;
-if((typeof data19 !== "string") && (data19 !== null)){
-const err23 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data19};
+if(typeof data17 === "string"){
+if(!pattern0.test(data17)){
+const err23 = {instancePath:instancePath+"/account",schemaPath:"#/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema7.properties.account,data:data17};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2054,10 +344,11 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data18.ref !== undefined){
-let data20 = data18.ref;
-if((typeof data20 !== "string") && (data20 !== null)){
-const err24 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data20};
+}
+if(data.region !== undefined){
+let data18 = data.region;
+if(typeof data18 !== "string"){
+const err24 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema7.properties.region.type,parentSchema:schema7.properties.region,data:data18};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2067,10 +358,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data18.environment !== undefined){
-let data21 = data18.environment;
-if((typeof data21 !== "string") && (data21 !== null)){
-const err25 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data21};
+if(data.partition !== undefined){
+let data19 = data.partition;
+if(typeof data19 !== "string"){
+const err25 = {instancePath:instancePath+"/partition",schemaPath:"#/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema7.properties.partition.type,parentSchema:schema7.properties.partition,data:data19};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2080,10 +371,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data18.event !== undefined){
-let data22 = data18.event;
-if((typeof data22 !== "string") && (data22 !== null)){
-const err26 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data22};
+if(data.stackName !== undefined){
+let data20 = data.stackName;
+if(typeof data20 !== "string"){
+const err26 = {instancePath:instancePath+"/stackName",schemaPath:"#/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema7.properties.stackName.type,parentSchema:schema7.properties.stackName,data:data20};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2093,10 +384,12 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data18.ownerId !== undefined){
-let data23 = data18.ownerId;
-if(((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))) && (data23 !== null)){
-const err27 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data23};
+if(data.resources !== undefined){
+let data21 = data.resources;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+}
+else {
+const err27 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema7.properties.resources.type,parentSchema:schema7.properties.resources,data:data21};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2106,10 +399,12 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data18.repositoryId !== undefined){
-let data24 = data18.repositoryId;
-if(((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))) && (data24 !== null)){
-const err28 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data24};
+if(data.imports !== undefined){
+let data22 = data.imports;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+}
+else {
+const err28 = {instancePath:instancePath+"/imports",schemaPath:"#/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema7.properties.imports.type,parentSchema:schema7.properties.imports,data:data22};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2119,10 +414,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data18.immutable !== undefined){
-let data25 = data18.immutable;
-if((typeof data25 !== "boolean") && (data25 !== null)){
-const err29 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data25};
+if(data.profile !== undefined){
+let data23 = data.profile;
+if(typeof data23 !== "string"){
+const err29 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema7.properties.profile.type,parentSchema:schema7.properties.profile,data:data23};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2132,10 +427,9 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data18.issuer !== undefined){
-let data26 = data18.issuer;
-if((typeof data26 !== "string") && (data26 !== null)){
-const err30 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data26};
+}
+else {
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema7.type,parentSchema:schema7,data};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2144,2169 +438,26 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-if(data18.audience !== undefined){
-let data27 = data18.audience;
-if(((typeof data27 !== "string") && (!(Array.isArray(data27)))) && (data27 !== null)){
-const err31 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data27};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-if(Array.isArray(data27)){
-const len2 = data27.length;
-for(let i2=0; i2<len2; i2++){
-let data28 = data27[i2];
-if(typeof data28 !== "string"){
-const err32 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data28};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-}
-}
-if(data18.sub !== undefined){
-let data29 = data18.sub;
-if((typeof data29 !== "string") && (data29 !== null)){
-const err33 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data29};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-if(data18.actor !== undefined){
-let data30 = data18.actor;
-if((typeof data30 !== "string") && (data30 !== null)){
-const err34 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data30};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-}
-if(data18.actorId !== undefined){
-let data31 = data18.actorId;
-if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (data31 !== null)){
-const err35 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data31};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-}
-if(data18.workflow !== undefined){
-let data32 = data18.workflow;
-if((typeof data32 !== "string") && (data32 !== null)){
-const err36 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data32};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-}
-if(data18.jobWorkflowRef !== undefined){
-let data33 = data18.jobWorkflowRef;
-if((typeof data33 !== "string") && (data33 !== null)){
-const err37 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data33};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-}
-if(data18.enterprise !== undefined){
-let data34 = data18.enterprise;
-if((typeof data34 !== "string") && (data34 !== null)){
-const err38 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data34};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-}
-if(data18.enterpriseId !== undefined){
-let data35 = data18.enterpriseId;
-if(((typeof data35 !== "string") && (!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35))))) && (data35 !== null)){
-const err39 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data35};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-}
-if(data18.runnerEnvironment !== undefined){
-let data36 = data18.runnerEnvironment;
-if((typeof data36 !== "string") && (data36 !== null)){
-const err40 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data36};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-}
-if(data18.repositoryVisibility !== undefined){
-let data37 = data18.repositoryVisibility;
-if((typeof data37 !== "string") && (data37 !== null)){
-const err41 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data37};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-if(data18.job !== undefined){
-let data38 = data18.job;
-if((typeof data38 !== "string") && (data38 !== null)){
-const err42 = {instancePath:instancePath+"/github/job",schemaPath:"#/definitions/github/properties/job/type",keyword:"type",params:{type: schema16.properties.job.type},message:"must be string,null",schema:schema16.properties.job.type,parentSchema:schema16.properties.job,data:data38};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-}
-if(data18.secrets !== undefined){
-let data39 = data18.secrets;
-if((!(data39 && typeof data39 == "object" && !Array.isArray(data39))) && (data39 !== null)){
-const err43 = {instancePath:instancePath+"/github/secrets",schemaPath:"#/definitions/github/properties/secrets/type",keyword:"type",params:{type: schema16.properties.secrets.type},message:"must be object,null",schema:schema16.properties.secrets.type,parentSchema:schema16.properties.secrets,data:data39};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-for(const key2 in data39){
-let data40 = data39[key2];
-if(((typeof data40 !== "string") && (!((typeof data40 == "number") && (isFinite(data40))))) && (typeof data40 !== "boolean")){
-const err44 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.type,parentSchema:schema16.properties.secrets.additionalProperties,data:data40};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-}
-}
-if(data18.vars !== undefined){
-let data41 = data18.vars;
-if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
-const err45 = {instancePath:instancePath+"/github/vars",schemaPath:"#/definitions/github/properties/vars/type",keyword:"type",params:{type: schema16.properties.vars.type},message:"must be object,null",schema:schema16.properties.vars.type,parentSchema:schema16.properties.vars,data:data41};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key3 in data41){
-let data42 = data41[key3];
-if(((typeof data42 !== "string") && (!((typeof data42 == "number") && (isFinite(data42))))) && (typeof data42 !== "boolean")){
-const err46 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.type,parentSchema:schema16.properties.vars.additionalProperties,data:data42};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-}
-}
-}
-if(data18.inputs !== undefined){
-let data43 = data18.inputs;
-if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
-const err47 = {instancePath:instancePath+"/github/inputs",schemaPath:"#/definitions/github/properties/inputs/type",keyword:"type",params:{type: schema16.properties.inputs.type},message:"must be object,null",schema:schema16.properties.inputs.type,parentSchema:schema16.properties.inputs,data:data43};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-for(const key4 in data43){
-let data44 = data43[key4];
-if(((typeof data44 !== "string") && (!((typeof data44 == "number") && (isFinite(data44))))) && (typeof data44 !== "boolean")){
-const err48 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.type,parentSchema:schema16.properties.inputs.additionalProperties,data:data44};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-}
-}
-}
-if(data18.subTemplate !== undefined){
-let data45 = data18.subTemplate;
-if((!(Array.isArray(data45))) && (data45 !== null)){
-const err49 = {instancePath:instancePath+"/github/subTemplate",schemaPath:"#/definitions/github/properties/subTemplate/type",keyword:"type",params:{type: schema16.properties.subTemplate.type},message:"must be array,null",schema:schema16.properties.subTemplate.type,parentSchema:schema16.properties.subTemplate,data:data45};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
-}
-errors++;
-}
-if(Array.isArray(data45)){
-const len3 = data45.length;
-for(let i3=0; i3<len3; i3++){
-let data46 = data45[i3];
-if(typeof data46 !== "string"){
-const err50 = {instancePath:instancePath+"/github/subTemplate/" + i3,schemaPath:"#/definitions/github/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.subTemplate.items.type,parentSchema:schema16.properties.subTemplate.items,data:data46};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-}
-}
-}
-if(data18.defaultBranch !== undefined){
-let data47 = data18.defaultBranch;
-if((typeof data47 !== "string") && (data47 !== null)){
-const err51 = {instancePath:instancePath+"/github/defaultBranch",schemaPath:"#/definitions/github/properties/defaultBranch/type",keyword:"type",params:{type: schema16.properties.defaultBranch.type},message:"must be string,null",schema:schema16.properties.defaultBranch.type,parentSchema:schema16.properties.defaultBranch,data:data47};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-}
-if(data18.calledWorkflow !== undefined){
-let data48 = data18.calledWorkflow;
-if((typeof data48 !== "string") && (data48 !== null)){
-const err52 = {instancePath:instancePath+"/github/calledWorkflow",schemaPath:"#/definitions/github/properties/calledWorkflow/type",keyword:"type",params:{type: schema16.properties.calledWorkflow.type},message:"must be string,null",schema:schema16.properties.calledWorkflow.type,parentSchema:schema16.properties.calledWorkflow,data:data48};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-}
-if(data18.calledJob !== undefined){
-let data49 = data18.calledJob;
-if((typeof data49 !== "string") && (data49 !== null)){
-const err53 = {instancePath:instancePath+"/github/calledJob",schemaPath:"#/definitions/github/properties/calledJob/type",keyword:"type",params:{type: schema16.properties.calledJob.type},message:"must be string,null",schema:schema16.properties.calledJob.type,parentSchema:schema16.properties.calledJob,data:data49};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-}
-}
-}
-if(data.eks !== undefined){
-let data50 = data.eks;
-if((!(data50 && typeof data50 == "object" && !Array.isArray(data50))) && (data50 !== null)){
-const err54 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data50};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-for(const key5 in data50){
-if(!(((((key5 === "issuer") || (key5 === "namespace")) || (key5 === "serviceAccount")) || (key5 === "name")) || (key5 === "audience"))){
-const err55 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data50};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-}
-if(data50.issuer !== undefined){
-let data51 = data50.issuer;
-if((typeof data51 !== "string") && (data51 !== null)){
-const err56 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data51};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-}
-if(data50.namespace !== undefined){
-let data52 = data50.namespace;
-if((typeof data52 !== "string") && (data52 !== null)){
-const err57 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data52};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-}
-if(data50.serviceAccount !== undefined){
-let data53 = data50.serviceAccount;
-if((typeof data53 !== "string") && (data53 !== null)){
-const err58 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data53};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
-}
-}
-if(data50.name !== undefined){
-let data54 = data50.name;
-if((typeof data54 !== "string") && (data54 !== null)){
-const err59 = {instancePath:instancePath+"/eks/name",schemaPath:"#/definitions/eks/properties/name/type",keyword:"type",params:{type: schema17.properties.name.type},message:"must be string,null",schema:schema17.properties.name.type,parentSchema:schema17.properties.name,data:data54};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-}
-if(data50.audience !== undefined){
-let data55 = data50.audience;
-if((typeof data55 !== "string") && (data55 !== null)){
-const err60 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data55};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-}
-}
-}
-if(data.gitlab !== undefined){
-let data56 = data.gitlab;
-if((!(data56 && typeof data56 == "object" && !Array.isArray(data56))) && (data56 !== null)){
-const err61 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data56};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key6 in data56){
-if(!(func2.call(schema18.properties, key6))){
-const err62 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data56};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-}
-if(data56.projectPath !== undefined){
-let data57 = data56.projectPath;
-if((typeof data57 !== "string") && (data57 !== null)){
-const err63 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data57};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-}
-if(data56.ref !== undefined){
-let data58 = data56.ref;
-if((typeof data58 !== "string") && (data58 !== null)){
-const err64 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data58};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-}
-if(data56.refType !== undefined){
-let data59 = data56.refType;
-if((typeof data59 !== "string") && (data59 !== null)){
-const err65 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data59};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-if(!(((data59 === "branch") || (data59 === "tag")) || (data59 === null))){
-const err66 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data59};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-}
-if(data56.host !== undefined){
-let data60 = data56.host;
-if((typeof data60 !== "string") && (data60 !== null)){
-const err67 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data60};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-}
-if(data56.audience !== undefined){
-let data61 = data56.audience;
-if(((typeof data61 !== "string") && (!(Array.isArray(data61)))) && (data61 !== null)){
-const err68 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data61};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-if(Array.isArray(data61)){
-const len4 = data61.length;
-for(let i4=0; i4<len4; i4++){
-let data62 = data61[i4];
-if(typeof data62 !== "string"){
-const err69 = {instancePath:instancePath+"/gitlab/audience/" + i4,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data62};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-}
-}
-}
-if(data56.pipelineSource !== undefined){
-let data63 = data56.pipelineSource;
-if((typeof data63 !== "string") && (data63 !== null)){
-const err70 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data63};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-}
-if(data56.projectId !== undefined){
-let data64 = data56.projectId;
-if(((typeof data64 !== "string") && (!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64))))) && (data64 !== null)){
-const err71 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data64};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-if(data56.namespaceId !== undefined){
-let data65 = data56.namespaceId;
-if(((typeof data65 !== "string") && (!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65))))) && (data65 !== null)){
-const err72 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data65};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-}
-if(data56.refProtected !== undefined){
-let data66 = data56.refProtected;
-if((typeof data66 !== "boolean") && (data66 !== null)){
-const err73 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data66};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-}
-if(data56.environment !== undefined){
-let data67 = data56.environment;
-if((typeof data67 !== "string") && (data67 !== null)){
-const err74 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data67};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-if(data56.userLogin !== undefined){
-let data68 = data56.userLogin;
-if((typeof data68 !== "string") && (data68 !== null)){
-const err75 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data68};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-}
-if(data56.userId !== undefined){
-let data69 = data56.userId;
-if(((typeof data69 !== "string") && (!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69))))) && (data69 !== null)){
-const err76 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data69};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-}
-if(data56.userEmail !== undefined){
-let data70 = data56.userEmail;
-if((typeof data70 !== "string") && (data70 !== null)){
-const err77 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data70};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-if(data56.userAccessLevel !== undefined){
-let data71 = data56.userAccessLevel;
-if((typeof data71 !== "string") && (data71 !== null)){
-const err78 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data71};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-}
-if(data56.runnerEnvironment !== undefined){
-let data72 = data56.runnerEnvironment;
-if((typeof data72 !== "string") && (data72 !== null)){
-const err79 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data72};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
-}
-errors++;
-}
-}
-if(data56.sub !== undefined){
-let data73 = data56.sub;
-if((typeof data73 !== "string") && (data73 !== null)){
-const err80 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data73};
-if(vErrors === null){
-vErrors = [err80];
-}
-else {
-vErrors.push(err80);
-}
-errors++;
-}
-}
-}
-}
-if(data.terraform !== undefined){
-let data74 = data.terraform;
-if((!(data74 && typeof data74 == "object" && !Array.isArray(data74))) && (data74 !== null)){
-const err81 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data74};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-for(const key7 in data74){
-if(!(((((key7 === "organization") || (key7 === "project")) || (key7 === "workspace")) || (key7 === "runPhase")) || (key7 === "audience"))){
-const err82 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data74};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-}
-if(data74.organization !== undefined){
-let data75 = data74.organization;
-if((typeof data75 !== "string") && (data75 !== null)){
-const err83 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data75};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-}
-if(data74.project !== undefined){
-let data76 = data74.project;
-if((typeof data76 !== "string") && (data76 !== null)){
-const err84 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data76};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-}
-if(data74.workspace !== undefined){
-let data77 = data74.workspace;
-if((typeof data77 !== "string") && (data77 !== null)){
-const err85 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data77};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
-}
-errors++;
-}
-}
-if(data74.runPhase !== undefined){
-let data78 = data74.runPhase;
-if((typeof data78 !== "string") && (data78 !== null)){
-const err86 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data78};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
-}
-errors++;
-}
-}
-if(data74.audience !== undefined){
-let data79 = data74.audience;
-if((typeof data79 !== "string") && (data79 !== null)){
-const err87 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data79};
-if(vErrors === null){
-vErrors = [err87];
-}
-else {
-vErrors.push(err87);
-}
-errors++;
-}
-}
-}
-}
-if(data.cognito !== undefined){
-let data80 = data.cognito;
-if((!(data80 && typeof data80 == "object" && !Array.isArray(data80))) && (data80 !== null)){
-const err88 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data80};
-if(vErrors === null){
-vErrors = [err88];
-}
-else {
-vErrors.push(err88);
-}
-errors++;
-}
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-for(const key8 in data80){
-if(!((((key8 === "identityPoolId") || (key8 === "identityId")) || (key8 === "authenticated")) || (key8 === "loginProviders"))){
-const err89 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data80};
-if(vErrors === null){
-vErrors = [err89];
-}
-else {
-vErrors.push(err89);
-}
-errors++;
-}
-}
-if(data80.identityPoolId !== undefined){
-let data81 = data80.identityPoolId;
-if((typeof data81 !== "string") && (data81 !== null)){
-const err90 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data81};
-if(vErrors === null){
-vErrors = [err90];
-}
-else {
-vErrors.push(err90);
-}
-errors++;
-}
-}
-if(data80.identityId !== undefined){
-let data82 = data80.identityId;
-if((typeof data82 !== "string") && (data82 !== null)){
-const err91 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data82};
-if(vErrors === null){
-vErrors = [err91];
-}
-else {
-vErrors.push(err91);
-}
-errors++;
-}
-}
-if(data80.authenticated !== undefined){
-let data83 = data80.authenticated;
-if((typeof data83 !== "boolean") && (data83 !== null)){
-const err92 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data83};
-if(vErrors === null){
-vErrors = [err92];
-}
-else {
-vErrors.push(err92);
-}
-errors++;
-}
-}
-if(data80.loginProviders !== undefined){
-let data84 = data80.loginProviders;
-if((!(Array.isArray(data84))) && (data84 !== null)){
-const err93 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data84};
-if(vErrors === null){
-vErrors = [err93];
-}
-else {
-vErrors.push(err93);
-}
-errors++;
-}
-if(Array.isArray(data84)){
-const len5 = data84.length;
-for(let i5=0; i5<len5; i5++){
-let data85 = data84[i5];
-if(typeof data85 !== "string"){
-const err94 = {instancePath:instancePath+"/cognito/loginProviders/" + i5,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data85};
-if(vErrors === null){
-vErrors = [err94];
-}
-else {
-vErrors.push(err94);
-}
-errors++;
-}
-}
-}
-}
-}
-}
-if(data.request !== undefined){
-let data86 = data.request;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-for(const key9 in data86){
-if(!(((((key9 === "roleSessionName") || (key9 === "durationSeconds")) || (key9 === "providerId")) || (key9 === "policy")) || (key9 === "policyArns"))){
-const err95 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data86};
-if(vErrors === null){
-vErrors = [err95];
-}
-else {
-vErrors.push(err95);
-}
-errors++;
-}
-}
-if(data86.roleSessionName !== undefined){
-let data87 = data86.roleSessionName;
-if((typeof data87 !== "string") && (data87 !== null)){
-const err96 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data87};
-if(vErrors === null){
-vErrors = [err96];
-}
-else {
-vErrors.push(err96);
-}
-errors++;
-}
-}
-if(data86.durationSeconds !== undefined){
-let data88 = data86.durationSeconds;
-const _errs200 = errors;
-let valid30 = false;
-const _errs201 = errors;
-if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
-const err97 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data88};
-if(vErrors === null){
-vErrors = [err97];
-}
-else {
-vErrors.push(err97);
-}
-errors++;
-}
-var _valid0 = _errs201 === errors;
-valid30 = valid30 || _valid0;
-if(!valid30){
-const _errs203 = errors;
-if(typeof data88 === "string"){
-if(!pattern2.test(data88)){
-const err98 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data88};
-if(vErrors === null){
-vErrors = [err98];
-}
-else {
-vErrors.push(err98);
-}
-errors++;
-}
-}
-else {
-const err99 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data88};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
-}
-errors++;
-}
-var _valid0 = _errs203 === errors;
-valid30 = valid30 || _valid0;
-if(!valid30){
-const _errs205 = errors;
-if(data88 !== null){
-const err100 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data88};
-if(vErrors === null){
-vErrors = [err100];
-}
-else {
-vErrors.push(err100);
-}
-errors++;
-}
-var _valid0 = _errs205 === errors;
-valid30 = valid30 || _valid0;
-}
-}
-if(!valid30){
-const err101 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data88};
-if(vErrors === null){
-vErrors = [err101];
-}
-else {
-vErrors.push(err101);
-}
-errors++;
-}
-else {
-errors = _errs200;
-if(vErrors !== null){
-if(_errs200){
-vErrors.length = _errs200;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data86.providerId !== undefined){
-let data89 = data86.providerId;
-if((typeof data89 !== "string") && (data89 !== null)){
-const err102 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data89};
-if(vErrors === null){
-vErrors = [err102];
-}
-else {
-vErrors.push(err102);
-}
-errors++;
-}
-if(!(((data89 === "graph.facebook.com") || (data89 === "www.amazon.com")) || (data89 === null))){
-const err103 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data89};
-if(vErrors === null){
-vErrors = [err103];
-}
-else {
-vErrors.push(err103);
-}
-errors++;
-}
-}
-if(data86.policy !== undefined){
-let data90 = data86.policy;
-if(((typeof data90 !== "string") && (!(data90 && typeof data90 == "object" && !Array.isArray(data90)))) && (data90 !== null)){
-const err104 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data90};
-if(vErrors === null){
-vErrors = [err104];
-}
-else {
-vErrors.push(err104);
-}
-errors++;
-}
-}
-if(data86.policyArns !== undefined){
-let data91 = data86.policyArns;
-if((!(Array.isArray(data91))) && (data91 !== null)){
-const err105 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data91};
-if(vErrors === null){
-vErrors = [err105];
-}
-else {
-vErrors.push(err105);
-}
-errors++;
-}
-if(Array.isArray(data91)){
-const len6 = data91.length;
-for(let i6=0; i6<len6; i6++){
-let data92 = data91[i6];
-if(typeof data92 !== "string"){
-const err106 = {instancePath:instancePath+"/request/policyArns/" + i6,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data92};
-if(vErrors === null){
-vErrors = [err106];
-}
-else {
-vErrors.push(err106);
-}
-errors++;
-}
-}
-}
-}
-}
-else {
-const err107 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data86};
-if(vErrors === null){
-vErrors = [err107];
-}
-else {
-vErrors.push(err107);
-}
-errors++;
-}
-}
-if(data.context !== undefined){
-let data93 = data.context;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-for(const key10 in data93){
-let data94 = data93[key10];
-const _errs221 = errors;
-let valid35 = false;
-const _errs222 = errors;
-if(((typeof data94 !== "string") && (!((typeof data94 == "number") && (isFinite(data94))))) && (typeof data94 !== "boolean")){
-const err108 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data94};
-if(vErrors === null){
-vErrors = [err108];
-}
-else {
-vErrors.push(err108);
-}
-errors++;
-}
-var _valid1 = _errs222 === errors;
-valid35 = valid35 || _valid1;
-if(!valid35){
-const _errs224 = errors;
-if(Array.isArray(data94)){
-const len7 = data94.length;
-for(let i7=0; i7<len7; i7++){
-let data95 = data94[i7];
-if(((typeof data95 !== "string") && (!((typeof data95 == "number") && (isFinite(data95))))) && (typeof data95 !== "boolean")){
-const err109 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data95};
-if(vErrors === null){
-vErrors = [err109];
-}
-else {
-vErrors.push(err109);
-}
-errors++;
-}
-}
-}
-else {
-const err110 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data94};
-if(vErrors === null){
-vErrors = [err110];
-}
-else {
-vErrors.push(err110);
-}
-errors++;
-}
-var _valid1 = _errs224 === errors;
-valid35 = valid35 || _valid1;
-if(!valid35){
-const _errs228 = errors;
-if(data94 !== null){
-const err111 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data94};
-if(vErrors === null){
-vErrors = [err111];
-}
-else {
-vErrors.push(err111);
-}
-errors++;
-}
-var _valid1 = _errs228 === errors;
-valid35 = valid35 || _valid1;
-}
-}
-if(!valid35){
-const err112 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data94};
-if(vErrors === null){
-vErrors = [err112];
-}
-else {
-vErrors.push(err112);
-}
-errors++;
-}
-else {
-errors = _errs221;
-if(vErrors !== null){
-if(_errs221){
-vErrors.length = _errs221;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err113 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data93};
-if(vErrors === null){
-vErrors = [err113];
-}
-else {
-vErrors.push(err113);
-}
-errors++;
-}
-}
-if(data.expect !== undefined){
-let data96 = data.expect;
-const _errs233 = errors;
-let valid39 = false;
-const _errs234 = errors;
-if(typeof data96 !== "string"){
-const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data96};
-if(vErrors === null){
-vErrors = [err114];
-}
-else {
-vErrors.push(err114);
-}
-errors++;
-}
-if(!((data96 === "allow") || (data96 === "deny"))){
-const err115 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data96};
-if(vErrors === null){
-vErrors = [err115];
-}
-else {
-vErrors.push(err115);
-}
-errors++;
-}
-var _valid2 = _errs234 === errors;
-valid39 = valid39 || _valid2;
-if(!valid39){
-const _errs236 = errors;
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-if(data96.deny === undefined){
-const err116 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data96};
-if(vErrors === null){
-vErrors = [err116];
-}
-else {
-vErrors.push(err116);
-}
-errors++;
-}
-for(const key11 in data96){
-if(!(key11 === "deny")){
-const err117 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data96};
-if(vErrors === null){
-vErrors = [err117];
-}
-else {
-vErrors.push(err117);
-}
-errors++;
-}
-}
-if(data96.deny !== undefined){
-let data97 = data96.deny;
-if((!(data97 && typeof data97 == "object" && !Array.isArray(data97))) && (data97 !== null)){
-const err118 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data97};
-if(vErrors === null){
-vErrors = [err118];
-}
-else {
-vErrors.push(err118);
-}
-errors++;
-}
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-for(const key12 in data97){
-if(!(((key12 === "stage") || (key12 === "because")) || (key12 === "code"))){
-const err119 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data97};
-if(vErrors === null){
-vErrors = [err119];
-}
-else {
-vErrors.push(err119);
-}
-errors++;
-}
-}
-if(data97.stage !== undefined){
-let data98 = data97.stage;
-if(typeof data98 !== "string"){
-const err120 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data98};
-if(vErrors === null){
-vErrors = [err120];
-}
-else {
-vErrors.push(err120);
-}
-errors++;
-}
-if(!(((data98 === "request") || (data98 === "token")) || (data98 === "trust-policy"))){
-const err121 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data98};
-if(vErrors === null){
-vErrors = [err121];
-}
-else {
-vErrors.push(err121);
-}
-errors++;
-}
-}
-if(data97.because !== undefined){
-let data99 = data97.because;
-if(typeof data99 !== "string"){
-const err122 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data99};
-if(vErrors === null){
-vErrors = [err122];
-}
-else {
-vErrors.push(err122);
-}
-errors++;
-}
-}
-if(data97.code !== undefined){
-let data100 = data97.code;
-if(typeof data100 !== "string"){
-const err123 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data100};
-if(vErrors === null){
-vErrors = [err123];
-}
-else {
-vErrors.push(err123);
-}
-errors++;
-}
-if(!(((((data100 === "ValidationError") || (data100 === "InvalidIdentityToken")) || (data100 === "ExpiredTokenException")) || (data100 === "IDPRejectedClaim")) || (data100 === "AccessDenied"))){
-const err124 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data100};
-if(vErrors === null){
-vErrors = [err124];
-}
-else {
-vErrors.push(err124);
-}
-errors++;
-}
-}
-}
-}
-}
-else {
-const err125 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data96};
-if(vErrors === null){
-vErrors = [err125];
-}
-else {
-vErrors.push(err125);
-}
-errors++;
-}
-var _valid2 = _errs236 === errors;
-valid39 = valid39 || _valid2;
-if(!valid39){
-const _errs248 = errors;
-if(typeof data96 === "string"){
-if(!pattern2.test(data96)){
-const err126 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data96};
-if(vErrors === null){
-vErrors = [err126];
-}
-else {
-vErrors.push(err126);
-}
-errors++;
-}
-}
-else {
-const err127 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data96};
-if(vErrors === null){
-vErrors = [err127];
-}
-else {
-vErrors.push(err127);
-}
-errors++;
-}
-var _valid2 = _errs248 === errors;
-valid39 = valid39 || _valid2;
-}
-}
-if(!valid39){
-const err128 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data96};
-if(vErrors === null){
-vErrors = [err128];
-}
-else {
-vErrors.push(err128);
-}
-errors++;
-}
-else {
-errors = _errs233;
-if(vErrors !== null){
-if(_errs233){
-vErrors.length = _errs233;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.role !== undefined){
-let data101 = data.role;
-if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
-for(const key13 in data101){
-if(!(func2.call(schema12.properties, key13))){
-const err129 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data101};
-if(vErrors === null){
-vErrors = [err129];
-}
-else {
-vErrors.push(err129);
-}
-errors++;
-}
-}
-if(data101.arn !== undefined){
-let data102 = data101.arn;
-if(typeof data102 !== "string"){
-const err130 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data102};
-if(vErrors === null){
-vErrors = [err130];
-}
-else {
-vErrors.push(err130);
-}
-errors++;
-}
-}
-if(data101.trustPolicy !== undefined){
-let data103 = data101.trustPolicy;
-if((typeof data103 !== "string") && (!(data103 && typeof data103 == "object" && !Array.isArray(data103)))){
-const err131 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data103};
-if(vErrors === null){
-vErrors = [err131];
-}
-else {
-vErrors.push(err131);
-}
-errors++;
-}
-}
-if(data101.maxSessionDuration !== undefined){
-let data104 = data101.maxSessionDuration;
-if(!(((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104))) && (isFinite(data104)))){
-const err132 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data104};
-if(vErrors === null){
-vErrors = [err132];
-}
-else {
-vErrors.push(err132);
-}
-errors++;
-}
-if((typeof data104 == "number") && (isFinite(data104))){
-if(data104 > 43200 || isNaN(data104)){
-const err133 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data104};
-if(vErrors === null){
-vErrors = [err133];
-}
-else {
-vErrors.push(err133);
-}
-errors++;
-}
-if(data104 < 3600 || isNaN(data104)){
-const err134 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data104};
-if(vErrors === null){
-vErrors = [err134];
-}
-else {
-vErrors.push(err134);
-}
-errors++;
-}
-}
-}
-if(data101.tags !== undefined){
-let data105 = data101.tags;
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
-for(const key14 in data105){
-let data106 = data105[key14];
-if(typeof data106 !== "string"){
-const err135 = {instancePath:instancePath+"/role/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data106};
-if(vErrors === null){
-vErrors = [err135];
-}
-else {
-vErrors.push(err135);
-}
-errors++;
-}
-}
-}
-else {
-const err136 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data105};
-if(vErrors === null){
-vErrors = [err136];
-}
-else {
-vErrors.push(err136);
-}
-errors++;
-}
-}
-if(data101.cloudformation !== undefined){
-let data107 = data101.cloudformation;
-if(typeof data107 !== "string"){
-const err137 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data107};
-if(vErrors === null){
-vErrors = [err137];
-}
-else {
-vErrors.push(err137);
-}
-errors++;
-}
-}
-if(data101.cdk !== undefined){
-let data108 = data101.cdk;
-if(typeof data108 !== "string"){
-const err138 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data108};
-if(vErrors === null){
-vErrors = [err138];
-}
-else {
-vErrors.push(err138);
-}
-errors++;
-}
-}
-if(data101.terraform !== undefined){
-let data109 = data101.terraform;
-if(typeof data109 !== "string"){
-const err139 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data109};
-if(vErrors === null){
-vErrors = [err139];
-}
-else {
-vErrors.push(err139);
-}
-errors++;
-}
-}
-if(data101.live !== undefined){
-let data110 = data101.live;
-if(typeof data110 !== "string"){
-const err140 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data110};
-if(vErrors === null){
-vErrors = [err140];
-}
-else {
-vErrors.push(err140);
-}
-errors++;
-}
-}
-if(data101.logicalId !== undefined){
-let data111 = data101.logicalId;
-if(typeof data111 !== "string"){
-const err141 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data111};
-if(vErrors === null){
-vErrors = [err141];
-}
-else {
-vErrors.push(err141);
-}
-errors++;
-}
-}
-if(data101.stack !== undefined){
-let data112 = data101.stack;
-if(typeof data112 !== "string"){
-const err142 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data112};
-if(vErrors === null){
-vErrors = [err142];
-}
-else {
-vErrors.push(err142);
-}
-errors++;
-}
-}
-if(data101.construct !== undefined){
-let data113 = data101.construct;
-if(typeof data113 !== "string"){
-const err143 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data113};
-if(vErrors === null){
-vErrors = [err143];
-}
-else {
-vErrors.push(err143);
-}
-errors++;
-}
-}
-if(data101.address !== undefined){
-let data114 = data101.address;
-if(typeof data114 !== "string"){
-const err144 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data114};
-if(vErrors === null){
-vErrors = [err144];
-}
-else {
-vErrors.push(err144);
-}
-errors++;
-}
-}
-if(data101.parameters !== undefined){
-let data115 = data101.parameters;
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-for(const key15 in data115){
-let data116 = data115[key15];
-const _errs287 = errors;
-let valid46 = false;
-const _errs288 = errors;
-if(((typeof data116 !== "string") && (!((typeof data116 == "number") && (isFinite(data116))))) && (typeof data116 !== "boolean")){
-const err145 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data116};
-if(vErrors === null){
-vErrors = [err145];
-}
-else {
-vErrors.push(err145);
-}
-errors++;
-}
-var _valid3 = _errs288 === errors;
-valid46 = valid46 || _valid3;
-if(!valid46){
-const _errs290 = errors;
-if(Array.isArray(data116)){
-const len8 = data116.length;
-for(let i8=0; i8<len8; i8++){
-let data117 = data116[i8];
-if(((typeof data117 !== "string") && (!((typeof data117 == "number") && (isFinite(data117))))) && (typeof data117 !== "boolean")){
-const err146 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data117};
-if(vErrors === null){
-vErrors = [err146];
-}
-else {
-vErrors.push(err146);
-}
-errors++;
-}
-}
-}
-else {
-const err147 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data116};
-if(vErrors === null){
-vErrors = [err147];
-}
-else {
-vErrors.push(err147);
-}
-errors++;
-}
-var _valid3 = _errs290 === errors;
-valid46 = valid46 || _valid3;
-}
-if(!valid46){
-const err148 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data116};
-if(vErrors === null){
-vErrors = [err148];
-}
-else {
-vErrors.push(err148);
-}
-errors++;
-}
-else {
-errors = _errs287;
-if(vErrors !== null){
-if(_errs287){
-vErrors.length = _errs287;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err149 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data115};
-if(vErrors === null){
-vErrors = [err149];
-}
-else {
-vErrors.push(err149);
-}
-errors++;
-}
-}
-if(data101.parametersFile !== undefined){
-let data118 = data101.parametersFile;
-if(typeof data118 !== "string"){
-const err150 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data118};
-if(vErrors === null){
-vErrors = [err150];
-}
-else {
-vErrors.push(err150);
-}
-errors++;
-}
-}
-if(data101.account !== undefined){
-let data119 = data101.account;
-if((typeof data119 !== "string") && (!(((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119))) && (isFinite(data119))))){
-const err151 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data119};
-if(vErrors === null){
-vErrors = [err151];
-}
-else {
-vErrors.push(err151);
-}
-errors++;
-}
-if(typeof data119 === "string"){
-if(!pattern0.test(data119)){
-const err152 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data119};
-if(vErrors === null){
-vErrors = [err152];
-}
-else {
-vErrors.push(err152);
-}
-errors++;
-}
-}
-}
-if(data101.region !== undefined){
-let data120 = data101.region;
-if(typeof data120 !== "string"){
-const err153 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data120};
-if(vErrors === null){
-vErrors = [err153];
-}
-else {
-vErrors.push(err153);
-}
-errors++;
-}
-}
-if(data101.partition !== undefined){
-let data121 = data101.partition;
-if(typeof data121 !== "string"){
-const err154 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data121};
-if(vErrors === null){
-vErrors = [err154];
-}
-else {
-vErrors.push(err154);
-}
-errors++;
-}
-}
-if(data101.stackName !== undefined){
-let data122 = data101.stackName;
-if(typeof data122 !== "string"){
-const err155 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data122};
-if(vErrors === null){
-vErrors = [err155];
-}
-else {
-vErrors.push(err155);
-}
-errors++;
-}
-}
-if(data101.resources !== undefined){
-let data123 = data101.resources;
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-}
-else {
-const err156 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data123};
-if(vErrors === null){
-vErrors = [err156];
-}
-else {
-vErrors.push(err156);
-}
-errors++;
-}
-}
-if(data101.imports !== undefined){
-let data124 = data101.imports;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-}
-else {
-const err157 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data124};
-if(vErrors === null){
-vErrors = [err157];
-}
-else {
-vErrors.push(err157);
-}
-errors++;
-}
-}
-if(data101.profile !== undefined){
-let data125 = data101.profile;
-if(typeof data125 !== "string"){
-const err158 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data125};
-if(vErrors === null){
-vErrors = [err158];
-}
-else {
-vErrors.push(err158);
-}
-errors++;
-}
-}
-}
-else {
-const err159 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data101};
-if(vErrors === null){
-vErrors = [err159];
-}
-else {
-vErrors.push(err159);
-}
-errors++;
-}
-}
-if(data.providers !== undefined){
-let data126 = data.providers;
-const _errs316 = errors;
-let valid50 = false;
-const _errs317 = errors;
-if(Array.isArray(data126)){
-const len9 = data126.length;
-for(let i9=0; i9<len9; i9++){
-let data127 = data126[i9];
-if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
-if(data127.url === undefined){
-const err160 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data127};
-if(vErrors === null){
-vErrors = [err160];
-}
-else {
-vErrors.push(err160);
-}
-errors++;
-}
-if(data127.clientIds === undefined){
-const err161 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data127};
-if(vErrors === null){
-vErrors = [err161];
-}
-else {
-vErrors.push(err161);
-}
-errors++;
-}
-for(const key16 in data127){
-if(!((key16 === "url") || (key16 === "clientIds"))){
-const err162 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data127};
-if(vErrors === null){
-vErrors = [err162];
-}
-else {
-vErrors.push(err162);
-}
-errors++;
-}
-}
-if(data127.url !== undefined){
-let data128 = data127.url;
-if(typeof data128 === "string"){
-if(!pattern1.test(data128)){
-const err163 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data128};
-if(vErrors === null){
-vErrors = [err163];
-}
-else {
-vErrors.push(err163);
-}
-errors++;
-}
-}
-else {
-const err164 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data128};
-if(vErrors === null){
-vErrors = [err164];
-}
-else {
-vErrors.push(err164);
-}
-errors++;
-}
-}
-if(data127.clientIds !== undefined){
-let data129 = data127.clientIds;
-if(Array.isArray(data129)){
-const len10 = data129.length;
-for(let i10=0; i10<len10; i10++){
-let data130 = data129[i10];
-if(typeof data130 !== "string"){
-const err165 = {instancePath:instancePath+"/providers/" + i9+"/clientIds/" + i10,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data130};
-if(vErrors === null){
-vErrors = [err165];
-}
-else {
-vErrors.push(err165);
-}
-errors++;
-}
-}
-}
-else {
-const err166 = {instancePath:instancePath+"/providers/" + i9+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data129};
-if(vErrors === null){
-vErrors = [err166];
-}
-else {
-vErrors.push(err166);
-}
-errors++;
-}
-}
-}
-else {
-const err167 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data127};
-if(vErrors === null){
-vErrors = [err167];
-}
-else {
-vErrors.push(err167);
-}
-errors++;
-}
-}
-}
-else {
-const err168 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data126};
-if(vErrors === null){
-vErrors = [err168];
-}
-else {
-vErrors.push(err168);
-}
-errors++;
-}
-var _valid4 = _errs317 === errors;
-valid50 = valid50 || _valid4;
-if(!valid50){
-const _errs329 = errors;
-if(typeof data126 !== "string"){
-const err169 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data126};
-if(vErrors === null){
-vErrors = [err169];
-}
-else {
-vErrors.push(err169);
-}
-errors++;
-}
-if(!(data126 === "live")){
-const err170 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data126};
-if(vErrors === null){
-vErrors = [err170];
-}
-else {
-vErrors.push(err170);
-}
-errors++;
-}
-var _valid4 = _errs329 === errors;
-valid50 = valid50 || _valid4;
-}
-if(!valid50){
-const err171 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data126};
-if(vErrors === null){
-vErrors = [err171];
-}
-else {
-vErrors.push(err171);
-}
-errors++;
-}
-else {
-errors = _errs316;
-if(vErrors !== null){
-if(_errs316){
-vErrors.length = _errs316;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.matrix !== undefined){
-let data131 = data.matrix;
-const _errs334 = errors;
-let valid57 = false;
-const _errs335 = errors;
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-if(Object.keys(data131).length < 1){
-const err172 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data131};
-if(vErrors === null){
-vErrors = [err172];
-}
-else {
-vErrors.push(err172);
-}
-errors++;
-}
-for(const key17 in data131){
-const _errs337 = errors;
-if(typeof key17 === "string"){
-if(!pattern10.test(key17)){
-const err173 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key17,propertyName:key17};
-if(vErrors === null){
-vErrors = [err173];
-}
-else {
-vErrors.push(err173);
-}
-errors++;
-}
-}
-var valid58 = _errs337 === errors;
-if(!valid58){
-const err174 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data131};
-if(vErrors === null){
-vErrors = [err174];
-}
-else {
-vErrors.push(err174);
-}
-errors++;
-}
-}
-for(const key18 in data131){
-let data132 = data131[key18];
-if(Array.isArray(data132)){
-if(data132.length < 1){
-const err175 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data132};
-if(vErrors === null){
-vErrors = [err175];
-}
-else {
-vErrors.push(err175);
-}
-errors++;
-}
-}
-else {
-const err176 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data132};
-if(vErrors === null){
-vErrors = [err176];
-}
-else {
-vErrors.push(err176);
-}
-errors++;
-}
-}
-}
-else {
-const err177 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data131};
-if(vErrors === null){
-vErrors = [err177];
-}
-else {
-vErrors.push(err177);
-}
-errors++;
-}
-var _valid5 = _errs335 === errors;
-valid57 = valid57 || _valid5;
-if(!valid57){
-const _errs341 = errors;
-if(Array.isArray(data131)){
-if(data131.length < 1){
-const err178 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data131};
-if(vErrors === null){
-vErrors = [err178];
-}
-else {
-vErrors.push(err178);
-}
-errors++;
-}
-const len11 = data131.length;
-for(let i11=0; i11<len11; i11++){
-let data133 = data131[i11];
-if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
-if(Object.keys(data133).length < 1){
-const err179 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data133};
-if(vErrors === null){
-vErrors = [err179];
-}
-else {
-vErrors.push(err179);
-}
-errors++;
-}
-for(const key19 in data133){
-const _errs345 = errors;
-if(typeof key19 === "string"){
-if(!pattern10.test(key19)){
-const err180 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key19,propertyName:key19};
-if(vErrors === null){
-vErrors = [err180];
-}
-else {
-vErrors.push(err180);
-}
-errors++;
-}
-}
-var valid62 = _errs345 === errors;
-if(!valid62){
-const err181 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key19},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data133};
-if(vErrors === null){
-vErrors = [err181];
-}
-else {
-vErrors.push(err181);
-}
-errors++;
-}
-}
-}
-else {
-const err182 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data133};
-if(vErrors === null){
-vErrors = [err182];
-}
-else {
-vErrors.push(err182);
-}
-errors++;
-}
-}
-}
-else {
-const err183 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data131};
-if(vErrors === null){
-vErrors = [err183];
-}
-else {
-vErrors.push(err183);
-}
-errors++;
-}
-var _valid5 = _errs341 === errors;
-valid57 = valid57 || _valid5;
-}
-if(!valid57){
-const err184 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data131};
-if(vErrors === null){
-vErrors = [err184];
-}
-else {
-vErrors.push(err184);
-}
-errors++;
-}
-else {
-errors = _errs334;
-if(vErrors !== null){
-if(_errs334){
-vErrors.length = _errs334;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.skip !== undefined){
-let data134 = data.skip;
-if((typeof data134 !== "boolean") && (typeof data134 !== "string")){
-const err185 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data134};
-if(vErrors === null){
-vErrors = [err185];
-}
-else {
-vErrors.push(err185);
-}
-errors++;
-}
-}
-if(data.only !== undefined){
-let data135 = data.only;
-if(typeof data135 !== "boolean"){
-const err186 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data135};
-if(vErrors === null){
-vErrors = [err186];
-}
-else {
-vErrors.push(err186);
-}
-errors++;
-}
-}
-}
-else {
-const err187 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
-if(vErrors === null){
-vErrors = [err187];
-}
-else {
-vErrors.push(err187);
-}
-errors++;
-}
-validate13.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
 
+const schema8 = {"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"};
+const pattern1 = new RegExp("^https://", "u");
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.scenarios === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "scenarios"},message:"must have required property '"+"scenarios"+"'",schema:schema11.required,parentSchema:schema11,data};
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(Array.isArray(data)){
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.url === undefined){
+const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema8.anyOf[0].items.required,parentSchema:schema8.anyOf[0].items,data:data0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4315,6 +466,383 @@ vErrors.push(err0);
 }
 errors++;
 }
+if(data0.clientIds === undefined){
+const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema8.anyOf[0].items.required,parentSchema:schema8.anyOf[0].items,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data0){
+if(!((key0 === "url") || (key0 === "clientIds"))){
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema8.anyOf[0].items,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data0.url !== undefined){
+let data1 = data0.url;
+if(typeof data1 === "string"){
+if(!pattern1.test(data1)){
+const err3 = {instancePath:instancePath+"/" + i0+"/url",schemaPath:"#/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema8.anyOf[0].items.properties.url,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/" + i0+"/url",schemaPath:"#/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema8.anyOf[0].items.properties.url.type,parentSchema:schema8.anyOf[0].items.properties.url,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data0.clientIds !== undefined){
+let data2 = data0.clientIds;
+if(Array.isArray(data2)){
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+let data3 = data2[i1];
+if(typeof data3 !== "string"){
+const err5 = {instancePath:instancePath+"/" + i0+"/clientIds/" + i1,schemaPath:"#/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema8.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema8.anyOf[0].items.properties.clientIds.items,data:data3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/" + i0+"/clientIds",schemaPath:"#/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema8.anyOf[0].items.properties.clientIds.type,parentSchema:schema8.anyOf[0].items.properties.clientIds,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema8.anyOf[0].items.type,parentSchema:schema8.anyOf[0].items,data:data0};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema8.anyOf[0].type,parentSchema:schema8.anyOf[0],data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs13 = errors;
+if(typeof data !== "string"){
+const err9 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema8.anyOf[1].type,parentSchema:schema8.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!(data === "live")){
+const err10 = {instancePath,schemaPath:"#/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema8.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema8.anyOf[1].enum,parentSchema:schema8.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid0 = _errs13 === errors;
+valid0 = valid0 || _valid0;
+}
+if(!valid0){
+const err11 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema8.anyOf,parentSchema:schema8,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+
+const schema9 = {"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}};
+const schema10 = {"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}};
+
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.jwt !== undefined){
+let data0 = data.jwt;
+if((typeof data0 !== "string") && (data0 !== null)){
+const err0 = {instancePath:instancePath+"/jwt",schemaPath:"#/properties/jwt/type",keyword:"type",params:{type: schema10.properties.jwt.type},message:"must be string,null",schema:schema10.properties.jwt.type,parentSchema:schema10.properties.jwt,data:data0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.jwks !== undefined){
+let data1 = data.jwks;
+if((typeof data1 !== "string") && (data1 !== null)){
+const err1 = {instancePath:instancePath+"/jwks",schemaPath:"#/properties/jwks/type",keyword:"type",params:{type: schema10.properties.jwks.type},message:"must be string,null",schema:schema10.properties.jwks.type,parentSchema:schema10.properties.jwks,data:data1};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.iss !== undefined){
+let data2 = data.iss;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err2 = {instancePath:instancePath+"/iss",schemaPath:"#/properties/iss/type",keyword:"type",params:{type: schema10.properties.iss.type},message:"must be string,null",schema:schema10.properties.iss.type,parentSchema:schema10.properties.iss,data:data2};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.sub !== undefined){
+let data3 = data.sub;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err3 = {instancePath:instancePath+"/sub",schemaPath:"#/properties/sub/type",keyword:"type",params:{type: schema10.properties.sub.type},message:"must be string,null",schema:schema10.properties.sub.type,parentSchema:schema10.properties.sub,data:data3};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.aud !== undefined){
+let data4 = data.aud;
+if(((typeof data4 !== "string") && (!(Array.isArray(data4)))) && (data4 !== null)){
+const err4 = {instancePath:instancePath+"/aud",schemaPath:"#/properties/aud/type",keyword:"type",params:{type: schema10.properties.aud.type},message:"must be string,array,null",schema:schema10.properties.aud.type,parentSchema:schema10.properties.aud,data:data4};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(Array.isArray(data4)){
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(typeof data5 !== "string"){
+const err5 = {instancePath:instancePath+"/aud/" + i0,schemaPath:"#/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema10.properties.aud.items.type,parentSchema:schema10.properties.aud.items,data:data5};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+}
+if(data.exp !== undefined){
+let data6 = data.exp;
+if(((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (typeof data6 !== "string")) && (data6 !== null)){
+const err6 = {instancePath:instancePath+"/exp",schemaPath:"#/properties/exp/type",keyword:"type",params:{type: schema10.properties.exp.type},message:"must be integer,string,null",schema:schema10.properties.exp.type,parentSchema:schema10.properties.exp,data:data6};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.iat !== undefined){
+let data7 = data.iat;
+if(((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (typeof data7 !== "string")) && (data7 !== null)){
+const err7 = {instancePath:instancePath+"/iat",schemaPath:"#/properties/iat/type",keyword:"type",params:{type: schema10.properties.iat.type},message:"must be integer,string,null",schema:schema10.properties.iat.type,parentSchema:schema10.properties.iat,data:data7};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.nbf !== undefined){
+let data8 = data.nbf;
+if(((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")) && (data8 !== null)){
+const err8 = {instancePath:instancePath+"/nbf",schemaPath:"#/properties/nbf/type",keyword:"type",params:{type: schema10.properties.nbf.type},message:"must be integer,string,null",schema:schema10.properties.nbf.type,parentSchema:schema10.properties.nbf,data:data8};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.amr !== undefined){
+let data9 = data.amr;
+if(((typeof data9 !== "string") && (!(Array.isArray(data9)))) && (data9 !== null)){
+const err9 = {instancePath:instancePath+"/amr",schemaPath:"#/properties/amr/type",keyword:"type",params:{type: schema10.properties.amr.type},message:"must be string,array,null",schema:schema10.properties.amr.type,parentSchema:schema10.properties.amr,data:data9};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(Array.isArray(data9)){
+const len1 = data9.length;
+for(let i1=0; i1<len1; i1++){
+let data10 = data9[i1];
+if(typeof data10 !== "string"){
+const err10 = {instancePath:instancePath+"/amr/" + i1,schemaPath:"#/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema10.properties.amr.items.type,parentSchema:schema10.properties.amr.items,data:data10};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+}
+if(data.azp !== undefined){
+let data11 = data.azp;
+if((typeof data11 !== "string") && (data11 !== null)){
+const err11 = {instancePath:instancePath+"/azp",schemaPath:"#/properties/azp/type",keyword:"type",params:{type: schema10.properties.azp.type},message:"must be string,null",schema:schema10.properties.azp.type,parentSchema:schema10.properties.azp,data:data11};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data["https://aws.amazon.com/tags"] !== undefined){
+let data12 = data["https://aws.amazon.com/tags"];
+if((!(data12 && typeof data12 == "object" && !Array.isArray(data12))) && (data12 !== null)){
+const err12 = {instancePath:instancePath+"/https:~1~1aws.amazon.com~1tags",schemaPath:"#/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema10.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema10.properties["https://aws.amazon.com/tags"].type,parentSchema:schema10.properties["https://aws.amazon.com/tags"],data:data12};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data["https://aws.amazon.com/source_identity"] !== undefined){
+let data13 = data["https://aws.amazon.com/source_identity"];
+if((typeof data13 !== "string") && (data13 !== null)){
+const err13 = {instancePath:instancePath+"/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema10.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema10.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema10.properties["https://aws.amazon.com/source_identity"],data:data13};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema10.type,parentSchema:schema10,data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate27.errors = vErrors;
+return errors === 0;
+}
+
+const schema11 = {"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request, and so does pull_request_target (UNCONFIRMED pull-request-target; ref is then the base branch)."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ secrets.NAME }}."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ vars.NAME }}."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} in the workflow (of a reusable workflow, or of workflow_dispatch), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ inputs.NAME }}."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}};
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema11.type},message:"must be object,null",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(func2.call(schema11.properties, key0))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
@@ -4327,10 +855,10 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.$schema !== undefined){
-let data0 = data.$schema;
-if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.$schema.type,parentSchema:schema11.properties.$schema,data:data0};
+if(data.repository !== undefined){
+let data0 = data.repository;
+if((typeof data0 !== "string") && (data0 !== null)){
+const err2 = {instancePath:instancePath+"/repository",schemaPath:"#/properties/repository/type",keyword:"type",params:{type: schema11.properties.repository.type},message:"must be string,null",schema:schema11.properties.repository.type,parentSchema:schema11.properties.repository,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4340,10 +868,10 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.version !== undefined){
-let data1 = data.version;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err3 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.version.type,parentSchema:schema11.properties.version,data:data1};
+if(data.ref !== undefined){
+let data1 = data.ref;
+if((typeof data1 !== "string") && (data1 !== null)){
+const err3 = {instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/type",keyword:"type",params:{type: schema11.properties.ref.type},message:"must be string,null",schema:schema11.properties.ref.type,parentSchema:schema11.properties.ref,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4352,8 +880,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(1 !== data1){
-const err4 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant",schema:1,parentSchema:schema11.properties.version,data:data1};
+}
+if(data.environment !== undefined){
+let data2 = data.environment;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err4 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: schema11.properties.environment.type},message:"must be string,null",schema:schema11.properties.environment.type,parentSchema:schema11.properties.environment,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4363,12 +894,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.role !== undefined){
-let data2 = data.role;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-for(const key1 in data2){
-if(!(func2.call(schema12.properties, key1))){
-const err5 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data2};
+if(data.event !== undefined){
+let data3 = data.event;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err5 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/type",keyword:"type",params:{type: schema11.properties.event.type},message:"must be string,null",schema:schema11.properties.event.type,parentSchema:schema11.properties.event,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4378,10 +907,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data2.arn !== undefined){
-let data3 = data2.arn;
-if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data3};
+if(data.ownerId !== undefined){
+let data4 = data.ownerId;
+if(((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))) && (data4 !== null)){
+const err6 = {instancePath:instancePath+"/ownerId",schemaPath:"#/properties/ownerId/type",keyword:"type",params:{type: schema11.properties.ownerId.type},message:"must be string,integer,null",schema:schema11.properties.ownerId.type,parentSchema:schema11.properties.ownerId,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4391,10 +920,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data2.trustPolicy !== undefined){
-let data4 = data2.trustPolicy;
-if((typeof data4 !== "string") && (!(data4 && typeof data4 == "object" && !Array.isArray(data4)))){
-const err7 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data4};
+if(data.repositoryId !== undefined){
+let data5 = data.repositoryId;
+if(((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))) && (data5 !== null)){
+const err7 = {instancePath:instancePath+"/repositoryId",schemaPath:"#/properties/repositoryId/type",keyword:"type",params:{type: schema11.properties.repositoryId.type},message:"must be string,integer,null",schema:schema11.properties.repositoryId.type,parentSchema:schema11.properties.repositoryId,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4404,10 +933,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data2.maxSessionDuration !== undefined){
-let data5 = data2.maxSessionDuration;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err8 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data5};
+if(data.immutable !== undefined){
+let data6 = data.immutable;
+if((typeof data6 !== "boolean") && (data6 !== null)){
+const err8 = {instancePath:instancePath+"/immutable",schemaPath:"#/properties/immutable/type",keyword:"type",params:{type: schema11.properties.immutable.type},message:"must be boolean,null",schema:schema11.properties.immutable.type,parentSchema:schema11.properties.immutable,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4416,1320 +945,11 @@ vErrors.push(err8);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 43200 || isNaN(data5)){
-const err9 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data5};
-if(vErrors === null){
-vErrors = [err9];
 }
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(data5 < 3600 || isNaN(data5)){
-const err10 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data5};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-}
-if(data2.tags !== undefined){
-let data6 = data2.tags;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-for(const key2 in data6){
-let data7 = data6[key2];
-if(typeof data7 !== "string"){
-const err11 = {instancePath:instancePath+"/role/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data7};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data6};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data2.cloudformation !== undefined){
-let data8 = data2.cloudformation;
-if(typeof data8 !== "string"){
-const err13 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data8};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data2.cdk !== undefined){
-let data9 = data2.cdk;
-if(typeof data9 !== "string"){
-const err14 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data9};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data2.terraform !== undefined){
-let data10 = data2.terraform;
-if(typeof data10 !== "string"){
-const err15 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data10};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-if(data2.live !== undefined){
-let data11 = data2.live;
-if(typeof data11 !== "string"){
-const err16 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data11};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data2.logicalId !== undefined){
-let data12 = data2.logicalId;
-if(typeof data12 !== "string"){
-const err17 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data12};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-if(data2.stack !== undefined){
-let data13 = data2.stack;
-if(typeof data13 !== "string"){
-const err18 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data13};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data2.construct !== undefined){
-let data14 = data2.construct;
-if(typeof data14 !== "string"){
-const err19 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data14};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(data2.address !== undefined){
-let data15 = data2.address;
-if(typeof data15 !== "string"){
-const err20 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data15};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-if(data2.parameters !== undefined){
-let data16 = data2.parameters;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-for(const key3 in data16){
-let data17 = data16[key3];
-const _errs42 = errors;
-let valid5 = false;
-const _errs43 = errors;
-if(((typeof data17 !== "string") && (!((typeof data17 == "number") && (isFinite(data17))))) && (typeof data17 !== "boolean")){
-const err21 = {instancePath:instancePath+"/role/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data17};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-var _valid0 = _errs43 === errors;
-valid5 = valid5 || _valid0;
-if(!valid5){
-const _errs45 = errors;
-if(Array.isArray(data17)){
-const len0 = data17.length;
-for(let i0=0; i0<len0; i0++){
-let data18 = data17[i0];
-if(((typeof data18 !== "string") && (!((typeof data18 == "number") && (isFinite(data18))))) && (typeof data18 !== "boolean")){
-const err22 = {instancePath:instancePath+"/role/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data18};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/role/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data17};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-var _valid0 = _errs45 === errors;
-valid5 = valid5 || _valid0;
-}
-if(!valid5){
-const err24 = {instancePath:instancePath+"/role/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data17};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-else {
-errors = _errs42;
-if(vErrors !== null){
-if(_errs42){
-vErrors.length = _errs42;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data16};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-if(data2.parametersFile !== undefined){
-let data19 = data2.parametersFile;
-if(typeof data19 !== "string"){
-const err26 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data19};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-if(data2.account !== undefined){
-let data20 = data2.account;
-if((typeof data20 !== "string") && (!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20))))){
-const err27 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data20};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-if(typeof data20 === "string"){
-if(!pattern0.test(data20)){
-const err28 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data20};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-}
-if(data2.region !== undefined){
-let data21 = data2.region;
-if(typeof data21 !== "string"){
-const err29 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data21};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-if(data2.partition !== undefined){
-let data22 = data2.partition;
-if(typeof data22 !== "string"){
-const err30 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data22};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data2.stackName !== undefined){
-let data23 = data2.stackName;
-if(typeof data23 !== "string"){
-const err31 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data23};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-if(data2.resources !== undefined){
-let data24 = data2.resources;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-}
-else {
-const err32 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data24};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-if(data2.imports !== undefined){
-let data25 = data2.imports;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-}
-else {
-const err33 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data25};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-if(data2.profile !== undefined){
-let data26 = data2.profile;
-if(typeof data26 !== "string"){
-const err34 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data26};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-}
-}
-else {
-const err35 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data2};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-}
-if(data.providers !== undefined){
-let data27 = data.providers;
-const _errs71 = errors;
-let valid9 = false;
-const _errs72 = errors;
-if(Array.isArray(data27)){
-const len1 = data27.length;
-for(let i1=0; i1<len1; i1++){
-let data28 = data27[i1];
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.url === undefined){
-const err36 = {instancePath:instancePath+"/providers/" + i1,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data28};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-if(data28.clientIds === undefined){
-const err37 = {instancePath:instancePath+"/providers/" + i1,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data28};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-for(const key4 in data28){
-if(!((key4 === "url") || (key4 === "clientIds"))){
-const err38 = {instancePath:instancePath+"/providers/" + i1,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data28};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-}
-if(data28.url !== undefined){
-let data29 = data28.url;
-if(typeof data29 === "string"){
-if(!pattern1.test(data29)){
-const err39 = {instancePath:instancePath+"/providers/" + i1+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data29};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-}
-else {
-const err40 = {instancePath:instancePath+"/providers/" + i1+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data29};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-}
-if(data28.clientIds !== undefined){
-let data30 = data28.clientIds;
-if(Array.isArray(data30)){
-const len2 = data30.length;
-for(let i2=0; i2<len2; i2++){
-let data31 = data30[i2];
-if(typeof data31 !== "string"){
-const err41 = {instancePath:instancePath+"/providers/" + i1+"/clientIds/" + i2,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data31};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-}
-else {
-const err42 = {instancePath:instancePath+"/providers/" + i1+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data30};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-}
-}
-else {
-const err43 = {instancePath:instancePath+"/providers/" + i1,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data28};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data27};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-var _valid1 = _errs72 === errors;
-valid9 = valid9 || _valid1;
-if(!valid9){
-const _errs84 = errors;
-if(typeof data27 !== "string"){
-const err45 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data27};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-if(!(data27 === "live")){
-const err46 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data27};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-var _valid1 = _errs84 === errors;
-valid9 = valid9 || _valid1;
-}
-if(!valid9){
-const err47 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data27};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-else {
-errors = _errs71;
-if(vErrors !== null){
-if(_errs71){
-vErrors.length = _errs71;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.now !== undefined){
-let data32 = data.now;
-if((!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))) && (typeof data32 !== "string")){
-const err48 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema11.properties.now.type},message:"must be integer,string",schema:schema11.properties.now.type,parentSchema:schema11.properties.now,data:data32};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-}
-if(data.defaults !== undefined){
-if(!(validate11(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData}))){
-vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
-errors = vErrors.length;
-}
-}
-if(data.ignore !== undefined){
-let data34 = data.ignore;
-if(Array.isArray(data34)){
-const len3 = data34.length;
-for(let i3=0; i3<len3; i3++){
-let data35 = data34[i3];
-const _errs94 = errors;
-let valid17 = false;
-const _errs95 = errors;
-if(typeof data35 === "string"){
-if(!pattern4.test(data35)){
-const err49 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/properties/ignore/items/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema11.properties.ignore.items.anyOf[0],data:data35};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
-}
-errors++;
-}
-}
-else {
-const err50 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/properties/ignore/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[0].type,parentSchema:schema11.properties.ignore.items.anyOf[0],data:data35};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-var _valid2 = _errs95 === errors;
-valid17 = valid17 || _valid2;
-if(!valid17){
-const _errs97 = errors;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.code === undefined){
-const err51 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/properties/ignore/items/anyOf/1/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema11.properties.ignore.items.anyOf[1].required,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data35};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-for(const key5 in data35){
-if(!(((key5 === "code") || (key5 === "reason")) || (key5 === "sid"))){
-const err52 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/properties/ignore/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data35};
-if(vErrors === null){
-vErrors = [err52];
-}
-else {
-vErrors.push(err52);
-}
-errors++;
-}
-}
-if(data35.code !== undefined){
-let data36 = data35.code;
-if(typeof data36 === "string"){
-if(!pattern4.test(data36)){
-const err53 = {instancePath:instancePath+"/ignore/" + i3+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema11.properties.ignore.items.anyOf[1].properties.code,data:data36};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-}
-else {
-const err54 = {instancePath:instancePath+"/ignore/" + i3+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.code.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.code,data:data36};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-}
-if(data35.reason !== undefined){
-let data37 = data35.reason;
-if(typeof data37 !== "string"){
-const err55 = {instancePath:instancePath+"/ignore/" + i3+"/reason",schemaPath:"#/properties/ignore/items/anyOf/1/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.reason.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.reason,data:data37};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-}
-if(data35.sid !== undefined){
-let data38 = data35.sid;
-if(typeof data38 !== "string"){
-const err56 = {instancePath:instancePath+"/ignore/" + i3+"/sid",schemaPath:"#/properties/ignore/items/anyOf/1/properties/sid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ignore.items.anyOf[1].properties.sid.type,parentSchema:schema11.properties.ignore.items.anyOf[1].properties.sid,data:data38};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-}
-}
-else {
-const err57 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/properties/ignore/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ignore.items.anyOf[1].type,parentSchema:schema11.properties.ignore.items.anyOf[1],data:data35};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-var _valid2 = _errs97 === errors;
-valid17 = valid17 || _valid2;
-}
-if(!valid17){
-const err58 = {instancePath:instancePath+"/ignore/" + i3,schemaPath:"#/properties/ignore/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.ignore.items.anyOf,parentSchema:schema11.properties.ignore.items,data:data35};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
-}
-else {
-errors = _errs94;
-if(vErrors !== null){
-if(_errs94){
-vErrors.length = _errs94;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err59 = {instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.ignore.type,parentSchema:schema11.properties.ignore,data:data34};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-}
-if(data.scenarios !== undefined){
-let data39 = data.scenarios;
-if(Array.isArray(data39)){
-const len4 = data39.length;
-for(let i4=0; i4<len4; i4++){
-if(!(validate13(data39[i4], {instancePath:instancePath+"/scenarios/" + i4,parentData:data39,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err60 = {instancePath:instancePath+"/scenarios",schemaPath:"#/properties/scenarios/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scenarios.type,parentSchema:schema11.properties.scenarios,data:data39};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-}
-if(data.properties !== undefined){
-let data41 = data.properties;
-if(Array.isArray(data41)){
-const len5 = data41.length;
-for(let i5=0; i5<len5; i5++){
-let data42 = data41[i5];
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-if(data42.name === undefined){
-const err61 = {instancePath:instancePath+"/properties/" + i5,schemaPath:"#/definitions/property/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema37.required,parentSchema:schema37,data:data42};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-for(const key6 in data42){
-if(!(((((((key6 === "name") || (key6 === "description")) || (key6 === "only")) || (key6 === "never")) || (key6 === "always")) || (key6 === "now")) || (key6 === "skip"))){
-const err62 = {instancePath:instancePath+"/properties/" + i5,schemaPath:"#/definitions/property/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data42};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-}
-if(data42.name !== undefined){
-let data43 = data42.name;
-if(typeof data43 !== "string"){
-const err63 = {instancePath:instancePath+"/properties/" + i5+"/name",schemaPath:"#/definitions/property/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.name.type,parentSchema:schema37.properties.name,data:data43};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-}
-if(data42.description !== undefined){
-let data44 = data42.description;
-if(typeof data44 !== "string"){
-const err64 = {instancePath:instancePath+"/properties/" + i5+"/description",schemaPath:"#/definitions/property/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.description.type,parentSchema:schema37.properties.description,data:data44};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-}
-if(data42.only !== undefined){
-let data45 = data42.only;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-for(const key7 in data45){
-let data46 = data45[key7];
-const _errs124 = errors;
-let valid26 = false;
-const _errs125 = errors;
-if(typeof data46 !== "string"){
-const err65 = {instancePath:instancePath+"/properties/" + i5+"/only/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/property/properties/only/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.only.additionalProperties.anyOf[0].type,parentSchema:schema37.properties.only.additionalProperties.anyOf[0],data:data46};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-var _valid3 = _errs125 === errors;
-valid26 = valid26 || _valid3;
-if(!valid26){
-const _errs127 = errors;
-if(Array.isArray(data46)){
-if(data46.length < 1){
-const err66 = {instancePath:instancePath+"/properties/" + i5+"/only/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/property/properties/only/additionalProperties/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties.only.additionalProperties.anyOf[1],data:data46};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-const len6 = data46.length;
-for(let i6=0; i6<len6; i6++){
-let data47 = data46[i6];
-if(typeof data47 !== "string"){
-const err67 = {instancePath:instancePath+"/properties/" + i5+"/only/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/property/properties/only/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.only.additionalProperties.anyOf[1].items.type,parentSchema:schema37.properties.only.additionalProperties.anyOf[1].items,data:data47};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-}
-}
-else {
-const err68 = {instancePath:instancePath+"/properties/" + i5+"/only/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/property/properties/only/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.only.additionalProperties.anyOf[1].type,parentSchema:schema37.properties.only.additionalProperties.anyOf[1],data:data46};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-var _valid3 = _errs127 === errors;
-valid26 = valid26 || _valid3;
-if(!valid26){
-const _errs131 = errors;
-if(!(data46 && typeof data46 == "object" && !Array.isArray(data46))){
-const err69 = {instancePath:instancePath+"/properties/" + i5+"/only/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/property/properties/only/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.only.additionalProperties.anyOf[2].type,parentSchema:schema37.properties.only.additionalProperties.anyOf[2],data:data46};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-var _valid3 = _errs131 === errors;
-valid26 = valid26 || _valid3;
-}
-}
-if(!valid26){
-const err70 = {instancePath:instancePath+"/properties/" + i5+"/only/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/property/properties/only/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema37.properties.only.additionalProperties.anyOf,parentSchema:schema37.properties.only.additionalProperties,data:data46};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-else {
-errors = _errs124;
-if(vErrors !== null){
-if(_errs124){
-vErrors.length = _errs124;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err71 = {instancePath:instancePath+"/properties/" + i5+"/only",schemaPath:"#/definitions/property/properties/only/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.only.type,parentSchema:schema37.properties.only,data:data45};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-if(data42.never !== undefined){
-let data48 = data42.never;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-for(const key8 in data48){
-let data49 = data48[key8];
-const _errs138 = errors;
-let valid30 = false;
-const _errs139 = errors;
-if(typeof data49 !== "string"){
-const err72 = {instancePath:instancePath+"/properties/" + i5+"/never/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/property/properties/never/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.never.additionalProperties.anyOf[0].type,parentSchema:schema37.properties.never.additionalProperties.anyOf[0],data:data49};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-var _valid4 = _errs139 === errors;
-valid30 = valid30 || _valid4;
-if(!valid30){
-const _errs141 = errors;
-if(Array.isArray(data49)){
-if(data49.length < 1){
-const err73 = {instancePath:instancePath+"/properties/" + i5+"/never/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/property/properties/never/additionalProperties/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties.never.additionalProperties.anyOf[1],data:data49};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-const len7 = data49.length;
-for(let i7=0; i7<len7; i7++){
-let data50 = data49[i7];
-if(typeof data50 !== "string"){
-const err74 = {instancePath:instancePath+"/properties/" + i5+"/never/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/property/properties/never/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.never.additionalProperties.anyOf[1].items.type,parentSchema:schema37.properties.never.additionalProperties.anyOf[1].items,data:data50};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/properties/" + i5+"/never/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/property/properties/never/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.never.additionalProperties.anyOf[1].type,parentSchema:schema37.properties.never.additionalProperties.anyOf[1],data:data49};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-var _valid4 = _errs141 === errors;
-valid30 = valid30 || _valid4;
-if(!valid30){
-const _errs145 = errors;
-if(!(data49 && typeof data49 == "object" && !Array.isArray(data49))){
-const err76 = {instancePath:instancePath+"/properties/" + i5+"/never/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/property/properties/never/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.never.additionalProperties.anyOf[2].type,parentSchema:schema37.properties.never.additionalProperties.anyOf[2],data:data49};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-var _valid4 = _errs145 === errors;
-valid30 = valid30 || _valid4;
-}
-}
-if(!valid30){
-const err77 = {instancePath:instancePath+"/properties/" + i5+"/never/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/property/properties/never/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema37.properties.never.additionalProperties.anyOf,parentSchema:schema37.properties.never.additionalProperties,data:data49};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-else {
-errors = _errs138;
-if(vErrors !== null){
-if(_errs138){
-vErrors.length = _errs138;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err78 = {instancePath:instancePath+"/properties/" + i5+"/never",schemaPath:"#/definitions/property/properties/never/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.never.type,parentSchema:schema37.properties.never,data:data48};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-}
-if(data42.always !== undefined){
-let data51 = data42.always;
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-for(const key9 in data51){
-let data52 = data51[key9];
-const _errs152 = errors;
-let valid34 = false;
-const _errs153 = errors;
-if(typeof data52 !== "string"){
-const err79 = {instancePath:instancePath+"/properties/" + i5+"/always/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/property/properties/always/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.always.additionalProperties.anyOf[0].type,parentSchema:schema37.properties.always.additionalProperties.anyOf[0],data:data52};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
-}
-errors++;
-}
-var _valid5 = _errs153 === errors;
-valid34 = valid34 || _valid5;
-if(!valid34){
-const _errs155 = errors;
-if(Array.isArray(data52)){
-if(data52.length < 1){
-const err80 = {instancePath:instancePath+"/properties/" + i5+"/always/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/property/properties/always/additionalProperties/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties.always.additionalProperties.anyOf[1],data:data52};
-if(vErrors === null){
-vErrors = [err80];
-}
-else {
-vErrors.push(err80);
-}
-errors++;
-}
-const len8 = data52.length;
-for(let i8=0; i8<len8; i8++){
-let data53 = data52[i8];
-if(typeof data53 !== "string"){
-const err81 = {instancePath:instancePath+"/properties/" + i5+"/always/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/definitions/property/properties/always/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.always.additionalProperties.anyOf[1].items.type,parentSchema:schema37.properties.always.additionalProperties.anyOf[1].items,data:data53};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-}
-}
-else {
-const err82 = {instancePath:instancePath+"/properties/" + i5+"/always/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/property/properties/always/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.always.additionalProperties.anyOf[1].type,parentSchema:schema37.properties.always.additionalProperties.anyOf[1],data:data52};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-var _valid5 = _errs155 === errors;
-valid34 = valid34 || _valid5;
-if(!valid34){
-const _errs159 = errors;
-if(!(data52 && typeof data52 == "object" && !Array.isArray(data52))){
-const err83 = {instancePath:instancePath+"/properties/" + i5+"/always/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/property/properties/always/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.always.additionalProperties.anyOf[2].type,parentSchema:schema37.properties.always.additionalProperties.anyOf[2],data:data52};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-var _valid5 = _errs159 === errors;
-valid34 = valid34 || _valid5;
-}
-}
-if(!valid34){
-const err84 = {instancePath:instancePath+"/properties/" + i5+"/always/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/property/properties/always/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema37.properties.always.additionalProperties.anyOf,parentSchema:schema37.properties.always.additionalProperties,data:data52};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-else {
-errors = _errs152;
-if(vErrors !== null){
-if(_errs152){
-vErrors.length = _errs152;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err85 = {instancePath:instancePath+"/properties/" + i5+"/always",schemaPath:"#/definitions/property/properties/always/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.always.type,parentSchema:schema37.properties.always,data:data51};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
-}
-errors++;
-}
-}
-if(data42.now !== undefined){
-let data54 = data42.now;
-if((!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))) && (typeof data54 !== "string")){
-const err86 = {instancePath:instancePath+"/properties/" + i5+"/now",schemaPath:"#/definitions/property/properties/now/type",keyword:"type",params:{type: schema37.properties.now.type},message:"must be integer,string",schema:schema37.properties.now.type,parentSchema:schema37.properties.now,data:data54};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
-}
-errors++;
-}
-}
-if(data42.skip !== undefined){
-let data55 = data42.skip;
-if((typeof data55 !== "boolean") && (typeof data55 !== "string")){
-const err87 = {instancePath:instancePath+"/properties/" + i5+"/skip",schemaPath:"#/definitions/property/properties/skip/type",keyword:"type",params:{type: schema37.properties.skip.type},message:"must be boolean,string",schema:schema37.properties.skip.type,parentSchema:schema37.properties.skip,data:data55};
-if(vErrors === null){
-vErrors = [err87];
-}
-else {
-vErrors.push(err87);
-}
-errors++;
-}
-}
-}
-else {
-const err88 = {instancePath:instancePath+"/properties/" + i5,schemaPath:"#/definitions/property/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data42};
-if(vErrors === null){
-vErrors = [err88];
-}
-else {
-vErrors.push(err88);
-}
-errors++;
-}
-}
-}
-else {
-const err89 = {instancePath:instancePath+"/properties",schemaPath:"#/properties/properties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.properties.type,parentSchema:schema11.properties.properties,data:data41};
-if(vErrors === null){
-vErrors = [err89];
-}
-else {
-vErrors.push(err89);
-}
-errors++;
-}
-}
-}
-else {
-const err90 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
-if(vErrors === null){
-vErrors = [err90];
-}
-else {
-vErrors.push(err90);
-}
-errors++;
-}
-validate10.errors = vErrors;
-return errors === 0;
-}
-
-export const scenario = validate15;
-const schema38 = {"definitions":{"property":{"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}},"role":{"title":"the role","type":"object","description":"The role being assumed: its ARN and trust policy written here (arn + trustPolicy), or read from where it lives: a CloudFormation template (cloudformation:), a CDK cloud assembly (cdk:), a Terraform plan or state (terraform:) or the account (live:). With a source, arn, maxSessionDuration and tags written here override what the source says (a warning says so when they differ).","additionalProperties":false,"properties":{"arn":{"type":"string","description":"The role ARN, arn:PARTITION:iam::ACCOUNT:role[/PATH]/NAME. Partition, account and path matter: the account is where the IAM OIDC providers must be registered. Required with trustPolicy; with a source, it overrides the ARN the source gives (or supplies one the source cannot know)."},"trustPolicy":{"description":"The role's trust policy: a path to a JSON or YAML file (relative to this file; a regular file of at most 5 MB), or the policy written inline as a mapping.","type":["string","object"],"errorMessage":"\"trustPolicy\" must be a path to a policy file or an inline policy mapping"},"maxSessionDuration":{"type":"integer","minimum":3600,"maximum":43200,"default":3600,"description":"The role's MaxSessionDuration in seconds, 3600–43200 (default 3600)."},"tags":{"type":"object","description":"Tags on the role, for the aws:ResourceTag/KEY and iam:ResourceTag/KEY condition keys.","additionalProperties":{"type":"string","description":"The tag value."}},"cloudformation":{"type":"string","description":"A CloudFormation template (JSON or YAML, short-form tags such as !Sub and !Ref), relative to this file: the role is its AWS::IAM::Role, intrinsics resolved."},"cdk":{"type":"string","description":"A CDK cloud assembly folder (cdk.out, as `cdk synth` writes it), relative to this file; pick the role with stack and construct (or logicalId)."},"terraform":{"type":"string","description":"The JSON of a Terraform plan or state (`terraform show -json plan.out > plan.json`), relative to this file; pick the role with address."},"live":{"type":"string","description":"The ARN of a deployed role, read with iam:GetRole through the standard AWS credential chain (profile and region optional)."},"logicalId":{"type":"string","description":"cloudformation/cdk: the logical id of the AWS::IAM::Role resource (optional when the template has exactly one)."},"stack":{"type":"string","description":"cdk: the stack (its id or artifact id in manifest.json; optional with one stack)."},"construct":{"type":"string","description":"cdk: the construct path of the role, e.g. PipelineStack/DeployRole (or give logicalId)."},"address":{"type":"string","description":"terraform: the resource address, e.g. module.ci.aws_iam_role.this[0] (optional with one role)."},"parameters":{"type":"object","description":"cloudformation/cdk: template parameter values by name (parameters without a Default need one).","additionalProperties":{"anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}}],"errorMessage":"a parameter value is a string, or a list of strings","description":"The value (a list for a CommaDelimitedList or List<…> parameter)."}},"parametersFile":{"type":"string","description":"cloudformation/cdk: a parameters file (the CLI's [{ParameterKey, ParameterValue}], the console's, or CodePipeline's {Parameters: {…}}), relative to this file."},"account":{"type":["string","integer"],"pattern":"^[0-9]{12}$","errorMessage":"\"account\" must be a 12-digit account ID (quoted when it starts with 0)","description":"cloudformation/cdk/terraform: the account the stack or plan is deployed in (AWS::AccountId; builds the role ARN when the source does not know it)."},"region":{"type":"string","description":"cloudformation/cdk: AWS::Region (the partition follows from it); live: the region for the AWS SDK."},"partition":{"type":"string","description":"cloudformation/cdk/terraform: aws, aws-cn, aws-us-gov, … (default: from region, else aws)."},"stackName":{"type":"string","description":"cloudformation: AWS::StackName, when the template refers to it."},"resources":{"type":"object","description":"cloudformation/cdk/terraform: values known only after deployment, by the key the error names: LogicalId.Attribute (CloudFormation, CDK) or ADDRESS.attribute (Terraform).","additionalProperties":{"description":"The value."}},"imports":{"type":"object","description":"cloudformation/cdk: Fn::ImportValue export name → value.","additionalProperties":{"description":"The value."}},"profile":{"type":"string","description":"live: the AWS profile of the credentials (default: the standard chain)."}}},"providers":{"description":"The IAM OIDC identity providers that exist in the role's account: a list, or `live` to read them from the account (iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider, the role's credentials). Omitted: the providers the role's source defines (a template or plan), else every issuer that a Federated principal of the policy names is taken as registered, with the token's aud as a client ID (the report says so). An empty list means the account has none. The built-in providers (accounts.google.com, graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com) need no entry.","anyOf":[{"type":"array","items":{"title":"a provider","type":"object","description":"An IAM OIDC identity provider registered in the role's account.","required":["url","clientIds"],"additionalProperties":false,"properties":{"url":{"type":"string","description":"The provider URL exactly as registered in IAM, starting with https:// (e.g. https://token.actions.githubusercontent.com). STS compares it with the token's iss.","pattern":"^https://","errorMessage":"\"url\" must start with https://, exactly as the provider is registered in IAM"},"clientIds":{"type":"array","description":"The provider's client-ID list (audiences): the token's aud must be one of them.","items":{"type":"string","description":"A client ID (audience), e.g. sts.amazonaws.com."}}}}},{"type":"string","enum":["live"]}],"errorMessage":"\"providers\" must be a list of {url, clientIds}, or live"},"token":{"title":"the token","type":"object","description":"The web identity token: its claims as a mapping (any claim may be given), or `jwt:` a compact JWT or a path to a file holding one (relative to this file), whose claims are decoded (and, with `jwks:`, its signature verified). Precedence, lowest first: a shorthand's claims (github, eks, …), claims from defaults.token, the JWT's claims, claims written in the scenario's own token. A claim written as null is removed from the token, whatever gave it. exp, iat and nbf may be epoch seconds or ISO 8601 date-times.","additionalProperties":{"description":"A token claim (null: the token has no such claim)."},"properties":{"jwt":{"type":["string","null"],"description":"A compact JWT (header.payload.signature), or the path of a file holding one (relative to this file; a regular file of at most 5 MB). Its header is kept for the alg check and its length for the 4–20,000 character limit."},"jwks":{"type":["string","null"],"description":"The issuer's JSON Web Key Set, a path to a JSON file (relative to this file) as the provider serves it at its jwks_uri: the signature of `jwt`, its kid and its alg are then verified as STS does, and a token STS could not verify is refused (InvalidIdentityToken). Needs `jwt`; never fetched over the network."},"iss":{"type":["string","null"],"description":"Issuer, e.g. https://token.actions.githubusercontent.com."},"sub":{"type":["string","null"],"description":"Subject, e.g. repo:acme/app:ref:refs/heads/main."},"aud":{"description":"Audience: a string or a list of strings.","type":["string","array","null"],"items":{"type":"string","description":"An audience."}},"exp":{"type":["integer","string","null"],"description":"Expiry. Without exp the token is treated as fresh. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"exp\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"iat":{"type":["integer","string","null"],"description":"Issued at. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"iat\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"nbf":{"type":["integer","string","null"],"description":"Not before. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"nbf\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"amr":{"description":"Authentication methods (Cognito: unauthenticated, or authenticated and the login providers).","type":["string","array","null"],"items":{"type":"string","description":"An authentication method."}},"azp":{"type":["string","null"],"description":"Authorized party (Google: the client the token was issued to)."},"https://aws.amazon.com/tags":{"type":["object","null"],"description":"Session tags: {principal_tags: {KEY: [VALUE]}, transitive_tag_keys: [KEY]}. The trust policy must then also allow sts:TagSession."},"https://aws.amazon.com/source_identity":{"type":["string","null"],"description":"Source identity; the trust policy must then also allow sts:SetSourceIdentity."}}},"request":{"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}},"context":{"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}},"expect":{"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"},"github":{"title":"the github shorthand","type":["object","null"],"description":"GitHub Actions token claims: iss https://token.actions.githubusercontent.com, aud sts.amazonaws.com, sub built as GitHub does (environment → repo:O/R:environment:E; event pull_request → repo:O/R:pull_request; else repo:O/R:ref:REF), and the matching repository, ref, … claims. `repository` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"repository":{"type":["string","null"],"description":"OWNER/REPO."},"ref":{"type":["string","null"],"description":"refs/heads/BRANCH, refs/tags/TAG, or a bare branch name. Default refs/heads/main."},"environment":{"type":["string","null"],"description":"The job's environment; the sub is then repo:O/R:environment:E."},"event":{"type":["string","null"],"description":"event_name, default push; pull_request gives the sub repo:O/R:pull_request, and so does pull_request_target (UNCONFIRMED pull-request-target; ref is then the base branch)."},"ownerId":{"type":["string","integer","null"],"description":"repository_owner_id."},"repositoryId":{"type":["string","integer","null"],"description":"repository_id."},"immutable":{"type":["boolean","null"],"description":"Use the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:… (needs ownerId and repositoryId)."},"issuer":{"type":["string","null"],"description":"The issuer; default https://token.actions.githubusercontent.com (enterprise: …/SLUG)."},"audience":{"description":"The aud claim; default sts.amazonaws.com.","type":["string","array","null"],"items":{"type":"string"}},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."},"actor":{"type":["string","null"],"description":"actor."},"actorId":{"type":["string","integer","null"],"description":"actor_id."},"workflow":{"type":["string","null"],"description":"The workflow claim (its name); with job, the workflow file whose job gives the subjects."},"jobWorkflowRef":{"type":["string","null"],"description":"job_workflow_ref, e.g. acme/shared/.github/workflows/deploy.yml@refs/heads/main."},"enterprise":{"type":["string","null"],"description":"enterprise."},"enterpriseId":{"type":["string","integer","null"],"description":"enterprise_id."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment: github-hosted or self-hosted."},"repositoryVisibility":{"type":["string","null"],"description":"repository_visibility: public, private or internal."},"job":{"type":["string","null"],"description":"With job, workflow names a GitHub Actions workflow file (relative to this file) and job its key under jobs:: the scenario becomes one copy per subject the job can present (environment, else one per trigger), with aud, role-session-name and role-duration-seconds from its aws-actions/configure-aws-credentials step."},"secrets":{"type":["object","null"],"description":"Values of ${{ secrets.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ secrets.NAME }}."}},"vars":{"type":["object","null"],"description":"Values of ${{ vars.NAME }} in the workflow (e.g. the role-to-assume), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ vars.NAME }}."}},"inputs":{"type":["object","null"],"description":"Values of ${{ inputs.NAME }} in the workflow (of a reusable workflow, or of workflow_dispatch), by NAME.","additionalProperties":{"type":["string","number","boolean"],"description":"The value of ${{ inputs.NAME }}."}},"subTemplate":{"type":["array","null"],"items":{"type":"string"},"description":"The repository's OIDC subject customisation (include_claim_keys), e.g. [repo, context, job_workflow_ref]."},"defaultBranch":{"type":["string","null"],"description":"The default branch (ref of schedule, workflow_dispatch, …); default main."},"calledWorkflow":{"type":["string","null"],"description":"A local copy of the reusable workflow the job calls with uses: OWNER/REPO/.github/workflows/FILE@REF."},"calledJob":{"type":["string","null"],"description":"The job of the called workflow that requests credentials, when it has several."}}},"eks":{"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults), except that `serviceAccount` may name a ServiceAccount manifest, which gives the namespace, the name, the audience and the role it is annotated with. A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace; with a manifest, it picks the ServiceAccount, and gives the namespace of one written without metadata.namespace (as kubectl apply -n would)."},"serviceAccount":{"type":["string","null"],"description":"The service account name, or a ServiceAccount manifest (YAML or JSON: one object, several `---` documents, or the `kind: List` that `kubectl get serviceaccount -o yaml` prints), relative to this file: a path with \"/\" (./sa.yaml), or a .yaml/.yml/.json file name that exists beside this file and is not also a valid name. Its metadata.namespace and metadata.name build the subject; eks.amazonaws.com/audience the aud; eks.amazonaws.com/role-arn must name the scenario's role, or a scenario that expects allow fails. issuer, when not given, is the one EKS cluster the trust policy trusts."},"name":{"type":["string","null"],"description":"With a manifest: the ServiceAccount to use (metadata.name), when the manifest has several."},"audience":{"type":["string","null"],"description":"The audience; default the manifest's eks.amazonaws.com/audience, else sts.amazonaws.com."}}},"gitlab":{"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}},"terraform":{"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}},"cognito":{"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}},"matrix":{"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"},"scenario":{"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}},"defaults":{"title":"defaults","type":"object","description":"Deep-merged under every scenario: mappings merge key by key; strings, numbers and lists written in the scenario win.","additionalProperties":false,"properties":{"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"}}}},"allOf":[{"$ref":"#/definitions/scenario"}]};
-
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema24.required,parentSchema:schema24,data};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(func2.call(schema24.properties, key0))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema24,data};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.name !== undefined){
-let data0 = data.name;
-if(typeof data0 === "string"){
-if(func8(data0) < 1){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema24.properties.name,data:data0};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.name.type,parentSchema:schema24.properties.name,data:data0};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.description !== undefined){
-let data1 = data.description;
-if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.properties.description.type,parentSchema:schema24.properties.description,data:data1};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.now !== undefined){
-let data2 = data.now;
-if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
-const err5 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema24.properties.now.type},message:"must be integer,string",schema:schema24.properties.now.type,parentSchema:schema24.properties.now,data:data2};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.token !== undefined){
-let data3 = data.token;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.jwt !== undefined){
-let data4 = data3.jwt;
-if((typeof data4 !== "string") && (data4 !== null)){
-const err6 = {instancePath:instancePath+"/token/jwt",schemaPath:"#/definitions/token/properties/jwt/type",keyword:"type",params:{type: schema15.properties.jwt.type},message:"must be string,null",schema:schema15.properties.jwt.type,parentSchema:schema15.properties.jwt,data:data4};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data3.jwks !== undefined){
-let data5 = data3.jwks;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err7 = {instancePath:instancePath+"/token/jwks",schemaPath:"#/definitions/token/properties/jwks/type",keyword:"type",params:{type: schema15.properties.jwks.type},message:"must be string,null",schema:schema15.properties.jwks.type,parentSchema:schema15.properties.jwks,data:data5};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data3.iss !== undefined){
-let data6 = data3.iss;
-if((typeof data6 !== "string") && (data6 !== null)){
-const err8 = {instancePath:instancePath+"/token/iss",schemaPath:"#/definitions/token/properties/iss/type",keyword:"type",params:{type: schema15.properties.iss.type},message:"must be string,null",schema:schema15.properties.iss.type,parentSchema:schema15.properties.iss,data:data6};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data3.sub !== undefined){
-let data7 = data3.sub;
+if(data.issuer !== undefined){
+let data7 = data.issuer;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err9 = {instancePath:instancePath+"/token/sub",schemaPath:"#/definitions/token/properties/sub/type",keyword:"type",params:{type: schema15.properties.sub.type},message:"must be string,null",schema:schema15.properties.sub.type,parentSchema:schema15.properties.sub,data:data7};
+const err9 = {instancePath:instancePath+"/issuer",schemaPath:"#/properties/issuer/type",keyword:"type",params:{type: schema11.properties.issuer.type},message:"must be string,null",schema:schema11.properties.issuer.type,parentSchema:schema11.properties.issuer,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5739,10 +959,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data3.aud !== undefined){
-let data8 = data3.aud;
+if(data.audience !== undefined){
+let data8 = data.audience;
 if(((typeof data8 !== "string") && (!(Array.isArray(data8)))) && (data8 !== null)){
-const err10 = {instancePath:instancePath+"/token/aud",schemaPath:"#/definitions/token/properties/aud/type",keyword:"type",params:{type: schema15.properties.aud.type},message:"must be string,array,null",schema:schema15.properties.aud.type,parentSchema:schema15.properties.aud,data:data8};
+const err10 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: schema11.properties.audience.type},message:"must be string,array,null",schema:schema11.properties.audience.type,parentSchema:schema11.properties.audience,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5756,7 +976,7 @@ const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
 let data9 = data8[i0];
 if(typeof data9 !== "string"){
-const err11 = {instancePath:instancePath+"/token/aud/" + i0,schemaPath:"#/definitions/token/properties/aud/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.aud.items.type,parentSchema:schema15.properties.aud.items,data:data9};
+const err11 = {instancePath:instancePath+"/audience/" + i0,schemaPath:"#/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audience.items.type,parentSchema:schema11.properties.audience.items,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5768,10 +988,10 @@ errors++;
 }
 }
 }
-if(data3.exp !== undefined){
-let data10 = data3.exp;
-if(((!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))) && (typeof data10 !== "string")) && (data10 !== null)){
-const err12 = {instancePath:instancePath+"/token/exp",schemaPath:"#/definitions/token/properties/exp/type",keyword:"type",params:{type: schema15.properties.exp.type},message:"must be integer,string,null",schema:schema15.properties.exp.type,parentSchema:schema15.properties.exp,data:data10};
+if(data.sub !== undefined){
+let data10 = data.sub;
+if((typeof data10 !== "string") && (data10 !== null)){
+const err12 = {instancePath:instancePath+"/sub",schemaPath:"#/properties/sub/type",keyword:"type",params:{type: schema11.properties.sub.type},message:"must be string,null",schema:schema11.properties.sub.type,parentSchema:schema11.properties.sub,data:data10};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5781,10 +1001,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data3.iat !== undefined){
-let data11 = data3.iat;
-if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
-const err13 = {instancePath:instancePath+"/token/iat",schemaPath:"#/definitions/token/properties/iat/type",keyword:"type",params:{type: schema15.properties.iat.type},message:"must be integer,string,null",schema:schema15.properties.iat.type,parentSchema:schema15.properties.iat,data:data11};
+if(data.actor !== undefined){
+let data11 = data.actor;
+if((typeof data11 !== "string") && (data11 !== null)){
+const err13 = {instancePath:instancePath+"/actor",schemaPath:"#/properties/actor/type",keyword:"type",params:{type: schema11.properties.actor.type},message:"must be string,null",schema:schema11.properties.actor.type,parentSchema:schema11.properties.actor,data:data11};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5794,10 +1014,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data3.nbf !== undefined){
-let data12 = data3.nbf;
-if(((!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))) && (typeof data12 !== "string")) && (data12 !== null)){
-const err14 = {instancePath:instancePath+"/token/nbf",schemaPath:"#/definitions/token/properties/nbf/type",keyword:"type",params:{type: schema15.properties.nbf.type},message:"must be integer,string,null",schema:schema15.properties.nbf.type,parentSchema:schema15.properties.nbf,data:data12};
+if(data.actorId !== undefined){
+let data12 = data.actorId;
+if(((typeof data12 !== "string") && (!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12))))) && (data12 !== null)){
+const err14 = {instancePath:instancePath+"/actorId",schemaPath:"#/properties/actorId/type",keyword:"type",params:{type: schema11.properties.actorId.type},message:"must be string,integer,null",schema:schema11.properties.actorId.type,parentSchema:schema11.properties.actorId,data:data12};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5807,10 +1027,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data3.amr !== undefined){
-let data13 = data3.amr;
-if(((typeof data13 !== "string") && (!(Array.isArray(data13)))) && (data13 !== null)){
-const err15 = {instancePath:instancePath+"/token/amr",schemaPath:"#/definitions/token/properties/amr/type",keyword:"type",params:{type: schema15.properties.amr.type},message:"must be string,array,null",schema:schema15.properties.amr.type,parentSchema:schema15.properties.amr,data:data13};
+if(data.workflow !== undefined){
+let data13 = data.workflow;
+if((typeof data13 !== "string") && (data13 !== null)){
+const err15 = {instancePath:instancePath+"/workflow",schemaPath:"#/properties/workflow/type",keyword:"type",params:{type: schema11.properties.workflow.type},message:"must be string,null",schema:schema11.properties.workflow.type,parentSchema:schema11.properties.workflow,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5819,12 +1039,11 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(Array.isArray(data13)){
-const len1 = data13.length;
-for(let i1=0; i1<len1; i1++){
-let data14 = data13[i1];
-if(typeof data14 !== "string"){
-const err16 = {instancePath:instancePath+"/token/amr/" + i1,schemaPath:"#/definitions/token/properties/amr/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.amr.items.type,parentSchema:schema15.properties.amr.items,data:data14};
+}
+if(data.jobWorkflowRef !== undefined){
+let data14 = data.jobWorkflowRef;
+if((typeof data14 !== "string") && (data14 !== null)){
+const err16 = {instancePath:instancePath+"/jobWorkflowRef",schemaPath:"#/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema11.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema11.properties.jobWorkflowRef.type,parentSchema:schema11.properties.jobWorkflowRef,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5834,12 +1053,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-}
-if(data3.azp !== undefined){
-let data15 = data3.azp;
+if(data.enterprise !== undefined){
+let data15 = data.enterprise;
 if((typeof data15 !== "string") && (data15 !== null)){
-const err17 = {instancePath:instancePath+"/token/azp",schemaPath:"#/definitions/token/properties/azp/type",keyword:"type",params:{type: schema15.properties.azp.type},message:"must be string,null",schema:schema15.properties.azp.type,parentSchema:schema15.properties.azp,data:data15};
+const err17 = {instancePath:instancePath+"/enterprise",schemaPath:"#/properties/enterprise/type",keyword:"type",params:{type: schema11.properties.enterprise.type},message:"must be string,null",schema:schema11.properties.enterprise.type,parentSchema:schema11.properties.enterprise,data:data15};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5849,10 +1066,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data3["https://aws.amazon.com/tags"] !== undefined){
-let data16 = data3["https://aws.amazon.com/tags"];
-if((!(data16 && typeof data16 == "object" && !Array.isArray(data16))) && (data16 !== null)){
-const err18 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1tags",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1tags/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/tags"].type},message:"must be object,null",schema:schema15.properties["https://aws.amazon.com/tags"].type,parentSchema:schema15.properties["https://aws.amazon.com/tags"],data:data16};
+if(data.enterpriseId !== undefined){
+let data16 = data.enterpriseId;
+if(((typeof data16 !== "string") && (!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16))))) && (data16 !== null)){
+const err18 = {instancePath:instancePath+"/enterpriseId",schemaPath:"#/properties/enterpriseId/type",keyword:"type",params:{type: schema11.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema11.properties.enterpriseId.type,parentSchema:schema11.properties.enterpriseId,data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5862,10 +1079,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data3["https://aws.amazon.com/source_identity"] !== undefined){
-let data17 = data3["https://aws.amazon.com/source_identity"];
+if(data.runnerEnvironment !== undefined){
+let data17 = data.runnerEnvironment;
 if((typeof data17 !== "string") && (data17 !== null)){
-const err19 = {instancePath:instancePath+"/token/https:~1~1aws.amazon.com~1source_identity",schemaPath:"#/definitions/token/properties/https%3A~1~1aws.amazon.com~1source_identity/type",keyword:"type",params:{type: schema15.properties["https://aws.amazon.com/source_identity"].type},message:"must be string,null",schema:schema15.properties["https://aws.amazon.com/source_identity"].type,parentSchema:schema15.properties["https://aws.amazon.com/source_identity"],data:data17};
+const err19 = {instancePath:instancePath+"/runnerEnvironment",schemaPath:"#/properties/runnerEnvironment/type",keyword:"type",params:{type: schema11.properties.runnerEnvironment.type},message:"must be string,null",schema:schema11.properties.runnerEnvironment.type,parentSchema:schema11.properties.runnerEnvironment,data:data17};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5875,9 +1092,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-}
-else {
-const err20 = {instancePath:instancePath+"/token",schemaPath:"#/definitions/token/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data:data3};
+if(data.repositoryVisibility !== undefined){
+let data18 = data.repositoryVisibility;
+if((typeof data18 !== "string") && (data18 !== null)){
+const err20 = {instancePath:instancePath+"/repositoryVisibility",schemaPath:"#/properties/repositoryVisibility/type",keyword:"type",params:{type: schema11.properties.repositoryVisibility.type},message:"must be string,null",schema:schema11.properties.repositoryVisibility.type,parentSchema:schema11.properties.repositoryVisibility,data:data18};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5887,10 +1105,10 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.github !== undefined){
-let data18 = data.github;
-if((!(data18 && typeof data18 == "object" && !Array.isArray(data18))) && (data18 !== null)){
-const err21 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/type",keyword:"type",params:{type: schema16.type},message:"must be object,null",schema:schema16.type,parentSchema:schema16,data:data18};
+if(data.job !== undefined){
+let data19 = data.job;
+if((typeof data19 !== "string") && (data19 !== null)){
+const err21 = {instancePath:instancePath+"/job",schemaPath:"#/properties/job/type",keyword:"type",params:{type: schema11.properties.job.type},message:"must be string,null",schema:schema11.properties.job.type,parentSchema:schema11.properties.job,data:data19};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5899,10 +1117,11 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-for(const key1 in data18){
-if(!(func2.call(schema16.properties, key1))){
-const err22 = {instancePath:instancePath+"/github",schemaPath:"#/definitions/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data:data18};
+}
+if(data.secrets !== undefined){
+let data20 = data.secrets;
+if((!(data20 && typeof data20 == "object" && !Array.isArray(data20))) && (data20 !== null)){
+const err22 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: schema11.properties.secrets.type},message:"must be object,null",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data20};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5911,11 +1130,11 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data18.repository !== undefined){
-let data19 = data18.repository;
-if((typeof data19 !== "string") && (data19 !== null)){
-const err23 = {instancePath:instancePath+"/github/repository",schemaPath:"#/definitions/github/properties/repository/type",keyword:"type",params:{type: schema16.properties.repository.type},message:"must be string,null",schema:schema16.properties.repository.type,parentSchema:schema16.properties.repository,data:data19};
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key1 in data20){
+let data21 = data20[key1];
+if(((typeof data21 !== "string") && (!((typeof data21 == "number") && (isFinite(data21))))) && (typeof data21 !== "boolean")){
+const err23 = {instancePath:instancePath+"/secrets/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/secrets/additionalProperties/type",keyword:"type",params:{type: schema11.properties.secrets.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.secrets.additionalProperties.type,parentSchema:schema11.properties.secrets.additionalProperties,data:data21};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5925,10 +1144,12 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data18.ref !== undefined){
-let data20 = data18.ref;
-if((typeof data20 !== "string") && (data20 !== null)){
-const err24 = {instancePath:instancePath+"/github/ref",schemaPath:"#/definitions/github/properties/ref/type",keyword:"type",params:{type: schema16.properties.ref.type},message:"must be string,null",schema:schema16.properties.ref.type,parentSchema:schema16.properties.ref,data:data20};
+}
+}
+if(data.vars !== undefined){
+let data22 = data.vars;
+if((!(data22 && typeof data22 == "object" && !Array.isArray(data22))) && (data22 !== null)){
+const err24 = {instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: schema11.properties.vars.type},message:"must be object,null",schema:schema11.properties.vars.type,parentSchema:schema11.properties.vars,data:data22};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5937,11 +1158,11 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-if(data18.environment !== undefined){
-let data21 = data18.environment;
-if((typeof data21 !== "string") && (data21 !== null)){
-const err25 = {instancePath:instancePath+"/github/environment",schemaPath:"#/definitions/github/properties/environment/type",keyword:"type",params:{type: schema16.properties.environment.type},message:"must be string,null",schema:schema16.properties.environment.type,parentSchema:schema16.properties.environment,data:data21};
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+for(const key2 in data22){
+let data23 = data22[key2];
+if(((typeof data23 !== "string") && (!((typeof data23 == "number") && (isFinite(data23))))) && (typeof data23 !== "boolean")){
+const err25 = {instancePath:instancePath+"/vars/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/vars/additionalProperties/type",keyword:"type",params:{type: schema11.properties.vars.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.vars.additionalProperties.type,parentSchema:schema11.properties.vars.additionalProperties,data:data23};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -5951,10 +1172,12 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data18.event !== undefined){
-let data22 = data18.event;
-if((typeof data22 !== "string") && (data22 !== null)){
-const err26 = {instancePath:instancePath+"/github/event",schemaPath:"#/definitions/github/properties/event/type",keyword:"type",params:{type: schema16.properties.event.type},message:"must be string,null",schema:schema16.properties.event.type,parentSchema:schema16.properties.event,data:data22};
+}
+}
+if(data.inputs !== undefined){
+let data24 = data.inputs;
+if((!(data24 && typeof data24 == "object" && !Array.isArray(data24))) && (data24 !== null)){
+const err26 = {instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: schema11.properties.inputs.type},message:"must be object,null",schema:schema11.properties.inputs.type,parentSchema:schema11.properties.inputs,data:data24};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -5963,11 +1186,11 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-if(data18.ownerId !== undefined){
-let data23 = data18.ownerId;
-if(((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))) && (data23 !== null)){
-const err27 = {instancePath:instancePath+"/github/ownerId",schemaPath:"#/definitions/github/properties/ownerId/type",keyword:"type",params:{type: schema16.properties.ownerId.type},message:"must be string,integer,null",schema:schema16.properties.ownerId.type,parentSchema:schema16.properties.ownerId,data:data23};
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+for(const key3 in data24){
+let data25 = data24[key3];
+if(((typeof data25 !== "string") && (!((typeof data25 == "number") && (isFinite(data25))))) && (typeof data25 !== "boolean")){
+const err27 = {instancePath:instancePath+"/inputs/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/inputs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.inputs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.inputs.additionalProperties.type,parentSchema:schema11.properties.inputs.additionalProperties,data:data25};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -5977,10 +1200,12 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data18.repositoryId !== undefined){
-let data24 = data18.repositoryId;
-if(((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))) && (data24 !== null)){
-const err28 = {instancePath:instancePath+"/github/repositoryId",schemaPath:"#/definitions/github/properties/repositoryId/type",keyword:"type",params:{type: schema16.properties.repositoryId.type},message:"must be string,integer,null",schema:schema16.properties.repositoryId.type,parentSchema:schema16.properties.repositoryId,data:data24};
+}
+}
+if(data.subTemplate !== undefined){
+let data26 = data.subTemplate;
+if((!(Array.isArray(data26))) && (data26 !== null)){
+const err28 = {instancePath:instancePath+"/subTemplate",schemaPath:"#/properties/subTemplate/type",keyword:"type",params:{type: schema11.properties.subTemplate.type},message:"must be array,null",schema:schema11.properties.subTemplate.type,parentSchema:schema11.properties.subTemplate,data:data26};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -5989,11 +1214,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-if(data18.immutable !== undefined){
-let data25 = data18.immutable;
-if((typeof data25 !== "boolean") && (data25 !== null)){
-const err29 = {instancePath:instancePath+"/github/immutable",schemaPath:"#/definitions/github/properties/immutable/type",keyword:"type",params:{type: schema16.properties.immutable.type},message:"must be boolean,null",schema:schema16.properties.immutable.type,parentSchema:schema16.properties.immutable,data:data25};
+if(Array.isArray(data26)){
+const len1 = data26.length;
+for(let i1=0; i1<len1; i1++){
+let data27 = data26[i1];
+if(typeof data27 !== "string"){
+const err29 = {instancePath:instancePath+"/subTemplate/" + i1,schemaPath:"#/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.subTemplate.items.type,parentSchema:schema11.properties.subTemplate.items,data:data27};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -6003,10 +1229,12 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data18.issuer !== undefined){
-let data26 = data18.issuer;
-if((typeof data26 !== "string") && (data26 !== null)){
-const err30 = {instancePath:instancePath+"/github/issuer",schemaPath:"#/definitions/github/properties/issuer/type",keyword:"type",params:{type: schema16.properties.issuer.type},message:"must be string,null",schema:schema16.properties.issuer.type,parentSchema:schema16.properties.issuer,data:data26};
+}
+}
+if(data.defaultBranch !== undefined){
+let data28 = data.defaultBranch;
+if((typeof data28 !== "string") && (data28 !== null)){
+const err30 = {instancePath:instancePath+"/defaultBranch",schemaPath:"#/properties/defaultBranch/type",keyword:"type",params:{type: schema11.properties.defaultBranch.type},message:"must be string,null",schema:schema11.properties.defaultBranch.type,parentSchema:schema11.properties.defaultBranch,data:data28};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -6016,10 +1244,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data18.audience !== undefined){
-let data27 = data18.audience;
-if(((typeof data27 !== "string") && (!(Array.isArray(data27)))) && (data27 !== null)){
-const err31 = {instancePath:instancePath+"/github/audience",schemaPath:"#/definitions/github/properties/audience/type",keyword:"type",params:{type: schema16.properties.audience.type},message:"must be string,array,null",schema:schema16.properties.audience.type,parentSchema:schema16.properties.audience,data:data27};
+if(data.calledWorkflow !== undefined){
+let data29 = data.calledWorkflow;
+if((typeof data29 !== "string") && (data29 !== null)){
+const err31 = {instancePath:instancePath+"/calledWorkflow",schemaPath:"#/properties/calledWorkflow/type",keyword:"type",params:{type: schema11.properties.calledWorkflow.type},message:"must be string,null",schema:schema11.properties.calledWorkflow.type,parentSchema:schema11.properties.calledWorkflow,data:data29};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -6028,12 +1256,11 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(Array.isArray(data27)){
-const len2 = data27.length;
-for(let i2=0; i2<len2; i2++){
-let data28 = data27[i2];
-if(typeof data28 !== "string"){
-const err32 = {instancePath:instancePath+"/github/audience/" + i2,schemaPath:"#/definitions/github/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.audience.items.type,parentSchema:schema16.properties.audience.items,data:data28};
+}
+if(data.calledJob !== undefined){
+let data30 = data.calledJob;
+if((typeof data30 !== "string") && (data30 !== null)){
+const err32 = {instancePath:instancePath+"/calledJob",schemaPath:"#/properties/calledJob/type",keyword:"type",params:{type: schema11.properties.calledJob.type},message:"must be string,null",schema:schema11.properties.calledJob.type,parentSchema:schema11.properties.calledJob,data:data30};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -6044,2142 +1271,2485 @@ errors++;
 }
 }
 }
+validate29.errors = vErrors;
+return errors === 0;
 }
-if(data18.sub !== undefined){
-let data29 = data18.sub;
-if((typeof data29 !== "string") && (data29 !== null)){
-const err33 = {instancePath:instancePath+"/github/sub",schemaPath:"#/definitions/github/properties/sub/type",keyword:"type",params:{type: schema16.properties.sub.type},message:"must be string,null",schema:schema16.properties.sub.type,parentSchema:schema16.properties.sub,data:data29};
+
+const schema12 = {"title":"the eks shorthand","type":["object","null"],"description":"An EKS service-account token (IRSA): iss the cluster's issuer, sub system:serviceaccount:NAMESPACE:NAME, aud [sts.amazonaws.com]. `issuer`, `namespace` and `serviceAccount` are required (here or in defaults), except that `serviceAccount` may name a ServiceAccount manifest, which gives the namespace, the name, the audience and the role it is annotated with. A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"issuer":{"type":["string","null"],"description":"The cluster's OIDC issuer, https://oidc.eks.REGION.amazonaws.com/id/ID."},"namespace":{"type":["string","null"],"description":"The Kubernetes namespace; with a manifest, it picks the ServiceAccount, and gives the namespace of one written without metadata.namespace (as kubectl apply -n would)."},"serviceAccount":{"type":["string","null"],"description":"The service account name, or a ServiceAccount manifest (YAML or JSON: one object, several `---` documents, or the `kind: List` that `kubectl get serviceaccount -o yaml` prints), relative to this file: a path with \"/\" (./sa.yaml), or a .yaml/.yml/.json file name that exists beside this file and is not also a valid name. Its metadata.namespace and metadata.name build the subject; eks.amazonaws.com/audience the aud; eks.amazonaws.com/role-arn must name the scenario's role, or a scenario that expects allow fails. issuer, when not given, is the one EKS cluster the trust policy trusts."},"name":{"type":["string","null"],"description":"With a manifest: the ServiceAccount to use (metadata.name), when the manifest has several."},"audience":{"type":["string","null"],"description":"The audience; default the manifest's eks.amazonaws.com/audience, else sts.amazonaws.com."}}};
+
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema12.type},message:"must be object,null",schema:schema12.type,parentSchema:schema12,data};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err0];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((key0 === "issuer") || (key0 === "namespace")) || (key0 === "serviceAccount")) || (key0 === "name")) || (key0 === "audience"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
 }
 errors++;
 }
 }
-if(data18.actor !== undefined){
-let data30 = data18.actor;
-if((typeof data30 !== "string") && (data30 !== null)){
-const err34 = {instancePath:instancePath+"/github/actor",schemaPath:"#/definitions/github/properties/actor/type",keyword:"type",params:{type: schema16.properties.actor.type},message:"must be string,null",schema:schema16.properties.actor.type,parentSchema:schema16.properties.actor,data:data30};
+if(data.issuer !== undefined){
+let data0 = data.issuer;
+if((typeof data0 !== "string") && (data0 !== null)){
+const err2 = {instancePath:instancePath+"/issuer",schemaPath:"#/properties/issuer/type",keyword:"type",params:{type: schema12.properties.issuer.type},message:"must be string,null",schema:schema12.properties.issuer.type,parentSchema:schema12.properties.issuer,data:data0};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err2];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err2);
 }
 errors++;
 }
 }
-if(data18.actorId !== undefined){
-let data31 = data18.actorId;
-if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (data31 !== null)){
-const err35 = {instancePath:instancePath+"/github/actorId",schemaPath:"#/definitions/github/properties/actorId/type",keyword:"type",params:{type: schema16.properties.actorId.type},message:"must be string,integer,null",schema:schema16.properties.actorId.type,parentSchema:schema16.properties.actorId,data:data31};
+if(data.namespace !== undefined){
+let data1 = data.namespace;
+if((typeof data1 !== "string") && (data1 !== null)){
+const err3 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: schema12.properties.namespace.type},message:"must be string,null",schema:schema12.properties.namespace.type,parentSchema:schema12.properties.namespace,data:data1};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err3];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err3);
 }
 errors++;
 }
 }
-if(data18.workflow !== undefined){
-let data32 = data18.workflow;
-if((typeof data32 !== "string") && (data32 !== null)){
-const err36 = {instancePath:instancePath+"/github/workflow",schemaPath:"#/definitions/github/properties/workflow/type",keyword:"type",params:{type: schema16.properties.workflow.type},message:"must be string,null",schema:schema16.properties.workflow.type,parentSchema:schema16.properties.workflow,data:data32};
+if(data.serviceAccount !== undefined){
+let data2 = data.serviceAccount;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err4 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: schema12.properties.serviceAccount.type},message:"must be string,null",schema:schema12.properties.serviceAccount.type,parentSchema:schema12.properties.serviceAccount,data:data2};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err4];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err4);
 }
 errors++;
 }
 }
-if(data18.jobWorkflowRef !== undefined){
-let data33 = data18.jobWorkflowRef;
-if((typeof data33 !== "string") && (data33 !== null)){
-const err37 = {instancePath:instancePath+"/github/jobWorkflowRef",schemaPath:"#/definitions/github/properties/jobWorkflowRef/type",keyword:"type",params:{type: schema16.properties.jobWorkflowRef.type},message:"must be string,null",schema:schema16.properties.jobWorkflowRef.type,parentSchema:schema16.properties.jobWorkflowRef,data:data33};
+if(data.name !== undefined){
+let data3 = data.name;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema12.properties.name.type},message:"must be string,null",schema:schema12.properties.name.type,parentSchema:schema12.properties.name,data:data3};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err5];
 }
 else {
-vErrors.push(err37);
+vErrors.push(err5);
 }
 errors++;
 }
 }
-if(data18.enterprise !== undefined){
-let data34 = data18.enterprise;
-if((typeof data34 !== "string") && (data34 !== null)){
-const err38 = {instancePath:instancePath+"/github/enterprise",schemaPath:"#/definitions/github/properties/enterprise/type",keyword:"type",params:{type: schema16.properties.enterprise.type},message:"must be string,null",schema:schema16.properties.enterprise.type,parentSchema:schema16.properties.enterprise,data:data34};
+if(data.audience !== undefined){
+let data4 = data.audience;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err6 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: schema12.properties.audience.type},message:"must be string,null",schema:schema12.properties.audience.type,parentSchema:schema12.properties.audience,data:data4};
 if(vErrors === null){
-vErrors = [err38];
+vErrors = [err6];
 }
 else {
-vErrors.push(err38);
-}
-errors++;
-}
-}
-if(data18.enterpriseId !== undefined){
-let data35 = data18.enterpriseId;
-if(((typeof data35 !== "string") && (!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35))))) && (data35 !== null)){
-const err39 = {instancePath:instancePath+"/github/enterpriseId",schemaPath:"#/definitions/github/properties/enterpriseId/type",keyword:"type",params:{type: schema16.properties.enterpriseId.type},message:"must be string,integer,null",schema:schema16.properties.enterpriseId.type,parentSchema:schema16.properties.enterpriseId,data:data35};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-}
-if(data18.runnerEnvironment !== undefined){
-let data36 = data18.runnerEnvironment;
-if((typeof data36 !== "string") && (data36 !== null)){
-const err40 = {instancePath:instancePath+"/github/runnerEnvironment",schemaPath:"#/definitions/github/properties/runnerEnvironment/type",keyword:"type",params:{type: schema16.properties.runnerEnvironment.type},message:"must be string,null",schema:schema16.properties.runnerEnvironment.type,parentSchema:schema16.properties.runnerEnvironment,data:data36};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-}
-if(data18.repositoryVisibility !== undefined){
-let data37 = data18.repositoryVisibility;
-if((typeof data37 !== "string") && (data37 !== null)){
-const err41 = {instancePath:instancePath+"/github/repositoryVisibility",schemaPath:"#/definitions/github/properties/repositoryVisibility/type",keyword:"type",params:{type: schema16.properties.repositoryVisibility.type},message:"must be string,null",schema:schema16.properties.repositoryVisibility.type,parentSchema:schema16.properties.repositoryVisibility,data:data37};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-if(data18.job !== undefined){
-let data38 = data18.job;
-if((typeof data38 !== "string") && (data38 !== null)){
-const err42 = {instancePath:instancePath+"/github/job",schemaPath:"#/definitions/github/properties/job/type",keyword:"type",params:{type: schema16.properties.job.type},message:"must be string,null",schema:schema16.properties.job.type,parentSchema:schema16.properties.job,data:data38};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-}
-if(data18.secrets !== undefined){
-let data39 = data18.secrets;
-if((!(data39 && typeof data39 == "object" && !Array.isArray(data39))) && (data39 !== null)){
-const err43 = {instancePath:instancePath+"/github/secrets",schemaPath:"#/definitions/github/properties/secrets/type",keyword:"type",params:{type: schema16.properties.secrets.type},message:"must be object,null",schema:schema16.properties.secrets.type,parentSchema:schema16.properties.secrets,data:data39};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-for(const key2 in data39){
-let data40 = data39[key2];
-if(((typeof data40 !== "string") && (!((typeof data40 == "number") && (isFinite(data40))))) && (typeof data40 !== "boolean")){
-const err44 = {instancePath:instancePath+"/github/secrets/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/secrets/additionalProperties/type",keyword:"type",params:{type: schema16.properties.secrets.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.secrets.additionalProperties.type,parentSchema:schema16.properties.secrets.additionalProperties,data:data40};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
+vErrors.push(err6);
 }
 errors++;
 }
 }
 }
+validate31.errors = vErrors;
+return errors === 0;
 }
-if(data18.vars !== undefined){
-let data41 = data18.vars;
-if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
-const err45 = {instancePath:instancePath+"/github/vars",schemaPath:"#/definitions/github/properties/vars/type",keyword:"type",params:{type: schema16.properties.vars.type},message:"must be object,null",schema:schema16.properties.vars.type,parentSchema:schema16.properties.vars,data:data41};
+
+const schema13 = {"title":"the gitlab shorthand","type":["object","null"],"description":"A GitLab CI id_tokens token: iss https://HOST, sub project_path:GROUP/PROJECT:ref_type:TYPE:ref:REF, and the matching claims. `projectPath` is required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"projectPath":{"type":["string","null"],"description":"GROUP[/SUBGROUP…]/PROJECT."},"ref":{"type":["string","null"],"description":"Branch or tag name; default main."},"refType":{"type":["string","null"],"enum":["branch","tag",null],"description":"branch (default) or tag."},"host":{"type":["string","null"],"description":"The GitLab instance host; default gitlab.com."},"audience":{"description":"The aud the job sets in id_tokens; default the instance URL.","type":["string","array","null"],"items":{"type":"string"}},"pipelineSource":{"type":["string","null"],"description":"pipeline_source; default push."},"projectId":{"type":["string","integer","null"],"description":"project_id."},"namespaceId":{"type":["string","integer","null"],"description":"namespace_id."},"refProtected":{"type":["boolean","null"],"description":"ref_protected."},"environment":{"type":["string","null"],"description":"environment."},"userLogin":{"type":["string","null"],"description":"user_login."},"userId":{"type":["string","integer","null"],"description":"user_id."},"userEmail":{"type":["string","null"],"description":"user_email."},"userAccessLevel":{"type":["string","null"],"description":"user_access_level."},"runnerEnvironment":{"type":["string","null"],"description":"runner_environment."},"sub":{"type":["string","null"],"description":"A customised subject, replacing the default one."}}};
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema13.type},message:"must be object,null",schema:schema13.type,parentSchema:schema13,data};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err0];
 }
 else {
-vErrors.push(err45);
+vErrors.push(err0);
 }
 errors++;
 }
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key3 in data41){
-let data42 = data41[key3];
-if(((typeof data42 !== "string") && (!((typeof data42 == "number") && (isFinite(data42))))) && (typeof data42 !== "boolean")){
-const err46 = {instancePath:instancePath+"/github/vars/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/vars/additionalProperties/type",keyword:"type",params:{type: schema16.properties.vars.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.vars.additionalProperties.type,parentSchema:schema16.properties.vars.additionalProperties,data:data42};
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func2.call(schema13.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema13,data};
 if(vErrors === null){
-vErrors = [err46];
+vErrors = [err1];
 }
 else {
-vErrors.push(err46);
-}
-errors++;
-}
-}
-}
-}
-if(data18.inputs !== undefined){
-let data43 = data18.inputs;
-if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
-const err47 = {instancePath:instancePath+"/github/inputs",schemaPath:"#/definitions/github/properties/inputs/type",keyword:"type",params:{type: schema16.properties.inputs.type},message:"must be object,null",schema:schema16.properties.inputs.type,parentSchema:schema16.properties.inputs,data:data43};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-for(const key4 in data43){
-let data44 = data43[key4];
-if(((typeof data44 !== "string") && (!((typeof data44 == "number") && (isFinite(data44))))) && (typeof data44 !== "boolean")){
-const err48 = {instancePath:instancePath+"/github/inputs/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/github/properties/inputs/additionalProperties/type",keyword:"type",params:{type: schema16.properties.inputs.additionalProperties.type},message:"must be string,number,boolean",schema:schema16.properties.inputs.additionalProperties.type,parentSchema:schema16.properties.inputs.additionalProperties,data:data44};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
+vErrors.push(err1);
 }
 errors++;
 }
 }
-}
-}
-if(data18.subTemplate !== undefined){
-let data45 = data18.subTemplate;
-if((!(Array.isArray(data45))) && (data45 !== null)){
-const err49 = {instancePath:instancePath+"/github/subTemplate",schemaPath:"#/definitions/github/properties/subTemplate/type",keyword:"type",params:{type: schema16.properties.subTemplate.type},message:"must be array,null",schema:schema16.properties.subTemplate.type,parentSchema:schema16.properties.subTemplate,data:data45};
+if(data.projectPath !== undefined){
+let data0 = data.projectPath;
+if((typeof data0 !== "string") && (data0 !== null)){
+const err2 = {instancePath:instancePath+"/projectPath",schemaPath:"#/properties/projectPath/type",keyword:"type",params:{type: schema13.properties.projectPath.type},message:"must be string,null",schema:schema13.properties.projectPath.type,parentSchema:schema13.properties.projectPath,data:data0};
 if(vErrors === null){
-vErrors = [err49];
+vErrors = [err2];
 }
 else {
-vErrors.push(err49);
+vErrors.push(err2);
 }
 errors++;
 }
-if(Array.isArray(data45)){
-const len3 = data45.length;
-for(let i3=0; i3<len3; i3++){
-let data46 = data45[i3];
-if(typeof data46 !== "string"){
-const err50 = {instancePath:instancePath+"/github/subTemplate/" + i3,schemaPath:"#/definitions/github/properties/subTemplate/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.subTemplate.items.type,parentSchema:schema16.properties.subTemplate.items,data:data46};
+}
+if(data.ref !== undefined){
+let data1 = data.ref;
+if((typeof data1 !== "string") && (data1 !== null)){
+const err3 = {instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/type",keyword:"type",params:{type: schema13.properties.ref.type},message:"must be string,null",schema:schema13.properties.ref.type,parentSchema:schema13.properties.ref,data:data1};
 if(vErrors === null){
-vErrors = [err50];
+vErrors = [err3];
 }
 else {
-vErrors.push(err50);
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.refType !== undefined){
+let data2 = data.refType;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err4 = {instancePath:instancePath+"/refType",schemaPath:"#/properties/refType/type",keyword:"type",params:{type: schema13.properties.refType.type},message:"must be string,null",schema:schema13.properties.refType.type,parentSchema:schema13.properties.refType,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!(((data2 === "branch") || (data2 === "tag")) || (data2 === null))){
+const err5 = {instancePath:instancePath+"/refType",schemaPath:"#/properties/refType/enum",keyword:"enum",params:{allowedValues: schema13.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema13.properties.refType.enum,parentSchema:schema13.properties.refType,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.host !== undefined){
+let data3 = data.host;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err6 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: schema13.properties.host.type},message:"must be string,null",schema:schema13.properties.host.type,parentSchema:schema13.properties.host,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.audience !== undefined){
+let data4 = data.audience;
+if(((typeof data4 !== "string") && (!(Array.isArray(data4)))) && (data4 !== null)){
+const err7 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: schema13.properties.audience.type},message:"must be string,array,null",schema:schema13.properties.audience.type,parentSchema:schema13.properties.audience,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(Array.isArray(data4)){
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(typeof data5 !== "string"){
+const err8 = {instancePath:instancePath+"/audience/" + i0,schemaPath:"#/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.audience.items.type,parentSchema:schema13.properties.audience.items,data:data5};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
 }
 errors++;
 }
 }
 }
 }
-if(data18.defaultBranch !== undefined){
-let data47 = data18.defaultBranch;
-if((typeof data47 !== "string") && (data47 !== null)){
-const err51 = {instancePath:instancePath+"/github/defaultBranch",schemaPath:"#/definitions/github/properties/defaultBranch/type",keyword:"type",params:{type: schema16.properties.defaultBranch.type},message:"must be string,null",schema:schema16.properties.defaultBranch.type,parentSchema:schema16.properties.defaultBranch,data:data47};
+if(data.pipelineSource !== undefined){
+let data6 = data.pipelineSource;
+if((typeof data6 !== "string") && (data6 !== null)){
+const err9 = {instancePath:instancePath+"/pipelineSource",schemaPath:"#/properties/pipelineSource/type",keyword:"type",params:{type: schema13.properties.pipelineSource.type},message:"must be string,null",schema:schema13.properties.pipelineSource.type,parentSchema:schema13.properties.pipelineSource,data:data6};
 if(vErrors === null){
-vErrors = [err51];
+vErrors = [err9];
 }
 else {
-vErrors.push(err51);
+vErrors.push(err9);
 }
 errors++;
 }
 }
-if(data18.calledWorkflow !== undefined){
-let data48 = data18.calledWorkflow;
-if((typeof data48 !== "string") && (data48 !== null)){
-const err52 = {instancePath:instancePath+"/github/calledWorkflow",schemaPath:"#/definitions/github/properties/calledWorkflow/type",keyword:"type",params:{type: schema16.properties.calledWorkflow.type},message:"must be string,null",schema:schema16.properties.calledWorkflow.type,parentSchema:schema16.properties.calledWorkflow,data:data48};
+if(data.projectId !== undefined){
+let data7 = data.projectId;
+if(((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))) && (data7 !== null)){
+const err10 = {instancePath:instancePath+"/projectId",schemaPath:"#/properties/projectId/type",keyword:"type",params:{type: schema13.properties.projectId.type},message:"must be string,integer,null",schema:schema13.properties.projectId.type,parentSchema:schema13.properties.projectId,data:data7};
 if(vErrors === null){
-vErrors = [err52];
+vErrors = [err10];
 }
 else {
-vErrors.push(err52);
+vErrors.push(err10);
 }
 errors++;
 }
 }
-if(data18.calledJob !== undefined){
-let data49 = data18.calledJob;
-if((typeof data49 !== "string") && (data49 !== null)){
-const err53 = {instancePath:instancePath+"/github/calledJob",schemaPath:"#/definitions/github/properties/calledJob/type",keyword:"type",params:{type: schema16.properties.calledJob.type},message:"must be string,null",schema:schema16.properties.calledJob.type,parentSchema:schema16.properties.calledJob,data:data49};
+if(data.namespaceId !== undefined){
+let data8 = data.namespaceId;
+if(((typeof data8 !== "string") && (!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8))))) && (data8 !== null)){
+const err11 = {instancePath:instancePath+"/namespaceId",schemaPath:"#/properties/namespaceId/type",keyword:"type",params:{type: schema13.properties.namespaceId.type},message:"must be string,integer,null",schema:schema13.properties.namespaceId.type,parentSchema:schema13.properties.namespaceId,data:data8};
 if(vErrors === null){
-vErrors = [err53];
+vErrors = [err11];
 }
 else {
-vErrors.push(err53);
+vErrors.push(err11);
 }
 errors++;
 }
 }
+if(data.refProtected !== undefined){
+let data9 = data.refProtected;
+if((typeof data9 !== "boolean") && (data9 !== null)){
+const err12 = {instancePath:instancePath+"/refProtected",schemaPath:"#/properties/refProtected/type",keyword:"type",params:{type: schema13.properties.refProtected.type},message:"must be boolean,null",schema:schema13.properties.refProtected.type,parentSchema:schema13.properties.refProtected,data:data9};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.environment !== undefined){
+let data10 = data.environment;
+if((typeof data10 !== "string") && (data10 !== null)){
+const err13 = {instancePath:instancePath+"/environment",schemaPath:"#/properties/environment/type",keyword:"type",params:{type: schema13.properties.environment.type},message:"must be string,null",schema:schema13.properties.environment.type,parentSchema:schema13.properties.environment,data:data10};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.userLogin !== undefined){
+let data11 = data.userLogin;
+if((typeof data11 !== "string") && (data11 !== null)){
+const err14 = {instancePath:instancePath+"/userLogin",schemaPath:"#/properties/userLogin/type",keyword:"type",params:{type: schema13.properties.userLogin.type},message:"must be string,null",schema:schema13.properties.userLogin.type,parentSchema:schema13.properties.userLogin,data:data11};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.userId !== undefined){
+let data12 = data.userId;
+if(((typeof data12 !== "string") && (!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12))))) && (data12 !== null)){
+const err15 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: schema13.properties.userId.type},message:"must be string,integer,null",schema:schema13.properties.userId.type,parentSchema:schema13.properties.userId,data:data12};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.userEmail !== undefined){
+let data13 = data.userEmail;
+if((typeof data13 !== "string") && (data13 !== null)){
+const err16 = {instancePath:instancePath+"/userEmail",schemaPath:"#/properties/userEmail/type",keyword:"type",params:{type: schema13.properties.userEmail.type},message:"must be string,null",schema:schema13.properties.userEmail.type,parentSchema:schema13.properties.userEmail,data:data13};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.userAccessLevel !== undefined){
+let data14 = data.userAccessLevel;
+if((typeof data14 !== "string") && (data14 !== null)){
+const err17 = {instancePath:instancePath+"/userAccessLevel",schemaPath:"#/properties/userAccessLevel/type",keyword:"type",params:{type: schema13.properties.userAccessLevel.type},message:"must be string,null",schema:schema13.properties.userAccessLevel.type,parentSchema:schema13.properties.userAccessLevel,data:data14};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.runnerEnvironment !== undefined){
+let data15 = data.runnerEnvironment;
+if((typeof data15 !== "string") && (data15 !== null)){
+const err18 = {instancePath:instancePath+"/runnerEnvironment",schemaPath:"#/properties/runnerEnvironment/type",keyword:"type",params:{type: schema13.properties.runnerEnvironment.type},message:"must be string,null",schema:schema13.properties.runnerEnvironment.type,parentSchema:schema13.properties.runnerEnvironment,data:data15};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.sub !== undefined){
+let data16 = data.sub;
+if((typeof data16 !== "string") && (data16 !== null)){
+const err19 = {instancePath:instancePath+"/sub",schemaPath:"#/properties/sub/type",keyword:"type",params:{type: schema13.properties.sub.type},message:"must be string,null",schema:schema13.properties.sub.type,parentSchema:schema13.properties.sub,data:data16};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+
+const schema14 = {"title":"the terraform shorthand","type":["object","null"],"description":"An HCP Terraform workload-identity token: iss https://app.terraform.io, aud aws.workload.identity, sub organization:O:project:P:workspace:W:run_phase:PHASE. `organization` and `workspace` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"organization":{"type":["string","null"],"description":"The organization."},"project":{"type":["string","null"],"description":"The project; default Default Project."},"workspace":{"type":["string","null"],"description":"The workspace."},"runPhase":{"type":["string","null"],"description":"plan or apply (default)."},"audience":{"type":["string","null"],"description":"The audience; default aws.workload.identity."}}};
+
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema14.type},message:"must be object,null",schema:schema14.type,parentSchema:schema14,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((key0 === "organization") || (key0 === "project")) || (key0 === "workspace")) || (key0 === "runPhase")) || (key0 === "audience"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema14,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.organization !== undefined){
+let data0 = data.organization;
+if((typeof data0 !== "string") && (data0 !== null)){
+const err2 = {instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: schema14.properties.organization.type},message:"must be string,null",schema:schema14.properties.organization.type,parentSchema:schema14.properties.organization,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.project !== undefined){
+let data1 = data.project;
+if((typeof data1 !== "string") && (data1 !== null)){
+const err3 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: schema14.properties.project.type},message:"must be string,null",schema:schema14.properties.project.type,parentSchema:schema14.properties.project,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.workspace !== undefined){
+let data2 = data.workspace;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err4 = {instancePath:instancePath+"/workspace",schemaPath:"#/properties/workspace/type",keyword:"type",params:{type: schema14.properties.workspace.type},message:"must be string,null",schema:schema14.properties.workspace.type,parentSchema:schema14.properties.workspace,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.runPhase !== undefined){
+let data3 = data.runPhase;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err5 = {instancePath:instancePath+"/runPhase",schemaPath:"#/properties/runPhase/type",keyword:"type",params:{type: schema14.properties.runPhase.type},message:"must be string,null",schema:schema14.properties.runPhase.type,parentSchema:schema14.properties.runPhase,data:data3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.audience !== undefined){
+let data4 = data.audience;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err6 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: schema14.properties.audience.type},message:"must be string,null",schema:schema14.properties.audience.type,parentSchema:schema14.properties.audience,data:data4};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+validate35.errors = vErrors;
+return errors === 0;
+}
+
+const schema15 = {"title":"the cognito shorthand","type":["object","null"],"description":"A Cognito identity-pool token: iss https://cognito-identity.amazonaws.com, aud the pool id, sub the identity id, amr [unauthenticated] or [authenticated, …loginProviders]. `identityPoolId` and `identityId` are required (here or in defaults). A field written as null takes its default (it drops a value from defaults); the shorthand written as null drops one given in defaults.","additionalProperties":false,"properties":{"identityPoolId":{"type":["string","null"],"description":"The identity pool id, e.g. us-east-1:12345678-1234-1234-1234-123456789012."},"identityId":{"type":["string","null"],"description":"The identity id."},"authenticated":{"type":["boolean","null"],"description":"Authenticated identity; default true when loginProviders is given."},"loginProviders":{"type":["array","null"],"description":"Login providers listed in amr after authenticated, e.g. accounts.google.com.","items":{"type":"string"}}}};
+
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema15.type},message:"must be object,null",schema:schema15.type,parentSchema:schema15,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((key0 === "identityPoolId") || (key0 === "identityId")) || (key0 === "authenticated")) || (key0 === "loginProviders"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema15,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.identityPoolId !== undefined){
+let data0 = data.identityPoolId;
+if((typeof data0 !== "string") && (data0 !== null)){
+const err2 = {instancePath:instancePath+"/identityPoolId",schemaPath:"#/properties/identityPoolId/type",keyword:"type",params:{type: schema15.properties.identityPoolId.type},message:"must be string,null",schema:schema15.properties.identityPoolId.type,parentSchema:schema15.properties.identityPoolId,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.identityId !== undefined){
+let data1 = data.identityId;
+if((typeof data1 !== "string") && (data1 !== null)){
+const err3 = {instancePath:instancePath+"/identityId",schemaPath:"#/properties/identityId/type",keyword:"type",params:{type: schema15.properties.identityId.type},message:"must be string,null",schema:schema15.properties.identityId.type,parentSchema:schema15.properties.identityId,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.authenticated !== undefined){
+let data2 = data.authenticated;
+if((typeof data2 !== "boolean") && (data2 !== null)){
+const err4 = {instancePath:instancePath+"/authenticated",schemaPath:"#/properties/authenticated/type",keyword:"type",params:{type: schema15.properties.authenticated.type},message:"must be boolean,null",schema:schema15.properties.authenticated.type,parentSchema:schema15.properties.authenticated,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.loginProviders !== undefined){
+let data3 = data.loginProviders;
+if((!(Array.isArray(data3))) && (data3 !== null)){
+const err5 = {instancePath:instancePath+"/loginProviders",schemaPath:"#/properties/loginProviders/type",keyword:"type",params:{type: schema15.properties.loginProviders.type},message:"must be array,null",schema:schema15.properties.loginProviders.type,parentSchema:schema15.properties.loginProviders,data:data3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(Array.isArray(data3)){
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+if(typeof data4 !== "string"){
+const err6 = {instancePath:instancePath+"/loginProviders/" + i0,schemaPath:"#/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.properties.loginProviders.items.type,parentSchema:schema15.properties.loginProviders.items,data:data4};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+}
+}
+validate37.errors = vErrors;
+return errors === 0;
+}
+
+const schema16 = {"title":"the request","type":"object","description":"The other AssumeRoleWithWebIdentity parameters. Values are passed as written, so invalid ones can be tested (STS answers ValidationError). A field written as null is absent (it drops a value from defaults).","additionalProperties":false,"properties":{"roleSessionName":{"type":["string","null"],"description":"RoleSessionName: 2–64 characters of [\\w+=,.@-]. Default \"trustspec\" (as trustspec explain's --session-name); null: the call has none, and STS answers ValidationError."},"durationSeconds":{"description":"DurationSeconds: 900–43200 and at most the role's maxSessionDuration; default 3600.","anyOf":[{"type":"integer"},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."},{"type":"null"}],"errorMessage":"\"durationSeconds\" must be an integer number of seconds"},"providerId":{"type":["string","null"],"enum":["graph.facebook.com","www.amazon.com",null],"description":"ProviderId, only for OAuth 2.0 access tokens: graph.facebook.com or www.amazon.com. `token` then holds what STS learns from the provider (app_id and id for Facebook, app_id and user_id for Login with Amazon)."},"policy":{"description":"An inline session policy: JSON text, or a mapping (written out as JSON). Only its size and characters are checked.","type":["string","object","null"]},"policyArns":{"type":["array","null"],"description":"PolicyArns: up to 10 managed-policy ARNs for the session.","items":{"type":"string","description":"A managed-policy ARN."}}}};
+const pattern2 = new RegExp("^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$", "u");
+
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((key0 === "roleSessionName") || (key0 === "durationSeconds")) || (key0 === "providerId")) || (key0 === "policy")) || (key0 === "policyArns"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema16,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.roleSessionName !== undefined){
+let data0 = data.roleSessionName;
+if((typeof data0 !== "string") && (data0 !== null)){
+const err1 = {instancePath:instancePath+"/roleSessionName",schemaPath:"#/properties/roleSessionName/type",keyword:"type",params:{type: schema16.properties.roleSessionName.type},message:"must be string,null",schema:schema16.properties.roleSessionName.type,parentSchema:schema16.properties.roleSessionName,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.durationSeconds !== undefined){
+let data1 = data.durationSeconds;
+const _errs5 = errors;
+let valid1 = false;
+const _errs6 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err2 = {instancePath:instancePath+"/durationSeconds",schemaPath:"#/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema16.properties.durationSeconds.anyOf[0].type,parentSchema:schema16.properties.durationSeconds.anyOf[0],data:data1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs8 = errors;
+if(typeof data1 === "string"){
+if(!pattern2.test(data1)){
+const err3 = {instancePath:instancePath+"/durationSeconds",schemaPath:"#/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema16.properties.durationSeconds.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/durationSeconds",schemaPath:"#/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.durationSeconds.anyOf[1].type,parentSchema:schema16.properties.durationSeconds.anyOf[1],data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs10 = errors;
+if(data1 !== null){
+const err5 = {instancePath:instancePath+"/durationSeconds",schemaPath:"#/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema16.properties.durationSeconds.anyOf[2].type,parentSchema:schema16.properties.durationSeconds.anyOf[2],data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid1 = valid1 || _valid0;
+}
+}
+if(!valid1){
+const err6 = {instancePath:instancePath+"/durationSeconds",schemaPath:"#/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema16.properties.durationSeconds.anyOf,parentSchema:schema16.properties.durationSeconds,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.providerId !== undefined){
+let data2 = data.providerId;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err7 = {instancePath:instancePath+"/providerId",schemaPath:"#/properties/providerId/type",keyword:"type",params:{type: schema16.properties.providerId.type},message:"must be string,null",schema:schema16.properties.providerId.type,parentSchema:schema16.properties.providerId,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!(((data2 === "graph.facebook.com") || (data2 === "www.amazon.com")) || (data2 === null))){
+const err8 = {instancePath:instancePath+"/providerId",schemaPath:"#/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema16.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema16.properties.providerId.enum,parentSchema:schema16.properties.providerId,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.policy !== undefined){
+let data3 = data.policy;
+if(((typeof data3 !== "string") && (!(data3 && typeof data3 == "object" && !Array.isArray(data3)))) && (data3 !== null)){
+const err9 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: schema16.properties.policy.type},message:"must be string,object,null",schema:schema16.properties.policy.type,parentSchema:schema16.properties.policy,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.policyArns !== undefined){
+let data4 = data.policyArns;
+if((!(Array.isArray(data4))) && (data4 !== null)){
+const err10 = {instancePath:instancePath+"/policyArns",schemaPath:"#/properties/policyArns/type",keyword:"type",params:{type: schema16.properties.policyArns.type},message:"must be array,null",schema:schema16.properties.policyArns.type,parentSchema:schema16.properties.policyArns,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(Array.isArray(data4)){
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(typeof data5 !== "string"){
+const err11 = {instancePath:instancePath+"/policyArns/" + i0,schemaPath:"#/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.properties.policyArns.items.type,parentSchema:schema16.properties.policyArns.items,data:data5};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.type,parentSchema:schema16,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate39.errors = vErrors;
+return errors === 0;
+}
+
+const schema17 = {"title":"the context","type":"object","description":"Request-context keys that do not come from the token (aws:SourceIp, aws:SourceVpc, aws:RequestedRegion, …). A list is a multivalued key. A key given nowhere is absent; a key written as null is absent (it drops one from defaults). Keys are case-insensitive, as in policies: the same key twice is an error. Keys the token, the request, the clock or the role determine (an identity provider's claim keys such as token.actions.githubusercontent.com:sub, sts:RoleSessionName, sts:SourceIdentity, aws:RequestTag/…, aws:CurrentTime, aws:EpochTime, aws:ResourceTag/…) cannot be set here: write the claim, the request field, now or the role's tags.","additionalProperties":{"description":"A context value: a string, number or boolean, or a list of them (null: the key is absent).","anyOf":[{"type":["string","number","boolean"]},{"type":"array","items":{"type":["string","number","boolean"]}},{"type":"null"}],"errorMessage":"a context value must be a string, number or boolean, or a list of them"}};
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+let data0 = data[key0];
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(((typeof data0 !== "string") && (!((typeof data0 == "number") && (isFinite(data0))))) && (typeof data0 !== "boolean")){
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema17.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema17.additionalProperties.anyOf[0].type,parentSchema:schema17.additionalProperties.anyOf[0],data:data0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(((typeof data1 !== "string") && (!((typeof data1 == "number") && (isFinite(data1))))) && (typeof data1 !== "boolean")){
+const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema17.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema17.additionalProperties.anyOf[1].items.type,parentSchema:schema17.additionalProperties.anyOf[1].items,data:data1};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema17.additionalProperties.anyOf[1].type,parentSchema:schema17.additionalProperties.anyOf[1],data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs10 = errors;
+if(data0 !== null){
+const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema17.additionalProperties.anyOf[2].type,parentSchema:schema17.additionalProperties.anyOf[2],data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid1 = valid1 || _valid0;
+}
+}
+if(!valid1){
+const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema17.additionalProperties.anyOf,parentSchema:schema17.additionalProperties,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema17.type,parentSchema:schema17,data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+
+const schema18 = {"description":"What STS should decide: `allow`, `deny`, or `{deny: {stage, because, code}}` to say where and why. May be a matrix value `${{ matrix.NAME }}`.","anyOf":[{"type":"string","enum":["allow","deny"]},{"title":"the expectation","type":"object","required":["deny"],"additionalProperties":false,"properties":{"deny":{"title":"the expected denial","description":"The denial expected; each field narrows it.","type":["object","null"],"additionalProperties":false,"properties":{"stage":{"type":"string","enum":["request","token","trust-policy"],"description":"The stage that must refuse: request, token or trust-policy."},"because":{"type":"string","description":"Why: a condition key (e.g. token.actions.githubusercontent.com:sub) of a condition that failed in a statement that could have allowed, or that held in a Deny statement that applied; that statement's Sid; or the id of the failed check (e.g. token.audience, or just audience)."},"code":{"type":"string","enum":["ValidationError","InvalidIdentityToken","ExpiredTokenException","IDPRejectedClaim","AccessDenied"],"description":"The error code STS must return."}}}}},{"type":"string","pattern":"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$","description":"A matrix value, `${{ matrix.NAME }}`, replaced in each copy of the scenario."}],"errorMessage":"\"expect\" must be allow, deny, or {deny: {stage, because}}"};
+
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.anyOf[0].type,parentSchema:schema18.anyOf[0],data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((data === "allow") || (data === "deny"))){
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema18.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema18.anyOf[0].enum,parentSchema:schema18.anyOf[0],data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.deny === undefined){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema18.anyOf[1].required,parentSchema:schema18.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(key0 === "deny")){
+const err3 = {instancePath,schemaPath:"#/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema18.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.deny !== undefined){
+let data0 = data.deny;
+if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
+const err4 = {instancePath:instancePath+"/deny",schemaPath:"#/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema18.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema18.anyOf[1].properties.deny.type,parentSchema:schema18.anyOf[1].properties.deny,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+for(const key1 in data0){
+if(!(((key1 === "stage") || (key1 === "because")) || (key1 === "code"))){
+const err5 = {instancePath:instancePath+"/deny",schemaPath:"#/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema18.anyOf[1].properties.deny,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data0.stage !== undefined){
+let data1 = data0.stage;
+if(typeof data1 !== "string"){
+const err6 = {instancePath:instancePath+"/deny/stage",schemaPath:"#/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema18.anyOf[1].properties.deny.properties.stage,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!(((data1 === "request") || (data1 === "token")) || (data1 === "trust-policy"))){
+const err7 = {instancePath:instancePath+"/deny/stage",schemaPath:"#/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema18.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema18.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema18.anyOf[1].properties.deny.properties.stage,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data0.because !== undefined){
+let data2 = data0.because;
+if(typeof data2 !== "string"){
+const err8 = {instancePath:instancePath+"/deny/because",schemaPath:"#/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.anyOf[1].properties.deny.properties.because.type,parentSchema:schema18.anyOf[1].properties.deny.properties.because,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data0.code !== undefined){
+let data3 = data0.code;
+if(typeof data3 !== "string"){
+const err9 = {instancePath:instancePath+"/deny/code",schemaPath:"#/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.anyOf[1].properties.deny.properties.code.type,parentSchema:schema18.anyOf[1].properties.deny.properties.code,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!(((((data3 === "ValidationError") || (data3 === "InvalidIdentityToken")) || (data3 === "ExpiredTokenException")) || (data3 === "IDPRejectedClaim")) || (data3 === "AccessDenied"))){
+const err10 = {instancePath:instancePath+"/deny/code",schemaPath:"#/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema18.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema18.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema18.anyOf[1].properties.deny.properties.code,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.anyOf[1].type,parentSchema:schema18.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs15 = errors;
+if(typeof data === "string"){
+if(!pattern2.test(data)){
+const err12 = {instancePath,schemaPath:"#/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema18.anyOf[2],data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.anyOf[2].type,parentSchema:schema18.anyOf[2],data};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var _valid0 = _errs15 === errors;
+valid0 = valid0 || _valid0;
+}
+}
+if(!valid0){
+const err14 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema18.anyOf,parentSchema:schema18,data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate43.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(func2.call(schema9.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema9,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.token !== undefined){
+if(!(validate27(data.token, {instancePath:instancePath+"/token",parentData:data,parentDataProperty:"token",rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+if(data.github !== undefined){
+if(!(validate29(data.github, {instancePath:instancePath+"/github",parentData:data,parentDataProperty:"github",rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
 }
 }
 if(data.eks !== undefined){
-let data50 = data.eks;
-if((!(data50 && typeof data50 == "object" && !Array.isArray(data50))) && (data50 !== null)){
-const err54 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/type",keyword:"type",params:{type: schema17.type},message:"must be object,null",schema:schema17.type,parentSchema:schema17,data:data50};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-for(const key5 in data50){
-if(!(((((key5 === "issuer") || (key5 === "namespace")) || (key5 === "serviceAccount")) || (key5 === "name")) || (key5 === "audience"))){
-const err55 = {instancePath:instancePath+"/eks",schemaPath:"#/definitions/eks/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data:data50};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-}
-if(data50.issuer !== undefined){
-let data51 = data50.issuer;
-if((typeof data51 !== "string") && (data51 !== null)){
-const err56 = {instancePath:instancePath+"/eks/issuer",schemaPath:"#/definitions/eks/properties/issuer/type",keyword:"type",params:{type: schema17.properties.issuer.type},message:"must be string,null",schema:schema17.properties.issuer.type,parentSchema:schema17.properties.issuer,data:data51};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-}
-if(data50.namespace !== undefined){
-let data52 = data50.namespace;
-if((typeof data52 !== "string") && (data52 !== null)){
-const err57 = {instancePath:instancePath+"/eks/namespace",schemaPath:"#/definitions/eks/properties/namespace/type",keyword:"type",params:{type: schema17.properties.namespace.type},message:"must be string,null",schema:schema17.properties.namespace.type,parentSchema:schema17.properties.namespace,data:data52};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-}
-if(data50.serviceAccount !== undefined){
-let data53 = data50.serviceAccount;
-if((typeof data53 !== "string") && (data53 !== null)){
-const err58 = {instancePath:instancePath+"/eks/serviceAccount",schemaPath:"#/definitions/eks/properties/serviceAccount/type",keyword:"type",params:{type: schema17.properties.serviceAccount.type},message:"must be string,null",schema:schema17.properties.serviceAccount.type,parentSchema:schema17.properties.serviceAccount,data:data53};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
-}
-}
-if(data50.name !== undefined){
-let data54 = data50.name;
-if((typeof data54 !== "string") && (data54 !== null)){
-const err59 = {instancePath:instancePath+"/eks/name",schemaPath:"#/definitions/eks/properties/name/type",keyword:"type",params:{type: schema17.properties.name.type},message:"must be string,null",schema:schema17.properties.name.type,parentSchema:schema17.properties.name,data:data54};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-}
-if(data50.audience !== undefined){
-let data55 = data50.audience;
-if((typeof data55 !== "string") && (data55 !== null)){
-const err60 = {instancePath:instancePath+"/eks/audience",schemaPath:"#/definitions/eks/properties/audience/type",keyword:"type",params:{type: schema17.properties.audience.type},message:"must be string,null",schema:schema17.properties.audience.type,parentSchema:schema17.properties.audience,data:data55};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-}
+if(!(validate31(data.eks, {instancePath:instancePath+"/eks",parentData:data,parentDataProperty:"eks",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+errors = vErrors.length;
 }
 }
 if(data.gitlab !== undefined){
-let data56 = data.gitlab;
-if((!(data56 && typeof data56 == "object" && !Array.isArray(data56))) && (data56 !== null)){
-const err61 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/type",keyword:"type",params:{type: schema18.type},message:"must be object,null",schema:schema18.type,parentSchema:schema18,data:data56};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key6 in data56){
-if(!(func2.call(schema18.properties, key6))){
-const err62 = {instancePath:instancePath+"/gitlab",schemaPath:"#/definitions/gitlab/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema18,data:data56};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-}
-if(data56.projectPath !== undefined){
-let data57 = data56.projectPath;
-if((typeof data57 !== "string") && (data57 !== null)){
-const err63 = {instancePath:instancePath+"/gitlab/projectPath",schemaPath:"#/definitions/gitlab/properties/projectPath/type",keyword:"type",params:{type: schema18.properties.projectPath.type},message:"must be string,null",schema:schema18.properties.projectPath.type,parentSchema:schema18.properties.projectPath,data:data57};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-}
-if(data56.ref !== undefined){
-let data58 = data56.ref;
-if((typeof data58 !== "string") && (data58 !== null)){
-const err64 = {instancePath:instancePath+"/gitlab/ref",schemaPath:"#/definitions/gitlab/properties/ref/type",keyword:"type",params:{type: schema18.properties.ref.type},message:"must be string,null",schema:schema18.properties.ref.type,parentSchema:schema18.properties.ref,data:data58};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-}
-if(data56.refType !== undefined){
-let data59 = data56.refType;
-if((typeof data59 !== "string") && (data59 !== null)){
-const err65 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/type",keyword:"type",params:{type: schema18.properties.refType.type},message:"must be string,null",schema:schema18.properties.refType.type,parentSchema:schema18.properties.refType,data:data59};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-if(!(((data59 === "branch") || (data59 === "tag")) || (data59 === null))){
-const err66 = {instancePath:instancePath+"/gitlab/refType",schemaPath:"#/definitions/gitlab/properties/refType/enum",keyword:"enum",params:{allowedValues: schema18.properties.refType.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.refType.enum,parentSchema:schema18.properties.refType,data:data59};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-}
-if(data56.host !== undefined){
-let data60 = data56.host;
-if((typeof data60 !== "string") && (data60 !== null)){
-const err67 = {instancePath:instancePath+"/gitlab/host",schemaPath:"#/definitions/gitlab/properties/host/type",keyword:"type",params:{type: schema18.properties.host.type},message:"must be string,null",schema:schema18.properties.host.type,parentSchema:schema18.properties.host,data:data60};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-}
-if(data56.audience !== undefined){
-let data61 = data56.audience;
-if(((typeof data61 !== "string") && (!(Array.isArray(data61)))) && (data61 !== null)){
-const err68 = {instancePath:instancePath+"/gitlab/audience",schemaPath:"#/definitions/gitlab/properties/audience/type",keyword:"type",params:{type: schema18.properties.audience.type},message:"must be string,array,null",schema:schema18.properties.audience.type,parentSchema:schema18.properties.audience,data:data61};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-if(Array.isArray(data61)){
-const len4 = data61.length;
-for(let i4=0; i4<len4; i4++){
-let data62 = data61[i4];
-if(typeof data62 !== "string"){
-const err69 = {instancePath:instancePath+"/gitlab/audience/" + i4,schemaPath:"#/definitions/gitlab/properties/audience/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.audience.items.type,parentSchema:schema18.properties.audience.items,data:data62};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-}
-}
-}
-if(data56.pipelineSource !== undefined){
-let data63 = data56.pipelineSource;
-if((typeof data63 !== "string") && (data63 !== null)){
-const err70 = {instancePath:instancePath+"/gitlab/pipelineSource",schemaPath:"#/definitions/gitlab/properties/pipelineSource/type",keyword:"type",params:{type: schema18.properties.pipelineSource.type},message:"must be string,null",schema:schema18.properties.pipelineSource.type,parentSchema:schema18.properties.pipelineSource,data:data63};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-}
-if(data56.projectId !== undefined){
-let data64 = data56.projectId;
-if(((typeof data64 !== "string") && (!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64))))) && (data64 !== null)){
-const err71 = {instancePath:instancePath+"/gitlab/projectId",schemaPath:"#/definitions/gitlab/properties/projectId/type",keyword:"type",params:{type: schema18.properties.projectId.type},message:"must be string,integer,null",schema:schema18.properties.projectId.type,parentSchema:schema18.properties.projectId,data:data64};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-if(data56.namespaceId !== undefined){
-let data65 = data56.namespaceId;
-if(((typeof data65 !== "string") && (!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65))))) && (data65 !== null)){
-const err72 = {instancePath:instancePath+"/gitlab/namespaceId",schemaPath:"#/definitions/gitlab/properties/namespaceId/type",keyword:"type",params:{type: schema18.properties.namespaceId.type},message:"must be string,integer,null",schema:schema18.properties.namespaceId.type,parentSchema:schema18.properties.namespaceId,data:data65};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-}
-if(data56.refProtected !== undefined){
-let data66 = data56.refProtected;
-if((typeof data66 !== "boolean") && (data66 !== null)){
-const err73 = {instancePath:instancePath+"/gitlab/refProtected",schemaPath:"#/definitions/gitlab/properties/refProtected/type",keyword:"type",params:{type: schema18.properties.refProtected.type},message:"must be boolean,null",schema:schema18.properties.refProtected.type,parentSchema:schema18.properties.refProtected,data:data66};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-}
-if(data56.environment !== undefined){
-let data67 = data56.environment;
-if((typeof data67 !== "string") && (data67 !== null)){
-const err74 = {instancePath:instancePath+"/gitlab/environment",schemaPath:"#/definitions/gitlab/properties/environment/type",keyword:"type",params:{type: schema18.properties.environment.type},message:"must be string,null",schema:schema18.properties.environment.type,parentSchema:schema18.properties.environment,data:data67};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-if(data56.userLogin !== undefined){
-let data68 = data56.userLogin;
-if((typeof data68 !== "string") && (data68 !== null)){
-const err75 = {instancePath:instancePath+"/gitlab/userLogin",schemaPath:"#/definitions/gitlab/properties/userLogin/type",keyword:"type",params:{type: schema18.properties.userLogin.type},message:"must be string,null",schema:schema18.properties.userLogin.type,parentSchema:schema18.properties.userLogin,data:data68};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-}
-if(data56.userId !== undefined){
-let data69 = data56.userId;
-if(((typeof data69 !== "string") && (!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69))))) && (data69 !== null)){
-const err76 = {instancePath:instancePath+"/gitlab/userId",schemaPath:"#/definitions/gitlab/properties/userId/type",keyword:"type",params:{type: schema18.properties.userId.type},message:"must be string,integer,null",schema:schema18.properties.userId.type,parentSchema:schema18.properties.userId,data:data69};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-}
-if(data56.userEmail !== undefined){
-let data70 = data56.userEmail;
-if((typeof data70 !== "string") && (data70 !== null)){
-const err77 = {instancePath:instancePath+"/gitlab/userEmail",schemaPath:"#/definitions/gitlab/properties/userEmail/type",keyword:"type",params:{type: schema18.properties.userEmail.type},message:"must be string,null",schema:schema18.properties.userEmail.type,parentSchema:schema18.properties.userEmail,data:data70};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-if(data56.userAccessLevel !== undefined){
-let data71 = data56.userAccessLevel;
-if((typeof data71 !== "string") && (data71 !== null)){
-const err78 = {instancePath:instancePath+"/gitlab/userAccessLevel",schemaPath:"#/definitions/gitlab/properties/userAccessLevel/type",keyword:"type",params:{type: schema18.properties.userAccessLevel.type},message:"must be string,null",schema:schema18.properties.userAccessLevel.type,parentSchema:schema18.properties.userAccessLevel,data:data71};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-}
-if(data56.runnerEnvironment !== undefined){
-let data72 = data56.runnerEnvironment;
-if((typeof data72 !== "string") && (data72 !== null)){
-const err79 = {instancePath:instancePath+"/gitlab/runnerEnvironment",schemaPath:"#/definitions/gitlab/properties/runnerEnvironment/type",keyword:"type",params:{type: schema18.properties.runnerEnvironment.type},message:"must be string,null",schema:schema18.properties.runnerEnvironment.type,parentSchema:schema18.properties.runnerEnvironment,data:data72};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
-}
-errors++;
-}
-}
-if(data56.sub !== undefined){
-let data73 = data56.sub;
-if((typeof data73 !== "string") && (data73 !== null)){
-const err80 = {instancePath:instancePath+"/gitlab/sub",schemaPath:"#/definitions/gitlab/properties/sub/type",keyword:"type",params:{type: schema18.properties.sub.type},message:"must be string,null",schema:schema18.properties.sub.type,parentSchema:schema18.properties.sub,data:data73};
-if(vErrors === null){
-vErrors = [err80];
-}
-else {
-vErrors.push(err80);
-}
-errors++;
-}
-}
+if(!(validate33(data.gitlab, {instancePath:instancePath+"/gitlab",parentData:data,parentDataProperty:"gitlab",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
 }
 }
 if(data.terraform !== undefined){
-let data74 = data.terraform;
-if((!(data74 && typeof data74 == "object" && !Array.isArray(data74))) && (data74 !== null)){
-const err81 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/type",keyword:"type",params:{type: schema19.type},message:"must be object,null",schema:schema19.type,parentSchema:schema19,data:data74};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-for(const key7 in data74){
-if(!(((((key7 === "organization") || (key7 === "project")) || (key7 === "workspace")) || (key7 === "runPhase")) || (key7 === "audience"))){
-const err82 = {instancePath:instancePath+"/terraform",schemaPath:"#/definitions/terraform/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data:data74};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-}
-if(data74.organization !== undefined){
-let data75 = data74.organization;
-if((typeof data75 !== "string") && (data75 !== null)){
-const err83 = {instancePath:instancePath+"/terraform/organization",schemaPath:"#/definitions/terraform/properties/organization/type",keyword:"type",params:{type: schema19.properties.organization.type},message:"must be string,null",schema:schema19.properties.organization.type,parentSchema:schema19.properties.organization,data:data75};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-}
-if(data74.project !== undefined){
-let data76 = data74.project;
-if((typeof data76 !== "string") && (data76 !== null)){
-const err84 = {instancePath:instancePath+"/terraform/project",schemaPath:"#/definitions/terraform/properties/project/type",keyword:"type",params:{type: schema19.properties.project.type},message:"must be string,null",schema:schema19.properties.project.type,parentSchema:schema19.properties.project,data:data76};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-}
-if(data74.workspace !== undefined){
-let data77 = data74.workspace;
-if((typeof data77 !== "string") && (data77 !== null)){
-const err85 = {instancePath:instancePath+"/terraform/workspace",schemaPath:"#/definitions/terraform/properties/workspace/type",keyword:"type",params:{type: schema19.properties.workspace.type},message:"must be string,null",schema:schema19.properties.workspace.type,parentSchema:schema19.properties.workspace,data:data77};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
-}
-errors++;
-}
-}
-if(data74.runPhase !== undefined){
-let data78 = data74.runPhase;
-if((typeof data78 !== "string") && (data78 !== null)){
-const err86 = {instancePath:instancePath+"/terraform/runPhase",schemaPath:"#/definitions/terraform/properties/runPhase/type",keyword:"type",params:{type: schema19.properties.runPhase.type},message:"must be string,null",schema:schema19.properties.runPhase.type,parentSchema:schema19.properties.runPhase,data:data78};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
-}
-errors++;
-}
-}
-if(data74.audience !== undefined){
-let data79 = data74.audience;
-if((typeof data79 !== "string") && (data79 !== null)){
-const err87 = {instancePath:instancePath+"/terraform/audience",schemaPath:"#/definitions/terraform/properties/audience/type",keyword:"type",params:{type: schema19.properties.audience.type},message:"must be string,null",schema:schema19.properties.audience.type,parentSchema:schema19.properties.audience,data:data79};
-if(vErrors === null){
-vErrors = [err87];
-}
-else {
-vErrors.push(err87);
-}
-errors++;
-}
-}
+if(!(validate35(data.terraform, {instancePath:instancePath+"/terraform",parentData:data,parentDataProperty:"terraform",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
 }
 }
 if(data.cognito !== undefined){
-let data80 = data.cognito;
-if((!(data80 && typeof data80 == "object" && !Array.isArray(data80))) && (data80 !== null)){
-const err88 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/type",keyword:"type",params:{type: schema20.type},message:"must be object,null",schema:schema20.type,parentSchema:schema20,data:data80};
-if(vErrors === null){
-vErrors = [err88];
-}
-else {
-vErrors.push(err88);
-}
-errors++;
-}
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-for(const key8 in data80){
-if(!((((key8 === "identityPoolId") || (key8 === "identityId")) || (key8 === "authenticated")) || (key8 === "loginProviders"))){
-const err89 = {instancePath:instancePath+"/cognito",schemaPath:"#/definitions/cognito/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data:data80};
-if(vErrors === null){
-vErrors = [err89];
-}
-else {
-vErrors.push(err89);
-}
-errors++;
-}
-}
-if(data80.identityPoolId !== undefined){
-let data81 = data80.identityPoolId;
-if((typeof data81 !== "string") && (data81 !== null)){
-const err90 = {instancePath:instancePath+"/cognito/identityPoolId",schemaPath:"#/definitions/cognito/properties/identityPoolId/type",keyword:"type",params:{type: schema20.properties.identityPoolId.type},message:"must be string,null",schema:schema20.properties.identityPoolId.type,parentSchema:schema20.properties.identityPoolId,data:data81};
-if(vErrors === null){
-vErrors = [err90];
-}
-else {
-vErrors.push(err90);
-}
-errors++;
-}
-}
-if(data80.identityId !== undefined){
-let data82 = data80.identityId;
-if((typeof data82 !== "string") && (data82 !== null)){
-const err91 = {instancePath:instancePath+"/cognito/identityId",schemaPath:"#/definitions/cognito/properties/identityId/type",keyword:"type",params:{type: schema20.properties.identityId.type},message:"must be string,null",schema:schema20.properties.identityId.type,parentSchema:schema20.properties.identityId,data:data82};
-if(vErrors === null){
-vErrors = [err91];
-}
-else {
-vErrors.push(err91);
-}
-errors++;
-}
-}
-if(data80.authenticated !== undefined){
-let data83 = data80.authenticated;
-if((typeof data83 !== "boolean") && (data83 !== null)){
-const err92 = {instancePath:instancePath+"/cognito/authenticated",schemaPath:"#/definitions/cognito/properties/authenticated/type",keyword:"type",params:{type: schema20.properties.authenticated.type},message:"must be boolean,null",schema:schema20.properties.authenticated.type,parentSchema:schema20.properties.authenticated,data:data83};
-if(vErrors === null){
-vErrors = [err92];
-}
-else {
-vErrors.push(err92);
-}
-errors++;
-}
-}
-if(data80.loginProviders !== undefined){
-let data84 = data80.loginProviders;
-if((!(Array.isArray(data84))) && (data84 !== null)){
-const err93 = {instancePath:instancePath+"/cognito/loginProviders",schemaPath:"#/definitions/cognito/properties/loginProviders/type",keyword:"type",params:{type: schema20.properties.loginProviders.type},message:"must be array,null",schema:schema20.properties.loginProviders.type,parentSchema:schema20.properties.loginProviders,data:data84};
-if(vErrors === null){
-vErrors = [err93];
-}
-else {
-vErrors.push(err93);
-}
-errors++;
-}
-if(Array.isArray(data84)){
-const len5 = data84.length;
-for(let i5=0; i5<len5; i5++){
-let data85 = data84[i5];
-if(typeof data85 !== "string"){
-const err94 = {instancePath:instancePath+"/cognito/loginProviders/" + i5,schemaPath:"#/definitions/cognito/properties/loginProviders/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.loginProviders.items.type,parentSchema:schema20.properties.loginProviders.items,data:data85};
-if(vErrors === null){
-vErrors = [err94];
-}
-else {
-vErrors.push(err94);
-}
-errors++;
-}
-}
-}
-}
+if(!(validate37(data.cognito, {instancePath:instancePath+"/cognito",parentData:data,parentDataProperty:"cognito",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
 }
 }
 if(data.request !== undefined){
-let data86 = data.request;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-for(const key9 in data86){
-if(!(((((key9 === "roleSessionName") || (key9 === "durationSeconds")) || (key9 === "providerId")) || (key9 === "policy")) || (key9 === "policyArns"))){
-const err95 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data:data86};
-if(vErrors === null){
-vErrors = [err95];
-}
-else {
-vErrors.push(err95);
-}
-errors++;
-}
-}
-if(data86.roleSessionName !== undefined){
-let data87 = data86.roleSessionName;
-if((typeof data87 !== "string") && (data87 !== null)){
-const err96 = {instancePath:instancePath+"/request/roleSessionName",schemaPath:"#/definitions/request/properties/roleSessionName/type",keyword:"type",params:{type: schema21.properties.roleSessionName.type},message:"must be string,null",schema:schema21.properties.roleSessionName.type,parentSchema:schema21.properties.roleSessionName,data:data87};
-if(vErrors === null){
-vErrors = [err96];
-}
-else {
-vErrors.push(err96);
-}
-errors++;
-}
-}
-if(data86.durationSeconds !== undefined){
-let data88 = data86.durationSeconds;
-const _errs200 = errors;
-let valid30 = false;
-const _errs201 = errors;
-if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
-const err97 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema21.properties.durationSeconds.anyOf[0].type,parentSchema:schema21.properties.durationSeconds.anyOf[0],data:data88};
-if(vErrors === null){
-vErrors = [err97];
-}
-else {
-vErrors.push(err97);
-}
-errors++;
-}
-var _valid0 = _errs201 === errors;
-valid30 = valid30 || _valid0;
-if(!valid30){
-const _errs203 = errors;
-if(typeof data88 === "string"){
-if(!pattern2.test(data88)){
-const err98 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data88};
-if(vErrors === null){
-vErrors = [err98];
-}
-else {
-vErrors.push(err98);
-}
-errors++;
-}
-}
-else {
-const err99 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.durationSeconds.anyOf[1].type,parentSchema:schema21.properties.durationSeconds.anyOf[1],data:data88};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
-}
-errors++;
-}
-var _valid0 = _errs203 === errors;
-valid30 = valid30 || _valid0;
-if(!valid30){
-const _errs205 = errors;
-if(data88 !== null){
-const err100 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema21.properties.durationSeconds.anyOf[2].type,parentSchema:schema21.properties.durationSeconds.anyOf[2],data:data88};
-if(vErrors === null){
-vErrors = [err100];
-}
-else {
-vErrors.push(err100);
-}
-errors++;
-}
-var _valid0 = _errs205 === errors;
-valid30 = valid30 || _valid0;
-}
-}
-if(!valid30){
-const err101 = {instancePath:instancePath+"/request/durationSeconds",schemaPath:"#/definitions/request/properties/durationSeconds/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.durationSeconds.anyOf,parentSchema:schema21.properties.durationSeconds,data:data88};
-if(vErrors === null){
-vErrors = [err101];
-}
-else {
-vErrors.push(err101);
-}
-errors++;
-}
-else {
-errors = _errs200;
-if(vErrors !== null){
-if(_errs200){
-vErrors.length = _errs200;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data86.providerId !== undefined){
-let data89 = data86.providerId;
-if((typeof data89 !== "string") && (data89 !== null)){
-const err102 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/type",keyword:"type",params:{type: schema21.properties.providerId.type},message:"must be string,null",schema:schema21.properties.providerId.type,parentSchema:schema21.properties.providerId,data:data89};
-if(vErrors === null){
-vErrors = [err102];
-}
-else {
-vErrors.push(err102);
-}
-errors++;
-}
-if(!(((data89 === "graph.facebook.com") || (data89 === "www.amazon.com")) || (data89 === null))){
-const err103 = {instancePath:instancePath+"/request/providerId",schemaPath:"#/definitions/request/properties/providerId/enum",keyword:"enum",params:{allowedValues: schema21.properties.providerId.enum},message:"must be equal to one of the allowed values",schema:schema21.properties.providerId.enum,parentSchema:schema21.properties.providerId,data:data89};
-if(vErrors === null){
-vErrors = [err103];
-}
-else {
-vErrors.push(err103);
-}
-errors++;
-}
-}
-if(data86.policy !== undefined){
-let data90 = data86.policy;
-if(((typeof data90 !== "string") && (!(data90 && typeof data90 == "object" && !Array.isArray(data90)))) && (data90 !== null)){
-const err104 = {instancePath:instancePath+"/request/policy",schemaPath:"#/definitions/request/properties/policy/type",keyword:"type",params:{type: schema21.properties.policy.type},message:"must be string,object,null",schema:schema21.properties.policy.type,parentSchema:schema21.properties.policy,data:data90};
-if(vErrors === null){
-vErrors = [err104];
-}
-else {
-vErrors.push(err104);
-}
-errors++;
-}
-}
-if(data86.policyArns !== undefined){
-let data91 = data86.policyArns;
-if((!(Array.isArray(data91))) && (data91 !== null)){
-const err105 = {instancePath:instancePath+"/request/policyArns",schemaPath:"#/definitions/request/properties/policyArns/type",keyword:"type",params:{type: schema21.properties.policyArns.type},message:"must be array,null",schema:schema21.properties.policyArns.type,parentSchema:schema21.properties.policyArns,data:data91};
-if(vErrors === null){
-vErrors = [err105];
-}
-else {
-vErrors.push(err105);
-}
-errors++;
-}
-if(Array.isArray(data91)){
-const len6 = data91.length;
-for(let i6=0; i6<len6; i6++){
-let data92 = data91[i6];
-if(typeof data92 !== "string"){
-const err106 = {instancePath:instancePath+"/request/policyArns/" + i6,schemaPath:"#/definitions/request/properties/policyArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.policyArns.items.type,parentSchema:schema21.properties.policyArns.items,data:data92};
-if(vErrors === null){
-vErrors = [err106];
-}
-else {
-vErrors.push(err106);
-}
-errors++;
-}
-}
-}
-}
-}
-else {
-const err107 = {instancePath:instancePath+"/request",schemaPath:"#/definitions/request/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data:data86};
-if(vErrors === null){
-vErrors = [err107];
-}
-else {
-vErrors.push(err107);
-}
-errors++;
+if(!(validate39(data.request, {instancePath:instancePath+"/request",parentData:data,parentDataProperty:"request",rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
 }
 }
 if(data.context !== undefined){
-let data93 = data.context;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-for(const key10 in data93){
-let data94 = data93[key10];
-const _errs221 = errors;
-let valid35 = false;
-const _errs222 = errors;
-if(((typeof data94 !== "string") && (!((typeof data94 == "number") && (isFinite(data94))))) && (typeof data94 !== "boolean")){
-const err108 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[0].type,parentSchema:schema22.additionalProperties.anyOf[0],data:data94};
-if(vErrors === null){
-vErrors = [err108];
-}
-else {
-vErrors.push(err108);
-}
-errors++;
-}
-var _valid1 = _errs222 === errors;
-valid35 = valid35 || _valid1;
-if(!valid35){
-const _errs224 = errors;
-if(Array.isArray(data94)){
-const len7 = data94.length;
-for(let i7=0; i7<len7; i7++){
-let data95 = data94[i7];
-if(((typeof data95 !== "string") && (!((typeof data95 == "number") && (isFinite(data95))))) && (typeof data95 !== "boolean")){
-const err109 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/definitions/context/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema22.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema22.additionalProperties.anyOf[1].items.type,parentSchema:schema22.additionalProperties.anyOf[1].items,data:data95};
-if(vErrors === null){
-vErrors = [err109];
-}
-else {
-vErrors.push(err109);
-}
-errors++;
-}
-}
-}
-else {
-const err110 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.additionalProperties.anyOf[1].type,parentSchema:schema22.additionalProperties.anyOf[1],data:data94};
-if(vErrors === null){
-vErrors = [err110];
-}
-else {
-vErrors.push(err110);
-}
-errors++;
-}
-var _valid1 = _errs224 === errors;
-valid35 = valid35 || _valid1;
-if(!valid35){
-const _errs228 = errors;
-if(data94 !== null){
-const err111 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null",schema:schema22.additionalProperties.anyOf[2].type,parentSchema:schema22.additionalProperties.anyOf[2],data:data94};
-if(vErrors === null){
-vErrors = [err111];
-}
-else {
-vErrors.push(err111);
-}
-errors++;
-}
-var _valid1 = _errs228 === errors;
-valid35 = valid35 || _valid1;
-}
-}
-if(!valid35){
-const err112 = {instancePath:instancePath+"/context/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/context/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema22.additionalProperties.anyOf,parentSchema:schema22.additionalProperties,data:data94};
-if(vErrors === null){
-vErrors = [err112];
-}
-else {
-vErrors.push(err112);
-}
-errors++;
-}
-else {
-errors = _errs221;
-if(vErrors !== null){
-if(_errs221){
-vErrors.length = _errs221;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err113 = {instancePath:instancePath+"/context",schemaPath:"#/definitions/context/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data:data93};
-if(vErrors === null){
-vErrors = [err113];
-}
-else {
-vErrors.push(err113);
-}
-errors++;
+if(!(validate41(data.context, {instancePath:instancePath+"/context",parentData:data,parentDataProperty:"context",rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
 }
 }
 if(data.expect !== undefined){
-let data96 = data.expect;
-const _errs233 = errors;
-let valid39 = false;
-const _errs234 = errors;
-if(typeof data96 !== "string"){
-const err114 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[0].type,parentSchema:schema23.anyOf[0],data:data96};
-if(vErrors === null){
-vErrors = [err114];
+if(!(validate43(data.expect, {instancePath:instancePath+"/expect",parentData:data,parentDataProperty:"expect",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-vErrors.push(err114);
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema9.type,parentSchema:schema9,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
 }
 errors++;
 }
-if(!((data96 === "allow") || (data96 === "deny"))){
-const err115 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[0].enum,parentSchema:schema23.anyOf[0],data:data96};
+validate26.errors = vErrors;
+return errors === 0;
+}
+
+const schema19 = {"title":"a scenario","type":"object","description":"One AssumeRoleWithWebIdentity call and the decision expected. `defaults` are deep-merged under it.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"The scenario name, unique in the file. May use ${{ matrix.NAME }}.","minLength":1},"description":{"type":"string","description":"What the scenario shows (shown in reports)."},"now":{"type":["integer","string"],"description":"This scenario's clock, instead of the file's now; the command line's --now overrides both. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"token":{"$ref":"#/definitions/token"},"github":{"$ref":"#/definitions/github"},"eks":{"$ref":"#/definitions/eks"},"gitlab":{"$ref":"#/definitions/gitlab"},"terraform":{"$ref":"#/definitions/terraform"},"cognito":{"$ref":"#/definitions/cognito"},"request":{"$ref":"#/definitions/request"},"context":{"$ref":"#/definitions/context"},"expect":{"$ref":"#/definitions/expect"},"role":{"$ref":"#/definitions/role","description":"A role for this scenario only, replacing the file's role."},"providers":{"$ref":"#/definitions/providers","description":"The account's IAM OIDC providers for this scenario only, replacing the file's."},"matrix":{"$ref":"#/definitions/matrix"},"skip":{"type":["boolean","string"],"description":"Skip this scenario: true, or the reason as a string."},"only":{"type":"boolean","description":"Run only the scenarios marked only (in the whole run)."}}};
+const func8 = require("ajv/dist/runtime/ucs2length").default;
+const schema20 = {"description":"Multiplies the scenario: either a mapping NAME → list of values (every combination), or a list of mappings NAME → value (one copy each). In each copy `${{ matrix.NAME }}` is replaced in every string of the scenario except `role` (a string that is only the placeholder takes the value with its type). A copy is named by its name with the placeholders replaced, or, when the name has none, \"NAME [a=1, b=x]\".","anyOf":[{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"additionalProperties":{"type":"array","minItems":1,"description":"The values this matrix variable takes."}},{"type":"array","minItems":1,"items":{"type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_-]*$"},"description":"The matrix values of one copy."}}],"errorMessage":"\"matrix\" must be a mapping of NAME to a non-empty list of values, or a non-empty list of mappings of NAME to a value (names are letters, digits, \"_\" and \"-\")"};
+const pattern6 = new RegExp("^[A-Za-z_][A-Za-z0-9_-]*$", "u");
+
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema20.anyOf[0],data};
 if(vErrors === null){
-vErrors = [err115];
+vErrors = [err0];
 }
 else {
-vErrors.push(err115);
+vErrors.push(err0);
 }
 errors++;
 }
-var _valid2 = _errs234 === errors;
-valid39 = valid39 || _valid2;
-if(!valid39){
-const _errs236 = errors;
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-if(data96.deny === undefined){
-const err116 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/required",keyword:"required",params:{missingProperty: "deny"},message:"must have required property '"+"deny"+"'",schema:schema23.anyOf[1].required,parentSchema:schema23.anyOf[1],data:data96};
+for(const key0 in data){
+const _errs3 = errors;
+if(typeof key0 === "string"){
+if(!pattern6.test(key0)){
+const err1 = {instancePath,schemaPath:"#/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema20.anyOf[0].propertyNames,data:key0,propertyName:key0};
 if(vErrors === null){
-vErrors = [err116];
+vErrors = [err1];
 }
 else {
-vErrors.push(err116);
-}
-errors++;
-}
-for(const key11 in data96){
-if(!(key11 === "deny")){
-const err117 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1],data:data96};
-if(vErrors === null){
-vErrors = [err117];
-}
-else {
-vErrors.push(err117);
-}
-errors++;
-}
-}
-if(data96.deny !== undefined){
-let data97 = data96.deny;
-if((!(data97 && typeof data97 == "object" && !Array.isArray(data97))) && (data97 !== null)){
-const err118 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/type",keyword:"type",params:{type: schema23.anyOf[1].properties.deny.type},message:"must be object,null",schema:schema23.anyOf[1].properties.deny.type,parentSchema:schema23.anyOf[1].properties.deny,data:data97};
-if(vErrors === null){
-vErrors = [err118];
-}
-else {
-vErrors.push(err118);
-}
-errors++;
-}
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-for(const key12 in data97){
-if(!(((key12 === "stage") || (key12 === "because")) || (key12 === "code"))){
-const err119 = {instancePath:instancePath+"/expect/deny",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema23.anyOf[1].properties.deny,data:data97};
-if(vErrors === null){
-vErrors = [err119];
-}
-else {
-vErrors.push(err119);
+vErrors.push(err1);
 }
 errors++;
 }
 }
-if(data97.stage !== undefined){
-let data98 = data97.stage;
-if(typeof data98 !== "string"){
-const err120 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.stage.type,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data98};
+var valid1 = _errs3 === errors;
+if(!valid1){
+const err2 = {instancePath,schemaPath:"#/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid",schema:schema20.anyOf[0].propertyNames,parentSchema:schema20.anyOf[0],data};
 if(vErrors === null){
-vErrors = [err120];
+vErrors = [err2];
 }
 else {
-vErrors.push(err120);
-}
-errors++;
-}
-if(!(((data98 === "request") || (data98 === "token")) || (data98 === "trust-policy"))){
-const err121 = {instancePath:instancePath+"/expect/deny/stage",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/stage/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.stage.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.stage.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.stage,data:data98};
-if(vErrors === null){
-vErrors = [err121];
-}
-else {
-vErrors.push(err121);
+vErrors.push(err2);
 }
 errors++;
 }
 }
-if(data97.because !== undefined){
-let data99 = data97.because;
-if(typeof data99 !== "string"){
-const err122 = {instancePath:instancePath+"/expect/deny/because",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/because/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.because.type,parentSchema:schema23.anyOf[1].properties.deny.properties.because,data:data99};
+for(const key1 in data){
+let data0 = data[key1];
+if(Array.isArray(data0)){
+if(data0.length < 1){
+const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.anyOf[0].additionalProperties,data:data0};
 if(vErrors === null){
-vErrors = [err122];
+vErrors = [err3];
 }
 else {
-vErrors.push(err122);
-}
-errors++;
-}
-}
-if(data97.code !== undefined){
-let data100 = data97.code;
-if(typeof data100 !== "string"){
-const err123 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[1].properties.deny.properties.code.type,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data100};
-if(vErrors === null){
-vErrors = [err123];
-}
-else {
-vErrors.push(err123);
-}
-errors++;
-}
-if(!(((((data100 === "ValidationError") || (data100 === "InvalidIdentityToken")) || (data100 === "ExpiredTokenException")) || (data100 === "IDPRejectedClaim")) || (data100 === "AccessDenied"))){
-const err124 = {instancePath:instancePath+"/expect/deny/code",schemaPath:"#/definitions/expect/anyOf/1/properties/deny/properties/code/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[1].properties.deny.properties.code.enum},message:"must be equal to one of the allowed values",schema:schema23.anyOf[1].properties.deny.properties.code.enum,parentSchema:schema23.anyOf[1].properties.deny.properties.code,data:data100};
-if(vErrors === null){
-vErrors = [err124];
-}
-else {
-vErrors.push(err124);
-}
-errors++;
-}
-}
-}
-}
-}
-else {
-const err125 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.anyOf[1].type,parentSchema:schema23.anyOf[1],data:data96};
-if(vErrors === null){
-vErrors = [err125];
-}
-else {
-vErrors.push(err125);
-}
-errors++;
-}
-var _valid2 = _errs236 === errors;
-valid39 = valid39 || _valid2;
-if(!valid39){
-const _errs248 = errors;
-if(typeof data96 === "string"){
-if(!pattern2.test(data96)){
-const err126 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/pattern",keyword:"pattern",params:{pattern: "^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"},message:"must match pattern \""+"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$"+"\"",schema:"^\\$\\{\\{\\s*matrix\\.([A-Za-z_][A-Za-z0-9_-]*)\\s*\\}\\}$",parentSchema:schema23.anyOf[2],data:data96};
-if(vErrors === null){
-vErrors = [err126];
-}
-else {
-vErrors.push(err126);
+vErrors.push(err3);
 }
 errors++;
 }
 }
 else {
-const err127 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.anyOf[2].type,parentSchema:schema23.anyOf[2],data:data96};
+const err4 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.anyOf[0].additionalProperties.type,parentSchema:schema20.anyOf[0].additionalProperties,data:data0};
 if(vErrors === null){
-vErrors = [err127];
+vErrors = [err4];
 }
 else {
-vErrors.push(err127);
+vErrors.push(err4);
 }
 errors++;
 }
-var _valid2 = _errs248 === errors;
-valid39 = valid39 || _valid2;
 }
-}
-if(!valid39){
-const err128 = {instancePath:instancePath+"/expect",schemaPath:"#/definitions/expect/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema23.anyOf,parentSchema:schema23,data:data96};
-if(vErrors === null){
-vErrors = [err128];
 }
 else {
-vErrors.push(err128);
+const err5 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.anyOf[0].type,parentSchema:schema20.anyOf[0],data};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs7 = errors;
+if(Array.isArray(data)){
+if(data.length < 1){
+const err6 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema20.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data[i0];
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(Object.keys(data1).length < 1){
+const err7 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema20.anyOf[1].items,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+for(const key2 in data1){
+const _errs11 = errors;
+if(typeof key2 === "string"){
+if(!pattern6.test(key2)){
+const err8 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema20.anyOf[1].items.propertyNames,data:key2,propertyName:key2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var valid5 = _errs11 === errors;
+if(!valid5){
+const err9 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema20.anyOf[1].items.propertyNames,parentSchema:schema20.anyOf[1].items,data:data1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.anyOf[1].items.type,parentSchema:schema20.anyOf[1].items,data:data1};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.anyOf[1].type,parentSchema:schema20.anyOf[1],data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid0 = valid0 || _valid0;
+}
+if(!valid0){
+const err12 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema20.anyOf,parentSchema:schema20,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
 }
 errors++;
 }
 else {
-errors = _errs233;
+errors = _errs0;
 if(vErrors !== null){
-if(_errs233){
-vErrors.length = _errs233;
+if(_errs0){
+vErrors.length = _errs0;
 }
 else {
 vErrors = null;
 }
 }
+}
+validate58.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema19.required,parentSchema:schema19,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func2.call(schema19.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func8(data0) < 1){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema19.properties.name,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.name.type,parentSchema:schema19.properties.name,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data1 = data.description;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.description.type,parentSchema:schema19.properties.description,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.now !== undefined){
+let data2 = data.now;
+if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
+const err5 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema19.properties.now.type},message:"must be integer,string",schema:schema19.properties.now.type,parentSchema:schema19.properties.now,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.token !== undefined){
+if(!(validate27(data.token, {instancePath:instancePath+"/token",parentData:data,parentDataProperty:"token",rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+if(data.github !== undefined){
+if(!(validate29(data.github, {instancePath:instancePath+"/github",parentData:data,parentDataProperty:"github",rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+}
+if(data.eks !== undefined){
+if(!(validate31(data.eks, {instancePath:instancePath+"/eks",parentData:data,parentDataProperty:"eks",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+errors = vErrors.length;
+}
+}
+if(data.gitlab !== undefined){
+if(!(validate33(data.gitlab, {instancePath:instancePath+"/gitlab",parentData:data,parentDataProperty:"gitlab",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data.terraform !== undefined){
+if(!(validate35(data.terraform, {instancePath:instancePath+"/terraform",parentData:data,parentDataProperty:"terraform",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+}
+if(data.cognito !== undefined){
+if(!(validate37(data.cognito, {instancePath:instancePath+"/cognito",parentData:data,parentDataProperty:"cognito",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
+if(data.request !== undefined){
+if(!(validate39(data.request, {instancePath:instancePath+"/request",parentData:data,parentDataProperty:"request",rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
+}
+}
+if(data.context !== undefined){
+if(!(validate41(data.context, {instancePath:instancePath+"/context",parentData:data,parentDataProperty:"context",rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
+if(data.expect !== undefined){
+if(!(validate43(data.expect, {instancePath:instancePath+"/expect",parentData:data,parentDataProperty:"expect",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
 }
 }
 if(data.role !== undefined){
-let data101 = data.role;
-if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
-for(const key13 in data101){
-if(!(func2.call(schema12.properties, key13))){
-const err129 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data101};
-if(vErrors === null){
-vErrors = [err129];
-}
-else {
-vErrors.push(err129);
-}
-errors++;
-}
-}
-if(data101.arn !== undefined){
-let data102 = data101.arn;
-if(typeof data102 !== "string"){
-const err130 = {instancePath:instancePath+"/role/arn",schemaPath:"#/definitions/role/properties/arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.arn.type,parentSchema:schema12.properties.arn,data:data102};
-if(vErrors === null){
-vErrors = [err130];
-}
-else {
-vErrors.push(err130);
-}
-errors++;
-}
-}
-if(data101.trustPolicy !== undefined){
-let data103 = data101.trustPolicy;
-if((typeof data103 !== "string") && (!(data103 && typeof data103 == "object" && !Array.isArray(data103)))){
-const err131 = {instancePath:instancePath+"/role/trustPolicy",schemaPath:"#/definitions/role/properties/trustPolicy/type",keyword:"type",params:{type: schema12.properties.trustPolicy.type},message:"must be string,object",schema:schema12.properties.trustPolicy.type,parentSchema:schema12.properties.trustPolicy,data:data103};
-if(vErrors === null){
-vErrors = [err131];
-}
-else {
-vErrors.push(err131);
-}
-errors++;
-}
-}
-if(data101.maxSessionDuration !== undefined){
-let data104 = data101.maxSessionDuration;
-if(!(((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104))) && (isFinite(data104)))){
-const err132 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.maxSessionDuration.type,parentSchema:schema12.properties.maxSessionDuration,data:data104};
-if(vErrors === null){
-vErrors = [err132];
-}
-else {
-vErrors.push(err132);
-}
-errors++;
-}
-if((typeof data104 == "number") && (isFinite(data104))){
-if(data104 > 43200 || isNaN(data104)){
-const err133 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200",schema:43200,parentSchema:schema12.properties.maxSessionDuration,data:data104};
-if(vErrors === null){
-vErrors = [err133];
-}
-else {
-vErrors.push(err133);
-}
-errors++;
-}
-if(data104 < 3600 || isNaN(data104)){
-const err134 = {instancePath:instancePath+"/role/maxSessionDuration",schemaPath:"#/definitions/role/properties/maxSessionDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3600},message:"must be >= 3600",schema:3600,parentSchema:schema12.properties.maxSessionDuration,data:data104};
-if(vErrors === null){
-vErrors = [err134];
-}
-else {
-vErrors.push(err134);
-}
-errors++;
-}
-}
-}
-if(data101.tags !== undefined){
-let data105 = data101.tags;
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
-for(const key14 in data105){
-let data106 = data105[key14];
-if(typeof data106 !== "string"){
-const err135 = {instancePath:instancePath+"/role/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.tags.additionalProperties.type,parentSchema:schema12.properties.tags.additionalProperties,data:data106};
-if(vErrors === null){
-vErrors = [err135];
-}
-else {
-vErrors.push(err135);
-}
-errors++;
-}
-}
-}
-else {
-const err136 = {instancePath:instancePath+"/role/tags",schemaPath:"#/definitions/role/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.tags.type,parentSchema:schema12.properties.tags,data:data105};
-if(vErrors === null){
-vErrors = [err136];
-}
-else {
-vErrors.push(err136);
-}
-errors++;
-}
-}
-if(data101.cloudformation !== undefined){
-let data107 = data101.cloudformation;
-if(typeof data107 !== "string"){
-const err137 = {instancePath:instancePath+"/role/cloudformation",schemaPath:"#/definitions/role/properties/cloudformation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cloudformation.type,parentSchema:schema12.properties.cloudformation,data:data107};
-if(vErrors === null){
-vErrors = [err137];
-}
-else {
-vErrors.push(err137);
-}
-errors++;
-}
-}
-if(data101.cdk !== undefined){
-let data108 = data101.cdk;
-if(typeof data108 !== "string"){
-const err138 = {instancePath:instancePath+"/role/cdk",schemaPath:"#/definitions/role/properties/cdk/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.cdk.type,parentSchema:schema12.properties.cdk,data:data108};
-if(vErrors === null){
-vErrors = [err138];
-}
-else {
-vErrors.push(err138);
-}
-errors++;
-}
-}
-if(data101.terraform !== undefined){
-let data109 = data101.terraform;
-if(typeof data109 !== "string"){
-const err139 = {instancePath:instancePath+"/role/terraform",schemaPath:"#/definitions/role/properties/terraform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.terraform.type,parentSchema:schema12.properties.terraform,data:data109};
-if(vErrors === null){
-vErrors = [err139];
-}
-else {
-vErrors.push(err139);
-}
-errors++;
-}
-}
-if(data101.live !== undefined){
-let data110 = data101.live;
-if(typeof data110 !== "string"){
-const err140 = {instancePath:instancePath+"/role/live",schemaPath:"#/definitions/role/properties/live/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.live.type,parentSchema:schema12.properties.live,data:data110};
-if(vErrors === null){
-vErrors = [err140];
-}
-else {
-vErrors.push(err140);
-}
-errors++;
-}
-}
-if(data101.logicalId !== undefined){
-let data111 = data101.logicalId;
-if(typeof data111 !== "string"){
-const err141 = {instancePath:instancePath+"/role/logicalId",schemaPath:"#/definitions/role/properties/logicalId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.logicalId.type,parentSchema:schema12.properties.logicalId,data:data111};
-if(vErrors === null){
-vErrors = [err141];
-}
-else {
-vErrors.push(err141);
-}
-errors++;
-}
-}
-if(data101.stack !== undefined){
-let data112 = data101.stack;
-if(typeof data112 !== "string"){
-const err142 = {instancePath:instancePath+"/role/stack",schemaPath:"#/definitions/role/properties/stack/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stack.type,parentSchema:schema12.properties.stack,data:data112};
-if(vErrors === null){
-vErrors = [err142];
-}
-else {
-vErrors.push(err142);
-}
-errors++;
-}
-}
-if(data101.construct !== undefined){
-let data113 = data101.construct;
-if(typeof data113 !== "string"){
-const err143 = {instancePath:instancePath+"/role/construct",schemaPath:"#/definitions/role/properties/construct/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.construct.type,parentSchema:schema12.properties.construct,data:data113};
-if(vErrors === null){
-vErrors = [err143];
-}
-else {
-vErrors.push(err143);
-}
-errors++;
-}
-}
-if(data101.address !== undefined){
-let data114 = data101.address;
-if(typeof data114 !== "string"){
-const err144 = {instancePath:instancePath+"/role/address",schemaPath:"#/definitions/role/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.address.type,parentSchema:schema12.properties.address,data:data114};
-if(vErrors === null){
-vErrors = [err144];
-}
-else {
-vErrors.push(err144);
-}
-errors++;
-}
-}
-if(data101.parameters !== undefined){
-let data115 = data101.parameters;
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-for(const key15 in data115){
-let data116 = data115[key15];
-const _errs287 = errors;
-let valid46 = false;
-const _errs288 = errors;
-if(((typeof data116 !== "string") && (!((typeof data116 == "number") && (isFinite(data116))))) && (typeof data116 !== "boolean")){
-const err145 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[0].type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[0].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[0],data:data116};
-if(vErrors === null){
-vErrors = [err145];
-}
-else {
-vErrors.push(err145);
-}
-errors++;
-}
-var _valid3 = _errs288 === errors;
-valid46 = valid46 || _valid3;
-if(!valid46){
-const _errs290 = errors;
-if(Array.isArray(data116)){
-const len8 = data116.length;
-for(let i8=0; i8<len8; i8++){
-let data117 = data116[i8];
-if(((typeof data117 !== "string") && (!((typeof data117 == "number") && (isFinite(data117))))) && (typeof data117 !== "boolean")){
-const err146 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: schema12.properties.parameters.additionalProperties.anyOf[1].items.type},message:"must be string,number,boolean",schema:schema12.properties.parameters.additionalProperties.anyOf[1].items.type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1].items,data:data117};
-if(vErrors === null){
-vErrors = [err146];
-}
-else {
-vErrors.push(err146);
-}
-errors++;
-}
-}
-}
-else {
-const err147 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.parameters.additionalProperties.anyOf[1].type,parentSchema:schema12.properties.parameters.additionalProperties.anyOf[1],data:data116};
-if(vErrors === null){
-vErrors = [err147];
-}
-else {
-vErrors.push(err147);
-}
-errors++;
-}
-var _valid3 = _errs290 === errors;
-valid46 = valid46 || _valid3;
-}
-if(!valid46){
-const err148 = {instancePath:instancePath+"/role/parameters/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/role/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.properties.parameters.additionalProperties.anyOf,parentSchema:schema12.properties.parameters.additionalProperties,data:data116};
-if(vErrors === null){
-vErrors = [err148];
-}
-else {
-vErrors.push(err148);
-}
-errors++;
-}
-else {
-errors = _errs287;
-if(vErrors !== null){
-if(_errs287){
-vErrors.length = _errs287;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err149 = {instancePath:instancePath+"/role/parameters",schemaPath:"#/definitions/role/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.parameters.type,parentSchema:schema12.properties.parameters,data:data115};
-if(vErrors === null){
-vErrors = [err149];
-}
-else {
-vErrors.push(err149);
-}
-errors++;
-}
-}
-if(data101.parametersFile !== undefined){
-let data118 = data101.parametersFile;
-if(typeof data118 !== "string"){
-const err150 = {instancePath:instancePath+"/role/parametersFile",schemaPath:"#/definitions/role/properties/parametersFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.parametersFile.type,parentSchema:schema12.properties.parametersFile,data:data118};
-if(vErrors === null){
-vErrors = [err150];
-}
-else {
-vErrors.push(err150);
-}
-errors++;
-}
-}
-if(data101.account !== undefined){
-let data119 = data101.account;
-if((typeof data119 !== "string") && (!(((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119))) && (isFinite(data119))))){
-const err151 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/type",keyword:"type",params:{type: schema12.properties.account.type},message:"must be string,integer",schema:schema12.properties.account.type,parentSchema:schema12.properties.account,data:data119};
-if(vErrors === null){
-vErrors = [err151];
-}
-else {
-vErrors.push(err151);
-}
-errors++;
-}
-if(typeof data119 === "string"){
-if(!pattern0.test(data119)){
-const err152 = {instancePath:instancePath+"/role/account",schemaPath:"#/definitions/role/properties/account/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema12.properties.account,data:data119};
-if(vErrors === null){
-vErrors = [err152];
-}
-else {
-vErrors.push(err152);
-}
-errors++;
-}
-}
-}
-if(data101.region !== undefined){
-let data120 = data101.region;
-if(typeof data120 !== "string"){
-const err153 = {instancePath:instancePath+"/role/region",schemaPath:"#/definitions/role/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.region.type,parentSchema:schema12.properties.region,data:data120};
-if(vErrors === null){
-vErrors = [err153];
-}
-else {
-vErrors.push(err153);
-}
-errors++;
-}
-}
-if(data101.partition !== undefined){
-let data121 = data101.partition;
-if(typeof data121 !== "string"){
-const err154 = {instancePath:instancePath+"/role/partition",schemaPath:"#/definitions/role/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.partition.type,parentSchema:schema12.properties.partition,data:data121};
-if(vErrors === null){
-vErrors = [err154];
-}
-else {
-vErrors.push(err154);
-}
-errors++;
-}
-}
-if(data101.stackName !== undefined){
-let data122 = data101.stackName;
-if(typeof data122 !== "string"){
-const err155 = {instancePath:instancePath+"/role/stackName",schemaPath:"#/definitions/role/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.stackName.type,parentSchema:schema12.properties.stackName,data:data122};
-if(vErrors === null){
-vErrors = [err155];
-}
-else {
-vErrors.push(err155);
-}
-errors++;
-}
-}
-if(data101.resources !== undefined){
-let data123 = data101.resources;
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-}
-else {
-const err156 = {instancePath:instancePath+"/role/resources",schemaPath:"#/definitions/role/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.resources.type,parentSchema:schema12.properties.resources,data:data123};
-if(vErrors === null){
-vErrors = [err156];
-}
-else {
-vErrors.push(err156);
-}
-errors++;
-}
-}
-if(data101.imports !== undefined){
-let data124 = data101.imports;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-}
-else {
-const err157 = {instancePath:instancePath+"/role/imports",schemaPath:"#/definitions/role/properties/imports/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.imports.type,parentSchema:schema12.properties.imports,data:data124};
-if(vErrors === null){
-vErrors = [err157];
-}
-else {
-vErrors.push(err157);
-}
-errors++;
-}
-}
-if(data101.profile !== undefined){
-let data125 = data101.profile;
-if(typeof data125 !== "string"){
-const err158 = {instancePath:instancePath+"/role/profile",schemaPath:"#/definitions/role/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.profile.type,parentSchema:schema12.properties.profile,data:data125};
-if(vErrors === null){
-vErrors = [err158];
-}
-else {
-vErrors.push(err158);
-}
-errors++;
-}
-}
-}
-else {
-const err159 = {instancePath:instancePath+"/role",schemaPath:"#/definitions/role/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data101};
-if(vErrors === null){
-vErrors = [err159];
-}
-else {
-vErrors.push(err159);
-}
-errors++;
+if(!(validate22(data.role, {instancePath:instancePath+"/role",parentData:data,parentDataProperty:"role",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
 }
 if(data.providers !== undefined){
-let data126 = data.providers;
-const _errs316 = errors;
-let valid50 = false;
-const _errs317 = errors;
-if(Array.isArray(data126)){
-const len9 = data126.length;
-for(let i9=0; i9<len9; i9++){
-let data127 = data126[i9];
-if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
-if(data127.url === undefined){
-const err160 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data127};
-if(vErrors === null){
-vErrors = [err160];
-}
-else {
-vErrors.push(err160);
-}
-errors++;
-}
-if(data127.clientIds === undefined){
-const err161 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/required",keyword:"required",params:{missingProperty: "clientIds"},message:"must have required property '"+"clientIds"+"'",schema:schema13.anyOf[0].items.required,parentSchema:schema13.anyOf[0].items,data:data127};
-if(vErrors === null){
-vErrors = [err161];
-}
-else {
-vErrors.push(err161);
-}
-errors++;
-}
-for(const key16 in data127){
-if(!((key16 === "url") || (key16 === "clientIds"))){
-const err162 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema13.anyOf[0].items,data:data127};
-if(vErrors === null){
-vErrors = [err162];
-}
-else {
-vErrors.push(err162);
-}
-errors++;
-}
-}
-if(data127.url !== undefined){
-let data128 = data127.url;
-if(typeof data128 === "string"){
-if(!pattern1.test(data128)){
-const err163 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\"",schema:"^https://",parentSchema:schema13.anyOf[0].items.properties.url,data:data128};
-if(vErrors === null){
-vErrors = [err163];
-}
-else {
-vErrors.push(err163);
-}
-errors++;
-}
-}
-else {
-const err164 = {instancePath:instancePath+"/providers/" + i9+"/url",schemaPath:"#/definitions/providers/anyOf/0/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.url.type,parentSchema:schema13.anyOf[0].items.properties.url,data:data128};
-if(vErrors === null){
-vErrors = [err164];
-}
-else {
-vErrors.push(err164);
-}
-errors++;
-}
-}
-if(data127.clientIds !== undefined){
-let data129 = data127.clientIds;
-if(Array.isArray(data129)){
-const len10 = data129.length;
-for(let i10=0; i10<len10; i10++){
-let data130 = data129[i10];
-if(typeof data130 !== "string"){
-const err165 = {instancePath:instancePath+"/providers/" + i9+"/clientIds/" + i10,schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[0].items.properties.clientIds.items.type,parentSchema:schema13.anyOf[0].items.properties.clientIds.items,data:data130};
-if(vErrors === null){
-vErrors = [err165];
-}
-else {
-vErrors.push(err165);
-}
-errors++;
-}
-}
-}
-else {
-const err166 = {instancePath:instancePath+"/providers/" + i9+"/clientIds",schemaPath:"#/definitions/providers/anyOf/0/items/properties/clientIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].items.properties.clientIds.type,parentSchema:schema13.anyOf[0].items.properties.clientIds,data:data129};
-if(vErrors === null){
-vErrors = [err166];
-}
-else {
-vErrors.push(err166);
-}
-errors++;
-}
-}
-}
-else {
-const err167 = {instancePath:instancePath+"/providers/" + i9,schemaPath:"#/definitions/providers/anyOf/0/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.anyOf[0].items.type,parentSchema:schema13.anyOf[0].items,data:data127};
-if(vErrors === null){
-vErrors = [err167];
-}
-else {
-vErrors.push(err167);
-}
-errors++;
-}
-}
-}
-else {
-const err168 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.anyOf[0].type,parentSchema:schema13.anyOf[0],data:data126};
-if(vErrors === null){
-vErrors = [err168];
-}
-else {
-vErrors.push(err168);
-}
-errors++;
-}
-var _valid4 = _errs317 === errors;
-valid50 = valid50 || _valid4;
-if(!valid50){
-const _errs329 = errors;
-if(typeof data126 !== "string"){
-const err169 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.anyOf[1].type,parentSchema:schema13.anyOf[1],data:data126};
-if(vErrors === null){
-vErrors = [err169];
-}
-else {
-vErrors.push(err169);
-}
-errors++;
-}
-if(!(data126 === "live")){
-const err170 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema13.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema13.anyOf[1].enum,parentSchema:schema13.anyOf[1],data:data126};
-if(vErrors === null){
-vErrors = [err170];
-}
-else {
-vErrors.push(err170);
-}
-errors++;
-}
-var _valid4 = _errs329 === errors;
-valid50 = valid50 || _valid4;
-}
-if(!valid50){
-const err171 = {instancePath:instancePath+"/providers",schemaPath:"#/definitions/providers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema13.anyOf,parentSchema:schema13,data:data126};
-if(vErrors === null){
-vErrors = [err171];
-}
-else {
-vErrors.push(err171);
-}
-errors++;
-}
-else {
-errors = _errs316;
-if(vErrors !== null){
-if(_errs316){
-vErrors.length = _errs316;
-}
-else {
-vErrors = null;
-}
-}
+if(!(validate24(data.providers, {instancePath:instancePath+"/providers",parentData:data,parentDataProperty:"providers",rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
 }
 }
 if(data.matrix !== undefined){
-let data131 = data.matrix;
-const _errs334 = errors;
-let valid57 = false;
-const _errs335 = errors;
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-if(Object.keys(data131).length < 1){
-const err172 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[0],data:data131};
-if(vErrors === null){
-vErrors = [err172];
-}
-else {
-vErrors.push(err172);
-}
-errors++;
-}
-for(const key17 in data131){
-const _errs337 = errors;
-if(typeof key17 === "string"){
-if(!pattern10.test(key17)){
-const err173 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[0].propertyNames,data:key17,propertyName:key17};
-if(vErrors === null){
-vErrors = [err173];
-}
-else {
-vErrors.push(err173);
-}
-errors++;
-}
-}
-var valid58 = _errs337 === errors;
-if(!valid58){
-const err174 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema36.anyOf[0].propertyNames,parentSchema:schema36.anyOf[0],data:data131};
-if(vErrors === null){
-vErrors = [err174];
-}
-else {
-vErrors.push(err174);
-}
-errors++;
-}
-}
-for(const key18 in data131){
-let data132 = data131[key18];
-if(Array.isArray(data132)){
-if(data132.length < 1){
-const err175 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[0].additionalProperties,data:data132};
-if(vErrors === null){
-vErrors = [err175];
-}
-else {
-vErrors.push(err175);
-}
-errors++;
-}
-}
-else {
-const err176 = {instancePath:instancePath+"/matrix/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/matrix/anyOf/0/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[0].additionalProperties.type,parentSchema:schema36.anyOf[0].additionalProperties,data:data132};
-if(vErrors === null){
-vErrors = [err176];
-}
-else {
-vErrors.push(err176);
-}
-errors++;
-}
-}
-}
-else {
-const err177 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[0].type,parentSchema:schema36.anyOf[0],data:data131};
-if(vErrors === null){
-vErrors = [err177];
-}
-else {
-vErrors.push(err177);
-}
-errors++;
-}
-var _valid5 = _errs335 === errors;
-valid57 = valid57 || _valid5;
-if(!valid57){
-const _errs341 = errors;
-if(Array.isArray(data131)){
-if(data131.length < 1){
-const err178 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema36.anyOf[1],data:data131};
-if(vErrors === null){
-vErrors = [err178];
-}
-else {
-vErrors.push(err178);
-}
-errors++;
-}
-const len11 = data131.length;
-for(let i11=0; i11<len11; i11++){
-let data133 = data131[i11];
-if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
-if(Object.keys(data133).length < 1){
-const err179 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36.anyOf[1].items,data:data133};
-if(vErrors === null){
-vErrors = [err179];
-}
-else {
-vErrors.push(err179);
-}
-errors++;
-}
-for(const key19 in data133){
-const _errs345 = errors;
-if(typeof key19 === "string"){
-if(!pattern10.test(key19)){
-const err180 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_-]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_-]*$",parentSchema:schema36.anyOf[1].items.propertyNames,data:key19,propertyName:key19};
-if(vErrors === null){
-vErrors = [err180];
-}
-else {
-vErrors.push(err180);
-}
-errors++;
-}
-}
-var valid62 = _errs345 === errors;
-if(!valid62){
-const err181 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/propertyNames",keyword:"propertyNames",params:{propertyName: key19},message:"property name must be valid",schema:schema36.anyOf[1].items.propertyNames,parentSchema:schema36.anyOf[1].items,data:data133};
-if(vErrors === null){
-vErrors = [err181];
-}
-else {
-vErrors.push(err181);
-}
-errors++;
-}
-}
-}
-else {
-const err182 = {instancePath:instancePath+"/matrix/" + i11,schemaPath:"#/definitions/matrix/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.anyOf[1].items.type,parentSchema:schema36.anyOf[1].items,data:data133};
-if(vErrors === null){
-vErrors = [err182];
-}
-else {
-vErrors.push(err182);
-}
-errors++;
-}
-}
-}
-else {
-const err183 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.anyOf[1].type,parentSchema:schema36.anyOf[1],data:data131};
-if(vErrors === null){
-vErrors = [err183];
-}
-else {
-vErrors.push(err183);
-}
-errors++;
-}
-var _valid5 = _errs341 === errors;
-valid57 = valid57 || _valid5;
-}
-if(!valid57){
-const err184 = {instancePath:instancePath+"/matrix",schemaPath:"#/definitions/matrix/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema36.anyOf,parentSchema:schema36,data:data131};
-if(vErrors === null){
-vErrors = [err184];
-}
-else {
-vErrors.push(err184);
-}
-errors++;
-}
-else {
-errors = _errs334;
-if(vErrors !== null){
-if(_errs334){
-vErrors.length = _errs334;
-}
-else {
-vErrors = null;
-}
-}
+if(!(validate58(data.matrix, {instancePath:instancePath+"/matrix",parentData:data,parentDataProperty:"matrix",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
 }
 }
 if(data.skip !== undefined){
-let data134 = data.skip;
-if((typeof data134 !== "boolean") && (typeof data134 !== "string")){
-const err185 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema24.properties.skip.type},message:"must be boolean,string",schema:schema24.properties.skip.type,parentSchema:schema24.properties.skip,data:data134};
+let data15 = data.skip;
+if((typeof data15 !== "boolean") && (typeof data15 !== "string")){
+const err6 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema19.properties.skip.type},message:"must be boolean,string",schema:schema19.properties.skip.type,parentSchema:schema19.properties.skip,data:data15};
 if(vErrors === null){
-vErrors = [err185];
+vErrors = [err6];
 }
 else {
-vErrors.push(err185);
+vErrors.push(err6);
 }
 errors++;
 }
 }
 if(data.only !== undefined){
-let data135 = data.only;
-if(typeof data135 !== "boolean"){
-const err186 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.properties.only.type,parentSchema:schema24.properties.only,data:data135};
+let data16 = data.only;
+if(typeof data16 !== "boolean"){
+const err7 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema19.properties.only.type,parentSchema:schema19.properties.only,data:data16};
 if(vErrors === null){
-vErrors = [err186];
+vErrors = [err7];
 }
 else {
-vErrors.push(err186);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 }
 else {
-const err187 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema24.type,parentSchema:schema24,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.type,parentSchema:schema19,data};
 if(vErrors === null){
-vErrors = [err187];
+vErrors = [err8];
 }
 else {
-vErrors.push(err187);
+vErrors.push(err8);
 }
 errors++;
 }
-validate16.errors = vErrors;
+validate46.errors = vErrors;
+return errors === 0;
+}
+
+const schema21 = {"title":"a property","type":"object","description":"A statement about every token, proven or refuted by reasoning over all of them (not by examples): exactly one of only, never and always. A refutation shows a token that breaks it; an answer the analysis cannot reach is an error (exit 2), never a pass. The clock is free unless now is given.","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","description":"What the property says, e.g. \"only acme's main branch deploys\"."},"description":{"type":"string","description":"Why the property matters (shown nowhere else)."},"only":{"type":"object","title":"the only predicate","description":"Every token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"never":{"type":"object","title":"the never predicate","description":"No token the role allows matches this. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"always":{"type":"object","title":"the always predicate","description":"Every token that matches this (and that STS accepts, without session tags or a source identity) is allowed. Keys: a claim name of the presenting provider (sub, aud, repository, …), a full condition key (token.actions.githubusercontent.com:sub, aws:SourceIp as CIDRs), or the shorthands github: {repository, ref | environment | event} and eks: {issuer, namespace, serviceAccount}. Values are IAM wildcard patterns (* and ?); a list is any of them; several keys must all match.","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object"}],"errorMessage":"a predicate value is a pattern, a non-empty list of patterns, or a shorthand mapping"}},"now":{"type":["integer","string"],"description":"The clock of the property's counterexample, and of time conditions: without it the property must hold at all times. Epoch seconds, or an ISO 8601 date-time (a time without a zone is UTC), e.g. 2026-06-01T00:00:00Z.","errorMessage":"\"now\" must be whole epoch seconds (a NumericDate) or an ISO 8601 date-time"},"skip":{"type":["boolean","string"],"description":"Skip this property: true, or the reason as a string."}}};
+
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema21.required,parentSchema:schema21,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((((key0 === "name") || (key0 === "description")) || (key0 === "only")) || (key0 === "never")) || (key0 === "always")) || (key0 === "now")) || (key0 === "skip"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.name.type,parentSchema:schema21.properties.name,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data1 = data.description;
+if(typeof data1 !== "string"){
+const err3 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.description.type,parentSchema:schema21.properties.description,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.only !== undefined){
+let data2 = data.only;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+for(const key1 in data2){
+let data3 = data2[key1];
+const _errs10 = errors;
+let valid2 = false;
+const _errs11 = errors;
+if(typeof data3 !== "string"){
+const err4 = {instancePath:instancePath+"/only/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/only/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.only.additionalProperties.anyOf[0].type,parentSchema:schema21.properties.only.additionalProperties.anyOf[0],data:data3};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs13 = errors;
+if(Array.isArray(data3)){
+if(data3.length < 1){
+const err5 = {instancePath:instancePath+"/only/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/only/additionalProperties/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema21.properties.only.additionalProperties.anyOf[1],data:data3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+if(typeof data4 !== "string"){
+const err6 = {instancePath:instancePath+"/only/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/properties/only/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.only.additionalProperties.anyOf[1].items.type,parentSchema:schema21.properties.only.additionalProperties.anyOf[1].items,data:data4};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/only/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/only/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema21.properties.only.additionalProperties.anyOf[1].type,parentSchema:schema21.properties.only.additionalProperties.anyOf[1],data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs13 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs17 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+const err8 = {instancePath:instancePath+"/only/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/only/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.properties.only.additionalProperties.anyOf[2].type,parentSchema:schema21.properties.only.additionalProperties.anyOf[2],data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid0 = _errs17 === errors;
+valid2 = valid2 || _valid0;
+}
+}
+if(!valid2){
+const err9 = {instancePath:instancePath+"/only/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/only/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.only.additionalProperties.anyOf,parentSchema:schema21.properties.only.additionalProperties,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.properties.only.type,parentSchema:schema21.properties.only,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.never !== undefined){
+let data5 = data.never;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key2 in data5){
+let data6 = data5[key2];
+const _errs24 = errors;
+let valid6 = false;
+const _errs25 = errors;
+if(typeof data6 !== "string"){
+const err11 = {instancePath:instancePath+"/never/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/never/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.never.additionalProperties.anyOf[0].type,parentSchema:schema21.properties.never.additionalProperties.anyOf[0],data:data6};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid1 = _errs25 === errors;
+valid6 = valid6 || _valid1;
+if(!valid6){
+const _errs27 = errors;
+if(Array.isArray(data6)){
+if(data6.length < 1){
+const err12 = {instancePath:instancePath+"/never/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/never/additionalProperties/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema21.properties.never.additionalProperties.anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+let data7 = data6[i1];
+if(typeof data7 !== "string"){
+const err13 = {instancePath:instancePath+"/never/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i1,schemaPath:"#/properties/never/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.never.additionalProperties.anyOf[1].items.type,parentSchema:schema21.properties.never.additionalProperties.anyOf[1].items,data:data7};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/never/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/never/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema21.properties.never.additionalProperties.anyOf[1].type,parentSchema:schema21.properties.never.additionalProperties.anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var _valid1 = _errs27 === errors;
+valid6 = valid6 || _valid1;
+if(!valid6){
+const _errs31 = errors;
+if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
+const err15 = {instancePath:instancePath+"/never/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/never/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.properties.never.additionalProperties.anyOf[2].type,parentSchema:schema21.properties.never.additionalProperties.anyOf[2],data:data6};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var _valid1 = _errs31 === errors;
+valid6 = valid6 || _valid1;
+}
+}
+if(!valid6){
+const err16 = {instancePath:instancePath+"/never/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/never/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.never.additionalProperties.anyOf,parentSchema:schema21.properties.never.additionalProperties,data:data6};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+else {
+errors = _errs24;
+if(vErrors !== null){
+if(_errs24){
+vErrors.length = _errs24;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/never",schemaPath:"#/properties/never/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.properties.never.type,parentSchema:schema21.properties.never,data:data5};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.always !== undefined){
+let data8 = data.always;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+for(const key3 in data8){
+let data9 = data8[key3];
+const _errs38 = errors;
+let valid10 = false;
+const _errs39 = errors;
+if(typeof data9 !== "string"){
+const err18 = {instancePath:instancePath+"/always/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/always/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.always.additionalProperties.anyOf[0].type,parentSchema:schema21.properties.always.additionalProperties.anyOf[0],data:data9};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+var _valid2 = _errs39 === errors;
+valid10 = valid10 || _valid2;
+if(!valid10){
+const _errs41 = errors;
+if(Array.isArray(data9)){
+if(data9.length < 1){
+const err19 = {instancePath:instancePath+"/always/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/always/additionalProperties/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema21.properties.always.additionalProperties.anyOf[1],data:data9};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+const len2 = data9.length;
+for(let i2=0; i2<len2; i2++){
+let data10 = data9[i2];
+if(typeof data10 !== "string"){
+const err20 = {instancePath:instancePath+"/always/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i2,schemaPath:"#/properties/always/additionalProperties/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.always.additionalProperties.anyOf[1].items.type,parentSchema:schema21.properties.always.additionalProperties.anyOf[1].items,data:data10};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/always/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/always/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema21.properties.always.additionalProperties.anyOf[1].type,parentSchema:schema21.properties.always.additionalProperties.anyOf[1],data:data9};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var _valid2 = _errs41 === errors;
+valid10 = valid10 || _valid2;
+if(!valid10){
+const _errs45 = errors;
+if(!(data9 && typeof data9 == "object" && !Array.isArray(data9))){
+const err22 = {instancePath:instancePath+"/always/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/always/additionalProperties/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.properties.always.additionalProperties.anyOf[2].type,parentSchema:schema21.properties.always.additionalProperties.anyOf[2],data:data9};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var _valid2 = _errs45 === errors;
+valid10 = valid10 || _valid2;
+}
+}
+if(!valid10){
+const err23 = {instancePath:instancePath+"/always/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/always/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema21.properties.always.additionalProperties.anyOf,parentSchema:schema21.properties.always.additionalProperties,data:data9};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+else {
+errors = _errs38;
+if(vErrors !== null){
+if(_errs38){
+vErrors.length = _errs38;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/always",schemaPath:"#/properties/always/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.properties.always.type,parentSchema:schema21.properties.always,data:data8};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data.now !== undefined){
+let data11 = data.now;
+if((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")){
+const err25 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema21.properties.now.type},message:"must be integer,string",schema:schema21.properties.now.type,parentSchema:schema21.properties.now,data:data11};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data.skip !== undefined){
+let data12 = data.skip;
+if((typeof data12 !== "boolean") && (typeof data12 !== "string")){
+const err26 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema21.properties.skip.type},message:"must be boolean,string",schema:schema21.properties.skip.type,parentSchema:schema21.properties.skip,data:data12};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+validate61.errors = vErrors;
+return errors === 0;
+}
+
+const pattern4 = new RegExp("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "u");
+
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.scenarios === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "scenarios"},message:"must have required property '"+"scenarios"+"'",schema:schema6.required,parentSchema:schema6,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func2.call(schema6.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema6,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.$schema !== undefined){
+let data0 = data.$schema;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.$schema.type,parentSchema:schema6.properties.$schema,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.version !== undefined){
+let data1 = data.version;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err3 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.version.type,parentSchema:schema6.properties.version,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(1 !== data1){
+const err4 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant",schema:1,parentSchema:schema6.properties.version,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.role !== undefined){
+if(!(validate22(data.role, {instancePath:instancePath+"/role",parentData:data,parentDataProperty:"role",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+if(data.providers !== undefined){
+if(!(validate24(data.providers, {instancePath:instancePath+"/providers",parentData:data,parentDataProperty:"providers",rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+}
+if(data.now !== undefined){
+let data4 = data.now;
+if((!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))) && (typeof data4 !== "string")){
+const err5 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema6.properties.now.type},message:"must be integer,string",schema:schema6.properties.now.type,parentSchema:schema6.properties.now,data:data4};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.defaults !== undefined){
+if(!(validate26(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+if(data.ignore !== undefined){
+let data6 = data.ignore;
+if(Array.isArray(data6)){
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+const _errs15 = errors;
+let valid3 = false;
+const _errs16 = errors;
+if(typeof data7 === "string"){
+if(!pattern4.test(data7)){
+const err6 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema6.properties.ignore.items.anyOf[0],data:data7};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.ignore.items.anyOf[0].type,parentSchema:schema6.properties.ignore.items.anyOf[0],data:data7};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs18 = errors;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.code === undefined){
+const err8 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/1/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'",schema:schema6.properties.ignore.items.anyOf[1].required,parentSchema:schema6.properties.ignore.items.anyOf[1],data:data7};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+for(const key1 in data7){
+if(!(((key1 === "code") || (key1 === "reason")) || (key1 === "sid"))){
+const err9 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.ignore.items.anyOf[1],data:data7};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data7.code !== undefined){
+let data8 = data7.code;
+if(typeof data8 === "string"){
+if(!pattern4.test(data8)){
+const err10 = {instancePath:instancePath+"/ignore/" + i0+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema6.properties.ignore.items.anyOf[1].properties.code,data:data8};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/ignore/" + i0+"/code",schemaPath:"#/properties/ignore/items/anyOf/1/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.ignore.items.anyOf[1].properties.code.type,parentSchema:schema6.properties.ignore.items.anyOf[1].properties.code,data:data8};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data7.reason !== undefined){
+let data9 = data7.reason;
+if(typeof data9 !== "string"){
+const err12 = {instancePath:instancePath+"/ignore/" + i0+"/reason",schemaPath:"#/properties/ignore/items/anyOf/1/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.ignore.items.anyOf[1].properties.reason.type,parentSchema:schema6.properties.ignore.items.anyOf[1].properties.reason,data:data9};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data7.sid !== undefined){
+let data10 = data7.sid;
+if(typeof data10 !== "string"){
+const err13 = {instancePath:instancePath+"/ignore/" + i0+"/sid",schemaPath:"#/properties/ignore/items/anyOf/1/properties/sid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.ignore.items.anyOf[1].properties.sid.type,parentSchema:schema6.properties.ignore.items.anyOf[1].properties.sid,data:data10};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.ignore.items.anyOf[1].type,parentSchema:schema6.properties.ignore.items.anyOf[1],data:data7};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var _valid0 = _errs18 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err15 = {instancePath:instancePath+"/ignore/" + i0,schemaPath:"#/properties/ignore/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema6.properties.ignore.items.anyOf,parentSchema:schema6.properties.ignore.items,data:data7};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.ignore.type,parentSchema:schema6.properties.ignore,data:data6};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.scenarios !== undefined){
+let data11 = data.scenarios;
+if(Array.isArray(data11)){
+const len1 = data11.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate46(data11[i1], {instancePath:instancePath+"/scenarios/" + i1,parentData:data11,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/scenarios",schemaPath:"#/properties/scenarios/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.scenarios.type,parentSchema:schema6.properties.scenarios,data:data11};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.properties !== undefined){
+let data13 = data.properties;
+if(Array.isArray(data13)){
+const len2 = data13.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate61(data13[i2], {instancePath:instancePath+"/properties/" + i2,parentData:data13,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/properties",schemaPath:"#/properties/properties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.properties.type,parentSchema:schema6.properties.properties,data:data13};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.type,parentSchema:schema6,data};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+
+export const scenario = validate63;
+const schema22 = {"$ref":"file#/definitions/scenario"};
+
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema19.required,parentSchema:schema19,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func2.call(schema19.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema19,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func8(data0) < 1){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema19.properties.name,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.name.type,parentSchema:schema19.properties.name,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data1 = data.description;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.properties.description.type,parentSchema:schema19.properties.description,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.now !== undefined){
+let data2 = data.now;
+if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
+const err5 = {instancePath:instancePath+"/now",schemaPath:"#/properties/now/type",keyword:"type",params:{type: schema19.properties.now.type},message:"must be integer,string",schema:schema19.properties.now.type,parentSchema:schema19.properties.now,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.token !== undefined){
+if(!(validate27(data.token, {instancePath:instancePath+"/token",parentData:data,parentDataProperty:"token",rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+if(data.github !== undefined){
+if(!(validate29(data.github, {instancePath:instancePath+"/github",parentData:data,parentDataProperty:"github",rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+}
+if(data.eks !== undefined){
+if(!(validate31(data.eks, {instancePath:instancePath+"/eks",parentData:data,parentDataProperty:"eks",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+errors = vErrors.length;
+}
+}
+if(data.gitlab !== undefined){
+if(!(validate33(data.gitlab, {instancePath:instancePath+"/gitlab",parentData:data,parentDataProperty:"gitlab",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data.terraform !== undefined){
+if(!(validate35(data.terraform, {instancePath:instancePath+"/terraform",parentData:data,parentDataProperty:"terraform",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+}
+if(data.cognito !== undefined){
+if(!(validate37(data.cognito, {instancePath:instancePath+"/cognito",parentData:data,parentDataProperty:"cognito",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
+if(data.request !== undefined){
+if(!(validate39(data.request, {instancePath:instancePath+"/request",parentData:data,parentDataProperty:"request",rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
+}
+}
+if(data.context !== undefined){
+if(!(validate41(data.context, {instancePath:instancePath+"/context",parentData:data,parentDataProperty:"context",rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
+if(data.expect !== undefined){
+if(!(validate43(data.expect, {instancePath:instancePath+"/expect",parentData:data,parentDataProperty:"expect",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+}
+if(data.role !== undefined){
+if(!(validate22(data.role, {instancePath:instancePath+"/role",parentData:data,parentDataProperty:"role",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+if(data.providers !== undefined){
+if(!(validate24(data.providers, {instancePath:instancePath+"/providers",parentData:data,parentDataProperty:"providers",rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+}
+if(data.matrix !== undefined){
+if(!(validate58(data.matrix, {instancePath:instancePath+"/matrix",parentData:data,parentDataProperty:"matrix",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+if(data.skip !== undefined){
+let data15 = data.skip;
+if((typeof data15 !== "boolean") && (typeof data15 !== "string")){
+const err6 = {instancePath:instancePath+"/skip",schemaPath:"#/properties/skip/type",keyword:"type",params:{type: schema19.properties.skip.type},message:"must be boolean,string",schema:schema19.properties.skip.type,parentSchema:schema19.properties.skip,data:data15};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.only !== undefined){
+let data16 = data.only;
+if(typeof data16 !== "boolean"){
+const err7 = {instancePath:instancePath+"/only",schemaPath:"#/properties/only/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema19.properties.only.type,parentSchema:schema19.properties.only,data:data16};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema19.type,parentSchema:schema19,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate64.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
-validate15.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
 /* c8 ignore stop */

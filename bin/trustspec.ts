@@ -1,10 +1,4 @@
 #!/usr/bin/env node
-import { runCli } from '../lib/cli/io.js';
-import { main } from '../lib/cli/main.js';
-
-// The AWS SDK warns on every run under Node < 22 that its releases after January 2027 will need
-// Node 22. trustspec pins its SDK and supports Node 20: the warning would be noise in every
-// report that talks to AWS. A user who sets the variable keeps their own value.
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-
-await runCli(main, process.argv.slice(2), process);
+// The command itself is lib/cli/bin.ts. `npm run build` replaces this file's output with the bundle
+// of that module (scripts/bundle.mjs); without the bundle step, this import runs the same code.
+import '../lib/cli/bin.js';

@@ -9,16 +9,11 @@ import {
   type RunReport,
 } from '../scenarios/index.js';
 import { parseThresholds, type Threshold } from '../scenarios/coverage-threshold.js';
-import { diagnose } from '../explain/index.js';
-import { lintPolicy } from '../lint/index.js';
-import {
-  REPORTER_NAMES,
-  REPORTERS,
-  exitCodeOf,
-  fileErrorText,
-  tally,
-  type ReporterName,
-} from '../report/index.js';
+import { lintPolicy } from '../lint/policy.js';
+import { REPORTER_NAMES, type ReporterName } from '../report/names.js';
+import { exitCodeOf, tally } from '../report/common.js';
+import { fileErrorText } from '../report/human.js';
+import { loadReporters, type Reporter } from '../report/load.js';
 import {
   clockOf,
   EXIT,
@@ -148,8 +143,12 @@ export async function testCommand(
     ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
     // Reports show traces and diagnoses for failures only, unless --verbose.
     trace: opts.verbose ? 'all' : 'failures',
-    diagnose: (decision, scenario) =>
-      diagnose(decision, scenario.input, { policyFile: scenario.role.policyFile }),
+    // lib/explain's diagnoses load only when a result wants one (a failure, or -v's denials).
+    loadDiagnose: async () => {
+      const { diagnose } = await import('../explain/index.js');
+      return (decision, scenario) =>
+        diagnose(decision, scenario.input, { policyFile: scenario.role.policyFile });
+    },
   });
   const inputs = stop();
   if (opts.filter !== undefined && report.results.length === 0 && report.errors.length === 0) {
@@ -165,9 +164,14 @@ export async function testCommand(
   // Coverage, and the symbolic engine its regions need, load only when asked for.
   const cov = coverage.on ? await import('./test-coverage.js') : undefined;
   if (cov) report.coverage = cov.compute(report, io.cwd, coverage.thresholds);
+  const reporters = await loadReporters(
+    [reporter, ...outputs.map((o) => o.reporter)].filter(
+      (name): name is ReporterName => name !== 'lcov',
+    ),
+  );
   const render = (name: ReporterName | 'lcov', color: boolean): string => {
     if (name === 'lcov') return cov?.lcov(report) ?? '';
-    const text = REPORTERS[name](report, { ...base, color });
+    const text = (reporters.get(name) as Reporter)(report, { ...base, color });
     return cov && name === 'human' ? text + cov.text(report, color) : text;
   };
   io.stdout.write(render(reporter, reporter === 'human' && useColor(io.stdout, io.env)));

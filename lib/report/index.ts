@@ -1,6 +1,4 @@
 /** The reporters, by the name `--reporter` takes. Each is a pure function of the run's results. */
-import type { RunReport } from '../scenarios/types.js';
-import type { ReporterOptions } from './common.js';
 import { githubReport } from './github.js';
 import { humanReport } from './human.js';
 import { jsonReport } from './json.js';
@@ -8,9 +6,10 @@ import { junitReport } from './junit.js';
 import { tapReport } from './tap.js';
 
 import type { ReporterName } from './names.js';
+import type { Reporter } from './load.js';
 
 export { REPORTER_NAMES, type ReporterName } from './names.js';
-export type Reporter = (report: RunReport, opts: ReporterOptions) => string;
+export { loadReporters, type Reporter } from './load.js';
 
 export const REPORTERS: Record<ReporterName, Reporter> = {
   human: humanReport,

@@ -12,7 +12,14 @@ import {
 } from './load.js';
 import { RoleSources } from './role-source.js';
 import { findingsToFileErrors, readText, type PolicyCache } from './policy.js';
-import { blockedResults, runScenarios, type RunOptions } from './run.js';
+import {
+  addDiagnoses,
+  blockedResults,
+  runScenarios,
+  wantsDiagnoses,
+  type Diagnoser,
+  type RunOptions,
+} from './run.js';
 import { applyIgnores, type ScopedRule } from './suppress.js';
 import type { Seeds } from '../symbolic/realism.js';
 import type {
@@ -37,6 +44,7 @@ export {
 } from './load.js';
 export { RoleSources, SOURCE_KEYS, type RoleSourcesOptions } from './role-source.js';
 export {
+  addDiagnoses,
   blockedResults,
   becauseMatches,
   denialSources,
@@ -44,7 +52,9 @@ export {
   judge,
   runScenarios,
   scenarioInput,
+  wantsDiagnoses,
   type DenialSources,
+  type Diagnoser,
   type RunOptions,
 } from './run.js';
 export { loadPolicyFile, readText, type PolicyCache, type PolicyEntry } from './policy.js';
@@ -77,6 +87,11 @@ export interface LoadAndRunOptions extends LoadOptions, RunOptions {
    * lib/explain/lint.ts; `trustspec test` passes lib/lint's, so that test shows what lint shows).
    */
   policyLint?: PolicyLint;
+  /**
+   * Loads the explainer when some result wants diagnoses (`loadAndRunAsync` only; `diagnose`, when
+   * given, wins): a run where every scenario passes never loads lib/explain's diagnoses.
+   */
+  loadDiagnose?: () => Promise<Diagnoser>;
 }
 
 export type PolicyLint = (policy: TrustPolicy, ctx: { roleArns: readonly string[] }) => Finding[];
@@ -388,5 +403,10 @@ export async function loadAndRunAsync(
   );
   files.forEach((file, i) => run.add(file, loaded[i] as LoadResult));
   await run.decideProperties();
-  return run.finish();
+  const report = run.finish();
+  if (opts.loadDiagnose && !opts.diagnose) {
+    const wanted = report.results.filter((r) => wantsDiagnoses(r, opts.trace));
+    if (wanted.length > 0) addDiagnoses(wanted, await opts.loadDiagnose(), opts.trace);
+  }
+  return report;
 }

@@ -4,11 +4,14 @@ import type { Decision, SimulationInput } from '../sts/types.js';
 import type { BlockedScenario, Diagnosis, Expectation, Scenario, ScenarioResult } from './types.js';
 import { serviceAccountVerdict } from './k8s-service-account.js';
 
+/** Explains one decision of one scenario (lib/explain's `diagnose`). */
+export type Diagnoser = (decision: Decision, scenario: Scenario) => Diagnosis[];
+
 export interface RunOptions {
   /** Keep only scenarios whose name contains this text (case-insensitive). */
   filter?: string;
   /** Explains a denial or a mismatch (lib/explain); called only then. */
-  diagnose?: (decision: Decision, scenario: Scenario) => Diagnosis[];
+  diagnose?: Diagnoser;
   /**
    * `all` (default): every result carries the full trace and denials their diagnoses.
    * `failures`: a scenario that meets its expectation is decided without building a trace (its
@@ -199,20 +202,41 @@ export function runScenarios(scenarios: Scenario[], opts: RunOptions = {}): Scen
     // A ServiceAccount annotated with another role fails an expected allow whatever STS decides.
     const mismatch = sa?.mismatch ?? judge(s.expect, decision);
     const ok = mismatch === undefined;
-    let diagnoses: Diagnosis[] = [];
-    const wanted = opts.trace === 'failures' ? !ok : !ok || decision.decision === 'deny';
-    if (opts.diagnose && wanted) {
-      try {
-        diagnoses = opts.diagnose(decision, s);
-      } catch {
-        // Diagnoses are advice: without them the result still stands.
-      }
-    }
-    if (sa && (!ok || opts.trace !== 'failures')) diagnoses = [...sa.diagnoses, ...diagnoses];
+    const diagnoses = sa && (!ok || opts.trace !== 'failures') ? [...sa.diagnoses] : [];
     return { ...base, skipped: false, decision, ok, ...(mismatch ? { mismatch } : {}), diagnoses };
   });
   results.forEach((r, i) => RAN.set(r, chosen[i] as Scenario));
+  if (opts.diagnose) addDiagnoses(results, opts.diagnose, opts.trace);
   return results;
+}
+
+/**
+ * The results of `runScenarios` that get diagnoses: failures, and with the full trace every
+ * denial too. A skipped scenario, or one the simulator failed on, has no decision to explain.
+ */
+export function wantsDiagnoses(r: ScenarioResult, trace: RunOptions['trace']): boolean {
+  if (r.skipped || r.decision === undefined || !RAN.has(r)) return false;
+  return trace === 'failures' ? !r.ok : !r.ok || r.decision.decision === 'deny';
+}
+
+/**
+ * Adds `diagnose`'s explanations to the results that want them (after a ServiceAccount's own
+ * notes). `runScenarios` calls it when given `diagnose`; a caller that loads the explainer only
+ * when some result wants it (trustspec test) calls it afterwards with the same effect.
+ */
+export function addDiagnoses(
+  results: readonly ScenarioResult[],
+  diagnose: Diagnoser,
+  trace: RunOptions['trace'],
+): void {
+  for (const r of results) {
+    if (!wantsDiagnoses(r, trace)) continue;
+    try {
+      r.diagnoses = [...r.diagnoses, ...diagnose(r.decision as Decision, RAN.get(r) as Scenario)];
+    } catch {
+      // Diagnoses are advice: without them the result still stands.
+    }
+  }
 }
 
 /** The scenario each result of `runScenarios` was run from (what coverage reads). */

@@ -58,7 +58,13 @@ const COVERAGE = [
 t.test('trustspec test without --coverage loads no symbolic or coverage module', (t) => {
   const loaded = reach(['bin/trustspec.ts', 'lib/cli/main.ts', 'lib/cli/test.ts']);
   t.ok(loaded.has('lib/scenarios/run.ts'), 'the walk reaches the runner');
-  t.ok(loaded.has('lib/report/json.ts'), 'and the reporters');
+  t.ok(loaded.has('lib/report/human.ts'), 'and the default reporter');
+  // Every other format is loaded by its name (lib/report/load.ts), when a run asks for it.
+  t.same(
+    ['lib/report/json.ts', 'lib/report/junit.ts', 'lib/report/tap.ts'].filter((f) => loaded.has(f)),
+    [],
+    'no other reporter',
+  );
   // The properties' predicate parser (no engine in it) is the scenario loader's.
   t.same(
     [...loaded].filter((f) => f.startsWith('lib/symbolic/')),

@@ -199,3 +199,55 @@ t.test('trustspec test with and without --verbose: no false pass on inverted tra
     );
   }
 });
+
+/**
+ * `loadDiagnose` (what trustspec test passes) loads the explainer only when some result wants a
+ * diagnosis, and then gives every result exactly what `diagnose` given inline gives.
+ */
+t.test('diagnoses loaded on demand equal diagnoses given inline', async (t) => {
+  const { diagnose: explain } = await import('../../lib/explain/index.js');
+  const inline = (d: Parameters<typeof explain>[0], s: Scenario) =>
+    explain(d, s.input, { policyFile: s.role.policyFile });
+  const cases = [
+    { target: 'spec-examples', trace: 'failures', loads: false },
+    { target: 'spec-examples', trace: 'all', loads: true },
+    // One wrong expectation (a pull request expected to deploy); alone, not beside focus.trustspec.yaml.
+    {
+      target: join('test', 'fixtures', 'cli', 'failing.trustspec.yaml'),
+      trace: 'failures',
+      loads: true,
+    },
+    {
+      target: join('test', 'fixtures', 'cli', 'failing.trustspec.yaml'),
+      trace: 'all',
+      loads: true,
+    },
+  ] as const;
+  for (const { target, trace, loads } of cases) {
+    const paths = [join(REPO, target)];
+    const given = await loadAndRunAsync(paths, {
+      cwd: REPO,
+      defaultNow: NOW,
+      diagnose: inline,
+      trace,
+    });
+    let calls = 0;
+    const lazy = await loadAndRunAsync(paths, {
+      cwd: REPO,
+      defaultNow: NOW,
+      trace,
+      loadDiagnose: () => {
+        calls++;
+        return Promise.resolve(inline);
+      },
+    });
+    t.equal(calls, loads ? 1 : 0, `${target}, trace ${trace}: loaded ${loads ? 'once' : 'never'}`);
+    const diagnosed = given.results.filter((r) => r.diagnoses.length > 0).length;
+    t.equal(diagnosed > 0, loads, `${target}, trace ${trace}: ${diagnosed} results diagnosed`);
+    t.same(
+      lazy.results.map((r) => [r.name, r.diagnoses]),
+      given.results.map((r) => [r.name, r.diagnoses]),
+      `${target}, trace ${trace}: the same diagnoses, in the same order`,
+    );
+  }
+});

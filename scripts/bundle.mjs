@@ -25,6 +25,10 @@ await build({
   target: 'node20',
   packages: 'external',
   banner: { js: '#!/usr/bin/env node' },
+  // Less text for V8 to parse on every start (about a fifth); names are kept, so stack traces
+  // and `name` properties read as in the source.
+  minifyWhitespace: true,
+  minifySyntax: true,
   // Maps back to lib/*.ts through tsc's maps (node --enable-source-maps).
   sourcemap: true,
   logLevel: 'warning',

@@ -1,4 +1,9 @@
 #!/usr/bin/env node
-// The command itself is lib/cli/bin.ts. `npm run build` replaces this file's output with the bundle
-// of that module (scripts/bundle.mjs); without the bundle step, this import runs the same code.
-import '../lib/cli/bin.js';
+// Runs the bundle of lib/cli/bin.ts that `npm run build` writes beside this file, through V8's code
+// cache (lib/cli/compile-cache.ts); a build without the bundle (tsc alone) runs the modules.
+import { runBundle } from '../lib/cli/compile-cache.js';
+
+await runBundle(new URL('./trustspec.cjs', import.meta.url), process.env, async () => {
+  const { start } = await import('../lib/cli/bin.js');
+  await start();
+});

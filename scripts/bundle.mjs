@@ -1,35 +1,75 @@
 #!/usr/bin/env node
-// Bundles the command (dist/lib/cli/bin.js, tsc's output) into dist/bin/trustspec.js, with one
-// chunk per lazily imported part in dist/bin/chunks/. Node's ES module loader costs about as much
-// per module as the work of a small run: `trustspec test` loaded some 160 of our modules, and
-// bundling them takes its cold start down by about a tenth (bench/cold-start.mjs). Packages stay
-// outside (yaml, commander, ajv's runtime, the AWS SDK), and every `await import()` stays lazy:
-// the SDK is still loaded only by a command that talks to AWS.
+// Bundles the command (dist/lib/cli/bin.js, tsc's output) into one CommonJS script,
+// dist/bin/trustspec.cjs, which dist/bin/trustspec.js runs through V8's code cache
+// (lib/cli/compile-cache.ts). Node's ES module loader costs about as much per module as the work of
+// a small run, and `trustspec test` loaded some 160 of our modules; and only a classic script can
+// use V8's code cache on Node 20. Packages stay outside (yaml, commander, ajv's runtime, the AWS
+// SDK, loaded with require or import() when used), and our own lazily imported modules stay lazy:
+// their code is in the script, but it runs only when imported.
+// The first line names the build: `// trustspec build ID`, ID a hash of the bundle's text, which
+// keys the code cache (V8 itself checks only the text's length).
 // Run: npm run build (tsc, then this).
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-// The previous build's chunks: their names carry a hash, so new ones never overwrite them.
+const out = `${root}dist/bin/trustspec.cjs`;
+const PLACEHOLDER = '0'.repeat(16);
+/** The global the loader sets to its own import(): lib/cli/compile-cache.ts. */
+const IMPORT_HOOK = 'trustspec.import';
+// An earlier build's ES module chunks.
 rmSync(`${root}dist/bin/chunks`, { recursive: true, force: true });
-await build({
+const result = await build({
   absWorkingDir: root,
-  entryPoints: { trustspec: 'dist/lib/cli/bin.js' },
-  outdir: 'dist/bin',
-  chunkNames: 'chunks/[name]-[hash]',
+  entryPoints: ['dist/lib/cli/bin.js'],
+  outfile: out,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   packages: 'external',
-  banner: { js: '#!/usr/bin/env node' },
-  // Less text for V8 to parse on every start (about a fifth); names are kept, so stack traces
-  // and `name` properties read as in the source.
+  // The three uses of import.meta.url: the script's own file URL.
+  define: { 'import.meta.url': '__trustspec_url' },
+  banner: {
+    js: [
+      `// trustspec build ${PLACEHOLDER}`,
+      '"use strict";',
+      'var __trustspec_url = require("node:url").pathToFileURL(__filename).href;',
+      // import() of a package (the AWS SDK, jose), as the loader does it: V8 loses a vm script's
+      // import() callback in functions compiled from a code cache (Node 20).
+      `var __trustspec_import = globalThis[Symbol.for("${IMPORT_HOOK}")] ?? ((s) => import(s));`,
+    ].join('\n'),
+  },
+  metafile: true,
+  // Less text for V8 to parse when there is no cache yet (about a fifth); names are kept, so stack
+  // traces and `name` properties read as in the source.
   minifyWhitespace: true,
   minifySyntax: true,
   // Maps back to lib/*.ts through tsc's maps (node --enable-source-maps).
   sourcemap: true,
   logLevel: 'warning',
 });
+// Every import() of a package, as esbuild wrote it, goes through __trustspec_import.
+const packages = new Set(
+  Object.values(result.metafile.inputs).flatMap((input) =>
+    input.imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => i.path),
+  ),
+);
+let built = readFileSync(out, 'utf8').replace(PLACEHOLDER, '');
+for (const name of packages) {
+  const call = `import(${JSON.stringify(name)})`;
+  const hooked = `__trustspec_import(${JSON.stringify(name)})`;
+  if (!built.includes(call)) throw new Error(`bundle: esbuild did not write ${call}`);
+  built = built.replaceAll(call, hooked);
+}
+const left = /\bimport\(\s*["'`]/.exec(built.replace(/\(s\) => import\(s\)/, ''));
+if (left)
+  throw new Error(
+    `bundle: an import() not of a known package: ${built.slice(left.index, left.index + 80)}`,
+  );
+const id = createHash('sha256').update(built).digest('hex').slice(0, 16);
+// The same length as with the placeholder: the source map's positions stay right.
+writeFileSync(`${out}.tmp`, built.replace('// trustspec build ', `// trustspec build ${id}`));
+renameSync(`${out}.tmp`, out);

@@ -99,7 +99,12 @@ export const isRoot = process.getuid?.() === 0;
 
 /** The environment a spawned CLI gets: none of the test runner's variables. */
 export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', TZ: 'UTC' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    TZ: 'UTC',
+    // No code cache in the user's folders (test/cli/compile-cache.test.ts tests it).
+    TRUSTSPEC_COMPILE_CACHE: 'off',
+  };
   return { ...env, ...extra };
 }
 

@@ -1,0 +1,216 @@
+/**
+ * Starting the command fast. A start of `trustspec test` spent about a third of its time making
+ * V8 compile our code (the bundle's text, then every function on its first call). Node 22 can
+ * keep that work between runs (module.enableCompileCache); Node 20 cannot for ES modules, so the
+ * build bundles the command into one CommonJS script (dist/bin/trustspec.cjs) and this module runs
+ * it with `vm.Script` and V8's code cache: the first run of a build writes the cache, later runs
+ * start from it. The cache only saves time: V8 checks it against the script and the engine and
+ * falls back to compiling, and anything wrong with the folder or the file means no cache, never
+ * an error.
+ *
+ * Where: `TRUSTSPEC_COMPILE_CACHE` names the folder (`off`, `0`, `false` or empty: no cache);
+ * unset, `$XDG_CACHE_HOME/trustspec`, else `~/.cache/trustspec` (`%LOCALAPPDATA%\trustspec` on
+ * Windows). A folder is used only when it is the user's own and nobody else can write to it, and
+ * a cache file only when it is a regular file of the user's: code read from it runs as the user.
+ */
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+
+/** The first line of a bundle: `// trustspec build ID`, ID the hash of the bundle's text. */
+export const BUILD_LINE = /^\/\/ trustspec build ([0-9a-f]{16})\n/;
+
+/** A cache file larger than this is not read (a code cache of the whole bundle is ~1.5 MB). */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** What became of the cache in one run. */
+export type CacheOutcome =
+  /** No cache: turned off, no folder, or a bundle without a build id. */
+  | 'off'
+  /** Compiled from the cache V8 accepted. */
+  | 'used'
+  /** No usable cache was there; one was written for the next run. */
+  | 'written'
+  /** V8 refused the cache file (another engine, a damaged file); a new one was written. */
+  | 'replaced'
+  /** No usable cache, and none could be written (a read-only or foreign folder). */
+  | 'unwritable'
+  /** No bundle beside the loader: the fallback ran. */
+  | 'no-bundle';
+
+/** The cache folder the environment asks for, or undefined for none. */
+export function cacheFolder(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+  home: () => string = homedir,
+): string | undefined {
+  const set = env['TRUSTSPEC_COMPILE_CACHE'];
+  if (set !== undefined) {
+    if (/^(|0|off|false|no)$/i.test(set.trim())) return undefined;
+    return set;
+  }
+  if (platform === 'win32') {
+    const local = env['LOCALAPPDATA'];
+    return local && isAbsolute(local) ? join(local, 'trustspec') : undefined;
+  }
+  const xdg = env['XDG_CACHE_HOME'];
+  // The XDG spec: a relative value is invalid and is ignored.
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'trustspec');
+  let h: string;
+  try {
+    h = home();
+  } catch {
+    return undefined;
+  }
+  return h && isAbsolute(h) ? join(h, '.cache', 'trustspec') : undefined;
+}
+
+const uid = (): number | undefined => process.getuid?.();
+
+/** A folder this user owns and that nobody else can write to (on POSIX). */
+export function usableFolder(folder: string): boolean {
+  try {
+    const st = statSync(folder);
+    if (!st.isDirectory()) return false;
+    const me = uid();
+    return me === undefined || (st.uid === me && (st.mode & 0o022) === 0);
+  } catch {
+    return false;
+  }
+}
+
+/** The bytes of a cache file: a regular file of this user's, not through a symbolic link. */
+export function readCache(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    // No following a link, and no waiting for a writer should the name be a FIFO.
+    fd = openSync(
+      file,
+      constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0),
+    );
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    const me = uid();
+    if (!st.isFile() || st.size === 0 || st.size > MAX_CACHE_BYTES) return undefined;
+    if (me !== undefined && st.uid !== me) return undefined;
+    const buf = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const n = readSync(fd, buf, got, st.size - got, got);
+      if (n === 0) return undefined;
+      got += n;
+    }
+    return buf;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes a cache file atomically (a new file renamed over the old one), creating the folder
+ * (mode 700). Nothing but a regular file at `file` is ever replaced. False when it could not.
+ */
+export function writeCache(folder: string, file: string, data: Buffer): boolean {
+  const tmp = join(folder, `.${process.pid}-${Date.now().toString(36)}.tmp`);
+  try {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    if (!usableFolder(folder)) return false;
+    try {
+      if (!lstatSync(file).isFile()) return false;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+    }
+    writeFileSync(tmp, data, { flag: 'wx', mode: 0o600 });
+    renameSync(tmp, file);
+    return true;
+  } catch {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Never created.
+    }
+    return false;
+  }
+}
+
+/** What a bundle exports: the command, run on this process's arguments. */
+interface Bundle {
+  start(): Promise<void>;
+}
+
+/**
+ * The global through which the bundle imports packages (scripts/bundle.mjs): V8 loses a vm
+ * script's `import()` callback in functions compiled from a code cache (Node 20), so the bundle
+ * calls this module's own `import()` instead.
+ */
+export const IMPORT_HOOK = Symbol.for('trustspec.import');
+
+/**
+ * Runs the CommonJS bundle `bundleUrl` (its `start()`), with V8's code cache when the
+ * environment allows one; runs `fallback` when there is no bundle. Says what became of the cache.
+ */
+export async function runBundle(
+  bundleUrl: URL,
+  env: NodeJS.ProcessEnv,
+  fallback: () => Promise<void>,
+): Promise<CacheOutcome> {
+  const file = fileURLToPath(bundleUrl);
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch {
+    await fallback();
+    return 'no-bundle';
+  }
+  const id = BUILD_LINE.exec(source)?.[1];
+  const folder = id !== undefined ? cacheFolder(env) : undefined;
+  if (folder === undefined) {
+    await (createRequire(file)(file) as Bundle).start();
+    return 'off';
+  }
+  const cacheFile = join(folder, `${id}-${process.version}-${process.arch}.v8`);
+  const cached = usableFolder(folder) ? readCache(cacheFile) : undefined;
+  // The wrapper CommonJS puts around a module, on the script's first line: positions in stack
+  // traces and source maps stay the bundle's.
+  const script = new vm.Script(
+    `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
+    { filename: file, ...(cached ? { cachedData: cached } : {}) },
+  );
+  (globalThis as Record<symbol, unknown>)[IMPORT_HOOK] = (name: string): Promise<unknown> =>
+    import(name);
+  const mod = { exports: {} as Bundle };
+  (script.runInThisContext() as (...args: unknown[]) => void).call(
+    mod.exports,
+    mod.exports,
+    createRequire(file),
+    mod,
+    file,
+    dirname(file),
+  );
+  await mod.exports.start();
+  if (cached && !script.cachedDataRejected) return 'used';
+  // After the run: the cache then holds every function the command compiled, not only the top.
+  if (!writeCache(folder, cacheFile, script.createCachedData())) return 'unwritable';
+  return cached ? 'replaced' : 'written';
+}

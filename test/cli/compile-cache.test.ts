@@ -1,0 +1,262 @@
+/**
+ * The code cache the command starts from (lib/cli/compile-cache.ts): where it lives, which folders
+ * and files it trusts, that it is written atomically and never over something else, and that a
+ * bundle runs alike with and without it — including `import()` of a package, which V8 loses in
+ * functions compiled from a cache unless the bundle goes through the loader's hook.
+ */
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  BUILD_LINE,
+  cacheFolder,
+  readCache,
+  runBundle,
+  usableFolder,
+  writeCache,
+} from '../../lib/cli/compile-cache.js';
+import { cleanEnv } from './helpers.js';
+import { mkfifo } from './hostile-harness.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const posix = process.platform !== 'win32';
+
+t.test('the folder: TRUSTSPEC_COMPILE_CACHE, then XDG_CACHE_HOME, then ~/.cache', (t) => {
+  const home = () => '/home/u';
+  const rows: [NodeJS.ProcessEnv, NodeJS.Platform, string | undefined][] = [
+    [{}, 'linux', '/home/u/.cache/trustspec'],
+    [{ XDG_CACHE_HOME: '/var/cache/u' }, 'linux', '/var/cache/u/trustspec'],
+    // A relative XDG_CACHE_HOME is invalid (the XDG spec): ignored.
+    [{ XDG_CACHE_HOME: 'cache' }, 'linux', '/home/u/.cache/trustspec'],
+    [{ TRUSTSPEC_COMPILE_CACHE: '/tmp/tc', XDG_CACHE_HOME: '/x' }, 'linux', '/tmp/tc'],
+    [{ TRUSTSPEC_COMPILE_CACHE: 'off' }, 'linux', undefined],
+    [{ TRUSTSPEC_COMPILE_CACHE: 'OFF' }, 'linux', undefined],
+    [{ TRUSTSPEC_COMPILE_CACHE: '0' }, 'linux', undefined],
+    [{ TRUSTSPEC_COMPILE_CACHE: 'false' }, 'linux', undefined],
+    [{ TRUSTSPEC_COMPILE_CACHE: '' }, 'linux', undefined],
+    [{ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32', undefined],
+    [{}, 'win32', undefined],
+  ];
+  for (const [env, platform, want] of rows) {
+    t.equal(cacheFolder(env, platform, home), want, `${platform} ${JSON.stringify(env)}`);
+  }
+  t.equal(
+    cacheFolder({}, 'linux', () => {
+      throw new Error('no home');
+    }),
+    undefined,
+    'no home folder: no cache',
+  );
+  t.equal(
+    cacheFolder({}, 'linux', () => ''),
+    undefined,
+    'an empty home: no cache',
+  );
+  t.end();
+});
+
+t.test('only a folder of the user, writable by nobody else, is used', { skip: !posix }, (t) => {
+  const dir = t.testdir({ own: {}, open: {}, file: 'x' });
+  chmodSync(join(dir, 'own'), 0o700);
+  chmodSync(join(dir, 'open'), 0o777);
+  t.ok(usableFolder(join(dir, 'own')), 'mode 700');
+  t.notOk(usableFolder(join(dir, 'open')), 'mode 777: anyone could plant code');
+  chmodSync(join(dir, 'open'), 0o770);
+  t.notOk(usableFolder(join(dir, 'open')), 'mode 770: the group could');
+  t.notOk(usableFolder(join(dir, 'file')), 'a file');
+  t.notOk(usableFolder(join(dir, 'missing')), 'nothing there');
+  t.end();
+});
+
+t.test('a cache file is read only when it is a regular file, not through a link', (t) => {
+  const dir = t.testdir({ good: 'bytes', empty: '' });
+  t.same(readCache(join(dir, 'good')), Buffer.from('bytes'));
+  t.equal(readCache(join(dir, 'empty')), undefined, 'empty');
+  t.equal(readCache(join(dir, 'missing')), undefined, 'missing');
+  mkdirSync(join(dir, 'folder'));
+  t.equal(readCache(join(dir, 'folder')), undefined, 'a folder');
+  if (posix) {
+    symlinkSync(join(dir, 'good'), join(dir, 'link'));
+    t.equal(readCache(join(dir, 'link')), undefined, 'a symbolic link');
+    mkfifo(join(dir, 'fifo'));
+    t.equal(readCache(join(dir, 'fifo')), undefined, 'a FIFO, without waiting for a writer');
+  }
+  t.end();
+});
+
+t.test('the cache is written atomically, and never over anything but a file', (t) => {
+  const dir = t.testdir({});
+  const folder = join(dir, 'a', 'b');
+  t.ok(writeCache(folder, join(folder, 'c.v8'), Buffer.from('one')), 'writes, making folders');
+  t.equal(readFileSync(join(folder, 'c.v8'), 'utf8'), 'one');
+  if (posix) {
+    t.equal(statSync(folder).mode & 0o777, 0o700, 'the folder is the user’s alone');
+    t.equal(statSync(join(folder, 'c.v8')).mode & 0o777, 0o600, 'and so is the file');
+  }
+  t.ok(writeCache(folder, join(folder, 'c.v8'), Buffer.from('two')), 'replaces a cache file');
+  t.equal(readFileSync(join(folder, 'c.v8'), 'utf8'), 'two');
+  t.same(readdirSync(folder), ['c.v8'], 'no temporary file left');
+  mkdirSync(join(folder, 'dir.v8'));
+  t.notOk(writeCache(folder, join(folder, 'dir.v8'), Buffer.from('x')), 'not over a folder');
+  if (posix) {
+    writeFileSync(join(dir, 'target'), 'keep');
+    symlinkSync(join(dir, 'target'), join(folder, 'link.v8'));
+    t.notOk(writeCache(folder, join(folder, 'link.v8'), Buffer.from('x')), 'not over a link');
+    t.equal(readFileSync(join(dir, 'target'), 'utf8'), 'keep', 'the link’s target untouched');
+    mkfifo(join(folder, 'fifo.v8'));
+    t.notOk(writeCache(folder, join(folder, 'fifo.v8'), Buffer.from('x')), 'not over a FIFO');
+    t.ok(statSync(join(folder, 'fifo.v8')).isFIFO(), 'the FIFO is still there');
+    const open = join(dir, 'open');
+    mkdirSync(open, { mode: 0o777 });
+    chmodSync(open, 0o777);
+    t.notOk(writeCache(open, join(open, 'c.v8'), Buffer.from('x')), 'not in a shared folder');
+    t.notOk(existsSync(join(open, 'c.v8')));
+  }
+  t.end();
+});
+
+/** A bundle as scripts/bundle.mjs shapes one: a build line, then a CommonJS module. */
+function fakeBundle(dir: string, body: string, id = '0123456789abcdef'): URL {
+  const file = join(dir, `${id}.cjs`);
+  writeFileSync(
+    file,
+    `// trustspec build ${id}\n"use strict";\n` +
+      'var __trustspec_import = globalThis[Symbol.for("trustspec.import")] ?? ((s) => import(s));\n' +
+      body,
+  );
+  return pathToFileURL(file);
+}
+
+const BODY = `
+module.exports.start = async function start() {
+  const path = await __trustspec_import('node:path');
+  globalThis.__bundleRuns = [...(globalThis.__bundleRuns ?? []), path.posix.join('a', 'b')];
+};
+`;
+
+t.test('a bundle runs alike from no cache, its own cache, and a damaged one', async (t) => {
+  const dir = t.testdir({ cache: {} });
+  const folder = join(dir, 'cache');
+  if (posix) chmodSync(folder, 0o700);
+  const url = fakeBundle(dir, BODY);
+  const env = { TRUSTSPEC_COMPILE_CACHE: folder };
+  const g = globalThis as { __bundleRuns?: string[] };
+  g.__bundleRuns = [];
+  const never = () => Promise.reject(new Error('the fallback must not run'));
+  t.equal(await runBundle(url, env, never), 'written', 'first run: compiled, cache written');
+  const [cacheFile] = readdirSync(folder);
+  t.match(cacheFile, /^0123456789abcdef-v\d+\.\d+\.\d+-\w+\.v8$/, 'named by build, Node, arch');
+  t.equal(await runBundle(url, env, never), 'used', 'second run: from the cache');
+  // import() in a function compiled from the cache: through the hook, it still works.
+  t.equal(await runBundle(url, env, never), 'used');
+  // A damaged cache, for a text V8 has not compiled in this process (it would reuse its own).
+  const other = fakeBundle(dir, `${BODY}// another build\n`, 'fedcba9876543210');
+  const damaged = cacheFile!.replace('0123456789abcdef', 'fedcba9876543210');
+  writeFileSync(join(folder, damaged), Buffer.from('not a code cache at all'));
+  t.equal(
+    await runBundle(other, env, never),
+    'replaced',
+    'V8 refuses garbage: compiled, rewritten',
+  );
+  t.not(readFileSync(join(folder, damaged), 'utf8'), 'not a code cache at all');
+  t.same(g.__bundleRuns, ['a/b', 'a/b', 'a/b', 'a/b'], 'every run ran, with its import');
+  t.equal(
+    await runBundle(url, { TRUSTSPEC_COMPILE_CACHE: 'off' }, never),
+    'off',
+    'turned off: run without the cache',
+  );
+  t.equal(g.__bundleRuns.length, 5);
+  t.end();
+});
+
+t.test('without a build line or a bundle: no cache; without a bundle: the fallback', async (t) => {
+  const dir = t.testdir({ cache: {} });
+  const folder = join(dir, 'cache');
+  const g = globalThis as { __bundleRuns?: string[] };
+  g.__bundleRuns = [];
+  const file = join(dir, 'plain.cjs');
+  writeFileSync(file, BODY.replace(/__trustspec_import/g, '((s) => import(s))'));
+  const env = { TRUSTSPEC_COMPILE_CACHE: folder };
+  t.equal(await runBundle(pathToFileURL(file), env, () => Promise.reject(new Error('no'))), 'off');
+  t.same(readdirSync(folder), [], 'nothing written for a bundle that names no build');
+  let fell = 0;
+  const missing = pathToFileURL(join(dir, 'missing.cjs'));
+  t.equal(
+    await runBundle(missing, env, () => {
+      fell++;
+      return Promise.resolve();
+    }),
+    'no-bundle',
+  );
+  t.equal(fell, 1, 'the fallback ran once');
+  t.same(g.__bundleRuns, ['a/b']);
+  t.end();
+});
+
+t.test(
+  'an unusable folder: the bundle still runs, nothing is written',
+  { skip: !posix },
+  async (t) => {
+    const dir = t.testdir({ shared: {} });
+    const shared = join(dir, 'shared');
+    chmodSync(shared, 0o777);
+    const url = fakeBundle(dir, BODY);
+    t.equal(
+      await runBundle(url, { TRUSTSPEC_COMPILE_CACHE: shared }, () => Promise.resolve()),
+      'unwritable',
+    );
+    t.same(readdirSync(shared), []);
+    t.end();
+  },
+);
+
+/** The built bundle (npm test builds first): its build line names its own text. */
+t.test('the built bundle names its build by the hash of its text', (t) => {
+  const text = readFileSync(join(REPO, 'dist', 'bin', 'trustspec.cjs'), 'utf8');
+  const id = BUILD_LINE.exec(text)?.[1];
+  t.ok(id, 'a build line');
+  const without = text.replace(`// trustspec build ${id}`, '// trustspec build ');
+  t.equal(createHash('sha256').update(without).digest('hex').slice(0, 16), id);
+  t.notMatch(text, /\bimport\(\s*["'`]/, 'every import() of a package goes through the hook');
+  t.end();
+});
+
+t.test('the command gives the same output from a cold start and from its cache', (t) => {
+  const folder = join(t.testdir({}), 'cache');
+  const run = () =>
+    spawnSync(
+      process.execPath,
+      [join(REPO, 'dist', 'bin', 'trustspec.js'), 'test', 'spec-examples'],
+      {
+        cwd: REPO,
+        env: cleanEnv({ TRUSTSPEC_COMPILE_CACHE: folder }),
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+  const first = run();
+  t.equal(first.status, 0, first.stderr);
+  t.equal(readdirSync(folder).length, 1, 'the first run wrote the cache');
+  const [name] = readdirSync(folder);
+  const before = statSync(join(folder, name as string));
+  const second = run();
+  t.equal(second.status, 0, second.stderr);
+  // V8 accepted it: a refused cache would have been written anew.
+  const after = statSync(join(folder, name as string));
+  t.same([after.ino, after.mtimeMs], [before.ino, before.mtimeMs], 'the second run used the cache');
+  t.equal(second.stdout, first.stdout, 'the same report');
+  t.equal(second.stderr, first.stderr);
+  t.end();
+});

@@ -20,6 +20,7 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   readSync,
   renameSync,
@@ -131,8 +132,13 @@ export function readCache(file: string): Buffer | undefined {
  * Writes a cache file atomically (a new file renamed over the old one), creating the folder
  * (mode 700). Nothing but a regular file at `file` is ever replaced. False when it could not.
  */
-export function writeCache(folder: string, file: string, data: Buffer): boolean {
-  const tmp = join(folder, `.${process.pid}-${Date.now().toString(36)}.tmp`);
+export function writeCache(
+  folder: string,
+  file: string,
+  data: Buffer,
+  now: number = Date.now(),
+): boolean {
+  const tmp = join(folder, `.${process.pid}-${now.toString(36)}.tmp`);
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     if (!usableFolder(folder)) return false;
@@ -143,6 +149,7 @@ export function writeCache(folder: string, file: string, data: Buffer): boolean 
     }
     writeFileSync(tmp, data, { flag: 'wx', mode: 0o600 });
     renameSync(tmp, file);
+    prune(folder, file, now);
     return true;
   } catch {
     try {
@@ -153,6 +160,40 @@ export function writeCache(folder: string, file: string, data: Buffer): boolean 
     return false;
   }
 }
+
+/** A cache file of another build is removed once it has not been written for this long. */
+export const STALE_CACHE_MS = 30 * 24 * 3600 * 1000;
+/** A temporary file left by an interrupted write is removed after this long. */
+const STALE_TMP_MS = 24 * 3600 * 1000;
+
+/**
+ * Removes what would otherwise pile up in the folder: cache files of other builds (or other Node
+ * versions) not written for 30 days, and temporary files of writes that did not finish. A cache
+ * in use is rewritten only when V8 refuses it, so one still in use may go too: it is written again
+ * by its next run. Only regular files with trustspec's names are touched.
+ */
+function prune(folder: string, keep: string, now: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join(folder, name);
+    const age = CACHE_NAME.test(name) ? STALE_CACHE_MS : TMP_NAME.test(name) ? STALE_TMP_MS : 0;
+    if (age === 0 || path === keep) continue;
+    try {
+      const st = lstatSync(path);
+      if (st.isFile() && now - st.mtimeMs > age) unlinkSync(path);
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+}
+
+const CACHE_NAME = /^[0-9a-f]{16}-v[\d.]+-\w+\.v8$/;
+const TMP_NAME = /^\.\d+-[0-9a-z]+\.tmp$/;
 
 /** What a bundle exports: the command, run on this process's arguments. */
 interface Bundle {

@@ -15,6 +15,7 @@ import {
   readFileSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -124,6 +125,38 @@ t.test('the cache is written atomically, and never over anything but a file', (t
     t.notOk(writeCache(open, join(open, 'c.v8'), Buffer.from('x')), 'not in a shared folder');
     t.notOk(existsSync(join(open, 'c.v8')));
   }
+  t.end();
+});
+
+t.test('old caches of other builds and leftover temporary files are removed', (t) => {
+  const dir = t.testdir({});
+  const folder = join(dir, 'c');
+  const now = Date.UTC(2026, 11, 1);
+  const day = 24 * 3600 * 1000;
+  mkdirSync(folder, { mode: 0o700 });
+  chmodSync(folder, 0o700);
+  const files: [string, number, boolean][] = [
+    ['aaaaaaaaaaaaaaaa-v20.20.2-x64.v8', 31 * day, false], // another build, a month old
+    ['bbbbbbbbbbbbbbbb-v20.20.2-x64.v8', 29 * day, true], // another build, recent
+    ['cccccccccccccccc-v22.1.0-arm64.v8', 40 * day, false], // another Node
+    ['.123-abc.tmp', 2 * day, false], // an interrupted write
+    ['.456-def.tmp', 3600 * 1000, true], // a write that may still be going on
+    ['notes.txt', 400 * day, true], // not ours
+    ['dddddddddddddddd-v20.20.2-x64.v8.bak', 400 * day, true], // not a cache name
+  ];
+  for (const [name, age] of files) {
+    writeFileSync(join(folder, name), 'x');
+    utimesSync(join(folder, name), (now - age) / 1000, (now - age) / 1000);
+  }
+  mkdirSync(join(folder, 'eeeeeeeeeeeeeeee-v20.20.2-x64.v8'));
+  utimesSync(join(folder, 'eeeeeeeeeeeeeeee-v20.20.2-x64.v8'), 0, 0);
+  const mine = join(folder, 'ffffffffffffffff-v20.20.2-x64.v8');
+  t.ok(writeCache(folder, mine, Buffer.from('new'), now));
+  const left = new Set(readdirSync(folder));
+  for (const [name, , kept] of files)
+    t.equal(left.has(name), kept, `${name}: ${kept ? 'kept' : 'removed'}`);
+  t.ok(left.has('eeeeeeeeeeeeeeee-v20.20.2-x64.v8'), 'a folder with a cache name is left alone');
+  t.ok(left.has('ffffffffffffffff-v20.20.2-x64.v8'), 'the cache just written');
   t.end();
 });
 

@@ -3,7 +3,12 @@
 // cache (lib/cli/compile-cache.ts); a build without the bundle (tsc alone) runs the modules.
 import { runBundle } from '../lib/cli/compile-cache.js';
 
-await runBundle(new URL('./trustspec.cjs', import.meta.url), process.env, async () => {
-  const { start } = await import('../lib/cli/bin.js');
-  await start();
-});
+await runBundle(
+  new URL('./trustspec.cjs', import.meta.url),
+  process.argv.slice(2),
+  process.env,
+  async () => {
+    const { start } = await import('../lib/cli/bin.js');
+    await start();
+  },
+);

@@ -161,6 +161,28 @@ export function writeCache(
   }
 }
 
+/**
+ * The commands (lib/cli/main.ts registers them; a test keeps the two lists equal). Each has a
+ * cache of its own: V8's cache holds the functions a run compiled, and `who` compiles others than
+ * `test`. Anything else (help, --version, a typo) shares one.
+ */
+export const COMMANDS = [
+  'test',
+  'explain',
+  'resolve',
+  'who',
+  'diff',
+  'lint',
+  'init',
+  'from-cloudtrail',
+] as const;
+
+/** The cache a command line uses: its command's, or the one of everything else. */
+export function cacheKey(argv: readonly string[]): string {
+  const first = argv[0] ?? '';
+  return (COMMANDS as readonly string[]).includes(first) ? first : 'other';
+}
+
 /** A cache file of another build is removed once it has not been written for this long. */
 export const STALE_CACHE_MS = 30 * 24 * 3600 * 1000;
 /** A temporary file left by an interrupted write is removed after this long. */
@@ -192,7 +214,7 @@ function prune(folder: string, keep: string, now: number): void {
   }
 }
 
-const CACHE_NAME = /^[0-9a-f]{16}-v[\d.]+-\w+\.v8$/;
+const CACHE_NAME = /^[0-9a-f]{16}-[a-z-]+-v[\d.]+-\w+\.v8$/;
 const TMP_NAME = /^\.\d+-[0-9a-z]+\.tmp$/;
 
 /** What a bundle exports: the command, run on this process's arguments. */
@@ -208,11 +230,12 @@ interface Bundle {
 export const IMPORT_HOOK = Symbol.for('trustspec.import');
 
 /**
- * Runs the CommonJS bundle `bundleUrl` (its `start()`), with V8's code cache when the
- * environment allows one; runs `fallback` when there is no bundle. Says what became of the cache.
+ * Runs the CommonJS bundle `bundleUrl` (its `start()`) for the command line `argv`, with V8's
+ * code cache when the environment allows one; runs `fallback` when there is no bundle. Says what became of the cache.
  */
 export async function runBundle(
   bundleUrl: URL,
+  argv: readonly string[],
   env: NodeJS.ProcessEnv,
   fallback: () => Promise<void>,
 ): Promise<CacheOutcome> {
@@ -230,7 +253,7 @@ export async function runBundle(
     await (createRequire(file)(file) as Bundle).start();
     return 'off';
   }
-  const cacheFile = join(folder, `${id}-${process.version}-${process.arch}.v8`);
+  const cacheFile = join(folder, `${id}-${cacheKey(argv)}-${process.version}-${process.arch}.v8`);
   const cached = usableFolder(folder) ? readCache(cacheFile) : undefined;
   // The wrapper CommonJS puts around a module, on the script's first line: positions in stack
   // traces and source maps stay the bundle's.

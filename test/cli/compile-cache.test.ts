@@ -23,12 +23,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   BUILD_LINE,
   cacheFolder,
+  cacheKey,
+  COMMANDS,
   readCache,
   runBundle,
   usableFolder,
   writeCache,
 } from '../../lib/cli/compile-cache.js';
-import { cleanEnv } from './helpers.js';
+import { cleanEnv, cli } from './helpers.js';
 import { mkfifo } from './hostile-harness.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -65,6 +67,27 @@ t.test('the folder: TRUSTSPEC_COMPILE_CACHE, then XDG_CACHE_HOME, then ~/.cache'
     undefined,
     'an empty home: no cache',
   );
+  t.end();
+});
+
+t.test('each command has a cache of its own; anything else shares one', async (t) => {
+  const rows: [string[], string][] = [
+    [['test', 'spec-examples'], 'test'],
+    [['who', 'x.json'], 'who'],
+    [['from-cloudtrail', 'trail.json'], 'from-cloudtrail'],
+    [[], 'other'],
+    [['--version'], 'other'],
+    [['help'], 'other'],
+    [['tset'], 'other'],
+    [['../../etc'], 'other'],
+  ];
+  for (const [argv, want] of rows) t.equal(cacheKey(argv), want, JSON.stringify(argv));
+  // The list is the commands main.ts registers, as `--help` lists them.
+  const help = await cli(['--help']);
+  const listed = [...help.stdout.split('Commands:')[1]!.matchAll(/^ {2}([a-z][a-z-]*) /gm)]
+    .map((m) => m[1])
+    .filter((name) => name !== 'help');
+  t.same([...COMMANDS].sort(), listed.sort());
   t.end();
 });
 
@@ -136,27 +159,30 @@ t.test('old caches of other builds and leftover temporary files are removed', (t
   mkdirSync(folder, { mode: 0o700 });
   chmodSync(folder, 0o700);
   const files: [string, number, boolean][] = [
-    ['aaaaaaaaaaaaaaaa-v20.20.2-x64.v8', 31 * day, false], // another build, a month old
-    ['bbbbbbbbbbbbbbbb-v20.20.2-x64.v8', 29 * day, true], // another build, recent
-    ['cccccccccccccccc-v22.1.0-arm64.v8', 40 * day, false], // another Node
+    ['aaaaaaaaaaaaaaaa-test-v20.20.2-x64.v8', 31 * day, false], // another build, a month old
+    ['bbbbbbbbbbbbbbbb-who-v20.20.2-x64.v8', 29 * day, true], // another build, recent
+    ['cccccccccccccccc-other-v22.1.0-arm64.v8', 40 * day, false], // another Node
     ['.123-abc.tmp', 2 * day, false], // an interrupted write
     ['.456-def.tmp', 3600 * 1000, true], // a write that may still be going on
     ['notes.txt', 400 * day, true], // not ours
-    ['dddddddddddddddd-v20.20.2-x64.v8.bak', 400 * day, true], // not a cache name
+    ['dddddddddddddddd-test-v20.20.2-x64.v8.bak', 400 * day, true], // not a cache name
   ];
   for (const [name, age] of files) {
     writeFileSync(join(folder, name), 'x');
     utimesSync(join(folder, name), (now - age) / 1000, (now - age) / 1000);
   }
-  mkdirSync(join(folder, 'eeeeeeeeeeeeeeee-v20.20.2-x64.v8'));
-  utimesSync(join(folder, 'eeeeeeeeeeeeeeee-v20.20.2-x64.v8'), 0, 0);
-  const mine = join(folder, 'ffffffffffffffff-v20.20.2-x64.v8');
+  mkdirSync(join(folder, 'eeeeeeeeeeeeeeee-test-v20.20.2-x64.v8'));
+  utimesSync(join(folder, 'eeeeeeeeeeeeeeee-test-v20.20.2-x64.v8'), 0, 0);
+  const mine = join(folder, 'ffffffffffffffff-test-v20.20.2-x64.v8');
   t.ok(writeCache(folder, mine, Buffer.from('new'), now));
   const left = new Set(readdirSync(folder));
   for (const [name, , kept] of files)
     t.equal(left.has(name), kept, `${name}: ${kept ? 'kept' : 'removed'}`);
-  t.ok(left.has('eeeeeeeeeeeeeeee-v20.20.2-x64.v8'), 'a folder with a cache name is left alone');
-  t.ok(left.has('ffffffffffffffff-v20.20.2-x64.v8'), 'the cache just written');
+  t.ok(
+    left.has('eeeeeeeeeeeeeeee-test-v20.20.2-x64.v8'),
+    'a folder with a cache name is left alone',
+  );
+  t.ok(left.has('ffffffffffffffff-test-v20.20.2-x64.v8'), 'the cache just written');
   t.end();
 });
 
@@ -188,25 +214,33 @@ t.test('a bundle runs alike from no cache, its own cache, and a damaged one', as
   const g = globalThis as { __bundleRuns?: string[] };
   g.__bundleRuns = [];
   const never = () => Promise.reject(new Error('the fallback must not run'));
-  t.equal(await runBundle(url, env, never), 'written', 'first run: compiled, cache written');
+  t.equal(
+    await runBundle(url, ['test'], env, never),
+    'written',
+    'first run: compiled, cache written',
+  );
   const [cacheFile] = readdirSync(folder);
-  t.match(cacheFile, /^0123456789abcdef-v\d+\.\d+\.\d+-\w+\.v8$/, 'named by build, Node, arch');
-  t.equal(await runBundle(url, env, never), 'used', 'second run: from the cache');
+  t.match(
+    cacheFile,
+    /^0123456789abcdef-test-v\d+\.\d+\.\d+-\w+\.v8$/,
+    'named by build, Node, arch',
+  );
+  t.equal(await runBundle(url, ['test'], env, never), 'used', 'second run: from the cache');
   // import() in a function compiled from the cache: through the hook, it still works.
-  t.equal(await runBundle(url, env, never), 'used');
+  t.equal(await runBundle(url, ['test'], env, never), 'used');
   // A damaged cache, for a text V8 has not compiled in this process (it would reuse its own).
   const other = fakeBundle(dir, `${BODY}// another build\n`, 'fedcba9876543210');
   const damaged = cacheFile!.replace('0123456789abcdef', 'fedcba9876543210');
   writeFileSync(join(folder, damaged), Buffer.from('not a code cache at all'));
   t.equal(
-    await runBundle(other, env, never),
+    await runBundle(other, ['test'], env, never),
     'replaced',
     'V8 refuses garbage: compiled, rewritten',
   );
   t.not(readFileSync(join(folder, damaged), 'utf8'), 'not a code cache at all');
   t.same(g.__bundleRuns, ['a/b', 'a/b', 'a/b', 'a/b'], 'every run ran, with its import');
   t.equal(
-    await runBundle(url, { TRUSTSPEC_COMPILE_CACHE: 'off' }, never),
+    await runBundle(url, ['test'], { TRUSTSPEC_COMPILE_CACHE: 'off' }, never),
     'off',
     'turned off: run without the cache',
   );
@@ -222,12 +256,15 @@ t.test('without a build line or a bundle: no cache; without a bundle: the fallba
   const file = join(dir, 'plain.cjs');
   writeFileSync(file, BODY.replace(/__trustspec_import/g, '((s) => import(s))'));
   const env = { TRUSTSPEC_COMPILE_CACHE: folder };
-  t.equal(await runBundle(pathToFileURL(file), env, () => Promise.reject(new Error('no'))), 'off');
+  t.equal(
+    await runBundle(pathToFileURL(file), ['test'], env, () => Promise.reject(new Error('no'))),
+    'off',
+  );
   t.same(readdirSync(folder), [], 'nothing written for a bundle that names no build');
   let fell = 0;
   const missing = pathToFileURL(join(dir, 'missing.cjs'));
   t.equal(
-    await runBundle(missing, env, () => {
+    await runBundle(missing, ['test'], env, () => {
       fell++;
       return Promise.resolve();
     }),
@@ -247,7 +284,7 @@ t.test(
     chmodSync(shared, 0o777);
     const url = fakeBundle(dir, BODY);
     t.equal(
-      await runBundle(url, { TRUSTSPEC_COMPILE_CACHE: shared }, () => Promise.resolve()),
+      await runBundle(url, ['test'], { TRUSTSPEC_COMPILE_CACHE: shared }, () => Promise.resolve()),
       'unwritable',
     );
     t.same(readdirSync(shared), []);

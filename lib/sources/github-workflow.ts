@@ -550,16 +550,20 @@ function credentials(r: Reader, doc: Doc, step: TNode | undefined, lookup: Looku
   if (session) out.roleSessionName = session.text;
   const duration = input('role-duration-seconds');
   if (duration) {
-    const n = Number(duration.text);
-    if (/^\d+$/.test(duration.text.trim()) && Number.isSafeInteger(n)) out.durationSeconds = n;
-    else
+    // What the action does (src/index.ts): Number.parseInt(input) || DEFAULT_ROLE_DURATION. So
+    // "3600s" is 3600, "1e3" is 1, "0" and "an hour" are the default; said, never silent.
+    const parsed = Number.parseInt(duration.text);
+    out.durationSeconds = parsed || DEFAULT_DURATION;
+    if (!/^\d+$/.test(duration.text) || parsed === 0)
       r.finding(
         doc,
-        'error',
-        'workflow-bad-duration',
-        `role-duration-seconds "${duration.text}" is not a whole number of seconds`,
+        'warning',
+        'workflow-odd-duration',
+        parsed
+          ? `role-duration-seconds "${duration.text}" is not plain digits: ${CONFIGURE_AWS_CREDENTIALS} reads it with parseInt, as ${parsed} seconds`
+          : `role-duration-seconds "${duration.text}" is no number of seconds: ${CONFIGURE_AWS_CREDENTIALS} reads it with parseInt and takes its default, ${DEFAULT_DURATION}`,
         duration.span,
-        'write a number of seconds, e.g. 3600',
+        'write the number of seconds the session should last, e.g. 3600',
       );
   }
   if (step && roleNode === undefined) {

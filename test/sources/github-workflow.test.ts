@@ -373,7 +373,9 @@ t.test('configure-aws-credentials inputs', async (t) => {
   t.equal(ok.request.roleToAssume, 'deploy-role', 'a role name as written');
   t.equal(ok.request.idToken, true, 'permissions: write-all');
   const bad = withInputs(`          role-to-assume: r\n          role-duration-seconds: an hour\n`);
-  t.match(bad.findings, [{ code: 'workflow-bad-duration', span: { start: { line: 10 } } }]);
+  // The action reads it with parseInt and falls back to 3600: a warning, the default used.
+  t.match(bad.findings, [{ code: 'workflow-odd-duration', span: { start: { line: 10 } } }]);
+  t.equal(bad.request.durationSeconds, 3600);
   const keys = withInputs(
     `          aws-access-key-id: \${{ secrets.KEY }}\n          aws-secret-access-key: \${{ secrets.SECRET }}\n`,
   );

@@ -163,8 +163,10 @@ function matchersOf(tokens: Tokens, alphabet: Alphabet): Matcher[] {
 export function alphabetFor(patterns: readonly Tokens[], domain: Domain): Alphabet {
   const lits = new Set<number>();
   const folds = new Set<number>();
-  for (const p of patterns) {
-    for (const t of p) {
+  for (let i = 0; i < patterns.length; i++) {
+    const p = patterns[i] as Tokens;
+    for (let k = 0; k < p.length; k++) {
+      const t = p[k] as number;
       if (t >= FOLD) folds.add(t - FOLD);
       else if (t >= 0) lits.add(t);
       else if (t === ONE_NO_COLON || t === STAR_NO_COLON) lits.add(58);
@@ -244,9 +246,11 @@ export function partition(
   // Tails recur (`*`, `*:pull_request` after each repository's head): one automaton per tail.
   const tails = new Tails(alphabet.size);
   const starts = new Map<string, number>();
-  patterns.forEach((p, i) => {
+  for (let i = 0; i < patterns.length; i++) {
+    const p = patterns[i] as Tokens;
     head.length = 0;
-    for (const t of p) {
+    for (let k = 0; k < p.length; k++) {
+      const t = p[k] as number;
       // A literal the domain excludes is left to the tail, which dies on it.
       const cls = t >= 0 && t < FOLD ? alphabet.literal(t) : -1;
       if (cls < 0) break;
@@ -257,7 +261,7 @@ export function partition(
     let start = starts.get(id);
     if (start === undefined) starts.set(id, (start = tails.add(matchersOf(tail, alphabet))));
     trie.add(head, i, start);
-  });
+  }
   const ctx: SearchContext = {
     tails,
     trie,
@@ -272,22 +276,7 @@ export function partition(
   // Regions in the order of their witnesses (shortest first, then preference order): class ids
   // as UTF-16 units compare in that order natively (there are never more than 65,535 classes in
   // a policy's size, but the comparison says so).
-  const native = alphabet.size <= 0xffff;
-  const regions = [...root.found]
-    .map(([key, w]) => ({ key, w, order: native ? String.fromCharCode(...w) : '' }))
-    .sort((a, b) =>
-      !native
-        ? before(a.w, b.w)
-          ? -1
-          : before(b.w, a.w)
-            ? 1
-            : 0
-        : a.w.length - b.w.length || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0),
-    )
-    .map(({ key, w }) => ({
-      key,
-      witness: String.fromCodePoint(...w.map((c) => alphabet.reps[c] as number)),
-    }));
+  const regions = orderedRegions(root.found, alphabet);
   const complete = root.complete && ctx.expanded <= budget;
   const keys = new Map<number, string>();
   // The last value placed, with the node and length after each of its code units: values are
@@ -347,6 +336,30 @@ export function partition(
       return key;
     },
   };
+}
+
+/**
+ * The regions in the order of their witnesses: shortest first, then first in preference order
+ * (class ids are in preference order; as UTF-16 units they compare in that order natively —
+ * there are never more than 65,535 classes in a policy's size, but the comparison says so).
+ */
+function orderedRegions(found: Map<string, number[]>, alphabet: Alphabet): StringRegion[] {
+  const native = alphabet.size <= 0xffff;
+  return [...found]
+    .map(([key, w]) => ({ key, w, order: native ? String.fromCharCode(...w) : '' }))
+    .sort((a, b) =>
+      !native
+        ? before(a.w, b.w)
+          ? -1
+          : before(b.w, a.w)
+            ? 1
+            : 0
+        : a.w.length - b.w.length || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0),
+    )
+    .map(({ key, w }) => ({
+      key,
+      witness: String.fromCodePoint(...w.map((c) => alphabet.reps[c] as number)),
+    }));
 }
 
 /**

@@ -72,16 +72,37 @@ export function variableKeys(c: CompiledClause, version: PolicyVersion | undefin
   return out;
 }
 
+/**
+ * The code point at `i` of `text` (a surrogate pair joined, as `for…of` over a string reads it).
+ * Index loops: a string iterator makes a string per character, and these loops run over every
+ * character of every value before the engine's code is optimised.
+ */
+function codePointAt(text: string, i: number): number {
+  const hi = text.charCodeAt(i);
+  if (hi >= 0xd800 && hi <= 0xdbff && i + 1 < text.length) {
+    const lo = text.charCodeAt(i + 1);
+    if (lo >= 0xdc00 && lo <= 0xdfff) return (hi - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
+  }
+  return hi;
+}
+
 function codePoints(text: string, into: number[], offset = 0): void {
-  for (const ch of text) into.push((ch.codePointAt(0) as number) + offset);
+  for (let i = 0; i < text.length;) {
+    const cp = codePointAt(text, i);
+    into.push(cp + offset);
+    i += cp > 0xffff ? 2 : 1;
+  }
 }
 
 /** `…Like` parts: `*`/`?` in written text are wildcards, substituted and escaped text literal. */
 function likeTokens(parts: readonly ResolvedPart[]): number[] {
   const out: number[] = [];
-  for (const p of parts) {
-    for (const ch of p.text) {
-      const cp = ch.codePointAt(0) as number;
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k] as ResolvedPart;
+    const text = p.text;
+    for (let i = 0; i < text.length;) {
+      const cp = codePointAt(text, i);
+      i += cp > 0xffff ? 2 : 1;
       if (p.wild && cp === 42) out.push(STAR);
       else if (p.wild && cp === 63) out.push(ONE);
       else out.push(cp);
@@ -98,9 +119,12 @@ function likeTokens(parts: readonly ResolvedPart[]): number[] {
 function arnTokens(parts: readonly ResolvedPart[]): number[] | undefined {
   const out: number[] = [];
   let colons = 0;
-  for (const p of parts) {
-    for (const ch of p.text) {
-      const cp = ch.codePointAt(0) as number;
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k] as ResolvedPart;
+    const text = p.text;
+    for (let i = 0; i < text.length;) {
+      const cp = codePointAt(text, i);
+      i += cp > 0xffff ? 2 : 1;
       if (cp === COLON && colons < 5) {
         colons++;
         out.push(COLON);

@@ -133,6 +133,36 @@ export interface Space {
 
 const DEFAULT_MAX_CELLS = 100_000;
 
+/**
+ * A variable, every field present from the start (one object shape for every variable: the
+ * engine reads them in its hottest loops). `bySignature` is worked out when first read for a
+ * variable built from partition keys alone.
+ */
+class SpaceVariable implements Variable {
+  byKey: Map<string, number> | undefined = undefined;
+  masks: bigint[] | undefined = undefined;
+  /** `bySignature` is to be made from the regions' signatures when first read. */
+  lazySignatures = false;
+  private signatures: Map<string, number> | undefined = undefined;
+
+  constructor(
+    readonly index: number,
+    readonly atoms: Atom[],
+    readonly keys: AtomsBinding[],
+    readonly tests: Test[],
+    readonly regions: Region[],
+  ) {}
+
+  get bySignature(): Map<string, number> {
+    if (this.signatures === undefined) {
+      this.signatures = this.lazySignatures
+        ? new Map(this.regions.map((region, r) => [region.signature, r]))
+        : new Map();
+    }
+    return this.signatures;
+  }
+}
+
 /** The entries of a variable's keys for concrete atom values, worked out on first read. */
 class RegionEntries {
   private readonly entries = new Map<string, ContextEntry | undefined>();
@@ -407,8 +437,8 @@ function buildVariable(
   );
   const tests = testsFor(atoms, keys, c, sides);
   const regions: Region[] = [];
-  const bySignature = new Map<string, number>();
-  const variable: Variable = { index, atoms, keys, tests, regions, bySignature };
+  const variable = new SpaceVariable(index, atoms, keys, tests, regions);
+  const bySignature = variable.bySignature;
   const partitionKeys = atoms.length === 1 ? atoms[0]?.keys : undefined;
   if (partitionKeys && byKeysAlone(tests)) {
     fromKeys(variable, atoms[0] as Atom, partitionKeys, sides);
@@ -465,7 +495,7 @@ function maskOf(bits: readonly number[], n: number): bigint {
  * with regions × tests. `signature` and `bySignature` are worked out only when read.
  */
 function fromKeys(
-  v: Variable,
+  v: SpaceVariable,
   atom: Atom,
   keys: readonly string[],
   sides: readonly SideSpace[],
@@ -557,12 +587,7 @@ function fromKeys(
     return mask;
   });
   v.byKey = byKey;
-  let bySignature: Map<string, number> | undefined;
-  Object.defineProperty(v, 'bySignature', {
-    enumerable: true,
-    get: (): Map<string, number> =>
-      (bySignature ??= new Map(v.regions.map((region, r) => [region.signature, r]))),
-  });
+  v.lazySignatures = true;
 }
 
 /** A clause test's result on a region, memoised by `key` (presence and hit positions). */

@@ -235,6 +235,7 @@ export function partition(
   patterns: readonly Tokens[],
   domain: Domain,
   budget = DEFAULT_BUDGET,
+  options: { shareExits?: boolean } = {},
 ): Partition {
   const alphabet = alphabetFor(patterns, domain);
   if (patterns.length === 0) {
@@ -271,6 +272,7 @@ export function partition(
     expanded: 0,
     configurations: 0,
     memo: new Map(),
+    shareExits: options.shareExits ?? true,
   };
   const root = search(ctx, startConfig(trie), domain.minLength);
   // Regions in the order of their witnesses (shortest first, then preference order): class ids
@@ -341,25 +343,42 @@ export function partition(
 /**
  * The regions in the order of their witnesses: shortest first, then first in preference order
  * (class ids are in preference order; as UTF-16 units they compare in that order natively —
- * there are never more than 65,535 classes in a policy's size, but the comparison says so).
+ * there are never more than 65,535 classes in a policy's size, but the test says so).
  */
 function orderedRegions(found: Map<string, number[]>, alphabet: Alphabet): StringRegion[] {
-  const native = alphabet.size <= 0xffff;
-  return [...found]
-    .map(([key, w]) => ({ key, w, order: native ? String.fromCharCode(...w) : '' }))
-    .sort((a, b) =>
-      !native
-        ? before(a.w, b.w)
-          ? -1
-          : before(b.w, a.w)
-            ? 1
-            : 0
-        : a.w.length - b.w.length || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0),
-    )
-    .map(({ key, w }) => ({
-      key,
-      witness: String.fromCodePoint(...w.map((c) => alphabet.reps[c] as number)),
-    }));
+  const entries = [...found];
+  let order: number[];
+  if (alphabet.size <= 0xffff && entries.length <= 0xffff) {
+    // Each witness as UTF-16 units after its length and before its entry's index (two units
+    // each): the strings sort natively in that order, with no comparator called.
+    const sortKeys: string[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const w = (entries[i] as [string, number[]])[1];
+      const length = String.fromCharCode(w.length >>> 16, w.length & 0xffff);
+      sortKeys.push(length + String.fromCharCode(...w) + String.fromCharCode(i >>> 16, i & 0xffff));
+    }
+    sortKeys.sort();
+    order = [];
+    for (const k of sortKeys)
+      order.push(k.charCodeAt(k.length - 2) * 0x10000 + k.charCodeAt(k.length - 1));
+  } else {
+    order = entries.map((_, i) => i);
+    order.sort((a, b) => {
+      const x = (entries[a] as [string, number[]])[1];
+      const y = (entries[b] as [string, number[]])[1];
+      return before(x, y) ? -1 : before(y, x) ? 1 : 0;
+    });
+  }
+  const reps = alphabet.reps;
+  const out: StringRegion[] = [];
+  const points: number[] = [];
+  for (let j = 0; j < order.length; j++) {
+    const [key, w] = entries[order[j] as number] as [string, number[]];
+    points.length = 0;
+    for (let k = 0; k < w.length; k++) points.push(reps[w[k] as number] as number);
+    out.push({ key, witness: String.fromCodePoint(...points) });
+  }
+  return out;
 }
 
 /**
@@ -483,6 +502,14 @@ class Seen {
     private readonly clamps: number[],
   ) {}
 
+  /**
+   * Takes `index` for a configuration known to be new: one on a trie node, which only its node's
+   * literal prefix reaches (once per search, at one length), so it is never looked up.
+   */
+  fresh(index: number): void {
+    this.chain[index] = -1;
+  }
+
   /** The index of the first `n` numbers of `config` at `clamp`, added as `index` when new. */
   indexOf(config: Config, n: number, clamp: number, index: number): number {
     let h = clamp | 0;
@@ -494,6 +521,38 @@ class Seen {
     this.chain[index] = head ?? -1;
     this.first.set(h, index);
     return index;
+  }
+}
+
+/**
+ * The live-tail parts of configurations (everything after the trie node), numbered: leaving the
+ * trie, a configuration's successor depends only on them and the class read — so it is worked out
+ * once per tail part and class, not once per trie node that carries the same tails (`*:pull_request`
+ * of a `repo:*` Deny is live under every literal of every repository).
+ */
+class TailParts {
+  private readonly first = new Map<number, number>();
+  private readonly chain: number[] = [];
+  private readonly reps: Config[] = [];
+
+  /** The number of `config`'s tail part (`config` is kept as its representative when new). */
+  idOf(config: Config): number {
+    let h = 7;
+    const n = config.length;
+    for (let i = 1; i < n; i++) h = (Math.imul(h, 31) + (config[i] as number)) | 0;
+    const head = this.first.get(h);
+    for (let j = head ?? -1; j >= 0; j = this.chain[j] as number) {
+      const rep = this.reps[j] as Config;
+      if (rep.length !== n) continue;
+      let same = true;
+      for (let i = 1; i < n && same; i++) same = rep[i] === config[i];
+      if (same) return j;
+    }
+    const id = this.reps.length;
+    this.reps.push(config);
+    this.chain.push(head ?? -1);
+    this.first.set(h, id);
+    return id;
   }
 }
 
@@ -545,6 +604,8 @@ interface SearchContext {
   configurations: number;
   /** Searches of rests by their configuration; null while one is under way. */
   memo: Map<string, Searched | null>;
+  /** Remember successors that leave the trie by tail part (off: the plain search, for tests). */
+  shareExits: boolean;
 }
 
 /** Shorter, or as long and first in preference order (class ids are in preference order). */
@@ -605,6 +666,65 @@ function factor(ctx: SearchContext, config: Config): Factored | undefined {
   return { absorbed, sub };
 }
 
+/** The classes a configuration steps on, and which of them stands for every other one. */
+type Classes = number[] & { fallback: number };
+
+/**
+ * The classes to step a configuration on, in preference order, into `out`: the trie node's
+ * children (marked `-generation`), the classes the live tails name (marked `generation`), and one
+ * class for all others (`out.fallback`, -1 when none is left). Returns the number of children.
+ */
+function classesOf(
+  ctx: SearchContext,
+  config: Config,
+  mark: Int32Array,
+  generation: number,
+  out: Classes,
+): number {
+  out.length = 0;
+  let kids = 0;
+  const node = config[0] as number;
+  if (node >= 0) {
+    const list = ctx.trie.kids[node] as number[];
+    for (let k = 0; k < list.length; k += 2) {
+      const c = list[k] as number;
+      mark[c] = -generation;
+      out.push(c);
+      kids++;
+    }
+  }
+  for (let j = 1; j < config.length; j += 2) {
+    const relevant = ctx.tails.relevant[config[j + 1] as number] as number[];
+    for (let k = 0; k < relevant.length; k++) {
+      const c = relevant[k] as number;
+      if (mark[c] !== generation && mark[c] !== -generation) {
+        mark[c] = generation;
+        out.push(c);
+      }
+    }
+  }
+  // Every class no live position names behaves alike: one of them stands for all.
+  out.fallback = -1;
+  const size = ctx.alphabet.size;
+  for (let c = 0; c < size; c++) {
+    if (mark[c] !== generation && mark[c] !== -generation) {
+      out.fallback = c;
+      out.push(c);
+      break;
+    }
+  }
+  // In preference order: the first witness of a region is the one to keep. (Insertion sort:
+  // the list is a handful of classes, and Array#sort with a comparator was the search's
+  // hottest line.)
+  for (let i = 1; i < out.length; i++) {
+    const c = out[i] as number;
+    let j = i - 1;
+    for (; j >= 0 && (out[j] as number) > c; j--) out[j + 1] = out[j] as number;
+    out[j + 1] = c;
+  }
+  return kids;
+}
+
 /**
  * Breadth-first search over the product of the trie and the live tails from `start`, in
  * preference order of the classes: the first path to a configuration is its shortest string,
@@ -624,7 +744,9 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
   const seen = new Seen(configs, clamps);
   const push = (config: Config, n: number, parent: number, cls: number, length: number): number => {
     const clamp = length < minLength ? length : minLength;
-    const index = seen.indexOf(config, n, clamp, configs.length);
+    let index = configs.length;
+    if (config[0] === -1 || index === 0) index = seen.indexOf(config, n, clamp, index);
+    else seen.fresh(index);
     if (index < configs.length) return index;
     configs.push(config.slice(0, n));
     clamps.push(clamp);
@@ -643,7 +765,10 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
   const scratch: number[] = [];
   const merge: number[] = [];
   const mark = new Int32Array(alphabet.size);
-  const classes: number[] = [];
+  const classes: Classes = Object.assign([], { fallback: -1 });
+  const parts = new TailParts();
+  const exits = new Map<number, number>();
+  const size = alphabet.size;
   let generation = 0;
   let complete = true;
   for (let head = 0; head < configs.length; head++) {
@@ -673,49 +798,20 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
     }
     if (length >= ctx.maxLength) continue;
     generation++;
-    classes.length = 0;
-    const node = config[0] as number;
-    if (node >= 0) {
-      const kids = trie.kids[node] as number[];
-      for (let k = 0; k < kids.length; k += 2) {
-        const c = kids[k] as number;
-        mark[c] = generation;
-        classes.push(c);
-      }
-    }
-    for (let j = 1; j < config.length; j += 2) {
-      const relevant = tails.relevant[config[j + 1] as number] as number[];
-      for (let k = 0; k < relevant.length; k++) {
-        const c = relevant[k] as number;
-        if (mark[c] !== generation) {
-          mark[c] = generation;
-          classes.push(c);
-        }
-      }
-    }
-    // Every class no live position names behaves alike: one of them stands for all.
-    let fallback = -1;
-    for (let c = 0; c < alphabet.size; c++) {
-      if (mark[c] !== generation) {
-        fallback = c;
-        classes.push(c);
-        break;
-      }
-    }
-    // In preference order: the first witness of a region is the one to keep. (Insertion sort:
-    // the list is a handful of classes, and Array#sort with a comparator was the search's
-    // hottest line.)
-    for (let i = 1; i < classes.length; i++) {
-      const c = classes[i] as number;
-      let j = i - 1;
-      for (; j >= 0 && (classes[j] as number) > c; j--) classes[j + 1] = classes[j] as number;
-      classes[j + 1] = c;
-    }
+    const kids = classesOf(ctx, config, mark, generation, classes);
+    // Past the minimum length every successor has one clamp: a successor that leaves the trie
+    // is the one found before for the same tail part and class.
+    const part = ctx.shareExits && length + 1 >= minLength ? parts.idOf(config) : -1;
     for (let i = 0; i < classes.length; i++) {
       const c = classes[i] as number;
-      const n = stepInto(tails, trie, config, c, scratch, merge);
-      const to = push(scratch, n, head, c, length + 1);
-      if (c === fallback) graph.fallback[head] = to;
+      const exit = part >= 0 && (kids === 0 || mark[c] !== -generation) ? part * size + c : -1;
+      let to = exit >= 0 ? exits.get(exit) : undefined;
+      if (to === undefined) {
+        const n = stepInto(tails, trie, config, c, scratch, merge);
+        to = push(scratch, n, head, c, length + 1);
+        if (exit >= 0) exits.set(exit, to);
+      }
+      if (c === classes.fallback) graph.fallback[head] = to;
       else graph.edges.push(c, to);
     }
   }

@@ -263,3 +263,55 @@ t.test('the budget counts the searches of rests too', async (t) => {
     ['0', '', '1', '0,1'],
   );
 });
+
+/** Everything a partition answers, for comparing two searches. */
+function answers(texts: readonly string[], domain: Domain, budget: number, share: boolean) {
+  const p = partition(texts.map(glob), domain, budget, { shareExits: share });
+  const literals = [...new Set(texts.join('').replace(/[*?]/g, ''))];
+  const values = [...strings([...literals, 'x'], 4)];
+  return {
+    regions: p.regions,
+    complete: p.complete,
+    configurations: p.configurations,
+    keys: values.map((v) => p.keyOf(v) ?? null),
+  };
+}
+
+t.test('successors that leave the trie, shared by tail part, change no answer', async (t) => {
+  // Trust-policy shapes: repositories under one owner, their branches and tags, a `repo:*` Deny.
+  const owner = fc.constantFrom('r:a/', 'r:ab/', 'r:b/');
+  const shaped = fc
+    .tuple(owner, fc.stringMatching(/^[ab]{0,2}$/), fc.constantFrom('', ':h*', ':t*', '*:p', ':*'))
+    .map(([o, name, rest]) => `${o}${name}${rest}`);
+  const domains: Domain[] = [ANY_STRING, NON_EMPTY, { minLength: 3, maxLength: 9 }];
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(shaped, headed, fc.constantFrom('r:*:p', 'r:*', '*:p')), {
+        minLength: 1,
+        maxLength: 7,
+      }),
+      fc.constantFrom(...domains),
+      fc.constantFrom(5, 40, 200_000),
+      (texts, domain, budget) => {
+        const shared = answers(texts, domain, budget, true);
+        const plain = answers(texts, domain, budget, false);
+        if (JSON.stringify(shared) !== JSON.stringify(plain))
+          throw new Error(`${JSON.stringify({ texts, domain, budget })} differ`);
+        return true;
+      },
+    ),
+    { numRuns: 300 },
+  );
+  // Pinned: the policy shape the sharing is for gives the plain search's answers, with a budget
+  // that stops either search at the same configuration.
+  const policy = ['r:a/x:h*', 'r:a/y:h*', 'r:a/xy:h*', 'r:a/x*', 'r:*:p'];
+  for (const budget of [200_000, 30, 7]) {
+    t.same(
+      answers(policy, NON_EMPTY, budget, true),
+      answers(policy, NON_EMPTY, budget, false),
+      `budget ${budget}`,
+    );
+  }
+  t.equal(answers(policy, NON_EMPTY, 200_000, true).complete, true);
+  t.equal(answers(policy, NON_EMPTY, 7, true).complete, false);
+});

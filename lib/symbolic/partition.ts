@@ -185,45 +185,72 @@ export function alphabetFor(patterns: readonly Tokens[], domain: Domain): Alphab
  * exactly those of a search that steps every pattern on its own.
  */
 class HeadTrie {
-  /** Per node: its children, as class and node pairs. */
-  readonly kids: number[][] = [[]];
-  /** Per node: the patterns whose head ends there and their tails' start states, by pattern. */
-  readonly spawn: number[][] = [[]];
+  /**
+   * Per node: its first child, its next sibling (-1: none), the class that leads to it, and how
+   * many children it has — flat lists, no array per node (a policy's trie has a node per
+   * character of its heads).
+   */
+  readonly firstKid: number[] = [-1];
+  readonly sibling: number[] = [-1];
+  readonly label: number[] = [-1];
+  readonly kidCount: number[] = [0];
+  /**
+   * Per node: the patterns whose head ends there and their tails' start states, by pattern, as
+   * an index into `spawns` (-1: none).
+   */
+  readonly spawnOf: number[] = [-1];
+  readonly spawns: number[][] = [];
 
   /** The last head added and the node after each of its classes (heads mostly share prefixes). */
   private readonly lastHead: number[] = [];
+  private lastLength = 0;
   private readonly lastNodes: number[] = [0];
 
-  /** Adds a head (its classes) for pattern `p`; patterns come in ascending order. */
-  add(head: readonly number[], p: number, start: number): void {
+  /** Adds a head (the first `length` classes of `head`) for pattern `p`, in ascending order. */
+  add(head: readonly number[], length: number, p: number, start: number): void {
     // Resume where the head parts from the previous one.
     let k = 0;
-    const shared = Math.min(head.length, this.lastHead.length);
+    const shared = Math.min(length, this.lastLength);
     while (k < shared && head[k] === this.lastHead[k]) k++;
     let node = this.lastNodes[k] as number;
-    this.lastHead.length = k;
-    this.lastNodes.length = k + 1;
-    for (; k < head.length; k++) {
+    for (; k < length; k++) {
       const cls = head[k] as number;
       let next = this.child(node, cls);
       if (next < 0) {
-        next = this.kids.length;
-        this.kids.push([]);
-        this.spawn.push([]);
-        (this.kids[node] as number[]).push(cls, next);
+        next = this.label.length;
+        this.firstKid.push(-1);
+        this.sibling.push(this.firstKid[node] as number);
+        this.label.push(cls);
+        this.kidCount.push(0);
+        this.spawnOf.push(-1);
+        this.firstKid[node] = next;
+        this.kidCount[node] = (this.kidCount[node] as number) + 1;
       }
       node = next;
-      this.lastHead.push(cls);
-      this.lastNodes.push(node);
+      this.lastHead[k] = cls;
+      this.lastNodes[k + 1] = node;
     }
-    (this.spawn[node] as number[]).push(p, start);
+    this.lastLength = length;
+    let list = this.spawnOf[node] as number;
+    if (list < 0) {
+      list = this.spawns.length;
+      this.spawns.push([]);
+      this.spawnOf[node] = list;
+    }
+    (this.spawns[list] as number[]).push(p, start);
   }
 
   /** The child of `node` by class `cls`, or -1. */
   child(node: number, cls: number): number {
-    const kids = this.kids[node] as number[];
-    for (let i = 0; i < kids.length; i += 2) if (kids[i] === cls) return kids[i + 1] as number;
+    for (let k = this.firstKid[node] as number; k >= 0; k = this.sibling[k] as number)
+      if (this.label[k] === cls) return k;
     return -1;
+  }
+
+  /** The patterns spawned at `node` (pattern, start state pairs), or undefined. */
+  spawned(node: number): number[] | undefined {
+    const list = this.spawnOf[node] as number;
+    return list < 0 ? undefined : this.spawns[list];
   }
 }
 
@@ -249,19 +276,19 @@ export function partition(
   const starts = new Map<string, number>();
   for (let i = 0; i < patterns.length; i++) {
     const p = patterns[i] as Tokens;
-    head.length = 0;
+    let length = 0;
     for (let k = 0; k < p.length; k++) {
       const t = p[k] as number;
       // A literal the domain excludes is left to the tail, which dies on it.
       const cls = t >= 0 && t < FOLD ? alphabet.literal(t) : -1;
       if (cls < 0) break;
-      head.push(cls);
+      head[length++] = cls;
     }
-    const tail = head.length === 0 ? p : p.slice(head.length);
+    const tail = length === 0 ? p : p.slice(length);
     const id = tail.join(',');
     let start = starts.get(id);
     if (start === undefined) starts.set(id, (start = tails.add(matchersOf(tail, alphabet))));
-    trie.add(head, i, start);
+    trie.add(head, length, i, start);
   }
   const ctx: SearchContext = {
     tails,
@@ -287,6 +314,8 @@ export function partition(
   let last = '';
   const nodes: Array<number | undefined> = [0];
   const lengths: number[] = [0];
+  // Entries past `reached` are stale (the lists are not cut: they would be grown again).
+  let reached = 0;
   return {
     regions,
     complete,
@@ -297,10 +326,9 @@ export function partition(
       while (i < shared && value.charCodeAt(i) === last.charCodeAt(i)) i++;
       // Never resume inside a surrogate pair, nor past a node the previous value did not reach.
       if (i > 0 && i < value.length && isLowSurrogate(value.charCodeAt(i))) i--;
-      while (i > 0 && nodes[i] === undefined) i--;
+      while (i > 0 && (i > reached || nodes[i] === undefined)) i--;
       last = value;
-      nodes.length = i + 1;
-      lengths.length = i + 1;
+      reached = i;
       let node = nodes[i] as number;
       let length = lengths[i] as number;
       // Past a factored node the walk goes on in the rest's search (not remembered).
@@ -328,6 +356,7 @@ export function partition(
           if (cp > 0xffff) nodes[i - 1] = undefined;
           nodes[i] = node;
           lengths[i] = length;
+          reached = i;
         }
       }
       if (length < domain.minLength) return undefined;
@@ -371,10 +400,9 @@ function orderedRegions(found: Map<string, number[]>, alphabet: Alphabet): Strin
   }
   const reps = alphabet.reps;
   const out: StringRegion[] = [];
-  const points: number[] = [];
   for (let j = 0; j < order.length; j++) {
     const [key, w] = entries[order[j] as number] as [string, number[]];
-    points.length = 0;
+    const points: number[] = [];
     for (let k = 0; k < w.length; k++) points.push(reps[w[k] as number] as number);
     out.push({ key, witness: String.fromCodePoint(...points) });
   }
@@ -423,11 +451,11 @@ type Config = number[];
 
 /** The trie node, or -1 when it has no children (its patterns all left it). */
 function keptNode(trie: HeadTrie, node: number): number {
-  return node >= 0 && (trie.kids[node] as number[]).length > 0 ? node : -1;
+  return node >= 0 && (trie.kidCount[node] as number) > 0 ? node : -1;
 }
 
 function startConfig(trie: HeadTrie): Config {
-  return [keptNode(trie, 0), ...(trie.spawn[0] as number[])];
+  return [keptNode(trie, 0), ...(trie.spawned(0) ?? [])];
 }
 
 /** The successor of a configuration into `out` (reused); returns its length. */
@@ -451,7 +479,7 @@ function stepInto(
     }
   }
   out[0] = keptNode(trie, child);
-  const spawn = child >= 0 ? (trie.spawn[child] as number[]) : undefined;
+  const spawn = child >= 0 ? trie.spawned(child) : undefined;
   if (!spawn || spawn.length === 0) return n;
   return joinSpawned(out, n, spawn, merge);
 }
@@ -666,8 +694,15 @@ function factor(ctx: SearchContext, config: Config): Factored | undefined {
   return { absorbed, sub };
 }
 
-/** The classes a configuration steps on, and which of them stands for every other one. */
-type Classes = number[] & { fallback: number };
+/**
+ * The classes a configuration steps on (the first `count` of `items`, reused from one
+ * configuration to the next), and which of them stands for every other one.
+ */
+interface Classes {
+  items: number[];
+  count: number;
+  fallback: number;
+}
 
 /**
  * The classes to step a configuration on, in preference order, into `out`: the trie node's
@@ -681,15 +716,16 @@ function classesOf(
   generation: number,
   out: Classes,
 ): number {
-  out.length = 0;
+  const items = out.items;
+  let n = 0;
   let kids = 0;
   const node = config[0] as number;
   if (node >= 0) {
-    const list = ctx.trie.kids[node] as number[];
-    for (let k = 0; k < list.length; k += 2) {
-      const c = list[k] as number;
+    const trie = ctx.trie;
+    for (let k = trie.firstKid[node] as number; k >= 0; k = trie.sibling[k] as number) {
+      const c = trie.label[k] as number;
       mark[c] = -generation;
-      out.push(c);
+      items[n++] = c;
       kids++;
     }
   }
@@ -699,7 +735,7 @@ function classesOf(
       const c = relevant[k] as number;
       if (mark[c] !== generation && mark[c] !== -generation) {
         mark[c] = generation;
-        out.push(c);
+        items[n++] = c;
       }
     }
   }
@@ -709,19 +745,20 @@ function classesOf(
   for (let c = 0; c < size; c++) {
     if (mark[c] !== generation && mark[c] !== -generation) {
       out.fallback = c;
-      out.push(c);
+      items[n++] = c;
       break;
     }
   }
   // In preference order: the first witness of a region is the one to keep. (Insertion sort:
   // the list is a handful of classes, and Array#sort with a comparator was the search's
   // hottest line.)
-  for (let i = 1; i < out.length; i++) {
-    const c = out[i] as number;
+  for (let i = 1; i < n; i++) {
+    const c = items[i] as number;
     let j = i - 1;
-    for (; j >= 0 && (out[j] as number) > c; j--) out[j + 1] = out[j] as number;
-    out[j + 1] = c;
+    for (; j >= 0 && (items[j] as number) > c; j--) items[j + 1] = items[j] as number;
+    items[j + 1] = c;
   }
+  out.count = n;
   return kids;
 }
 
@@ -765,7 +802,7 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
   const scratch: number[] = [];
   const merge: number[] = [];
   const mark = new Int32Array(alphabet.size);
-  const classes: Classes = Object.assign([], { fallback: -1 });
+  const classes: Classes = { items: [], count: 0, fallback: -1 };
   const parts = new TailParts();
   const exits = new Map<number, number>();
   const size = alphabet.size;
@@ -802,8 +839,8 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
     // Past the minimum length every successor has one clamp: a successor that leaves the trie
     // is the one found before for the same tail part and class.
     const part = ctx.shareExits && length + 1 >= minLength ? parts.idOf(config) : -1;
-    for (let i = 0; i < classes.length; i++) {
-      const c = classes[i] as number;
+    for (let i = 0; i < classes.count; i++) {
+      const c = classes.items[i] as number;
       const exit = part >= 0 && (kids === 0 || mark[c] !== -generation) ? part * size + c : -1;
       let to = exit >= 0 ? exits.get(exit) : undefined;
       if (to === undefined) {

@@ -261,24 +261,40 @@ function makeValueAtoms(
   const name = `${multiValued ? 'ForAnyValue:' : ''}${positiveName(base)}`;
   const op = parseOperator(name);
   if (!op.ok) throw new Error(`no positive operator for ${base.name}`);
-  return clause.values.map((v, index) => {
-    // Compiled when first read: a value whose test is a bit of a partition key is never run.
-    let compiled: CompiledClause | undefined;
-    return {
-      clause,
-      index,
-      keyLower: clause.keyLower,
-      operator: op.spec,
-      get compiled(): CompiledClause {
-        if (compiled) return compiled;
-        const single: ConditionClause = { ...clause, operator: op.spec, values: [v] };
-        const made = compileClause(single, version).compiled;
-        if (!made)
-          throw new Error(`value ${JSON.stringify(v.value)} of ${clause.key} did not compile`);
-        return (compiled = made);
-      },
-      value: v.value,
-      anyValue: multiValued,
-    };
-  });
+  const atoms: ValueAtom[] = [];
+  for (let index = 0; index < clause.values.length; index++)
+    atoms.push(new LazyValueAtom(clause, index, op.spec, version, multiValued));
+  return atoms;
+}
+
+/**
+ * A value atom whose clause is compiled when first read: a value whose test is a bit of a
+ * partition key is never run. (A class, not an object literal with a getter: such literals are
+ * built one property at a time.)
+ */
+class LazyValueAtom implements ValueAtom {
+  readonly keyLower: string;
+  readonly value: string;
+  private made: CompiledClause | undefined = undefined;
+
+  constructor(
+    readonly clause: ConditionClause,
+    readonly index: number,
+    readonly operator: OperatorSpec,
+    private readonly version: PolicyVersion | undefined,
+    readonly anyValue: boolean,
+  ) {
+    this.keyLower = clause.keyLower;
+    this.value = (clause.values[index] as ConditionClause['values'][number]).value;
+  }
+
+  get compiled(): CompiledClause {
+    if (this.made) return this.made;
+    const v = this.clause.values[this.index] as ConditionClause['values'][number];
+    const single: ConditionClause = { ...this.clause, operator: this.operator, values: [v] };
+    const made = compileClause(single, this.version).compiled;
+    if (!made)
+      throw new Error(`value ${JSON.stringify(v.value)} of ${this.clause.key} did not compile`);
+    return (this.made = made);
+  }
 }

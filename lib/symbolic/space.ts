@@ -619,13 +619,22 @@ function lazyRegion(
   key: string,
   sides: readonly SideSpace[],
 ): Region {
-  let signature: string | undefined;
-  return {
-    values,
-    get signature(): string {
-      return (signature ??= signatureOf(v, values, sides, key));
-    },
-  };
+  return new LazyRegion(v, values, key, sides);
+}
+
+/** (A class, not an object literal with a getter: such literals are built one property at a time.) */
+class LazyRegion implements Region {
+  private known: string | undefined = undefined;
+  constructor(
+    private readonly v: Variable,
+    readonly values: AtomValue[],
+    private readonly key: string,
+    private readonly sides: readonly SideSpace[],
+  ) {}
+
+  get signature(): string {
+    return (this.known ??= signatureOf(this.v, this.values, this.sides, this.key));
+  }
 }
 
 /**

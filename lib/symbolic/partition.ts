@@ -836,9 +836,11 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
     if (length >= ctx.maxLength) continue;
     generation++;
     const kids = classesOf(ctx, config, mark, generation, classes);
-    // Past the minimum length every successor has one clamp: a successor that leaves the trie
-    // is the one found before for the same tail part and class.
-    const part = ctx.shareExits && length + 1 >= minLength ? parts.idOf(config) : -1;
+    // Past the minimum length every successor has one clamp: a successor of a trie node's
+    // configuration that leaves the trie is the one found before for the same tail part and
+    // class. (Configurations off the trie are expanded once each: nothing to share there.)
+    const part =
+      ctx.shareExits && config[0] !== -1 && length + 1 >= minLength ? parts.idOf(config) : -1;
     for (let i = 0; i < classes.count; i++) {
       const c = classes.items[i] as number;
       const exit = part >= 0 && (kids === 0 || mark[c] !== -generation) ? part * size + c : -1;

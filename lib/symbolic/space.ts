@@ -525,17 +525,15 @@ function fromKeys(
   const absentBits: number[] = [];
   /** Per clause test: the regions some of its patterns touch, with their hit positions. */
   const touched = new Map<number, Array<{ r: number; hits: number[] }>>();
-  atom.values.forEach((value, i) => {
+  // The patterns of each key that some value test reads (reused from one key to the next).
+  const matching: number[] = [];
+  for (let i = 0; i < atom.values.length; i++) {
+    const value = atom.values[i];
     const key = keys[i] as string;
     const absent = value === undefined;
-    const matching =
-      absent || key === ''
-        ? []
-        : key
-            .split(',')
-            .map(Number)
-            .filter((x) => valueTests.has(x));
-    const canonical = `${absent ? 0 : 1}:${matching.join(',')}`;
+    const m = absent ? 0 : readPatterns(key, valueTests, matching);
+    let canonical = absent ? '0:' : '1:';
+    for (let j = 0; j < m; j++) canonical += j === 0 ? `${matching[j]}` : `,${matching[j]}`;
     let r = byCanonical.get(canonical);
     if (r === undefined) {
       r = v.regions.length;
@@ -543,22 +541,27 @@ function fromKeys(
       v.regions.push(lazyRegion(v, [value], key, sides));
       (absent ? absentBits : presentBits).push(r);
       const hits = new Map<number, number[]>();
-      for (const x of matching) {
-        for (const t of valueTests.get(x) ?? []) (bits[t] as number[]).push(r);
-        for (const { t, at } of clausesOf.get(x) ?? []) {
+      for (let j = 0; j < m; j++) {
+        const x = matching[j] as number;
+        const valueOf = valueTests.get(x) as number[];
+        for (let k = 0; k < valueOf.length; k++) (bits[valueOf[k] as number] as number[]).push(r);
+        const clauses = clausesOf.get(x);
+        for (let k = 0; clauses !== undefined && k < clauses.length; k++) {
+          const { t, at } = clauses[k] as { t: number; at: number[] };
           const h = hits.get(t);
           if (h) h.push(...at);
           else hits.set(t, [...at]);
         }
       }
-      for (const [t, h] of hits) {
+      const region = r;
+      hits.forEach((h, t) => {
         const list = touched.get(t);
-        if (list) list.push({ r, hits: h });
-        else touched.set(t, [{ r, hits: h }]);
-      }
+        if (list) list.push({ r: region, hits: h });
+        else touched.set(t, [{ r: region, hits: h }]);
+      });
     }
     byKey.set(key, r);
-  });
+  }
   const n = v.regions.length;
   // One value against a clause's values: every string operator (with or without a set
   // operator, negated or not) answers by whether any of them matches it — so a clause is
@@ -588,6 +591,25 @@ function fromKeys(
   });
   v.byKey = byKey;
   v.lazySignatures = true;
+}
+
+/**
+ * The patterns of a partition key (`3,17,40`) that some value test reads, in order, into `out`;
+ * returns how many. (Read digit by digit: the key of every candidate value is read.)
+ */
+function readPatterns(key: string, valueTests: Map<number, number[]>, out: number[]): number {
+  let m = 0;
+  if (key === '') return 0;
+  let x = 0;
+  for (let c = 0; c <= key.length; c++) {
+    const ch = c < key.length ? key.charCodeAt(c) : 44;
+    if (ch !== 44) x = x * 10 + (ch - 48);
+    else {
+      if (valueTests.has(x)) out[m++] = x;
+      x = 0;
+    }
+  }
+  return m;
 }
 
 /** A clause test's result on a region, memoised by `key` (presence and hit positions). */

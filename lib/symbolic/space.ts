@@ -382,10 +382,17 @@ function testsFor(
           : undefined;
         patterns.push(pattern);
         // The same value under the same operator on the same pattern (both roles of a diff
-        // mostly write the same ones) is one test.
-        const twin = `${pattern}|${value.operator.raw}|${value.value}`;
-        if (pattern !== undefined && twins.has(twin)) continue;
-        twins.add(twin);
+        // mostly write the same ones) is one test; so is the same value of the same key
+        // elsewhere (every statement's `aud` clause), when no policy variable can make the two
+        // read differently.
+        const twin =
+          pattern !== undefined
+            ? `${pattern}|${value.operator.raw}|${value.value}`
+            : value.value.includes('$')
+              ? undefined
+              : `|${k.keyLower}|${value.operator.raw}|${value.value}`;
+        if (twin !== undefined && twins.has(twin)) continue;
+        if (twin !== undefined) twins.add(twin);
         tests.push({
           kind: 'value',
           side: r.side,

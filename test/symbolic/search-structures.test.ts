@@ -172,6 +172,13 @@ t.test('the lazy greedy cover chooses what the plain greedy cover chooses', asyn
       const plain = naiveCover(target, masks);
       if (JSON.stringify(lazy) !== JSON.stringify(plain))
         throw new Error(`${JSON.stringify(lazy)} vs ${JSON.stringify(plain)}`);
+      // Stopped once it would take more than `limit` masks: the same cover when it fits.
+      for (const limit of [0, 1, 2, 3]) {
+        const cut = greedyCover(target, masks, regions, limit);
+        const fits = plain !== undefined && plain.length <= limit;
+        if (JSON.stringify(cut) !== JSON.stringify(fits ? plain : undefined))
+          throw new Error(`limit ${limit}: ${JSON.stringify(cut)} vs ${JSON.stringify(plain)}`);
+      }
       return true;
     }),
     { numRuns: 300 },
@@ -179,6 +186,9 @@ t.test('the lazy greedy cover chooses what the plain greedy cover chooses', asyn
   t.same(greedyCover(0b111n, [0b1n, 0b110n, 0b11n, 0b100n], 3), [1, 0], 'ties go to the first');
   t.equal(greedyCover(0b1000n, [0b1n, 0b110n], 4), undefined, 'an uncoverable target');
   t.same(greedyCover(0n, [0b1n], 1), [], 'nothing to cover');
+  t.same(greedyCover(0b111n, [0b1n, 0b110n], 3, 2), [1, 0], 'a cover of exactly the limit');
+  t.equal(greedyCover(0b111n, [0b1n, 0b110n], 3, 1), undefined, 'one mask more than the limit');
+  t.same(greedyCover(0n, [0b1n], 1, 0), [], 'nothing to cover needs no mask');
 });
 
 t.test('a variable no pattern constrains: what the search gave, without a search', async (t) => {

@@ -822,9 +822,16 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
       const f = factor(ctx, config);
       if (f) {
         factored[head] = f;
-        const prefix = path(head);
-        for (const [key, rest] of f.sub.found)
-          offer(found, withAbsorbed(f.absorbed, key), prefix.concat(rest));
+        // The path here is read only for a vector it may give a witness to (one no shorter
+        // than what is known: most are longer, found earlier).
+        let prefix: number[] | undefined;
+        for (const [key, rest] of f.sub.found) {
+          const vector = withAbsorbed(f.absorbed, key);
+          const known = found.get(vector);
+          if (known && known.length < length + rest.length) continue;
+          prefix ??= path(head);
+          offer(found, vector, prefix.concat(rest));
+        }
         if (!f.sub.complete) complete = false;
         continue;
       }
@@ -854,6 +861,9 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
       else graph.edges.push(c, to);
     }
   }
-  for (const [key, head] of direct) offer(found, key, path(head));
+  for (const [key, head] of direct) {
+    const known = found.get(key);
+    if (!known || known.length >= (lengths[head] as number)) offer(found, key, path(head));
+  }
   return { graph, found, complete, factored };
 }

@@ -316,6 +316,7 @@ export function partition(
   const lengths: number[] = [0];
   // Entries past `reached` are stale (the lists are not cut: they would be grown again).
   let reached = 0;
+  const ascii = alphabet.ascii;
   return {
     regions,
     complete,
@@ -347,9 +348,19 @@ export function partition(
         i += cp > 0xffff ? 2 : 1;
         length++;
         if (length > domain.maxLength) return undefined;
-        const cls = alphabet.classOf(cp);
+        // The class and the step written out (a call each per character of every value placed).
+        let cls = cp < 128 ? (ascii[cp] as number) : -2;
+        if (cls === -2) cls = alphabet.classOf(cp);
         if (cls < 0) return undefined;
-        const to = at.graph.step(node, cls);
+        const graph = at.graph;
+        const end = graph.start[node + 1] ?? graph.edges.length;
+        let to = graph.fallback[node];
+        for (let e = graph.start[node] as number; e < end; e += 2) {
+          if (graph.edges[e] === cls) {
+            to = graph.edges[e + 1];
+            break;
+          }
+        }
         if (to === undefined || to < 0) return undefined;
         node = to;
         if (at === root) {
@@ -594,15 +605,6 @@ class Graph {
   readonly start: number[] = [];
   readonly edges: number[] = [];
   readonly fallback: number[] = [];
-
-  /** The node after `node` on a character of class `cls`; undefined or -1 when none. */
-  step(node: number, cls: number): number | undefined {
-    const end = this.start[node + 1] ?? this.edges.length;
-    for (let e = this.start[node] as number; e < end; e += 2) {
-      if (this.edges[e] === cls) return this.edges[e + 1];
-    }
-    return this.fallback[node];
-  }
 }
 
 /** One search from a start configuration (the whole partition's, or a factored rest's). */

@@ -142,7 +142,7 @@ class SpaceVariable implements Variable {
   byKey: Map<string, number> | undefined = undefined;
   masks: bigint[] | undefined = undefined;
   /** `bySignature` is to be made from the regions' signatures when first read. */
-  lazySignatures = false;
+  private lazySignatures = false;
   private signatures: Map<string, number> | undefined = undefined;
 
   constructor(
@@ -153,6 +153,7 @@ class SpaceVariable implements Variable {
     readonly regions: Region[],
   ) {}
 
+  /** Every region by its signature (filled as regions are made, or made from them when read). */
   get bySignature(): Map<string, number> {
     if (this.signatures === undefined) {
       this.signatures = this.lazySignatures
@@ -160,6 +161,12 @@ class SpaceVariable implements Variable {
         : new Map();
     }
     return this.signatures;
+  }
+
+  /** The regions are complete and their signatures lazy: `bySignature` is made from them. */
+  signaturesFromRegions(): void {
+    this.lazySignatures = true;
+    this.signatures = undefined;
   }
 }
 
@@ -445,12 +452,12 @@ function buildVariable(
   const tests = testsFor(atoms, keys, c, sides);
   const regions: Region[] = [];
   const variable = new SpaceVariable(index, atoms, keys, tests, regions);
-  const bySignature = variable.bySignature;
   const partitionKeys = atoms.length === 1 ? atoms[0]?.keys : undefined;
   if (partitionKeys && byKeysAlone(tests)) {
     fromKeys(variable, atoms[0] as Atom, partitionKeys, sides);
     return variable;
   }
+  const bySignature = variable.bySignature;
   if (partitionKeys) variable.byKey = new Map();
   cells(atoms, maxCells).forEach((values, i) => {
     // The partition already knows each candidate's key: no need to place the witness again.
@@ -597,7 +604,7 @@ function fromKeys(
     return mask;
   });
   v.byKey = byKey;
-  v.lazySignatures = true;
+  v.signaturesFromRegions();
 }
 
 /**

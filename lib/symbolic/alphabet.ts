@@ -134,8 +134,8 @@ export class Alphabet {
   }
 
   private readonly known = new Map<number, number>();
-  /** The classes of ASCII code points (-2: not worked out yet). */
-  private readonly ascii = new Int32Array(128).fill(-2);
+  /** The classes of ASCII code points (-2: not worked out yet; `classOf` works them out). */
+  readonly ascii = new Int32Array(128).fill(-2);
 
   /** The class of a code point, or -1 when the domain excludes it (remembered per code point). */
   classOf(cp: number): number {

@@ -200,7 +200,11 @@ function sameWords(a: Uint32Array, b: Uint32Array): boolean {
  * for the atoms that hold a newly covered region (few: an atom is mostly a value or two), instead
  * of counting every atom against what is left at every step.
  */
-function cover(target: Uint32Array, candidates: readonly Atom[]): Atom[] | undefined {
+function cover(
+  target: Uint32Array,
+  candidates: readonly Atom[],
+  limit = Infinity,
+): Atom[] | undefined {
   const left = andNot(target);
   const chosen: Atom[] = [];
   let remaining = countWords(left);
@@ -224,6 +228,8 @@ function cover(target: Uint32Array, candidates: readonly Atom[]): Atom[] | undef
     gains.push(g);
   }
   while (remaining > 0) {
+    // More atoms than `limit`: the caller has no use for the cover.
+    if (chosen.length >= limit) return undefined;
     let best = -1;
     let gain = 0;
     for (let i = 0; i < gains.length; i++) {
@@ -250,11 +256,15 @@ function cover(target: Uint32Array, candidates: readonly Atom[]): Atom[] | undef
   return chosen;
 }
 
-/** The greedy cover of `target` by `masks` over `regions` regions, as indexes (for tests). */
+/**
+ * The greedy cover of `target` by `masks` over `regions` regions, as indexes, or undefined when
+ * there is none of at most `limit` masks (for tests).
+ */
 export function greedyCover(
   target: bigint,
   masks: readonly bigint[],
   regions: number,
+  limit = Infinity,
 ): number[] | undefined {
   const width = Math.max(1, Math.ceil(regions / 32));
   const atoms: Atom[] = masks.map((mask, i) => ({
@@ -262,7 +272,7 @@ export function greedyCover(
     mask,
     words: wordsOf(mask, width),
   }));
-  return cover(wordsOf(target, width), atoms)?.map((a) => atoms.indexOf(a));
+  return cover(wordsOf(target, width), atoms, limit)?.map((a) => atoms.indexOf(a));
 }
 
 /** `t`: the target within `care` (t ⊆ care). */
@@ -273,8 +283,6 @@ function search(atoms: readonly Atom[], t: Uint32Array, care: Uint32Array): Cons
   for (const a of negatives)
     for (let i = 0; i < t.length; i++)
       removable[i] = (removable[i] as number) | (a.words[i] as number);
-  // "Any value but …": no positive term.
-  const onlyNeg = cover(outside, negatives);
   // A positive term may reach outside the target only where a negative term can take it back.
   const unreachable = andNot(outside, removable);
   const positives = atoms.filter((a) => meets(a.words, t) && !meets(a.words, unreachable));
@@ -288,9 +296,11 @@ function search(atoms: readonly Atom[], t: Uint32Array, care: Uint32Array): Cons
     const neg = cover(excess, negatives);
     if (neg) best = { anyOf: pos.map((a) => a.term), noneOf: neg.map((a) => a.term) };
   }
-  if (onlyNeg && (!best || onlyNeg.length < best.anyOf.length + best.noneOf.length)) {
-    best = { anyOf: [], noneOf: onlyNeg.map((a) => a.term) };
-  }
+  // "Any value but …": no positive term — kept when it needs fewer terms (the greedy cover is
+  // the same whether it is stopped early or not, so it stops once it cannot be shorter).
+  const limit = best ? best.anyOf.length + best.noneOf.length - 1 : Infinity;
+  const onlyNeg = limit < 0 ? undefined : cover(outside, negatives, limit);
+  if (onlyNeg) best = { anyOf: [], noneOf: onlyNeg.map((a) => a.term) };
   return best;
 }
 

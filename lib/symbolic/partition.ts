@@ -163,8 +163,10 @@ function matchersOf(tokens: Tokens, alphabet: Alphabet): Matcher[] {
 export function alphabetFor(patterns: readonly Tokens[], domain: Domain): Alphabet {
   const lits = new Set<number>();
   const folds = new Set<number>();
-  for (const p of patterns) {
-    for (const t of p) {
+  for (let i = 0; i < patterns.length; i++) {
+    const p = patterns[i] as Tokens;
+    for (let k = 0; k < p.length; k++) {
+      const t = p[k] as number;
       if (t >= FOLD) folds.add(t - FOLD);
       else if (t >= 0) lits.add(t);
       else if (t === ONE_NO_COLON || t === STAR_NO_COLON) lits.add(58);
@@ -183,45 +185,72 @@ export function alphabetFor(patterns: readonly Tokens[], domain: Domain): Alphab
  * exactly those of a search that steps every pattern on its own.
  */
 class HeadTrie {
-  /** Per node: its children, as class and node pairs. */
-  readonly kids: number[][] = [[]];
-  /** Per node: the patterns whose head ends there and their tails' start states, by pattern. */
-  readonly spawn: number[][] = [[]];
+  /**
+   * Per node: its first child, its next sibling (-1: none), the class that leads to it, and how
+   * many children it has — flat lists, no array per node (a policy's trie has a node per
+   * character of its heads).
+   */
+  readonly firstKid: number[] = [-1];
+  readonly sibling: number[] = [-1];
+  readonly label: number[] = [-1];
+  readonly kidCount: number[] = [0];
+  /**
+   * Per node: the patterns whose head ends there and their tails' start states, by pattern, as
+   * an index into `spawns` (-1: none).
+   */
+  readonly spawnOf: number[] = [-1];
+  readonly spawns: number[][] = [];
 
   /** The last head added and the node after each of its classes (heads mostly share prefixes). */
   private readonly lastHead: number[] = [];
+  private lastLength = 0;
   private readonly lastNodes: number[] = [0];
 
-  /** Adds a head (its classes) for pattern `p`; patterns come in ascending order. */
-  add(head: readonly number[], p: number, start: number): void {
+  /** Adds a head (the first `length` classes of `head`) for pattern `p`, in ascending order. */
+  add(head: readonly number[], length: number, p: number, start: number): void {
     // Resume where the head parts from the previous one.
     let k = 0;
-    const shared = Math.min(head.length, this.lastHead.length);
+    const shared = Math.min(length, this.lastLength);
     while (k < shared && head[k] === this.lastHead[k]) k++;
     let node = this.lastNodes[k] as number;
-    this.lastHead.length = k;
-    this.lastNodes.length = k + 1;
-    for (; k < head.length; k++) {
+    for (; k < length; k++) {
       const cls = head[k] as number;
       let next = this.child(node, cls);
       if (next < 0) {
-        next = this.kids.length;
-        this.kids.push([]);
-        this.spawn.push([]);
-        (this.kids[node] as number[]).push(cls, next);
+        next = this.label.length;
+        this.firstKid.push(-1);
+        this.sibling.push(this.firstKid[node] as number);
+        this.label.push(cls);
+        this.kidCount.push(0);
+        this.spawnOf.push(-1);
+        this.firstKid[node] = next;
+        this.kidCount[node] = (this.kidCount[node] as number) + 1;
       }
       node = next;
-      this.lastHead.push(cls);
-      this.lastNodes.push(node);
+      this.lastHead[k] = cls;
+      this.lastNodes[k + 1] = node;
     }
-    (this.spawn[node] as number[]).push(p, start);
+    this.lastLength = length;
+    let list = this.spawnOf[node] as number;
+    if (list < 0) {
+      list = this.spawns.length;
+      this.spawns.push([]);
+      this.spawnOf[node] = list;
+    }
+    (this.spawns[list] as number[]).push(p, start);
   }
 
   /** The child of `node` by class `cls`, or -1. */
   child(node: number, cls: number): number {
-    const kids = this.kids[node] as number[];
-    for (let i = 0; i < kids.length; i += 2) if (kids[i] === cls) return kids[i + 1] as number;
+    for (let k = this.firstKid[node] as number; k >= 0; k = this.sibling[k] as number)
+      if (this.label[k] === cls) return k;
     return -1;
+  }
+
+  /** The patterns spawned at `node` (pattern, start state pairs), or undefined. */
+  spawned(node: number): number[] | undefined {
+    const list = this.spawnOf[node] as number;
+    return list < 0 ? undefined : this.spawns[list];
   }
 }
 
@@ -233,6 +262,7 @@ export function partition(
   patterns: readonly Tokens[],
   domain: Domain,
   budget = DEFAULT_BUDGET,
+  options: { shareExits?: boolean } = {},
 ): Partition {
   const alphabet = alphabetFor(patterns, domain);
   if (patterns.length === 0) {
@@ -244,20 +274,22 @@ export function partition(
   // Tails recur (`*`, `*:pull_request` after each repository's head): one automaton per tail.
   const tails = new Tails(alphabet.size);
   const starts = new Map<string, number>();
-  patterns.forEach((p, i) => {
-    head.length = 0;
-    for (const t of p) {
+  for (let i = 0; i < patterns.length; i++) {
+    const p = patterns[i] as Tokens;
+    let length = 0;
+    for (let k = 0; k < p.length; k++) {
+      const t = p[k] as number;
       // A literal the domain excludes is left to the tail, which dies on it.
       const cls = t >= 0 && t < FOLD ? alphabet.literal(t) : -1;
       if (cls < 0) break;
-      head.push(cls);
+      head[length++] = cls;
     }
-    const tail = head.length === 0 ? p : p.slice(head.length);
+    const tail = length === 0 ? p : p.slice(length);
     const id = tail.join(',');
     let start = starts.get(id);
     if (start === undefined) starts.set(id, (start = tails.add(matchersOf(tail, alphabet))));
-    trie.add(head, i, start);
-  });
+    trie.add(head, length, i, start);
+  }
   const ctx: SearchContext = {
     tails,
     trie,
@@ -267,27 +299,13 @@ export function partition(
     expanded: 0,
     configurations: 0,
     memo: new Map(),
+    shareExits: options.shareExits ?? true,
   };
   const root = search(ctx, startConfig(trie), domain.minLength);
   // Regions in the order of their witnesses (shortest first, then preference order): class ids
   // as UTF-16 units compare in that order natively (there are never more than 65,535 classes in
   // a policy's size, but the comparison says so).
-  const native = alphabet.size <= 0xffff;
-  const regions = [...root.found]
-    .map(([key, w]) => ({ key, w, order: native ? String.fromCharCode(...w) : '' }))
-    .sort((a, b) =>
-      !native
-        ? before(a.w, b.w)
-          ? -1
-          : before(b.w, a.w)
-            ? 1
-            : 0
-        : a.w.length - b.w.length || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0),
-    )
-    .map(({ key, w }) => ({
-      key,
-      witness: String.fromCodePoint(...w.map((c) => alphabet.reps[c] as number)),
-    }));
+  const regions = orderedRegions(root.found, alphabet);
   const complete = root.complete && ctx.expanded <= budget;
   const keys = new Map<number, string>();
   // The last value placed, with the node and length after each of its code units: values are
@@ -296,6 +314,9 @@ export function partition(
   let last = '';
   const nodes: Array<number | undefined> = [0];
   const lengths: number[] = [0];
+  // Entries past `reached` are stale (the lists are not cut: they would be grown again).
+  let reached = 0;
+  const ascii = alphabet.ascii;
   return {
     regions,
     complete,
@@ -306,10 +327,9 @@ export function partition(
       while (i < shared && value.charCodeAt(i) === last.charCodeAt(i)) i++;
       // Never resume inside a surrogate pair, nor past a node the previous value did not reach.
       if (i > 0 && i < value.length && isLowSurrogate(value.charCodeAt(i))) i--;
-      while (i > 0 && nodes[i] === undefined) i--;
+      while (i > 0 && (i > reached || nodes[i] === undefined)) i--;
       last = value;
-      nodes.length = i + 1;
-      lengths.length = i + 1;
+      reached = i;
       let node = nodes[i] as number;
       let length = lengths[i] as number;
       // Past a factored node the walk goes on in the rest's search (not remembered).
@@ -328,15 +348,26 @@ export function partition(
         i += cp > 0xffff ? 2 : 1;
         length++;
         if (length > domain.maxLength) return undefined;
-        const cls = alphabet.classOf(cp);
+        // The class and the step written out (a call each per character of every value placed).
+        let cls = cp < 128 ? (ascii[cp] as number) : -2;
+        if (cls === -2) cls = alphabet.classOf(cp);
         if (cls < 0) return undefined;
-        const to = at.graph.step(node, cls);
+        const graph = at.graph;
+        const end = graph.start[node + 1] ?? graph.edges.length;
+        let to = graph.fallback[node];
+        for (let e = graph.start[node] as number; e < end; e += 2) {
+          if (graph.edges[e] === cls) {
+            to = graph.edges[e + 1];
+            break;
+          }
+        }
         if (to === undefined || to < 0) return undefined;
         node = to;
         if (at === root) {
           if (cp > 0xffff) nodes[i - 1] = undefined;
           nodes[i] = node;
           lengths[i] = length;
+          reached = i;
         }
       }
       if (length < domain.minLength) return undefined;
@@ -347,6 +378,46 @@ export function partition(
       return key;
     },
   };
+}
+
+/**
+ * The regions in the order of their witnesses: shortest first, then first in preference order
+ * (class ids are in preference order; as UTF-16 units they compare in that order natively —
+ * there are never more than 65,535 classes in a policy's size, but the test says so).
+ */
+function orderedRegions(found: Map<string, number[]>, alphabet: Alphabet): StringRegion[] {
+  const entries = [...found];
+  let order: number[];
+  if (alphabet.size <= 0xffff && entries.length <= 0xffff) {
+    // Each witness as UTF-16 units after its length and before its entry's index (two units
+    // each): the strings sort natively in that order, with no comparator called.
+    const sortKeys: string[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const w = (entries[i] as [string, number[]])[1];
+      const length = String.fromCharCode(w.length >>> 16, w.length & 0xffff);
+      sortKeys.push(length + String.fromCharCode(...w) + String.fromCharCode(i >>> 16, i & 0xffff));
+    }
+    sortKeys.sort();
+    order = [];
+    for (const k of sortKeys)
+      order.push(k.charCodeAt(k.length - 2) * 0x10000 + k.charCodeAt(k.length - 1));
+  } else {
+    order = entries.map((_, i) => i);
+    order.sort((a, b) => {
+      const x = (entries[a] as [string, number[]])[1];
+      const y = (entries[b] as [string, number[]])[1];
+      return before(x, y) ? -1 : before(y, x) ? 1 : 0;
+    });
+  }
+  const reps = alphabet.reps;
+  const out: StringRegion[] = [];
+  for (let j = 0; j < order.length; j++) {
+    const [key, w] = entries[order[j] as number] as [string, number[]];
+    const points: number[] = [];
+    for (let k = 0; k < w.length; k++) points.push(reps[w[k] as number] as number);
+    out.push({ key, witness: String.fromCodePoint(...points) });
+  }
+  return out;
 }
 
 /**
@@ -391,11 +462,11 @@ type Config = number[];
 
 /** The trie node, or -1 when it has no children (its patterns all left it). */
 function keptNode(trie: HeadTrie, node: number): number {
-  return node >= 0 && (trie.kids[node] as number[]).length > 0 ? node : -1;
+  return node >= 0 && (trie.kidCount[node] as number) > 0 ? node : -1;
 }
 
 function startConfig(trie: HeadTrie): Config {
-  return [keptNode(trie, 0), ...(trie.spawn[0] as number[])];
+  return [keptNode(trie, 0), ...(trie.spawned(0) ?? [])];
 }
 
 /** The successor of a configuration into `out` (reused); returns its length. */
@@ -419,7 +490,7 @@ function stepInto(
     }
   }
   out[0] = keptNode(trie, child);
-  const spawn = child >= 0 ? (trie.spawn[child] as number[]) : undefined;
+  const spawn = child >= 0 ? trie.spawned(child) : undefined;
   if (!spawn || spawn.length === 0) return n;
   return joinSpawned(out, n, spawn, merge);
 }
@@ -470,6 +541,14 @@ class Seen {
     private readonly clamps: number[],
   ) {}
 
+  /**
+   * Takes `index` for a configuration known to be new: one on a trie node, which only its node's
+   * literal prefix reaches (once per search, at one length), so it is never looked up.
+   */
+  fresh(index: number): void {
+    this.chain[index] = -1;
+  }
+
   /** The index of the first `n` numbers of `config` at `clamp`, added as `index` when new. */
   indexOf(config: Config, n: number, clamp: number, index: number): number {
     let h = clamp | 0;
@@ -485,6 +564,38 @@ class Seen {
 }
 
 /**
+ * The live-tail parts of configurations (everything after the trie node), numbered: leaving the
+ * trie, a configuration's successor depends only on them and the class read — so it is worked out
+ * once per tail part and class, not once per trie node that carries the same tails (`*:pull_request`
+ * of a `repo:*` Deny is live under every literal of every repository).
+ */
+class TailParts {
+  private readonly first = new Map<number, number>();
+  private readonly chain: number[] = [];
+  private readonly reps: Config[] = [];
+
+  /** The number of `config`'s tail part (`config` is kept as its representative when new). */
+  idOf(config: Config): number {
+    let h = 7;
+    const n = config.length;
+    for (let i = 1; i < n; i++) h = (Math.imul(h, 31) + (config[i] as number)) | 0;
+    const head = this.first.get(h);
+    for (let j = head ?? -1; j >= 0; j = this.chain[j] as number) {
+      const rep = this.reps[j] as Config;
+      if (rep.length !== n) continue;
+      let same = true;
+      for (let i = 1; i < n && same; i++) same = rep[i] === config[i];
+      if (same) return j;
+    }
+    const id = this.reps.length;
+    this.reps.push(config);
+    this.chain.push(head ?? -1);
+    this.first.set(h, id);
+    return id;
+  }
+}
+
+/**
  * The search's graph, for placing concrete strings: per node, its successors by the classes its
  * live positions name (flat, `edges` from `start[node]` to `start[node + 1]`, as class and
  * target pairs); any other class goes to `fallback` (every such class behaves alike).
@@ -494,15 +605,6 @@ class Graph {
   readonly start: number[] = [];
   readonly edges: number[] = [];
   readonly fallback: number[] = [];
-
-  /** The node after `node` on a character of class `cls`; undefined or -1 when none. */
-  step(node: number, cls: number): number | undefined {
-    const end = this.start[node + 1] ?? this.edges.length;
-    for (let e = this.start[node] as number; e < end; e += 2) {
-      if (this.edges[e] === cls) return this.edges[e + 1];
-    }
-    return this.fallback[node];
-  }
 }
 
 /** One search from a start configuration (the whole partition's, or a factored rest's). */
@@ -532,6 +634,8 @@ interface SearchContext {
   configurations: number;
   /** Searches of rests by their configuration; null while one is under way. */
   memo: Map<string, Searched | null>;
+  /** Remember successors that leave the trie by tail part (off: the plain search, for tests). */
+  shareExits: boolean;
 }
 
 /** Shorter, or as long and first in preference order (class ids are in preference order). */
@@ -593,6 +697,74 @@ function factor(ctx: SearchContext, config: Config): Factored | undefined {
 }
 
 /**
+ * The classes a configuration steps on (the first `count` of `items`, reused from one
+ * configuration to the next), and which of them stands for every other one.
+ */
+interface Classes {
+  items: number[];
+  count: number;
+  fallback: number;
+}
+
+/**
+ * The classes to step a configuration on, in preference order, into `out`: the trie node's
+ * children (marked `-generation`), the classes the live tails name (marked `generation`), and one
+ * class for all others (`out.fallback`, -1 when none is left). Returns the number of children.
+ */
+function classesOf(
+  ctx: SearchContext,
+  config: Config,
+  mark: Int32Array,
+  generation: number,
+  out: Classes,
+): number {
+  const items = out.items;
+  let n = 0;
+  let kids = 0;
+  const node = config[0] as number;
+  if (node >= 0) {
+    const trie = ctx.trie;
+    for (let k = trie.firstKid[node] as number; k >= 0; k = trie.sibling[k] as number) {
+      const c = trie.label[k] as number;
+      mark[c] = -generation;
+      items[n++] = c;
+      kids++;
+    }
+  }
+  for (let j = 1; j < config.length; j += 2) {
+    const relevant = ctx.tails.relevant[config[j + 1] as number] as number[];
+    for (let k = 0; k < relevant.length; k++) {
+      const c = relevant[k] as number;
+      if (mark[c] !== generation && mark[c] !== -generation) {
+        mark[c] = generation;
+        items[n++] = c;
+      }
+    }
+  }
+  // Every class no live position names behaves alike: one of them stands for all.
+  out.fallback = -1;
+  const size = ctx.alphabet.size;
+  for (let c = 0; c < size; c++) {
+    if (mark[c] !== generation && mark[c] !== -generation) {
+      out.fallback = c;
+      items[n++] = c;
+      break;
+    }
+  }
+  // In preference order: the first witness of a region is the one to keep. (Insertion sort:
+  // the list is a handful of classes, and Array#sort with a comparator was the search's
+  // hottest line.)
+  for (let i = 1; i < n; i++) {
+    const c = items[i] as number;
+    let j = i - 1;
+    for (; j >= 0 && (items[j] as number) > c; j--) items[j + 1] = items[j] as number;
+    items[j + 1] = c;
+  }
+  out.count = n;
+  return kids;
+}
+
+/**
  * Breadth-first search over the product of the trie and the live tails from `start`, in
  * preference order of the classes: the first path to a configuration is its shortest string,
  * first in order. `minLength`: strings shorter than it are outside the domain (none are regions).
@@ -611,7 +783,9 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
   const seen = new Seen(configs, clamps);
   const push = (config: Config, n: number, parent: number, cls: number, length: number): number => {
     const clamp = length < minLength ? length : minLength;
-    const index = seen.indexOf(config, n, clamp, configs.length);
+    let index = configs.length;
+    if (config[0] === -1 || index === 0) index = seen.indexOf(config, n, clamp, index);
+    else seen.fresh(index);
     if (index < configs.length) return index;
     configs.push(config.slice(0, n));
     clamps.push(clamp);
@@ -630,7 +804,10 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
   const scratch: number[] = [];
   const merge: number[] = [];
   const mark = new Int32Array(alphabet.size);
-  const classes: number[] = [];
+  const classes: Classes = { items: [], count: 0, fallback: -1 };
+  const parts = new TailParts();
+  const exits = new Map<number, number>();
+  const size = alphabet.size;
   let generation = 0;
   let complete = true;
   for (let head = 0; head < configs.length; head++) {
@@ -647,9 +824,16 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
       const f = factor(ctx, config);
       if (f) {
         factored[head] = f;
-        const prefix = path(head);
-        for (const [key, rest] of f.sub.found)
-          offer(found, withAbsorbed(f.absorbed, key), prefix.concat(rest));
+        // The path here is read only for a vector it may give a witness to (one no shorter
+        // than what is known: most are longer, found earlier).
+        let prefix: number[] | undefined;
+        for (const [key, rest] of f.sub.found) {
+          const vector = withAbsorbed(f.absorbed, key);
+          const known = found.get(vector);
+          if (known && known.length < length + rest.length) continue;
+          prefix ??= path(head);
+          offer(found, vector, prefix.concat(rest));
+        }
         if (!f.sub.complete) complete = false;
         continue;
       }
@@ -660,52 +844,28 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
     }
     if (length >= ctx.maxLength) continue;
     generation++;
-    classes.length = 0;
-    const node = config[0] as number;
-    if (node >= 0) {
-      const kids = trie.kids[node] as number[];
-      for (let k = 0; k < kids.length; k += 2) {
-        const c = kids[k] as number;
-        mark[c] = generation;
-        classes.push(c);
+    const kids = classesOf(ctx, config, mark, generation, classes);
+    // Past the minimum length every successor has one clamp: a successor of a trie node's
+    // configuration that leaves the trie is the one found before for the same tail part and
+    // class. (Configurations off the trie are expanded once each: nothing to share there.)
+    const part =
+      ctx.shareExits && config[0] !== -1 && length + 1 >= minLength ? parts.idOf(config) : -1;
+    for (let i = 0; i < classes.count; i++) {
+      const c = classes.items[i] as number;
+      const exit = part >= 0 && (kids === 0 || mark[c] !== -generation) ? part * size + c : -1;
+      let to = exit >= 0 ? exits.get(exit) : undefined;
+      if (to === undefined) {
+        const n = stepInto(tails, trie, config, c, scratch, merge);
+        to = push(scratch, n, head, c, length + 1);
+        if (exit >= 0) exits.set(exit, to);
       }
-    }
-    for (let j = 1; j < config.length; j += 2) {
-      const relevant = tails.relevant[config[j + 1] as number] as number[];
-      for (let k = 0; k < relevant.length; k++) {
-        const c = relevant[k] as number;
-        if (mark[c] !== generation) {
-          mark[c] = generation;
-          classes.push(c);
-        }
-      }
-    }
-    // Every class no live position names behaves alike: one of them stands for all.
-    let fallback = -1;
-    for (let c = 0; c < alphabet.size; c++) {
-      if (mark[c] !== generation) {
-        fallback = c;
-        classes.push(c);
-        break;
-      }
-    }
-    // In preference order: the first witness of a region is the one to keep. (Insertion sort:
-    // the list is a handful of classes, and Array#sort with a comparator was the search's
-    // hottest line.)
-    for (let i = 1; i < classes.length; i++) {
-      const c = classes[i] as number;
-      let j = i - 1;
-      for (; j >= 0 && (classes[j] as number) > c; j--) classes[j + 1] = classes[j] as number;
-      classes[j + 1] = c;
-    }
-    for (let i = 0; i < classes.length; i++) {
-      const c = classes[i] as number;
-      const n = stepInto(tails, trie, config, c, scratch, merge);
-      const to = push(scratch, n, head, c, length + 1);
-      if (c === fallback) graph.fallback[head] = to;
+      if (c === classes.fallback) graph.fallback[head] = to;
       else graph.edges.push(c, to);
     }
   }
-  for (const [key, head] of direct) offer(found, key, path(head));
+  for (const [key, head] of direct) {
+    const known = found.get(key);
+    if (!known || known.length >= (lengths[head] as number)) offer(found, key, path(head));
+  }
   return { graph, found, complete, factored };
 }

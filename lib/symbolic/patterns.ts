@@ -72,16 +72,37 @@ export function variableKeys(c: CompiledClause, version: PolicyVersion | undefin
   return out;
 }
 
+/**
+ * The code point at `i` of `text` (a surrogate pair joined, as `for…of` over a string reads it).
+ * Index loops: a string iterator makes a string per character, and these loops run over every
+ * character of every value before the engine's code is optimised.
+ */
+function codePointAt(text: string, i: number): number {
+  const hi = text.charCodeAt(i);
+  if (hi >= 0xd800 && hi <= 0xdbff && i + 1 < text.length) {
+    const lo = text.charCodeAt(i + 1);
+    if (lo >= 0xdc00 && lo <= 0xdfff) return (hi - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
+  }
+  return hi;
+}
+
 function codePoints(text: string, into: number[], offset = 0): void {
-  for (const ch of text) into.push((ch.codePointAt(0) as number) + offset);
+  for (let i = 0; i < text.length;) {
+    const cp = codePointAt(text, i);
+    into.push(cp + offset);
+    i += cp > 0xffff ? 2 : 1;
+  }
 }
 
 /** `…Like` parts: `*`/`?` in written text are wildcards, substituted and escaped text literal. */
 function likeTokens(parts: readonly ResolvedPart[]): number[] {
   const out: number[] = [];
-  for (const p of parts) {
-    for (const ch of p.text) {
-      const cp = ch.codePointAt(0) as number;
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k] as ResolvedPart;
+    const text = p.text;
+    for (let i = 0; i < text.length;) {
+      const cp = codePointAt(text, i);
+      i += cp > 0xffff ? 2 : 1;
       if (p.wild && cp === 42) out.push(STAR);
       else if (p.wild && cp === 63) out.push(ONE);
       else out.push(cp);
@@ -98,9 +119,12 @@ function likeTokens(parts: readonly ResolvedPart[]): number[] {
 function arnTokens(parts: readonly ResolvedPart[]): number[] | undefined {
   const out: number[] = [];
   let colons = 0;
-  for (const p of parts) {
-    for (const ch of p.text) {
-      const cp = ch.codePointAt(0) as number;
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k] as ResolvedPart;
+    const text = p.text;
+    for (let i = 0; i < text.length;) {
+      const cp = codePointAt(text, i);
+      i += cp > 0xffff ? 2 : 1;
       if (cp === COLON && colons < 5) {
         colons++;
         out.push(COLON);
@@ -237,24 +261,40 @@ function makeValueAtoms(
   const name = `${multiValued ? 'ForAnyValue:' : ''}${positiveName(base)}`;
   const op = parseOperator(name);
   if (!op.ok) throw new Error(`no positive operator for ${base.name}`);
-  return clause.values.map((v, index) => {
-    // Compiled when first read: a value whose test is a bit of a partition key is never run.
-    let compiled: CompiledClause | undefined;
-    return {
-      clause,
-      index,
-      keyLower: clause.keyLower,
-      operator: op.spec,
-      get compiled(): CompiledClause {
-        if (compiled) return compiled;
-        const single: ConditionClause = { ...clause, operator: op.spec, values: [v] };
-        const made = compileClause(single, version).compiled;
-        if (!made)
-          throw new Error(`value ${JSON.stringify(v.value)} of ${clause.key} did not compile`);
-        return (compiled = made);
-      },
-      value: v.value,
-      anyValue: multiValued,
-    };
-  });
+  const atoms: ValueAtom[] = [];
+  for (let index = 0; index < clause.values.length; index++)
+    atoms.push(new LazyValueAtom(clause, index, op.spec, version, multiValued));
+  return atoms;
+}
+
+/**
+ * A value atom whose clause is compiled when first read: a value whose test is a bit of a
+ * partition key is never run. (A class, not an object literal with a getter: such literals are
+ * built one property at a time.)
+ */
+class LazyValueAtom implements ValueAtom {
+  readonly keyLower: string;
+  readonly value: string;
+  private made: CompiledClause | undefined = undefined;
+
+  constructor(
+    readonly clause: ConditionClause,
+    readonly index: number,
+    readonly operator: OperatorSpec,
+    private readonly version: PolicyVersion | undefined,
+    readonly anyValue: boolean,
+  ) {
+    this.keyLower = clause.keyLower;
+    this.value = (clause.values[index] as ConditionClause['values'][number]).value;
+  }
+
+  get compiled(): CompiledClause {
+    if (this.made) return this.made;
+    const v = this.clause.values[this.index] as ConditionClause['values'][number];
+    const single: ConditionClause = { ...this.clause, operator: this.operator, values: [v] };
+    const made = compileClause(single, this.version).compiled;
+    if (!made)
+      throw new Error(`value ${JSON.stringify(v.value)} of ${this.clause.key} did not compile`);
+    return (this.made = made);
+  }
 }

@@ -50,12 +50,15 @@ function filler(before: string): string {
 /** A pattern with each `*` filled and each `?` made `x`. */
 export function instantiate(pattern: string): string {
   let out = '';
-  for (const ch of pattern) {
-    if (ch === '*') out += filler(out);
-    else if (ch === '?') out += 'x';
-    else out += ch;
+  let from = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i);
+    if (c !== 42 && c !== 63) continue;
+    out += pattern.slice(from, i);
+    out += c === 42 ? filler(out) : 'x';
+    from = i + 1;
   }
-  return out;
+  return from === 0 ? pattern : out + pattern.slice(from);
 }
 
 const NAME = '[A-Za-z0-9_.-]+';

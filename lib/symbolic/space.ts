@@ -133,6 +133,43 @@ export interface Space {
 
 const DEFAULT_MAX_CELLS = 100_000;
 
+/**
+ * A variable, every field present from the start (one object shape for every variable: the
+ * engine reads them in its hottest loops). `bySignature` is worked out when first read for a
+ * variable built from partition keys alone.
+ */
+class SpaceVariable implements Variable {
+  byKey: Map<string, number> | undefined = undefined;
+  masks: bigint[] | undefined = undefined;
+  /** `bySignature` is to be made from the regions' signatures when first read. */
+  private lazySignatures = false;
+  private signatures: Map<string, number> | undefined = undefined;
+
+  constructor(
+    readonly index: number,
+    readonly atoms: Atom[],
+    readonly keys: AtomsBinding[],
+    readonly tests: Test[],
+    readonly regions: Region[],
+  ) {}
+
+  /** Every region by its signature (filled as regions are made, or made from them when read). */
+  get bySignature(): Map<string, number> {
+    if (this.signatures === undefined) {
+      this.signatures = this.lazySignatures
+        ? new Map(this.regions.map((region, r) => [region.signature, r]))
+        : new Map();
+    }
+    return this.signatures;
+  }
+
+  /** The regions are complete and their signatures lazy: `bySignature` is made from them. */
+  signaturesFromRegions(): void {
+    this.lazySignatures = true;
+    this.signatures = undefined;
+  }
+}
+
 /** The entries of a variable's keys for concrete atom values, worked out on first read. */
 class RegionEntries {
   private readonly entries = new Map<string, ContextEntry | undefined>();
@@ -352,10 +389,17 @@ function testsFor(
           : undefined;
         patterns.push(pattern);
         // The same value under the same operator on the same pattern (both roles of a diff
-        // mostly write the same ones) is one test.
-        const twin = `${pattern}|${value.operator.raw}|${value.value}`;
-        if (pattern !== undefined && twins.has(twin)) continue;
-        twins.add(twin);
+        // mostly write the same ones) is one test; so is the same value of the same key
+        // elsewhere (every statement's `aud` clause), when no policy variable can make the two
+        // read differently.
+        const twin =
+          pattern !== undefined
+            ? `${pattern}|${value.operator.raw}|${value.value}`
+            : value.value.includes('$')
+              ? undefined
+              : `|${k.keyLower}|${value.operator.raw}|${value.value}`;
+        if (twin !== undefined && twins.has(twin)) continue;
+        if (twin !== undefined) twins.add(twin);
         tests.push({
           kind: 'value',
           side: r.side,
@@ -407,13 +451,13 @@ function buildVariable(
   );
   const tests = testsFor(atoms, keys, c, sides);
   const regions: Region[] = [];
-  const bySignature = new Map<string, number>();
-  const variable: Variable = { index, atoms, keys, tests, regions, bySignature };
+  const variable = new SpaceVariable(index, atoms, keys, tests, regions);
   const partitionKeys = atoms.length === 1 ? atoms[0]?.keys : undefined;
   if (partitionKeys && byKeysAlone(tests)) {
     fromKeys(variable, atoms[0] as Atom, partitionKeys, sides);
     return variable;
   }
+  const bySignature = variable.bySignature;
   if (partitionKeys) variable.byKey = new Map();
   cells(atoms, maxCells).forEach((values, i) => {
     // The partition already knows each candidate's key: no need to place the witness again.
@@ -465,7 +509,7 @@ function maskOf(bits: readonly number[], n: number): bigint {
  * with regions × tests. `signature` and `bySignature` are worked out only when read.
  */
 function fromKeys(
-  v: Variable,
+  v: SpaceVariable,
   atom: Atom,
   keys: readonly string[],
   sides: readonly SideSpace[],
@@ -495,17 +539,15 @@ function fromKeys(
   const absentBits: number[] = [];
   /** Per clause test: the regions some of its patterns touch, with their hit positions. */
   const touched = new Map<number, Array<{ r: number; hits: number[] }>>();
-  atom.values.forEach((value, i) => {
+  // The patterns of each key that some value test reads (reused from one key to the next).
+  const matching: number[] = [];
+  for (let i = 0; i < atom.values.length; i++) {
+    const value = atom.values[i];
     const key = keys[i] as string;
     const absent = value === undefined;
-    const matching =
-      absent || key === ''
-        ? []
-        : key
-            .split(',')
-            .map(Number)
-            .filter((x) => valueTests.has(x));
-    const canonical = `${absent ? 0 : 1}:${matching.join(',')}`;
+    const m = absent ? 0 : readPatterns(key, valueTests, matching);
+    let canonical = absent ? '0:' : '1:';
+    for (let j = 0; j < m; j++) canonical += j === 0 ? `${matching[j]}` : `,${matching[j]}`;
     let r = byCanonical.get(canonical);
     if (r === undefined) {
       r = v.regions.length;
@@ -513,22 +555,27 @@ function fromKeys(
       v.regions.push(lazyRegion(v, [value], key, sides));
       (absent ? absentBits : presentBits).push(r);
       const hits = new Map<number, number[]>();
-      for (const x of matching) {
-        for (const t of valueTests.get(x) ?? []) (bits[t] as number[]).push(r);
-        for (const { t, at } of clausesOf.get(x) ?? []) {
+      for (let j = 0; j < m; j++) {
+        const x = matching[j] as number;
+        const valueOf = valueTests.get(x) as number[];
+        for (let k = 0; k < valueOf.length; k++) (bits[valueOf[k] as number] as number[]).push(r);
+        const clauses = clausesOf.get(x);
+        for (let k = 0; clauses !== undefined && k < clauses.length; k++) {
+          const { t, at } = clauses[k] as { t: number; at: number[] };
           const h = hits.get(t);
           if (h) h.push(...at);
           else hits.set(t, [...at]);
         }
       }
-      for (const [t, h] of hits) {
+      const region = r;
+      hits.forEach((h, t) => {
         const list = touched.get(t);
-        if (list) list.push({ r, hits: h });
-        else touched.set(t, [{ r, hits: h }]);
-      }
+        if (list) list.push({ r: region, hits: h });
+        else touched.set(t, [{ r: region, hits: h }]);
+      });
     }
     byKey.set(key, r);
-  });
+  }
   const n = v.regions.length;
   // One value against a clause's values: every string operator (with or without a set
   // operator, negated or not) answers by whether any of them matches it — so a clause is
@@ -557,12 +604,26 @@ function fromKeys(
     return mask;
   });
   v.byKey = byKey;
-  let bySignature: Map<string, number> | undefined;
-  Object.defineProperty(v, 'bySignature', {
-    enumerable: true,
-    get: (): Map<string, number> =>
-      (bySignature ??= new Map(v.regions.map((region, r) => [region.signature, r]))),
-  });
+  v.signaturesFromRegions();
+}
+
+/**
+ * The patterns of a partition key (`3,17,40`) that some value test reads, in order, into `out`;
+ * returns how many. (Read digit by digit: the key of every candidate value is read.)
+ */
+function readPatterns(key: string, valueTests: Map<number, number[]>, out: number[]): number {
+  let m = 0;
+  if (key === '') return 0;
+  let x = 0;
+  for (let c = 0; c <= key.length; c++) {
+    const ch = c < key.length ? key.charCodeAt(c) : 44;
+    if (ch !== 44) x = x * 10 + (ch - 48);
+    else {
+      if (valueTests.has(x)) out[m++] = x;
+      x = 0;
+    }
+  }
+  return m;
 }
 
 /** A clause test's result on a region, memoised by `key` (presence and hit positions). */
@@ -594,13 +655,22 @@ function lazyRegion(
   key: string,
   sides: readonly SideSpace[],
 ): Region {
-  let signature: string | undefined;
-  return {
-    values,
-    get signature(): string {
-      return (signature ??= signatureOf(v, values, sides, key));
-    },
-  };
+  return new LazyRegion(v, values, key, sides);
+}
+
+/** (A class, not an object literal with a getter: such literals are built one property at a time.) */
+class LazyRegion implements Region {
+  private known: string | undefined = undefined;
+  constructor(
+    private readonly v: Variable,
+    readonly values: AtomValue[],
+    private readonly key: string,
+    private readonly sides: readonly SideSpace[],
+  ) {}
+
+  get signature(): string {
+    return (this.known ??= signatureOf(this.v, this.values, this.sides, this.key));
+  }
 }
 
 /**

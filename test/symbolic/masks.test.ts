@@ -72,3 +72,32 @@ t.test('testMask: the regions whose signature has the test true', (t) => {
   }
   t.end();
 });
+
+t.test('bySignature finds every region by its signature, however the variable was built', (t) => {
+  // A sub variable built from partition keys alone (signatures worked out when read), an aud
+  // variable built cell by cell, and a variable of several network keys.
+  const r = role(
+    doc(
+      statement('Allow', {
+        StringLike: { [`${GH}:sub`]: subs(5) },
+        StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com' },
+        IpAddress: { 'aws:SourceIp': '203.0.113.0/24' },
+      }),
+      statement('Allow', { StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com' } }),
+      statement('Deny', { StringLike: { [`${GH}:sub`]: 'repo:*:pull_request' } }),
+    ),
+  );
+  const [id] = providerIdentities([r]);
+  if (!id) throw new Error('no provider');
+  const a = analyseProvider([r], id, { now: NOW });
+  t.same(a.unknown, []);
+  t.ok(a.space.variables.length >= 3, 'several variables');
+  for (const v of a.space.variables) {
+    const name = v.atoms.map((x) => x.name).join('+');
+    t.equal(v.bySignature.size, v.regions.length, `${name}: one signature per region`);
+    v.regions.forEach((region, i) => {
+      if (v.bySignature.get(region.signature) !== i) t.fail(`${name}: region ${i}`);
+    });
+  }
+  t.end();
+});

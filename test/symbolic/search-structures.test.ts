@@ -172,6 +172,13 @@ t.test('the lazy greedy cover chooses what the plain greedy cover chooses', asyn
       const plain = naiveCover(target, masks);
       if (JSON.stringify(lazy) !== JSON.stringify(plain))
         throw new Error(`${JSON.stringify(lazy)} vs ${JSON.stringify(plain)}`);
+      // Stopped once it would take more than `limit` masks: the same cover when it fits.
+      for (const limit of [0, 1, 2, 3]) {
+        const cut = greedyCover(target, masks, regions, limit);
+        const fits = plain !== undefined && plain.length <= limit;
+        if (JSON.stringify(cut) !== JSON.stringify(fits ? plain : undefined))
+          throw new Error(`limit ${limit}: ${JSON.stringify(cut)} vs ${JSON.stringify(plain)}`);
+      }
       return true;
     }),
     { numRuns: 300 },
@@ -179,6 +186,9 @@ t.test('the lazy greedy cover chooses what the plain greedy cover chooses', asyn
   t.same(greedyCover(0b111n, [0b1n, 0b110n, 0b11n, 0b100n], 3), [1, 0], 'ties go to the first');
   t.equal(greedyCover(0b1000n, [0b1n, 0b110n], 4), undefined, 'an uncoverable target');
   t.same(greedyCover(0n, [0b1n], 1), [], 'nothing to cover');
+  t.same(greedyCover(0b111n, [0b1n, 0b110n], 3, 2), [1, 0], 'a cover of exactly the limit');
+  t.equal(greedyCover(0b111n, [0b1n, 0b110n], 3, 1), undefined, 'one mask more than the limit');
+  t.same(greedyCover(0n, [0b1n], 1, 0), [], 'nothing to cover needs no mask');
 });
 
 t.test('a variable no pattern constrains: what the search gave, without a search', async (t) => {
@@ -262,4 +272,56 @@ t.test('the budget counts the searches of rests too', async (t) => {
     full.regions.map((r) => r.key),
     ['0', '', '1', '0,1'],
   );
+});
+
+/** Everything a partition answers, for comparing two searches. */
+function answers(texts: readonly string[], domain: Domain, budget: number, share: boolean) {
+  const p = partition(texts.map(glob), domain, budget, { shareExits: share });
+  const literals = [...new Set(texts.join('').replace(/[*?]/g, ''))];
+  const values = [...strings([...literals, 'x'], 4)];
+  return {
+    regions: p.regions,
+    complete: p.complete,
+    configurations: p.configurations,
+    keys: values.map((v) => p.keyOf(v) ?? null),
+  };
+}
+
+t.test('successors that leave the trie, shared by tail part, change no answer', async (t) => {
+  // Trust-policy shapes: repositories under one owner, their branches and tags, a `repo:*` Deny.
+  const owner = fc.constantFrom('r:a/', 'r:ab/', 'r:b/');
+  const shaped = fc
+    .tuple(owner, fc.stringMatching(/^[ab]{0,2}$/), fc.constantFrom('', ':h*', ':t*', '*:p', ':*'))
+    .map(([o, name, rest]) => `${o}${name}${rest}`);
+  const domains: Domain[] = [ANY_STRING, NON_EMPTY, { minLength: 3, maxLength: 9 }];
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(shaped, headed, fc.constantFrom('r:*:p', 'r:*', '*:p')), {
+        minLength: 1,
+        maxLength: 7,
+      }),
+      fc.constantFrom(...domains),
+      fc.constantFrom(5, 40, 200_000),
+      (texts, domain, budget) => {
+        const shared = answers(texts, domain, budget, true);
+        const plain = answers(texts, domain, budget, false);
+        if (JSON.stringify(shared) !== JSON.stringify(plain))
+          throw new Error(`${JSON.stringify({ texts, domain, budget })} differ`);
+        return true;
+      },
+    ),
+    { numRuns: 300 },
+  );
+  // Pinned: the policy shape the sharing is for gives the plain search's answers, with a budget
+  // that stops either search at the same configuration.
+  const policy = ['r:a/x:h*', 'r:a/y:h*', 'r:a/xy:h*', 'r:a/x*', 'r:*:p'];
+  for (const budget of [200_000, 30, 7]) {
+    t.same(
+      answers(policy, NON_EMPTY, budget, true),
+      answers(policy, NON_EMPTY, budget, false),
+      `budget ${budget}`,
+    );
+  }
+  t.equal(answers(policy, NON_EMPTY, 200_000, true).complete, true);
+  t.equal(answers(policy, NON_EMPTY, 7, true).complete, false);
 });

@@ -11,6 +11,7 @@ import type { NoNewAccessOutcome } from '../aws/check-no-new-access.js';
 import type { Unavailable } from '../aws/unavailable.js';
 import type { DiffReport, DiffResult } from '../symbolic/diff.js';
 import { EXIT } from './io.js';
+import type { Timer } from './timing.js';
 import type { LoadedRole } from './roles.js';
 
 export const DIFF_REPORTERS = ['human', 'json', 'github', 'markdown'] as const;
@@ -175,19 +176,22 @@ async function crossCheckAll(compared: Compared[], opts: DiffCommandOptions): Pr
 export async function compareRoles(
   pairs: readonly RolePair[],
   opts: DiffCommandOptions,
+  time: Timer = (_label, f) => f(),
 ): Promise<DiffRun> {
   const symbolic = await import('../symbolic/index.js');
   const compared = pairs.map((pair): Compared => {
     const { before, after } = pair;
-    const report = symbolic.difference(before.analysis, after.analysis, {
-      now: after.now,
-      seeds: {
-        claims: [...after.seeds.claims, ...before.seeds.claims],
-        sessionNames: [...after.seeds.sessionNames, ...before.seeds.sessionNames],
-        contexts: [...after.seeds.contexts, ...before.seeds.contexts],
-      },
-      files: [before.source, after.source],
-    });
+    const report = time('diff', () =>
+      symbolic.difference(before.analysis, after.analysis, {
+        now: after.now,
+        seeds: {
+          claims: [...after.seeds.claims, ...before.seeds.claims],
+          sessionNames: [...after.seeds.sessionNames, ...before.seeds.sessionNames],
+          contexts: [...after.seeds.contexts, ...before.seeds.contexts],
+        },
+        files: [before.source, after.source],
+      }),
+    );
     return { pair, report };
   });
   if (opts.crossCheck) await crossCheckAll(compared, opts);

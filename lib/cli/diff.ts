@@ -17,6 +17,7 @@ import {
   type DiffReporter,
 } from './diff-output.js';
 import { UsageError, type Io } from './io.js';
+import { timer } from './timing.js';
 import { resolve } from 'node:path';
 
 export {
@@ -45,7 +46,7 @@ async function diffFiles(
     policyJson(resolve(io.cwd, before.policyFile)),
     policyJson(resolve(io.cwd, after.policyFile)),
   ];
-  const out = await compareRoles([{ before, after, texts }], opts);
+  const out = await compareRoles([{ before, after, texts }], opts, timer(io));
   io.stdout.write(await render(out, reporter, undefined));
   return exitOf(out, opts);
 }
@@ -68,7 +69,7 @@ export async function diffCommand(
     const ready = loaded.flatMap((l) =>
       l.before && l.after ? [{ before: l.before, after: l.after, texts: l.texts }] : [],
     );
-    const out = await compareRoles(ready, opts);
+    const out = await compareRoles(ready, opts, timer(io));
     out.errors = loaded.flatMap((l) => (l.error ? [l.error] : []));
     for (const e of out.errors) io.stderr.write(`trustspec diff: ${e}\n`);
     io.stdout.write(

@@ -1,6 +1,7 @@
 /** `trustspec who`: who can assume a role — every token its trust policy lets in, for all tokens. */
 import type { Command } from 'commander';
 import { EXIT, type Io } from './io.js';
+import { timer } from './timing.js';
 
 export interface WhoCommandOptions {
   json?: boolean;
@@ -13,7 +14,9 @@ export async function whoCommand(file: string, opts: WhoCommandOptions, io: Io):
   const { loadRole } = await import('./roles.js');
   const { whoCanAssume, whoText } = await import('../symbolic/index.js');
   const loaded = await loadRole(file, io, opts);
-  const result = whoCanAssume(loaded.analysis, { now: loaded.now, seeds: loaded.seeds });
+  const result = timer(io)('who', () =>
+    whoCanAssume(loaded.analysis, { now: loaded.now, seeds: loaded.seeds }),
+  );
   if (loaded.arnNote) result.assumptions.unshift(loaded.arnNote);
   io.stdout.write(
     opts.json ? `${JSON.stringify(result, null, 2)}\n` : whoText(result, loaded.source),

@@ -231,7 +231,9 @@ export const IMPORT_HOOK = Symbol.for('trustspec.import');
 
 /**
  * Runs the CommonJS bundle `bundleUrl` (its `start()`) for the command line `argv`, with V8's
- * code cache when the environment allows one; runs `fallback` when there is no bundle. Says what became of the cache.
+ * code cache when the environment allows one; runs `fallback` when there is no bundle. Says what
+ * became of the cache. The cache holds what the command's first run compiled; later runs compile
+ * the rest on first use, as without a cache.
  */
 export async function runBundle(
   bundleUrl: URL,

@@ -114,7 +114,7 @@ let scratch: Buffer | undefined;
  * array may be a view of a shared buffer: valid until the next call, so only a synchronous parse
  * may hold it. Reads past the end give `undefined`, which compares like `charCodeAt`'s NaN.
  */
-function codeUnits(text: string): Uint16Array {
+export function codeUnits(text: string): Uint16Array {
   const n = text.length;
   if (!LITTLE_ENDIAN) {
     const out = new Uint16Array(n);

@@ -48,6 +48,10 @@ class CleanReader {
   /** The last Federated value found clean: statements often repeat it. */
   private federated: string | undefined;
   private readonly codes: Uint16Array;
+  /** Condition keys met so far (a few per policy): offset of the first of each, length, lower case. */
+  private readonly keyAt: number[] = [];
+  private readonly keyLength: number[] = [];
+  private readonly keyLower: string[] = [];
 
   constructor(private readonly text: string) {
     this.codes = codeUnits(text);
@@ -243,9 +247,10 @@ class CleanReader {
           if (action) throw GIVE_UP;
           const patterns = this.strings();
           for (const a of patterns) {
-            if (a.value !== ASSUME && a.value !== '*' && !ACTION_PATTERN.test(a.value)) {
-              throw GIVE_UP;
-            }
+            // The usual action becomes the constant: one string for every policy, which the
+            // compiler and each evaluation then compare by reference.
+            if (a.value === ASSUME) a.value = ASSUME;
+            else if (a.value !== '*' && !ACTION_PATTERN.test(a.value)) throw GIVE_UP;
           }
           action = { negated: false, patterns, span: this.valueSpan as Span };
           break;
@@ -289,7 +294,10 @@ class CleanReader {
       if (this.key() !== 'Federated' || federated) throw GIVE_UP;
       federated = this.strings();
       for (const f of federated) {
-        if (f.value === this.federated) continue;
+        if (f.value === this.federated) {
+          f.value = this.federated; // one string for the repeats (compared by reference later)
+          continue;
+        }
         if (f.value.includes('*')) throw GIVE_UP;
         const parsed = parseFederatedPrincipal(f.value);
         if (!parsed.ok || parsed.issues.length > 0) throw GIVE_UP;
@@ -323,6 +331,30 @@ class CleanReader {
     return values;
   }
 
+  /**
+   * `lowerKey(key)` for the key whose text starts at `at`. Statements repeat their keys: a key met
+   * before in this policy is recognised by comparing the code units of the two places in the text
+   * (from the end, where keys of one provider differ), cheaper than hashing the key again.
+   */
+  private lower(key: string, at: number): string {
+    const codes = this.codes;
+    const n = key.length;
+    for (let i = 0; i < this.keyAt.length; i++) {
+      if (this.keyLength[i] !== n) continue;
+      const first = this.keyAt[i] as number;
+      let j = n - 1;
+      while (j >= 0 && codes[first + j] === codes[at + j]) j--;
+      if (j < 0) return this.keyLower[i] as string;
+    }
+    const lower = lowerKey(key);
+    if (this.keyAt.length < 16) {
+      this.keyAt.push(at);
+      this.keyLength.push(n);
+      this.keyLower.push(lower);
+    }
+    return lower;
+  }
+
   private condition(): ConditionClause[] {
     this.objectStart();
     const clauses: ConditionClause[] = [];
@@ -339,8 +371,8 @@ class CleanReader {
       const keys: string[] = [];
       do {
         const k = this.located();
+        const keyLower = this.lower(k.value, this.open + 1);
         this.expect(0x3a);
-        const keyLower = lowerKey(k.value);
         // An empty key is an error; a key twice (in any case) is one too.
         if (k.value === '' || keys.includes(keyLower)) throw GIVE_UP;
         keys.push(keyLower);

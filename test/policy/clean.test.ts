@@ -54,7 +54,10 @@ const values = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom([], 10, true, null, ['a', 2], { a: 'b' }, '中') },
 );
 const key = fc.oneof(
-  { weight: 48, arbitrary: fc.constantFrom(`${GH}:sub`, `${GH}:aud`, 'aws:SourceIp', 'k:x') },
+  {
+    weight: 48,
+    arbitrary: fc.constantFrom(`${GH}:sub`, `${GH}:aud`, 'aws:SourceIp', 'k:x', 'j:x'),
+  },
   { weight: 1, arbitrary: fc.constantFrom(`${GH.toUpperCase()}:SUB`, '') },
 );
 const operator = fc.oneof(

@@ -23,7 +23,8 @@ export function lowerKey(key: string): string {
   if (lower === undefined) {
     if (lowerKeys.size >= 1024) lowerKeys.clear(); // bounded, whatever the input stream
     lower = key.toLowerCase().split('').join('');
-    lowerKeys.set(key, lower);
+    // Kept under a copy: a slice would keep the whole text it was cut from alive.
+    lowerKeys.set(key.split('').join(''), lower);
   }
   return lower;
 }

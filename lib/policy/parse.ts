@@ -1000,7 +1000,8 @@ function policyFromValue(value: unknown, opts: ValueSpanOptions): ParseResult {
   try {
     const read = valueToAst(value, opts);
     if (!read.ast) return result(undefined, read.findings, true);
-    const builder = new Builder({ rawChecked: false });
+    // The tree's members come from Object.keys: no key twice, no walk to look for one.
+    const builder = new Builder({ rawChecked: false, noDuplicateKeys: true });
     const policy = builder.build(read.ast);
     return result(policy, [...read.findings, ...builder.findings], true);
   } catch (e) {

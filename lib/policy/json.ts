@@ -44,6 +44,8 @@ export interface JsonParseOptions {
 /** Thrown inside the parser to stop at an unrecoverable error; never escapes `parseJson`. */
 class Stop {}
 
+const NO_CODES = new Uint16Array(0);
+
 const WS_SPACE = 0x20;
 const WS_TAB = 0x09;
 const WS_LF = 0x0a;
@@ -99,6 +101,38 @@ const CONTROL_ESCAPE: Record<number, string> = {
   0x0d: '\\r',
 };
 
+/** Host byte order is little-endian: a UTF-16LE write is then a copy of the code units. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Texts up to this many characters reuse one buffer; longer ones get their own (and free it). */
+const SCRATCH_LIMIT = 1 << 16;
+let scratch: Buffer | undefined;
+
+/**
+ * The UTF-16 code units of `text` as an array of exactly `text.length` elements. Reading an
+ * element of a typed array costs the JIT far less than `charCodeAt` (which dispatches on the
+ * string's representation at every call), and the hot loops below read every character. The
+ * array may be a view of a shared buffer: valid until the next call, so only a synchronous parse
+ * may hold it. Reads past the end give `undefined`, which compares like `charCodeAt`'s NaN.
+ */
+export function codeUnits(text: string): Uint16Array {
+  const n = text.length;
+  if (!LITTLE_ENDIAN) {
+    const out = new Uint16Array(n);
+    for (let i = 0; i < n; i++) out[i] = text.charCodeAt(i);
+    return out;
+  }
+  let buf: Buffer;
+  if (n > SCRATCH_LIMIT) buf = Buffer.allocUnsafeSlow(2 * n);
+  else {
+    if (!scratch || scratch.length < 2 * n) {
+      scratch = Buffer.allocUnsafeSlow(Math.max(2 * n, 4096));
+    }
+    buf = scratch;
+  }
+  buf.write(text, 0, 2 * n, 'utf16le');
+  return new Uint16Array(buf.buffer, buf.byteOffset, n);
+}
+
 class JsonParser {
   private pos = 0;
   /** 1-based line of `pos`, and the offset where that line starts. */
@@ -112,11 +146,15 @@ class JsonParser {
   sawDuplicate = false;
   readonly findings: Finding[] = [];
   private index: LineIndex | undefined;
+  /** `text`'s code units, read by the hot loops (see `codeUnits`); emptied after the parse. */
+  private codes: Uint16Array;
 
   constructor(
     private readonly text: string,
     readonly reportDuplicates: boolean,
-  ) {}
+  ) {
+    this.codes = codeUnits(text);
+  }
 
   /** The line table, for offsets anywhere in the text (errors, callers). */
   get lines(): LineIndex {
@@ -134,6 +172,14 @@ class JsonParser {
   }
 
   parse(): AstNode | undefined {
+    try {
+      return this.parseDocument();
+    } finally {
+      this.codes = NO_CODES;
+    }
+  }
+
+  private parseDocument(): AstNode | undefined {
     const text = this.text;
     if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
     try {
@@ -191,16 +237,16 @@ class JsonParser {
 
   /** `skipWs`, with the call spared when no white space follows (small: inlined by the JIT). */
   private ws(): void {
-    if (this.text.charCodeAt(this.pos) <= WS_SPACE) this.skipWs();
+    if ((this.codes[this.pos] as number) <= WS_SPACE) this.skipWs();
   }
 
   /** Skips white space, counting it and the line breaks in it (LF, CRLF or a lone CR). */
   private skipWs(): void {
-    const text = this.text;
+    const codes = this.codes;
     const from = this.pos;
     let p = from;
     for (;;) {
-      const c = text.charCodeAt(p);
+      const c = codes[p] as number;
       if (c === WS_SPACE) p++;
       else if (c > WS_SPACE) break;
       else if (c === WS_LF) {
@@ -210,7 +256,7 @@ class JsonParser {
       } else if (c === WS_TAB) p++;
       else if (c === WS_CR) {
         p++;
-        if (text.charCodeAt(p) === WS_LF) p++;
+        if ((codes[p] as number) === WS_LF) p++;
         this.line++;
         this.lineStart = p;
       } else break;
@@ -273,7 +319,7 @@ class JsonParser {
   private parseValue(depth: number): AstNode {
     const text = this.text;
     const start = this.pos;
-    const c = text.charCodeAt(start);
+    const c = this.codes[start] as number;
     const begin = this.at(start);
     switch (c) {
       case 0x7b: // {
@@ -317,6 +363,7 @@ class JsonParser {
   }
 
   private parseNumber(begin: Position): AstNode {
+    const codes = this.codes;
     const text = this.text;
     const start = this.pos;
     let p = start;
@@ -328,26 +375,26 @@ class JsonParser {
         Math.max(at, start + 1),
         'JSON numbers look like -12, 0.5 or 1e3 (no leading zeros, no "+", no ".5" or "5.")',
       );
-    if (text.charCodeAt(p) === 0x2d) p++;
-    const first = text.charCodeAt(p);
+    if ((codes[p] as number) === 0x2d) p++;
+    const first = codes[p] as number;
     if (!isDigit(first)) {
       bad(p + 1, p >= text.length ? 'a digit is missing after "-"' : 'a digit must follow "-"');
     }
     p++;
-    if (first === 0x30 && isDigit(text.charCodeAt(p))) bad(p + 1, 'leading zeros are not allowed');
-    while (isDigit(text.charCodeAt(p))) p++;
-    if (text.charCodeAt(p) === 0x2e) {
+    if (first === 0x30 && isDigit(codes[p] as number)) bad(p + 1, 'leading zeros are not allowed');
+    while (isDigit(codes[p] as number)) p++;
+    if ((codes[p] as number) === 0x2e) {
       p++;
-      if (!isDigit(text.charCodeAt(p))) bad(p + 1, 'a digit must follow "."');
-      while (isDigit(text.charCodeAt(p))) p++;
+      if (!isDigit(codes[p] as number)) bad(p + 1, 'a digit must follow "."');
+      while (isDigit(codes[p] as number)) p++;
     }
-    const e = text.charCodeAt(p);
+    const e = codes[p] as number;
     if (e === 0x65 || e === 0x45) {
       p++;
-      const sign = text.charCodeAt(p);
+      const sign = codes[p] as number;
       if (sign === 0x2b || sign === 0x2d) p++;
-      if (!isDigit(text.charCodeAt(p))) bad(p + 1, 'the exponent needs digits');
-      while (isDigit(text.charCodeAt(p))) p++;
+      if (!isDigit(codes[p] as number)) bad(p + 1, 'the exponent needs digits');
+      while (isDigit(codes[p] as number)) p++;
     }
     this.pos = p;
     const raw = text.slice(start, p);
@@ -356,6 +403,7 @@ class JsonParser {
 
   /** Reads a string starting at the opening quote; leaves `pos` after the closing quote. */
   private parseString(): string {
+    const codes = this.codes;
     const text = this.text;
     const open = this.pos;
     const n = text.length;
@@ -363,7 +411,7 @@ class JsonParser {
     // The common case: printable Latin-1 up to the closing quote, no escape.
     let spaces = 0;
     for (;;) {
-      const c = text.charCodeAt(p);
+      const c = codes[p] as number;
       if (c > 0x22 && c <= 0xff && c !== 0x5c) p++;
       else if (c === 0x22) {
         this.whiteSpace += spaces;
@@ -387,7 +435,7 @@ class JsonParser {
           'close the string with a double quote (")',
         );
       }
-      const c = text.charCodeAt(p);
+      const c = codes[p] as number;
       if (c === 0x22) {
         out += text.slice(chunkStart, p);
         this.pos = p + 1;
@@ -466,11 +514,11 @@ class JsonParser {
   }
 
   private parseArray(depth: number, begin: Position): AstNode {
-    const text = this.text;
+    const codes = this.codes;
     this.pos++;
     const items: AstNode[] = [];
     this.ws();
-    if (text.charCodeAt(this.pos) === 0x5d) {
+    if ((codes[this.pos] as number) === 0x5d) {
       this.pos++;
       return { kind: 'array', items, span: this.spanFrom(begin) };
     }
@@ -487,14 +535,14 @@ class JsonParser {
    * character → true (consumed). A trailing comma before the close is reported and forgiven.
    */
   private endOfItem(close: number, closeText: string): boolean {
-    const text = this.text;
+    const codes = this.codes;
     this.ws();
-    const c = text.charCodeAt(this.pos);
+    const c = codes[this.pos] as number;
     if (c === 0x2c) {
       const comma = this.pos;
       this.pos++;
       this.ws();
-      if (text.charCodeAt(this.pos) !== close) return false;
+      if ((codes[this.pos] as number) !== close) return false;
       this.trailingComma(comma);
       this.pos++;
       return true;
@@ -517,23 +565,23 @@ class JsonParser {
   }
 
   private parseObject(depth: number, begin: Position): AstNode {
-    const text = this.text;
+    const codes = this.codes;
     this.pos++;
     const members: AstMember[] = [];
     this.ws();
-    if (text.charCodeAt(this.pos) === 0x7d) {
+    if ((codes[this.pos] as number) === 0x7d) {
       this.pos++;
       return { kind: 'object', members, span: this.spanFrom(begin) };
     }
     for (;;) {
       this.ws();
       const keyStart = this.pos;
-      if (text.charCodeAt(keyStart) !== 0x22) this.unexpected('a string key', 'key');
+      if ((codes[keyStart] as number) !== 0x22) this.unexpected('a string key', 'key');
       const keyBegin = this.at(keyStart);
       const key = this.parseString();
       const keySpan = this.spanFrom(keyBegin);
       this.ws();
-      if (text.charCodeAt(this.pos) !== 0x3a) this.unexpected('":"', 'other');
+      if ((codes[this.pos] as number) !== 0x3a) this.unexpected('":"', 'other');
       this.pos++;
       this.ws();
       const value = this.parseValue(depth);

@@ -6,6 +6,8 @@ import type { Document, LineCounter } from 'yaml';
 import { isBlocking, type Finding, type Span } from '../diagnostics.js';
 import { parseOperator } from './operators.js';
 import { describeKind, LineIndex, type AstMember, type AstNode, type AstObject } from './ast.js';
+import { readCleanPolicy } from './clean.js';
+import { ACTION_PATTERN, ASSUME, lowerKey, SID_PATTERN } from './elements.js';
 import { duplicateKeyFinding, parseJson } from './json.js';
 import {
   firstInvalidChar,
@@ -42,8 +44,6 @@ const VERSIONS: readonly PolicyVersion[] = ['2012-10-17', '2008-10-17'];
 const POLICY_ELEMENTS = ['Version', 'Id', 'Statement'];
 const STATEMENT_ELEMENTS = ['Sid', 'Effect', 'Principal', 'Action', 'NotAction', 'Condition'];
 const PRINCIPAL_TYPES = ['Federated', 'AWS', 'Service', 'CanonicalUser'];
-const ACTION_PATTERN = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
-const ASSUME = 'sts:AssumeRoleWithWebIdentity';
 
 /**
  * The first member before `i` with the same key as member `i`, or undefined. Policy objects have
@@ -585,7 +585,7 @@ class Builder {
       );
       return undefined;
     }
-    if (!/^[A-Za-z0-9]*$/.test(v.value)) {
+    if (!SID_PATTERN.test(v.value)) {
       this.add(
         'warning',
         'sid-not-alphanumeric',
@@ -859,7 +859,7 @@ class Builder {
       const byLower = keys.length > 32 ? new Map<string, AstMember>() : undefined;
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i] as AstMember;
-        const keyLower = k.key.toLowerCase();
+        const keyLower = lowerKey(k.key);
         if (k.key === '') {
           this.error(
             'invalid-condition-key',
@@ -1000,7 +1000,8 @@ function policyFromValue(value: unknown, opts: ValueSpanOptions): ParseResult {
   try {
     const read = valueToAst(value, opts);
     if (!read.ast) return result(undefined, read.findings, true);
-    const builder = new Builder({ rawChecked: false });
+    // The tree's members come from Object.keys: no key twice, no walk to look for one.
+    const builder = new Builder({ rawChecked: false, noDuplicateKeys: true });
     const policy = builder.build(read.ast);
     return result(policy, [...read.findings, ...builder.findings], true);
   } catch (e) {
@@ -1034,6 +1035,41 @@ function isSpace(c: number): boolean {
 }
 
 /**
+ * JSON text → the model by the full reader: `parseJson`, then the builder, every finding. Exported
+ * for the tests that compare it with the clean-policy fast path (`readCleanPolicy`).
+ */
+export function policyFromJsonText(text: string): ParseResult {
+  try {
+    const parsed = parseJson(text, { duplicateKeys: false });
+    // A clean parse has seen every character: no second scan of the text is needed.
+    const scan = parsed.scan;
+    const findings =
+      scan?.allowedChars === true
+        ? parsed.findings
+        : [...parsed.findings, ...invalidCharacterFindings(text, parsed.lines)];
+    const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    const size = (scan ? text.length - scan.whiteSpace : nonWhitespaceLength(text)) - bom;
+    const sizeSpan = parsed.ast?.span ?? parsed.lines.span(0, text.length);
+    const sizeIssue = sizeFinding(size, sizeSpan);
+    if (sizeIssue) findings.push(sizeIssue);
+    let policy: TrustPolicy | undefined;
+    if (parsed.ast) {
+      const builder = new Builder({
+        text,
+        rawChecked: true,
+        noDuplicateKeys: !parsed.duplicateKeys,
+      });
+      policy = builder.build(parsed.ast);
+      findings.push(...builder.findings);
+      if (policy) policy.size = size;
+    }
+    return result(policy, findings);
+  } catch (e) {
+    return { ok: false, findings: [internalError(e)] };
+  }
+}
+
+/**
  * Parses a trust policy into the model. Never throws: every problem is a finding.
  *
  * `input` is the document's text (JSON or YAML, see `format`) or an already-parsed value (an
@@ -1048,30 +1084,10 @@ export function parsePolicy(input: string | object, opts: ParsePolicyOptions = {
     const format =
       opts.format === undefined || opts.format === 'auto' ? detectFormat(text) : opts.format;
     if (format === 'json') {
-      const parsed = parseJson(text, { duplicateKeys: false });
-      // A clean parse has seen every character: no second scan of the text is needed.
-      const scan = parsed.scan;
-      const findings =
-        scan?.allowedChars === true
-          ? parsed.findings
-          : [...parsed.findings, ...invalidCharacterFindings(text, parsed.lines)];
-      const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-      const size = (scan ? text.length - scan.whiteSpace : nonWhitespaceLength(text)) - bom;
-      const sizeSpan = parsed.ast?.span ?? parsed.lines.span(0, text.length);
-      const sizeIssue = sizeFinding(size, sizeSpan);
-      if (sizeIssue) findings.push(sizeIssue);
-      let policy: TrustPolicy | undefined;
-      if (parsed.ast) {
-        const builder = new Builder({
-          text,
-          rawChecked: true,
-          noDuplicateKeys: !parsed.duplicateKeys,
-        });
-        policy = builder.build(parsed.ast);
-        findings.push(...builder.findings);
-        if (policy) policy.size = size;
-      }
-      return result(policy, findings);
+      // A clean policy (no finding at all) is read straight into the model; anything else by
+      // the full reader, which reports every finding.
+      const clean = readCleanPolicy(text);
+      return clean ? { ok: true, policy: clean, findings: [] } : policyFromJsonText(text);
     }
     const parsed = parseYaml(text, { duplicateKeys: false });
     const findings = [...parsed.findings];

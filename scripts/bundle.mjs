@@ -17,8 +17,11 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}dist/bin/trustspec.cjs`;
 const PLACEHOLDER = '0'.repeat(16);
-/** The global the loader sets to its own import(): lib/cli/compile-cache.ts. */
-const IMPORT_HOOK = 'trustspec.import';
+// The build line and the global through which the bundle imports packages, as the loader reads
+// them (tsc has just built it).
+const { BUILD_PREFIX, IMPORT_HOOK_KEY } = await import(
+  new URL('../dist/lib/cli/compile-cache.js', import.meta.url).href
+);
 // An earlier build's ES module chunks.
 rmSync(`${root}dist/bin/chunks`, { recursive: true, force: true });
 const result = await build({
@@ -34,12 +37,12 @@ const result = await build({
   define: { 'import.meta.url': '__trustspec_url' },
   banner: {
     js: [
-      `// trustspec build ${PLACEHOLDER}`,
+      `${BUILD_PREFIX}${PLACEHOLDER}`,
       '"use strict";',
       'var __trustspec_url = require("node:url").pathToFileURL(__filename).href;',
       // import() of a package (the AWS SDK, jose), as the loader does it: V8 loses a vm script's
       // import() callback in functions compiled from a code cache (Node 20).
-      `var __trustspec_import = globalThis[Symbol.for("${IMPORT_HOOK}")] ?? ((s) => import(s));`,
+      `var __trustspec_import = globalThis[Symbol.for("${IMPORT_HOOK_KEY}")] ?? ((s) => import(s));`,
     ].join('\n'),
   },
   metafile: true,
@@ -71,5 +74,5 @@ if (left)
   );
 const id = createHash('sha256').update(built).digest('hex').slice(0, 16);
 // The same length as with the placeholder: the source map's positions stay right.
-writeFileSync(`${out}.tmp`, built.replace('// trustspec build ', `// trustspec build ${id}`));
+writeFileSync(`${out}.tmp`, built.replace(BUILD_PREFIX, `${BUILD_PREFIX}${id}`));
 renameSync(`${out}.tmp`, out);

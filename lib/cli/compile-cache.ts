@@ -34,8 +34,9 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
-/** The first line of a bundle: `// trustspec build ID`, ID the hash of the bundle's text. */
-export const BUILD_LINE = /^\/\/ trustspec build ([0-9a-f]{16})\n/;
+/** The first line of a bundle: this, then ID, the hash of the bundle's text (scripts/bundle.mjs). */
+export const BUILD_PREFIX = '// trustspec build ';
+export const BUILD_LINE = new RegExp(`^${BUILD_PREFIX}([0-9a-f]{16})\n`);
 
 /** A cache file larger than this is not read (a code cache of the whole bundle is ~1.5 MB). */
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
@@ -227,7 +228,8 @@ interface Bundle {
  * script's `import()` callback in functions compiled from a code cache (Node 20), so the bundle
  * calls this module's own `import()` instead.
  */
-export const IMPORT_HOOK = Symbol.for('trustspec.import');
+export const IMPORT_HOOK_KEY = 'trustspec.import';
+export const IMPORT_HOOK = Symbol.for(IMPORT_HOOK_KEY);
 
 /**
  * Runs the CommonJS bundle `bundleUrl` (its `start()`) for the command line `argv`, with V8's

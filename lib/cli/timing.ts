@@ -7,9 +7,10 @@
 import { performance } from 'node:perf_hooks';
 import type { Io } from './io.js';
 
-/** Runs `f`; with TRUSTSPEC_TIMING set (not 0 or empty), writes how long it took. */
+/** Runs `f` and returns what it returns, saying how long it took when timing is on. */
 export type Timer = <T>(label: string, f: () => T) => T;
 
+/** The timer of a command: on when TRUSTSPEC_TIMING is set and not `0` or empty. */
 export function timer(io: Io): Timer {
   const on = io.env['TRUSTSPEC_TIMING'];
   if (on === undefined || on === '' || on === '0') return (_label, f) => f();

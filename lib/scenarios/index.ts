@@ -404,9 +404,11 @@ export async function loadAndRunAsync(
   files.forEach((file, i) => run.add(file, loaded[i] as LoadResult));
   await run.decideProperties();
   const report = run.finish();
-  if (opts.loadDiagnose && !opts.diagnose) {
-    const wanted = report.results.filter((r) => wantsDiagnoses(r, opts.trace));
-    if (wanted.length > 0) addDiagnoses(wanted, await opts.loadDiagnose(), opts.trace);
-  }
+  if (
+    opts.loadDiagnose &&
+    !opts.diagnose &&
+    report.results.some((r) => wantsDiagnoses(r, opts.trace))
+  )
+    addDiagnoses(report.results, await opts.loadDiagnose(), opts.trace);
   return report;
 }

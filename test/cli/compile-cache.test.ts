@@ -22,9 +22,11 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   BUILD_LINE,
+  BUILD_PREFIX,
   cacheFolder,
   cacheKey,
   COMMANDS,
+  IMPORT_HOOK_KEY,
   readCache,
   runBundle,
   usableFolder,
@@ -191,8 +193,8 @@ function fakeBundle(dir: string, body: string, id = '0123456789abcdef'): URL {
   const file = join(dir, `${id}.cjs`);
   writeFileSync(
     file,
-    `// trustspec build ${id}\n"use strict";\n` +
-      'var __trustspec_import = globalThis[Symbol.for("trustspec.import")] ?? ((s) => import(s));\n' +
+    `${BUILD_PREFIX}${id}\n"use strict";\n` +
+      `var __trustspec_import = globalThis[Symbol.for("${IMPORT_HOOK_KEY}")] ?? ((s) => import(s));\n` +
       body,
   );
   return pathToFileURL(file);
@@ -297,7 +299,7 @@ t.test('the built bundle names its build by the hash of its text', (t) => {
   const text = readFileSync(join(REPO, 'dist', 'bin', 'trustspec.cjs'), 'utf8');
   const id = BUILD_LINE.exec(text)?.[1];
   t.ok(id, 'a build line');
-  const without = text.replace(`// trustspec build ${id}`, '// trustspec build ');
+  const without = text.replace(`${BUILD_PREFIX}${id}`, BUILD_PREFIX);
   t.equal(createHash('sha256').update(without).digest('hex').slice(0, 16), id);
   t.notMatch(text, /\bimport\(\s*["'`]/, 'every import() of a package goes through the hook');
   t.end();

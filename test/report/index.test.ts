@@ -1,5 +1,5 @@
 import t from 'tap';
-import { REPORTERS, REPORTER_NAMES } from '../../lib/report/index.js';
+import { REPORTERS, REPORTER_NAMES, loadReporters } from '../../lib/report/index.js';
 import { CWD, EMPTY, mixedReport } from './fixtures.js';
 
 t.test('every reporter is registered under its --reporter name', async (t) => {
@@ -32,4 +32,11 @@ t.test('only the human reporter ever colors', async (t) => {
     // eslint-disable-next-line no-control-regex
     t.notMatch(REPORTERS[name](mixedReport(), { color: true, cwd: CWD }), /\u001b\[[0-9;]*m/, name);
   }
+});
+
+/** The reporters `trustspec test` loads by name are the ones the library exports by name. */
+t.test('loadReporters gives each name the reporter REPORTERS has for it', async (t) => {
+  const loaded = await loadReporters([...REPORTER_NAMES, 'json', 'human']);
+  t.same([...loaded.keys()].sort(), [...REPORTER_NAMES].sort(), 'each name once');
+  for (const name of REPORTER_NAMES) t.equal(loaded.get(name), REPORTERS[name], name);
 });

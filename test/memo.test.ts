@@ -17,3 +17,15 @@ t.test('memoize: one call per distinct key, undefined results remembered, bounde
   t.equal(f('ab'), 2);
   t.same(calls, ['ab', 'none', 'c', 'd', 'ab'], 'past the limit, a key is worked out again');
 });
+
+t.test('memoize: the last key is answered at once, and only while it is the last', async (t) => {
+  const calls: string[] = [];
+  const f = memoize((k) => {
+    calls.push(k);
+    return `${k}!`;
+  }, 1);
+  const answers = ['a', 'a', 'b', 'b', 'a', 'b'].map((k) => f(k));
+  t.same(answers, ['a!', 'a!', 'b!', 'b!', 'a!', 'b!']);
+  // A table of one: every change of key works the new one out again.
+  t.same(calls, ['a', 'b', 'a', 'b']);
+});

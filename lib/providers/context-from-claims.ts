@@ -72,6 +72,11 @@ export interface PreparedKey {
    * value. Undefined for the other keys.
    */
   plainClaim: string | undefined;
+  /**
+   * The last plain value read and its entry: most tokens of a run carry the same `aud` (and
+   * often the same `sub`), so the entry is built once and shared (entries are never modified).
+   */
+  last: { value: string; entry: ContextEntry } | undefined;
 }
 
 /** A provider's keys for one issuer, in order and by lower-cased name. */
@@ -107,6 +112,7 @@ export function preparedKeys(module: ProviderModule, hostPath: string): Prepared
         keyLower: key.toLowerCase(),
         source: `token claim "${claim}"`,
         plainClaim: plain ? claim : undefined,
+        last: undefined,
       };
     });
     keys = { list, byLower: new Map(list.map((k) => [k.keyLower, k])) };
@@ -126,14 +132,42 @@ export function claimEntry(
   clientIds: readonly string[] | undefined,
   findings: Finding[],
 ): ContextEntry | undefined {
-  const { ck, key } = pk;
   // The common case first: a plain string claim for a single-valued String key.
   const plain = pk.plainClaim;
   if (plain !== undefined) {
-    const v = claims[plain];
-    if (typeof v === 'string' && Object.prototype.hasOwnProperty.call(claims, plain))
-      return { key, values: [v], multiValued: false, type: 'String', source: pk.source };
+    let v = claims[plain];
+    // An `aud` array of one string is that string (EKS tokens carry their audience so).
+    if (plain === 'aud' && Array.isArray(v) && v.length === 1) v = v[0];
+    if (typeof v === 'string' && Object.prototype.hasOwnProperty.call(claims, plain)) {
+      const last = pk.last;
+      if (last !== undefined && last.value === v) return last.entry;
+      const entry: ContextEntry = {
+        key: pk.key,
+        values: [v],
+        multiValued: false,
+        type: 'String',
+        source: pk.source,
+      };
+      pk.last = { value: v, entry };
+      return entry;
+    }
   }
+  return readEntry(module, pk, claims, clientIds, findings);
+}
+
+/**
+ * The entry of a key whose claim is not a plain string (or whose key is not plain): read as the
+ * provider says, with a warning for each surprise. (Apart from claimEntry's fast path: its
+ * `warn` closure would otherwise cost every plain read a context allocation.)
+ */
+function readEntry(
+  module: ProviderModule,
+  pk: PreparedKey,
+  claims: Claims,
+  clientIds: readonly string[] | undefined,
+  findings: Finding[],
+): ContextEntry | undefined {
+  const { ck, key } = pk;
   const read = readClaim(module, ck, claims);
   if (read === undefined) return undefined;
   const warn: Warn = (code, message, spec, hint) => {

@@ -114,7 +114,7 @@ export interface CoverageReport {
 export interface PolicyRequest {
   facts: TokenFacts;
   ctx: RequestContext;
-  required: AuthorizedAction[];
+  required: readonly AuthorizedAction[];
 }
 
 export function policyRequest(input: SimulationInput): PolicyRequest | undefined {

@@ -18,18 +18,36 @@ import type {
 const ORDER_NOTE =
   '§1.8 (UNCONFIRMED 10): the order of STS checks is ours; AWS does not document it';
 
+/**
+ * Empty lists shared by the decisions that have nothing to put in them (frozen: never written to):
+ * the actions of a request refused before the trust policy, the context and statement traces of
+ * `decide`, and a decision that rests on no UNCONFIRMED rule.
+ */
+function none<T>(): T[] {
+  return Object.freeze([]) as unknown as T[];
+}
+const NO_ACTIONS = none<ActionDecision>();
+const NO_CONTEXT = none<ContextEntry>();
+const NO_STATEMENTS = none<StatementTrace>();
+const NO_NOTES = none<string>();
+
 export class Recorder {
   readonly checks: Check[] = [];
   readonly findings: Finding[] = [];
   /** Allocated on the first note: most requests rest on no UNCONFIRMED rule. */
   private unconfirmed: Set<string> | undefined;
-  context: ContextEntry[] = [];
-  readonly statements: StatementTrace[] = [];
-  readonly actions: ActionDecision[] = [];
+  /** Filled by the context stage with a trace (`decide` lists none). */
+  context: ContextEntry[] = NO_CONTEXT;
+  /** Filled by the trust-policy stage with a trace. */
+  readonly statements: StatementTrace[];
+  /** The trust policy's verdict per required action (set by that stage: none before it). */
+  actions: ActionDecision[] = NO_ACTIONS;
   provider: ProviderFacts | undefined;
   caller: string | undefined;
 
-  constructor(readonly trace: boolean) {}
+  constructor(readonly trace: boolean) {
+    this.statements = trace ? [] : NO_STATEMENTS;
+  }
 
   /** Record a check; `make` runs only when a trace is wanted or the check failed. Returns `ok`. */
   add(ok: boolean, make: () => Check): boolean {
@@ -46,6 +64,12 @@ export class Recorder {
    * neither the check nor a closure for it.
    */
   passed(check: Check): void {
+    this.checks.push(check);
+    this.note(check.unconfirmed);
+  }
+
+  /** Record a check that failed (built by the caller: a failed check is always kept). */
+  failed(check: Check): void {
     this.checks.push(check);
     this.note(check.unconfirmed);
   }
@@ -85,7 +109,7 @@ export class Recorder {
       context: this.context,
       statements: this.statements,
       actions: this.actions,
-      unconfirmed: this.unconfirmed ? [...this.unconfirmed] : [],
+      unconfirmed: this.unconfirmed ? [...this.unconfirmed] : NO_NOTES,
       findings: this.findings,
     };
   }

@@ -261,9 +261,19 @@ export function contextStage(input: SimulationInput, rec: Recorder, t: TokenFact
     }
     ctx = new CallerContext(derived, given);
   }
-  if (rec.trace) {
-    const derivedEntries = derived.entries().filter((e) => !given?.has(lowerKey(e.key)));
-    rec.context = [...derivedEntries, ...(given?.values() ?? [])];
-  }
+  if (rec.trace) rec.context = listed(derived, given);
   return ctx;
+}
+
+/**
+ * Every key of the request for the trace: the derived ones the scenario does not override, then
+ * the scenario's. (Apart from contextStage, whose every call would otherwise allocate the
+ * filter's closure context.)
+ */
+function listed(
+  derived: DerivedContext,
+  given: ReadonlyMap<string, ContextEntry> | undefined,
+): ContextEntry[] {
+  const derivedEntries = derived.entries().filter((e) => !given?.has(lowerKey(e.key)));
+  return [...derivedEntries, ...(given?.values() ?? [])];
 }

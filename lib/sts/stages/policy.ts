@@ -13,6 +13,7 @@ import type {
   ActionTrace,
   AuthorizedAction,
   Decision,
+  PolicyCheck,
   PrincipalTrace,
   StatementRef,
   StatementTrace,
@@ -188,14 +189,53 @@ export function authorize(
   });
 }
 
+/** What a token without session tags or a source identity needs (shared, frozen). */
+const ONLY_ASSUME: readonly AuthorizedAction[] = Object.freeze([ASSUME_ACTION]);
+
 /** The actions the call needs allowed: session tags and a source identity add their own (§3.2, §3.3). */
 export function requiredActions(
   t: Pick<TokenFacts, 'tags' | 'sourceIdentity'>,
-): AuthorizedAction[] {
+): readonly AuthorizedAction[] {
+  const tags = t.tags !== undefined && t.tags.tags.length > 0;
+  if (!tags && t.sourceIdentity === undefined) return ONLY_ASSUME;
   const required: AuthorizedAction[] = [ASSUME_ACTION];
-  if (t.tags && t.tags.tags.length > 0) required.push(TAG_SESSION);
+  if (tags) required.push(TAG_SESSION);
   if (t.sourceIdentity !== undefined) required.push(SET_SOURCE_IDENTITY);
   return required;
+}
+
+/** The check id of each action (built once, not per check). */
+const CHECK_IDS: Readonly<Record<AuthorizedAction, PolicyCheck['id']>> = {
+  [ASSUME_ACTION]: ASSUME_CHECK,
+  [TAG_SESSION]: `trust-policy.${TAG_SESSION}`,
+  [SET_SOURCE_IDENTITY]: `trust-policy.${SET_SOURCE_IDENTITY}`,
+};
+
+/**
+ * The check of one required action (built when it failed or is traced). Optional members are set
+ * only when they apply, without spreading object literals: a denial builds this per request.
+ */
+function actionCheck(
+  a: ActionDecision,
+  caller: string,
+  statements: readonly CompiledStatement[],
+): PolicyCheck {
+  const data: PolicyCheck['data'] = {
+    action: a.action,
+    caller,
+    allowedBy: refs(statements, a.allowedBy),
+    deniedBy: refs(statements, a.deniedBy),
+  };
+  if (a.action === TAG_SESSION) data.neededFor = 'session-tags';
+  else if (a.action === SET_SOURCE_IDENTITY) data.neededFor = 'source-identity';
+  const check: PolicyCheck = {
+    id: CHECK_IDS[a.action],
+    stage: 'trust-policy',
+    ok: a.allowed,
+    data,
+  };
+  if (a.action !== ASSUME_ACTION && !a.allowed) check.unconfirmed = TAG_SESSION_NOTE;
+  return check;
 }
 
 /** Stage 4: authorize, record a check per required action, and deny on the first refused one. */
@@ -213,41 +253,23 @@ export function policyStage(
     ctx,
     rec.trace ? rec.statements : null,
   );
-  for (const st of rec.statements) absentKeyFindings(rec, st, t.hostPath);
+  // (Statement traces exist only with a trace: `decide` skips the loops over them.)
+  if (rec.trace) for (const st of rec.statements) absentKeyFindings(rec, st, t.hostPath);
+  rec.actions = actions;
   for (const a of actions) {
-    rec.actions.push(a);
-    if (a.allowed && !rec.trace) continue; // nothing to record: spare the check's closure
-    rec.add(a.allowed, () => ({
-      id: `trust-policy.${a.action}`,
-      stage: 'trust-policy',
-      ok: a.allowed,
-      data: {
-        action: a.action,
-        caller: t.caller,
-        allowedBy: refs(statements, a.allowedBy),
-        deniedBy: refs(statements, a.deniedBy),
-        ...(a.action === TAG_SESSION
-          ? { neededFor: 'session-tags' as const }
-          : a.action === ASSUME_ACTION
-            ? {}
-            : { neededFor: 'source-identity' as const }),
-      },
-      ...(a.action !== ASSUME_ACTION && !a.allowed ? { unconfirmed: TAG_SESSION_NOTE } : {}),
-    }));
+    if (a.allowed) {
+      if (rec.trace) rec.passed(actionCheck(a, t.caller, statements));
+    } else rec.failed(actionCheck(a, t.caller, statements));
   }
   let refused: ActionDecision | undefined;
   for (const a of actions) if (!a.allowed && refused === undefined) refused = a;
   // The conditions' UNCONFIRMED rules count when their statement could decide: on a denial, every
   // statement; on an allow, the statements that applied.
-  for (const st of rec.statements) {
-    if (refused || st.appliesTo.length > 0)
-      for (const c of st.conditions) for (const u of c.unconfirmed) rec.note(u);
-  }
+  if (rec.trace)
+    for (const st of rec.statements) {
+      if (refused || st.appliesTo.length > 0)
+        for (const c of st.conditions) for (const u of c.unconfirmed) rec.note(u);
+    }
   if (!refused) return undefined;
-  return rec.deny(
-    'trust-policy',
-    'AccessDenied',
-    NOT_AUTHORIZED,
-    refused.action === ASSUME_ACTION ? ASSUME_CHECK : `trust-policy.${refused.action}`,
-  );
+  return rec.deny('trust-policy', 'AccessDenied', NOT_AUTHORIZED, CHECK_IDS[refused.action]);
 }

@@ -258,6 +258,15 @@ function refuse(rec: Recorder, c: RequestCheck): RequestStageResult {
   return { ok: false, decision: rec.deny('request', 'ValidationError', message, c.id) };
 }
 
+/** The session-name check, recorded (apart from requestStage: its closure is built only here). */
+function sessionNameRecord(
+  rec: Recorder,
+  valid: boolean,
+  name: string | undefined,
+): RequestCheck | undefined {
+  return record(rec, valid, () => sessionNameCheck(name));
+}
+
 export function requestStage(input: SimulationInput, rec: Recorder): RequestStageResult {
   const arn = input.role.arn;
   const parsed = roleOf(arn);
@@ -277,7 +286,8 @@ export function requestStage(input: SimulationInput, rec: Recorder): RequestStag
   const name = input.request.roleSessionName;
   const valid = name !== undefined && validSessionName(name);
   const failed =
-    record(rec, valid, () => sessionNameCheck(name)) ??
+    (valid && !rec.trace ? undefined : sessionNameRecord(rec, valid, name)) ??
     optionalChecks(input.request, input.token.length, rec);
-  return failed ? refuse(rec, failed) : { ok: true, role };
+  // (The parsed ARN is the result as it is: one object per distinct ARN, nothing allocated.)
+  return failed ? refuse(rec, failed) : parsed;
 }

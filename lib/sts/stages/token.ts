@@ -22,6 +22,7 @@ import { awsIssued, signature } from './signature.js';
 import type {
   Decision,
   ProviderCheckData,
+  ProviderFacts,
   RoleArnParts,
   SimulationInput,
   TimeClaim,
@@ -73,6 +74,13 @@ interface Issuer {
   role?: RoleArnParts;
   arn?: string;
   keys?: PreparedKeys;
+  /**
+   * The provider facts and the lookup's result for the last registered entry and provider ARN:
+   * the same for every token of this issuer against one role and one account's providers.
+   */
+  registered?: { entry: ProviderEntry; arn: string; facts: ProviderFacts; found: Found };
+  /** The same for a built-in provider (no registration, no ARN). */
+  builtIn?: { facts: ProviderFacts; found: Found };
 }
 
 /** An issuer's host/path and provider module, worked out once per distinct `iss`. */
@@ -144,11 +152,17 @@ function keysOf(issuer: Issuer): PreparedKeys {
 }
 
 interface Found {
+  ok: true;
   keys?: PreparedKeys;
   module: ProviderModule;
   hostPath: string;
   caller: string;
   clientIds: readonly string[] | undefined;
+  /**
+   * The token stage's result for a token of this provider without session tags or a source
+   * identity (the usual token), built once: a found provider is kept per issuer.
+   */
+  accepted?: TokenStageResult;
 }
 
 /** OAuth 2.0 (Facebook, Amazon): the provider validates the access token and returns its claims. */
@@ -176,7 +190,7 @@ function oauthProvider(input: SimulationInput, rec: Recorder): Found | Refusal {
     };
     return refuse(rec, check, 'IDPRejectedClaim', message);
   }
-  return { module, hostPath: providerId, caller: providerId, clientIds: undefined };
+  return { ok: true, module, hostPath: providerId, caller: providerId, clientIds: undefined };
 }
 
 /** The registered provider for an OIDC issuer, or why there is none (§1.3). */
@@ -222,7 +236,34 @@ function registeredProvider(
     const message = `No OpenIDConnect provider found in your account for ${iss}`;
     return refuse(rec, check, 'InvalidIdentityToken', message);
   }
-  rec.provider = { id: module.id, hostPath, arn, registered: true, assumed };
+  let found: Found;
+  if (assumed) {
+    rec.provider = { id: module.id, hostPath, arn, registered: true, assumed };
+    found = {
+      ok: true,
+      module,
+      hostPath,
+      caller: arn,
+      clientIds: entry.clientIds,
+      keys: keysOf(issuer),
+    };
+  } else {
+    let known = issuer.registered;
+    if (known === undefined || known.entry !== entry || known.arn !== arn) {
+      const facts = Object.freeze({ id: module.id, hostPath, arn, registered: true, assumed });
+      found = {
+        ok: true,
+        module,
+        hostPath,
+        caller: arn,
+        clientIds: entry.clientIds,
+        keys: keysOf(issuer),
+      };
+      issuer.registered = known = { entry, arn, facts, found };
+    }
+    rec.provider = known.facts;
+    found = known.found;
+  }
   if (rec.trace)
     rec.passed({
       id: 'token.provider',
@@ -231,7 +272,7 @@ function registeredProvider(
       data: checkData(input, iss, issuer, arn, role),
       ...(assumed ? { assumed: true } : {}),
     });
-  return { module, hostPath, caller: arn, clientIds: entry.clientIds, keys: keysOf(issuer) };
+  return found;
 }
 
 /** The data of the provider check of an OIDC issuer with a registered provider. */
@@ -313,7 +354,12 @@ function oidcProvider(input: SimulationInput, rec: Recorder, role: RoleArnParts)
   const hostPath = hp.hostPath;
   const module = hp.module;
   if (!module.builtIn) return registeredProvider(input, rec, iss, hp, role);
-  rec.provider = { id: module.id, hostPath, registered: true, assumed: false };
+  // A built-in provider's facts and lookup are the same for every token of its issuer.
+  const known = (hp.builtIn ??= {
+    facts: Object.freeze({ id: module.id, hostPath, registered: true, assumed: false }),
+    found: { ok: true, module, hostPath, caller: hostPath, clientIds: undefined, keys: keysOf(hp) },
+  });
+  rec.provider = known.facts;
   rec.caller = hostPath;
   if (rec.trace)
     rec.passed({
@@ -322,7 +368,7 @@ function oidcProvider(input: SimulationInput, rec: Recorder, role: RoleArnParts)
       ok: true,
       data: { kind: 'built-in', hostPath, displayName: module.displayName, issuer: iss },
     });
-  return { module, hostPath, caller: hostPath, clientIds: undefined, keys: keysOf(hp) };
+  return known.found;
 }
 
 /** A non-empty string, or a non-empty array. */
@@ -350,6 +396,15 @@ function audience(input: SimulationInput, rec: Recorder, found: Found): Refusal 
   const single =
     typeof aud === 'string' ? aud : Array.isArray(aud) && aud.length === 1 ? aud[0] : undefined;
   if (!rec.trace && typeof single === 'string' && clientIds.includes(single)) return undefined;
+  return audienceCheck(rec, aud, clientIds);
+}
+
+/** The audience check, built (traced, or failed); apart so the fast path allocates no closure. */
+function audienceCheck(
+  rec: Recorder,
+  aud: unknown,
+  clientIds: readonly string[],
+): Refusal | undefined {
   const audiences = tokenAudiences(aud);
   const multiple = audiences.length > 1;
   const accepted = multiple ? undefined : audiences.find((a) => clientIds.includes(a));
@@ -456,11 +511,16 @@ function iatFindings(rec: Recorder, iat: number, now: number): void {
   }
 }
 
+interface Extra {
+  ok: true;
+  tags: SessionTags | undefined;
+  sourceIdentity: string | undefined;
+}
+/** A token without session tags or a source identity (the usual token). */
+const NO_EXTRA: Extra = Object.freeze({ ok: true, tags: undefined, sourceIdentity: undefined });
+
 /** Session tags and source identity travel in the token (§3.2, §3.3). */
-function tagsAndSourceIdentity(
-  input: SimulationInput,
-  rec: Recorder,
-): Refusal | { tags: SessionTags | undefined; sourceIdentity: string | undefined } {
+function tagsAndSourceIdentity(input: SimulationInput, rec: Recorder): Refusal | Extra {
   const claims = input.token.claims;
   const tags = parseSessionTags(claims);
   if (!tags.ok) {
@@ -485,7 +545,8 @@ function tagsAndSourceIdentity(
     };
     return refuse(rec, check, 'InvalidIdentityToken', message);
   }
-  return { tags: tags.value, sourceIdentity: si as string | undefined };
+  if (tags.value === undefined && si === undefined) return NO_EXTRA;
+  return { ok: true, tags: tags.value, sourceIdentity: si as string | undefined };
 }
 
 export function tokenStage(
@@ -497,7 +558,7 @@ export function tokenStage(
   const aws = oauth ? undefined : awsIssued(input, rec);
   if (aws) return aws;
   const found = oauth ? oauthProvider(input, rec) : oidcProvider(input, rec, role);
-  if ('decision' in found) return found;
+  if (!found.ok) return found;
   if (!oauth) {
     const refused = signature(input, rec) ?? audience(input, rec, found);
     if (refused) return refused;
@@ -505,7 +566,8 @@ export function tokenStage(
   const timeRefused = timeClaims(input, rec, oauth);
   if (timeRefused) return timeRefused;
   const extra = tagsAndSourceIdentity(input, rec);
-  if ('decision' in extra) return extra;
+  if (!extra.ok) return extra;
+  if (extra === NO_EXTRA && found.accepted) return found.accepted;
   const facts: TokenFacts = {
     module: found.module,
     hostPath: found.hostPath,
@@ -515,5 +577,7 @@ export function tokenStage(
     tags: extra.tags,
     sourceIdentity: extra.sourceIdentity,
   };
-  return { ok: true, facts };
+  const result: TokenStageResult = { ok: true, facts };
+  if (extra === NO_EXTRA) found.accepted = result;
+  return result;
 }

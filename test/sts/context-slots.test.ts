@@ -236,3 +236,137 @@ t.test(
 );
 
 type SimulationInputLike = Parameters<typeof decide>[0];
+
+t.test(
+  'what decide() keeps for the usual token never answers for another (claim entries, provider facts, accepted tokens)',
+  async (t) => {
+    const p = policy(
+      allow(
+        { Federated: GH_ARN },
+        {
+          StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com' },
+          StringLike: { [`${GH}:sub`]: 'repo:acme/app:*' },
+        },
+      ),
+      allow(
+        { Federated: EKS_ARN },
+        {
+          StringEquals: {
+            [`${EKS}:aud`]: 'sts.amazonaws.com',
+            [`${EKS}:sub`]: 'system:serviceaccount:a:b',
+          },
+        },
+      ),
+      allow(
+        { Federated: 'cognito-identity.amazonaws.com' },
+        { StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:pool' } },
+      ),
+    );
+    const gh = githubInput(p);
+    const eks = (claims: Record<string, unknown>) =>
+      githubInput(p, { iss: `https://${EKS}`, sub: 'system:serviceaccount:a:b', ...claims });
+    const cognito = (aud: string) =>
+      githubInput(p, { iss: 'https://cognito-identity.amazonaws.com', aud, sub: 'us-east-1:x' });
+    const providers = [
+      { url: `https://${GH}`, clientIds: ['sts.amazonaws.com'] },
+      { url: `https://${EKS}`, clientIds: ['sts.amazonaws.com'] },
+    ];
+    const otherClient = [{ url: `https://${GH}`, clientIds: ['other-client'] }];
+    const tags = { 'https://aws.amazon.com/tags': { principal_tags: { team: ['ci'] } } };
+    // name, input, decision, code, provider facts (id, arn), claim-* / aud-* warnings
+    const rows: Array<[string, SimulationInputLike, string, string | undefined, string, string[]]> =
+      [
+        ['github main', gh, 'allow', undefined, `github ${GH_ARN}`, []],
+        [
+          'github, another sub (a new entry)',
+          githubInput(p, { sub: 'repo:other/app:ref:refs/heads/main' }),
+          'deny',
+          'AccessDenied',
+          `github ${GH_ARN}`,
+          [],
+        ],
+        ['github main again', gh, 'allow', undefined, `github ${GH_ARN}`, []],
+        [
+          'github, providers with another client id',
+          { ...gh, providers: otherClient },
+          'deny',
+          'InvalidIdentityToken',
+          `github ${GH_ARN}`,
+          [],
+        ],
+        ['github, providers back', gh, 'allow', undefined, `github ${GH_ARN}`, []],
+        [
+          'github with session tags (TagSession not allowed)',
+          githubInput(p, tags),
+          'deny',
+          'AccessDenied',
+          `github ${GH_ARN}`,
+          [],
+        ],
+        ['github without tags', gh, 'allow', undefined, `github ${GH_ARN}`, []],
+        [
+          'eks, aud as one-element array',
+          { ...eks({ aud: ['sts.amazonaws.com'] }), providers },
+          'allow',
+          undefined,
+          `eks ${EKS_ARN}`,
+          [],
+        ],
+        [
+          'eks, aud as a string',
+          { ...eks({ aud: 'sts.amazonaws.com' }), providers },
+          'allow',
+          undefined,
+          `eks ${EKS_ARN}`,
+          [],
+        ],
+        [
+          'eks, a one-element array of another audience',
+          {
+            ...eks({ aud: ['other'] }),
+            providers: [{ url: `https://${EKS}`, clientIds: ['other'] }],
+          },
+          'deny',
+          'AccessDenied',
+          `eks ${EKS_ARN}`,
+          [],
+        ],
+        [
+          'eks, sub as a one-element array (warned: not the aud fast path)',
+          { ...eks({ aud: ['sts.amazonaws.com'], sub: ['system:serviceaccount:a:b'] }), providers },
+          'allow',
+          undefined,
+          `eks ${EKS_ARN}`,
+          ['claim-array-for-single-valued-key'],
+        ],
+        ['cognito, its pool', cognito('us-east-1:pool'), 'allow', undefined, 'cognito ', []],
+        [
+          'cognito, another pool',
+          cognito('us-east-1:other'),
+          'deny',
+          'AccessDenied',
+          'cognito ',
+          [],
+        ],
+      ];
+    for (let round = 0; round < 2; round++) {
+      for (const [name, input, decision, code, provider, warnings] of rows) {
+        const fast = decide(input);
+        const full = simulate(input);
+        t.same(
+          [fast.decision, fast.code, `${fast.provider?.id} ${fast.provider?.arn ?? ''}`],
+          [decision, code, provider],
+          `${name}: decision, code, provider`,
+        );
+        const codes = (d: typeof fast) =>
+          d.findings.map((f) => f.code).filter((c) => /^(claim|aud)-/.test(c));
+        t.same(codes(fast), warnings, `${name}: warnings`);
+        t.same(
+          [full.decision, full.code, full.provider, codes(full)],
+          [fast.decision, fast.code, fast.provider, codes(fast)],
+          `${name}: simulate agrees`,
+        );
+      }
+    }
+  },
+);

@@ -8,7 +8,8 @@
  * falls back to compiling, and anything wrong with the folder or the file means no cache, never
  * an error.
  *
- * Where: `TRUSTSPEC_COMPILE_CACHE` names the folder (`off`, `0`, `false` or empty: no cache);
+ * Where: `TRUSTSPEC_COMPILE_CACHE` names the folder (relative: from the working folder; `off`,
+ * `0`, `false` or empty: no cache);
  * unset, `$XDG_CACHE_HOME/trustspec`, else `~/.cache/trustspec` (`%LOCALAPPDATA%\trustspec` on
  * Windows). A folder is used only when it is the user's own and nobody else can write to it, and
  * a cache file only when it is a regular file of the user's: code read from it runs as the user.
@@ -30,7 +31,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
@@ -61,11 +62,18 @@ export function cacheFolder(
   env: NodeJS.ProcessEnv,
   platform: NodeJS.Platform = process.platform,
   home: () => string = homedir,
+  cwd: () => string = process.cwd,
 ): string | undefined {
   const set = env['TRUSTSPEC_COMPILE_CACHE'];
   if (set !== undefined) {
     if (/^(|0|off|false|no)$/i.test(set.trim())) return undefined;
-    return set;
+    if (isAbsolute(set)) return set;
+    // A relative folder is taken from the working folder (none when that is gone).
+    try {
+      return resolve(cwd(), set);
+    } catch {
+      return undefined;
+    }
   }
   if (platform === 'win32') {
     const local = env['LOCALAPPDATA'];

@@ -76,7 +76,8 @@ export interface PreparedKey {
    * The last plain value read and its entry: most tokens of a run carry the same `aud` (and
    * often the same `sub`), so the entry is built once and shared (entries are never modified).
    */
-  last: { value: string; entry: ContextEntry } | undefined;
+  lastValue: string | undefined;
+  lastEntry: ContextEntry | undefined;
 }
 
 /** A provider's keys for one issuer, in order and by lower-cased name. */
@@ -112,7 +113,8 @@ export function preparedKeys(module: ProviderModule, hostPath: string): Prepared
         keyLower: key.toLowerCase(),
         source: `token claim "${claim}"`,
         plainClaim: plain ? claim : undefined,
-        last: undefined,
+        lastValue: undefined,
+        lastEntry: undefined,
       };
     });
     keys = { list, byLower: new Map(list.map((k) => [k.keyLower, k])) };
@@ -139,8 +141,7 @@ export function claimEntry(
     // An `aud` array of one string is that string (EKS tokens carry their audience so).
     if (plain === 'aud' && Array.isArray(v) && v.length === 1) v = v[0];
     if (typeof v === 'string' && Object.prototype.hasOwnProperty.call(claims, plain)) {
-      const last = pk.last;
-      if (last !== undefined && last.value === v) return last.entry;
+      if (pk.lastValue === v) return pk.lastEntry;
       const entry: ContextEntry = {
         key: pk.key,
         values: [v],
@@ -148,7 +149,8 @@ export function claimEntry(
         type: 'String',
         source: pk.source,
       };
-      pk.last = { value: v, entry };
+      pk.lastValue = v;
+      pk.lastEntry = entry;
       return entry;
     }
   }

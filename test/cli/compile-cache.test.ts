@@ -46,6 +46,9 @@ t.test('the folder: TRUSTSPEC_COMPILE_CACHE, then XDG_CACHE_HOME, then ~/.cache'
     // A relative XDG_CACHE_HOME is invalid (the XDG spec): ignored.
     [{ XDG_CACHE_HOME: 'cache' }, 'linux', '/home/u/.cache/trustspec'],
     [{ TRUSTSPEC_COMPILE_CACHE: '/tmp/tc', XDG_CACHE_HOME: '/x' }, 'linux', '/tmp/tc'],
+    // A relative folder: from the working folder (here /home/u/project).
+    [{ TRUSTSPEC_COMPILE_CACHE: 'cache' }, 'linux', '/home/u/project/cache'],
+    [{ TRUSTSPEC_COMPILE_CACHE: '../c' }, 'linux', '/home/u/c'],
     [{ TRUSTSPEC_COMPILE_CACHE: 'off' }, 'linux', undefined],
     [{ TRUSTSPEC_COMPILE_CACHE: 'OFF' }, 'linux', undefined],
     [{ TRUSTSPEC_COMPILE_CACHE: '0' }, 'linux', undefined],
@@ -55,8 +58,19 @@ t.test('the folder: TRUSTSPEC_COMPILE_CACHE, then XDG_CACHE_HOME, then ~/.cache'
     [{}, 'win32', undefined],
   ];
   for (const [env, platform, want] of rows) {
-    t.equal(cacheFolder(env, platform, home), want, `${platform} ${JSON.stringify(env)}`);
+    t.equal(
+      cacheFolder(env, platform, home, () => '/home/u/project'),
+      want,
+      `${platform} ${JSON.stringify(env)}`,
+    );
   }
+  t.equal(
+    cacheFolder({ TRUSTSPEC_COMPILE_CACHE: 'cache' }, 'linux', home, () => {
+      throw new Error('ENOENT: the working folder was deleted');
+    }),
+    undefined,
+    'a relative folder without a working folder: no cache',
+  );
   t.equal(
     cacheFolder({}, 'linux', () => {
       throw new Error('no home');

@@ -126,12 +126,20 @@ class DerivedContext implements RequestContext {
     const known = entries[slot];
     if (known !== undefined) return known ?? undefined;
     const source = plan.sources[slot];
+    // A provider key of the plan is this slot's own (plan.slotOf says so): its entry is worked
+    // out here and kept under the slot, as `claim` would.
     const entry =
       source === NO_KEY
         ? undefined
         : source === AWS_KEY
           ? this.lookup(keyLower)
-          : this.claim(source as PreparedKey);
+          : claimEntry(
+              this.t.module,
+              source as PreparedKey,
+              this.input.token.claims,
+              this.t.clientIds,
+              this.findings,
+            );
     entries[slot] = entry ?? null;
     return entry;
   }

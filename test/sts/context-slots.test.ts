@@ -263,6 +263,12 @@ t.test(
       ),
     );
     const gh = githubInput(p);
+    // Every GitHub token with the same providers list, so that what one request keeps is at
+    // hand for the next (githubInput makes a new list each call).
+    const github = (claims: Record<string, unknown>): SimulationInputLike => ({
+      ...githubInput(p, claims),
+      providers: gh.providers,
+    });
     const eks = (claims: Record<string, unknown>) =>
       githubInput(p, { iss: `https://${EKS}`, sub: 'system:serviceaccount:a:b', ...claims });
     const cognito = (aud: string) =>
@@ -279,7 +285,7 @@ t.test(
         ['github main', gh, 'allow', undefined, `github ${GH_ARN}`, []],
         [
           'github, another sub (a new entry)',
-          githubInput(p, { sub: 'repo:other/app:ref:refs/heads/main' }),
+          github({ sub: 'repo:other/app:ref:refs/heads/main' }),
           'deny',
           'AccessDenied',
           `github ${GH_ARN}`,
@@ -297,7 +303,7 @@ t.test(
         ['github, providers back', gh, 'allow', undefined, `github ${GH_ARN}`, []],
         [
           'github with session tags (TagSession not allowed)',
-          githubInput(p, tags),
+          github(tags),
           'deny',
           'AccessDenied',
           `github ${GH_ARN}`,

@@ -21,7 +21,8 @@ const ORDER_NOTE =
 /**
  * Empty lists shared by the decisions that have nothing to put in them (frozen: never written to):
  * the actions of a request refused before the trust policy, the context and statement traces of
- * `decide`, and a decision that rests on no UNCONFIRMED rule.
+ * `decide`, the checks of a decision `decide` allows, and a decision that rests on no UNCONFIRMED
+ * rule.
  */
 function none<T>(): T[] {
   return Object.freeze([]) as unknown as T[];
@@ -30,9 +31,11 @@ const NO_ACTIONS = none<ActionDecision>();
 const NO_CONTEXT = none<ContextEntry>();
 const NO_STATEMENTS = none<StatementTrace>();
 const NO_NOTES = none<string>();
+const NO_CHECKS = none<Check>();
 
 export class Recorder {
-  readonly checks: Check[] = [];
+  /** The checks kept, in order (allocated with the first: `decide` keeps none on an allow). */
+  private kept: Check[] = NO_CHECKS;
   readonly findings: Finding[] = [];
   /** Allocated on the first note: most requests rest on no UNCONFIRMED rule. */
   private unconfirmed: Set<string> | undefined;
@@ -53,7 +56,7 @@ export class Recorder {
   add(ok: boolean, make: () => Check): boolean {
     if (!ok || this.trace) {
       const check = make();
-      this.checks.push(check);
+      this.keep(check);
       if (check.unconfirmed) this.note(check.unconfirmed);
     }
     return ok;
@@ -64,14 +67,24 @@ export class Recorder {
    * neither the check nor a closure for it.
    */
   passed(check: Check): void {
-    this.checks.push(check);
+    this.keep(check);
     this.note(check.unconfirmed);
   }
 
   /** Record a check that failed (built by the caller: a failed check is always kept). */
   failed(check: Check): void {
-    this.checks.push(check);
+    this.keep(check);
     this.note(check.unconfirmed);
+  }
+
+  /** The checks kept so far. */
+  get checks(): readonly Check[] {
+    return this.kept;
+  }
+
+  private keep(check: Check): void {
+    if (this.kept === NO_CHECKS) this.kept = [check];
+    else this.kept.push(check);
   }
 
   note(unconfirmed: string | undefined): void {
@@ -94,16 +107,19 @@ export class Recorder {
     message: string | undefined,
     failedCheck: CheckId | undefined,
   ): unknown {
-    let failed = 0;
-    for (const c of this.checks) if (!c.ok) failed++;
-    if (failed > 1) this.note(ORDER_NOTE);
+    const checks = this.kept;
+    if (checks.length > 1) {
+      let failed = 0;
+      for (let i = 0; i < checks.length; i++) if (!(checks[i] as Check).ok) failed++;
+      if (failed > 1) this.note(ORDER_NOTE);
+    }
     return {
       decision,
       stage,
       code,
       message,
       failedCheck,
-      checks: this.checks,
+      checks,
       provider: this.provider,
       caller: this.caller,
       context: this.context,

@@ -285,9 +285,18 @@ export function requestStage(input: SimulationInput, rec: Recorder): RequestStag
     rec.passed({ id: 'request.role-arn', stage: 'request', ok: true, data: { arn, role } });
   const name = input.request.roleSessionName;
   const valid = name !== undefined && validSessionName(name);
+  const req = input.request;
+  const tokenLength = input.token.length;
   const failed =
     (valid && !rec.trace ? undefined : sessionNameRecord(rec, valid, name)) ??
-    optionalChecks(input.request, input.token.length, rec);
+    // (Most requests give none of the optional parameters: no call, no closure context.)
+    (req.durationSeconds === undefined &&
+    req.providerId === undefined &&
+    req.policy === undefined &&
+    req.policyArns === undefined &&
+    tokenLength === undefined
+      ? undefined
+      : optionalChecks(req, tokenLength, rec));
   // (The parsed ARN is the result as it is: one object per distinct ARN, nothing allocated.)
   return failed ? refuse(rec, failed) : parsed;
 }

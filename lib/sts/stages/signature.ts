@@ -62,7 +62,18 @@ export function signature(input: SimulationInput, rec: Recorder): Refusal | unde
   const verdict = input.token.signature;
   if (verdict === undefined) return undefined;
   const problem = verdict.problem;
-  const check = (): TokenCheck => ({
+  if (!verdict.ok) {
+    const message =
+      problem !== undefined && NO_KEY.has(problem) ? NO_KEY_MESSAGE : SIGNATURE_MESSAGE;
+    return refuse(rec, signatureCheck(verdict), message);
+  }
+  if (rec.trace) rec.passed(signatureCheck(verdict));
+  return undefined;
+}
+
+function signatureCheck(verdict: NonNullable<SimulationInput['token']['signature']>): TokenCheck {
+  const problem = verdict.problem;
+  return {
     id: 'token.signature',
     stage: 'token',
     ok: verdict.ok,
@@ -70,12 +81,5 @@ export function signature(input: SimulationInput, rec: Recorder): Refusal | unde
     ...(problem === undefined
       ? {}
       : { unconfirmed: OBSERVED_RULE.has(problem) ? KEYS_NOTE : SIGNATURE_NOTE }),
-  });
-  if (!verdict.ok) {
-    const message =
-      problem !== undefined && NO_KEY.has(problem) ? NO_KEY_MESSAGE : SIGNATURE_MESSAGE;
-    return refuse(rec, check(), message);
-  }
-  if (rec.trace) rec.passed(check());
-  return undefined;
+  };
 }

@@ -5,7 +5,7 @@
  * that is an internal error (a bug in the engine), never a result (design note §4.3 step 6).
  */
 import type { Claims } from '../providers/types.js';
-import { simulate } from '../sts/simulate.js';
+import { decide, simulate } from '../sts/simulate.js';
 import type { Decision, SimulationInput } from '../sts/types.js';
 import { SOURCE_IDENTITY_CLAIM, TAGS_CLAIM, type AtomValue } from './bindings.js';
 import type { Box } from './boxes.js';
@@ -211,11 +211,19 @@ export function inputFor(side: SideSpace, ex: Example): SimulationInput {
 
 /**
  * Replay an example on every role: the simulator's decision must be the one the boxes give
- * (allowed iff the cell is in the role's allowed set). Returns the decisions, with their traces.
+ * (allowed iff the cell is in the role's allowed set). Returns the decisions, with their traces;
+ * `trace: false` replays through `decide()` — the same stages and statement evaluator, the same
+ * decision, stage, code, message and per-action Allow/Deny, without the trace — for callers that
+ * read none of it.
  */
-export function replay(analysis: ProviderAnalysis, ex: Example): Decision[] {
+export function replay(
+  analysis: ProviderAnalysis,
+  ex: Example,
+  opts: { trace?: boolean } = {},
+): Decision[] {
+  const run = opts.trace === false ? decide : simulate;
   return analysis.sides.map((s) => {
-    const decision = simulate(inputFor(s.side, ex));
+    const decision = run(inputFor(s.side, ex));
     const expected = contains(s.allowed, ex.cell);
     if ((decision.decision === 'allow') !== expected) {
       throw new InternalError(

@@ -9,7 +9,7 @@
 import { familyWords } from '../conditions/evaluate.js';
 import type { Box } from './boxes.js';
 import { testMask } from './engine.js';
-import type { Space, Variable } from './space.js';
+import { maskOfWords, type Space, type Variable } from './space.js';
 
 /** One thing a value can satisfy: "KEY VERB VALUE", or KEY's presence. */
 export interface Term {
@@ -36,7 +36,8 @@ export interface Constraint {
 
 interface Atom {
   term: Term;
-  mask: bigint;
+  /** The region mask, made from `words` when first read (most atoms' never are). */
+  mask: bigint | undefined;
   /** `mask` as 32-bit words, low first: the searches below run on words (bigint operations
    * allocate, and they run atoms × chosen terms times). */
   words: Uint32Array;
@@ -70,17 +71,27 @@ function atomsOf(
   sideNames: readonly string[],
 ): Atom[] {
   const out: Atom[] = [];
-  const seen = new Set<string>();
+  // The atoms made so far by their term's text: an atom is left out when one of the same term
+  // has the same mask (compared by words: no mask made text).
+  const seen = new Map<string, Atom[]>();
   const width = widthOf(v);
-  const add = (term: Term, mask: bigint): void => {
-    const id = `${mask.toString(16)}|${JSON.stringify(term)}`;
-    if (seen.has(id)) return;
-    seen.add(id);
-    out.push({ term, mask, words: wordsOf(mask, width) });
+  const known = v.words !== undefined && v.words.length === v.tests.length ? v.words : undefined;
+  let words: Uint32Array | undefined;
+  const add = (term: Term, mask: bigint | undefined): void => {
+    const w = words && words.length === width ? words : wordsOf(mask ?? 0n, width);
+    words = undefined;
+    const id = `${term.key}\u0000${term.verb}\u0000${term.negated}\u0000${term.value === undefined ? '\u0001' : term.value}`;
+    const same = seen.get(id);
+    if (same?.some((a) => sameWords(a.words, w))) return;
+    const atom = { term, mask, words: w };
+    if (same) same.push(atom);
+    else seen.set(id, [atom]);
+    out.push(atom);
   };
   const all = (1n << BigInt(v.regions.length)) - 1n;
   v.tests.forEach((t, i) => {
-    const mask = testMask(v, i);
+    words = known?.[i];
+    const mask = words ? undefined : testMask(v, i);
     if (t.kind === 'value' && t.value) {
       const [verb, negated] = familyWords(t.value.operator).verbs;
       add(
@@ -97,8 +108,9 @@ function atomsOf(
       const key =
         v.keys.find((k) => k.atoms.length === 1 && k.atoms[0]?.id === atom?.id)?.key ??
         (atom ? atomLabel(atom) : '?');
-      add({ key, verb: 'is present', negated: 'is absent' }, mask);
-      add({ key, verb: 'is absent', negated: 'is present' }, all & ~mask);
+      const present = mask ?? testMask(v, i);
+      add({ key, verb: 'is present', negated: 'is absent' }, present);
+      add({ key, verb: 'is absent', negated: 'is present' }, all & ~present);
     } else if (t.kind === 'accept') {
       const aud = v.keys.find((k) => k.atoms.some((a) => a.id === 'claim:aud'))?.key ?? 'aud';
       const whose =
@@ -304,8 +316,26 @@ function search(atoms: readonly Atom[], t: Uint32Array, care: Uint32Array): Cons
   return best;
 }
 
+/** Each atom by its term, per list of atoms (made once per list). */
+const termMasks = new WeakMap<readonly Atom[], Map<Term, Atom>>();
+
 function denotes(atoms: readonly Atom[], c: Constraint, care: bigint): bigint {
-  const maskOf = (term: Term): bigint => atoms.find((a) => a.term === term)?.mask ?? 0n;
+  let byTerm = termMasks.get(atoms);
+  if (!byTerm) {
+    byTerm = new Map();
+    // The first atom of a term, as a search from the start would find it.
+    for (let i = atoms.length - 1; i >= 0; i--) {
+      const a = atoms[i] as Atom;
+      byTerm.set(a.term, a);
+    }
+    termMasks.set(atoms, byTerm);
+  }
+  const table = byTerm;
+  const maskOf = (term: Term): bigint => {
+    const a = table.get(term);
+    if (!a) return 0n;
+    return (a.mask ??= maskOfWords(a.words));
+  };
   const mask = (terms: readonly Term[]): bigint => terms.reduce((m, term) => m | maskOf(term), 0n);
   const all = (c.allOf ?? []).reduce((m, term) => m & maskOf(term), care);
   const any = c.anyOf.length === 0 ? care : mask(c.anyOf);

@@ -21,6 +21,7 @@ import { Unknown } from './candidates.js';
 import type { AnalysisRole, ProviderIdentity } from './providers.js';
 import {
   buildSpace,
+  maskOfWords,
   type SideSpace,
   type Space,
   type SpaceOptions,
@@ -67,7 +68,14 @@ const masks = new WeakMap<Variable, { regions: number; masks: bigint[] }>();
 
 /** The mask of the regions whose signature has test `t` true. */
 export function testMask(v: Variable, t: number): bigint {
-  if (v.masks) return v.masks[t] ?? 0n;
+  if (v.masks && v.words) {
+    let m = v.masks[t];
+    if (m === undefined) {
+      const words = v.words[t];
+      v.masks[t] = m = words ? maskOfWords(words) : 0n;
+    }
+    return m;
+  }
   const known = masks.get(v);
   let all = known?.masks;
   if (!all || all.length !== v.tests.length || known?.regions !== v.regions.length) {

@@ -96,9 +96,11 @@ export interface Variable {
   byKey?: Map<string, number>;
   /**
    * Each test's mask of regions, when the variable was built from partition keys alone (then a
-   * region's `signature` is worked out only when read).
+   * region's `signature` is worked out only when read): made from `words` when first read.
    */
-  masks?: bigint[];
+  masks?: Array<bigint | undefined>;
+  /** Each test's mask as 32-bit words, low first (at least one word), when `masks` is set. */
+  words?: Uint32Array[];
   atoms: Atom[];
   /** The keys the policies read from these atoms. */
   keys: AtomsBinding[];
@@ -140,7 +142,8 @@ const DEFAULT_MAX_CELLS = 100_000;
  */
 class SpaceVariable implements Variable {
   byKey: Map<string, number> | undefined = undefined;
-  masks: bigint[] | undefined = undefined;
+  masks: Array<bigint | undefined> | undefined = undefined;
+  words: Uint32Array[] | undefined = undefined;
   /** `bySignature` is to be made from the regions' signatures when first read. */
   private lazySignatures = false;
   private signatures: Map<string, number> | undefined = undefined;
@@ -482,20 +485,24 @@ function byKeysAlone(tests: readonly Test[]): boolean {
   );
 }
 
-/** A mask with the given bits set (positions below `n`). */
-function maskOf(bits: readonly number[], n: number): bigint {
-  if (bits.length === 0) return 0n;
-  // A few bits (a value test's regions, mostly): shifts, no hex text.
-  if (bits.length <= 4) {
-    let m = 0n;
-    for (const b of bits) m |= 1n << BigInt(b);
-    return m;
+/** The words of a mask with the given bits set (positions below `n`), low first, at least one. */
+function wordsOf(bits: readonly number[], n: number): Uint32Array {
+  const words = new Uint32Array(Math.max(1, Math.ceil(n / 32)));
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i] as number;
+    words[b >>> 5] = (words[b >>> 5] as number) | (1 << (b & 31));
   }
-  const words = new Uint32Array(Math.ceil(n / 32));
-  for (const b of bits) words[b >>> 5] = (words[b >>> 5] as number) | (1 << (b & 31));
+  return words;
+}
+
+/** The mask of words (low first). */
+export function maskOfWords(words: Uint32Array): bigint {
+  let last = words.length - 1;
+  while (last > 0 && words[last] === 0) last--;
+  // A mask within 32 bits (a value test's few regions, mostly): no hex text.
+  if (last === 0) return BigInt(words[0] as number);
   let hex = '';
-  for (let w = words.length - 1; w >= 0; w--)
-    hex += (words[w] as number).toString(16).padStart(8, '0');
+  for (let w = last; w >= 0; w--) hex += (words[w] as number).toString(16).padStart(8, '0');
   return BigInt(`0x${hex}`);
 }
 
@@ -581,28 +588,36 @@ function fromKeys(
   // operator, negated or not) answers by whether any of them matches it — so a clause is
   // evaluated once for "some match", not once per distinct set of matching values.
   const oneValue = !atom.multiValued && v.keys.every((k) => !k.multiValued);
-  const presentMask = maskOf(presentBits, n);
-  const absentMask = maskOf(absentBits, n);
-  v.masks = tests.map((t, i) => {
-    if (t.kind === 'present') return presentMask;
-    if (t.kind === 'value') return maskOf(bits[i] as number[], n);
+  const presentWords = wordsOf(presentBits, n);
+  const absentWords = wordsOf(absentBits, n);
+  const words = tests.map((t, i) => {
+    if (t.kind === 'present') return presentWords;
+    if (t.kind === 'value') return wordsOf(bits[i] as number[], n);
     // A clause: its result on the regions it touches, and on those it does not (by presence).
     const list = touched.get(i) ?? [];
-    const on: number[] = [];
+    const out = new Uint32Array(presentWords.length);
     for (const { r, hits } of list) {
       const key = oneValue ? '1:some' : `1:${hits.sort((x, y) => x - y).join(',')}`;
-      if (clauseResult(v, t, r, key, sides)) on.push(r);
+      if (clauseResult(v, t, r, key, sides))
+        out[r >>> 5] = (out[r >>> 5] as number) | (1 << (r & 31));
     }
     const hit = new Set(list.map((x) => x.r));
-    const touchedMask = maskOf([...hit], n);
-    let mask = maskOf(on, n);
     const free = presentBits.find((r) => !hit.has(r));
-    if (free !== undefined && clauseResult(v, t, free, '1:', sides))
-      mask |= presentMask & ~touchedMask;
+    if (free !== undefined && clauseResult(v, t, free, '1:', sides)) {
+      // Every present region it does not touch.
+      const touchedWords = wordsOf([...hit], n);
+      for (let w = 0; w < out.length; w++)
+        out[w] = (out[w] as number) | ((presentWords[w] as number) & ~(touchedWords[w] as number));
+    }
     const none = absentBits[0];
-    if (none !== undefined && clauseResult(v, t, none, '0:', sides)) mask |= absentMask;
-    return mask;
+    if (none !== undefined && clauseResult(v, t, none, '0:', sides))
+      for (let w = 0; w < out.length; w++) out[w] = (out[w] as number) | (absentWords[w] as number);
+    return out;
   });
+  // The masks are made from the words when first read (engine.ts `testMask`): most tests'
+  // masks are never read as bigints.
+  v.words = words;
+  v.masks = [];
   v.byKey = byKey;
   v.signaturesFromRegions();
 }

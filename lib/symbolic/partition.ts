@@ -399,8 +399,10 @@ function orderedRegions(found: Map<string, number[]>, alphabet: Alphabet): Strin
     }
     sortKeys.sort();
     order = [];
-    for (const k of sortKeys)
+    for (let i = 0; i < sortKeys.length; i++) {
+      const k = sortKeys[i] as string;
       order.push(k.charCodeAt(k.length - 2) * 0x10000 + k.charCodeAt(k.length - 1));
+    }
   } else {
     order = entries.map((_, i) => i);
     order.sort((a, b) => {
@@ -411,11 +413,24 @@ function orderedRegions(found: Map<string, number[]>, alphabet: Alphabet): Strin
   }
   const reps = alphabet.reps;
   const out: StringRegion[] = [];
+  // The witnesses' code points in one buffer, grown as needed (no array per witness).
+  let points = new Uint32Array(64);
   for (let j = 0; j < order.length; j++) {
     const [key, w] = entries[order[j] as number] as [string, number[]];
-    const points: number[] = [];
-    for (let k = 0; k < w.length; k++) points.push(reps[w[k] as number] as number);
-    out.push({ key, witness: String.fromCodePoint(...points) });
+    if (w.length > points.length) points = new Uint32Array(w.length * 2);
+    let bmp = true;
+    for (let k = 0; k < w.length; k++) {
+      const cp = reps[w[k] as number] as number;
+      points[k] = cp;
+      if (cp > 0xffff) bmp = false;
+    }
+    const units = points.subarray(0, w.length) as unknown as number[];
+    out.push({
+      key,
+      witness: bmp
+        ? String.fromCharCode.apply(null, units)
+        : String.fromCodePoint.apply(null, units),
+    });
   }
   return out;
 }

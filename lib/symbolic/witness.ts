@@ -10,7 +10,7 @@ import type { Decision, SimulationInput } from '../sts/types.js';
 import { SOURCE_IDENTITY_CLAIM, TAGS_CLAIM, type AtomValue } from './bindings.js';
 import type { Box } from './boxes.js';
 import { contains, type ProviderAnalysis } from './engine.js';
-import { NO_SEEDS, realisticValues, type Seeds } from './realism.js';
+import { NO_SEEDS, realisticValues, type Seeds, type ValueList } from './realism.js';
 import { signatureOf, type SideSpace, type Variable } from './space.js';
 
 export interface ExampleOptions {
@@ -55,13 +55,13 @@ export function regionIndex(
 const MAX_TRIES = 400;
 
 /** The realistic values of a variable's atoms, made once per analysis, seeds and clock. */
-const realisticLists = new WeakMap<ProviderAnalysis, Map<string, AtomValue[][]>>();
+const realisticLists = new WeakMap<ProviderAnalysis, Map<string, ValueList[]>>();
 function realistic(
   analysis: ProviderAnalysis,
   v: Variable,
   opts: ExampleOptions,
-  make: () => AtomValue[][],
-): AtomValue[][] {
+  make: () => ValueList[],
+): ValueList[] {
   let table = realisticLists.get(analysis);
   if (!table) realisticLists.set(analysis, (table = new Map()));
   const key = `${v.index}|${opts.now}|${opts.seeds === undefined ? '' : seedKey(opts.seeds)}`;
@@ -110,15 +110,20 @@ function chooseValues(
     return r !== undefined && ((mask >> BigInt(r)) & 1n) === 1n ? r : undefined;
   };
   if (v.atoms.length === 1) {
-    for (const value of lists[0] ?? []) {
+    const list = lists[0];
+    for (let i = 0; list !== undefined && i < list.length; i++) {
+      const value = list.at(i);
       const r = attempt([value]);
       if (r !== undefined) return { values: [value], region: r };
     }
   } else {
     // A few values per atom, combined; the region's own values below otherwise.
     let combos: AtomValue[][] = [[]];
-    for (const list of lists)
-      combos = combos.flatMap((c) => list.slice(0, 6).map((x) => [...c, x]));
+    for (const list of lists) {
+      const first: AtomValue[] = [];
+      for (let i = 0; i < list.length && i < 6; i++) first.push(list.at(i));
+      combos = combos.flatMap((c) => first.map((x) => [...c, x]));
+    }
     for (const values of combos) {
       const r = attempt(values);
       if (r !== undefined) return { values, region: r };

@@ -81,6 +81,12 @@ export interface Test {
   /** `patterns` inverted: for each pattern index, its positions among the clause's values. */
   positions?: Map<number, number[]>;
   memo?: Map<string, boolean>;
+  /**
+   * A clause: the index of an earlier clause test of the variable that is the same clause — the
+   * same operator, key and values, none with a policy variable — so that its result is the same
+   * on every region (the two roles of a diff mostly write the same statements).
+   */
+  twin?: number;
   run(ctx: RequestContext, values: readonly AtomValue[]): boolean;
 }
 
@@ -375,6 +381,7 @@ function testsFor(
     }
   }
   const twins = new Set<string>();
+  const clauseTwins = new Map<string, number>();
   for (const k of keys) {
     for (const r of c.readers.get(k.keyLower) ?? []) {
       const version = (sides[r.side] as SideSpace).analysis.role.policy.policy.version;
@@ -411,10 +418,12 @@ function testsFor(
           run: (ctx) => testClause(value.compiled, ctx),
         });
       }
+      const twin = clauseTwin(r.clause, tests.length, clauseTwins);
       tests.push({
         kind: 'clause',
         side: r.side,
         clause: r.clause,
+        ...(twin !== undefined ? { twin } : {}),
         ...(single?.patternIndex && patterns.every((x) => x !== undefined)
           ? {
               patterns: patterns as number[],
@@ -427,6 +436,27 @@ function testsFor(
     }
   }
   return tests;
+}
+
+/**
+ * The earlier clause test that `clause` (test `index`) is the same as, if any: same operator, key
+ * and values, none with a policy variable (then no role's constants can make the two differ).
+ */
+function clauseTwin(
+  compiled: CompiledClause,
+  index: number,
+  seen: Map<string, number>,
+): number | undefined {
+  const c = compiled.clause;
+  let values = '';
+  for (const v of c.values) {
+    if (v.value.includes('$')) return undefined;
+    values += `\u0000${v.value}`;
+  }
+  const key = `${c.operator.raw}|${c.keyLower}|${c.values.length}${values}`;
+  const twin = seen.get(key);
+  if (twin === undefined) seen.set(key, index);
+  return twin;
 }
 
 function positionsOf(patterns: readonly number[]): Map<number, number[]> {
@@ -532,7 +562,8 @@ function fromKeys(
   // The clause tests each pattern appears in, with its positions among the clause's values.
   const clausesOf = new Map<number, Array<{ t: number; at: number[] }>>();
   tests.forEach((t, i) => {
-    if (t.kind !== 'clause' || !t.positions) return;
+    // A clause's twin reads the clause's results.
+    if (t.kind !== 'clause' || !t.positions || t.twin !== undefined) return;
     for (const [pattern, at] of t.positions) {
       const list = clausesOf.get(pattern);
       if (list) list.push({ t: i, at });
@@ -590,9 +621,11 @@ function fromKeys(
   const oneValue = !atom.multiValued && v.keys.every((k) => !k.multiValued);
   const presentWords = wordsOf(presentBits, n);
   const absentWords = wordsOf(absentBits, n);
-  const words = tests.map((t, i) => {
+  const words: Uint32Array[] = [];
+  const testWords = (t: Test, i: number): Uint32Array => {
     if (t.kind === 'present') return presentWords;
     if (t.kind === 'value') return wordsOf(bits[i] as number[], n);
+    if (t.twin !== undefined) return words[t.twin] as Uint32Array;
     // A clause: its result on the regions it touches, and on those it does not (by presence).
     const list = touched.get(i) ?? [];
     const out = new Uint32Array(presentWords.length);
@@ -613,7 +646,8 @@ function fromKeys(
     if (none !== undefined && clauseResult(v, t, none, '0:', sides))
       for (let w = 0; w < out.length; w++) out[w] = (out[w] as number) | (absentWords[w] as number);
     return out;
-  });
+  };
+  for (let i = 0; i < tests.length; i++) words.push(testWords(tests[i] as Test, i));
   // The masks are made from the words when first read (engine.ts `testMask`): most tests'
   // masks are never read as bigints.
   v.words = words;
@@ -720,7 +754,9 @@ export function signatureOf(
   const bits: string[] = [];
   for (const t of v.tests) {
     const ctx = t.side < 0 ? shared : (contexts[t.side] as RequestContext);
-    if (accepting && t.pattern !== undefined) {
+    if (t.twin !== undefined) {
+      bits.push(bits[t.twin] as string);
+    } else if (accepting && t.pattern !== undefined) {
       bits.push(accepting[t.pattern] === true ? '1' : '0');
     } else if (accepting && t.positions && t.memo) {
       // The clause's result depends on which of its values match: their positions, in order.

@@ -262,7 +262,7 @@ export function partition(
   patterns: readonly Tokens[],
   domain: Domain,
   budget = DEFAULT_BUDGET,
-  options: { shareExits?: boolean } = {},
+  options: { shareExits?: boolean; shareRests?: boolean } = {},
 ): Partition {
   const alphabet = alphabetFor(patterns, domain);
   if (patterns.length === 0) {
@@ -299,7 +299,13 @@ export function partition(
     expanded: 0,
     configurations: 0,
     memo: new Map(),
+    rests: new Set(),
+    toRoot: undefined,
+    events: [],
+    partial: new Map(),
+    renamed: new Map(),
     shareExits: options.shareExits ?? true,
+    shareRests: options.shareRests ?? true,
   };
   const root = search(ctx, startConfig(trie), domain.minLength);
   // Regions in the order of their witnesses (shortest first, then preference order): class ids
@@ -335,10 +341,15 @@ export function partition(
       // Past a factored node the walk goes on in the rest's search (not remembered).
       let at: Searched = root;
       let absorbed: number[] | undefined;
+      // The patterns of the search walked, by their numbers in it (undefined: the root's own).
+      let slots: number[] | undefined;
       for (;;) {
         const f = at.factored[node];
         if (f) {
-          absorbed = absorbed ? [...absorbed, ...f.absorbed].sort((x, y) => x - y) : f.absorbed;
+          const outer = slots;
+          const mine = outer ? f.absorbed.map((x) => outer[x] as number) : f.absorbed;
+          absorbed = absorbed ? [...absorbed, ...mine].sort((x, y) => x - y) : mine;
+          if (f.slots) slots = outer ? f.slots.map((x) => outer[x] as number) : f.slots;
           at = f.sub;
           node = 0;
           continue;
@@ -372,7 +383,10 @@ export function partition(
       }
       if (length < domain.minLength) return undefined;
       const config = at.graph.configs[node] as Config;
-      if (absorbed) return withAbsorbed(absorbed, vectorKey(tails, config));
+      if (absorbed) {
+        const key = vectorKey(tails, config);
+        return withAbsorbed(absorbed, slots ? renamedKey(key, slots) : key);
+      }
       let key = keys.get(node);
       if (key === undefined) keys.set(node, (key = vectorKey(tails, config)));
       return key;
@@ -625,6 +639,10 @@ class Graph {
 /** One search from a start configuration (the whole partition's, or a factored rest's). */
 interface Searched {
   graph: Graph;
+  /** Configurations found and expanded by this search itself (not the searches it started). */
+  own: { configurations: number; expanded: number };
+  /** The rests off the trie it set aside, in its pattern numbers, with their patterns. */
+  events: Array<{ rest: Config; slots: number[] }>;
   /** Per acceptance vector: its shortest continuation from the start (class ids), first in order. */
   found: Map<string, number[]>;
   complete: boolean;
@@ -635,6 +653,13 @@ interface Searched {
 interface Factored {
   absorbed: number[];
   sub: Searched;
+  /**
+   * The patterns the rest's search numbers 0, 1, …: their numbers here (undefined: the search
+   * numbers them as here).
+   */
+  slots: number[] | undefined;
+  /** The rest's vectors and shortest continuations, in the numbers of patterns here. */
+  found: Map<string, number[]>;
 }
 
 interface SearchContext {
@@ -649,8 +674,20 @@ interface SearchContext {
   configurations: number;
   /** Searches of rests by their configuration; null while one is under way. */
   memo: Map<string, Searched | null>;
+  /** The rests off the trie met so far, in the root's pattern numbers. */
+  rests: Set<string>;
+  /** The pattern numbers of the search under way in the root's (undefined: the root's own). */
+  toRoot: number[] | undefined;
+  /** The rests set aside by the search under way. */
+  events: Array<{ rest: Config; slots: number[] }>;
+  /** Searches of rests not shared because the budget stopped them, by their root numbers. */
+  partial: Map<string, Searched>;
+  /** A shared search's vectors in one rest's pattern numbers, by the rest's configuration. */
+  renamed: Map<string, Map<string, number[]>>;
   /** Remember successors that leave the trie by tail part (off: the plain search, for tests). */
   shareExits: boolean;
+  /** One search per rest off the trie of the same states (off: one per rest, for tests). */
+  shareRests: boolean;
 }
 
 /** Shorter, or as long and first in preference order (class ids are in preference order). */
@@ -701,14 +738,135 @@ function factor(ctx: SearchContext, config: Config): Factored | undefined {
       rest.push(config[j] as number, config[j + 1] as number);
   }
   const id = rest.join(',');
-  let sub = ctx.memo.get(id);
-  if (sub === null) return undefined;
-  if (sub === undefined) {
-    ctx.memo.set(id, null);
-    sub = search(ctx, rest, 0);
-    ctx.memo.set(id, sub);
+  if (rest[0] !== -1 || !ctx.shareRests) {
+    let sub = ctx.memo.get(id);
+    if (sub === null) return undefined;
+    if (sub === undefined) {
+      ctx.memo.set(id, null);
+      sub = search(ctx, rest, 0);
+      ctx.memo.set(id, sub);
+    }
+    return { absorbed, sub, slots: undefined, found: sub.found };
   }
-  return { absorbed, sub };
+  // Off the trie nothing joins a configuration: the rest's search depends only on its tails'
+  // states, in order, and its patterns' numbers only name them. One search, with the patterns
+  // numbered 0, 1, … in order, serves every rest of the same states (each service's
+  // `repo:acme/svc-N-*:pull_request` beside a `repo:*:pull_request` Deny); its vectors are read
+  // back in each rest's numbers (an order-keeping renaming: vectors stay sorted).
+  const slots: number[] = [];
+  const shape: Config = [-1];
+  for (let j = 1; j < rest.length; j += 2) {
+    shape.push(slots.length, rest[j + 1] as number);
+    slots.push(rest[j] as number);
+  }
+  const shapeId = `s${shape.join(',')}`;
+  // The rest in the root's pattern numbers: what the plain search memoises by (and counts once).
+  const rootId = ctx.toRoot ? renamedRest(rest, ctx.toRoot).join(',') : id;
+  let sub = ctx.memo.get(shapeId);
+  if (sub === null) return undefined;
+  ctx.events.push({ rest, slots });
+  if (sub === undefined) {
+    ctx.memo.set(shapeId, null);
+    sub = searchRenamed(ctx, shape, slots);
+    ctx.memo.set(shapeId, sub);
+    ctx.rests.add(rootId);
+  } else if (!ctx.rests.has(rootId)) {
+    // The configurations the plain search would count for this rest: the shared search's own,
+    // and those of each rest it met that was new in the root's numbers. When the budget would
+    // stop that search part of the way, it is made (and not shared).
+    const fresh = new Set<string>([rootId]);
+    const count = { configurations: 0, expanded: 0 };
+    tally(ctx, sub, compose(ctx.toRoot, slots), fresh, count);
+    if (ctx.expanded + count.expanded > ctx.budget) {
+      const own = searchRenamed(ctx, shape, slots);
+      ctx.rests.add(rootId);
+      ctx.partial.set(rootId, own);
+      return { absorbed, sub: own, slots, found: renamedFound(own.found, slots) };
+    }
+    ctx.configurations += count.configurations;
+    ctx.expanded += count.expanded;
+    for (const x of fresh) ctx.rests.add(x);
+  } else {
+    const own = ctx.partial.get(rootId);
+    if (own) return { absorbed, sub: own, slots, found: renamedFound(own.found, slots) };
+  }
+  let found = ctx.renamed.get(id);
+  if (!found) ctx.renamed.set(id, (found = renamedFound(sub.found, slots)));
+  return { absorbed, sub, slots, found };
+}
+
+/** A search of a rest whose patterns are numbered by their positions in `slots`. */
+function searchRenamed(ctx: SearchContext, shape: Config, slots: readonly number[]): Searched {
+  const outer = ctx.toRoot;
+  ctx.toRoot = compose(outer, slots);
+  try {
+    return search(ctx, shape, 0);
+  } finally {
+    ctx.toRoot = outer;
+  }
+}
+
+/** `slots` (positions → numbers of a search) then `toRoot` (→ the root's numbers). */
+function compose(toRoot: readonly number[] | undefined, slots: readonly number[]): number[] {
+  return toRoot ? slots.map((x) => toRoot[x] as number) : [...slots];
+}
+
+/** A rest configuration with its pattern numbers renamed. */
+function renamedRest(rest: Config, names: readonly number[]): Config {
+  const out: Config = [rest[0] as number];
+  for (let j = 1; j < rest.length; j += 2)
+    out.push(names[rest[j] as number] as number, rest[j + 1] as number);
+  return out;
+}
+
+/**
+ * Adds to `count` the configurations a search like `sub` counts when its patterns are numbered
+ * `toRoot` in the root: its own, and those of the rests it met that are not in `fresh` nor
+ * searched before (each counted once, as the plain search's memo counts them).
+ */
+function tally(
+  ctx: SearchContext,
+  sub: Searched,
+  toRoot: readonly number[],
+  fresh: Set<string>,
+  count: { configurations: number; expanded: number },
+): void {
+  count.configurations += sub.own.configurations;
+  count.expanded += sub.own.expanded;
+  for (const e of sub.events) {
+    const id = renamedRest(e.rest, toRoot).join(',');
+    if (fresh.has(id) || ctx.rests.has(id)) continue;
+    fresh.add(id);
+    const shape: Config = [-1];
+    for (let j = 1; j < e.rest.length; j += 2) shape.push((j - 1) / 2, e.rest[j + 1] as number);
+    const nested = ctx.memo.get(`s${shape.join(',')}`);
+    if (nested) tally(ctx, nested, compose(toRoot, e.slots), fresh, count);
+  }
+}
+
+/** A vector key whose pattern numbers are positions in `slots`, in the numbers of `slots`. */
+function renamedKey(key: string, slots: readonly number[]): string {
+  if (key === '') return '';
+  let out = '';
+  let x = 0;
+  for (let c = 0; c <= key.length; c++) {
+    const ch = c < key.length ? key.charCodeAt(c) : 44;
+    if (ch !== 44) x = x * 10 + (ch - 48);
+    else {
+      out += out === '' ? `${slots[x] as number}` : `,${slots[x] as number}`;
+      x = 0;
+    }
+  }
+  return out;
+}
+
+function renamedFound(
+  found: Map<string, number[]>,
+  slots: readonly number[],
+): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [key, w] of found) out.set(renamedKey(key, slots), w);
+  return out;
 }
 
 /**
@@ -786,6 +944,10 @@ function classesOf(
  */
 function search(ctx: SearchContext, start: Config, minLength: number): Searched {
   const { tails, trie, alphabet } = ctx;
+  const events: Array<{ rest: Config; slots: number[] }> = [];
+  const outerEvents = ctx.events;
+  ctx.events = events;
+  let expandedHere = 0;
   const direct = new Map<string, number>();
   const found = new Map<string, number[]>();
   const factored: Array<Factored | undefined> = [];
@@ -831,6 +993,7 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
       break;
     }
     ctx.expanded++;
+    expandedHere++;
     const config = configs[head] as Config;
     const length = lengths[head] as number;
     graph.start[head] = graph.edges.length;
@@ -842,7 +1005,7 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
         // The path here is read only for a vector it may give a witness to (one no shorter
         // than what is known: most are longer, found earlier).
         let prefix: number[] | undefined;
-        for (const [key, rest] of f.sub.found) {
+        for (const [key, rest] of f.found) {
           const vector = withAbsorbed(f.absorbed, key);
           const known = found.get(vector);
           if (known && known.length < length + rest.length) continue;
@@ -882,5 +1045,7 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
     const known = found.get(key);
     if (!known || known.length >= (lengths[head] as number)) offer(found, key, path(head));
   }
-  return { graph, found, complete, factored };
+  ctx.events = outerEvents;
+  const own = { configurations: configs.length, expanded: expandedHere };
+  return { graph, found, complete, factored, own, events };
 }

@@ -346,10 +346,8 @@ export function partition(
       for (;;) {
         const f = at.factored[node];
         if (f) {
-          const outer = slots;
-          const mine = outer ? f.absorbed.map((x) => outer[x] as number) : f.absorbed;
-          absorbed = absorbed ? [...absorbed, ...mine].sort((x, y) => x - y) : mine;
-          if (f.slots) slots = outer ? f.slots.map((x) => outer[x] as number) : f.slots;
+          absorbed = joinAbsorbed(absorbed, f.absorbed, slots);
+          if (f.slots) slots = compose(slots, f.slots);
           at = f.sub;
           node = 0;
           continue;
@@ -793,6 +791,16 @@ function factor(ctx: SearchContext, config: Config): Factored | undefined {
   let found = ctx.renamed.get(id);
   if (!found) ctx.renamed.set(id, (found = renamedFound(sub.found, slots)));
   return { absorbed, sub, slots, found };
+}
+
+/** Patterns set aside so far and those of a factored node (numbered `slots`), sorted. */
+function joinAbsorbed(
+  known: number[] | undefined,
+  more: readonly number[],
+  slots: readonly number[] | undefined,
+): number[] {
+  const mine = slots ? more.map((x) => slots[x] as number) : (more as number[]);
+  return known ? [...known, ...mine].sort((x, y) => x - y) : mine;
 }
 
 /** A search of a rest whose patterns are numbered by their positions in `slots`. */

@@ -384,6 +384,21 @@ function testsFor(
   const clauseTwins = new Map<string, number>();
   for (const k of keys) {
     for (const r of c.readers.get(k.keyLower) ?? []) {
+      const twinKey = clauseKey(r.clause);
+      const twin = twinKey === undefined ? undefined : clauseTwins.get(twinKey);
+      if (twin !== undefined) {
+        // Its values are the twin's, each the same value test (left out), on the same patterns.
+        const of = tests[twin] as Test;
+        tests.push({
+          kind: 'clause',
+          side: r.side,
+          clause: r.clause,
+          twin,
+          ...(of.patterns ? { patterns: of.patterns, positions: of.positions, memo: of.memo } : {}),
+          run: (ctx) => testClause(r.clause, ctx),
+        });
+        continue;
+      }
       const version = (sides[r.side] as SideSpace).analysis.role.policy.policy.version;
       const single = k.atoms.length === 1 ? atoms.find((a) => a.id === k.atoms[0]?.id) : undefined;
       const resolve = constantResolver((sides[r.side] as SideSpace).constants);
@@ -402,14 +417,14 @@ function testsFor(
         // mostly write the same ones) is one test; so is the same value of the same key
         // elsewhere (every statement's `aud` clause), when no policy variable can make the two
         // read differently.
-        const twin =
+        const same =
           pattern !== undefined
             ? `${pattern}|${value.operator.raw}|${value.value}`
             : value.value.includes('$')
               ? undefined
               : `|${k.keyLower}|${value.operator.raw}|${value.value}`;
-        if (twin !== undefined && twins.has(twin)) continue;
-        if (twin !== undefined) twins.add(twin);
+        if (same !== undefined && twins.has(same)) continue;
+        if (same !== undefined) twins.add(same);
         tests.push({
           kind: 'value',
           side: r.side,
@@ -418,12 +433,11 @@ function testsFor(
           run: (ctx) => testClause(value.compiled, ctx),
         });
       }
-      const twin = clauseTwin(r.clause, tests.length, clauseTwins);
+      if (twinKey !== undefined) clauseTwins.set(twinKey, tests.length);
       tests.push({
         kind: 'clause',
         side: r.side,
         clause: r.clause,
-        ...(twin !== undefined ? { twin } : {}),
         ...(single?.patternIndex && patterns.every((x) => x !== undefined)
           ? {
               patterns: patterns as number[],
@@ -439,24 +453,17 @@ function testsFor(
 }
 
 /**
- * The earlier clause test that `clause` (test `index`) is the same as, if any: same operator, key
- * and values, none with a policy variable (then no role's constants can make the two differ).
+ * What makes two clause tests twins — the same operator, key and values, none with a policy
+ * variable (then no role's constants can make the two differ) — or undefined.
  */
-function clauseTwin(
-  compiled: CompiledClause,
-  index: number,
-  seen: Map<string, number>,
-): number | undefined {
+function clauseKey(compiled: CompiledClause): string | undefined {
   const c = compiled.clause;
   let values = '';
   for (const v of c.values) {
     if (v.value.includes('$')) return undefined;
     values += `\u0000${v.value}`;
   }
-  const key = `${c.operator.raw}|${c.keyLower}|${c.values.length}${values}`;
-  const twin = seen.get(key);
-  if (twin === undefined) seen.set(key, index);
-  return twin;
+  return `${c.operator.raw}|${c.keyLower}|${c.values.length}${values}`;
 }
 
 function positionsOf(patterns: readonly number[]): Map<number, number[]> {

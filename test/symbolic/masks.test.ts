@@ -107,7 +107,7 @@ t.test(
   (t) => {
     const sub = `${GH}:sub`;
     const aud = `${GH}:aud`;
-    const body = (team: string) =>
+    const body = () =>
       doc(
         statement('Allow', {
           StringEquals: { [aud]: 'sts.amazonaws.com' },

@@ -287,17 +287,33 @@ export function greedyCover(
   return cover(wordsOf(target, width), atoms, limit)?.map((a) => atoms.indexOf(a));
 }
 
-/** `t`: the target within `care` (t ⊆ care). */
-function search(atoms: readonly Atom[], t: Uint32Array, care: Uint32Array): Constraint | undefined {
+/**
+ * `t`: the target within `care` (t ⊆ care); `inT`: which atoms meet `t` (the same for every
+ * `care` a description tries).
+ */
+function search(
+  atoms: readonly Atom[],
+  t: Uint32Array,
+  care: Uint32Array,
+  inT: Uint8Array,
+): Constraint | undefined {
   const outside = andNot(care, t);
-  const negatives = atoms.filter((a) => !meets(a.words, t) && meets(a.words, care));
+  const negatives: Atom[] = [];
+  for (let i = 0; i < atoms.length; i++) {
+    const a = atoms[i] as Atom;
+    if (inT[i] === 0 && meets(a.words, care)) negatives.push(a);
+  }
   const removable = new Uint32Array(t.length);
   for (const a of negatives)
     for (let i = 0; i < t.length; i++)
       removable[i] = (removable[i] as number) | (a.words[i] as number);
   // A positive term may reach outside the target only where a negative term can take it back.
   const unreachable = andNot(outside, removable);
-  const positives = atoms.filter((a) => meets(a.words, t) && !meets(a.words, unreachable));
+  const positives: Atom[] = [];
+  for (let i = 0; i < atoms.length; i++) {
+    const a = atoms[i] as Atom;
+    if (inT[i] === 1 && !meets(a.words, unreachable)) positives.push(a);
+  }
   const pos = cover(t, positives);
   let best: Constraint | undefined;
   if (pos) {
@@ -351,7 +367,9 @@ function searchWithAll(
   t: Uint32Array,
   care: Uint32Array,
 ): Constraint | undefined {
-  const direct = search(atoms, t, care);
+  const inT = new Uint8Array(atoms.length);
+  for (let i = 0; i < atoms.length; i++) inT[i] = meets((atoms[i] as Atom).words, t) ? 1 : 0;
+  const direct = search(atoms, t, care, inT);
   if (direct) return direct;
   const necessary = atoms
     .filter((a) => !meets(t, t, a.words) && meets(care, care, a.words))
@@ -367,7 +385,7 @@ function searchWithAll(
       within[i] = (within[i] as number) & (a.words[i] as number);
     const terms = allOf.map((x) => x.term);
     if (sameWords(within, t)) return { allOf: terms, anyOf: [], noneOf: [] };
-    const rest = search(atoms, t, andNot(within));
+    const rest = search(atoms, t, andNot(within), inT);
     if (rest) return { ...rest, allOf: terms };
   }
   return undefined;

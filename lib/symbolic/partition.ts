@@ -428,7 +428,9 @@ function orderedRegions(found: Map<string, number[]>, alphabet: Alphabet): Strin
   // The witnesses' code points in one buffer, grown as needed (no array per witness).
   let points = new Uint32Array(64);
   for (let j = 0; j < order.length; j++) {
-    const [key, w] = entries[order[j] as number] as [string, number[]];
+    const entry = entries[order[j] as number] as [string, number[]];
+    const key = entry[0];
+    const w = entry[1];
     if (w.length > points.length) points = new Uint32Array(w.length * 2);
     let bmp = true;
     for (let k = 0; k < w.length; k++) {
@@ -1006,7 +1008,12 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
     const length = lengths[head] as number;
     graph.start[head] = graph.edges.length;
     graph.fallback[head] = -1;
-    if (length >= minLength && ctx.maxLength === Infinity) {
+    // (The factoring's first test written out: most configurations have nothing to set aside.)
+    let forever = false;
+    if (length >= minLength && ctx.maxLength === Infinity)
+      for (let j = 2; j < config.length && !forever; j += 2)
+        forever = tails.forever[config[j] as number] === true;
+    if (forever) {
       const f = factor(ctx, config);
       if (f) {
         factored[head] = f;

@@ -99,9 +99,16 @@ export function testMask(v: Variable, t: number): bigint {
   return all[t] ?? 0n;
 }
 
-/** Where each clause of each role lives: its variable and test, for building boxes. */
+/** Where each clause of each role lives: its variable and test, for building boxes (made once). */
+const clauseIndexes = new WeakMap<
+  Space,
+  Map<number, Map<CompiledClause, { v: number; t: number }>>
+>();
 function clauseIndex(space: Space): Map<number, Map<CompiledClause, { v: number; t: number }>> {
+  const known = clauseIndexes.get(space);
+  if (known) return known;
   const out = new Map<number, Map<CompiledClause, { v: number; t: number }>>();
+  clauseIndexes.set(space, out);
   for (const v of space.variables) {
     v.tests.forEach((t, i) => {
       if (t.kind !== 'clause' || !t.clause) return;

@@ -26,6 +26,7 @@ import {
 import { atomCandidates, Unknown, type AtomReader, type Candidates } from './candidates.js';
 import type { Partition } from './partition.js';
 import {
+  clauseKey,
   constantResolver,
   tokensKey,
   valueAtoms,
@@ -450,20 +451,6 @@ function testsFor(
     }
   }
   return tests;
-}
-
-/**
- * What makes two clause tests twins — the same operator, key and values, none with a policy
- * variable (then no role's constants can make the two differ) — or undefined.
- */
-function clauseKey(compiled: CompiledClause): string | undefined {
-  const c = compiled.clause;
-  let values = '';
-  for (const v of c.values) {
-    if (v.value.includes('$')) return undefined;
-    values += `\u0000${v.value}`;
-  }
-  return `${c.operator.raw}|${c.keyLower}|${c.values.length}${values}`;
 }
 
 function positionsOf(patterns: readonly number[]): Map<number, number[]> {

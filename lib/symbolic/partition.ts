@@ -187,19 +187,30 @@ export function alphabetFor(patterns: readonly Tokens[], domain: Domain): Alphab
 class HeadTrie {
   /**
    * Per node: its first child, its next sibling (-1: none), the class that leads to it, and how
-   * many children it has — flat lists, no array per node (a policy's trie has a node per
-   * character of its heads).
+   * many children it has — flat typed arrays of `capacity` nodes, no array per node (a policy's
+   * trie has a node per character of its heads) and none grown node by node.
    */
-  readonly firstKid: number[] = [-1];
-  readonly sibling: number[] = [-1];
-  readonly label: number[] = [-1];
-  readonly kidCount: number[] = [0];
+  readonly firstKid: Int32Array;
+  readonly sibling: Int32Array;
+  readonly label: Int32Array;
+  readonly kidCount: Int32Array;
   /**
    * Per node: the patterns whose head ends there and their tails' start states, by pattern, as
    * an index into `spawns` (-1: none).
    */
-  readonly spawnOf: number[] = [-1];
+  readonly spawnOf: Int32Array;
   readonly spawns: number[][] = [];
+  /** Nodes made (node 0, the root, included). */
+  private size = 1;
+
+  /** `capacity`: at least one more than the heads' classes together (each makes a node at most). */
+  constructor(capacity: number) {
+    this.firstKid = new Int32Array(capacity).fill(-1);
+    this.sibling = new Int32Array(capacity).fill(-1);
+    this.label = new Int32Array(capacity).fill(-1);
+    this.kidCount = new Int32Array(capacity);
+    this.spawnOf = new Int32Array(capacity).fill(-1);
+  }
 
   /** The last head added and the node after each of its classes (heads mostly share prefixes). */
   private readonly lastHead: number[] = [];
@@ -217,12 +228,9 @@ class HeadTrie {
       const cls = head[k] as number;
       let next = this.child(node, cls);
       if (next < 0) {
-        next = this.label.length;
-        this.firstKid.push(-1);
-        this.sibling.push(this.firstKid[node] as number);
-        this.label.push(cls);
-        this.kidCount.push(0);
-        this.spawnOf.push(-1);
+        next = this.size++;
+        this.sibling[next] = this.firstKid[node] as number;
+        this.label[next] = cls;
         this.firstKid[node] = next;
         this.kidCount[node] = (this.kidCount[node] as number) + 1;
       }
@@ -254,6 +262,13 @@ class HeadTrie {
   }
 }
 
+/** The tokens of the patterns together. */
+function tokenCount(patterns: readonly Tokens[]): number {
+  let n = 0;
+  for (let i = 0; i < patterns.length; i++) n += (patterns[i] as Tokens).length;
+  return n;
+}
+
 /**
  * The regions of a string variable constrained by `patterns`, over `domain`. Throws
  * `FoldUnsupported` (alphabet.ts) for IgnoreCase literals outside the per-code-point fragment.
@@ -269,7 +284,7 @@ export function partition(
     const trivial = unconstrained(alphabet, domain, budget);
     if (trivial) return trivial;
   }
-  const trie = new HeadTrie();
+  const trie = new HeadTrie(1 + tokenCount(patterns));
   const head: number[] = [];
   // Tails recur (`*`, `*:pull_request` after each repository's head): one automaton per tail.
   const tails = new Tails(alphabet.size);

@@ -239,18 +239,34 @@ function cover(
     }
     gains.push(g);
   }
+  // Gains only fall: while the best gain stays `top`, the first atom with it is at or after the
+  // one chosen last (those before it had less, and still have), so the scan resumes there; only
+  // when no atom has `top` any more is every atom scanned for the new best.
+  let top = Infinity;
+  let from = 0;
   while (remaining > 0) {
     // More atoms than `limit`: the caller has no use for the cover.
     if (chosen.length >= limit) return undefined;
     let best = -1;
     let gain = 0;
-    for (let i = 0; i < gains.length; i++) {
-      if ((gains[i] as number) > gain) {
-        gain = gains[i] as number;
+    for (let i = from; i < gains.length; i++) {
+      if (gains[i] === top) {
         best = i;
+        gain = top;
+        break;
+      }
+    }
+    if (best < 0) {
+      for (let i = 0; i < gains.length; i++) {
+        if ((gains[i] as number) > gain) {
+          gain = gains[i] as number;
+          best = i;
+        }
       }
     }
     if (best < 0) return undefined;
+    top = gain;
+    from = best;
     const words = (candidates[best] as Atom).words;
     chosen.push(candidates[best] as Atom);
     for (let w = 0; w < left.length; w++) {

@@ -573,6 +573,15 @@ function fromKeys(
   const touched = new Map<number, Array<{ r: number; hits: number[] }>>();
   // The patterns of each key that some value test reads (reused from one key to the next).
   const matching: number[] = [];
+  // The clause tests a new region's patterns appear in, with their hit positions (one map, reused
+  // from one region to the next), recorded in `touched` for `region`.
+  const regionHits = new Map<number, number[]>();
+  let region = -1;
+  const record = (h: number[], t: number): void => {
+    const list = touched.get(t);
+    if (list) list.push({ r: region, hits: h });
+    else touched.set(t, [{ r: region, hits: h }]);
+  };
   for (let i = 0; i < atom.values.length; i++) {
     const value = atom.values[i];
     const key = keys[i] as string;
@@ -586,7 +595,7 @@ function fromKeys(
       byCanonical.set(canonical, r);
       v.regions.push(lazyRegion(v, [value], key, sides));
       (absent ? absentBits : presentBits).push(r);
-      const hits = new Map<number, number[]>();
+      regionHits.clear();
       for (let j = 0; j < m; j++) {
         const x = matching[j] as number;
         const valueOf = valueTests.get(x) as number[];
@@ -594,17 +603,13 @@ function fromKeys(
         const clauses = clausesOf.get(x);
         for (let k = 0; clauses !== undefined && k < clauses.length; k++) {
           const { t, at } = clauses[k] as { t: number; at: number[] };
-          const h = hits.get(t);
+          const h = regionHits.get(t);
           if (h) h.push(...at);
-          else hits.set(t, [...at]);
+          else regionHits.set(t, [...at]);
         }
       }
-      const region = r;
-      hits.forEach((h, t) => {
-        const list = touched.get(t);
-        if (list) list.push({ r: region, hits: h });
-        else touched.set(t, [{ r: region, hits: h }]);
-      });
+      region = r;
+      regionHits.forEach(record);
     }
     byKey.set(key, r);
   }

@@ -53,8 +53,8 @@ interface Matcher {
  * found.)
  */
 class Tails {
-  /** Per state, per class: the next state, -2 not computed yet, -1 dead. */
-  private readonly next: number[] = [];
+  /** Per state, per class: the next state, -2 not computed yet, -1 dead (read by `stepInto`). */
+  readonly next: number[] = [];
   /** Per state: does the tail match when the value ends here? */
   readonly accept: boolean[] = [];
   /** Per state: the classes its positions name (literals, a wildcard's exception). */
@@ -69,7 +69,7 @@ class Tails {
   private readonly matchers: Matcher[][] = [];
   private readonly ids: Array<Map<string, number>> = [];
 
-  constructor(private readonly classes: number) {}
+  constructor(readonly classes: number) {}
 
   /** Adds a tail; returns its start state. */
   add(ms: Matcher[]): number {
@@ -85,7 +85,8 @@ class Tails {
     return known !== -2 ? known : this.compute(state, cls, i);
   }
 
-  private compute(state: number, cls: number, i: number): number {
+  /** Works out `next[i]`, the successor of `state` by `cls` (i = state × classes + cls). */
+  compute(state: number, cls: number, i: number): number {
     const t = this.tailOf[state] as number;
     const ms = this.matchers[t] as Matcher[];
     const out: number[] = [];
@@ -522,19 +523,35 @@ function stepInto(
   out: number[],
   merge: number[],
 ): number {
+  // The trie's child and the tails' steps written out (calls cost, run before V8 optimises).
   const node = config[0] as number;
-  const child = node >= 0 ? trie.child(node, cls) : -1;
+  let child = -1;
+  if (node >= 0)
+    for (let k = trie.firstKid[node] as number; k >= 0; k = trie.sibling[k] as number)
+      if (trie.label[k] === cls) {
+        child = k;
+        break;
+      }
   let n = 1;
+  const next = tails.next;
+  const classes = tails.classes;
   for (let j = 1; j < config.length; j += 2) {
-    const p = config[j] as number;
-    const s = tails.step(config[j + 1] as number, cls);
+    const state = config[j + 1] as number;
+    const i = state * classes + cls;
+    const known = next[i] as number;
+    const s = known !== -2 ? known : tails.compute(state, cls, i);
     if (s >= 0) {
-      out[n++] = p;
+      out[n++] = config[j] as number;
       out[n++] = s;
     }
   }
-  out[0] = keptNode(trie, child);
-  const spawn = child >= 0 ? trie.spawned(child) : undefined;
+  if (child < 0) {
+    out[0] = -1;
+    return n;
+  }
+  out[0] = (trie.kidCount[child] as number) > 0 ? child : -1;
+  const list = trie.spawnOf[child] as number;
+  const spawn = list < 0 ? undefined : trie.spawns[list];
   if (!spawn || spawn.length === 0) return n;
   return joinSpawned(out, n, spawn, merge);
 }

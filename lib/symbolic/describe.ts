@@ -9,7 +9,7 @@
 import { familyWords } from '../conditions/evaluate.js';
 import type { Box } from './boxes.js';
 import { testMask } from './engine.js';
-import { maskOfWords, type Space, type Variable } from './space.js';
+import type { Space, Variable } from './space.js';
 
 /** One thing a value can satisfy: "KEY VERB VALUE", or KEY's presence. */
 export interface Term {
@@ -36,10 +36,10 @@ export interface Constraint {
 
 interface Atom {
   term: Term;
-  /** The region mask, made from `words` when first read (most atoms' never are). */
-  mask: bigint | undefined;
-  /** `mask` as 32-bit words, low first: the searches below run on words (bigint operations
-   * allocate, and they run atoms × chosen terms times). */
+  /**
+   * The region mask as 32-bit words, low first: the searches below run on words (bigint
+   * operations allocate, and they run atoms × chosen terms times).
+   */
   words: Uint32Array;
 }
 
@@ -83,7 +83,7 @@ function atomsOf(
     const id = `${term.key}\u0000${term.verb}\u0000${term.negated}\u0000${term.value === undefined ? '\u0001' : term.value}`;
     const same = seen.get(id);
     if (same?.some((a) => sameWords(a.words, w))) return;
-    const atom = { term, mask, words: w };
+    const atom = { term, words: w };
     if (same) same.push(atom);
     else seen.set(id, [atom]);
     out.push(atom);
@@ -297,7 +297,6 @@ export function greedyCover(
   const width = Math.max(1, Math.ceil(regions / 32));
   const atoms: Atom[] = masks.map((mask, i) => ({
     term: { key: String(i), verb: '', negated: '' },
-    mask,
     words: wordsOf(mask, width),
   }));
   return cover(wordsOf(target, width), atoms, limit)?.map((a) => atoms.indexOf(a));
@@ -351,7 +350,8 @@ function search(
 /** Each atom by its term, per list of atoms (made once per list). */
 const termMasks = new WeakMap<readonly Atom[], Map<Term, Atom>>();
 
-function denotes(atoms: readonly Atom[], c: Constraint, care: bigint): bigint {
+/** The regions a constraint denotes within `care`, as words. */
+function denotes(atoms: readonly Atom[], c: Constraint, care: Uint32Array): Uint32Array {
   let byTerm = termMasks.get(atoms);
   if (!byTerm) {
     byTerm = new Map();
@@ -362,16 +362,26 @@ function denotes(atoms: readonly Atom[], c: Constraint, care: bigint): bigint {
     }
     termMasks.set(atoms, byTerm);
   }
-  const table = byTerm;
-  const maskOf = (term: Term): bigint => {
-    const a = table.get(term);
-    if (!a) return 0n;
-    return (a.mask ??= maskOfWords(a.words));
-  };
-  const mask = (terms: readonly Term[]): bigint => terms.reduce((m, term) => m | maskOf(term), 0n);
-  const all = (c.allOf ?? []).reduce((m, term) => m & maskOf(term), care);
-  const any = c.anyOf.length === 0 ? care : mask(c.anyOf);
-  return all & any & ~mask(c.noneOf) & care;
+  // Word by word (no mask made for each term).
+  const out = andNot(care);
+  const none = new Uint32Array(care.length);
+  for (const term of c.allOf ?? []) {
+    const w = byTerm.get(term)?.words ?? none;
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) & (w[i] as number);
+  }
+  if (c.anyOf.length > 0) {
+    const any = new Uint32Array(care.length);
+    for (const term of c.anyOf) {
+      const w = byTerm.get(term)?.words ?? none;
+      for (let i = 0; i < any.length; i++) any[i] = (any[i] as number) | (w[i] as number);
+    }
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) & (any[i] as number);
+  }
+  for (const term of c.noneOf) {
+    const w = byTerm.get(term)?.words ?? none;
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) & ~(w[i] as number);
+  }
+  return out;
 }
 
 /**
@@ -432,7 +442,7 @@ export function describeMask(
   for (const clauses of [false, true]) {
     const atoms = cachedAtoms(space, v, clauses, sideNames);
     const c = searchWithAll(atoms, t, careWords);
-    if (c && denotes(atoms, c, care) === (target & care)) return c;
+    if (c && sameWords(denotes(atoms, c, careWords), t)) return c;
   }
   const examples: string[] = [];
   v.regions.forEach((r, i) => {

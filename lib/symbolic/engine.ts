@@ -70,6 +70,9 @@ const masks = new WeakMap<Variable, { regions: number; masks: bigint[] }>();
 export function testMask(v: Variable, t: number): bigint {
   if (v.masks && v.words) {
     let m = v.masks[t];
+    // A twin clause's mask is its twin's.
+    const twin = v.tests[t]?.twin;
+    if (m === undefined && twin !== undefined) v.masks[t] = m = testMask(v, twin);
     if (m === undefined) {
       const words = v.words[t];
       v.masks[t] = m = words ? maskOfWords(words) : 0n;

@@ -263,6 +263,27 @@ class HeadTrie {
   }
 }
 
+/**
+ * The classes of a pattern's literal head into `head` (its code points before the first wildcard
+ * or IgnoreCase literal); returns how many. `literals`: the classes of ASCII literals met so far
+ * (-2: not looked up yet), one lookup each instead of one per token.
+ */
+function headOf(p: Tokens, alphabet: Alphabet, literals: Int32Array, head: number[]): number {
+  let length = 0;
+  for (let k = 0; k < p.length; k++) {
+    const t = p[k] as number;
+    // A literal the domain excludes is left to the tail, which dies on it.
+    let cls: number;
+    if (t >= 0 && t < 128) {
+      cls = literals[t] as number;
+      if (cls === -2) literals[t] = cls = alphabet.literal(t);
+    } else cls = t >= 0 && t < FOLD ? alphabet.literal(t) : -1;
+    if (cls < 0) break;
+    head[length++] = cls;
+  }
+  return length;
+}
+
 /** The tokens of the patterns together. */
 function tokenCount(patterns: readonly Tokens[]): number {
   let n = 0;
@@ -290,16 +311,10 @@ export function partition(
   // Tails recur (`*`, `*:pull_request` after each repository's head): one automaton per tail.
   const tails = new Tails(alphabet.size);
   const starts = new Map<string, number>();
+  const literals = new Int32Array(128).fill(-2);
   for (let i = 0; i < patterns.length; i++) {
     const p = patterns[i] as Tokens;
-    let length = 0;
-    for (let k = 0; k < p.length; k++) {
-      const t = p[k] as number;
-      // A literal the domain excludes is left to the tail, which dies on it.
-      const cls = t >= 0 && t < FOLD ? alphabet.literal(t) : -1;
-      if (cls < 0) break;
-      head[length++] = cls;
-    }
+    const length = headOf(p, alphabet, literals, head);
     const tail = length === 0 ? p : p.slice(length);
     const id = tail.join(',');
     let start = starts.get(id);

@@ -37,17 +37,32 @@ export class Boxes {
   }
 
   static isEmpty(b: Box): boolean {
-    return b.some((m) => m === 0n);
+    for (let i = 0; i < b.length; i++) if (b[i] === 0n) return true;
+    return false;
   }
 
   static intersect(a: Box, b: Box): Box | undefined {
-    const out = a.map((m, i) => m & (b[i] as bigint));
-    return Boxes.isEmpty(out) ? undefined : out;
+    // Variable by variable, stopping at the first empty one (loops, no closure: boxes are
+    // intersected pairwise, mostly to find them disjoint).
+    const out: bigint[] = [];
+    for (let i = 0; i < a.length; i++) {
+      const m = (a[i] as bigint) & (b[i] as bigint);
+      if (m === 0n) return undefined;
+      out.push(m);
+    }
+    return out;
+  }
+
+  /** Do two boxes share a cell? */
+  static meet(a: Box, b: Box): boolean {
+    for (let i = 0; i < a.length; i++)
+      if (((a[i] as bigint) & (b[i] as bigint)) === 0n) return false;
+    return true;
   }
 
   /** a ∖ b as disjoint boxes. */
   subtract(a: Box, b: Box): Box[] {
-    if (!Boxes.intersect(a, b)) return [a];
+    if (!Boxes.meet(a, b)) return [a];
     const out: Box[] = [];
     const rest = [...a];
     for (let v = 0; v < a.length; v++) {
@@ -65,10 +80,21 @@ export class Boxes {
   /** A ∖ B. */
   difference(a: BoxList, b: BoxList): Box[] {
     let current: Box[] = [...a];
-    for (const cut of b) {
-      const next: Box[] = [];
-      for (const box of current) next.push(...this.subtract(box, cut));
-      current = next;
+    for (let j = 0; j < b.length; j++) {
+      const cut = b[j] as Box;
+      let next: Box[] | undefined;
+      for (let i = 0; i < current.length; i++) {
+        const box = current[i] as Box;
+        if (!Boxes.meet(box, cut)) {
+          next?.push(box);
+          continue;
+        }
+        // The boxes before this one are kept as they are.
+        next ??= current.slice(0, i);
+        const pieces = this.subtract(box, cut);
+        for (let k = 0; k < pieces.length; k++) next.push(pieces[k] as Box);
+      }
+      if (next) current = next;
       if (current.length === 0) break;
     }
     return current;
@@ -89,9 +115,9 @@ export class Boxes {
   /** A ∩ B. */
   intersection(a: BoxList, b: BoxList): Box[] {
     const out: Box[] = [];
-    for (const x of a) {
-      for (const y of b) {
-        const z = Boxes.intersect(x, y);
+    for (let i = 0; i < a.length; i++) {
+      for (let j = 0; j < b.length; j++) {
+        const z = Boxes.intersect(a[i] as Box, b[j] as Box);
         if (z) out.push(z);
       }
     }

@@ -247,7 +247,7 @@ export function breadth(analysis: ProviderAnalysis, opts: ExampleOptions): Bread
       },
     });
     for (const [k, v] of Object.entries(p.claims)) ex.claims[k] = v;
-    const [decision] = replay(analysis, ex);
+    const [decision] = replay(analysis, ex, { trace: false });
     out.push({
       code: p.code,
       severity: p.severity,

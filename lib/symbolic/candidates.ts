@@ -13,7 +13,14 @@ import { clockCandidates, dateCandidates, ipCandidates, numericCandidates } from
 import { parseDate } from '../conditions/date.js';
 import { parseDecimal } from '../conditions/numeric.js';
 import { partition, type Partition, type Tokens } from './partition.js';
-import { constantResolver, tokensKey, valueKind, valueTokens, type ValueKind } from './patterns.js';
+import {
+  clauseKey,
+  constantResolver,
+  tokensKey,
+  valueKind,
+  valueTokens,
+  type ValueKind,
+} from './patterns.js';
 import type { ProviderIdentity } from './providers.js';
 import type { SideSpace, SpaceOptions } from './space.js';
 
@@ -68,7 +75,15 @@ function kindOf(atom: AtomRef, readers: readonly AtomReader[]): ValueKind {
 function patternsOf(readers: readonly AtomReader[], env: Env): Tokens[] {
   const out: Tokens[] = [];
   const seen = new Set<string>();
+  // A clause written the same as one read before gives the same patterns (the two roles of a
+  // diff mostly write the same statements).
+  const clauses = new Set<string>();
   for (const r of readers) {
+    const same = clauseKey(r.clause);
+    if (same !== undefined) {
+      if (clauses.has(same)) continue;
+      clauses.add(same);
+    }
     const side = env.sides[r.side] as SideSpace;
     const version = side.analysis.role.policy.policy.version;
     const resolve = constantResolver(side.constants);

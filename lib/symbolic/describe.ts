@@ -36,9 +36,10 @@ export interface Constraint {
 
 interface Atom {
   term: Term;
-  mask: bigint;
-  /** `mask` as 32-bit words, low first: the searches below run on words (bigint operations
-   * allocate, and they run atoms × chosen terms times). */
+  /**
+   * The region mask as 32-bit words, low first: the searches below run on words (bigint
+   * operations allocate, and they run atoms × chosen terms times).
+   */
   words: Uint32Array;
 }
 
@@ -70,17 +71,27 @@ function atomsOf(
   sideNames: readonly string[],
 ): Atom[] {
   const out: Atom[] = [];
-  const seen = new Set<string>();
+  // The atoms made so far by their term's text: an atom is left out when one of the same term
+  // has the same mask (compared by words: no mask made text).
+  const seen = new Map<string, Atom[]>();
   const width = widthOf(v);
-  const add = (term: Term, mask: bigint): void => {
-    const id = `${mask.toString(16)}|${JSON.stringify(term)}`;
-    if (seen.has(id)) return;
-    seen.add(id);
-    out.push({ term, mask, words: wordsOf(mask, width) });
+  const known = v.words !== undefined && v.words.length === v.tests.length ? v.words : undefined;
+  let words: Uint32Array | undefined;
+  const add = (term: Term, mask: bigint | undefined): void => {
+    const w = words && words.length === width ? words : wordsOf(mask ?? 0n, width);
+    words = undefined;
+    const id = `${term.key}\u0000${term.verb}\u0000${term.negated}\u0000${term.value === undefined ? '\u0001' : term.value}`;
+    const same = seen.get(id);
+    if (same?.some((a) => sameWords(a.words, w))) return;
+    const atom = { term, words: w };
+    if (same) same.push(atom);
+    else seen.set(id, [atom]);
+    out.push(atom);
   };
   const all = (1n << BigInt(v.regions.length)) - 1n;
   v.tests.forEach((t, i) => {
-    const mask = testMask(v, i);
+    words = known?.[i];
+    const mask = words ? undefined : testMask(v, i);
     if (t.kind === 'value' && t.value) {
       const [verb, negated] = familyWords(t.value.operator).verbs;
       add(
@@ -97,8 +108,9 @@ function atomsOf(
       const key =
         v.keys.find((k) => k.atoms.length === 1 && k.atoms[0]?.id === atom?.id)?.key ??
         (atom ? atomLabel(atom) : '?');
-      add({ key, verb: 'is present', negated: 'is absent' }, mask);
-      add({ key, verb: 'is absent', negated: 'is present' }, all & ~mask);
+      const present = mask ?? testMask(v, i);
+      add({ key, verb: 'is present', negated: 'is absent' }, present);
+      add({ key, verb: 'is absent', negated: 'is present' }, all & ~present);
     } else if (t.kind === 'accept') {
       const aud = v.keys.find((k) => k.atoms.some((a) => a.id === 'claim:aud'))?.key ?? 'aud';
       const whose =
@@ -227,18 +239,34 @@ function cover(
     }
     gains.push(g);
   }
+  // Gains only fall: while the best gain stays `top`, the first atom with it is at or after the
+  // one chosen last (those before it had less, and still have), so the scan resumes there; only
+  // when no atom has `top` any more is every atom scanned for the new best.
+  let top = Infinity;
+  let from = 0;
   while (remaining > 0) {
     // More atoms than `limit`: the caller has no use for the cover.
     if (chosen.length >= limit) return undefined;
     let best = -1;
     let gain = 0;
-    for (let i = 0; i < gains.length; i++) {
-      if ((gains[i] as number) > gain) {
-        gain = gains[i] as number;
+    for (let i = from; i < gains.length; i++) {
+      if (gains[i] === top) {
         best = i;
+        gain = top;
+        break;
+      }
+    }
+    if (best < 0) {
+      for (let i = 0; i < gains.length; i++) {
+        if ((gains[i] as number) > gain) {
+          gain = gains[i] as number;
+          best = i;
+        }
       }
     }
     if (best < 0) return undefined;
+    top = gain;
+    from = best;
     const words = (candidates[best] as Atom).words;
     chosen.push(candidates[best] as Atom);
     for (let w = 0; w < left.length; w++) {
@@ -269,23 +297,38 @@ export function greedyCover(
   const width = Math.max(1, Math.ceil(regions / 32));
   const atoms: Atom[] = masks.map((mask, i) => ({
     term: { key: String(i), verb: '', negated: '' },
-    mask,
     words: wordsOf(mask, width),
   }));
   return cover(wordsOf(target, width), atoms, limit)?.map((a) => atoms.indexOf(a));
 }
 
-/** `t`: the target within `care` (t ⊆ care). */
-function search(atoms: readonly Atom[], t: Uint32Array, care: Uint32Array): Constraint | undefined {
+/**
+ * `t`: the target within `care` (t ⊆ care); `inT`: which atoms meet `t` (the same for every
+ * `care` a description tries).
+ */
+function search(
+  atoms: readonly Atom[],
+  t: Uint32Array,
+  care: Uint32Array,
+  inT: Uint8Array,
+): Constraint | undefined {
   const outside = andNot(care, t);
-  const negatives = atoms.filter((a) => !meets(a.words, t) && meets(a.words, care));
+  const negatives: Atom[] = [];
+  for (let i = 0; i < atoms.length; i++) {
+    const a = atoms[i] as Atom;
+    if (inT[i] === 0 && meets(a.words, care)) negatives.push(a);
+  }
   const removable = new Uint32Array(t.length);
   for (const a of negatives)
     for (let i = 0; i < t.length; i++)
       removable[i] = (removable[i] as number) | (a.words[i] as number);
   // A positive term may reach outside the target only where a negative term can take it back.
   const unreachable = andNot(outside, removable);
-  const positives = atoms.filter((a) => meets(a.words, t) && !meets(a.words, unreachable));
+  const positives: Atom[] = [];
+  for (let i = 0; i < atoms.length; i++) {
+    const a = atoms[i] as Atom;
+    if (inT[i] === 1 && !meets(a.words, unreachable)) positives.push(a);
+  }
   const pos = cover(t, positives);
   let best: Constraint | undefined;
   if (pos) {
@@ -304,12 +347,41 @@ function search(atoms: readonly Atom[], t: Uint32Array, care: Uint32Array): Cons
   return best;
 }
 
-function denotes(atoms: readonly Atom[], c: Constraint, care: bigint): bigint {
-  const maskOf = (term: Term): bigint => atoms.find((a) => a.term === term)?.mask ?? 0n;
-  const mask = (terms: readonly Term[]): bigint => terms.reduce((m, term) => m | maskOf(term), 0n);
-  const all = (c.allOf ?? []).reduce((m, term) => m & maskOf(term), care);
-  const any = c.anyOf.length === 0 ? care : mask(c.anyOf);
-  return all & any & ~mask(c.noneOf) & care;
+/** Each atom by its term, per list of atoms (made once per list). */
+const termMasks = new WeakMap<readonly Atom[], Map<Term, Atom>>();
+
+/** The regions a constraint denotes within `care`, as words. */
+function denotes(atoms: readonly Atom[], c: Constraint, care: Uint32Array): Uint32Array {
+  let byTerm = termMasks.get(atoms);
+  if (!byTerm) {
+    byTerm = new Map();
+    // The first atom of a term, as a search from the start would find it.
+    for (let i = atoms.length - 1; i >= 0; i--) {
+      const a = atoms[i] as Atom;
+      byTerm.set(a.term, a);
+    }
+    termMasks.set(atoms, byTerm);
+  }
+  // Word by word (no mask made for each term).
+  const out = andNot(care);
+  const none = new Uint32Array(care.length);
+  for (const term of c.allOf ?? []) {
+    const w = byTerm.get(term)?.words ?? none;
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) & (w[i] as number);
+  }
+  if (c.anyOf.length > 0) {
+    const any = new Uint32Array(care.length);
+    for (const term of c.anyOf) {
+      const w = byTerm.get(term)?.words ?? none;
+      for (let i = 0; i < any.length; i++) any[i] = (any[i] as number) | (w[i] as number);
+    }
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) & (any[i] as number);
+  }
+  for (const term of c.noneOf) {
+    const w = byTerm.get(term)?.words ?? none;
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) & ~(w[i] as number);
+  }
+  return out;
 }
 
 /**
@@ -321,7 +393,9 @@ function searchWithAll(
   t: Uint32Array,
   care: Uint32Array,
 ): Constraint | undefined {
-  const direct = search(atoms, t, care);
+  const inT = new Uint8Array(atoms.length);
+  for (let i = 0; i < atoms.length; i++) inT[i] = meets((atoms[i] as Atom).words, t) ? 1 : 0;
+  const direct = search(atoms, t, care, inT);
   if (direct) return direct;
   const necessary = atoms
     .filter((a) => !meets(t, t, a.words) && meets(care, care, a.words))
@@ -337,7 +411,7 @@ function searchWithAll(
       within[i] = (within[i] as number) & (a.words[i] as number);
     const terms = allOf.map((x) => x.term);
     if (sameWords(within, t)) return { allOf: terms, anyOf: [], noneOf: [] };
-    const rest = search(atoms, t, andNot(within));
+    const rest = search(atoms, t, andNot(within), inT);
     if (rest) return { ...rest, allOf: terms };
   }
   return undefined;
@@ -368,7 +442,7 @@ export function describeMask(
   for (const clauses of [false, true]) {
     const atoms = cachedAtoms(space, v, clauses, sideNames);
     const c = searchWithAll(atoms, t, careWords);
-    if (c && denotes(atoms, c, care) === (target & care)) return c;
+    if (c && sameWords(denotes(atoms, c, careWords), t)) return c;
   }
   const examples: string[] = [];
   v.regions.forEach((r, i) => {

@@ -136,7 +136,8 @@ function entriesOf(
   const care = careOf(a, allowing);
   return boxes.map((box) => {
     const ex = exampleIn(a, box, { now: opts.now, ...(opts.seeds ? { seeds: opts.seeds } : {}) });
-    const decisions = replay(a, ex);
+    // The decisions' traces are not read: replayed without them.
+    const decisions = replay(a, ex, { trace: false });
     const yes = decisions[allowing] as Decision;
     const no = decisions[refusing] as Decision;
     const allowedBy = (yes.actions[0]?.allowedBy ?? []).map((i) =>

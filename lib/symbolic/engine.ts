@@ -21,6 +21,7 @@ import { Unknown } from './candidates.js';
 import type { AnalysisRole, ProviderIdentity } from './providers.js';
 import {
   buildSpace,
+  maskOfWords,
   type SideSpace,
   type Space,
   type SpaceOptions,
@@ -67,7 +68,17 @@ const masks = new WeakMap<Variable, { regions: number; masks: bigint[] }>();
 
 /** The mask of the regions whose signature has test `t` true. */
 export function testMask(v: Variable, t: number): bigint {
-  if (v.masks) return v.masks[t] ?? 0n;
+  if (v.masks && v.words) {
+    let m = v.masks[t];
+    // A twin clause's mask is its twin's.
+    const twin = v.tests[t]?.twin;
+    if (m === undefined && twin !== undefined) v.masks[t] = m = testMask(v, twin);
+    if (m === undefined) {
+      const words = v.words[t];
+      v.masks[t] = m = words ? maskOfWords(words) : 0n;
+    }
+    return m;
+  }
   const known = masks.get(v);
   let all = known?.masks;
   if (!all || all.length !== v.tests.length || known?.regions !== v.regions.length) {
@@ -91,9 +102,16 @@ export function testMask(v: Variable, t: number): bigint {
   return all[t] ?? 0n;
 }
 
-/** Where each clause of each role lives: its variable and test, for building boxes. */
+/** Where each clause of each role lives: its variable and test, for building boxes (made once). */
+const clauseIndexes = new WeakMap<
+  Space,
+  Map<number, Map<CompiledClause, { v: number; t: number }>>
+>();
 function clauseIndex(space: Space): Map<number, Map<CompiledClause, { v: number; t: number }>> {
+  const known = clauseIndexes.get(space);
+  if (known) return known;
   const out = new Map<number, Map<CompiledClause, { v: number; t: number }>>();
+  clauseIndexes.set(space, out);
   for (const v of space.variables) {
     v.tests.forEach((t, i) => {
       if (t.kind !== 'clause' || !t.clause) return;

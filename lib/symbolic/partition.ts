@@ -53,8 +53,8 @@ interface Matcher {
  * found.)
  */
 class Tails {
-  /** Per state, per class: the next state, -2 not computed yet, -1 dead. */
-  private readonly next: number[] = [];
+  /** Per state, per class: the next state, -2 not computed yet, -1 dead (read by `stepInto`). */
+  readonly next: number[] = [];
   /** Per state: does the tail match when the value ends here? */
   readonly accept: boolean[] = [];
   /** Per state: the classes its positions name (literals, a wildcard's exception). */
@@ -69,7 +69,7 @@ class Tails {
   private readonly matchers: Matcher[][] = [];
   private readonly ids: Array<Map<string, number>> = [];
 
-  constructor(private readonly classes: number) {}
+  constructor(readonly classes: number) {}
 
   /** Adds a tail; returns its start state. */
   add(ms: Matcher[]): number {
@@ -85,7 +85,8 @@ class Tails {
     return known !== -2 ? known : this.compute(state, cls, i);
   }
 
-  private compute(state: number, cls: number, i: number): number {
+  /** Works out `next[i]`, the successor of `state` by `cls` (i = state × classes + cls). */
+  compute(state: number, cls: number, i: number): number {
     const t = this.tailOf[state] as number;
     const ms = this.matchers[t] as Matcher[];
     const out: number[] = [];
@@ -187,19 +188,30 @@ export function alphabetFor(patterns: readonly Tokens[], domain: Domain): Alphab
 class HeadTrie {
   /**
    * Per node: its first child, its next sibling (-1: none), the class that leads to it, and how
-   * many children it has — flat lists, no array per node (a policy's trie has a node per
-   * character of its heads).
+   * many children it has — flat typed arrays of `capacity` nodes, no array per node (a policy's
+   * trie has a node per character of its heads) and none grown node by node.
    */
-  readonly firstKid: number[] = [-1];
-  readonly sibling: number[] = [-1];
-  readonly label: number[] = [-1];
-  readonly kidCount: number[] = [0];
+  readonly firstKid: Int32Array;
+  readonly sibling: Int32Array;
+  readonly label: Int32Array;
+  readonly kidCount: Int32Array;
   /**
    * Per node: the patterns whose head ends there and their tails' start states, by pattern, as
    * an index into `spawns` (-1: none).
    */
-  readonly spawnOf: number[] = [-1];
+  readonly spawnOf: Int32Array;
   readonly spawns: number[][] = [];
+  /** Nodes made (node 0, the root, included). */
+  private size = 1;
+
+  /** `capacity`: at least one more than the heads' classes together (each makes a node at most). */
+  constructor(capacity: number) {
+    this.firstKid = new Int32Array(capacity).fill(-1);
+    this.sibling = new Int32Array(capacity).fill(-1);
+    this.label = new Int32Array(capacity).fill(-1);
+    this.kidCount = new Int32Array(capacity);
+    this.spawnOf = new Int32Array(capacity).fill(-1);
+  }
 
   /** The last head added and the node after each of its classes (heads mostly share prefixes). */
   private readonly lastHead: number[] = [];
@@ -217,12 +229,9 @@ class HeadTrie {
       const cls = head[k] as number;
       let next = this.child(node, cls);
       if (next < 0) {
-        next = this.label.length;
-        this.firstKid.push(-1);
-        this.sibling.push(this.firstKid[node] as number);
-        this.label.push(cls);
-        this.kidCount.push(0);
-        this.spawnOf.push(-1);
+        next = this.size++;
+        this.sibling[next] = this.firstKid[node] as number;
+        this.label[next] = cls;
         this.firstKid[node] = next;
         this.kidCount[node] = (this.kidCount[node] as number) + 1;
       }
@@ -255,6 +264,34 @@ class HeadTrie {
 }
 
 /**
+ * The classes of a pattern's literal head into `head` (its code points before the first wildcard
+ * or IgnoreCase literal); returns how many. `literals`: the classes of ASCII literals met so far
+ * (-2: not looked up yet), one lookup each instead of one per token.
+ */
+function headOf(p: Tokens, alphabet: Alphabet, literals: Int32Array, head: number[]): number {
+  let length = 0;
+  for (let k = 0; k < p.length; k++) {
+    const t = p[k] as number;
+    // A literal the domain excludes is left to the tail, which dies on it.
+    let cls: number;
+    if (t >= 0 && t < 128) {
+      cls = literals[t] as number;
+      if (cls === -2) literals[t] = cls = alphabet.literal(t);
+    } else cls = t >= 0 && t < FOLD ? alphabet.literal(t) : -1;
+    if (cls < 0) break;
+    head[length++] = cls;
+  }
+  return length;
+}
+
+/** The tokens of the patterns together. */
+function tokenCount(patterns: readonly Tokens[]): number {
+  let n = 0;
+  for (let i = 0; i < patterns.length; i++) n += (patterns[i] as Tokens).length;
+  return n;
+}
+
+/**
  * The regions of a string variable constrained by `patterns`, over `domain`. Throws
  * `FoldUnsupported` (alphabet.ts) for IgnoreCase literals outside the per-code-point fragment.
  */
@@ -262,28 +299,22 @@ export function partition(
   patterns: readonly Tokens[],
   domain: Domain,
   budget = DEFAULT_BUDGET,
-  options: { shareExits?: boolean } = {},
+  options: { shareExits?: boolean; shareRests?: boolean } = {},
 ): Partition {
   const alphabet = alphabetFor(patterns, domain);
   if (patterns.length === 0) {
     const trivial = unconstrained(alphabet, domain, budget);
     if (trivial) return trivial;
   }
-  const trie = new HeadTrie();
+  const trie = new HeadTrie(1 + tokenCount(patterns));
   const head: number[] = [];
   // Tails recur (`*`, `*:pull_request` after each repository's head): one automaton per tail.
   const tails = new Tails(alphabet.size);
   const starts = new Map<string, number>();
+  const literals = new Int32Array(128).fill(-2);
   for (let i = 0; i < patterns.length; i++) {
     const p = patterns[i] as Tokens;
-    let length = 0;
-    for (let k = 0; k < p.length; k++) {
-      const t = p[k] as number;
-      // A literal the domain excludes is left to the tail, which dies on it.
-      const cls = t >= 0 && t < FOLD ? alphabet.literal(t) : -1;
-      if (cls < 0) break;
-      head[length++] = cls;
-    }
+    const length = headOf(p, alphabet, literals, head);
     const tail = length === 0 ? p : p.slice(length);
     const id = tail.join(',');
     let start = starts.get(id);
@@ -299,7 +330,13 @@ export function partition(
     expanded: 0,
     configurations: 0,
     memo: new Map(),
+    rests: new Set(),
+    toRoot: undefined,
+    events: [],
+    partial: new Map(),
+    renamed: new Map(),
     shareExits: options.shareExits ?? true,
+    shareRests: options.shareRests ?? true,
   };
   const root = search(ctx, startConfig(trie), domain.minLength);
   // Regions in the order of their witnesses (shortest first, then preference order): class ids
@@ -335,10 +372,13 @@ export function partition(
       // Past a factored node the walk goes on in the rest's search (not remembered).
       let at: Searched = root;
       let absorbed: number[] | undefined;
+      // The patterns of the search walked, by their numbers in it (undefined: the root's own).
+      let slots: number[] | undefined;
       for (;;) {
         const f = at.factored[node];
         if (f) {
-          absorbed = absorbed ? [...absorbed, ...f.absorbed].sort((x, y) => x - y) : f.absorbed;
+          absorbed = joinAbsorbed(absorbed, f.absorbed, slots);
+          if (f.slots) slots = compose(slots, f.slots);
           at = f.sub;
           node = 0;
           continue;
@@ -372,7 +412,10 @@ export function partition(
       }
       if (length < domain.minLength) return undefined;
       const config = at.graph.configs[node] as Config;
-      if (absorbed) return withAbsorbed(absorbed, vectorKey(tails, config));
+      if (absorbed) {
+        const key = vectorKey(tails, config);
+        return withAbsorbed(absorbed, slots ? renamedKey(key, slots) : key);
+      }
       let key = keys.get(node);
       if (key === undefined) keys.set(node, (key = vectorKey(tails, config)));
       return key;
@@ -399,8 +442,10 @@ function orderedRegions(found: Map<string, number[]>, alphabet: Alphabet): Strin
     }
     sortKeys.sort();
     order = [];
-    for (const k of sortKeys)
+    for (let i = 0; i < sortKeys.length; i++) {
+      const k = sortKeys[i] as string;
       order.push(k.charCodeAt(k.length - 2) * 0x10000 + k.charCodeAt(k.length - 1));
+    }
   } else {
     order = entries.map((_, i) => i);
     order.sort((a, b) => {
@@ -411,11 +456,26 @@ function orderedRegions(found: Map<string, number[]>, alphabet: Alphabet): Strin
   }
   const reps = alphabet.reps;
   const out: StringRegion[] = [];
+  // The witnesses' code points in one buffer, grown as needed (no array per witness).
+  let points = new Uint32Array(64);
   for (let j = 0; j < order.length; j++) {
-    const [key, w] = entries[order[j] as number] as [string, number[]];
-    const points: number[] = [];
-    for (let k = 0; k < w.length; k++) points.push(reps[w[k] as number] as number);
-    out.push({ key, witness: String.fromCodePoint(...points) });
+    const entry = entries[order[j] as number] as [string, number[]];
+    const key = entry[0];
+    const w = entry[1];
+    if (w.length > points.length) points = new Uint32Array(w.length * 2);
+    let bmp = true;
+    for (let k = 0; k < w.length; k++) {
+      const cp = reps[w[k] as number] as number;
+      points[k] = cp;
+      if (cp > 0xffff) bmp = false;
+    }
+    const units = points.subarray(0, w.length) as unknown as number[];
+    out.push({
+      key,
+      witness: bmp
+        ? String.fromCharCode.apply(null, units)
+        : String.fromCodePoint.apply(null, units),
+    });
   }
   return out;
 }
@@ -478,19 +538,35 @@ function stepInto(
   out: number[],
   merge: number[],
 ): number {
+  // The trie's child and the tails' steps written out (calls cost, run before V8 optimises).
   const node = config[0] as number;
-  const child = node >= 0 ? trie.child(node, cls) : -1;
+  let child = -1;
+  if (node >= 0)
+    for (let k = trie.firstKid[node] as number; k >= 0; k = trie.sibling[k] as number)
+      if (trie.label[k] === cls) {
+        child = k;
+        break;
+      }
   let n = 1;
+  const next = tails.next;
+  const classes = tails.classes;
   for (let j = 1; j < config.length; j += 2) {
-    const p = config[j] as number;
-    const s = tails.step(config[j + 1] as number, cls);
+    const state = config[j + 1] as number;
+    const i = state * classes + cls;
+    const known = next[i] as number;
+    const s = known !== -2 ? known : tails.compute(state, cls, i);
     if (s >= 0) {
-      out[n++] = p;
+      out[n++] = config[j] as number;
       out[n++] = s;
     }
   }
-  out[0] = keptNode(trie, child);
-  const spawn = child >= 0 ? trie.spawned(child) : undefined;
+  if (child < 0) {
+    out[0] = -1;
+    return n;
+  }
+  out[0] = (trie.kidCount[child] as number) > 0 ? child : -1;
+  const list = trie.spawnOf[child] as number;
+  const spawn = list < 0 ? undefined : trie.spawns[list];
   if (!spawn || spawn.length === 0) return n;
   return joinSpawned(out, n, spawn, merge);
 }
@@ -610,6 +686,10 @@ class Graph {
 /** One search from a start configuration (the whole partition's, or a factored rest's). */
 interface Searched {
   graph: Graph;
+  /** Configurations found and expanded by this search itself (not the searches it started). */
+  own: { configurations: number; expanded: number };
+  /** The rests off the trie it set aside, in its pattern numbers, with their patterns. */
+  events: Array<{ rest: Config; slots: number[] }>;
   /** Per acceptance vector: its shortest continuation from the start (class ids), first in order. */
   found: Map<string, number[]>;
   complete: boolean;
@@ -620,6 +700,13 @@ interface Searched {
 interface Factored {
   absorbed: number[];
   sub: Searched;
+  /**
+   * The patterns the rest's search numbers 0, 1, …: their numbers here (undefined: the search
+   * numbers them as here).
+   */
+  slots: number[] | undefined;
+  /** The rest's vectors and shortest continuations, in the numbers of patterns here. */
+  found: Map<string, number[]>;
 }
 
 interface SearchContext {
@@ -634,8 +721,20 @@ interface SearchContext {
   configurations: number;
   /** Searches of rests by their configuration; null while one is under way. */
   memo: Map<string, Searched | null>;
+  /** The rests off the trie met so far, in the root's pattern numbers. */
+  rests: Set<string>;
+  /** The pattern numbers of the search under way in the root's (undefined: the root's own). */
+  toRoot: number[] | undefined;
+  /** The rests set aside by the search under way. */
+  events: Array<{ rest: Config; slots: number[] }>;
+  /** Searches of rests not shared because the budget stopped them, by their root numbers. */
+  partial: Map<string, Searched>;
+  /** A shared search's vectors in one rest's pattern numbers, by the rest's configuration. */
+  renamed: Map<string, Map<string, number[]>>;
   /** Remember successors that leave the trie by tail part (off: the plain search, for tests). */
   shareExits: boolean;
+  /** One search per rest off the trie of the same states (off: one per rest, for tests). */
+  shareRests: boolean;
 }
 
 /** Shorter, or as long and first in preference order (class ids are in preference order). */
@@ -686,14 +785,145 @@ function factor(ctx: SearchContext, config: Config): Factored | undefined {
       rest.push(config[j] as number, config[j + 1] as number);
   }
   const id = rest.join(',');
-  let sub = ctx.memo.get(id);
-  if (sub === null) return undefined;
-  if (sub === undefined) {
-    ctx.memo.set(id, null);
-    sub = search(ctx, rest, 0);
-    ctx.memo.set(id, sub);
+  if (rest[0] !== -1 || !ctx.shareRests) {
+    let sub = ctx.memo.get(id);
+    if (sub === null) return undefined;
+    if (sub === undefined) {
+      ctx.memo.set(id, null);
+      sub = search(ctx, rest, 0);
+      ctx.memo.set(id, sub);
+    }
+    return { absorbed, sub, slots: undefined, found: sub.found };
   }
-  return { absorbed, sub };
+  // Off the trie nothing joins a configuration: the rest's search depends only on its tails'
+  // states, in order, and its patterns' numbers only name them. One search, with the patterns
+  // numbered 0, 1, … in order, serves every rest of the same states (each service's
+  // `repo:acme/svc-N-*:pull_request` beside a `repo:*:pull_request` Deny); its vectors are read
+  // back in each rest's numbers (an order-keeping renaming: vectors stay sorted).
+  const slots: number[] = [];
+  const shape: Config = [-1];
+  for (let j = 1; j < rest.length; j += 2) {
+    shape.push(slots.length, rest[j + 1] as number);
+    slots.push(rest[j] as number);
+  }
+  const shapeId = `s${shape.join(',')}`;
+  // The rest in the root's pattern numbers: what the plain search memoises by (and counts once).
+  const rootId = ctx.toRoot ? renamedRest(rest, ctx.toRoot).join(',') : id;
+  let sub = ctx.memo.get(shapeId);
+  if (sub === null) return undefined;
+  ctx.events.push({ rest, slots });
+  if (sub === undefined) {
+    ctx.memo.set(shapeId, null);
+    sub = searchRenamed(ctx, shape, slots);
+    ctx.memo.set(shapeId, sub);
+    ctx.rests.add(rootId);
+  } else if (!ctx.rests.has(rootId)) {
+    // The configurations the plain search would count for this rest: the shared search's own,
+    // and those of each rest it met that was new in the root's numbers. When the budget would
+    // stop that search part of the way, it is made (and not shared).
+    const fresh = new Set<string>([rootId]);
+    const count = { configurations: 0, expanded: 0 };
+    tally(ctx, sub, compose(ctx.toRoot, slots), fresh, count);
+    if (ctx.expanded + count.expanded > ctx.budget) {
+      const own = searchRenamed(ctx, shape, slots);
+      ctx.rests.add(rootId);
+      ctx.partial.set(rootId, own);
+      return { absorbed, sub: own, slots, found: renamedFound(own.found, slots) };
+    }
+    ctx.configurations += count.configurations;
+    ctx.expanded += count.expanded;
+    for (const x of fresh) ctx.rests.add(x);
+  } else {
+    const own = ctx.partial.get(rootId);
+    if (own) return { absorbed, sub: own, slots, found: renamedFound(own.found, slots) };
+  }
+  let found = ctx.renamed.get(id);
+  if (!found) ctx.renamed.set(id, (found = renamedFound(sub.found, slots)));
+  return { absorbed, sub, slots, found };
+}
+
+/** Patterns set aside so far and those of a factored node (numbered `slots`), sorted. */
+function joinAbsorbed(
+  known: number[] | undefined,
+  more: readonly number[],
+  slots: readonly number[] | undefined,
+): number[] {
+  const mine = slots ? more.map((x) => slots[x] as number) : (more as number[]);
+  return known ? [...known, ...mine].sort((x, y) => x - y) : mine;
+}
+
+/** A search of a rest whose patterns are numbered by their positions in `slots`. */
+function searchRenamed(ctx: SearchContext, shape: Config, slots: readonly number[]): Searched {
+  const outer = ctx.toRoot;
+  ctx.toRoot = compose(outer, slots);
+  try {
+    return search(ctx, shape, 0);
+  } finally {
+    ctx.toRoot = outer;
+  }
+}
+
+/** `slots` (positions → numbers of a search) then `toRoot` (→ the root's numbers). */
+function compose(toRoot: readonly number[] | undefined, slots: readonly number[]): number[] {
+  return toRoot ? slots.map((x) => toRoot[x] as number) : [...slots];
+}
+
+/** A rest configuration with its pattern numbers renamed. */
+function renamedRest(rest: Config, names: readonly number[]): Config {
+  const out: Config = [rest[0] as number];
+  for (let j = 1; j < rest.length; j += 2)
+    out.push(names[rest[j] as number] as number, rest[j + 1] as number);
+  return out;
+}
+
+/**
+ * Adds to `count` the configurations a search like `sub` counts when its patterns are numbered
+ * `toRoot` in the root: its own, and those of the rests it met that are not in `fresh` nor
+ * searched before (each counted once, as the plain search's memo counts them).
+ */
+function tally(
+  ctx: SearchContext,
+  sub: Searched,
+  toRoot: readonly number[],
+  fresh: Set<string>,
+  count: { configurations: number; expanded: number },
+): void {
+  count.configurations += sub.own.configurations;
+  count.expanded += sub.own.expanded;
+  for (const e of sub.events) {
+    const id = renamedRest(e.rest, toRoot).join(',');
+    if (fresh.has(id) || ctx.rests.has(id)) continue;
+    fresh.add(id);
+    const shape: Config = [-1];
+    for (let j = 1; j < e.rest.length; j += 2) shape.push((j - 1) / 2, e.rest[j + 1] as number);
+    const nested = ctx.memo.get(`s${shape.join(',')}`);
+    if (nested) tally(ctx, nested, compose(toRoot, e.slots), fresh, count);
+  }
+}
+
+/** A vector key whose pattern numbers are positions in `slots`, in the numbers of `slots`. */
+function renamedKey(key: string, slots: readonly number[]): string {
+  if (key === '') return '';
+  let out = '';
+  let x = 0;
+  for (let c = 0; c <= key.length; c++) {
+    const ch = c < key.length ? key.charCodeAt(c) : 44;
+    if (ch !== 44) x = x * 10 + (ch - 48);
+    else {
+      out += out === '' ? `${slots[x] as number}` : `,${slots[x] as number}`;
+      x = 0;
+    }
+  }
+  return out;
+}
+
+function renamedFound(
+  found: Map<string, number[]>,
+  slots: readonly number[],
+): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [key, w] of found) out.set(renamedKey(key, slots), w);
+  return out;
 }
 
 /**
@@ -771,6 +1001,10 @@ function classesOf(
  */
 function search(ctx: SearchContext, start: Config, minLength: number): Searched {
   const { tails, trie, alphabet } = ctx;
+  const events: Array<{ rest: Config; slots: number[] }> = [];
+  const outerEvents = ctx.events;
+  ctx.events = events;
+  let expandedHere = 0;
   const direct = new Map<string, number>();
   const found = new Map<string, number[]>();
   const factored: Array<Factored | undefined> = [];
@@ -816,18 +1050,24 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
       break;
     }
     ctx.expanded++;
+    expandedHere++;
     const config = configs[head] as Config;
     const length = lengths[head] as number;
     graph.start[head] = graph.edges.length;
     graph.fallback[head] = -1;
-    if (length >= minLength && ctx.maxLength === Infinity) {
+    // (The factoring's first test written out: most configurations have nothing to set aside.)
+    let forever = false;
+    if (length >= minLength && ctx.maxLength === Infinity)
+      for (let j = 2; j < config.length && !forever; j += 2)
+        forever = tails.forever[config[j] as number] === true;
+    if (forever) {
       const f = factor(ctx, config);
       if (f) {
         factored[head] = f;
         // The path here is read only for a vector it may give a witness to (one no shorter
         // than what is known: most are longer, found earlier).
         let prefix: number[] | undefined;
-        for (const [key, rest] of f.sub.found) {
+        for (const [key, rest] of f.found) {
           const vector = withAbsorbed(f.absorbed, key);
           const known = found.get(vector);
           if (known && known.length < length + rest.length) continue;
@@ -867,5 +1107,7 @@ function search(ctx: SearchContext, start: Config, minLength: number): Searched 
     const known = found.get(key);
     if (!known || known.length >= (lengths[head] as number)) offer(found, key, path(head));
   }
-  return { graph, found, complete, factored };
+  ctx.events = outerEvents;
+  const own = { configurations: configs.length, expanded: expandedHere };
+  return { graph, found, complete, factored, own, events };
 }

@@ -298,3 +298,18 @@ class LazyValueAtom implements ValueAtom {
     return (this.made = made);
   }
 }
+
+/**
+ * What makes two clauses the same wherever they are written — the same operator, key and values,
+ * none with a policy variable (then no role's constants nor policy version can make the two
+ * read differently) — or undefined.
+ */
+export function clauseKey(compiled: CompiledClause): string | undefined {
+  const c = compiled.clause;
+  let values = '';
+  for (const v of c.values) {
+    if (v.value.includes('$')) return undefined;
+    values += `\u0000${v.value}`;
+  }
+  return `${c.operator.raw}|${c.keyLower}|${c.values.length}${values}`;
+}

@@ -186,6 +186,43 @@ const ELEMENTS: Readonly<Record<string, readonly string[]>> = {
   amr: ['authenticated', 'unauthenticated', 'graph.facebook.com', 'accounts.google.com'],
 };
 
+/**
+ * A ranked list of values: `head`, then each of `literals` instantiated, then `tail`, at most
+ * `limit` of them. The literals are instantiated when the list is read that far (an example is
+ * mostly found among the first grammar values).
+ */
+export class ValueList {
+  private readonly items: AtomValue[];
+  /** Where the instantiated literals start in `items`. */
+  private readonly first: number;
+  /** Literals instantiated so far. */
+  private made = 0;
+  readonly length: number;
+
+  constructor(
+    head: AtomValue[],
+    private readonly literals: readonly string[] = [],
+    private readonly tail: readonly AtomValue[] = [],
+    limit = Infinity,
+  ) {
+    this.items = head;
+    this.length = Math.min(limit, head.length + literals.length + tail.length);
+    this.first = head.length;
+  }
+
+  /** The value at `i` (`i` < `length`). */
+  at(i: number): AtomValue {
+    if (i < this.first) return this.items[i];
+    const k = i - this.first;
+    if (k >= this.literals.length) return this.tail[k - this.literals.length];
+    while (this.made <= k) {
+      this.items.push(instantiate(this.literals[this.made] as string));
+      this.made++;
+    }
+    return this.items[i];
+  }
+}
+
 /** Ranked candidate values of an atom: seeds, grammar, instantiated patterns. */
 export function realisticValues(
   v: Variable,
@@ -194,26 +231,27 @@ export function realisticValues(
   seeds: Seeds,
   now: number,
   defaultAudience: string | undefined,
-): AtomValue[] {
+): ValueList {
   const literals = literalsOf(v, atom);
   const out: AtomValue[] = [];
   switch (atom.kind) {
     case 'clock':
-      return [Math.floor(now / 1000)];
+      return new ValueList([Math.floor(now / 1000)]);
     case 'tags':
-      return [undefined];
+      return new ValueList([undefined]);
     case 'session':
-      return [...seeds.sessionNames, 'trustspec', 'GitHubActions', ...literals.map(instantiate)];
+      return new ValueList([...seeds.sessionNames, 'trustspec', 'GitHubActions'], literals);
     case 'source-identity':
-      return [
-        undefined,
-        ...seeds.claims.map((c) => c[atom.name] as AtomValue),
-        ...literals.map(instantiate),
-        'trustspec',
-      ];
+      return new ValueList(
+        [undefined, ...seeds.claims.map((c) => c[atom.name] as AtomValue)],
+        literals,
+        ['trustspec'],
+      );
     case 'context':
-      return [...seeds.contexts.map((c) => c[atom.name]), ...literals.map(instantiate)].filter(
-        (x): x is string => typeof x === 'string',
+      // (Instantiated literals are strings: only the seeds' values need the filter.)
+      return new ValueList(
+        seeds.contexts.map((c) => c[atom.name]).filter((x): x is string => typeof x === 'string'),
+        literals,
       );
     default:
       break;
@@ -223,11 +261,11 @@ export function realisticValues(
     const elements = uniq([...literals.map(instantiate), ...(ELEMENTS[atom.name] ?? ['example'])]);
     for (const e of elements) out.push([e]);
     for (const e of elements.slice(1)) out.push([elements[0] as string, e]);
-    return out;
+    return new ValueList(out);
   }
   if (atom.name === 'aud' && defaultAudience !== undefined) out.push(defaultAudience);
   // The first grammar values, then each pattern instantiated, then the rest of the grammar.
   const g = grammar(provider, atom.name, literals);
-  out.push(...g.slice(0, 24), ...literals.map(instantiate), ...g.slice(24));
-  return out.slice(0, MAX_CANDIDATES);
+  for (let i = 0; i < g.length && i < 24; i++) out.push(g[i]);
+  return new ValueList(out, literals, g.slice(24), MAX_CANDIDATES);
 }

@@ -26,6 +26,7 @@ import {
 import { atomCandidates, Unknown, type AtomReader, type Candidates } from './candidates.js';
 import type { Partition } from './partition.js';
 import {
+  clauseKey,
   constantResolver,
   tokensKey,
   valueAtoms,
@@ -81,6 +82,12 @@ export interface Test {
   /** `patterns` inverted: for each pattern index, its positions among the clause's values. */
   positions?: Map<number, number[]>;
   memo?: Map<string, boolean>;
+  /**
+   * A clause: the index of an earlier clause test of the variable that is the same clause — the
+   * same operator, key and values, none with a policy variable — so that its result is the same
+   * on every region (the two roles of a diff mostly write the same statements).
+   */
+  twin?: number;
   run(ctx: RequestContext, values: readonly AtomValue[]): boolean;
 }
 
@@ -96,9 +103,11 @@ export interface Variable {
   byKey?: Map<string, number>;
   /**
    * Each test's mask of regions, when the variable was built from partition keys alone (then a
-   * region's `signature` is worked out only when read).
+   * region's `signature` is worked out only when read): made from `words` when first read.
    */
-  masks?: bigint[];
+  masks?: Array<bigint | undefined>;
+  /** Each test's mask as 32-bit words, low first (at least one word), when `masks` is set. */
+  words?: Uint32Array[];
   atoms: Atom[];
   /** The keys the policies read from these atoms. */
   keys: AtomsBinding[];
@@ -140,7 +149,8 @@ const DEFAULT_MAX_CELLS = 100_000;
  */
 class SpaceVariable implements Variable {
   byKey: Map<string, number> | undefined = undefined;
-  masks: bigint[] | undefined = undefined;
+  masks: Array<bigint | undefined> | undefined = undefined;
+  words: Uint32Array[] | undefined = undefined;
   /** `bySignature` is to be made from the regions' signatures when first read. */
   private lazySignatures = false;
   private signatures: Map<string, number> | undefined = undefined;
@@ -372,8 +382,24 @@ function testsFor(
     }
   }
   const twins = new Set<string>();
+  const clauseTwins = new Map<string, number>();
   for (const k of keys) {
     for (const r of c.readers.get(k.keyLower) ?? []) {
+      const twinKey = clauseKey(r.clause);
+      const twin = twinKey === undefined ? undefined : clauseTwins.get(twinKey);
+      if (twin !== undefined) {
+        // Its values are the twin's, each the same value test (left out), on the same patterns.
+        const of = tests[twin] as Test;
+        tests.push({
+          kind: 'clause',
+          side: r.side,
+          clause: r.clause,
+          twin,
+          ...(of.patterns ? { patterns: of.patterns, positions: of.positions, memo: of.memo } : {}),
+          run: (ctx) => testClause(r.clause, ctx),
+        });
+        continue;
+      }
       const version = (sides[r.side] as SideSpace).analysis.role.policy.policy.version;
       const single = k.atoms.length === 1 ? atoms.find((a) => a.id === k.atoms[0]?.id) : undefined;
       const resolve = constantResolver((sides[r.side] as SideSpace).constants);
@@ -392,14 +418,14 @@ function testsFor(
         // mostly write the same ones) is one test; so is the same value of the same key
         // elsewhere (every statement's `aud` clause), when no policy variable can make the two
         // read differently.
-        const twin =
+        const same =
           pattern !== undefined
             ? `${pattern}|${value.operator.raw}|${value.value}`
             : value.value.includes('$')
               ? undefined
               : `|${k.keyLower}|${value.operator.raw}|${value.value}`;
-        if (twin !== undefined && twins.has(twin)) continue;
-        if (twin !== undefined) twins.add(twin);
+        if (same !== undefined && twins.has(same)) continue;
+        if (same !== undefined) twins.add(same);
         tests.push({
           kind: 'value',
           side: r.side,
@@ -408,6 +434,7 @@ function testsFor(
           run: (ctx) => testClause(value.compiled, ctx),
         });
       }
+      if (twinKey !== undefined) clauseTwins.set(twinKey, tests.length);
       tests.push({
         kind: 'clause',
         side: r.side,
@@ -482,20 +509,24 @@ function byKeysAlone(tests: readonly Test[]): boolean {
   );
 }
 
-/** A mask with the given bits set (positions below `n`). */
-function maskOf(bits: readonly number[], n: number): bigint {
-  if (bits.length === 0) return 0n;
-  // A few bits (a value test's regions, mostly): shifts, no hex text.
-  if (bits.length <= 4) {
-    let m = 0n;
-    for (const b of bits) m |= 1n << BigInt(b);
-    return m;
+/** The words of a mask with the given bits set (positions below `n`), low first, at least one. */
+function wordsOf(bits: readonly number[], n: number): Uint32Array {
+  const words = new Uint32Array(Math.max(1, Math.ceil(n / 32)));
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i] as number;
+    words[b >>> 5] = (words[b >>> 5] as number) | (1 << (b & 31));
   }
-  const words = new Uint32Array(Math.ceil(n / 32));
-  for (const b of bits) words[b >>> 5] = (words[b >>> 5] as number) | (1 << (b & 31));
+  return words;
+}
+
+/** The mask of words (low first). */
+export function maskOfWords(words: Uint32Array): bigint {
+  let last = words.length - 1;
+  while (last > 0 && words[last] === 0) last--;
+  // A mask within 32 bits (a value test's few regions, mostly): no hex text.
+  if (last === 0) return BigInt(words[0] as number);
   let hex = '';
-  for (let w = words.length - 1; w >= 0; w--)
-    hex += (words[w] as number).toString(16).padStart(8, '0');
+  for (let w = last; w >= 0; w--) hex += (words[w] as number).toString(16).padStart(8, '0');
   return BigInt(`0x${hex}`);
 }
 
@@ -525,7 +556,8 @@ function fromKeys(
   // The clause tests each pattern appears in, with its positions among the clause's values.
   const clausesOf = new Map<number, Array<{ t: number; at: number[] }>>();
   tests.forEach((t, i) => {
-    if (t.kind !== 'clause' || !t.positions) return;
+    // A clause's twin reads the clause's results.
+    if (t.kind !== 'clause' || !t.positions || t.twin !== undefined) return;
     for (const [pattern, at] of t.positions) {
       const list = clausesOf.get(pattern);
       if (list) list.push({ t: i, at });
@@ -541,6 +573,15 @@ function fromKeys(
   const touched = new Map<number, Array<{ r: number; hits: number[] }>>();
   // The patterns of each key that some value test reads (reused from one key to the next).
   const matching: number[] = [];
+  // The clause tests a new region's patterns appear in, with their hit positions (one map, reused
+  // from one region to the next), recorded in `touched` for `region`.
+  const regionHits = new Map<number, number[]>();
+  let region = -1;
+  const record = (h: number[], t: number): void => {
+    const list = touched.get(t);
+    if (list) list.push({ r: region, hits: h });
+    else touched.set(t, [{ r: region, hits: h }]);
+  };
   for (let i = 0; i < atom.values.length; i++) {
     const value = atom.values[i];
     const key = keys[i] as string;
@@ -554,7 +595,7 @@ function fromKeys(
       byCanonical.set(canonical, r);
       v.regions.push(lazyRegion(v, [value], key, sides));
       (absent ? absentBits : presentBits).push(r);
-      const hits = new Map<number, number[]>();
+      regionHits.clear();
       for (let j = 0; j < m; j++) {
         const x = matching[j] as number;
         const valueOf = valueTests.get(x) as number[];
@@ -562,17 +603,13 @@ function fromKeys(
         const clauses = clausesOf.get(x);
         for (let k = 0; clauses !== undefined && k < clauses.length; k++) {
           const { t, at } = clauses[k] as { t: number; at: number[] };
-          const h = hits.get(t);
+          const h = regionHits.get(t);
           if (h) h.push(...at);
-          else hits.set(t, [...at]);
+          else regionHits.set(t, [...at]);
         }
       }
-      const region = r;
-      hits.forEach((h, t) => {
-        const list = touched.get(t);
-        if (list) list.push({ r: region, hits: h });
-        else touched.set(t, [{ r: region, hits: h }]);
-      });
+      region = r;
+      regionHits.forEach(record);
     }
     byKey.set(key, r);
   }
@@ -581,28 +618,39 @@ function fromKeys(
   // operator, negated or not) answers by whether any of them matches it — so a clause is
   // evaluated once for "some match", not once per distinct set of matching values.
   const oneValue = !atom.multiValued && v.keys.every((k) => !k.multiValued);
-  const presentMask = maskOf(presentBits, n);
-  const absentMask = maskOf(absentBits, n);
-  v.masks = tests.map((t, i) => {
-    if (t.kind === 'present') return presentMask;
-    if (t.kind === 'value') return maskOf(bits[i] as number[], n);
+  const presentWords = wordsOf(presentBits, n);
+  const absentWords = wordsOf(absentBits, n);
+  const words: Uint32Array[] = [];
+  const testWords = (t: Test, i: number): Uint32Array => {
+    if (t.kind === 'present') return presentWords;
+    if (t.kind === 'value') return wordsOf(bits[i] as number[], n);
+    if (t.twin !== undefined) return words[t.twin] as Uint32Array;
     // A clause: its result on the regions it touches, and on those it does not (by presence).
     const list = touched.get(i) ?? [];
-    const on: number[] = [];
+    const out = new Uint32Array(presentWords.length);
     for (const { r, hits } of list) {
       const key = oneValue ? '1:some' : `1:${hits.sort((x, y) => x - y).join(',')}`;
-      if (clauseResult(v, t, r, key, sides)) on.push(r);
+      if (clauseResult(v, t, r, key, sides))
+        out[r >>> 5] = (out[r >>> 5] as number) | (1 << (r & 31));
     }
     const hit = new Set(list.map((x) => x.r));
-    const touchedMask = maskOf([...hit], n);
-    let mask = maskOf(on, n);
     const free = presentBits.find((r) => !hit.has(r));
-    if (free !== undefined && clauseResult(v, t, free, '1:', sides))
-      mask |= presentMask & ~touchedMask;
+    if (free !== undefined && clauseResult(v, t, free, '1:', sides)) {
+      // Every present region it does not touch.
+      const touchedWords = wordsOf([...hit], n);
+      for (let w = 0; w < out.length; w++)
+        out[w] = (out[w] as number) | ((presentWords[w] as number) & ~(touchedWords[w] as number));
+    }
     const none = absentBits[0];
-    if (none !== undefined && clauseResult(v, t, none, '0:', sides)) mask |= absentMask;
-    return mask;
-  });
+    if (none !== undefined && clauseResult(v, t, none, '0:', sides))
+      for (let w = 0; w < out.length; w++) out[w] = (out[w] as number) | (absentWords[w] as number);
+    return out;
+  };
+  for (let i = 0; i < tests.length; i++) words.push(testWords(tests[i] as Test, i));
+  // The masks are made from the words when first read (engine.ts `testMask`): most tests'
+  // masks are never read as bigints.
+  v.words = words;
+  v.masks = [];
   v.byKey = byKey;
   v.signaturesFromRegions();
 }
@@ -705,7 +753,9 @@ export function signatureOf(
   const bits: string[] = [];
   for (const t of v.tests) {
     const ctx = t.side < 0 ? shared : (contexts[t.side] as RequestContext);
-    if (accepting && t.pattern !== undefined) {
+    if (t.twin !== undefined) {
+      bits.push(bits[t.twin] as string);
+    } else if (accepting && t.pattern !== undefined) {
       bits.push(accepting[t.pattern] === true ? '1' : '0');
     } else if (accepting && t.positions && t.memo) {
       // The clause's result depends on which of its values match: their positions, in order.

@@ -149,7 +149,7 @@ function entries(a: ProviderAnalysis, side: SideSets, opts: ExampleOptions): All
       });
     }
     const ex = exampleIn(a, part[0] as Box, opts);
-    replay(a, ex);
+    replay(a, ex, { trace: false });
     out.push({
       statement: statementRef(s.statement),
       when: describeBox(a.space, s.box, care),

@@ -5,12 +5,12 @@
  * that is an internal error (a bug in the engine), never a result (design note §4.3 step 6).
  */
 import type { Claims } from '../providers/types.js';
-import { simulate } from '../sts/simulate.js';
+import { decide, simulate } from '../sts/simulate.js';
 import type { Decision, SimulationInput } from '../sts/types.js';
 import { SOURCE_IDENTITY_CLAIM, TAGS_CLAIM, type AtomValue } from './bindings.js';
 import type { Box } from './boxes.js';
 import { contains, type ProviderAnalysis } from './engine.js';
-import { NO_SEEDS, realisticValues, type Seeds } from './realism.js';
+import { NO_SEEDS, realisticValues, type Seeds, type ValueList } from './realism.js';
 import { signatureOf, type SideSpace, type Variable } from './space.js';
 
 export interface ExampleOptions {
@@ -55,13 +55,13 @@ export function regionIndex(
 const MAX_TRIES = 400;
 
 /** The realistic values of a variable's atoms, made once per analysis, seeds and clock. */
-const realisticLists = new WeakMap<ProviderAnalysis, Map<string, AtomValue[][]>>();
+const realisticLists = new WeakMap<ProviderAnalysis, Map<string, ValueList[]>>();
 function realistic(
   analysis: ProviderAnalysis,
   v: Variable,
   opts: ExampleOptions,
-  make: () => AtomValue[][],
-): AtomValue[][] {
+  make: () => ValueList[],
+): ValueList[] {
   let table = realisticLists.get(analysis);
   if (!table) realisticLists.set(analysis, (table = new Map()));
   const key = `${v.index}|${opts.now}|${opts.seeds === undefined ? '' : seedKey(opts.seeds)}`;
@@ -110,15 +110,20 @@ function chooseValues(
     return r !== undefined && ((mask >> BigInt(r)) & 1n) === 1n ? r : undefined;
   };
   if (v.atoms.length === 1) {
-    for (const value of lists[0] ?? []) {
+    const list = lists[0];
+    for (let i = 0; list !== undefined && i < list.length; i++) {
+      const value = list.at(i);
       const r = attempt([value]);
       if (r !== undefined) return { values: [value], region: r };
     }
   } else {
     // A few values per atom, combined; the region's own values below otherwise.
     let combos: AtomValue[][] = [[]];
-    for (const list of lists)
-      combos = combos.flatMap((c) => list.slice(0, 6).map((x) => [...c, x]));
+    for (const list of lists) {
+      const first: AtomValue[] = [];
+      for (let i = 0; i < list.length && i < 6; i++) first.push(list.at(i));
+      combos = combos.flatMap((c) => first.map((x) => [...c, x]));
+    }
     for (const values of combos) {
       const r = attempt(values);
       if (r !== undefined) return { values, region: r };
@@ -211,11 +216,19 @@ export function inputFor(side: SideSpace, ex: Example): SimulationInput {
 
 /**
  * Replay an example on every role: the simulator's decision must be the one the boxes give
- * (allowed iff the cell is in the role's allowed set). Returns the decisions, with their traces.
+ * (allowed iff the cell is in the role's allowed set). Returns the decisions, with their traces;
+ * `trace: false` replays through `decide()` — the same stages and statement evaluator, the same
+ * decision, stage, code, message and per-action Allow/Deny, without the trace — for callers that
+ * read none of it.
  */
-export function replay(analysis: ProviderAnalysis, ex: Example): Decision[] {
+export function replay(
+  analysis: ProviderAnalysis,
+  ex: Example,
+  opts: { trace?: boolean } = {},
+): Decision[] {
+  const run = opts.trace === false ? decide : simulate;
   return analysis.sides.map((s) => {
-    const decision = simulate(inputFor(s.side, ex));
+    const decision = run(inputFor(s.side, ex));
     const expected = contains(s.allowed, ex.cell);
     if ((decision.decision === 'allow') !== expected) {
       throw new InternalError(

@@ -101,3 +101,62 @@ t.test('bySignature finds every region by its signature, however the variable wa
   }
   t.end();
 });
+
+t.test(
+  'a clause written alike in both roles is evaluated once; a policy variable keeps two apart',
+  (t) => {
+    const sub = `${GH}:sub`;
+    const aud = `${GH}:aud`;
+    const body = () =>
+      doc(
+        statement('Allow', {
+          StringEquals: { [aud]: 'sts.amazonaws.com' },
+          StringLike: { [sub]: ['repo:acme/app:*', 'repo:acme/web:*'] },
+        }),
+        // The same text on both sides, read through each role's own tag.
+        statement('Allow', { StringLike: { [sub]: 'repo:${aws:ResourceTag/team}/*' } }),
+        statement('Deny', { StringLike: { [sub]: 'repo:*:pull_request' } }),
+        statement('Allow', { StringNotLike: { [sub]: ['repo:acme/*', 'repo:beta/*'] } }),
+      );
+    const old = role(body(), undefined, { tags: { team: 'acme' } });
+    const now = role(body(), undefined, { tags: { team: 'beta' } });
+    const [id] = providerIdentities([old, now]);
+    if (!id) throw new Error('no provider');
+    const a = analyseProvider([old, now], id, { now: NOW });
+    t.same(a.unknown, []);
+    let twins = 0;
+    for (const v of a.space.variables) {
+      v.tests.forEach((test, i) => {
+        if (test.kind !== 'clause' || !test.clause) return;
+        const written = JSON.stringify(test.clause.clause.values.map((x) => x.value));
+        if (test.twin !== undefined) {
+          twins++;
+          const of = v.tests[test.twin];
+          t.equal(of?.kind, 'clause', `test ${i}: its twin is a clause`);
+          t.equal(of?.side, 0, `test ${i}: the twin is the old role's`);
+          t.equal(JSON.stringify(of?.clause?.clause.values.map((x) => x.value)), written);
+          t.notOk(written.includes('$'), `test ${i}: no policy variable in a twin`);
+        }
+        // Every clause test's mask, twin or not, is what its own clause gives on each region.
+        let naive = 0n;
+        v.regions.forEach((region, j) => {
+          if (region.signature[i] === '1') naive |= 1n << BigInt(j);
+        });
+        t.equal(testMask(v, i), naive, `variable ${v.index}, test ${i}: mask`);
+      });
+    }
+    t.equal(twins, 4, 'aud, sub, the Deny and the StringNotLike: twins; the tag variable is not');
+    // The policy variable reads each role's own tag: the two clauses differ on acme's and beta's
+    // repositories, so the roles' allowed sets differ.
+    const subVar = a.space.variables.find((v) => v.atoms.some((x) => x.name === 'sub'));
+    if (!subVar) throw new Error('no sub variable');
+    const tagged = subVar.tests
+      .map((test, i) => ({ test, i }))
+      .filter(
+        ({ test }) => test.kind === 'clause' && test.clause?.clause.values[0]?.value.includes('$'),
+      );
+    t.equal(tagged.length, 2);
+    t.not(testMask(subVar, tagged[0]?.i ?? -1), testMask(subVar, tagged[1]?.i ?? -1));
+    t.end();
+  },
+);

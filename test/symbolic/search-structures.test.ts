@@ -275,8 +275,14 @@ t.test('the budget counts the searches of rests too', async (t) => {
 });
 
 /** Everything a partition answers, for comparing two searches. */
-function answers(texts: readonly string[], domain: Domain, budget: number, share: boolean) {
-  const p = partition(texts.map(glob), domain, budget, { shareExits: share });
+function answers(
+  texts: readonly string[],
+  domain: Domain,
+  budget: number,
+  share: boolean,
+  shareRests = true,
+) {
+  const p = partition(texts.map(glob), domain, budget, { shareExits: share, shareRests });
   const literals = [...new Set(texts.join('').replace(/[*?]/g, ''))];
   const values = [...strings([...literals, 'x'], 4)];
   return {
@@ -324,4 +330,46 @@ t.test('successors that leave the trie, shared by tail part, change no answer', 
   }
   t.equal(answers(policy, NON_EMPTY, 200_000, true).complete, true);
   t.equal(answers(policy, NON_EMPTY, 7, true).complete, false);
+});
+
+t.test('rests off the trie of the same states, searched once, change no answer', async (t) => {
+  // Each repository's `…-*:p` beside a `r:*:p` Deny: after each `…/h*` the rest is the two
+  // `*:p` tails in the same states, with other pattern numbers — one search serves them all.
+  const repo = fc.constantFrom('a', 'b', 'ab', 'ba');
+  const shaped = fc
+    .tuple(repo, fc.constantFrom(':h*', '-*:p', ':t*', '*:p', ':*', '-*', ''))
+    .map(([name, rest]) => `r:${name}${rest}`);
+  const domains: Domain[] = [ANY_STRING, NON_EMPTY, { minLength: 3, maxLength: 9 }];
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(shaped, headed, fc.constantFrom('r:*:p', 'r:*', '*:p', '*p*')), {
+        minLength: 1,
+        maxLength: 8,
+      }),
+      fc.constantFrom(...domains),
+      fc.constantFrom(5, 40, 200_000),
+      (texts, domain, budget) => {
+        const shared = answers(texts, domain, budget, true, true);
+        const plain = answers(texts, domain, budget, true, false);
+        if (JSON.stringify(shared) !== JSON.stringify(plain))
+          throw new Error(`${JSON.stringify({ texts, domain, budget })} differ`);
+        return true;
+      },
+    ),
+    { numRuns: 400 },
+  );
+  // Pinned: three repositories' rests share one search; regions, witnesses, placement and the
+  // configurations counted are the plain search's, with budgets that stop it in the middle.
+  const policy = ['r:a:h*', 'r:a-*:p', 'r:b:h*', 'r:b-*:p', 'r:ab:h*', 'r:ab-*:p', 'r:*:p'];
+  for (const budget of [200_000, 60, 25, 7]) {
+    t.same(
+      answers(policy, NON_EMPTY, budget, true, true),
+      answers(policy, NON_EMPTY, budget, true, false),
+      `budget ${budget}`,
+    );
+  }
+  t.same(problems(policy, 7), []);
+  const p = partition(policy.map(glob), NON_EMPTY);
+  t.equal(p.keyOf('r:b:hx-:p'), '2,6', 'placed through a shared rest, in its own numbers');
+  t.equal(p.keyOf('r:b-x:p'), '3,6');
 });

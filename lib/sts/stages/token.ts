@@ -239,27 +239,12 @@ function registeredProvider(
   let found: Found;
   if (assumed) {
     rec.provider = { id: module.id, hostPath, arn, registered: true, assumed };
-    found = {
-      ok: true,
-      module,
-      hostPath,
-      caller: arn,
-      clientIds: entry.clientIds,
-      keys: keysOf(issuer),
-    };
+    found = registeredFound(issuer, arn, entry);
   } else {
     let known = issuer.registered;
     if (known === undefined || known.entry !== entry || known.arn !== arn) {
       const facts = Object.freeze({ id: module.id, hostPath, arn, registered: true, assumed });
-      found = {
-        ok: true,
-        module,
-        hostPath,
-        caller: arn,
-        clientIds: entry.clientIds,
-        keys: keysOf(issuer),
-      };
-      issuer.registered = known = { entry, arn, facts, found };
+      issuer.registered = known = { entry, arn, facts, found: registeredFound(issuer, arn, entry) };
     }
     rec.provider = known.facts;
     found = known.found;
@@ -273,6 +258,19 @@ function registeredProvider(
       ...(assumed ? { assumed: true } : {}),
     });
   return found;
+}
+
+/** The lookup's result for a registered (or assumed) provider of the issuer. */
+function registeredFound(issuer: Issuer, arn: string, entry: ProviderEntry): Found {
+  const { module, hostPath } = issuer;
+  return {
+    ok: true,
+    module,
+    hostPath,
+    caller: arn,
+    clientIds: entry.clientIds,
+    keys: keysOf(issuer),
+  };
 }
 
 /** The data of the provider check of an OIDC issuer with a registered provider. */

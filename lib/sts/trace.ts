@@ -54,37 +54,23 @@ export class Recorder {
 
   /** Record a check; `make` runs only when a trace is wanted or the check failed. Returns `ok`. */
   add(ok: boolean, make: () => Check): boolean {
-    if (!ok || this.trace) {
-      const check = make();
-      this.keep(check);
-      if (check.unconfirmed) this.note(check.unconfirmed);
-    }
+    if (!ok || this.trace) this.record(make());
     return ok;
   }
 
   /**
-   * Record a check that passed; call it only under `if (rec.trace)`, so that `decide` builds
-   * neither the check nor a closure for it.
+   * Record a check the caller built: a failed one always, a passed one only under
+   * `if (rec.trace)`, so that `decide` builds neither the check nor a closure for it.
    */
-  passed(check: Check): void {
-    this.keep(check);
-    this.note(check.unconfirmed);
-  }
-
-  /** Record a check that failed (built by the caller: a failed check is always kept). */
-  failed(check: Check): void {
-    this.keep(check);
+  record(check: Check): void {
+    if (this.kept === NO_CHECKS) this.kept = [check];
+    else this.kept.push(check);
     this.note(check.unconfirmed);
   }
 
   /** The checks kept so far. */
   get checks(): readonly Check[] {
     return this.kept;
-  }
-
-  private keep(check: Check): void {
-    if (this.kept === NO_CHECKS) this.kept = [check];
-    else this.kept.push(check);
   }
 
   note(unconfirmed: string | undefined): void {

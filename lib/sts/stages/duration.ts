@@ -16,7 +16,7 @@ export function durationStage(input: SimulationInput, rec: Recorder): Decision |
     data: { requested, maximum },
   };
   if (ok) {
-    rec.passed(check);
+    rec.record(check);
     return undefined;
   }
   rec.add(false, () => check);

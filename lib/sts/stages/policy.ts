@@ -256,11 +256,8 @@ export function policyStage(
   // (Statement traces exist only with a trace: `decide` skips the loops over them.)
   if (rec.trace) for (const st of rec.statements) absentKeyFindings(rec, st, t.hostPath);
   rec.actions = actions;
-  for (const a of actions) {
-    if (a.allowed) {
-      if (rec.trace) rec.passed(actionCheck(a, t.caller, statements));
-    } else rec.failed(actionCheck(a, t.caller, statements));
-  }
+  for (const a of actions)
+    if (!a.allowed || rec.trace) rec.record(actionCheck(a, t.caller, statements));
   let refused: ActionDecision | undefined;
   for (const a of actions) if (!a.allowed && refused === undefined) refused = a;
   // The conditions' UNCONFIRMED rules count when their statement could decide: on a denial, every

@@ -145,7 +145,7 @@ function policyConstraint(policy: string): string | undefined {
 /** Records a check (built only when traced or failed); returns it when it failed. */
 function record(rec: Recorder, ok: boolean, make: () => RequestCheck): RequestCheck | undefined {
   if (ok) {
-    if (rec.trace) rec.passed(make());
+    if (rec.trace) rec.record(make());
     return undefined;
   }
   const check = make();
@@ -282,21 +282,12 @@ export function requestStage(input: SimulationInput, rec: Recorder): RequestStag
   }
   const role = parsed.role;
   if (rec.trace)
-    rec.passed({ id: 'request.role-arn', stage: 'request', ok: true, data: { arn, role } });
+    rec.record({ id: 'request.role-arn', stage: 'request', ok: true, data: { arn, role } });
   const name = input.request.roleSessionName;
   const valid = name !== undefined && validSessionName(name);
-  const req = input.request;
-  const tokenLength = input.token.length;
   const failed =
     (valid && !rec.trace ? undefined : sessionNameRecord(rec, valid, name)) ??
-    // (Most requests give none of the optional parameters: no call, no closure context.)
-    (req.durationSeconds === undefined &&
-    req.providerId === undefined &&
-    req.policy === undefined &&
-    req.policyArns === undefined &&
-    tokenLength === undefined
-      ? undefined
-      : optionalChecks(req, tokenLength, rec));
+    optionalChecks(input.request, input.token.length, rec);
   // (The parsed ARN is the result as it is: one object per distinct ARN, nothing allocated.)
   return failed ? refuse(rec, failed) : parsed;
 }

@@ -67,7 +67,7 @@ export function signature(input: SimulationInput, rec: Recorder): Refusal | unde
       problem !== undefined && NO_KEY.has(problem) ? NO_KEY_MESSAGE : SIGNATURE_MESSAGE;
     return refuse(rec, signatureCheck(verdict), message);
   }
-  if (rec.trace) rec.passed(signatureCheck(verdict));
+  if (rec.trace) rec.record(signatureCheck(verdict));
   return undefined;
 }
 

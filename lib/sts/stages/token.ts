@@ -173,7 +173,7 @@ function oauthProvider(input: SimulationInput, rec: Recorder): Found | Refusal {
   rec.provider = { id: module.id, hostPath: providerId, registered: true, assumed: false };
   rec.caller = providerId;
   if (rec.trace)
-    rec.passed({
+    rec.record({
       id: 'token.provider',
       stage: 'token',
       ok: true,
@@ -250,7 +250,7 @@ function registeredProvider(
     found = known.found;
   }
   if (rec.trace)
-    rec.passed({
+    rec.record({
       id: 'token.provider',
       stage: 'token',
       ok: true,
@@ -331,7 +331,7 @@ function oidcProvider(input: SimulationInput, rec: Recorder, role: RoleArnParts)
         'InvalidIdentityToken',
         'The token is not signed with a supported algorithm',
       );
-    if (rec.trace) rec.passed(check());
+    if (rec.trace) rec.record(check());
   }
   const iss = claims['iss'];
   if (typeof iss !== 'string' || iss === '') {
@@ -360,7 +360,7 @@ function oidcProvider(input: SimulationInput, rec: Recorder, role: RoleArnParts)
   rec.provider = known.facts;
   rec.caller = hostPath;
   if (rec.trace)
-    rec.passed({
+    rec.record({
       id: 'token.provider',
       stage: 'token',
       ok: true,
@@ -421,7 +421,7 @@ function audienceCheck(
     ...(rec.provider?.assumed ? { assumed: true } : {}),
   });
   if (!ok) return refuse(rec, check(), 'InvalidIdentityToken', 'Incorrect token audience');
-  if (rec.trace) rec.passed(check());
+  if (rec.trace) rec.record(check());
   return undefined;
 }
 
@@ -468,7 +468,7 @@ function expiry(
   oauth: boolean,
 ): Refusal | undefined {
   if (exp === undefined) {
-    if (rec.trace) rec.passed(timeCheck('exp', undefined, now, true));
+    if (rec.trace) rec.record(timeCheck('exp', undefined, now, true));
   } else {
     const ok = now < exp + CLOCK_SKEW_SECONDS;
     if (!ok) {
@@ -476,7 +476,7 @@ function expiry(
       const code = oauth ? 'IDPRejectedClaim' : 'ExpiredTokenException';
       return refuse(rec, timeCheck('exp', exp, now, false), code, message);
     }
-    if (rec.trace) rec.passed(timeCheck('exp', exp, now, true));
+    if (rec.trace) rec.record(timeCheck('exp', exp, now, true));
   }
   if (nbf !== undefined) {
     const ok = nbf <= now + CLOCK_SKEW_SECONDS;
@@ -484,7 +484,7 @@ function expiry(
       const message = `Token is not yet valid: current date/time ${now} is before the not-before date/time ${nbf}`;
       return refuse(rec, timeCheck('nbf', nbf, now, false), 'ExpiredTokenException', message);
     }
-    if (rec.trace) rec.passed(timeCheck('nbf', nbf, now, true));
+    if (rec.trace) rec.record(timeCheck('nbf', nbf, now, true));
   }
   if (iat !== undefined) iatFindings(rec, iat, now);
   return undefined;

@@ -2,7 +2,7 @@
 // Cold start of `trustspec test spec-examples` against its floor: a node process that only imports
 // `yaml` and parses the same *.trustspec.yaml files. Each run is a new process; they are spawned
 // in turn (so a busy machine slows all alike) and the medians are compared. The command runs two
-// ways: from V8's code cache (every run after the first of a build: lib/cli/compile-cache.ts; the
+// ways: from V8's code cache (every run after the first of a build: lib/compile-cache.ts; the
 // cache lives in a temporary folder here) and without one (TRUSTSPEC_COMPILE_CACHE=off, as the
 // first run of a build, or where no cache folder can be written).
 // Run: npm run bench:cold-start   (builds first; `-- --runs 31` for more runs, default 15)

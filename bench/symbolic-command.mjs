@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `who` and `diff` as a user runs them: the command (dist/bin/trustspec.js) in a fresh process,
-// from the start-up code cache its first run wrote (lib/cli/compile-cache.ts), and without it
+// from the start-up code cache its first run wrote (lib/compile-cache.ts), and without it
 // (TRUSTSPEC_COMPILE_CACHE=off, as the very first run of a build). bench/symbolic.mjs measures the
 // library's first call, where Node 20 has no code cache: every function is compiled on first use.
 // The figures are the analysis alone — its wall time, and the process's CPU time meanwhile (V8's

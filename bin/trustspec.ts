@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the bundle of lib/cli/bin.ts that `npm run build` writes beside this file, through V8's code
-// cache (lib/cli/compile-cache.ts); a build without the bundle (tsc alone) runs the modules.
-import { runBundle } from '../lib/cli/compile-cache.js';
+// cache (lib/compile-cache.ts); a build without the bundle (tsc alone) runs the modules.
+import { runBundle } from '../lib/compile-cache.js';
 
 await runBundle(
   new URL('./trustspec.cjs', import.meta.url),

@@ -1,7 +1,7 @@
 /**
  * The `trustspec` command. `npm run build` bundles this module and everything it imports into
  * dist/bin/trustspec.cjs (scripts/bundle.mjs), which bin/trustspec.ts runs through V8's code cache
- * (lib/cli/compile-cache.ts); without the bundle, bin/trustspec.ts imports this module directly.
+ * (lib/compile-cache.ts); without the bundle, bin/trustspec.ts imports this module directly.
  */
 import { runCli } from './io.js';
 import { main } from './main.js';

@@ -291,10 +291,12 @@ export function familyFor(base: BaseOperatorInfo): Family<unknown, unknown> | un
 // ---------------------------------------------------------------------------------------------
 // Compilation
 
+// Registered symbols: a policy compiled by one load of trustspec is evaluated alike by another
+// (`trustspec/core`'s modules and the bundle `trustspec` loads; two installed copies).
 /** A policy value that never matches: invalid after variable substitution (or an invalid ARN). */
-export const DEAD: unique symbol = Symbol('dead');
+export const DEAD: unique symbol = Symbol.for('trustspec.policy-value.dead');
 /** A policy value whose variable cannot be resolved in this request. */
-export const UNRESOLVED: unique symbol = Symbol('unresolved');
+export const UNRESOLVED: unique symbol = Symbol.for('trustspec.policy-value.unresolved');
 
 /** One policy value, pre-parsed. */
 export interface PolicySlot {

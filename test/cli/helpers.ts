@@ -59,7 +59,7 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!DROP.test(k)) env[k] = v;
   env['TZ'] = 'UTC';
-  // No code cache in the user's folders (test/cli/compile-cache.test.ts tests it in its own).
+  // No code cache in the user's folders (test/compile-cache.test.ts tests it in its own).
   env['TRUSTSPEC_COMPILE_CACHE'] = 'off';
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];

@@ -102,7 +102,7 @@ export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     TZ: 'UTC',
-    // No code cache in the user's folders (test/cli/compile-cache.test.ts tests it).
+    // No code cache in the user's folders (test/compile-cache.test.ts tests it).
     TRUSTSPEC_COMPILE_CACHE: 'off',
   };
   return { ...env, ...extra };

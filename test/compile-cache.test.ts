@@ -1,8 +1,9 @@
 /**
- * The code cache the command starts from (lib/cli/compile-cache.ts): where it lives, which folders
- * and files it trusts, that it is written atomically and never over something else, and that a
- * bundle runs alike with and without it — including `import()` of a package, which V8 loses in
- * functions compiled from a cache unless the bundle goes through the loader's hook.
+ * The code cache the command and the library start from (lib/compile-cache.ts): where it lives,
+ * which folders and files it trusts, that it is written atomically and never over something else,
+ * and that a bundle runs alike with and without it — including `import()` of a package, which V8
+ * loses in functions compiled from a cache unless the bundle goes through the loader's hook. The
+ * package's entry (dist/lib/main.js) is the library's: the same names, the same answers.
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
@@ -27,15 +28,16 @@ import {
   cacheKey,
   COMMANDS,
   IMPORT_HOOK_KEY,
+  loadLibrary,
   readCache,
   runBundle,
   usableFolder,
   writeCache,
-} from '../../lib/cli/compile-cache.js';
-import { cleanEnv, cli } from './helpers.js';
-import { mkfifo } from './hostile-harness.js';
+} from '../lib/compile-cache.js';
+import { cleanEnv, cli } from './cli/helpers.js';
+import { mkfifo } from './cli/hostile-harness.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const REPO = fileURLToPath(new URL('..', import.meta.url));
 const posix = process.platform !== 'win32';
 
 t.test('the folder: TRUSTSPEC_COMPILE_CACHE, then XDG_CACHE_HOME, then ~/.cache', (t) => {
@@ -344,5 +346,225 @@ t.test('the command gives the same output from a cold start and from its cache',
   t.same([after.ino, after.mtimeMs], [before.ino, before.mtimeMs], 'the second run used the cache');
   t.equal(second.stdout, first.stdout, 'the same report');
   t.equal(second.stderr, first.stderr);
+  t.end();
+});
+
+const LIBRARY = `
+module.exports.twice = (x) => x * 2;
+module.exports.join = () => __trustspec_import('node:path').then((p) => p.posix.join('a', 'b'));
+`;
+interface FakeLibrary {
+  twice(x: number): number;
+  join(): Promise<string>;
+}
+
+t.test(
+  'the library: from no cache (written at exit, once), its own cache, a damaged one',
+  async (t) => {
+    const dir = t.testdir({ cache: {} });
+    const folder = join(dir, 'cache');
+    if (posix) chmodSync(folder, 0o700);
+    const env = { TRUSTSPEC_COMPILE_CACHE: folder };
+    const exits: Array<() => void> = [];
+    const atExit = (save: () => void) => void exits.push(save);
+    const url = fakeBundle(dir, LIBRARY, 'aaaaaaaaaaaaaaaa');
+
+    const first = loadLibrary<FakeLibrary>(url, env, atExit);
+    t.equal(first.cache, 'pending');
+    t.equal(exits.length, 1, 'a write registered for the exit');
+    t.same(readdirSync(folder), [], 'nothing written before the exit');
+    t.equal(first.exports.twice(21), 42);
+    t.equal(await first.exports.join(), 'a/b');
+    exits[0]!();
+    const written = readdirSync(folder);
+    t.match(written, [/^a{16}-library-v\d+\.\d+\.\d+-\w+\.v8$/], 'named by build, Node, arch');
+    const file = join(folder, written[0]!);
+    const before = statSync(file);
+    t.equal(first.save?.(), 'written', 'asked again: the same answer');
+    t.same(
+      [statSync(file).ino, statSync(file).mtimeMs],
+      [before.ino, before.mtimeMs],
+      'written once',
+    );
+
+    const second = loadLibrary<FakeLibrary>(url, env, atExit);
+    t.equal(second.cache, 'used');
+    t.equal(second.save, undefined);
+    t.equal(exits.length, 1, 'nothing to write at exit');
+    t.equal(second.exports.twice(4), 8);
+    t.equal(await second.exports.join(), 'a/b', 'import() in a function compiled from the cache');
+
+    // A damaged cache, for a text V8 has not compiled in this process (it would reuse its own).
+    const other = fakeBundle(dir, `${LIBRARY}// another build\n`, 'bbbbbbbbbbbbbbbb');
+    const damaged = join(folder, written[0]!.replace(/^a{16}/, 'b'.repeat(16)));
+    writeFileSync(damaged, 'not a code cache at all');
+    const third = loadLibrary<FakeLibrary>(other, env, atExit);
+    t.equal(third.cache, 'pending', 'V8 refuses garbage: compiled');
+    t.equal(exits.length, 2);
+    t.equal(third.save?.(), 'replaced');
+    t.not(readFileSync(damaged, 'utf8'), 'not a code cache at all');
+
+    const off = loadLibrary<FakeLibrary>(url, { TRUSTSPEC_COMPILE_CACHE: 'off' }, atExit);
+    t.equal(off.cache, 'off');
+    t.equal(off.exports.twice(1), 2);
+    t.equal(exits.length, 2, 'turned off: nothing to write');
+    t.end();
+  },
+);
+
+t.test(
+  'the library in a folder others can write: it loads, nothing is written',
+  { skip: !posix },
+  (t) => {
+    const dir = t.testdir({ shared: {} });
+    const shared = join(dir, 'shared');
+    chmodSync(shared, 0o777);
+    const lib = loadLibrary<FakeLibrary>(
+      fakeBundle(dir, LIBRARY, 'cccccccccccccccc'),
+      { TRUSTSPEC_COMPILE_CACHE: shared },
+      () => undefined,
+    );
+    t.equal(lib.exports.twice(2), 4);
+    t.equal(lib.save?.(), 'unwritable');
+    t.same(readdirSync(shared), []);
+    t.end();
+  },
+);
+
+/**
+ * The package's entry as a user imports it, in fresh processes: the library's names and answers
+ * (a policy decided, who can assume a role, a diff) are those of the ES modules it is built from,
+ * from a cold start and from the cache the first process wrote as it exited; no AWS SDK loaded.
+ */
+t.test('the package entry: the library, from a cold start and from its cache', (t) => {
+  const folder = join(t.testdir({ cache: {} }), 'cache');
+  if (posix) chmodSync(folder, 0o700);
+  const CHILD = `
+const lib = await import(process.env.ENTRY);
+const { createRequire } = await import('node:module');
+const policy = (subs) => lib.compilePolicy(lib.parsePolicy(JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity',
+    Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com' },
+    Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+      StringLike: { 'token.actions.githubusercontent.com:sub': subs } } }],
+})).policy);
+const role = (subs) => ({ role: { arn: 'arn:aws:iam::111122223333:role/deploy', policy: policy(subs) } });
+const now = Date.UTC(2026, 5, 1);
+const who = lib.whoText(lib.whoCanAssume(role(['repo:acme/app:ref:refs/heads/*']), { now }));
+const diff = lib.difference(role(['repo:acme/app:*']), role(['repo:acme/*']), { now }).result;
+const aws = Object.keys(createRequire(import.meta.url).cache).filter((f) => f.includes('@aws-sdk'));
+console.log(JSON.stringify({ names: Object.keys(lib).sort(), who, diff, aws }));
+`;
+  const run = (entry: string) =>
+    spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
+      cwd: REPO,
+      env: cleanEnv({ TRUSTSPEC_COMPILE_CACHE: folder, ENTRY: pathToFileURL(entry).href }),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+  const modules = run(join(REPO, 'dist', 'lib', 'index.js'));
+  t.equal(modules.status, 0, modules.stderr);
+  t.same(readdirSync(folder), [], 'the ES modules write no cache');
+  const entry = join(REPO, 'dist', 'lib', 'main.js');
+  const first = run(entry);
+  t.equal(first.status, 0, first.stderr);
+  const written = readdirSync(folder);
+  t.match(written, [/-library-/], 'the first process wrote the cache as it exited');
+  const before = statSync(join(folder, written[0]!));
+  const second = run(entry);
+  t.equal(second.status, 0, second.stderr);
+  const after = statSync(join(folder, written[0]!));
+  // V8 accepted it: a refused cache would have been written anew.
+  t.same([after.ino, after.mtimeMs], [before.ino, before.mtimeMs], 'the second used the cache');
+  const out = JSON.parse(modules.stdout) as {
+    names: string[];
+    diff: { newlyAllowed: unknown[] };
+    aws: string[];
+  };
+  t.ok(out.names.includes('difference') && out.diff.newlyAllowed.length > 0, 'the child ran');
+  t.same(out.aws, [], 'no AWS SDK loaded');
+  t.equal(first.stdout, modules.stdout, 'the entry: the names and answers of the modules');
+  t.equal(second.stdout, modules.stdout, 'the same from the cache');
+  t.equal(first.stderr + second.stderr, '');
+  t.end();
+});
+
+/**
+ * `trustspec/core` is its own ES modules, `trustspec` the bundle: what one compiles the other
+ * evaluates alike — an ARN that can never match is a sentinel symbol in the compiled policy (a
+ * module's own Symbol() made the bundle's evaluator fail on the core's policy).
+ */
+t.test('a policy compiled by trustspec/core is evaluated alike by trustspec', (t) => {
+  const CHILD = `
+const core = await import(process.env.CORE);
+const lib = await import(process.env.ENTRY);
+const arn = 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com';
+const text = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow',
+  Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: arn },
+  Condition: {
+    StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+    StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/*' },
+    ArnLike: { 'aws:SourceArn': ['not an arn', 'arn:aws:s3:::bucket'] } } }] });
+const request = (policy, sub) => ({
+  role: { arn: 'arn:aws:iam::111122223333:role/deploy', policy },
+  providers: [{ url: 'https://token.actions.githubusercontent.com', clientIds: ['sts.amazonaws.com'] }],
+  token: { claims: { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', sub } },
+  request: { roleSessionName: 'GitHubActions' },
+  context: { 'aws:SourceArn': 'arn:aws:s3:::bucket' },
+  now: Date.UTC(2026, 5, 1),
+});
+const out = [];
+for (const compiler of [core, lib]) {
+  const policy = compiler.compilePolicy(compiler.parsePolicy(text).policy);
+  for (const sub of ['repo:acme/app:ref:refs/heads/main', 'repo:other/app:ref:refs/heads/main'])
+    for (const simulator of [core, lib]) out.push(JSON.stringify(simulator.simulate(request(policy, sub))));
+}
+console.log(JSON.stringify(out));
+`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
+    cwd: REPO,
+    env: cleanEnv({
+      CORE: pathToFileURL(join(REPO, 'dist', 'lib', 'core.js')).href,
+      ENTRY: pathToFileURL(join(REPO, 'dist', 'lib', 'main.js')).href,
+    }),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  t.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as string[];
+  t.equal(out.length, 8);
+  const decisions = out.map((x) => (JSON.parse(x) as { decision: string }).decision);
+  t.same(decisions, ['allow', 'allow', 'deny', 'deny', 'allow', 'allow', 'deny', 'deny']);
+  t.match(out[0], /"dead":\["not an arn"\]/, 'the ARN that never matches is in the trace');
+  for (const [i, like] of [
+    [1, 0],
+    [4, 0],
+    [5, 0],
+    [3, 2],
+    [6, 2],
+    [7, 2],
+  ] as const)
+    t.equal(out[i], out[like], `result ${i} is result ${like}`);
+  t.end();
+});
+
+t.test('package.json: the entry is the library bundle, its types those of the modules', (t) => {
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+    main: string;
+    exports: Record<string, { types: string; default: string }>;
+  };
+  t.equal(pkg.main, 'dist/lib/main.js');
+  t.same(pkg.exports['.'], { types: './dist/lib/index.d.ts', default: './dist/lib/main.js' });
+  const text = readFileSync(join(REPO, 'dist', 'lib', 'library.cjs'), 'utf8');
+  const id = BUILD_LINE.exec(text)?.[1];
+  t.ok(id, 'the library bundle names its build');
+  t.equal(
+    createHash('sha256')
+      .update(text.replace(`${BUILD_PREFIX}${id}`, BUILD_PREFIX))
+      .digest('hex')
+      .slice(0, 16),
+    id,
+  );
   t.end();
 });

@@ -1,5 +1,5 @@
 /**
- * Starting the command fast. A start of `trustspec test` spent about a third of its time making
+ * Starting the command (and the library) fast. A start of `trustspec test` spent about a third of its time making
  * V8 compile our code (the bundle's text, then every function on its first call). Node 22 can
  * keep that work between runs (module.enableCompileCache); Node 20 cannot for ES modules, so the
  * build bundles the command into one CommonJS script (dist/bin/trustspec.cjs) and this module runs
@@ -239,6 +239,58 @@ interface Bundle {
 export const IMPORT_HOOK_KEY = 'trustspec.import';
 export const IMPORT_HOOK = Symbol.for(IMPORT_HOOK_KEY);
 
+/** Where a bundle's cache lives and, when there is a usable one, its bytes. */
+interface CacheFile {
+  folder: string;
+  file: string;
+  cached: Buffer | undefined;
+}
+
+/** The cache `key` of the bundle `source` (undefined: none, turned off or no build line). */
+function cacheFileOf(source: string, key: string, env: NodeJS.ProcessEnv): CacheFile | undefined {
+  const id = BUILD_LINE.exec(source)?.[1];
+  const folder = id !== undefined ? cacheFolder(env) : undefined;
+  if (folder === undefined) return undefined;
+  const file = join(folder, `${id}-${key}-${process.version}-${process.arch}.v8`);
+  return { folder, file, cached: usableFolder(folder) ? readCache(file) : undefined };
+}
+
+/** Compiles the bundle (from `cached` when V8 takes it) and runs it as a CommonJS module. */
+function runScript<T>(
+  file: string,
+  source: string,
+  cached: Buffer | undefined,
+): { exports: T; script: vm.Script } {
+  // The wrapper CommonJS puts around a module, on the script's first line: positions in stack
+  // traces and source maps stay the bundle's.
+  const script = new vm.Script(
+    `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
+    { filename: file, ...(cached ? { cachedData: cached } : {}) },
+  );
+  (globalThis as Record<symbol, unknown>)[IMPORT_HOOK] = (name: string): Promise<unknown> =>
+    import(name);
+  const mod = { exports: {} as T };
+  (script.runInThisContext() as (...args: unknown[]) => void).call(
+    mod.exports,
+    mod.exports,
+    createRequire(file),
+    mod,
+    file,
+    dirname(file),
+  );
+  return { exports: mod.exports, script };
+}
+
+/**
+ * Keeps what V8 compiled of the script — every function run so far, not only the top — unless
+ * the cache it started from was taken.
+ */
+function save(script: vm.Script, c: CacheFile): CacheOutcome {
+  if (c.cached && !script.cachedDataRejected) return 'used';
+  if (!writeCache(c.folder, c.file, script.createCachedData())) return 'unwritable';
+  return c.cached ? 'replaced' : 'written';
+}
+
 /**
  * Runs the CommonJS bundle `bundleUrl` (its `start()`) for the command line `argv`, with V8's
  * code cache when the environment allows one; runs `fallback` when there is no bundle. Says what
@@ -259,34 +311,57 @@ export async function runBundle(
     await fallback();
     return 'no-bundle';
   }
-  const id = BUILD_LINE.exec(source)?.[1];
-  const folder = id !== undefined ? cacheFolder(env) : undefined;
-  if (folder === undefined) {
+  const c = cacheFileOf(source, cacheKey(argv), env);
+  if (c === undefined) {
     await (createRequire(file)(file) as Bundle).start();
     return 'off';
   }
-  const cacheFile = join(folder, `${id}-${cacheKey(argv)}-${process.version}-${process.arch}.v8`);
-  const cached = usableFolder(folder) ? readCache(cacheFile) : undefined;
-  // The wrapper CommonJS puts around a module, on the script's first line: positions in stack
-  // traces and source maps stay the bundle's.
-  const script = new vm.Script(
-    `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
-    { filename: file, ...(cached ? { cachedData: cached } : {}) },
-  );
-  (globalThis as Record<symbol, unknown>)[IMPORT_HOOK] = (name: string): Promise<unknown> =>
-    import(name);
-  const mod = { exports: {} as Bundle };
-  (script.runInThisContext() as (...args: unknown[]) => void).call(
-    mod.exports,
-    mod.exports,
-    createRequire(file),
-    mod,
-    file,
-    dirname(file),
-  );
-  await mod.exports.start();
-  if (cached && !script.cachedDataRejected) return 'used';
-  // After the run: the cache then holds every function the command compiled, not only the top.
-  if (!writeCache(folder, cacheFile, script.createCachedData())) return 'unwritable';
-  return cached ? 'replaced' : 'written';
+  const { exports, script } = runScript<Bundle>(file, source, c.cached);
+  await exports.start();
+  // After the run: the cache then holds every function the command compiled.
+  return save(script, c);
+}
+
+/** The library, loaded: its exports and what became of its cache. */
+export interface LoadedLibrary<T> {
+  exports: T;
+  /**
+   * `off`: no cache; `used`: compiled from the cache; `pending`: none usable — `save` writes one
+   * (registered to run when the process exits).
+   */
+  cache: 'off' | 'used' | 'pending';
+  save?: () => CacheOutcome;
+}
+
+/** Runs `write` when the process (or the worker) exits. */
+function onExit(write: () => void): void {
+  process.once('exit', () => write());
+}
+
+/**
+ * trustspec's library (`import … from 'trustspec'`) as the command starts: the build bundles
+ * dist/lib/index.js into one CommonJS script (dist/lib/library.cjs; dist/lib/main.js, the
+ * package's entry, re-exports it), run here through V8's code cache. Loading the library's ES
+ * modules took 200–245 ms on our machines, the bundle 100–125 ms and from its cache 80–90 ms (most
+ * of it the packages: yaml, ajv's runtime, minimatch); a first call then starts from compiled code
+ * (`node bench/symbolic.mjs`). The cache is written when the process exits — then it holds every
+ * function the process used — by the first process of a build that finds none (or one V8
+ * refuses); the same folder and rules as the command's, under the key `library`. Synchronous, so
+ * that the entry needs no top-level await.
+ */
+export function loadLibrary<T>(
+  bundleUrl: URL,
+  env: NodeJS.ProcessEnv,
+  atExit: (write: () => void) => void = onExit,
+): LoadedLibrary<T> {
+  const file = fileURLToPath(bundleUrl);
+  const source = readFileSync(file, 'utf8');
+  const c = cacheFileOf(source, 'library', env);
+  if (c === undefined) return { exports: createRequire(file)(file) as T, cache: 'off' };
+  const { exports, script } = runScript<T>(file, source, c.cached);
+  if (c.cached && !script.cachedDataRejected) return { exports, cache: 'used' };
+  let outcome: CacheOutcome | undefined;
+  const write = (): CacheOutcome => (outcome ??= save(script, c));
+  atExit(write);
+  return { exports, cache: 'pending', save: write };
 }

@@ -186,11 +186,18 @@ function countWords(a: Uint32Array): number {
   return n;
 }
 
-/** Does `a & b & ~c` have a bit set (`c` optional)? */
-function meets(a: Uint32Array, b: Uint32Array, c?: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) {
-    if (((a[i] as number) & (b[i] as number) & ~(c ? (c[i] as number) : 0)) !== 0) return true;
-  }
+/** Does `a & b` have a bit set? */
+function meets(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (((a[i] as number) & (b[i] as number)) !== 0) return true;
+  return false;
+}
+
+/**
+ * Does `a & ~c` have a bit set? (Apart from `meets`: one function reading an optional third
+ * list was optimised by V8 before it had seen one, then thrown away and optimised again.)
+ */
+function meetsNot(a: Uint32Array, c: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (((a[i] as number) & ~(c[i] as number)) !== 0) return true;
   return false;
 }
 
@@ -398,14 +405,14 @@ function searchWithAll(
   const direct = search(atoms, t, care, inT);
   if (direct) return direct;
   const necessary = atoms
-    .filter((a) => !meets(t, t, a.words) && meets(care, care, a.words))
+    .filter((a) => !meetsNot(t, a.words) && meetsNot(care, a.words))
     .map((a) => ({ a, n: countAnd(a.words, care) }))
     .sort((x, y) => x.n - y.n)
     .map((x) => x.a);
   const allOf: Atom[] = [];
   const within = andNot(care);
   for (const a of necessary) {
-    if (!meets(within, within, a.words)) continue;
+    if (!meetsNot(within, a.words)) continue;
     allOf.push(a);
     for (let i = 0; i < within.length; i++)
       within[i] = (within[i] as number) & (a.words[i] as number);

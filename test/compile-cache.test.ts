@@ -453,8 +453,16 @@ const role = (subs) => ({ role: { arn: 'arn:aws:iam::111122223333:role/deploy', 
 const now = Date.UTC(2026, 5, 1);
 const who = lib.whoText(lib.whoCanAssume(role(['repo:acme/app:ref:refs/heads/*']), { now }));
 const diff = lib.difference(role(['repo:acme/app:*']), role(['repo:acme/*']), { now }).result;
-const aws = Object.keys(createRequire(import.meta.url).cache).filter((f) => f.includes('@aws-sdk'));
-console.log(JSON.stringify({ names: Object.keys(lib).sort(), who, diff, aws }));
+const loaded = Object.keys(createRequire(import.meta.url).cache);
+const aws = loaded.filter((f) => f.includes('@aws-sdk'));
+// Read on first use only (lib/packages.ts): nothing here reads YAML or globs paths.
+const packagesIn = (files) =>
+  ['yaml', 'minimatch'].filter((p) => files.some((f) => f.includes(\`/node_modules/\${p}/\`)));
+const packages = packagesIn(loaded);
+// Then a scenario file is read: yaml comes in (the check above can fail).
+lib.loadScenarioFile('spec-examples/github-actions/branch-deploy.trustspec.yaml', { defaultNow: now });
+const afterYaml = packagesIn(Object.keys(createRequire(import.meta.url).cache));
+console.log(JSON.stringify({ names: Object.keys(lib).sort(), who, diff, aws, packages, afterYaml }));
 `;
   const run = (entry: string) =>
     spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], {
@@ -481,9 +489,13 @@ console.log(JSON.stringify({ names: Object.keys(lib).sort(), who, diff, aws }));
     names: string[];
     diff: { newlyAllowed: unknown[] };
     aws: string[];
+    packages: string[];
+    afterYaml: string[];
   };
   t.ok(out.names.includes('difference') && out.diff.newlyAllowed.length > 0, 'the child ran');
   t.same(out.aws, [], 'no AWS SDK loaded');
+  t.same(out.packages, [], 'neither yaml nor minimatch loaded: no YAML read, no paths globbed');
+  t.same(out.afterYaml, ['yaml'], 'yaml, once a scenario file is read');
   t.equal(first.stdout, modules.stdout, 'the entry: the names and answers of the modules');
   t.equal(second.stdout, modules.stdout, 'the same from the cache');
   t.equal(first.stderr + second.stderr, '');

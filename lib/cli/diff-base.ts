@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../packages.js';
 import { SCENARIO_FILE } from '../scenarios/index.js';
 import type { AnalysisRole } from '../symbolic/providers.js';
 import { Git, type Change } from './diff-git.js';
@@ -47,7 +47,7 @@ const POLICY_EXT = /\.(json|ya?ml)$/i;
 /** Does the text read as a policy document (an object with a `Statement`)? */
 export function looksLikePolicy(text: string, path: string): boolean {
   try {
-    const doc: unknown = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
+    const doc: unknown = /\.json$/i.test(path) ? JSON.parse(text) : yaml().parse(text);
     return doc !== null && typeof doc === 'object' && !Array.isArray(doc) && 'Statement' in doc;
   } catch {
     return false;

@@ -5,7 +5,7 @@
  * a pass — and `--require-cross-check` makes that exit 2; trustspec's own answer stands either way.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../packages.js';
 import type { AccessAnalyzerSession } from '../aws/access-analyzer.js';
 import type { NoNewAccessOutcome } from '../aws/check-no-new-access.js';
 import type { Unavailable } from '../aws/unavailable.js';
@@ -104,7 +104,7 @@ export function policyJson(path: string): string | undefined {
     if (isPolicy(doc)) return text;
   } catch {
     try {
-      doc = parseYaml(text);
+      doc = yaml().parse(text);
     } catch {
       return undefined;
     }

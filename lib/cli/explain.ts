@@ -1,6 +1,6 @@
 /** `trustspec explain`: one token against one role, stage by stage, with the cause and the fix. */
 import { extname, relative, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../packages.js';
 import { parsePolicy } from '../policy/parse.js';
 import type { TrustPolicy } from '../policy/model.js';
 import { compilePolicy } from '../sts/compile.js';
@@ -90,7 +90,7 @@ function seconds(
 
 function parseData(text: string, what: string): unknown {
   try {
-    return parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 });
+    return yaml().parse(text, { uniqueKeys: true, maxAliasCount: 100 });
   } catch (e) {
     throw new UsageError(
       `${what} is not valid JSON or YAML: ${(e as Error).message.split('\n')[0]}`,

@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readText } from '../files.js';
 import { relative, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { yaml } from '../packages.js';
 import { isBlocking } from '../diagnostics.js';
 import { parsePolicy } from '../policy/parse.js';
 import { compilePolicy } from '../sts/compile.js';
@@ -27,7 +27,7 @@ export function isSource(path: string): boolean {
   if (!read.ok) return false;
   let data: unknown;
   try {
-    data = parse(read.text, { logLevel: 'silent', uniqueKeys: false });
+    data = yaml().parse(read.text, { logLevel: 'silent', uniqueKeys: false });
   } catch {
     // Tags such as !Sub make the plain parser fail: only a template writes them.
     return /^\s*(AWSTemplateFormatVersion|Resources)\s*:/m.test(read.text);

@@ -3,7 +3,8 @@
  * file, or the inline `role.trustPolicy` of a scenario file): the text AWS sees is not the file's
  * text, so its spans are replaced by the spans of the same path in the source.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { LineCounter, Node } from 'yaml';
+import { yaml } from '../packages.js';
 import type { Span } from '../diagnostics.js';
 import { yamlPosition as position } from '../policy/yaml.js';
 import type { Locator } from '../aws/access-analyzer-findings.js';
@@ -25,11 +26,11 @@ export function yamlPolicy(
   text: string,
   base: readonly (string | number)[] = [],
 ): { json: string; locate: Locator } | undefined {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false });
+  const lc = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: lc, uniqueKeys: false });
   if (doc.errors.length > 0) return undefined;
   const root = base.length === 0 ? doc.contents : doc.getIn(base, true);
-  if (!isMap(root)) return undefined;
+  if (!yaml().isMap(root)) return undefined;
   const value: unknown = (root as Node).toJSON();
   const locate: Locator = (path, part) => {
     let node: unknown = root;
@@ -37,10 +38,10 @@ export function yamlPolicy(
     for (const step of path) {
       keyNode = undefined;
       if (typeof step === 'number') {
-        if (!isSeq(node)) return undefined;
+        if (!yaml().isSeq(node)) return undefined;
         node = node.items[step];
-      } else if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === step);
+      } else if (yaml().isMap(node)) {
+        const pair = node.items.find((p) => yaml().isScalar(p.key) && String(p.key.value) === step);
         if (!pair) return undefined;
         keyNode = pair.key;
         node = pair.value;

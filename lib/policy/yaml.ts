@@ -4,23 +4,11 @@
  * scenario) converts with spans that point into that file. Aliases are expanded with a budget on
  * the number of nodes produced (alias bombs) and a cycle guard.
  */
-import { createRequire } from 'node:module';
+import { yaml } from '../packages.js';
 import type { Document, LineCounter, YAMLError } from 'yaml';
 import type { Finding, Position, Span } from '../diagnostics.js';
 import type { AstMember, AstNode } from './ast.js';
 import { duplicateKeyFinding } from './json.js';
-
-type YamlLibrary = typeof import('yaml');
-let library: YamlLibrary | undefined;
-
-/**
- * The `yaml` package, loaded on first use: a program that parses only JSON policies never loads it
- * (the core entry stays small). The package ships CommonJS for Node, so `require` gives the same
- * module instance that `import 'yaml'` gives elsewhere.
- */
-function yaml(): YamlLibrary {
-  return (library ??= createRequire(import.meta.url)('yaml') as YamlLibrary);
-}
 
 /** Default cap on the nodes one conversion may produce, aliases expanded. */
 export const MAX_YAML_NODES = 100_000;

@@ -6,7 +6,7 @@
  * exercised it (a line holding several of them counts the least exercised), and each condition
  * as a branch with its true and false outcomes.
  */
-import { stringify } from 'yaml';
+import { yaml } from '../packages.js';
 import type {
   ClauseCoverage,
   CoverageReport,
@@ -59,7 +59,7 @@ function scenarioSnippet(r: RegionCoverage): string[] {
   if (!ex) return [];
   const w = writeToken(r.module, ex.token);
   const flow = (v: unknown): string =>
-    stringify(v, { collectionStyle: 'flow', lineWidth: 0 }).trim();
+    yaml().stringify(v, { collectionStyle: 'flow', lineWidth: 0 }).trim();
   const lines = [`- name: ${flow(`allowed ${r.description.replace(/^via /, 'by ')}`)}`];
   if (w.shorthand) lines.push(`  ${w.shorthand.kind}: ${flow(w.shorthand.fields)}`);
   if (Object.keys(w.token).length > 0) lines.push(`  token: ${flow(w.token)}`);

@@ -7,7 +7,8 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import type { Node, Pair } from 'yaml';
+import { yaml } from '../packages.js';
 import { editDistance } from '../providers/index.js';
 import { parseThresholds, type Threshold } from './coverage-threshold.js';
 import { displayPath } from './discover.js';
@@ -116,7 +117,7 @@ function exists(path: string): boolean {
 class ConfigReader {
   readonly errors: FileError[] = [];
   readonly config: Config;
-  private readonly lc = new LineCounter();
+  private readonly lc = new (yaml().LineCounter)();
   private text = '';
 
   constructor(
@@ -163,7 +164,7 @@ class ConfigReader {
       return;
     }
     this.text = read.text;
-    const doc = parseDocument(this.text, { lineCounter: this.lc, uniqueKeys: true });
+    const doc = yaml().parseDocument(this.text, { lineCounter: this.lc, uniqueKeys: true });
     for (const e of doc.errors) {
       this.error(
         'yaml-syntax',
@@ -173,7 +174,7 @@ class ConfigReader {
       );
     }
     if (doc.errors.length > 0 || doc.contents === null) return;
-    if (!isMap(doc.contents)) {
+    if (!yaml().isMap(doc.contents)) {
       this.error(
         'not-a-mapping',
         'the config file must be a mapping of reporter, strict, ignore, paths and coverageThreshold',
@@ -186,7 +187,7 @@ class ConfigReader {
   }
 
   private member(pair: Pair<Node, Node | null>): void {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const key = yaml().isScalar(pair.key) ? String(pair.key.value) : '';
     const at = this.place(pair.key);
     if (!(KEYS as readonly string[]).includes(key)) {
       const near = KEYS.find((k) => editDistance(k, key) <= 2);
@@ -202,7 +203,7 @@ class ConfigReader {
     }
     const v = pair.value;
     const vat = v ? this.place(v) : at;
-    const scalar = isScalar(v) ? v.value : undefined;
+    const scalar = yaml().isScalar(v) ? v.value : undefined;
     if (key === '$schema') {
       if (typeof scalar !== 'string') this.error('bad-value', '"$schema" must be a string', vat);
     } else if (key === 'reporter') {
@@ -242,10 +243,10 @@ class ConfigReader {
   }
 
   private paths(v: Node | null, at: Place): void {
-    const items = isSeq(v) ? v.items : undefined;
+    const items = yaml().isSeq(v) ? v.items : undefined;
     const ok =
       items !== undefined &&
-      items.every((i) => isScalar(i) && typeof i.value === 'string' && i.value !== '');
+      items.every((i) => yaml().isScalar(i) && typeof i.value === 'string' && i.value !== '');
     if (!ok) {
       this.error(
         'bad-value',
@@ -260,7 +261,7 @@ class ConfigReader {
   }
 
   private ignore(v: Node | null): void {
-    const items = isSeq(v) ? v.items : undefined;
+    const items = yaml().isSeq(v) ? v.items : undefined;
     if (items === undefined) {
       this.error(
         'bad-value',
@@ -277,8 +278,8 @@ class ConfigReader {
   /** Is the entry a finding code, or `{code, reason, sid}` with string values? Else an error. */
   private ignoreEntry(item: unknown): boolean {
     const at = this.place(item);
-    const keys = isMap(item)
-      ? item.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ''))
+    const keys = yaml().isMap(item)
+      ? item.items.map((p) => (yaml().isScalar(p.key) ? String(p.key.value) : ''))
       : [];
     const extra = keys.find((k) => !['code', 'reason', 'sid'].includes(k));
     if (extra !== undefined) {
@@ -291,9 +292,9 @@ class ConfigReader {
       return false;
     }
     const value = toJs(item);
-    const code = isMap(item) ? (value as Record<string, unknown>)['code'] : value;
+    const code = yaml().isMap(item) ? (value as Record<string, unknown>)['code'] : value;
     const strings =
-      !isMap(item) ||
+      !yaml().isMap(item) ||
       ['reason', 'sid'].every((k) => {
         const x = (value as Record<string, unknown>)[k];
         return x === undefined || typeof x === 'string';
@@ -317,7 +318,7 @@ const CODE = new RegExp(
 function toJs(node: unknown): unknown {
   return (
     (node as { toJSON?: () => unknown } | null)?.toJSON?.() ??
-    (isScalar(node) ? node.value : undefined)
+    (yaml().isScalar(node) ? node.value : undefined)
   );
 }
 

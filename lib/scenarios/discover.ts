@@ -7,7 +7,7 @@
  */
 import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { isAbsolute, join, posix as posixPath, relative, resolve, sep } from 'node:path';
-import { minimatch } from 'minimatch';
+import { minimatch } from '../packages.js';
 import { noteFolderListed } from '../files.js';
 import type { FileError } from './types.js';
 
@@ -288,7 +288,9 @@ function matchGlob(pattern: string, cwd: string, search: Search): boolean {
         if (!target || target.isDirectory()) continue;
         isDir = false;
       }
-      const hit = minimatch(path.split(sep).join('/'), absPattern, { dot: entersSkipped });
+      const hit = minimatch().minimatch(path.split(sep).join('/'), absPattern, {
+        dot: entersSkipped,
+      });
       if (isDir) {
         if (hit) {
           if (search.walk(path, root) > 0) matched = true;

@@ -4,7 +4,8 @@
  * frame; nothing here throws for bad input.
  */
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
+import type { Document, YAMLError } from 'yaml';
+import { yaml } from '../packages.js';
 import { MAX_YAML_DEPTH } from '../policy/yaml.js';
 import {
   cognitoClaims,
@@ -202,7 +203,7 @@ class FileLoader {
   private readonly file: string;
   private readonly cache: PolicyCache;
   private text = '';
-  private lc = new LineCounter();
+  private lc = new (yaml().LineCounter)();
   private doc: Document | undefined;
   /** Paths with schema problems: what lies under them is not looked at again. */
   private readonly badPaths = new BadPaths();
@@ -421,7 +422,7 @@ class FileLoader {
     }
     let doc: Document;
     try {
-      doc = parseDocument(this.text, {
+      doc = yaml().parseDocument(this.text, {
         lineCounter: this.lc,
         // Keys written twice are found while the value is read (documentValue), in linear time and
         // by the key the data will have (`1` and "1" are the same key).

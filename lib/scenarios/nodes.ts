@@ -1,15 +1,6 @@
 /** Finding the YAML node behind a path into the loaded value, to give every problem its place. */
-import {
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  type Document,
-  type LineCounter,
-  type Scalar,
-  type YAMLMap,
-} from 'yaml';
+import type { Document, LineCounter, Scalar, YAMLMap } from 'yaml';
+import { yaml } from '../packages.js';
 import { aliasTargets } from '../policy/yaml.js';
 
 export { firstTooDeep } from '../policy/yaml.js';
@@ -50,16 +41,16 @@ export function placeAt(offset: number, lc: LineCounter): Place {
 /** The node an alias stands for (found once per document: see `aliasTargets`). */
 function resolve(node: unknown, doc: Document): unknown {
   let cur = node;
-  for (let i = 0; i < 32 && isAlias(cur); i++) cur = aliasTargets(doc).get(cur);
+  for (let i = 0; i < 32 && yaml().isAlias(cur); i++) cur = aliasTargets(doc).get(cur);
   return cur;
 }
 
 function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && (key.source === '<<' || typeof key.value === 'symbol');
+  return yaml().isScalar(key) && (key.source === '<<' || typeof key.value === 'symbol');
 }
 
 function keyText(key: unknown): string | undefined {
-  if (!isScalar(key)) return undefined;
+  if (!yaml().isScalar(key)) return undefined;
   const v = key.value;
   return v === null || v === undefined ? '' : typeof v === 'symbol' ? undefined : String(v);
 }
@@ -71,13 +62,14 @@ function findPair(
   doc: Document,
   depth = 0,
 ): { key: unknown; value: unknown } | undefined {
-  if (!isMap(map) || depth > 8) return undefined;
+  if (!yaml().isMap(map) || depth > 8) return undefined;
   for (const pair of map.items) {
-    if (isPair(pair) && keyText(pair.key) === name) return { key: pair.key, value: pair.value };
+    if (yaml().isPair(pair) && keyText(pair.key) === name)
+      return { key: pair.key, value: pair.value };
   }
   for (const pair of map.items) {
-    if (!isPair(pair) || !isMergeKey(pair.key)) continue;
-    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    if (!yaml().isPair(pair) || !isMergeKey(pair.key)) continue;
+    const sources = yaml().isSeq(pair.value) ? pair.value.items : [pair.value];
     for (const s of sources) {
       const hit = findPair(resolve(s, doc), name, doc, depth + 1);
       if (hit) return hit;
@@ -93,9 +85,9 @@ export function lookup(doc: Document, path: Path): NodeLookup {
   for (const step of path) {
     const here = resolve(cur, doc);
     let next: { key?: unknown; value: unknown } | undefined;
-    if (typeof step === 'number' && isSeq(here)) {
+    if (typeof step === 'number' && yaml().isSeq(here)) {
       next = step < here.items.length ? { value: here.items[step] } : undefined;
-    } else if (isMap(here)) {
+    } else if (yaml().isMap(here)) {
       next = findPair(here, String(step), doc);
     }
     if (!next) return { deepest: cur, complete: false };
@@ -118,18 +110,18 @@ export function firstAlias(doc: Document): unknown {
   let found: unknown;
   const visit = (node: unknown, depth: number): void => {
     if (found !== undefined || depth > 200) return;
-    if (isAlias(node)) {
+    if (yaml().isAlias(node)) {
       found = node;
       return;
     }
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       for (const p of node.items) {
-        if (isPair(p)) {
+        if (yaml().isPair(p)) {
           visit(p.key, depth + 1);
           visit(p.value, depth + 1);
         }
       }
-    } else if (isSeq(node)) {
+    } else if (yaml().isSeq(node)) {
       for (const item of node.items) visit(item, depth + 1);
     }
   };
@@ -145,9 +137,9 @@ function writtenNodes(root: unknown): number {
     const node = stack.pop();
     if (node === null || node === undefined) continue;
     count++;
-    if (isMap(node) || isSeq(node)) {
+    if (yaml().isMap(node) || yaml().isSeq(node)) {
       for (const item of node.items as unknown[]) {
-        if (isPair(item)) stack.push(item.key, item.value);
+        if (yaml().isPair(item)) stack.push(item.key, item.value);
         else stack.push(item);
       }
     }
@@ -212,9 +204,9 @@ class ValueReader {
   read(node: unknown, depth: number, copy: boolean): unknown {
     if (node === null || node === undefined) return null;
     if (copy && ++this.made > this.budget) throw new TooMuch();
-    if (isAlias(node)) return this.alias(node, depth);
-    if (isScalar(node)) return this.scalar(node);
-    if (!isMap(node) && !isSeq(node)) return this.notData(node);
+    if (yaml().isAlias(node)) return this.alias(node, depth);
+    if (yaml().isScalar(node)) return this.scalar(node);
+    if (!yaml().isMap(node) && !yaml().isSeq(node)) return this.notData(node);
     if (depth >= this.limits.maxDepth) {
       this.problem(
         'yaml-too-deep',
@@ -227,7 +219,7 @@ class ValueReader {
     const tag = (node as { tag?: string }).tag;
     if (tag === SET_TAG || (tag !== undefined && PAIRS_TAGS.has(tag))) return this.notData(node);
     this.expanding.add(node);
-    const out = isSeq(node)
+    const out = yaml().isSeq(node)
       ? (node.items as unknown[]).map((item) => this.read(item, depth + 1, copy))
       : this.mapping(node, depth, copy);
     this.expanding.delete(node);
@@ -265,7 +257,7 @@ class ValueReader {
     const obj: Record<string, unknown> = {};
     const merges: unknown[] = [];
     for (const pair of node.items) {
-      if (isScalar(pair.key) && typeof pair.key.value === 'symbol') {
+      if (yaml().isScalar(pair.key) && typeof pair.key.value === 'symbol') {
         merges.push(...(this.mergeSources(pair.value) ?? []));
         continue;
       }
@@ -286,7 +278,7 @@ class ValueReader {
     }
     // Keys written in the mapping win over merged ones; an earlier source wins over a later one.
     for (const source of merges) {
-      const merged = this.read(source, depth, copy || isAlias(source));
+      const merged = this.read(source, depth, copy || yaml().isAlias(source));
       if (merged === null || typeof merged !== 'object') continue;
       for (const [k, v] of Object.entries(merged)) if (!Object.hasOwn(obj, k)) setOwn(obj, k, v);
     }
@@ -295,11 +287,11 @@ class ValueReader {
 
   /** The mappings a merge key's value names, or undefined (a problem) when it is not one. */
   private mergeSources(value: unknown): unknown[] | undefined {
-    const resolved = isAlias(value) ? this.targets.get(value) : value;
-    const list = isSeq(resolved) ? (resolved.items as unknown[]) : [value];
+    const resolved = yaml().isAlias(value) ? this.targets.get(value) : value;
+    const list = yaml().isSeq(resolved) ? (resolved.items as unknown[]) : [value];
     for (const item of list) {
-      const source = isAlias(item) ? this.targets.get(item) : item;
-      if (!isMap(source)) {
+      const source = yaml().isAlias(item) ? this.targets.get(item) : item;
+      if (!yaml().isMap(source)) {
         this.problem(
           'yaml-merge',
           item ?? value,
@@ -314,8 +306,8 @@ class ValueReader {
 
   /** A key as the data has it: its text (`1` and "1" are the same key); a collection is refused. */
   private key(key: unknown): string | undefined {
-    const node = isAlias(key) ? this.targets.get(key) : key;
-    if (isScalar(node)) {
+    const node = yaml().isAlias(key) ? this.targets.get(key) : key;
+    if (yaml().isScalar(node)) {
       const v = node.value;
       if (v === null || v === undefined) return '';
       if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString();

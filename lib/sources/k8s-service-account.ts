@@ -20,16 +20,8 @@
  * for bad input, and nothing reads a file except `readServiceAccountManifest`.
  */
 import { isAbsolute, resolve } from 'node:path';
-import {
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  type Document,
-  type Node as YamlNode,
-  type YAMLMap,
-} from 'yaml';
+import type { Document, Node as YamlNode, YAMLMap } from 'yaml';
+import { yaml } from '../packages.js';
 import type { Position, Span } from '../diagnostics.js';
 import { pathExists, readText } from '../files.js';
 import { parseRoleArn } from '../providers/arn.js';
@@ -100,7 +92,7 @@ class ManifestReader {
   readonly accounts: K8sServiceAccount[] = [];
   readonly findings: SourceFinding[] = [];
   readonly otherKinds: { kind: string; at: Place }[] = [];
-  private readonly lc = new LineCounter();
+  private readonly lc = new (yaml().LineCounter)();
 
   constructor(
     private readonly text: string,
@@ -141,7 +133,7 @@ class ManifestReader {
 
   read(): void {
     // The yaml package reports bad input, deep nesting included, as errors: it does not throw.
-    const docs: readonly Document.Parsed[] = parseAllDocuments(this.text, {
+    const docs: readonly Document.Parsed[] = yaml().parseAllDocuments(this.text, {
       lineCounter: this.lc,
       prettyErrors: false,
     });
@@ -165,7 +157,7 @@ class ManifestReader {
     if (this.findings.length > 0) return;
     for (const doc of docs) {
       // An empty document (a trailing `---`, a file of comments) holds nothing.
-      if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null))
+      if (doc.contents === null || (yaml().isScalar(doc.contents) && doc.contents.value === null))
         continue;
       this.object(doc.contents, 'the document');
     }
@@ -173,7 +165,7 @@ class ManifestReader {
 
   /** One Kubernetes object: a ServiceAccount, a List of objects (not of Lists), or another kind. */
   private object(node: YamlNode | null, what: string, inList = false): void {
-    if (!isMap(node)) {
+    if (!yaml().isMap(node)) {
       this.error(
         'k8s-not-an-object',
         `${what} is not a Kubernetes object (a mapping with apiVersion, kind and metadata)`,
@@ -183,7 +175,7 @@ class ManifestReader {
       return;
     }
     const kindNode = node.get('kind', true);
-    const kind = isScalar(kindNode) ? kindNode.value : undefined;
+    const kind = yaml().isScalar(kindNode) ? kindNode.value : undefined;
     if (typeof kind !== 'string') {
       this.error(
         'k8s-no-kind',
@@ -204,7 +196,7 @@ class ManifestReader {
         return;
       }
       const items = node.get('items', true);
-      if (!isSeq(items)) {
+      if (!yaml().isSeq(items)) {
         this.error(
           'k8s-list-items',
           `a ${kind} needs items: a list of objects`,
@@ -223,7 +215,7 @@ class ManifestReader {
       return;
     }
     const apiNode = node.get('apiVersion', true);
-    const api = isScalar(apiNode) ? apiNode.value : undefined;
+    const api = yaml().isScalar(apiNode) ? apiNode.value : undefined;
     if (api !== undefined && api !== 'v1') {
       this.error(
         'k8s-api-version',
@@ -238,7 +230,7 @@ class ManifestReader {
 
   private serviceAccount(node: YAMLMap, at: Place): void {
     const meta = node.get('metadata', true);
-    if (!isMap(meta)) {
+    if (!yaml().isMap(meta)) {
       this.error(
         'k8s-no-metadata',
         'the ServiceAccount has no metadata (name, namespace, annotations)',
@@ -252,7 +244,7 @@ class ManifestReader {
     if (name === undefined) return;
     const nsNode = meta.get('namespace', true);
     let namespace: string | undefined;
-    if (nsNode !== undefined && !(isScalar(nsNode) && nsNode.value === null)) {
+    if (nsNode !== undefined && !(yaml().isScalar(nsNode) && nsNode.value === null)) {
       namespace = this.dnsName(nsNode, meta, 'namespace', at);
       if (namespace === undefined) return;
     }
@@ -283,9 +275,9 @@ class ManifestReader {
     field: 'name' | 'namespace',
     at: Place,
   ): string | undefined {
-    const value = isScalar(node) ? node.value : undefined;
+    const value = yaml().isScalar(node) ? node.value : undefined;
     if (node === undefined) {
-      const generated = isMap(meta) && meta.get('generateName') !== undefined;
+      const generated = yaml().isMap(meta) && meta.get('generateName') !== undefined;
       this.error(
         'k8s-no-name',
         generated
@@ -316,8 +308,8 @@ class ManifestReader {
     name: string,
   ): Map<string, { value: string; at: Place }> | undefined {
     const out = new Map<string, { value: string; at: Place }>();
-    if (node === undefined || (isScalar(node) && node.value === null)) return out;
-    if (!isMap(node)) {
+    if (node === undefined || (yaml().isScalar(node) && node.value === null)) return out;
+    if (!yaml().isMap(node)) {
       this.error(
         'k8s-bad-annotations',
         `metadata.annotations of the ServiceAccount "${name}" is not a mapping`,
@@ -328,18 +320,18 @@ class ManifestReader {
     }
     let ok = true;
     for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      const key = yaml().isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (key === undefined) continue;
       const v = pair.value;
       const at = this.place(v ?? pair.key);
-      if (!isScalar(v) || typeof v.value !== 'string') {
+      if (!yaml().isScalar(v) || typeof v.value !== 'string') {
         // Kubernetes annotations are map[string]string: kubectl refuses a number or a boolean.
-        const shown = isScalar(v) ? String(v.value) : 'a non-string value';
+        const shown = yaml().isScalar(v) ? String(v.value) : 'a non-string value';
         this.error(
           'k8s-annotation-not-string',
           `the annotation ${key} is ${shown}, not a string: Kubernetes annotation values are strings, so kubectl would refuse this manifest`,
           at,
-          isScalar(v) ? `quote it: ${key}: "${shown}"` : `write ${key} as a string`,
+          yaml().isScalar(v) ? `quote it: ${key}: "${shown}"` : `write ${key} as a string`,
         );
         ok = false;
         continue;

@@ -9,20 +9,13 @@
  * and raw control characters are errors, as JSON requires); YAML through the `yaml` package's
  * syntax tree with no custom tags, reading each node's tag ourselves (shared notes §1.3).
  */
-import { createRequire } from 'node:module';
+import { yaml } from '../packages.js';
 import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
 import type { Position, Span } from '../diagnostics.js';
 import type { AstNode } from '../policy/ast.js';
 import { LineIndex } from '../policy/ast.js';
 import { JSON_ESCAPES, parseJson } from '../policy/json.js';
 import type { SourceFinding } from './types.js';
-
-type YamlLibrary = typeof import('yaml');
-let library: YamlLibrary | undefined;
-/** The `yaml` package, loaded when a YAML template is read. */
-function yaml(): YamlLibrary {
-  return (library ??= createRequire(import.meta.url)('yaml') as YamlLibrary);
-}
 
 /** The place in the file of character `i` of a string value. */
 export type CharMap = (i: number) => Position;

@@ -1,7 +1,8 @@
 /**
  * lib/policy is the bottom layer (structure review P5): it imports nothing from the other lib
- * folders except lib/diagnostics.ts, and it loads the `yaml` package only when YAML is parsed
- * (`import type` is fine), so a core entry that parses JSON never loads it.
+ * folders except lib/diagnostics.ts and lib/packages.ts (the leaf that loads a package on first
+ * use), and it loads the `yaml` package only when YAML is parsed (`import type` is fine), so a
+ * core entry that parses JSON never loads it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ function imports(): Import[] {
 
 /** Why an import breaks the rule, or undefined. */
 function problem(i: Import): string | undefined {
-  if (i.spec === '../diagnostics.js') return undefined;
+  if (i.spec === '../diagnostics.js' || i.spec === '../packages.js') return undefined;
   if (i.spec.startsWith('./'))
     return i.spec.includes('/', 2) ? 'reaches below lib/policy' : undefined;
   if (i.spec.startsWith('node:')) return undefined;
@@ -41,6 +42,8 @@ t.test('the rule itself', async (t) => {
   const rows: [Import, boolean][] = [
     [{ file: 'a.ts', spec: './json.js', typeOnly: false }, true],
     [{ file: 'a.ts', spec: '../diagnostics.js', typeOnly: true }, true],
+    [{ file: 'a.ts', spec: '../packages.js', typeOnly: false }, true],
+    [{ file: 'a.ts', spec: '../memo.js', typeOnly: false }, false],
     [{ file: 'a.ts', spec: 'node:module', typeOnly: false }, true],
     [{ file: 'a.ts', spec: 'yaml', typeOnly: true }, true],
     [{ file: 'a.ts', spec: 'yaml', typeOnly: false }, false],

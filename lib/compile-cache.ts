@@ -33,6 +33,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 
 /** The first line of a bundle: this, then ID, the hash of the bundle's text (scripts/bundle.mjs). */
@@ -48,6 +49,11 @@ export type CacheOutcome =
   | 'off'
   /** Compiled from the cache V8 accepted. */
   | 'used'
+  /**
+   * Compiled from the cache V8 accepted, and the run compiled much that it did not hold: a cache
+   * with both was written for the next run.
+   */
+  | 'refreshed'
   /** No usable cache was there; one was written for the next run. */
   | 'written'
   /** V8 refused the cache file (another engine, a damaged file); a new one was written. */
@@ -281,12 +287,31 @@ function runScript<T>(
   return { exports: mod.exports, script };
 }
 
+/** Bytecode V8 holds for the whole process (its heap statistics: a cheap read). */
+function bytecodeBytes(): number {
+  return v8.getHeapCodeStatistics().bytecode_and_metadata_size;
+}
+
 /**
- * Keeps what V8 compiled of the script — every function run so far, not only the top — unless
- * the cache it started from was taken.
+ * A cache V8 accepted is checked again after the run when the run compiled this much bytecode:
+ * functions the cache did not hold (the first run of a build used only part of the code). The
+ * check costs a `createCachedData()` (~5 ms for the library); the file is rewritten only when the
+ * new cache holds a tenth more than it, so caches converge on what the runs use.
  */
-function save(script: vm.Script, c: CacheFile): CacheOutcome {
-  if (c.cached && !script.cachedDataRejected) return 'used';
+export const REFRESH_BYTECODE = 32 * 1024;
+
+/**
+ * Keeps what V8 compiled of the script — every function run so far, not only the top: a new cache
+ * when none was taken; when one was, a fuller one if the run compiled much beyond it (`compiled`:
+ * bytecode bytes since the script ran).
+ */
+function save(script: vm.Script, c: CacheFile, compiled: number): CacheOutcome {
+  if (c.cached && !script.cachedDataRejected) {
+    if (compiled < REFRESH_BYTECODE) return 'used';
+    const data = script.createCachedData();
+    if (data.length <= c.cached.length * 1.1) return 'used';
+    return writeCache(c.folder, c.file, data) ? 'refreshed' : 'used';
+  }
   if (!writeCache(c.folder, c.file, script.createCachedData())) return 'unwritable';
   return c.cached ? 'replaced' : 'written';
 }
@@ -317,17 +342,18 @@ export async function runBundle(
     return 'off';
   }
   const { exports, script } = runScript<Bundle>(file, source, c.cached);
+  const before = bytecodeBytes();
   await exports.start();
   // After the run: the cache then holds every function the command compiled.
-  return save(script, c);
+  return save(script, c, bytecodeBytes() - before);
 }
 
 /** The library, loaded: its exports and what became of its cache. */
 export interface LoadedLibrary<T> {
   exports: T;
   /**
-   * `off`: no cache; `used`: compiled from the cache; `pending`: none usable — `save` writes one
-   * (registered to run when the process exits).
+   * `off`: no cache; `used`: compiled from the cache; `pending`: none usable. Unless off, `save`
+   * (registered to run when the process exits) writes one, or a fuller one than was used.
    */
   cache: 'off' | 'used' | 'pending';
   save?: () => CacheOutcome;
@@ -342,12 +368,12 @@ function onExit(write: () => void): void {
  * trustspec's library (`import … from 'trustspec'`) as the command starts: the build bundles
  * dist/lib/index.js into one CommonJS script (dist/lib/library.cjs; dist/lib/main.js, the
  * package's entry, re-exports it), run here through V8's code cache. Loading the library's ES
- * modules took 200–245 ms on our machines, the bundle 100–125 ms and from its cache 80–90 ms (most
- * of it the packages: yaml, ajv's runtime, minimatch); a first call then starts from compiled code
- * (`node bench/symbolic.mjs`). The cache is written when the process exits — then it holds every
- * function the process used — by the first process of a build that finds none (or one V8
- * refuses); the same folder and rules as the command's, under the key `library`. Synchronous, so
- * that the entry needs no top-level await.
+ * modules took 150–245 ms on our machines, the bundle 47–67 ms and from its cache 20–33 ms; a
+ * first call then starts from compiled code (`node bench/symbolic.mjs`). The cache is written when
+ * the process exits — then it holds every function the process used — by the first process of a
+ * build that finds none (or one V8 refuses), and again by one that used much code the cache lacked
+ * (REFRESH_BYTECODE); the same folder and rules as the command's, under the key `library`.
+ * Synchronous, so that the entry needs no top-level await.
  */
 export function loadLibrary<T>(
   bundleUrl: URL,
@@ -359,9 +385,10 @@ export function loadLibrary<T>(
   const c = cacheFileOf(source, 'library', env);
   if (c === undefined) return { exports: createRequire(file)(file) as T, cache: 'off' };
   const { exports, script } = runScript<T>(file, source, c.cached);
-  if (c.cached && !script.cachedDataRejected) return { exports, cache: 'used' };
+  const before = bytecodeBytes();
   let outcome: CacheOutcome | undefined;
-  const write = (): CacheOutcome => (outcome ??= save(script, c));
+  const write = (): CacheOutcome => (outcome ??= save(script, c, bytecodeBytes() - before));
   atExit(write);
-  return { exports, cache: 'pending', save: write };
+  const used = c.cached !== undefined && !script.cachedDataRejected;
+  return { exports, cache: used ? 'used' : 'pending', save: write };
 }

@@ -21,6 +21,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import vm from 'node:vm';
 import {
   BUILD_LINE,
   BUILD_PREFIX,
@@ -389,10 +390,11 @@ t.test(
 
     const second = loadLibrary<FakeLibrary>(url, env, atExit);
     t.equal(second.cache, 'used');
-    t.equal(second.save, undefined);
-    t.equal(exits.length, 1, 'nothing to write at exit');
+    t.equal(exits.length, 2, 'a check registered for the exit');
     t.equal(second.exports.twice(4), 8);
     t.equal(await second.exports.join(), 'a/b', 'import() in a function compiled from the cache');
+    t.equal(second.save?.(), 'used', 'little compiled beyond the cache: nothing written');
+    t.same([statSync(file).ino, statSync(file).mtimeMs], [before.ino, before.mtimeMs]);
 
     // A damaged cache, for a text V8 has not compiled in this process (it would reuse its own).
     const other = fakeBundle(dir, `${LIBRARY}// another build\n`, 'bbbbbbbbbbbbbbbb');
@@ -400,17 +402,96 @@ t.test(
     writeFileSync(damaged, 'not a code cache at all');
     const third = loadLibrary<FakeLibrary>(other, env, atExit);
     t.equal(third.cache, 'pending', 'V8 refuses garbage: compiled');
-    t.equal(exits.length, 2);
+    t.equal(exits.length, 3);
     t.equal(third.save?.(), 'replaced');
     t.not(readFileSync(damaged, 'utf8'), 'not a code cache at all');
 
     const off = loadLibrary<FakeLibrary>(url, { TRUSTSPEC_COMPILE_CACHE: 'off' }, atExit);
     t.equal(off.cache, 'off');
     t.equal(off.exports.twice(1), 2);
-    t.equal(exits.length, 2, 'turned off: nothing to write');
+    t.equal(exits.length, 3, 'turned off: nothing to write');
     t.end();
   },
 );
+
+/** Four hundred functions that only `all()` runs: far more bytecode than REFRESH_BYTECODE. */
+const MORE =
+  Array.from(
+    { length: 400 },
+    (_, i) =>
+      `function f${i}(x) { let s = 0; for (let k = 0; k < 3; k++) { s += x * ${i} + k; if (s > ${i * 7}) s -= ${i}; } return s; }\n`,
+  ).join('') +
+  `module.exports.all = () => ${Array.from({ length: 400 }, (_, i) => `f${i}(1)`).join(' + ')};\n`;
+interface BigLibrary extends FakeLibrary {
+  all(): number;
+}
+/** The same build with another text of the same length: V8 compiles it anew in this process. */
+const bigBundle = (dir: string, run: number) =>
+  fakeBundle(dir, `${LIBRARY}${MORE}// run ${run}\n`, 'dddddddddddddddd');
+
+t.test('a cache that lacks what a later process used is written again, once', (t) => {
+  const dir = t.testdir({ cache: {} });
+  const folder = join(dir, 'cache');
+  if (posix) chmodSync(folder, 0o700);
+  const env = { TRUSTSPEC_COMPILE_CACHE: folder };
+  const none = () => undefined;
+  const first = loadLibrary<BigLibrary>(bigBundle(dir, 1), env, none);
+  t.equal(first.exports.twice(1), 2, 'the first process uses only a little');
+  t.equal(first.save?.(), 'written');
+  const [name] = readdirSync(folder);
+  const file = join(folder, name!);
+  const small = statSync(file).size;
+
+  const second = loadLibrary<BigLibrary>(bigBundle(dir, 2), env, none);
+  t.equal(second.cache, 'used');
+  const total = second.exports.all();
+  t.equal(second.save?.(), 'refreshed', 'it compiled much the cache lacked: written again');
+  const written = statSync(file);
+  t.ok(written.size > small * 1.1, `a fuller cache (${small} → ${written.size} bytes)`);
+
+  const third = loadLibrary<BigLibrary>(bigBundle(dir, 3), env, none);
+  t.equal(third.cache, 'used');
+  t.equal(third.exports.all(), total);
+  t.equal(third.save?.(), 'used', 'everything came from the cache: left alone');
+  t.same([statSync(file).ino, statSync(file).mtimeMs], [written.ino, written.mtimeMs]);
+
+  // Much compiled, but none of it the library's (the program's own code): checked, left alone.
+  const fourth = loadLibrary<BigLibrary>(bigBundle(dir, 4), env, none);
+  t.equal(fourth.exports.all(), total);
+  const own = vm.runInThisContext(
+    `(() => { ${MORE.replace('module.exports.all', 'const all')} return all(); })`,
+  ) as () => number;
+  t.equal(own(), total, 'as much code again, outside the library');
+  t.equal(fourth.save?.(), 'used', 'the cache would not hold more: left alone');
+  t.same([statSync(file).ino, statSync(file).mtimeMs], [written.ino, written.mtimeMs]);
+  t.end();
+});
+
+t.test('the command: a cache that lacks what a later run used is written again', async (t) => {
+  const dir = t.testdir({ cache: {} });
+  const folder = join(dir, 'cache');
+  if (posix) chmodSync(folder, 0o700);
+  const env = { TRUSTSPEC_COMPILE_CACHE: folder };
+  const never = () => Promise.reject(new Error('the fallback must not run'));
+  const g = globalThis as { __bundleRuns?: string[]; __all?: boolean };
+  g.__bundleRuns = [];
+  // A run that reaches code the first did not: start() then all(), as a flag says. (Not by the
+  // text: V8 takes a cache for any text of the same length, and runs the cached code.)
+  const bundle = (run: number) =>
+    fakeBundle(
+      dir,
+      `${BODY}${MORE}const start = module.exports.start;\n` +
+        `module.exports.start = async () => { await start(); if (globalThis.__all) module.exports.all(); };\n// run ${run}\n`,
+      'eeeeeeeeeeeeeeee',
+    );
+  g.__all = false;
+  t.equal(await runBundle(bundle(1), ['test'], env, never), 'written');
+  g.__all = true;
+  t.equal(await runBundle(bundle(2), ['test'], env, never), 'refreshed');
+  t.equal(await runBundle(bundle(3), ['test'], env, never), 'used');
+  t.same(g.__bundleRuns, ['a/b', 'a/b', 'a/b']);
+  t.end();
+});
 
 t.test(
   'the library in a folder others can write: it loads, nothing is written',

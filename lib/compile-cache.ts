@@ -206,8 +206,8 @@ const STALE_TMP_MS = 24 * 3600 * 1000;
 /**
  * Removes what would otherwise pile up in the folder: cache files of other builds (or other Node
  * versions) not written for 30 days, and temporary files of writes that did not finish. A cache
- * in use is rewritten only when V8 refuses it, so one still in use may go too: it is written again
- * by its next run. Only regular files with trustspec's names are touched.
+ * in use is rewritten only when V8 refuses it or a run outgrows it, so one still in use may go
+ * too: it is written again by its next run. Only regular files with trustspec's names are touched.
  */
 function prune(folder: string, keep: string, now: number): void {
   let names: string[];

@@ -4,7 +4,7 @@
 // dist/bin/trustspec.js runs, and the library (dist/lib/index.js) into dist/lib/library.cjs, which
 // dist/lib/main.js — the package's entry, written here with the library's export names —
 // re-exports. Node's ES module loader costs about as much per module as the work of a small run
-// (`trustspec test` loaded some 160 of our modules, the library some 120), and only a classic
+// (`trustspec test` loaded some 160 of our modules, the library some 150), and only a classic
 // script can use V8's code cache on Node 20. Packages stay outside (yaml, commander, ajv's
 // runtime, the AWS SDK, loaded with require or import() when used), and our own lazily imported
 // modules stay lazy: their code is in the script, but it runs only when imported.
